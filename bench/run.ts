@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: runs every `bench/*.bench.ts` in its own Node process, one after another, so
+ * that each one's memory figures (peak RSS) are its own and no benchmark warms another's caches.
+ * Pass names to run a subset: `npm run bench -- validator engine`.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+
+const dir = __dirname;
+const wanted = process.argv.slice(2);
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".bench.ts"))
+  .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
+  .sort();
+const tsx = join(dir, "..", "node_modules", ".bin", "tsx");
+let failed = 0;
+for (const file of files) {
+  process.stdout.write(`\n=== ${file.replace(/\.bench\.ts$/, "")} ===\n`);
+  const res = spawnSync(tsx, [join(dir, file)], { stdio: "inherit", env: { ...process.env, NODE_OPTIONS: "--expose-gc" } });
+  if (res.status !== 0) {
+    failed++;
+    process.stdout.write(`!!! ${file} exited with ${res.status ?? res.signal}\n`);
+  }
+}
+process.exit(failed ? 1 : 0);
