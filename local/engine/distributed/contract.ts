@@ -1,0 +1,91 @@
+/**
+ * The seam between the interpreter (local/engine) and the Distributed Map run (local/engine/distributed).
+ *
+ * The interpreter owns states, paths, JSONata, history and error handling. When it reaches a Map
+ * state whose ItemProcessor.ProcessorConfig.Mode is DISTRIBUTED, it has already applied InputPath (or,
+ * in JSONata scope, made `$states.input` available) and calls `runDistributedMap(state, input, ctx)`.
+ * That function runs the whole Map Run (read items, batch, start child executions with bounded
+ * concurrency, tolerate failures, write results) and returns the Map state's raw result; the
+ * interpreter then applies ResultSelector / ResultPath / OutputPath (or Output) and the payload limit.
+ * A failure is thrown as a StatesError (States.ItemReaderFailed, States.ResultWriterFailed,
+ * States.ExceedToleratedFailureThreshold, ...) for the interpreter's Retry/Catch to handle.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { JsonValue, MapState } from "../../../asl/types";
+
+/** Facts about one item that the context object exposes to ItemSelector as `$$.Map.Item.*`. */
+export interface MapItemContext {
+  /** `$$.Map.Item.Index`: 0-based position of the item in the reader's order. */
+  index: number;
+  /** `$$.Map.Item.Value`: the item as read. */
+  value: JsonValue;
+  /** `$$.Map.Item.Source`: where the item came from, e.g. `s3://bucket/key` (AWS's format). */
+  source?: string;
+}
+
+/** What a child execution ended with. */
+export type ChildOutcome =
+  | { status: "SUCCEEDED"; output: JsonValue; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
+  | { status: "FAILED"; error: string; cause: string; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
+  /** Stopped by the map run (threshold exceeded or parent stopped). */
+  | { status: "ABORTED"; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue };
+
+/** The live Map Run record, as the console's Map Run page shows it. */
+export interface MapRunRecord {
+  mapRunArn: string;
+  stateName: string;
+  label?: string;
+  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
+  startDate: Date;
+  stopDate?: Date;
+  maxConcurrency: number;
+  toleratedFailurePercentage: number;
+  toleratedFailureCount: number;
+  /** Item counts (after batching, AWS counts items, not batches, in itemCounts). */
+  itemCounts: MapRunCounts;
+  /** Child execution counts. */
+  executionCounts: MapRunCounts;
+}
+
+export interface MapRunCounts {
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+  total: number;
+  resultsWritten: number;
+}
+
+export interface DistributedMapContext {
+  /** S3 client for ItemReader and ResultWriter (embedded server or any endpoint). */
+  s3: S3Client;
+  /** ARN of the parent execution; map run and child ARNs derive from it as AWS forms them. */
+  executionArn: string;
+  stateMachineArn: string;
+  /** Query language in force for this state (state's own, else the machine's, else JSONPath). */
+  queryLanguage: "JSONPath" | "JSONata";
+  /**
+   * Evaluates a payload template of this state in its scope: a JSONPath `Parameters`-style object
+   * (`.$` keys, intrinsics, `$$` context) or a JSONata value (`{% %}` strings, `$states.input`).
+   * `item` adds `$$.Map.Item.*` (JSONPath) / `$states.context.Map.Item.*` (JSONata).
+   */
+  evaluateTemplate(template: JsonValue, input: JsonValue, item?: MapItemContext): JsonValue;
+  /** Evaluates a reference path (`MaxItemsPath`, `ToleratedFailureCountPath`, ...) against the input. */
+  evaluatePath(path: string, input: JsonValue): JsonValue;
+  /**
+   * Runs the ItemProcessor once as a child execution on `input`. STANDARD children keep their own
+   * history (and their own 25,000-event limit); EXPRESS children keep none. Never throws for a
+   * child's failure: the outcome says FAILED. `signal` aborts a running child.
+   */
+  startChild(input: JsonValue, options: { name: string; signal: AbortSignal }): Promise<ChildOutcome>;
+  /** Adds an event to the parent's history (MapRunStarted, MapRunSucceeded, MapRunFailed, ...). */
+  emitHistory(type: string, details?: Record<string, JsonValue>): void;
+  /** Reports the live Map Run record for progress displays; called as counts change (throttle is the caller's). */
+  onMapRunUpdate(record: MapRunRecord): void;
+  /** Aborted when the parent execution stops; the map run stops its children and returns. */
+  signal: AbortSignal;
+}
+
+export type RunDistributedMap = (state: MapState, input: JsonValue, ctx: DistributedMapContext) => Promise<JsonValue>;
