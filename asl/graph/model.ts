@@ -1,0 +1,204 @@
+/**
+ * The state graph of an ASL definition as a tree of scopes: the machine, and inside each Map state
+ * its ItemProcessor, inside each Parallel state one scope per branch. Both drawings (Mermaid text
+ * and the SVG) are made from this one model, so they always show the same nodes and edges.
+ *
+ * Pure: reads plain ASL JSON (any definition, not only ours), no I/O.
+ */
+import type { ChoiceRule, MapState, State, StateMachineDefinition, SubWorkflow } from "../types";
+
+export type GraphNodeKind = "start" | "end" | "state";
+
+export interface GraphNode {
+  /** Unique across the whole graph; safe as a Mermaid or SVG id ([A-Za-z0-9_]). */
+  id: string;
+  kind: GraphNodeKind;
+  /** The state's name (or "Start"/"End"). */
+  name: string;
+  /** The ASL state type, for states. */
+  type?: State["Type"];
+  /** A short second line: the Lambda function, the Map's mode, the Wait's duration, ... */
+  detail?: string;
+  /** Map: one scope (its processor). Parallel: one scope per branch. Empty for other states. */
+  scopes: GraphScope[];
+}
+
+export type GraphEdgeKind = "next" | "choice" | "default" | "catch";
+
+export interface GraphEdge {
+  id: string;
+  from: string;
+  to: string;
+  kind: GraphEdgeKind;
+  label?: string;
+}
+
+export interface GraphScope {
+  id: string;
+  /** "Machine", "Processor", or "Branch 1", "Branch 2", ... */
+  title: string;
+  nodes: GraphNode[];
+  /** Edges between nodes of this scope only: ASL forbids transitions that leave a scope. */
+  edges: GraphEdge[];
+}
+
+export interface StateGraph {
+  root: GraphScope;
+}
+
+export function buildStateGraph(definition: StateMachineDefinition): StateGraph {
+  let counter = 0;
+  const nextId = (prefix: string) => `${prefix}${counter++}`;
+
+  function scopeOf(workflow: SubWorkflow, title: string, withStartEnd: boolean): GraphScope {
+    const scope: GraphScope = { id: nextId("scope"), title, nodes: [], edges: [] };
+    const idByName = new Map<string, string>();
+    const stateEntries = Object.entries(workflow.States ?? {});
+    for (const [name] of stateEntries) idByName.set(name, nextId("n"));
+
+    let endId: string | undefined;
+    const endNode = (): string => {
+      if (!endId) endId = nextId("end");
+      return endId;
+    };
+    const addEdge = (from: string, toName: string, kind: GraphEdgeKind, label?: string) => {
+      const to = idByName.get(toName);
+      // A dangling target is the validator's finding; the drawing just leaves the edge out.
+      if (to) scope.edges.push({ id: nextId("e"), from, to, kind, label });
+    };
+
+    if (withStartEnd) {
+      const startId = nextId("start");
+      scope.nodes.push({ id: startId, kind: "start", name: "Start", scopes: [] });
+      addEdge(startId, workflow.StartAt, "next");
+    }
+    for (const [name, state] of stateEntries) {
+      const id = idByName.get(name)!;
+      scope.nodes.push({ id, kind: "state", name, type: state.Type, detail: detailOf(state), scopes: childScopes(state) });
+      for (const target of transitionsOf(state)) addEdge(id, target.to, target.kind, target.label);
+      if (withStartEnd && isTerminal(state)) scope.edges.push({ id: nextId("e"), from: id, to: endNode(), kind: "next" });
+    }
+    if (endId) scope.nodes.push({ id: endId, kind: "end", name: "End", scopes: [] });
+    return scope;
+  }
+
+  function childScopes(state: State): GraphScope[] {
+    if (state.Type === "Map") {
+      const processor = state.ItemProcessor ?? state.Iterator;
+      return processor ? [scopeOf(processor, "Processor", false)] : [];
+    }
+    if (state.Type === "Parallel") return state.Branches.map((b, i) => scopeOf(b, `Branch ${i + 1}`, false));
+    return [];
+  }
+
+  return { root: scopeOf(definition, "Machine", true) };
+}
+
+function isTerminal(state: State): boolean {
+  if (state.Type === "Succeed" || state.Type === "Fail") return true;
+  if (state.Type === "Choice") return false;
+  return state.End === true;
+}
+
+interface Transition {
+  to: string;
+  kind: GraphEdgeKind;
+  label?: string;
+}
+
+function transitionsOf(state: State): Transition[] {
+  const out: Transition[] = [];
+  if (state.Type === "Choice") {
+    state.Choices.forEach((rule) => {
+      if (rule.Next) out.push({ to: rule.Next, kind: "choice", label: describeChoiceRule(rule) });
+    });
+    if (state.Default) out.push({ to: state.Default, kind: "default", label: "Default" });
+    return out;
+  }
+  if ("Next" in state && state.Next) out.push({ to: state.Next, kind: "next" });
+  if ("Catch" in state && state.Catch) {
+    for (const c of state.Catch) out.push({ to: c.Next, kind: "catch", label: `Catch ${c.ErrorEquals.join(", ")}` });
+  }
+  return out;
+}
+
+const OPERATOR_SYMBOLS: Record<string, string> = {
+  Equals: "==",
+  LessThan: "<",
+  GreaterThan: ">",
+  LessThanEquals: "<=",
+  GreaterThanEquals: ">=",
+  Matches: "matches",
+};
+
+/** A short, readable form of a Choice rule for an edge label; long rules are cut with an ellipsis. */
+export function describeChoiceRule(rule: ChoiceRule): string {
+  const text = describeRule(rule);
+  return text.length > 48 ? text.slice(0, 47) + "…" : text;
+}
+
+function describeRule(rule: ChoiceRule): string {
+  if (typeof rule.Condition === "string") return rule.Condition.replace(/^\{%\s*|\s*%\}$/g, "");
+  if (typeof rule.Condition === "boolean") return String(rule.Condition);
+  if (rule.And) return rule.And.map(describeRule).join(" and ");
+  if (rule.Or) return rule.Or.map(describeRule).join(" or ");
+  if (rule.Not) return `not (${describeRule(rule.Not)})`;
+  const variable = rule.Variable ?? "?";
+  for (const [key, value] of Object.entries(rule)) {
+    if (["Variable", "Next", "Comment", "Output", "Assign", "Condition"].includes(key)) continue;
+    if (key.startsWith("Is")) return `${variable} ${key}${value === false ? " = false" : ""}`;
+    const m = /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals|Matches)(Path)?$/.exec(key);
+    if (m) {
+      const shown = m[3] ? String(value) : JSON.stringify(value);
+      return `${variable} ${OPERATOR_SYMBOLS[m[2]!]} ${shown}`;
+    }
+  }
+  return variable;
+}
+
+/** The Lambda function name in a Task's resource: a direct ARN, or lambda:invoke's FunctionName. */
+function lambdaNameOf(resource: string, parameters: unknown): string | undefined {
+  const direct = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(resource);
+  if (direct) return direct[1];
+  const placeholder = /^\$\{([^}]+)\}$/.exec(resource);
+  if (placeholder) return placeholder[1];
+  if (resource.startsWith("arn:aws:states:::lambda:invoke") && parameters && typeof parameters === "object") {
+    const params = parameters as Record<string, unknown>;
+    const fn = params["FunctionName"] ?? params["FunctionName.$"];
+    if (typeof fn === "string") return lambdaNameOf(fn, undefined) ?? fn;
+  }
+  return undefined;
+}
+
+function detailOf(state: State): string | undefined {
+  switch (state.Type) {
+    case "Task": {
+      const fn = lambdaNameOf(state.Resource, state.Parameters ?? state.Arguments);
+      if (fn) return `Lambda: ${fn}`;
+      return state.Resource.replace(/^arn:aws:states:::/, "");
+    }
+    case "Map":
+      return mapDetail(state);
+    case "Wait":
+      if (state.Seconds !== undefined) return `${state.Seconds} s`;
+      return state.SecondsPath ?? state.Timestamp ?? state.TimestampPath;
+    case "Fail":
+      return state.Error ?? state.ErrorPath;
+    default:
+      return undefined;
+  }
+}
+
+function mapDetail(state: MapState): string {
+  const mode = state.ItemProcessor?.ProcessorConfig?.Mode ?? "INLINE";
+  if (mode !== "DISTRIBUTED") return "Inline";
+  const parts = [`Distributed, ${state.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD"}`];
+  const reader = state.ItemReader?.Resource;
+  if (reader) {
+    const input = state.ItemReader?.ReaderConfig?.InputType;
+    parts.push(reader.replace(/^arn:aws:states:::s3:/, "s3:") + (input && !reader.endsWith("listObjectsV2") ? ` ${input}` : ""));
+  }
+  const batch = state.ItemBatcher?.MaxItemsPerBatch;
+  if (batch !== undefined) parts.push(`batch ${batch}`);
+  return parts.join(" · ");
+}

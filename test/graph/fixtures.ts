@@ -1,0 +1,70 @@
+/** Hand-written ASL definitions for the graph tests (independent of the builders). */
+import type { StateMachineDefinition } from "../../asl/types";
+
+const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+
+/** The seed's Distributed Map workflow, as the seed article deploys it. */
+export const seedDistributed: StateMachineDefinition = {
+  StartAt: "CaptureInput",
+  States: {
+    CaptureInput: { Type: "Task", Resource: fn("captureInput"), Next: "MapData" },
+    MapData: {
+      Type: "Map",
+      MaxConcurrency: 5,
+      ItemReader: {
+        Resource: "arn:aws:states:::s3:getObject",
+        ReaderConfig: { InputType: "JSON" },
+        Parameters: { "Bucket.$": "$.bucket", "Key.$": "$.path" },
+      },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+        StartAt: "ProcessData",
+        States: { ProcessData: { Type: "Task", Resource: fn("processOutput"), End: true } },
+      },
+      End: true,
+    },
+  },
+};
+
+/** Every kind of edge and nesting: Choice, Catch, Parallel branches, an inline Map inside a branch. */
+export const everything: StateMachineDefinition = {
+  StartAt: "Check",
+  States: {
+    Check: {
+      Type: "Choice",
+      Choices: [
+        { Variable: "$.count", NumericGreaterThan: 10, Next: "FanOut" },
+        { And: [{ Variable: "$.mode", StringEquals: "skip" }, { Variable: "$.force", BooleanEquals: false }], Next: "Done" },
+      ],
+      Default: "Wait5",
+    },
+    Wait5: { Type: "Wait", Seconds: 5, Next: "Check" },
+    FanOut: {
+      Type: "Parallel",
+      Branches: [
+        {
+          StartAt: "Left <A>",
+          States: { "Left <A>": { Type: "Pass", End: true } },
+        },
+        {
+          StartAt: "Items",
+          States: {
+            Items: {
+              Type: "Map",
+              ItemsPath: "$.items",
+              ItemProcessor: {
+                StartAt: "Square",
+                States: { Square: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: fn("square"), "Payload.$": "$" }, End: true } },
+              },
+              End: true,
+            },
+          },
+        },
+      ],
+      Catch: [{ ErrorEquals: ["States.ALL"], Next: "Broken" }],
+      Next: "Done",
+    },
+    Broken: { Type: "Fail", Error: "FanOutFailed", Cause: "a branch failed" },
+    Done: { Type: "Succeed" },
+  },
+};
