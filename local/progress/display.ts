@@ -1,0 +1,131 @@
+/**
+ * The live Map Run display. On a terminal: one progress bar per Map Run (cli-progress), redrawn in
+ * place, like the console's Map Run page. In CI or when the output is piped: a plain line per Map
+ * Run every few seconds and one when it ends, so logs stay readable and short.
+ */
+import { MultiBar, type SingleBar } from "cli-progress";
+import type { MapRunRecord } from "../engine/distributed/contract";
+import { countsText, formatCount, mapRunFigures, mapRunName, plainLine } from "./format";
+
+export type ProgressMode = "tty" | "plain" | "off";
+
+export interface ProgressDisplay {
+  /** A Map Run's record changed (the engine's onMapRunUpdate). */
+  update(record: MapRunRecord): void;
+  /** Draws the final state and releases the terminal; safe to call twice. */
+  stop(): void;
+}
+
+export interface ProgressOptions {
+  mode: ProgressMode;
+  /** Where the display writes; the summary goes to stdout, so this is stderr by default. */
+  stream?: NodeJS.WritableStream;
+  /** Plain mode: seconds between lines of a running Map Run. */
+  intervalMs?: number;
+  now?: () => number;
+}
+
+/** The mode for a stream: a bar on an interactive terminal outside CI, plain lines otherwise. */
+export function progressModeFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): ProgressMode {
+  const ci = env["CI"] !== undefined && env["CI"] !== "" && env["CI"] !== "false" && env["CI"] !== "0";
+  return stream.isTTY && !ci ? "tty" : "plain";
+}
+
+export function createProgressDisplay(options: ProgressOptions): ProgressDisplay {
+  if (options.mode === "off") return { update() {}, stop() {} };
+  const stream = options.stream ?? process.stderr;
+  const now = options.now ?? Date.now;
+  return options.mode === "tty" ? ttyDisplay(stream, now) : plainDisplay(stream, now, options.intervalMs ?? 2000);
+}
+
+function plainDisplay(stream: NodeJS.WritableStream, now: () => number, intervalMs: number): ProgressDisplay {
+  const latest = new Map<string, MapRunRecord>();
+  const printedAt = new Map<string, number>();
+  const finished = new Set<string>();
+  const print = (record: MapRunRecord) => {
+    printedAt.set(record.mapRunArn, now());
+    stream.write(plainLine(record, now()) + "\n");
+  };
+  // Lines come from the timer too, so a Map Run whose children are slow still reports.
+  const timer = setInterval(() => {
+    for (const record of latest.values()) {
+      if (!finished.has(record.mapRunArn) && now() - (printedAt.get(record.mapRunArn) ?? 0) >= intervalMs) print(record);
+    }
+  }, Math.max(50, Math.floor(intervalMs / 2)));
+  timer.unref();
+  let stopped = false;
+  return {
+    update(record) {
+      if (stopped || finished.has(record.mapRunArn)) return;
+      latest.set(record.mapRunArn, record);
+      const first = !printedAt.has(record.mapRunArn);
+      if (record.status !== "RUNNING") {
+        finished.add(record.mapRunArn);
+        print(record);
+      } else if (first || now() - printedAt.get(record.mapRunArn)! >= intervalMs) {
+        print(record);
+      }
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      // A run stopped early (Ctrl-C, failure) still gets its last known line.
+      for (const record of latest.values()) if (!finished.has(record.mapRunArn)) print(record);
+    },
+  };
+}
+
+interface BarPayload {
+  name: string;
+  status: string;
+  counts: string;
+  done: string;
+  total: string;
+}
+
+function ttyDisplay(stream: NodeJS.WritableStream, now: () => number): ProgressDisplay {
+  const multi = new MultiBar(
+    {
+      stream,
+      format: "{name} [{bar}] {percentage}% {done}/{total} items | {counts}",
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: false,
+      stopOnComplete: false,
+      fps: 10,
+      autopadding: true,
+      barCompleteChar: "\u2588",
+      barIncompleteChar: "\u2591",
+      noTTYOutput: false,
+    },
+  );
+  const bars = new Map<string, SingleBar>();
+  const payloadOf = (record: MapRunRecord): { value: number; total: number; payload: BarPayload } => {
+    const f = mapRunFigures(record, now());
+    return {
+      value: f.done,
+      total: Math.max(1, f.total),
+      payload: { name: `Map Run ${mapRunName(record)} ${record.status}`, status: record.status, counts: countsText(f), done: formatCount(f.done), total: formatCount(f.total) },
+    };
+  };
+  let stopped = false;
+  return {
+    update(record) {
+      if (stopped) return;
+      const { value, total, payload } = payloadOf(record);
+      const bar = bars.get(record.mapRunArn);
+      if (!bar) {
+        bars.set(record.mapRunArn, multi.create(total, value, payload));
+        return;
+      }
+      bar.setTotal(total);
+      bar.update(value, payload);
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      multi.stop();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { createProgressDisplay, progressModeFor, type ProgressDisplay, type ProgressMode, type ProgressOptions } from "./display";
+export { countsText, formatCount, formatRate, formatSeconds, mapRunFigures, mapRunName, plainLine, type MapRunFigures } from "./format";
