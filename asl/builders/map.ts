@@ -1,0 +1,168 @@
+/**
+ * Map states, INLINE and DISTRIBUTED. Two builders rather than one with a mode flag, so that what only
+ * a Distributed Map may have (ItemReader, ItemBatcher, ResultWriter, tolerated failures, Label, child
+ * execution type) cannot even be written on an inline one.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
+ */
+import type { ChildExecutionType, ItemBatcher as ItemBatcherJson, JsonObject, MapState as MapJson } from "../types";
+import { BuilderError } from "./errors";
+import {
+  ErrorHandlingState,
+  renderIo,
+  requireLanguage,
+  type AssignOptions,
+  type ErrorHandlingOptions,
+  type JsonPathIoOptions,
+  type JsonataOutputOptions,
+  type ReferencePath,
+  type ResultOptions,
+} from "./io";
+import type { ItemReaderSpec, ResultWriterSpec } from "./readers";
+import { compact, type Chainable, type RenderContext, type StateOptions, type SubScope } from "./state";
+import { renderTemplate, renderTemplateValue, renderTwin, type Template, type TemplateValue, type ValueOrDynamic } from "./values";
+
+interface MapCommonOptions extends StateOptions, JsonPathIoOptions, ResultOptions, JsonataOutputOptions, AssignOptions, ErrorHandlingOptions {
+  /** The states run for each item: one state, a chain, or a fragment's result. */
+  readonly processor: Chainable;
+  /** Builds each item's input (path() values from the item are `$` in JSONPath, `$states.context.Map.Item.Value` in JSONata). */
+  readonly itemSelector?: Template;
+  /** At most this many iterations at once (0 or omitted: as many as AWS allows). */
+  readonly maxConcurrency?: ValueOrDynamic<number>;
+}
+
+/** Where the items come from when they are in the state input. */
+type ItemsInInput =
+  | { /** JSONPath: the array in the input (default `$`). */ readonly itemsPath?: ReferencePath & string; readonly items?: never }
+  | { /** JSONata: an array or an expression yielding one. */ readonly items: TemplateValue; readonly itemsPath?: never };
+
+type DistributedOnly = "reader" | "batcher" | "resultWriter" | "toleratedFailurePercentage" | "toleratedFailureCount" | "label" | "childExecution";
+
+export type InlineMapOptions = MapCommonOptions &
+  ItemsInInput & {
+    /** Render the processor under the deprecated name `Iterator` (as older definitions, e.g. the seed, do). */
+    readonly legacyIterator?: boolean;
+  } & { readonly [K in DistributedOnly]?: never };
+
+export interface ItemBatcherOptions {
+  readonly maxItemsPerBatch?: ValueOrDynamic<number>;
+  /** At most 262,144 bytes (256 KiB) per batch. */
+  readonly maxInputBytesPerBatch?: ValueOrDynamic<number>;
+  /** Extra fields added to every batch next to `Items`. */
+  readonly batchInput?: Template;
+}
+
+export type DistributedMapOptions = MapCommonOptions &
+  (({ readonly reader: ItemReaderSpec; readonly itemsPath?: never; readonly items?: never }) | (ItemsInInput & { readonly reader?: never })) & {
+    /** Groups items into batches; each child execution receives `{ Items: [...], ...batchInput }`. */
+    readonly batcher?: ItemBatcherOptions;
+    /** Exports the Map Run's results to S3 (or only reshapes them). */
+    readonly resultWriter?: ResultWriterSpec;
+    /** The Map Run fails when more than this percentage (0–100, decimals allowed) of items fail. */
+    readonly toleratedFailurePercentage?: ValueOrDynamic<number>;
+    /** The Map Run fails when more than this many items fail. */
+    readonly toleratedFailureCount?: ValueOrDynamic<number>;
+    /** Names the child executions (at most 40 characters). */
+    readonly label?: string;
+    /** Child executions' workflow type; STANDARD unless given. */
+    readonly childExecution?: ChildExecutionType;
+    readonly legacyIterator?: never;
+  };
+
+type MapMode =
+  | { readonly mode: "INLINE"; readonly options: InlineMapOptions }
+  | { readonly mode: "DISTRIBUTED"; readonly options: DistributedMapOptions };
+
+export class MapState extends ErrorHandlingState {
+  readonly type = "Map" as const;
+
+  constructor(
+    name: string,
+    private readonly spec: MapMode,
+  ) {
+    super(name, spec.options);
+    if (!spec.options || !spec.options.processor || !spec.options.processor.startState) {
+      throw new BuilderError(`${spec.mode === "INLINE" ? "inlineMap" : "distributedMap"}("${name}"): processor is required (a state, a chain or a fragment)`);
+    }
+  }
+
+  get mode(): "INLINE" | "DISTRIBUTED" {
+    return this.spec.mode;
+  }
+
+  private get processorField(): "ItemProcessor" | "Iterator" {
+    return this.spec.mode === "INLINE" && this.spec.options.legacyIterator ? "Iterator" : "ItemProcessor";
+  }
+
+  override subScopes(): SubScope[] {
+    return [{ start: this.spec.options.processor.startState, segments: [this.processorField] }];
+  }
+
+  render(ctx: RenderContext): MapJson {
+    const language = this.queryLanguageIn(ctx);
+    const o = this.spec.options;
+    const site = (field: string) => ({ state: this.name, field, queryLanguage: language });
+    const { pre, post } = renderIo(this.name, language, {
+      inputPath: o.inputPath,
+      outputPath: o.outputPath,
+      resultSelector: o.resultSelector,
+      resultPath: o.resultPath,
+      output: o.output,
+      assign: o.assign,
+    });
+    if (o.itemsPath !== undefined) requireLanguage(this.name, "ItemsPath", language, "JSONPath");
+    if (o.items !== undefined) requireLanguage(this.name, "Items", language, "JSONata");
+    const sub = ctx.renderSubScope(0);
+    let distributed: JsonObject = {};
+    let processorConfig: JsonObject | undefined;
+    if (this.spec.mode === "DISTRIBUTED") {
+      const d = this.spec.options;
+      processorConfig = { Mode: "DISTRIBUTED", ExecutionType: d.childExecution ?? "STANDARD" };
+      distributed = compact({
+        ...renderTwin("ToleratedFailurePercentage", d.toleratedFailurePercentage, site("ToleratedFailurePercentage")),
+        ...renderTwin("ToleratedFailureCount", d.toleratedFailureCount, site("ToleratedFailureCount")),
+        Label: d.label,
+        ItemReader: d.reader?.render(site("ItemReader")),
+        ItemBatcher: d.batcher && renderBatcher(d.batcher, this.name, language),
+      }) as unknown as JsonObject;
+    }
+    const resultWriter = this.spec.mode === "DISTRIBUTED" ? this.spec.options.resultWriter?.render(site("ResultWriter")) : undefined;
+    return compact({
+      ...this.header(),
+      ...renderTwin("MaxConcurrency", o.maxConcurrency, site("MaxConcurrency")),
+      ...pre,
+      ItemsPath: o.itemsPath,
+      Items: o.items === undefined ? undefined : renderTemplateValue(o.items, site("Items"), ""),
+      ...distributed,
+      ItemSelector: o.itemSelector && renderTemplate(o.itemSelector, site("ItemSelector")),
+      [this.processorField]: compact({ ProcessorConfig: processorConfig, StartAt: sub.StartAt, States: sub.States }),
+      ResultWriter: resultWriter,
+      ...post,
+      ...this.errorHandling(ctx),
+      ...this.transition(ctx),
+    }) as MapJson;
+  }
+}
+
+function renderBatcher(b: ItemBatcherOptions, state: string, language: "JSONPath" | "JSONata"): ItemBatcherJson {
+  const site = (field: string) => ({ state, field: `ItemBatcher.${field}`, queryLanguage: language });
+  const out = compact({
+    ...renderTwin("MaxItemsPerBatch", b.maxItemsPerBatch, site("MaxItemsPerBatch")),
+    ...renderTwin("MaxInputBytesPerBatch", b.maxInputBytesPerBatch, site("MaxInputBytesPerBatch")),
+    BatchInput: b.batchInput && renderTemplate(b.batchInput, site("BatchInput")),
+  }) as ItemBatcherJson;
+  if (Object.keys(out).length === 0) {
+    throw new BuilderError(`state "${state}" field ItemBatcher: give maxItemsPerBatch and/or maxInputBytesPerBatch (an empty batcher batches nothing)`);
+  }
+  return out;
+}
+
+/** An INLINE Map: iterations run in the parent execution (history and payload limits apply to all of them together). */
+export function inlineMap(name: string, options: InlineMapOptions): MapState {
+  return new MapState(name, { mode: "INLINE", options });
+}
+
+/** A DISTRIBUTED Map: each item (or batch) runs as a child execution of a Map Run. */
+export function distributedMap(name: string, options: DistributedMapOptions): MapState {
+  return new MapState(name, { mode: "DISTRIBUTED", options });
+}
