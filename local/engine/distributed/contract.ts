@@ -64,6 +64,11 @@ export interface DistributedMapContext {
   /** ARN of the parent execution; map run and child ARNs derive from it as AWS forms them. */
   executionArn: string;
   stateMachineArn: string;
+  /**
+   * Name of the Map state in its (sub)machine (additive, optional): used for the MapRunRecord's
+   * `stateName` and, when the state has no `Label`, for the Map Run ARN. Defaults to "Map".
+   */
+  stateName?: string;
   /** Query language in force for this state (state's own, else the machine's, else JSONPath). */
   queryLanguage: "JSONPath" | "JSONata";
   /**

@@ -1,12 +1,11 @@
 /**
  * Entry point of the Distributed Map run: the interpreter imports `runDistributedMap` from here.
- * See ./contract.ts for the seam.
+ * See ./contract.ts for the seam and ./map-run.ts for the run itself.
  */
 import type { RunDistributedMap } from "./contract";
-import { StatesError, STATES_ERRORS } from "../errors";
+import { runMapRun } from "./map-run";
 
-export type { RunDistributedMap } from "./contract";
+export type { RunDistributedMap, DistributedMapContext, MapRunRecord, ChildOutcome, MapItemContext } from "./contract";
+export { runMapRun, mapRunArnFor, type MapRunOptions } from "./map-run";
 
-export const runDistributedMap: RunDistributedMap = async (state) => {
-  throw new StatesError(STATES_ERRORS.Runtime, `Distributed Map is not implemented yet (state with Label ${state.Label ?? "(none)"})`);
-};
+export const runDistributedMap: RunDistributedMap = (state, input, ctx) => runMapRun(state, input, ctx);

@@ -1,0 +1,414 @@
+/**
+ * One Map Run: read items, select, batch, start child executions with bounded concurrency,
+ * tolerate failures up to the threshold, export results, and report the Map Run as it goes.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
+ *
+ * Memory stays bounded by MaxConcurrency, not by the item count: items are pulled from a stream
+ * only when a child slot is free, finished children are written to the result spool (temporary
+ * files) and dropped. Only without a ResultWriter are the child outputs kept, because they are
+ * the state's result.
+ */
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { JsonValue, MapState, ResultWriterOutputType, ResultWriterTransformation } from "../../../asl/types";
+import { S3_PUT_OBJECT } from "../../../asl/types";
+import { StatesError, STATES_ERRORS } from "../errors";
+import type { ChildOutcome, DistributedMapContext, MapRunRecord } from "./contract";
+import { MapRunPublisher, zeroCounts } from "./map-run-record";
+import { readItems, STATE_DATA_SOURCE, type ReadItem } from "./readers";
+import { pendingRecord, RESULT_FILE_MAX_BYTES, ResultSpool, transformedEntries } from "./result-writer";
+import { resolveSettings, type BatcherSettings, type MapRunSettings } from "./settings";
+
+export interface MapRunOptions {
+  /** Size at which a result file is split (default: S3's 5 GB single-PUT limit). Tests lower it. */
+  maxResultFileBytes?: number;
+  /** Least time between two progress callbacks (the final one is always sent). */
+  progressIntervalMs?: number;
+}
+
+/** A child execution's input: one item, or one batch of items. */
+interface WorkUnit {
+  /** Position among units, in reader order (the output array's order). */
+  seq: number;
+  input: JsonValue;
+  /** Items this unit carries (1, or the batch size): failures count per item. */
+  items: number;
+}
+
+/**
+ * Map Run ARN as AWS forms it from the state machine ARN, e.g.
+ * `arn:aws:states:us-east-2:123456789012:mapRun:csvProcess/Map:ad9b5f27-090b-3ac6-9beb-243cd77144a7`
+ * (the ResultWriter page's example output): `mapRun:<machine>/<Label or state name>:<uuid>`.
+ */
+export function mapRunArnFor(stateMachineArn: string, label: string, id: string): string {
+  const m = /^(arn:[^:]+:states:[^:]*:[^:]*):stateMachine:(.+)$/.exec(stateMachineArn);
+  const head = m ? m[1] : "arn:aws:states:us-east-1:123456789012";
+  const machine = m ? m[2] : stateMachineArn;
+  return `${head}:mapRun:${machine}/${label}:${id}`;
+}
+
+interface WriterPlan {
+  /** Set when results go to S3 (Resource + Parameters/Arguments). */
+  target?: { bucket: string; prefix: string };
+  outputType: ResultWriterOutputType;
+  transformation: ResultWriterTransformation;
+}
+
+const writerParams = z.object({
+  Bucket: z.string().min(1, "Bucket must be a non-empty string"),
+  Prefix: z.string().optional(),
+}).passthrough();
+
+function planWriter(state: MapState, input: JsonValue, ctx: DistributedMapContext): WriterPlan {
+  const rw = state.ResultWriter;
+  // "COMPACT - returns the output of the child workflow executions. Default when ResultWriter is
+  // not specified." / "NONE - ... Default when exporting the child workflow execution results to
+  // Amazon S3 and WriterConfig is not specified." (ResultWriter page)
+  if (!rw) return { outputType: "JSON", transformation: "COMPACT" };
+  const template = rw.Parameters ?? rw.Arguments;
+  const toS3 = rw.Resource !== undefined || template !== undefined;
+  const plan: WriterPlan = {
+    outputType: rw.WriterConfig?.OutputType ?? "JSON",
+    transformation: rw.WriterConfig?.Transformation ?? (toS3 ? "NONE" : "COMPACT"),
+  };
+  if (!toS3) return plan;
+  if (rw.Resource !== S3_PUT_OBJECT) {
+    throw new StatesError(STATES_ERRORS.Runtime, `ResultWriter.Resource must be ${S3_PUT_OBJECT} (got ${JSON.stringify(rw.Resource)})`);
+  }
+  if (template === undefined) {
+    throw new StatesError(STATES_ERRORS.Runtime, "ResultWriter: Parameters (JSONPath) or Arguments (JSONata) are required with Resource");
+  }
+  const parsed = writerParams.safeParse(ctx.evaluateTemplate(template, input));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StatesError(
+      STATES_ERRORS.Runtime,
+      `ResultWriter.${rw.Parameters ? "Parameters" : "Arguments"}.${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
+  }
+  plan.target = { bucket: parsed.data.Bucket, prefix: parsed.data.Prefix ?? "" };
+  return plan;
+}
+
+/** Items from the state input when there is no ItemReader (ItemsPath / Items). */
+async function* itemsFromInput(state: MapState, input: JsonValue, ctx: DistributedMapContext): AsyncGenerator<ReadItem> {
+  let items: JsonValue;
+  if (ctx.queryLanguage === "JSONata") {
+    items = state.Items === undefined ? input : ctx.evaluateTemplate(state.Items, input);
+    if (!Array.isArray(items)) {
+      throw new StatesError(STATES_ERRORS.QueryEvaluationError, `Items must evaluate to a JSON array (got ${typeof items})`);
+    }
+  } else {
+    items = ctx.evaluatePath(state.ItemsPath ?? "$", input);
+    if (!Array.isArray(items)) {
+      throw new StatesError(STATES_ERRORS.Runtime, `ItemsPath ${state.ItemsPath ?? "$"} must select a JSON array`);
+    }
+  }
+  for (const value of items) yield { value, source: STATE_DATA_SOURCE };
+}
+
+/** Bytes of `{"Items":[],"BatchInput":...}` before any item, and the one-item ceiling check. */
+function batchOverhead(b: BatcherSettings): number {
+  const items = '{"Items":[]}'.length;
+  return b.batchInput === undefined ? items : items + ',"BatchInput":'.length + Buffer.byteLength(JSON.stringify(b.batchInput));
+}
+
+function batchInputOf(b: BatcherSettings, items: JsonValue[]): JsonValue {
+  // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html — the child
+  // receives `{"Items": [...]}`, plus `BatchInput` when the state sets it.
+  return b.batchInput === undefined ? { Items: items } : { BatchInput: b.batchInput, Items: items };
+}
+
+export async function runMapRun(
+  state: MapState,
+  input: JsonValue,
+  ctx: DistributedMapContext,
+  options: MapRunOptions = {},
+): Promise<JsonValue> {
+  const settings: MapRunSettings = resolveSettings(state, input, ctx);
+  const writer = planWriter(state, input, ctx);
+  const stateName = ctx.stateName ?? "Map";
+  const label = state.Label ?? stateName;
+  const mapRunArn = mapRunArnFor(ctx.stateMachineArn, label, randomUUID());
+  const childMachineArn = `${ctx.stateMachineArn}/${label}`;
+  const selector = state.ItemSelector ?? state.Parameters;
+  const batcher = settings.batcher;
+
+  const record: MapRunRecord = {
+    mapRunArn,
+    stateName,
+    label: state.Label,
+    status: "RUNNING",
+    startDate: new Date(),
+    maxConcurrency: settings.maxConcurrency,
+    toleratedFailurePercentage: settings.toleratedFailurePercentage ?? 0,
+    toleratedFailureCount: settings.toleratedFailureCount ?? 0,
+    itemCounts: zeroCounts(),
+    executionCounts: zeroCounts(),
+  };
+  const items = record.itemCounts;
+  const execs = record.executionCounts;
+  const progress = new MapRunPublisher(record, (r) => ctx.onMapRunUpdate(r), options.progressIntervalMs);
+
+  const abort = new AbortController();
+  let parentAborted = ctx.signal.aborted;
+  const onParentAbort = () => {
+    parentAborted = true;
+    abort.abort();
+    wake();
+  };
+  ctx.signal.addEventListener("abort", onParentAbort, { once: true });
+
+  const spool = writer.target
+    ? new ResultSpool(
+        ctx.s3,
+        { ...writer.target, outputType: writer.outputType, transformation: writer.transformation },
+        mapRunArn,
+        options.maxResultFileBytes ?? RESULT_FILE_MAX_BYTES,
+      )
+    : undefined;
+  /** Without an S3 export: each unit's entries, in reader order. */
+  const outputs: JsonValue[][] = [];
+
+  ctx.emitHistory("MapRunStarted", { mapRunArn });
+  progress.flush();
+
+  // ---- the item stream: read → select → batch ----
+  const source = state.ItemReader
+    ? readItems(state.ItemReader, input, { s3: ctx.s3, evaluateTemplate: (t, i) => ctx.evaluateTemplate(t, i), signal: abort.signal }, settings.maxItems)
+    : itemsFromInput(state, input, ctx);
+
+  async function* units(): AsyncGenerator<WorkUnit> {
+    let index = 0;
+    let seq = 0;
+    const overhead = batcher ? batchOverhead(batcher) : 0;
+    let batch: JsonValue[] = [];
+    let batchBytes = overhead;
+    for await (const item of source) {
+      const value = selector === undefined
+        ? item.value
+        : ctx.evaluateTemplate(selector, input, { index, value: item.value, source: item.source });
+      index++;
+      items.total++;
+      items.pending++;
+      if (!batcher) {
+        execs.total++;
+        execs.pending++;
+        yield { seq: seq++, input: value, items: 1 };
+        continue;
+      }
+      const bytes = Buffer.byteLength(JSON.stringify(value) ?? "null");
+      if (overhead + bytes > batcher.maxBytes) {
+        // The docs are silent on an item that alone exceeds the batch byte limit; it can never be
+        // sent, so the Map Run fails rather than silently dropping it.
+        throw new StatesError(
+          STATES_ERRORS.DataLimitExceeded,
+          `Item ${index - 1} is ${bytes} bytes; with the batch envelope it exceeds MaxInputBytesPerBatch (${batcher.maxBytes} bytes)`,
+        );
+      }
+      const separator = batch.length > 0 ? 1 : 0;
+      if (batch.length > 0 && (batchBytes + separator + bytes > batcher.maxBytes || (batcher.maxItems !== undefined && batch.length >= batcher.maxItems))) {
+        execs.total++;
+        execs.pending++;
+        yield { seq: seq++, input: batchInputOf(batcher, batch), items: batch.length };
+        batch = [];
+        batchBytes = overhead;
+      }
+      batchBytes += (batch.length > 0 ? 1 : 0) + bytes;
+      batch.push(value);
+    }
+    if (batcher && batch.length > 0) {
+      execs.total++;
+      execs.pending++;
+      yield { seq: seq++, input: batchInputOf(batcher, batch), items: batch.length };
+    }
+  }
+
+  // ---- the scheduler ----
+  let running = 0;
+  let readerDone = false;
+  let stopError: StatesError | undefined;
+  let waiter: (() => void) | undefined;
+  function wake(): void {
+    const w = waiter;
+    waiter = undefined;
+    w?.();
+  }
+  const idle = () => new Promise<void>((resolve) => (waiter = resolve));
+
+  /**
+   * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html (failure
+   * threshold): ToleratedFailurePercentage — "Step Functions calculates the percentage of failed
+   * items as the result of the total number of failed or timed out items divided by the total
+   * number of items"; the Map Run fails when it *exceeds* the count or the percentage. A failed
+   * batch fails every item in it. With neither field set, nothing is tolerated.
+   * The total is only final once the reader is exhausted, so a percentage is judged then (a
+   * percentage of 0 is exceeded by the first failure whatever the total).
+   */
+  function thresholdExceeded(): boolean {
+    const failed = items.failed + items.timedOut;
+    if (failed === 0) return false;
+    const { toleratedFailureCount: count, toleratedFailurePercentage: pct } = settings;
+    if (count === undefined && pct === undefined) return true;
+    if (count !== undefined && failed > count) return true;
+    if (pct !== undefined) {
+      if (pct === 0) return true;
+      if (readerDone && failed * 100 > pct * items.total) return true;
+    }
+    return false;
+  }
+
+  function checkThreshold(): void {
+    if (stopError || !thresholdExceeded()) return;
+    const parts = [
+      settings.toleratedFailureCount !== undefined ? `ToleratedFailureCount ${settings.toleratedFailureCount}` : undefined,
+      settings.toleratedFailurePercentage !== undefined ? `ToleratedFailurePercentage ${settings.toleratedFailurePercentage}` : undefined,
+    ].filter(Boolean);
+    stopError = new StatesError(
+      STATES_ERRORS.ExceedToleratedFailureThreshold,
+      `The specified tolerated failure threshold was exceeded (${parts.length ? parts.join(", ") : "no failures tolerated"}): ` +
+        `${items.failed + items.timedOut} of ${items.total}${readerDone ? "" : "+"} items failed in Map Run ${mapRunArn}`,
+    );
+    abort.abort();
+  }
+
+  function recordPending(unit: WorkUnit): void {
+    spool?.add("PENDING", pendingRecord(unit.input));
+  }
+
+  function finish(unit: WorkUnit, outcome: ChildOutcome): void {
+    running--;
+    items.running -= unit.items;
+    execs.running--;
+    const entries = transformedEntries(outcome, writer.transformation, childMachineArn);
+    if (spool) {
+      for (const e of entries) spool.add(outcome.status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED", e);
+    } else {
+      outputs[unit.seq] = entries;
+    }
+    if (outcome.status === "SUCCEEDED") {
+      items.succeeded += unit.items;
+      execs.succeeded++;
+    } else if (outcome.status === "FAILED") {
+      items.failed += unit.items;
+      execs.failed++;
+      checkThreshold();
+    } else {
+      items.aborted += unit.items;
+      execs.aborted++;
+    }
+    progress.changed();
+    wake();
+  }
+
+  function launch(unit: WorkUnit): void {
+    running++;
+    items.pending -= unit.items;
+    items.running += unit.items;
+    execs.pending--;
+    execs.running++;
+    const name = randomUUID();
+    const startDate = new Date();
+    ctx.startChild(unit.input, { name, signal: abort.signal }).then(
+      (outcome) => finish(unit, outcome),
+      (err: unknown) =>
+        finish(unit, {
+          status: "FAILED",
+          error: err instanceof StatesError ? err.error : STATES_ERRORS.Runtime,
+          cause: err instanceof StatesError ? err.causeText : err instanceof Error ? err.message : String(err),
+          executionArn: `${childMachineArn.replace(":stateMachine:", ":execution:")}:${name}`,
+          name,
+          startDate,
+          stopDate: new Date(),
+          input: unit.input,
+        }),
+    );
+    progress.changed();
+  }
+
+  let readError: unknown;
+  const iterator = units();
+  try {
+    for (;;) {
+      let next: IteratorResult<WorkUnit>;
+      try {
+        next = await iterator.next();
+      } catch (err) {
+        readError = err;
+        break;
+      }
+      if (next.done) break;
+      const unit = next.value;
+      while (running >= settings.maxConcurrency && !stopError && !parentAborted) await idle();
+      if (parentAborted) break;
+      if (stopError) {
+        // Stopped by the threshold: keep reading so every item is accounted for as PENDING.
+        recordPending(unit);
+        continue;
+      }
+      launch(unit);
+    }
+    if (readError === undefined && !parentAborted) {
+      readerDone = true;
+      checkThreshold();
+    } else {
+      // A read failure ends the Map Run: stop the children that are still running.
+      abort.abort();
+      await iterator.return(undefined).catch(() => undefined);
+    }
+    while (running > 0) await idle();
+  } finally {
+    ctx.signal.removeEventListener("abort", onParentAbort);
+  }
+
+  const finishRecord = (status: MapRunRecord["status"]) => {
+    record.status = status;
+    record.stopDate = new Date();
+    progress.flush();
+  };
+
+  try {
+    if (parentAborted) {
+      ctx.emitHistory("MapRunAborted", {});
+      finishRecord("ABORTED");
+      return null;
+    }
+    let error: StatesError | undefined = stopError;
+    if (!error && readError !== undefined) {
+      error = readError instanceof StatesError
+        ? readError
+        : new StatesError(STATES_ERRORS.ItemReaderFailed, readError instanceof Error ? readError.message : String(readError));
+    }
+    if (!error) checkThreshold(), (error = stopError);
+
+    let output: JsonValue = null;
+    if (spool && writer.target) {
+      try {
+        const { manifestKey } = await spool.upload();
+        items.resultsWritten = items.succeeded + items.failed + items.aborted + items.pending;
+        execs.resultsWritten = execs.succeeded + execs.failed + execs.aborted + execs.pending;
+        output = { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: writer.target.bucket, Key: manifestKey } };
+      } catch (err) {
+        if (!error) {
+          error = err instanceof StatesError
+            ? err
+            : new StatesError(STATES_ERRORS.ResultWriterFailed, err instanceof Error ? err.message : String(err));
+        }
+      }
+    } else {
+      const flat: JsonValue[] = [];
+      for (const entries of outputs) if (entries) for (const e of entries) flat.push(e);
+      output = flat;
+    }
+    if (error) {
+      ctx.emitHistory("MapRunFailed", { error: error.error, cause: error.causeText });
+      finishRecord("FAILED");
+      throw error;
+    }
+    ctx.emitHistory("MapRunSucceeded", {});
+    finishRecord("SUCCEEDED");
+    return output;
+  } finally {
+    spool?.dispose();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Opening S3 objects for the item readers, with every failure turned into the error AWS raises:
+ * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html — a Map Run
+ * that cannot read its dataset fails with `States.ItemReaderFailed`.
+ */
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { StatesError, STATES_ERRORS } from "../../errors";
+
+export interface S3Location {
+  bucket: string;
+  key: string;
+  versionId?: string;
+}
+
+/** AWS's `$$.Map.Item.Source` form of an object: "S3://bucket-name/object-key". */
+export function s3Uri(loc: { bucket: string; key?: string }): string {
+  return loc.key === undefined ? `S3://${loc.bucket}` : `S3://${loc.bucket}/${loc.key}`;
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { Code?: string; name?: string }).Code ?? err.name;
+    return code && code !== "Error" && !err.message.startsWith(code) ? `${code}: ${err.message}` : err.message;
+  }
+  return String(err);
+}
+
+export function readerFailed(loc: { bucket: string; key?: string }, what: string, err?: unknown): StatesError {
+  const where = loc.key === undefined ? `bucket ${loc.bucket}` : `s3://${loc.bucket}/${loc.key}`;
+  return new StatesError(
+    STATES_ERRORS.ItemReaderFailed,
+    `${what} (${where})${err === undefined ? "" : `: ${describeError(err)}`}`,
+  );
+}
+
+/** Streams an object's bytes; gzip-compressed objects (S3 Inventory data files) are inflated. */
+export async function* readObjectChunks(
+  s3: S3Client,
+  loc: S3Location,
+  signal?: AbortSignal,
+): AsyncGenerator<Buffer> {
+  let body: Readable;
+  try {
+    const res = await s3.send(
+      new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.versionId }),
+      { abortSignal: signal },
+    );
+    body = res.Body as Readable;
+    if (!body) throw new Error("empty response body");
+  } catch (err) {
+    throw readerFailed(loc, "Could not get the object", err);
+  }
+  const gz = loc.key.endsWith(".gz");
+  const stream: AsyncIterable<Buffer> = gz ? body.pipe(createGunzip()) : body;
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (err) {
+    if (err instanceof StatesError) throw err;
+    throw readerFailed(loc, "Could not read the object", err);
+  } finally {
+    body.destroy();
+  }
+}
+
+/** Decodes UTF-8 chunk by chunk (multi-byte characters split across chunks stay intact). */
+export async function* readObjectText(s3: S3Client, loc: S3Location, signal?: AbortSignal): AsyncGenerator<string> {
+  const decoder = new TextDecoder("utf-8");
+  for await (const chunk of readObjectChunks(s3, loc, signal)) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+/** Splits a text stream into lines (LF or CRLF), without holding more than one line at a time. */
+export async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  let carry = "";
+  for await (const chunk of chunks) {
+    const text = carry + chunk;
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf("\n", start);
+      if (nl < 0) break;
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      yield text.slice(start, end);
+      start = nl + 1;
+    }
+    carry = text.slice(start);
+  }
+  if (carry) yield carry.endsWith("\r") ? carry.slice(0, -1) : carry;
+}
+
+export async function readWholeObject(s3: S3Client, loc: S3Location, maxBytes: number, signal?: AbortSignal): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of readObjectChunks(s3, loc, signal)) {
+    size += chunk.length;
+    if (size > maxBytes) throw readerFailed(loc, `The object is larger than the ${maxBytes}-byte limit for this input type`);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts, size).toString("utf-8");
+}
