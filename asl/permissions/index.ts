@@ -1,0 +1,4 @@
+export * from "./policy";
+export * from "./stateMachine";
+export * from "./lambdaRole";
+export * from "./trust";
