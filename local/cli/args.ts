@@ -1,0 +1,119 @@
+/**
+ * Command-line flags of `npm start` and `npm run synth`: parsed by node:util's parseArgs (strict:
+ * unknown flags are errors), then checked by zod so every message names the flag and the rule.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { z } from "zod";
+
+/** Bad usage or bad config: the CLI prints the message on stderr and exits 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+const stackFlag = z
+  .string()
+  .regex(STACK_NAME, { error: "--stack must be a stack name (letters, digits, _ . -), e.g. dev" })
+  .default("dev");
+
+const jsonObject = z.string().transform((text, ctx) => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: `--input must be JSON: ${e instanceof Error ? e.message : String(e)}` });
+    return z.NEVER;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    ctx.addIssue({ code: "custom", message: `--input must be a JSON object, e.g. '{"number": 1000, "chunk": 5}'` });
+    return z.NEVER;
+  }
+  return value as Record<string, unknown>;
+});
+
+/** AWS documents no cap on objects under a prefix; ours bounds the generated data set so a typo cannot fill the disk. */
+export const MAX_OBJECTS = 100_000;
+
+const startFlags = z
+  .object({
+    stack: stackFlag,
+    workflow: z.string().min(1, { error: "--workflow needs a name" }).optional(),
+    input: jsonObject.optional(),
+    inline: z.boolean().default(false),
+    json: z.boolean().default(false),
+    objects: z
+      .string()
+      .regex(/^\d+$/, { error: "--objects must be a whole number, e.g. --objects 1000" })
+      .transform(Number)
+      .pipe(z.number().int().min(1, { error: "--objects must be at least 1" }).max(MAX_OBJECTS, { error: `--objects must be at most ${MAX_OBJECTS}` }))
+      .optional(),
+    help: z.boolean().default(false),
+  })
+  .strict();
+
+export type StartFlags = z.output<typeof startFlags>;
+
+const synthFlags = z
+  .object({
+    stack: stackFlag,
+    out: z.string().min(1, { error: "--out needs a folder" }).default("out"),
+    help: z.boolean().default(false),
+  })
+  .strict();
+
+export type SynthFlags = z.output<typeof synthFlags>;
+
+function parseWith<T extends z.ZodType>(argv: string[], options: ParseArgsConfig["options"], schema: T): z.output<T> {
+  let values: Record<string, unknown>;
+  try {
+    const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    values = parsed.values;
+  } catch (e) {
+    // parseArgs's messages already name the flag ("Unknown option '--foo'", "Option '--input <value>' argument missing").
+    throw new UsageError(e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/s, "") : String(e));
+  }
+  const result = schema.safeParse(values);
+  if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join("\n"));
+  return result.data;
+}
+
+export function parseStartArgs(argv: string[]): StartFlags {
+  const flags = parseWith(
+    argv,
+    {
+      stack: { type: "string" },
+      workflow: { type: "string" },
+      input: { type: "string" },
+      inline: { type: "boolean" },
+      json: { type: "boolean" },
+      objects: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    startFlags,
+  );
+  return flags;
+}
+
+export function parseSynthArgs(argv: string[]): SynthFlags {
+  return parseWith(argv, { stack: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } }, synthFlags);
+}
+
+export const START_USAGE = `Usage: npm start -- [--stack dev] [--workflow NAME] [--input JSON] [--inline] [--json] [--objects N]
+
+Runs a workflow of the stack locally, end to end: embedded S3 with the stack's bucket, the local
+Step Functions engine, the Lambda handlers in-process; live Map Run progress, then a summary.
+
+  --stack NAME     stack whose Pulumi.<stack>.yaml configures the run (default: dev)
+  --workflow NAME  workflow to run (default: the first in app/catalog.ts)
+  --input JSON     execution input (default for the seed workflow: {"number": 100000, "chunk": 5})
+  --inline         run the seed's original Inline Map variant (fails at 256 KiB, as on AWS)
+  --objects N      map-reduce: how many objects to generate under the input prefix (default 2,000)
+  --json           print one JSON summary object on stdout and nothing else
+Exit status: 0 succeeded, 1 failed, 2 bad usage or bad config.`;
+
+export const SYNTH_USAGE = `Usage: npm run synth -- [--stack dev] [--out DIR]
+
+Writes, per workflow of the stack: DIR/<stack>/<workflow>.asl.json (ARNs as \${...} placeholders),
+<workflow>.policy.json (the state machine role's policy, derived from the definition),
+<workflow>.mmd (Mermaid) and <workflow>.svg (the state graph, Map processors nested).`;

@@ -1,0 +1,90 @@
+/**
+ * The map-reduce demo's data set: N small text objects under a prefix, generated deterministically
+ * (same N and seed, same bytes), with the totals known up front so a run can check the reduce step's
+ * aggregate against them.
+ */
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+
+/** A vocabulary with a skewed (Zipf-like) draw, so the top words are stable and meaningful. */
+const VOCABULARY = (
+  "the map state runs a set of steps for each item in a dataset distributed mode starts child " +
+  "workflow executions that read objects from amazon s3 and write results batch concurrency " +
+  "limit payload history event lambda function step functions reduce count word bucket prefix " +
+  "manifest export tolerated failure percentage label item reader writer json csv lines"
+).split(" ");
+
+export interface DatasetTotals {
+  objects: number;
+  bytes: number;
+  lines: number;
+  words: number;
+  wordCounts: Map<string, number>;
+}
+
+/** mulberry32: a tiny deterministic PRNG (no crypto need here, only reproducibility). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function objectKey(prefix: string, index: number): string {
+  return `${prefix}part-${String(index).padStart(6, "0")}.txt`;
+}
+
+/** The text of object `index`: 1-8 lines of 3-15 words. */
+export function objectText(index: number, seed = 42): string {
+  const random = prng(seed * 1_000_003 + index);
+  const lineCount = 1 + Math.floor(random() * 8);
+  const lines: string[] = [];
+  for (let l = 0; l < lineCount; l++) {
+    const n = 3 + Math.floor(random() * 13);
+    const words: string[] = [];
+    for (let w = 0; w < n; w++) words.push(VOCABULARY[Math.floor(Math.pow(random(), 2) * VOCABULARY.length)]!);
+    lines.push(words.join(" "));
+  }
+  return lines.join("\n") + "\n";
+}
+
+export function datasetTotals(objects: number, seed = 42): DatasetTotals {
+  const totals: DatasetTotals = { objects, bytes: 0, lines: 0, words: 0, wordCounts: new Map() };
+  for (let i = 0; i < objects; i++) {
+    const text = objectText(i, seed);
+    totals.bytes += Buffer.byteLength(text);
+    for (const line of text.split("\n")) {
+      if (line === "") continue;
+      totals.lines++;
+      for (const w of line.split(" ")) {
+        totals.words++;
+        totals.wordCounts.set(w, (totals.wordCounts.get(w) ?? 0) + 1);
+      }
+    }
+  }
+  return totals;
+}
+
+/** Uploads the data set with bounded concurrency; resolves to its totals. */
+export async function uploadDataset(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  objects: number,
+  options: { seed?: number; concurrency?: number; signal?: AbortSignal } = {},
+): Promise<DatasetTotals> {
+  const seed = options.seed ?? 42;
+  let next = 0;
+  const worker = async () => {
+    while (next < objects) {
+      if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+      const i = next++;
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(prefix, i), Body: objectText(i, seed), ContentType: "text/plain" }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 32, objects) }, worker));
+  return datasetTotals(objects, seed);
+}
