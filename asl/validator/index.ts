@@ -1,11 +1,92 @@
-// PLACEHOLDER until the validator lands (issue 2): same signature, replaced wholesale by the validator's author.
-import type { ValidationResult } from "../diagnostics";
+/**
+ * One validator for all ASL: definitions rendered by the builders (run on every render) and any raw
+ * ASL JSON file (`npm run validate`). It reports every problem it finds, each as a Diagnostic with
+ * a code (AWS's ValidateStateMachineDefinition codes where one fits), a JSON-pointer location and a
+ * message a person can act on. Only ERROR diagnostics make a definition invalid; WARNINGs mark
+ * things AWS's documentation leaves open, so the validator never rejects what AWS may accept.
+ *
+ * Stages: JSON text (optional) → zod schema of the whole language (./schema.ts) → state graph per
+ * scope (./graph.ts) → per-state semantic rules (./rules.ts). Every stage runs on the raw value, so
+ * a schema error does not hide a graph error.
+ */
+import type { Diagnostic, ValidationResult } from "../diagnostics";
+import { CODES } from "./codes";
+import { Context, type Segments } from "./context";
+import { checkScopeGraph, checkStateNames, childScopes, collectStateNames } from "./graph";
+import { StateRules, type StateEnv } from "./rules";
+import { stateMachineSchema } from "./schema";
+import { zodIssuesToDiagnostics } from "./zod-diagnostics";
+
+export { CODES } from "./codes";
+export type { DiagnosticCode } from "./codes";
 
 export interface ValidateOptions {
   /** When given, checks that depend on the machine's type run (e.g. no Distributed Map in EXPRESS). */
   stateMachineType?: "STANDARD" | "EXPRESS";
 }
 
-export function validateDefinition(_definition: unknown, _options: ValidateOptions = {}): ValidationResult {
-  return { valid: true, diagnostics: [] };
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+type Language = StateEnv["language"];
+const languageOf = (v: unknown, fallback: Language): Language => (v === "JSONata" || v === "JSONPath" ? v : fallback);
+
+function result(diagnostics: Diagnostic[]): ValidationResult {
+  return { valid: !diagnostics.some((d) => d.severity === "ERROR"), diagnostics };
+}
+
+/**
+ * Validates a state machine definition: a parsed JSON value, or JSON text (then JSON syntax errors
+ * are reported as INVALID_JSON_DESCRIPTION, as AWS does).
+ */
+export function validateDefinition(definition: unknown, options: ValidateOptions = {}): ValidationResult {
+  let value = definition;
+  if (typeof value === "string") {
+    if (value.trim() === "") return result([{ code: CODES.MISSING_DESCRIPTION, location: "", message: "the definition is empty", severity: "ERROR" }]);
+    try {
+      value = JSON.parse(value);
+    } catch (e) {
+      return result([{ code: CODES.INVALID_JSON_DESCRIPTION, location: "", message: `not valid JSON: ${(e as Error).message}`, severity: "ERROR" }]);
+    }
+  }
+  if (value === undefined || value === null) {
+    return result([{ code: CODES.MISSING_DESCRIPTION, location: "", message: "no definition was given", severity: "ERROR" }]);
+  }
+  if (!isObj(value)) {
+    return result([{ code: CODES.SCHEMA_VALIDATION_FAILED, location: "", message: "a state machine definition must be a JSON object with StartAt and States", severity: "ERROR" }]);
+  }
+
+  const ctx = new Context();
+  const parsed = stateMachineSchema.safeParse(value);
+  if (!parsed.success) zodIssuesToDiagnostics(parsed.error.issues, value, [], ctx.diagnostics);
+
+  const names = collectStateNames(value, []);
+  checkStateNames(names, ctx);
+  const rules = new StateRules(ctx);
+  const topLanguage = languageOf(value["QueryLanguage"], "JSONPath");
+
+  const walk = (scope: Obj, at: Segments, kind: "root" | "branch" | "processor", language: Language, executionType: StateEnv["executionType"]) => {
+    checkScopeGraph(scope, at, kind, names, ctx);
+    const states = scope["States"];
+    if (!isObj(states)) return;
+    for (const name of Object.keys(states)) {
+      const state = states[name];
+      if (!isObj(state)) continue;
+      const stateAt = [...at, "States", name];
+      const env: StateEnv = { language: languageOf(state["QueryLanguage"], language), executionType };
+      rules.check(name, state, stateAt, env);
+      for (const child of childScopes(state, stateAt)) {
+        let childType = executionType;
+        const config = child.scope["ProcessorConfig"];
+        if (child.kind === "processor" && isObj(config) && config["Mode"] === "DISTRIBUTED") {
+          const t = config["ExecutionType"];
+          childType = t === "EXPRESS" || t === "STANDARD" ? t : undefined;
+        }
+        // Nested states default to the state machine's QueryLanguage, not the enclosing state's.
+        walk(child.scope, child.at, child.kind, languageOf(child.scope["QueryLanguage"], topLanguage), childType);
+      }
+    }
+  };
+  walk(value, [], "root", topLanguage, options.stateMachineType);
+
+  return result(ctx.diagnostics);
 }

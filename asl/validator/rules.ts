@@ -1,0 +1,569 @@
+/**
+ * Semantic checks of each state: rules that relate fields to each other, depend on the query
+ * language or the Map's mode, or look inside strings (paths, intrinsic functions, JSONata).
+ * They run on the raw JSON whether or not the schema passed, defensively, so that one call
+ * reports every problem.
+ */
+import { CODES } from "./codes";
+import type { Context, Segments } from "./context";
+import { referencePathProblem } from "./jsonpath";
+import { isJsonataString } from "./jsonata";
+import { CHOICE_OPERATORS } from "./schema";
+import { LIMITS } from "../types";
+
+type Obj = Record<string, unknown>;
+type Language = "JSONPath" | "JSONata";
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+const has = (o: Obj, k: string) => o[k] !== undefined;
+
+export interface StateEnv {
+  language: Language;
+  /** STANDARD/EXPRESS when known: from the caller's option, or from an enclosing Distributed Map's ExecutionType. */
+  executionType: "STANDARD" | "EXPRESS" | undefined;
+}
+
+/**
+ * Fields that exist only in JSONPath states, and only in JSONata states.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html — "After selecting
+ * JSONata, your workflow fields will be reduced from five JSONPath fields (InputPath, Parameters,
+ * ResultSelector, ResultPath, and OutputPath) to only two fields: Arguments and Output."
+ * The `...Path` fields (TimeoutSecondsPath, ItemsPath, ...) are JSONPath; their JSONata form is the
+ * plain field holding a `{% %}` expression (TimeoutSeconds, Items, ...).
+ */
+const JSONPATH_ONLY_STATE_FIELDS = [
+  "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "ItemsPath",
+  "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath", "MaxConcurrencyPath",
+  "ToleratedFailurePercentagePath", "ToleratedFailureCountPath", "ErrorPath", "CausePath",
+];
+const JSONATA_ONLY_STATE_FIELDS = ["Arguments", "Output", "Items"];
+
+/** Number fields that take a `{% %}` expression in JSONata and a `...Path` twin in JSONPath. */
+const NUMBER_OR_EXPRESSION_FIELDS = ["TimeoutSeconds", "HeartbeatSeconds", "Seconds", "MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount"];
+
+/** Pairs that may not appear together: a value and the path that supplies it at run time. */
+const TWINS: ReadonlyArray<readonly [string, string]> = [
+  ["TimeoutSeconds", "TimeoutSecondsPath"],
+  ["HeartbeatSeconds", "HeartbeatSecondsPath"],
+  ["MaxConcurrency", "MaxConcurrencyPath"],
+  ["ToleratedFailurePercentage", "ToleratedFailurePercentagePath"],
+  ["ToleratedFailureCount", "ToleratedFailureCountPath"],
+  ["Error", "ErrorPath"],
+  ["Cause", "CausePath"],
+];
+
+/** Reference-path fields of a state ("...MUST be a Reference Path", https://states-language.net/spec.html). */
+const REFERENCE_PATH_FIELDS = [
+  "ResultPath", "ItemsPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath",
+  "MaxConcurrencyPath", "ToleratedFailurePercentagePath", "ToleratedFailureCountPath",
+];
+
+/** Payload templates: objects whose `key.$` fields take a path or an intrinsic function (JSONPath only). */
+const TEMPLATE_FIELDS = ["Parameters", "ResultSelector", "ItemSelector", "Credentials", "Assign"];
+
+/**
+ * Predefined error names (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-error-representation).
+ */
+const STATES_ERRORS = new Set([
+  "States.ALL", "States.DataLimitExceeded", "States.ExceedToleratedFailureThreshold", "States.HeartbeatTimeout",
+  "States.Http.Socket", "States.IntrinsicFailure", "States.ItemReaderFailed", "States.NoChoiceMatched",
+  "States.ParameterPathFailure", "States.Permissions", "States.ResultPathMatchFailure", "States.ResultWriterFailed",
+  "States.Runtime", "States.TaskFailed", "States.Timeout", "States.BranchFailed", "States.QueryEvaluationError",
+]);
+
+/** RFC 3339 as AWS restricts it: "an uppercase T must separate ... an uppercase Z must denote that a numeric time zone offset is not present" (state-wait). */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Map Run label: https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html —
+ * "Label ... can contain up to 40 characters" and must not contain whitespace, brackets `< > { } [ ]`,
+ * wildcards `? *`, special characters `" # % \ ^ | ~ \` $ & , ; : /`, or control characters
+ * (U+0000-001F, U+007F-009F), the same set AWS forbids in state machine and execution names.
+ */
+const LABEL_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
+
+const RESOURCE_ARN = /^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+/;
+const ITEM_READER_RESOURCES = /^arn:[^:]+:states:::s3:(getObject|listObjectsV2)$/;
+const RESULT_WRITER_RESOURCE = /^arn:[^:]+:states:::s3:putObject$/;
+
+export class StateRules {
+  constructor(private readonly ctx: Context) {}
+
+  private report(code: string, at: Segments, message: string, severity: "ERROR" | "WARNING" = "ERROR") {
+    this.ctx.report(code, at, message, severity);
+  }
+
+  /** Runs every per-state rule on `state`, located at `at`. */
+  check(name: string, state: unknown, at: Segments, env: StateEnv): void {
+    if (!isObj(state)) return;
+    const type = state["Type"];
+    const lang = env.language;
+
+    this.languageFields(state, at, lang, JSONPATH_ONLY_STATE_FIELDS, JSONATA_ONLY_STATE_FIELDS);
+    if (type === "Pass" && lang === "JSONata" && has(state, "Result")) {
+      // The guide lists Result only for JSONPath Pass states; whether AWS rejects it under JSONata is not documented.
+      this.report(CODES.JSONPATH_FIELD_IN_JSONATA_STATE, [...at, "Result"], "Result is a JSONPath field; in a JSONata Pass state use Output", "WARNING");
+    }
+    for (const f of NUMBER_OR_EXPRESSION_FIELDS) this.expressionValue(state, f, at, lang);
+    for (const [a, b] of TWINS) this.twins(state, a, b, at);
+
+    if (type === "Task" || type === "Pass" || type === "Wait" || type === "Parallel" || type === "Map") this.transition(state, at);
+    if (type === "Task" || type === "Parallel" || type === "Map") this.errorHandling(state, at, lang);
+
+    if (lang === "JSONPath") this.jsonPathFields(state, at);
+    else this.jsonataStrings(state, at, true);
+
+    switch (type) {
+      case "Task":
+        this.task(state, at);
+        break;
+      case "Wait":
+        this.wait(state, at, lang);
+        break;
+      case "Choice":
+        this.choice(state, at, lang);
+        break;
+      case "Map":
+        this.map(state, at, env);
+        break;
+      case "Fail":
+        if (lang === "JSONPath") this.fail(state, at);
+        break;
+    }
+    void name;
+  }
+
+  // ---- query language ------------------------------------------------------------------------
+
+  private languageFields(o: Obj, at: Segments, lang: Language, jsonPathOnly: readonly string[], jsonataOnly: readonly string[]): void {
+    if (lang === "JSONata") {
+      for (const f of jsonPathOnly) {
+        if (has(o, f)) this.report(CODES.JSONPATH_FIELD_IN_JSONATA_STATE, [...at, f], `${f} is a JSONPath field and cannot be used where QueryLanguage is JSONata${hintFor(f)}`);
+      }
+    } else {
+      for (const f of jsonataOnly) {
+        if (has(o, f)) this.report(CODES.JSONATA_FIELD_IN_JSONPATH_STATE, [...at, f], `${f} is a JSONata field; set "QueryLanguage": "JSONata" on the state or the state machine to use it${jsonPathHintFor(f)}`);
+      }
+    }
+  }
+
+  /** A `{% %}` value in a number field is only meaningful in JSONata. */
+  private expressionValue(o: Obj, f: string, at: Segments, lang: Language): void {
+    if (lang === "JSONPath" && typeof o[f] === "string" && isJsonataString(o[f])) {
+      this.report(CODES.JSONATA_FIELD_IN_JSONPATH_STATE, [...at, f], `${f} holds a JSONata expression but the state uses JSONPath; use ${f}Path with a reference path, or set "QueryLanguage": "JSONata"`);
+    }
+  }
+
+  private twins(o: Obj, a: string, b: string, at: Segments): void {
+    if (has(o, a) && has(o, b)) this.report(CODES.MUTUALLY_EXCLUSIVE_FIELDS, [...at, b], `${a} and ${b} cannot both be set; keep one`);
+  }
+
+  // ---- transitions and error handling -----------------------------------------------------------
+
+  private transition(o: Obj, at: Segments): void {
+    const next = has(o, "Next");
+    const end = o["End"] === true;
+    if (next && has(o, "End")) this.report(CODES.NEXT_AND_END, [...at, "End"], "a state has either Next or \"End\": true, not both");
+    else if (!next && !end) this.report(CODES.MISSING_NEXT_OR_END, at, "a non-terminal state needs Next (the state to go to) or \"End\": true");
+  }
+
+  /** "States.ALL ... must appear alone in its ErrorEquals array and must be in the last Retrier/Catcher" (concepts-error-handling). */
+  private errorHandling(o: Obj, at: Segments, lang: Language): void {
+    for (const key of ["Retry", "Catch"] as const) {
+      const rules = o[key];
+      if (!Array.isArray(rules)) continue;
+      rules.forEach((rule, i) => {
+        if (!isObj(rule)) return;
+        const errors = rule["ErrorEquals"];
+        const ruleAt = [...at, key, i];
+        if (key === "Catch") {
+          this.languageFields(rule, ruleAt, lang, ["ResultPath"], ["Output"]);
+          if (lang === "JSONPath") {
+            this.referencePath(rule, "ResultPath", ruleAt);
+            this.template(rule["Assign"], [...ruleAt, "Assign"]);
+          }
+        }
+        if (!Array.isArray(errors)) return;
+        const allAt = errors.indexOf("States.ALL");
+        if (allAt >= 0 && errors.length > 1) {
+          this.report(CODES.STATES_ALL_NOT_ALONE, [...ruleAt, "ErrorEquals"], `States.ALL must be the only error name in its ErrorEquals; remove the others`);
+        }
+        if (allAt >= 0 && i !== rules.length - 1) {
+          this.report(CODES.STATES_ALL_NOT_LAST, ruleAt, `a ${key === "Retry" ? "retrier" : "catcher"} matching States.ALL must be the last one in ${key}; rules after it can never match`);
+        }
+        errors.forEach((e, j) => {
+          if (typeof e === "string" && e.startsWith("States.") && !STATES_ERRORS.has(e)) {
+            this.report(CODES.UNKNOWN_STATES_ERROR, [...ruleAt, "ErrorEquals", j], `'${e}' is not one of the predefined States.* error names; custom errors must not start with "States."`, "WARNING");
+          }
+        });
+      });
+    }
+  }
+
+  // ---- JSONPath ---------------------------------------------------------------------------------
+
+  private jsonPathFields(o: Obj, at: Segments): void {
+    for (const f of ["InputPath", "OutputPath"]) this.path(o, f, at);
+    for (const f of REFERENCE_PATH_FIELDS) this.referencePath(o, f, at);
+    for (const f of TEMPLATE_FIELDS) this.template(o[f], [...at, f]);
+    if (o["Type"] === "Map") {
+      // Map's deprecated "Parameters" is its ItemSelector; both are templates (already covered above).
+      const reader = o["ItemReader"];
+      if (isObj(reader)) {
+        this.template(reader["Parameters"], [...at, "ItemReader", "Parameters"]);
+        if (isObj(reader["ReaderConfig"])) this.referencePath(reader["ReaderConfig"], "MaxItemsPath", [...at, "ItemReader", "ReaderConfig"]);
+      }
+      const writer = o["ResultWriter"];
+      if (isObj(writer)) this.template(writer["Parameters"], [...at, "ResultWriter", "Parameters"]);
+      const batcher = o["ItemBatcher"];
+      if (isObj(batcher)) {
+        this.referencePath(batcher, "MaxItemsPerBatchPath", [...at, "ItemBatcher"]);
+        this.referencePath(batcher, "MaxInputBytesPerBatchPath", [...at, "ItemBatcher"]);
+        this.template(batcher["BatchInput"], [...at, "ItemBatcher", "BatchInput"]);
+      }
+    }
+  }
+
+  /** A Path field: full JSONPath syntax (filters, wildcards ... allowed). */
+  private path(o: Obj, f: string, at: Segments): void {
+    const v = o[f];
+    if (typeof v !== "string") return;
+    const r = this.ctx.path(v);
+    if (!r.ok) this.report(CODES.INVALID_JSON_PATH, [...at, f], `${f} '${v}' is not a valid JSONPath: ${r.message}`);
+  }
+
+  private referencePath(o: Obj, f: string, at: Segments): void {
+    const v = o[f];
+    if (typeof v !== "string") return;
+    const r = this.ctx.path(v);
+    if (!r.ok) {
+      this.report(CODES.INVALID_JSON_PATH, [...at, f], `${f} '${v}' is not a valid JSONPath: ${r.message}`);
+      return;
+    }
+    const problem = referencePathProblem(r.features);
+    if (problem) this.report(CODES.INVALID_REFERENCE_PATH, [...at, f], `${f} '${v}': ${problem}`);
+  }
+
+  /** A value that is a path or an intrinsic function (`key.$` values, Fail's ErrorPath/CausePath). */
+  private pathOrIntrinsic(v: string, at: Segments, field: string, reference: boolean): void {
+    if (v.startsWith("States.")) {
+      for (const p of this.ctx.intrinsic(v)) this.report(p.code, at, `${field}: ${p.message}`, p.severity);
+      return;
+    }
+    if (!v.startsWith("$")) {
+      this.report(CODES.INVALID_PAYLOAD_TEMPLATE, at, `${field} must be a path starting with '$' or an intrinsic function such as States.Format(...); got '${v}'. Drop the '.$' suffix for a literal value`);
+      return;
+    }
+    const r = this.ctx.path(v);
+    if (!r.ok) this.report(CODES.INVALID_JSON_PATH, at, `${field} '${v}' is not a valid JSONPath: ${r.message}`);
+    else if (reference) {
+      const problem = referencePathProblem(r.features);
+      if (problem) this.report(CODES.INVALID_REFERENCE_PATH, at, `${field} '${v}': ${problem}`);
+    }
+  }
+
+  /**
+   * Payload template: "fields whose names end in .$ ... values MUST be a Path or an intrinsic
+   * function" (https://states-language.net/spec.html#payload-template). A plain field whose value
+   * looks like a path gets AWS's NO_DOLLAR warning.
+   */
+  private template(value: unknown, at: Segments): void {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => this.template(v, [...at, i]));
+      return;
+    }
+    if (!isObj(value)) return;
+    let plain: Set<string> | undefined;
+    for (const key of Object.keys(value)) {
+      const v = value[key];
+      if (key.endsWith(".$")) {
+        const keyAt = [...at, key];
+        if (typeof v !== "string") this.report(CODES.INVALID_PAYLOAD_TEMPLATE, keyAt, `'${key}' ends in '.$', so its value must be a string holding a path or an intrinsic function`);
+        else this.pathOrIntrinsic(v, keyAt, `'${key}'`, false);
+        (plain ??= new Set(Object.keys(value))).has(key.slice(0, -2)) &&
+          this.report(CODES.INVALID_PAYLOAD_TEMPLATE, keyAt, `'${key}' and '${key.slice(0, -2)}' produce the same field`, "WARNING");
+      } else if (typeof v === "string") {
+        if (/^\$\$?\.|^States\.[A-Za-z]+\(/.test(v)) {
+          this.report(CODES.NO_DOLLAR, [...at, key], `'${key}' holds '${v}', which looks like a path or intrinsic function, but is passed as a literal string; rename the field to '${key}.$' to evaluate it`, "WARNING");
+        }
+      } else this.template(v, [...at, key]);
+    }
+  }
+
+  // ---- JSONata ----------------------------------------------------------------------------------
+
+  /** Parses every `{% %}` string in the state's own fields (not nested state machines). */
+  private jsonataStrings(value: unknown, at: Segments, topLevel = false): void {
+    if (typeof value === "string") {
+      if (isJsonataString(value)) {
+        const err = this.ctx.jsonata(value);
+        if (err) this.report(CODES.INVALID_JSONATA, at, err);
+      }
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => this.jsonataStrings(v, [...at, i]));
+      return;
+    }
+    if (!isObj(value)) return;
+    for (const key of Object.keys(value)) {
+      if (topLevel && (key === "Branches" || key === "ItemProcessor" || key === "Iterator")) continue;
+      this.jsonataStrings(value[key], [...at, key]);
+    }
+  }
+
+  // ---- per type ---------------------------------------------------------------------------------
+
+  private task(o: Obj, at: Segments): void {
+    const r = o["Resource"];
+    if (typeof r === "string" && !RESOURCE_ARN.test(r)) {
+      this.report(CODES.INVALID_RESOURCE, [...at, "Resource"], `Resource must be an ARN (arn:partition:service:region:account:...); got '${r}'`);
+    }
+    // "HeartbeatSeconds ... must be smaller than TimeoutSeconds" (state-task).
+    const hb = o["HeartbeatSeconds"];
+    const to = o["TimeoutSeconds"];
+    if (typeof hb === "number" && typeof to === "number" && hb >= to) {
+      this.report(CODES.HEARTBEAT_NOT_BELOW_TIMEOUT, [...at, "HeartbeatSeconds"], `HeartbeatSeconds (${hb}) must be smaller than TimeoutSeconds (${to})`);
+    }
+  }
+
+  /** "A Wait state must contain exactly one of Seconds, SecondsPath, Timestamp, or TimestampPath" (state-wait). */
+  private wait(o: Obj, at: Segments, lang: Language): void {
+    const present = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].filter((f) => has(o, f));
+    if (present.length === 0) this.report(CODES.INVALID_WAIT_DURATION, at, "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp or TimestampPath");
+    for (const extra of present.slice(1)) {
+      this.report(CODES.INVALID_WAIT_DURATION, [...at, extra], `a Wait state takes exactly one of Seconds, SecondsPath, Timestamp or TimestampPath; it already has ${present[0]}`);
+    }
+    const ts = o["Timestamp"];
+    if (typeof ts === "string" && !(lang === "JSONata" && isJsonataString(ts)) && !TIMESTAMP.test(ts)) {
+      this.report(CODES.INVALID_TIMESTAMP, [...at, "Timestamp"], `Timestamp '${ts}' must be RFC 3339 with an uppercase T and Z or an offset, e.g. 2026-03-14T01:59:00Z`);
+    }
+  }
+
+  private fail(o: Obj, at: Segments): void {
+    // "ErrorPath/CausePath ... a reference path or an intrinsic function" (state-fail), JSONPath only.
+    for (const f of ["ErrorPath", "CausePath"]) {
+      const v = o[f];
+      if (typeof v === "string") this.pathOrIntrinsic(v, [...at, f], f, true);
+    }
+  }
+
+  private choice(o: Obj, at: Segments, lang: Language): void {
+    const rules = o["Choices"];
+    if (!Array.isArray(rules)) return;
+    rules.forEach((r, i) => this.choiceRule(r, [...at, "Choices", i], lang, true));
+  }
+
+  /** https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html */
+  private choiceRule(r: unknown, at: Segments, lang: Language, top: boolean): void {
+    if (!isObj(r)) return;
+    if (top && !has(r, "Next")) this.report(CODES.INVALID_CHOICE_RULE, at, "each Choice rule needs Next, the state to go to when it matches");
+    if (!top && has(r, "Next")) this.report(CODES.INVALID_CHOICE_RULE, [...at, "Next"], "only top-level Choice rules have Next; rules inside And/Or/Not do not");
+    const operators = Object.keys(r).filter((k) => k in CHOICE_OPERATORS);
+    const combinators = ["And", "Or", "Not"].filter((k) => has(r, k));
+    if (lang === "JSONata") {
+      for (const k of [...operators, ...combinators, ...(has(r, "Variable") ? ["Variable"] : [])]) {
+        this.report(CODES.JSONPATH_FIELD_IN_JSONATA_STATE, [...at, k], `${k} is a JSONPath Choice field; in JSONata write the test as "Condition": "{% ... %}"`);
+      }
+      if (top && !has(r, "Condition")) this.report(CODES.INVALID_CHOICE_RULE, at, 'a JSONata Choice rule needs "Condition": "{% ... %}"');
+      return;
+    }
+    if (has(r, "Condition")) this.report(CODES.JSONATA_FIELD_IN_JSONPATH_STATE, [...at, "Condition"], 'Condition is a JSONata field; in JSONPath use Variable with a comparison operator, or set "QueryLanguage": "JSONata"');
+    if (has(r, "Output")) this.report(CODES.JSONATA_FIELD_IN_JSONPATH_STATE, [...at, "Output"], 'Output is a JSONata field; set "QueryLanguage": "JSONata" to use it');
+    const count = operators.length + combinators.length;
+    if (count !== 1) {
+      const found = [...operators, ...combinators];
+      this.report(
+        CODES.INVALID_CHOICE_RULE,
+        at,
+        count === 0
+          ? "a Choice rule needs exactly one comparison operator (e.g. StringEquals, NumericGreaterThan, IsPresent) or one of And/Or/Not"
+          : `a Choice rule takes exactly one comparison operator or And/Or/Not; found ${found.join(", ")}`,
+      );
+    }
+    if (operators.length > 0 && !has(r, "Variable")) this.report(CODES.INVALID_CHOICE_RULE, at, `a comparison (${operators[0]}) needs Variable, the path of the value to compare`);
+    if (operators.length === 0 && combinators.length > 0 && has(r, "Variable")) {
+      this.report(CODES.INVALID_CHOICE_RULE, [...at, "Variable"], "And/Or/Not rules do not take Variable; put it on the rules inside");
+    }
+    this.path(r, "Variable", at);
+    for (const op of operators) {
+      const kind = CHOICE_OPERATORS[op];
+      const v = r[op];
+      if (kind === "path") this.path(r, op, at);
+      else if (kind === "timestamp" && typeof v === "string" && !TIMESTAMP.test(v)) {
+        this.report(CODES.INVALID_TIMESTAMP, [...at, op], `${op} value '${v}' must be an RFC 3339 timestamp such as 2026-03-14T01:59:00Z`);
+      }
+    }
+    for (const k of ["And", "Or"]) {
+      const list = r[k];
+      if (Array.isArray(list)) list.forEach((sub, i) => this.choiceRule(sub, [...at, k, i], lang, false));
+    }
+    if (has(r, "Not")) this.choiceRule(r["Not"], [...at, "Not"], lang, false);
+    this.template(r["Assign"], [...at, "Assign"]);
+  }
+
+  // ---- Map --------------------------------------------------------------------------------------
+
+  private map(o: Obj, at: Segments, env: StateEnv): void {
+    const processor = o["ItemProcessor"];
+    if (has(o, "ItemProcessor") && has(o, "Iterator")) {
+      this.report(CODES.MUTUALLY_EXCLUSIVE_FIELDS, [...at, "Iterator"], "ItemProcessor and its deprecated name Iterator cannot both be set; keep ItemProcessor");
+    } else if (!has(o, "ItemProcessor") && !has(o, "Iterator")) {
+      this.report(CODES.MISSING_ITEM_PROCESSOR, at, "a Map state needs ItemProcessor, the states to run for each item");
+    }
+    if (has(o, "ItemSelector") && has(o, "Parameters")) {
+      this.report(CODES.MUTUALLY_EXCLUSIVE_FIELDS, [...at, "Parameters"], "ItemSelector and its deprecated name Parameters cannot both be set; keep ItemSelector");
+    }
+    const config = isObj(processor) && isObj(processor["ProcessorConfig"]) ? processor["ProcessorConfig"] : undefined;
+    const distributed = config?.["Mode"] === "DISTRIBUTED";
+    const configAt = [...at, "ItemProcessor", "ProcessorConfig"];
+
+    if (distributed) {
+      // "ExecutionType ... You must provide this field if you specified DISTRIBUTED for the Mode sub-field" (state-map-distributed).
+      if (!has(config!, "ExecutionType")) this.report(CODES.MISSING_EXECUTION_TYPE, configAt, 'a Distributed Map needs ProcessorConfig.ExecutionType, "STANDARD" or "EXPRESS"');
+      if (env.executionType === "EXPRESS") {
+        this.report(
+          CODES.DISTRIBUTED_MAP_IN_EXPRESS,
+          [...configAt, "Mode"],
+          "a Distributed Map cannot run inside an EXPRESS workflow (an EXPRESS state machine, or the child workflows of a Distributed Map with ExecutionType EXPRESS); use a STANDARD state machine or an INLINE Map",
+        );
+      }
+    } else {
+      // These fields configure a Map Run, which only Distributed mode creates (state-map-distributed, "Distributed Map state fields").
+      for (const f of ["ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "Label"]) {
+        if (has(o, f)) this.report(CODES.DISTRIBUTED_ONLY_FIELD, [...at, f], `${f} is only valid on a Distributed Map; set ItemProcessor.ProcessorConfig.Mode to "DISTRIBUTED" or remove it`);
+      }
+      if (config && has(config, "ExecutionType")) {
+        this.report(CODES.DISTRIBUTED_ONLY_FIELD, [...configAt, "ExecutionType"], 'ExecutionType is only valid when Mode is "DISTRIBUTED"');
+      }
+    }
+
+    // "If you use ItemReader, you can't use ItemsPath" (input-output-itemreader / state-map-distributed).
+    if (has(o, "ItemReader")) {
+      for (const f of ["ItemsPath", "Items"]) {
+        if (has(o, f)) this.report(CODES.ITEMS_WITH_ITEM_READER, [...at, f], `${f} cannot be used together with ItemReader: the items come from the reader`);
+      }
+    }
+
+    const label = o["Label"];
+    if (typeof label === "string") {
+      const length = [...label].length;
+      if (length > LIMITS.mapLabelChars) this.report(CODES.INVALID_LABEL, [...at, "Label"], `Label is ${length} characters long; the limit is ${LIMITS.mapLabelChars}`);
+      const bad = LABEL_FORBIDDEN.exec(label);
+      if (bad) this.report(CODES.INVALID_LABEL, [...at, "Label"], `Label must not contain whitespace, brackets, wildcards, control characters or any of " # % \\ ^ | ~ \` $ & , ; : /; found ${JSON.stringify(bad[0])}`);
+    }
+
+    const maxConcurrency = o["MaxConcurrency"];
+    if (distributed && typeof maxConcurrency === "number" && maxConcurrency > LIMITS.distributedMaxConcurrency) {
+      // The guide gives 10,000 as the Distributed Map's concurrency; whether larger values are refused is not documented.
+      this.report(CODES.MAX_CONCURRENCY_ABOVE_LIMIT, [...at, "MaxConcurrency"], `a Distributed Map runs at most ${LIMITS.distributedMaxConcurrency} child executions at once; MaxConcurrency ${maxConcurrency} has no further effect`, "WARNING");
+    }
+
+    this.itemReader(o["ItemReader"], [...at, "ItemReader"], env.language);
+    this.itemBatcher(o["ItemBatcher"], [...at, "ItemBatcher"], env.language);
+    this.resultWriter(o["ResultWriter"], [...at, "ResultWriter"], env.language);
+  }
+
+  /** https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html */
+  private itemReader(r: unknown, at: Segments, lang: Language): void {
+    if (!isObj(r)) return;
+    this.languageFields(r, at, lang, ["Parameters"], ["Arguments"]);
+    const resource = r["Resource"];
+    if (typeof resource === "string" && !ITEM_READER_RESOURCES.test(resource)) {
+      this.report(CODES.INVALID_ITEM_READER, [...at, "Resource"], `ItemReader Resource is usually arn:aws:states:::s3:getObject or arn:aws:states:::s3:listObjectsV2; got '${resource}'`, "WARNING");
+    }
+    const config = isObj(r["ReaderConfig"]) ? r["ReaderConfig"] : undefined;
+    const configAt = [...at, "ReaderConfig"];
+    if (!config) return;
+    this.languageFields(config, configAt, lang, ["MaxItemsPath"], []);
+    this.expressionValue(config, "MaxItems", configAt, lang);
+    this.twins(config, "MaxItems", "MaxItemsPath", configAt);
+    // "CSVHeaders ... required if CSVHeaderLocation is GIVEN".
+    if (config["CSVHeaderLocation"] === "GIVEN") {
+      const headers = config["CSVHeaders"];
+      if (!Array.isArray(headers) || headers.length === 0) {
+        this.report(CODES.MISSING_CSV_HEADERS, configAt, 'CSVHeaderLocation "GIVEN" needs CSVHeaders, the list of column names');
+      }
+    }
+    const inputType = config["InputType"];
+    if (inputType !== undefined && inputType !== "CSV") {
+      for (const f of ["CSVHeaderLocation", "CSVHeaders", "CSVDelimiter"]) {
+        if (has(config, f)) this.report(CODES.INVALID_ITEM_READER, [...configAt, f], `${f} only applies when InputType is "CSV"`, "WARNING");
+      }
+    }
+    if (config["Transformation"] === "LOAD_AND_FLATTEN" && typeof resource === "string" && !resource.endsWith(":s3:listObjectsV2")) {
+      this.report(CODES.INVALID_ITEM_READER, [...configAt, "Transformation"], 'Transformation "LOAD_AND_FLATTEN" applies to arn:aws:states:::s3:listObjectsV2 readers', "WARNING");
+    }
+  }
+
+  /** https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html */
+  private itemBatcher(b: unknown, at: Segments, lang: Language): void {
+    if (!isObj(b)) return;
+    this.languageFields(b, at, lang, ["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"], []);
+    for (const f of ["MaxItemsPerBatch", "MaxInputBytesPerBatch"]) {
+      this.expressionValue(b, f, at, lang);
+      this.twins(b, f, `${f}Path`, at);
+    }
+    // The guide describes batching by MaxItemsPerBatch and/or MaxInputBytesPerBatch; it does not say
+    // whether an ItemBatcher with neither (only BatchInput) is refused, so this is a warning.
+    if (!["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"].some((f) => has(b, f))) {
+      this.report(CODES.INVALID_ITEM_BATCHER, at, "ItemBatcher sets no limit: add MaxItemsPerBatch or MaxInputBytesPerBatch (or their ...Path forms)", "WARNING");
+    }
+  }
+
+  /**
+   * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html — "The
+   * ResultWriter field cannot be empty. You must specify one of these sets of sub-fields:
+   * WriterConfig; Resource and Parameters; all three."
+   */
+  private resultWriter(w: unknown, at: Segments, lang: Language): void {
+    if (!isObj(w)) return;
+    this.languageFields(w, at, lang, ["Parameters"], ["Arguments"]);
+    const target = lang === "JSONata" ? "Arguments" : "Parameters";
+    const hasResource = has(w, "Resource");
+    const hasTarget = has(w, "Parameters") || has(w, "Arguments");
+    if (!hasResource && !hasTarget && !has(w, "WriterConfig")) {
+      this.report(CODES.INVALID_RESULT_WRITER, at, `ResultWriter cannot be empty: give WriterConfig, or Resource and ${target}, or all three`);
+    } else if (hasResource !== hasTarget) {
+      this.report(CODES.INVALID_RESULT_WRITER, at, hasResource ? `ResultWriter has Resource but no ${target} (Bucket and Prefix)` : `ResultWriter has ${target} but no Resource ("arn:aws:states:::s3:putObject")`);
+    }
+    const resource = w["Resource"];
+    if (typeof resource === "string" && !RESULT_WRITER_RESOURCE.test(resource)) {
+      this.report(CODES.INVALID_RESULT_WRITER, [...at, "Resource"], `ResultWriter Resource is arn:aws:states:::s3:putObject; got '${resource}'`, "WARNING");
+    }
+    const config = w["WriterConfig"];
+    if (isObj(config) && !has(config, "OutputType")) {
+      this.report(CODES.INVALID_RESULT_WRITER, [...at, "WriterConfig"], 'WriterConfig needs OutputType, "JSON" or "JSONL"');
+    }
+  }
+}
+
+function hintFor(f: string): string {
+  switch (f) {
+    case "Parameters":
+      return "; use Arguments";
+    case "ResultSelector":
+    case "OutputPath":
+      return "; use Output";
+    case "ResultPath":
+      return "; use Output or Assign";
+    case "InputPath":
+      return "; read the input with $states.input in Arguments";
+    case "ItemsPath":
+      return '; use "Items": "{% ... %}"';
+    default:
+      return f.endsWith("Path") ? `; use "${f.slice(0, -4)}": "{% ... %}"` : "";
+  }
+}
+
+function jsonPathHintFor(f: string): string {
+  switch (f) {
+    case "Arguments":
+      return ", or use Parameters";
+    case "Output":
+      return ", or use OutputPath/ResultSelector";
+    case "Items":
+      return ", or use ItemsPath";
+    default:
+      return "";
+  }
+}
