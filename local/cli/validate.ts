@@ -1,0 +1,128 @@
+/**
+ * `npm run validate -- [--json] [--type STANDARD|EXPRESS] FILE|DIR...`
+ *
+ * Validates ASL JSON files (a directory stands for every *.json file under it). Human output by
+ * default; `--json` prints exactly `[{"file","valid","diagnostics":[{"code","location","message","severity"}]}]`
+ * on stdout and nothing else. Exit code 0 when every file is valid, 1 when any is invalid (including
+ * unreadable files and files that are not JSON), 2 on usage errors.
+ */
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import type { Diagnostic, ValidationResult } from "../../asl/diagnostics";
+import { validateDefinition } from "../../asl/validator";
+
+const USAGE = "usage: npm run validate -- [--json] [--type STANDARD|EXPRESS] FILE|DIR...";
+
+const argsSchema = z.object({
+  json: z.boolean(),
+  type: z.enum(["STANDARD", "EXPRESS"], { error: "--type must be STANDARD or EXPRESS" }).optional(),
+  help: z.boolean(),
+  files: z.array(z.string().min(1, { error: "file names must not be empty" })),
+});
+type Args = z.infer<typeof argsSchema>;
+
+class UsageError extends Error {}
+
+function parseCommandLine(argv: string[]): Args {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: "boolean" }, type: { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const r = argsSchema.safeParse({
+    json: parsed.values.json ?? false,
+    type: parsed.values.type,
+    help: parsed.values.help ?? false,
+    files: parsed.positionals,
+  });
+  if (!r.success) throw new UsageError(r.error.issues.map((i) => i.message).join("; "));
+  if (!r.data.help && r.data.files.length === 0) throw new UsageError("no files given");
+  return r.data;
+}
+
+interface FileResult extends ValidationResult {
+  file: string;
+}
+
+/** Expands directories into their *.json files (sorted, recursive); files are kept as given. */
+function expand(paths: string[]): string[] {
+  const out: string[] = [];
+  const visit = (p: string, explicit: boolean) => {
+    let isDir = false;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch {
+      /* unreadable: reported when read */
+    }
+    if (!isDir) {
+      if (explicit || p.endsWith(".json") || p.endsWith(".asl.json")) out.push(p);
+      return;
+    }
+    for (const entry of readdirSync(p).sort()) visit(join(p, entry), false);
+  };
+  for (const p of paths) visit(p, true);
+  return out;
+}
+
+function validateFile(file: string, type: Args["type"]): FileResult {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message;
+    return { file, valid: false, diagnostics: [{ code: "INVALID_JSON_DESCRIPTION", location: "", message: `cannot read ${file}: ${reason}`, severity: "ERROR" }] };
+  }
+  const r = validateDefinition(text, type ? { stateMachineType: type } : {});
+  return { file, valid: r.valid, diagnostics: r.diagnostics };
+}
+
+function formatHuman(results: FileResult[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    const errors = r.diagnostics.filter((d) => d.severity === "ERROR").length;
+    const warnings = r.diagnostics.length - errors;
+    const summary = r.valid ? (warnings ? `OK (${warnings} warning${warnings > 1 ? "s" : ""})` : "OK") : `INVALID (${errors} error${errors > 1 ? "s" : ""}${warnings ? `, ${warnings} warning${warnings > 1 ? "s" : ""}` : ""})`;
+    lines.push(`${r.file}: ${summary}`);
+    for (const d of r.diagnostics) lines.push(`  ${d.severity.padEnd(7)} ${d.code} at ${d.location || "/"}: ${d.message}`);
+  }
+  const invalid = results.filter((r) => !r.valid).length;
+  if (results.length > 1) lines.push(`${results.length} files, ${invalid} invalid`);
+  return lines.join("\n") + "\n";
+}
+
+const pick = (d: Diagnostic): Diagnostic => ({ code: d.code, location: d.location, message: d.message, severity: d.severity });
+
+function main(argv: string[]): number {
+  let args: Args;
+  try {
+    args = parseCommandLine(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`validate: ${e.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n  --json   print [{"file","valid","diagnostics":[...]}] only\n  --type   STANDARD or EXPRESS: also run checks that depend on the state machine type\n`);
+    return 0;
+  }
+  const files = expand(args.files);
+  if (files.length === 0) {
+    process.stderr.write(`validate: no .json files found in ${args.files.join(", ")}\n${USAGE}\n`);
+    return 2;
+  }
+  const results = files.map((f) => validateFile(f, args.type));
+  if (args.json) {
+    process.stdout.write(JSON.stringify(results.map((r) => ({ file: r.file, valid: r.valid, diagnostics: r.diagnostics.map(pick) }))) + "\n");
+  } else process.stdout.write(formatHuman(results));
+  return results.every((r) => r.valid) ? 0 : 1;
+}
+
+process.exitCode = main(process.argv.slice(2));
