@@ -124,29 +124,46 @@ export function s3CsvReader(options: S3ObjectLocation & ReaderLimitOptions & Csv
   return getObject("CSV", options, csvConfig(options, "s3CsvReader"), options.maxItems);
 }
 
-/** Items from a Parquet file in S3: one item per row. */
-export function s3ParquetReader(options: S3ObjectLocation & ReaderLimitOptions): ItemReaderSpec {
+/**
+ * Items from a Parquet file in S3: one item per row. Parquet readers take no VersionId
+ * (input-output-itemreader.html: "Parquet ... does not support VersionId").
+ */
+export function s3ParquetReader(options: Omit<S3ObjectLocation, "versionId"> & ReaderLimitOptions & { readonly versionId?: never }): ItemReaderSpec {
   return getObject("PARQUET", options, {}, options.maxItems);
 }
 
-export interface S3ManifestReaderOptions extends S3ObjectLocation, ReaderLimitOptions {
-  /** Which manifest: an S3 Inventory `manifest.json` (default) or an Athena UNLOAD manifest. */
-  readonly manifestType?: "S3_INVENTORY" | "ATHENA_DATA";
-  /** ATHENA_DATA only: the format of the data files the manifest lists. */
-  readonly dataInputType?: "CSV" | "JSONL" | "PARQUET";
-}
-
 /**
- * Items listed by a manifest: each object of an S3 Inventory report, or each row of the data files of
- * an Athena UNLOAD (ManifestType ATHENA_DATA, InputType the data files' format).
+ * A manifest that lists the objects to read.
+ * - `{ manifest: "S3_INVENTORY_MANIFEST_JSON" }` (default): an S3 Inventory `manifest.json` (InputType MANIFEST);
+ *   each item is one object of the inventory.
+ * - `{ manifest: "S3_INVENTORY" }`: ManifestType S3_INVENTORY; AWS says not to give an InputType (CSV is assumed).
+ * - `{ manifest: "ATHENA_DATA", dataInputType }`: the manifest of an Athena UNLOAD; each item is a row of the
+ *   data files, whose format is dataInputType. Athena's CSV files have no header row, so give `headers`.
  */
+export type S3ManifestReaderOptions = S3ObjectLocation &
+  ReaderLimitOptions &
+  (
+    | { readonly manifest?: "S3_INVENTORY_MANIFEST_JSON" | "S3_INVENTORY"; readonly dataInputType?: never }
+    | { readonly manifest: "ATHENA_DATA"; readonly dataInputType: "JSONL" | "PARQUET" }
+    | ({ readonly manifest: "ATHENA_DATA"; readonly dataInputType: "CSV" } & CsvOptions)
+  );
+
 export function s3ManifestReader(options: S3ManifestReaderOptions): ItemReaderSpec {
-  if (options.manifestType === "ATHENA_DATA") {
+  if (options.manifest === "ATHENA_DATA") {
     if (!options.dataInputType) throw new BuilderError(`s3ManifestReader: ATHENA_DATA needs dataInputType (CSV, JSONL or PARQUET)`);
-    return getObject(options.dataInputType, options, { ManifestType: "ATHENA_DATA" }, options.maxItems);
+    // AWS's Athena example gives no CSVHeaderLocation (UNLOAD's CSV has no header row), so only what was asked for is rendered.
+    const csv =
+      options.dataInputType === "CSV" && (options.headers !== undefined || options.delimiter !== undefined)
+        ? csvConfig(options, "s3ManifestReader")
+        : {};
+    return getObject(options.dataInputType, options, { ManifestType: "ATHENA_DATA", ...csv }, options.maxItems);
   }
-  if (options.dataInputType) throw new BuilderError(`s3ManifestReader: dataInputType applies only to manifestType ATHENA_DATA`);
-  return getObject("MANIFEST", options, compact({ ManifestType: options.manifestType }), options.maxItems);
+  if (options.dataInputType) throw new BuilderError(`s3ManifestReader: dataInputType applies only to manifest ATHENA_DATA`);
+  if (options.manifest === "S3_INVENTORY") {
+    if (options.bucket === undefined || options.key === undefined) throw new BuilderError(`S3_INVENTORY reader: bucket and key are required`);
+    return new ItemReaderSpec({ action: "s3:getObject", inputType: "MANIFEST", location: options }, { ManifestType: "S3_INVENTORY" }, options.maxItems);
+  }
+  return getObject("MANIFEST", options, {}, options.maxItems);
 }
 
 export interface S3ListReaderOptions extends ReaderLimitOptions {
