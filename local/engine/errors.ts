@@ -32,3 +32,69 @@ export const STATES_ERRORS = {
   ResultWriterFailed: "States.ResultWriterFailed",
   Runtime: "States.Runtime",
 } as const;
+
+/**
+ * One class per concern, each carrying the AWS error name. All extend StatesError, so Retry/Catch
+ * and the distributed map treat them uniformly; `instanceof` lets the interpreter tell them apart.
+ */
+
+/** Payload over 256 KiB. https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html — "A terminal error that can't be caught by the States.ALL error type." */
+export class DataLimitExceededError extends StatesError {
+  constructor(causeText: string) {
+    super(STATES_ERRORS.DataLimitExceeded, causeText);
+  }
+}
+
+/** An error the execution could not process (bad path, unknown resource, history quota). Never retried or caught. */
+export class RuntimeError extends StatesError {
+  constructor(causeText: string) {
+    super(STATES_ERRORS.Runtime, causeText);
+  }
+}
+
+export class TaskTimeoutError extends StatesError {
+  constructor(causeText = "") {
+    super(STATES_ERRORS.Timeout, causeText);
+  }
+}
+
+export class HeartbeatTimeoutError extends StatesError {
+  constructor(causeText = "") {
+    super(STATES_ERRORS.HeartbeatTimeout, causeText);
+  }
+}
+
+export class IntrinsicFailureError extends StatesError {
+  constructor(causeText: string) {
+    super(STATES_ERRORS.IntrinsicFailure, causeText);
+  }
+}
+
+export class QueryEvaluationError extends StatesError {
+  constructor(causeText: string) {
+    super(STATES_ERRORS.QueryEvaluationError, causeText);
+  }
+}
+
+export class ResultPathMatchFailureError extends StatesError {
+  constructor(causeText: string) {
+    super(STATES_ERRORS.ResultPathMatchFailure, causeText);
+  }
+}
+
+export class NoChoiceMatchedError extends StatesError {
+  constructor(causeText: string) {
+    super(STATES_ERRORS.NoChoiceMatched, causeText);
+  }
+}
+
+/** An error a Task's resource reported (a Lambda's errorType, `States.TaskFailed`, ...). */
+export class TaskFailedError extends StatesError {}
+
+/** The execution was stopped from outside (AbortSignal); not an error a Catch can see. */
+export class ExecutionAbortedError extends Error {
+  constructor() {
+    super("Execution aborted");
+    this.name = "ExecutionAbortedError";
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Time for the engine. The real clock sleeps; the virtual clock jumps. Wait states, retry back-off
+ * and Task timeouts all go through `sleep`, so tests with a virtual clock take no real time.
+ */
+import { ExecutionAbortedError } from "./errors";
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`; rejects with ExecutionAbortedError when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Marks real work in flight (a handler call) so a virtual clock does not jump while it runs. */
+  track<T>(work: Promise<T>): Promise<T>;
+}
+
+export class RealClock implements Clock {
+  now(): number {
+    return Date.now();
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new ExecutionAbortedError());
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new ExecutionAbortedError());
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+  track<T>(work: Promise<T>): Promise<T> {
+    return work;
+  }
+}
+
+interface Timer {
+  due: number;
+  seq: number;
+  resolve: () => void;
+}
+
+/**
+ * A discrete-event clock: `sleep` registers a timer; when the engine has nothing else to do, time
+ * jumps to the earliest timer. While handler calls are in flight (`track`), it waits `graceMs` of
+ * real time first, so a handler doing real I/O is not overtaken by a virtual Task timeout.
+ */
+export class VirtualClock implements Clock {
+  private current: number;
+  private timers: Timer[] = [];
+  private seq = 0;
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(start: Date | number = Date.UTC(2024, 0, 1), private readonly graceMs = 50) {
+    this.current = typeof start === "number" ? start : start.getTime();
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new ExecutionAbortedError());
+      const timer: Timer = {
+        due: this.current + Math.max(0, ms),
+        seq: this.seq++,
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        reject(new ExecutionAbortedError());
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.timers.push(timer);
+      this.schedule();
+    });
+  }
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight++;
+    const done = () => {
+      this.inFlight--;
+      this.schedule();
+    };
+    work.then(done, done);
+    return work;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.timers.length === 0) return;
+    this.scheduled = true;
+    const fire = () => {
+      this.scheduled = false;
+      this.advance();
+    };
+    if (this.inFlight > 0) setTimeout(fire, this.graceMs);
+    else setImmediate(fire);
+  }
+
+  private advance(): void {
+    if (this.timers.length === 0) return;
+    let next = this.timers[0];
+    for (const t of this.timers) if (t.due < next.due || (t.due === next.due && t.seq < next.seq)) next = t;
+    this.timers = this.timers.filter((t) => t !== next);
+    if (next.due > this.current) this.current = next.due;
+    next.resolve();
+    this.schedule();
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * Compiles a definition once: every path, payload template, intrinsic, Choice rule and JSONata
+ * expression is parsed here, so running a state (or a Map item) is evaluation only.
+ */
+import type {
+  Catcher, ChoiceState, FailState, JsonObject, JsonValue, MapState, ParallelState, PassState, QueryLanguage, Retrier,
+  State, SubWorkflow, SucceedState, TaskState, WaitState,
+} from "../../asl/types";
+import { compileChoiceRule, type Predicate } from "./choice";
+import { RuntimeError } from "./errors";
+import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "./jsonata";
+import { compilePath, compileResultPath, type CompiledPath, type PathSegment } from "./json/path";
+import { compileDynamicValue, compileTemplate, type CompiledTemplate } from "./json/template";
+import { lambdaTarget, type LambdaTarget } from "./lambda";
+
+export interface JsonPathIO {
+  lang: "JSONPath";
+  /** undefined: `$` (whole input); null: `{}`. */
+  inputPath: CompiledPath | null | undefined;
+  outputPath: CompiledPath | null | undefined;
+  parameters?: CompiledTemplate;
+  resultSelector?: CompiledTemplate;
+  /** null: discard the result (keep the input); [] : replace the input. */
+  resultPath: PathSegment[] | null;
+  assign?: CompiledTemplate;
+}
+
+export interface JsonataIO {
+  lang: "JSONata";
+  arguments?: CompiledJsonata;
+  output?: CompiledJsonata;
+  assign?: CompiledJsonata;
+}
+
+export type StateIO = JsonPathIO | JsonataIO;
+
+export interface CompiledCatcher {
+  errorEquals: string[];
+  next: string;
+  resultPath: PathSegment[] | null;
+  output?: CompiledJsonata;
+  assignPath?: CompiledTemplate;
+  assignJsonata?: CompiledJsonata;
+}
+
+/** A number given literally, by a reference path, or by a JSONata expression. */
+export type NumberSource =
+  | { kind: "literal"; value: number }
+  | { kind: "path"; path: CompiledPath; text: string }
+  | { kind: "jsonata"; expr: CompiledJsonata };
+
+interface Base {
+  name: string;
+  io: StateIO;
+  next?: string;
+  end: boolean;
+}
+
+export interface CompiledTask extends Base {
+  type: "Task";
+  raw: TaskState;
+  resource: string;
+  target: LambdaTarget | null;
+  timeout?: NumberSource;
+  heartbeat?: NumberSource;
+  retriers: Retrier[];
+  catchers: CompiledCatcher[];
+}
+export interface CompiledPass extends Base {
+  type: "Pass";
+  result?: JsonValue;
+}
+export interface ChoiceBranch {
+  predicate?: Predicate;
+  condition?: CompiledJsonata;
+  next: string;
+  assignPath?: CompiledTemplate;
+  assignJsonata?: CompiledJsonata;
+  output?: CompiledJsonata;
+}
+export interface CompiledChoice extends Base {
+  type: "Choice";
+  branches: ChoiceBranch[];
+  defaultNext?: string;
+}
+export interface CompiledWait extends Base {
+  type: "Wait";
+  seconds?: NumberSource;
+  timestamp?: { kind: "literal"; value: string } | { kind: "path"; path: CompiledPath; text: string } | { kind: "jsonata"; expr: CompiledJsonata };
+}
+export interface CompiledSucceed extends Base {
+  type: "Succeed";
+}
+export interface CompiledFail extends Base {
+  type: "Fail";
+  error?: StringSource;
+  cause?: StringSource;
+}
+export type StringSource =
+  | { kind: "literal"; value: string }
+  | { kind: "dynamic"; eval: CompiledTemplate; text: string }
+  | { kind: "jsonata"; expr: CompiledJsonata };
+
+export interface CompiledParallel extends Base {
+  type: "Parallel";
+  branches: CompiledWorkflow[];
+  retriers: Retrier[];
+  catchers: CompiledCatcher[];
+}
+export interface CompiledMap extends Base {
+  type: "Map";
+  raw: MapState;
+  distributed: boolean;
+  processor: CompiledWorkflow;
+  itemsPath?: CompiledPath;
+  items?: CompiledJsonata;
+  itemSelectorPath?: CompiledTemplate;
+  itemSelectorJsonata?: CompiledJsonata;
+  maxConcurrency?: NumberSource;
+  retriers: Retrier[];
+  catchers: CompiledCatcher[];
+}
+
+export type CompiledState =
+  | CompiledTask | CompiledPass | CompiledChoice | CompiledWait | CompiledSucceed | CompiledFail | CompiledParallel | CompiledMap;
+
+export interface CompiledWorkflow {
+  startAt: string;
+  states: Map<string, CompiledState>;
+  queryLanguage: QueryLanguage;
+  raw: SubWorkflow;
+}
+
+function optionalPath(p: string | null | undefined): CompiledPath | null | undefined {
+  if (p === undefined || p === "$") return undefined;
+  if (p === null) return null;
+  return compilePath(p);
+}
+
+function resultPathOf(p: string | null | undefined): PathSegment[] | null {
+  if (p === null) return null;
+  return compileResultPath(p ?? "$");
+}
+
+/** The I/O fields as one shape: which of them a state type allows is the validator's business. */
+interface IOFields {
+  InputPath?: string | null;
+  OutputPath?: string | null;
+  Parameters?: JsonObject;
+  ResultSelector?: JsonObject;
+  ResultPath?: string | null;
+  Assign?: JsonObject;
+  Arguments?: JsonValue;
+  Output?: JsonValue;
+}
+
+function jsonPathIO(state: State, name: string): JsonPathIO {
+  const s = state as IOFields;
+  const hasResult = state.Type === "Task" || state.Type === "Pass" || state.Type === "Parallel" || state.Type === "Map";
+  return {
+    lang: "JSONPath",
+    inputPath: optionalPath(s.InputPath),
+    outputPath: optionalPath(s.OutputPath),
+    // A Map's `Parameters` is the legacy name of ItemSelector, applied per item, not to the state.
+    parameters: s.Parameters !== undefined && state.Type !== "Map" ? compileTemplate(s.Parameters, name) : undefined,
+    resultSelector: s.ResultSelector !== undefined ? compileTemplate(s.ResultSelector, name) : undefined,
+    resultPath: hasResult ? resultPathOf(s.ResultPath) : [],
+    assign: s.Assign !== undefined ? compileTemplate(s.Assign, name) : undefined,
+  };
+}
+
+function jsonataIO(state: State, name: string): JsonataIO {
+  const s = state as IOFields;
+  return {
+    lang: "JSONata",
+    arguments: s.Arguments !== undefined ? compileJsonataValue(s.Arguments, `${name}.Arguments`) : undefined,
+    output: s.Output !== undefined ? compileJsonataValue(s.Output, `${name}.Output`) : undefined,
+    assign: s.Assign !== undefined ? compileJsonataValue(s.Assign, `${name}.Assign`) : undefined,
+  };
+}
+
+function numberSource(lang: QueryLanguage, value: number | string | undefined, path: string | undefined, where: string): NumberSource | undefined {
+  if (typeof value === "number") return { kind: "literal", value };
+  if (typeof value === "string" && isJsonataString(value)) return { kind: "jsonata", expr: compileJsonataValue(value, where) };
+  if (typeof value === "string" && lang === "JSONata") return { kind: "jsonata", expr: compileJsonataValue(value, where) };
+  if (path !== undefined) return { kind: "path", path: compilePath(path), text: path };
+  return undefined;
+}
+
+function stringSource(lang: QueryLanguage, literal: string | undefined, path: string | undefined, where: string): StringSource | undefined {
+  if (literal !== undefined) {
+    if (lang === "JSONata" && isJsonataString(literal)) return { kind: "jsonata", expr: compileJsonataValue(literal, where) };
+    return { kind: "literal", value: literal };
+  }
+  if (path !== undefined) return { kind: "dynamic", eval: compileDynamicValue(path, where, ""), text: path };
+  return undefined;
+}
+
+function compileCatchers(lang: QueryLanguage, catchers: Catcher[] | undefined, name: string): CompiledCatcher[] {
+  return (catchers ?? []).map((c, i) => ({
+    errorEquals: c.ErrorEquals,
+    next: c.Next,
+    resultPath: lang === "JSONPath" ? resultPathOf(c.ResultPath) : [],
+    output: lang === "JSONata" && c.Output !== undefined ? compileJsonataValue(c.Output, `${name}.Catch[${i}].Output`) : undefined,
+    assignPath: lang === "JSONPath" && c.Assign !== undefined ? compileTemplate(c.Assign) : undefined,
+    assignJsonata: lang === "JSONata" && c.Assign !== undefined ? compileJsonataValue(c.Assign, `${name}.Catch[${i}].Assign`) : undefined,
+  }));
+}
+
+export function compileState(name: string, state: State, inherited: QueryLanguage): CompiledState {
+  const lang: QueryLanguage = state.QueryLanguage ?? inherited;
+  const io: StateIO = lang === "JSONata" ? jsonataIO(state, name) : jsonPathIO(state, name);
+  const t = state as { Next?: string; End?: boolean };
+  const base = { name, io, next: t.Next, end: t.End === true };
+  switch (state.Type) {
+    case "Task":
+      return {
+        ...base,
+        type: "Task",
+        raw: state,
+        resource: state.Resource,
+        target: lambdaTarget(state.Resource),
+        timeout: numberSource(lang, state.TimeoutSeconds, state.TimeoutSecondsPath, `${name}.TimeoutSeconds`),
+        heartbeat: numberSource(lang, state.HeartbeatSeconds, state.HeartbeatSecondsPath, `${name}.HeartbeatSeconds`),
+        retriers: state.Retry ?? [],
+        catchers: compileCatchers(lang, state.Catch, name),
+      };
+    case "Pass":
+      return { ...base, type: "Pass", result: state.Result };
+    case "Choice":
+      return {
+        ...base,
+        type: "Choice",
+        defaultNext: state.Default,
+        branches: state.Choices.map((rule, i) => {
+          if (rule.Next === undefined) throw new RuntimeError(`Choice rule ${i} of '${name}' has no Next`);
+          const where = `${name}.Choices[${i}]`;
+          return {
+            next: rule.Next,
+            predicate: lang === "JSONPath" ? compileChoiceRule(rule, name) : undefined,
+            condition: lang === "JSONata" ? compileJsonataValue(rule.Condition as JsonValue, `${where}.Condition`) : undefined,
+            assignPath: lang === "JSONPath" && rule.Assign !== undefined ? compileTemplate(rule.Assign) : undefined,
+            assignJsonata: lang === "JSONata" && rule.Assign !== undefined ? compileJsonataValue(rule.Assign, `${where}.Assign`) : undefined,
+            output: lang === "JSONata" && rule.Output !== undefined ? compileJsonataValue(rule.Output, `${where}.Output`) : undefined,
+          };
+        }),
+      };
+    case "Wait": {
+      const w = state as WaitState;
+      let timestamp: CompiledWait["timestamp"];
+      if (w.Timestamp !== undefined) {
+        timestamp = isJsonataString(w.Timestamp)
+          ? { kind: "jsonata", expr: compileJsonataValue(w.Timestamp, `${name}.Timestamp`) }
+          : { kind: "literal", value: w.Timestamp };
+      } else if (w.TimestampPath !== undefined) timestamp = { kind: "path", path: compilePath(w.TimestampPath), text: w.TimestampPath };
+      return { ...base, type: "Wait", seconds: numberSource(lang, w.Seconds, w.SecondsPath, `${name}.Seconds`), timestamp };
+    }
+    case "Succeed":
+      return { ...base, type: "Succeed", end: true } satisfies CompiledSucceed;
+    case "Fail": {
+      const f = state as FailState;
+      return {
+        ...base,
+        type: "Fail",
+        end: true,
+        error: stringSource(lang, f.Error, f.ErrorPath, "ErrorPath"),
+        cause: stringSource(lang, f.Cause, f.CausePath, "CausePath"),
+      };
+    }
+    case "Parallel": {
+      const p = state as ParallelState;
+      return {
+        ...base,
+        type: "Parallel",
+        branches: p.Branches.map((b) => compileWorkflow(b, lang)),
+        retriers: p.Retry ?? [],
+        catchers: compileCatchers(lang, p.Catch, name),
+      };
+    }
+    case "Map": {
+      const m = state as MapState;
+      const processorDef = m.ItemProcessor ?? m.Iterator;
+      if (!processorDef) throw new RuntimeError(`Map state '${name}' has neither ItemProcessor nor Iterator`);
+      const selector = m.ItemSelector ?? m.Parameters;
+      return {
+        ...base,
+        type: "Map",
+        raw: m,
+        distributed: m.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED",
+        processor: compileWorkflow(processorDef, lang),
+        itemsPath: lang === "JSONPath" && m.ItemsPath !== undefined ? compilePath(m.ItemsPath) : undefined,
+        items: lang === "JSONata" && m.Items !== undefined ? compileJsonataValue(m.Items, `${name}.Items`) : undefined,
+        itemSelectorPath: lang === "JSONPath" && selector !== undefined ? compileTemplate(selector as JsonObject) : undefined,
+        itemSelectorJsonata: lang === "JSONata" && selector !== undefined ? compileJsonataValue(selector as JsonValue, `${name}.ItemSelector`) : undefined,
+        maxConcurrency: numberSource(lang, m.MaxConcurrency, m.MaxConcurrencyPath, `${name}.MaxConcurrency`),
+        retriers: m.Retry ?? [],
+        catchers: compileCatchers(lang, m.Catch, name),
+      };
+    }
+  }
+}
+
+/** Compiles a machine or sub-workflow; `inherited` is the enclosing query language. */
+export function compileWorkflow(def: SubWorkflow, inherited: QueryLanguage = "JSONPath"): CompiledWorkflow {
+  const lang = def.QueryLanguage ?? inherited;
+  const states = new Map<string, CompiledState>();
+  for (const [name, state] of Object.entries(def.States)) states.set(name, compileState(name, state, lang));
+  if (!states.has(def.StartAt)) throw new RuntimeError(`StartAt '${def.StartAt}' names no state`);
+  return { startAt: def.StartAt, states, queryLanguage: lang, raw: def };
+}
+
+export type { SucceedState };

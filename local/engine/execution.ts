@@ -1,0 +1,209 @@
+/**
+ * The run-time objects: an Execution (one per top-level run or Distributed Map child), the variable
+ * scopes, a Frame (one per workflow being walked: the machine, a Parallel branch, a Map iteration),
+ * and the per-state environment that paths, intrinsics and JSONata read from.
+ */
+import type { JsonObject, JsonValue } from "../../asl/types";
+import { LIMITS } from "../../asl/types";
+import type { Clock } from "./clock";
+import type { MapItemContext, MapRunRecord } from "./distributed/contract";
+import { DataLimitExceededError, ExecutionAbortedError } from "./errors";
+import { History } from "./history";
+import type { IntrinsicEnv } from "./intrinsics";
+import type { JsonataEnv, StatesVariable } from "./jsonata";
+import { utf8Bytes } from "./lambda";
+import type { EngineEvent, LambdaHandler, StateMachineType } from "./types";
+
+export interface ExecutionSetup {
+  arn: string;
+  name: string;
+  stateMachineArn: string;
+  type: StateMachineType;
+  input: JsonValue;
+  handlers: Record<string, LambdaHandler>;
+  clock: Clock;
+  random: () => number;
+  keepHistory: boolean;
+  /** Record a history at all (EXPRESS Distributed Map children keep none). */
+  recordHistory: boolean;
+  onEvent?: (event: EngineEvent) => void;
+  signal: AbortSignal;
+  s3: () => Promise<import("@aws-sdk/client-s3").S3Client>;
+  mapRuns: MapRunRecord[];
+}
+
+export class Execution {
+  readonly history: History;
+  readonly startTime: number;
+  readonly startTimeIso: string;
+  stateTransitions = 0;
+  private requestCounter = 0;
+
+  constructor(readonly setup: ExecutionSetup) {
+    this.startTime = setup.clock.now();
+    this.startTimeIso = new Date(this.startTime).toISOString();
+    this.history = new History({
+      executionArn: setup.arn,
+      clock: setup.clock,
+      // "Maximum execution history size: 25,000 events" applies to Standard workflows.
+      limit: setup.type === "STANDARD" && setup.recordHistory ? LIMITS.historyEvents : undefined,
+      keep: setup.keepHistory && setup.recordHistory,
+      onEvent: setup.recordHistory ? setup.onEvent : undefined,
+    });
+  }
+
+  get clock(): Clock {
+    return this.setup.clock;
+  }
+
+  /** A request id for a Lambda call: UUID-shaped, from the run's (seedable) random. */
+  requestId(): string {
+    const r = this.setup.random;
+    const hex = (n: number) => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join("");
+    this.requestCounter++;
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+  }
+
+  private contextBase?: { Execution: JsonObject; StateMachine: JsonObject };
+
+  /** The parts of the context object that do not change during the execution. */
+  contextStatic(): { Execution: JsonObject; StateMachine: JsonObject } {
+    if (!this.contextBase) {
+      const smArn = this.setup.stateMachineArn;
+      this.contextBase = {
+        Execution: {
+          Id: this.setup.arn,
+          Input: this.setup.input,
+          Name: this.setup.name,
+          RoleArn: `arn:aws:iam::123456789012:role/StepFunctionsLocalRole`,
+          StartTime: this.startTimeIso,
+          RedriveCount: 0,
+        },
+        StateMachine: { Id: smArn, Name: smArn.slice(smArn.lastIndexOf(":") + 1) },
+      };
+    }
+    return this.contextBase;
+  }
+}
+
+/** Workflow variables: each nested workflow (branch, iteration) reads outward, writes locally. */
+export class VarScope {
+  private readonly values = new Map<string, JsonValue>();
+  constructor(readonly parent?: VarScope) {}
+
+  get(name: string): JsonValue | undefined {
+    for (let s: VarScope | undefined = this; s; s = s.parent) {
+      const v = s.values.get(name);
+      if (v !== undefined || s.values.has(name)) return v;
+    }
+    return undefined;
+  }
+
+  /** Assignments of one state apply together, after all were evaluated on the old values. */
+  assign(values: JsonObject): void {
+    for (const k of Object.keys(values)) this.values.set(k, values[k]);
+  }
+
+  all(): Record<string, JsonValue> {
+    const chain: VarScope[] = [];
+    for (let s: VarScope | undefined = this; s; s = s.parent) chain.unshift(s);
+    const out: Record<string, JsonValue> = {};
+    for (const s of chain) for (const [k, v] of s.values) out[k] = v;
+    return out;
+  }
+}
+
+export class Frame {
+  lastEventId: number;
+  constructor(
+    readonly exec: Execution,
+    readonly vars: VarScope,
+    readonly signal: AbortSignal,
+    lastEventId: number,
+    readonly mapItem?: MapItemContext,
+  ) {
+    this.lastEventId = lastEventId;
+  }
+
+  event(type: string, details?: object): number {
+    const id = this.exec.history.add(type, this.lastEventId, details);
+    this.lastEventId = id;
+    return id;
+  }
+
+  checkAborted(): void {
+    if (this.signal.aborted) throw new ExecutionAbortedError();
+  }
+}
+
+/** What one state visit can read: `$$`, variables, randomness; and, for JSONata, `$states`. */
+export class StateEnv implements IntrinsicEnv, JsonataEnv {
+  retryCount = 0;
+  readonly enteredTime: number;
+  states: StatesVariable;
+  private ctx?: JsonObject;
+
+  constructor(
+    readonly frame: Frame,
+    readonly stateName: string,
+    input: JsonValue,
+  ) {
+    this.enteredTime = frame.exec.clock.now();
+    const self = this;
+    this.states = {
+      input,
+      get context() {
+        return self.context();
+      },
+    };
+  }
+
+  random(): number {
+    return this.frame.exec.setup.random();
+  }
+
+  context(): JsonObject {
+    if (!this.ctx || (this.ctx.State as JsonObject).RetryCount !== this.retryCount) {
+      const base = this.frame.exec.contextStatic();
+      const ctx: JsonObject = {
+        Execution: base.Execution,
+        State: { EnteredTime: new Date(this.enteredTime).toISOString(), Name: this.stateName, RetryCount: this.retryCount },
+        StateMachine: base.StateMachine,
+      };
+      const item = this.frame.mapItem;
+      if (item) {
+        const Item: JsonObject = { Index: item.index, Value: item.value };
+        if (item.source !== undefined) Item.Source = item.source;
+        ctx.Map = { Item };
+      }
+      this.ctx = ctx;
+    }
+    return this.ctx;
+  }
+
+  variable(name: string): JsonValue | undefined {
+    return this.frame.vars.get(name);
+  }
+
+  variables(): Record<string, JsonValue> {
+    return this.frame.vars.all();
+  }
+}
+
+/** "The state/task ... returned a result with a size exceeding the maximum number of bytes service limit." */
+export function checkPayload(stateName: string, value: JsonValue, text?: string): void {
+  const json = text ?? JSON.stringify(value) ?? "null";
+  if (utf8Bytes(json, LIMITS.payloadBytes) > LIMITS.payloadBytes) {
+    throw new DataLimitExceededError(
+      `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+    );
+  }
+}
+
+export function checkInputPayload(stateName: string, text: string): void {
+  if (utf8Bytes(text, LIMITS.payloadBytes) > LIMITS.payloadBytes) {
+    throw new DataLimitExceededError(
+      `The state/task '${stateName}' has an input with a size exceeding the maximum number of bytes service limit.`,
+    );
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The local Step Functions engine: `run(definition, input, options)` executes any ASL definition
+ * offline, Lambda tasks in-process, Distributed Map over the S3 API.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { JsonValue, StateMachineDefinition } from "../../asl/types";
+import { validateDefinition } from "../../asl/validator";
+import { RealClock, VirtualClock, type Clock } from "./clock";
+import { compileWorkflow, type CompiledWorkflow } from "./compile";
+import { ACCOUNT, REGION } from "./lambda";
+import { runExecution } from "./run-execution";
+import { DefinitionRejectedError, type ExecutionResult, type RunOptions } from "./types";
+
+export * from "./types";
+export { RealClock, VirtualClock, type Clock } from "./clock";
+export { StatesError, STATES_ERRORS } from "./errors";
+
+const compiledCache = new WeakMap<object, CompiledWorkflow>();
+
+/** Compiles (once per definition object) and returns the executable form. */
+export function compileDefinition(definition: StateMachineDefinition): CompiledWorkflow {
+  let compiled = compiledCache.get(definition);
+  if (!compiled) {
+    compiled = compileWorkflow(definition, definition.QueryLanguage ?? "JSONPath");
+    compiledCache.set(definition, compiled);
+  }
+  return compiled;
+}
+
+/** mulberry32: small, fast, good enough for jitter and ids, and reproducible from a seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function clockOf(option: RunOptions["clock"]): Clock {
+  if (option === undefined || option === "real") return new RealClock();
+  if (option === "virtual") return new VirtualClock();
+  return option;
+}
+
+function s3Factory(option: RunOptions["s3"]): () => Promise<S3Client> {
+  let client: Promise<S3Client> | undefined;
+  return () => {
+    if (!client) {
+      client = (async () => {
+        if (option && "send" in option) return option as S3Client;
+        // Lazy: the AWS SDK loads only when a Distributed Map needs S3.
+        const { S3Client: Client } = await import("@aws-sdk/client-s3");
+        if (option && "endpoint" in option) {
+          return new Client({
+            endpoint: option.endpoint,
+            forcePathStyle: true,
+            region: process.env.AWS_REGION ?? REGION,
+            credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "S3RVER", secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "S3RVER" },
+          });
+        }
+        return new Client({});
+      })();
+    }
+    return client;
+  };
+}
+
+let executionCounter = 0;
+
+export async function run(definition: StateMachineDefinition | unknown, input: JsonValue, options: RunOptions): Promise<ExecutionResult> {
+  const type = options.stateMachineType ?? "STANDARD";
+  if (options.validate !== false) {
+    const verdict = validateDefinition(definition, { stateMachineType: type });
+    const errors = verdict.diagnostics.filter((d) => d.severity === "ERROR");
+    if (!verdict.valid || errors.length > 0) throw new DefinitionRejectedError(errors.length ? errors : verdict.diagnostics);
+  }
+  const def = definition as StateMachineDefinition;
+  const compiled = compileDefinition(def);
+  const stateMachineArn = options.stateMachineArn ?? `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:LocalStateMachine`;
+  const smName = stateMachineArn.slice(stateMachineArn.lastIndexOf(":") + 1);
+  const random = typeof options.random === "number" ? seededRandom(options.random) : (options.random ?? Math.random);
+  const name = options.executionName ?? `local-${Date.now().toString(36)}-${(++executionCounter).toString(36)}`;
+  const arn = `arn:aws:states:${REGION}:${ACCOUNT}:${type === "EXPRESS" ? "express" : "execution"}:${smName}:${name}`;
+  return runExecution(
+    {
+      arn,
+      name,
+      stateMachineArn,
+      type,
+      input,
+      handlers: options.handlers,
+      clock: clockOf(options.clock),
+      random,
+      keepHistory: options.keepHistory !== false,
+      recordHistory: true,
+      onEvent: options.onEvent,
+      signal: options.signal ?? new AbortController().signal,
+      s3: s3Factory(options.s3),
+      mapRuns: [],
+    },
+    compiled,
+    def.TimeoutSeconds,
+  );
+}

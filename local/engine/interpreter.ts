@@ -1,0 +1,307 @@
+/**
+ * Walks a compiled workflow: one state after another, input/output processing per query language,
+ * Retry and Catch, and the history events AWS records for each state type.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html
+ */
+import type { JsonObject, JsonValue } from "../../asl/types";
+import type { CompiledCatcher, CompiledChoice, CompiledFail, CompiledPass, CompiledState, CompiledSucceed, CompiledWait, CompiledWorkflow, JsonataIO, JsonPathIO, NumberSource, StringSource } from "./compile";
+import { NoChoiceMatchedError, RuntimeError, StatesError } from "./errors";
+import { checkPayload, Frame, StateEnv } from "./execution";
+import { InputDetails, OutputDetails } from "./history";
+import { setAtPath } from "./json/path";
+import { parseTimestamp } from "./choice";
+import { findCatcher, RetryTracker } from "./retry";
+// States that need the helpers below import this module back; CommonJS resolves the cycle
+// because nothing is called at load time.
+import { runMap } from "./states/map";
+import { runParallel } from "./states/parallel";
+import { runTask } from "./states/task";
+
+export interface StepOutcome {
+  output: JsonValue;
+  /** Name of the next state; undefined when the workflow ends here. */
+  next?: string;
+}
+
+/** Runs a workflow from StartAt to a terminal state; throws the StatesError that ends it. */
+export async function runWorkflow(wf: CompiledWorkflow, input: JsonValue, frame: Frame): Promise<JsonValue> {
+  let state = wf.states.get(wf.startAt) as CompiledState;
+  let value = input;
+  for (;;) {
+    frame.checkAborted();
+    frame.exec.stateTransitions++;
+    const outcome = await runState(state, value, frame);
+    if (outcome.next === undefined) return outcome.output;
+    const next = wf.states.get(outcome.next);
+    if (!next) throw new RuntimeError(`State '${state.name}' transitions to '${outcome.next}', which does not exist`);
+    state = next;
+    value = outcome.output;
+  }
+}
+
+function runState(state: CompiledState, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+  switch (state.type) {
+    case "Task":
+      return runTask(state, input, frame);
+    case "Parallel":
+      return runParallel(state, input, frame);
+    case "Map":
+      return runMap(state, input, frame);
+    case "Pass":
+      return runPass(state, input, frame);
+    case "Choice":
+      return runChoice(state, input, frame);
+    case "Wait":
+      return runWait(state, input, frame);
+    case "Succeed":
+      return runSucceed(state, input, frame);
+    case "Fail":
+      return runFail(state, input, frame);
+  }
+}
+
+// ---------- shared input/output processing ----------
+
+/** InputPath: `$` keeps the input, null gives `{}`. A path that matches nothing is a runtime error. */
+export function applyInputPath(io: JsonPathIO, input: JsonValue, env: StateEnv): JsonValue {
+  if (io.inputPath === undefined) return input;
+  if (io.inputPath === null) return {};
+  const v = io.inputPath.evaluate(input, env);
+  if (v === undefined) throw new RuntimeError(`Invalid path '${io.inputPath.source}' : No results for path: ${io.inputPath.source} (state '${env.stateName}', InputPath)`);
+  return v;
+}
+
+export function applyOutputPath(io: JsonPathIO, value: JsonValue, env: StateEnv): JsonValue {
+  if (io.outputPath === undefined) return value;
+  if (io.outputPath === null) return {};
+  const v = io.outputPath.evaluate(value, env);
+  if (v === undefined) throw new RuntimeError(`Invalid path '${io.outputPath.source}' : No results for path: ${io.outputPath.source} (state '${env.stateName}', OutputPath)`);
+  return v;
+}
+
+/**
+ * JSONPath result processing: ResultSelector, Assign (its `$` is the selected result), ResultPath
+ * into the raw state input, OutputPath; the output is checked against the payload quota.
+ */
+export function finishJsonPath(io: JsonPathIO, rawInput: JsonValue, result: JsonValue, env: StateEnv, resultChecked: boolean): JsonValue {
+  const selected = io.resultSelector ? io.resultSelector(result, env) : result;
+  const assigned = io.assign ? (io.assign(selected, env) as JsonObject) : undefined;
+  let output: JsonValue;
+  if (io.resultPath === null) output = rawInput;
+  else if (io.resultPath.length === 0) output = selected;
+  else output = setAtPath(rawInput, io.resultPath, selected, "$." + io.resultPath.join("."));
+  output = applyOutputPath(io, output, env);
+  if (!(output === rawInput || (output === result && resultChecked))) checkPayload(env.stateName, output);
+  if (assigned) env.frame.vars.assign(assigned);
+  return output;
+}
+
+/** JSONata result processing: Output (default: the result) and Assign, both on the same `$states`. */
+export async function finishJsonata(io: JsonataIO, rawInput: JsonValue, result: JsonValue, env: StateEnv, resultChecked: boolean, defaultToInput = false): Promise<JsonValue> {
+  env.states.result = result;
+  const output = io.output ? await io.output(env) : defaultToInput ? rawInput : result;
+  const assigned = io.assign ? ((await io.assign(env)) as JsonObject) : undefined;
+  if (!(output === rawInput || (output === result && resultChecked))) checkPayload(env.stateName, output);
+  if (assigned) env.frame.vars.assign(assigned);
+  return output;
+}
+
+export async function evalNumber(src: NumberSource | undefined, effectiveInput: JsonValue, env: StateEnv, field: string): Promise<number | undefined> {
+  if (!src) return undefined;
+  let v: JsonValue | undefined;
+  if (src.kind === "literal") v = src.value;
+  else if (src.kind === "path") {
+    v = src.path.evaluate(effectiveInput, env);
+    if (v === undefined) throw new RuntimeError(`Invalid path '${src.text}' for ${field} in state '${env.stateName}': no value found`);
+  } else v = await src.expr(env);
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+    throw new RuntimeError(`${field} in state '${env.stateName}' must be a non-negative number, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+export function errorOutput(e: StatesError): JsonObject {
+  const out: JsonObject = { Error: e.error };
+  if (e.causeText !== "") out.Cause = e.causeText;
+  return out;
+}
+
+/**
+ * Retry then Catch around a state's work. "When a state has both Retry and Catch fields, Step
+ * Functions uses any appropriate retriers first, and only afterward applies the matching catcher."
+ */
+export async function withErrorHandling(
+  state: { name: string; retriers: import("../../asl/types").Retrier[]; catchers: CompiledCatcher[]; io: JsonPathIO | JsonataIO },
+  rawInput: JsonValue,
+  env: StateEnv,
+  body: () => Promise<JsonValue>,
+): Promise<StepOutcome & { caught?: boolean }> {
+  const frame = env.frame;
+  const tracker = state.retriers.length > 0 ? new RetryTracker(state.retriers) : null;
+  for (;;) {
+    try {
+      return { output: await body() };
+    } catch (e) {
+      if (!(e instanceof StatesError)) throw e;
+      const delay = tracker ? tracker.next(e.error, frame.exec.setup.random) : null;
+      if (delay !== null) {
+        env.retryCount++;
+        // "Retries are treated as state transitions."
+        frame.exec.stateTransitions++;
+        await frame.exec.clock.sleep(delay, frame.signal);
+        frame.checkAborted();
+        continue;
+      }
+      const catcher = findCatcher(state.catchers, e.error);
+      if (!catcher) throw e;
+      const errOut = errorOutput(e);
+      let output: JsonValue;
+      if (state.io.lang === "JSONPath") {
+        const assigned = catcher.assignPath ? (catcher.assignPath(errOut, env) as JsonObject) : undefined;
+        if (catcher.resultPath === null) output = rawInput;
+        else if (catcher.resultPath.length === 0) output = errOut;
+        else output = setAtPath(rawInput, catcher.resultPath, errOut, "$." + catcher.resultPath.join("."));
+        checkPayload(state.name, output);
+        if (assigned) frame.vars.assign(assigned);
+      } else {
+        env.states.errorOutput = errOut;
+        output = catcher.output ? await catcher.output(env) : errOut;
+        const assigned = catcher.assignJsonata ? ((await catcher.assignJsonata(env)) as JsonObject) : undefined;
+        checkPayload(state.name, output);
+        if (assigned) frame.vars.assign(assigned);
+      }
+      return { output, next: catcher.next, caught: true };
+    }
+  }
+}
+
+export function transition(state: { next?: string; end: boolean }): string | undefined {
+  return state.end ? undefined : state.next;
+}
+
+export function entered(frame: Frame, type: string, name: string, input: JsonValue): void {
+  frame.event(`${type}StateEntered`, new InputDetails({ name }, input));
+}
+
+export function exited(frame: Frame, type: string, name: string, output: JsonValue): void {
+  frame.event(`${type}StateExited`, new OutputDetails({ name }, output));
+}
+
+// ---------- Pass, Choice, Wait, Succeed, Fail ----------
+
+async function runPass(state: CompiledPass, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+  entered(frame, "Pass", state.name, input);
+  const env = new StateEnv(frame, state.name, input);
+  let output: JsonValue;
+  if (state.io.lang === "JSONPath") {
+    const io = state.io;
+    const effective = applyInputPath(io, input, env);
+    // "Result ... is treated as the output of a virtual task"; Parameters wins when both are given.
+    const result = io.parameters ? io.parameters(effective, env) : state.result !== undefined ? state.result : effective;
+    output = finishJsonPath(io, input, result, env, false);
+  } else {
+    output = await finishJsonata(state.io, input, input, env, true, true);
+  }
+  exited(frame, "Pass", state.name, output);
+  return { output, next: transition(state) };
+}
+
+async function runChoice(state: CompiledChoice, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+  entered(frame, "Choice", state.name, input);
+  const env = new StateEnv(frame, state.name, input);
+  let output: JsonValue;
+  let next: string | undefined;
+  if (state.io.lang === "JSONPath") {
+    const io = state.io;
+    const effective = applyInputPath(io, input, env);
+    const branch = state.branches.find((b) => b.predicate!(effective, env));
+    next = branch?.next ?? state.defaultNext;
+    if (next === undefined) throw new NoChoiceMatchedError(`No Choice Rule matched and no Default was specified in state '${state.name}'`);
+    const assignT = branch?.assignPath ?? io.assign;
+    const assigned = assignT ? (assignT(effective, env) as JsonObject) : undefined;
+    output = applyOutputPath(io, effective, env);
+    if (assigned) frame.vars.assign(assigned);
+  } else {
+    const io = state.io;
+    let branch: (typeof state.branches)[number] | undefined;
+    for (const b of state.branches) {
+      const v = await b.condition!(env);
+      if (typeof v !== "boolean") throw new StatesError("States.QueryEvaluationError", `The Condition of a Choice rule in '${state.name}' must evaluate to a boolean, got ${JSON.stringify(v)}`);
+      if (v) {
+        branch = b;
+        break;
+      }
+    }
+    next = branch?.next ?? state.defaultNext;
+    if (next === undefined) throw new NoChoiceMatchedError(`No Choice Rule matched and no Default was specified in state '${state.name}'`);
+    const outT = branch?.output ?? io.output;
+    const assignT = branch?.assignJsonata ?? io.assign;
+    output = outT ? await outT(env) : input;
+    const assigned = assignT ? ((await assignT(env)) as JsonObject) : undefined;
+    if (output !== input) checkPayload(state.name, output);
+    if (assigned) frame.vars.assign(assigned);
+  }
+  exited(frame, "Choice", state.name, output);
+  return { output, next };
+}
+
+async function runWait(state: CompiledWait, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+  entered(frame, "Wait", state.name, input);
+  const env = new StateEnv(frame, state.name, input);
+  const effective = state.io.lang === "JSONPath" ? applyInputPath(state.io, input, env) : input;
+  let ms = 0;
+  if (state.seconds) {
+    const seconds = await evalNumber(state.seconds, effective, env, "Seconds");
+    ms = (seconds ?? 0) * 1000;
+  } else if (state.timestamp) {
+    const ts = state.timestamp;
+    let v: JsonValue | undefined;
+    if (ts.kind === "literal") v = ts.value;
+    else if (ts.kind === "path") v = ts.path.evaluate(effective, env);
+    else v = await ts.expr(env);
+    const at = parseTimestamp(v);
+    if (at === null) throw new RuntimeError(`The Timestamp of Wait state '${state.name}' is not an RFC3339 timestamp: ${JSON.stringify(v)}`);
+    ms = Math.max(0, at - frame.exec.clock.now());
+  }
+  if (ms > 0) await frame.exec.clock.sleep(ms, frame.signal);
+  frame.checkAborted();
+  let output: JsonValue;
+  if (state.io.lang === "JSONPath") {
+    const assigned = state.io.assign ? (state.io.assign(effective, env) as JsonObject) : undefined;
+    output = applyOutputPath(state.io, effective, env);
+    if (assigned) frame.vars.assign(assigned);
+  } else {
+    output = await finishJsonata(state.io, input, input, env, true, true);
+  }
+  exited(frame, "Wait", state.name, output);
+  return { output, next: transition(state) };
+}
+
+async function runSucceed(state: CompiledSucceed, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+  entered(frame, "Succeed", state.name, input);
+  const env = new StateEnv(frame, state.name, input);
+  let output: JsonValue;
+  if (state.io.lang === "JSONPath") output = applyOutputPath(state.io, applyInputPath(state.io, input, env), env);
+  else output = state.io.output ? await state.io.output(env) : input;
+  if (output !== input) checkPayload(state.name, output);
+  exited(frame, "Succeed", state.name, output);
+  return { output };
+}
+
+async function stringOf(src: StringSource | undefined, input: JsonValue, env: StateEnv): Promise<string | undefined> {
+  if (!src) return undefined;
+  let v: JsonValue;
+  if (src.kind === "literal") return src.value;
+  if (src.kind === "dynamic") v = src.eval(input, env);
+  else v = await src.expr(env);
+  if (typeof v !== "string") throw new RuntimeError(`ErrorPath/CausePath of a Fail state must produce a string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+async function runFail(state: CompiledFail, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+  frame.event("FailStateEntered", new InputDetails({ name: state.name }, input));
+  const env = new StateEnv(frame, state.name, input);
+  const error = (await stringOf(state.error, input, env)) ?? "";
+  const cause = (await stringOf(state.cause, input, env)) ?? "";
+  throw new StatesError(error, cause);
+}

@@ -1,0 +1,130 @@
+/**
+ * Lambda as a Task resource, run in-process: which function a resource names, the event as Lambda
+ * would deliver it (a JSON round trip), the result as Lambda would return it, and errors in the
+ * shape the Node.js runtime reports them.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
+ * https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html
+ */
+import type { JsonObject, JsonValue } from "../../asl/types";
+import { LAMBDA_INVOKE } from "../../asl/types";
+import { StatesError, TaskFailedError } from "./errors";
+import type { LambdaContext, LambdaHandler } from "./types";
+
+export const REGION = "us-east-1";
+export const ACCOUNT = "123456789012";
+
+/** How a Task resource reaches Lambda. */
+export type LambdaTarget =
+  | { kind: "direct"; functionName: string; arn: string }
+  | { kind: "invoke"; waitForTaskToken: boolean };
+
+const FUNCTION_ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?$/;
+
+export function lambdaTarget(resource: string): LambdaTarget | null {
+  const m = FUNCTION_ARN.exec(resource);
+  if (m) return { kind: "direct", functionName: m[3], arn: resource };
+  if (resource === LAMBDA_INVOKE) return { kind: "invoke", waitForTaskToken: false };
+  return null;
+}
+
+/**
+ * lambda:invoke's FunctionName: a name (`my-function`, `my-function:v1`), a partial ARN
+ * (`123456789012:function:my-function`) or a full ARN, with or without a qualifier.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_RequestSyntax
+ */
+export function functionNameOf(functionName: string): string {
+  const full = FUNCTION_ARN.exec(functionName);
+  if (full) return full[3];
+  const partial = /^(\d{12}):function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9$_-]+)?$/.exec(functionName);
+  if (partial) return partial[2];
+  const plain = /^([A-Za-z0-9_-]+)(?::[A-Za-z0-9$_-]+)?$/.exec(functionName);
+  if (plain) return plain[1];
+  return functionName;
+}
+
+export function functionArn(name: string): string {
+  return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+}
+
+/** JSON text length in UTF-8 bytes, without encoding when the answer is obvious. */
+export function utf8Bytes(text: string, limit: number): number {
+  if (text.length * 3 <= limit) return text.length; // certainly under the limit; exact size irrelevant
+  return Buffer.byteLength(text, "utf8");
+}
+
+export interface InvokeOutcome {
+  value: JsonValue;
+  /** The result as JSON text (what Lambda returned on the wire). */
+  text: string;
+}
+
+export interface InvokeRequest {
+  handler: LambdaHandler;
+  functionName: string;
+  /** The event already serialized (the caller checked its size on this text). */
+  eventText: string;
+  requestId: string;
+  deadline: number;
+  now: () => number;
+}
+
+/**
+ * The error a Node.js Lambda reports for a thrown value: errorType is the error's name, and the
+ * function error JSON is `{"errorType","errorMessage","trace"}`. Step Functions uses errorType as
+ * the Error and that JSON as the Cause.
+ */
+export function lambdaError(thrown: unknown): TaskFailedError {
+  if (thrown instanceof StatesError) return new TaskFailedError(thrown.error, thrown.causeText);
+  const err = thrown instanceof Error ? thrown : null;
+  const errorType = err ? err.name || "Error" : "Error";
+  const errorMessage = err ? err.message : typeof thrown === "string" ? thrown : JSON.stringify(thrown) ?? String(thrown);
+  const trace = err?.stack ? err.stack.split("\n") : [];
+  return new TaskFailedError(errorType, JSON.stringify({ errorType, errorMessage, trace }));
+}
+
+export async function invokeHandler(req: InvokeRequest): Promise<InvokeOutcome> {
+  const event = JSON.parse(req.eventText) as unknown;
+  const context: LambdaContext = {
+    functionName: req.functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: functionArn(req.functionName),
+    memoryLimitInMB: "128",
+    awsRequestId: req.requestId,
+    logGroupName: `/aws/lambda/${req.functionName}`,
+    logStreamName: "local",
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, req.deadline - req.now()),
+  };
+  let returned: unknown;
+  try {
+    returned = await req.handler(event, context);
+  } catch (e) {
+    throw lambdaError(e);
+  }
+  // Lambda serializes the return value; undefined becomes null.
+  const text = returned === undefined ? "null" : JSON.stringify(returned) ?? "null";
+  return { value: text === "null" ? null : (JSON.parse(text) as JsonValue), text };
+}
+
+/** The response lambda:invoke gives back (Payload wrapped with the SDK's metadata). */
+export function invokeResponse(payload: JsonValue, payloadText: string, requestId: string, date: Date): JsonObject {
+  const headers: Record<string, string> = {
+    Connection: "keep-alive",
+    "Content-Length": String(Buffer.byteLength(payloadText)),
+    "Content-Type": "application/json",
+    Date: date.toUTCString(),
+    "X-Amz-Executed-Version": "$LATEST",
+    "x-amzn-Remapped-Content-Length": "0",
+    "x-amzn-RequestId": requestId,
+    "X-Amzn-Trace-Id": `Root=1-${Math.floor(date.getTime() / 1000).toString(16)}-${requestId.replace(/-/g, "").slice(0, 24)};Sampled=0`,
+  };
+  const allHeaders: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(headers)) allHeaders[k] = [v];
+  return {
+    ExecutedVersion: "$LATEST",
+    Payload: payload,
+    SdkHttpMetadata: { AllHttpHeaders: allHeaders, HttpHeaders: headers, HttpStatusCode: 200 },
+    SdkResponseMetadata: { RequestId: requestId },
+    StatusCode: 200,
+  };
+}

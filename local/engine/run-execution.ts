@@ -1,0 +1,88 @@
+/**
+ * One execution from ExecutionStarted to its terminal event. Used for the top-level run and for
+ * each Distributed Map child execution.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-executions.html
+ */
+import type { JsonValue } from "../../asl/types";
+import type { CompiledWorkflow } from "./compile";
+import { ExecutionAbortedError, StatesError, STATES_ERRORS } from "./errors";
+import { checkPayload, Execution, Frame, VarScope, type ExecutionSetup } from "./execution";
+import { InputDetails, OutputDetails } from "./history";
+import { runWorkflow } from "./interpreter";
+import type { ExecutionResult } from "./types";
+import { linkedAbort } from "./states/abort";
+
+class ExecutionTimedOut extends Error {}
+
+export async function runExecution(setup: ExecutionSetup, workflow: CompiledWorkflow, timeoutSeconds?: number): Promise<ExecutionResult> {
+  const { controller, release } = linkedAbort(setup.signal);
+  const exec = new Execution({ ...setup, signal: controller.signal });
+  const startedId = exec.history.add(
+    "ExecutionStarted",
+    0,
+    new InputDetails({ roleArn: "arn:aws:iam::123456789012:role/StepFunctionsLocalRole", stateMachineArn: setup.stateMachineArn }, setup.input),
+  );
+  const frame = new Frame(exec, new VarScope(), controller.signal, startedId);
+  let status: ExecutionResult["status"];
+  let output: JsonValue | undefined;
+  let error: string | undefined;
+  let cause: string | undefined;
+  let timer: AbortController | undefined;
+  try {
+    // The execution input obeys the same 256 KiB quota as every state input.
+    checkPayload("(execution input)", setup.input);
+    let work = runWorkflow(workflow, setup.input, frame);
+    if (timeoutSeconds !== undefined) {
+      timer = new AbortController();
+      const timeout = exec.clock.sleep(timeoutSeconds * 1000, timer.signal).then(
+        () => {
+          throw new ExecutionTimedOut();
+        },
+        () => new Promise<never>(() => undefined),
+      );
+      work = Promise.race([work, timeout]);
+    }
+    output = await work;
+    status = "SUCCEEDED";
+    exec.history.add("ExecutionSucceeded", frame.lastEventId, new OutputDetails({}, output), true);
+  } catch (e) {
+    if (e instanceof ExecutionTimedOut) {
+      controller.abort();
+      status = "TIMED_OUT";
+      error = STATES_ERRORS.Timeout;
+      cause = `The execution exceeded its TimeoutSeconds of ${timeoutSeconds}`;
+      exec.history.add("ExecutionTimedOut", frame.lastEventId, { error, cause }, true);
+    } else if (e instanceof ExecutionAbortedError || (setup.signal.aborted && !(e instanceof StatesError))) {
+      status = "ABORTED";
+      exec.history.add("ExecutionAborted", frame.lastEventId, {}, true);
+    } else {
+      status = "FAILED";
+      if (e instanceof StatesError) {
+        error = e.error;
+        cause = e.causeText;
+      } else {
+        // A bug or a handler crash outside the Task contract: report it, do not crash the caller.
+        error = STATES_ERRORS.Runtime;
+        cause = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      }
+      exec.history.add("ExecutionFailed", frame.lastEventId, { error, cause }, true);
+    }
+  } finally {
+    timer?.abort();
+    release();
+  }
+  const stop = exec.clock.now();
+  return {
+    executionArn: setup.arn,
+    status,
+    output,
+    error,
+    cause,
+    history: exec.history.events,
+    mapRuns: setup.mapRuns,
+    counters: { stateTransitions: exec.stateTransitions, historyEvents: exec.history.size },
+    startDate: new Date(exec.startTime),
+    stopDate: new Date(stop),
+    durationMs: stop - exec.startTime,
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The interpreter's side of the Distributed Map seam: it builds the DistributedMapContext (template
+ * and path evaluation in this state's scope, child executions of the ItemProcessor, history, Map
+ * Run updates) and lets local/engine/distributed run the Map Run.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
+ */
+import type { JsonObject, JsonValue, MapState } from "../../../asl/types";
+import type { CompiledMap } from "../compile";
+import type { ChildOutcome, DistributedMapContext, MapItemContext, MapRunRecord, RunDistributedMap } from "../distributed/contract";
+import { RuntimeError, STATES_ERRORS } from "../errors";
+import { Frame, StateEnv, VarScope } from "../execution";
+import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "../jsonata";
+import { compilePath } from "../json/path";
+import { compileTemplate, type CompiledTemplate } from "../json/template";
+import { runExecution } from "../run-execution";
+
+const jsonPathTemplates = new WeakMap<object, CompiledTemplate>();
+const jsonataTemplates = new Map<string, CompiledJsonata>();
+
+function jsonPathTemplate(template: JsonValue): CompiledTemplate {
+  if (template === null || typeof template !== "object") return () => template;
+  let t = jsonPathTemplates.get(template);
+  if (!t) {
+    t = compileTemplate(template);
+    jsonPathTemplates.set(template, t);
+  }
+  return t;
+}
+
+function jsonataTemplate(template: JsonValue): CompiledJsonata {
+  const key = JSON.stringify(template);
+  let t = jsonataTemplates.get(key);
+  if (!t) {
+    t = compileJsonataValue(template, "Map");
+    jsonataTemplates.set(key, t);
+  }
+  return t;
+}
+
+/** Every `{% %}` string in the state-level fields (not the processor, not the per-item selector). */
+function stateLevelJsonata(state: MapState): string[] {
+  const found: string[] = [];
+  const visit = (v: unknown) => {
+    if (isJsonataString(v)) found.push(v);
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === "object") Object.values(v).forEach(visit);
+  };
+  const { ItemProcessor: _p, Iterator: _i, ItemSelector: _s, Parameters: _q, Output: _o, Assign: _a, Catch: _c, ...rest } = state;
+  visit(rest);
+  return found;
+}
+
+function childArn(parentSmArn: string, label: string, name: string, type: "STANDARD" | "EXPRESS"): { arn: string; smArn: string } {
+  const smArn = `${parentSmArn}/${label}`;
+  const tail = smArn.slice(smArn.indexOf(":stateMachine:") + ":stateMachine:".length);
+  const prefix = parentSmArn.slice(0, parentSmArn.indexOf(":stateMachine:"));
+  return { arn: `${prefix}:${type === "EXPRESS" ? "express" : "execution"}:${tail}:${name}`, smArn };
+}
+
+export async function runDistributed(state: CompiledMap, effective: JsonValue, env: StateEnv): Promise<JsonValue> {
+  const frame = env.frame;
+  const setup = frame.exec.setup;
+  const lang = state.io.lang;
+
+  // JSONata evaluates asynchronously, the contract's evaluateTemplate is synchronous: resolve the
+  // state-level expressions (Items, MaxConcurrency, ItemReader Arguments, BatchInput, ...) now.
+  const resolved = new Map<string, JsonValue>();
+  if (lang === "JSONata") {
+    for (const text of stateLevelJsonata(state.raw)) {
+      if (!resolved.has(text)) resolved.set(text, await jsonataTemplate(text)(env));
+    }
+  }
+  const substitute = (v: JsonValue): JsonValue => {
+    if (typeof v === "string" && isJsonataString(v)) {
+      if (!resolved.has(v)) {
+        throw new RuntimeError(`The JSONata expression ${v} depends on the item; evaluate it with evaluateTemplateAsync`);
+      }
+      return resolved.get(v)!;
+    }
+    if (Array.isArray(v)) return v.map(substitute);
+    if (v && typeof v === "object") {
+      const out: JsonObject = {};
+      for (const k of Object.keys(v)) out[k] = substitute(v[k]);
+      return out;
+    }
+    return v;
+  };
+
+  const envFor = (input: JsonValue, item?: MapItemContext): StateEnv => {
+    const f = item ? new Frame(frame.exec, frame.vars, frame.signal, frame.lastEventId, item) : frame;
+    const e = new StateEnv(f, state.name, input);
+    return e;
+  };
+
+  const label = state.raw.Label ?? state.name;
+  const childType = state.raw.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD";
+  const s3 = await setup.s3();
+
+  const ctx: DistributedMapContext & { evaluateTemplateAsync(template: JsonValue, input: JsonValue, item?: MapItemContext): Promise<JsonValue> } = {
+    s3,
+    executionArn: setup.arn,
+    stateMachineArn: setup.stateMachineArn,
+    stateName: state.name,
+    queryLanguage: lang,
+    evaluateTemplate(template, input, item) {
+      if (lang === "JSONPath") return jsonPathTemplate(template)(input, envFor(input, item));
+      return substitute(template);
+    },
+    async evaluateTemplateAsync(template, input, item) {
+      if (lang === "JSONPath") return jsonPathTemplate(template)(input, envFor(input, item));
+      return jsonataTemplate(template)(envFor(input, item));
+    },
+    evaluatePath(path, input) {
+      const v = compilePath(path).evaluate(input, envFor(input));
+      if (v === undefined) throw new RuntimeError(`Invalid path '${path}' in Map state '${state.name}': no value found`);
+      return v;
+    },
+    async startChild(input, options): Promise<ChildOutcome> {
+      const { arn, smArn } = childArn(setup.stateMachineArn, label, options.name, childType);
+      const result = await runExecution(
+        {
+          ...setup,
+          arn,
+          name: options.name,
+          stateMachineArn: smArn,
+          type: childType,
+          input,
+          // "STANDARD with their own history, EXPRESS without": the child's history is its own
+          // (with its own quota) and is not kept once the child ends.
+          recordHistory: childType === "STANDARD",
+          keepHistory: false,
+          onEvent: undefined,
+          signal: options.signal,
+        },
+        state.processor,
+      );
+      const base = { executionArn: arn, name: options.name, startDate: result.startDate, stopDate: result.stopDate, input };
+      if (result.status === "SUCCEEDED") return { ...base, status: "SUCCEEDED", output: result.output ?? null };
+      if (result.status === "ABORTED") return { ...base, status: "ABORTED" };
+      return { ...base, status: "FAILED", error: result.error ?? STATES_ERRORS.Runtime, cause: result.cause ?? "" };
+    },
+    emitHistory(type, details) {
+      frame.event(type, details);
+    },
+    onMapRunUpdate(record: MapRunRecord) {
+      const i = setup.mapRuns.findIndex((r) => r.mapRunArn === record.mapRunArn);
+      if (i < 0) setup.mapRuns.push(record);
+      else setup.mapRuns[i] = record;
+      setup.onEvent?.({ kind: "mapRun", record });
+    },
+    signal: frame.signal,
+  };
+  // Loaded on first use: the CLI and inline-only runs never pay for the Map Run's dependencies.
+  const mod = (await import("../distributed/index")) as { runDistributedMap: RunDistributedMap };
+  const mapState = lang === "JSONata" ? (substituteState(state.raw, substitute) as MapState) : state.raw;
+  return mod.runDistributedMap(mapState, effective, ctx);
+}
+
+/** The Map state with its state-level JSONata already evaluated (processor and selector untouched). */
+function substituteState(state: MapState, substitute: (v: JsonValue) => JsonValue): MapState {
+  const out: Record<string, unknown> = { ...state };
+  for (const key of ["Items", "ItemReader", "ItemBatcher", "ResultWriter", "MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount"] as const) {
+    if (state[key] !== undefined) out[key] = substitute(state[key] as JsonValue);
+  }
+  return out as unknown as MapState;
+}
+
+export { VarScope };

@@ -1,0 +1,50 @@
+/**
+ * Parallel state: every branch gets the same input; the result is the array of branch outputs in
+ * branch order. "If any branch fails ... the entire Parallel state fails" and the other branches stop.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html
+ */
+import type { JsonValue } from "../../../asl/types";
+import type { CompiledParallel } from "../compile";
+import { Frame, StateEnv, VarScope } from "../execution";
+import { applyInputPath, entered, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, runWorkflow, type StepOutcome } from "../interpreter";
+import { linkedAbort } from "./abort";
+
+export async function runParallel(state: CompiledParallel, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+  entered(frame, "Parallel", state.name, input);
+  const env = new StateEnv(frame, state.name, input);
+  const outcome = await withErrorHandling(state, input, env, async () => {
+    let branchInput: JsonValue;
+    if (state.io.lang === "JSONPath") {
+      const effective = applyInputPath(state.io, input, env);
+      branchInput = state.io.parameters ? state.io.parameters(effective, env) : effective;
+    } else {
+      branchInput = state.io.arguments ? await state.io.arguments(env) : input;
+    }
+    const startedId = frame.event("ParallelStateStarted");
+    const { controller, release } = linkedAbort(frame.signal);
+    let results: JsonValue[];
+    try {
+      results = await Promise.all(
+        state.branches.map(async (branch) => {
+          const branchFrame = new Frame(frame.exec, new VarScope(frame.vars), controller.signal, startedId);
+          try {
+            return await runWorkflow(branch, branchInput, branchFrame);
+          } catch (e) {
+            controller.abort();
+            throw e;
+          }
+        }),
+      );
+    } catch (e) {
+      frame.event("ParallelStateFailed");
+      throw e;
+    } finally {
+      release();
+    }
+    frame.event("ParallelStateSucceeded");
+    if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, results, env, false);
+    return finishJsonata(state.io, input, results, env, false);
+  });
+  if (!outcome.caught) exited(frame, "Parallel", state.name, outcome.output);
+  return { output: outcome.output, next: outcome.caught ? outcome.next : transition(state) };
+}

@@ -1,0 +1,89 @@
+/** The engine's public types: what `run` takes and returns. */
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { Diagnostic } from "../../asl/diagnostics";
+import type { JsonValue } from "../../asl/types";
+import type { Clock } from "./clock";
+import type { MapRunRecord } from "./distributed/contract";
+
+/** The subset of the Lambda Node.js context object handlers commonly read. */
+export interface LambdaContext {
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: string;
+  awsRequestId: string;
+  logGroupName: string;
+  logStreamName: string;
+  callbackWaitsForEmptyEventLoop: boolean;
+  getRemainingTimeInMillis(): number;
+}
+
+export type LambdaHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
+
+/** One event of an execution history, shaped like the GetExecutionHistory API's HistoryEvent. */
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: Date;
+  type: string;
+  [details: string]: unknown;
+}
+
+export type EngineEvent =
+  | { kind: "history"; executionArn: string; event: HistoryEvent }
+  | { kind: "mapRun"; record: MapRunRecord };
+
+export type ExecutionStatus = "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+export type StateMachineType = "STANDARD" | "EXPRESS";
+
+export interface RunOptions {
+  /** Handlers by Lambda function NAME (resolved from direct, qualified and partial ARNs and lambda:invoke's FunctionName). */
+  handlers: Record<string, LambdaHandler>;
+  /** S3 for Distributed Map readers/writers: a client, or an endpoint (a client is made lazily). */
+  s3?: S3Client | { endpoint: string };
+  /** "real" (default), "virtual" (Wait/back-off/timeouts take no real time), or a Clock. */
+  clock?: "real" | "virtual" | Clock;
+  /** History events as they happen, and Map Run updates. */
+  onEvent?: (event: EngineEvent) => void;
+  executionName?: string;
+  stateMachineArn?: string;
+  stateMachineType?: StateMachineType;
+  /** Seedable randomness (jitter, UUIDs, MathRandom): a function in [0,1) or a seed. */
+  random?: (() => number) | number;
+  /** Default true: refuse definitions the validator rejects. */
+  validate?: boolean;
+  /** Stops the execution (status ABORTED). */
+  signal?: AbortSignal;
+  /** Keep the history array in the result (default true). Events still go to onEvent when false. */
+  keepHistory?: boolean;
+}
+
+export interface ExecutionCounters {
+  stateTransitions: number;
+  historyEvents: number;
+}
+
+export interface ExecutionResult {
+  executionArn: string;
+  status: ExecutionStatus;
+  output?: JsonValue;
+  error?: string;
+  cause?: string;
+  history: HistoryEvent[];
+  mapRuns: MapRunRecord[];
+  counters: ExecutionCounters;
+  startDate: Date;
+  stopDate: Date;
+  durationMs: number;
+}
+
+/** Thrown by `run` when validation is on and the definition is invalid. */
+export class DefinitionRejectedError extends Error {
+  override readonly name = "DefinitionRejectedError";
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(
+      "The state machine definition is invalid:\n" +
+        diagnostics.map((d) => `  ${d.severity} ${d.code} at ${d.location || "/"}: ${d.message}`).join("\n"),
+    );
+  }
+}
