@@ -23,7 +23,7 @@
  * items) and uploaded with s3:putObject when the Map Run ends.
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync, type ReadStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JsonObject, JsonValue, ResultWriterOutputType, ResultWriterTransformation } from "../../../asl/types";
@@ -209,13 +209,17 @@ export class ResultSpool {
     return { manifestKey, manifest };
   }
 
-  private async put(key: string, body: () => string | NodeJS.ReadableStream, length: number): Promise<void> {
+  private async put(key: string, body: () => string | ReadStream, length: number): Promise<void> {
+    const content = body();
+    // A stream opened for a PUT that fails before reading it must not surface later as an
+    // unhandled error (its file is removed by dispose()).
+    if (typeof content !== "string") content.on("error", () => undefined);
     try {
       await this.s3.send(
         new PutObjectCommand({
           Bucket: this.target.bucket,
           Key: key,
-          Body: body() as string,
+          Body: content,
           ContentLength: length,
           ContentType: "application/json",
         }),
@@ -225,6 +229,8 @@ export class ResultSpool {
         STATES_ERRORS.ResultWriterFailed,
         `Could not write s3://${this.target.bucket}/${key}: ${describeError(err)}`,
       );
+    } finally {
+      if (typeof content !== "string") content.destroy();
     }
   }
 
