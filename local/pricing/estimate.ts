@@ -143,7 +143,9 @@ export function estimateBill(usage: RunUsage): BillEstimate {
 export function formatUsd(amount: number): string {
   if (amount === 0) return "$0.00";
   if (amount >= 0.01) return `$${amount.toFixed(4)}`;
-  return `$${amount.toPrecision(3)}`;
+  // Three significant digits, written out: $0.000000200 rather than 2.00e-7.
+  const decimals = Math.min(12, 2 - Math.floor(Math.log10(amount)));
+  return `$${amount.toFixed(decimals)}`;
 }
 
 export function formatBill(bill: BillEstimate): string[] {

@@ -1,0 +1,95 @@
+/**
+ * End-to-end checks of a finished run, from what the workflow itself produced:
+ * - the seed workflow: every number of [0, number) processed exactly once, proven from ProcessData's
+ *   results as the ResultWriter exported them (or from the Map's output when there is no writer);
+ * - the map-reduce workflow: the reduce step's totals equal the generated data set's.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import { forEachChildRecord, readManifest, ResultWriterOutputSchema } from "../../handlers/map-reduce/result-files";
+import type { ReduceResult } from "../../handlers/map-reduce/reduce-counts";
+import { checkExactlyOnce, ProcessDataResultSchema, type ProcessDataResult } from "../../handlers/process-data";
+import type { DatasetTotals } from "./dataset";
+
+export interface CheckResult {
+  name: string;
+  passed: boolean;
+  /** One line a person reads in the summary. */
+  detail: string;
+  problems: string[];
+}
+
+export interface ResultWriterLocation {
+  bucket: string;
+  manifestKey: string;
+}
+
+/** Where the Map's ResultWriter put its manifest, if the output says so. */
+export function resultWriterLocation(mapOutput: unknown): ResultWriterLocation | undefined {
+  const parsed = ResultWriterOutputSchema.safeParse(mapOutput);
+  return parsed.success ? { bucket: parsed.data.ResultWriterDetails.Bucket, manifestKey: parsed.data.ResultWriterDetails.Key } : undefined;
+}
+
+/** ProcessData's results from the ResultWriter's files, or from a Map output that is the results array. */
+export async function processDataResults(s3: S3Client, mapOutput: unknown): Promise<{ results: ProcessDataResult[]; source: string; unreadable: number }> {
+  const results: ProcessDataResult[] = [];
+  let unreadable = 0;
+  const take = (value: unknown) => {
+    const parsed = ProcessDataResultSchema.safeParse(value);
+    if (parsed.success) results.push(parsed.data);
+    else unreadable++;
+  };
+  const location = resultWriterLocation(mapOutput);
+  if (location) {
+    const manifest = await readManifest(s3, location.bucket, location.manifestKey);
+    await forEachChildRecord(s3, manifest, (record) => {
+      if (record.status === "SUCCEEDED") take(record.output);
+    });
+    return { results, source: `ResultWriter files listed in s3://${location.bucket}/${location.manifestKey}`, unreadable };
+  }
+  if (Array.isArray(mapOutput)) {
+    mapOutput.forEach(take);
+    return { results, source: "the Map state's output", unreadable };
+  }
+  return { results, source: "nothing (the Map produced no results)", unreadable };
+}
+
+export async function checkSeedExactlyOnce(s3: S3Client, mapOutput: unknown, number: number): Promise<CheckResult> {
+  const { results, source, unreadable } = await processDataResults(s3, mapOutput);
+  const report = checkExactlyOnce(results, number);
+  const problems = [...report.problems];
+  if (unreadable > 0) problems.push(`${unreadable} results were not ProcessData results`);
+  const passed = report.ok && unreadable === 0;
+  return {
+    name: "exactly-once",
+    passed,
+    detail: passed
+      ? `every number of [0, ${number.toLocaleString("en-US")}) processed exactly once: ${report.ranges.toLocaleString("en-US")} ranges, count ${report.reported.count.toLocaleString("en-US")}, sum ${report.reported.sum.toLocaleString("en-US")} (read from ${source})`
+      : `FAILED (read from ${source}): ${problems.join("; ")}`,
+    problems,
+  };
+}
+
+export function checkMapReduceTotals(output: ReduceResult, totals: DatasetTotals): CheckResult {
+  const problems: string[] = [];
+  const compare = (what: string, got: number, expected: number) => {
+    if (got !== expected) problems.push(`${what}: reduce says ${got}, the data set has ${expected}`);
+  };
+  compare("objects", output.objects, totals.objects);
+  compare("bytes", output.bytes, totals.bytes);
+  compare("lines", output.lines, totals.lines);
+  compare("words", output.words, totals.words);
+  const expectedTop = [...totals.wordCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+  const top = output.topWords[0];
+  if (expectedTop && (!top || top.word !== expectedTop[0] || top.count !== expectedTop[1])) {
+    problems.push(`top word: reduce says ${top ? `${top.word}×${top.count}` : "none"}, the data set has ${expectedTop[0]}×${expectedTop[1]}`);
+  }
+  const passed = problems.length === 0;
+  return {
+    name: "reduce-totals",
+    passed,
+    detail: passed
+      ? `reduce totals match the generated data set: ${totals.objects.toLocaleString("en-US")} objects, ${totals.bytes.toLocaleString("en-US")} bytes, ${totals.words.toLocaleString("en-US")} words`
+      : `FAILED: ${problems.join("; ")}`,
+    problems,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Wraps each in-process Lambda handler to count its invocations and their billed durations
+ * (each rounded up to Lambda's 1 ms unit), which is what the bill estimate needs.
+ *
+ * The duration is the handler's wall time in this process. With many handlers interleaved on one
+ * event loop it can include time spent waiting for others, so it errs on the high side.
+ */
+import { performance } from "node:perf_hooks";
+import { billedMs, PRICE_TABLE } from "../pricing";
+
+export interface FunctionMeter {
+  invocations: number;
+  errors: number;
+  billedDurationMs: number;
+}
+
+export type InProcessHandler = (event: unknown, context: never) => Promise<unknown>;
+
+export interface MeteredHandlers<H> {
+  handlers: Record<string, H>;
+  meters: Map<string, FunctionMeter>;
+}
+
+export function meterHandlers<H extends (...args: never[]) => Promise<unknown>>(byName: ReadonlyMap<string, H> | Record<string, H>): MeteredHandlers<H> {
+  const entries = byName instanceof Map ? [...byName.entries()] : Object.entries(byName as Record<string, H>);
+  const meters = new Map<string, FunctionMeter>();
+  const handlers: Record<string, H> = {};
+  for (const [name, handler] of entries) {
+    const meter: FunctionMeter = { invocations: 0, errors: 0, billedDurationMs: 0 };
+    meters.set(name, meter);
+    handlers[name] = (async (...args: Parameters<H>) => {
+      const started = performance.now();
+      meter.invocations++;
+      try {
+        return await handler(...args);
+      } catch (error) {
+        meter.errors++;
+        throw error;
+      } finally {
+        meter.billedDurationMs += billedMs(performance.now() - started, PRICE_TABLE.lambda.durationRoundingMs);
+      }
+    }) as unknown as H;
+  }
+  return { handlers, meters };
+}
