@@ -25,11 +25,15 @@ export function errorMatches(errorEquals: readonly string[], error: string): boo
 
 /** Tracks retries for one state visit: a retrier's count applies across all its matches. */
 export class RetryTracker {
-  private readonly attempts: number[];
+  /** Retries each retrier has made (drives the back-off exponent). */
+  private readonly uses: number[];
+  /** Retries per retrier and error name (checked against MaxAttempts). */
+  private readonly perError: Array<Map<string, number>>;
   total = 0;
 
   constructor(private readonly retriers: readonly Retrier[]) {
-    this.attempts = retriers.map(() => 0);
+    this.uses = retriers.map(() => 0);
+    this.perError = retriers.map(() => new Map());
   }
 
   /**
@@ -41,9 +45,14 @@ export class RetryTracker {
     if (index < 0) return null;
     const r = this.retriers[index];
     const max = r.MaxAttempts ?? 3;
-    const done = this.attempts[index];
-    if (done >= max) return null;
-    this.attempts[index] = done + 1;
+    // The doc's complex scenario: after ErrorA, ErrorB, (ErrorC), ErrorB the first retrier (MaxAttempts 2)
+    // refuses the next ErrorB "for that particular error (ErrorB)", and its fourth use waits 4 s
+    // (1 × 2^2): limits count per error name, the back-off grows with every use of the retrier.
+    const tries = this.perError[index].get(error) ?? 0;
+    if (tries >= max) return null;
+    this.perError[index].set(error, tries + 1);
+    const done = this.uses[index];
+    this.uses[index] = done + 1;
     this.total++;
     // "IntervalSeconds ... (1 by default)", "BackoffRate ... (2.0 by default)",
     // MaxDelaySeconds caps the interval; JitterStrategy FULL picks uniformly in [0, interval].

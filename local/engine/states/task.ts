@@ -6,7 +6,7 @@
  */
 import type { JsonObject, JsonValue } from "../../../asl/types";
 import type { CompiledTask } from "../compile";
-import { HeartbeatTimeoutError, RuntimeError, StatesError, TaskFailedError, TaskTimeoutError } from "../errors";
+import { ExecutionAbortedError, HeartbeatTimeoutError, RuntimeError, StatesError, TaskFailedError, TaskTimeoutError } from "../errors";
 import { checkInputPayload, checkPayload, type Frame, StateEnv } from "../execution";
 import { InputDetails, OutputDetails } from "../history";
 import { functionArn, functionNameOf, invokeHandler, invokeResponse, REGION, type InvokeOutcome } from "../lambda";
@@ -135,22 +135,34 @@ async function invoke(state: CompiledTask, args: JsonValue, frame: Frame, timeou
   return { value };
 }
 
-/** TimeoutSeconds → States.Timeout; HeartbeatSeconds (a Lambda never heartbeats) → States.HeartbeatTimeout. */
+/**
+ * TimeoutSeconds → States.Timeout; HeartbeatSeconds (a Lambda never heartbeats) → States.HeartbeatTimeout;
+ * a stopped execution stops waiting for its task.
+ */
 async function raceTimeouts<T>(work: Promise<T>, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): Promise<T> {
-  if (timeout === undefined && heartbeat === undefined) return work;
-  const useHeartbeat = heartbeat !== undefined && (timeout === undefined || heartbeat < timeout);
-  const seconds = useHeartbeat ? heartbeat! : timeout!;
   const cancel = new AbortController();
-  const onParentAbort = () => cancel.abort();
+  let onParentAbort: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onParentAbort = () => reject(new ExecutionAbortedError());
+  });
+  aborted.catch(() => undefined);
+  if (frame.signal.aborted) throw new ExecutionAbortedError();
   frame.signal.addEventListener("abort", onParentAbort, { once: true });
-  const timer = frame.exec.clock.sleep(seconds * 1000, cancel.signal).then(
-    () => {
-      throw useHeartbeat ? new HeartbeatTimeoutError() : new TaskTimeoutError();
-    },
-    () => new Promise<never>(() => undefined),
-  );
+  const racers: Array<Promise<T>> = [work, aborted];
+  if (timeout !== undefined || heartbeat !== undefined) {
+    const useHeartbeat = heartbeat !== undefined && (timeout === undefined || heartbeat < timeout);
+    const seconds = useHeartbeat ? heartbeat! : timeout!;
+    racers.push(
+      frame.exec.clock.sleep(seconds * 1000, cancel.signal).then(
+        () => {
+          throw useHeartbeat ? new HeartbeatTimeoutError() : new TaskTimeoutError();
+        },
+        () => new Promise<never>(() => undefined),
+      ),
+    );
+  }
   try {
-    return await Promise.race([work, timer]);
+    return await Promise.race(racers);
   } finally {
     cancel.abort();
     frame.signal.removeEventListener("abort", onParentAbort);
