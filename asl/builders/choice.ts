@@ -57,7 +57,8 @@ type Relation = "Equals" | "LessThan" | "GreaterThan" | "LessThanEquals" | "Grea
 
 function compare<T extends JsonPrimitive>(type: Comparable, relation: Relation, v: JsonPathString, value: T | PathValue<T>): ChoiceCondition {
   const op = `${type}${relation}`;
-  const name = op.charAt(0).toLowerCase() + op.slice(1);
+  // The helper's own name (numberEquals for NumericEquals), so the message points at the call to fix.
+  const name = (type === "Numeric" ? "number" : type.toLowerCase()) + relation;
   if (isPathValue(value)) return ChoiceCondition.jsonPath({ Variable: variable(v, name), [`${op}Path`]: value.path });
   if (isJsonataValue(value)) throw new BuilderError(`Condition.${name}: a JSONPath rule cannot compare with jsonata(); use Condition.jsonata(...)`);
   const expected = type === "String" || type === "Timestamp" ? "string" : type === "Numeric" ? "number" : "boolean";

@@ -12,21 +12,22 @@ import { BuilderError } from "./errors";
 /** A JSONPath reference path, a context path (`$$.`), or a variable (`$name`). */
 export type JsonPathString = `$${string}`;
 
-declare const valueType: unique symbol;
-
-/** A value read from the state's input, context object or variables with JSONPath. */
+/**
+ * A value read from the state's input, context object or variables with JSONPath. `T` documents what
+ * the path should yield; it is not checked (a path's result is only known at run time), so any
+ * PathValue fits any field that accepts one.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 export interface PathValue<T = unknown> {
   readonly kind: "path";
   readonly path: string;
-  /** Phantom: what the path is expected to yield; never set at run time. */
-  readonly [valueType]?: T;
 }
 
 /** A value computed by a JSONata expression. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 export interface JsonataValue<T = unknown> {
   readonly kind: "jsonata";
   readonly expression: string;
-  readonly [valueType]?: T;
 }
 
 /** A JSONPath intrinsic function call such as `States.Format('{}', $.x)`: only valid in payload templates. */
