@@ -151,7 +151,7 @@ export function checkScopeGraph(scope: Obj, at: Segments, kind: "root" | "branch
     successors.set(name, out);
   }
 
-  if (!anyTerminal) {
+  if (!anyTerminal && broken.size === 0) {
     ctx.report(CODES.MISSING_END_STATE, [...at, "States"], `${describeScope(kind)} has no terminal state: add a Succeed or Fail state, or "End": true on a state`);
   }
 

@@ -463,7 +463,9 @@ export class StateRules {
     this.resultWriter(o["ResultWriter"], [...at, "ResultWriter"], env.language);
   }
 
-  /** https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html */
+  /**
+   * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html (quotes below are from this page).
+   */
   private itemReader(r: unknown, at: Segments, lang: Language): void {
     if (!isObj(r)) return;
     this.languageFields(r, at, lang, ["Parameters"], ["Arguments"]);
@@ -485,13 +487,26 @@ export class StateRules {
       }
     }
     const inputType = config["InputType"];
-    if (inputType !== undefined && inputType !== "CSV") {
+    // "You can specify this field when InputType is CSV or MANIFEST" (CSVDelimiter, CSVHeaderLocation).
+    if (inputType !== undefined && inputType !== "CSV" && inputType !== "MANIFEST") {
       for (const f of ["CSVHeaderLocation", "CSVHeaders", "CSVDelimiter"]) {
-        if (has(config, f)) this.report(CODES.INVALID_ITEM_READER, [...configAt, f], `${f} only applies when InputType is "CSV"`, "WARNING");
+        if (has(config, f)) this.report(CODES.INVALID_ITEM_READER, [...configAt, f], `${f} only applies when InputType is "CSV" or "MANIFEST"`, "WARNING");
       }
     }
-    if (config["Transformation"] === "LOAD_AND_FLATTEN" && typeof resource === "string" && !resource.endsWith(":s3:listObjectsV2")) {
-      this.report(CODES.INVALID_ITEM_READER, [...configAt, "Transformation"], 'Transformation "LOAD_AND_FLATTEN" applies to arn:aws:states:::s3:listObjectsV2 readers', "WARNING");
+    // "If you use a text delimited file as your dataset, you need to specify a column header."
+    if (inputType === "CSV" && !has(config, "CSVHeaderLocation") && config["ManifestType"] === undefined) {
+      this.report(CODES.INVALID_ITEM_READER, configAt, 'a CSV reader should say where the column names are: CSVHeaderLocation "FIRST_ROW" or "GIVEN" with CSVHeaders', "WARNING");
+    }
+    // "When set to LOAD_AND_FLATTEN, you must also set InputType."
+    if (config["Transformation"] === "LOAD_AND_FLATTEN") {
+      if (inputType === undefined) this.report(CODES.INVALID_ITEM_READER, [...configAt, "Transformation"], 'Transformation "LOAD_AND_FLATTEN" needs ReaderConfig.InputType (CSV, JSON, JSONL or PARQUET) to parse the listed objects');
+      if (typeof resource === "string" && !resource.endsWith(":s3:listObjectsV2")) {
+        this.report(CODES.INVALID_ITEM_READER, [...configAt, "Transformation"], 'Transformation "LOAD_AND_FLATTEN" applies to arn:aws:states:::s3:listObjectsV2 readers', "WARNING");
+      }
+    }
+    // "If you specify ManifestType is S3_INVENTORY then InputType cannot be specified."
+    if (config["ManifestType"] === "S3_INVENTORY" && inputType !== undefined) {
+      this.report(CODES.INVALID_ITEM_READER, [...configAt, "InputType"], 'InputType cannot be set when ManifestType is "S3_INVENTORY" (an S3 inventory is always CSV)');
     }
   }
 

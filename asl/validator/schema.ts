@@ -260,7 +260,8 @@ const readerConfig = z.strictObject({
   CSVHeaderLocation: z.enum(["FIRST_ROW", "GIVEN"]).optional(),
   CSVHeaders: z.array(z.string()).optional(),
   CSVDelimiter: z.enum(["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]).optional(),
-  MaxItems: numberOrExpr(nonNegativeInt()).optional(),
+  // "You can specify a limit of up to 100,000,000 after which the Distributed Map stops reading items."
+  MaxItems: numberOrExpr(nonNegativeInt().max(100_000_000)).optional(),
   MaxItemsPath: pathString.optional(),
   ItemsPointer: z.string().optional(),
 });
