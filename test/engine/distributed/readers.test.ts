@@ -6,13 +6,14 @@
  */
 import { strict as assert } from "node:assert";
 import { gzipSync } from "node:zlib";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { JsonValue, MapState } from "../../../asl/types";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
 import { runMapRun } from "../../../local/engine/distributed";
 import { StatesError } from "../../../local/engine/errors";
 import { fakeContext } from "./fake-context";
 import { installS3rverDesShim } from "./s3rver-des-shim";
+import { faultyClient } from "./fault-s3";
 
 installS3rverDesShim();
 
@@ -30,6 +31,8 @@ function distributed(extra: Partial<MapState>): MapState {
 describe("engine/distributed ItemReader", function () {
   this.timeout(60_000);
   let s3: EmbeddedS3;
+  const getText = async (key: string) =>
+    (await (await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString());
   const put = (key: string, body: string | Buffer) =>
     s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
 
@@ -192,7 +195,7 @@ describe("engine/distributed ItemReader", function () {
   });
 
   describe("s3:listObjectsV2", () => {
-    const COUNT = 1_234; // more than one 1,000-key page
+    const COUNT = 1_050; // more than one 1,000-key page
     before(async function () {
       this.timeout(120_000);
       const keys = Array.from({ length: COUNT }, (_, i) => `listing/obj-${String(i).padStart(5, "0")}.jsonl`);
@@ -237,6 +240,34 @@ describe("engine/distributed ItemReader", function () {
         { v: { i: 2 }, source: "S3://items/listing/obj-00002.jsonl" },
         { v: { i: 2, second: true }, source: "S3://items/listing/obj-00002.jsonl" },
       ]);
+    });
+
+    it("S3 failing on the 2nd listObjectsV2 page: States.ItemReaderFailed, and the items read so far are all accounted for", async () => {
+      let lists = 0;
+      const client = faultyClient(s3, (cmd) => (cmd === "ListObjectsV2Command" && ++lists === 2 ? "fail" : undefined));
+      const ctx = fakeContext(client, (x) => x);
+      const state: MapState = {
+        Type: "Map",
+        ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+        ItemReader: { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { Bucket: BUCKET, Prefix: "listing/" } },
+        ItemSelector: { "i.$": "$$.Map.Item.Index" },
+        ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: BUCKET, Prefix: "out/list-fault" } },
+        End: true,
+      };
+      // The injected failure sits outside the SDK's retries, so the second page fails outright.
+      await assert.rejects(runMapRun(state, {}, ctx), (e: StatesError) =>
+        e.error === "States.ItemReaderFailed" && /items/.test(e.causeText) && /InternalError/.test(e.causeText));
+      const final = ctx.updates[ctx.updates.length - 1];
+      assert.equal(final.status, "FAILED");
+      assert.equal(final.itemCounts.total, 1_000, "exactly the first page was read");
+      const listing = await s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "out/list-fault/" }));
+      const manifestKey = listing.Contents!.map((c) => c.Key!).find((k) => k.endsWith("/manifest.json"))!;
+      const manifest = JSON.parse(await getText(manifestKey)) as { ResultFiles: Record<"SUCCEEDED" | "FAILED" | "PENDING", { Key: string }[]> };
+      const seen: number[] = [];
+      for (const status of ["SUCCEEDED", "FAILED", "PENDING"] as const) {
+        for (const f of manifest.ResultFiles[status]) for (const r of JSON.parse(await getText(f.Key)) as { Input: string }[]) seen.push((JSON.parse(r.Input) as { i: number }).i);
+      }
+      assert.deepEqual(seen.sort((a, b) => a - b), Array.from({ length: 1_000 }, (_, i) => i));
     });
 
     it("a missing bucket fails with States.ItemReaderFailed naming the bucket", async () => {
