@@ -414,7 +414,8 @@ export class StateRules {
       this.report(CODES.MUTUALLY_EXCLUSIVE_FIELDS, [...at, "Parameters"], "ItemSelector and its deprecated name Parameters cannot both be set; keep ItemSelector");
     }
     const config = isObj(processor) && isObj(processor["ProcessorConfig"]) ? processor["ProcessorConfig"] : undefined;
-    const distributed = config?.["Mode"] === "DISTRIBUTED";
+    const mode = config?.["Mode"] ?? "INLINE";
+    const distributed = mode === "DISTRIBUTED";
     const configAt = [...at, "ItemProcessor", "ProcessorConfig"];
 
     if (distributed) {
@@ -427,7 +428,7 @@ export class StateRules {
           "a Distributed Map cannot run inside an EXPRESS workflow (an EXPRESS state machine, or the child workflows of a Distributed Map with ExecutionType EXPRESS); use a STANDARD state machine or an INLINE Map",
         );
       }
-    } else {
+    } else if (mode === "INLINE") {
       // These fields configure a Map Run, which only Distributed mode creates (state-map-distributed, "Distributed Map state fields").
       for (const f of ["ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "Label"]) {
         if (has(o, f)) this.report(CODES.DISTRIBUTED_ONLY_FIELD, [...at, f], `${f} is only valid on a Distributed Map; set ItemProcessor.ProcessorConfig.Mode to "DISTRIBUTED" or remove it`);

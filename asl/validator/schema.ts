@@ -28,10 +28,11 @@ const jsonValue = z.unknown();
 const jsonObject = z.record(z.string(), z.unknown());
 
 /** `{% ... %}`: JSONata fields take either their plain type or an expression. */
-const jsonataExpr = z.string().regex(/^\{%[\s\S]*%\}$/, { error: "expected a JSONata expression written as {% ... %}" });
+const JSONATA = /^\{%[\s\S]*%\}$/;
+const jsonataExpr = (what: string) => z.string().regex(JSONATA, { error: `must be ${what} or a JSONata expression written as {% ... %}` });
 
 /** A number field that also accepts a JSONata expression (the query-language rule lives in rules.ts). */
-const numberOrExpr = (n: z.ZodNumber) => z.union([n, jsonataExpr]);
+const numberOrExpr = (n: z.ZodNumber) => z.union([n, jsonataExpr("a number")]);
 
 const positiveInt = () => z.number().int().min(1);
 const nonNegativeInt = () => z.number().int().min(0);
@@ -193,7 +194,7 @@ const choiceRule: z.ZodType<ChoiceRuleShape> = z.lazy(() =>
     Or: z.array(choiceRule).min(1).optional(),
     Not: choiceRule.optional(),
     Next: z.string().optional(),
-    Condition: z.union([jsonataExpr, z.boolean()]).optional(),
+    Condition: z.union([jsonataExpr("true, false"), z.boolean()]).optional(),
     Output: jsonValue.optional(),
     Assign: jsonObject.optional(),
     Comment: z.string().optional(),

@@ -118,7 +118,7 @@ export function zodIssuesToDiagnostics(issues: readonly Issue[], root: unknown, 
         push(`${field} must be one of ${issue.values.map((v) => show(v)).join(", ")}; got ${show(value)}`);
         break;
       case "invalid_format":
-        push(`${field}: ${issue.message}; got ${show(value)}`);
+        push(`${field} ${issue.message}; got ${show(value)}`);
         break;
       default:
         push(`${field}: ${issue.message}`);
