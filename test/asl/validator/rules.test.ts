@@ -87,7 +87,7 @@ describe("validator: schema", () => {
   });
   it("ProcessorConfig: Mode INLINE|DISTRIBUTED, ExecutionType STANDARD|EXPRESS", () => {
     const def = machine(distributedMap());
-    (def.States.A.ItemProcessor.ProcessorConfig as Record<string, string>).Mode = "PARALLEL";
+    (def.States.A as ReturnType<typeof distributedMap>).ItemProcessor.ProcessorConfig.Mode = "PARALLEL";
     only(def, [["SCHEMA_VALIDATION_FAILED", "/States/A/ItemProcessor/ProcessorConfig/Mode"]]);
   });
 });
@@ -258,7 +258,7 @@ describe("validator: Map modes", () => {
   }
   it("ExecutionType is required with DISTRIBUTED and rejected with INLINE", () => {
     const def = machine(distributedMap());
-    delete (def.States.A.ItemProcessor.ProcessorConfig as Record<string, unknown>).ExecutionType;
+    delete ((def.States.A as ReturnType<typeof distributedMap>).ItemProcessor.ProcessorConfig as { ExecutionType?: string }).ExecutionType;
     only(def, [["MISSING_EXECUTION_TYPE", "/States/A/ItemProcessor/ProcessorConfig"]]);
     only(machine(inlineMap({ ItemProcessor: { ProcessorConfig: { Mode: "INLINE", ExecutionType: "EXPRESS" }, StartAt: "P", States: { P: { Type: "Succeed" } } } })), [
       ["DISTRIBUTED_ONLY_FIELD", "/States/A/ItemProcessor/ProcessorConfig/ExecutionType"],
