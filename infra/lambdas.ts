@@ -1,0 +1,110 @@
+/**
+ * One Lambda function per catalog entry: an aws.lambda.CallbackFunction over the handler, with its
+ * own role (never CallbackFunction's default role and its nine managed policies), its own log group
+ * created up front with retention, and a policy derived from the catalog's declared S3 access.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { CatalogLambda } from "../app/catalog";
+import { deriveLambdaRolePolicy, lambdaTrustPolicy, type AwsEnvironment } from "../asl/permissions";
+import type { StackConfig } from "../config/schema";
+import { buildHandlerBundle, handlerFactory } from "./handlerBundle";
+import { functionName, lambdaLogGroupName, type Naming } from "./names";
+
+/** https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html — Node.js 22 is the newest LTS runtime Lambda supports. */
+export const LAMBDA_RUNTIME = "nodejs22.x";
+
+/**
+ * Packages the handlers never load. CallbackFunction zips every production dependency it finds;
+ * the Pulumi SDKs are hundreds of MB the Lambda zip does not need.
+ */
+export const EXCLUDED_FROM_ZIP = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/aws-native", "esbuild"];
+
+export interface DeployedLambda {
+  name: string;
+  functionName: string;
+  fn: aws.lambda.CallbackFunction<unknown, unknown>;
+  role: aws.iam.Role;
+  rolePolicy: aws.iam.RolePolicy;
+  logGroup: aws.cloudwatch.LogGroup;
+  /** The rendered role policy (for outputs and tests). */
+  policy: pulumi.Output<string>;
+}
+
+export interface LambdaDeps {
+  naming: Naming;
+  config: StackConfig;
+  env: pulumi.Output<AwsEnvironment>;
+  bucketName: pulumi.Output<string>;
+  kmsKeyArn: pulumi.Output<string> | undefined;
+  tags: Record<string, string>;
+}
+
+export function createLambda(name: string, entry: CatalogLambda, deps: LambdaDeps): DeployedLambda {
+  const { config } = deps;
+  const fnName = functionName(deps.naming, name);
+  const bundle = buildHandlerBundle();
+  const logGroupName = lambdaLogGroupName(fnName);
+
+  const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+    name: logGroupName,
+    retentionInDays: config.logRetentionDays,
+    tags: deps.tags,
+  });
+
+  const role = new aws.iam.Role(`${name}-role`, {
+    description: `Execution role of ${fnName}: its own log group${entry.settings.s3.length ? " and its declared S3 areas" : ""}, nothing else`,
+    assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()),
+    tags: deps.tags,
+  });
+
+  const policy = pulumi
+    .all([deps.env, deps.bucketName, deps.kmsKeyArn ?? pulumi.output(undefined)])
+    .apply(([env, bucket, keyArn]) =>
+      JSON.stringify(
+        deriveLambdaRolePolicy({
+          ...env,
+          functionName: fnName,
+          logGroupName,
+          s3: entry.settings.s3.map((g) => ({ bucket, prefix: g.area === "payload" ? config.payloadPrefix : config.resultsPrefix, access: g.access })),
+          kms: keyArn ? { keyArn } : undefined,
+          tracing: config.tracing,
+        }),
+        null,
+        2,
+      ),
+    );
+
+  const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy });
+
+  const fn = new aws.lambda.CallbackFunction<unknown, unknown>(
+    name,
+    {
+      name: fnName,
+      description: entry.settings.description,
+      // The handler by name from the bundled catalog (see infra/handlerBundle.ts for why not `callback`).
+      callbackFactory: handlerFactory(bundle, name),
+      role,
+      runtime: LAMBDA_RUNTIME,
+      architectures: [config.lambdaArchitecture],
+      memorySize: entry.settings.memoryMb ?? config.lambdaMemoryMb,
+      timeout: entry.settings.timeoutSeconds ?? config.lambdaTimeoutSeconds,
+      environment: {
+        variables: {
+          PAYLOAD_BUCKET: deps.bucketName,
+          PAYLOAD_PREFIX: config.payloadPrefix,
+          PAYLOAD_FORMAT: entry.settings.payloadFormat,
+        },
+      },
+      tracingConfig: { mode: config.tracing ? "Active" : "PassThrough" },
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      codePathOptions: { extraIncludePaths: [bundle], extraExcludePackages: EXCLUDED_FROM_ZIP },
+      tags: deps.tags,
+    },
+    // The group must exist before the first invocation (or Lambda creates one without retention),
+    // and the policy before the function can be invoked at all.
+    { dependsOn: [logGroup, rolePolicy] },
+  );
+
+  return { name, functionName: fnName, fn, role, rolePolicy, logGroup, policy };
+}
