@@ -18,7 +18,14 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
-export type LambdaHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
+/**
+ * A handler as Lambda calls it. Declared through a method so its parameter is bivariant: a handler
+ * typed `(event: MyEvent) => ...` (validated inside, as ours are) is accepted without a cast.
+ */
+interface HandlerSignature {
+  handle(event: unknown, context: LambdaContext): Promise<unknown> | unknown;
+}
+export type LambdaHandler = HandlerSignature["handle"];
 
 /** One event of an execution history, shaped like the GetExecutionHistory API's HistoryEvent. */
 export interface HistoryEvent {
