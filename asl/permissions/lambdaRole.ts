@@ -25,12 +25,13 @@ export interface LambdaRolePolicyInput extends AwsEnvironment {
 export function deriveLambdaRolePolicy(input: LambdaRolePolicyInput): PolicyDocument {
   const statements: PolicyStatement[] = [
     {
-      // The group exists (created with its retention), so no logs:CreateLogGroup.
-      // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
+      // The group exists (created with its retention), so no logs:CreateLogGroup. The group ARN and
+      // its streams (`:*`), as in the Lambda guide's execution-role example
+      // (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html).
       Sid: "WriteOwnLogGroup",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: [`${logGroupArn(input, input.logGroupName)}:*`],
+      Resource: [logGroupArn(input, input.logGroupName), `${logGroupArn(input, input.logGroupName)}:*`],
     },
   ];
   for (const grant of input.s3) {
