@@ -77,6 +77,12 @@ export interface DistributedMapContext {
    * `item` adds `$$.Map.Item.*` (JSONPath) / `$states.context.Map.Item.*` (JSONata).
    */
   evaluateTemplate(template: JsonValue, input: JsonValue, item?: MapItemContext): JsonValue;
+  /**
+   * (Additive, optional.) The same, asynchronously: JSONata evaluates asynchronously, so an
+   * ItemSelector that depends on the item (`$states.context.Map.Item.*`) needs this form. The Map
+   * Run uses it for the per-item ItemSelector when present.
+   */
+  evaluateTemplateAsync?(template: JsonValue, input: JsonValue, item?: MapItemContext): Promise<JsonValue>;
   /** Evaluates a reference path (`MaxItemsPath`, `ToleratedFailureCountPath`, ...) against the input. */
   evaluatePath(path: string, input: JsonValue): JsonValue;
   /**

@@ -132,6 +132,8 @@ export async function runMapRun(
   const mapRunArn = mapRunArnFor(ctx.stateMachineArn, label, randomUUID());
   const childMachineArn = `${ctx.stateMachineArn}/${label}`;
   const selector = state.ItemSelector ?? state.Parameters;
+  // JSONata is asynchronous: an item-dependent ItemSelector needs the async evaluator.
+  const selectAsync = ctx.queryLanguage === "JSONata" && ctx.evaluateTemplateAsync ? ctx.evaluateTemplateAsync.bind(ctx) : undefined;
   const batcher = settings.batcher;
 
   const record: MapRunRecord = {
@@ -185,9 +187,12 @@ export async function runMapRun(
     let batch: JsonValue[] = [];
     let batchBytes = overhead;
     for await (const item of source) {
+      const itemContext = { index, value: item.value, source: item.source };
       const value = selector === undefined
         ? item.value
-        : ctx.evaluateTemplate(selector, input, { index, value: item.value, source: item.source });
+        : selectAsync
+          ? await selectAsync(selector, input, itemContext)
+          : ctx.evaluateTemplate(selector, input, itemContext);
       index++;
       items.total++;
       items.pending++;
