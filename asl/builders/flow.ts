@@ -28,7 +28,7 @@ import {
   type ResultOptions,
 } from "./io";
 import { NextableState, StateBuilder, compact, type Chainable, type RenderContext, type StateOptions, type SubScope } from "./state";
-import { renderTwin, type ValueOrDynamic } from "./values";
+import { cloneJson, renderTwin, type ValueOrDynamic } from "./values";
 
 export interface PassOptions extends StateOptions, JsonPathIoOptions, ParametersOptions, JsonataOutputOptions, AssignOptions {
   /** A fixed result (JSONPath only); placed at resultPath. */
@@ -46,7 +46,8 @@ export class PassState extends NextableState {
     const o = this.passOptions;
     if (o.result !== undefined) requireLanguage(this.name, "Result", language, "JSONPath");
     const { pre, post } = renderIo(this.name, language, o);
-    return compact({ ...this.header(), ...pre, Result: o.result, ...post, ...this.transition(ctx) }) as PassJson;
+    const result = o.result === undefined ? undefined : cloneJson(o.result, `state "${this.name}" field Result`);
+    return compact({ ...this.header(), ...pre, Result: result, ...post, ...this.transition(ctx) }) as PassJson;
   }
 }
 

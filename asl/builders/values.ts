@@ -157,6 +157,9 @@ export function renderTemplateValue(value: TemplateValue, site: RenderSite, keyP
     }
     throw new BuilderError(`${describe(site, keyPath)}: a path() can only be the value of an object key (it renders as "Key.$"); wrap it in an object`);
   }
+  if (typeof value !== "object") {
+    throw new BuilderError(`${describe(site, keyPath)}: ${typeof value} is not a JSON value`);
+  }
   if (Array.isArray(value)) {
     return (value as readonly TemplateValue[]).map((v, i) => renderTemplateValue(v, site, `${keyPath}[${i}]`));
   }
@@ -190,6 +193,28 @@ export function renderTwin<T extends JsonValue>(
     throw new BuilderError(`state "${site.state}" field ${field}: ${value} is not a JSON number`);
   }
   return { [field]: value as JsonValue };
+}
+
+/**
+ * Copies a literal JSON value into plain objects and arrays, so the rendered definition shares nothing
+ * with the caller's objects (mutating one never changes the other) and holds only JSON.
+ */
+export function cloneJson(value: JsonValue, where: string): JsonValue {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new BuilderError(`${where}: ${value} is not a JSON number`);
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => cloneJson(v, `${where}[${i}]`));
+  if (typeof value === "object") {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      out[k] = cloneJson(v, `${where}.${k}`);
+    }
+    return out;
+  }
+  throw new BuilderError(`${where}: ${typeof value} is not a JSON value`);
 }
 
 /** Renders a field that takes a literal or a jsonata() value (no path twin), e.g. Output, Items. */
