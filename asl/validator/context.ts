@@ -1,8 +1,8 @@
 /**
  * Per-validation state shared by the checks: the diagnostics collected so far and caches of parsed
- * paths and expressions. A fresh Context is made for every validateDefinition call, so nothing
- * leaks between validations (no global caches), yet a path or expression repeated across a large
- * definition is parsed once.
+ * paths and intrinsic functions. A fresh Context is made for every validateDefinition call, so no
+ * state leaks between validations, yet a path repeated across a large definition is parsed once.
+ * (JSONata verdicts additionally live in a bounded cache in ./jsonata.ts; see there why.)
  */
 import { jsonPointer, type Diagnostic, type DiagnosticSeverity } from "../diagnostics";
 import { checkPath, type PathCheck } from "./jsonpath";
@@ -15,7 +15,6 @@ export class Context {
   readonly diagnostics: Diagnostic[] = [];
   private readonly paths = new Map<string, PathCheck>();
   private readonly intrinsics = new Map<string, IntrinsicProblem[]>();
-  private readonly expressions = new Map<string, string | undefined>();
 
   report(code: string, segments: Segments, message: string, severity: DiagnosticSeverity = "ERROR"): void {
     this.diagnostics.push({ code, location: jsonPointer(segments), message, severity });
@@ -34,9 +33,6 @@ export class Context {
   }
 
   jsonata(expression: string): string | undefined {
-    if (this.expressions.has(expression)) return this.expressions.get(expression);
-    const r = jsonataSyntaxError(expression);
-    this.expressions.set(expression, r);
-    return r;
+    return jsonataSyntaxError(expression);
   }
 }

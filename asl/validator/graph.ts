@@ -19,31 +19,36 @@ import { LIMITS } from "../types";
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 
+/** One transition: its target and where it is declared, relative to the state (built only on report). */
 interface Edge {
   target: string;
-  at: Segments;
+  rel: readonly (string | number)[];
   field: string;
 }
 
 /** Outgoing transitions of one state, each with the location of the field that declares it. */
-function edgesOf(state: Obj, at: Segments): Edge[] {
+function edgesOf(state: Obj): Edge[] {
   const edges: Edge[] = [];
-  if (typeof state["Next"] === "string") edges.push({ target: state["Next"], at: [...at, "Next"], field: "Next" });
-  if (typeof state["Default"] === "string") edges.push({ target: state["Default"], at: [...at, "Default"], field: "Default" });
+  if (typeof state["Next"] === "string") edges.push({ target: state["Next"], rel: NEXT, field: "Next" });
+  if (typeof state["Default"] === "string") edges.push({ target: state["Default"], rel: DEFAULT, field: "Default" });
   const choices = state["Choices"];
   if (Array.isArray(choices)) {
-    choices.forEach((c, i) => {
-      if (isObj(c) && typeof c["Next"] === "string") edges.push({ target: c["Next"], at: [...at, "Choices", i, "Next"], field: "Choices Next" });
-    });
+    for (let i = 0; i < choices.length; i++) {
+      const c = choices[i];
+      if (isObj(c) && typeof c["Next"] === "string") edges.push({ target: c["Next"], rel: ["Choices", i, "Next"], field: "Choices Next" });
+    }
   }
   const catchers = state["Catch"];
   if (Array.isArray(catchers)) {
-    catchers.forEach((c, i) => {
-      if (isObj(c) && typeof c["Next"] === "string") edges.push({ target: c["Next"], at: [...at, "Catch", i, "Next"], field: "Catch Next" });
-    });
+    for (let i = 0; i < catchers.length; i++) {
+      const c = catchers[i];
+      if (isObj(c) && typeof c["Next"] === "string") edges.push({ target: c["Next"], rel: ["Catch", i, "Next"], field: "Catch Next" });
+    }
   }
   return edges;
 }
+const NEXT = ["Next"] as const;
+const DEFAULT = ["Default"] as const;
 
 function isTerminal(state: Obj): boolean {
   return state["Type"] === "Succeed" || state["Type"] === "Fail" || state["End"] === true;
@@ -137,9 +142,9 @@ export function checkScopeGraph(scope: Obj, at: Segments, kind: "root" | "branch
     if (isTerminal(s)) anyTerminal = true;
     else if (s["Type"] !== "Choice" && typeof s["Next"] !== "string") broken.add(name);
     const out: string[] = [];
-    for (const e of edgesOf(s, [...at, "States", name])) {
+    for (const e of edgesOf(s)) {
       if (!inScope(e.target)) {
-        missing(e.target, e.at, e.field);
+        missing(e.target, [...at, "States", name, ...e.rel], e.field);
         broken.add(name);
       } else {
         out.push(e.target);

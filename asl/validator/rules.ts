@@ -179,7 +179,7 @@ export class StateRules {
           this.languageFields(rule, ruleAt, lang, ["ResultPath"], ["Output"]);
           if (lang === "JSONPath") {
             this.referencePath(rule, "ResultPath", ruleAt);
-            this.template(rule["Assign"], [...ruleAt, "Assign"]);
+            if (rule["Assign"] !== undefined) this.template(rule["Assign"], [...ruleAt, "Assign"]);
           }
         }
         if (!Array.isArray(errors)) return;
@@ -204,7 +204,7 @@ export class StateRules {
   private jsonPathFields(o: Obj, at: Segments): void {
     for (const f of ["InputPath", "OutputPath"]) this.path(o, f, at);
     for (const f of REFERENCE_PATH_FIELDS) this.referencePath(o, f, at);
-    for (const f of TEMPLATE_FIELDS) this.template(o[f], [...at, f]);
+    for (const f of TEMPLATE_FIELDS) if (o[f] !== undefined) this.template(o[f], [...at, f]);
     if (o["Type"] === "Map") {
       // Map's deprecated "Parameters" is its ItemSelector; both are templates (already covered above).
       const reader = o["ItemReader"];
@@ -267,6 +267,7 @@ export class StateRules {
    * looks like a path gets AWS's NO_DOLLAR warning.
    */
   private template(value: unknown, at: Segments): void {
+    if (value === undefined) return;
     if (Array.isArray(value)) {
       value.forEach((v, i) => this.template(v, [...at, i]));
       return;
@@ -285,7 +286,7 @@ export class StateRules {
         if (/^\$\$?\.|^States\.[A-Za-z]+\(/.test(v)) {
           this.report(CODES.NO_DOLLAR, [...at, key], `'${key}' holds '${v}', which looks like a path or intrinsic function, but is passed as a literal string; rename the field to '${key}.$' to evaluate it`, "WARNING");
         }
-      } else this.template(v, [...at, key]);
+      } else if (v !== null && typeof v === "object") this.template(v, [...at, key]);
     }
   }
 
@@ -301,13 +302,17 @@ export class StateRules {
       return;
     }
     if (Array.isArray(value)) {
-      value.forEach((v, i) => this.jsonataStrings(v, [...at, i]));
+      for (let i = 0; i < value.length; i++) {
+        const v = value[i];
+        if (typeof v === "string" || (v !== null && typeof v === "object")) this.jsonataStrings(v, [...at, i]);
+      }
       return;
     }
     if (!isObj(value)) return;
     for (const key of Object.keys(value)) {
       if (topLevel && (key === "Branches" || key === "ItemProcessor" || key === "Iterator")) continue;
-      this.jsonataStrings(value[key], [...at, key]);
+      const v = value[key];
+      if ((typeof v === "string" && v.startsWith("{%")) || (v !== null && typeof v === "object")) this.jsonataStrings(v, [...at, key]);
     }
   }
 
@@ -398,7 +403,7 @@ export class StateRules {
       if (Array.isArray(list)) list.forEach((sub, i) => this.choiceRule(sub, [...at, k, i], lang, false));
     }
     if (has(r, "Not")) this.choiceRule(r["Not"], [...at, "Not"], lang, false);
-    this.template(r["Assign"], [...at, "Assign"]);
+    if (r["Assign"] !== undefined) this.template(r["Assign"], [...at, "Assign"]);
   }
 
   // ---- Map --------------------------------------------------------------------------------------
