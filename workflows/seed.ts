@@ -77,6 +77,8 @@ export function seedWorkflow(refs: SeedWorkflowRefs, config: SeedWorkflowConfig)
 export const SeedInlineWorkflowConfigSchema = z
   .object({
     maxConcurrency: z.number().int("must be an integer").min(0, "must be ≥ 0"),
+    /** "Iterator" (default) renders exactly as the seed did; "ItemProcessor" is the current name of the same field. */
+    processorField: z.enum(["Iterator", "ItemProcessor"]).optional(),
   })
   .strict();
 
@@ -94,7 +96,7 @@ export function seedInlineWorkflow(refs: SeedWorkflowRefs, config: SeedInlineWor
       inlineMap("MapData", {
         maxConcurrency: cfg.maxConcurrency,
         inputPath: "$",
-        legacyIterator: true,
+        legacyIterator: (cfg.processorField ?? "Iterator") === "Iterator",
         processor: processEachItem(refs.processData),
       }),
     ),

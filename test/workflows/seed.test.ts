@@ -80,6 +80,12 @@ describe("workflows/seed", () => {
     });
   });
 
+  it("offers the modern ItemProcessor name for the inline variant", () => {
+    const map = seedInlineWorkflow(refs, { maxConcurrency: 5, processorField: "ItemProcessor" }).render(arnOf).States.MapData as unknown as Record<string, unknown>;
+    assert.equal(map.Iterator, undefined);
+    assert.deepStrictEqual(Object.keys(map.ItemProcessor as object), ["StartAt", "States"]);
+  });
+
   it("adds ItemBatcher, ToleratedFailurePercentage, ResultWriter and EXPRESS children only when configured", () => {
     const definition = seedWorkflow(refs, {
       maxConcurrency: 1000,
