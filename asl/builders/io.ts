@@ -71,14 +71,13 @@ function checkReferencePath(state: string, field: string, value: ReferencePath |
 export type IoOptions = JsonPathIoOptions & ParametersOptions & ResultOptions & JsonataArgumentsOptions & JsonataOutputOptions & AssignOptions;
 
 /**
- * Renders the I/O fields present in `options`. `parametersField` lets Map render its template as
- * ItemSelector instead of Parameters.
+ * Renders the I/O fields present in `options`, split into those that go before a state's own fields
+ * (InputPath, Parameters, Arguments) and those after (ResultSelector … Assign), ASL's reading order.
  */
 export function renderIo(
   state: string,
   language: QueryLanguage,
   options: IoOptions,
-  parts: { readonly before?: JsonObject; readonly parametersField?: string } = {},
 ): { pre: JsonObject; post: JsonObject } {
   const set: Array<[IoField, unknown]> = [
     ["InputPath", options.inputPath],
@@ -97,10 +96,9 @@ export function renderIo(
   checkReferencePath(state, "OutputPath", options.outputPath);
   checkReferencePath(state, "ResultPath", options.resultPath);
   const site = (field: string) => ({ state, field, queryLanguage: language });
-  const paramsField = parts.parametersField ?? "Parameters";
   const pre = compact({
     InputPath: options.inputPath,
-    [paramsField]: options.parameters && renderTemplate(options.parameters, site(paramsField)),
+    Parameters: options.parameters && renderTemplate(options.parameters, site("Parameters")),
     Arguments: options.arguments === undefined ? undefined : renderTemplateValue(options.arguments, site("Arguments"), ""),
   }) as JsonObject;
   const post = compact({

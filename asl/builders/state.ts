@@ -7,7 +7,7 @@
  * two different objects with the same name are a collision, reported when the machine is assembled.
  * A fragment is a function that returns a fresh chain each time it is called.
  */
-import type { JsonObject, QueryLanguage, State, StateType } from "../types";
+import type { QueryLanguage, State, StateType } from "../types";
 import type { AnyLambdaRef, LambdaResolver } from "./lambda";
 import { BuilderError } from "./errors";
 
@@ -176,5 +176,3 @@ export class Chain implements Chainable {
 export function sequence(first: Chainable, ...rest: Chainable[]): Chain {
   return Chain.sequence(first, ...rest);
 }
-
-export type { JsonObject };

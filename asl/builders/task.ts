@@ -57,7 +57,6 @@ export class TaskState extends ErrorHandlingState {
     return this.target.kind === "resource" ? [] : [this.target.ref];
   }
 
-  /** The resource ARN when it does not depend on a Lambda resolver. */
   render(ctx: RenderContext): TaskJson {
     const language = this.queryLanguageIn(ctx);
     const o = this.taskOptions;
