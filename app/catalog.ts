@@ -10,7 +10,9 @@
 import { lambda, type AnyLambdaRef, type StateMachine } from "../asl/builders";
 import type { StackConfig } from "../config/schema";
 import { captureInput } from "../handlers/capture-input";
+import { countWords, reduceCounts } from "../handlers/map-reduce";
 import { processData } from "../handlers/process-data";
+import { mapReducePrefixes, mapReduceWorkflow } from "../workflows/map-reduce";
 import { seedWorkflow } from "../workflows/seed";
 
 /** The bucket areas a function may touch: the payload prefix or the results prefix of the stack. */
@@ -18,9 +20,24 @@ export type BucketArea = "payload" | "results";
 
 export interface LambdaS3Access {
   area: BucketArea;
+  /**
+   * The workflow's own folder inside the area (e.g. "seed/"). Each workflow keeps to its folders so
+   * that one workflow's roles cannot reach another's objects (the least-privilege sweep checks it).
+   */
+  folder: string;
   /** write: PutObject (+ AbortMultipartUpload); read: GetObject; list: ListBucket limited to the prefix. */
   access: "write" | "read" | "list";
 }
+
+/** The key prefix of an area's folder: `<payloadPrefix|resultsPrefix><folder>`. */
+export function areaPrefix(config: Pick<StackConfig, "payloadPrefix" | "resultsPrefix">, area: BucketArea, folder: string): string {
+  return `${area === "payload" ? config.payloadPrefix : config.resultsPrefix}${folder}`;
+}
+
+/** The seed workflow's folders inside the payload and results areas. */
+export const SEED_FOLDER = "seed/";
+/** The map-reduce workflow's folders (workflows/map-reduce.ts mapReducePrefixes uses the same; a test checks). */
+export const MAP_REDUCE_FOLDER = "map-reduce/";
 
 export interface LambdaSettings {
   description: string;
@@ -32,6 +49,8 @@ export interface LambdaSettings {
   s3: ReadonlyArray<LambdaS3Access>;
   /** PAYLOAD_FORMAT: must match the item reader of the workflows that read its payloads. */
   payloadFormat: "json" | "jsonl";
+  /** PAYLOAD_PREFIX is the stack's payloadPrefix plus this folder ("" when omitted). */
+  payloadFolder?: string;
 }
 
 export interface CatalogLambda {
@@ -46,8 +65,9 @@ export const LAMBDAS: Readonly<Record<string, CatalogLambda>> = {
     settings: {
       description: "Pages {number, chunk} into {from, to} items and writes them to the payload prefix",
       // The seed article gave captureInput 1024 MB (it built the whole array in memory); ours streams.
-      s3: [{ area: "payload", access: "write" }],
+      s3: [{ area: "payload", folder: SEED_FOLDER, access: "write" }],
       payloadFormat: "json",
+      payloadFolder: SEED_FOLDER,
     },
   },
   ProcessData: {
@@ -55,6 +75,23 @@ export const LAMBDAS: Readonly<Record<string, CatalogLambda>> = {
     settings: {
       description: "Processes one {from, to} item (or a batch) of the Distributed Map",
       s3: [],
+      payloadFormat: "json",
+    },
+  },
+  CountWords: {
+    ref: lambda("CountWords", countWords),
+    settings: {
+      description: "Map step of map-reduce: bytes, lines and word counts of a batch of listed objects",
+      // Reads the job's input objects, which live under the payload prefix (payloadPrefix/map-reduce/).
+      s3: [{ area: "payload", folder: MAP_REDUCE_FOLDER, access: "read" }],
+      payloadFormat: "json",
+    },
+  },
+  ReduceCounts: {
+    ref: lambda("ReduceCounts", reduceCounts),
+    settings: {
+      description: "Reduce step of map-reduce: aggregates the Map Run's ResultWriter manifest and result files",
+      s3: [{ area: "results", folder: MAP_REDUCE_FOLDER, access: "read" }],
       payloadFormat: "json",
     },
   },
@@ -90,13 +127,48 @@ const seed: CatalogWorkflow = {
         childExecutionType: config.childExecutionType,
         batchSize: config.batchSize > 0 ? config.batchSize : undefined,
         toleratedFailurePercentage: config.toleratedFailurePercentage > 0 ? config.toleratedFailurePercentage : undefined,
-        resultWriter: config.writeResults ? { bucket: resources.bucket, prefix: config.resultsPrefix } : undefined,
+        resultWriter: config.writeResults ? { bucket: resources.bucket, prefix: areaPrefix(config, "results", SEED_FOLDER) } : undefined,
       },
     ),
-  dynamicS3: (config, resources) => ({ bucket: resources.bucket, prefix: config.payloadPrefix }),
+  // The reader reads what CaptureInput wrote: under the seed's payload folder.
+  dynamicS3: (config, resources) => ({ bucket: resources.bucket, prefix: areaPrefix(config, "payload", SEED_FOLDER) }),
 };
 
-export const WORKFLOWS: ReadonlyArray<CatalogWorkflow> = [seed];
+const mapReduce: CatalogWorkflow = {
+  name: "map-reduce",
+  description: "Seed 002's map-reduce: a Distributed Map over the objects of a prefix, 250 a batch, then a reduce over the exported results",
+  build: (config, resources) =>
+    mapReduceWorkflow(
+      { countWords: LAMBDAS.CountWords!.ref, reduceCounts: LAMBDAS.ReduceCounts!.ref },
+      {
+        bucket: resources.bucket,
+        ...mapReducePrefixes(config),
+        batchSize: 250,
+        maxConcurrency: config.maxConcurrency,
+        childExecutionType: config.childExecutionType,
+        toleratedFailurePercentage: config.toleratedFailurePercentage,
+      },
+    ),
+  // Every S3 location is static in this definition.
+  dynamicS3: () => undefined,
+};
+
+export const WORKFLOWS: ReadonlyArray<CatalogWorkflow> = [seed, mapReduce];
+
+/**
+ * The environment of a Lambda function (deployed, and when the local runner runs its handler):
+ * PAYLOAD_BUCKET, PAYLOAD_PREFIX (the stack's payload prefix plus the function's folder),
+ * PAYLOAD_FORMAT.
+ */
+export function lambdaEnvironment(name: string, config: Pick<StackConfig, "payloadPrefix">, bucket: string): Record<"PAYLOAD_BUCKET" | "PAYLOAD_PREFIX" | "PAYLOAD_FORMAT", string> {
+  const entry = LAMBDAS[name];
+  if (!entry) throw new Error(`unknown Lambda "${name}" (known: ${Object.keys(LAMBDAS).join(", ")})`);
+  return {
+    PAYLOAD_BUCKET: bucket,
+    PAYLOAD_PREFIX: `${config.payloadPrefix}${entry.settings.payloadFolder ?? ""}`,
+    PAYLOAD_FORMAT: entry.settings.payloadFormat,
+  };
+}
 
 /** The catalog entry of a Lambda ref a workflow uses; fails if the workflow uses one not listed in LAMBDAS. */
 export function catalogLambdaFor(ref: AnyLambdaRef, workflow: string): CatalogLambda {

@@ -43,6 +43,14 @@ export const MapReduceWorkflowConfigSchema = z
 
 export type MapReduceWorkflowConfig = z.input<typeof MapReduceWorkflowConfigSchema>;
 
+/**
+ * Where the job reads and writes within the stack's bucket areas: its input under the payload prefix
+ * and its results under the results prefix, so the stack's per-area grants and lifecycle rules cover them.
+ */
+export function mapReducePrefixes(areas: { readonly payloadPrefix: string; readonly resultsPrefix: string }): { inputPrefix: string; resultsPrefix: string } {
+  return { inputPrefix: `${areas.payloadPrefix}map-reduce/`, resultsPrefix: `${areas.resultsPrefix}map-reduce/` };
+}
+
 export function mapReduceWorkflow(refs: MapReduceRefs, config: MapReduceWorkflowConfig): StateMachine {
   const parsed = MapReduceWorkflowConfigSchema.safeParse(config);
   if (!parsed.success) {

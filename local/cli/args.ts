@@ -108,7 +108,7 @@ Step Functions engine, the Lambda handlers in-process; live Map Run progress, th
   --workflow NAME  workflow to run (default: the first in app/catalog.ts)
   --input JSON     execution input (default for the seed workflow: {"number": 100000, "chunk": 5})
   --inline         run the seed's original Inline Map variant (fails at 256 KiB, as on AWS)
-  --objects N      map-reduce: how many objects to generate under the input prefix (default 2,000)
+  --objects N      map-reduce: how many objects to generate under the input prefix (default 1,500: two listObjectsV2 pages)
   --json           print one JSON summary object on stdout and nothing else
 Exit status: 0 succeeded, 1 failed, 2 bad usage or bad config.`;
 

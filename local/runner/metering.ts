@@ -21,7 +21,7 @@ export interface MeteredHandlers<H> {
   meters: Map<string, FunctionMeter>;
 }
 
-export function meterHandlers<H extends (...args: never[]) => Promise<unknown>>(byName: ReadonlyMap<string, H> | Record<string, H>): MeteredHandlers<H> {
+export function meterHandlers<H extends (...args: never[]) => unknown>(byName: ReadonlyMap<string, H> | Record<string, H>): MeteredHandlers<H> {
   const entries = byName instanceof Map ? [...byName.entries()] : Object.entries(byName as Record<string, H>);
   const meters = new Map<string, FunctionMeter>();
   const handlers: Record<string, H> = {};
