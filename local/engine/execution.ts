@@ -3,6 +3,7 @@
  * scopes, a Frame (one per workflow being walked: the machine, a Parallel branch, a Map iteration),
  * and the per-state environment that paths, intrinsics and JSONata read from.
  */
+import { randomUUID } from "node:crypto";
 import type { JsonObject, JsonValue } from "../../asl/types";
 import { LIMITS } from "../../asl/types";
 import type { Clock } from "./clock";
@@ -32,6 +33,10 @@ export interface ExecutionSetup {
   mapRuns: MapRunRecord[];
 }
 
+function hex8(unit: number): string {
+  return Math.floor(unit * 0x100000000).toString(16).padStart(8, "0");
+}
+
 export class Execution {
   readonly history: History;
   readonly startTime: number;
@@ -56,12 +61,13 @@ export class Execution {
     return this.setup.clock;
   }
 
-  /** A request id for a Lambda call: UUID-shaped, from the run's (seedable) random. */
+  /** A request id for a Lambda call: a v4 UUID, from the run's random when it is seeded. */
   requestId(): string {
     const r = this.setup.random;
-    const hex = (n: number) => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join("");
+    if (r === Math.random) return randomUUID();
     this.requestCounter++;
-    return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+    const a = hex8(r()), b = hex8(r()), c = hex8(r()), d = hex8(r());
+    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-a${c.slice(1, 4)}-${c.slice(4)}${d}`;
   }
 
   private contextBase?: { Execution: JsonObject; StateMachine: JsonObject };
@@ -88,27 +94,28 @@ export class Execution {
 
 /** Workflow variables: each nested workflow (branch, iteration) reads outward, writes locally. */
 export class VarScope {
-  private readonly values = new Map<string, JsonValue>();
+  /** Created on first assignment: most Map iterations never assign. */
+  private values?: Map<string, JsonValue>;
   constructor(readonly parent?: VarScope) {}
 
   get(name: string): JsonValue | undefined {
     for (let s: VarScope | undefined = this; s; s = s.parent) {
-      const v = s.values.get(name);
-      if (v !== undefined || s.values.has(name)) return v;
+      if (s.values?.has(name)) return s.values.get(name);
     }
     return undefined;
   }
 
   /** Assignments of one state apply together, after all were evaluated on the old values. */
   assign(values: JsonObject): void {
-    for (const k of Object.keys(values)) this.values.set(k, values[k]);
+    const map = (this.values ??= new Map());
+    for (const k of Object.keys(values)) map.set(k, values[k]);
   }
 
   all(): Record<string, JsonValue> {
     const chain: VarScope[] = [];
     for (let s: VarScope | undefined = this; s; s = s.parent) chain.unshift(s);
     const out: Record<string, JsonValue> = {};
-    for (const s of chain) for (const [k, v] of s.values) out[k] = v;
+    for (const s of chain) if (s.values) for (const [k, v] of s.values) out[k] = v;
     return out;
   }
 }
@@ -123,6 +130,11 @@ export class Frame {
     readonly mapItem?: MapItemContext,
   ) {
     this.lastEventId = lastEventId;
+  }
+
+  /** False when nobody keeps or watches the history: callers skip building details. */
+  get recording(): boolean {
+    return this.exec.history.recording;
   }
 
   event(type: string, details?: object): number {
@@ -140,22 +152,26 @@ export class Frame {
 export class StateEnv implements IntrinsicEnv, JsonataEnv {
   retryCount = 0;
   readonly enteredTime: number;
-  states: StatesVariable;
+  private statesVar?: StatesVariable;
   private ctx?: JsonObject;
 
   constructor(
     readonly frame: Frame,
     readonly stateName: string,
-    input: JsonValue,
+    private readonly input: JsonValue,
   ) {
     this.enteredTime = frame.exec.clock.now();
-    const self = this;
-    this.states = {
-      input,
-      get context() {
-        return self.context();
-      },
-    };
+  }
+
+  private statesRetry = -1;
+
+  /** `$states` for JSONata, made on first use (JSONPath states never need it); a plain object, as JSONata reads own properties. */
+  get states(): StatesVariable {
+    if (!this.statesVar || this.statesRetry !== this.retryCount) {
+      this.statesVar = { input: this.input, context: this.context() };
+      this.statesRetry = this.retryCount;
+    }
+    return this.statesVar;
   }
 
   random(): number {

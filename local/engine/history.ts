@@ -1,8 +1,10 @@
 /**
  * The execution history: AWS-shaped events (id, previousEventId, timestamp, type, and the
  * `<type>EventDetails` object), numbered from 1, with the STANDARD-workflow quota enforced.
- * Payload strings (`input`, `output`) are serialized lazily, on first read or on JSON.stringify,
- * so a long run does not pay for strings nobody reads.
+ *
+ * Kept compact because an inline Map records several events per item: an event is one small
+ * fixed-shape object; its `timestamp` Date, its `<type>EventDetails` property and the details'
+ * payload strings (`input`, `output`) are made on first read or on JSON.stringify.
  * https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
  */
 import type { JsonValue } from "../../asl/types";
@@ -10,10 +12,44 @@ import type { Clock } from "./clock";
 import { RuntimeError } from "./errors";
 import type { EngineEvent, HistoryEvent } from "./types";
 
-/** Details whose `input` is a JSON string made on demand. */
+/** `{ name, input, inputDetails }` (stateEnteredEventDetails) with `input` serialized on demand. */
+export class StateEnteredDetails {
+  constructor(
+    readonly name: string,
+    private readonly value: JsonValue,
+  ) {}
+  get input(): string {
+    return JSON.stringify(this.value);
+  }
+  get inputDetails(): { truncated: boolean } {
+    return { truncated: false };
+  }
+  toJSON(): object {
+    return { name: this.name, input: this.input, inputDetails: this.inputDetails };
+  }
+}
+
+/** `{ name, output, outputDetails }` (stateExitedEventDetails). */
+export class StateExitedDetails {
+  constructor(
+    readonly name: string,
+    private readonly value: JsonValue,
+  ) {}
+  get output(): string {
+    return JSON.stringify(this.value);
+  }
+  get outputDetails(): { truncated: boolean } {
+    return { truncated: false };
+  }
+  toJSON(): object {
+    return { name: this.name, output: this.output, outputDetails: this.outputDetails };
+  }
+}
+
+/** Details whose `input` is a JSON string made on demand, after some plain fields. */
 export class InputDetails {
   constructor(
-    extra: Record<string, unknown>,
+    private readonly extra: Record<string, unknown>,
     private readonly value: JsonValue,
   ) {
     Object.assign(this, extra);
@@ -24,15 +60,15 @@ export class InputDetails {
   get inputDetails(): { truncated: boolean } {
     return { truncated: false };
   }
-  toJSON(): Record<string, unknown> {
-    return { ...(this as unknown as Record<string, unknown>), value: undefined, input: this.input, inputDetails: this.inputDetails };
+  toJSON(): object {
+    return { ...this.extra, input: this.input, inputDetails: this.inputDetails };
   }
 }
 
-/** Details whose `output` is a JSON string made on demand. */
+/** Details whose `output` is a JSON string made on demand, after some plain fields. */
 export class OutputDetails {
   constructor(
-    extra: Record<string, unknown>,
+    private readonly extra: Record<string, unknown>,
     private readonly value: JsonValue,
   ) {
     Object.assign(this, extra);
@@ -43,16 +79,74 @@ export class OutputDetails {
   get outputDetails(): { truncated: boolean } {
     return { truncated: false };
   }
-  toJSON(): Record<string, unknown> {
-    return { ...(this as unknown as Record<string, unknown>), value: undefined, output: this.output, outputDetails: this.outputDetails };
+  toJSON(): object {
+    return { ...this.extra, output: this.output, outputDetails: this.outputDetails };
   }
 }
 
+const keyCache = new Map<string, string>();
+
 /** `TaskStateEntered` → `stateEnteredEventDetails`, as the API names them. */
 export function detailsKey(type: string): string {
-  if (type.endsWith("StateEntered")) return "stateEnteredEventDetails";
-  if (type.endsWith("StateExited")) return "stateExitedEventDetails";
-  return type[0].toLowerCase() + type.slice(1) + "EventDetails";
+  let key = keyCache.get(type);
+  if (key === undefined) {
+    if (type.endsWith("StateEntered")) key = "stateEnteredEventDetails";
+    else if (type.endsWith("StateExited")) key = "stateExitedEventDetails";
+    else key = type[0].toLowerCase() + type.slice(1) + "EventDetails";
+    keyCache.set(type, key);
+  }
+  return key;
+}
+
+/** One history event. Reads like the API's HistoryEvent; serializes exactly like it. */
+class RecordedEvent {
+  [details: string]: unknown;
+  constructor(
+    readonly id: number,
+    readonly previousEventId: number,
+    private readonly time: number,
+    readonly type: string,
+    private readonly details: object | undefined,
+  ) {}
+  get timestamp(): Date {
+    return new Date(this.time);
+  }
+  toJSON(): object {
+    const out: Record<string, unknown> = { id: this.id, previousEventId: this.previousEventId, timestamp: this.timestamp, type: this.type };
+    if (this.details !== undefined) out[detailsKey(this.type)] = this.details;
+    return out;
+  }
+}
+
+// The details object is reachable under its API name (e.g. `event.taskSucceededEventDetails`):
+// a getter per known name on the prototype, so events keep one shape whatever their type.
+const KNOWN_TYPES = [
+  "ExecutionStarted", "ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut",
+  "TaskStateEntered", "TaskStateExited", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded",
+  "LambdaFunctionFailed", "LambdaFunctionTimedOut", "LambdaFunctionScheduleFailed", "LambdaFunctionStartFailed",
+  "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskFailed", "TaskTimedOut", "TaskSubmitted", "TaskSubmitFailed", "TaskStartFailed",
+  "MapStateStarted", "MapIterationStarted", "MapIterationSucceeded", "MapIterationFailed", "MapIterationAborted",
+  "MapRunStarted", "MapRunSucceeded", "MapRunFailed", "MapRunAborted", "MapRunRedriven", "EvaluationFailed",
+];
+for (const key of new Set(KNOWN_TYPES.map(detailsKey))) {
+  Object.defineProperty(RecordedEvent.prototype, key, {
+    get(this: RecordedEvent) {
+      const self = this as unknown as { details: object | undefined; type: string };
+      return self.details !== undefined && detailsKey(self.type) === key ? self.details : undefined;
+    },
+    enumerable: false,
+    configurable: true,
+  });
+}
+const KNOWN_KEYS = new Set(KNOWN_TYPES.map(detailsKey));
+const knownType = new Map<string, boolean>();
+function isKnownType(type: string): boolean {
+  let known = knownType.get(type);
+  if (known === undefined) {
+    known = KNOWN_KEYS.has(detailsKey(type));
+    knownType.set(type, known);
+  }
+  return known;
 }
 
 export interface HistoryOptions {
@@ -68,8 +162,11 @@ export interface HistoryOptions {
 export class History {
   readonly events: HistoryEvent[] = [];
   private count = 0;
+  readonly recording: boolean;
 
-  constructor(private readonly options: HistoryOptions) {}
+  constructor(private readonly options: HistoryOptions) {
+    this.recording = options.keep || options.onEvent !== undefined;
+  }
 
   get size(): number {
     return this.count;
@@ -88,11 +185,12 @@ export class History {
       );
     }
     const id = ++this.count;
-    if (!this.options.keep && !this.options.onEvent) return id;
-    const event: HistoryEvent = { id, previousEventId, timestamp: new Date(this.options.clock.now()), type };
-    if (details) event[detailsKey(type)] = details;
-    if (this.options.keep) this.events.push(event);
-    this.options.onEvent?.({ kind: "history", executionArn: this.options.executionArn, event });
+    if (!this.recording) return id;
+    const event = new RecordedEvent(id, previousEventId, this.options.clock.now(), type, details);
+    if (details !== undefined && !isKnownType(type)) event[detailsKey(type)] = details;
+    const asApi = event as unknown as HistoryEvent;
+    if (this.options.keep) this.events.push(asApi);
+    this.options.onEvent?.({ kind: "history", executionArn: this.options.executionArn, event: asApi });
     return id;
   }
 }

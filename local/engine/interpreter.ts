@@ -7,7 +7,7 @@ import type { JsonObject, JsonValue } from "../../asl/types";
 import type { CompiledCatcher, CompiledChoice, CompiledFail, CompiledPass, CompiledState, CompiledSucceed, CompiledWait, CompiledWorkflow, JsonataIO, JsonPathIO, NumberSource, StringSource } from "./compile";
 import { NoChoiceMatchedError, RuntimeError, StatesError } from "./errors";
 import { checkPayload, Frame, StateEnv } from "./execution";
-import { InputDetails, OutputDetails } from "./history";
+import { StateEnteredDetails, StateExitedDetails } from "./history";
 import { setAtPath } from "./json/path";
 import { parseTimestamp } from "./choice";
 import { findCatcher, RetryTracker } from "./retry";
@@ -180,11 +180,11 @@ export function transition(state: { next?: string; end: boolean }): string | und
 }
 
 export function entered(frame: Frame, type: string, name: string, input: JsonValue): void {
-  frame.event(`${type}StateEntered`, new InputDetails({ name }, input));
+  frame.event(type + "StateEntered", frame.recording ? new StateEnteredDetails(name, input) : undefined);
 }
 
 export function exited(frame: Frame, type: string, name: string, output: JsonValue): void {
-  frame.event(`${type}StateExited`, new OutputDetails({ name }, output));
+  frame.event(type + "StateExited", frame.recording ? new StateExitedDetails(name, output) : undefined);
 }
 
 // ---------- Pass, Choice, Wait, Succeed, Fail ----------
@@ -299,7 +299,7 @@ async function stringOf(src: StringSource | undefined, input: JsonValue, env: St
 }
 
 async function runFail(state: CompiledFail, input: JsonValue, frame: Frame): Promise<StepOutcome> {
-  frame.event("FailStateEntered", new InputDetails({ name: state.name }, input));
+  frame.event("FailStateEntered", new StateEnteredDetails(state.name, input));
   const env = new StateEnv(frame, state.name, input);
   const error = (await stringOf(state.error, input, env)) ?? "";
   const cause = (await stringOf(state.cause, input, env)) ?? "";

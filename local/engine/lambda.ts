@@ -65,7 +65,7 @@ export interface InvokeRequest {
   eventText: string;
   requestId: string;
   deadline: number;
-  now: () => number;
+  clock: { now(): number };
 }
 
 /**
@@ -82,22 +82,34 @@ export function lambdaError(thrown: unknown): TaskFailedError {
   return new TaskFailedError(errorType, JSON.stringify({ errorType, errorMessage, trace }));
 }
 
+class LocalLambdaContext implements LambdaContext {
+  readonly functionVersion = "$LATEST";
+  readonly memoryLimitInMB = "128";
+  readonly logStreamName = "local";
+  callbackWaitsForEmptyEventLoop = true;
+  constructor(private readonly req: InvokeRequest) {}
+  get functionName(): string {
+    return this.req.functionName;
+  }
+  get invokedFunctionArn(): string {
+    return functionArn(this.req.functionName);
+  }
+  get awsRequestId(): string {
+    return this.req.requestId;
+  }
+  get logGroupName(): string {
+    return `/aws/lambda/${this.req.functionName}`;
+  }
+  getRemainingTimeInMillis(): number {
+    return Math.max(0, this.req.deadline - this.req.clock.now());
+  }
+}
+
 export async function invokeHandler(req: InvokeRequest): Promise<InvokeOutcome> {
   const event = JSON.parse(req.eventText) as unknown;
-  const context: LambdaContext = {
-    functionName: req.functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: functionArn(req.functionName),
-    memoryLimitInMB: "128",
-    awsRequestId: req.requestId,
-    logGroupName: `/aws/lambda/${req.functionName}`,
-    logStreamName: "local",
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, req.deadline - req.now()),
-  };
   let returned: unknown;
   try {
-    returned = await req.handler(event, context);
+    returned = await req.handler(event, new LocalLambdaContext(req));
   } catch (e) {
     throw lambdaError(e);
   }

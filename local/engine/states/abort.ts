@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import { ExecutionAbortedError } from "../errors";
 
 /** An AbortController that also aborts when `parent` does; `release` unhooks it from the parent. */
 export function linkedAbort(parent: AbortSignal): { controller: AbortController; release: () => void } {
@@ -9,4 +10,23 @@ export function linkedAbort(parent: AbortSignal): { controller: AbortController;
   const onAbort = () => controller.abort();
   parent.addEventListener("abort", onAbort, { once: true });
   return { controller, release: () => parent.removeEventListener("abort", onAbort) };
+}
+
+const abortPromises = new WeakMap<AbortSignal, Promise<never>>();
+
+/**
+ * One promise per signal that rejects when it aborts, for racing against work in flight: a single
+ * listener per signal instead of one per task.
+ */
+export function abortPromise(signal: AbortSignal): Promise<never> {
+  let p = abortPromises.get(signal);
+  if (!p) {
+    p = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(new ExecutionAbortedError());
+      else signal.addEventListener("abort", () => reject(new ExecutionAbortedError()), { once: true });
+    });
+    p.catch(() => undefined);
+    abortPromises.set(signal, p);
+  }
+  return p;
 }

@@ -61,7 +61,7 @@ async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv
     const item = items[index];
     const mapItem: MapItemContext = { index, value: item };
     const iterFrame = new Frame(frame.exec, new VarScope(frame.vars), controller.signal, startedId, mapItem);
-    iterFrame.event("MapIterationStarted", { name, index });
+    iterFrame.event("MapIterationStarted", iterFrame.recording ? { name, index } : undefined);
     let iterInput: JsonValue = item;
     if (state.itemSelectorPath || state.itemSelectorJsonata) {
       const selEnv = new StateEnv(iterFrame, name, effective);
@@ -71,10 +71,10 @@ async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv
     try {
       results[index] = await runWorkflow(state.processor, iterInput, iterFrame);
     } catch (e) {
-      if (!controller.signal.aborted || e instanceof StatesError) iterFrame.event(e instanceof StatesError ? "MapIterationFailed" : "MapIterationAborted", { name, index });
+      iterFrame.event(e instanceof StatesError ? "MapIterationFailed" : "MapIterationAborted", { name, index });
       throw e;
     }
-    iterFrame.event("MapIterationSucceeded", { name, index });
+    iterFrame.event("MapIterationSucceeded", iterFrame.recording ? { name, index } : undefined);
   };
 
   // MaxConcurrency 0 (or absent) means no limit.

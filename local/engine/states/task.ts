@@ -10,6 +10,7 @@ import { ExecutionAbortedError, HeartbeatTimeoutError, RuntimeError, StatesError
 import { checkInputPayload, checkPayload, type Frame, StateEnv } from "../execution";
 import { InputDetails, OutputDetails } from "../history";
 import { functionArn, functionNameOf, invokeHandler, invokeResponse, REGION, type InvokeOutcome } from "../lambda";
+import { abortPromise } from "./abort";
 import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, type StepOutcome } from "../interpreter";
 
 /** "If not provided, the default value [of TimeoutSeconds] is 99999999." (ASL spec, Task state) */
@@ -18,30 +19,42 @@ const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
 export async function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Promise<StepOutcome> {
   entered(frame, "Task", state.name, input);
   const env = new StateEnv(frame, state.name, input);
-  const outcome = await withErrorHandling(state, input, env, async () => {
-    let args: JsonValue;
-    let effective: JsonValue = input;
-    if (state.io.lang === "JSONPath") {
-      effective = applyInputPath(state.io, input, env);
-      args = state.io.parameters ? state.io.parameters(effective, env) : effective;
-    } else {
-      args = state.io.arguments ? await state.io.arguments(env) : input;
-    }
-    const timeout = await evalNumber(state.timeout, effective, env, "TimeoutSeconds");
-    const heartbeat = await evalNumber(state.heartbeat, effective, env, "HeartbeatSeconds");
-    const result = await invoke(state, args, frame, timeout, heartbeat);
-    if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, result.value, env, true);
-    return finishJsonata(state.io, input, result.value, env, true);
-  });
+  if (state.retriers.length === 0 && state.catchers.length === 0) {
+    // No Retry/Catch: skip the error-handling wrapper (one promise less per item in a big Map).
+    const output = await taskBody(state, input, env);
+    exited(frame, "Task", state.name, output);
+    return { output, next: transition(state) };
+  }
+  const outcome = await withErrorHandling(state, input, env, () => taskBody(state, input, env));
   if (!outcome.caught) exited(frame, "Task", state.name, outcome.output);
   return { output: outcome.output, next: outcome.caught ? outcome.next : transition(state) };
 }
 
-interface TaskResult {
-  value: JsonValue;
+/** Input processing, the call, result processing: what a retry repeats. */
+async function taskBody(state: CompiledTask, input: JsonValue, env: StateEnv): Promise<JsonValue> {
+  let args: JsonValue;
+  let effective: JsonValue = input;
+  if (state.io.lang === "JSONPath") {
+    effective = applyInputPath(state.io, input, env);
+    args = state.io.parameters ? state.io.parameters(effective, env) : effective;
+  } else {
+    args = state.io.arguments ? await state.io.arguments(env) : input;
+  }
+  const timeout = state.timeout ? await evalNumber(state.timeout, effective, env, "TimeoutSeconds") : undefined;
+  const heartbeat = state.heartbeat ? await evalNumber(state.heartbeat, effective, env, "HeartbeatSeconds") : undefined;
+  const result = await invoke(state, args, env.frame, timeout, heartbeat);
+  if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, result, env, true);
+  return finishJsonata(state.io, input, result, env, true);
 }
 
-async function invoke(state: CompiledTask, args: JsonValue, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): Promise<TaskResult> {
+function failEvent(frame: Frame, optimized: boolean, type: "Failed" | "TimedOut", e: StatesError): void {
+  if (optimized) frame.event("Task" + type, { resourceType: "lambda", resource: "invoke", error: e.error, cause: e.causeText });
+  else frame.event("LambdaFunction" + type, { error: e.error, cause: e.causeText });
+}
+
+const INVOKE_RESOURCE = { resourceType: "lambda", resource: "invoke" } as const;
+
+async function invoke(state: CompiledTask, args: JsonValue, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): Promise<JsonValue> {
   const target = state.target;
   if (!target) {
     throw new RuntimeError(
@@ -68,25 +81,26 @@ async function invoke(state: CompiledTask, args: JsonValue, frame: Frame, timeou
   checkInputPayload(state.name, optimized ? JSON.stringify(args) : eventText);
 
   const timeoutSeconds = timeout ?? DEFAULT_TIMEOUT_SECONDS;
-  const resourceDetails = optimized ? { resourceType: "lambda", resource: "invoke" } : undefined;
+  const recording = frame.recording;
   if (optimized) {
-    const scheduled: Record<string, unknown> = { ...resourceDetails, region: REGION, parameters: JSON.stringify(args) };
-    if (timeout !== undefined) scheduled.timeoutInSeconds = timeout;
-    if (heartbeat !== undefined) scheduled.heartbeatInSeconds = heartbeat;
+    let scheduled: Record<string, unknown> | undefined;
+    if (recording) {
+      scheduled = { ...INVOKE_RESOURCE, region: REGION, parameters: JSON.stringify(args) };
+      if (timeout !== undefined) scheduled.timeoutInSeconds = timeout;
+      if (heartbeat !== undefined) scheduled.heartbeatInSeconds = heartbeat;
+    }
     frame.event("TaskScheduled", scheduled);
-    frame.event("TaskStarted", resourceDetails);
+    frame.event("TaskStarted", INVOKE_RESOURCE);
   } else {
-    const extra: Record<string, unknown> = { resource: functionArn(functionName) };
-    if (timeout !== undefined) extra.timeoutInSeconds = timeout;
-    frame.event("LambdaFunctionScheduled", new InputDetails(extra, eventValue));
+    let details: InputDetails | undefined;
+    if (recording) {
+      const extra: Record<string, unknown> = { resource: functionArn(functionName) };
+      if (timeout !== undefined) extra.timeoutInSeconds = timeout;
+      details = new InputDetails(extra, eventValue);
+    }
+    frame.event("LambdaFunctionScheduled", details);
     frame.event("LambdaFunctionStarted");
   }
-
-  const failEvent = (type: "Failed" | "TimedOut", e: StatesError) => {
-    const details = { error: e.error, cause: e.causeText };
-    if (optimized) frame.event(`Task${type}`, { ...resourceDetails, ...details });
-    else frame.event(`LambdaFunction${type}`, details);
-  };
 
   const handler = exec.setup.handlers[functionName];
   if (!handler) {
@@ -95,26 +109,25 @@ async function invoke(state: CompiledTask, args: JsonValue, frame: Frame, timeou
       "Lambda.ResourceNotFoundException",
       `Function not found: ${functionArn(functionName)} (no handler named '${functionName}' was given to the local engine; known: ${Object.keys(exec.setup.handlers).join(", ") || "none"})`,
     );
-    failEvent("Failed", e);
+    failEvent(frame, optimized, "Failed", e);
     throw e;
   }
 
   const requestId = exec.requestId();
-  const started = exec.clock.now();
   const call = invokeHandler({
     handler,
     functionName,
     eventText,
     requestId,
-    deadline: started + timeoutSeconds * 1000,
-    now: () => exec.clock.now(),
+    deadline: exec.clock.now() + timeoutSeconds * 1000,
+    clock: exec.clock,
   });
   let outcome: InvokeOutcome;
   try {
     outcome = await raceTimeouts(exec.clock.track(call), frame, timeout, heartbeat);
   } catch (e) {
-    if (e instanceof TaskTimeoutError || e instanceof HeartbeatTimeoutError) failEvent("TimedOut", e);
-    else if (e instanceof StatesError) failEvent("Failed", e);
+    if (e instanceof TaskTimeoutError || e instanceof HeartbeatTimeoutError) failEvent(frame, optimized, "TimedOut", e);
+    else if (e instanceof StatesError) failEvent(frame, optimized, "Failed", e);
     throw e;
   }
 
@@ -127,44 +140,41 @@ async function invoke(state: CompiledTask, args: JsonValue, frame: Frame, timeou
   try {
     checkPayload(state.name, value, text);
   } catch (e) {
-    if (e instanceof StatesError) failEvent("Failed", e);
+    if (e instanceof StatesError) failEvent(frame, optimized, "Failed", e);
     throw e;
   }
-  if (optimized) frame.event("TaskSucceeded", new OutputDetails(resourceDetails!, value));
-  else frame.event("LambdaFunctionSucceeded", new OutputDetails({}, value));
-  return { value };
+  if (optimized) frame.event("TaskSucceeded", recording ? new OutputDetails(INVOKE_RESOURCE, value) : undefined);
+  else frame.event("LambdaFunctionSucceeded", recording ? new OutputDetails({}, value) : undefined);
+  return value;
 }
+
+/** Reason given when a finished task cancels its timeout timer (avoids a DOMException per task). */
+const TIMER_CANCELLED = Symbol("task finished");
 
 /**
  * TimeoutSeconds → States.Timeout; HeartbeatSeconds (a Lambda never heartbeats) → States.HeartbeatTimeout;
  * a stopped execution stops waiting for its task.
  */
-async function raceTimeouts<T>(work: Promise<T>, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): Promise<T> {
+function raceTimeouts<T>(work: Promise<T>, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): Promise<T> {
+  if (frame.signal.aborted) return Promise.reject(new ExecutionAbortedError());
+  const aborted = abortPromise(frame.signal);
+  if (timeout === undefined && heartbeat === undefined) return Promise.race([work, aborted]);
+  return raceWithTimer(work, aborted, frame, timeout, heartbeat);
+}
+
+async function raceWithTimer<T>(work: Promise<T>, aborted: Promise<never>, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): Promise<T> {
+  const useHeartbeat = heartbeat !== undefined && (timeout === undefined || heartbeat < timeout);
+  const seconds = useHeartbeat ? heartbeat! : timeout!;
   const cancel = new AbortController();
-  let onParentAbort: () => void = () => undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onParentAbort = () => reject(new ExecutionAbortedError());
-  });
-  aborted.catch(() => undefined);
-  if (frame.signal.aborted) throw new ExecutionAbortedError();
-  frame.signal.addEventListener("abort", onParentAbort, { once: true });
-  const racers: Array<Promise<T>> = [work, aborted];
-  if (timeout !== undefined || heartbeat !== undefined) {
-    const useHeartbeat = heartbeat !== undefined && (timeout === undefined || heartbeat < timeout);
-    const seconds = useHeartbeat ? heartbeat! : timeout!;
-    racers.push(
-      frame.exec.clock.sleep(seconds * 1000, cancel.signal).then(
-        () => {
-          throw useHeartbeat ? new HeartbeatTimeoutError() : new TaskTimeoutError();
-        },
-        () => new Promise<never>(() => undefined),
-      ),
-    );
-  }
+  const timer = frame.exec.clock.sleep(seconds * 1000, cancel.signal).then(
+    () => {
+      throw useHeartbeat ? new HeartbeatTimeoutError() : new TaskTimeoutError();
+    },
+    () => new Promise<never>(() => undefined),
+  );
   try {
-    return await Promise.race(racers);
+    return await Promise.race([work, aborted, timer]);
   } finally {
-    cancel.abort();
-    frame.signal.removeEventListener("abort", onParentAbort);
+    cancel.abort(TIMER_CANCELLED);
   }
 }
