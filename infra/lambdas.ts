@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { CatalogLambda } from "../app/catalog";
+import { areaPrefix, lambdaEnvironment, type CatalogLambda } from "../app/catalog";
 import { deriveLambdaRolePolicy, lambdaTrustPolicy, type AwsEnvironment } from "../asl/permissions";
 import type { StackConfig } from "../config/schema";
 import { buildHandlerBundle, handlerFactory } from "./handlerBundle";
@@ -66,7 +66,7 @@ export function createLambda(name: string, entry: CatalogLambda, deps: LambdaDep
           ...env,
           functionName: fnName,
           logGroupName,
-          s3: entry.settings.s3.map((g) => ({ bucket, prefix: g.area === "payload" ? config.payloadPrefix : config.resultsPrefix, access: g.access })),
+          s3: entry.settings.s3.map((g) => ({ bucket, prefix: areaPrefix(config, g.area, g.folder), access: g.access })),
           kms: keyArn ? { keyArn } : undefined,
           tracing: config.tracing,
         }),
@@ -89,13 +89,7 @@ export function createLambda(name: string, entry: CatalogLambda, deps: LambdaDep
       architectures: [config.lambdaArchitecture],
       memorySize: entry.settings.memoryMb ?? config.lambdaMemoryMb,
       timeout: entry.settings.timeoutSeconds ?? config.lambdaTimeoutSeconds,
-      environment: {
-        variables: {
-          PAYLOAD_BUCKET: deps.bucketName,
-          PAYLOAD_PREFIX: config.payloadPrefix,
-          PAYLOAD_FORMAT: entry.settings.payloadFormat,
-        },
-      },
+      environment: { variables: deps.bucketName.apply((bucket) => lambdaEnvironment(name, config, bucket)) },
       tracingConfig: { mode: config.tracing ? "Active" : "PassThrough" },
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       codePathOptions: { extraIncludePaths: [bundle], extraExcludePackages: EXCLUDED_FROM_ZIP },

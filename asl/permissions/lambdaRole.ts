@@ -25,13 +25,14 @@ export interface LambdaRolePolicyInput extends AwsEnvironment {
 export function deriveLambdaRolePolicy(input: LambdaRolePolicyInput): PolicyDocument {
   const statements: PolicyStatement[] = [
     {
-      // The group exists (created with its retention), so no logs:CreateLogGroup. The group ARN and
-      // its streams (`:*`), as in the Lambda guide's execution-role example
-      // (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html).
+      // The group exists (created with its retention), so no logs:CreateLogGroup. Both actions are
+      // authorized on the log-stream ARN (`log-group:<name>:log-stream:<stream>`, per the Service
+      // Authorization Reference), which `<group ARN>:*` covers, as in the Lambda guide's
+      // execution-role example (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html).
       Sid: "WriteOwnLogGroup",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: [logGroupArn(input, input.logGroupName), `${logGroupArn(input, input.logGroupName)}:*`],
+      Resource: [`${logGroupArn(input, input.logGroupName)}:*`],
     },
   ];
   for (const grant of input.s3) {

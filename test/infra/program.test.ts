@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { WORKFLOWS } from "../../app/catalog";
+import { LAMBDAS, WORKFLOWS, workflowByName } from "../../app/catalog";
 import { deriveStateMachinePolicy, type PolicyDocument } from "../../asl/permissions";
 import { validateDefinition } from "../../asl/validator";
 import { LAMBDA_RUNTIME } from "../../infra/lambdas";
@@ -25,28 +25,26 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
     bucketName = await valueOf(stack.outputs.bucketName);
   });
 
-  it("inventory: exactly these resources (no default Lambda roles, no managed-policy attachments, no KMS key with kms: false)", () => {
+  it("inventory: the bucket's six resources, four per catalog Lambda, four per catalog workflow; nothing else (no default Lambda roles, no managed-policy attachments, no KMS key with kms: false)", () => {
     const inventory = stack.recorder.resources.map((r) => `${r.type} ${r.name}`).sort();
-    assert.deepEqual(inventory, [
-      "aws:cloudwatch/logGroup:LogGroup CaptureInput-logs",
-      "aws:cloudwatch/logGroup:LogGroup ProcessData-logs",
-      "aws:cloudwatch/logGroup:LogGroup seed-sfn-logs",
-      "aws:iam/role:Role CaptureInput-role",
-      "aws:iam/role:Role ProcessData-role",
-      "aws:iam/role:Role seed-sfn-role",
-      "aws:iam/rolePolicy:RolePolicy CaptureInput-policy",
-      "aws:iam/rolePolicy:RolePolicy ProcessData-policy",
-      "aws:iam/rolePolicy:RolePolicy seed-sfn-policy",
-      "aws:lambda/function:Function CaptureInput",
-      "aws:lambda/function:Function ProcessData",
-      `aws:s3/bucket:Bucket ${BUCKET_RES}`,
-      `aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration ${BUCKET_RES}`,
-      `aws:s3/bucketOwnershipControls:BucketOwnershipControls ${BUCKET_RES}`,
-      `aws:s3/bucketPolicy:BucketPolicy ${BUCKET_RES}`,
-      `aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock ${BUCKET_RES}`,
-      `aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration ${BUCKET_RES}`,
-      "aws:sfn/stateMachine:StateMachine seed",
-    ]);
+    const expected = [
+      ...["bucket:Bucket", "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketOwnershipControls:BucketOwnershipControls", "bucketPolicy:BucketPolicy", "bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"].map((t) => `aws:s3/${t} ${BUCKET_RES}`),
+      ...Object.keys(LAMBDAS).flatMap((n) => [`aws:cloudwatch/logGroup:LogGroup ${n}-logs`, `aws:iam/role:Role ${n}-role`, `aws:iam/rolePolicy:RolePolicy ${n}-policy`, `aws:lambda/function:Function ${n}`]),
+      ...WORKFLOWS.flatMap((w) => [`aws:cloudwatch/logGroup:LogGroup ${w.name}-sfn-logs`, `aws:iam/role:Role ${w.name}-sfn-role`, `aws:iam/rolePolicy:RolePolicy ${w.name}-sfn-policy`, `aws:sfn/stateMachine:StateMachine ${w.name}`]),
+    ].sort();
+    assert.deepEqual(inventory, expected);
+    // The seed's own entries, spelled out.
+    for (const r of ["aws:lambda/function:Function CaptureInput", "aws:lambda/function:Function ProcessData", "aws:sfn/stateMachine:StateMachine seed", "aws:iam/rolePolicy:RolePolicy seed-sfn-policy"]) {
+      assert.ok(inventory.includes(r), r);
+    }
+  });
+
+  it("every catalog workflow is deployed with the definition its builder renders (generic: adding a catalog entry is all it takes)", () => {
+    for (const w of WORKFLOWS) {
+      const deployed = JSON.parse(R("aws:sfn/stateMachine:StateMachine", w.name).inputs.definition);
+      assert.deepEqual(deployed, w.build(stack.config, { bucket: bucketName }).render((ref) => fnArn(ref.name)), w.name);
+      assert.equal(R("aws:sfn/stateMachine:StateMachine", w.name).inputs.name, `${PREFIX}-${w.name}`);
+    }
   });
 
   describe("bucket", () => {
@@ -99,7 +97,7 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
         assert.equal(fn.memorySize, 128);
         assert.equal(fn.timeout, 900);
         assert.deepEqual(fn.architectures, ["arm64"]);
-        assert.deepEqual(fn.environment, { variables: { PAYLOAD_BUCKET: bucketName, PAYLOAD_PREFIX: "payloads/", PAYLOAD_FORMAT: "json" } });
+        assert.deepEqual(fn.environment, { variables: { PAYLOAD_BUCKET: bucketName, PAYLOAD_PREFIX: name === "CaptureInput" ? "payloads/seed/" : "payloads/", PAYLOAD_FORMAT: "json" } });
         assert.deepEqual(fn.tracingConfig, { mode: "Active" });
         assert.deepEqual(fn.loggingConfig, { logFormat: "JSON", logGroup: `/aws/lambda/${PREFIX}-${name}` });
         const group = R("aws:cloudwatch/logGroup:LogGroup", `${name}-logs`).inputs;
@@ -118,14 +116,14 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
       });
     }
 
-    it("CaptureInput's policy: its own log group, PutObject + AbortMultipartUpload under the payload prefix, X-Ray; nothing else", () => {
+    it("CaptureInput's policy: its own log group, PutObject + AbortMultipartUpload under the seed's payload folder, X-Ray; nothing else", () => {
       const doc = parse(R("aws:iam/rolePolicy:RolePolicy", "CaptureInput-policy").inputs.policy);
       const group = `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT}:log-group:/aws/lambda/${PREFIX}-CaptureInput`;
       assert.deepEqual(doc, {
         Version: "2012-10-17",
         Statement: [
-          { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [group, `${group}:*`] },
-          { Sid: "WritePayloads", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:PutObject"], Resource: [`arn:aws:s3:::${bucketName}/payloads/*`] },
+          { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${group}:*`] },
+          { Sid: "WritePayloads", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:PutObject"], Resource: [`arn:aws:s3:::${bucketName}/payloads/seed/*`] },
           { Sid: "WriteXRayTraces", Effect: "Allow", Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], Resource: ["*"] },
         ],
       });
@@ -160,7 +158,7 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const entry = require(join(dir, "__index.js")) as { handler: (event: unknown) => Promise<unknown> };
       const result = await entry.handler({ from: 0, to: 5 });
-      assert.deepEqual(result, await WORKFLOWS[0]!.build(stack.config, { bucket: bucketName }).handlersByName().get("ProcessData")!({ from: 0, to: 5 }));
+      assert.deepEqual(result, await LAMBDAS.ProcessData!.ref.handler({ from: 0, to: 5 } as never));
     });
   });
 
@@ -181,10 +179,10 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
 
     it("the definition is exactly the builders' output with the real (mock) function ARNs, and it validates", () => {
       const deployed = JSON.parse(R("aws:sfn/stateMachine:StateMachine", "seed").inputs.definition);
-      const expected = WORKFLOWS[0]!.build(stack.config, { bucket: bucketName }).render((ref) => fnArn(ref.name));
+      const expected = workflowByName("seed").build(stack.config, { bucket: bucketName }).render((ref) => fnArn(ref.name));
       assert.equal(deployed.States.CaptureInput.Resource, fnArn("CaptureInput"));
       assert.equal(deployed.States.MapData.ItemProcessor.States.ProcessData.Resource, fnArn("ProcessData"));
-      assert.deepEqual(deployed.States.MapData.ResultWriter.Parameters, { Bucket: bucketName, Prefix: "results/" });
+      assert.deepEqual(deployed.States.MapData.ResultWriter.Parameters, { Bucket: bucketName, Prefix: "results/seed/" });
       assert.deepEqual(deployed, expected);
       const result = validateDefinition(deployed, { stateMachineType: "STANDARD" });
       assert.deepEqual(result.diagnostics.filter((d) => d.severity === "ERROR"), []);
@@ -201,7 +199,7 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
         stateMachineName: machineName,
         logging: true,
         tracing: true,
-        dynamicS3: { bucket: bucketName, prefix: "payloads/" },
+        dynamicS3: { bucket: bucketName, prefix: "payloads/seed/" },
       });
       assert.deepEqual(policy, derived);
       assert.deepEqual(policy.Statement.map((s) => s.Sid), [

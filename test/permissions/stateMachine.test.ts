@@ -158,7 +158,7 @@ describe("permissions: Lambda roles and trust policies", () => {
   it("a writer: its own log group, PutObject + AbortMultipartUpload under the payload prefix only", () => {
     const doc = deriveLambdaRolePolicy({ ...env, functionName: "f", logGroupName: "/aws/lambda/f", s3: [{ bucket: "b", prefix: "payloads/", access: "write" }], tracing: false });
     assert.deepEqual(doc.Statement, [
-      { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/f`, `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/f:*`] },
+      { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/f:*`] },
       { Sid: "WritePayloads", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:PutObject"], Resource: ["arn:aws:s3:::b/payloads/*"] },
     ]);
   });
