@@ -3,9 +3,9 @@
  * range (the count and the sum of the integers in `[from, to)`) so that a whole run can be proven to
  * have processed every number exactly once (see `checkExactlyOnce`).
  *
- * Accepts one item, or an ItemBatcher batch `{Items: [...], BatchInput?}`: "each batch is passed to
- * the child workflow as an object with an `Items` array (and the optional `BatchInput`)"
- * (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html).
+ * Accepts one item, or an ItemBatcher batch: with an ItemBatcher the child execution's input is an
+ * object whose `Items` array holds the batch's items, plus `BatchInput` when the ItemBatcher sets
+ * one (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html).
  */
 import { z } from "zod";
 import { issuesOf, type InputIssue } from "../shared/errors";
