@@ -290,9 +290,10 @@ describe("handlers/capture-input: paginateInline (the seed's inline version)", (
       assert.equal(error.name, "Function.ResponseSizeTooLarge");
       return true;
     });
-    // 10,000 × 5 is the seed's failing run: about 240 KB, under Lambda's limit (Step Functions'
-    // 256 KiB limit is the engine's to enforce)
-    const pages = await paginateInline({ number: 10_000, chunk: 5 });
-    assert.equal(pages.length, 2000);
+    // 100,000 × 5 is 515,562 bytes: over Step Functions' 256 KiB but under Lambda's 6 MB, so it is
+    // returned (the 256 KiB limit is the engine's to enforce)
+    const pages = await paginateInline({ number: 100_000, chunk: 5 });
+    assert.equal(pages.length, 20_000);
+    assert.equal(Buffer.byteLength(JSON.stringify(pages)), 515_562);
   });
 });
