@@ -321,7 +321,8 @@ export class StateRules {
   private task(o: Obj, at: Segments): void {
     const r = o["Resource"];
     if (typeof r === "string" && !RESOURCE_ARN.test(r)) {
-      this.report(CODES.INVALID_RESOURCE, [...at, "Resource"], `Resource must be an ARN (arn:partition:service:region:account:...); got '${r}'`);
+      const placeholder = r.includes("${") ? "; it looks like an unsubstituted template placeholder (SAM DefinitionSubstitutions, CloudFormation/Terraform templating): validate the definition after substitution" : "";
+      this.report(CODES.INVALID_RESOURCE, [...at, "Resource"], `Resource must be an ARN (arn:partition:service:region:account:...); got '${r}'${placeholder}`);
     }
     // "HeartbeatSeconds ... must be smaller than TimeoutSeconds" (state-task).
     const hb = o["HeartbeatSeconds"];
@@ -424,7 +425,9 @@ export class StateRules {
     const configAt = [...at, "ItemProcessor", "ProcessorConfig"];
 
     if (distributed) {
-      // "ExecutionType ... You must provide this field if you specified DISTRIBUTED for the Mode sub-field" (state-map-distributed).
+      // "ExecutionType ... You must provide this field if you specified DISTRIBUTED for the Mode sub-field"
+      // (state-map-distributed; the same sentence in the CDK's ProcessorConfig docs,
+      // https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_stepfunctions.ProcessorConfig.html).
       if (!has(config!, "ExecutionType")) this.report(CODES.MISSING_EXECUTION_TYPE, configAt, 'a Distributed Map needs ProcessorConfig.ExecutionType, "STANDARD" or "EXPRESS"');
       if (env.executionType === "EXPRESS") {
         this.report(

@@ -303,7 +303,8 @@ const mapState = z.strictObject({
   Iterator: branch.optional(),
   ItemsPath: pathString.optional(),
   Items: jsonValue.optional(),
-  ItemSelector: jsonObject.optional(),
+  // JSONata states may compute the whole selector with one expression.
+  ItemSelector: z.union([jsonObject, jsonataExpr("an object")]).optional(),
   Parameters: jsonObject.optional(),
   ItemReader: itemReader.optional(),
   ItemBatcher: itemBatcher.optional(),
