@@ -19,6 +19,14 @@ describe("asl/builders pass()", () => {
     assert.deepStrictEqual(stateOf(pass("Q"), "Q"), { Type: "Pass", End: true });
   });
 
+  it("copies Result into plain JSON (the definition shares nothing with the caller) and rejects non-JSON", () => {
+    const result = { list: [1, { a: "b" }] };
+    const def = render(pass("P", { result }));
+    result.list.push(2);
+    assert.deepStrictEqual((def.States.P as { Result: unknown }).Result, { list: [1, { a: "b" }] });
+    assert.throws(() => render(pass("P", { result: { n: Number.NaN } })), /state "P" field Result\.n: NaN is not a JSON number/);
+  });
+
   it("renders Output in JSONata and rejects Result there", () => {
     assert.deepStrictEqual(stateOf(pass("P", { queryLanguage: "JSONata", output: { v: jsonata("$states.input.v") } }), "P"), {
       Type: "Pass",

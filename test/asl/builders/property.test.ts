@@ -179,14 +179,28 @@ const chainArb = chainOf(2);
 /** Turns a spec into builder calls. Names come from a counter, so they are unique machine-wide. */
 class ProgramBuilder {
   private counter = 0;
-  constructor(private readonly language: QueryLanguage) {}
+  /**
+   * `mixed`: the machine is JSONPath but every other state switches itself to JSONata, which checks
+   * that a state's own QueryLanguage governs its fields while nested states keep the machine's.
+   */
+  constructor(
+    private readonly language: QueryLanguage,
+    private readonly mixed = false,
+  ) {}
 
   private name(kind: string): string {
     return `${kind}${this.counter++}`;
   }
 
-  private dyn<T>(jsonPath: `$${string}`, expression: string) {
-    return this.language === "JSONPath" ? path<T>(jsonPath) : jsonata<T>(expression);
+  /** The next state's name, its language and the option that sets that language when it differs from the machine's. */
+  private next(kind: string): { name: string; lang: QueryLanguage; ql: { queryLanguage?: QueryLanguage } } {
+    const name = this.name(kind);
+    const lang: QueryLanguage = this.mixed && this.counter % 2 === 0 ? "JSONata" : this.language;
+    return { name, lang, ql: lang !== this.language ? { queryLanguage: lang } : {} };
+  }
+
+  private dyn<T>(lang: QueryLanguage, jsonPath: `$${string}`, expression: string) {
+    return lang === "JSONPath" ? path<T>(jsonPath) : jsonata<T>(expression);
   }
 
   chain(spec: ChainSpec, express: boolean): Chainable {
@@ -211,13 +225,14 @@ class ProgramBuilder {
   }
 
   private step(s: StepSpec, express: boolean): Chainable {
-    const jp = this.language === "JSONPath";
     switch (s.k) {
       case "task": {
-        const name = this.name("Task");
-        const timeout = s.timeout === undefined ? undefined : s.dynamicTimeout ? this.dyn<number>("$.timeout", "$states.input.timeout") : s.timeout;
+        const { name, lang, ql } = this.next("Task");
+        const jp = lang === "JSONPath";
+        const timeout = s.timeout === undefined ? undefined : s.dynamicTimeout ? this.dyn<number>(lang, "$.timeout", "$states.input.timeout") : s.timeout;
         const heartbeat = typeof timeout === "number" && s.heartbeat !== undefined && s.heartbeat < timeout ? s.heartbeat : undefined;
         const options = {
+          ...ql,
           timeoutSeconds: timeout,
           heartbeatSeconds: heartbeat,
           retry: this.retries(s.retry),
@@ -227,32 +242,41 @@ class ProgramBuilder {
         if (s.catchChain) t.addCatch(this.chain(s.catchChain, express), jp ? { resultPath: "$.error" } : { output: jsonata("$states.errorOutput") });
         return t;
       }
-      case "pass":
-        return pass(this.name("Pass"), jp ? { result: s.result, resultPath: s.result ? "$.fixed" : undefined } : { output: { v: jsonata("$states.input") } });
-      case "wait":
-        return wait(this.name("Wait"), { seconds: s.dynamic ? this.dyn<number>("$.delay", "$states.input.delay") : s.seconds });
+      case "pass": {
+        const { name, lang, ql } = this.next("Pass");
+        return pass(name, lang === "JSONPath" ? { ...ql, result: s.result, resultPath: s.result ? "$.fixed" : undefined } : { ...ql, output: { v: jsonata("$states.input") } });
+      }
+      case "wait": {
+        const { name, lang, ql } = this.next("Wait");
+        return wait(name, { ...ql, seconds: s.dynamic ? this.dyn<number>(lang, "$.delay", "$states.input.delay") : s.seconds });
+      }
       case "parallel": {
-        const p = parallel(this.name("Parallel"), s.branches.map((b) => this.chain(b, express)));
-        if (s.catchChain) p.addCatch(this.chain(s.catchChain, express));
+        const { name, lang, ql } = this.next("Parallel");
+        const p = parallel(name, s.branches.map((b) => this.chain(b, express)), ql);
+        if (s.catchChain) p.addCatch(this.chain(s.catchChain, express), lang === "JSONPath" ? { resultPath: "$.error" } : { output: jsonata("$states.errorOutput") });
         return p;
       }
-      case "inline":
-        return inlineMap(this.name("Inline"), {
+      case "inline": {
+        const { name, lang, ql } = this.next("Inline");
+        return inlineMap(name, {
+          ...ql,
           processor: this.chain(s.processor, express),
           maxConcurrency: s.maxConcurrency,
-          ...(s.fromInput ? (jp ? { itemsPath: "$.items" as const } : { items: jsonata("$states.input.items") }) : {}),
+          ...(s.fromInput ? (lang === "JSONPath" ? { itemsPath: "$.items" as const } : { items: jsonata("$states.input.items") }) : {}),
         });
+      }
       case "distributed": {
-        const name = this.name("Distributed");
+        const { name, lang, ql } = this.next("Distributed");
+        const jp = lang === "JSONPath";
         // A Distributed Map cannot run inside EXPRESS child executions (state-map-distributed.html): use an inline one there.
-        if (express) return inlineMap(name, { processor: this.chain(s.processor, express) });
-        const bucket = s.dynamicLocation ? this.dyn<string>("$.bucket", "$states.input.bucket") : "bucket";
-        const key = s.dynamicLocation ? this.dyn<string>("$.key", "$states.input.key") : "items/data";
+        if (express) return inlineMap(name, { ...ql, processor: this.chain(s.processor, express) });
+        const bucket = s.dynamicLocation ? this.dyn<string>(lang, "$.bucket", "$states.input.bucket") : "bucket";
+        const key = s.dynamicLocation ? this.dyn<string>(lang, "$.key", "$states.input.key") : "items/data";
         const readers: Array<ItemReaderSpec | undefined> = [
           undefined,
           s3JsonReader({ bucket, key }),
           s3JsonReader({ bucket, key, itemsPointer: "/data/items", maxItems: 10 }),
-          s3JsonlReader({ bucket, key, maxItems: this.dyn<number>("$.max", "$states.input.max") }),
+          s3JsonlReader({ bucket, key, maxItems: this.dyn<number>(lang, "$.max", "$states.input.max") }),
           s3CsvReader({ bucket, key }),
           s3CsvReader({ bucket, key, headers: ["a", "b"], delimiter: "SEMICOLON" }),
           s3ParquetReader({ bucket, key }),
@@ -274,6 +298,7 @@ class ProgramBuilder {
             ? { maxItemsPerBatch: s.batch.items, maxInputBytesPerBatch: s.batch.bytes, batchInput: s.batch.input ? { source: "test" } : undefined }
             : undefined;
         const common = {
+          ...ql,
           processor: this.chain(s.processor, s.express),
           batcher,
           resultWriter: s.writer ? writers[s.writer.kind] : undefined,
@@ -292,12 +317,17 @@ class ProgramBuilder {
     switch (e.k) {
       case "open":
         return undefined;
-      case "succeed":
-        return succeed(this.name("Succeed"));
-      case "fail":
-        return fail(this.name("Fail"), { error: "Failed", cause: "generated" });
+      case "succeed": {
+        const { name, ql } = this.next("Succeed");
+        return succeed(name, ql);
+      }
+      case "fail": {
+        const { name, ql } = this.next("Fail");
+        return fail(name, { ...ql, error: "Failed", cause: "generated" });
+      }
       case "choice": {
-        const c = choice(this.name("Choice"));
+        const { name, lang, ql } = this.next("Choice");
+        const c = choice(name, ql);
         const jsonPathRules = [
           () => Condition.stringEquals("$.s", "x"),
           () => Condition.numberGreaterThan("$.n", 1),
@@ -309,7 +339,7 @@ class ProgramBuilder {
           () => Condition.or(Condition.stringMatches("$.s", "log-*"), Condition.isString("$.s")),
         ];
         for (const rule of e.rules) {
-          const condition = this.language === "JSONPath" ? jsonPathRules[rule.cond]!() : Condition.jsonata(`$states.input.n > ${rule.cond}`);
+          const condition = lang === "JSONPath" ? jsonPathRules[rule.cond]!() : Condition.jsonata(`$states.input.n > ${rule.cond}`);
           c.when(condition, this.chain(rule.chain, express));
         }
         if (e.otherwise) c.otherwise(this.chain(e.otherwise, express));
@@ -322,9 +352,10 @@ class ProgramBuilder {
 describe("asl/builders property: random well-formed programs", () => {
   it("always validate and round-trip through JSON unchanged", () => {
     fc.assert(
-      fc.property(chainArb, fc.constantFrom<QueryLanguage>("JSONPath", "JSONata"), (spec, language) => {
-        const builder = new ProgramBuilder(language);
-        const m = machine(builder.chain(spec, false), { queryLanguage: language === "JSONata" ? "JSONata" : undefined, type: "STANDARD" });
+      fc.property(chainArb, fc.constantFrom("JSONPath", "JSONata", "mixed"), (spec, mode) => {
+        const language: QueryLanguage = mode === "JSONata" ? "JSONata" : "JSONPath";
+        const builder = new ProgramBuilder(language, mode === "mixed");
+        const m = machine(builder.chain(spec, false), { queryLanguage: mode === "JSONata" ? "JSONata" : undefined, type: "STANDARD" });
         const definition = m.renderUnchecked((ref) => `arn:aws:lambda:us-east-1:123456789012:function:${ref.name}`);
         const result = validateDefinition(definition, { stateMachineType: "STANDARD" });
         assert.deepStrictEqual(result.diagnostics.filter((d) => d.severity === "ERROR"), [], JSON.stringify(definition));

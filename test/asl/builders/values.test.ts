@@ -59,6 +59,11 @@ describe("asl/builders values", () => {
     assert.throws(() => renderTwin("TimeoutSeconds", Number.POSITIVE_INFINITY, jsonPathSite), /Infinity is not a JSON number/);
   });
 
+  it("rejects values that are not JSON", () => {
+    assert.throws(() => renderTemplate({ f: (() => 1) as never }, jsonPathSite), /field Parameters\.f: function is not a JSON value/);
+    assert.throws(() => renderTemplate({ n: 1n as never }, jsonPathSite), /bigint is not a JSON value/);
+  });
+
   it("checks the helpers' own arguments", () => {
     assert.throws(() => path("bucket" as `$${string}`), /path\("bucket"\): a JSONPath must start with "\$"/);
     assert.throws(() => jsonata("  "), /the expression is empty/);
