@@ -114,7 +114,9 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = parseTarget(req.url);
     const bucket = target.bucket;
-    const isCreateBucket = req.method === "PUT" && target.key === undefined && [...target.query].length === 0;
+    // CreateBucket itself must find the bucket missing (the SDK may add an `x-id` marker).
+    const isCreateBucket =
+      req.method === "PUT" && target.key === undefined && [...target.query.keys()].every((k) => k === "x-id");
     if (
       bucket !== undefined &&
       !isCreateBucket &&

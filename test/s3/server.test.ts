@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   AbortMultipartUploadCommand,
+  CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
   GetObjectCommand,
@@ -73,6 +74,12 @@ describe("local/s3: the embedded S3 server", () => {
     await client.send(new DeleteBucketCommand({ Bucket: "declared" }));
     await client.send(new PutObjectCommand({ Bucket: "declared", Key: "k", Body: "back" }));
     assert.equal(await text(client, "declared", "k"), "back");
+  });
+
+  it("lets CreateBucket create a declared bucket that went missing", async () => {
+    await client.send(new DeleteBucketCommand({ Bucket: "declared" }));
+    await client.send(new CreateBucketCommand({ Bucket: "declared" }));
+    await client.send(new HeadBucketCommand({ Bucket: "declared" }));
   });
 
   it("answers NoSuchBucket for an undeclared bucket, and serves it once ensureBucket declares it", async () => {
