@@ -111,6 +111,17 @@ describe("handlers/capture-input against the embedded S3", () => {
     }
   });
 
+  it("writes an empty object for number 0 in JSONL mode", async () => {
+    const restore = setEnv({ PAYLOAD_FORMAT: "jsonl" });
+    try {
+      const out = await captureInput({ number: 0, chunk: 1, executionName: "empty" });
+      assert.deepEqual(out, { bucket: BUCKET, key: "payloads/empty.jsonl", count: 0 });
+      assert.equal(await readText(fx.client, out.key), "");
+    } finally {
+      restore();
+    }
+  });
+
   it("streams a multi-part object (3+ parts of 5 MiB) whose bytes are the whole array", async () => {
     const number = 600_000;
     const parts: number[] = [];
