@@ -77,7 +77,7 @@ function edgeLine(edge: GraphEdge): string {
 
 function label(node: GraphNode): string {
   const title = node.type === "Map" || node.type === "Parallel" ? `${node.type}: ${node.name}` : node.name;
-  return node.detail ? `${escape(title)}<br/><small>${escape(node.detail)}</small>` : escape(title);
+  return node.detail ? `${escape(title)}<br/><small>${node.detail.split("\n").map(escape).join("<br/>")}</small>` : escape(title);
 }
 
 /** Mermaid's entity codes: quotes and angle brackets inside a quoted label. */

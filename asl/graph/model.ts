@@ -189,16 +189,29 @@ function detailOf(state: State): string | undefined {
   }
 }
 
+/** A Map's settings as Workflow Studio lists them, one line each (renderers split on "\n"). */
 function mapDetail(state: MapState): string {
   const mode = state.ItemProcessor?.ProcessorConfig?.Mode ?? "INLINE";
-  if (mode !== "DISTRIBUTED") return "Inline";
-  const parts = [`Distributed, ${state.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD"}`];
-  const reader = state.ItemReader?.Resource;
-  if (reader) {
-    const input = state.ItemReader?.ReaderConfig?.InputType;
-    parts.push(reader.replace(/^arn:aws:states:::s3:/, "s3:") + (input && !reader.endsWith("listObjectsV2") ? ` ${input}` : ""));
+  const concurrency = state.MaxConcurrency !== undefined ? `max concurrency ${state.MaxConcurrency}` : state.MaxConcurrencyPath ? `max concurrency ${state.MaxConcurrencyPath}` : undefined;
+  if (mode !== "DISTRIBUTED") {
+    return [["Inline", concurrency].filter(Boolean).join(" · "), state.ItemsPath ? `items: ${state.ItemsPath}` : undefined].filter(Boolean).join("\n");
   }
-  const batch = state.ItemBatcher?.MaxItemsPerBatch;
-  if (batch !== undefined) parts.push(`batch ${batch}`);
-  return parts.join(" · ");
+  const lines = [[`Distributed, ${state.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD"} children`, concurrency].filter(Boolean).join(" · ")];
+  const reader = state.ItemReader;
+  if (reader) {
+    const input = reader.ReaderConfig?.InputType;
+    const what = reader.Resource.replace(/^arn:aws:states:::s3:/, "s3:");
+    lines.push(`items: ${what}${what === "s3:listObjectsV2" ? (reader.ReaderConfig?.Transformation === "LOAD_AND_FLATTEN" ? ` → ${input ?? "JSON"} contents` : " (every page)") : input ? ` ${input}` : ""}`);
+  } else if (state.ItemsPath) {
+    lines.push(`items: ${state.ItemsPath}`);
+  }
+  const limits: string[] = [];
+  const batch = state.ItemBatcher?.MaxItemsPerBatch ?? state.ItemBatcher?.MaxItemsPerBatchPath;
+  if (batch !== undefined) limits.push(`batches of ${batch}`);
+  if (state.ItemBatcher?.MaxInputBytesPerBatch !== undefined) limits.push(`≤ ${state.ItemBatcher.MaxInputBytesPerBatch} bytes a batch`);
+  if (state.ToleratedFailurePercentage !== undefined) limits.push(`tolerates ${state.ToleratedFailurePercentage}% failed`);
+  if (state.ToleratedFailureCount !== undefined) limits.push(`tolerates ${state.ToleratedFailureCount} failed`);
+  if (limits.length) lines.push(limits.join(" · "));
+  if (state.ResultWriter?.Resource) lines.push("results: ResultWriter → S3");
+  return lines.join("\n");
 }

@@ -14,7 +14,8 @@ const FONT = "Helvetica, Arial, sans-serif";
 const NAME_SIZE = 13;
 const DETAIL_SIZE = 11;
 const LABEL_SIZE = 10;
-const HEADER = 46;
+/** Container header: the name line, then one line per detail line. */
+const headerHeight = (detailLines: number) => 30 + detailLines * 15;
 const BRANCH_HEADER = 24;
 const PAD = 16;
 
@@ -104,10 +105,12 @@ function elkNode(node: GraphNode, info: Map<string, NodeInfo>, edges: Map<string
   info.set(node.id, { node });
   if (node.kind !== "state") return { id: node.id, width: 64, height: 30 };
   const title = containerTitle(node);
+  const detailLines = node.detail ? node.detail.split("\n") : [];
   const nameWidth = textWidth(title, NAME_SIZE);
-  const detailWidth = node.detail ? textWidth(node.detail, DETAIL_SIZE) : 0;
+  const detailWidth = Math.max(0, ...detailLines.map((l) => textWidth(l, DETAIL_SIZE)));
   const width = Math.max(130, nameWidth, detailWidth) + 28;
-  if (node.scopes.length === 0) return { id: node.id, width, height: node.detail ? 50 : 38 };
+  if (node.scopes.length === 0) return { id: node.id, width, height: 38 + detailLines.length * 14 };
+  const HEADER = headerHeight(detailLines.length);
 
   if (node.scopes.length === 1) {
     return { id: node.id, layoutOptions: containerOptions(HEADER, width), ...scopeContents(node.scopes[0]!, info, edges) };
@@ -177,7 +180,7 @@ function drawNode(n: ElkNode, x: number, y: number, info: Map<string, NodeInfo>,
     out.push(`<g id="${n.id}"><title>${escapeXml(title)}</title>`);
     out.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="8" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"/>`);
     out.push(text(x + 12, y + 19, title, NAME_SIZE, "#102a43", "start", "bold"));
-    if (node.detail) out.push(text(x + 12, y + 35, node.detail, DETAIL_SIZE, "#52606d", "start"));
+    (node.detail?.split("\n") ?? []).forEach((line, i) => out.push(text(x + 12, y + 35 + i * 15, line, DETAIL_SIZE, "#52606d", "start")));
     out.push("</g>");
     drawContainer(n, x, y, info, edges, out);
     return;
@@ -191,7 +194,7 @@ function drawNode(n: ElkNode, x: number, y: number, info: Map<string, NodeInfo>,
   }
   if (node.detail) {
     out.push(text(x + w / 2, y + 21, node.name, NAME_SIZE, "#102a43", "middle", "bold"));
-    out.push(text(x + w / 2, y + 38, node.detail, DETAIL_SIZE, "#52606d", "middle"));
+    node.detail.split("\n").forEach((line, i) => out.push(text(x + w / 2, y + 38 + i * 14, line, DETAIL_SIZE, "#52606d", "middle")));
   } else {
     out.push(text(x + w / 2, y + h / 2 + 4.5, node.name, NAME_SIZE, "#102a43", "middle", "bold"));
   }

@@ -11,6 +11,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { WORKFLOWS, type CatalogWorkflow } from "../../app/catalog";
+import { localLambdaArn } from "../../asl/builders";
 import { InvalidDefinitionError } from "../../asl/diagnostics";
 import { toMermaid, toSvg } from "../../asl/graph";
 import { deriveStateMachinePolicy, lambdaFunctionArn, type AwsEnvironment, type PolicyDocument } from "../../asl/permissions";
@@ -54,6 +55,7 @@ export async function synthesizeWorkflow(workflow: CatalogWorkflow, config: Stac
   // Validated render, with the ARNs the deployed functions will have (account left as a placeholder).
   const definition = machine.render((ref) => lambdaFunctionArn(env, functionName(names, ref.name)));
   const placeholderDefinition = machine.renderUnchecked((ref) => PLACEHOLDERS.functionArn(ref.name));
+  const drawn = machine.renderUnchecked(localLambdaArn);
   const derived = deriveStateMachinePolicy(definition, {
     ...env,
     stateMachineName: stateMachineName(names, workflow.name),
@@ -67,8 +69,9 @@ export async function synthesizeWorkflow(workflow: CatalogWorkflow, config: Stac
     definition,
     placeholderDefinition,
     policy,
-    mermaid: toMermaid(definition),
-    svg: await toSvg(definition, { title: `${workflow.name} (${stack})` }),
+    // Drawn with the functions' logical names (as the catalog names them), not their long physical names.
+    mermaid: toMermaid(drawn),
+    svg: await toSvg(drawn, { title: `${workflow.name} (stack ${stack})` }),
   };
 }
 

@@ -36,7 +36,7 @@ describe("asl/graph model", () => {
     assert.equal(map?.type, "Map");
     assert.equal(map?.scopes.length, 1);
     assert.deepEqual(map?.scopes[0]?.nodes.map((n) => n.name), ["ProcessData"]);
-    assert.equal(map?.detail, "Distributed, STANDARD · s3:getObject JSON");
+    assert.equal(map?.detail, "Distributed, STANDARD children · max concurrency 5\nitems: s3:getObject JSON");
     // Start → CaptureInput → MapData → End at the top level; nothing crosses into the processor.
     const names = new Map(root.nodes.map((n) => [n.id, n.name]));
     assert.deepEqual(
