@@ -11,8 +11,9 @@ import { z } from "zod";
 import type { JsonValue } from "../../asl/types";
 import type { ExecutionResult, LambdaHandler, RunOptions } from "../engine/types";
 
-const USAGE = `usage: npm run exec -- DEF.json [--input JSON | --input-file FILE] [--handlers MODULE] [--json] [--clock real|virtual] [--type STANDARD|EXPRESS]
-       npm run exec -- --batch CASES.jsonl [--handlers MODULE] [--clock real|virtual]`;
+const USAGE = `usage: npm run exec -- DEF.json [--input JSON | --input-file FILE] [--handlers MODULE] [--json]
+                        [--clock real|virtual] [--type STANDARD|EXPRESS] [--s3-endpoint URL]
+       npm run exec -- --batch CASES.jsonl [--handlers MODULE] [--clock real|virtual] [--type ...] [--s3-endpoint URL]`;
 
 class UsageError extends Error {}
 
@@ -36,6 +37,7 @@ const Flags = z
     batch: z.string().optional(),
     clock: z.enum(["real", "virtual"]).default("real"),
     type: z.enum(["STANDARD", "EXPRESS"]).default("STANDARD"),
+    "s3-endpoint": z.url({ message: "--s3-endpoint must be a URL" }).optional(),
   })
   .superRefine((f, ctx) => {
     if (f.input !== undefined && f["input-file"] !== undefined) ctx.addIssue({ code: "custom", path: ["input"], message: "give --input or --input-file, not both" });
@@ -59,6 +61,7 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> {
         batch: { type: "string" },
         clock: { type: "string" },
         type: { type: "string" },
+        "s3-endpoint": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -92,7 +95,13 @@ function parseJson(text: string, what: string): JsonValue {
   return r.data;
 }
 
-/** Every function the module exports (named, or as properties of its default export) is a handler by that name. */
+const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * The handlers a module offers, by function name: every exported function under its export name,
+ * and every object export whose values are all functions (a `{ FunctionName: handler }` map such as
+ * handlers/index.ts's HANDLERS) merged in; the same for properties of a default export.
+ */
 async function loadHandlers(modulePath: string | undefined): Promise<Record<string, LambdaHandler>> {
   if (!modulePath) return {};
   let mod: Record<string, unknown>;
@@ -102,9 +111,15 @@ async function loadHandlers(modulePath: string | undefined): Promise<Record<stri
     throw new UsageError(`cannot load --handlers module '${modulePath}': ${(e as Error).message}`);
   }
   const handlers: Record<string, LambdaHandler> = {};
-  const collect = (o: unknown) => {
-    if (!o || typeof o !== "object") return;
-    for (const [k, v] of Object.entries(o)) if (typeof v === "function" && k !== "default") handlers[k] = v as LambdaHandler;
+  const collect = (o: unknown): void => {
+    if (!isPlainObject(o)) return;
+    for (const [k, v] of Object.entries(o)) {
+      if (k === "default" || k === "module.exports") continue;
+      if (typeof v === "function") handlers[k] = v as LambdaHandler;
+      else if (isPlainObject(v) && Object.keys(v).length > 0 && Object.values(v).every((f) => typeof f === "function")) {
+        for (const [name, f] of Object.entries(v)) handlers[name] = f as LambdaHandler;
+      }
+    }
   };
   collect(mod.default);
   collect(mod["module.exports"]);
@@ -130,7 +145,14 @@ async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv);
   const handlers = await loadHandlers(flags.handlers);
   const { run, DefinitionRejectedError } = await import("../engine/index");
-  const options: RunOptions = { handlers, clock: flags.clock, stateMachineType: flags.type, keepHistory: false };
+  const options: RunOptions = {
+    handlers,
+    clock: flags.clock,
+    stateMachineType: flags.type,
+    keepHistory: false,
+    // Without --s3-endpoint a Distributed Map uses `new S3Client({})`: the SDK's standard env vars decide.
+    s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : undefined,
+  };
 
   const runOne = async (definition: unknown, input: JsonValue): Promise<Record<string, JsonValue>> => {
     try {

@@ -43,6 +43,14 @@ describe("exec CLI", function () {
     assert.equal(out.error, "BoomError");
   });
 
+  it("--handlers accepts a module exporting a { FunctionName: handler } map", () => {
+    const mapModule = join(dir, "map.cjs");
+    writeFileSync(mapModule, "exports.HANDLERS = { Add: async (e) => ({ sum: e.a * 100 + e.b }) };\nexports.notAHandler = 42;\n");
+    const r = exec([def, "--input", '{"a":1,"b":2}', "--handlers", mapModule, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).output, { sum: 102 });
+  });
+
   it("--input-file reads the input", () => {
     const input = join(dir, "in.json");
     writeFileSync(input, '{"a":5,"b":5}');
@@ -57,6 +65,7 @@ describe("exec CLI", function () {
       [[def, "--input", "{}", "--input-file", "x.json"], /not both/],
       [[def, "--clock", "sometimes"], /clock/],
       [[def, "--bogus"], /Unknown option/],
+      [[def, "--s3-endpoint", "not a url"], /--s3-endpoint must be a URL/],
       [[join(dir, "missing.json")], /cannot read definition file/],
     ];
     for (const [args, message] of cases) {

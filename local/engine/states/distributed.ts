@@ -96,7 +96,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   const childType = state.raw.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD";
   const s3 = await setup.s3();
 
-  const ctx: DistributedMapContext & { evaluateTemplateAsync(template: JsonValue, input: JsonValue, item?: MapItemContext): Promise<JsonValue> } = {
+  const ctx: DistributedMapContext = {
     s3,
     executionArn: setup.arn,
     stateMachineArn: setup.stateMachineArn,
