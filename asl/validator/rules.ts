@@ -75,17 +75,21 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2
 
 /**
  * Map Run label: https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html —
- * "Label ... can contain up to 40 characters" and must not contain whitespace, brackets `< > { } [ ]`,
- * wildcards `? *`, special characters `" # % \ ^ | ~ \` $ & , ; : /`, or control characters
- * (U+0000-001F, U+007F-009F), the same set AWS forbids in state machine and execution names.
+ * "Labels can't exceed 40 characters in length, must be unique within a state machine definition,
+ * and can't contain any of the following characters: Whitespace; Wildcard characters (? *); Bracket
+ * characters (< > { } [ ]); Special characters (: ; , \ | ^ ~ $ # % & ` "); Control characters
+ * (\u0000 - \u001f or \u007f - \u009f)."
  */
-const LABEL_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
+const LABEL_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:\u0000-\u001f\u007f-\u009f]/u;
 
 const RESOURCE_ARN = /^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+/;
 const ITEM_READER_RESOURCES = /^arn:[^:]+:states:::s3:(getObject|listObjectsV2)$/;
 const RESULT_WRITER_RESOURCE = /^arn:[^:]+:states:::s3:putObject$/;
 
 export class StateRules {
+  /** Map Run labels seen so far: they "must be unique within a state machine definition". */
+  private readonly labels = new Map<string, Segments>();
+
   constructor(private readonly ctx: Context) {}
 
   private report(code: string, at: Segments, message: string, severity: "ERROR" | "WARNING" = "ERROR") {
@@ -425,6 +429,7 @@ export class StateRules {
     const configAt = [...at, "ItemProcessor", "ProcessorConfig"];
 
     if (distributed) {
+      // "Distributed mode is supported in Standard workflows but not supported in Express workflows."
       // "ExecutionType ... You must provide this field if you specified DISTRIBUTED for the Mode sub-field"
       // (state-map-distributed; the same sentence in the CDK's ProcessorConfig docs,
       // https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_stepfunctions.ProcessorConfig.html).
@@ -458,14 +463,14 @@ export class StateRules {
       const length = [...label].length;
       if (length > LIMITS.mapLabelChars) this.report(CODES.INVALID_LABEL, [...at, "Label"], `Label is ${length} characters long; the limit is ${LIMITS.mapLabelChars}`);
       const bad = LABEL_FORBIDDEN.exec(label);
-      if (bad) this.report(CODES.INVALID_LABEL, [...at, "Label"], `Label must not contain whitespace, brackets, wildcards, control characters or any of " # % \\ ^ | ~ \` $ & , ; : /; found ${JSON.stringify(bad[0])}`);
+      if (bad) this.report(CODES.INVALID_LABEL, [...at, "Label"], `Label must not contain whitespace, brackets, wildcards, control characters or any of : ; , \\ | ^ ~ $ # % & \` "; found ${JSON.stringify(bad[0])}`);
+      const first = this.labels.get(label);
+      if (first) this.report(CODES.INVALID_LABEL, [...at, "Label"], `Label '${label}' is already used at ${first.map(String).join("/")}; labels must be unique within a state machine definition`);
+      else this.labels.set(label, at);
     }
 
-    const maxConcurrency = o["MaxConcurrency"];
-    if (distributed && typeof maxConcurrency === "number" && maxConcurrency > LIMITS.distributedMaxConcurrency) {
-      // The guide gives 10,000 as the Distributed Map's concurrency; whether larger values are refused is not documented.
-      this.report(CODES.MAX_CONCURRENCY_ABOVE_LIMIT, [...at, "MaxConcurrency"], `a Distributed Map runs at most ${LIMITS.distributedMaxConcurrency} child executions at once; MaxConcurrency ${maxConcurrency} has no further effect`, "WARNING");
-    }
+    // No upper bound on MaxConcurrency: the guide says "While you can specify a higher concurrency
+    // limit for parallel child workflow executions ..." than the default 10,000.
 
     this.itemReader(o["ItemReader"], [...at, "ItemReader"], env.language);
     this.itemBatcher(o["ItemBatcher"], [...at, "ItemBatcher"], env.language);
@@ -527,10 +532,10 @@ export class StateRules {
       this.expressionValue(b, f, at, lang);
       this.twins(b, f, `${f}Path`, at);
     }
-    // The guide describes batching by MaxItemsPerBatch and/or MaxInputBytesPerBatch; it does not say
-    // whether an ItemBatcher with neither (only BatchInput) is refused, so this is a warning.
+    // "To batch items, specify the maximum number of items to batch, the maximum batch size, or both.
+    // You must specify one of these values to batch items."
     if (!["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"].some((f) => has(b, f))) {
-      this.report(CODES.INVALID_ITEM_BATCHER, at, "ItemBatcher sets no limit: add MaxItemsPerBatch or MaxInputBytesPerBatch (or their ...Path forms)", "WARNING");
+      this.report(CODES.INVALID_ITEM_BATCHER, at, "ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch (or their ...Path forms): you must specify one of these values to batch items");
     }
   }
 
