@@ -16,7 +16,7 @@ import { StatesError, STATES_ERRORS } from "../errors";
 import type { ChildOutcome, DistributedMapContext, MapRunRecord } from "./contract";
 import { MapRunPublisher, zeroCounts } from "./map-run-record";
 import { readItems, STATE_DATA_SOURCE, type ReadItem } from "./readers";
-import { pendingRecord, RESULT_FILE_MAX_BYTES, ResultSpool, transformedEntries } from "./result-writer";
+import { executionRecord, pendingRecord, RESULT_FILE_MAX_BYTES, ResultSpool, transformedEntries, transformedEntriesJson } from "./result-writer";
 import { resolveSettings, type BatcherSettings, type MapRunSettings } from "./settings";
 
 export interface MapRunOptions {
@@ -169,8 +169,12 @@ export async function runMapRun(
         options.maxResultFileBytes ?? RESULT_FILE_MAX_BYTES,
       )
     : undefined;
-  /** Without an S3 export: each unit's entries, in reader order. */
-  const outputs: JsonValue[][] = [];
+  /**
+   * Without an S3 export: per unit, in reader order, its output (COMPACT) or its list of entries
+   * (NONE, FLATTEN).
+   */
+  const outputs: JsonValue[] = [];
+  const compact = writer.transformation === "COMPACT";
 
   ctx.emitHistory("MapRunStarted", { mapRunArn });
   progress.flush();
@@ -285,11 +289,14 @@ export async function runMapRun(
     running--;
     items.running -= unit.items;
     execs.running--;
-    const entries = transformedEntries(outcome, writer.transformation, childMachineArn);
     if (spool) {
-      for (const e of entries) spool.add(outcome.status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED", e);
+      const status = outcome.status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED";
+      for (const e of transformedEntriesJson(outcome, writer.transformation, childMachineArn)) spool.addJson(status, e);
+    } else if (compact) {
+      // The common case, kept allocation-free: one output per child, in reader order.
+      outputs[unit.seq] = outcome.status === "SUCCEEDED" ? outcome.output : executionRecord(outcome, childMachineArn);
     } else {
-      outputs[unit.seq] = entries;
+      outputs[unit.seq] = transformedEntries(outcome, writer.transformation, childMachineArn);
     }
     if (outcome.status === "SUCCEEDED") {
       items.succeeded += unit.items;
@@ -313,7 +320,7 @@ export async function runMapRun(
     execs.pending--;
     execs.running++;
     const name = randomUUID();
-    const startDate = new Date();
+    const startedAt = Date.now();
     ctx.startChild(unit.input, { name, signal: abort.signal }).then(
       (outcome) => finish(unit, outcome),
       (err: unknown) =>
@@ -323,7 +330,7 @@ export async function runMapRun(
           cause: err instanceof StatesError ? err.causeText : err instanceof Error ? err.message : String(err),
           executionArn: `${childMachineArn.replace(":stateMachine:", ":execution:")}:${name}`,
           name,
-          startDate,
+          startDate: new Date(startedAt),
           stopDate: new Date(),
           input: unit.input,
         }),
@@ -401,9 +408,13 @@ export async function runMapRun(
         }
       }
     } else {
-      const flat: JsonValue[] = [];
-      for (const entries of outputs) if (entries) for (const e of entries) flat.push(e);
-      output = flat;
+      if (compact) {
+        output = outputs;
+      } else {
+        const flat: JsonValue[] = [];
+        for (const entries of outputs as JsonValue[][]) if (entries) for (const e of entries) flat.push(e);
+        output = flat;
+      }
     }
     if (error) {
       ctx.emitHistory("MapRunFailed", { error: error.error, cause: error.causeText });

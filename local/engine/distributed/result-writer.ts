@@ -57,31 +57,30 @@ export interface Manifest {
 
 /** The NONE-transformation record of a finished child execution. */
 export function executionRecord(outcome: ChildOutcome, stateMachineArn: string): JsonValue {
-  const base = {
-    ExecutionArn: outcome.executionArn,
-    Input: JSON.stringify(outcome.input),
-    InputDetails: { Included: true },
-    Name: outcome.name,
-  };
-  const tail = {
-    StartDate: outcome.startDate.toISOString(),
-    StateMachineArn: stateMachineArn,
-    Status: outcome.status,
-    StopDate: outcome.stopDate.toISOString(),
-  };
+  return JSON.parse(executionRecordJson(outcome, stateMachineArn)) as JsonValue;
+}
+
+const q = JSON.stringify;
+
+/**
+ * The same record, serialized directly: a Map Run with a ResultWriter writes one per child, so
+ * this skips building an object only to stringify it (the fields are in AWS's order).
+ */
+export function executionRecordJson(outcome: ChildOutcome, stateMachineArn: string): string {
+  const failure = outcome.status === "FAILED" ? `"Cause":${q(outcome.cause)},"Error":${q(outcome.error)},` : "";
+  const head =
+    `{${failure}"ExecutionArn":${q(outcome.executionArn)},"Input":${q(q(outcome.input))},` +
+    `"InputDetails":{"Included":true},"Name":${q(outcome.name)},`;
+  const tail =
+    `"StartDate":"${outcome.startDate.toISOString()}","StateMachineArn":${q(stateMachineArn)},` +
+    `"Status":"${outcome.status}","StopDate":"${outcome.stopDate.toISOString()}"}`;
   if (outcome.status === "SUCCEEDED") {
-    return {
-      ...base,
-      Output: JSON.stringify(outcome.output),
-      OutputDetails: { Included: true },
-      RedriveCount: 0,
-      RedriveStatus: "NOT_REDRIVABLE",
-      RedriveStatusReason: "Execution is SUCCEEDED and cannot be redriven",
-      ...tail,
-    };
+    return (
+      `${head}"Output":${q(q(outcome.output))},"OutputDetails":{"Included":true},"RedriveCount":0,` +
+      `"RedriveStatus":"NOT_REDRIVABLE","RedriveStatusReason":"Execution is SUCCEEDED and cannot be redriven",${tail}`
+    );
   }
-  const failure: JsonObject = outcome.status === "FAILED" ? { Cause: outcome.cause, Error: outcome.error } : {};
-  return { ...failure, ...base, RedriveCount: 0, RedriveStatus: "REDRIVABLE_BY_MAP_RUN", ...tail };
+  return `${head}"RedriveCount":0,"RedriveStatus":"REDRIVABLE_BY_MAP_RUN",${tail}`;
 }
 
 /** The record of an item whose child execution never started (the Map Run ended first). */
@@ -98,6 +97,17 @@ export function transformedEntries(
   if (outcome.status !== "SUCCEEDED" || transformation === "NONE") return [executionRecord(outcome, stateMachineArn)];
   if (transformation === "FLATTEN" && Array.isArray(outcome.output)) return outcome.output;
   return [outcome.output];
+}
+
+/** The same entries as JSON text, for the spool. */
+export function transformedEntriesJson(
+  outcome: ChildOutcome,
+  transformation: ResultWriterTransformation,
+  stateMachineArn: string,
+): string[] {
+  if (outcome.status !== "SUCCEEDED" || transformation === "NONE") return [executionRecordJson(outcome, stateMachineArn)];
+  if (transformation === "FLATTEN" && Array.isArray(outcome.output)) return outcome.output.map((e) => q(e));
+  return [q(outcome.output)];
 }
 
 interface SpoolFile {
@@ -132,7 +142,11 @@ export class ResultSpool {
   }
 
   add(status: ResultStatus, entry: JsonValue): void {
-    const text = JSON.stringify(entry);
+    this.addJson(status, JSON.stringify(entry));
+  }
+
+  /** Adds an entry already serialized as JSON. */
+  addJson(status: ResultStatus, text: string): void {
     const bytes = Buffer.byteLength(text, "utf-8");
     const jsonl = this.target.outputType === "JSONL";
     let list = this.files.get(status);
@@ -145,7 +159,7 @@ export class ResultSpool {
       list.push(file);
     }
     const piece = jsonl ? `${text}\n` : `${file.entries === 0 ? "[" : ","}${text}`;
-    file.bytes += jsonl ? bytes + 1 : bytes + 1;
+    file.bytes += bytes + 1; // the newline, or the "[" / "," before the entry
     file.entries++;
     this.entries++;
     this.buffer(status, piece, file);
