@@ -8,6 +8,7 @@
  */
 import type {
   FailState as FailJson,
+  JsonObject,
   JsonValue,
   ParallelState as ParallelJson,
   PassState as PassJson,
@@ -28,7 +29,7 @@ import {
   type ResultOptions,
 } from "./io";
 import { NextableState, StateBuilder, compact, type Chainable, type RenderContext, type StateOptions, type SubScope } from "./state";
-import { cloneJson, renderTwin, type ValueOrDynamic } from "./values";
+import { cloneJson, isIntrinsicValue, renderTwin, type IntrinsicValue, type RenderSite, type ValueOrDynamic } from "./values";
 
 export interface PassOptions extends StateOptions, JsonPathIoOptions, ParametersOptions, JsonataOutputOptions, AssignOptions {
   /** A fixed result (JSONPath only); placed at resultPath. */
@@ -115,10 +116,23 @@ export function succeed(name: string, options: SucceedOptions = {}): SucceedStat
 }
 
 export interface FailOptions extends StateOptions {
-  /** The error name (a literal, path() or jsonata()). */
-  readonly error?: ValueOrDynamic<string>;
-  /** The human-readable cause. */
-  readonly cause?: ValueOrDynamic<string>;
+  /** The error name: a literal, path(), jsonata(), or (JSONPath) an intrinsic() such as States.Format. */
+  readonly error?: ValueOrDynamic<string> | IntrinsicValue;
+  /** The human-readable cause, same forms as error. */
+  readonly cause?: ValueOrDynamic<string> | IntrinsicValue;
+}
+
+/**
+ * ErrorPath and CausePath also take an intrinsic function call in JSONPath
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html: "You can also specify CausePath using an
+ * intrinsic function that returns a string", likewise ErrorPath).
+ */
+function renderFailField(field: "Error" | "Cause", value: ValueOrDynamic<string> | IntrinsicValue | undefined, site: RenderSite): JsonObject {
+  if (isIntrinsicValue(value)) {
+    requireLanguage(site.state, field, site.queryLanguage, "JSONPath");
+    return { [`${field}Path`]: value.call };
+  }
+  return renderTwin(field, value, site);
 }
 
 export class FailState extends StateBuilder {
@@ -134,8 +148,8 @@ export class FailState extends StateBuilder {
     const site = (field: string) => ({ state: this.name, field, queryLanguage: language });
     return compact({
       ...this.header(),
-      ...renderTwin("Error", this.failOptions.error, site("Error")),
-      ...renderTwin("Cause", this.failOptions.cause, site("Cause")),
+      ...renderFailField("Error", this.failOptions.error, site("Error")),
+      ...renderFailField("Cause", this.failOptions.cause, site("Cause")),
     }) as FailJson;
   }
 }

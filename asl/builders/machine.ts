@@ -53,8 +53,8 @@ function plan(start: StateBuilder): { root: ScopePlan; placements: Map<string, P
     const ordered: Array<{ state: StateBuilder; segments: ReadonlyArray<string | number>; children: ScopePlan[] }> = [];
     const seen = new Set<StateBuilder>();
     const queue: StateBuilder[] = [scopeStart];
-    while (queue.length) {
-      const state = queue.shift()!;
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head]!;
       if (seen.has(state)) continue;
       seen.add(state);
       const segments = [...prefix, "States", state.name];

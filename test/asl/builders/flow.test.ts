@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { fail, jsonata, parallel, pass, path, succeed, task, wait } from "../../../asl/builders";
+import { fail, intrinsic, jsonata, parallel, pass, path, succeed, task, wait } from "../../../asl/builders";
 import { FN_ARN, OTHER_ARN, fn, other, render, stateOf } from "./helpers";
 
 describe("asl/builders pass()", () => {
@@ -79,6 +79,13 @@ describe("asl/builders succeed() and fail()", () => {
       Error: "{% $states.input.e %}",
     });
     assert.deepStrictEqual(stateOf(fail("F"), "F"), { Type: "Fail" });
+    // state-fail.html: CausePath may be an intrinsic function.
+    assert.deepStrictEqual(stateOf(fail("F", { error: "Bad", cause: intrinsic("States.Format('item {} failed', $.id)") }), "F"), {
+      Type: "Fail",
+      Error: "Bad",
+      CausePath: "States.Format('item {} failed', $.id)",
+    });
+    assert.throws(() => render(fail("F", { cause: intrinsic("States.Format('x')") }), { queryLanguage: "JSONata" }), /state "F" field Cause: only allowed in JSONPath/);
   });
 
   it("cannot be continued: a chain ending in them has no open ends", () => {
