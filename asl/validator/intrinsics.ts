@@ -172,6 +172,23 @@ function checkCall(call: Extract<Arg, { kind: "call" }>, out: IntrinsicProblem[]
         message: "States.JsonMerge supports only shallow merging: its third argument must be false",
       });
     }
+    // Input validation the guide lists; with literal arguments a violation fails every run, but the
+    // guide does not say the definition is refused, so these are warnings.
+    const literal = (a: Arg | undefined) => (a?.kind === "number" ? Number(a.raw) : undefined);
+    if (call.name === "States.ArrayRange") {
+      const [start, end, step] = call.args.map(literal);
+      // "You must specify a non-zero value for the third argument."
+      if (step === 0) out.push({ code: CODES.INVALID_INTRINSIC_ARGUMENTS, severity: "WARNING", message: "States.ArrayRange step (third argument) must not be zero" });
+      // "The newly generated array can't contain more than 1000 items."
+      else if (start !== undefined && end !== undefined && step !== undefined && Math.floor((end - start) / step) + 1 > 1000) {
+        out.push({ code: CODES.INVALID_INTRINSIC_ARGUMENTS, severity: "WARNING", message: "States.ArrayRange would produce more than 1000 items" });
+      }
+    }
+    // "You must specify a non-zero, positive integer for the second argument representing the chunk size value."
+    const chunk = literal(call.args[1]);
+    if (call.name === "States.ArrayPartition" && chunk !== undefined && chunk <= 0) {
+      out.push({ code: CODES.INVALID_INTRINSIC_ARGUMENTS, severity: "WARNING", message: "States.ArrayPartition chunk size (second argument) must be a positive integer" });
+    }
     if (call.name === "States.Format" && first?.kind === "string") {
       const placeholders = first.value.match(/\{\}/g)?.length ?? 0;
       if (placeholders !== n - 1) {

@@ -452,3 +452,17 @@ describe("validator: diagnostics shape", () => {
   });
   it("uses the Lambda helper ARN shape the builders render", () => ok(machine(task({ Resource: LAMBDA("CaptureInput") }))));
 });
+
+describe("validator: intrinsic input validation (warnings)", () => {
+  const pass = (expr: string) => machine({ Type: "Pass", Parameters: { "x.$": expr }, End: true });
+  it("'You must specify a non-zero value for the third argument' and 'can't contain more than 1000 items' (States.ArrayRange)", () => {
+    assert.deepEqual(warnings(pass("States.ArrayRange(1, 9, 2)")), []);
+    assert.deepEqual(warnings(pass("States.ArrayRange(1, 9, 0)")), [["INVALID_INTRINSIC_ARGUMENTS", "/States/A/Parameters/x.$"]]);
+    assert.deepEqual(warnings(pass("States.ArrayRange(0, 5000, 1)")), [["INVALID_INTRINSIC_ARGUMENTS", "/States/A/Parameters/x.$"]]);
+    ok(pass("States.ArrayRange(0, 5000, 1)"));
+  });
+  it("'a non-zero, positive integer for the second argument' (States.ArrayPartition)", () => {
+    assert.deepEqual(warnings(pass("States.ArrayPartition($.a, 0)")), [["INVALID_INTRINSIC_ARGUMENTS", "/States/A/Parameters/x.$"]]);
+    assert.deepEqual(warnings(pass("States.ArrayPartition($.a, $.n)")), []);
+  });
+});
