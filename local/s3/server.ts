@@ -105,7 +105,13 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
     configureBuckets: [...declared].map((name) => ({ name, configs: [] })),
   });
   const store = s3rver.store;
-  await s3rver.configureBuckets();
+  // A start that fails half-way leaves nothing behind: no logger, no temporary folder.
+  const abandon = async (error: unknown): Promise<never> => {
+    s3rver.logger.close();
+    if (ownsDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  };
+  await s3rver.configureBuckets().catch(abandon);
 
   const bucketExists = async (name: string) => (await store.getBucket(name)) !== null;
   const uploadsDir = (bucket: string) => store.getResourcePath(bucket, undefined, "uploads");
@@ -146,7 +152,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
       http.off("error", reject);
       resolve();
     });
-  });
+  }).catch(abandon);
   const endpoint = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const env = {
     AWS_ENDPOINT_URL_S3: endpoint,
