@@ -179,12 +179,24 @@ export function transition(state: { next?: string; end: boolean }): string | und
   return state.end ? undefined : state.next;
 }
 
-export function entered(frame: Frame, type: string, name: string, input: JsonValue): void {
-  frame.event(type + "StateEntered", frame.recording ? new StateEnteredDetails(name, input) : undefined);
+type EventStateType = "Task" | "Pass" | "Choice" | "Wait" | "Succeed" | "Parallel" | "Map";
+
+// Interned event type names: no string is built per event, and Map lookups on them hash once.
+const ENTERED: Record<EventStateType, string> = {
+  Task: "TaskStateEntered", Pass: "PassStateEntered", Choice: "ChoiceStateEntered", Wait: "WaitStateEntered",
+  Succeed: "SucceedStateEntered", Parallel: "ParallelStateEntered", Map: "MapStateEntered",
+};
+const EXITED: Record<EventStateType, string> = {
+  Task: "TaskStateExited", Pass: "PassStateExited", Choice: "ChoiceStateExited", Wait: "WaitStateExited",
+  Succeed: "SucceedStateExited", Parallel: "ParallelStateExited", Map: "MapStateExited",
+};
+
+export function entered(frame: Frame, type: EventStateType, name: string, input: JsonValue): void {
+  frame.event(ENTERED[type], frame.recording ? new StateEnteredDetails(name, input) : undefined);
 }
 
-export function exited(frame: Frame, type: string, name: string, output: JsonValue): void {
-  frame.event(type + "StateExited", frame.recording ? new StateExitedDetails(name, output) : undefined);
+export function exited(frame: Frame, type: EventStateType, name: string, output: JsonValue): void {
+  frame.event(EXITED[type], frame.recording ? new StateExitedDetails(name, output) : undefined);
 }
 
 // ---------- Pass, Choice, Wait, Succeed, Fail ----------

@@ -9,7 +9,7 @@ import type { CompiledTask } from "../compile";
 import { ExecutionAbortedError, HeartbeatTimeoutError, RuntimeError, StatesError, TaskFailedError, TaskTimeoutError } from "../errors";
 import { checkInputPayload, checkPayload, type Frame, StateEnv } from "../execution";
 import { InputDetails, OutputDetails } from "../history";
-import { functionArn, functionNameOf, invokeHandler, invokeResponse, REGION, type InvokeOutcome } from "../lambda";
+import { callHandler, functionArn, functionNameOf, invokeResponse, lambdaError, REGION, serializeResult, type InvokeRequest } from "../lambda";
 import { abortPromise } from "./abort";
 import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, type StepOutcome } from "../interpreter";
 
@@ -30,8 +30,12 @@ export async function runTask(state: CompiledTask, input: JsonValue, frame: Fram
   return { output: outcome.output, next: outcome.caught ? outcome.next : transition(state) };
 }
 
-/** Input processing, the call, result processing: what a retry repeats. */
+/**
+ * Input processing, the call, result processing: what a retry repeats. One async function around
+ * the handler's promise: starting and finishing the call are synchronous.
+ */
 async function taskBody(state: CompiledTask, input: JsonValue, env: StateEnv): Promise<JsonValue> {
+  const frame = env.frame;
   let args: JsonValue;
   let effective: JsonValue = input;
   if (state.io.lang === "JSONPath") {
@@ -42,19 +46,36 @@ async function taskBody(state: CompiledTask, input: JsonValue, env: StateEnv): P
   }
   const timeout = state.timeout ? await evalNumber(state.timeout, effective, env, "TimeoutSeconds") : undefined;
   const heartbeat = state.heartbeat ? await evalNumber(state.heartbeat, effective, env, "HeartbeatSeconds") : undefined;
-  const result = await invoke(state, args, env.frame, timeout, heartbeat);
+  const call = startCall(state, args, frame, timeout, heartbeat);
+  let returned: unknown;
+  try {
+    returned = await raceTimeouts(call.pending, frame, timeout, heartbeat);
+  } catch (thrown) {
+    const e = thrown instanceof TaskTimeoutError || thrown instanceof HeartbeatTimeoutError || thrown instanceof ExecutionAbortedError ? thrown : lambdaError(thrown);
+    if (e instanceof TaskTimeoutError || e instanceof HeartbeatTimeoutError) failEvent(frame, call.optimized, "TimedOut", e);
+    else if (e instanceof StatesError) failEvent(frame, call.optimized, "Failed", e);
+    throw e;
+  }
+  const result = finishCall(state, call, returned, frame);
   if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, result, env, true);
   return finishJsonata(state.io, input, result, env, true);
 }
 
 function failEvent(frame: Frame, optimized: boolean, type: "Failed" | "TimedOut", e: StatesError): void {
-  if (optimized) frame.event("Task" + type, { resourceType: "lambda", resource: "invoke", error: e.error, cause: e.causeText });
-  else frame.event("LambdaFunction" + type, { error: e.error, cause: e.causeText });
+  if (optimized) frame.event(type === "Failed" ? "TaskFailed" : "TaskTimedOut", { resourceType: "lambda", resource: "invoke", error: e.error, cause: e.causeText });
+  else frame.event(type === "Failed" ? "LambdaFunctionFailed" : "LambdaFunctionTimedOut", { error: e.error, cause: e.causeText });
 }
 
 const INVOKE_RESOURCE = { resourceType: "lambda", resource: "invoke" } as const;
 
-async function invoke(state: CompiledTask, args: JsonValue, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): Promise<JsonValue> {
+interface PendingCall {
+  pending: Promise<unknown>;
+  optimized: boolean;
+  request: InvokeRequest;
+}
+
+/** Resolves the function, checks the payload, records Scheduled/Started and calls the handler. */
+function startCall(state: CompiledTask, args: JsonValue, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): PendingCall {
   const target = state.target;
   if (!target) {
     throw new RuntimeError(
@@ -80,7 +101,6 @@ async function invoke(state: CompiledTask, args: JsonValue, frame: Frame, timeou
   // "When, after Parameters processing, the input of a state is larger than the payload size quota."
   checkInputPayload(state.name, optimized ? JSON.stringify(args) : eventText);
 
-  const timeoutSeconds = timeout ?? DEFAULT_TIMEOUT_SECONDS;
   const recording = frame.recording;
   if (optimized) {
     let scheduled: Record<string, unknown> | undefined;
@@ -112,38 +132,35 @@ async function invoke(state: CompiledTask, args: JsonValue, frame: Frame, timeou
     failEvent(frame, optimized, "Failed", e);
     throw e;
   }
-
-  const requestId = exec.requestId();
-  const call = invokeHandler({
+  const request: InvokeRequest = {
     handler,
     functionName,
     eventText,
-    requestId,
-    deadline: exec.clock.now() + timeoutSeconds * 1000,
+    requestId: optimized ? exec.requestId() : undefined,
+    ids: exec,
+    deadline: exec.clock.now() + (timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
     clock: exec.clock,
-  });
-  let outcome: InvokeOutcome;
-  try {
-    outcome = await raceTimeouts(exec.clock.track(call), frame, timeout, heartbeat);
-  } catch (e) {
-    if (e instanceof TaskTimeoutError || e instanceof HeartbeatTimeoutError) failEvent(frame, optimized, "TimedOut", e);
-    else if (e instanceof StatesError) failEvent(frame, optimized, "Failed", e);
-    throw e;
-  }
+  };
+  return { pending: exec.clock.track(callHandler(request)), optimized, request };
+}
 
+/** Serializes the result as Lambda would, wraps it for lambda:invoke, checks its size, records success. */
+function finishCall(state: CompiledTask, call: PendingCall, returned: unknown, frame: Frame): JsonValue {
+  const outcome = serializeResult(returned);
   let value = outcome.value;
   let text = outcome.text;
-  if (optimized) {
-    value = invokeResponse(outcome.value, outcome.text, requestId, new Date(exec.clock.now()));
+  if (call.optimized) {
+    value = invokeResponse(outcome.value, outcome.text, call.request.requestId!, new Date(frame.exec.clock.now()));
     text = JSON.stringify(value);
   }
   try {
     checkPayload(state.name, value, text);
   } catch (e) {
-    if (e instanceof StatesError) failEvent(frame, optimized, "Failed", e);
+    if (e instanceof StatesError) failEvent(frame, call.optimized, "Failed", e);
     throw e;
   }
-  if (optimized) frame.event("TaskSucceeded", recording ? new OutputDetails(INVOKE_RESOURCE, value) : undefined);
+  const recording = frame.recording;
+  if (call.optimized) frame.event("TaskSucceeded", recording ? new OutputDetails(INVOKE_RESOURCE, value) : undefined);
   else frame.event("LambdaFunctionSucceeded", recording ? new OutputDetails({}, value) : undefined);
   return value;
 }
