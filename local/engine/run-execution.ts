@@ -10,7 +10,7 @@ import { checkPayload, Execution, Frame, VarScope, type ExecutionSetup } from ".
 import { InputDetails, OutputDetails } from "./history";
 import { runWorkflow } from "./interpreter";
 import type { ExecutionResult } from "./types";
-import { linkedAbort } from "./states/abort";
+import { abortPromise, linkedAbort } from "./states/abort";
 
 class ExecutionTimedOut extends Error {}
 
@@ -31,7 +31,8 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
   try {
     // The execution input obeys the same 256 KiB quota as every state input.
     checkPayload("(execution input)", setup.input);
-    let work = runWorkflow(workflow, setup.input, frame);
+    // Raced once against the stop signal: a stop ends the execution even while a handler runs.
+    let work = Promise.race([runWorkflow(workflow, setup.input, frame), abortPromise(controller.signal)]);
     if (timeoutSeconds !== undefined) {
       timer = new AbortController();
       const timeout = exec.clock.sleep(timeoutSeconds * 1000, timer.signal).then(

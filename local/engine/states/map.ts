@@ -11,7 +11,7 @@ import type { MapItemContext } from "../distributed/contract";
 import { RuntimeError, StatesError } from "../errors";
 import { checkPayload, Frame, StateEnv, VarScope } from "../execution";
 import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, runWorkflow, transition, withErrorHandling, type StepOutcome } from "../interpreter";
-import { linkedAbort } from "./abort";
+import { abortPromise, linkedAbort } from "./abort";
 import { runDistributed } from "./distributed";
 
 /** Above this many workers a pool only costs memory: iterations are independent and ordered by index. */
@@ -91,7 +91,11 @@ async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv
     }
   };
   try {
-    await Promise.all(Array.from({ length: workers }, worker));
+    // Raced once against the abort: a failed iteration (or a stop) ends the Map without waiting for
+    // handlers still running in other iterations.
+    await Promise.race([Promise.all(Array.from({ length: workers }, worker)), abortPromise(controller.signal)]).catch((e: unknown) => {
+      if (failure === undefined) throw e;
+    });
   } finally {
     release();
   }

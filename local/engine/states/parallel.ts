@@ -7,7 +7,7 @@ import type { JsonValue } from "../../../asl/types";
 import type { CompiledParallel } from "../compile";
 import { Frame, StateEnv, VarScope } from "../execution";
 import { applyInputPath, entered, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, runWorkflow, type StepOutcome } from "../interpreter";
-import { linkedAbort } from "./abort";
+import { abortPromise, linkedAbort } from "./abort";
 
 export async function runParallel(state: CompiledParallel, input: JsonValue, frame: Frame): Promise<StepOutcome> {
   entered(frame, "Parallel", state.name, input);
@@ -23,21 +23,24 @@ export async function runParallel(state: CompiledParallel, input: JsonValue, fra
     const startedId = frame.event("ParallelStateStarted");
     const { controller, release } = linkedAbort(frame.signal);
     let results: JsonValue[];
+    let branchFailure: { error: unknown } | undefined;
     try {
-      results = await Promise.all(
+      const all = Promise.all(
         state.branches.map(async (branch) => {
           const branchFrame = new Frame(frame.exec, new VarScope(frame.vars), controller.signal, startedId);
           try {
             return await runWorkflow(branch, branchInput, branchFrame);
           } catch (e) {
+            branchFailure ??= { error: e };
             controller.abort();
             throw e;
           }
         }),
       );
+      results = await Promise.race([all, abortPromise(controller.signal)]);
     } catch (e) {
       frame.event("ParallelStateFailed");
-      throw e;
+      throw branchFailure ? branchFailure.error : e;
     } finally {
       release();
     }

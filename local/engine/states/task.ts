@@ -169,14 +169,15 @@ function finishCall(state: CompiledTask, call: PendingCall, returned: unknown, f
 const TIMER_CANCELLED = Symbol("task finished");
 
 /**
- * TimeoutSeconds → States.Timeout; HeartbeatSeconds (a Lambda never heartbeats) → States.HeartbeatTimeout;
- * a stopped execution stops waiting for its task.
+ * TimeoutSeconds → States.Timeout; HeartbeatSeconds (a Lambda never heartbeats) → States.HeartbeatTimeout.
+ * Stopping is not raced here, per task: the execution, each Map and each Parallel race their own
+ * work against their abort signal once, so a stop ends them at once while a handler already
+ * running finishes in the background (as a Lambda invocation does when its execution is stopped),
+ * and its workflow stops at the next state.
  */
 function raceTimeouts<T>(work: Promise<T>, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): Promise<T> {
-  if (frame.signal.aborted) return Promise.reject(new ExecutionAbortedError());
-  const aborted = abortPromise(frame.signal);
-  if (timeout === undefined && heartbeat === undefined) return Promise.race([work, aborted]);
-  return raceWithTimer(work, aborted, frame, timeout, heartbeat);
+  if (timeout === undefined && heartbeat === undefined) return work;
+  return raceWithTimer(work, abortPromise(frame.signal), frame, timeout, heartbeat);
 }
 
 async function raceWithTimer<T>(work: Promise<T>, aborted: Promise<never>, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): Promise<T> {
