@@ -46,6 +46,40 @@ export class StateExitedDetails {
   }
 }
 
+/** lambdaFunctionScheduledEventDetails: `{ resource, input, inputDetails, timeoutInSeconds? }`. */
+export class LambdaScheduledDetails {
+  constructor(
+    readonly resource: string,
+    private readonly value: JsonValue,
+    readonly timeoutInSeconds?: number,
+  ) {}
+  get input(): string {
+    return JSON.stringify(this.value);
+  }
+  get inputDetails(): { truncated: boolean } {
+    return { truncated: false };
+  }
+  toJSON(): object {
+    const out: Record<string, unknown> = { resource: this.resource, input: this.input, inputDetails: this.inputDetails };
+    if (this.timeoutInSeconds !== undefined) out.timeoutInSeconds = this.timeoutInSeconds;
+    return out;
+  }
+}
+
+/** `{ output, outputDetails }` (lambdaFunctionSucceededEventDetails, executionSucceededEventDetails). */
+export class PlainOutputDetails {
+  constructor(private readonly value: JsonValue) {}
+  get output(): string {
+    return JSON.stringify(this.value);
+  }
+  get outputDetails(): { truncated: boolean } {
+    return { truncated: false };
+  }
+  toJSON(): object {
+    return { output: this.output, outputDetails: this.outputDetails };
+  }
+}
+
 /** Details whose `input` is a JSON string made on demand, after some plain fields. */
 export class InputDetails {
   constructor(

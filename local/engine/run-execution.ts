@@ -7,7 +7,7 @@ import type { JsonValue } from "../../asl/types";
 import type { CompiledWorkflow } from "./compile";
 import { ExecutionAbortedError, StatesError, STATES_ERRORS } from "./errors";
 import { checkPayload, Execution, Frame, VarScope, type ExecutionSetup } from "./execution";
-import { InputDetails, OutputDetails } from "./history";
+import { InputDetails, PlainOutputDetails } from "./history";
 import { runWorkflow } from "./interpreter";
 import type { ExecutionResult } from "./types";
 import { abortPromise, linkedAbort } from "./states/abort";
@@ -45,7 +45,7 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
     }
     output = await work;
     status = "SUCCEEDED";
-    exec.history.add("ExecutionSucceeded", frame.lastEventId, new OutputDetails({}, output), true);
+    exec.history.add("ExecutionSucceeded", frame.lastEventId, new PlainOutputDetails(output), true);
   } catch (e) {
     if (e instanceof ExecutionTimedOut) {
       controller.abort();

@@ -8,7 +8,7 @@ import type { JsonObject, JsonValue } from "../../../asl/types";
 import type { CompiledTask } from "../compile";
 import { ExecutionAbortedError, HeartbeatTimeoutError, RuntimeError, StatesError, TaskFailedError, TaskTimeoutError } from "../errors";
 import { checkInputPayload, checkPayload, type Frame, StateEnv } from "../execution";
-import { InputDetails, OutputDetails } from "../history";
+import { LambdaScheduledDetails, OutputDetails, PlainOutputDetails } from "../history";
 import { callHandler, functionArn, functionNameOf, invokeResponse, lambdaError, REGION, serializeResult, type InvokeRequest } from "../lambda";
 import { abortPromise } from "./abort";
 import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, type StepOutcome } from "../interpreter";
@@ -46,7 +46,7 @@ async function taskBody(state: CompiledTask, input: JsonValue, env: StateEnv): P
   }
   const timeout = state.timeout ? await evalNumber(state.timeout, effective, env, "TimeoutSeconds") : undefined;
   const heartbeat = state.heartbeat ? await evalNumber(state.heartbeat, effective, env, "HeartbeatSeconds") : undefined;
-  const call = startCall(state, args, frame, timeout, heartbeat);
+  const call = startCall(state, args, frame, env.enteredTime, timeout, heartbeat);
   let returned: unknown;
   try {
     returned = await raceTimeouts(call.pending, frame, timeout, heartbeat);
@@ -75,7 +75,7 @@ interface PendingCall {
 }
 
 /** Resolves the function, checks the payload, records Scheduled/Started and calls the handler. */
-function startCall(state: CompiledTask, args: JsonValue, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): PendingCall {
+function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTime: number, timeout: number | undefined, heartbeat: number | undefined): PendingCall {
   const target = state.target;
   if (!target) {
     throw new RuntimeError(
@@ -112,13 +112,7 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, timeout: 
     frame.event("TaskScheduled", scheduled);
     frame.event("TaskStarted", INVOKE_RESOURCE);
   } else {
-    let details: InputDetails | undefined;
-    if (recording) {
-      const extra: Record<string, unknown> = { resource: functionArn(functionName) };
-      if (timeout !== undefined) extra.timeoutInSeconds = timeout;
-      details = new InputDetails(extra, eventValue);
-    }
-    frame.event("LambdaFunctionScheduled", details);
+    frame.event("LambdaFunctionScheduled", recording ? new LambdaScheduledDetails(functionArn(functionName), eventValue, timeout) : undefined);
     frame.event("LambdaFunctionStarted");
   }
 
@@ -138,7 +132,8 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, timeout: 
     eventText,
     requestId: optimized ? exec.requestId() : undefined,
     ids: exec,
-    deadline: exec.clock.now() + (timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+    // The state's entry time stands for the call's start (no extra clock read per call).
+    deadline: enteredTime + (timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
     clock: exec.clock,
   };
   return { pending: exec.clock.track(callHandler(request)), optimized, request };
@@ -161,7 +156,7 @@ function finishCall(state: CompiledTask, call: PendingCall, returned: unknown, f
   }
   const recording = frame.recording;
   if (call.optimized) frame.event("TaskSucceeded", recording ? new OutputDetails(INVOKE_RESOURCE, value) : undefined);
-  else frame.event("LambdaFunctionSucceeded", recording ? new OutputDetails({}, value) : undefined);
+  else frame.event("LambdaFunctionSucceeded", recording ? new PlainOutputDetails(value) : undefined);
   return value;
 }
 
