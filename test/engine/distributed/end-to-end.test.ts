@@ -151,6 +151,44 @@ describe("engine/distributed end to end (run)", function () {
     assert.equal(out.reduce((n, r) => n + r.count, 0), 100_000);
   });
 
+  it("JSONata: Arguments for the ItemReader and ResultWriter, an item-dependent ItemSelector, ItemBatcher from an expression", async () => {
+    await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "jsonata/items.jsonl", Body: '{"n":1}\n{"n":2}\n{"n":3}\n' }));
+    const seen: JsonValue[] = [];
+    const def: StateMachineDefinition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Each",
+      States: {
+        Each: {
+          Type: "Map",
+          ItemReader: {
+            Resource: "arn:aws:states:::s3:getObject",
+            ReaderConfig: { InputType: "JSONL" },
+            Arguments: { Bucket: "{% $states.input.bucket %}", Key: "{% $states.input.key %}" },
+          },
+          ItemSelector: { index: "{% $states.context.Map.Item.Index %}", n: "{% $states.context.Map.Item.Value.n * 10 %}" },
+          ItemBatcher: { MaxItemsPerBatch: "{% $states.input.per %}" },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "Record",
+            States: { Record: { Type: "Task", Resource: fn("Record"), End: true } },
+          },
+          End: true,
+        },
+      },
+    };
+    const h = handlers();
+    h.Record = async (event) => {
+      seen.push(event as JsonValue);
+      return {};
+    };
+    const result = await run(def, { bucket: BUCKET, key: "jsonata/items.jsonl", per: 2 }, { handlers: h, s3: s3.client(), clock: "virtual" });
+    assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
+    assert.deepEqual(seen.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))), [
+      { Items: [{ index: 0, n: 10 }, { index: 1, n: 20 }] },
+      { Items: [{ index: 2, n: 30 }] },
+    ]);
+  });
+
   it("a failing child over the threshold fails the execution with States.ExceedToleratedFailureThreshold, catchable by Catch", async () => {
     const h = handlers();
     h.ProcessData = async (event) => {

@@ -67,6 +67,14 @@ describe("engine/distributed ItemReader", function () {
     assert.deepEqual(await childInputs(state, { key: "nested.json" }), [{ a: 1 }, { a: 2 }]);
   });
 
+  it("JSON objects read through ItemsPointer are capped at 8 MB", async () => {
+    await put("huge.json", JSON.stringify({ rows: [1], pad: "p".repeat(8 * 1024 * 1024) }));
+    await assert.rejects(
+      runMapRun(getObject("huge.json", { InputType: "JSON", ItemsPointer: "/rows" }), { key: "huge.json" }, fakeContext(s3.client(), (x) => x)),
+      (e: StatesError) => e.error === "States.ItemReaderFailed" && /8388608-byte limit/.test(e.causeText),
+    );
+  });
+
   it("JSON that is not an array (and no ItemsPointer) fails with States.ItemReaderFailed naming the object", async () => {
     await put("obj.json", JSON.stringify({ a: 1 }));
     const ctx = fakeContext(s3.client(), (x) => x);
