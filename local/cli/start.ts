@@ -32,12 +32,17 @@ export async function main(argv: string[]): Promise<number> {
 
   const controller = new AbortController();
   let interrupted = false;
+  let interruptedAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
+    // One Ctrl-C can arrive twice: from the terminal (to the whole process group) and relayed by a
+    // parent launcher (tsx, npm). Only a second press, later, forces the exit.
+    if (interrupted && Date.now() - interruptedAt < 750) return;
     if (interrupted) {
       process.stderr.write(`\n${signal} again: exiting now.\n`);
       process.exit(130);
     }
     interrupted = true;
+    interruptedAt = Date.now();
     process.stderr.write(`\n${signal}: stopping the execution, the embedded S3 and removing this run's data (press Ctrl-C again to force)...\n`);
     controller.abort(new Error(`interrupted by ${signal}`));
   };

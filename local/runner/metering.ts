@@ -21,6 +21,21 @@ export interface MeteredHandlers<H> {
   meters: Map<string, FunctionMeter>;
 }
 
+/**
+ * In-process handlers that return at once resolve as microtasks, and a Map Run of them can keep the
+ * event loop from ever reaching its I/O phase: Ctrl-C (a signal is delivered there) and the progress
+ * timer would wait for the whole run. On Lambda every invocation is a network round trip; here a
+ * handler call yields to the event loop when it has not for this long.
+ */
+const YIELD_EVERY_MS = 25;
+let lastYield = performance.now();
+
+async function yieldToEventLoopIfDue(): Promise<void> {
+  if (performance.now() - lastYield < YIELD_EVERY_MS) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  lastYield = performance.now();
+}
+
 export function meterHandlers<H extends (...args: never[]) => unknown>(byName: ReadonlyMap<string, H> | Record<string, H>): MeteredHandlers<H> {
   const entries = byName instanceof Map ? [...byName.entries()] : Object.entries(byName as Record<string, H>);
   const meters = new Map<string, FunctionMeter>();
@@ -29,6 +44,7 @@ export function meterHandlers<H extends (...args: never[]) => unknown>(byName: R
     const meter: FunctionMeter = { invocations: 0, errors: 0, billedDurationMs: 0 };
     meters.set(name, meter);
     handlers[name] = (async (...args: Parameters<H>) => {
+      await yieldToEventLoopIfDue();
       const started = performance.now();
       meter.invocations++;
       try {

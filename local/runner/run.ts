@@ -9,7 +9,7 @@
  * and everything stopped again, also when the run is interrupted.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -138,6 +138,22 @@ function childFunctionNames(definition: StateMachineDefinition): Set<string> {
   return names;
 }
 
+/** Marks a run in progress: holds the pid of the process that writes it. */
+const IN_PROGRESS = "IN_PROGRESS";
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Keeps the newest `keep` finished runs of a stack, and removes every run whose process died
+ * mid-way (killed, crashed): a run's data is either complete or gone.
+ */
 async function pruneOldRuns(stackDir: string, keep: number): Promise<void> {
   let entries: string[];
   try {
@@ -145,9 +161,17 @@ async function pruneOldRuns(stackDir: string, keep: number): Promise<void> {
   } catch {
     return;
   }
-  const dated = await Promise.all(entries.map(async (e) => ({ e, t: (await stat(join(stackDir, e)).catch(() => undefined))?.mtimeMs ?? 0 })));
-  dated.sort((a, b) => b.t - a.t);
-  await Promise.all(dated.slice(keep).map(({ e }) => rm(join(stackDir, e), { recursive: true, force: true })));
+  const runs = await Promise.all(
+    entries.map(async (e) => {
+      const dir = join(stackDir, e);
+      const marker = await readFile(join(dir, IN_PROGRESS), "utf8").catch(() => undefined);
+      const pid = marker === undefined ? undefined : Number(marker);
+      return { dir, inProgress: marker !== undefined, alive: pid !== undefined && Number.isInteger(pid) && processAlive(pid), t: (await stat(dir).catch(() => undefined))?.mtimeMs ?? 0 };
+    }),
+  );
+  const orphans = runs.filter((r) => r.inProgress && !r.alive);
+  const finished = runs.filter((r) => !r.inProgress).sort((a, b) => b.t - a.t);
+  await Promise.all([...orphans, ...finished.slice(keep)].map(({ dir }) => rm(dir, { recursive: true, force: true })));
 }
 
 /** Sets variables for the duration of the run; returns the undo. */
@@ -214,8 +238,10 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
   const dataRoot = resolve(request.dataRoot ?? process.env["LOCAL_S3_DIR"] ?? join(projectDir, ".local-s3"));
   const stackDir = join(dataRoot, stack);
   const runDir = join(stackDir, executionName);
+  const s3Dir = join(runDir, "s3");
   await pruneOldRuns(stackDir, KEEP_RUNS - 1);
-  await mkdir(runDir, { recursive: true });
+  await mkdir(s3Dir, { recursive: true });
+  await writeFile(join(runDir, IN_PROGRESS), String(process.pid));
 
   let s3: EmbeddedS3 | undefined;
   let restoreEnv: (() => void) | undefined;
@@ -223,7 +249,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
   let keepData = false;
   try {
     installS3rverDesCompat();
-    s3 = await startEmbeddedS3({ buckets: [bucket], dataDir: runDir, region: config.region });
+    s3 = await startEmbeddedS3({ buckets: [bucket], dataDir: s3Dir, region: config.region });
     client = s3.client();
     const captureFormat = LAMBDAS["CaptureInput"]?.settings.payloadFormat ?? "json";
     restoreEnv = setEnv({ ...s3.env, PAYLOAD_BUCKET: bucket, PAYLOAD_PREFIX: config.payloadPrefix, PAYLOAD_FORMAT: captureFormat });
@@ -345,7 +371,8 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       lambdas: lambdas.map((l) => ({ functionName: l.name, invocations: l.invocations, billedDurationMs: l.billedDurationMs, memoryMb: l.memoryMb, architecture: l.architecture })),
     });
 
-    keepData = result.status !== "ABORTED";
+    // An interrupted run keeps nothing, whatever status the execution ended with.
+    keepData = result.status !== "ABORTED" && !request.signal.aborted;
     const summary: RunSummary = {
       stack,
       workflow: workflow.name,
@@ -370,7 +397,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       summary.explanation = explainFailure(result.error, result.cause, { state: lastParentState, variant: prepared.variant, inlineItems: prepared.variant === "inline" ? inlineItemsOf(prepared.input) : undefined });
     }
     if (workflow.name === "map-reduce" && result.status === "SUCCEEDED") summary.output = output;
-    if (writerLocation) summary.resultWriter = { manifest: `s3://${writerLocation.bucket}/${writerLocation.manifestKey}`, localData: runDir };
+    if (writerLocation) summary.resultWriter = { manifest: `s3://${writerLocation.bucket}/${writerLocation.manifestKey}`, localData: s3Dir };
     if (check) summary.check = check;
     if (prepared.dataset && totals) summary.dataset = { objects: totals.objects, bytes: totals.bytes, prefix: `s3://${bucket}/${prepared.dataset.prefix}` };
     return summary;
@@ -381,7 +408,8 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     restoreEnv?.();
     await s3?.stop();
     // An interrupted or crashed run leaves nothing behind: no server, no half-written results.
-    if (!keepData) await rm(runDir, { recursive: true, force: true });
+    if (keepData) await rm(join(runDir, IN_PROGRESS), { force: true });
+    else await rm(runDir, { recursive: true, force: true });
   }
 }
 
