@@ -5,7 +5,24 @@
  */
 import { MultiBar, type SingleBar } from "cli-progress";
 import type { MapRunRecord } from "../engine/distributed/contract";
-import { countsText, formatCount, mapRunFigures, mapRunName, plainLine } from "./format";
+import { countsText, mapRunFigures, mapRunName, plainLine, progressText } from "./format";
+
+/** The reader is taken to have finished once the item total has not grown for this long. */
+const TOTAL_SETTLED_MS = 1_000;
+
+/** Infers, per Map Run, whether its item total is final (see mapRunFigures). */
+function totalTracker(now: () => number): (record: MapRunRecord) => boolean {
+  const seen = new Map<string, { total: number; changedAt: number }>();
+  return (record) => {
+    const t = record.itemCounts.total;
+    const last = seen.get(record.mapRunArn);
+    if (!last || last.total !== t) {
+      seen.set(record.mapRunArn, { total: t, changedAt: now() });
+      return record.status !== "RUNNING";
+    }
+    return record.status !== "RUNNING" || now() - last.changedAt >= TOTAL_SETTLED_MS;
+  };
+}
 
 export type ProgressMode = "tty" | "plain" | "off";
 
@@ -42,9 +59,10 @@ function plainDisplay(stream: NodeJS.WritableStream, now: () => number, interval
   const latest = new Map<string, MapRunRecord>();
   const printedAt = new Map<string, number>();
   const finished = new Set<string>();
+  const totalKnown = totalTracker(now);
   const print = (record: MapRunRecord) => {
     printedAt.set(record.mapRunArn, now());
-    stream.write(plainLine(record, now()) + "\n");
+    stream.write(plainLine(record, now(), totalKnown(record)) + "\n");
   };
   // Lines come from the timer too, so a Map Run whose children are slow still reports.
   const timer = setInterval(() => {
@@ -79,16 +97,15 @@ function plainDisplay(stream: NodeJS.WritableStream, now: () => number, interval
 interface BarPayload {
   name: string;
   status: string;
+  progress: string;
   counts: string;
-  done: string;
-  total: string;
 }
 
 function ttyDisplay(stream: NodeJS.WritableStream, now: () => number): ProgressDisplay {
   const multi = new MultiBar(
     {
       stream,
-      format: "{name} [{bar}] {percentage}% {done}/{total} items | {counts}",
+      format: "{name} [{bar}] {progress} | {counts}",
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,
@@ -101,12 +118,13 @@ function ttyDisplay(stream: NodeJS.WritableStream, now: () => number): ProgressD
     },
   );
   const bars = new Map<string, SingleBar>();
+  const totalKnown = totalTracker(now);
   const payloadOf = (record: MapRunRecord): { value: number; total: number; payload: BarPayload } => {
-    const f = mapRunFigures(record, now());
+    const f = mapRunFigures(record, now(), totalKnown(record));
     return {
       value: f.done,
       total: Math.max(1, f.total),
-      payload: { name: `Map Run ${mapRunName(record)} ${record.status}`, status: record.status, counts: countsText(f), done: formatCount(f.done), total: formatCount(f.total) },
+      payload: { name: `Map Run ${mapRunName(record)} ${record.status}`, status: record.status, progress: progressText(f), counts: countsText(f) },
     };
   };
   let stopped = false;

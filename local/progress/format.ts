@@ -10,7 +10,9 @@ export interface MapRunFigures {
   done: number;
   /** Items total; 0 while the reader has not counted them yet. */
   total: number;
-  percent: number;
+  /** False while the item reader is still adding items: percent and ETA are then unknown. */
+  totalKnown: boolean;
+  percent: number | undefined;
   succeeded: number;
   failed: number;
   running: number;
@@ -22,7 +24,11 @@ export interface MapRunFigures {
   elapsedSeconds: number;
 }
 
-export function mapRunFigures(record: MapRunRecord, nowMs: number): MapRunFigures {
+/**
+ * `totalKnown`: whether the reader has finished counting. The record does not say; the display
+ * infers it (the total stopped growing), and a finished Map Run always knows it.
+ */
+export function mapRunFigures(record: MapRunRecord, nowMs: number, totalKnown = true): MapRunFigures {
   const c = record.itemCounts;
   const failed = c.failed + c.timedOut;
   const done = c.succeeded + failed + c.aborted;
@@ -30,12 +36,14 @@ export function mapRunFigures(record: MapRunRecord, nowMs: number): MapRunFigure
   const end = record.stopDate ? record.stopDate.getTime() : nowMs;
   const elapsedSeconds = Math.max(0, (end - record.startDate.getTime()) / 1000);
   const itemsPerSecond = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
+  const known = totalKnown || record.status !== "RUNNING";
   const remaining = Math.max(0, total - done);
-  const etaSeconds = record.status !== "RUNNING" ? 0 : itemsPerSecond > 0 ? remaining / itemsPerSecond : undefined;
+  const etaSeconds = record.status !== "RUNNING" ? 0 : known && itemsPerSecond > 0 ? remaining / itemsPerSecond : undefined;
   return {
     done,
     total,
-    percent: total > 0 ? Math.floor((done / total) * 100) : 0,
+    totalKnown: known,
+    percent: !known ? undefined : total > 0 ? Math.floor((done / total) * 100) : record.status === "RUNNING" ? 0 : 100,
     succeeded: c.succeeded,
     failed,
     running: c.running,
@@ -79,7 +87,14 @@ export function countsText(f: MapRunFigures): string {
 }
 
 /** One line for logs and CI: `[Map Run MapData] RUNNING 45% 9,000/20,000 items | succeeded ... | ETA 3.1s`. */
-export function plainLine(record: MapRunRecord, nowMs: number): string {
-  const f = mapRunFigures(record, nowMs);
-  return `[Map Run ${mapRunName(record)}] ${record.status} ${f.percent}% ${formatCount(f.done)}/${formatCount(f.total)} items | ${countsText(f)}`;
+export function plainLine(record: MapRunRecord, nowMs: number, totalKnown = true): string {
+  const f = mapRunFigures(record, nowMs, totalKnown);
+  return `[Map Run ${mapRunName(record)}] ${record.status} ${progressText(f)} | ${countsText(f)}`;
+}
+
+/** `45% 9,000/20,000 items`, or while the reader still counts, `9,000 items done of 9,010 read so far`. */
+export function progressText(f: MapRunFigures): string {
+  return f.percent !== undefined
+    ? `${f.percent}% ${formatCount(f.done)}/${formatCount(f.total)} items`
+    : `${formatCount(f.done)} items done of ${formatCount(f.total)} read so far`;
 }

@@ -27,6 +27,13 @@ function collect(stream: PassThrough): () => string {
 }
 
 describe("local/progress", () => {
+  it("has no percent or ETA while the reader is still adding items", () => {
+    const f = mapRunFigures(record({ succeeded: 10, pending: 5, total: 15 }), 1_000, false);
+    assert.equal(f.percent, undefined);
+    assert.equal(f.etaSeconds, undefined);
+    assert.match(plainLine(record({ succeeded: 10, pending: 5, total: 15 }), 1_000, false), /RUNNING 10 items done of 15 read so far/);
+  });
+
   it("computes done, percent, rate and ETA from the Map Run counts", () => {
     const f = mapRunFigures(record({ succeeded: 9_000, failed: 100, running: 5, pending: 10_895, total: 20_000 }), 2_000);
     assert.equal(f.done, 9_100);
@@ -72,7 +79,9 @@ describe("local/progress", () => {
     display.stop();
     const lines = text().trim().split("\n");
     assert.equal(lines.length, 4, text()); // t=25, t=1025, t=2025, end
-    assert.match(lines[0]!, /RUNNING 1% 1\/100/);
+    // The total is not known final until it has stopped growing for a second: no percent, no ETA.
+    assert.match(lines[0]!, /RUNNING 1 items done of 100 read so far .* ETA --$/);
+    assert.match(lines[1]!, /RUNNING 41% 41\/100 items/);
     assert.match(lines[3]!, /SUCCEEDED 100% 100\/100 items/);
   });
 
@@ -89,6 +98,6 @@ describe("local/progress", () => {
     const display = createProgressDisplay({ mode: "tty", stream, now: () => 1_000 });
     display.update(record({ succeeded: 50, running: 5, pending: 45, total: 100 }));
     display.stop();
-    assert.match(text(), /Map Run MapData RUNNING \[\u2588+\u2591+\] +50% 50\/100 items \| succeeded 50 · failed 0 · running 5 · pending 45/);
+    assert.match(text(), /Map Run MapData RUNNING \[\u2588+\u2591+\] 50 items done of 100 read so far \| succeeded 50 · failed 0 · running 5 · pending 45/);
   });
 });
