@@ -193,10 +193,19 @@ export interface HistoryOptions {
   onEvent?: (event: EngineEvent) => void;
 }
 
+/**
+ * Events are stored in columns (type, previous id, time, details) and become event objects only
+ * when someone reads `events` (or an onEvent listener is set): a big inline Map records several
+ * events per item, and most runs never look at them.
+ */
 export class History {
-  readonly events: HistoryEvent[] = [];
   private count = 0;
   readonly recording: boolean;
+  private readonly types: string[] = [];
+  private readonly previous: number[] = [];
+  private readonly times: number[] = [];
+  private readonly details: Array<object | undefined> = [];
+  private materialized: HistoryEvent[] = [];
 
   constructor(private readonly options: HistoryOptions) {
     this.recording = options.keep || options.onEvent !== undefined;
@@ -204,6 +213,21 @@ export class History {
 
   get size(): number {
     return this.count;
+  }
+
+  /** The kept events, in order (made from the columns on first read, then cached). */
+  get events(): HistoryEvent[] {
+    const out = this.materialized;
+    for (let i = out.length; i < this.types.length; i++) out.push(this.eventAt(i));
+    return out;
+  }
+
+  private eventAt(i: number): HistoryEvent {
+    const type = this.types[i];
+    const details = this.details[i];
+    const event = new RecordedEvent(i + 1, this.previous[i], this.times[i], type, details);
+    if (details !== undefined && !isKnownType(type)) event[detailsKey(type)] = details;
+    return event as unknown as HistoryEvent;
   }
 
   /**
@@ -220,11 +244,18 @@ export class History {
     }
     const id = ++this.count;
     if (!this.recording) return id;
-    const event = new RecordedEvent(id, previousEventId, this.options.clock.now(), type, details);
-    if (details !== undefined && !isKnownType(type)) event[detailsKey(type)] = details;
-    const asApi = event as unknown as HistoryEvent;
-    if (this.options.keep) this.events.push(asApi);
-    this.options.onEvent?.({ kind: "history", executionArn: this.options.executionArn, event: asApi });
+    const time = this.options.clock.now();
+    if (this.options.keep) {
+      this.types.push(type);
+      this.previous.push(previousEventId);
+      this.times.push(time);
+      this.details.push(details);
+    }
+    if (this.options.onEvent) {
+      const event = new RecordedEvent(id, previousEventId, time, type, details);
+      if (details !== undefined && !isKnownType(type)) event[detailsKey(type)] = details;
+      this.options.onEvent({ kind: "history", executionArn: this.options.executionArn, event: event as unknown as HistoryEvent });
+    }
     return id;
   }
 }

@@ -73,17 +73,19 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
     release();
   }
   const stop = exec.clock.now();
-  return {
+  const result: Omit<ExecutionResult, "history"> = {
     executionArn: setup.arn,
     status,
     output,
     error,
     cause,
-    history: exec.history.events,
     mapRuns: setup.mapRuns,
     counters: { stateTransitions: exec.stateTransitions, historyEvents: exec.history.size },
     startDate: new Date(exec.startTime),
     stopDate: new Date(stop),
     durationMs: stop - exec.startTime,
   };
+  // `history` is built from the compact columns only if read.
+  const history = exec.history;
+  return Object.defineProperty(result, "history", { get: () => history.events, enumerable: true }) as ExecutionResult;
 }
