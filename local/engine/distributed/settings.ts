@@ -88,9 +88,11 @@ export function resolveSettings(state: MapState, input: JsonValue, ctx: Distribu
     percentage, "must be a number between 0 and 100",
   );
   const cfg = state.ItemReader?.ReaderConfig;
+  // ItemReader page: "You can specify a limit of up to 100,000,000 after which the Distributed
+  // Map stops reading items."
   const maxItems = resolveNumber(
     ctx, input, "ReaderConfig.MaxItems", cfg?.MaxItems, cfg?.MaxItemsPath,
-    nonNegativeInt, "must be a non-negative integer",
+    nonNegativeInt.max(100_000_000), "must be an integer from 0 to 100,000,000",
   );
   return {
     maxConcurrency: concurrency === undefined || concurrency === 0 ? DEFAULT_DISTRIBUTED_CONCURRENCY : concurrency,

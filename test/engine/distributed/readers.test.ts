@@ -67,11 +67,34 @@ describe("engine/distributed ItemReader", function () {
     assert.deepEqual(await childInputs(state, { key: "nested.json" }), [{ a: 1 }, { a: 2 }]);
   });
 
-  it("JSON objects read through ItemsPointer are capped at 8 MB", async () => {
-    await put("huge.json", JSON.stringify({ rows: [1], pad: "p".repeat(8 * 1024 * 1024) }));
+  it("'Step Functions supports reading an item of up to 8 MB': a bigger JSON / JSONL item fails with States.ItemReaderFailed", async () => {
+    const big = "p".repeat(8 * 1024 * 1024);
+    await put("huge.json", JSON.stringify({ rows: [1, { pad: big }] }));
     await assert.rejects(
       runMapRun(getObject("huge.json", { InputType: "JSON", ItemsPointer: "/rows" }), { key: "huge.json" }, fakeContext(s3.client(), (x) => x)),
-      (e: StatesError) => e.error === "States.ItemReaderFailed" && /8388608-byte limit/.test(e.causeText),
+      (e: StatesError) => e.error === "States.ItemReaderFailed" && /Item 1 is \d+ bytes/.test(e.causeText) && /8 MB/.test(e.causeText),
+    );
+    await put("huge.jsonl", `{"a":1}\n${JSON.stringify({ pad: big })}\n`);
+    await assert.rejects(
+      runMapRun(getObject("huge.jsonl", { InputType: "JSONL" }), { key: "huge.jsonl" }, fakeContext(s3.client(), (x) => x)),
+      (e: StatesError) => e.error === "States.ItemReaderFailed" && /Line 2/.test(e.causeText),
+    );
+    // Just under the limit is read.
+    await put("ok.jsonl", `${JSON.stringify({ pad: "q".repeat(8 * 1024 * 1024 - 20) })}\n`);
+    const ctx = fakeContext(s3.client(), () => null);
+    await runMapRun(getObject("ok.jsonl", { InputType: "JSONL" }, { ItemSelector: { "n.$": "$$.Map.Item.Index" } }), { key: "ok.jsonl" }, ctx);
+    assert.deepEqual(ctx.started, [{ n: 0 }]);
+  });
+
+  it("GZIP-compressed input is read by its extension ('myObject.jsonl.gz')", async () => {
+    await put("z.jsonl.gz", gzipSync('{"z":1}\n{"z":2}\n'));
+    assert.deepEqual(await childInputs(getObject("z.jsonl.gz", { InputType: "JSONL" }), { key: "z.jsonl.gz" }), [{ z: 1 }, { z: 2 }]);
+  });
+
+  it("MaxItems above 100,000,000 is refused", async () => {
+    await assert.rejects(
+      runMapRun(getObject("a.json", { InputType: "JSON", MaxItems: 100_000_001 }), { key: "a.json" }, fakeContext(s3.client(), (x) => x)),
+      /MaxItems/,
     );
   });
 

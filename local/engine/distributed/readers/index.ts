@@ -25,15 +25,20 @@ export interface ReadItem {
 export const STATE_DATA_SOURCE = "STATE_DATA";
 
 /**
- * Size caps for the whole-object JSON parse. The ItemReader page caps a JSON *object* dataset
- * (an object whose nested array is selected with ItemsPointer) at 8 MB; that figure is enforced
- * here as recalled from the page: the stored copy of the documentation available while writing
- * this did not include that paragraph, so treat it as unconfirmed. A top-level JSON array is
- * parsed whole; it is only bounded by V8's largest string (just under 2 GiB in Node 20), past
- * which the read fails cleanly with States.ItemReaderFailed instead of crashing the process.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html — "The
+ * execution input used to start a child workflow execution can't exceed 256 KiB. However, Step
+ * Functions supports reading an item of up to 8 MB from a text delimited file, JSON, or JSON Lines
+ * file if you then apply the optional ItemSelector field to reduce the item's size." (The 256 KiB
+ * child input limit is enforced where the child starts.)
  */
-export const JSON_OBJECT_MAX_BYTES = 8 * 1024 * 1024;
-export const JSON_ARRAY_MAX_BYTES = 0x1fffffe8;
+export const ITEM_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A JSON file is parsed whole. AWS accepts files up to 10 GB; one V8 string holds at most
+ * 0x1fffffe8 characters (about 512 MiB), so a larger JSON file fails here with a clear local
+ * limit (JSONL and CSV stream and have no such limit).
+ */
+export const JSON_FILE_MAX_BYTES = 0x1fffffe8;
 
 /**
  * "Currently, Step Functions supports CSV headers of up to 10 KiB." (ItemReader page, CSVHeaderLocation)
@@ -139,6 +144,7 @@ async function* readObjectItems(
       let line = 0;
       for await (const text of splitLines(readObjectText(s3, loc, signal))) {
         line++;
+        if (text.length > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(text), loc, `Line ${line}`);
         if (text.trim() === "") continue;
         let value: JsonValue;
         try {
@@ -165,22 +171,28 @@ async function* readObjectItems(
 }
 
 async function readJsonItems(s3: S3Client, loc: S3Location, itemsPointer: string | undefined, signal?: AbortSignal): Promise<JsonValue[]> {
-  const text = await readWholeObject(s3, loc, itemsPointer ? JSON_OBJECT_MAX_BYTES : JSON_ARRAY_MAX_BYTES, signal);
+  const text = await readWholeObject(s3, loc, JSON_FILE_MAX_BYTES, signal);
   let doc: JsonValue;
   try {
     doc = JSON.parse(text) as JsonValue;
   } catch (err) {
     throw readerFailed(loc, "The object is not valid JSON", err);
   }
+  let items: JsonValue[];
   if (itemsPointer !== undefined) {
     const found = resolveJsonPointer(doc, itemsPointer);
     if (!Array.isArray(found)) throw readerFailed(loc, `ItemsPointer ${JSON.stringify(itemsPointer)} does not point to a JSON array`);
-    return found;
-  }
-  if (!Array.isArray(doc)) {
+    items = found;
+  } else if (!Array.isArray(doc)) {
     throw readerFailed(loc, "The object's top-level JSON value is not an array (use ReaderConfig.ItemsPointer to select a nested array)");
+  } else {
+    items = doc;
   }
-  return doc;
+  // Only a file bigger than the item limit can hold an item bigger than it.
+  if (text.length > ITEM_MAX_BYTES / 4) {
+    items.forEach((item, i) => checkItemSize(Buffer.byteLength(JSON.stringify(item)), loc, `Item ${i}`));
+  }
+  return items;
 }
 
 /** RFC 6901 JSON pointer ("" is the whole document; "~1" is "/", "~0" is "~"). */
@@ -226,7 +238,17 @@ async function* readCsvItems(
       headers = row;
       continue;
     }
-    yield { value: rowToItem(headers, row), source };
+    const item = rowToItem(headers, row);
+    let chars = 0;
+    for (const field of row) chars += field.length;
+    if (chars > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(JSON.stringify(item)), loc, "A row");
+    yield { value: item, source };
+  }
+}
+
+function checkItemSize(bytes: number, loc: S3Location, what: string): void {
+  if (bytes > ITEM_MAX_BYTES) {
+    throw readerFailed(loc, `${what} is ${bytes} bytes; Step Functions reads items of up to 8 MB`);
   }
 }
 
@@ -318,7 +340,8 @@ async function* readManifest(s3: S3Client, loc: S3Location, cfg: ReaderConfig, s
     }
     return;
   }
-  const text = await readWholeObject(s3, loc, JSON_OBJECT_MAX_BYTES, signal);
+  // A manifest.json lists file keys: small; the item limit is a generous bound for it.
+  const text = await readWholeObject(s3, loc, ITEM_MAX_BYTES, signal);
   let manifest: z.infer<typeof inventoryManifest>;
   try {
     manifest = inventoryManifest.parse(JSON.parse(text));

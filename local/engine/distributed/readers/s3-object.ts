@@ -5,6 +5,7 @@
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
+import * as zlib from "node:zlib";
 import { createGunzip } from "node:zlib";
 import { StatesError, STATES_ERRORS } from "../../errors";
 
@@ -35,12 +36,37 @@ export function readerFailed(loc: { bucket: string; key?: string }, what: string
   );
 }
 
-/** Streams an object's bytes; gzip-compressed objects (S3 Inventory data files) are inflated. */
+/**
+ * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html —
+ * "Step Functions supports 10 GB as the maximum size of an individual file in Amazon S3."
+ */
+export const OBJECT_MAX_BYTES = 10 * 1024 ** 3;
+
+type Decompressor = () => NodeJS.ReadWriteStream;
+
+/**
+ * Same page: "Input files support the following external compression types: GZIP, ZSTD. Example
+ * file names: myObject.jsonl.gz and myObject.csv.zstd." (S3 Inventory data files are .csv.gz.)
+ * Node 20's zlib has no Zstandard; such a file fails clearly instead of being read as garbage.
+ */
+function decompressorFor(loc: S3Location): Decompressor | undefined {
+  const key = loc.key.toLowerCase();
+  if (key.endsWith(".gz") || key.endsWith(".gzip")) return () => createGunzip();
+  if (key.endsWith(".zst") || key.endsWith(".zstd")) {
+    const zstd = (zlib as unknown as { createZstdDecompress?: Decompressor }).createZstdDecompress;
+    if (!zstd) throw readerFailed(loc, "ZSTD-compressed input needs Node.js 22.15 or later (node:zlib has no Zstandard here)");
+    return () => zstd();
+  }
+  return undefined;
+}
+
+/** Streams an object's bytes, decompressing GZIP / ZSTD objects by their file extension. */
 export async function* readObjectChunks(
   s3: S3Client,
   loc: S3Location,
   signal?: AbortSignal,
 ): AsyncGenerator<Buffer> {
+  const decompress = decompressorFor(loc);
   let body: Readable;
   try {
     const res = await s3.send(
@@ -49,11 +75,15 @@ export async function* readObjectChunks(
     );
     body = res.Body as Readable;
     if (!body) throw new Error("empty response body");
+    if ((res.ContentLength ?? 0) > OBJECT_MAX_BYTES) {
+      body.destroy();
+      throw readerFailed(loc, `The object is ${res.ContentLength} bytes; Step Functions supports 10 GB as the maximum size of an individual file`);
+    }
   } catch (err) {
+    if (err instanceof StatesError) throw err;
     throw readerFailed(loc, "Could not get the object", err);
   }
-  const gz = loc.key.endsWith(".gz");
-  const stream: AsyncIterable<Buffer> = gz ? body.pipe(createGunzip()) : body;
+  const stream = (decompress ? body.pipe(decompress()) : body) as AsyncIterable<Buffer>;
   try {
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (err) {
