@@ -213,7 +213,9 @@ function prepare(workflow: CatalogWorkflow, config: StackConfig, bucket: string,
       dataset: { objects: request.objects ?? DEFAULT_OBJECTS, prefix: mapReducePrefixes(config).inputPrefix },
     };
   }
-  return { machine, input: request.input ?? (workflow.name === "seed" ? { ...SEED_DEMO_INPUT } : {}), variant: "distributed" };
+  // Any workflow that starts from CaptureInput gets the seed's demo input by default.
+  const usesCapture = machine.lambdas.some((l) => l.name === "CaptureInput");
+  return { machine, input: request.input ?? (usesCapture ? { ...SEED_DEMO_INPUT } : {}), variant: "distributed" };
 }
 
 export async function runLocal(request: RunRequest): Promise<RunSummary> {
@@ -338,7 +340,8 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     const writerLocation = resultWriterLocation(output) ?? findResultWriterInHistoryless(result);
     let check: CheckResult | undefined;
     if (result.status === "SUCCEEDED") {
-      if (workflow.name === "seed") {
+      // Every workflow whose Map runs ProcessData over CaptureInput's pages gets the exactly-once proof.
+      if (prepared.machine.lambdas.some((l) => l.name === "ProcessData") && prepared.machine.lambdas.some((l) => l.name === "CaptureInput")) {
         const number = typeof prepared.input["number"] === "number" ? prepared.input["number"] : 10;
         check = await checkSeedExactlyOnce(client, output, number);
       } else if (workflow.name === "map-reduce" && totals) {
