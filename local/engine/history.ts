@@ -201,10 +201,8 @@ export interface HistoryOptions {
 export class History {
   private count = 0;
   readonly recording: boolean;
-  private readonly types: string[] = [];
-  private readonly previous: number[] = [];
-  private readonly times: number[] = [];
-  private readonly details: Array<object | undefined> = [];
+  /** Four slots per event, in one array (one growth path): type, previousEventId, time, details. */
+  private readonly cols: unknown[] = [];
   private materialized: HistoryEvent[] = [];
 
   constructor(private readonly options: HistoryOptions) {
@@ -218,14 +216,15 @@ export class History {
   /** The kept events, in order (made from the columns on first read, then cached). */
   get events(): HistoryEvent[] {
     const out = this.materialized;
-    for (let i = out.length; i < this.types.length; i++) out.push(this.eventAt(i));
+    for (let i = out.length; i < this.cols.length / 4; i++) out.push(this.eventAt(i));
     return out;
   }
 
   private eventAt(i: number): HistoryEvent {
-    const type = this.types[i];
-    const details = this.details[i];
-    const event = new RecordedEvent(i + 1, this.previous[i], this.times[i], type, details);
+    const c = this.cols;
+    const type = c[4 * i] as string;
+    const details = c[4 * i + 3] as object | undefined;
+    const event = new RecordedEvent(i + 1, c[4 * i + 1] as number, c[4 * i + 2] as number, type, details);
     if (details !== undefined && !isKnownType(type)) event[detailsKey(type)] = details;
     return event as unknown as HistoryEvent;
   }
@@ -246,10 +245,7 @@ export class History {
     if (!this.recording) return id;
     const time = this.options.clock.now();
     if (this.options.keep) {
-      this.types.push(type);
-      this.previous.push(previousEventId);
-      this.times.push(time);
-      this.details.push(details);
+      this.cols.push(type, previousEventId, time, details);
     }
     if (this.options.onEvent) {
       const event = new RecordedEvent(id, previousEventId, time, type, details);
