@@ -15,7 +15,7 @@ import { performance } from "node:perf_hooks";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { lambda, type StateMachine } from "../../asl/builders";
 import type { MapState, State, StateMachineDefinition } from "../../asl/types";
-import { LAMBDAS, WORKFLOWS, type CatalogWorkflow } from "../../app/catalog";
+import { areaPrefix, LAMBDAS, WORKFLOWS, type CatalogWorkflow } from "../../app/catalog";
 import { loadStackConfig } from "../../config/load";
 import { StackConfigError, type StackConfig } from "../../config/schema";
 import { paginateInline } from "../../handlers/capture-input";
@@ -253,8 +253,15 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     installS3rverDesCompat();
     s3 = await startEmbeddedS3({ buckets: [bucket], dataDir: s3Dir, region: config.region });
     client = s3.client();
-    const captureFormat = LAMBDAS["CaptureInput"]?.settings.payloadFormat ?? "json";
-    restoreEnv = setEnv({ ...s3.env, PAYLOAD_BUCKET: bucket, PAYLOAD_PREFIX: config.payloadPrefix, PAYLOAD_FORMAT: captureFormat });
+    // The PAYLOAD_* environment index.ts gives CaptureInput, the one handler that writes payloads
+    // (one process holds one environment; the other handlers do not read it).
+    const capture = LAMBDAS["CaptureInput"]?.settings;
+    restoreEnv = setEnv({
+      ...s3.env,
+      PAYLOAD_BUCKET: bucket,
+      PAYLOAD_PREFIX: areaPrefix(config, "payload", capture?.payloadFolder ?? ""),
+      PAYLOAD_FORMAT: capture?.payloadFormat ?? "json",
+    });
 
     let totals: DatasetTotals | undefined;
     if (prepared.dataset) {
