@@ -19,8 +19,10 @@ export interface MapItemContext {
   index: number;
   /** `$$.Map.Item.Value`: the item as read. */
   value: JsonValue;
-  /** `$$.Map.Item.Source`: where the item came from, e.g. `s3://bucket/key` (AWS's format). */
+  /** `$$.Map.Item.Source`: where the item came from: "STATE_DATA", or "S3://bucket/key" / "S3://bucket". */
   source?: string;
+  /** (Additive.) `$$.Map.Item.Key`: set when the items are the key-value pairs of a JSON object. */
+  key?: string;
 }
 
 /** What a child execution ended with. */

@@ -92,19 +92,29 @@ function planWriter(state: MapState, input: JsonValue, ctx: DistributedMapContex
 
 /** Items from the state input when there is no ItemReader (ItemsPath / Items). */
 async function* itemsFromInput(state: MapState, input: JsonValue, ctx: DistributedMapContext): AsyncGenerator<ReadItem> {
-  let items: JsonValue;
-  if (ctx.queryLanguage === "JSONata") {
-    items = state.Items === undefined ? input : ctx.evaluateTemplate(state.Items, input);
-    if (!Array.isArray(items)) {
-      throw new StatesError(STATES_ERRORS.QueryEvaluationError, `Items must evaluate to a JSON array (got ${typeof items})`);
-    }
-  } else {
-    items = ctx.evaluatePath(state.ItemsPath ?? "$", input);
-    if (!Array.isArray(items)) {
-      throw new StatesError(STATES_ERRORS.Runtime, `ItemsPath ${state.ItemsPath ?? "$"} must select a JSON array`);
-    }
+  // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html — "The input
+  // can be a JSON array, a JSON object, or an array within a node of a JSON object. Step Functions
+  // will iterate directly over the elements of an array, or the key-value pairs of a JSON object."
+  // The page does not show a pair's child input; `{"Key", "Value"}` (with `$$.Map.Item.Key`) is
+  // the shape other emulators use, taken here.
+  const jsonata = ctx.queryLanguage === "JSONata";
+  const items = jsonata
+    ? state.Items === undefined ? input : ctx.evaluateTemplate(state.Items, input)
+    : ctx.evaluatePath(state.ItemsPath ?? "$", input);
+  if (Array.isArray(items)) {
+    for (const value of items) yield { value, source: STATE_DATA_SOURCE };
+    return;
   }
-  for (const value of items) yield { value, source: STATE_DATA_SOURCE };
+  if (items !== null && typeof items === "object") {
+    for (const key of Object.keys(items)) yield { value: items[key], key, source: STATE_DATA_SOURCE };
+    return;
+  }
+  throw new StatesError(
+    jsonata ? STATES_ERRORS.QueryEvaluationError : STATES_ERRORS.Runtime,
+    jsonata
+      ? `Items must evaluate to a JSON array or object (got ${items === null ? "null" : typeof items})`
+      : `ItemsPath ${state.ItemsPath ?? "$"} must select a JSON array or object (got ${items === null ? "null" : typeof items})`,
+  );
 }
 
 /** Bytes of `{"Items":[],"BatchInput":...}` before any item, and the one-item ceiling check. */
@@ -191,9 +201,9 @@ export async function runMapRun(
     let batch: JsonValue[] = [];
     let batchBytes = overhead;
     for await (const item of source) {
-      const itemContext = { index, value: item.value, source: item.source };
+      const itemContext = { index, value: item.value, source: item.source, key: item.key };
       const value = selector === undefined
-        ? item.value
+        ? item.key === undefined ? item.value : { Key: item.key, Value: item.value }
         : selectAsync
           ? await selectAsync(selector, input, itemContext)
           : ctx.evaluateTemplate(selector, input, itemContext);

@@ -30,7 +30,7 @@ function readPath(path: string, input: JsonValue, context: JsonValue): JsonValue
 
 export function evaluateTemplate(template: JsonValue, input: JsonValue, item?: MapItemContext): JsonValue {
   const context: JsonValue = item
-    ? { Map: { Item: { Index: item.index, Value: item.value, ...(item.source ? { Source: item.source } : {}) } } }
+    ? { Map: { Item: { Index: item.index, Value: item.value, ...(item.source ? { Source: item.source } : {}), ...(item.key !== undefined ? { Key: item.key } : {}) } } }
     : {};
   const walk = (t: JsonValue): JsonValue => {
     if (Array.isArray(t)) return t.map(walk);

@@ -145,6 +145,15 @@ describe("engine/distributed ItemReader", function () {
     assert.deepEqual(await childInputs(state, { list: [1, 2] }), [{ s: "STATE_DATA", v: 1 }, { s: "STATE_DATA", v: 2 }]);
   });
 
+  it("a JSON object from the state input: its key-value pairs are the items ($$.Map.Item.Key)", async () => {
+    assert.deepEqual(await childInputs(distributed({ ItemsPath: "$.o" }), { o: { a: 1, b: { x: 2 } } }), [
+      { Key: "a", Value: 1 },
+      { Key: "b", Value: { x: 2 } },
+    ]);
+    const selected = distributed({ ItemsPath: "$.o", ItemSelector: { "k.$": "$$.Map.Item.Key", "v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index" } });
+    assert.deepEqual(await childInputs(selected, { o: { a: 1, b: 2 } }), [{ k: "a", v: 1, i: 0 }, { k: "b", v: 2, i: 1 }]);
+  });
+
   describe("CSV", () => {
     it("parses the AWS documentation's example row (GIVEN headers): quotes, doubled quotes, commas and a newline inside quotes", async () => {
       // The page's example file, one row:

@@ -20,6 +20,8 @@ import { readerFailed, readObjectText, readWholeObject, s3Uri, splitLines, type 
 export interface ReadItem {
   value: JsonValue;
   source: string;
+  /** For the key-value pairs of a JSON object: the key (`$$.Map.Item.Key`). */
+  key?: string;
 }
 
 export const STATE_DATA_SOURCE = "STATE_DATA";
