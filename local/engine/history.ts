@@ -204,6 +204,7 @@ export class History {
   /** Four slots per event, in one array (one growth path): type, previousEventId, time, details. */
   private readonly cols: unknown[] = [];
   private materialized: HistoryEvent[] = [];
+  private closed = false;
 
   constructor(private readonly options: HistoryOptions) {
     this.recording = options.keep || options.onEvent !== undefined;
@@ -235,6 +236,10 @@ export class History {
    * https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html — "Maximum execution history size: 25,000 events"
    */
   add(type: string, previousEventId: number, details?: object, force = false): number {
+    // After the terminal event the history is closed: work still finishing in the background
+    // (a handler that outlived a stop, an iteration of a failed Map) records nothing more.
+    if (this.closed) return this.count;
+    if (force) this.closed = true;
     const { limit } = this.options;
     if (limit !== undefined && this.count >= limit && !force) {
       throw new RuntimeError(

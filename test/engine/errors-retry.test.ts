@@ -245,4 +245,23 @@ describe("engine: Catch and error names", () => {
     assert.equal(r.status, "ABORTED");
     assert.equal(eventsOf(r, "ExecutionAborted").length, 1);
   });
+
+  it("a handler that finishes after the stop adds nothing to the closed history", async () => {
+    const ac = new AbortController();
+    const def = { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("h"), Next: "N" }, N: { Type: "Pass", End: true } } };
+    let finished = false;
+    const r = await runDef(def, {}, {
+      h: async () => {
+        setTimeout(() => ac.abort(), 1);
+        await new Promise((res) => setTimeout(res, 20));
+        finished = true;
+        return 1;
+      },
+    }, { signal: ac.signal, clock: "real" });
+    assert.equal(r.status, "ABORTED");
+    await new Promise((res) => setTimeout(res, 40));
+    assert.equal(finished, true);
+    assert.equal(r.history.at(-1)!.type, "ExecutionAborted");
+    assert.equal(eventsOf(r, "PassStateEntered").length, 0);
+  });
 });
