@@ -362,15 +362,17 @@ export async function runMapRun(
       if (next.done) break;
       const unit = next.value;
       while (running >= settings.maxConcurrency && !stopError && !parentAborted) await idle();
-      if (parentAborted) break;
-      if (stopError) {
-        // Stopped by the threshold: keep reading so every item is accounted for as PENDING.
+      if (parentAborted && !spool) break;
+      if (stopError || parentAborted) {
+        // Stopped (threshold exceeded, or the parent stopped): keep reading so every item is
+        // accounted for in PENDING_n.json, "child workflow executions that weren't started
+        // because the Map Run failed or aborted" (ResultWriter page).
         recordPending(unit);
         continue;
       }
       launch(unit);
     }
-    if (readError === undefined && !parentAborted) {
+    if (readError === undefined && !(parentAborted && !spool)) {
       readerDone = true;
       checkThreshold();
     } else {
@@ -383,6 +385,10 @@ export async function runMapRun(
     ctx.signal.removeEventListener("abort", onParentAbort);
   }
 
+  const markResultsWritten = () => {
+    items.resultsWritten = items.succeeded + items.failed + items.aborted + items.pending;
+    execs.resultsWritten = execs.succeeded + execs.failed + execs.aborted + execs.pending;
+  };
   const finishRecord = (status: MapRunRecord["status"]) => {
     record.status = status;
     record.stopDate = new Date();
@@ -391,6 +397,8 @@ export async function runMapRun(
 
   try {
     if (parentAborted) {
+      // Results are still exported; a failure to write them changes nothing for a stopped parent.
+      if (spool) await spool.upload().then(markResultsWritten, () => undefined);
       ctx.emitHistory("MapRunAborted", {});
       finishRecord("ABORTED");
       return null;
@@ -407,8 +415,7 @@ export async function runMapRun(
     if (spool && writer.target) {
       try {
         const { manifestKey } = await spool.upload();
-        items.resultsWritten = items.succeeded + items.failed + items.aborted + items.pending;
-        execs.resultsWritten = execs.succeeded + execs.failed + execs.aborted + execs.pending;
+        markResultsWritten();
         output = { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: writer.target.bucket, Key: manifestKey } };
       } catch (err) {
         if (!error) {

@@ -2,13 +2,17 @@
  * ResultWriter: exports the child executions' results to S3 the way Step Functions does.
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
  *
- * - Files go under `<Prefix>/<MapRunId>/`: `manifest.json`, and per status `SUCCEEDED_n.json`,
- *   `FAILED_n.json`, `PENDING_n.json` ("It then exports executions with the same status to their
- *   respective files"). A status with no executions gets no file (the manifest lists `[]`).
+ * - Files go under `<Prefix>/<MapRunId>/` (the page's example output: `"Key":
+ *   "csvProcessJobs/ad9b5f27-090b-3ac6-9beb-243cd77144a7/manifest.json"`): `manifest.json`, and
+ *   "Step Functions exports executions with the same status to their respective files":
+ *   `SUCCEEDED_n.json`; `FAILED_n.json`, "all failed, timed out, and aborted child workflow
+ *   executions"; `PENDING_n.json`, "child workflow executions that weren't started because the
+ *   Map Run failed or aborted". A status with no executions gets no file (the manifest lists `[]`).
  * - manifest.json: `{"DestinationBucket", "MapRunArn", "ResultFiles": {"FAILED": [...],
  *   "PENDING": [...], "SUCCEEDED": [{"Key", "Size"}]}}`.
- * - A result file is split when it would exceed the largest single object S3 accepts in one
- *   PUT (5 GB); the next one is `_1`, `_2`, ...
+ * - "Step Functions supports individual result files of up to 5 GB. If a file size exceeds 5 GB,
+ *   Step Functions creates another file to write the remaining execution results and appends an
+ *   index number to the file name."
  * - Records (Transformation NONE, the default when exporting): `ExecutionArn`, `Input` (a JSON
  *   string), `InputDetails`, `Name`, `Output` (a JSON string), `OutputDetails`, `RedriveCount`,
  *   `RedriveStatus`, `RedriveStatusReason`, `StartDate`, `StateMachineArn`, `Status`, `StopDate`;
@@ -34,7 +38,7 @@ import { describeError } from "./readers/s3-object";
 export type ResultStatus = "SUCCEEDED" | "FAILED" | "PENDING";
 const STATUSES: readonly ResultStatus[] = ["SUCCEEDED", "FAILED", "PENDING"];
 
-/** S3's single-PUT object limit, which bounds each exported result file. */
+/** "individual result files of up to 5 GB" (ResultWriter page). */
 export const RESULT_FILE_MAX_BYTES = 5 * 1024 ** 3;
 
 export interface ResultWriterTarget {

@@ -261,7 +261,7 @@ describe("engine/distributed Map Run", function () {
       assert.deepEqual(ctx.history[0].details, { mapRunArn: out.MapRunArn });
     });
 
-    it("splits result files by size into SUCCEEDED_0, SUCCEEDED_1, ... each a valid JSON array", async () => {
+    it("'If a file size exceeds 5 GB, Step Functions creates another file': SUCCEEDED_0, SUCCEEDED_1, ... (limit lowered for the test), each a valid JSON array", async () => {
       const ctx = fakeContext(s3.client(), (x) => ({ v: x }));
       const state = distributed({ ItemsPath: "$.xs", ResultWriter: writer() });
       const out = (await runMapRun(state, { xs: range(50), prefix: "split/" }, ctx, { maxResultFileBytes: 2_000 })) as {
@@ -331,6 +331,29 @@ describe("engine/distributed Map Run", function () {
       const pending = (await getJson(manifest.ResultFiles.PENDING[0].Key)) as Record<string, JsonValue>[];
       assert.deepEqual(pending.map((p) => p.Input), ["2", "3", "4", "5"]);
       assert.deepEqual(pending[0], { Input: "2", InputDetails: { Included: true }, Status: "PENDING" });
+    });
+
+    it("an aborted parent still exports: aborted children in FAILED_0.json, unstarted items in PENDING_0.json", async () => {
+      const ctx = fakeContext(s3.client(), async (x, signal) => {
+        if (x === 0) return x;
+        await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+        return x;
+      });
+      const state = distributed({ ItemsPath: "$.xs", MaxConcurrency: 2, ResultWriter: writer() });
+      const running = runMapRun(state, { xs: range(6), prefix: "aborted" }, ctx);
+      setTimeout(() => ctx.parent.abort(), 10);
+      assert.equal(await running, null);
+      const listing = await s3.client().send(new (await import("@aws-sdk/client-s3")).ListObjectsV2Command({ Bucket: BUCKET, Prefix: "aborted/" }));
+      const manifestKey = listing.Contents!.map((c) => c.Key!).find((k) => k.endsWith("manifest.json"))!;
+      const manifest = (await getJson(manifestKey)) as { ResultFiles: Record<string, { Key: string }[]> };
+      const inputs = async (status: string) =>
+        (await Promise.all(manifest.ResultFiles[status].map(async (f) => (await getJson(f.Key)) as { Input: string; Status: string }[]))).flat();
+      assert.deepEqual((await inputs("SUCCEEDED")).map((r) => r.Input), ["0"]);
+      assert.deepEqual((await inputs("FAILED")).map((r) => [r.Input, r.Status]).sort(), [["1", "ABORTED"], ["2", "ABORTED"]]);
+      assert.deepEqual((await inputs("PENDING")).map((r) => r.Input), ["3", "4", "5"]);
+      const final = ctx.updates[ctx.updates.length - 1];
+      assert.equal(final.status, "ABORTED");
+      assert.equal(final.itemCounts.resultsWritten, 6);
     });
 
     it("a write failure is States.ResultWriterFailed naming bucket and key", async () => {
