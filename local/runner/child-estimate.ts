@@ -13,6 +13,8 @@ import type { MapState, State, StateMachineDefinition, SubWorkflow } from "../..
 
 export interface ChildEstimate {
   stateName: string;
+  /** The children's workflow type, from the Map's ProcessorConfig (STANDARD when omitted, as on AWS). */
+  executionType: "STANDARD" | "EXPRESS";
   transitionsPerChild: number;
   historyEventsPerChild: number;
 }
@@ -52,7 +54,7 @@ export function estimateChildren(definition: StateMachineDefinition): Map<string
         if (!processor) continue;
         if (map.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED") {
           const path = happyPath(processor);
-          out.set(name, { stateName: name, transitionsPerChild: path.transitions, historyEventsPerChild: path.events + 2 });
+          out.set(name, { stateName: name, executionType: map.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD", transitionsPerChild: path.transitions, historyEventsPerChild: path.events + 2 });
         }
         visit(processor.States);
       }

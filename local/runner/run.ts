@@ -313,13 +313,15 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
 
     // The engine may not report children's own history events; then count them from the processor's happy path.
     const childCountsSource: "history" | "estimated" = perExecution.size > 1 || result.mapRuns.length === 0 ? "history" : "estimated";
+    const estimates = estimateChildren(definition);
+    // What the children are billed as comes from the definition that ran (a workflow may fix its own type).
+    const childType = [...estimates.values()][0]?.executionType ?? config.childExecutionType;
     if (childCountsSource === "estimated") {
-      const estimates = estimateChildren(definition);
       for (const r of result.mapRuns) {
         const est = estimates.get(r.stateName);
         if (!est || r.executionCounts.total === 0) continue;
         childTransitions += est.transitionsPerChild * r.executionCounts.total;
-        if (config.childExecutionType === "STANDARD" && (!largestChild || est.historyEventsPerChild > largestChild.events)) {
+        if (est.executionType === "STANDARD" && (!largestChild || est.historyEventsPerChild > largestChild.events)) {
           largestChild = { executionArn: `${r.mapRunArn.replace(":mapRun:", ":execution:")}:(each child)`, events: est.historyEventsPerChild };
         }
       }
@@ -371,7 +373,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       children:
         childExecutions > 0
           ? {
-              type: config.childExecutionType,
+              type: childType,
               executions: childExecutions,
               stateTransitions: childTransitions,
               // EXPRESS children keep no history; their duration is estimated from their Lambda time, each rounded up to 100 ms.

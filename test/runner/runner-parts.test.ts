@@ -1,0 +1,57 @@
+import { strict as assert } from "node:assert";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { StateMachineDefinition } from "../../asl/types";
+import { estimateChildren } from "../../local/runner/child-estimate";
+import { explainFailure } from "../../local/runner/explain";
+import { meterHandlers } from "../../local/runner/metering";
+import { findProjectDir } from "../../local/runner/project";
+import { localBucketName } from "../../local/runner/run";
+import { seedDistributed } from "../graph/fixtures";
+
+describe("local/runner parts", () => {
+  it("estimates a child's transitions and history events from the processor's happy path", () => {
+    const est = estimateChildren(seedDistributed).get("MapData");
+    // ExecutionStarted, TaskStateEntered, LambdaFunctionScheduled/Started/Succeeded, TaskStateExited, ExecutionSucceeded.
+    assert.deepEqual(est, { stateName: "MapData", executionType: "STANDARD", transitionsPerChild: 1, historyEventsPerChild: 7 });
+    const express: StateMachineDefinition = JSON.parse(JSON.stringify(seedDistributed).replace('"ExecutionType":"STANDARD"', '"ExecutionType":"EXPRESS"'));
+    assert.equal(estimateChildren(express).get("MapData")?.executionType, "EXPRESS");
+  });
+
+  it("explains the Inline Map's payload failure with the limit and the way out", () => {
+    const text = explainFailure("States.DataLimitExceeded", "too big", { state: "CaptureInput", variant: "inline", inlineItems: { count: 20_000, bytes: 515_562 } })!;
+    assert.match(text, /at CaptureInput/);
+    assert.match(text, /262,144 bytes \(256 KiB\)/);
+    assert.match(text, /20,000 pages, 515,562 bytes/);
+    assert.match(text, /Distributed Map/);
+    assert.equal(explainFailure("SomethingElse", "x", { variant: "distributed" }), undefined);
+  });
+
+  it("meters invocations, errors and billed milliseconds per function", async () => {
+    const { handlers, meters } = meterHandlers({
+      Ok: async (n: unknown) => n,
+      Bad: async () => {
+        throw new Error("no");
+      },
+    });
+    await handlers.Ok!(1 as never);
+    await handlers.Ok!(2 as never);
+    await assert.rejects(handlers.Bad!(0 as never));
+    assert.equal(meters.get("Ok")?.invocations, 2);
+    assert.ok(meters.get("Ok")!.billedDurationMs >= 2, "at least 1 ms each");
+    assert.deepEqual([meters.get("Bad")?.invocations, meters.get("Bad")?.errors], [1, 1]);
+  });
+
+  it("names the local bucket after the project and stack, as a valid bucket name", () => {
+    assert.equal(localBucketName("sfn-distributed-map", "dev"), "sfn-distributed-map-dev");
+    assert.equal(localBucketName("My_Project", "Prod.EU"), "my-project-prod.eu");
+  });
+
+  it("finds the project folder as the Pulumi CLI does: the nearest Pulumi.yaml upwards", () => {
+    const root = mkdtempSync(join(tmpdir(), "proj-"));
+    writeFileSync(join(root, "Pulumi.yaml"), "name: x\nruntime: nodejs\n");
+    mkdirSync(join(root, "a", "b"), { recursive: true });
+    assert.equal(findProjectDir(join(root, "a", "b")), root);
+  });
+});
