@@ -6,6 +6,6 @@ import type { RunDistributedMap } from "./contract";
 import { runMapRun } from "./map-run";
 
 export type { RunDistributedMap, DistributedMapContext, MapRunRecord, ChildOutcome, MapItemContext } from "./contract";
-export { runMapRun, mapRunArnFor, type MapRunOptions } from "./map-run";
+export { runMapRun, mapRunArnFor, mapRunLabel, type MapRunOptions } from "./map-run";
 
 export const runDistributedMap: RunDistributedMap = (state, input, ctx) => runMapRun(state, input, ctx);

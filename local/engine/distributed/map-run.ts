@@ -8,7 +8,7 @@
  * files) and dropped. Only without a ResultWriter are the child outputs kept, because they are
  * the state's result.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { JsonValue, MapState, ResultWriterOutputType, ResultWriterTransformation } from "../../../asl/types";
 import { S3_PUT_OBJECT } from "../../../asl/types";
@@ -38,8 +38,24 @@ interface WorkUnit {
 /**
  * Map Run ARN as AWS forms it from the state machine ARN, e.g.
  * `arn:aws:states:us-east-2:123456789012:mapRun:csvProcess/Map:ad9b5f27-090b-3ac6-9beb-243cd77144a7`
- * (the ResultWriter page's example output): `mapRun:<machine>/<Label or state name>:<uuid>`.
+ * (the ResultWriter page's example output): `mapRun:<machine>/<label>:<uuid>`.
  */
+/**
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html — Label: "For
+ * each Map Run, Step Functions adds the label to the Map Run ARN ... If you don't specify a label,
+ * Step Functions automatically generates a unique label." Exported results show such labels as
+ * UUIDs (`stateMachine:my-machine/8c9dd6c6-f907-3584-9153-f8a2f1bfe7ce`). Here the generated
+ * label is a UUID derived from the machine ARN and the state's name: unique per Map state, and
+ * the same on every run, so local ARNs are reproducible.
+ */
+export function mapRunLabel(stateMachineArn: string, stateName: string, label?: string): string {
+  if (label !== undefined) return label;
+  const h = createHash("sha1").update(`${stateMachineArn}#${stateName}`).digest("hex");
+  // RFC 4122 layout, version 5 (name-based, SHA-1), variant 10xx.
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 export function mapRunArnFor(stateMachineArn: string, label: string, id: string): string {
   const m = /^(arn:[^:]+:states:[^:]*:[^:]*):stateMachine:(.+)$/.exec(stateMachineArn);
   const head = m ? m[1] : "arn:aws:states:us-east-1:123456789012";
@@ -138,7 +154,7 @@ export async function runMapRun(
   const settings: MapRunSettings = resolveSettings(state, input, ctx);
   const writer = planWriter(state, input, ctx);
   const stateName = ctx.stateName ?? "Map";
-  const label = state.Label ?? stateName;
+  const label = mapRunLabel(ctx.stateMachineArn, stateName, state.Label);
   const mapRunArn = mapRunArnFor(ctx.stateMachineArn, label, randomUUID());
   const childMachineArn = `${ctx.stateMachineArn}/${label}`;
   const selector = state.ItemSelector ?? state.Parameters;
@@ -256,13 +272,18 @@ export async function runMapRun(
   const idle = () => new Promise<void>((resolve) => (waiter = resolve));
 
   /**
-   * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html (failure
-   * threshold): ToleratedFailurePercentage — "Step Functions calculates the percentage of failed
-   * items as the result of the total number of failed or timed out items divided by the total
-   * number of items"; the Map Run fails when it *exceeds* the count or the percentage. A failed
-   * batch fails every item in it. With neither field set, nothing is tolerated.
-   * The total is only final once the reader is exhausted, so a percentage is judged then (a
-   * percentage of 0 is exceeded by the first failure whatever the total).
+   * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html (Setting
+   * failure thresholds): "Step Functions calculates the percentage of failed items as the result
+   * of the total number of failed or timed out items divided by the total number of items";
+   * "Your Map Run fails if this value is exceeded"; "If you specify both values, the workflow
+   * fails when it exceeds either value"; "The default percentage value is zero, which means that
+   * the workflow fails if any one of its child workflow executions fails or times out" (the
+   * default applies when neither field is set: a count alone is not undone by a 0% default).
+   * A failed batch fails every item in it (thresholds count items).
+   * The total is only final once the reader is exhausted, so a percentage is judged then (0% is
+   * exceeded by the first failure whatever the total). The page allows for that lag: "Step
+   * Functions may continue to run child workflows in a Map Run even after the tolerated failure
+   * threshold is exceeded, but before the Map Run fails."
    */
   function thresholdExceeded(): boolean {
     const failed = items.failed + items.timedOut;

@@ -9,7 +9,7 @@ import { strict as assert } from "node:assert";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { JsonValue, MapState } from "../../../asl/types";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
-import { runMapRun } from "../../../local/engine/distributed";
+import { mapRunLabel, runMapRun } from "../../../local/engine/distributed";
 import { StatesError } from "../../../local/engine/errors";
 import { ChildError, fakeContext, MACHINE_ARN } from "./fake-context";
 
@@ -222,7 +222,8 @@ describe("engine/distributed Map Run", function () {
         ResultWriterDetails: { Bucket: string; Key: string };
       };
       const id = out.MapRunArn.split(":").pop()!;
-      assert.match(out.MapRunArn, /^arn:aws:states:us-east-1:123456789012:mapRun:Seed\/MapData:[0-9a-f-]{36}$/);
+      const label = mapRunLabel(MACHINE_ARN, "MapData");
+      assert.equal(out.MapRunArn, `arn:aws:states:us-east-1:123456789012:mapRun:Seed/${label}:${id}`);
       assert.deepEqual(out.ResultWriterDetails, { Bucket: BUCKET, Key: `jobs/${id}/manifest.json` });
       const manifest = (await getJson(out.ResultWriterDetails.Key)) as {
         DestinationBucket: string; MapRunArn: string; ResultFiles: Record<string, { Key: string; Size: number }[]>;
@@ -245,7 +246,7 @@ describe("engine/distributed Map Run", function () {
       assert.equal(rec.Output, JSON.stringify({ doubled: 0 }), "Input and Output are JSON strings");
       assert.deepEqual(rec.InputDetails, { Included: true });
       assert.equal(rec.Status, "SUCCEEDED");
-      assert.equal(rec.StateMachineArn, `${MACHINE_ARN}/MapData`);
+      assert.equal(rec.StateMachineArn, `${MACHINE_ARN}/${label}`);
       assert.match(rec.StartDate as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       const failed = (await getJson(manifest.ResultFiles.FAILED[0].Key)) as Record<string, JsonValue>[];
       assert.equal(failed.length, 1);
@@ -366,6 +367,14 @@ describe("engine/distributed Map Run", function () {
   });
 
   describe("Map Run record and history", () => {
+    it("without a Label, 'Step Functions automatically generates a unique label': a UUID per Map state, stable across runs", () => {
+      const a = mapRunLabel(MACHINE_ARN, "MapData");
+      assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(mapRunLabel(MACHINE_ARN, "MapData"), a);
+      assert.notEqual(mapRunLabel(MACHINE_ARN, "Other"), a);
+      assert.equal(mapRunLabel(MACHINE_ARN, "MapData", "Chunks"), "Chunks");
+    });
+
     it("uses the Label in the Map Run ARN and child state machine ARN", async () => {
       const ctx = fakeContext(s3.client(), (x) => x);
       await runMapRun(distributed({ ItemsPath: "$.xs", Label: "Chunks" }), { xs: [1] }, ctx);
