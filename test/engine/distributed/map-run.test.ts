@@ -54,6 +54,13 @@ describe("engine/distributed Map Run", function () {
       assert.equal(final.executionCounts.total, 3, "executions are counted as batches");
     });
 
+    it("'an input JSON file that contains 1130 nodes ... maximum items value for each batch of 100, Step Functions creates 12 batches'", async () => {
+      const ctx = fakeContext(s3.client(), () => null);
+      await runMapRun(distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatch: 100 } }), { xs: range(1130) }, ctx);
+      const sizes = ctx.started.map((b) => (b as { Items: JsonValue[] }).Items.length);
+      assert.deepEqual(sizes, [...Array(11).fill(100), 30]);
+    });
+
     it("MaxItemsPerBatchPath and MaxInputBytesPerBatchPath are read from the state input", async () => {
       const ctx = fakeContext(s3.client(), (x) => x);
       const state = distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatchPath: "$.n" } });
