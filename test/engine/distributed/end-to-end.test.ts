@@ -190,6 +190,52 @@ describe("engine/distributed end to end (run)", function () {
     ]);
   });
 
+  it("the CSV parsing page's example machine: GIVEN headers, ItemSelector with States.StringToJson", async () => {
+    // https://docs.aws.amazon.com/step-functions/latest/dg/example-csv-parse-dist-map.html
+    await s3.client().send(new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: "myCSVInput.csv",
+      Body: 'abc,123,"This string contains commas, a double quotation marks (""), and a newline (\n)",{""MyKey"":""MyValue""},"[1,2,3]"',
+    }));
+    const def: StateMachineDefinition = {
+      StartAt: "Map",
+      States: {
+        Map: {
+          Type: "Map",
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "Pass",
+            States: { Pass: { Type: "Pass", End: true } },
+          },
+          End: true,
+          Label: "Map",
+          MaxConcurrency: 1000,
+          ItemReader: {
+            Resource: "arn:aws:states:::s3:getObject",
+            ReaderConfig: { InputType: "CSV", CSVHeaderLocation: "GIVEN", CSVHeaders: ["MyLetters", "MyNumbers", "MyString", "MyObject", "MyArray"] },
+            Parameters: { Bucket: BUCKET, Key: "myCSVInput.csv" },
+          },
+          ItemSelector: {
+            "MyLetters.$": "$$.Map.Item.Value.MyLetters",
+            "MyNumbers.$": "States.StringToJson($$.Map.Item.Value.MyNumbers)",
+            "MyString.$": "$$.Map.Item.Value.MyString",
+            "MyObject.$": "States.StringToJson($$.Map.Item.Value.MyObject)",
+            "MyArray.$": "States.StringToJson($$.Map.Item.Value.MyArray)",
+          },
+        },
+      },
+    };
+    const result = await run(def, {}, { handlers: handlers(), s3: s3.client(), clock: "virtual" });
+    assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
+    assert.deepEqual(result.output, [{
+      MyNumbers: 123,
+      MyObject: { MyKey: "MyValue" },
+      MyString: 'This string contains commas, a double quotation marks ("), and a newline (\n)',
+      MyLetters: "abc",
+      MyArray: [1, 2, 3],
+    }]);
+  });
+
   it("a failing child over the threshold fails the execution with States.ExceedToleratedFailureThreshold, catchable by Catch", async () => {
     const h = handlers();
     h.ProcessData = async (event) => {
