@@ -15,7 +15,7 @@ import { S3_PUT_OBJECT } from "../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../errors";
 import type { ChildOutcome, DistributedMapContext, MapRunRecord } from "./contract";
 import { MapRunPublisher, zeroCounts } from "./map-run-record";
-import { readItems, STATE_DATA_SOURCE, type ReadItem } from "./readers";
+import { readItems, STATE_DATA_SOURCE, type ItemBatch, type ReadItem } from "./readers";
 import { executionRecord, pendingRecord, RESULT_FILE_MAX_BYTES, ResultSpool, transformedEntries, transformedEntriesJson } from "./result-writer";
 import { resolveSettings, type BatcherSettings, type MapRunSettings } from "./settings";
 
@@ -107,7 +107,7 @@ function planWriter(state: MapState, input: JsonValue, ctx: DistributedMapContex
 }
 
 /** Items from the state input when there is no ItemReader (ItemsPath / Items). */
-async function* itemsFromInput(state: MapState, input: JsonValue, ctx: DistributedMapContext): AsyncGenerator<ReadItem> {
+async function* itemsFromInput(state: MapState, input: JsonValue, ctx: DistributedMapContext): AsyncGenerator<ItemBatch> {
   // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html — "The input
   // can be a JSON array, a JSON object, or an array within a node of a JSON object. Step Functions
   // will iterate directly over the elements of an array, or the key-value pairs of a JSON object."
@@ -118,11 +118,11 @@ async function* itemsFromInput(state: MapState, input: JsonValue, ctx: Distribut
     ? state.Items === undefined ? input : ctx.evaluateTemplate(state.Items, input)
     : ctx.evaluatePath(state.ItemsPath ?? "$", input);
   if (Array.isArray(items)) {
-    for (const value of items) yield { value, source: STATE_DATA_SOURCE };
+    yield items.map((value) => ({ value, source: STATE_DATA_SOURCE }));
     return;
   }
   if (items !== null && typeof items === "object") {
-    for (const key of Object.keys(items)) yield { value: items[key], key, source: STATE_DATA_SOURCE };
+    yield Object.keys(items).map((key) => ({ value: items[key], key, source: STATE_DATA_SOURCE }));
     return;
   }
   throw new StatesError(
@@ -210,52 +210,66 @@ export async function runMapRun(
     ? readItems(state.ItemReader, input, { s3: ctx.s3, evaluateTemplate: (t, i) => ctx.evaluateTemplate(t, i), signal: abort.signal }, settings.maxItems)
     : itemsFromInput(state, input, ctx);
 
-  async function* units(): AsyncGenerator<WorkUnit> {
+  /**
+   * Work units, a batch per batch of items read: the scheduler then pays one await per batch, not
+   * per item. A failure part-way through a batch (an ItemSelector error) still hands over the
+   * units made before it, so every item counted is accounted for.
+   */
+  async function* units(): AsyncGenerator<WorkUnit[]> {
     let index = 0;
     let seq = 0;
     const overhead = batcher ? batchOverhead(batcher) : 0;
     let batch: JsonValue[] = [];
     let batchBytes = overhead;
-    for await (const item of source) {
-      const itemContext = { index, value: item.value, source: item.source, key: item.key };
-      const value = selector === undefined
-        ? item.key === undefined ? item.value : { Key: item.key, Value: item.value }
-        : selectAsync
-          ? await selectAsync(selector, input, itemContext)
-          : ctx.evaluateTemplate(selector, input, itemContext);
-      index++;
-      items.total++;
-      items.pending++;
-      if (!batcher) {
-        execs.total++;
-        execs.pending++;
-        yield { seq: seq++, input: value, items: 1 };
-        continue;
-      }
-      const bytes = Buffer.byteLength(JSON.stringify(value) ?? "null");
-      if (overhead + bytes > batcher.maxBytes) {
-        // The docs are silent on an item that alone exceeds the batch byte limit; it can never be
-        // sent, so the Map Run fails rather than silently dropping it.
-        throw new StatesError(
-          STATES_ERRORS.DataLimitExceeded,
-          `Item ${index - 1} is ${bytes} bytes; with the batch envelope it exceeds MaxInputBytesPerBatch (${batcher.maxBytes} bytes)`,
-        );
-      }
-      const separator = batch.length > 0 ? 1 : 0;
-      if (batch.length > 0 && (batchBytes + separator + bytes > batcher.maxBytes || (batcher.maxItems !== undefined && batch.length >= batcher.maxItems))) {
-        execs.total++;
-        execs.pending++;
-        yield { seq: seq++, input: batchInputOf(batcher, batch), items: batch.length };
-        batch = [];
-        batchBytes = overhead;
-      }
-      batchBytes += (batch.length > 0 ? 1 : 0) + bytes;
-      batch.push(value);
-    }
-    if (batcher && batch.length > 0) {
+    const unitOf = (value: JsonValue, n: number): WorkUnit => {
       execs.total++;
       execs.pending++;
-      yield { seq: seq++, input: batchInputOf(batcher, batch), items: batch.length };
+      return { seq: seq++, input: value, items: n };
+    };
+    for await (const read of source) {
+      const out: WorkUnit[] = [];
+      try {
+        for (const item of read) {
+          const value = selector !== undefined && selectAsync
+            ? await selectAsync(selector, input, { index, value: item.value, source: item.source, key: item.key })
+            : selectSync(item);
+          index++;
+          items.total++;
+          items.pending++;
+          if (!batcher) {
+            out.push(unitOf(value, 1));
+            continue;
+          }
+          const bytes = Buffer.byteLength(JSON.stringify(value) ?? "null");
+          if (overhead + bytes > batcher.maxBytes) {
+            // The docs are silent on an item that alone exceeds the batch byte limit; it can never
+            // be sent, so the Map Run fails rather than silently dropping it.
+            throw new StatesError(
+              STATES_ERRORS.DataLimitExceeded,
+              `Item ${index - 1} is ${bytes} bytes; with the batch envelope it exceeds MaxInputBytesPerBatch (${batcher.maxBytes} bytes)`,
+            );
+          }
+          if (batch.length > 0 && (batchBytes + 1 + bytes > batcher.maxBytes || (batcher.maxItems !== undefined && batch.length >= batcher.maxItems))) {
+            out.push(unitOf(batchInputOf(batcher, batch), batch.length));
+            batch = [];
+            batchBytes = overhead;
+          }
+          batchBytes += (batch.length > 0 ? 1 : 0) + bytes;
+          batch.push(value);
+        }
+      } catch (err) {
+        if (out.length) yield out;
+        // Items already selected into an unfinished batch are sent as a last batch.
+        if (batcher && batch.length > 0) yield [unitOf(batchInputOf(batcher, batch), batch.length)];
+        throw err;
+      }
+      if (out.length) yield out;
+    }
+    if (batcher && batch.length > 0) yield [unitOf(batchInputOf(batcher, batch), batch.length)];
+
+    function selectSync(item: ReadItem): JsonValue {
+      if (selector === undefined) return item.key === undefined ? item.value : { Key: item.key, Value: item.value };
+      return ctx.evaluateTemplate(selector, input, { index, value: item.value, source: item.source, key: item.key });
     }
   }
 
@@ -372,8 +386,8 @@ export async function runMapRun(
   let readError: unknown;
   const iterator = units();
   try {
-    for (;;) {
-      let next: IteratorResult<WorkUnit>;
+    reading: for (;;) {
+      let next: IteratorResult<WorkUnit[]>;
       try {
         next = await iterator.next();
       } catch (err) {
@@ -381,17 +395,18 @@ export async function runMapRun(
         break;
       }
       if (next.done) break;
-      const unit = next.value;
-      while (running >= settings.maxConcurrency && !stopError && !parentAborted) await idle();
-      if (parentAborted && !spool) break;
-      if (stopError || parentAborted) {
-        // Stopped (threshold exceeded, or the parent stopped): keep reading so every item is
-        // accounted for in PENDING_n.json, "child workflow executions that weren't started
-        // because the Map Run failed or aborted" (ResultWriter page).
-        recordPending(unit);
-        continue;
+      for (const unit of next.value) {
+        while (running >= settings.maxConcurrency && !stopError && !parentAborted) await idle();
+        if (parentAborted && !spool) break reading;
+        if (stopError || parentAborted) {
+          // Stopped (threshold exceeded, or the parent stopped): keep reading so every item is
+          // accounted for in PENDING_n.json, "child workflow executions that weren't started
+          // because the Map Run failed or aborted" (ResultWriter page).
+          recordPending(unit);
+          continue;
+        }
+        launch(unit);
       }
-      launch(unit);
     }
     if (readError === undefined && !(parentAborted && !spool)) {
       readerDone = true;

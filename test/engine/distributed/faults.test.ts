@@ -16,6 +16,9 @@ import { faultyClient } from "./fault-s3";
 installS3rverDesShim();
 const BUCKET = "faults";
 
+/** A child input as these tests make them: the item itself, or `{n}` from an ItemSelector. */
+type Entry = number | { n: number };
+
 interface Manifest {
   ResultFiles: Record<"SUCCEEDED" | "FAILED" | "PENDING", { Key: string }[]>;
 }
@@ -44,8 +47,9 @@ describe("engine/distributed faults", function () {
     for (const status of ["SUCCEEDED", "FAILED", "PENDING"] as const) {
       for (const f of manifest.ResultFiles[status]) {
         for (const r of await json<{ Input: string }[]>(f.Key)) {
-          const input = JSON.parse(r.Input) as number | { Items: number[] };
-          out[status].push(...(typeof input === "number" ? [input] : input.Items));
+          const input = JSON.parse(r.Input) as Entry | { Items: Entry[] };
+          const entries = typeof input === "object" && "Items" in input ? input.Items : [input];
+          out[status].push(...entries.map((e) => (typeof e === "number" ? e : e.n)));
         }
       }
     }
@@ -103,6 +107,23 @@ describe("engine/distributed faults", function () {
       assert.equal(ctx.updates[ctx.updates.length - 1].status, error ? "FAILED" : "SUCCEEDED");
     });
   }
+
+  it("an ItemSelector failing part-way through a read batch: the items before it are all accounted for", async () => {
+    const xs = Array.from({ length: 3_000 }, (_, i): JsonValue => (i === 1_500 ? { noN: true } : { n: i }));
+    const ctx = fakeContext(s3.client(), (x) => x);
+    const state: MapState = {
+      Type: "Map",
+      ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+      ItemsPath: "$.xs",
+      ItemSelector: { "n.$": "$$.Map.Item.Value.n" },
+      ItemBatcher: { MaxItemsPerBatch: 7 },
+      ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: BUCKET, Prefix: "out/selector-fault" } },
+      End: true,
+    };
+    await assert.rejects(runMapRun(state, { xs }, ctx), /path \$\$\.Map\.Item\.Value\.n not found/);
+    const files = await exported("out/selector-fault/");
+    assertAccounted(ctx, files, Array.from({ length: 1_500 }, (_, i) => i));
+  });
 
   it("a JSONL body cut short mid-stream: States.ItemReaderFailed naming the object; no item is counted twice", async () => {
     const lines = Array.from({ length: 5_000 }, (_, i) => JSON.stringify({ i, pad: "p".repeat(20) })).join("\n");

@@ -34,8 +34,8 @@ const BACKSLASH = 92; // \
 const LF = 10;
 const CR = 13;
 
-/** Parses AWS-dialect CSV from a stream of text chunks into rows of string fields. */
-export async function* parseAwsCsv(chunks: AsyncIterable<string>, delimiter: string): AsyncGenerator<string[]> {
+/** Parses AWS-dialect CSV from a stream of text chunks into rows of string fields, a batch per chunk. */
+export async function* parseAwsCsv(chunks: AsyncIterable<string>, delimiter: string): AsyncGenerator<string[][]> {
   const delim = delimiter.charCodeAt(0);
   let row: string[] = [];
   let field = "";
@@ -115,7 +115,7 @@ export async function* parseAwsCsv(chunks: AsyncIterable<string>, delimiter: str
       field += chunk[i];
       fieldTouched = true;
     }
-    for (const r of out) yield r;
+    if (out.length) yield out;
   }
   if (pendingQuote) {
     // A quote right at the end of the input: a closing (or opening) quote.
@@ -125,7 +125,7 @@ export async function* parseAwsCsv(chunks: AsyncIterable<string>, delimiter: str
   if (pendingBackslash) fieldTouched = true;
   if (field !== "" || fieldTouched || row.length > 0) {
     const done = endRow();
-    if (done) yield done;
+    if (done) yield [done];
   }
 }
 

@@ -70,18 +70,31 @@ export interface ReaderDeps {
   signal?: AbortSignal;
 }
 
-/** Streams the items an ItemReader describes. `maxItems` stops reading early (ReaderConfig.MaxItems). */
+/** Items come in batches (a page, a chunk of a body) so that no per-item promise is paid. */
+export type ItemBatch = ReadItem[];
+
+/** How many items of an in-memory array go in one batch. */
+const BATCH = 1024;
+
+/**
+ * Streams the items an ItemReader describes, in batches. `maxItems` stops reading early
+ * (ReaderConfig.MaxItems).
+ */
 export async function* readItems(
   reader: ItemReader,
   input: JsonValue,
   deps: ReaderDeps,
   maxItems?: number,
-): AsyncGenerator<ReadItem> {
+): AsyncGenerator<ItemBatch> {
   let left = maxItems ?? Number.POSITIVE_INFINITY;
   if (left <= 0) return;
-  for await (const item of readAll(reader, input, deps)) {
-    yield item;
-    if (--left <= 0) return;
+  for await (const batch of readAll(reader, input, deps)) {
+    if (batch.length >= left) {
+      yield batch.slice(0, left);
+      return;
+    }
+    left -= batch.length;
+    yield batch;
   }
 }
 
@@ -93,7 +106,7 @@ function evaluateParameters(reader: ItemReader, input: JsonValue, deps: ReaderDe
   return deps.evaluateTemplate(template, input);
 }
 
-async function* readAll(reader: ItemReader, input: JsonValue, deps: ReaderDeps): AsyncGenerator<ReadItem> {
+async function* readAll(reader: ItemReader, input: JsonValue, deps: ReaderDeps): AsyncGenerator<ItemBatch> {
   const cfg = reader.ReaderConfig ?? {};
   const params = evaluateParameters(reader, input, deps);
   if (reader.Resource === S3_GET_OBJECT) {
@@ -112,15 +125,19 @@ async function* readAll(reader: ItemReader, input: JsonValue, deps: ReaderDeps):
     if (!parsed.success) throw paramsError(parsed.error.issues, reader.Parameters ? "Parameters" : "Arguments");
     const { Bucket, Prefix } = parsed.data;
     if (cfg.Transformation === "LOAD_AND_FLATTEN") {
-      for await (const obj of listObjects(deps.s3, Bucket, Prefix, deps.signal)) {
-        // A zero-byte "folder" marker has no items to load; the docs are silent, so skip only those.
-        if (obj.Key.endsWith("/") && obj.Size === 0) continue;
-        yield* readObjectItems(deps.s3, { bucket: Bucket, key: obj.Key }, cfg, cfg.InputType ?? "JSON", deps.signal);
+      for await (const page of listObjects(deps.s3, Bucket, Prefix, deps.signal)) {
+        for (const obj of page) {
+          // A zero-byte "folder" marker has no items to load; the docs are silent, so skip only those.
+          if (obj.Key.endsWith("/") && obj.Size === 0) continue;
+          yield* readObjectItems(deps.s3, { bucket: Bucket, key: obj.Key }, cfg, cfg.InputType ?? "JSON", deps.signal);
+        }
       }
       return;
     }
     const source = s3Uri({ bucket: Bucket });
-    for await (const obj of listObjects(deps.s3, Bucket, Prefix, deps.signal)) yield { value: obj, source };
+    for await (const page of listObjects(deps.s3, Bucket, Prefix, deps.signal)) {
+      if (page.length) yield page.map((value) => ({ value, source }));
+    }
     return;
   }
   throw new StatesError(
@@ -136,25 +153,35 @@ async function* readObjectItems(
   cfg: ReaderConfig,
   inputType: ItemReaderInputType | undefined,
   signal?: AbortSignal,
-): AsyncGenerator<ReadItem> {
+): AsyncGenerator<ItemBatch> {
   const source = s3Uri(loc);
   switch (inputType ?? "JSON") {
-    case "JSON":
-      for (const value of await readJsonItems(s3, loc, cfg.ItemsPointer, signal)) yield { value, source };
+    case "JSON": {
+      const values = await readJsonItems(s3, loc, cfg.ItemsPointer, signal);
+      for (let i = 0; i < values.length; i += BATCH) {
+        const batch: ItemBatch = [];
+        for (let j = i; j < Math.min(i + BATCH, values.length); j++) batch.push({ value: values[j], source });
+        yield batch;
+      }
       return;
+    }
     case "JSONL": {
       let line = 0;
-      for await (const text of splitLines(readObjectText(s3, loc, signal))) {
-        line++;
-        if (text.length > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(text), loc, `Line ${line}`);
-        if (text.trim() === "") continue;
-        let value: JsonValue;
-        try {
-          value = JSON.parse(text) as JsonValue;
-        } catch (err) {
-          throw readerFailed(loc, `Line ${line} is not valid JSON`, err);
+      for await (const lines of splitLines(readObjectText(s3, loc, signal))) {
+        const batch: ItemBatch = [];
+        for (const text of lines) {
+          line++;
+          if (text.length > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(text), loc, `Line ${line}`);
+          if (text.trim() === "") continue;
+          let value: JsonValue;
+          try {
+            value = JSON.parse(text) as JsonValue;
+          } catch (err) {
+            throw readerFailed(loc, `Line ${line} is not valid JSON`, err);
+          }
+          batch.push({ value, source });
         }
-        yield { value, source };
+        if (batch.length) yield batch;
       }
       return;
     }
@@ -223,7 +250,7 @@ async function* readCsvItems(
   cfg: ReaderConfig,
   source: string,
   givenHeaders?: readonly string[],
-): AsyncGenerator<ReadItem> {
+): AsyncGenerator<ItemBatch> {
   const delimiter = CSV_DELIMITERS[cfg.CSVDelimiter ?? "COMMA"];
   if (delimiter === undefined) throw readerFailed(loc, `Unknown CSVDelimiter ${JSON.stringify(cfg.CSVDelimiter)}`);
   let headers: readonly string[] | undefined = givenHeaders;
@@ -234,17 +261,21 @@ async function* readCsvItems(
     headers = cfg.CSVHeaders;
   }
   if (headers) checkHeaderSize(headers, delimiter, loc);
-  for await (const row of parseAwsCsv(text, delimiter)) {
-    if (!headers) {
-      checkHeaderSize(row, delimiter, loc);
-      headers = row;
-      continue;
+  for await (const rows of parseAwsCsv(text, delimiter)) {
+    const batch: ItemBatch = [];
+    for (const row of rows) {
+      if (!headers) {
+        checkHeaderSize(row, delimiter, loc);
+        headers = row;
+        continue;
+      }
+      const item = rowToItem(headers, row);
+      let chars = 0;
+      for (const field of row) chars += field.length;
+      if (chars > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(JSON.stringify(item)), loc, "A row");
+      batch.push({ value: item, source });
     }
-    const item = rowToItem(headers, row);
-    let chars = 0;
-    for (const field of row) chars += field.length;
-    if (chars > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(JSON.stringify(item)), loc, "A row");
-    yield { value: item, source };
+    if (batch.length) yield batch;
   }
 }
 
@@ -283,7 +314,7 @@ export async function* listObjects(
   bucket: string,
   prefix: string | undefined,
   signal?: AbortSignal,
-): AsyncGenerator<ListedObjectItem> {
+): AsyncGenerator<ListedObjectItem[]> {
   let token: string | undefined;
   do {
     let page;
@@ -295,16 +326,18 @@ export async function* listObjects(
     } catch (err) {
       throw readerFailed({ bucket, key: prefix ? `${prefix}*` : undefined }, "Could not list the objects", err);
     }
+    const items: ListedObjectItem[] = [];
     for (const obj of page.Contents ?? []) {
       if (obj.Key === undefined) continue;
-      yield {
+      items.push({
         Etag: obj.ETag ?? "",
         Key: obj.Key,
         LastModified: obj.LastModified ? Math.floor(obj.LastModified.getTime() / 1000) : 0,
         Size: obj.Size ?? 0,
         StorageClass: obj.StorageClass ?? "STANDARD",
-      };
+      });
     }
+    yield items;
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
 }
@@ -327,13 +360,15 @@ const inventoryManifest = z.object({
  *   data files, each read with `InputType` (CSV, JSONL or PARQUET). Athena's UNLOAD CSV has no
  *   header row, so CSV needs `CSVHeaderLocation: GIVEN`.
  */
-async function* readManifest(s3: S3Client, loc: S3Location, cfg: ReaderConfig, signal?: AbortSignal): AsyncGenerator<ReadItem> {
+async function* readManifest(s3: S3Client, loc: S3Location, cfg: ReaderConfig, signal?: AbortSignal): AsyncGenerator<ItemBatch> {
   if (cfg.ManifestType === "ATHENA_DATA") {
     const dataType = cfg.InputType === "MANIFEST" || cfg.InputType === undefined ? "CSV" : cfg.InputType;
     const uris: string[] = [];
-    for await (const line of splitLines(readObjectText(s3, loc, signal))) {
-      const uri = line.trim().replace(/^"|"$/g, "");
-      if (uri) uris.push(uri);
+    for await (const lines of splitLines(readObjectText(s3, loc, signal))) {
+      for (const line of lines) {
+        const uri = line.trim().replace(/^"|"$/g, "");
+        if (uri) uris.push(uri);
+      }
     }
     for (const uri of uris) {
       const m = /^s3:\/\/([^/]+)\/(.+)$/i.exec(uri);

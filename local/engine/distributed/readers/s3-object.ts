@@ -105,22 +105,27 @@ export async function* readObjectText(s3: S3Client, loc: S3Location, signal?: Ab
   if (rest) yield rest;
 }
 
-/** Splits a text stream into lines (LF or CRLF), without holding more than one line at a time. */
-export async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+/**
+ * Splits a text stream into lines (LF or CRLF), a batch of whole lines per chunk read, without
+ * holding more than one chunk (plus a partial line) at a time.
+ */
+export async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<string[]> {
   let carry = "";
   for await (const chunk of chunks) {
     const text = carry + chunk;
+    const lines: string[] = [];
     let start = 0;
     for (;;) {
       const nl = text.indexOf("\n", start);
       if (nl < 0) break;
       const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      yield text.slice(start, end);
+      lines.push(text.slice(start, end));
       start = nl + 1;
     }
     carry = text.slice(start);
+    if (lines.length) yield lines;
   }
-  if (carry) yield carry.endsWith("\r") ? carry.slice(0, -1) : carry;
+  if (carry) yield [carry.endsWith("\r") ? carry.slice(0, -1) : carry];
 }
 
 export async function readWholeObject(s3: S3Client, loc: S3Location, maxBytes: number, signal?: AbortSignal): Promise<string> {
