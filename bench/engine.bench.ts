@@ -16,7 +16,9 @@
 import { spawnSync } from "node:child_process";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../asl/types";
+import type { MapState } from "../asl/types";
 import { run, type LambdaHandler } from "../local/engine";
+import { runMapRun, type DistributedMapContext } from "../local/engine/distributed";
 import { startEmbeddedS3, type EmbeddedS3 } from "../local/s3/server";
 
 const N = 20_000;
@@ -112,6 +114,37 @@ async function awsLocalStepFunctions(items: number[]): Promise<Figure> {
   });
 }
 
+/**
+ * The Map Run machinery alone (reader, scheduler, counts, no interpreter): the same Distributed
+ * Map, but each "child execution" is just the handler called on a deep copy. The difference to
+ * the full run is what the interpreter's child executions cost.
+ */
+async function mapRunAlone(s3: EmbeddedS3): Promise<Figure> {
+  const state = distributedDefinition("items.json", false).States.Each as MapState;
+  const parent = new AbortController();
+  const ctx: DistributedMapContext = {
+    s3: s3.client(),
+    executionArn: "arn:aws:states:us-east-1:123456789012:execution:Bench:one",
+    stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:Bench",
+    stateName: "Each",
+    queryLanguage: "JSONPath",
+    evaluateTemplate: (t) => t,
+    evaluatePath: () => null,
+    async startChild(input, { name }) {
+      const startDate = new Date();
+      const output = await noOp(JSON.parse(JSON.stringify(input)));
+      return { status: "SUCCEEDED", output, executionArn: name, name, startDate, stopDate: startDate, input };
+    },
+    emitHistory: () => undefined,
+    onMapRunUpdate: () => undefined,
+    signal: parent.signal,
+  };
+  return timed("  of which the Map Run machinery alone (children = bare handler calls)", N, async () => {
+    const out = (await runMapRun(state, {}, ctx)) as JsonValue[];
+    if (out.length !== N) throw new Error("map run alone: wrong output length");
+  });
+}
+
 async function bareLoop(items: number[]): Promise<Figure> {
   return timed("bare loop: handler x 20,000 with a JSON deep copy", N, async () => {
     for (const item of items) await noOp(JSON.parse(JSON.stringify(item)));
@@ -136,6 +169,7 @@ async function partOne(s3: EmbeddedS3): Promise<void> {
     return f();
   };
   const distributed = await twice(() => ourDistributed(s3));
+  const alone = await twice(() => mapRunAlone(s3));
   const inline = await twice(() => ourInline(items));
   const als = await twice(() => awsLocalStepFunctions(items));
   // The bare loop takes milliseconds, so a single run is mostly timer noise: best of five.
@@ -145,7 +179,9 @@ async function partOne(s3: EmbeddedS3): Promise<void> {
     if (b.seconds < bare.seconds) bare = b;
   }
   console.log(`\n20,000-item map, one no-op Lambda task per item:`);
-  table([distributed, inline, als, bare]);
+  table([distributed, alone, inline, als, bare]);
+  const us = (f: Figure) => (1e6 / f.itemsPerSecond).toFixed(1);
+  console.log(`\n  per item: DISTRIBUTED ${us(distributed)} µs = Map Run ${us(alone)} µs + child execution (interpreter) ${(Number(us(distributed)) - Number(us(alone))).toFixed(1)} µs`);
   const ratio = (a: Figure, b: Figure) => a.itemsPerSecond / b.itemsPerSecond;
   const verdict = (ok: boolean) => (ok ? "meets target" : "MISSES target");
   console.log(`\n  vs aws-local-stepfunctions (target >= 20x):`);
