@@ -364,6 +364,15 @@ describe("engine/distributed Map Run", function () {
       assert.equal(final.itemCounts.resultsWritten, 6);
     });
 
+    it("an empty dataset succeeds: output [] without a ResultWriter, an empty manifest with one", async () => {
+      assert.deepEqual(await runMapRun(distributed({ ItemsPath: "$.xs" }), { xs: [] }, fakeContext(s3.client(), (x) => x)), []);
+      const out = (await runMapRun(distributed({ ItemsPath: "$.xs", ResultWriter: writer() }), { xs: [], prefix: "empty" }, fakeContext(s3.client(), (x) => x))) as {
+        ResultWriterDetails: { Key: string };
+      };
+      const manifest = (await getJson(out.ResultWriterDetails.Key)) as { ResultFiles: Record<string, unknown[]> };
+      assert.deepEqual(manifest.ResultFiles, { FAILED: [], PENDING: [], SUCCEEDED: [] });
+    });
+
     it("a write failure is States.ResultWriterFailed naming bucket and key", async () => {
       const state = distributed({ ItemsPath: "$.xs", ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "missing-bucket", Prefix: "p" } } });
       const ctx = fakeContext(s3.client(), (x) => x);
