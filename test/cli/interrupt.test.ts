@@ -29,7 +29,7 @@ function whenRunning(stderr: () => string): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const poll = setInterval(() => {
-      if (/\[Map Run MapData\] RUNNING \d+% [1-9]/.test(stderr())) {
+      if (/\[Map Run MapData\] RUNNING (\d+% )?[1-9]/.test(stderr())) {
         clearInterval(poll);
         resolve();
       } else if (Date.now() - started > 60_000) {
