@@ -9,7 +9,7 @@ import { LIMITS } from "../../asl/types";
 import type { Clock } from "./clock";
 import type { MapItemContext, MapRunRecord } from "./distributed/contract";
 import { DataLimitExceededError, ExecutionAbortedError } from "./errors";
-import { History } from "./history";
+import { History, type Lazy } from "./history";
 import type { IntrinsicEnv } from "./intrinsics";
 import type { JsonataEnv, StatesVariable } from "./jsonata";
 import { utf8Bytes } from "./lambda";
@@ -135,6 +135,13 @@ export class Frame {
   /** False when nobody keeps or watches the history: callers skip building details. */
   get recording(): boolean {
     return this.exec.history.recording;
+  }
+
+  /** An event whose details are recorded as parts (see history.ts Lazy). */
+  eventLazy(type: string, kind: Lazy, a: unknown, b: unknown): number {
+    const id = this.exec.history.addLazy(type, this.lastEventId, kind, a, b);
+    this.lastEventId = id;
+    return id;
   }
 
   event(type: string, details?: object): number {

@@ -10,6 +10,7 @@
 import type { JsonValue } from "../../asl/types";
 import type { Clock } from "./clock";
 import { RuntimeError } from "./errors";
+import { functionArn } from "./lambda";
 import type { EngineEvent, HistoryEvent } from "./types";
 
 /** `{ name, input, inputDetails }` (stateEnteredEventDetails) with `input` serialized on demand. */
@@ -118,6 +119,33 @@ export class OutputDetails {
   }
 }
 
+/**
+ * Details recorded as their parts and made into an object only when read: the events an inline
+ * Map records for every item (entered/exited, Lambda scheduled/succeeded, iteration started/succeeded).
+ */
+export enum Lazy {
+  Entered = 1,
+  Exited = 2,
+  LambdaScheduled = 3,
+  Output = 4,
+  Iteration = 5,
+}
+
+function makeDetails(kind: Lazy, a: unknown, b: unknown): object {
+  switch (kind) {
+    case Lazy.Entered:
+      return new StateEnteredDetails(a as string, b as JsonValue);
+    case Lazy.Exited:
+      return new StateExitedDetails(a as string, b as JsonValue);
+    case Lazy.LambdaScheduled:
+      return new LambdaScheduledDetails(functionArn(a as string), b as JsonValue);
+    case Lazy.Output:
+      return new PlainOutputDetails(b as JsonValue);
+    case Lazy.Iteration:
+      return { name: a as string, index: b as number };
+  }
+}
+
 const keyCache = new Map<string, string>();
 
 /** `TaskStateEntered` → `stateEnteredEventDetails`, as the API names them. */
@@ -198,10 +226,12 @@ export interface HistoryOptions {
  * when someone reads `events` (or an onEvent listener is set): a big inline Map records several
  * events per item, and most runs never look at them.
  */
+const STRIDE = 6;
+
 export class History {
   private count = 0;
   readonly recording: boolean;
-  /** Four slots per event, in one array (one growth path): type, previousEventId, time, details. */
+  /** Six slots per event, in one array (one growth path): type, previousEventId, time, details or lazy kind, part a, part b. */
   private readonly cols: unknown[] = [];
   private materialized: HistoryEvent[] = [];
   private closed = false;
@@ -217,15 +247,17 @@ export class History {
   /** The kept events, in order (made from the columns on first read, then cached). */
   get events(): HistoryEvent[] {
     const out = this.materialized;
-    for (let i = out.length; i < this.cols.length / 4; i++) out.push(this.eventAt(i));
+    for (let i = out.length; i < this.cols.length / STRIDE; i++) out.push(this.eventAt(i));
     return out;
   }
 
   private eventAt(i: number): HistoryEvent {
     const c = this.cols;
-    const type = c[4 * i] as string;
-    const details = c[4 * i + 3] as object | undefined;
-    const event = new RecordedEvent(i + 1, c[4 * i + 1] as number, c[4 * i + 2] as number, type, details);
+    const at = STRIDE * i;
+    const type = c[at] as string;
+    const slot = c[at + 3];
+    const details = typeof slot === "number" ? makeDetails(slot as Lazy, c[at + 4], c[at + 5]) : (slot as object | undefined);
+    const event = new RecordedEvent(i + 1, c[at + 1] as number, c[at + 2] as number, type, details);
     if (details !== undefined && !isKnownType(type)) event[detailsKey(type)] = details;
     return event as unknown as HistoryEvent;
   }
@@ -236,6 +268,15 @@ export class History {
    * https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html — "Maximum execution history size: 25,000 events"
    */
   add(type: string, previousEventId: number, details?: object, force = false): number {
+    return this.record(type, previousEventId, details, undefined, undefined, force);
+  }
+
+  /** Like `add`, with the details given as parts (see Lazy) so nothing is allocated unless read. */
+  addLazy(type: string, previousEventId: number, kind: Lazy, a: unknown, b: unknown): number {
+    return this.record(type, previousEventId, kind, a, b, false);
+  }
+
+  private record(type: string, previousEventId: number, details: object | Lazy | undefined, a: unknown, b: unknown, force: boolean): number {
     // After the terminal event the history is closed: work still finishing in the background
     // (a handler that outlived a stop, an iteration of a failed Map) records nothing more.
     if (this.closed) return this.count;
@@ -250,11 +291,12 @@ export class History {
     if (!this.recording) return id;
     const time = this.options.clock.now();
     if (this.options.keep) {
-      this.cols.push(type, previousEventId, time, details);
+      this.cols.push(type, previousEventId, time, details, a, b);
     }
     if (this.options.onEvent) {
-      const event = new RecordedEvent(id, previousEventId, time, type, details);
-      if (details !== undefined && !isKnownType(type)) event[detailsKey(type)] = details;
+      const made = typeof details === "number" ? makeDetails(details, a, b) : details;
+      const event = new RecordedEvent(id, previousEventId, time, type, made);
+      if (made !== undefined && !isKnownType(type)) event[detailsKey(type)] = made;
       this.options.onEvent({ kind: "history", executionArn: this.options.executionArn, event: event as unknown as HistoryEvent });
     }
     return id;

@@ -7,7 +7,7 @@ import type { JsonObject, JsonValue } from "../../asl/types";
 import type { CompiledCatcher, CompiledChoice, CompiledFail, CompiledPass, CompiledState, CompiledSucceed, CompiledWait, CompiledWorkflow, JsonataIO, JsonPathIO, NumberSource, StringSource } from "./compile";
 import { NoChoiceMatchedError, RuntimeError, StatesError } from "./errors";
 import { checkPayload, Frame, StateEnv } from "./execution";
-import { StateEnteredDetails, StateExitedDetails } from "./history";
+import { Lazy, StateEnteredDetails } from "./history";
 import { setAtPath } from "./json/path";
 import { parseTimestamp } from "./choice";
 import { findCatcher, RetryTracker } from "./retry";
@@ -192,11 +192,11 @@ const EXITED: Record<EventStateType, string> = {
 };
 
 export function entered(frame: Frame, type: EventStateType, name: string, input: JsonValue): void {
-  frame.event(ENTERED[type], frame.recording ? new StateEnteredDetails(name, input) : undefined);
+  frame.eventLazy(ENTERED[type], Lazy.Entered, name, input);
 }
 
 export function exited(frame: Frame, type: EventStateType, name: string, output: JsonValue): void {
-  frame.event(EXITED[type], frame.recording ? new StateExitedDetails(name, output) : undefined);
+  frame.eventLazy(EXITED[type], Lazy.Exited, name, output);
 }
 
 // ---------- Pass, Choice, Wait, Succeed, Fail ----------

@@ -11,6 +11,7 @@ import type { MapItemContext } from "../distributed/contract";
 import { RuntimeError, StatesError } from "../errors";
 import { checkPayload, Frame, StateEnv, VarScope } from "../execution";
 import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, runWorkflow, transition, withErrorHandling, type StepOutcome } from "../interpreter";
+import { Lazy } from "../history";
 import { abortPromise, linkedAbort } from "./abort";
 import { runDistributed } from "./distributed";
 
@@ -61,7 +62,7 @@ async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv
     const item = items[index];
     const mapItem: MapItemContext = { index, value: item };
     const iterFrame = new Frame(frame.exec, new VarScope(frame.vars), controller.signal, startedId, mapItem);
-    iterFrame.event("MapIterationStarted", iterFrame.recording ? { name, index } : undefined);
+    iterFrame.eventLazy("MapIterationStarted", Lazy.Iteration, name, index);
     let iterInput: JsonValue = item;
     if (state.itemSelectorPath || state.itemSelectorJsonata) {
       const selEnv = new StateEnv(iterFrame, name, effective);
@@ -74,7 +75,7 @@ async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv
       iterFrame.event(e instanceof StatesError ? "MapIterationFailed" : "MapIterationAborted", { name, index });
       throw e;
     }
-    iterFrame.event("MapIterationSucceeded", iterFrame.recording ? { name, index } : undefined);
+    iterFrame.eventLazy("MapIterationSucceeded", Lazy.Iteration, name, index);
   };
 
   // MaxConcurrency 0 (or absent) means no limit.

@@ -8,7 +8,7 @@ import type { JsonObject, JsonValue } from "../../../asl/types";
 import type { CompiledTask } from "../compile";
 import { ExecutionAbortedError, HeartbeatTimeoutError, RuntimeError, StatesError, TaskFailedError, TaskTimeoutError } from "../errors";
 import { checkInputPayload, checkPayload, type Frame, StateEnv } from "../execution";
-import { LambdaScheduledDetails, OutputDetails, PlainOutputDetails } from "../history";
+import { Lazy, LambdaScheduledDetails, OutputDetails } from "../history";
 import { callHandler, functionArn, functionNameOf, invokeResponse, lambdaError, REGION, serializeResult, type InvokeRequest } from "../lambda";
 import { abortPromise } from "./abort";
 import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, type StepOutcome } from "../interpreter";
@@ -112,7 +112,8 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTi
     frame.event("TaskScheduled", scheduled);
     frame.event("TaskStarted", INVOKE_RESOURCE);
   } else {
-    frame.event("LambdaFunctionScheduled", recording ? new LambdaScheduledDetails(functionArn(functionName), eventValue, timeout) : undefined);
+    if (timeout === undefined) frame.eventLazy("LambdaFunctionScheduled", Lazy.LambdaScheduled, functionName, eventValue);
+    else frame.event("LambdaFunctionScheduled", recording ? new LambdaScheduledDetails(functionArn(functionName), eventValue, timeout) : undefined);
     frame.event("LambdaFunctionStarted");
   }
 
@@ -156,7 +157,7 @@ function finishCall(state: CompiledTask, call: PendingCall, returned: unknown, f
   }
   const recording = frame.recording;
   if (call.optimized) frame.event("TaskSucceeded", recording ? new OutputDetails(INVOKE_RESOURCE, value) : undefined);
-  else frame.event("LambdaFunctionSucceeded", recording ? new PlainOutputDetails(value) : undefined);
+  else frame.eventLazy("LambdaFunctionSucceeded", Lazy.Output, undefined, value);
   return value;
 }
 
