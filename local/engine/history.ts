@@ -227,12 +227,19 @@ export interface HistoryOptions {
  * events per item, and most runs never look at them.
  */
 const STRIDE = 6;
+const CHUNK_SLOTS = STRIDE * 1024;
 
 export class History {
   private count = 0;
   readonly recording: boolean;
-  /** Six slots per event, in one array (one growth path): type, previousEventId, time, details or lazy kind, part a, part b. */
-  private readonly cols: unknown[] = [];
+  /**
+   * Six slots per event (type, previousEventId, time, details or lazy kind, part a, part b), in
+   * fixed-size chunks: appending never copies what is already stored.
+   */
+  private readonly chunks: unknown[][] = [];
+  private chunk: unknown[] = new Array(CHUNK_SLOTS);
+  private used = 0;
+  private stored = 0;
   private materialized: HistoryEvent[] = [];
   private closed = false;
 
@@ -247,13 +254,15 @@ export class History {
   /** The kept events, in order (made from the columns on first read, then cached). */
   get events(): HistoryEvent[] {
     const out = this.materialized;
-    for (let i = out.length; i < this.cols.length / STRIDE; i++) out.push(this.eventAt(i));
+    for (let i = out.length; i < this.stored; i++) out.push(this.eventAt(i));
     return out;
   }
 
   private eventAt(i: number): HistoryEvent {
-    const c = this.cols;
-    const at = STRIDE * i;
+    const slot0 = STRIDE * i;
+    const chunkIndex = Math.floor(slot0 / CHUNK_SLOTS);
+    const c = chunkIndex < this.chunks.length ? this.chunks[chunkIndex] : this.chunk;
+    const at = slot0 % CHUNK_SLOTS;
     const type = c[at] as string;
     const slot = c[at + 3];
     const details = typeof slot === "number" ? makeDetails(slot as Lazy, c[at + 4], c[at + 5]) : (slot as object | undefined);
@@ -291,7 +300,21 @@ export class History {
     if (!this.recording) return id;
     const time = this.options.clock.now();
     if (this.options.keep) {
-      this.cols.push(type, previousEventId, time, details, a, b);
+      if (this.used === CHUNK_SLOTS) {
+        this.chunks.push(this.chunk);
+        this.chunk = new Array(CHUNK_SLOTS);
+        this.used = 0;
+      }
+      const c = this.chunk;
+      const u = this.used;
+      c[u] = type;
+      c[u + 1] = previousEventId;
+      c[u + 2] = time;
+      c[u + 3] = details;
+      c[u + 4] = a;
+      c[u + 5] = b;
+      this.used = u + STRIDE;
+      this.stored++;
     }
     if (this.options.onEvent) {
       const made = typeof details === "number" ? makeDetails(details, a, b) : details;

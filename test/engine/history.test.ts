@@ -56,6 +56,19 @@ describe("engine: history", () => {
     assert.equal((last.executionFailedEventDetails as { error: string }).error, "Error");
   });
 
+  it("a long history (several storage chunks) reads back complete and in order", async () => {
+    const mapDef = { StartAt: "M", States: { M: { Type: "Map", MaxConcurrency: 1, ItemProcessor: { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), End: true } } }, End: true } } };
+    const r = await runDef(mapDef, Array.from({ length: 400 }, (_, i) => i), { f: async (e) => e });
+    const h = plainHistory(r);
+    assert.equal(h.length, r.counters.historyEvents);
+    assert.ok(h.length > 2000);
+    h.forEach((e, i) => assert.equal(e.id, i + 1));
+    const started = h.filter((e) => e.type === "MapIterationStarted").map((e) => (e.mapIterationStartedEventDetails as { index: number }).index);
+    assert.deepEqual(started, Array.from({ length: 400 }, (_, i) => i));
+    const succeeded = h.filter((e) => e.type === "LambdaFunctionSucceeded").map((e) => JSON.parse((e.lambdaFunctionSucceededEventDetails as { output: string }).output));
+    assert.deepEqual(succeeded, Array.from({ length: 400 }, (_, i) => i));
+  });
+
   it("keepHistory: false keeps counters but no array", async () => {
     const r = await runDef(def, {}, { f: async () => 1 }, { keepHistory: false });
     assert.equal(r.history.length, 0);
