@@ -35,7 +35,6 @@ import { checkMapReduceTotals, checkSeedExactlyOnce, resultWriterLocation, type 
 import { uploadDataset, type DatasetTotals } from "./dataset";
 import { meterHandlers } from "./metering";
 import { findProjectDir } from "./project";
-import { installS3rverDesCompat } from "./s3rver-compat";
 import { estimateChildren } from "./child-estimate";
 import { explainFailure } from "./explain";
 
@@ -250,7 +249,6 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
   let client: S3Client | undefined;
   let keepData = false;
   try {
-    installS3rverDesCompat();
     s3 = await startEmbeddedS3({ buckets: [bucket], dataDir: s3Dir, region: config.region });
     client = s3.client();
     // The PAYLOAD_* environment index.ts gives CaptureInput, the one handler that writes payloads

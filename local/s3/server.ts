@@ -29,6 +29,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
+import { installS3rverDesCompat } from "./des-compat";
 import { handleMissingMultipartOperations, parseTarget } from "./multipart";
 
 export interface EmbeddedS3Options {
@@ -97,6 +98,12 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
   }
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "embedded-s3-")));
+  // This toolchain runs on Node 20 on purpose (see README); the SDK's notice that releases after
+  // January 2027 need Node 22 would otherwise print on every local run. The SDK reads this switch
+  // (@aws-sdk/core emitWarningIfUnsupportedVersion); a user's own setting wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // Listings past one page need s3rver's DES continuation tokens (see des-compat.ts).
+  installS3rverDesCompat();
   const s3rver = new S3rver({
     address: "127.0.0.1",
     port: 0,

@@ -5,9 +5,8 @@
  * Triple DES with the key repeated three times (EDE, K1 = K2 = K3) is single DES and OpenSSL 3 still
  * has it, so mapping one onto the other keeps s3rver's tokens byte for byte.
  *
- * The embedded server runs in this process, so patching `crypto` here fixes it for a local run.
- * The same shim exists for the engine's tests (test/engine/distributed/s3rver-des-shim.ts); its
- * proper home is local/s3/server.ts, and this file goes away when the server carries the fix.
+ * The embedded server runs in this process, so startEmbeddedS3 installs this before the server
+ * starts. Only the "des" algorithm, which would otherwise throw, is redirected.
  */
 import crypto from "node:crypto";
 
