@@ -14,8 +14,21 @@ export interface Clock {
 }
 
 export class RealClock implements Clock {
+  private cached: number | undefined;
+  private readonly forget = (): void => {
+    this.cached = undefined;
+  };
+
+  /**
+   * Date.now(), read once per synchronous stretch of work: the several history events a state
+   * records in one go share a millisecond anyway, and the clock read was a visible cost per item.
+   */
   now(): number {
-    return Date.now();
+    if (this.cached === undefined) {
+      this.cached = Date.now();
+      queueMicrotask(this.forget);
+    }
+    return this.cached;
   }
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
