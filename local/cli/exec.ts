@@ -159,7 +159,8 @@ async function main(argv: string[]): Promise<number> {
       return summary(await run(definition, input, options));
     } catch (e) {
       if (e instanceof DefinitionRejectedError) {
-        return { status: "FAILED", error: "States.InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+        // The name CreateStateMachine's API error uses for a definition AWS refuses.
+        return { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
       }
       throw e;
     }

@@ -51,6 +51,16 @@ describe("exec CLI", function () {
     assert.deepEqual(JSON.parse(r.stdout).output, { sum: 102 });
   });
 
+  it("an invalid definition is refused with the validator's findings (exit 1)", () => {
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ StartAt: "Nope", States: { A: { Type: "Pass", End: true } } }));
+    const r = exec([bad, "--json"]);
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.error, "InvalidDefinition");
+    assert.match(out.cause, /StartAt/);
+  });
+
   it("--input-file reads the input", () => {
     const input = join(dir, "in.json");
     writeFileSync(input, '{"a":5,"b":5}');
