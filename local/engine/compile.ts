@@ -207,6 +207,11 @@ function compileCatchers(lang: QueryLanguage, catchers: Catcher[] | undefined, n
   }));
 }
 
+/**
+ * `inherited` is the machine's top-level QueryLanguage: "If the state does not contain a
+ * QueryLanguage field, then it will use the query language specified in the top-level
+ * QueryLanguage field" — states inside a Map or Parallel inherit the top level, not the Map/Parallel.
+ */
 export function compileState(name: string, state: State, inherited: QueryLanguage): CompiledState {
   const lang: QueryLanguage = state.QueryLanguage ?? inherited;
   const io: StateIO = lang === "JSONata" ? jsonataIO(state, name) : jsonPathIO(state, name);
@@ -272,7 +277,7 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
       return {
         ...base,
         type: "Parallel",
-        branches: p.Branches.map((b) => compileWorkflow(b, lang)),
+        branches: p.Branches.map((b) => compileWorkflow(b, inherited)),
         retriers: p.Retry ?? [],
         catchers: compileCatchers(lang, p.Catch, name),
       };
@@ -287,7 +292,7 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
         type: "Map",
         raw: m,
         distributed: m.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED",
-        processor: compileWorkflow(processorDef, lang),
+        processor: compileWorkflow(processorDef, inherited),
         itemsPath: lang === "JSONPath" && m.ItemsPath !== undefined ? compilePath(m.ItemsPath) : undefined,
         items: lang === "JSONata" && m.Items !== undefined ? compileJsonataValue(m.Items, `${name}.Items`) : undefined,
         itemSelectorPath: lang === "JSONPath" && selector !== undefined ? compileTemplate(selector as JsonObject) : undefined,
@@ -300,7 +305,7 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
   }
 }
 
-/** Compiles a machine or sub-workflow; `inherited` is the enclosing query language. */
+/** Compiles a machine or sub-workflow; `inherited` is the top-level query language (a sub-workflow may set its own). */
 export function compileWorkflow(def: SubWorkflow, inherited: QueryLanguage = "JSONPath"): CompiledWorkflow {
   const lang = def.QueryLanguage ?? inherited;
   const states = new Map<string, CompiledState>();

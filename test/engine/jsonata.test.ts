@@ -49,6 +49,24 @@ describe("engine: JSONata", () => {
     assert.equal((await runDef(def, { v: 1 })).output, 2);
   });
 
+  it("states inside a JSONata Map of a JSONPath machine use the top-level query language", async () => {
+    // CDK's QueryLanguage docs: "If the state does not contain a queryLanguage field, then it will use
+    // the query language specified in the top-level queryLanguage field."
+    const def = {
+      StartAt: "M",
+      States: {
+        M: {
+          Type: "Map",
+          QueryLanguage: "JSONata",
+          Items: "{% $states.input.xs %}",
+          ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", Parameters: { "v.$": "$" }, End: true } } },
+          End: true,
+        },
+      },
+    };
+    assert.deepEqual((await runDef(def, { xs: [1, 2] })).output, [{ v: 1 }, { v: 2 }]);
+  });
+
   it("Assign sets variables; every Assign expression sees the values from before the state", async () => {
     // workflow-variables.html: "all variable assignments ... are evaluated using the variable values on state entry"
     const def = {
