@@ -26,7 +26,8 @@
  * Records are spooled to temporary files as children finish (bounded memory for millions of
  * items) and uploaded with s3:putObject when the Map Run ends.
  */
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { s3Sdk } from "./s3-sdk";
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync, type ReadStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -228,6 +229,7 @@ export class ResultSpool {
   }
 
   private async put(key: string, body: () => string | ReadStream, length: number): Promise<void> {
+    const { PutObjectCommand } = await s3Sdk();
     const content = body();
     // A stream opened for a PUT that fails before reading it must not surface later as an
     // unhandled error (its file is removed by dispose()).

@@ -6,7 +6,8 @@
  */
 import type { JsonObject, JsonValue, MapState } from "../../../asl/types";
 import type { CompiledMap } from "../compile";
-import type { ChildOutcome, DistributedMapContext, MapItemContext, MapRunRecord, RunDistributedMap } from "../distributed/contract";
+import type { ChildOutcome, DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/contract";
+import { mapRunLabel, runDistributedMap } from "../distributed/index";
 import { RuntimeError, STATES_ERRORS } from "../errors";
 import { Frame, StateEnv, VarScope } from "../execution";
 import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "../jsonata";
@@ -150,10 +151,8 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     },
     signal: frame.signal,
   };
-  // Loaded on first use: the CLI and inline-only runs never pay for the Map Run's dependencies.
-  const mod = (await import("../distributed/index")) as { runDistributedMap: RunDistributedMap };
   const mapState = lang === "JSONata" ? (substituteState(state.raw, substitute) as MapState) : state.raw;
-  return mod.runDistributedMap(mapState, effective, ctx);
+  return runDistributedMap(mapState, effective, ctx);
 }
 
 /** The Map state with its state-level JSONata already evaluated (processor and selector untouched). */

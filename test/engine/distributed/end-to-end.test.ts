@@ -13,16 +13,6 @@ import type { JsonValue, StateMachineDefinition } from "../../../asl/types";
 import { run, type LambdaHandler } from "../../../local/engine";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
 
-/**
- * The interpreter loads the Map Run with a dynamic `import()`; under mocha's `tsx/cjs` hook that
- * goes to Node's native ESM loader, which cannot resolve extensionless TypeScript paths. Registering
- * tsx's ESM hook makes it resolvable in this process (reported to the interpreter's owner).
- */
-async function registerTsxEsm(): Promise<void> {
-  const api = (await import("tsx/esm/api" as string)) as { register(): unknown };
-  api.register();
-}
-
 const BUCKET = "payloads";
 const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 
@@ -39,7 +29,6 @@ describe("engine/distributed end to end (run)", function () {
   let processed = 0;
 
   before(async () => {
-    await registerTsxEsm();
     s3 = await startEmbeddedS3({ buckets: [BUCKET] });
   });
   after(async () => s3.stop());

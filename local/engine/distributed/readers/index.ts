@@ -9,7 +9,8 @@
  * the Amazon S3 URI. For example: S3://bucket-name/object-key"; a listing reports the bucket URI
  * ("S3://bucket-name").
  */
-import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { s3Sdk } from "../s3-sdk";
 import { z } from "zod";
 import type { ItemReader, ItemReaderInputType, JsonValue, ReaderConfig } from "../../../../asl/types";
 import { S3_GET_OBJECT, S3_LIST_OBJECTS_V2 } from "../../../../asl/types";
@@ -315,6 +316,7 @@ export async function* listObjects(
   prefix: string | undefined,
   signal?: AbortSignal,
 ): AsyncGenerator<ListedObjectItem[]> {
+  const { ListObjectsV2Command } = await s3Sdk();
   let token: string | undefined;
   do {
     let page;

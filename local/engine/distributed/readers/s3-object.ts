@@ -3,7 +3,8 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html — a Map Run
  * that cannot read its dataset fails with `States.ItemReaderFailed`.
  */
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { s3Sdk } from "../s3-sdk";
 import type { Readable } from "node:stream";
 import * as zlib from "node:zlib";
 import { createGunzip } from "node:zlib";
@@ -67,6 +68,7 @@ export async function* readObjectChunks(
   signal?: AbortSignal,
 ): AsyncGenerator<Buffer> {
   const decompress = decompressorFor(loc);
+  const { GetObjectCommand } = await s3Sdk();
   let body: Readable;
   try {
     const res = await s3.send(
