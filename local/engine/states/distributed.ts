@@ -93,7 +93,9 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     return e;
   };
 
-  const label = state.raw.Label ?? state.name;
+  // The same label as the Map Run ARN's (generated when the state has none), so child ARNs, the
+  // Map Run ARN and the ResultWriter's records agree.
+  const label = mapRunLabel(setup.stateMachineArn, state.name, state.raw.Label);
   const childType = state.raw.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD";
   const s3 = await setup.s3();
 
