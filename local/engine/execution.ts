@@ -197,6 +197,8 @@ export class StateEnv implements IntrinsicEnv, JsonataEnv {
       if (item) {
         const Item: JsonObject = { Index: item.index, Value: item.value };
         if (item.source !== undefined) Item.Source = item.source;
+        // Items that are the key-value pairs of a JSON object also carry their key.
+        if (item.key !== undefined) Item.Key = item.key;
         ctx.Map = { Item };
       }
       this.ctx = ctx;
