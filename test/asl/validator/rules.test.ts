@@ -389,6 +389,12 @@ describe("validator: intrinsic functions", () => {
     only(pass("States.JsonMerge($.a, $.b, true)"), [["INVALID_INTRINSIC_ARGUMENTS", "/States/A/Parameters/x.$"]]);
     only(pass("States.ArrayLength($.a.)"), [["INVALID_JSON_PATH", "/States/A/Parameters/x.$"]]);
   });
+  it("counts States.Format placeholders as the engine reads them: escaped \\{\\} is a literal brace", () => {
+    // "{}" is a placeholder; the guide's escape "\\{" / "\\}" writes a literal brace instead.
+    const codes = (expr: string) => warnings(pass(expr)).map(([code]) => code);
+    assert.deepEqual(codes("States.Format('{} and \\{\\}', $.a)"), []);
+    assert.deepEqual(codes("States.Format('{} and {}', $.a)"), ["INVALID_INTRINSIC_ARGUMENTS"]);
+  });
   it("'You can nest up to 10 intrinsic functions within a field'", () => {
     const nest = (n: number) => "States.Array(".repeat(n) + ")".repeat(n);
     ok(pass(nest(10)));
