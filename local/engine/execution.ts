@@ -43,6 +43,11 @@ export class Execution {
   readonly startTimeIso: string;
   stateTransitions = 0;
   private requestCounter = 0;
+  /**
+   * Map Runs still going: a stopped execution waits for them to wind down (they abort their
+   * children at once) so their final ABORTED record and MapRunAborted event precede its end.
+   */
+  readonly mapRunsInFlight = new Set<Promise<unknown>>();
 
   constructor(readonly setup: ExecutionSetup) {
     this.startTime = setup.clock.now();

@@ -47,6 +47,11 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
     status = "SUCCEEDED";
     exec.history.add("ExecutionSucceeded", frame.lastEventId, new PlainOutputDetails(output), true);
   } catch (e) {
+    if (exec.mapRunsInFlight.size > 0) {
+      // The stop reached the Map Runs synchronously (abort listeners); let them record their end.
+      if (e instanceof ExecutionTimedOut) controller.abort();
+      await Promise.allSettled([...exec.mapRunsInFlight]);
+    }
     if (e instanceof ExecutionTimedOut) {
       controller.abort();
       status = "TIMED_OUT";

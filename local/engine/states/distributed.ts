@@ -154,7 +154,14 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     signal: frame.signal,
   };
   const mapState = lang === "JSONata" ? (substituteState(state.raw, substitute) as MapState) : state.raw;
-  return runDistributedMap(mapState, effective, ctx);
+  const running = runDistributedMap(mapState, effective, ctx);
+  const inFlight = frame.exec.mapRunsInFlight;
+  inFlight.add(running);
+  running.then(
+    () => inFlight.delete(running),
+    () => inFlight.delete(running),
+  );
+  return running;
 }
 
 /** The Map state with its state-level JSONata already evaluated (processor and selector untouched). */
