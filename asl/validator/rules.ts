@@ -82,6 +82,7 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2
  */
 const LABEL_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:\u0000-\u001f\u007f-\u009f]/u;
 
+const TEMPLATE_PLACEHOLDER = /\$\{[A-Za-z0-9_.:-]+\}/;
 const RESOURCE_ARN = /^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+/;
 const ITEM_READER_RESOURCES = /^arn:[^:]+:states:::s3:(getObject|listObjectsV2)$/;
 const RESULT_WRITER_RESOURCE = /^arn:[^:]+:states:::s3:putObject$/;
@@ -325,8 +326,14 @@ export class StateRules {
   private task(o: Obj, at: Segments): void {
     const r = o["Resource"];
     if (typeof r === "string" && !RESOURCE_ARN.test(r)) {
-      const placeholder = r.includes("${") ? "; it looks like an unsubstituted template placeholder (SAM DefinitionSubstitutions, CloudFormation/Terraform templating): validate the definition after substitution" : "";
-      this.report(CODES.INVALID_RESOURCE, [...at, "Resource"], `Resource must be an ARN (arn:partition:service:region:account:...); got '${r}'${placeholder}`);
+      // A `${Name}` placeholder marks a definition template (SAM DefinitionSubstitutions,
+      // CloudFormation, `npm run synth` output): the ARN arrives at deploy time, so the rest of the
+      // file is still worth checking and the placeholder itself is only a reminder.
+      if (TEMPLATE_PLACEHOLDER.test(r)) {
+        this.report(CODES.UNSUBSTITUTED_PLACEHOLDER, [...at, "Resource"], `Resource '${r}' is a template placeholder; substitute the ARN before deploying (AWS accepts only an ARN here)`, "WARNING");
+      } else {
+        this.report(CODES.INVALID_RESOURCE, [...at, "Resource"], `Resource must be an ARN (arn:partition:service:region:account:...); got '${r}'`);
+      }
     }
     // "HeartbeatSeconds ... must be smaller than TimeoutSeconds" (state-task).
     const hb = o["HeartbeatSeconds"];

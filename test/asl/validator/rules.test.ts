@@ -197,6 +197,9 @@ describe("validator: Task and Wait", () => {
   it("Resource must be an ARN (INVALID_RESOURCE)", () => {
     ok(machine(task({ Resource: "arn:aws:states:::lambda:invoke" })));
     only(machine(task({ Resource: "my-function" })), [["INVALID_RESOURCE", "/States/A/Resource"]]);
+    // Templates (SAM DefinitionSubstitutions, `npm run synth`) carry `${Name}` until deploy time: a reminder, not an error.
+    ok(machine(task({ Resource: "${ProcessDataFunctionArn}" })));
+    assert.deepEqual(warnings(machine(task({ Resource: "${ProcessDataFunctionArn}" }))), [["UNSUBSTITUTED_PLACEHOLDER", "/States/A/Resource"]]);
   });
   it("'A Wait state must contain exactly one of Seconds, SecondsPath, Timestamp, or TimestampPath'", () => {
     ok(machine({ Type: "Wait", TimestampPath: "$.t", End: true }));
