@@ -40,18 +40,16 @@ function hex8(unit: number): string {
 export class Execution {
   readonly history: History;
   readonly startTime: number;
-  readonly startTimeIso: string;
   stateTransitions = 0;
   private requestCounter = 0;
   /**
    * Map Runs still going: a stopped execution waits for them to wind down (they abort their
    * children at once) so their final ABORTED record and MapRunAborted event precede its end.
    */
-  readonly mapRunsInFlight = new Set<Promise<unknown>>();
+  mapRunsInFlight?: Set<Promise<unknown>>;
 
   constructor(readonly setup: ExecutionSetup) {
     this.startTime = setup.clock.now();
-    this.startTimeIso = new Date(this.startTime).toISOString();
     this.history = new History({
       executionArn: setup.arn,
       clock: setup.clock,
@@ -87,7 +85,7 @@ export class Execution {
           Input: this.setup.input,
           Name: this.setup.name,
           RoleArn: `arn:aws:iam::123456789012:role/StepFunctionsLocalRole`,
-          StartTime: this.startTimeIso,
+          StartTime: new Date(this.startTime).toISOString(),
           RedriveCount: 0,
         },
         StateMachine: { Id: smArn, Name: smArn.slice(smArn.lastIndexOf(":") + 1) },

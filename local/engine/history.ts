@@ -237,8 +237,9 @@ export class History {
    * fixed-size chunks: appending never copies what is already stored.
    */
   private readonly chunks: unknown[][] = [];
-  private chunk: unknown[] = new Array(CHUNK_SLOTS);
-  private used = 0;
+  // Allocated on the first kept event: most Distributed Map children keep none.
+  private chunk: unknown[] = [];
+  private used = CHUNK_SLOTS;
   private stored = 0;
   private materialized: HistoryEvent[] = [];
   private closed = false;
@@ -301,7 +302,7 @@ export class History {
     const time = this.options.clock.now();
     if (this.options.keep) {
       if (this.used === CHUNK_SLOTS) {
-        this.chunks.push(this.chunk);
+        if (this.stored > 0) this.chunks.push(this.chunk);
         this.chunk = new Array(CHUNK_SLOTS);
         this.used = 0;
       }

@@ -47,7 +47,7 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
     status = "SUCCEEDED";
     exec.history.add("ExecutionSucceeded", frame.lastEventId, new PlainOutputDetails(output), true);
   } catch (e) {
-    if (exec.mapRunsInFlight.size > 0) {
+    if (exec.mapRunsInFlight?.size) {
       // The stop reached the Map Runs synchronously (abort listeners); let them record their end.
       if (e instanceof ExecutionTimedOut) controller.abort();
       await Promise.allSettled([...exec.mapRunsInFlight]);
@@ -93,4 +93,118 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
   // `history` is built from the compact columns only if read.
   const history = exec.history;
   return Object.defineProperty(result, "history", { get: () => history.events, enumerable: true }) as ExecutionResult;
+}
+
+/** What a Distributed Map child execution ended with (the Map Run's ChildOutcome is made from it). */
+export interface ChildResult {
+  status: "SUCCEEDED" | "FAILED" | "ABORTED";
+  output?: JsonValue;
+  error?: string;
+  cause?: string;
+  startTime: number;
+  stopTime: number;
+  stateTransitions: number;
+  historyEvents: number;
+}
+
+/**
+ * Ends the running child executions of one Map Run when its signal aborts: a single listener for
+ * all of them (an AbortController or listener per child cost more than the child itself).
+ */
+export class ChildStopper {
+  private readonly running = new Set<{ stop(): void }>();
+
+  constructor(signal: AbortSignal) {
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const child of [...this.running]) child.stop();
+        this.running.clear();
+      },
+      { once: true },
+    );
+  }
+
+  add(child: { stop(): void }): void {
+    this.running.add(child);
+  }
+
+  delete(child: { stop(): void }): void {
+    this.running.delete(child);
+  }
+}
+
+/**
+ * A Distributed Map child execution: the same semantics as runExecution (input quota, history with
+ * its own limit, stop ends it at once), on the Map Run's shared signal, with no timeout. A class,
+ * not closures: thousands run per second, each allocation counts.
+ */
+class ChildRun {
+  private done = false;
+  private resolve!: (result: ChildResult) => void;
+  readonly exec: Execution;
+  readonly frame: Frame;
+
+  constructor(
+    readonly setup: ExecutionSetup,
+    private readonly stopper: ChildStopper,
+  ) {
+    const exec = (this.exec = new Execution(setup));
+    const history = exec.history;
+    const startedId = history.add(
+      "ExecutionStarted",
+      0,
+      history.recording ? new InputDetails({ roleArn: "arn:aws:iam::123456789012:role/StepFunctionsLocalRole", stateMachineArn: setup.stateMachineArn }, setup.input) : undefined,
+    );
+    this.frame = new Frame(exec, new VarScope(), setup.signal, startedId);
+  }
+
+  start(workflow: CompiledWorkflow): Promise<ChildResult> {
+    const result = new Promise<ChildResult>((resolve) => (this.resolve = resolve));
+    if (this.setup.signal.aborted) {
+      this.settle("ABORTED");
+      return result;
+    }
+    try {
+      // The execution input obeys the same 256 KiB quota as every state input.
+      checkPayload("(execution input)", this.setup.input);
+    } catch (e) {
+      this.fail(e);
+      return result;
+    }
+    this.stopper.add(this);
+    runWorkflow(workflow, this.setup.input, this.frame).then(
+      (output) => this.settle("SUCCEEDED", output),
+      (e: unknown) => this.fail(e),
+    );
+    return result;
+  }
+
+  stop(): void {
+    this.settle("ABORTED");
+  }
+
+  private fail(e: unknown): void {
+    if (e instanceof ExecutionAbortedError || (this.setup.signal.aborted && !(e instanceof StatesError))) this.settle("ABORTED");
+    else if (e instanceof StatesError) this.settle("FAILED", undefined, e.error, e.causeText);
+    // A bug or a handler crash outside the Task contract: report it, do not crash the Map Run.
+    else this.settle("FAILED", undefined, STATES_ERRORS.Runtime, e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+  }
+
+  private settle(status: ChildResult["status"], output?: JsonValue, error?: string, cause?: string): void {
+    if (this.done) return;
+    this.done = true;
+    this.stopper.delete(this);
+    const history = this.exec.history;
+    const last = this.frame.lastEventId;
+    if (status === "SUCCEEDED") history.add("ExecutionSucceeded", last, history.recording ? new PlainOutputDetails(output ?? null) : undefined, true);
+    else if (status === "ABORTED") history.add("ExecutionAborted", last, {}, true);
+    else history.add("ExecutionFailed", last, { error, cause }, true);
+    const exec = this.exec;
+    this.resolve({ status, output, error, cause, startTime: exec.startTime, stopTime: exec.clock.now(), stateTransitions: exec.stateTransitions, historyEvents: history.size });
+  }
+}
+
+export function runChildExecution(setup: ExecutionSetup, workflow: CompiledWorkflow, stopper: ChildStopper): Promise<ChildResult> {
+  return new ChildRun(setup, stopper).start(workflow);
 }

@@ -25,12 +25,22 @@ export interface MapItemContext {
   key?: string;
 }
 
+/** (Additive.) Exact per-child counters, when the child ran in the interpreter. */
+export interface ChildCounters {
+  /** State transitions the child made. */
+  stateTransitions?: number;
+  /** Events in the child's history (counted even when the history is not kept). */
+  historyEvents?: number;
+}
+
 /** What a child execution ended with. */
-export type ChildOutcome =
-  | { status: "SUCCEEDED"; output: JsonValue; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
-  | { status: "FAILED"; error: string; cause: string; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
-  /** Stopped by the map run (threshold exceeded or parent stopped). */
-  | { status: "ABORTED"; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue };
+export type ChildOutcome = ChildCounters &
+  (
+    | { status: "SUCCEEDED"; output: JsonValue; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
+    | { status: "FAILED"; error: string; cause: string; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
+    /** Stopped by the map run (threshold exceeded or parent stopped). */
+    | { status: "ABORTED"; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
+  );
 
 /** The live Map Run record, as the console's Map Run page shows it. */
 export interface MapRunRecord {

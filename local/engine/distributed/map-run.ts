@@ -9,6 +9,7 @@
  * the state's result.
  */
 import { createHash, randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { z } from "zod";
 import type { JsonValue, MapState, ResultWriterOutputType, ResultWriterTransformation } from "../../../asl/types";
 import { S3_PUT_OBJECT } from "../../../asl/types";
@@ -179,6 +180,9 @@ export async function runMapRun(
   const progress = new MapRunPublisher(record, (r) => ctx.onMapRunUpdate(r), options.progressIntervalMs);
 
   const abort = new AbortController();
+  // Shared by every running child (Wait states, Task timeouts listen on it): many listeners are
+  // expected, not a leak.
+  setMaxListeners(0, abort.signal);
   let parentAborted = ctx.signal.aborted;
   const onParentAbort = () => {
     parentAborted = true;

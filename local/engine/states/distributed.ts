@@ -13,7 +13,8 @@ import { Frame, StateEnv, VarScope } from "../execution";
 import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "../jsonata";
 import { compilePath } from "../json/path";
 import { compileTemplate, type CompiledTemplate } from "../json/template";
-import { runExecution } from "../run-execution";
+import { ChildStopper, runChildExecution } from "../run-execution";
+import type { ExecutionSetup } from "../execution";
 
 const jsonPathTemplates = new WeakMap<object, CompiledTemplate>();
 const jsonataTemplates = new Map<string, CompiledJsonata>();
@@ -99,6 +100,22 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   const childType = state.raw.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD";
   const s3 = await setup.s3();
 
+  // Per Map state, not per child: the child ARN prefix and the fields every child setup shares.
+  const { arn: arnPrefix, smArn: childSmArn } = childArn(setup.stateMachineArn, label, "", childType);
+  const childBase: Omit<ExecutionSetup, "arn" | "name" | "input" | "signal"> = {
+    ...setup,
+    stateMachineArn: childSmArn,
+    type: childType,
+    // "STANDARD with their own history, EXPRESS without": the child's history is its own (with
+    // its own quota) and is not kept once the child ends.
+    recordHistory: childType === "STANDARD",
+    keepHistory: false,
+    onEvent: undefined,
+    mapRuns: [],
+  };
+  let stopper: ChildStopper | undefined;
+  let stopperSignal: AbortSignal | undefined;
+
   const ctx: DistributedMapContext = {
     s3,
     executionArn: setup.arn,
@@ -118,29 +135,27 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
       if (v === undefined) throw new RuntimeError(`Invalid path '${path}' in Map state '${state.name}': no value found`);
       return v;
     },
-    async startChild(input, options): Promise<ChildOutcome> {
-      const { arn, smArn } = childArn(setup.stateMachineArn, label, options.name, childType);
-      const result = await runExecution(
-        {
-          ...setup,
-          arn,
-          name: options.name,
-          stateMachineArn: smArn,
-          type: childType,
-          input,
-          // "STANDARD with their own history, EXPRESS without": the child's history is its own
-          // (with its own quota) and is not kept once the child ends.
-          recordHistory: childType === "STANDARD",
-          keepHistory: false,
-          onEvent: undefined,
-          signal: options.signal,
-        },
-        state.processor,
-      );
-      const base = { executionArn: arn, name: options.name, startDate: result.startDate, stopDate: result.stopDate, input };
-      if (result.status === "SUCCEEDED") return { ...base, status: "SUCCEEDED", output: result.output ?? null };
-      if (result.status === "ABORTED") return { ...base, status: "ABORTED" };
-      return { ...base, status: "FAILED", error: result.error ?? STATES_ERRORS.Runtime, cause: result.cause ?? "" };
+    startChild(input, options): Promise<ChildOutcome> {
+      const name = options.name;
+      const arn = arnPrefix + name;
+      if (options.signal !== stopperSignal) {
+        stopperSignal = options.signal;
+        stopper = new ChildStopper(options.signal);
+      }
+      // The shared fields come from the prototype: no per-child copy of the whole setup.
+      const childSetup = Object.create(childBase) as ExecutionSetup;
+      childSetup.arn = arn;
+      childSetup.name = name;
+      childSetup.input = input;
+      childSetup.signal = options.signal;
+      return runChildExecution(childSetup, state.processor, stopper!).then((r): ChildOutcome => {
+        const startDate = new Date(r.startTime);
+        const stopDate = new Date(r.stopTime);
+        const { stateTransitions, historyEvents } = r;
+        if (r.status === "SUCCEEDED") return { status: "SUCCEEDED", output: r.output ?? null, executionArn: arn, name, startDate, stopDate, input, stateTransitions, historyEvents };
+        if (r.status === "ABORTED") return { status: "ABORTED", executionArn: arn, name, startDate, stopDate, input, stateTransitions, historyEvents };
+        return { status: "FAILED", error: r.error ?? STATES_ERRORS.Runtime, cause: r.cause ?? "", executionArn: arn, name, startDate, stopDate, input, stateTransitions, historyEvents };
+      });
     },
     emitHistory(type, details) {
       frame.event(type, details);
@@ -155,7 +170,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   };
   const mapState = lang === "JSONata" ? (substituteState(state.raw, substitute) as MapState) : state.raw;
   const running = runDistributedMap(mapState, effective, ctx);
-  const inFlight = frame.exec.mapRunsInFlight;
+  const inFlight = (frame.exec.mapRunsInFlight ??= new Set());
   inFlight.add(running);
   running.then(
     () => inFlight.delete(running),

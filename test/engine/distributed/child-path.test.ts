@@ -1,0 +1,56 @@
+/**
+ * The interpreter's lean child-execution path: children share the Map Run's stop signal (no
+ * per-child AbortController or listener) and report exact per-child counters.
+ */
+import { strict as assert } from "node:assert";
+import type { JsonValue } from "../../../asl/types";
+import { fnArn, runDef } from "../helpers";
+
+function fan(type: "STANDARD" | "EXPRESS", maxConcurrency: number, states: Record<string, unknown>, startAt: string): unknown {
+  return {
+    StartAt: "Fan",
+    States: {
+      Fan: {
+        Type: "Map",
+        MaxConcurrency: maxConcurrency,
+        ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: type }, StartAt: startAt, States: states },
+        End: true,
+      },
+    },
+  };
+}
+
+describe("engine/distributed: child execution path", () => {
+  it("40 EXPRESS children at concurrency 50, each waiting, raise no MaxListenersExceededWarning", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const items = Array.from({ length: 40 }, (_, i) => i);
+      const result = await runDef(
+        fan("EXPRESS", 50, { Pause: { Type: "Wait", Seconds: 1, Next: "Work" }, Work: { Type: "Task", Resource: fnArn("Echo"), End: true } }, "Pause"),
+        items,
+        { Echo: async (e) => e as JsonValue },
+      );
+      assert.equal(result.status, "SUCCEEDED", result.cause);
+      assert.deepEqual(result.output, items);
+      // Warnings are emitted on a later tick.
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    assert.deepEqual(warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message), []);
+  });
+
+  it("a stopped Map Run still ends children that are waiting (shared signal)", async () => {
+    const controller = new AbortController();
+    const stopLater = setTimeout(() => controller.abort(), 200);
+    const result = await runDef(fan("STANDARD", 5, { Pause: { Type: "Wait", Seconds: 3600, End: true } }, "Pause"), [1, 2, 3], {}, {
+      signal: controller.signal,
+      clock: "real",
+    });
+    clearTimeout(stopLater);
+    assert.equal(result.status, "ABORTED");
+    assert.equal(result.mapRuns[0].executionCounts.aborted, 3);
+  });
+});
