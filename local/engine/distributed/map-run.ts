@@ -27,6 +27,12 @@ export interface MapRunOptions {
   progressIntervalMs?: number;
 }
 
+/** The scheduler yields to the event loop after this much work, checked every 64 launches... */
+const YIELD_INTERVAL_MS = 10;
+const YIELD_CHECK_MASK = 63;
+/** ...and at least every this many launches, whatever the clock says. */
+const YIELD_EVERY_LAUNCHES = 4096;
+
 /** A child execution's input: one item, or one batch of items. */
 interface WorkUnit {
   /** Position among units, in reader order (the output array's order). */
@@ -336,6 +342,7 @@ export async function runMapRun(
 
   function finish(unit: WorkUnit, outcome: ChildOutcome): void {
     running--;
+    finishedSinceYield++;
     items.running -= unit.items;
     execs.running--;
     if (spool) {
@@ -387,6 +394,9 @@ export async function runMapRun(
     progress.changed();
   }
 
+  let launched = 0;
+  let finishedSinceYield = 0;
+  let lastYield = performance.now();
   let readError: unknown;
   const iterator = units();
   try {
@@ -410,6 +420,15 @@ export async function runMapRun(
           continue;
         }
         launch(unit);
+        // Children whose handlers resolve at once run entirely on microtasks: without a turn of
+        // the event loop now and then, signals (Ctrl-C), timers and I/O wait for the whole run.
+        // Only once children finish: while the first MaxConcurrency children start, nothing can
+        // be starved and a yield would only let early finishers keep the run below its concurrency.
+        if ((++launched & YIELD_CHECK_MASK) === 0 && finishedSinceYield > 0 && (launched % YIELD_EVERY_LAUNCHES === 0 || performance.now() - lastYield >= YIELD_INTERVAL_MS)) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+          finishedSinceYield = 0;
+        }
       }
     }
     if (readError === undefined && !(parentAborted && !spool)) {

@@ -54,3 +54,20 @@ describe("engine/distributed: child execution path", () => {
     assert.equal(result.mapRuns[0].executionCounts.aborted, 3);
   });
 });
+
+describe("engine/distributed: the Map Run yields to the event loop", () => {
+  it("a timer set by the first child of a long run of instantly-resolving children fires before the run ends", async () => {
+    const items = Array.from({ length: 10_000 }, (_, i) => i);
+    let done = 0;
+    let doneWhenTimerFired = -1;
+    const result = await runDef(fan("EXPRESS", 100, { Work: { Type: "Task", Resource: fnArn("Count"), End: true } }, "Work"), items, {
+      Count: async () => {
+        // Set once the children are running, so only a yield of the Map Run lets it fire early.
+        if (++done === 1) setImmediate(() => (doneWhenTimerFired = done));
+        return done;
+      },
+    });
+    assert.equal(result.status, "SUCCEEDED", result.cause);
+    assert.ok(doneWhenTimerFired >= 0 && doneWhenTimerFired < items.length, `timer fired after ${doneWhenTimerFired} of ${items.length} children`);
+  });
+});
