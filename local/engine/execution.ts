@@ -28,6 +28,8 @@ export interface ExecutionSetup {
   /** Record a history at all (EXPRESS Distributed Map children keep none). */
   recordHistory: boolean;
   onEvent?: (event: EngineEvent) => void;
+  /** Forward Distributed Map children's history events to onEvent (RunOptions.childEvents). */
+  childEvents?: boolean;
   signal: AbortSignal;
   s3: () => Promise<import("@aws-sdk/client-s3").S3Client>;
   mapRuns: MapRunRecord[];

@@ -97,6 +97,7 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
       keepHistory: options.keepHistory !== false,
       recordHistory: true,
       onEvent: options.onEvent,
+      childEvents: options.childEvents === true,
       signal: options.signal ?? new AbortController().signal,
       s3: s3Factory(options.s3),
       mapRuns: [],

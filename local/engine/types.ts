@@ -63,6 +63,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Keep the history array in the result (default true). Events still go to onEvent when false. */
   keepHistory?: boolean;
+  /**
+   * Also send Distributed Map child executions' history events to onEvent (default false: they
+   * cost an event object each). Each carries the child's `executionArn`. The Map Run record's
+   * `childCounters` are exact either way.
+   */
+  childEvents?: boolean;
 }
 
 export interface ExecutionCounters {

@@ -57,6 +57,17 @@ export interface MapRunRecord {
   itemCounts: MapRunCounts;
   /** Child execution counts. */
   executionCounts: MapRunCounts;
+  /** (Additive, optional.) Exact totals over finished children that reported ChildCounters. */
+  childCounters?: MapRunChildCounters;
+}
+
+export interface MapRunChildCounters {
+  /** State transitions of all finished children. */
+  stateTransitions: number;
+  /** History events of all finished children. */
+  historyEvents: number;
+  /** The largest history of one child (STANDARD children stop at 25,000 events). */
+  maxHistoryEvents: number;
 }
 
 export interface MapRunCounts {

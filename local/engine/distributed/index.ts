@@ -5,7 +5,7 @@
 import type { RunDistributedMap } from "./contract";
 import { runMapRun } from "./map-run";
 
-export type { RunDistributedMap, DistributedMapContext, MapRunRecord, ChildOutcome, MapItemContext } from "./contract";
+export type { RunDistributedMap, DistributedMapContext, MapRunRecord, ChildOutcome, MapItemContext, ChildCounters, MapRunChildCounters } from "./contract";
 export { runMapRun, mapRunArnFor, mapRunLabel, type MapRunOptions } from "./map-run";
 
 export const runDistributedMap: RunDistributedMap = (state, input, ctx) => runMapRun(state, input, ctx);

@@ -33,6 +33,8 @@ export class MapRunPublisher {
   private publish(now: number): void {
     this.last = now;
     const r = this.record;
-    this.sink({ ...r, itemCounts: { ...r.itemCounts }, executionCounts: { ...r.executionCounts } });
+    const snapshot: MapRunRecord = { ...r, itemCounts: { ...r.itemCounts }, executionCounts: { ...r.executionCounts } };
+    if (r.childCounters) snapshot.childCounters = { ...r.childCounters };
+    this.sink(snapshot);
   }
 }

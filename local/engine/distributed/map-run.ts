@@ -354,6 +354,13 @@ export async function runMapRun(
     } else {
       outputs[unit.seq] = transformedEntries(outcome, writer.transformation, childMachineArn);
     }
+    if (outcome.historyEvents !== undefined || outcome.stateTransitions !== undefined) {
+      const c = (record.childCounters ??= { stateTransitions: 0, historyEvents: 0, maxHistoryEvents: 0 });
+      const h = outcome.historyEvents ?? 0;
+      c.stateTransitions += outcome.stateTransitions ?? 0;
+      c.historyEvents += h;
+      if (h > c.maxHistoryEvents) c.maxHistoryEvents = h;
+    }
     if (outcome.status === "SUCCEEDED") {
       items.succeeded += unit.items;
       execs.succeeded++;

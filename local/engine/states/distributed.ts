@@ -108,9 +108,10 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     type: childType,
     // "STANDARD with their own history, EXPRESS without": the child's history is its own (with
     // its own quota) and is not kept once the child ends.
-    recordHistory: childType === "STANDARD",
+    // Opted in (childEvents), EXPRESS children's events are forwarded too; EXPRESS still has no quota.
+    recordHistory: childType === "STANDARD" || (setup.childEvents === true && setup.onEvent !== undefined),
     keepHistory: false,
-    onEvent: undefined,
+    onEvent: setup.childEvents ? setup.onEvent : undefined,
     mapRuns: [],
   };
   let stopper: ChildStopper | undefined;

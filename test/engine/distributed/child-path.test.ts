@@ -71,3 +71,44 @@ describe("engine/distributed: the Map Run yields to the event loop", () => {
     assert.ok(doneWhenTimerFired >= 0 && doneWhenTimerFired < items.length, `timer fired after ${doneWhenTimerFired} of ${items.length} children`);
   });
 });
+
+describe("engine/distributed: child counters and child events", () => {
+  const twoStates = { A: { Type: "Pass", Next: "B" }, B: { Type: "Task", Resource: fnArn("Echo"), End: true } };
+  const echo = { Echo: async (e: unknown) => e as JsonValue };
+
+  it("the Map Run record carries exact totals of the children's state transitions and history events", async () => {
+    const result = await runDef(fan("STANDARD", 2, twoStates, "A"), [1, 2, 3], echo);
+    assert.equal(result.status, "SUCCEEDED", result.cause);
+    // Per child: ExecutionStarted, PassStateEntered, PassStateExited, TaskStateEntered,
+    // LambdaFunctionScheduled, LambdaFunctionStarted, LambdaFunctionSucceeded, TaskStateExited,
+    // ExecutionSucceeded = 9 events.
+    assert.deepEqual(result.mapRuns[0].childCounters, { stateTransitions: 3 * 2, historyEvents: 3 * 9, maxHistoryEvents: 9 });
+  });
+
+  it("by default no child event reaches onEvent; with childEvents every child event does, tagged with the child's ARN", async () => {
+    const seen = (childEvents: boolean) => {
+      const arns = new Map<string, string[]>();
+      return runDef(fan("EXPRESS", 2, twoStates, "A"), [1, 2], echo, {
+        childEvents,
+        onEvent: (e) => {
+          if (e.kind !== "history") return;
+          const list = arns.get(e.executionArn) ?? [];
+          list.push(e.event.type);
+          arns.set(e.executionArn, list);
+        },
+      }).then((r) => ({ r, arns }));
+    };
+    const off = await seen(false);
+    assert.equal(off.arns.size, 1, [...off.arns.keys()].join(","));
+    const on = await seen(true);
+    assert.equal(on.arns.size, 3);
+    const children = [...on.arns.entries()].filter(([arn]) => arn !== on.r.executionArn);
+    assert.equal(children.length, 2);
+    for (const [arn, types] of children) {
+      assert.match(arn, /:express:LocalStateMachine\/[^:]+:[0-9a-f-]{36}$/);
+      assert.equal(types[0], "ExecutionStarted");
+      assert.equal(types[types.length - 1], "ExecutionSucceeded");
+      assert.equal(types.length, 9);
+    }
+  });
+});
