@@ -227,6 +227,7 @@ export interface HistoryOptions {
  * events per item, and most runs never look at them.
  */
 const STRIDE = 6;
+const EMPTY: unknown[] = [];
 const CHUNK_SLOTS = STRIDE * 1024;
 
 export class History {
@@ -236,12 +237,12 @@ export class History {
    * Six slots per event (type, previousEventId, time, details or lazy kind, part a, part b), in
    * fixed-size chunks: appending never copies what is already stored.
    */
-  private readonly chunks: unknown[][] = [];
+  private chunks?: unknown[][];
   // Allocated on the first kept event: most Distributed Map children keep none.
-  private chunk: unknown[] = [];
+  private chunk: unknown[] = EMPTY;
   private used = CHUNK_SLOTS;
   private stored = 0;
-  private materialized: HistoryEvent[] = [];
+  private materialized?: HistoryEvent[];
   private closed = false;
 
   constructor(private readonly options: HistoryOptions) {
@@ -254,7 +255,7 @@ export class History {
 
   /** The kept events, in order (made from the columns on first read, then cached). */
   get events(): HistoryEvent[] {
-    const out = this.materialized;
+    const out = (this.materialized ??= []);
     for (let i = out.length; i < this.stored; i++) out.push(this.eventAt(i));
     return out;
   }
@@ -262,7 +263,8 @@ export class History {
   private eventAt(i: number): HistoryEvent {
     const slot0 = STRIDE * i;
     const chunkIndex = Math.floor(slot0 / CHUNK_SLOTS);
-    const c = chunkIndex < this.chunks.length ? this.chunks[chunkIndex] : this.chunk;
+    const chunks = this.chunks ?? [];
+    const c = chunkIndex < chunks.length ? chunks[chunkIndex] : this.chunk;
     const at = slot0 % CHUNK_SLOTS;
     const type = c[at] as string;
     const slot = c[at + 3];
@@ -302,7 +304,7 @@ export class History {
     const time = this.options.clock.now();
     if (this.options.keep) {
       if (this.used === CHUNK_SLOTS) {
-        if (this.stored > 0) this.chunks.push(this.chunk);
+        if (this.stored > 0) (this.chunks ??= []).push(this.chunk);
         this.chunk = new Array(CHUNK_SLOTS);
         this.used = 0;
       }

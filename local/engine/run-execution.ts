@@ -10,6 +10,7 @@ import { checkPayload, Execution, Frame, VarScope, type ExecutionSetup } from ".
 import { InputDetails, PlainOutputDetails } from "./history";
 import { runWorkflow } from "./interpreter";
 import type { ExecutionResult } from "./types";
+import type { ChildOutcome } from "./distributed/contract";
 import { abortPromise, linkedAbort } from "./states/abort";
 
 class ExecutionTimedOut extends Error {}
@@ -95,18 +96,6 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
   return Object.defineProperty(result, "history", { get: () => history.events, enumerable: true }) as ExecutionResult;
 }
 
-/** What a Distributed Map child execution ended with (the Map Run's ChildOutcome is made from it). */
-export interface ChildResult {
-  status: "SUCCEEDED" | "FAILED" | "ABORTED";
-  output?: JsonValue;
-  error?: string;
-  cause?: string;
-  startTime: number;
-  stopTime: number;
-  stateTransitions: number;
-  historyEvents: number;
-}
-
 /**
  * Ends the running child executions of one Map Run when its signal aborts: a single listener for
  * all of them (an AbortController or listener per child cost more than the child itself).
@@ -141,7 +130,7 @@ export class ChildStopper {
  */
 class ChildRun {
   private done = false;
-  private resolve!: (result: ChildResult) => void;
+  private resolve!: (outcome: ChildOutcome) => void;
   readonly exec: Execution;
   readonly frame: Frame;
 
@@ -159,8 +148,8 @@ class ChildRun {
     this.frame = new Frame(exec, new VarScope(), setup.signal, startedId);
   }
 
-  start(workflow: CompiledWorkflow): Promise<ChildResult> {
-    const result = new Promise<ChildResult>((resolve) => (this.resolve = resolve));
+  start(workflow: CompiledWorkflow): Promise<ChildOutcome> {
+    const result = new Promise<ChildOutcome>((resolve) => (this.resolve = resolve));
     if (this.setup.signal.aborted) {
       this.settle("ABORTED");
       return result;
@@ -191,7 +180,7 @@ class ChildRun {
     else this.settle("FAILED", undefined, STATES_ERRORS.Runtime, e instanceof Error ? `${e.name}: ${e.message}` : String(e));
   }
 
-  private settle(status: ChildResult["status"], output?: JsonValue, error?: string, cause?: string): void {
+  private settle(status: ChildOutcome["status"], output?: JsonValue, error?: string, cause?: string): void {
     if (this.done) return;
     this.done = true;
     this.stopper.delete(this);
@@ -201,10 +190,22 @@ class ChildRun {
     else if (status === "ABORTED") history.add("ExecutionAborted", last, {}, true);
     else history.add("ExecutionFailed", last, { error, cause }, true);
     const exec = this.exec;
-    this.resolve({ status, output, error, cause, startTime: exec.startTime, stopTime: exec.clock.now(), stateTransitions: exec.stateTransitions, historyEvents: history.size });
+    const { arn: executionArn, name, input } = this.setup;
+    const startDate = new Date(exec.startTime);
+    const stopDate = new Date(exec.clock.now());
+    const stateTransitions = exec.stateTransitions;
+    const historyEvents = history.size;
+    // The outcome is made here, in one object: no intermediate result per child.
+    this.resolve(
+      status === "SUCCEEDED"
+        ? { status, output: output ?? null, executionArn, name, startDate, stopDate, input, stateTransitions, historyEvents }
+        : status === "ABORTED"
+          ? { status, executionArn, name, startDate, stopDate, input, stateTransitions, historyEvents }
+          : { status, error: error ?? STATES_ERRORS.Runtime, cause: cause ?? "", executionArn, name, startDate, stopDate, input, stateTransitions, historyEvents },
+    );
   }
 }
 
-export function runChildExecution(setup: ExecutionSetup, workflow: CompiledWorkflow, stopper: ChildStopper): Promise<ChildResult> {
+export function runChildExecution(setup: ExecutionSetup, workflow: CompiledWorkflow, stopper: ChildStopper): Promise<ChildOutcome> {
   return new ChildRun(setup, stopper).start(workflow);
 }

@@ -30,6 +30,9 @@ export interface MapRunOptions {
 /** The scheduler yields to the event loop after this much work, checked every 64 launches... */
 const YIELD_INTERVAL_MS = 10;
 const YIELD_CHECK_MASK = 63;
+/** Launches per burst (a power of two, minus one) and microtask hops awaited after each. */
+const BURST_MASK = 511;
+const BURST_HOPS = 16;
 /** ...and at least every this many launches, whatever the clock says. */
 const YIELD_EVERY_LAUNCHES = 4096;
 
@@ -427,6 +430,11 @@ export async function runMapRun(
           continue;
         }
         launch(unit);
+        // Children whose handlers resolve at once finish within a few microtask hops: letting
+        // them finish between bursts keeps thousands of half-started children from piling up (and
+        // surviving into the old GC generation). Microtasks only, so children that really wait
+        // still fill MaxConcurrency.
+        if ((launched & BURST_MASK) === BURST_MASK) for (let hop = 0; hop < BURST_HOPS; hop++) await undefined;
         // Children whose handlers resolve at once run entirely on microtasks: without a turn of
         // the event loop now and then, signals (Ctrl-C), timers and I/O wait for the whole run.
         // Only once children finish: while the first MaxConcurrency children start, nothing can

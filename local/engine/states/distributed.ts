@@ -6,7 +6,7 @@
  */
 import type { JsonObject, JsonValue, MapState } from "../../../asl/types";
 import type { CompiledMap } from "../compile";
-import type { ChildOutcome, DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/contract";
+import type { DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/contract";
 import { mapRunLabel, runDistributedMap } from "../distributed/index";
 import { RuntimeError, STATES_ERRORS } from "../errors";
 import { Frame, StateEnv, VarScope } from "../execution";
@@ -136,7 +136,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
       if (v === undefined) throw new RuntimeError(`Invalid path '${path}' in Map state '${state.name}': no value found`);
       return v;
     },
-    startChild(input, options): Promise<ChildOutcome> {
+    startChild(input, options) {
       const name = options.name;
       const arn = arnPrefix + name;
       if (options.signal !== stopperSignal) {
@@ -149,14 +149,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
       childSetup.name = name;
       childSetup.input = input;
       childSetup.signal = options.signal;
-      return runChildExecution(childSetup, state.processor, stopper!).then((r): ChildOutcome => {
-        const startDate = new Date(r.startTime);
-        const stopDate = new Date(r.stopTime);
-        const { stateTransitions, historyEvents } = r;
-        if (r.status === "SUCCEEDED") return { status: "SUCCEEDED", output: r.output ?? null, executionArn: arn, name, startDate, stopDate, input, stateTransitions, historyEvents };
-        if (r.status === "ABORTED") return { status: "ABORTED", executionArn: arn, name, startDate, stopDate, input, stateTransitions, historyEvents };
-        return { status: "FAILED", error: r.error ?? STATES_ERRORS.Runtime, cause: r.cause ?? "", executionArn: arn, name, startDate, stopDate, input, stateTransitions, historyEvents };
-      });
+      return runChildExecution(childSetup, state.processor, stopper!);
     },
     emitHistory(type, details) {
       frame.event(type, details);
