@@ -10,6 +10,7 @@ import type { Clock } from "./clock";
 import type { MapItemContext, MapRunRecord } from "./distributed/contract";
 import { DataLimitExceededError, ExecutionAbortedError } from "./errors";
 import { History, type Lazy } from "./history";
+import { abortPromise } from "./states/abort";
 import type { IntrinsicEnv } from "./intrinsics";
 import type { JsonataEnv, StatesVariable } from "./jsonata";
 import { utf8Bytes } from "./lambda";
@@ -30,6 +31,8 @@ export interface ExecutionSetup {
   onEvent?: (event: EngineEvent) => void;
   /** Forward Distributed Map children's history events to onEvent (RunOptions.childEvents). */
   childEvents?: boolean;
+  /** True for Distributed Map children: `signal` is the whole Map Run's, shared by every child. */
+  sharedSignal?: boolean;
   signal: AbortSignal;
   s3: () => Promise<import("@aws-sdk/client-s3").S3Client>;
   mapRuns: MapRunRecord[];
@@ -49,6 +52,8 @@ export class Execution {
    * children at once) so their final ABORTED record and MapRunAborted event precede its end.
    */
   mapRunsInFlight?: Set<Promise<unknown>>;
+  private stopped?: Promise<never>;
+  private rejectStopped?: (e: Error) => void;
 
   constructor(readonly setup: ExecutionSetup) {
     this.startTime = setup.clock.now();
@@ -73,6 +78,25 @@ export class Execution {
     this.requestCounter++;
     const a = hex8(r()), b = hex8(r()), c = hex8(r()), d = hex8(r());
     return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-a${c.slice(1, 4)}-${c.slice(4)}${d}`;
+  }
+
+  /**
+   * A promise that rejects when `signal` aborts, to race work against. For a child's own signal,
+   * shared by the whole Map Run, a per-child promise (rejected by `markStopped`): racing the
+   * shared one would pile a reaction per task onto one long-lived promise.
+   */
+  stopPromise(signal: AbortSignal): Promise<never> {
+    if (!this.setup.sharedSignal || signal !== this.setup.signal) return abortPromise(signal);
+    if (!this.stopped) {
+      this.stopped = new Promise<never>((_, reject) => (this.rejectStopped = reject));
+      this.stopped.catch(() => undefined);
+      if (signal.aborted) this.markStopped();
+    }
+    return this.stopped;
+  }
+
+  markStopped(): void {
+    this.rejectStopped?.(new ExecutionAbortedError());
   }
 
   private contextBase?: { Execution: JsonObject; StateMachine: JsonObject };

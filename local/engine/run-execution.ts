@@ -170,6 +170,7 @@ class ChildRun {
   }
 
   stop(): void {
+    this.exec.markStopped();
     this.settle("ABORTED");
   }
 

@@ -112,6 +112,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     recordHistory: childType === "STANDARD" || (setup.childEvents === true && setup.onEvent !== undefined),
     keepHistory: false,
     onEvent: setup.childEvents ? setup.onEvent : undefined,
+    sharedSignal: true,
     mapRuns: [],
   };
   let stopper: ChildStopper | undefined;

@@ -10,7 +10,6 @@ import { ExecutionAbortedError, HeartbeatTimeoutError, RuntimeError, StatesError
 import { checkInputPayload, checkPayload, type Frame, StateEnv } from "../execution";
 import { Lazy, LambdaScheduledDetails, OutputDetails } from "../history";
 import { callHandler, functionArn, functionNameOf, invokeResponse, lambdaError, REGION, serializeResult, type InvokeRequest } from "../lambda";
-import { abortPromise } from "./abort";
 import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, type StepOutcome } from "../interpreter";
 
 /** "If not provided, the default value [of TimeoutSeconds] is 99999999." (ASL spec, Task state) */
@@ -173,7 +172,7 @@ const TIMER_CANCELLED = Symbol("task finished");
  */
 function raceTimeouts<T>(work: Promise<T>, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): Promise<T> {
   if (timeout === undefined && heartbeat === undefined) return work;
-  return raceWithTimer(work, abortPromise(frame.signal), frame, timeout, heartbeat);
+  return raceWithTimer(work, frame.exec.stopPromise(frame.signal), frame, timeout, heartbeat);
 }
 
 async function raceWithTimer<T>(work: Promise<T>, aborted: Promise<never>, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): Promise<T> {

@@ -112,3 +112,33 @@ describe("engine/distributed: child counters and child events", () => {
     }
   });
 });
+
+describe("engine/distributed: Task timeouts in children", () => {
+  const activeTimers = () => (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  const stopHanging = async (timeoutSeconds?: number) => {
+    const controller = new AbortController();
+    let calls = 0;
+    const result = await runDef(
+      fan("STANDARD", 10, { Work: { Type: "Task", Resource: fnArn("Hang"), TimeoutSeconds: timeoutSeconds, End: true } }, "Work"),
+      [1, 2, 3],
+      {
+        Hang: () => {
+          if (++calls === 3) setImmediate(() => controller.abort());
+          return new Promise(() => undefined);
+        },
+      },
+      { signal: controller.signal, clock: "real" },
+    );
+    return { result, timers: activeTimers() };
+  };
+
+  it("a stopped Map Run ends children hanging in a Task with TimeoutSeconds at once, and cancels their timers", async () => {
+    // The same run without TimeoutSeconds gives the baseline (mocha's own timers).
+    const baseline = await stopHanging(undefined);
+    const { result, timers } = await stopHanging(3600);
+    assert.equal(result.status, "ABORTED");
+    assert.equal(result.mapRuns[0].executionCounts.aborted, 3);
+    // A leftover 3,600 s timer per child would keep this process (and mocha without --exit) alive.
+    assert.equal(timers, baseline.timers);
+  });
+});
