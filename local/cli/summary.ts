@@ -37,7 +37,7 @@ export function formatSummary(s: RunSummary, cwd = process.cwd()): string {
   }
   lines.push(row("Items", formatCount(s.items)));
   lines.push(row("Children", `${formatCount(s.childExecutions)} child executions`));
-  lines.push(row("Transitions", `${formatCount(s.stateTransitions.parent)} parent + ${formatCount(s.stateTransitions.children)} in children = ${formatCount(s.stateTransitions.total)}${s.stateTransitions.childrenCountedFrom === "estimated" ? " (children: from the processor's happy path)" : ""}`));
+  lines.push(row("Transitions", `${formatCount(s.stateTransitions.parent)} parent + ${formatCount(s.stateTransitions.children)} in children = ${formatCount(s.stateTransitions.total)}`));
   lines.push(
     row(
       "History",

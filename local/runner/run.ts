@@ -35,7 +35,7 @@ import { checkMapReduceTotals, checkSeedExactlyOnce, resultWriterLocation, type 
 import { uploadDataset, type DatasetTotals } from "./dataset";
 import { meterHandlers } from "./metering";
 import { findProjectDir } from "./project";
-import { estimateChildren } from "./child-estimate";
+import { distributedMapChildTypes } from "./child-types";
 import { explainFailure } from "./explain";
 
 /** The seed article's demo input: 100,000 numbers in chunks of 5 → 20,000 items. */
@@ -91,9 +91,9 @@ export interface RunSummary {
   items: number;
   childExecutions: number;
   mapRuns: MapRunSummary[];
-  /** Children's figures come from their history events, or are "estimated" from the processor's happy path when the engine does not report them. */
-  stateTransitions: { parent: number; children: number; total: number; childrenCountedFrom: "history" | "estimated" };
-  historyEvents: { parent: number; largestChild?: { executionArn: string; events: number } };
+  stateTransitions: { parent: number; children: number; total: number };
+  /** The largest child's history (STANDARD children each have their own 25,000-event limit). */
+  historyEvents: { parent: number; largestChild?: { mapRunArn: string; events: number } };
   resultWriter?: { manifest: string; localData: string };
   check?: CheckResult;
   lambdas: Array<{ name: string; invocations: number; errors: number; billedDurationMs: number; memoryMb: number; architecture: string }>;
@@ -301,29 +301,18 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     request.progress.stop();
 
     const parentCounts = perExecution.get(result.executionArn) ?? { events: result.counters.historyEvents, transitions: result.counters.stateTransitions };
+    // Children's figures are exact: the engine totals every finished child's state transitions and
+    // history events in its Map Run record (childCounters), without keeping the children's histories.
     let childTransitions = 0;
-    let largestChild: { executionArn: string; events: number } | undefined;
-    for (const [arn, counts] of perExecution) {
-      if (arn === result.executionArn) continue;
-      childTransitions += counts.transitions;
-      if (!largestChild || counts.events > largestChild.events) largestChild = { executionArn: arn, events: counts.events };
+    let largestChild: { mapRunArn: string; events: number } | undefined;
+    for (const r of result.mapRuns) {
+      const c = r.childCounters;
+      if (!c) continue;
+      childTransitions += c.stateTransitions;
+      if (!largestChild || c.maxHistoryEvents > largestChild.events) largestChild = { mapRunArn: r.mapRunArn, events: c.maxHistoryEvents };
     }
-
-    // The engine may not report children's own history events; then count them from the processor's happy path.
-    const childCountsSource: "history" | "estimated" = perExecution.size > 1 || result.mapRuns.length === 0 ? "history" : "estimated";
-    const estimates = estimateChildren(definition);
     // What the children are billed as comes from the definition that ran (a workflow may fix its own type).
-    const childType = [...estimates.values()][0]?.executionType ?? config.childExecutionType;
-    if (childCountsSource === "estimated") {
-      for (const r of result.mapRuns) {
-        const est = estimates.get(r.stateName);
-        if (!est || r.executionCounts.total === 0) continue;
-        childTransitions += est.transitionsPerChild * r.executionCounts.total;
-        if (est.executionType === "STANDARD" && (!largestChild || est.historyEventsPerChild > largestChild.events)) {
-          largestChild = { executionArn: `${r.mapRunArn.replace(":mapRun:", ":execution:")}:(each child)`, events: est.historyEventsPerChild };
-        }
-      }
-    }
+    const childType = [...distributedMapChildTypes(definition).values()][0] ?? config.childExecutionType;
 
     const mapRuns = result.mapRuns.map(
       (r): MapRunSummary => ({
@@ -397,7 +386,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       items,
       childExecutions,
       mapRuns,
-      stateTransitions: { parent: parentCounts.transitions, children: childTransitions, total: parentCounts.transitions + childTransitions, childrenCountedFrom: childCountsSource },
+      stateTransitions: { parent: parentCounts.transitions, children: childTransitions, total: parentCounts.transitions + childTransitions },
       historyEvents: { parent: parentCounts.events, ...(largestChild ? { largestChild } : {}) },
       lambdas,
       bill,

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StateMachineDefinition } from "../../asl/types";
-import { estimateChildren } from "../../local/runner/child-estimate";
+import { distributedMapChildTypes } from "../../local/runner/child-types";
 import { explainFailure } from "../../local/runner/explain";
 import { meterHandlers } from "../../local/runner/metering";
 import { findProjectDir } from "../../local/runner/project";
@@ -11,12 +11,12 @@ import { localBucketName } from "../../local/runner/run";
 import { seedDistributed } from "../graph/fixtures";
 
 describe("local/runner parts", () => {
-  it("estimates a child's transitions and history events from the processor's happy path", () => {
-    const est = estimateChildren(seedDistributed).get("MapData");
-    // ExecutionStarted, TaskStateEntered, LambdaFunctionScheduled/Started/Succeeded, TaskStateExited, ExecutionSucceeded.
-    assert.deepEqual(est, { stateName: "MapData", executionType: "STANDARD", transitionsPerChild: 1, historyEventsPerChild: 7 });
+  it("reads the child execution type of each Distributed Map, STANDARD for an unvalidated one that names none", () => {
+    assert.deepEqual([...distributedMapChildTypes(seedDistributed)], [["MapData", "STANDARD"]]);
     const express: StateMachineDefinition = JSON.parse(JSON.stringify(seedDistributed).replace('"ExecutionType":"STANDARD"', '"ExecutionType":"EXPRESS"'));
-    assert.equal(estimateChildren(express).get("MapData")?.executionType, "EXPRESS");
+    assert.deepEqual([...distributedMapChildTypes(express)], [["MapData", "EXPRESS"]]);
+    const unnamed: StateMachineDefinition = JSON.parse(JSON.stringify(seedDistributed).replace(',"ExecutionType":"STANDARD"', ""));
+    assert.deepEqual([...distributedMapChildTypes(unnamed)], [["MapData", "STANDARD"]]);
   });
 
   it("explains the Inline Map's payload failure with the limit and the way out", () => {
