@@ -8,6 +8,7 @@
  * ("After selecting JSONata, your workflow fields will be reduced from five JSONPath fields
  *  (InputPath, Parameters, ResultSelector, ResultPath, and OutputPath) to only two fields: Arguments and Output.")
  */
+import { STATES_ERRORS } from "../errors";
 import type { Catcher, JsonObject, JsonValue, QueryLanguage, Retrier, RetryJitter } from "../types";
 import { BuilderError } from "./errors";
 import { NextableState, type Chainable, type RenderContext, type StateBuilder, type StateOptions, compact } from "./state";
@@ -111,23 +112,8 @@ export function renderIo(
   return { pre, post };
 }
 
-/** Error names Step Functions itself raises, for Retry and Catch. https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html */
-export const StatesErrors = {
-  ALL: "States.ALL",
-  HeartbeatTimeout: "States.HeartbeatTimeout",
-  Timeout: "States.Timeout",
-  TaskFailed: "States.TaskFailed",
-  Permissions: "States.Permissions",
-  ResultPathMatchFailure: "States.ResultPathMatchFailure",
-  ParameterPathFailure: "States.ParameterPathFailure",
-  QueryEvaluationError: "States.QueryEvaluationError",
-  BranchFailed: "States.BranchFailed",
-  NoChoiceMatched: "States.NoChoiceMatched",
-  IntrinsicFailure: "States.IntrinsicFailure",
-  ExceedToleratedFailureThreshold: "States.ExceedToleratedFailureThreshold",
-  ItemReaderFailed: "States.ItemReaderFailed",
-  ResultWriterFailed: "States.ResultWriterFailed",
-} as const;
+/** Error names Step Functions itself raises, for Retry and Catch. */
+export const StatesErrors = STATES_ERRORS;
 
 /** A Retry rule. https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-retrying-after-an-error */
 export interface RetryOptions {

@@ -4,6 +4,7 @@
  * They run on the raw JSON whether or not the schema passed, defensively, so that one call
  * reports every problem.
  */
+import { STATES_ERRORS } from "../errors";
 import { CODES } from "./codes";
 import type { Context, Segments } from "./context";
 import { referencePathProblem } from "./jsonpath";
@@ -60,15 +61,7 @@ const REFERENCE_PATH_FIELDS = [
 /** Payload templates: objects whose `key.$` fields take a path or an intrinsic function (JSONPath only). */
 const TEMPLATE_FIELDS = ["Parameters", "ResultSelector", "ItemSelector", "Credentials", "Assign"];
 
-/**
- * Predefined error names (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-error-representation).
- */
-const STATES_ERRORS = new Set([
-  "States.ALL", "States.DataLimitExceeded", "States.ExceedToleratedFailureThreshold", "States.HeartbeatTimeout",
-  "States.Http.Socket", "States.IntrinsicFailure", "States.ItemReaderFailed", "States.NoChoiceMatched",
-  "States.ParameterPathFailure", "States.Permissions", "States.ResultPathMatchFailure", "States.ResultWriterFailed",
-  "States.Runtime", "States.TaskFailed", "States.Timeout", "States.BranchFailed", "States.QueryEvaluationError",
-]);
+const STATES_ERROR_NAMES: ReadonlySet<string> = new Set(Object.values(STATES_ERRORS));
 
 /** RFC 3339 as AWS restricts it: "an uppercase T must separate ... an uppercase Z must denote that a numeric time zone offset is not present" (state-wait). */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -196,7 +189,7 @@ export class StateRules {
           this.report(CODES.STATES_ALL_NOT_LAST, ruleAt, `a ${key === "Retry" ? "retrier" : "catcher"} matching States.ALL must be the last one in ${key}; rules after it can never match`);
         }
         errors.forEach((e, j) => {
-          if (typeof e === "string" && e.startsWith("States.") && !STATES_ERRORS.has(e)) {
+          if (typeof e === "string" && e.startsWith("States.") && !STATES_ERROR_NAMES.has(e)) {
             this.report(CODES.UNKNOWN_STATES_ERROR, [...ruleAt, "ErrorEquals", j], `'${e}' is not one of the predefined States.* error names; custom errors must not start with "States."`, "WARNING");
           }
         });

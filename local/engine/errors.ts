@@ -1,3 +1,5 @@
+import { STATES_ERRORS } from "../../asl/errors";
+
 /**
  * A Step Functions error as the engine carries it: an error name (`States.TaskFailed`, a Lambda's
  * error type, ...) and a cause string. Retry and Catch match on `error`.
@@ -13,25 +15,7 @@ export class StatesError extends Error {
   }
 }
 
-/** The predefined error names AWS uses. */
-export const STATES_ERRORS = {
-  ALL: "States.ALL",
-  DataLimitExceeded: "States.DataLimitExceeded",
-  ExceedToleratedFailureThreshold: "States.ExceedToleratedFailureThreshold",
-  HeartbeatTimeout: "States.HeartbeatTimeout",
-  Timeout: "States.Timeout",
-  TaskFailed: "States.TaskFailed",
-  Permissions: "States.Permissions",
-  ResultPathMatchFailure: "States.ResultPathMatchFailure",
-  ParameterPathFailure: "States.ParameterPathFailure",
-  QueryEvaluationError: "States.QueryEvaluationError",
-  BranchFailed: "States.BranchFailed",
-  NoChoiceMatched: "States.NoChoiceMatched",
-  IntrinsicFailure: "States.IntrinsicFailure",
-  ItemReaderFailed: "States.ItemReaderFailed",
-  ResultWriterFailed: "States.ResultWriterFailed",
-  Runtime: "States.Runtime",
-} as const;
+export { STATES_ERRORS };
 
 /**
  * One class per concern, each carrying the AWS error name. All extend StatesError, so Retry/Catch
