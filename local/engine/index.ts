@@ -2,6 +2,7 @@
  * The local Step Functions engine: `run(definition, input, options)` executes any ASL definition
  * offline, Lambda tasks in-process, Distributed Map over the S3 API.
  */
+import { seededRandom } from "./random";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../../asl/types";
 import { validateDefinition } from "../../asl/validator";
@@ -27,17 +28,7 @@ export function compileDefinition(definition: StateMachineDefinition): CompiledW
   return compiled;
 }
 
-/** mulberry32: small, fast, good enough for jitter and ids, and reproducible from a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 function clockOf(option: RunOptions["clock"]): Clock {
   if (option === undefined || option === "real") return new RealClock();

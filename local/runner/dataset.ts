@@ -3,6 +3,7 @@
  * (same N and seed, same bytes), with the totals known up front so a run can check the reduce step's
  * aggregate against them.
  */
+import { seededRandom } from "../engine/random";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 
 /** A vocabulary with a skewed (Zipf-like) draw, so the top words are stable and meaningful. */
@@ -21,17 +22,6 @@ export interface DatasetTotals {
   wordCounts: Map<string, number>;
 }
 
-/** mulberry32: a tiny deterministic PRNG (no crypto need here, only reproducibility). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function objectKey(prefix: string, index: number): string {
   return `${prefix}part-${String(index).padStart(6, "0")}.txt`;
@@ -39,7 +29,7 @@ export function objectKey(prefix: string, index: number): string {
 
 /** The text of object `index`: 1-8 lines of 3-15 words. */
 export function objectText(index: number, seed = 42): string {
-  const random = prng(seed * 1_000_003 + index);
+  const random = seededRandom(seed * 1_000_003 + index);
   const lineCount = 1 + Math.floor(random() * 8);
   const lines: string[] = [];
   for (let l = 0; l < lineCount; l++) {

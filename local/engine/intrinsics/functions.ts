@@ -2,6 +2,7 @@
  * The States.* intrinsic functions, with the argument rules AWS documents; any violation is
  * States.IntrinsicFailure. https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html
  */
+import { seededRandom } from "../random";
 import { createHash, randomUUID } from "node:crypto";
 import type { JsonObject, JsonValue } from "../../../asl/types";
 import { IntrinsicFailureError } from "../errors";
@@ -207,12 +208,9 @@ const impls: Record<string, Impl> = {
   },
 };
 
+/** mulberry32 on the seed: same seed, same number, as AWS promises for a given seed. */
 function seededUnit(seed: number): number {
-  // mulberry32 on the seed: same seed, same number, as AWS promises for a given seed.
-  let t = (seed + 0x6d2b79f5) | 0;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  return seededRandom(seed)();
 }
 
 function uuidFrom(rt: IntrinsicRuntime): string {

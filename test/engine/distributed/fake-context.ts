@@ -106,14 +106,5 @@ export function fakeContext(s3: S3Client, child: ChildFn, overrides: Partial<Dis
   return ctx;
 }
 
-/** A seeded PRNG (mulberry32) so fault tests are deterministic. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG so fault tests are deterministic. */
+export { seededRandom } from "../../../local/engine/random";

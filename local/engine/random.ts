@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a small, fast PRNG, reproducible from a seed. Used where the engine needs repeatable
+ * randomness (retry jitter and ids under a seeded run, States.MathRandom with a seed) and by the
+ * local runner's generated data sets and the fault tests.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
