@@ -10,10 +10,8 @@ import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
 import { runMapRun } from "../../../local/engine/distributed";
 import { StatesError } from "../../../local/engine/errors";
 import { ChildError, fakeContext, seededRandom, type FakeContext } from "./fake-context";
-import { installS3rverDesShim } from "./s3rver-des-shim";
 import { faultyClient } from "./fault-s3";
 
-installS3rverDesShim();
 const BUCKET = "faults";
 
 /** A child input as these tests make them: the item itself, or `{n}` from an ItemSelector. */

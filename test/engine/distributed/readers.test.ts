@@ -12,10 +12,8 @@ import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
 import { runMapRun } from "../../../local/engine/distributed";
 import { StatesError } from "../../../local/engine/errors";
 import { fakeContext } from "./fake-context";
-import { installS3rverDesShim } from "./s3rver-des-shim";
 import { faultyClient } from "./fault-s3";
 
-installS3rverDesShim();
 
 const BUCKET = "items";
 
