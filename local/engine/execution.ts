@@ -151,6 +151,8 @@ export class VarScope {
 
 export class Frame {
   lastEventId: number;
+  /** Set by the state that just settled: the state to run next, undefined when the workflow ends. */
+  next: string | undefined = undefined;
   constructor(
     readonly exec: Execution,
     readonly vars: VarScope,

@@ -23,23 +23,64 @@ export interface StepOutcome {
   next?: string;
 }
 
-/** Runs a workflow from StartAt to a terminal state; throws the StatesError that ends it. */
-export async function runWorkflow(wf: CompiledWorkflow, input: JsonValue, frame: Frame): Promise<JsonValue> {
-  let state = wf.states.get(wf.startAt) as CompiledState;
+/**
+ * What running a state (or a workflow) gives: its output at once when nothing in it waited (a
+ * JSONPath Pass, Choice, Succeed), else a promise of it. Sync-first on purpose: a Map runs the
+ * same few states for every item, and each promise or async function between the handler and the
+ * next item costs more than the state's own work. A state returns its output and sets
+ * `frame.next` (undefined when the workflow ends there) when it settles.
+ */
+export type Flow = JsonValue | Promise<JsonValue>;
+
+/**
+ * Runs a workflow from StartAt to a terminal state: its output, or a promise of it when a state
+ * waits. Throws (or rejects with) the StatesError that ends it; callers handle both.
+ */
+export function runWorkflowFlow(wf: CompiledWorkflow, input: JsonValue, frame: Frame): Flow {
+  return runFrom(wf, wf.states.get(wf.startAt) as CompiledState, input, frame);
+}
+
+/** The same as a promise, for callers that await anyway. */
+export function runWorkflow(wf: CompiledWorkflow, input: JsonValue, frame: Frame): Promise<JsonValue> {
+  try {
+    const flow = runFrom(wf, wf.states.get(wf.startAt) as CompiledState, input, frame);
+    return flow instanceof Promise ? flow : Promise.resolve(flow);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+function runFrom(wf: CompiledWorkflow, first: CompiledState, input: JsonValue, frame: Frame): Flow {
+  let state = first;
   let value = input;
   for (;;) {
     frame.checkAborted();
     frame.exec.stateTransitions++;
-    const outcome = await runState(state, value, frame);
-    if (outcome.next === undefined) return outcome.output;
-    const next = wf.states.get(outcome.next);
-    if (!next) throw new RuntimeError(`State '${state.name}' transitions to '${outcome.next}', which does not exist`);
-    state = next;
-    value = outcome.output;
+    frame.next = undefined;
+    const out = runState(state, value, frame);
+    if (out instanceof Promise) {
+      // A last state that cannot be redirected by a Catch: its result is the workflow's.
+      if (state.end && !(state as { catchers?: unknown[] }).catchers?.length) return out;
+      const from = state;
+      return out.then((output) => continueAfter(wf, from, output, frame));
+    }
+    if (frame.next === undefined) return out;
+    state = stateNamed(wf, state, frame.next);
+    value = out;
   }
 }
 
-function runState(state: CompiledState, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+function continueAfter(wf: CompiledWorkflow, from: CompiledState, output: JsonValue, frame: Frame): Flow {
+  return frame.next === undefined ? output : runFrom(wf, stateNamed(wf, from, frame.next), output, frame);
+}
+
+function stateNamed(wf: CompiledWorkflow, from: CompiledState, name: string): CompiledState {
+  const next = wf.states.get(name);
+  if (!next) throw new RuntimeError(`State '${from.name}' transitions to '${name}', which does not exist`);
+  return next;
+}
+
+function runState(state: CompiledState, input: JsonValue, frame: Frame): Flow {
   switch (state.type) {
     case "Task":
       return runTask(state, input, frame);
@@ -200,64 +241,75 @@ export function exited(frame: Frame, type: EventStateType, name: string, output:
 }
 
 // ---------- Pass, Choice, Wait, Succeed, Fail ----------
+// JSONPath forms run synchronously; JSONata evaluates asynchronously, so those forms return promises.
 
-async function runPass(state: CompiledPass, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+function runPass(state: CompiledPass, input: JsonValue, frame: Frame): Flow {
   entered(frame, "Pass", state.name, input);
   const env = new StateEnv(frame, state.name, input);
-  let output: JsonValue;
   if (state.io.lang === "JSONPath") {
     const io = state.io;
     const effective = applyInputPath(io, input, env);
     // "Result ... is treated as the output of a virtual task"; Parameters wins when both are given.
     const result = io.parameters ? io.parameters(effective, env) : state.result !== undefined ? state.result : effective;
-    output = finishJsonPath(io, input, result, env, false);
-  } else {
-    output = await finishJsonata(state.io, input, input, env, true, true);
+    return leave(frame, "Pass", state, finishJsonPath(io, input, result, env, false));
   }
-  exited(frame, "Pass", state.name, output);
-  return { output, next: transition(state) };
+  return finishJsonata(state.io, input, input, env, true, true).then((output) => leave(frame, "Pass", state, output));
 }
 
-async function runChoice(state: CompiledChoice, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+/** Records the Exited event and the transition of a state that ends normally. */
+function leave(frame: Frame, type: EventStateType, state: { name: string; next?: string; end: boolean }, output: JsonValue): JsonValue {
+  exited(frame, type, state.name, output);
+  frame.next = transition(state);
+  return output;
+}
+
+function noChoiceMatched(state: CompiledChoice): never {
+  throw new NoChoiceMatchedError(`No Choice Rule matched and no Default was specified in state '${state.name}'`);
+}
+
+function runChoice(state: CompiledChoice, input: JsonValue, frame: Frame): Flow {
   entered(frame, "Choice", state.name, input);
   const env = new StateEnv(frame, state.name, input);
-  let output: JsonValue;
-  let next: string | undefined;
-  if (state.io.lang === "JSONPath") {
-    const io = state.io;
-    const effective = applyInputPath(io, input, env);
-    const branch = state.branches.find((b) => b.predicate!(effective, env));
-    next = branch?.next ?? state.defaultNext;
-    if (next === undefined) throw new NoChoiceMatchedError(`No Choice Rule matched and no Default was specified in state '${state.name}'`);
-    const assignT = branch?.assignPath ?? io.assign;
-    const assigned = assignT ? (assignT(effective, env) as JsonObject) : undefined;
-    output = applyOutputPath(io, effective, env);
-    if (assigned) frame.vars.assign(assigned);
-  } else {
-    const io = state.io;
-    let branch: (typeof state.branches)[number] | undefined;
-    for (const b of state.branches) {
-      const v = await b.condition!(env);
-      if (typeof v !== "boolean") throw new StatesError("States.QueryEvaluationError", `The Condition of a Choice rule in '${state.name}' must evaluate to a boolean, got ${JSON.stringify(v)}`);
-      if (v) {
-        branch = b;
-        break;
-      }
-    }
-    next = branch?.next ?? state.defaultNext;
-    if (next === undefined) throw new NoChoiceMatchedError(`No Choice Rule matched and no Default was specified in state '${state.name}'`);
-    const outT = branch?.output ?? io.output;
-    const assignT = branch?.assignJsonata ?? io.assign;
-    output = outT ? await outT(env) : input;
-    const assigned = assignT ? ((await assignT(env)) as JsonObject) : undefined;
-    if (output !== input) checkPayload(state.name, output);
-    if (assigned) frame.vars.assign(assigned);
-  }
+  if (state.io.lang === "JSONata") return runChoiceJsonata(state, state.io, input, env);
+  const io = state.io;
+  const effective = applyInputPath(io, input, env);
+  const branch = state.branches.find((b) => b.predicate!(effective, env));
+  const next = branch?.next ?? state.defaultNext;
+  if (next === undefined) noChoiceMatched(state);
+  const assignT = branch?.assignPath ?? io.assign;
+  const assigned = assignT ? (assignT(effective, env) as JsonObject) : undefined;
+  const output = applyOutputPath(io, effective, env);
+  if (assigned) frame.vars.assign(assigned);
   exited(frame, "Choice", state.name, output);
-  return { output, next };
+  frame.next = next;
+  return output;
 }
 
-async function runWait(state: CompiledWait, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+async function runChoiceJsonata(state: CompiledChoice, io: JsonataIO, input: JsonValue, env: StateEnv): Promise<JsonValue> {
+  const frame = env.frame;
+  let branch: (typeof state.branches)[number] | undefined;
+  for (const b of state.branches) {
+    const v = await b.condition!(env);
+    if (typeof v !== "boolean") throw new StatesError("States.QueryEvaluationError", `The Condition of a Choice rule in '${state.name}' must evaluate to a boolean, got ${JSON.stringify(v)}`);
+    if (v) {
+      branch = b;
+      break;
+    }
+  }
+  const next = branch?.next ?? state.defaultNext;
+  if (next === undefined) noChoiceMatched(state);
+  const outT = branch?.output ?? io.output;
+  const assignT = branch?.assignJsonata ?? io.assign;
+  const output = outT ? await outT(env) : input;
+  const assigned = assignT ? ((await assignT(env)) as JsonObject) : undefined;
+  if (output !== input) checkPayload(state.name, output);
+  if (assigned) frame.vars.assign(assigned);
+  exited(frame, "Choice", state.name, output);
+  frame.next = next;
+  return output;
+}
+
+async function runWait(state: CompiledWait, input: JsonValue, frame: Frame): Promise<JsonValue> {
   entered(frame, "Wait", state.name, input);
   const env = new StateEnv(frame, state.name, input);
   const effective = state.io.lang === "JSONPath" ? applyInputPath(state.io, input, env) : input;
@@ -285,35 +337,44 @@ async function runWait(state: CompiledWait, input: JsonValue, frame: Frame): Pro
   } else {
     output = await finishJsonata(state.io, input, input, env, true, true);
   }
-  exited(frame, "Wait", state.name, output);
-  return { output, next: transition(state) };
+  return leave(frame, "Wait", state, output);
 }
 
-async function runSucceed(state: CompiledSucceed, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+function runSucceed(state: CompiledSucceed, input: JsonValue, frame: Frame): Flow {
   entered(frame, "Succeed", state.name, input);
   const env = new StateEnv(frame, state.name, input);
-  let output: JsonValue;
-  if (state.io.lang === "JSONPath") output = applyOutputPath(state.io, applyInputPath(state.io, input, env), env);
-  else output = state.io.output ? await state.io.output(env) : input;
-  if (output !== input) checkPayload(state.name, output);
-  exited(frame, "Succeed", state.name, output);
-  return { output };
+  const succeed = (output: JsonValue): JsonValue => {
+    if (output !== input) checkPayload(state.name, output);
+    exited(frame, "Succeed", state.name, output);
+    frame.next = undefined;
+    return output;
+  };
+  if (state.io.lang === "JSONPath") return succeed(applyOutputPath(state.io, applyInputPath(state.io, input, env), env));
+  return state.io.output ? state.io.output(env).then(succeed) : succeed(input);
 }
 
-async function stringOf(src: StringSource | undefined, input: JsonValue, env: StateEnv): Promise<string | undefined> {
+/** ErrorPath/CausePath (or a JSONata Error/Cause): a string, or a promise of one for JSONata. */
+function stringOf(src: StringSource | undefined, input: JsonValue, env: StateEnv): string | undefined | Promise<string> {
   if (!src) return undefined;
-  let v: JsonValue;
   if (src.kind === "literal") return src.value;
-  if (src.kind === "dynamic") v = src.eval(input, env);
-  else v = await src.expr(env);
+  if (src.kind === "dynamic") return mustBeString(src.eval(input, env));
+  return src.expr(env).then(mustBeString);
+}
+
+function mustBeString(v: JsonValue): string {
   if (typeof v !== "string") throw new RuntimeError(`ErrorPath/CausePath of a Fail state must produce a string, got ${JSON.stringify(v)}`);
   return v;
 }
 
-async function runFail(state: CompiledFail, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+function runFail(state: CompiledFail, input: JsonValue, frame: Frame): Flow {
   frame.event("FailStateEntered", new StateEnteredDetails(state.name, input));
   const env = new StateEnv(frame, state.name, input);
-  const error = (await stringOf(state.error, input, env)) ?? "";
-  const cause = (await stringOf(state.cause, input, env)) ?? "";
-  throw new StatesError(error, cause);
+  const error = stringOf(state.error, input, env);
+  const cause = stringOf(state.cause, input, env);
+  if (error instanceof Promise || cause instanceof Promise) {
+    return Promise.all([error, cause]).then(([e, c]) => {
+      throw new StatesError(e ?? "", c ?? "");
+    });
+  }
+  throw new StatesError(error ?? "", cause ?? "");
 }

@@ -8,7 +8,7 @@ import type { CompiledWorkflow } from "./compile";
 import { ExecutionAbortedError, StatesError, STATES_ERRORS } from "./errors";
 import { checkPayload, Execution, Frame, VarScope, type ExecutionSetup } from "./execution";
 import { InputDetails, PlainOutputDetails } from "./history";
-import { runWorkflow } from "./interpreter";
+import { runWorkflow, runWorkflowFlow, type Flow } from "./interpreter";
 import type { ExecutionResult } from "./types";
 import type { ChildOutcome } from "./distributed/contract";
 import { abortPromise, linkedAbort } from "./states/abort";
@@ -98,75 +98,110 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
 
 /**
  * Ends the running child executions of one Map Run when its signal aborts: a single listener for
- * all of them (an AbortController or listener per child cost more than the child itself).
+ * all of them (an AbortController or listener per child cost more than the child itself). The
+ * running children form a doubly linked list through their own fields: adding and removing one
+ * allocates nothing.
  */
 export class ChildStopper {
-  private readonly running = new Set<{ stop(): void }>();
+  private head: ChildRun | undefined;
 
   constructor(signal: AbortSignal) {
     signal.addEventListener(
       "abort",
       () => {
-        for (const child of [...this.running]) child.stop();
-        this.running.clear();
+        for (let child = this.head; child; ) {
+          const next = child.nextRunning;
+          child.stop();
+          child = next;
+        }
+        this.head = undefined;
       },
       { once: true },
     );
   }
 
-  add(child: { stop(): void }): void {
-    this.running.add(child);
+  add(child: ChildRun): void {
+    child.nextRunning = this.head;
+    child.prevRunning = undefined;
+    if (this.head) this.head.prevRunning = child;
+    this.head = child;
   }
 
-  delete(child: { stop(): void }): void {
-    this.running.delete(child);
+  delete(child: ChildRun): void {
+    const { prevRunning: prev, nextRunning: next } = child;
+    if (prev) prev.nextRunning = next;
+    else if (this.head === child) this.head = next;
+    if (next) next.prevRunning = prev;
+    child.prevRunning = child.nextRunning = undefined;
   }
 }
 
+const CHILD_ROLE_ARN = "arn:aws:iam::123456789012:role/StepFunctionsLocalRole";
+
 /**
  * A Distributed Map child execution: the same semantics as runExecution (input quota, history with
- * its own limit, stop ends it at once), on the Map Run's shared signal, with no timeout. A class,
- * not closures: thousands run per second, each allocation counts.
+ * its own limit, stop ends it at once), on the Map Run's shared signal, with no timeout. It is its
+ * own outcome (a ChildOutcome): its ARN and dates are made only when read, as most Map Runs read
+ * only the output. A class, not closures: thousands run per second, each allocation counts.
  */
 class ChildRun {
+  status: ChildOutcome["status"] = "SUCCEEDED";
+  output?: JsonValue;
+  error?: string;
+  cause?: string;
+  stateTransitions = 0;
+  historyEvents = 0;
+  /** Set when the child ends (milliseconds, the execution's clock). */
+  private stopTime = 0;
   private done = false;
-  private resolve!: (outcome: ChildOutcome) => void;
-  readonly exec: Execution;
-  readonly frame: Frame;
+  prevRunning: ChildRun | undefined = undefined;
+  nextRunning: ChildRun | undefined = undefined;
+  private readonly exec: Execution;
+  private readonly frame: Frame;
 
   constructor(
-    readonly setup: ExecutionSetup,
+    private readonly setup: ExecutionSetup,
     private readonly stopper: ChildStopper,
+    private readonly onDone: (outcome: ChildOutcome) => void,
   ) {
     const exec = (this.exec = new Execution(setup));
     const history = exec.history;
-    const startedId = history.add(
-      "ExecutionStarted",
-      0,
-      history.recording ? new InputDetails({ roleArn: "arn:aws:iam::123456789012:role/StepFunctionsLocalRole", stateMachineArn: setup.stateMachineArn }, setup.input) : undefined,
-    );
+    const startedId = history.add("ExecutionStarted", 0, history.recording ? new InputDetails({ roleArn: CHILD_ROLE_ARN, stateMachineArn: setup.stateMachineArn }, setup.input) : undefined);
     this.frame = new Frame(exec, new VarScope(), setup.signal, startedId);
   }
 
-  start(workflow: CompiledWorkflow): Promise<ChildOutcome> {
-    const result = new Promise<ChildOutcome>((resolve) => (this.resolve = resolve));
-    if (this.setup.signal.aborted) {
-      this.settle("ABORTED");
-      return result;
-    }
+  get name(): string {
+    return this.setup.name;
+  }
+  get executionArn(): string {
+    return this.setup.arn;
+  }
+  get input(): JsonValue {
+    return this.setup.input;
+  }
+  get startDate(): Date {
+    return new Date(this.exec.startTime);
+  }
+  get stopDate(): Date {
+    return new Date(this.stopTime);
+  }
+
+  start(workflow: CompiledWorkflow): void {
+    if (this.setup.signal.aborted) return this.settle("ABORTED");
+    let flow: Flow;
     try {
       // The execution input obeys the same 256 KiB quota as every state input.
       checkPayload("(execution input)", this.setup.input);
+      flow = runWorkflowFlow(workflow, this.setup.input, this.frame);
     } catch (e) {
-      this.fail(e);
-      return result;
+      return this.fail(e);
     }
+    if (!(flow instanceof Promise)) return this.settle("SUCCEEDED", flow);
     this.stopper.add(this);
-    runWorkflow(workflow, this.setup.input, this.frame).then(
+    flow.then(
       (output) => this.settle("SUCCEEDED", output),
       (e: unknown) => this.fail(e),
     );
-    return result;
   }
 
   stop(): void {
@@ -187,26 +222,29 @@ class ChildRun {
     this.stopper.delete(this);
     const history = this.exec.history;
     const last = this.frame.lastEventId;
-    if (status === "SUCCEEDED") history.add("ExecutionSucceeded", last, history.recording ? new PlainOutputDetails(output ?? null) : undefined, true);
-    else if (status === "ABORTED") history.add("ExecutionAborted", last, {}, true);
-    else history.add("ExecutionFailed", last, { error, cause }, true);
-    const exec = this.exec;
-    const { arn: executionArn, name, input } = this.setup;
-    const startDate = new Date(exec.startTime);
-    const stopDate = new Date(exec.clock.now());
-    const stateTransitions = exec.stateTransitions;
-    const historyEvents = history.size;
-    // The outcome is made here, in one object: no intermediate result per child.
-    this.resolve(
-      status === "SUCCEEDED"
-        ? { status, output: output ?? null, executionArn, name, startDate, stopDate, input, stateTransitions, historyEvents }
-        : status === "ABORTED"
-          ? { status, executionArn, name, startDate, stopDate, input, stateTransitions, historyEvents }
-          : { status, error: error ?? STATES_ERRORS.Runtime, cause: cause ?? "", executionArn, name, startDate, stopDate, input, stateTransitions, historyEvents },
-    );
+    this.status = status;
+    if (status === "SUCCEEDED") {
+      this.output = output ?? null;
+      history.add("ExecutionSucceeded", last, history.recording ? new PlainOutputDetails(this.output) : undefined, true);
+    } else if (status === "ABORTED") {
+      history.add("ExecutionAborted", last, {}, true);
+    } else {
+      this.error = error ?? STATES_ERRORS.Runtime;
+      this.cause = cause ?? "";
+      history.add("ExecutionFailed", last, { error, cause }, true);
+    }
+    this.stopTime = this.exec.clock.now();
+    this.stateTransitions = this.exec.stateTransitions;
+    this.historyEvents = history.size;
+    this.onDone(this as unknown as ChildOutcome);
   }
 }
 
+/** Starts a child execution; `onDone` gets its outcome (at once when it finished without waiting). */
+export function startChildExecution(setup: ExecutionSetup, workflow: CompiledWorkflow, stopper: ChildStopper, onDone: (outcome: ChildOutcome) => void): void {
+  new ChildRun(setup, stopper, onDone).start(workflow);
+}
+
 export function runChildExecution(setup: ExecutionSetup, workflow: CompiledWorkflow, stopper: ChildStopper): Promise<ChildOutcome> {
-  return new ChildRun(setup, stopper).start(workflow);
+  return new Promise((resolve) => startChildExecution(setup, workflow, stopper, resolve));
 }

@@ -386,21 +386,25 @@ export async function runMapRun(
     execs.pending--;
     execs.running++;
     const name = randomUUID();
-    const startedAt = Date.now();
-    ctx.startChild(unit.input, { name, signal: abort.signal }).then(
-      (outcome) => finish(unit, outcome),
-      (err: unknown) =>
-        finish(unit, {
-          status: "FAILED",
-          error: err instanceof StatesError ? err.error : STATES_ERRORS.Runtime,
-          cause: err instanceof StatesError ? err.causeText : err instanceof Error ? err.message : String(err),
-          executionArn: `${childMachineArn.replace(":stateMachine:", ":execution:")}:${name}`,
-          name,
-          startDate: new Date(startedAt),
-          stopDate: new Date(),
-          input: unit.input,
-        }),
-    );
+    if (ctx.runChild) {
+      ctx.runChild(unit.input, { name, signal: abort.signal }, (outcome) => finish(unit, outcome));
+    } else {
+      const startedAt = Date.now();
+      ctx.startChild(unit.input, { name, signal: abort.signal }).then(
+        (outcome) => finish(unit, outcome),
+        (err: unknown) =>
+          finish(unit, {
+            status: "FAILED",
+            error: err instanceof StatesError ? err.error : STATES_ERRORS.Runtime,
+            cause: err instanceof StatesError ? err.causeText : err instanceof Error ? err.message : String(err),
+            executionArn: `${childMachineArn.replace(":stateMachine:", ":execution:")}:${name}`,
+            name,
+            startDate: new Date(startedAt),
+            stopDate: new Date(),
+            input: unit.input,
+          }),
+      );
+    }
     progress.changed();
   }
 

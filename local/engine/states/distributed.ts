@@ -13,7 +13,7 @@ import { Frame, StateEnv, VarScope } from "../execution";
 import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "../jsonata";
 import { compilePath } from "../json/path";
 import { compileTemplate, type CompiledTemplate } from "../json/template";
-import { ChildStopper, runChildExecution } from "../run-execution";
+import { ChildStopper, startChildExecution } from "../run-execution";
 import type { ExecutionSetup } from "../execution";
 
 const jsonPathTemplates = new WeakMap<object, CompiledTemplate>();
@@ -138,19 +138,21 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
       return v;
     },
     startChild(input, options) {
+      return new Promise((resolve) => this.runChild!(input, options, resolve));
+    },
+    runChild(input, options, onDone) {
       const name = options.name;
-      const arn = arnPrefix + name;
       if (options.signal !== stopperSignal) {
         stopperSignal = options.signal;
         stopper = new ChildStopper(options.signal);
       }
       // The shared fields come from the prototype: no per-child copy of the whole setup.
       const childSetup = Object.create(childBase) as ExecutionSetup;
-      childSetup.arn = arn;
+      childSetup.arn = arnPrefix + name;
       childSetup.name = name;
       childSetup.input = input;
       childSetup.signal = options.signal;
-      return runChildExecution(childSetup, state.processor, stopper!);
+      startChildExecution(childSetup, state.processor, stopper!, onDone);
     },
     emitHistory(type, details) {
       frame.event(type, details);

@@ -10,15 +10,15 @@ import type { CompiledMap } from "../compile";
 import type { MapItemContext } from "../distributed/contract";
 import { RuntimeError, StatesError } from "../errors";
 import { checkPayload, Frame, StateEnv, VarScope } from "../execution";
-import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, runWorkflow, transition, withErrorHandling, type StepOutcome } from "../interpreter";
+import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, runWorkflowFlow, transition, withErrorHandling, type Flow } from "../interpreter";
 import { Lazy } from "../history";
 import { abortPromise, linkedAbort } from "./abort";
 import { runDistributed } from "./distributed";
 
-/** Above this many workers a pool only costs memory: iterations are independent and ordered by index. */
-const MAX_WORKERS = 1000;
+/** Above this many iterations in flight only memory grows: iterations are independent and ordered by index. */
+const MAX_IN_FLIGHT = 1000;
 
-export async function runMap(state: CompiledMap, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+export async function runMap(state: CompiledMap, input: JsonValue, frame: Frame): Promise<JsonValue> {
   entered(frame, "Map", state.name, input);
   const env = new StateEnv(frame, state.name, input);
   const outcome = await withErrorHandling(state, input, env, async () => {
@@ -30,7 +30,8 @@ export async function runMap(state: CompiledMap, input: JsonValue, frame: Frame)
     return finishJsonata(state.io, input, result, env, true);
   });
   if (!outcome.caught) exited(frame, "Map", state.name, outcome.output);
-  return { output: outcome.output, next: outcome.caught ? outcome.next : transition(state) };
+  frame.next = outcome.caught ? outcome.next : transition(state);
+  return outcome.output;
 }
 
 async function itemsOf(state: CompiledMap, effective: JsonValue, env: StateEnv): Promise<JsonValue[]> {
@@ -54,56 +55,121 @@ async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv
   const startedId = frame.event("MapStateStarted", { length: items.length });
   const results: JsonValue[] = new Array(items.length);
   const { controller, release } = linkedAbort(frame.signal);
-  let failure: unknown;
-  let nextIndex = 0;
-  const name = state.name;
-
-  const runOne = async (index: number): Promise<void> => {
-    const item = items[index];
-    const mapItem: MapItemContext = { index, value: item };
-    const iterFrame = new Frame(frame.exec, new VarScope(frame.vars), controller.signal, startedId, mapItem);
-    iterFrame.eventLazy("MapIterationStarted", Lazy.Iteration, name, index);
-    let iterInput: JsonValue = item;
-    if (state.itemSelectorPath || state.itemSelectorJsonata) {
-      const selEnv = new StateEnv(iterFrame, name, effective);
-      iterInput = state.itemSelectorPath ? state.itemSelectorPath(effective, selEnv) : await state.itemSelectorJsonata!(selEnv);
-      checkPayload(name, iterInput);
-    }
-    try {
-      results[index] = await runWorkflow(state.processor, iterInput, iterFrame);
-    } catch (e) {
-      iterFrame.event(e instanceof StatesError ? "MapIterationFailed" : "MapIterationAborted", { name, index });
-      throw e;
-    }
-    iterFrame.eventLazy("MapIterationSucceeded", Lazy.Iteration, name, index);
-  };
-
+  const iteration: IterationContext = { state, items, effective, results, frame, signal: controller.signal, startedId };
   // MaxConcurrency 0 (or absent) means no limit.
-  const workers = Math.min(items.length, maxConcurrency > 0 ? maxConcurrency : MAX_WORKERS, MAX_WORKERS);
-  const worker = async () => {
-    while (failure === undefined && nextIndex < items.length) {
-      const index = nextIndex++;
-      try {
-        await runOne(index);
-      } catch (e) {
-        if (failure === undefined) failure = e;
-        controller.abort();
+  const limit = Math.min(items.length, maxConcurrency > 0 ? maxConcurrency : MAX_IN_FLIGHT, MAX_IN_FLIGHT);
+  let failure: { error: unknown } | undefined;
+  const all = new Promise<void>((resolve, reject) => {
+    let nextIndex = 0;
+    let running = 0;
+    let finished = 0;
+    const fail = (error: unknown): void => {
+      if (failure) return;
+      failure = { error };
+      // Rejected before the abort, so the race below settles with this error.
+      reject(error);
+      controller.abort();
+    };
+    // Started callbacks, not a pool of async workers: an iteration that finishes starts the next
+    // one in the same turn, with no promise of its own.
+    const done = (): void => {
+      running--;
+      finished++;
+      pump();
+    };
+    const pump = (): void => {
+      while (!failure && running < limit && nextIndex < items.length) {
+        const index = nextIndex++;
+        running++;
+        let pending: void | Promise<void>;
+        try {
+          pending = runIteration(iteration, index);
+        } catch (e) {
+          fail(e);
+          return;
+        }
+        if (pending instanceof Promise) pending.then(done, fail);
+        else {
+          running--;
+          finished++;
+        }
       }
-    }
-  };
+      if (!failure && finished === items.length) resolve();
+    };
+    pump();
+  });
   try {
     // Raced once against the abort: a failed iteration (or a stop) ends the Map without waiting for
     // handlers still running in other iterations.
-    await Promise.race([Promise.all(Array.from({ length: workers }, worker)), abortPromise(controller.signal)]).catch((e: unknown) => {
-      if (failure === undefined) throw e;
-    });
+    await Promise.race([all, abortPromise(controller.signal)]);
+  } catch (e) {
+    // A stop of the execution ends the Map without an event of its own.
+    if (failure) frame.event("MapStateFailed");
+    throw e;
   } finally {
     release();
   }
-  if (failure !== undefined) {
-    frame.event("MapStateFailed");
-    throw failure;
-  }
   frame.event("MapStateSucceeded");
   return results;
+}
+
+/** What every iteration of one inline Map shares. */
+interface IterationContext {
+  state: CompiledMap;
+  items: JsonValue[];
+  effective: JsonValue;
+  results: JsonValue[];
+  frame: Frame;
+  signal: AbortSignal;
+  startedId: number;
+}
+
+// Module-level functions and inline arrows only: a named closure per item costs a `name`
+// definition under tsx/esbuild's keepNames, more than the iteration's own bookkeeping.
+
+/** One iteration: its result is stored at its index; a failure is thrown (or rejected). */
+function runIteration(it: IterationContext, index: number): void | Promise<void> {
+  const { state, frame } = it;
+  const item = it.items[index];
+  const mapItem: MapItemContext = { index, value: item };
+  const iterFrame = new Frame(frame.exec, new VarScope(frame.vars), it.signal, it.startedId, mapItem);
+  iterFrame.eventLazy("MapIterationStarted", Lazy.Iteration, state.name, index);
+  if (state.itemSelectorPath) {
+    const selected = state.itemSelectorPath(it.effective, new StateEnv(iterFrame, state.name, it.effective));
+    checkPayload(state.name, selected);
+    return iterationBody(it, iterFrame, index, selected);
+  }
+  if (state.itemSelectorJsonata) {
+    return state.itemSelectorJsonata(new StateEnv(iterFrame, state.name, it.effective)).then((selected) => {
+      checkPayload(state.name, selected);
+      return iterationBody(it, iterFrame, index, selected);
+    });
+  }
+  return iterationBody(it, iterFrame, index, item);
+}
+
+function iterationBody(it: IterationContext, iterFrame: Frame, index: number, input: JsonValue): void | Promise<void> {
+  let flow: Flow;
+  try {
+    flow = runWorkflowFlow(it.state.processor, input, iterFrame);
+  } catch (e) {
+    return iterationFailed(it, iterFrame, index, e);
+  }
+  if (flow instanceof Promise) {
+    return flow.then(
+      (output) => iterationSucceeded(it, iterFrame, index, output),
+      (e: unknown) => iterationFailed(it, iterFrame, index, e),
+    );
+  }
+  iterationSucceeded(it, iterFrame, index, flow);
+}
+
+function iterationSucceeded(it: IterationContext, iterFrame: Frame, index: number, output: JsonValue): void {
+  it.results[index] = output;
+  iterFrame.eventLazy("MapIterationSucceeded", Lazy.Iteration, it.state.name, index);
+}
+
+function iterationFailed(it: IterationContext, iterFrame: Frame, index: number, e: unknown): never {
+  iterFrame.event(e instanceof StatesError ? "MapIterationFailed" : "MapIterationAborted", { name: it.state.name, index });
+  throw e;
 }

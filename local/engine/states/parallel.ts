@@ -6,10 +6,10 @@
 import type { JsonValue } from "../../../asl/types";
 import type { CompiledParallel } from "../compile";
 import { Frame, StateEnv, VarScope } from "../execution";
-import { applyInputPath, entered, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, runWorkflow, type StepOutcome } from "../interpreter";
+import { applyInputPath, entered, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, runWorkflow } from "../interpreter";
 import { abortPromise, linkedAbort } from "./abort";
 
-export async function runParallel(state: CompiledParallel, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+export async function runParallel(state: CompiledParallel, input: JsonValue, frame: Frame): Promise<JsonValue> {
   entered(frame, "Parallel", state.name, input);
   const env = new StateEnv(frame, state.name, input);
   const outcome = await withErrorHandling(state, input, env, async () => {
@@ -49,5 +49,6 @@ export async function runParallel(state: CompiledParallel, input: JsonValue, fra
     return finishJsonata(state.io, input, results, env, false);
   });
   if (!outcome.caught) exited(frame, "Parallel", state.name, outcome.output);
-  return { output: outcome.output, next: outcome.caught ? outcome.next : transition(state) };
+  frame.next = outcome.caught ? outcome.next : transition(state);
+  return outcome.output;
 }

@@ -10,23 +10,49 @@ import { ExecutionAbortedError, HeartbeatTimeoutError, RuntimeError, StatesError
 import { checkInputPayload, checkPayload, type Frame, StateEnv } from "../execution";
 import { Lazy, LambdaScheduledDetails, OutputDetails } from "../history";
 import { callHandler, functionArn, functionNameOf, invokeResponse, lambdaError, REGION, serializeResult, type InvokeRequest } from "../lambda";
-import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, type StepOutcome } from "../interpreter";
+import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, type Flow } from "../interpreter";
 
 /** "If not provided, the default value [of TimeoutSeconds] is 99999999." (ASL spec, Task state) */
 const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
 
-export async function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Promise<StepOutcome> {
+export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Flow {
   entered(frame, "Task", state.name, input);
   const env = new StateEnv(frame, state.name, input);
-  if (state.retriers.length === 0 && state.catchers.length === 0) {
-    // No Retry/Catch: skip the error-handling wrapper (one promise less per item in a big Map).
-    const output = await taskBody(state, input, env);
-    exited(frame, "Task", state.name, output);
-    return { output, next: transition(state) };
+  const io = state.io;
+  if (state.retriers.length === 0 && state.catchers.length === 0 && io.lang === "JSONPath" && !state.timeout && !state.heartbeat) {
+    // The common Task (JSONPath, no Retry/Catch, no timeouts): everything up to the call and
+    // everything after it is synchronous, so the handler's promise gets a single reaction.
+    const effective = applyInputPath(io, input, env);
+    const call = startCall(state, io.parameters ? io.parameters(effective, env) : effective, frame, env.enteredTime, undefined, undefined);
+    return call.pending.then(
+      (returned) => {
+        const output = finishJsonPath(io, input, finishCall(state, call, returned, frame), env, true);
+        exited(frame, "Task", state.name, output);
+        frame.next = transition(state);
+        return output;
+      },
+      (thrown: unknown) => {
+        throw callFailed(thrown, frame, call.optimized);
+      },
+    );
   }
+  return runTaskHandled(state, input, env);
+}
+
+async function runTaskHandled(state: CompiledTask, input: JsonValue, env: StateEnv): Promise<JsonValue> {
+  const frame = env.frame;
   const outcome = await withErrorHandling(state, input, env, () => taskBody(state, input, env));
   if (!outcome.caught) exited(frame, "Task", state.name, outcome.output);
-  return { output: outcome.output, next: outcome.caught ? outcome.next : transition(state) };
+  frame.next = outcome.caught ? outcome.next : transition(state);
+  return outcome.output;
+}
+
+/** A handler's rejection as the Task error, with its Failed/TimedOut event recorded. */
+function callFailed(thrown: unknown, frame: Frame, optimized: boolean): unknown {
+  const e = thrown instanceof TaskTimeoutError || thrown instanceof HeartbeatTimeoutError || thrown instanceof ExecutionAbortedError ? thrown : lambdaError(thrown);
+  if (e instanceof TaskTimeoutError || e instanceof HeartbeatTimeoutError) failEvent(frame, optimized, "TimedOut", e);
+  else if (e instanceof StatesError) failEvent(frame, optimized, "Failed", e);
+  return e;
 }
 
 /**
@@ -50,10 +76,7 @@ async function taskBody(state: CompiledTask, input: JsonValue, env: StateEnv): P
   try {
     returned = await raceTimeouts(call.pending, frame, timeout, heartbeat);
   } catch (thrown) {
-    const e = thrown instanceof TaskTimeoutError || thrown instanceof HeartbeatTimeoutError || thrown instanceof ExecutionAbortedError ? thrown : lambdaError(thrown);
-    if (e instanceof TaskTimeoutError || e instanceof HeartbeatTimeoutError) failEvent(frame, call.optimized, "TimedOut", e);
-    else if (e instanceof StatesError) failEvent(frame, call.optimized, "Failed", e);
-    throw e;
+    throw callFailed(thrown, frame, call.optimized);
   }
   const result = finishCall(state, call, returned, frame);
   if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, result, env, true);
