@@ -58,7 +58,7 @@ export class Execution {
   constructor(readonly setup: ExecutionSetup) {
     this.startTime = setup.clock.now();
     this.history = new History({
-      executionArn: setup.arn,
+      execution: setup,
       clock: setup.clock,
       // "Maximum execution history size: 25,000 events" applies to Standard workflows.
       limit: setup.type === "STANDARD" && setup.recordHistory ? LIMITS.historyEvents : undefined,

@@ -212,7 +212,8 @@ function isKnownType(type: string): boolean {
 }
 
 export interface HistoryOptions {
-  executionArn: string;
+  /** The execution the history belongs to (its ARN is read only when an event is sent). */
+  execution: { readonly arn: string };
   clock: Clock;
   /** Quota on events (STANDARD: 25,000); undefined for none. */
   limit?: number;
@@ -323,7 +324,7 @@ export class History {
       const made = typeof details === "number" ? makeDetails(details, a, b) : details;
       const event = new RecordedEvent(id, previousEventId, time, type, made);
       if (made !== undefined && !isKnownType(type)) event[detailsKey(type)] = made;
-      this.options.onEvent({ kind: "history", executionArn: this.options.executionArn, event: event as unknown as HistoryEvent });
+      this.options.onEvent({ kind: "history", executionArn: this.options.execution.arn, event: event as unknown as HistoryEvent });
     }
     return id;
   }

@@ -385,10 +385,10 @@ export async function runMapRun(
     items.running += unit.items;
     execs.pending--;
     execs.running++;
-    const name = randomUUID();
     if (ctx.runChild) {
-      ctx.runChild(unit.input, { name, signal: abort.signal }, (outcome) => finish(unit, outcome));
+      ctx.runChild(unit.input, { signal: abort.signal }, (outcome) => finish(unit, outcome));
     } else {
+      const name = randomUUID();
       const startedAt = Date.now();
       ctx.startChild(unit.input, { name, signal: abort.signal }).then(
         (outcome) => finish(unit, outcome),
@@ -520,6 +520,7 @@ export async function runMapRun(
     finishRecord("SUCCEEDED");
     return output;
   } finally {
+    progress.close();
     spool?.dispose();
   }
 }

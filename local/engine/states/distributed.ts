@@ -4,6 +4,7 @@
  * Run updates) and lets local/engine/distributed run the Map Run.
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
+import { randomUUID } from "node:crypto";
 import type { JsonObject, JsonValue, MapState } from "../../../asl/types";
 import type { CompiledMap } from "../compile";
 import type { DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/contract";
@@ -102,8 +103,9 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
 
   // Per Map state, not per child: the child ARN prefix and the fields every child setup shares.
   const { arn: arnPrefix, smArn: childSmArn } = childArn(setup.stateMachineArn, label, "", childType);
-  const childBase: Omit<ExecutionSetup, "arn" | "name" | "input" | "signal"> = {
+  const childBase: ChildBase = {
     ...setup,
+    arnPrefix,
     stateMachineArn: childSmArn,
     type: childType,
     // "STANDARD with their own history, EXPRESS without": the child's history is its own (with
@@ -117,6 +119,14 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   };
   let stopper: ChildStopper | undefined;
   let stopperSignal: AbortSignal | undefined;
+  const stopperFor = (signal: AbortSignal): ChildStopper => {
+    if (signal !== stopperSignal) {
+      stopperSignal = signal;
+      stopper = new ChildStopper(signal);
+    }
+    return stopper!;
+  };
+
 
   const ctx: DistributedMapContext = {
     s3,
@@ -138,21 +148,14 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
       return v;
     },
     startChild(input, options) {
-      return new Promise((resolve) => this.runChild!(input, options, resolve));
+      return new Promise((resolve) => {
+        const setup = new ChildSetup(childBase, input, options.signal);
+        setup.named = options.name;
+        startChildExecution(setup, state.processor, stopperFor(options.signal), resolve);
+      });
     },
     runChild(input, options, onDone) {
-      const name = options.name;
-      if (options.signal !== stopperSignal) {
-        stopperSignal = options.signal;
-        stopper = new ChildStopper(options.signal);
-      }
-      // The shared fields come from the prototype: no per-child copy of the whole setup.
-      const childSetup = Object.create(childBase) as ExecutionSetup;
-      childSetup.arn = arnPrefix + name;
-      childSetup.name = name;
-      childSetup.input = input;
-      childSetup.signal = options.signal;
-      startChildExecution(childSetup, state.processor, stopper!, onDone);
+      startChildExecution(new ChildSetup(childBase, input, options.signal), state.processor, stopperFor(options.signal), onDone);
     },
     emitHistory(type, details) {
       frame.event(type, details);
@@ -174,6 +177,66 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     () => inFlight.delete(running),
   );
   return running;
+}
+
+/** What every child execution of one Map Run shares. */
+type ChildBase = Omit<ExecutionSetup, "arn" | "name" | "input" | "signal"> & { arnPrefix: string };
+
+/**
+ * One child's setup: its own input and signal, the shared fields read through from the Map Run's
+ * ChildBase (one class for every Map Run, so the engine's code sees one object shape). The name
+ * (a UUID, as AWS names child executions) and the ARN are made on first read: most children are
+ * never asked for them.
+ */
+class ChildSetup implements ExecutionSetup {
+  named: string | undefined = undefined;
+  constructor(
+    private readonly base: ChildBase,
+    readonly input: JsonValue,
+    readonly signal: AbortSignal,
+  ) {}
+  get name(): string {
+    return (this.named ??= randomUUID());
+  }
+  get arn(): string {
+    return this.base.arnPrefix + this.name;
+  }
+  get stateMachineArn(): string {
+    return this.base.stateMachineArn;
+  }
+  get type(): ExecutionSetup["type"] {
+    return this.base.type;
+  }
+  get handlers(): ExecutionSetup["handlers"] {
+    return this.base.handlers;
+  }
+  get clock(): ExecutionSetup["clock"] {
+    return this.base.clock;
+  }
+  get random(): ExecutionSetup["random"] {
+    return this.base.random;
+  }
+  get keepHistory(): boolean {
+    return this.base.keepHistory;
+  }
+  get recordHistory(): boolean {
+    return this.base.recordHistory;
+  }
+  get onEvent(): ExecutionSetup["onEvent"] {
+    return this.base.onEvent;
+  }
+  get childEvents(): boolean | undefined {
+    return this.base.childEvents;
+  }
+  get sharedSignal(): boolean | undefined {
+    return this.base.sharedSignal;
+  }
+  get s3(): ExecutionSetup["s3"] {
+    return this.base.s3;
+  }
+  get mapRuns(): ExecutionSetup["mapRuns"] {
+    return this.base.mapRuns;
+  }
 }
 
 /** The Map state with its state-level JSONata already evaluated (processor and selector untouched). */
