@@ -6,16 +6,25 @@
 import type { JsonObject, JsonValue } from "../../asl/types";
 import type { CompiledCatcher, CompiledChoice, CompiledFail, CompiledPass, CompiledState, CompiledSucceed, CompiledWait, CompiledWorkflow, JsonataIO, JsonPathIO, NumberSource, StringSource } from "./compile";
 import { NoChoiceMatchedError, RuntimeError, StatesError } from "./errors";
-import { checkPayload, Frame, StateEnv } from "./execution";
-import { Lazy, StateEnteredDetails } from "./history";
+import { Frame, StateEnv } from "./execution";
+import * as execution from "./execution";
+import { StateEnteredDetails } from "./history";
+import * as history from "./history";
 import { setAtPath } from "./json/path";
 import { parseTimestamp } from "./choice";
 import { findCatcher, RetryTracker } from "./retry";
-// States that need the helpers below import this module back; CommonJS resolves the cycle
-// because nothing is called at load time.
+// States that need the helpers below import this module back: CommonJS resolves the cycle
+// because only hoisted functions are read at load time and nothing is called.
 import { runMap } from "./states/map";
 import { runParallel } from "./states/parallel";
-import { runTask } from "./states/task";
+import * as taskState from "./states/task";
+// Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
+// imported name is a getter call on the exporting module, and these run for every Map item
+// (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <-> states
+// import cycle is function declarations, hoisted, so binding them works whatever loads first.
+const { runTask } = taskState;
+const { Lazy } = history;
+const { checkPayload } = execution;
 
 export interface StepOutcome {
   output: JsonValue;

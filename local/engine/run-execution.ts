@@ -6,12 +6,20 @@
 import type { JsonValue } from "../../asl/types";
 import type { CompiledWorkflow } from "./compile";
 import { ExecutionAbortedError, StatesError, STATES_ERRORS } from "./errors";
-import { checkPayload, Execution, Frame, VarScope, type ExecutionSetup } from "./execution";
+import { Execution, Frame, VarScope, type ExecutionSetup } from "./execution";
+import * as execution from "./execution";
 import { InputDetails, PlainOutputDetails } from "./history";
-import { runWorkflow, runWorkflowFlow, type Flow } from "./interpreter";
+import { type Flow } from "./interpreter";
+import * as interpreter from "./interpreter";
 import type { ExecutionResult } from "./types";
 import type { ChildOutcome } from "./distributed/contract";
 import { abortPromise, linkedAbort } from "./states/abort";
+// Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
+// imported name is a getter call on the exporting module, and these run for every Map item
+// (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <-> states
+// import cycle is function declarations, hoisted, so binding them works whatever loads first.
+const { runWorkflow, runWorkflowFlow } = interpreter;
+const { checkPayload } = execution;
 
 class ExecutionTimedOut extends Error {}
 

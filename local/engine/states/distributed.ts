@@ -14,8 +14,14 @@ import { Frame, StateEnv, VarScope } from "../execution";
 import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "../jsonata";
 import { compilePath } from "../json/path";
 import { compileTemplate, type CompiledTemplate } from "../json/template";
-import { ChildStopper, startChildExecution } from "../run-execution";
+import { ChildStopper } from "../run-execution";
+import * as runExecution from "../run-execution";
 import type { ExecutionSetup } from "../execution";
+// Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
+// imported name is a getter call on the exporting module, and these run for every Map item
+// (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <-> states
+// import cycle is function declarations, hoisted, so binding them works whatever loads first.
+const { startChildExecution } = runExecution;
 
 const jsonPathTemplates = new WeakMap<object, CompiledTemplate>();
 const jsonataTemplates = new Map<string, CompiledJsonata>();
