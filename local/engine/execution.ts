@@ -52,6 +52,8 @@ export class Execution {
   readonly history: History;
   readonly startTime: number;
   stateTransitions = 0;
+  /** The input as JSON text, when the execution start already made it (a Task can reuse it). */
+  inputText: string | undefined = undefined;
   private requestCounter = 0;
   /**
    * Map Runs still going: a stopped execution waits for them to wind down (they abort their
@@ -252,14 +254,18 @@ export class StateEnv implements IntrinsicEnv, JsonataEnv {
   }
 }
 
-/** "The state/task ... returned a result with a size exceeding the maximum number of bytes service limit." */
-export function checkPayload(stateName: string, value: JsonValue, text?: string): void {
+/**
+ * "The state/task ... returned a result with a size exceeding the maximum number of bytes service
+ * limit." Returns the JSON text it measured.
+ */
+export function checkPayload(stateName: string, value: JsonValue, text?: string): string {
   const json = text ?? JSON.stringify(value) ?? "null";
   if (utf8Bytes(json, LIMITS.payloadBytes) > LIMITS.payloadBytes) {
     throw new DataLimitExceededError(
       `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
     );
   }
+  return json;
 }
 
 export function checkInputPayload(stateName: string, text: string): void {

@@ -122,10 +122,24 @@ export function callHandler(req: InvokeRequest): Promise<unknown> {
   }
 }
 
-/** Lambda serializes the return value; undefined becomes null. */
+/**
+ * Lambda serializes the return value (undefined becomes null). A string, boolean or finite number
+ * comes back as itself; anything else is parsed back from the text (a deep copy that also applies
+ * toJSON, as the wire does).
+ */
 export function serializeResult(returned: unknown): InvokeOutcome {
-  const text = returned === undefined ? "null" : JSON.stringify(returned) ?? "null";
-  return { value: text === "null" ? null : (JSON.parse(text) as JsonValue), text };
+  const text = resultText(returned);
+  return { value: resultValue(returned, text), text };
+}
+
+export function resultValue(returned: unknown, text: string): JsonValue {
+  if (typeof returned === "string" || typeof returned === "boolean" || (typeof returned === "number" && Number.isFinite(returned))) return returned;
+  return text === "null" ? null : (JSON.parse(text) as JsonValue);
+}
+
+/** The text Lambda sends back for a returned value. */
+export function resultText(returned: unknown): string {
+  return returned === undefined ? "null" : JSON.stringify(returned) ?? "null";
 }
 
 /** Calls a handler and serializes its result (for callers that do not need the split). */

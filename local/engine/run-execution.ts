@@ -39,7 +39,7 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
   let timer: AbortController | undefined;
   try {
     // The execution input obeys the same 256 KiB quota as every state input.
-    checkPayload("(execution input)", setup.input);
+    exec.inputText = checkPayload("(execution input)", setup.input);
     // Raced once against the stop signal: a stop ends the execution even while a handler runs.
     let work = Promise.race([runWorkflow(workflow, setup.input, frame), abortPromise(controller.signal)]);
     if (timeoutSeconds !== undefined) {
@@ -199,7 +199,7 @@ class ChildRun {
     let flow: Flow;
     try {
       // The execution input obeys the same 256 KiB quota as every state input.
-      checkPayload("(execution input)", this.setup.input);
+      this.exec.inputText = checkPayload("(execution input)", this.setup.input);
       flow = runWorkflowFlow(workflow, this.setup.input, this.frame);
     } catch (e) {
       return this.fail(e);

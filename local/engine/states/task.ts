@@ -20,7 +20,7 @@ import * as interpreter from "../interpreter";
 // (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <-> states
 // import cycle is function declarations, hoisted, so binding them works whatever loads first.
 const { Lazy } = history;
-const { callHandler, functionArn, functionNameOf, invokeResponse, lambdaError, serializeResult } = lambda;
+const { callHandler, functionArn, functionNameOf, invokeResponse, lambdaError, resultText, resultValue } = lambda;
 const { checkInputPayload, checkPayload } = execution;
 const { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling } = interpreter;
 
@@ -131,7 +131,8 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTi
     functionName = functionNameOf(params.FunctionName);
     eventValue = params.Payload === undefined ? {} : params.Payload;
   }
-  const eventText = JSON.stringify(eventValue) ?? "null";
+  // The execution's own input was serialized when the execution started: not again.
+  const eventText = eventValue === exec.setup.input && exec.inputText !== undefined ? exec.inputText : JSON.stringify(eventValue) ?? "null";
   // "When, after Parameters processing, the input of a state is larger than the payload size quota."
   checkInputPayload(state.name, optimized ? JSON.stringify(args) : eventText);
 
@@ -176,11 +177,10 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTi
 
 /** Serializes the result as Lambda would, wraps it for lambda:invoke, checks its size, records success. */
 function finishCall(state: CompiledTask, call: PendingCall, returned: unknown, frame: Frame): JsonValue {
-  const outcome = serializeResult(returned);
-  let value = outcome.value;
-  let text = outcome.text;
+  let text = resultText(returned);
+  let value = resultValue(returned, text);
   if (call.optimized) {
-    value = invokeResponse(outcome.value, outcome.text, call.request.requestId!, new Date(frame.exec.clock.now()));
+    value = invokeResponse(value, text, call.request.requestId!, new Date(frame.exec.clock.now()));
     text = JSON.stringify(value);
   }
   try {
