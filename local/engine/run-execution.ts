@@ -110,8 +110,15 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
  * running children form a doubly linked list through their own fields: adding and removing one
  * allocates nothing.
  */
+/** A running child as the stopper links it. */
+interface RunningChild {
+  prevRunning: RunningChild | undefined;
+  nextRunning: RunningChild | undefined;
+  stop(): void;
+}
+
 export class ChildStopper {
-  private head: ChildRun | undefined;
+  private head: RunningChild | undefined;
 
   constructor(signal: AbortSignal) {
     signal.addEventListener(
@@ -128,14 +135,14 @@ export class ChildStopper {
     );
   }
 
-  add(child: ChildRun): void {
+  add(child: RunningChild): void {
     child.nextRunning = this.head;
     child.prevRunning = undefined;
     if (this.head) this.head.prevRunning = child;
     this.head = child;
   }
 
-  delete(child: ChildRun): void {
+  delete(child: RunningChild): void {
     const { prevRunning: prev, nextRunning: next } = child;
     if (prev) prev.nextRunning = next;
     else if (this.head === child) this.head = next;
@@ -152,7 +159,7 @@ const CHILD_ROLE_ARN = "arn:aws:iam::123456789012:role/StepFunctionsLocalRole";
  * own outcome (a ChildOutcome): its ARN and dates are made only when read, as most Map Runs read
  * only the output. A class, not closures: thousands run per second, each allocation counts.
  */
-class ChildRun {
+class ChildRun<T = unknown> implements RunningChild {
   status: ChildOutcome["status"] = "SUCCEEDED";
   output?: JsonValue;
   error?: string;
@@ -162,15 +169,16 @@ class ChildRun {
   /** Set when the child ends (milliseconds, the execution's clock). */
   private stopTime = 0;
   private done = false;
-  prevRunning: ChildRun | undefined = undefined;
-  nextRunning: ChildRun | undefined = undefined;
+  prevRunning: RunningChild | undefined = undefined;
+  nextRunning: RunningChild | undefined = undefined;
   private readonly exec: Execution;
   private readonly frame: Frame;
 
   constructor(
     private readonly setup: ExecutionSetup,
     private readonly stopper: ChildStopper,
-    private readonly onDone: (outcome: ChildOutcome) => void,
+    private readonly onDone: (outcome: ChildOutcome, token: T) => void,
+    private readonly token: T,
   ) {
     const exec = (this.exec = new Execution(setup));
     const history = exec.history;
@@ -244,15 +252,14 @@ class ChildRun {
     this.stopTime = this.exec.clock.now();
     this.stateTransitions = this.exec.stateTransitions;
     this.historyEvents = history.size;
-    this.onDone(this as unknown as ChildOutcome);
+    this.onDone(this as unknown as ChildOutcome, this.token);
   }
 }
 
-/** Starts a child execution; `onDone` gets its outcome (at once when it finished without waiting). */
-export function startChildExecution(setup: ExecutionSetup, workflow: CompiledWorkflow, stopper: ChildStopper, onDone: (outcome: ChildOutcome) => void): void {
-  new ChildRun(setup, stopper, onDone).start(workflow);
-}
-
-export function runChildExecution(setup: ExecutionSetup, workflow: CompiledWorkflow, stopper: ChildStopper): Promise<ChildOutcome> {
-  return new Promise((resolve) => startChildExecution(setup, workflow, stopper, resolve));
+/**
+ * Starts a child execution; `onDone` gets its outcome and `token` (at once when it finished
+ * without waiting).
+ */
+export function startChildExecution<T>(setup: ExecutionSetup, workflow: CompiledWorkflow, stopper: ChildStopper, onDone: (outcome: ChildOutcome, token: T) => void, token: T): void {
+  new ChildRun(setup, stopper, onDone, token).start(workflow);
 }

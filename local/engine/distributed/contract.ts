@@ -119,9 +119,10 @@ export interface DistributedMapContext {
    * finished without waiting) instead of a promise: a Map Run starts thousands of children per
    * second, and a promise per child is a visible share of each one's cost. The child's name is
    * the interpreter's to choose (a UUID, made when first read: most Map Runs never read it) and
-   * comes back in the outcome. Used when present.
+   * comes back in the outcome. `token` is handed back to `onDone`, so one callback serves every
+   * child. Used when present.
    */
-  runChild?(input: JsonValue, options: { signal: AbortSignal }, onDone: (outcome: ChildOutcome) => void): void;
+  runChild?<T>(input: JsonValue, options: { signal: AbortSignal }, onDone: (outcome: ChildOutcome, token: T) => void, token: T): void;
   /** Adds an event to the parent's history (MapRunStarted, MapRunSucceeded, MapRunFailed, ...). */
   emitHistory(type: string, details?: Record<string, JsonValue>): void;
   /** Reports the live Map Run record for progress displays; called as counts change (throttle is the caller's). */

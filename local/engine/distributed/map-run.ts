@@ -16,7 +16,7 @@ import { S3_PUT_OBJECT } from "../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../errors";
 import type { ChildOutcome, DistributedMapContext, MapRunRecord } from "./contract";
 import { MapRunPublisher, zeroCounts } from "./map-run-record";
-import { readItems, STATE_DATA_SOURCE, type ItemBatch, type ReadItem } from "./readers";
+import { readItems, STATE_DATA_SOURCE, type ItemBatch } from "./readers";
 import { executionRecord, pendingRecord, RESULT_FILE_MAX_BYTES, ResultSpool, transformedEntries, transformedEntriesJson } from "./result-writer";
 import { resolveSettings, type BatcherSettings, type MapRunSettings } from "./settings";
 
@@ -128,11 +128,12 @@ async function* itemsFromInput(state: MapState, input: JsonValue, ctx: Distribut
     ? state.Items === undefined ? input : ctx.evaluateTemplate(state.Items, input)
     : ctx.evaluatePath(state.ItemsPath ?? "$", input);
   if (Array.isArray(items)) {
-    yield items.map((value) => ({ value, source: STATE_DATA_SOURCE }));
+    yield { source: STATE_DATA_SOURCE, values: items };
     return;
   }
   if (items !== null && typeof items === "object") {
-    yield Object.keys(items).map((key) => ({ value: items[key], key, source: STATE_DATA_SOURCE }));
+    const keys = Object.keys(items);
+    yield { source: STATE_DATA_SOURCE, values: keys.map((key) => items[key]), keys };
     return;
   }
   throw new StatesError(
@@ -241,11 +242,13 @@ export async function runMapRun(
     };
     for await (const read of source) {
       const out: WorkUnit[] = [];
+      const { values, keys, source: itemSource } = read;
       try {
-        for (const item of read) {
+        for (let i = 0; i < values.length; i++) {
+          const key = keys?.[i];
           const value = selector !== undefined && selectAsync
-            ? await selectAsync(selector, input, { index, value: item.value, source: item.source, key: item.key })
-            : selectSync(item);
+            ? await selectAsync(selector, input, { index, value: values[i], source: itemSource, key })
+            : selectSync(values[i], itemSource, key);
           index++;
           items.total++;
           items.pending++;
@@ -280,9 +283,9 @@ export async function runMapRun(
     }
     if (batcher && batch.length > 0) yield [unitOf(batchInputOf(batcher, batch), batch.length)];
 
-    function selectSync(item: ReadItem): JsonValue {
-      if (selector === undefined) return item.key === undefined ? item.value : { Key: item.key, Value: item.value };
-      return ctx.evaluateTemplate(selector, input, { index, value: item.value, source: item.source, key: item.key });
+    function selectSync(value: JsonValue, itemSource: string, key: string | undefined): JsonValue {
+      if (selector === undefined) return key === undefined ? value : { Key: key, Value: value };
+      return ctx.evaluateTemplate(selector, input, { index, value, source: itemSource, key });
     }
   }
 
@@ -379,6 +382,9 @@ export async function runMapRun(
     wake();
   }
 
+  const childOptions = { signal: abort.signal };
+  const finishChild = (outcome: ChildOutcome, unit: WorkUnit): void => finish(unit, outcome);
+
   function launch(unit: WorkUnit): void {
     running++;
     items.pending -= unit.items;
@@ -386,7 +392,7 @@ export async function runMapRun(
     execs.pending--;
     execs.running++;
     if (ctx.runChild) {
-      ctx.runChild(unit.input, { signal: abort.signal }, (outcome) => finish(unit, outcome));
+      ctx.runChild(unit.input, childOptions, finishChild, unit);
     } else {
       const name = randomUUID();
       const startedAt = Date.now();

@@ -157,11 +157,11 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
       return new Promise((resolve) => {
         const setup = new ChildSetup(childBase, input, options.signal);
         setup.named = options.name;
-        startChildExecution(setup, state.processor, stopperFor(options.signal), resolve);
+        startChildExecution(setup, state.processor, stopperFor(options.signal), resolve, undefined);
       });
     },
-    runChild(input, options, onDone) {
-      startChildExecution(new ChildSetup(childBase, input, options.signal), state.processor, stopperFor(options.signal), onDone);
+    runChild(input, options, onDone, token) {
+      startChildExecution(new ChildSetup(childBase, input, options.signal), state.processor, stopperFor(options.signal), onDone, token);
     },
     emitHistory(type, details) {
       frame.event(type, details);

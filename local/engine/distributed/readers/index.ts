@@ -18,12 +18,6 @@ import { StatesError, STATES_ERRORS } from "../../errors";
 import { CSV_DELIMITERS, parseAwsCsv, rowToItem } from "./csv";
 import { readerFailed, readObjectText, readWholeObject, s3Uri, splitLines, type S3Location } from "./s3-object";
 
-export interface ReadItem {
-  value: JsonValue;
-  source: string;
-  /** For the key-value pairs of a JSON object: the key (`$$.Map.Item.Key`). */
-  key?: string;
-}
 
 export const STATE_DATA_SOURCE = "STATE_DATA";
 
@@ -71,8 +65,17 @@ export interface ReaderDeps {
   signal?: AbortSignal;
 }
 
-/** Items come in batches (a page, a chunk of a body) so that no per-item promise is paid. */
-export type ItemBatch = ReadItem[];
+/**
+ * Items come in batches (a page, a chunk of a body) so that no per-item promise is paid, and in
+ * columns: the items of one batch share their `$$.Map.Item.Source`, so no object is made per item.
+ */
+export interface ItemBatch {
+  /** `$$.Map.Item.Source` of every item in the batch. */
+  source: string;
+  values: JsonValue[];
+  /** For the key-value pairs of a JSON object: each item's key (`$$.Map.Item.Key`). */
+  keys?: string[];
+}
 
 /** How many items of an in-memory array go in one batch. */
 const BATCH = 1024;
@@ -90,11 +93,11 @@ export async function* readItems(
   let left = maxItems ?? Number.POSITIVE_INFINITY;
   if (left <= 0) return;
   for await (const batch of readAll(reader, input, deps)) {
-    if (batch.length >= left) {
-      yield batch.slice(0, left);
+    if (batch.values.length >= left) {
+      yield { source: batch.source, values: batch.values.slice(0, left), keys: batch.keys?.slice(0, left) };
       return;
     }
-    left -= batch.length;
+    left -= batch.values.length;
     yield batch;
   }
 }
@@ -137,7 +140,7 @@ async function* readAll(reader: ItemReader, input: JsonValue, deps: ReaderDeps):
     }
     const source = s3Uri({ bucket: Bucket });
     for await (const page of listObjects(deps.s3, Bucket, Prefix, deps.signal)) {
-      if (page.length) yield page.map((value) => ({ value, source }));
+      if (page.length) yield { source, values: page };
     }
     return;
   }
@@ -159,17 +162,13 @@ async function* readObjectItems(
   switch (inputType ?? "JSON") {
     case "JSON": {
       const values = await readJsonItems(s3, loc, cfg.ItemsPointer, signal);
-      for (let i = 0; i < values.length; i += BATCH) {
-        const batch: ItemBatch = [];
-        for (let j = i; j < Math.min(i + BATCH, values.length); j++) batch.push({ value: values[j], source });
-        yield batch;
-      }
+      for (let i = 0; i < values.length; i += BATCH) yield { source, values: values.slice(i, i + BATCH) };
       return;
     }
     case "JSONL": {
       let line = 0;
       for await (const lines of splitLines(readObjectText(s3, loc, signal))) {
-        const batch: ItemBatch = [];
+        const batch: JsonValue[] = [];
         for (const text of lines) {
           line++;
           if (text.length > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(text), loc, `Line ${line}`);
@@ -180,9 +179,9 @@ async function* readObjectItems(
           } catch (err) {
             throw readerFailed(loc, `Line ${line} is not valid JSON`, err);
           }
-          batch.push({ value, source });
+          batch.push(value);
         }
-        if (batch.length) yield batch;
+        if (batch.length) yield { source, values: batch };
       }
       return;
     }
@@ -263,7 +262,7 @@ async function* readCsvItems(
   }
   if (headers) checkHeaderSize(headers, delimiter, loc);
   for await (const rows of parseAwsCsv(text, delimiter)) {
-    const batch: ItemBatch = [];
+    const batch: JsonValue[] = [];
     for (const row of rows) {
       if (!headers) {
         checkHeaderSize(row, delimiter, loc);
@@ -274,9 +273,9 @@ async function* readCsvItems(
       let chars = 0;
       for (const field of row) chars += field.length;
       if (chars > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(JSON.stringify(item)), loc, "A row");
-      batch.push({ value: item, source });
+      batch.push(item);
     }
-    if (batch.length) yield batch;
+    if (batch.length) yield { source, values: batch };
   }
 }
 
