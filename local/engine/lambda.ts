@@ -58,18 +58,6 @@ export interface InvokeOutcome {
   text: string;
 }
 
-export interface InvokeRequest {
-  handler: LambdaHandler;
-  functionName: string;
-  /** The event already serialized (the caller checked its size on this text). */
-  eventText: string;
-  /** Known up front for lambda:invoke (its response carries it); otherwise made when the handler reads it. */
-  requestId?: string;
-  ids: { requestId(): string };
-  deadline: number;
-  clock: { now(): number };
-}
-
 /**
  * The error a Node.js Lambda reports for a thrown value: errorType is the error's name, and the
  * function error JSON is `{"errorType","errorMessage","trace"}`. Step Functions uses errorType as
@@ -85,40 +73,67 @@ export function lambdaError(thrown: unknown): TaskFailedError {
   return new TaskFailedError(errorType, JSON.stringify({ errorType, errorMessage, trace }));
 }
 
-class LocalLambdaContext implements LambdaContext {
+/**
+ * One Lambda invocation: the context object the handler receives (the Node.js runtime's fields)
+ * and, in private fields, what the engine needs to run it. One object per call, not three: a Map
+ * makes thousands of calls a second.
+ */
+export class LambdaInvocation implements LambdaContext {
   readonly functionVersion = "$LATEST";
   readonly memoryLimitInMB = "128";
   readonly logStreamName = "local";
   callbackWaitsForEmptyEventLoop = true;
-  constructor(private readonly req: InvokeRequest) {}
-  get functionName(): string {
-    return this.req.functionName;
+  #requestId: string | undefined;
+  readonly #ids: { requestId(): string };
+  readonly #deadline: number;
+  readonly #clock: { now(): number };
+  #pending: Promise<unknown> | undefined;
+
+  constructor(
+    readonly functionName: string,
+    /** Known up front for lambda:invoke (its response carries it); otherwise made when the handler reads it. */
+    requestId: string | undefined,
+    ids: { requestId(): string },
+    deadline: number,
+    clock: { now(): number },
+  ) {
+    this.#requestId = requestId;
+    this.#ids = ids;
+    this.#deadline = deadline;
+    this.#clock = clock;
   }
+
   get invokedFunctionArn(): string {
-    return functionArn(this.req.functionName);
+    return functionArn(this.functionName);
   }
   get awsRequestId(): string {
-    return (this.req.requestId ??= this.req.ids.requestId());
+    return (this.#requestId ??= this.#ids.requestId());
   }
   get logGroupName(): string {
-    return `/aws/lambda/${this.req.functionName}`;
+    return `/aws/lambda/${this.functionName}`;
   }
   getRemainingTimeInMillis(): number {
-    return Math.max(0, this.req.deadline - this.req.clock.now());
+    return Math.max(0, this.#deadline - this.#clock.now());
   }
-}
 
-/**
- * Calls the handler with the event as Lambda delivers it (parsed from its JSON text) and returns
- * what it returned, unserialized; a synchronous throw becomes a rejection. Not async on purpose:
- * one promise less per call in a big Map.
- */
-export function callHandler(req: InvokeRequest): Promise<unknown> {
-  try {
-    const event = JSON.parse(req.eventText) as unknown;
-    return Promise.resolve(req.handler(event, new LocalLambdaContext(req)));
-  } catch (e) {
-    return Promise.reject(e);
+  /**
+   * Calls the handler with the event as Lambda delivers it (parsed from its JSON text); the
+   * promise settles with what it returned, unserialized (a synchronous throw becomes a rejection).
+   * Not async on purpose: one promise less per call in a big Map.
+   */
+  static start(invocation: LambdaInvocation, handler: LambdaHandler, eventText: string): Promise<unknown> {
+    let pending: Promise<unknown>;
+    try {
+      pending = Promise.resolve(handler(JSON.parse(eventText) as unknown, invocation));
+    } catch (e) {
+      pending = Promise.reject(e);
+    }
+    return (invocation.#pending = pending);
+  }
+
+  /** The started call's result (kept off the instance's visible fields: the handler sees this object). */
+  static pending(invocation: LambdaInvocation): Promise<unknown> {
+    return invocation.#pending!;
   }
 }
 
@@ -140,17 +155,6 @@ export function resultValue(returned: unknown, text: string): JsonValue {
 /** The text Lambda sends back for a returned value. */
 export function resultText(returned: unknown): string {
   return returned === undefined ? "null" : JSON.stringify(returned) ?? "null";
-}
-
-/** Calls a handler and serializes its result (for callers that do not need the split). */
-export async function invokeHandler(req: InvokeRequest): Promise<InvokeOutcome> {
-  let returned: unknown;
-  try {
-    returned = await callHandler(req);
-  } catch (e) {
-    throw lambdaError(e);
-  }
-  return serializeResult(returned);
 }
 
 /** The response lambda:invoke gives back (Payload wrapped with the SDK's metadata). */

@@ -62,86 +62,104 @@ async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv
   const items = await itemsOf(state, effective, env);
   const maxConcurrency = (await evalNumber(state.maxConcurrency, effective, env, "MaxConcurrency")) ?? 0;
   const startedId = frame.event("MapStateStarted", { length: items.length });
-  const results: JsonValue[] = new Array(items.length);
   const { controller, release } = linkedAbort(frame.signal);
-  const iteration: IterationContext = { state, items, effective, results, frame, signal: controller.signal, startedId };
   // MaxConcurrency 0 (or absent) means no limit.
   const limit = Math.min(items.length, maxConcurrency > 0 ? maxConcurrency : MAX_IN_FLIGHT, MAX_IN_FLIGHT);
-  let failure: { error: unknown } | undefined;
-  const all = new Promise<void>((resolve, reject) => {
-    let nextIndex = 0;
-    let running = 0;
-    let finished = 0;
-    const fail = (error: unknown): void => {
-      if (failure) return;
-      failure = { error };
-      // Rejected before the abort, so the race below settles with this error.
-      reject(error);
-      controller.abort();
-    };
-    // Started callbacks, not a pool of async workers: an iteration that finishes starts the next
-    // one in the same turn, with no promise of its own.
-    const done = (): void => {
-      running--;
-      finished++;
-      pump();
-    };
-    const pump = (): void => {
-      while (!failure && running < limit && nextIndex < items.length) {
-        const index = nextIndex++;
-        running++;
-        let pending: void | Promise<void>;
-        try {
-          pending = runIteration(iteration, index);
-        } catch (e) {
-          fail(e);
-          return;
-        }
-        if (pending instanceof Promise) pending.then(done, fail);
-        else {
-          running--;
-          finished++;
-        }
-      }
-      if (!failure && finished === items.length) resolve();
-    };
-    pump();
-  });
+  const run = new InlineIterations(state, items, effective, frame, controller, startedId, limit);
+  run.pump();
   try {
     // Raced once against the abort: a failed iteration (or a stop) ends the Map without waiting for
     // handlers still running in other iterations.
-    await Promise.race([all, abortPromise(controller.signal)]);
+    await Promise.race([run.all, abortPromise(controller.signal)]);
   } catch (e) {
     // A stop of the execution ends the Map without an event of its own.
-    if (failure) frame.event("MapStateFailed");
+    if (run.failure) frame.event("MapStateFailed");
     throw e;
   } finally {
     release();
   }
   frame.event("MapStateSucceeded");
-  return results;
+  return run.results;
 }
 
-/** What every iteration of one inline Map shares. */
-interface IterationContext {
-  state: CompiledMap;
-  items: JsonValue[];
-  effective: JsonValue;
-  results: JsonValue[];
-  frame: Frame;
-  signal: AbortSignal;
-  startedId: number;
+/**
+ * The iterations of one inline Map and their scheduling: started by callbacks, not by a pool of
+ * async workers, so an iteration that finishes starts the next one in the same turn and costs no
+ * promise of its own.
+ */
+class InlineIterations {
+  readonly results: JsonValue[];
+  readonly all: Promise<void>;
+  failure: { error: unknown } | undefined = undefined;
+  private nextIndex = 0;
+  private running = 0;
+  private finished = 0;
+  private resolve!: () => void;
+  private reject!: (error: unknown) => void;
+
+  constructor(
+    readonly state: CompiledMap,
+    readonly items: JsonValue[],
+    readonly effective: JsonValue,
+    readonly frame: Frame,
+    readonly controller: AbortController,
+    readonly startedId: number,
+    private readonly limit: number,
+  ) {
+    this.results = new Array(items.length);
+    this.all = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  pump(): void {
+    while (!this.failure && this.running < this.limit && this.nextIndex < this.items.length) {
+      const index = this.nextIndex++;
+      this.running++;
+      let finishedNow: boolean;
+      try {
+        finishedNow = runIteration(this, index);
+      } catch (e) {
+        this.fail(e);
+        return;
+      }
+      if (finishedNow) {
+        this.running--;
+        this.finished++;
+      }
+    }
+    if (!this.failure && this.finished === this.items.length) this.resolve();
+  }
+
+  /** An iteration that waited has succeeded. */
+  done(): void {
+    this.running--;
+    this.finished++;
+    this.pump();
+  }
+
+  fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure = { error };
+    // Rejected before the abort, so the race in runInline settles with this error.
+    this.reject(error);
+    this.controller.abort();
+  }
 }
 
 // Module-level functions and inline arrows only: a named closure per item costs a `name`
 // definition under tsx/esbuild's keepNames, more than the iteration's own bookkeeping.
 
-/** One iteration: its result is stored at its index; a failure is thrown (or rejected). */
-function runIteration(it: IterationContext, index: number): void | Promise<void> {
+/**
+ * One iteration: its result is stored at its index. True when it finished at once; false when it
+ * waits, and then reports to `it.done()` or `it.fail()`. A failure at once is thrown.
+ */
+function runIteration(it: InlineIterations, index: number): boolean {
   const { state, frame } = it;
   const item = it.items[index];
   const mapItem: MapItemContext = { index, value: item };
-  const iterFrame = new Frame(frame.exec, new VarScope(frame.vars), it.signal, it.startedId, mapItem);
+  const iterFrame = new Frame(frame.exec, new VarScope(frame.vars), it.controller.signal, it.startedId, mapItem);
   iterFrame.eventLazy("MapIterationStarted", Lazy.Iteration, state.name, index);
   if (state.itemSelectorPath) {
     const selected = state.itemSelectorPath(it.effective, new StateEnv(iterFrame, state.name, it.effective));
@@ -149,36 +167,61 @@ function runIteration(it: IterationContext, index: number): void | Promise<void>
     return iterationBody(it, iterFrame, index, selected);
   }
   if (state.itemSelectorJsonata) {
-    return state.itemSelectorJsonata(new StateEnv(iterFrame, state.name, it.effective)).then((selected) => {
-      checkPayload(state.name, selected);
-      return iterationBody(it, iterFrame, index, selected);
-    });
+    state.itemSelectorJsonata(new StateEnv(iterFrame, state.name, it.effective)).then(
+      (selected) => {
+        try {
+          checkPayload(state.name, selected);
+          if (iterationBody(it, iterFrame, index, selected)) it.done();
+        } catch (e) {
+          it.fail(e);
+        }
+      },
+      (e: unknown) => it.fail(e),
+    );
+    return false;
   }
   return iterationBody(it, iterFrame, index, item);
 }
 
-function iterationBody(it: IterationContext, iterFrame: Frame, index: number, input: JsonValue): void | Promise<void> {
+function iterationBody(it: InlineIterations, iterFrame: Frame, index: number, input: JsonValue): boolean {
   let flow: Flow;
   try {
     flow = runWorkflowFlow(it.state.processor, input, iterFrame);
   } catch (e) {
-    return iterationFailed(it, iterFrame, index, e);
+    iterationFailed(it, iterFrame, index, e);
+    throw e;
   }
   if (flow instanceof Promise) {
-    return flow.then(
-      (output) => iterationSucceeded(it, iterFrame, index, output),
-      (e: unknown) => iterationFailed(it, iterFrame, index, e),
+    flow.then(
+      (output) => {
+        try {
+          // Recording the event can fail too (a STANDARD history at its 25,000-event quota).
+          iterationSucceeded(it, iterFrame, index, output);
+        } catch (e) {
+          return it.fail(e);
+        }
+        it.done();
+      },
+      (e: unknown) => {
+        try {
+          iterationFailed(it, iterFrame, index, e);
+        } catch {
+          // The Map fails with the iteration's error either way.
+        }
+        it.fail(e);
+      },
     );
+    return false;
   }
   iterationSucceeded(it, iterFrame, index, flow);
+  return true;
 }
 
-function iterationSucceeded(it: IterationContext, iterFrame: Frame, index: number, output: JsonValue): void {
+function iterationSucceeded(it: InlineIterations, iterFrame: Frame, index: number, output: JsonValue): void {
   it.results[index] = output;
   iterFrame.eventLazy("MapIterationSucceeded", Lazy.Iteration, it.state.name, index);
 }
 
-function iterationFailed(it: IterationContext, iterFrame: Frame, index: number, e: unknown): never {
+function iterationFailed(it: InlineIterations, iterFrame: Frame, index: number, e: unknown): void {
   iterFrame.event(e instanceof StatesError ? "MapIterationFailed" : "MapIterationAborted", { name: it.state.name, index });
-  throw e;
 }

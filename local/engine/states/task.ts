@@ -11,7 +11,7 @@ import { type Frame, StateEnv } from "../execution";
 import * as execution from "../execution";
 import { LambdaScheduledDetails, OutputDetails } from "../history";
 import * as history from "../history";
-import { REGION, type InvokeRequest } from "../lambda";
+import { LambdaInvocation, REGION } from "../lambda";
 import * as lambda from "../lambda";
 import type { Flow } from "../interpreter";
 import * as interpreter from "../interpreter";
@@ -20,7 +20,7 @@ import * as interpreter from "../interpreter";
 // (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <-> states
 // import cycle is function declarations, hoisted, so binding them works whatever loads first.
 const { Lazy } = history;
-const { callHandler, functionArn, functionNameOf, invokeResponse, lambdaError, resultText, resultValue } = lambda;
+const { functionArn, functionNameOf, invokeResponse, lambdaError, resultText, resultValue } = lambda;
 const { checkInputPayload, checkPayload } = execution;
 const { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling } = interpreter;
 
@@ -36,7 +36,7 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
     // everything after it is synchronous, so the handler's promise gets a single reaction.
     const effective = applyInputPath(io, input, env);
     const call = startCall(state, io.parameters ? io.parameters(effective, env) : effective, frame, env.enteredTime, undefined, undefined);
-    return call.pending.then(
+    return LambdaInvocation.pending(call).then(
       (returned) => {
         const output = finishJsonPath(io, input, finishCall(state, call, returned, frame), env, true);
         exited(frame, "Task", state.name, output);
@@ -44,7 +44,7 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
         return output;
       },
       (thrown: unknown) => {
-        throw callFailed(thrown, frame, call.optimized);
+        throw callFailed(thrown, frame, state.target!.kind === "invoke");
       },
     );
   }
@@ -86,9 +86,9 @@ async function taskBody(state: CompiledTask, input: JsonValue, env: StateEnv): P
   const call = startCall(state, args, frame, env.enteredTime, timeout, heartbeat);
   let returned: unknown;
   try {
-    returned = await raceTimeouts(call.pending, frame, timeout, heartbeat);
+    returned = await raceTimeouts(LambdaInvocation.pending(call), frame, timeout, heartbeat);
   } catch (thrown) {
-    throw callFailed(thrown, frame, call.optimized);
+    throw callFailed(thrown, frame, state.target!.kind === "invoke");
   }
   const result = finishCall(state, call, returned, frame);
   if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, result, env, true);
@@ -102,14 +102,11 @@ function failEvent(frame: Frame, optimized: boolean, type: "Failed" | "TimedOut"
 
 const INVOKE_RESOURCE = { resourceType: "lambda", resource: "invoke" } as const;
 
-interface PendingCall {
-  pending: Promise<unknown>;
-  optimized: boolean;
-  request: InvokeRequest;
-}
-
-/** Resolves the function, checks the payload, records Scheduled/Started and calls the handler. */
-function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTime: number, timeout: number | undefined, heartbeat: number | undefined): PendingCall {
+/**
+ * Resolves the function, checks the payload, records Scheduled/Started and calls the handler; the
+ * call's result is `LambdaInvocation.pending(call)`.
+ */
+function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTime: number, timeout: number | undefined, heartbeat: number | undefined): LambdaInvocation {
   const target = state.target;
   if (!target) {
     throw new RuntimeError(
@@ -162,35 +159,35 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTi
     failEvent(frame, optimized, "Failed", e);
     throw e;
   }
-  const request: InvokeRequest = {
-    handler,
+  const call = new LambdaInvocation(
     functionName,
-    eventText,
-    requestId: optimized ? exec.requestId() : undefined,
-    ids: exec,
+    optimized ? exec.requestId() : undefined,
+    exec,
     // The state's entry time stands for the call's start (no extra clock read per call).
-    deadline: enteredTime + (timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-    clock: exec.clock,
-  };
-  return { pending: exec.clock.track(callHandler(request)), optimized, request };
+    enteredTime + (timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+    exec.clock,
+  );
+  exec.clock.track(LambdaInvocation.start(call, handler, eventText));
+  return call;
 }
 
 /** Serializes the result as Lambda would, wraps it for lambda:invoke, checks its size, records success. */
-function finishCall(state: CompiledTask, call: PendingCall, returned: unknown, frame: Frame): JsonValue {
+function finishCall(state: CompiledTask, call: LambdaInvocation, returned: unknown, frame: Frame): JsonValue {
+  const optimized = state.target!.kind === "invoke";
   let text = resultText(returned);
   let value = resultValue(returned, text);
-  if (call.optimized) {
-    value = invokeResponse(value, text, call.request.requestId!, new Date(frame.exec.clock.now()));
+  if (optimized) {
+    value = invokeResponse(value, text, call.awsRequestId, new Date(frame.exec.clock.now()));
     text = JSON.stringify(value);
   }
   try {
     checkPayload(state.name, value, text);
   } catch (e) {
-    if (e instanceof StatesError) failEvent(frame, call.optimized, "Failed", e);
+    if (e instanceof StatesError) failEvent(frame, optimized, "Failed", e);
     throw e;
   }
   const recording = frame.recording;
-  if (call.optimized) frame.event("TaskSucceeded", recording ? new OutputDetails(INVOKE_RESOURCE, value) : undefined);
+  if (optimized) frame.event("TaskSucceeded", recording ? new OutputDetails(INVOKE_RESOURCE, value) : undefined);
   else frame.eventLazy("LambdaFunctionSucceeded", Lazy.Output, undefined, value);
   return value;
 }
