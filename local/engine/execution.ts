@@ -50,6 +50,7 @@ function hex8(unit: number): string {
 
 export class Execution {
   readonly history: History;
+  readonly clock: Clock;
   readonly startTime: number;
   stateTransitions = 0;
   /** The input as JSON text, when the execution start already made it (a Task can reuse it). */
@@ -65,6 +66,7 @@ export class Execution {
 
   constructor(readonly setup: ExecutionSetup) {
     this.startTime = setup.clock.now();
+    this.clock = setup.clock;
     this.history = new History({
       execution: setup,
       clock: setup.clock,
@@ -75,9 +77,6 @@ export class Execution {
     });
   }
 
-  get clock(): Clock {
-    return this.setup.clock;
-  }
 
   /** A request id for a Lambda call: a v4 UUID, from the run's random when it is seeded. */
   requestId(): string {
@@ -157,18 +156,47 @@ export class VarScope {
   }
 }
 
+/**
+ * Returned instead of a promise when the workflow's result goes to its frame's `sink` (set by a
+ * runner that takes results by callback: an inline Map iteration, a Distributed Map child). The
+ * last Task then calls the sink from its single reaction to the handler's promise.
+ */
+export const DELIVERED: unique symbol = Symbol("delivered to the frame's sink");
+
+/** Receives a workflow's result or error (see Frame.sink). */
+export interface WorkflowSink {
+  done(output: JsonValue): void;
+  fail(error: unknown): void;
+}
+
 export class Frame {
   lastEventId: number;
   /** Set by the state that just settled: the state to run next, undefined when the workflow ends. */
   next: string | undefined = undefined;
+  /**
+   * Set by a runner that takes the workflow's result by callback: a last Task whose handler waits
+   * reports there (and the workflow returns DELIVERED) instead of through a promise.
+   */
+  sink: WorkflowSink | undefined = undefined;
+  private scope: VarScope | undefined = undefined;
+
   constructor(
     readonly exec: Execution,
-    readonly vars: VarScope,
+    /** The enclosing workflow's variables (undefined for an execution's top level). */
+    private readonly outerVars: VarScope | undefined,
     readonly signal: AbortSignal,
     lastEventId: number,
     readonly mapItem?: MapItemContext,
   ) {
     this.lastEventId = lastEventId;
+  }
+
+  /**
+   * This workflow's variables: it reads outward and writes locally. Made on first use: most Map
+   * iterations and child executions never touch a variable.
+   */
+  get vars(): VarScope {
+    return (this.scope ??= new VarScope(this.outerVars));
   }
 
   /** False when nobody keeps or watches the history: callers skip building details. */

@@ -25,6 +25,7 @@ import * as taskState from "./states/task";
 const { runTask } = taskState;
 const { Lazy } = history;
 const { checkPayload } = execution;
+const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
 
 export interface StepOutcome {
   output: JsonValue;
@@ -39,7 +40,7 @@ export interface StepOutcome {
  * next item costs more than the state's own work. A state returns its output and sets
  * `frame.next` (undefined when the workflow ends there) when it settles.
  */
-export type Flow = JsonValue | Promise<JsonValue>;
+export type Flow = JsonValue | Promise<JsonValue> | typeof DELIVERED;
 
 /**
  * Runs a workflow from StartAt to a terminal state: its output, or a promise of it when a state
@@ -53,6 +54,7 @@ export function runWorkflowFlow(wf: CompiledWorkflow, input: JsonValue, frame: F
 export function runWorkflow(wf: CompiledWorkflow, input: JsonValue, frame: Frame): Promise<JsonValue> {
   try {
     const flow = runFrom(wf, wf.states.get(wf.startAt) as CompiledState, input, frame);
+    if (flow === DELIVERED) throw new RuntimeError("runWorkflow: a frame with a sink delivers its result there");
     return flow instanceof Promise ? flow : Promise.resolve(flow);
   } catch (e) {
     return Promise.reject(e);
@@ -67,6 +69,7 @@ function runFrom(wf: CompiledWorkflow, first: CompiledState, input: JsonValue, f
     frame.exec.stateTransitions++;
     frame.next = undefined;
     const out = runState(state, value, frame);
+    if (out === DELIVERED) return out;
     if (out instanceof Promise) {
       // A last state that cannot be redirected by a Catch: its result is the workflow's.
       if (state.end && !(state as { catchers?: unknown[] }).catchers?.length) return out;
@@ -79,8 +82,11 @@ function runFrom(wf: CompiledWorkflow, first: CompiledState, input: JsonValue, f
   }
 }
 
-function continueAfter(wf: CompiledWorkflow, from: CompiledState, output: JsonValue, frame: Frame): Flow {
-  return frame.next === undefined ? output : runFrom(wf, stateNamed(wf, from, frame.next), output, frame);
+function continueAfter(wf: CompiledWorkflow, from: CompiledState, output: JsonValue, frame: Frame): JsonValue | Promise<JsonValue> {
+  if (frame.next === undefined) return output;
+  // Past the first wait, results travel by promise: the sink is for the common one-wait case.
+  frame.sink = undefined;
+  return runFrom(wf, stateNamed(wf, from, frame.next), output, frame) as JsonValue | Promise<JsonValue>;
 }
 
 function stateNamed(wf: CompiledWorkflow, from: CompiledState, name: string): CompiledState {

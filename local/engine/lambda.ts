@@ -79,9 +79,6 @@ export function lambdaError(thrown: unknown): TaskFailedError {
  * makes thousands of calls a second.
  */
 export class LambdaInvocation implements LambdaContext {
-  readonly functionVersion = "$LATEST";
-  readonly memoryLimitInMB = "128";
-  readonly logStreamName = "local";
   callbackWaitsForEmptyEventLoop = true;
   #requestId: string | undefined;
   readonly #ids: { requestId(): string };
@@ -103,6 +100,15 @@ export class LambdaInvocation implements LambdaContext {
     this.#clock = clock;
   }
 
+  get functionVersion(): string {
+    return "$LATEST";
+  }
+  get memoryLimitInMB(): string {
+    return "128";
+  }
+  get logStreamName(): string {
+    return "local";
+  }
   get invokedFunctionArn(): string {
     return functionArn(this.functionName);
   }

@@ -6,7 +6,7 @@
 import type { JsonValue } from "../../asl/types";
 import type { CompiledWorkflow } from "./compile";
 import { ExecutionAbortedError, StatesError, STATES_ERRORS } from "./errors";
-import { Execution, Frame, VarScope, type ExecutionSetup } from "./execution";
+import { Execution, Frame, type ExecutionSetup, type WorkflowSink } from "./execution";
 import * as execution from "./execution";
 import { InputDetails, PlainOutputDetails } from "./history";
 import { type Flow } from "./interpreter";
@@ -20,6 +20,7 @@ import { abortPromise, linkedAbort } from "./states/abort";
 // import cycle is function declarations, hoisted, so binding them works whatever loads first.
 const { runWorkflow, runWorkflowFlow } = interpreter;
 const { checkPayload } = execution;
+const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
 
 class ExecutionTimedOut extends Error {}
 
@@ -31,7 +32,7 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
     0,
     new InputDetails({ roleArn: "arn:aws:iam::123456789012:role/StepFunctionsLocalRole", stateMachineArn: setup.stateMachineArn }, setup.input),
   );
-  const frame = new Frame(exec, new VarScope(), controller.signal, startedId);
+  const frame = new Frame(exec, undefined, controller.signal, startedId);
   let status: ExecutionResult["status"];
   let output: JsonValue | undefined;
   let error: string | undefined;
@@ -159,7 +160,7 @@ const CHILD_ROLE_ARN = "arn:aws:iam::123456789012:role/StepFunctionsLocalRole";
  * own outcome (a ChildOutcome): its ARN and dates are made only when read, as most Map Runs read
  * only the output. A class, not closures: thousands run per second, each allocation counts.
  */
-class ChildRun<T = unknown> implements RunningChild {
+class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   status: ChildOutcome["status"] = "SUCCEEDED";
   output?: JsonValue;
   error?: string;
@@ -168,7 +169,7 @@ class ChildRun<T = unknown> implements RunningChild {
   historyEvents = 0;
   /** Set when the child ends (milliseconds, the execution's clock). */
   private stopTime = 0;
-  private done = false;
+  private finished = false;
   prevRunning: RunningChild | undefined = undefined;
   nextRunning: RunningChild | undefined = undefined;
   private readonly exec: Execution;
@@ -183,7 +184,8 @@ class ChildRun<T = unknown> implements RunningChild {
     const exec = (this.exec = new Execution(setup));
     const history = exec.history;
     const startedId = history.add("ExecutionStarted", 0, history.recording ? new InputDetails({ roleArn: CHILD_ROLE_ARN, stateMachineArn: setup.stateMachineArn }, setup.input) : undefined);
-    this.frame = new Frame(exec, new VarScope(), setup.signal, startedId);
+    this.frame = new Frame(exec, undefined, setup.signal, startedId);
+    this.frame.sink = this;
   }
 
   get name(): string {
@@ -212,6 +214,7 @@ class ChildRun<T = unknown> implements RunningChild {
     } catch (e) {
       return this.fail(e);
     }
+    if (flow === DELIVERED) return this.stopper.add(this);
     if (!(flow instanceof Promise)) return this.settle("SUCCEEDED", flow);
     this.stopper.add(this);
     flow.then(
@@ -220,12 +223,17 @@ class ChildRun<T = unknown> implements RunningChild {
     );
   }
 
+  /** WorkflowSink: the workflow's last Task reports here directly. */
+  done(output: JsonValue): void {
+    this.settle("SUCCEEDED", output);
+  }
+
   stop(): void {
     this.exec.markStopped();
     this.settle("ABORTED");
   }
 
-  private fail(e: unknown): void {
+  fail(e: unknown): void {
     if (e instanceof ExecutionAbortedError || (this.setup.signal.aborted && !(e instanceof StatesError))) this.settle("ABORTED");
     else if (e instanceof StatesError) this.settle("FAILED", undefined, e.error, e.causeText);
     // A bug or a handler crash outside the Task contract: report it, do not crash the Map Run.
@@ -233,8 +241,8 @@ class ChildRun<T = unknown> implements RunningChild {
   }
 
   private settle(status: ChildOutcome["status"], output?: JsonValue, error?: string, cause?: string): void {
-    if (this.done) return;
-    this.done = true;
+    if (this.finished) return;
+    this.finished = true;
     this.stopper.delete(this);
     const history = this.exec.history;
     const last = this.frame.lastEventId;

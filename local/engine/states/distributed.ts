@@ -10,7 +10,7 @@ import type { CompiledMap } from "../compile";
 import type { DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/contract";
 import { mapRunLabel, runDistributedMap } from "../distributed/index";
 import { RuntimeError, STATES_ERRORS } from "../errors";
-import { Frame, StateEnv, VarScope } from "../execution";
+import { Frame, StateEnv } from "../execution";
 import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "../jsonata";
 import { compilePath } from "../json/path";
 import { compileTemplate, type CompiledTemplate } from "../json/template";
@@ -254,4 +254,3 @@ function substituteState(state: MapState, substitute: (v: JsonValue) => JsonValu
   return out as unknown as MapState;
 }
 
-export { VarScope };

@@ -9,7 +9,7 @@ import type { JsonValue } from "../../../asl/types";
 import type { CompiledMap } from "../compile";
 import type { MapItemContext } from "../distributed/contract";
 import { RuntimeError, StatesError } from "../errors";
-import { Frame, StateEnv, VarScope } from "../execution";
+import { Frame, StateEnv, type WorkflowSink } from "../execution";
 import * as execution from "../execution";
 import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, type Flow } from "../interpreter";
 import * as interpreter from "../interpreter";
@@ -21,6 +21,7 @@ import { runDistributed } from "./distributed";
 // (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <-> states
 // import cycle is function declarations, hoisted, so binding them works whatever loads first.
 const { checkPayload } = execution;
+const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
 const { Lazy } = history;
 const { runWorkflowFlow } = interpreter;
 
@@ -159,7 +160,7 @@ function runIteration(it: InlineIterations, index: number): boolean {
   const { state, frame } = it;
   const item = it.items[index];
   const mapItem: MapItemContext = { index, value: item };
-  const iterFrame = new Frame(frame.exec, new VarScope(frame.vars), it.controller.signal, it.startedId, mapItem);
+  const iterFrame = new Frame(frame.exec, frame.vars, it.controller.signal, it.startedId, mapItem);
   iterFrame.eventLazy("MapIterationStarted", Lazy.Iteration, state.name, index);
   if (state.itemSelectorPath) {
     const selected = state.itemSelectorPath(it.effective, new StateEnv(iterFrame, state.name, it.effective));
@@ -184,6 +185,8 @@ function runIteration(it: InlineIterations, index: number): boolean {
 }
 
 function iterationBody(it: InlineIterations, iterFrame: Frame, index: number, input: JsonValue): boolean {
+  const iteration = new Iteration(it, iterFrame, index);
+  iterFrame.sink = iteration;
   let flow: Flow;
   try {
     flow = runWorkflowFlow(it.state.processor, input, iterFrame);
@@ -191,30 +194,44 @@ function iterationBody(it: InlineIterations, iterFrame: Frame, index: number, in
     iterationFailed(it, iterFrame, index, e);
     throw e;
   }
+  if (flow === DELIVERED) return false;
   if (flow instanceof Promise) {
     flow.then(
-      (output) => {
-        try {
-          // Recording the event can fail too (a STANDARD history at its 25,000-event quota).
-          iterationSucceeded(it, iterFrame, index, output);
-        } catch (e) {
-          return it.fail(e);
-        }
-        it.done();
-      },
-      (e: unknown) => {
-        try {
-          iterationFailed(it, iterFrame, index, e);
-        } catch {
-          // The Map fails with the iteration's error either way.
-        }
-        it.fail(e);
-      },
+      (output) => iteration.done(output),
+      (e: unknown) => iteration.fail(e),
     );
     return false;
   }
   iterationSucceeded(it, iterFrame, index, flow);
   return true;
+}
+
+/** An iteration that waits: where its result (or error) arrives. */
+class Iteration implements WorkflowSink {
+  constructor(
+    private readonly it: InlineIterations,
+    private readonly frame: Frame,
+    private readonly index: number,
+  ) {}
+
+  done(output: JsonValue): void {
+    try {
+      // Recording the event can fail too (a STANDARD history at its 25,000-event quota).
+      iterationSucceeded(this.it, this.frame, this.index, output);
+    } catch (e) {
+      return this.it.fail(e);
+    }
+    this.it.done();
+  }
+
+  fail(e: unknown): void {
+    try {
+      iterationFailed(this.it, this.frame, this.index, e);
+    } catch {
+      // The Map fails with the iteration's error either way.
+    }
+    this.it.fail(e);
+  }
 }
 
 function iterationSucceeded(it: InlineIterations, iterFrame: Frame, index: number, output: JsonValue): void {

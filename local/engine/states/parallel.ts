@@ -5,7 +5,7 @@
  */
 import type { JsonValue } from "../../../asl/types";
 import type { CompiledParallel } from "../compile";
-import { Frame, StateEnv, VarScope } from "../execution";
+import { Frame, StateEnv } from "../execution";
 import { applyInputPath, entered, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, runWorkflow } from "../interpreter";
 import { abortPromise, linkedAbort } from "./abort";
 
@@ -27,7 +27,7 @@ export async function runParallel(state: CompiledParallel, input: JsonValue, fra
     try {
       const all = Promise.all(
         state.branches.map(async (branch) => {
-          const branchFrame = new Frame(frame.exec, new VarScope(frame.vars), controller.signal, startedId);
+          const branchFrame = new Frame(frame.exec, frame.vars, controller.signal, startedId);
           try {
             return await runWorkflow(branch, branchInput, branchFrame);
           } catch (e) {

@@ -22,6 +22,7 @@ import * as interpreter from "../interpreter";
 const { Lazy } = history;
 const { functionArn, functionNameOf, invokeResponse, lambdaError, resultText, resultValue } = lambda;
 const { checkInputPayload, checkPayload } = execution;
+const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
 const { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling } = interpreter;
 
 /** "If not provided, the default value [of TimeoutSeconds] is 99999999." (ASL spec, Task state) */
@@ -36,6 +37,33 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
     // everything after it is synchronous, so the handler's promise gets a single reaction.
     const effective = applyInputPath(io, input, env);
     const call = startCall(state, io.parameters ? io.parameters(effective, env) : effective, frame, env.enteredTime, undefined, undefined);
+    const sink = frame.sink;
+    if (sink !== undefined && state.end) {
+      // The workflow's last state, and its runner takes the result directly: one reaction in all.
+      LambdaInvocation.pending(call).then(
+        (returned) => {
+          let output: JsonValue;
+          try {
+            output = finishJsonPath(io, input, finishCall(state, call, returned, frame), env, true);
+            exited(frame, "Task", state.name, output);
+          } catch (e) {
+            return sink.fail(e);
+          }
+          frame.next = undefined;
+          sink.done(output);
+        },
+        (thrown: unknown) => {
+          let error: unknown;
+          try {
+            error = callFailed(thrown, frame, state.target!.kind === "invoke");
+          } catch (e) {
+            error = e;
+          }
+          sink.fail(error);
+        },
+      );
+      return DELIVERED;
+    }
     return LambdaInvocation.pending(call).then(
       (returned) => {
         const output = finishJsonPath(io, input, finishCall(state, call, returned, frame), env, true);
