@@ -10,15 +10,16 @@ import type { Clock } from "./clock";
 import type { MapItemContext, MapRunRecord } from "./distributed/contract";
 import { DataLimitExceededError, ExecutionAbortedError } from "./errors";
 import { History, type Lazy } from "./history";
-import { abortPromise } from "./states/abort";
+import { abortPromise, stopFlagOf, type StopFlag } from "./states/abort";
 import type { IntrinsicEnv } from "./intrinsics";
 import type { JsonataEnv, StatesVariable } from "./jsonata";
 import * as lambda from "./lambda";
 import type { EngineEvent, LambdaHandler, StateMachineType } from "./types";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
-// imported name is a getter call on the exporting module, and these run for every Map item
-// (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <-> states
-// import cycle is function declarations, hoisted, so binding them works whatever loads first.
+// imported name, `new` included, is a getter call on the exporting module, and these run for every
+// Map item (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <->
+// states import cycle is function declarations, hoisted, so binding them works whatever loads
+// first; the classes come from modules outside the cycle. A class's name is also its type.
 const { LIMITS } = aslTypes;
 const { utf8Bytes } = lambda;
 
@@ -187,6 +188,8 @@ export class Frame {
     readonly signal: AbortSignal,
     lastEventId: number,
     readonly mapItem?: MapItemContext,
+    /** `signal` as a flag; runners that make many frames on one signal pass theirs. */
+    private readonly stop: StopFlag = stopFlagOf(signal),
   ) {
     this.lastEventId = lastEventId;
   }
@@ -218,7 +221,7 @@ export class Frame {
   }
 
   checkAborted(): void {
-    if (this.signal.aborted) throw new ExecutionAbortedError();
+    if (this.stop.stopped) throw new ExecutionAbortedError();
   }
 }
 

@@ -6,7 +6,7 @@
 import type { JsonObject, JsonValue } from "../../asl/types";
 import type { CompiledCatcher, CompiledChoice, CompiledFail, CompiledPass, CompiledState, CompiledSucceed, CompiledWait, CompiledWorkflow, JsonataIO, JsonPathIO, NumberSource, StringSource } from "./compile";
 import { NoChoiceMatchedError, RuntimeError, StatesError } from "./errors";
-import { Frame, StateEnv } from "./execution";
+import type { Frame } from "./execution";
 import * as execution from "./execution";
 import { StateEnteredDetails } from "./history";
 import * as history from "./history";
@@ -19,13 +19,16 @@ import { runMap } from "./states/map";
 import { runParallel } from "./states/parallel";
 import * as taskState from "./states/task";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
-// imported name is a getter call on the exporting module, and these run for every Map item
-// (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <-> states
-// import cycle is function declarations, hoisted, so binding them works whatever loads first.
+// imported name, `new` included, is a getter call on the exporting module, and these run for every
+// Map item (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <->
+// states import cycle is function declarations, hoisted, so binding them works whatever loads
+// first; the classes come from modules outside the cycle. A class's name is also its type.
 const { runTask } = taskState;
 const { Lazy } = history;
 const { checkPayload } = execution;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
+const StateEnv = execution.StateEnv;
+type StateEnv = execution.StateEnv;
 
 export interface StepOutcome {
   output: JsonValue;

@@ -6,21 +6,26 @@
 import type { JsonValue } from "../../asl/types";
 import type { CompiledWorkflow } from "./compile";
 import { ExecutionAbortedError, StatesError, STATES_ERRORS } from "./errors";
-import { Execution, Frame, type ExecutionSetup, type WorkflowSink } from "./execution";
+import type { ExecutionSetup, WorkflowSink } from "./execution";
 import * as execution from "./execution";
 import { InputDetails, PlainOutputDetails } from "./history";
 import { type Flow } from "./interpreter";
 import * as interpreter from "./interpreter";
 import type { ExecutionResult } from "./types";
 import type { ChildOutcome } from "./distributed/contract";
-import { abortPromise, linkedAbort } from "./states/abort";
+import { abortPromise, linkedAbort, stopFlagOf, type StopFlag } from "./states/abort";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
-// imported name is a getter call on the exporting module, and these run for every Map item
-// (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <-> states
-// import cycle is function declarations, hoisted, so binding them works whatever loads first.
+// imported name, `new` included, is a getter call on the exporting module, and these run for every
+// Map item (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <->
+// states import cycle is function declarations, hoisted, so binding them works whatever loads
+// first; the classes come from modules outside the cycle. A class's name is also its type.
 const { runWorkflow, runWorkflowFlow } = interpreter;
 const { checkPayload } = execution;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
+const Execution = execution.Execution;
+type Execution = execution.Execution;
+const Frame = execution.Frame;
+type Frame = execution.Frame;
 
 class ExecutionTimedOut extends Error {}
 
@@ -120,8 +125,11 @@ interface RunningChild {
 
 export class ChildStopper {
   private head: RunningChild | undefined;
+  /** The Map Run's signal as a flag, shared by every child's frame. */
+  readonly flag: StopFlag;
 
   constructor(signal: AbortSignal) {
+    this.flag = stopFlagOf(signal);
     signal.addEventListener(
       "abort",
       () => {
@@ -184,7 +192,7 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
     const exec = (this.exec = new Execution(setup));
     const history = exec.history;
     const startedId = history.add("ExecutionStarted", 0, history.recording ? new InputDetails({ roleArn: CHILD_ROLE_ARN, stateMachineArn: setup.stateMachineArn }, setup.input) : undefined);
-    this.frame = new Frame(exec, undefined, setup.signal, startedId);
+    this.frame = new Frame(exec, undefined, setup.signal, startedId, undefined, stopper.flag);
     this.frame.sink = this;
   }
 

@@ -30,3 +30,26 @@ export function abortPromise(signal: AbortSignal): Promise<never> {
   }
   return p;
 }
+
+/**
+ * Whether a signal has aborted, as a plain field: states check it on every transition, and
+ * `AbortSignal.aborted` is a checked getter (a visible cost per Map item). One flag per signal.
+ */
+export class StopFlag {
+  stopped: boolean;
+  constructor(signal: AbortSignal) {
+    this.stopped = signal.aborted;
+    if (!this.stopped) signal.addEventListener("abort", () => (this.stopped = true), { once: true });
+  }
+}
+
+const stopFlags = new WeakMap<AbortSignal, StopFlag>();
+
+export function stopFlagOf(signal: AbortSignal): StopFlag {
+  let flag = stopFlags.get(signal);
+  if (!flag) {
+    flag = new StopFlag(signal);
+    stopFlags.set(signal, flag);
+  }
+  return flag;
+}

@@ -18,9 +18,10 @@ import { ChildStopper } from "../run-execution";
 import * as runExecution from "../run-execution";
 import type { ExecutionSetup } from "../execution";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
-// imported name is a getter call on the exporting module, and these run for every Map item
-// (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <-> states
-// import cycle is function declarations, hoisted, so binding them works whatever loads first.
+// imported name, `new` included, is a getter call on the exporting module, and these run for every
+// Map item (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <->
+// states import cycle is function declarations, hoisted, so binding them works whatever loads
+// first; the classes come from modules outside the cycle. A class's name is also its type.
 const { startChildExecution } = runExecution;
 
 const jsonPathTemplates = new WeakMap<object, CompiledTemplate>();

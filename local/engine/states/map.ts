@@ -9,21 +9,26 @@ import type { JsonValue } from "../../../asl/types";
 import type { CompiledMap } from "../compile";
 import type { MapItemContext } from "../distributed/contract";
 import { RuntimeError, StatesError } from "../errors";
-import { Frame, StateEnv, type WorkflowSink } from "../execution";
+import type { WorkflowSink } from "../execution";
 import * as execution from "../execution";
 import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, type Flow } from "../interpreter";
 import * as interpreter from "../interpreter";
 import * as history from "../history";
-import { abortPromise, linkedAbort } from "./abort";
+import { abortPromise, linkedAbort, stopFlagOf, type StopFlag } from "./abort";
 import { runDistributed } from "./distributed";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
-// imported name is a getter call on the exporting module, and these run for every Map item
-// (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <-> states
-// import cycle is function declarations, hoisted, so binding them works whatever loads first.
+// imported name, `new` included, is a getter call on the exporting module, and these run for every
+// Map item (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <->
+// states import cycle is function declarations, hoisted, so binding them works whatever loads
+// first; the classes come from modules outside the cycle. A class's name is also its type.
 const { checkPayload } = execution;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
 const { Lazy } = history;
 const { runWorkflowFlow } = interpreter;
+const Frame = execution.Frame;
+type Frame = execution.Frame;
+const StateEnv = execution.StateEnv;
+type StateEnv = execution.StateEnv;
 
 /** Above this many iterations in flight only memory grows: iterations are independent and ordered by index. */
 const MAX_IN_FLIGHT = 1000;
@@ -92,6 +97,7 @@ class InlineIterations {
   readonly results: JsonValue[];
   readonly all: Promise<void>;
   failure: { error: unknown } | undefined = undefined;
+  readonly stop: StopFlag;
   private nextIndex = 0;
   private running = 0;
   private finished = 0;
@@ -108,6 +114,7 @@ class InlineIterations {
     private readonly limit: number,
   ) {
     this.results = new Array(items.length);
+    this.stop = stopFlagOf(controller.signal);
     this.all = new Promise<void>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -160,7 +167,7 @@ function runIteration(it: InlineIterations, index: number): boolean {
   const { state, frame } = it;
   const item = it.items[index];
   const mapItem: MapItemContext = { index, value: item };
-  const iterFrame = new Frame(frame.exec, frame.vars, it.controller.signal, it.startedId, mapItem);
+  const iterFrame = new Frame(frame.exec, frame.vars, it.controller.signal, it.startedId, mapItem, it.stop);
   iterFrame.eventLazy("MapIterationStarted", Lazy.Iteration, state.name, index);
   if (state.itemSelectorPath) {
     const selected = state.itemSelectorPath(it.effective, new StateEnv(iterFrame, state.name, it.effective));

@@ -7,23 +7,28 @@
 import type { JsonObject, JsonValue } from "../../../asl/types";
 import type { CompiledTask } from "../compile";
 import { ExecutionAbortedError, HeartbeatTimeoutError, RuntimeError, StatesError, TaskFailedError, TaskTimeoutError } from "../errors";
-import { type Frame, StateEnv } from "../execution";
+import type { Frame } from "../execution";
 import * as execution from "../execution";
 import { LambdaScheduledDetails, OutputDetails } from "../history";
 import * as history from "../history";
-import { LambdaInvocation, REGION } from "../lambda";
+import { REGION } from "../lambda";
 import * as lambda from "../lambda";
 import type { Flow } from "../interpreter";
 import * as interpreter from "../interpreter";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
-// imported name is a getter call on the exporting module, and these run for every Map item
-// (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <-> states
-// import cycle is function declarations, hoisted, so binding them works whatever loads first.
+// imported name, `new` included, is a getter call on the exporting module, and these run for every
+// Map item (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <->
+// states import cycle is function declarations, hoisted, so binding them works whatever loads
+// first; the classes come from modules outside the cycle. A class's name is also its type.
 const { Lazy } = history;
 const { functionArn, functionNameOf, invokeResponse, lambdaError, resultText, resultValue } = lambda;
 const { checkInputPayload, checkPayload } = execution;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
 const { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling } = interpreter;
+const StateEnv = execution.StateEnv;
+type StateEnv = execution.StateEnv;
+const LambdaInvocation = lambda.LambdaInvocation;
+type LambdaInvocation = lambda.LambdaInvocation;
 
 /** "If not provided, the default value [of TimeoutSeconds] is 99999999." (ASL spec, Task state) */
 const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
