@@ -23,6 +23,8 @@ export interface JsonPathIO {
   /** null: discard the result (keep the input); [] : replace the input. */
   resultPath: PathSegment[] | null;
   assign?: CompiledTemplate;
+  /** No InputPath, Parameters, ResultSelector, ResultPath, OutputPath or Assign: the output is the result. */
+  plain: boolean;
 }
 
 export interface JsonataIO {
@@ -157,7 +159,7 @@ interface IOFields {
 function jsonPathIO(state: State, name: string): JsonPathIO {
   const s = state as IOFields;
   const hasResult = state.Type === "Task" || state.Type === "Pass" || state.Type === "Parallel" || state.Type === "Map";
-  return {
+  const io: Omit<JsonPathIO, "plain"> = {
     lang: "JSONPath",
     inputPath: optionalPath(s.InputPath),
     outputPath: optionalPath(s.OutputPath),
@@ -167,6 +169,8 @@ function jsonPathIO(state: State, name: string): JsonPathIO {
     resultPath: hasResult ? resultPathOf(s.ResultPath) : [],
     assign: s.Assign !== undefined ? compileTemplate(s.Assign, name) : undefined,
   };
+  const plain = io.inputPath === undefined && io.outputPath === undefined && !io.parameters && !io.resultSelector && io.resultPath?.length === 0 && !io.assign;
+  return { ...io, plain };
 }
 
 function jsonataIO(state: State, name: string): JsonataIO {

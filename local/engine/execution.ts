@@ -51,7 +51,11 @@ function hex8(unit: number): string {
 
 export class Execution {
   readonly history: History;
+  // Copied from the setup, read per Task: the setup is an object literal for a top-level run and
+  // a ChildSetup for a Distributed Map child, and reading through it made the Task code polymorphic.
   readonly clock: Clock;
+  readonly input: JsonValue;
+  readonly handlers: Record<string, LambdaHandler>;
   readonly startTime: number;
   stateTransitions = 0;
   /** The input as JSON text, when the execution start already made it (a Task can reuse it). */
@@ -68,6 +72,8 @@ export class Execution {
   constructor(readonly setup: ExecutionSetup) {
     this.startTime = setup.clock.now();
     this.clock = setup.clock;
+    this.input = setup.input;
+    this.handlers = setup.handlers;
     this.history = new History({
       execution: setup,
       clock: setup.clock,

@@ -165,21 +165,21 @@ class InlineIterations {
  */
 function runIteration(it: InlineIterations, index: number): boolean {
   const { state, frame } = it;
-  const item = it.items[index];
-  const mapItem: MapItemContext = { index, value: item };
-  const iterFrame = new Frame(frame.exec, frame.vars, it.controller.signal, it.startedId, mapItem, it.stop);
+  // One object per iteration: its `$$.Map.Item` and, when it waits, where its result arrives.
+  const iteration = new Iteration(it, index, it.items[index]);
+  const iterFrame = (iteration.frame = new Frame(frame.exec, frame.vars, it.controller.signal, it.startedId, iteration, it.stop));
   iterFrame.eventLazy("MapIterationStarted", Lazy.Iteration, state.name, index);
   if (state.itemSelectorPath) {
     const selected = state.itemSelectorPath(it.effective, new StateEnv(iterFrame, state.name, it.effective));
     checkPayload(state.name, selected);
-    return iterationBody(it, iterFrame, index, selected);
+    return iterationBody(iteration, selected);
   }
   if (state.itemSelectorJsonata) {
     state.itemSelectorJsonata(new StateEnv(iterFrame, state.name, it.effective)).then(
       (selected) => {
         try {
           checkPayload(state.name, selected);
-          if (iterationBody(it, iterFrame, index, selected)) it.done();
+          if (iterationBody(iteration, selected)) it.done();
         } catch (e) {
           it.fail(e);
         }
@@ -188,17 +188,17 @@ function runIteration(it: InlineIterations, index: number): boolean {
     );
     return false;
   }
-  return iterationBody(it, iterFrame, index, item);
+  return iterationBody(iteration, iteration.value);
 }
 
-function iterationBody(it: InlineIterations, iterFrame: Frame, index: number, input: JsonValue): boolean {
-  const iteration = new Iteration(it, iterFrame, index);
-  iterFrame.sink = iteration;
+function iterationBody(iteration: Iteration, input: JsonValue): boolean {
+  const { it, frame, index } = iteration;
+  frame.sink = iteration;
   let flow: Flow;
   try {
-    flow = runWorkflowFlow(it.state.processor, input, iterFrame);
+    flow = runWorkflowFlow(it.state.processor, input, frame);
   } catch (e) {
-    iterationFailed(it, iterFrame, index, e);
+    iterationFailed(it, frame, index, e);
     throw e;
   }
   if (flow === DELIVERED) return false;
@@ -209,16 +209,18 @@ function iterationBody(it: InlineIterations, iterFrame: Frame, index: number, in
     );
     return false;
   }
-  iterationSucceeded(it, iterFrame, index, flow);
+  iterationSucceeded(it, frame, index, flow);
   return true;
 }
 
-/** An iteration that waits: where its result (or error) arrives. */
-class Iteration implements WorkflowSink {
+/** One iteration: the item as `$$.Map.Item` (Index, Value) and, when it waits, where its result arrives. */
+class Iteration implements MapItemContext, WorkflowSink {
+  frame!: Frame;
+
   constructor(
-    private readonly it: InlineIterations,
-    private readonly frame: Frame,
-    private readonly index: number,
+    readonly it: InlineIterations,
+    readonly index: number,
+    readonly value: JsonValue,
   ) {}
 
   done(output: JsonValue): void {

@@ -35,13 +35,19 @@ const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
 
 export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Flow {
   entered(frame, "Task", state.name, input);
-  const env = new StateEnv(frame, state.name, input);
   const io = state.io;
   if (state.retriers.length === 0 && state.catchers.length === 0 && io.lang === "JSONPath" && !state.timeout && !state.heartbeat) {
     // The common Task (JSONPath, no Retry/Catch, no timeouts): everything up to the call and
-    // everything after it is synchronous, so the handler's promise gets a single reaction.
-    const effective = applyInputPath(io, input, env);
-    const call = startCall(state, io.parameters ? io.parameters(effective, env) : effective, frame, env.enteredTime, undefined, undefined);
+    // everything after it is synchronous, so the handler's promise gets a single reaction. A Task
+    // without input/output fields (`io.plain`) passes its input and returns the call's result:
+    // no state environment to make.
+    const env = io.plain ? undefined : new StateEnv(frame, state.name, input);
+    let args = input;
+    if (env) {
+      const effective = applyInputPath(io, input, env);
+      args = io.parameters ? io.parameters(effective, env) : effective;
+    }
+    const call = startCall(state, args, frame, env ? env.enteredTime : frame.exec.clock.now(), undefined, undefined);
     const sink = frame.sink;
     if (sink !== undefined && state.end) {
       // The workflow's last state, and its runner takes the result directly: one reaction in all.
@@ -49,7 +55,8 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
         (returned) => {
           let output: JsonValue;
           try {
-            output = finishJsonPath(io, input, finishCall(state, call, returned, frame), env, true);
+            output = finishCall(state, call, returned, frame);
+            if (env) output = finishJsonPath(io, input, output, env, true);
             exited(frame, "Task", state.name, output);
           } catch (e) {
             return sink.fail(e);
@@ -71,7 +78,8 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
     }
     return LambdaInvocation.pending(call).then(
       (returned) => {
-        const output = finishJsonPath(io, input, finishCall(state, call, returned, frame), env, true);
+        let output = finishCall(state, call, returned, frame);
+        if (env) output = finishJsonPath(io, input, output, env, true);
         exited(frame, "Task", state.name, output);
         frame.next = transition(state);
         return output;
@@ -81,7 +89,7 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
       },
     );
   }
-  return runTaskHandled(state, input, env);
+  return runTaskHandled(state, input, new StateEnv(frame, state.name, input));
 }
 
 async function runTaskHandled(state: CompiledTask, input: JsonValue, env: StateEnv): Promise<JsonValue> {
@@ -162,7 +170,7 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTi
     eventValue = params.Payload === undefined ? {} : params.Payload;
   }
   // The execution's own input was serialized when the execution started: not again.
-  const eventText = eventValue === exec.setup.input && exec.inputText !== undefined ? exec.inputText : JSON.stringify(eventValue) ?? "null";
+  const eventText = eventValue === exec.input && exec.inputText !== undefined ? exec.inputText : JSON.stringify(eventValue) ?? "null";
   // "When, after Parameters processing, the input of a state is larger than the payload size quota."
   checkInputPayload(state.name, optimized ? JSON.stringify(args) : eventText);
 
@@ -182,12 +190,12 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTi
     frame.event("LambdaFunctionStarted");
   }
 
-  const handler = exec.setup.handlers[functionName];
+  const handler = exec.handlers[functionName];
   if (!handler) {
     // What Lambda answers for a function that does not exist.
     const e = new TaskFailedError(
       "Lambda.ResourceNotFoundException",
-      `Function not found: ${functionArn(functionName)} (no handler named '${functionName}' was given to the local engine; known: ${Object.keys(exec.setup.handlers).join(", ") || "none"})`,
+      `Function not found: ${functionArn(functionName)} (no handler named '${functionName}' was given to the local engine; known: ${Object.keys(exec.handlers).join(", ") || "none"})`,
     );
     failEvent(frame, optimized, "Failed", e);
     throw e;
