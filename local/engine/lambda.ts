@@ -11,6 +11,9 @@ import { StatesError, TaskFailedError } from "./errors";
 import type { LambdaContext, LambdaHandler } from "./types";
 
 export const REGION = "us-east-1";
+
+/** "If not provided, the default value [of TimeoutSeconds] is 99999999." (ASL spec, Task state) */
+export const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
 export const ACCOUNT = "123456789012";
 
 /** How a Task resource reaches Lambda. */
@@ -82,7 +85,7 @@ export class LambdaInvocation implements LambdaContext {
   callbackWaitsForEmptyEventLoop = true;
   #requestId: string | undefined;
   readonly #ids: { requestId(): string };
-  readonly #deadline: number;
+  #deadline: number | undefined;
   readonly #clock: { now(): number };
   #pending: Promise<unknown> | undefined;
 
@@ -91,7 +94,12 @@ export class LambdaInvocation implements LambdaContext {
     /** Known up front for lambda:invoke (its response carries it); otherwise made when the handler reads it. */
     requestId: string | undefined,
     ids: { requestId(): string },
-    deadline: number,
+    /**
+     * When the function must finish (milliseconds, `clock`'s time). Undefined for the default
+     * timeout of 99,999,999 s: then it is fixed on the first read, as nothing can tell the
+     * difference and a clock read per call is a visible cost in a big Map.
+     */
+    deadline: number | undefined,
     clock: { now(): number },
   ) {
     this.#requestId = requestId;
@@ -119,7 +127,9 @@ export class LambdaInvocation implements LambdaContext {
     return `/aws/lambda/${this.functionName}`;
   }
   getRemainingTimeInMillis(): number {
-    return Math.max(0, this.#deadline - this.#clock.now());
+    const now = this.#clock.now();
+    this.#deadline ??= now + DEFAULT_TIMEOUT_SECONDS * 1000;
+    return Math.max(0, this.#deadline - now);
   }
 
   /**

@@ -30,8 +30,6 @@ type StateEnv = execution.StateEnv;
 const LambdaInvocation = lambda.LambdaInvocation;
 type LambdaInvocation = lambda.LambdaInvocation;
 
-/** "If not provided, the default value [of TimeoutSeconds] is 99999999." (ASL spec, Task state) */
-const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
 
 export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Flow {
   entered(frame, "Task", state.name, input);
@@ -47,7 +45,7 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
       const effective = applyInputPath(io, input, env);
       args = io.parameters ? io.parameters(effective, env) : effective;
     }
-    const call = startCall(state, args, frame, env ? env.enteredTime : frame.exec.clock.now(), undefined, undefined);
+    const call = startCall(state, args, frame, undefined, undefined, undefined);
     const sink = frame.sink;
     if (sink !== undefined && state.end) {
       // The workflow's last state, and its runner takes the result directly: one reaction in all.
@@ -147,7 +145,7 @@ const INVOKE_RESOURCE = { resourceType: "lambda", resource: "invoke" } as const;
  * Resolves the function, checks the payload, records Scheduled/Started and calls the handler; the
  * call's result is `LambdaInvocation.pending(call)`.
  */
-function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTime: number, timeout: number | undefined, heartbeat: number | undefined): LambdaInvocation {
+function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTime: number | undefined, timeout: number | undefined, heartbeat: number | undefined): LambdaInvocation {
   const target = state.target;
   if (!target) {
     throw new RuntimeError(
@@ -205,7 +203,7 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTi
     optimized ? exec.requestId() : undefined,
     exec,
     // The state's entry time stands for the call's start (no extra clock read per call).
-    enteredTime + (timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+    timeout === undefined || enteredTime === undefined ? undefined : enteredTime + timeout * 1000,
     exec.clock,
   );
   exec.clock.track(LambdaInvocation.start(call, handler, eventText));
