@@ -40,4 +40,19 @@ describe("engine: the AWS SDK is loaded lazily", function () {
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout.trim()), { status: "SUCCEEDED", output: [1, 2, 3] });
   });
+
+  it("a Distributed Map over the state input (no ItemReader, no ResultWriter resource) does not load it either", () => {
+    const r = runScript(`
+      const { run } = require("./local/engine");
+      const definition = { StartAt: "M", States: { M: { Type: "Map", ItemProcessor: {
+        ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+        StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } } };
+      run(definition, [1, 2], {}).then((res) => {
+        const sdk = Object.keys(require.cache).filter((k) => k.includes("@aws-sdk" + require("path").sep + "client-s3"));
+        console.log(JSON.stringify({ status: res.status, sdk: sdk.length }));
+      });
+    `);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim()), { status: "SUCCEEDED", sdk: 0 });
+  });
 });

@@ -5,6 +5,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
 import { randomUUID } from "node:crypto";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonObject, JsonValue, MapState } from "../../../asl/types";
 import type { CompiledMap } from "../compile";
 import type { DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/contract";
@@ -106,7 +107,9 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   // Map Run ARN and the ResultWriter's records agree.
   const label = mapRunLabel(setup.stateMachineArn, state.name, state.raw.Label);
   const childType = state.raw.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD";
-  const s3 = await setup.s3();
+  // S3 (and the AWS SDK, loaded lazily) only for a Map state that reads or writes it.
+  const usesS3 = state.raw.ItemReader !== undefined || state.raw.ResultWriter?.Resource !== undefined;
+  const s3 = usesS3 ? await setup.s3() : NO_S3;
 
   // Per Map state, not per child: the child ARN prefix and the fields every child setup shares.
   const { arn: arnPrefix, smArn: childSmArn } = childArn(setup.stateMachineArn, label, "", childType);
@@ -185,6 +188,13 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   );
   return running;
 }
+
+/** The S3 client of a Map state without ItemReader or ResultWriter resource: never called. */
+const NO_S3 = {
+  send(): never {
+    throw new RuntimeError("This Map state has no ItemReader or ResultWriter resource, so it has no S3 client");
+  },
+} as unknown as S3Client;
 
 /** What every child execution of one Map Run shares. */
 type ChildBase = Omit<ExecutionSetup, "arn" | "name" | "input" | "signal"> & { arnPrefix: string };

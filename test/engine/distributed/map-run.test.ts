@@ -408,6 +408,20 @@ describe("engine/distributed Map Run", function () {
       assert.ok(final.stopDate instanceof Date);
     });
 
+    it("publishes the latest counts within the interval while children run, and nothing after the final record", async () => {
+      const ctx = fakeContext(s3.client(), async (x) => {
+        await new Promise((resolve) => setTimeout(resolve, 15));
+        return x;
+      });
+      await runMapRun(distributed({ ItemsPath: "$.xs", MaxConcurrency: 1 }), { xs: range(8) }, ctx, { progressIntervalMs: 10 });
+      const seen = ctx.updates.length;
+      const midway = ctx.updates.filter((u) => u.status === "RUNNING" && u.itemCounts.succeeded > 0 && u.itemCounts.succeeded < 8);
+      assert.ok(midway.length >= 1, `updates: ${ctx.updates.map((u) => `${u.status}/${u.itemCounts.succeeded}`).join(" ")}`);
+      assert.equal(ctx.updates[seen - 1].status, "SUCCEEDED");
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      assert.equal(ctx.updates.length, seen, "a pending publish was cancelled by the final one");
+    });
+
     it("an aborted parent aborts the children and ends the Map Run ABORTED", async () => {
       const ctx = fakeContext(s3.client(), async (x, signal) => {
         await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
