@@ -56,19 +56,23 @@ describe("engine: inline Map", () => {
     assert.equal(peak, 3);
   });
 
-  it("MaxConcurrency 0 runs iterations without a limit", async () => {
-    let running = 0;
-    let peak = 0;
-    await runDef(mapDef({ MaxConcurrency: 0, ItemProcessor: echoProcessor }), Array.from({ length: 50 }, (_, i) => i), {
-      echo: async (e) => {
-        running++;
-        peak = Math.max(peak, running);
-        await new Promise((res) => setTimeout(res, 2));
-        running--;
-        return e;
-      },
-    });
-    assert.equal(peak, 50);
+  it("MaxConcurrency 0 (no limit) and values above 40 run 40 iterations at once, the inline mode's ceiling", async () => {
+    // state-map-inline.html: "In this mode, the Map state supports up to 40 concurrent iterations."
+    for (const MaxConcurrency of [0, 100]) {
+      let running = 0;
+      let peak = 0;
+      const r = await runDef(mapDef({ MaxConcurrency, ItemProcessor: echoProcessor }), Array.from({ length: 100 }, (_, i) => i), {
+        echo: async (e) => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise((res) => setTimeout(res, 2));
+          running--;
+          return e;
+        },
+      });
+      assert.equal(r.status, "SUCCEEDED");
+      assert.equal(peak, 40, `MaxConcurrency ${MaxConcurrency}`);
+    }
   });
 
   it("an empty array gives an empty result", async () => {

@@ -30,8 +30,12 @@ type Frame = execution.Frame;
 const StateEnv = execution.StateEnv;
 type StateEnv = execution.StateEnv;
 
-/** Above this many iterations in flight only memory grows: iterations are independent and ordered by index. */
-const MAX_IN_FLIGHT = 1000;
+/**
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html — "In this mode, the
+ * Map state supports up to 40 concurrent iterations." MaxConcurrency 0 (no limit) and values
+ * above 40 run 40 at a time.
+ */
+const MAX_IN_FLIGHT = 40;
 
 export async function runMap(state: CompiledMap, input: JsonValue, frame: Frame): Promise<JsonValue> {
   entered(frame, "Map", state.name, input);
@@ -69,7 +73,7 @@ async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv
   const maxConcurrency = (await evalNumber(state.maxConcurrency, effective, env, "MaxConcurrency")) ?? 0;
   const startedId = frame.event("MapStateStarted", { length: items.length });
   const { controller, release } = linkedAbort(frame.signal);
-  // MaxConcurrency 0 (or absent) means no limit.
+  // MaxConcurrency 0 (or absent) means no limit of the state's own.
   const limit = Math.min(items.length, maxConcurrency > 0 ? maxConcurrency : MAX_IN_FLIGHT, MAX_IN_FLIGHT);
   const run = new InlineIterations(state, items, effective, frame, controller, startedId, limit);
   run.pump();
