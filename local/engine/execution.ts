@@ -185,6 +185,12 @@ export class Frame {
    * reports there (and the workflow returns DELIVERED) instead of through a promise.
    */
   sink: WorkflowSink | undefined = undefined;
+  /**
+   * The JSON text of the output the state that just ran returned, when it knew it (a Task without
+   * I/O fields): a Map adds these up instead of serializing its whole result again for the
+   * payload check. Cleared before each state.
+   */
+  outputText: string | undefined = undefined;
   private scope: VarScope | undefined = undefined;
 
   constructor(

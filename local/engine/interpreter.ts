@@ -71,6 +71,7 @@ function runFrom(wf: CompiledWorkflow, first: CompiledState, input: JsonValue, f
     frame.checkAborted();
     frame.exec.stateTransitions++;
     frame.next = undefined;
+    frame.outputText = undefined;
     const out = runState(state, value, frame);
     if (out === DELIVERED) return out;
     if (out instanceof Promise) {
@@ -213,6 +214,8 @@ export async function withErrorHandling(
       }
       const catcher = findCatcher(state.catchers, e.error);
       if (!catcher) throw e;
+      // The output is the error output now, whatever text the failed work had noted.
+      frame.outputText = undefined;
       const errOut = errorOutput(e);
       let output: JsonValue;
       if (state.io.lang === "JSONPath") {

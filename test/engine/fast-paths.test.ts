@@ -72,6 +72,33 @@ describe("engine: fast paths keep the general paths' rules", () => {
     });
   });
 
+  describe("an inline Map's result checked from its outputs' known sizes", () => {
+    // A Map's result array is one payload; when every output's JSON text is known, the engine adds
+    // their lengths (at most 3 UTF-8 bytes each) instead of serializing the array again.
+    const sizes = async (outputs: string[]) =>
+      runDef(inlineMap(lastTask, "T"), outputs.map((_, i) => i), { f: async (i) => outputs[i as number] }, { stateMachineType: "EXPRESS" });
+
+    it("near the quota the array is measured exactly: 2 x 130,000 ASCII characters pass (260,007 bytes)", async () => {
+      const r = await sizes(["a".repeat(130_000), "b".repeat(130_000)]);
+      assert.equal(r.status, "SUCCEEDED", r.cause);
+    });
+
+    it("multi-byte characters count as bytes: 2 x 45,000 '€' fail (270,007 bytes), 2 x 40,000 pass (240,007 bytes)", async () => {
+      const over = await sizes(["€".repeat(45_000), "€".repeat(45_000)]);
+      assert.equal(over.status, "FAILED");
+      assert.equal(over.error, "States.DataLimitExceeded");
+      const under = await sizes(["€".repeat(40_000), "€".repeat(40_000)]);
+      assert.equal(under.status, "SUCCEEDED", under.cause);
+    });
+
+    it("an output whose text is unknown (a ResultSelector made it) is measured: 3 x 90,000 characters fail", async () => {
+      const selected = { T: { Type: "Task", Resource: fnArn("f"), ResultSelector: { "v.$": "$" }, End: true } };
+      const r = await runDef(inlineMap(selected, "T"), [0, 1, 2], { f: async () => "c".repeat(90_000) }, { stateMachineType: "EXPRESS" });
+      assert.equal(r.status, "FAILED");
+      assert.equal(r.error, "States.DataLimitExceeded");
+    });
+  });
+
   describe("a last Task reporting straight to a Distributed Map child", () => {
     it("a result over 256 KiB fails that child with States.DataLimitExceeded; the threshold decides the Map", async () => {
       const def = distributedMap(lastTask, "T", { ToleratedFailurePercentage: 50 });

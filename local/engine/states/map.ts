@@ -6,6 +6,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
 import type { JsonValue } from "../../../asl/types";
+import { LIMITS } from "../../../asl/types";
 import type { CompiledMap } from "../compile";
 import type { MapItemContext } from "../distributed/contract";
 import { RuntimeError, StatesError } from "../errors";
@@ -42,9 +43,12 @@ export async function runMap(state: CompiledMap, input: JsonValue, frame: Frame)
   const env = new StateEnv(frame, state.name, input);
   const outcome = await withErrorHandling(state, input, env, async () => {
     const effective = state.io.lang === "JSONPath" ? applyInputPath(state.io, input, env) : input;
-    const result = state.distributed ? await runDistributed(state, effective, env) : await runInline(state, effective, env);
+    let result: JsonValue;
+    let withinLimit = false;
+    if (state.distributed) result = await runDistributed(state, effective, env);
+    else ({ results: result, withinLimit } = await runInline(state, effective, env));
     // "a Map output over the limit fails": the result array is one payload.
-    checkPayload(state.name, result);
+    if (!withinLimit) checkPayload(state.name, result);
     if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, result, env, true);
     return finishJsonata(state.io, input, result, env, true);
   });
@@ -67,7 +71,8 @@ async function itemsOf(state: CompiledMap, effective: JsonValue, env: StateEnv):
   return items;
 }
 
-async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv): Promise<JsonValue[]> {
+/** The results, and whether their sizes alone show the array is within the payload quota. */
+async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv): Promise<{ results: JsonValue[]; withinLimit: boolean }> {
   const frame = env.frame;
   const items = await itemsOf(state, effective, env);
   const maxConcurrency = (await evalNumber(state.maxConcurrency, effective, env, "MaxConcurrency")) ?? 0;
@@ -89,7 +94,7 @@ async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv
     release();
   }
   frame.event("MapStateSucceeded");
-  return run.results;
+  return { results: run.results, withinLimit: run.withinLimit() };
 }
 
 /**
@@ -102,6 +107,9 @@ class InlineIterations {
   readonly all: Promise<void>;
   failure: { error: unknown } | undefined = undefined;
   readonly stop: StopFlag;
+  /** Sum of the iterations' output text lengths, while every iteration's is known. */
+  private outputChars = 0;
+  private outputCharsKnown = true;
   private nextIndex = 0;
   private running = 0;
   private finished = 0;
@@ -142,6 +150,20 @@ class InlineIterations {
       }
     }
     if (!this.failure && this.finished === this.items.length) this.resolve();
+  }
+
+  noteOutput(text: string | undefined): void {
+    if (text === undefined) this.outputCharsKnown = false;
+    else this.outputChars += text.length;
+  }
+
+  /**
+   * True when the result array's JSON, `[` + the outputs joined by `,` + `]`, is surely within the
+   * payload quota: at most 3 UTF-8 bytes per UTF-16 unit. Otherwise the array is measured.
+   */
+  withinLimit(): boolean {
+    const chars = 2 + this.outputChars + Math.max(0, this.items.length - 1);
+    return this.outputCharsKnown && 3 * chars <= LIMITS.payloadBytes;
   }
 
   /** An iteration that waited has succeeded. */
@@ -249,6 +271,7 @@ class Iteration implements MapItemContext, WorkflowSink {
 
 function iterationSucceeded(it: InlineIterations, iterFrame: Frame, index: number, output: JsonValue): void {
   it.results[index] = output;
+  it.noteOutput(iterFrame.outputText);
   iterFrame.eventLazy("MapIterationSucceeded", Lazy.Iteration, it.state.name, index);
 }
 

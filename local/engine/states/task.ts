@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
  */
 import type { JsonObject, JsonValue } from "../../../asl/types";
-import type { CompiledTask } from "../compile";
+import type { CompiledTask, JsonPathIO } from "../compile";
 import { ExecutionAbortedError, HeartbeatTimeoutError, RuntimeError, StatesError, TaskFailedError, TaskTimeoutError } from "../errors";
 import type { Frame } from "../execution";
 import * as execution from "../execution";
@@ -54,7 +54,7 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
           let output: JsonValue;
           try {
             output = finishCall(state, call, returned, frame);
-            if (env) output = finishJsonPath(io, input, output, env, true);
+            if (env) output = finishIO(io, input, output, env);
             exited(frame, "Task", state.name, output);
           } catch (e) {
             return sink.fail(e);
@@ -77,7 +77,7 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
     return LambdaInvocation.pending(call).then(
       (returned) => {
         let output = finishCall(state, call, returned, frame);
-        if (env) output = finishJsonPath(io, input, output, env, true);
+        if (env) output = finishIO(io, input, output, env);
         exited(frame, "Task", state.name, output);
         frame.next = transition(state);
         return output;
@@ -130,8 +130,17 @@ async function taskBody(state: CompiledTask, input: JsonValue, env: StateEnv): P
     throw callFailed(thrown, frame, state.target!.kind === "invoke");
   }
   const result = finishCall(state, call, returned, frame);
-  if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, result, env, true);
+  if (state.io.lang === "JSONPath") return finishIO(state.io, input, result, env);
+  // The output is Output's, its text unknown.
+  frame.outputText = undefined;
   return finishJsonata(state.io, input, result, env, true);
+}
+
+/** JSONPath result processing after a call; the output's text is the call's only if unchanged. */
+function finishIO(io: JsonPathIO, input: JsonValue, result: JsonValue, env: StateEnv): JsonValue {
+  const output = finishJsonPath(io, input, result, env, true);
+  if (output !== result) env.frame.outputText = undefined;
+  return output;
 }
 
 function failEvent(frame: Frame, optimized: boolean, type: "Failed" | "TimedOut", e: StatesError): void {
@@ -228,6 +237,7 @@ function finishCall(state: CompiledTask, call: LambdaInvocation, returned: unkno
   const recording = frame.recording;
   if (optimized) frame.event("TaskSucceeded", recording ? new OutputDetails(INVOKE_RESOURCE, value) : undefined);
   else frame.eventLazy("LambdaFunctionSucceeded", Lazy.Output, undefined, value);
+  frame.outputText = text;
   return value;
 }
 
