@@ -227,21 +227,28 @@ export interface HistoryOptions {
  * when someone reads `events` (or an onEvent listener is set): a big inline Map records several
  * events per item, and most runs never look at them.
  */
-const STRIDE = 6;
-const EMPTY: unknown[] = [];
-const CHUNK_SLOTS = STRIDE * 1024;
+/** Events per chunk of columns. */
+const CHUNK_EVENTS = 1024;
+
+/**
+ * One chunk of columns: per event four slots of `objects` (type, details or lazy kind, part a,
+ * part b) and two of `numbers` (previousEventId, time). The numbers have a typed array of their
+ * own: a time in an ordinary array is a boxed number, one allocation per event that a kept
+ * history would carry into the old generation.
+ */
+class Chunk {
+  readonly objects: unknown[] = new Array(4 * CHUNK_EVENTS);
+  readonly numbers = new Float64Array(2 * CHUNK_EVENTS);
+}
 
 export class History {
   private count = 0;
   readonly recording: boolean;
-  /**
-   * Six slots per event (type, previousEventId, time, details or lazy kind, part a, part b), in
-   * fixed-size chunks: appending never copies what is already stored.
-   */
-  private chunks?: unknown[][];
+  /** Full chunks; appending never copies what is already stored. */
+  private chunks?: Chunk[];
   // Allocated on the first kept event: most Distributed Map children keep none.
-  private chunk: unknown[] = EMPTY;
-  private used = CHUNK_SLOTS;
+  private chunk: Chunk | undefined;
+  private used = CHUNK_EVENTS;
   private stored = 0;
   private materialized?: HistoryEvent[];
   private closed = false;
@@ -262,15 +269,15 @@ export class History {
   }
 
   private eventAt(i: number): HistoryEvent {
-    const slot0 = STRIDE * i;
-    const chunkIndex = Math.floor(slot0 / CHUNK_SLOTS);
+    const chunkIndex = Math.floor(i / CHUNK_EVENTS);
     const chunks = this.chunks ?? [];
-    const c = chunkIndex < chunks.length ? chunks[chunkIndex] : this.chunk;
-    const at = slot0 % CHUNK_SLOTS;
-    const type = c[at] as string;
-    const slot = c[at + 3];
-    const details = typeof slot === "number" ? makeDetails(slot as Lazy, c[at + 4], c[at + 5]) : (slot as object | undefined);
-    const event = new RecordedEvent(i + 1, c[at + 1] as number, c[at + 2] as number, type, details);
+    const c = chunkIndex < chunks.length ? chunks[chunkIndex] : this.chunk!;
+    const at = i % CHUNK_EVENTS;
+    const o = c.objects;
+    const type = o[4 * at] as string;
+    const slot = o[4 * at + 1];
+    const details = typeof slot === "number" ? makeDetails(slot as Lazy, o[4 * at + 2], o[4 * at + 3]) : (slot as object | undefined);
+    const event = new RecordedEvent(i + 1, c.numbers[2 * at], c.numbers[2 * at + 1], type, details);
     if (details !== undefined && !isKnownType(type)) event[detailsKey(type)] = details;
     return event as unknown as HistoryEvent;
   }
@@ -304,20 +311,21 @@ export class History {
     if (!this.recording) return id;
     const time = this.options.clock.now();
     if (this.options.keep) {
-      if (this.used === CHUNK_SLOTS) {
-        if (this.stored > 0) (this.chunks ??= []).push(this.chunk);
-        this.chunk = new Array(CHUNK_SLOTS);
+      if (this.used === CHUNK_EVENTS) {
+        if (this.chunk) (this.chunks ??= []).push(this.chunk);
+        this.chunk = new Chunk();
         this.used = 0;
       }
-      const c = this.chunk;
+      const c = this.chunk!;
       const u = this.used;
-      c[u] = type;
-      c[u + 1] = previousEventId;
-      c[u + 2] = time;
-      c[u + 3] = details;
-      c[u + 4] = a;
-      c[u + 5] = b;
-      this.used = u + STRIDE;
+      const o = c.objects;
+      o[4 * u] = type;
+      o[4 * u + 1] = details;
+      o[4 * u + 2] = a;
+      o[4 * u + 3] = b;
+      c.numbers[2 * u] = previousEventId;
+      c.numbers[2 * u + 1] = time;
+      this.used = u + 1;
       this.stored++;
     }
     if (this.options.onEvent) {
