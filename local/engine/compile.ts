@@ -67,6 +67,8 @@ export interface CompiledTask extends Base {
   heartbeat?: NumberSource;
   retriers: Retrier[];
   catchers: CompiledCatcher[];
+  /** JSONPath, no Retry, Catch or timeouts: the interpreter's one-reaction path applies. */
+  simple: boolean;
 }
 export interface CompiledPass extends Base {
   type: "Pass";
@@ -222,8 +224,8 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
   const t = state as { Next?: string; End?: boolean };
   const base = { name, io, next: t.Next, end: t.End === true };
   switch (state.Type) {
-    case "Task":
-      return {
+    case "Task": {
+      const task: Omit<CompiledTask, "simple"> = {
         ...base,
         type: "Task",
         raw: state,
@@ -234,6 +236,9 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
         retriers: state.Retry ?? [],
         catchers: compileCatchers(lang, state.Catch, name),
       };
+      const simple = task.io.lang === "JSONPath" && task.retriers.length === 0 && task.catchers.length === 0 && !task.timeout && !task.heartbeat;
+      return { ...task, simple };
+    }
     case "Pass":
       return { ...base, type: "Pass", result: state.Result };
     case "Choice":

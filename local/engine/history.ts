@@ -252,9 +252,11 @@ export class History {
   private stored = 0;
   private materialized?: HistoryEvent[];
   private closed = false;
+  private readonly limit: number | undefined;
 
   constructor(private readonly options: HistoryOptions) {
     this.recording = options.keep || options.onEvent !== undefined;
+    this.limit = options.limit;
   }
 
   get size(): number {
@@ -301,7 +303,7 @@ export class History {
     // (a handler that outlived a stop, an iteration of a failed Map) records nothing more.
     if (this.closed) return this.count;
     if (force) this.closed = true;
-    const { limit } = this.options;
+    const limit = this.limit;
     if (limit !== undefined && this.count >= limit && !force) {
       throw new RuntimeError(
         `The execution reached the maximum number of history events (${limit}). https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html`,

@@ -34,7 +34,7 @@ type LambdaInvocation = lambda.LambdaInvocation;
 export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Flow {
   entered(frame, "Task", state.name, input);
   const io = state.io;
-  if (state.retriers.length === 0 && state.catchers.length === 0 && io.lang === "JSONPath" && !state.timeout && !state.heartbeat) {
+  if (state.simple && io.lang === "JSONPath") {
     // The common Task (JSONPath, no Retry/Catch, no timeouts): everything up to the call and
     // everything after it is synchronous, so the handler's promise gets a single reaction. A Task
     // without input/output fields (`io.plain`) passes its input and returns the call's result:
