@@ -74,14 +74,14 @@ export class Execution {
     this.clock = setup.clock;
     this.input = setup.input;
     this.handlers = setup.handlers;
-    this.history = new History({
-      execution: setup,
-      clock: setup.clock,
+    this.history = new History(
+      setup,
+      setup.clock,
       // "Maximum execution history size: 25,000 events" applies to Standard workflows.
-      limit: setup.type === "STANDARD" && setup.recordHistory ? LIMITS.historyEvents : undefined,
-      keep: setup.keepHistory && setup.recordHistory,
-      onEvent: setup.recordHistory ? setup.onEvent : undefined,
-    });
+      setup.type === "STANDARD" && setup.recordHistory ? LIMITS.historyEvents : undefined,
+      setup.keepHistory && setup.recordHistory,
+      setup.recordHistory ? setup.onEvent : undefined,
+    );
   }
 
 

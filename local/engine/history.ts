@@ -211,17 +211,6 @@ function isKnownType(type: string): boolean {
   return known;
 }
 
-export interface HistoryOptions {
-  /** The execution the history belongs to (its ARN is read only when an event is sent). */
-  execution: { readonly arn: string };
-  clock: Clock;
-  /** Quota on events (STANDARD: 25,000); undefined for none. */
-  limit?: number;
-  /** Keep events in memory (the result's `history`). */
-  keep: boolean;
-  onEvent?: (event: EngineEvent) => void;
-}
-
 /**
  * Events are stored in columns (type, previous id, time, details) and become event objects only
  * when someone reads `events` (or an onEvent listener is set): a big inline Map records several
@@ -252,11 +241,19 @@ export class History {
   private stored = 0;
   private materialized?: HistoryEvent[];
   private closed = false;
-  private readonly limit: number | undefined;
 
-  constructor(private readonly options: HistoryOptions) {
-    this.recording = options.keep || options.onEvent !== undefined;
-    this.limit = options.limit;
+  /** Positional, not an options object: one History is made per Distributed Map child. */
+  constructor(
+    /** The execution the history belongs to (its ARN is read only when an event is sent). */
+    private readonly execution: { readonly arn: string },
+    private readonly clock: Clock,
+    /** Quota on events (STANDARD: 25,000); undefined for none. */
+    private readonly limit: number | undefined,
+    /** Keep events in memory (the result's `history`). */
+    private readonly keep: boolean,
+    private readonly onEvent: ((event: EngineEvent) => void) | undefined,
+  ) {
+    this.recording = keep || onEvent !== undefined;
   }
 
   get size(): number {
@@ -311,8 +308,8 @@ export class History {
     }
     const id = ++this.count;
     if (!this.recording) return id;
-    const time = this.options.clock.now();
-    if (this.options.keep) {
+    const time = this.clock.now();
+    if (this.keep) {
       if (this.used === CHUNK_EVENTS) {
         if (this.chunk) (this.chunks ??= []).push(this.chunk);
         this.chunk = new Chunk();
@@ -330,11 +327,11 @@ export class History {
       this.used = u + 1;
       this.stored++;
     }
-    if (this.options.onEvent) {
+    if (this.onEvent) {
       const made = typeof details === "number" ? makeDetails(details, a, b) : details;
       const event = new RecordedEvent(id, previousEventId, time, type, made);
       if (made !== undefined && !isKnownType(type)) event[detailsKey(type)] = made;
-      this.options.onEvent({ kind: "history", executionArn: this.options.execution.arn, event: event as unknown as HistoryEvent });
+      this.onEvent({ kind: "history", executionArn: this.execution.arn, event: event as unknown as HistoryEvent });
     }
     return id;
   }
