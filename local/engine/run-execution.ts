@@ -9,7 +9,7 @@ import { ExecutionAbortedError, StatesError, STATES_ERRORS } from "./errors";
 import type { ExecutionSetup, WorkflowSink } from "./execution";
 import * as execution from "./execution";
 import { InputDetails, PlainOutputDetails } from "./history";
-import { type Flow } from "./interpreter";
+import type { Flow } from "./interpreter";
 import * as interpreter from "./interpreter";
 import type { ExecutionResult } from "./types";
 import type { ChildOutcome } from "./distributed/contract";
@@ -110,12 +110,6 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
   return Object.defineProperty(result, "history", { get: () => history.events, enumerable: true }) as ExecutionResult;
 }
 
-/**
- * Ends the running child executions of one Map Run when its signal aborts: a single listener for
- * all of them (an AbortController or listener per child cost more than the child itself). The
- * running children form a doubly linked list through their own fields: adding and removing one
- * allocates nothing.
- */
 /** A running child as the stopper links it. */
 interface RunningChild {
   prevRunning: RunningChild | undefined;
@@ -123,6 +117,12 @@ interface RunningChild {
   stop(): void;
 }
 
+/**
+ * Ends the running child executions of one Map Run when its signal aborts: a single listener for
+ * all of them (an AbortController or listener per child cost more than the child itself). The
+ * running children form a doubly linked list through their own fields: adding and removing one
+ * allocates nothing.
+ */
 export class ChildStopper {
   private head: RunningChild | undefined;
   /** The Map Run's signal as a flag, shared by every child's frame. */
