@@ -30,7 +30,6 @@ type StateEnv = execution.StateEnv;
 const LambdaInvocation = lambda.LambdaInvocation;
 type LambdaInvocation = lambda.LambdaInvocation;
 
-
 export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Flow {
   entered(frame, "Task", state.name, input);
   const io = state.io;
@@ -53,9 +52,7 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
         (returned) => {
           let output: JsonValue;
           try {
-            output = finishCall(state, call, returned, frame);
-            if (env) output = finishIO(io, input, output, env);
-            exited(frame, "Task", state.name, output);
+            output = completeCall(state, io, input, env, call, returned, frame);
           } catch (e) {
             return sink.fail(e);
           }
@@ -76,9 +73,7 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
     }
     return LambdaInvocation.pending(call).then(
       (returned) => {
-        let output = finishCall(state, call, returned, frame);
-        if (env) output = finishIO(io, input, output, env);
-        exited(frame, "Task", state.name, output);
+        const output = completeCall(state, io, input, env, call, returned, frame);
         frame.next = transition(state);
         return output;
       },
@@ -88,6 +83,14 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
     );
   }
   return runTaskHandled(state, input, new StateEnv(frame, state.name, input));
+}
+
+/** The one-reaction path's second half: the result as Lambda returns it, the I/O fields, TaskStateExited. */
+function completeCall(state: CompiledTask, io: JsonPathIO, input: JsonValue, env: StateEnv | undefined, call: LambdaInvocation, returned: unknown, frame: Frame): JsonValue {
+  let output = finishCall(state, call, returned, frame);
+  if (env) output = finishIO(io, input, output, env);
+  exited(frame, "Task", state.name, output);
+  return output;
 }
 
 async function runTaskHandled(state: CompiledTask, input: JsonValue, env: StateEnv): Promise<JsonValue> {
