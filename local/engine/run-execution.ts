@@ -205,6 +205,12 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   get input(): JsonValue {
     return this.setup.input;
   }
+  /** ChildTexts: the input as its payload check serialized it. */
+  get inputText(): string | undefined {
+    return this.exec.inputText;
+  }
+  /** ChildTexts: the output's JSON text, when the last state knew it (see Frame.outputText). */
+  outputText: string | undefined = undefined;
   get startDate(): Date {
     return new Date(this.exec.startTime);
   }
@@ -257,6 +263,7 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
     this.status = status;
     if (status === "SUCCEEDED") {
       this.output = output ?? null;
+      this.outputText = this.frame.outputText;
       history.add("ExecutionSucceeded", last, history.recording ? new PlainOutputDetails(this.output) : undefined, true);
     } else if (status === "ABORTED") {
       history.add("ExecutionAborted", last, {}, true);

@@ -33,8 +33,15 @@ export interface ChildCounters {
   historyEvents?: number;
 }
 
+/** (Additive.) The JSON text of the child's input and output, when the child already made it. */
+export interface ChildTexts {
+  inputText?: string;
+  outputText?: string;
+}
+
 /** What a child execution ended with. */
 export type ChildOutcome = ChildCounters &
+  ChildTexts &
   (
     | { status: "SUCCEEDED"; output: JsonValue; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
     | { status: "FAILED"; error: string; cause: string; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }

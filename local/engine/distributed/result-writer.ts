@@ -67,21 +67,45 @@ export function executionRecord(outcome: ChildOutcome, stateMachineArn: string):
 
 const q = JSON.stringify;
 
+/** The last timestamp formatted: the children of a busy Map Run end many to a millisecond. */
+let isoMs = NaN;
+let isoText = "";
+function iso(date: Date): string {
+  const ms = date.getTime();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = date.toISOString();
+  }
+  return isoText;
+}
+
+/** The last state machine ARN quoted: one per Map Run, asked for once per record. */
+let quotedArnOf = "";
+let quotedArn = "";
+function quotedMachine(arn: string): string {
+  if (arn !== quotedArnOf) {
+    quotedArnOf = arn;
+    quotedArn = q(arn);
+  }
+  return quotedArn;
+}
+
 /**
  * The same record, serialized directly: a Map Run with a ResultWriter writes one per child, so
- * this skips building an object only to stringify it (the fields are in AWS's order).
+ * this skips building an object only to stringify it (the fields are in AWS's order). The input
+ * and output are JSON strings inside the record: the child's own texts are used when it has them.
  */
 export function executionRecordJson(outcome: ChildOutcome, stateMachineArn: string): string {
   const failure = outcome.status === "FAILED" ? `"Cause":${q(outcome.cause)},"Error":${q(outcome.error)},` : "";
   const head =
-    `{${failure}"ExecutionArn":${q(outcome.executionArn)},"Input":${q(q(outcome.input))},` +
+    `{${failure}"ExecutionArn":${q(outcome.executionArn)},"Input":${q(outcome.inputText ?? q(outcome.input))},` +
     `"InputDetails":{"Included":true},"Name":${q(outcome.name)},`;
   const tail =
-    `"StartDate":"${outcome.startDate.toISOString()}","StateMachineArn":${q(stateMachineArn)},` +
-    `"Status":"${outcome.status}","StopDate":"${outcome.stopDate.toISOString()}"}`;
+    `"StartDate":"${iso(outcome.startDate)}","StateMachineArn":${quotedMachine(stateMachineArn)},` +
+    `"Status":"${outcome.status}","StopDate":"${iso(outcome.stopDate)}"}`;
   if (outcome.status === "SUCCEEDED") {
     return (
-      `${head}"Output":${q(q(outcome.output))},"OutputDetails":{"Included":true},"RedriveCount":0,` +
+      `${head}"Output":${q(outcome.outputText ?? q(outcome.output))},"OutputDetails":{"Included":true},"RedriveCount":0,` +
       `"RedriveStatus":"NOT_REDRIVABLE","RedriveStatusReason":"Execution is SUCCEEDED and cannot be redriven",${tail}`
     );
   }
@@ -112,7 +136,7 @@ export function transformedEntriesJson(
 ): string[] {
   if (outcome.status !== "SUCCEEDED" || transformation === "NONE") return [executionRecordJson(outcome, stateMachineArn)];
   if (transformation === "FLATTEN" && Array.isArray(outcome.output)) return outcome.output.map((e) => q(e));
-  return [q(outcome.output)];
+  return [outcome.outputText ?? q(outcome.output)];
 }
 
 interface SpoolFile {

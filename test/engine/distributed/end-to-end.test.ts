@@ -124,6 +124,43 @@ describe("engine/distributed end to end (run)", function () {
     assert.equal(record.itemCounts.total, 20_000);
   });
 
+  it("ResultWriter records carry Input and Output as the JSON text of each child's input and output, and ISO dates", async () => {
+    // ResultWriter page: records have "Input" and "Output" as JSON strings. A plain Task's result
+    // text is reused for Output; a ResultSelector's output is serialized afresh: both must agree.
+    const items = [{ id: 1, name: "ünïcødé \"quoted\"" }, { id: 2, nested: { a: [1, 2.5, null, true] } }];
+    await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "records/items.json", Body: JSON.stringify(items) }));
+    const echo: LambdaHandler = async (e) => ({ got: e, big: 1e21, neg: -0 });
+    for (const task of [{ Type: "Task", Resource: fn("Echo"), End: true }, { Type: "Task", Resource: fn("Echo"), ResultSelector: { "got.$": "$.got" }, End: true }]) {
+      const def = {
+        StartAt: "M",
+        States: {
+          M: {
+            Type: "Map",
+            ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { Bucket: BUCKET, Key: "records/items.json" } },
+            ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "T", States: { T: task } },
+            ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: BUCKET, Prefix: "records/out" } },
+            End: true,
+          },
+        },
+      };
+      const result = await run(def, {}, { handlers: { Echo: echo }, s3: s3.client(), clock: "virtual" });
+      assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
+      const { ResultWriterDetails } = result.output as { ResultWriterDetails: { Key: string } };
+      const read = async (key: string) => (await (await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString());
+      const manifest = JSON.parse(await read(ResultWriterDetails.Key)) as { ResultFiles: { SUCCEEDED: Array<{ Key: string }> } };
+      const records = JSON.parse(await read(manifest.ResultFiles.SUCCEEDED[0].Key)) as Array<Record<string, string>>;
+      const byInput = new Map(records.map((r) => [r.Input, r]));
+      for (const item of items) {
+        const record = byInput.get(JSON.stringify(item));
+        assert.ok(record, `a record for ${JSON.stringify(item)}`);
+        const expected = task.ResultSelector ? { got: item } : { got: item, big: 1e21, neg: 0 };
+        assert.equal(record.Output, JSON.stringify(expected));
+        assert.match(record.StartDate, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        assert.ok(record.ExecutionArn.endsWith(`:${record.Name}`), record.ExecutionArn);
+      }
+    }
+  });
+
   it("without a ResultWriter the same Distributed Map's output (20,000 results) exceeds 256 KiB: States.DataLimitExceeded", async () => {
     const result = await run(distributed(), { number: 100_000, chunk: 5 }, { handlers: handlers(), s3: s3.client(), clock: "virtual" });
     assert.equal(result.status, "FAILED");
