@@ -1,30 +1,11 @@
 /** Hand-written ASL definitions for the graph tests (independent of the builders). */
 import type { StateMachineDefinition } from "../../asl/types";
+import { seedDistributedAsl } from "../fixtures/seed-asl";
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 
 /** The seed's Distributed Map workflow, as the seed article deploys it. */
-export const seedDistributed: StateMachineDefinition = {
-  StartAt: "CaptureInput",
-  States: {
-    CaptureInput: { Type: "Task", Resource: fn("captureInput"), Next: "MapData" },
-    MapData: {
-      Type: "Map",
-      MaxConcurrency: 5,
-      ItemReader: {
-        Resource: "arn:aws:states:::s3:getObject",
-        ReaderConfig: { InputType: "JSON" },
-        Parameters: { "Bucket.$": "$.bucket", "Key.$": "$.path" },
-      },
-      ItemProcessor: {
-        ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
-        StartAt: "ProcessData",
-        States: { ProcessData: { Type: "Task", Resource: fn("processOutput"), End: true } },
-      },
-      End: true,
-    },
-  },
-};
+export const seedDistributed = seedDistributedAsl({ captureInputArn: fn("captureInput"), processDataArn: fn("processOutput"), keyPath: "$.path" });
 
 /** Every kind of edge and nesting: Choice, Catch, Parallel branches, an inline Map inside a branch. */
 export const everything: StateMachineDefinition = {

@@ -1,33 +1,18 @@
 /** Hand-written ASL fixtures for the permissions derivation (independent of the builders). */
 import type { StateMachineDefinition } from "../../asl/types";
+import { seedDistributedAsl } from "../fixtures/seed-asl";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "eu-west-1";
 export const fn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 
 /** The seed's distributed workflow, as the article wrote it (dynamic reader) plus a ResultWriter. */
-export const seedDistributed: StateMachineDefinition = {
-  StartAt: "CaptureInput",
-  States: {
-    CaptureInput: { Type: "Task", Resource: fn("dev-CaptureInput"), Next: "MapData" },
-    MapData: {
-      Type: "Map",
-      MaxConcurrency: 5,
-      ItemReader: {
-        Resource: "arn:aws:states:::s3:getObject",
-        ReaderConfig: { InputType: "JSON" },
-        Parameters: { "Bucket.$": "$.bucket", "Key.$": "$.key" },
-      },
-      ItemProcessor: {
-        ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
-        StartAt: "ProcessData",
-        States: { ProcessData: { Type: "Task", Resource: fn("dev-ProcessData"), End: true } },
-      },
-      ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "payload-bucket", Prefix: "results/" } },
-      End: true,
-    },
-  },
-};
+export const seedDistributed = seedDistributedAsl({
+  captureInputArn: fn("dev-CaptureInput"),
+  processDataArn: fn("dev-ProcessData"),
+  keyPath: "$.key",
+  map: { ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "payload-bucket", Prefix: "results/" } } },
+});
 
 /** Map-reduce: list a static prefix, load and flatten, reduce with lambda:invoke (name + alias). */
 export const mapReduce: StateMachineDefinition = {

@@ -12,6 +12,7 @@ import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../../../asl/types";
 import { run, type LambdaHandler } from "../../../local/engine";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
+import { seedDistributedAsl } from "../../fixtures/seed-asl";
 
 const BUCKET = "payloads";
 const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
@@ -72,28 +73,8 @@ describe("engine/distributed end to end (run)", function () {
     },
   };
 
-  const distributed = (extra: Record<string, JsonValue> = {}, processor = "ProcessData"): StateMachineDefinition => ({
-    StartAt: "CaptureInput",
-    States: {
-      CaptureInput: { Type: "Task", Resource: fn("CaptureInput"), Next: "MapData" },
-      MapData: {
-        Type: "Map",
-        MaxConcurrency: 5,
-        ItemReader: {
-          Resource: "arn:aws:states:::s3:getObject",
-          ReaderConfig: { InputType: "JSON" },
-          Parameters: { "Bucket.$": "$.bucket", "Key.$": "$.path" },
-        },
-        ItemProcessor: {
-          ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
-          StartAt: "ProcessData",
-          States: { ProcessData: { Type: "Task", Resource: fn(processor), End: true } },
-        },
-        End: true,
-        ...extra,
-      },
-    },
-  });
+  const distributed = (extra: Record<string, JsonValue> = {}, processor = "ProcessData"): StateMachineDefinition =>
+    seedDistributedAsl({ captureInputArn: fn("CaptureInput"), processDataArn: fn(processor), keyPath: "$.path", map: extra });
 
   it("the seed's Inline Map fails with States.DataLimitExceeded on {number: 100000, chunk: 5}", async () => {
     const result = await run(inline, { number: 100_000, chunk: 5 }, { handlers: handlers(), s3: s3.client(), clock: "virtual" });

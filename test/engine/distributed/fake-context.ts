@@ -5,8 +5,18 @@
  */
 import { JSONPath } from "jsonpath-plus";
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { JsonValue } from "../../../asl/types";
+import type { JsonValue, MapState } from "../../../asl/types";
 import type { ChildOutcome, DistributedMapContext, MapItemContext, MapRunRecord } from "../../../local/engine/distributed/contract";
+
+/** A Distributed Map state whose children are one Pass state, plus `extra`. */
+export function distributed(extra: Partial<MapState>): MapState {
+  return {
+    Type: "Map",
+    ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+    End: true,
+    ...extra,
+  };
+}
 
 export const MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:Seed";
 export const EXECUTION_ARN = "arn:aws:states:us-east-1:123456789012:execution:Seed:run-1";

@@ -11,18 +11,9 @@ import type { JsonValue, MapState } from "../../../asl/types";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
 import { mapRunLabel, runMapRun } from "../../../local/engine/distributed";
 import { StatesError } from "../../../local/engine/errors";
-import { ChildError, fakeContext, MACHINE_ARN } from "./fake-context";
+import { ChildError, distributed, fakeContext, MACHINE_ARN } from "./fake-context";
 
 const BUCKET = "runs";
-
-function distributed(extra: Partial<MapState>): MapState {
-  return {
-    Type: "Map",
-    ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
-    End: true,
-    ...extra,
-  };
-}
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 

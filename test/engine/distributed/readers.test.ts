@@ -11,20 +11,10 @@ import type { JsonValue, MapState } from "../../../asl/types";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
 import { runMapRun } from "../../../local/engine/distributed";
 import { StatesError } from "../../../local/engine/errors";
-import { fakeContext } from "./fake-context";
+import { distributed, fakeContext } from "./fake-context";
 import { faultyClient } from "./fault-s3";
 
-
 const BUCKET = "items";
-
-function distributed(extra: Partial<MapState>): MapState {
-  return {
-    Type: "Map",
-    ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
-    End: true,
-    ...extra,
-  };
-}
 
 describe("engine/distributed ItemReader", function () {
   this.timeout(60_000);
