@@ -36,13 +36,17 @@ const BURST_HOPS = 16;
 /** ...and at least every this many launches, whatever the clock says. */
 const YIELD_EVERY_LAUNCHES = 4096;
 
-/** A child execution's input: one item, or one batch of items. */
-interface WorkUnit {
-  /** Position among units, in reader order (the output array's order). */
-  seq: number;
-  input: JsonValue;
-  /** Items this unit carries (1, or the batch size): failures count per item. */
-  items: number;
+/**
+ * Consecutive work units (a child execution's input: one item, or one batch of items), as columns:
+ * an object per unit would be made for every item and, with thousands read ahead of the running
+ * children, outlive the young generation.
+ */
+interface Units {
+  /** The first unit's position among units, in reader order (the output array's order). */
+  firstSeq: number;
+  inputs: JsonValue[];
+  /** Items each unit carries (the batch sizes); absent when each carries one item. */
+  items?: number[];
 }
 
 /**
@@ -229,19 +233,23 @@ export async function runMapRun(
    * per item. A failure part-way through a batch (an ItemSelector error) still hands over the
    * units made before it, so every item counted is accounted for.
    */
-  async function* units(): AsyncGenerator<WorkUnit[]> {
+  async function* units(): AsyncGenerator<Units> {
     let index = 0;
     let seq = 0;
     const overhead = batcher ? batchOverhead(batcher) : 0;
     let batch: JsonValue[] = [];
     let batchBytes = overhead;
-    const unitOf = (value: JsonValue, n: number): WorkUnit => {
+    const newUnits = (): Units => (batcher ? { firstSeq: seq, inputs: [], items: [] } : { firstSeq: seq, inputs: [] });
+    const addUnit = (to: Units, value: JsonValue, n: number): Units => {
       execs.total++;
       execs.pending++;
-      return { seq: seq++, input: value, items: n };
+      seq++;
+      to.inputs.push(value);
+      to.items?.push(n);
+      return to;
     };
     for await (const read of source) {
-      const out: WorkUnit[] = [];
+      const out = newUnits();
       const { values, keys, source: itemSource } = read;
       try {
         for (let i = 0; i < values.length; i++) {
@@ -253,7 +261,7 @@ export async function runMapRun(
           items.total++;
           items.pending++;
           if (!batcher) {
-            out.push(unitOf(value, 1));
+            addUnit(out, value, 1);
             continue;
           }
           const bytes = Buffer.byteLength(JSON.stringify(value) ?? "null");
@@ -266,7 +274,7 @@ export async function runMapRun(
             );
           }
           if (batch.length > 0 && (batchBytes + 1 + bytes > batcher.maxBytes || (batcher.maxItems !== undefined && batch.length >= batcher.maxItems))) {
-            out.push(unitOf(batchInputOf(batcher, batch), batch.length));
+            addUnit(out, batchInputOf(batcher, batch), batch.length);
             batch = [];
             batchBytes = overhead;
           }
@@ -274,14 +282,14 @@ export async function runMapRun(
           batch.push(value);
         }
       } catch (err) {
-        if (out.length) yield out;
+        if (out.inputs.length) yield out;
         // Items already selected into an unfinished batch are sent as a last batch.
-        if (batcher && batch.length > 0) yield [unitOf(batchInputOf(batcher, batch), batch.length)];
+        if (batcher && batch.length > 0) yield addUnit(newUnits(), batchInputOf(batcher, batch), batch.length);
         throw err;
       }
-      if (out.length) yield out;
+      if (out.inputs.length) yield out;
     }
-    if (batcher && batch.length > 0) yield [unitOf(batchInputOf(batcher, batch), batch.length)];
+    if (batcher && batch.length > 0) yield addUnit(newUnits(), batchInputOf(batcher, batch), batch.length);
 
     function selectSync(value: JsonValue, itemSource: string, key: string | undefined): JsonValue {
       if (selector === undefined) return key === undefined ? value : { Key: key, Value: value };
@@ -342,23 +350,31 @@ export async function runMapRun(
     abort.abort();
   }
 
-  function recordPending(unit: WorkUnit): void {
-    spool?.add("PENDING", pendingRecord(unit.input));
+  function recordPending(input: JsonValue): void {
+    spool?.add("PENDING", pendingRecord(input));
   }
 
-  function finish(unit: WorkUnit, outcome: ChildOutcome): void {
+  /** Items per running batch unit, by seq (without a batcher every unit is one item). */
+  const batchSizes = batcher ? new Map<number, number>() : undefined;
+
+  function finish(seq: number, outcome: ChildOutcome): void {
+    let n = 1;
+    if (batchSizes) {
+      n = batchSizes.get(seq)!;
+      batchSizes.delete(seq);
+    }
     running--;
     finishedSinceYield++;
-    items.running -= unit.items;
+    items.running -= n;
     execs.running--;
     if (spool) {
       const status = outcome.status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED";
       for (const e of transformedEntriesJson(outcome, writer.transformation, childMachineArn)) spool.addJson(status, e);
     } else if (compact) {
       // The common case, kept allocation-free: one output per child, in reader order.
-      outputs[unit.seq] = outcome.status === "SUCCEEDED" ? outcome.output : executionRecord(outcome, childMachineArn);
+      outputs[seq] = outcome.status === "SUCCEEDED" ? outcome.output : executionRecord(outcome, childMachineArn);
     } else {
-      outputs[unit.seq] = transformedEntries(outcome, writer.transformation, childMachineArn);
+      outputs[seq] = transformedEntries(outcome, writer.transformation, childMachineArn);
     }
     if (outcome.historyEvents !== undefined || outcome.stateTransitions !== undefined) {
       const c = (record.childCounters ??= { stateTransitions: 0, historyEvents: 0, maxHistoryEvents: 0 });
@@ -368,14 +384,14 @@ export async function runMapRun(
       if (h > c.maxHistoryEvents) c.maxHistoryEvents = h;
     }
     if (outcome.status === "SUCCEEDED") {
-      items.succeeded += unit.items;
+      items.succeeded += n;
       execs.succeeded++;
     } else if (outcome.status === "FAILED") {
-      items.failed += unit.items;
+      items.failed += n;
       execs.failed++;
       checkThreshold();
     } else {
-      items.aborted += unit.items;
+      items.aborted += n;
       execs.aborted++;
     }
     progress.changed();
@@ -383,23 +399,24 @@ export async function runMapRun(
   }
 
   const childOptions = { signal: abort.signal };
-  const finishChild = (outcome: ChildOutcome, unit: WorkUnit): void => finish(unit, outcome);
+  const finishChild = (outcome: ChildOutcome, seq: number): void => finish(seq, outcome);
 
-  function launch(unit: WorkUnit): void {
+  function launch(seq: number, input: JsonValue, n: number): void {
     running++;
-    items.pending -= unit.items;
-    items.running += unit.items;
+    items.pending -= n;
+    items.running += n;
     execs.pending--;
     execs.running++;
+    batchSizes?.set(seq, n);
     if (ctx.runChild) {
-      ctx.runChild(unit.input, childOptions, finishChild, unit);
+      ctx.runChild(input, childOptions, finishChild, seq);
     } else {
       const name = randomUUID();
       const startedAt = Date.now();
-      ctx.startChild(unit.input, { name, signal: abort.signal }).then(
-        (outcome) => finish(unit, outcome),
+      ctx.startChild(input, { name, signal: abort.signal }).then(
+        (outcome) => finish(seq, outcome),
         (err: unknown) =>
-          finish(unit, {
+          finish(seq, {
             status: "FAILED",
             error: err instanceof StatesError ? err.error : STATES_ERRORS.Runtime,
             cause: err instanceof StatesError ? err.causeText : err instanceof Error ? err.message : String(err),
@@ -407,7 +424,7 @@ export async function runMapRun(
             name,
             startDate: new Date(startedAt),
             stopDate: new Date(),
-            input: unit.input,
+            input,
           }),
       );
     }
@@ -421,7 +438,7 @@ export async function runMapRun(
   const iterator = units();
   try {
     reading: for (;;) {
-      let next: IteratorResult<WorkUnit[]>;
+      let next: IteratorResult<Units>;
       try {
         next = await iterator.next();
       } catch (err) {
@@ -429,17 +446,18 @@ export async function runMapRun(
         break;
       }
       if (next.done) break;
-      for (const unit of next.value) {
+      const { firstSeq, inputs, items: sizes } = next.value;
+      for (let u = 0; u < inputs.length; u++) {
         while (running >= settings.maxConcurrency && !stopError && !parentAborted) await idle();
         if (parentAborted && !spool) break reading;
         if (stopError || parentAborted) {
           // Stopped (threshold exceeded, or the parent stopped): keep reading so every item is
           // accounted for in PENDING_n.json, "child workflow executions that weren't started
           // because the Map Run failed or aborted" (ResultWriter page).
-          recordPending(unit);
+          recordPending(inputs[u]);
           continue;
         }
-        launch(unit);
+        launch(firstSeq + u, inputs[u], sizes ? sizes[u] : 1);
         // Children whose handlers resolve at once finish within a few microtask hops: letting
         // them finish between bursts keeps thousands of half-started children from piling up (and
         // surviving into the old GC generation). Microtasks only, so children that really wait
