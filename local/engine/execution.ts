@@ -9,7 +9,8 @@ import * as aslTypes from "../../asl/types";
 import type { Clock } from "./clock";
 import type { MapItemContext, MapRunRecord } from "./distributed/contract";
 import { DataLimitExceededError, ExecutionAbortedError } from "./errors";
-import { History, type Lazy } from "./history";
+import type { Lazy } from "./history";
+import * as history from "./history";
 import { abortPromise, stopFlagOf, type StopFlag } from "./states/abort";
 import type { IntrinsicEnv } from "./intrinsics";
 import type { JsonataEnv, StatesVariable } from "./jsonata";
@@ -22,6 +23,8 @@ import type { EngineEvent, LambdaHandler, StateMachineType } from "./types";
 // first; the classes come from modules outside the cycle. A class's name is also its type.
 const { LIMITS } = aslTypes;
 const { utf8Bytes } = lambda;
+const History = history.History;
+type History = history.History;
 
 export interface ExecutionSetup {
   arn: string;
