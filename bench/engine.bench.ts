@@ -10,7 +10,10 @@
  *      (`keepHistory: false`, as for every variant of ours), and for information with the history
  *      kept in memory (run()'s default),
  *    - `aws-local-stepfunctions` on the equivalent inline map,
- *    - a bare loop calling the handler 20,000 times with a JSON-deep-copied input.
+ *    - a bare loop calling the handler 20,000 times with a JSON-deep-copied input,
+ *    - for reference, two floors under the bare-loop ratio: the Lambda JSON round trips alone
+ *      (what every faithful child does besides the engine's own work), and the ItemReader's one
+ *      GetObject through the SDK and the embedded s3rver.
  *    Targets: ours >= 20x aws-local-stepfunctions; ours within 5x of the bare loop.
  * 2. 1,000,000 items from a JSONL object through a Distributed Map with a ResultWriter:
  *    items/s and peak RSS (target < 512 MB).
@@ -18,7 +21,7 @@
  * `npm run bench -- engine` runs it alone. `BENCH_ENGINE_ITEMS_1M=200000` shrinks part 2.
  */
 import { spawnSync } from "node:child_process";
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../asl/types";
 import { run, type ExecutionResult, type LambdaHandler } from "../local/engine";
 import { startEmbeddedS3, type EmbeddedS3 } from "../local/s3/server";
@@ -146,6 +149,44 @@ async function awsLocalStepFunctions(items: number[]): Promise<() => Promise<Fig
     });
 }
 
+/**
+ * What no faithful engine can skip, with nothing else: each item serialized (the payload check;
+ * the text is the Lambda event), parsed as the event, the handler called, its result serialized
+ * and parsed back (Lambda's response), children started by callback in bursts as our Map Run does.
+ * The floor under both of our map variants; not a target, a reference for the bare-loop ratio.
+ */
+async function lambdaRoundTripsOnly(items: number[]): Promise<Figure> {
+  return timed("  floor: the Lambda JSON round trips alone", N, async () => {
+    const out: unknown[] = new Array(items.length);
+    let running = 0;
+    let waiter: (() => void) | undefined;
+    const done = (i: number, result: unknown): void => {
+      out[i] = JSON.parse(JSON.stringify(result) ?? "null");
+      running--;
+      const w = waiter;
+      waiter = undefined;
+      w?.();
+    };
+    for (let i = 0; i < items.length; i++) {
+      const eventText = JSON.stringify(items[i]);
+      running++;
+      const at = i;
+      Promise.resolve(noOp(JSON.parse(eventText))).then((result) => done(at, result));
+      if ((i & 511) === 511) for (let hop = 0; hop < 16; hop++) await undefined;
+    }
+    while (running > 0) await new Promise<void>((resolve) => (waiter = resolve));
+  });
+}
+
+/** The ItemReader's request alone: one GetObject of the item file and its JSON parse. */
+async function getObjectOnly(client: S3Client): Promise<Figure> {
+  return timed("  floor: one GetObject of the item file + JSON.parse", N, async () => {
+    const response = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: "items.json" }));
+    const items = JSON.parse(await response.Body!.transformToString()) as unknown[];
+    if (items.length !== N) throw new Error("getObject: wrong item count");
+  });
+}
+
 async function bareLoop(items: number[]): Promise<Figure> {
   return timed("bare loop: handler x 20,000 with a JSON deep copy", N, async () => {
     for (const item of items) await noOp(JSON.parse(JSON.stringify(item)));
@@ -213,6 +254,8 @@ async function partOne(s3: EmbeddedS3): Promise<void> {
           { runs: RUNS, f: () => ourInline(items) },
           // As many samples as ours: a minimum over more samples would favour it.
           { runs: RUNS, f: () => bareLoop(items) },
+          { runs: RUNS, f: () => lambdaRoundTripsOnly(items) },
+          { runs: RUNS, f: () => getObjectOnly(client) },
         ],
         warm,
       ),
@@ -221,14 +264,14 @@ async function partOne(s3: EmbeddedS3): Promise<void> {
     // The next two in rounds of their own: each leaves enough live data or garbage to slow
     // whatever runs next (measured: the bare loop 3x slower after a history-keeping run), which
     // would skew the ratios above. aws-local-stepfunctions takes about 0.6 s a run.
-    keepBest(await rounds([{ runs: RUNS, f: () => ourInlineHistoryKept(items) }], warm), 4);
-    keepBest(await rounds([{ runs: 1, f: als }], warm), 5);
+    keepBest(await rounds([{ runs: RUNS, f: () => ourInlineHistoryKept(items) }], warm), 6);
+    keepBest(await rounds([{ runs: 1, f: als }], warm), 7);
   }
-  const [distributed, noS3, inline, bare, inlineKept, theirs] = best;
+  const [distributed, noS3, inline, bare, roundTrips, getObject, inlineKept, theirs] = best;
   console.log(
     `\n20,000-item map, one no-op Lambda task per item (after a warm-up, best of ${CYCLES} cycles of ${RUNS} rounds; aws-local-stepfunctions one run a cycle):`,
   );
-  table([distributed, noS3, inline, inlineKept, theirs, bare]);
+  table([distributed, noS3, inline, inlineKept, theirs, bare, roundTrips, getObject]);
   const us = (f: Figure) => 1e6 / f.itemsPerSecond;
   console.log(
     `\n  per DISTRIBUTED item: ${us(distributed).toFixed(2)} µs = ${(us(distributed) - us(noS3)).toFixed(2)} µs reading the item file from S3 ` +
@@ -243,6 +286,11 @@ async function partOne(s3: EmbeddedS3): Promise<void> {
   console.log(`    DISTRIBUTED ${ratio(bare, distributed).toFixed(1)}x slower  ${verdict(ratio(bare, distributed) <= 5)}`);
   console.log(`    INLINE      ${ratio(bare, inline).toFixed(1)}x slower  ${verdict(ratio(bare, inline) <= 5)}`);
   console.log(`    (INLINE with the history kept in memory: ${ratio(bare, inlineKept).toFixed(1)}x slower; ${ratio(inlineKept, theirs).toFixed(1)}x aws-local-stepfunctions)`);
+  // What the bare loop does not do and a faithful engine must: the floors, in bare-loop units.
+  const floor = us(roundTrips) + us(getObject);
+  console.log(`  floors, in bare-loop units: the Lambda JSON round trips alone ${ratio(bare, roundTrips).toFixed(1)}x; plus the S3 read ` +
+    `(${(getObject.seconds * 1000).toFixed(1)} ms, ${us(getObject).toFixed(2)} µs/item) ${(floor / us(bare)).toFixed(1)}x: a DISTRIBUTED run has ` +
+    `${(5 * us(bare) - floor).toFixed(2)} µs/item left within 5x for its engine work (scheduling, the child execution, its history, the Map Run counts)`);
 }
 
 async function partTwo(s3: EmbeddedS3): Promise<void> {
