@@ -29,7 +29,7 @@ export {
 } from "./readers";
 export type { ItemReaderSource, S3ObjectLocation, WriterConfigOptions } from "./readers";
 export { machine, StateMachine } from "./machine";
-export type { MachineOptions, StateMachineType, UntypedHandler } from "./machine";
+export type { CheckedRender, LambdaUse, MachineOptions, StateMachineType, UntypedHandler } from "./machine";
 export { pass, wait, succeed, fail, parallel, PassState, WaitState, SucceedState, FailState, ParallelState } from "./flow";
 export type { PassOptions, WaitOptions, SucceedOptions, FailOptions, ParallelOptions } from "./flow";
 export { choice, Condition, ChoiceCondition, ChoiceState } from "./choice";

@@ -3,7 +3,7 @@
  * collisions and the Lambda functions used, renders ASL JSON given a Lambda resolver, and validates
  * what it renders (an invalid definition never leaves this module).
  */
-import { InvalidDefinitionError, jsonPointer } from "../diagnostics";
+import { InvalidDefinitionError, jsonPointer, type Diagnostic } from "../diagnostics";
 import type { QueryLanguage, State, StateMachineDefinition } from "../types";
 import { validateDefinition } from "../validator/index";
 import { BuilderError, StateNameCollisionError } from "./errors";
@@ -81,11 +81,22 @@ function plan(start: StateBuilder): { root: ScopePlan; placements: Map<string, P
   return { root, placements };
 }
 
-function collectLambdas(root: ScopePlan): AnyLambdaRef[] {
+/** One state's use of a Lambda reference: what a deployer reports when the reference has no function. */
+export interface LambdaUse {
+  /** The state's name (names are unique machine-wide). */
+  readonly state: string;
+  /** JSON pointer of the state in the rendered definition, e.g. `/States/MapData/ItemProcessor/States/ProcessData`. */
+  readonly location: string;
+  readonly ref: AnyLambdaRef;
+}
+
+function collectLambdas(root: ScopePlan): { refs: AnyLambdaRef[]; uses: LambdaUse[] } {
   const byName = new Map<string, AnyLambdaRef>();
+  const uses: LambdaUse[] = [];
   const visit = (scope: ScopePlan) => {
-    for (const { state, children } of scope.states) {
+    for (const { state, segments, children } of scope.states) {
       for (const ref of state.lambdaRefs()) {
+        uses.push({ state: state.name, location: jsonPointer(segments), ref });
         const known = byName.get(ref.name);
         if (known && known !== ref && known.handler !== ref.handler) {
           throw new BuilderError(
@@ -99,12 +110,21 @@ function collectLambdas(root: ScopePlan): AnyLambdaRef[] {
     }
   };
   visit(root);
-  return [...byName.values()];
+  return { refs: [...byName.values()], uses };
+}
+
+/** A render with everything the validator said about it, warnings included. */
+export interface CheckedRender {
+  readonly definition: StateMachineDefinition;
+  /** Every diagnostic; only WARNINGs when the render succeeded (errors throw). */
+  readonly diagnostics: ReadonlyArray<Diagnostic>;
 }
 
 export class StateMachine {
   /** Every distinct Lambda function the definition invokes, nested scopes included, in walk order. */
   readonly lambdas: ReadonlyArray<AnyLambdaRef>;
+  /** Every state that invokes a Lambda reference, with the reference (a state may appear once per reference). */
+  readonly lambdaUses: ReadonlyArray<LambdaUse>;
   readonly type: StateMachineType | undefined;
   readonly queryLanguage: QueryLanguage;
   /** The first state. */
@@ -118,7 +138,9 @@ export class StateMachine {
     this.startState = chain.startState;
     this.type = options.type;
     this.queryLanguage = options.queryLanguage ?? "JSONPath";
-    this.lambdas = Object.freeze(collectLambdas(plan(this.startState).root));
+    const { refs, uses } = collectLambdas(plan(this.startState).root);
+    this.lambdas = Object.freeze(refs);
+    this.lambdaUses = Object.freeze(uses);
   }
 
   /**
@@ -126,11 +148,19 @@ export class StateMachine {
    * Throws InvalidDefinitionError (with every diagnostic) when the definition is invalid.
    */
   render(resolveLambda: LambdaResolver): StateMachineDefinition {
+    return this.renderChecked(resolveLambda).definition;
+  }
+
+  /**
+   * Like render(), and returns the validator's warnings too (e.g. NO_DOLLAR: a path written without
+   * `.$`), so a deployer can show them or treat those that would reach IAM as errors.
+   */
+  renderChecked(resolveLambda: LambdaResolver): CheckedRender {
     const definition = this.renderUnchecked(resolveLambda);
     const result = validateDefinition(definition, this.type ? { stateMachineType: this.type } : {});
     const errors = result.diagnostics.filter((d) => d.severity === "ERROR");
     if (!result.valid || errors.length > 0) throw new InvalidDefinitionError(result.diagnostics);
-    return definition;
+    return { definition, diagnostics: result.diagnostics };
   }
 
   /** Renders for the local engine: `arn:aws:lambda:us-east-1:123456789012:function:<name>`. */

@@ -2,3 +2,4 @@ export * from "./policy";
 export * from "./stateMachine";
 export * from "./lambdaRole";
 export * from "./trust";
+export * from "./reaching";

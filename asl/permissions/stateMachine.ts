@@ -49,13 +49,21 @@ export interface StateMachinePolicyContext extends AwsEnvironment {
   /**
    * Where run-time S3 locations stay. A reader or writer whose `Bucket`/`Key`/`Prefix` comes from
    * the state input (`Bucket.$`, `{% ... %}`) cannot be narrowed from the definition alone; the
-   * caller states the bucket (and prefix) those values are guaranteed to stay within, e.g. the
-   * payload bucket and prefix that CaptureInput writes to. Without it, a dynamic bucket fails the
-   * derivation. AWS says the same: "If you specify an Amazon S3 bucket and object, or prefix, with a
-   * reference path ... Scope the policies down to the bucket and object names the path resolves to
-   * at runtime" (https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html).
+   * caller declares the buckets (and prefixes) those values are guaranteed to stay within, e.g. the
+   * payload bucket and prefix that CaptureInput writes to, and the grant covers exactly those.
+   * Without a declaration a path-addressed location fails the derivation (never a silent `*`).
+   * AWS says the same: "If you specify an Amazon S3 bucket and object, or prefix, with a reference
+   * path ... Scope the policies down to the bucket and object names the path resolves to at runtime"
+   * (https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html).
    */
-  dynamicS3?: { bucket: string; prefix?: string };
+  dynamicS3?: S3Location | ReadonlyArray<S3Location>;
+}
+
+/** A bucket, and optionally the key prefix within it, that a run-time S3 location may address. */
+export interface S3Location {
+  bucket: string;
+  /** Key prefix, e.g. "payloads/seed/"; the whole bucket when omitted. */
+  prefix?: string;
 }
 
 export class PermissionDerivationError extends Error {
@@ -138,17 +146,18 @@ function visitItemReader(state: MapState, at: Array<string | number>, ctx: State
     case S3_GET_OBJECT: {
       const bucket = s3Param(args, "Bucket", at);
       const key = s3Param(args, "Key", at);
-      needs.s3Reads.add(objectPattern(bucket, key.kind === "static" ? key.value : undefined, at, ctx));
+      for (const p of objectPatterns(bucket, key.kind === "static" ? key.value : undefined, at, ctx)) needs.s3Reads.add(p);
       return;
     }
     case S3_LIST_OBJECTS_V2: {
       const bucket = s3Param(args, "Bucket", at);
       const prefix = s3Param(args, "Prefix", at);
-      const { bucketName, prefixPattern } = listScope(bucket, prefix, at, ctx);
-      needs.s3Lists.push({ bucketArn: s3BucketArn(ctx, bucketName), prefix: prefixPattern });
-      if (reader.ReaderConfig?.Transformation === "LOAD_AND_FLATTEN") {
-        // Each listed object is then read: s3:GetObject under the same prefix.
-        needs.s3Reads.add(s3ObjectArn(ctx, bucketName, `${prefixPattern ?? ""}*`));
+      for (const { bucketName, prefixPattern } of listScopes(bucket, prefix, at, ctx)) {
+        needs.s3Lists.push({ bucketArn: s3BucketArn(ctx, bucketName), prefix: prefixPattern });
+        if (reader.ReaderConfig?.Transformation === "LOAD_AND_FLATTEN") {
+          // Each listed object is then read: s3:GetObject under the same prefix.
+          needs.s3Reads.add(s3ObjectArn(ctx, bucketName, `${prefixPattern ?? ""}*`));
+        }
       }
       return;
     }
@@ -167,7 +176,7 @@ function visitResultWriter(state: MapState, at: Array<string | number>, ctx: Sta
   const bucket = s3Param(args, "Bucket", at);
   const prefix = s3Param(args, "Prefix", at);
   // The writer puts files under `<Prefix>/<map run id>/...`; a static prefix narrows the grant to it.
-  needs.s3Writes.add(objectPattern(bucket, prefix.kind === "static" ? `${prefix.value}*` : undefined, at, ctx, true));
+  for (const p of objectPatterns(bucket, prefix.kind === "static" ? `${prefix.value}*` : undefined, at, ctx)) needs.s3Writes.add(p);
 }
 
 type S3Param = { kind: "static"; value: string } | { kind: "dynamic" } | { kind: "absent" };
@@ -183,46 +192,58 @@ function s3Param(args: JsonObject, field: "Bucket" | "Key" | "Prefix", at: Array
   if (`${field}.$` in args) return { kind: "dynamic" };
   const v = args[field];
   if (v === undefined) return { kind: "absent" };
-  if (typeof v === "string") return v.startsWith("{%") ? { kind: "dynamic" } : { kind: "static", value: v };
-  throw new PermissionDerivationError(jsonPointer([...at, field]), `${field} must be a string`);
+  if (typeof v !== "string") throw new PermissionDerivationError(jsonPointer([...at, "Parameters", field]), `${field} must be a string`);
+  if (v.startsWith("{%")) return { kind: "dynamic" };
+  // A path written without `.$` is passed to S3 as the literal text "$.bucket": the validator's
+  // NO_DOLLAR warning, and here an error, since the grant would name a bucket that cannot exist.
+  if (/^\$(\$|\.|\[|$|[A-Za-z_])/.test(v) || /^States\.[A-Za-z]+\(/.test(v)) {
+    throw new PermissionDerivationError(
+      jsonPointer([...at, "Parameters", field]),
+      `${field} is the literal string '${v}', which looks like a path or intrinsic function: name the field '${field}.$' to evaluate it, or the role would be granted on a bucket or key that cannot exist`,
+    );
+  }
+  return { kind: "static", value: v };
+}
+
+function declaredLocations(ctx: StateMachinePolicyContext): ReadonlyArray<S3Location> {
+  const d = ctx.dynamicS3;
+  if (d === undefined) return [];
+  return Array.isArray(d) ? d : [d as S3Location];
+}
+
+function undeclared(at: Array<string | number>, field: string, what: string): PermissionDerivationError {
+  return new PermissionDerivationError(
+    jsonPointer([...at, "Parameters", field]),
+    `${what} is chosen at run time: declare the buckets and prefixes it may address (context.dynamicS3; the StepFunctionsWorkflow component's \`s3.dynamic\`) so the grant can be scoped to them`,
+  );
 }
 
 /**
- * The object ARN pattern a reader/writer touches: the exact key when everything is static, the
- * prefix the caller vouches for (context.dynamicS3) when the key is dynamic in that bucket, the
- * whole bucket otherwise.
+ * The object ARN patterns a reader/writer touches: the exact key (or `prefix*`) when everything is
+ * static; the declared locations when the bucket or key is chosen at run time (only those in the
+ * same bucket when the bucket itself is static).
  */
-function objectPattern(bucket: S3Param, staticKeyPattern: string | undefined, at: Array<string | number>, ctx: StateMachinePolicyContext, isPrefix = false): string {
+function objectPatterns(bucket: S3Param, staticKeyPattern: string | undefined, at: Array<string | number>, ctx: StateMachinePolicyContext): string[] {
   if (bucket.kind === "absent") throw new PermissionDerivationError(jsonPointer([...at, "Parameters", "Bucket"]), "Bucket is required");
+  const declared = declaredLocations(ctx);
   if (bucket.kind === "dynamic") {
-    if (!ctx.dynamicS3) {
-      throw new PermissionDerivationError(
-        jsonPointer([...at, "Parameters", "Bucket.$"]),
-        "the bucket is chosen at run time: pass context.dynamicS3 (the bucket and prefix run-time values stay within)",
-      );
-    }
-    return s3ObjectArn(ctx, ctx.dynamicS3.bucket, `${ctx.dynamicS3.prefix ?? ""}*`);
+    if (declared.length === 0) throw undeclared(at, "Bucket.$", "the bucket");
+    return declared.map((l) => s3ObjectArn(ctx, l.bucket, `${l.prefix ?? ""}*`));
   }
-  if (staticKeyPattern !== undefined) return s3ObjectArn(ctx, bucket.value, staticKeyPattern);
-  if (!isPrefix && ctx.dynamicS3 && ctx.dynamicS3.bucket === bucket.value) {
-    return s3ObjectArn(ctx, bucket.value, `${ctx.dynamicS3.prefix ?? ""}*`);
-  }
-  return s3ObjectArn(ctx, bucket.value, "*");
+  if (staticKeyPattern !== undefined) return [s3ObjectArn(ctx, bucket.value, staticKeyPattern)];
+  const inBucket = declared.filter((l) => l.bucket === bucket.value);
+  if (inBucket.length === 0) throw undeclared(at, "Key.$", `the key in bucket ${bucket.value}`);
+  return inBucket.map((l) => s3ObjectArn(ctx, bucket.value, `${l.prefix ?? ""}*`));
 }
 
-function listScope(bucket: S3Param, prefix: S3Param, at: Array<string | number>, ctx: StateMachinePolicyContext): { bucketName: string; prefixPattern: string | undefined } {
+function listScopes(bucket: S3Param, prefix: S3Param, at: Array<string | number>, ctx: StateMachinePolicyContext): Array<{ bucketName: string; prefixPattern: string | undefined }> {
   if (bucket.kind === "absent") throw new PermissionDerivationError(jsonPointer([...at, "Parameters", "Bucket"]), "Bucket is required");
   if (bucket.kind === "dynamic" || prefix.kind === "dynamic") {
-    const bucketName = bucket.kind === "static" ? bucket.value : ctx.dynamicS3?.bucket;
-    if (bucketName === undefined || !ctx.dynamicS3 || ctx.dynamicS3.bucket !== bucketName) {
-      throw new PermissionDerivationError(
-        jsonPointer([...at, "Parameters"]),
-        "the list location is chosen at run time: pass context.dynamicS3 (the bucket and prefix run-time values stay within)",
-      );
-    }
-    return { bucketName, prefixPattern: ctx.dynamicS3.prefix };
+    const declared = declaredLocations(ctx).filter((l) => bucket.kind === "dynamic" || l.bucket === bucket.value);
+    if (declared.length === 0) throw undeclared(at, bucket.kind === "dynamic" ? "Bucket.$" : "Prefix.$", "the list location");
+    return declared.map((l) => ({ bucketName: l.bucket, prefixPattern: l.prefix === "" ? undefined : l.prefix }));
   }
-  return { bucketName: bucket.value, prefixPattern: prefix.kind === "static" && prefix.value !== "" ? prefix.value : undefined };
+  return [{ bucketName: bucket.value, prefixPattern: prefix.kind === "static" && prefix.value !== "" ? prefix.value : undefined }];
 }
 
 /**

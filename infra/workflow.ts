@@ -1,0 +1,280 @@
+/**
+ * `StepFunctionsWorkflow`: deploys any builder `StateMachine` as an AWS Step Functions state machine
+ * with its log group and a least-privilege role derived from the definition itself.
+ *
+ * Everything that goes into the definition and the policies is known before any resource exists:
+ * function names (explicit, or planned by the provider's autonaming), bucket names, and the
+ * account, region and partition from the provider's invokes. Nothing is built from a computed
+ * `arn`, so the first `pulumi preview` shows the full definition and role policy, and a broken
+ * definition fails the preview instead of `pulumi up`. The one value AWS generates that a grant
+ * needs, a new KMS key's ARN, goes into a policy of its own (see infra/README.md).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { LambdaUse, StateMachine } from "../asl/builders";
+import { localLambdaArn } from "../asl/builders";
+import { InvalidDefinitionError } from "../asl/diagnostics";
+import {
+  deriveStateMachinePolicy,
+  diagnosticsReachingIam,
+  lambdaFunctionArn,
+  policyDocument,
+  stateMachineTrustPolicy,
+  type AwsEnvironment,
+  type PolicyDocument,
+  type S3Location,
+} from "../asl/permissions";
+import { stateMachineLogGroupName } from "./names";
+
+export const WORKFLOW_TYPE_TOKEN = "sfn-distributed-map:index:StepFunctionsWorkflow";
+
+/** A Lambda function the machine invokes: a Pulumi function resource, or any object with its name. */
+export type WorkflowFunction = { readonly name: pulumi.Input<string> } | pulumi.Input<string>;
+
+/** https://docs.aws.amazon.com/step-functions/latest/apireference/API_LoggingConfiguration.html */
+export interface WorkflowLogging {
+  /** Default ERROR. */
+  level?: "ALL" | "ERROR" | "FATAL";
+  /** Default false: execution input and output can hold data that should not reach the logs. */
+  includeExecutionData?: boolean;
+  /** Retention of the log group the component creates (a value CloudWatch Logs accepts). Default 14. */
+  retentionInDays?: number;
+}
+
+export interface WorkflowS3Access {
+  /**
+   * The buckets (and key prefixes) that S3 locations chosen at run time (`Bucket.$`, `Key.$`,
+   * JSONata) may address. Required when the machine has any; the derived grants cover exactly these.
+   */
+  dynamic?: ReadonlyArray<{ bucket: pulumi.Input<string>; prefix?: string }>;
+  /**
+   * The customer managed key of SSE-KMS buckets the machine reads or writes. Its grant goes into a
+   * separate role policy, so the main policy stays known at preview when the key is new.
+   */
+  kmsKeyArn?: pulumi.Input<string>;
+}
+
+export interface StepFunctionsWorkflowArgs {
+  /** The builder machine, or an Output of one (e.g. built inside `bucket.bucket.apply(...)`). */
+  machine: StateMachine | pulumi.Output<StateMachine>;
+  /** Each Lambda reference the machine uses, by the reference's name → the function to invoke. */
+  functions: Readonly<Record<string, WorkflowFunction>>;
+  /** The state machine's name. Default `<project>-<stack>-<component name>`; set explicitly so the role can name it. */
+  stateMachineName?: string;
+  /** Default: the machine's own `type` option, else STANDARD. */
+  type?: "STANDARD" | "EXPRESS";
+  s3?: WorkflowS3Access;
+  /** `false` turns logging off (no log group). Default: level ERROR, no execution data, 14 days. */
+  logging?: WorkflowLogging | false;
+  /** X-Ray tracing. Default false. */
+  tracing?: boolean;
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** What a render produced, all of it derived from values known at the first preview. */
+interface Rendered {
+  definition: string;
+  policy: string;
+  type: "STANDARD" | "EXPRESS";
+}
+
+const KMS_PLACEHOLDER = "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000";
+const PLACEHOLDER_ENV: AwsEnvironment = { region: "us-east-1", accountId: "000000000000", partition: "aws" };
+
+/** The error a missing function gets: it names every state that uses the reference. */
+export class WorkflowFunctionsError extends Error {
+  override readonly name = "WorkflowFunctionsError";
+}
+
+export class StepFunctionsWorkflow extends pulumi.ComponentResource {
+  readonly stateMachine: aws.sfn.StateMachine;
+  readonly role: aws.iam.Role;
+  readonly rolePolicy: aws.iam.RolePolicy;
+  readonly logGroup: aws.cloudwatch.LogGroup | undefined;
+  /** The deployed ASL JSON (known at the first preview). */
+  readonly definition: pulumi.Output<string>;
+  /** The derived role policy JSON (known at the first preview). */
+  readonly policy: pulumi.Output<string>;
+  readonly arn: pulumi.Output<string>;
+  readonly stateMachineName: string;
+  readonly consoleUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: StepFunctionsWorkflowArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    const machineName = args.stateMachineName ?? defaultStateMachineName(name);
+    // Checked before anything is registered: a broken definition, a reference without a function
+    // or an undeclared run-time S3 location fails the program here, with the validator's diagnostics.
+    if (!pulumi.Output.isInstance(args.machine)) precheck(args.machine, args, machineName);
+    super(WORKFLOW_TYPE_TOKEN, name, {}, opts);
+    this.stateMachineName = machineName;
+    const parent = { parent: this };
+
+    const env: pulumi.Output<AwsEnvironment> = pulumi
+      .all([
+        aws.getCallerIdentityOutput({}, parent).accountId,
+        aws.getRegionOutput({}, parent).region,
+        aws.getPartitionOutput({}, parent).partition,
+      ])
+      .apply(([accountId, region, partition]) => ({ accountId, region, partition }));
+    const functionNames = pulumi.output(
+      Object.fromEntries(Object.entries(args.functions).map(([ref, fn]) => [ref, typeof fn === "object" && fn !== null && "name" in fn ? fn.name : fn])),
+    ) as pulumi.Output<Record<string, string>>;
+    const declared = pulumi.output((args.s3?.dynamic ?? []).map((l) => pulumi.output(l.bucket).apply((bucket) => ({ bucket, prefix: l.prefix })))) as pulumi.Output<S3Location[]>;
+    const logging = args.logging === false ? undefined : { level: "ERROR" as const, includeExecutionData: false, retentionInDays: 14, ...args.logging };
+    const tracing = args.tracing ?? false;
+    // Never through pulumi.output()/all(): they copy class instances into plain objects.
+    const machineArg = args.machine;
+    const withMachine = <T>(f: (m: StateMachine) => T): pulumi.Output<T> =>
+      pulumi.Output.isInstance(machineArg) ? machineArg.apply(f) : (pulumi.output(f(machineArg)) as pulumi.Output<T>);
+
+    // Render, validate and derive together: the policy is a function of exactly the deployed definition.
+    const rendered: pulumi.Output<Rendered> = pulumi.all([env, functionNames, declared]).apply(([e, fns, locations]) => withMachine((m): Rendered => {
+      checkFunctions(m, args.functions, this);
+      const { definition, diagnostics } = m.renderChecked((ref) => functionArn(e, fns[ref.name]!));
+      failOnIamWarnings(diagnostics);
+      for (const d of diagnostics) pulumi.log.warn(`${d.code} at ${d.location || "/"}: ${d.message}`, this);
+      const policy = deriveStateMachinePolicy(definition, {
+        ...e,
+        stateMachineName: machineName,
+        logging: logging !== undefined,
+        tracing,
+        dynamicS3: locations,
+      });
+      return { definition: JSON.stringify(definition, null, 2), policy: JSON.stringify(policy, null, 2), type: args.type ?? m.type ?? "STANDARD" };
+    }));
+
+    this.role = new aws.iam.Role(
+      `${name}-sfn-role`,
+      {
+        description: `Role of state machine ${machineName}, derived from its definition`,
+        assumeRolePolicy: env.apply((e) => JSON.stringify(stateMachineTrustPolicy(e, machineName))),
+        tags: args.tags,
+      },
+      parent,
+    );
+    this.policy = rendered.apply((r) => r.policy);
+    this.rolePolicy = new aws.iam.RolePolicy(`${name}-sfn-policy`, { role: this.role.id, policy: this.policy }, parent);
+
+    const policies: pulumi.Resource[] = [this.rolePolicy];
+    if (args.s3?.kmsKeyArn !== undefined) {
+      // The derived KMS statement, with the key's ARN put in: its own policy, so that only this
+      // document waits for a new key's ARN on the first preview.
+      const kmsTemplate = pulumi.all([env, functionNames, declared]).apply(([e, fns, locations]) => withMachine((m) => kmsStatements(m, e, fns, locations, machineName)));
+      const kmsPolicy = pulumi.all([kmsTemplate, args.s3.kmsKeyArn]).apply(([doc, keyArn]) => JSON.stringify(doc ?? unusedKeyPolicy(KMS_PLACEHOLDER), null, 2).split(KMS_PLACEHOLDER).join(keyArn));
+      policies.push(new aws.iam.RolePolicy(`${name}-sfn-kms-policy`, { role: this.role.id, policy: kmsPolicy }, parent));
+    }
+
+    this.logGroup = logging
+      ? new aws.cloudwatch.LogGroup(`${name}-sfn-logs`, { name: stateMachineLogGroupName(machineName), retentionInDays: logging.retentionInDays, tags: args.tags }, parent)
+      : undefined;
+
+    this.definition = rendered.apply((r) => r.definition);
+    this.stateMachine = new aws.sfn.StateMachine(
+      name,
+      {
+        // Named explicitly: the role's grants name the machine's ARN (no role↔machine cycle, AWS CDK #28820).
+        name: machineName,
+        type: rendered.apply((r) => r.type),
+        roleArn: this.role.arn,
+        definition: this.definition,
+        loggingConfiguration:
+          logging && this.logGroup
+            ? {
+                level: logging.level,
+                includeExecutionData: logging.includeExecutionData,
+                // CloudWatch Logs destinations must be the group ARN with `:*`.
+                logDestination: pulumi.interpolate`${this.logGroup.arn}:*`,
+              }
+            : { level: "OFF" },
+        tracingConfiguration: { enabled: tracing },
+        tags: args.tags,
+      },
+      // CreateStateMachine checks the role can deliver logs: the policies must be attached first.
+      { parent: this, dependsOn: policies },
+    );
+    this.arn = this.stateMachine.arn;
+    this.consoleUrl = pulumi.interpolate`https://console.aws.amazon.com/states/home?region=${env.region}#/statemachines/view/${this.stateMachine.arn}`;
+
+    this.registerOutputs({
+      stateMachine: this.stateMachine,
+      role: this.role,
+      definition: this.definition,
+      policy: this.policy,
+      arn: this.arn,
+      consoleUrl: this.consoleUrl,
+    });
+  }
+}
+
+/** `<project>-<stack>-<name>`, at most 80 characters (CreateStateMachine's `name` limit). */
+export function defaultStateMachineName(name: string): string {
+  const full = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
+  // https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html — name: 1-80 characters.
+  if (full.length > 80) throw new Error(`state machine name "${full}" is ${full.length} characters; AWS allows 80: pass stateMachineName`);
+  return full;
+}
+
+function functionArn(env: AwsEnvironment, nameOrArn: string): string {
+  // A full ARN is taken as given (a function in another account or region).
+  return nameOrArn.startsWith("arn:") ? nameOrArn : lambdaFunctionArn(env, nameOrArn);
+}
+
+/** Every reference has a function (error naming the states that use it); a function no state uses is a warning. */
+function checkFunctions(machine: StateMachine, functions: StepFunctionsWorkflowArgs["functions"], warnOn?: pulumi.Resource): void {
+  const missing = new Map<string, LambdaUse[]>();
+  for (const use of machine.lambdaUses) {
+    if (!(use.ref.name in functions)) missing.set(use.ref.name, [...(missing.get(use.ref.name) ?? []), use]);
+  }
+  if (missing.size > 0) {
+    const lines = [...missing].map(([ref, uses]) => `  reference "${ref}" used by ${uses.map((u) => `state "${u.state}" (${u.location})`).join(", ")}`);
+    throw new WorkflowFunctionsError(
+      `StepFunctionsWorkflow: no function for ${missing.size === 1 ? "a Lambda reference" : "Lambda references"} the machine uses; add them to \`functions\`:\n${lines.join("\n")}\n  functions given: ${Object.keys(functions).join(", ") || "(none)"}`,
+    );
+  }
+  if (warnOn) {
+    const used = new Set(machine.lambdas.map((r) => r.name));
+    for (const name of Object.keys(functions)) {
+      if (!used.has(name)) pulumi.log.warn(`function "${name}" is given but no state of the machine invokes it; it gets no grant`, warnOn);
+    }
+  }
+}
+
+function failOnIamWarnings(diagnostics: Parameters<typeof diagnosticsReachingIam>[0]): void {
+  const reaching = diagnosticsReachingIam(diagnostics);
+  if (reaching.length > 0) throw new InvalidDefinitionError(reaching);
+}
+
+/**
+ * The synchronous check of a plain machine: render with placeholder ARNs, validate, and derive the
+ * policy with placeholder account values when every declared location is a plain string.
+ */
+function precheck(machine: StateMachine, args: StepFunctionsWorkflowArgs, machineName: string): void {
+  checkFunctions(machine, args.functions);
+  const { definition, diagnostics } = machine.renderChecked(localLambdaArn);
+  failOnIamWarnings(diagnostics);
+  const locations = args.s3?.dynamic ?? [];
+  if (locations.every((l) => typeof l.bucket === "string")) {
+    deriveStateMachinePolicy(definition, {
+      ...PLACEHOLDER_ENV,
+      stateMachineName: machineName,
+      logging: false,
+      tracing: false,
+      dynamicS3: locations.map((l) => ({ bucket: l.bucket as string, prefix: l.prefix })),
+    });
+  }
+}
+
+function kmsStatements(machine: StateMachine, env: AwsEnvironment, fns: Record<string, string>, locations: S3Location[], machineName: string): PolicyDocument | undefined {
+  const definition = machine.renderUnchecked((ref) => functionArn(env, fns[ref.name]!));
+  const doc = deriveStateMachinePolicy(definition, { ...env, stateMachineName: machineName, logging: false, tracing: false, dynamicS3: locations, kms: { keyArn: KMS_PLACEHOLDER } });
+  const kms = doc.Statement.filter((s) => s.Resource.includes(KMS_PLACEHOLDER));
+  return kms.length > 0 ? policyDocument(kms) : undefined;
+}
+
+/**
+ * A machine that touches no S3 needs no key. IAM refuses a policy without statements, and whether the
+ * policy exists must not depend on a value known only inside an apply: a statement that denies what
+ * the role was never granted keeps the resource and allows nothing.
+ */
+function unusedKeyPolicy(keyArn: string): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Sid: "KeyNotUsed", Effect: "Deny", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] }] };
+}
