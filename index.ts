@@ -1,7 +1,8 @@
 /**
- * The Pulumi program (`pulumi preview` / `pulumi up`): the stack config read through the one schema
- * in config/, then every workflow of app/catalog.ts deployed with its Lambdas, bucket and derived
- * roles (infra/). See infra/README.md for deploying.
+ * This repository's stack (`pulumi preview` / `pulumi up`, see Pulumi.yaml `main`): the stack config
+ * through the one schema in config/, then the package's components (infra/index.ts) for the payload
+ * bucket and every workflow of app/catalog.ts, used the way a user's program uses them.
+ * See infra/README.md for deploying.
  */
 import { deployStack, readStackConfig } from "./infra/program";
 

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { areaPrefix, lambdaEnvironment, type CatalogLambda } from "../app/catalog";
-import { deriveLambdaRolePolicy, lambdaTrustPolicy, type AwsEnvironment } from "../asl/permissions";
+import { deriveLambdaRolePolicy, lambdaTrustPolicy, policyDocument, type AwsEnvironment } from "../asl/permissions";
 import type { StackConfig } from "../config/schema";
 import { buildHandlerBundle, handlerFactory } from "./handlerBundle";
 import { functionName, lambdaLogGroupName, type Naming } from "./names";
@@ -27,8 +27,10 @@ export interface DeployedLambda {
   role: aws.iam.Role;
   rolePolicy: aws.iam.RolePolicy;
   logGroup: aws.cloudwatch.LogGroup;
-  /** The rendered role policy (for outputs and tests). */
+  /** The rendered role policy (for outputs and tests); known at the first preview. */
   policy: pulumi.Output<string>;
+  /** The SSE-KMS grant, in a policy of its own (the key's ARN is unknown until the key exists). */
+  kmsPolicy: aws.iam.RolePolicy | undefined;
 }
 
 export interface LambdaDeps {
@@ -58,24 +60,29 @@ export function createLambda(name: string, entry: CatalogLambda, deps: LambdaDep
     tags: deps.tags,
   });
 
-  const policy = pulumi
-    .all([deps.env, deps.bucketName, deps.kmsKeyArn ?? pulumi.output(undefined)])
-    .apply(([env, bucket, keyArn]) =>
-      JSON.stringify(
-        deriveLambdaRolePolicy({
-          ...env,
-          functionName: fnName,
-          logGroupName,
-          s3: entry.settings.s3.map((g) => ({ bucket, prefix: areaPrefix(config, g.area, g.folder), access: g.access })),
-          kms: keyArn ? { keyArn } : undefined,
-          tracing: config.tracing,
-        }),
-        null,
-        2,
-      ),
-    );
-
+  const grantsOf = (env: AwsEnvironment, bucket: string, keyArn: string | undefined) =>
+    deriveLambdaRolePolicy({
+      ...env,
+      functionName: fnName,
+      logGroupName,
+      s3: entry.settings.s3.map((g) => ({ bucket, prefix: areaPrefix(config, g.area, g.folder), access: g.access })),
+      kms: keyArn ? { keyArn } : undefined,
+      tracing: config.tracing,
+    });
+  // Known at the first preview: names, account, region, partition. No KMS here (see kmsPolicy).
+  const policy = pulumi.all([deps.env, deps.bucketName]).apply(([env, bucket]) => JSON.stringify(grantsOf(env, bucket, undefined), null, 2));
   const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy });
+
+  const kmsDocument = deps.kmsKeyArn
+    ? pulumi.all([deps.env, deps.bucketName, deps.kmsKeyArn]).apply(([env, bucket, keyArn]) => {
+        const statements = grantsOf(env, bucket, keyArn).Statement.filter((st) => st.Resource.includes(keyArn));
+        return statements.length > 0 ? JSON.stringify(policyDocument(statements), null, 2) : undefined;
+      })
+    : undefined;
+  // Only functions that touch S3 use the key; the catalog says which, so this is decided up front.
+  const kmsPolicy = deps.kmsKeyArn && entry.settings.s3.length > 0 && kmsDocument
+    ? new aws.iam.RolePolicy(`${name}-kms-policy`, { role: role.id, policy: kmsDocument.apply((d) => d!) })
+    : undefined;
 
   const fn = new aws.lambda.CallbackFunction<unknown, unknown>(
     name,
@@ -97,8 +104,8 @@ export function createLambda(name: string, entry: CatalogLambda, deps: LambdaDep
     },
     // The group must exist before the first invocation (or Lambda creates one without retention),
     // and the policy before the function can be invoked at all.
-    { dependsOn: [logGroup, rolePolicy] },
+    { dependsOn: [logGroup, rolePolicy, ...(kmsPolicy ? [kmsPolicy] : [])] },
   );
 
-  return { name, functionName: fnName, fn, role, rolePolicy, logGroup, policy };
+  return { name, functionName: fnName, fn, role, rolePolicy, logGroup, policy, kmsPolicy };
 }

@@ -103,7 +103,7 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
     const machineName = args.stateMachineName ?? defaultStateMachineName(name);
     // Checked before anything is registered: a broken definition, a reference without a function
     // or an undeclared run-time S3 location fails the program here, with the validator's diagnostics.
-    if (!pulumi.Output.isInstance(args.machine)) precheck(args.machine, args, machineName);
+    if (!pulumi.Output.isInstance(args.machine)) precheckMachine(args.machine, args, machineName);
     super(WORKFLOW_TYPE_TOKEN, name, {}, opts);
     this.stateMachineName = machineName;
     const parent = { parent: this };
@@ -192,7 +192,7 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
       { parent: this, dependsOn: policies },
     );
     this.arn = this.stateMachine.arn;
-    this.consoleUrl = pulumi.interpolate`https://console.aws.amazon.com/states/home?region=${env.region}#/statemachines/view/${this.stateMachine.arn}`;
+    this.consoleUrl = pulumi.interpolate`https://${env.region}.console.aws.amazon.com/states/home?region=${env.region}#/statemachines/view/${this.stateMachine.arn}`;
 
     this.registerOutputs({
       stateMachine: this.stateMachine,
@@ -244,10 +244,12 @@ function failOnIamWarnings(diagnostics: Parameters<typeof diagnosticsReachingIam
 }
 
 /**
- * The synchronous check of a plain machine: render with placeholder ARNs, validate, and derive the
- * policy with placeholder account values when every declared location is a plain string.
+ * The synchronous check of a plain machine, before any resource is registered: every reference has
+ * a function, the definition renders and validates (with placeholder ARNs), no warning reaches IAM,
+ * and the policy derives (with placeholder account values) when every declared location is a plain
+ * string. Throws InvalidDefinitionError, WorkflowFunctionsError or PermissionDerivationError.
  */
-function precheck(machine: StateMachine, args: StepFunctionsWorkflowArgs, machineName: string): void {
+export function precheckMachine(machine: StateMachine, args: Pick<StepFunctionsWorkflowArgs, "functions" | "s3">, machineName: string): void {
   checkFunctions(machine, args.functions);
   const { definition, diagnostics } = machine.renderChecked(localLambdaArn);
   failOnIamWarnings(diagnostics);

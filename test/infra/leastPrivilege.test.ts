@@ -30,8 +30,25 @@ async function deploymentOf(label: string, stack: MockedStack): Promise<Deployme
     label,
     bucket: await valueOf(stack.outputs.bucketName),
     keyId: keyArn?.split("/")[1],
-    policies: Object.fromEntries(stack.recorder.ofType("aws:iam/rolePolicy:RolePolicy").map((p) => [p.name, JSON.parse(p.inputs.policy) as PolicyDocument])),
+    policies: policiesByRole(stack),
   };
+}
+
+/**
+ * Each role's permissions, named by its main policy: a role's SSE-KMS grant is a policy of its own
+ * (`<name>-kms-policy`, so the main one stays known at the first preview); the role gets both.
+ */
+function policiesByRole(stack: MockedStack): Record<string, PolicyDocument> {
+  const all = stack.recorder.ofType("aws:iam/rolePolicy:RolePolicy");
+  const out: Record<string, PolicyDocument> = {};
+  for (const main of all.filter((p) => !p.name.endsWith("-kms-policy"))) {
+    const doc = JSON.parse(main.inputs.policy) as PolicyDocument;
+    for (const extra of all.filter((p) => p !== main && p.inputs.role === main.inputs.role)) {
+      doc.Statement.push(...(JSON.parse(extra.inputs.policy) as PolicyDocument).Statement);
+    }
+    out[main.name] = doc;
+  }
+  return out;
 }
 
 const MACHINES = { seed: `${PREFIX}-seed`, mapReduce: `${PREFIX}-map-reduce` };

@@ -55,6 +55,27 @@ function stateFor(type: string, name: string, inputs: Record<string, any>): { id
   }
 }
 
+/**
+ * What a provider knows of a NEW resource during a real first `pulumi preview`: its inputs, and the
+ * names autonaming plans (Check assigns them before the diff); every computed output (ARNs, ids,
+ * key ids) is unknown. Mocks return only that in preview mode, so anything built from an `arn`
+ * shows up as unknown in the recorded inputs, as it would in the CI diff.
+ */
+const AUTONAMED: Record<string, string> = {
+  "aws:s3/bucket:Bucket": "bucket",
+  "aws:iam/role:Role": "name",
+  "aws:lambda/function:Function": "name",
+  "aws:cloudwatch/logGroup:LogGroup": "name",
+  "aws:sfn/stateMachine:StateMachine": "name",
+};
+
+function previewStateFor(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
+  const key = AUTONAMED[type];
+  const state = { ...inputs };
+  if (key && state[key] === undefined) state[key] = type === "aws:s3/bucket:Bucket" ? `${name}-a1b2c3d` : `${name}-e5f6a7b`;
+  return { id: "", state };
+}
+
 /** Installs recording mocks; call BEFORE importing index.ts (or calling deployStack). */
 export function installMocks(preview: boolean): Recorder {
   const resources: RecordedResource[] = [];
@@ -62,7 +83,7 @@ export function installMocks(preview: boolean): Recorder {
   pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
-        const { id, state } = stateFor(args.type, args.name, args.inputs);
+        const { id, state } = preview ? previewStateFor(args.type, args.name, args.inputs) : stateFor(args.type, args.name, args.inputs);
         resources.push({ type: args.type, name: args.name, inputs: args.inputs, id, state });
         return { id, state };
       },
@@ -103,6 +124,14 @@ export function devStackConfig(overrides: Record<string, string> = {}): Record<s
   for (const [k, v] of Object.entries(file.config)) out[k] = String(v);
   for (const [k, v] of Object.entries(overrides)) out[k.includes(":") ? k : `${PROJECT}:${k}`] = v;
   return out;
+}
+
+/** True when nothing in the value is unknown (the way a preview shows a computed output). */
+export function isKnown(value: unknown): boolean {
+  if (pulumi.isUnknown(value)) return false;
+  if (Array.isArray(value)) return value.every(isKnown);
+  if (value !== null && typeof value === "object") return Object.values(value).every(isKnown);
+  return true;
 }
 
 /** The value of an Output (resolved once every resource it depends on has been mocked). */

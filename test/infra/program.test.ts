@@ -25,9 +25,11 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
     bucketName = await valueOf(stack.outputs.bucketName);
   });
 
-  it("inventory: the bucket's six resources, four per catalog Lambda, four per catalog workflow; nothing else (no default Lambda roles, no managed-policy attachments, no KMS key with kms: false)", () => {
+  it("inventory: the bucket component and its six resources, four per catalog Lambda, a workflow component and its four per catalog workflow; nothing else (no default Lambda roles, no managed-policy attachments, no KMS key with kms: false)", () => {
     const inventory = stack.recorder.resources.map((r) => `${r.type} ${r.name}`).sort();
     const expected = [
+      `sfn-distributed-map:index:SecureBucket ${BUCKET_RES}`,
+      ...WORKFLOWS.map((w) => `sfn-distributed-map:index:StepFunctionsWorkflow ${w.name}`),
       ...["bucket:Bucket", "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketOwnershipControls:BucketOwnershipControls", "bucketPolicy:BucketPolicy", "bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"].map((t) => `aws:s3/${t} ${BUCKET_RES}`),
       ...Object.keys(LAMBDAS).flatMap((n) => [`aws:cloudwatch/logGroup:LogGroup ${n}-logs`, `aws:iam/role:Role ${n}-role`, `aws:iam/rolePolicy:RolePolicy ${n}-policy`, `aws:lambda/function:Function ${n}`]),
       ...WORKFLOWS.flatMap((w) => [`aws:cloudwatch/logGroup:LogGroup ${w.name}-sfn-logs`, `aws:iam/role:Role ${w.name}-sfn-role`, `aws:iam/rolePolicy:RolePolicy ${w.name}-sfn-policy`, `aws:sfn/stateMachine:StateMachine ${w.name}`]),

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
 import { deployStack, readStackConfig, type StackOutputs } from "../../infra/program";
-import { devStackConfig, installMocks, valueOf, type Recorder } from "./mocks";
+import { devStackConfig, installMocks, type Recorder } from "./mocks";
 
 export interface MockedStack {
   recorder: Recorder;
@@ -23,7 +23,8 @@ async function settle(outputs: MockedStack["outputs"]): Promise<void> {
     ...Object.values(outputs.lambdaFunctionArns),
     ...Object.values(outputs.lambdaRoleArns),
   ];
-  await Promise.all(all.map((o) => valueOf(o)));
+  // Resolved, known or not: in a preview the ARNs stay unknown and an apply over them never runs.
+  await Promise.all(all.map((o) => (o as unknown as { isKnown: Promise<boolean> }).isKnown));
   // Registrations scheduled by the last applies run on later turns of the event loop.
   await new Promise((r) => setTimeout(r, 50));
 }

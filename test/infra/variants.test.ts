@@ -46,12 +46,16 @@ describe("infra: other configurations", function () {
       assert.equal(await valueOf(stack.outputs.kmsKeyArn), key.state.arn);
     });
 
-    it("KMS statements exactly where S3 is touched: the machines and the S3-using Lambdas, not ProcessData", () => {
-      for (const p of ["seed-sfn-policy", "map-reduce-sfn-policy", "CaptureInput-policy", "CountWords-policy", "ReduceCounts-policy"]) {
-        if (stack.recorder.ofType("aws:iam/rolePolicy:RolePolicy").some((r) => r.name === p)) assert.ok(sids(stack, p).includes("UseBucketKeyThroughS3"), p);
+    it("KMS statements exactly where S3 is touched, each in a policy of its own on the same role: the machines and the S3-using Lambdas, not ProcessData", () => {
+      for (const p of ["seed-sfn", "map-reduce-sfn", "CaptureInput", "CountWords", "ReduceCounts"]) {
+        const kms = stack.recorder.one("aws:iam/rolePolicy:RolePolicy", `${p}-kms-policy`);
+        assert.deepEqual(sids(stack, `${p}-kms-policy`), ["UseBucketKeyThroughS3"], p);
+        assert.ok(!sids(stack, `${p}-policy`).includes("UseBucketKeyThroughS3"), p);
+        assert.equal(kms.inputs.role, stack.recorder.one("aws:iam/rolePolicy:RolePolicy", `${p}-policy`).inputs.role, p);
       }
+      assert.equal(stack.recorder.ofType("aws:iam/rolePolicy:RolePolicy").filter((r) => r.name === "ProcessData-kms-policy").length, 0);
       assert.ok(!sids(stack, "ProcessData-policy").includes("UseBucketKeyThroughS3"));
-      const stmt = (JSON.parse(stack.recorder.one("aws:iam/rolePolicy:RolePolicy", "seed-sfn-policy").inputs.policy) as PolicyDocument).Statement.find((s) => s.Sid === "UseBucketKeyThroughS3")!;
+      const stmt = (JSON.parse(stack.recorder.one("aws:iam/rolePolicy:RolePolicy", "seed-sfn-kms-policy").inputs.policy) as PolicyDocument).Statement.find((s) => s.Sid === "UseBucketKeyThroughS3")!;
       assert.deepEqual(stmt.Resource, [stack.recorder.one("aws:kms/key:Key").state.arn]);
       assert.deepEqual(stmt.Condition, { StringEquals: { "kms:ViaService": `s3.${MOCK_REGION}.amazonaws.com` } });
     });
