@@ -8,7 +8,7 @@ export type { LambdaRef, LambdaHandler, AnyLambdaRef, LambdaResolver } from "./l
 export { path, jsonata, intrinsic, isPathValue, isJsonataValue, isIntrinsicValue } from "./values";
 export type { PathValue, JsonataValue, IntrinsicValue, Dynamic, ValueOrDynamic, Template, TemplateValue, JsonPathString } from "./values";
 export { Chain, NextableState, StateBuilder, sequence } from "./state";
-export type { Chainable, StateOptions } from "./state";
+export type { Chainable, RenderContext, StateOptions } from "./state";
 export { ErrorHandlingState, StatesErrors } from "./io";
 export type { RetryOptions, CatchOptions, IoOptions, ReferencePath } from "./io";
 export { task, lambdaInvoke, TaskState } from "./task";
