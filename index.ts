@@ -4,7 +4,7 @@
  * bucket and every workflow of app/catalog.ts, used the way a user's program uses them.
  * See infra/README.md for deploying.
  */
-import { deployStack, readStackConfig } from "./infra/program";
+import { deployStack, readStackConfig } from "./stack/program";
 
 const stack = deployStack(readStackConfig());
 

@@ -1,8 +1,6 @@
 /** `SecureBucket`, the payload/results bucket component, and this project's use of it. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config/schema";
-import { bucketLogicalName, type Naming } from "./names";
 
 export const BUCKET_TYPE_TOKEN = "sfn-distributed-map:index:SecureBucket";
 
@@ -92,18 +90,6 @@ export class SecureBucket extends pulumi.ComponentResource {
 
     this.registerOutputs({ bucketName: this.bucketName, kmsKeyArn: this.kmsKeyArn, policy: this.policy });
   }
-}
-
-/** This project's payload/results bucket, from the stack config. */
-export function createPayloadBucket(n: Naming, config: StackConfig, tags: Record<string, string>): SecureBucket {
-  return new SecureBucket(bucketLogicalName(n), {
-    kms: config.kms,
-    tags,
-    expire: [
-      { id: "expire-payloads", prefix: config.payloadPrefix, expirationDays: config.payloadExpirationDays },
-      { id: "expire-results", prefix: config.resultsPrefix, expirationDays: config.resultsExpirationDays },
-    ],
-  });
 }
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html — deny any request not over TLS. */

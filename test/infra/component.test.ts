@@ -23,7 +23,7 @@ import { InvalidDefinitionError } from "../../asl/diagnostics";
 import { PermissionDerivationError, type PolicyDocument } from "../../asl/permissions";
 import type { State } from "../../asl/types";
 import { SecureBucket, StepFunctionsWorkflow, WorkflowFunctionsError } from "../../infra";
-import { deployStack, readStackConfig } from "../../infra/program";
+import { deployStack, readStackConfig } from "../../stack/program";
 import { devStackConfig, installMocks, isKnown, MOCK_ACCOUNT, MOCK_REGION, type Recorder } from "./mocks";
 import { devStackViaIndex } from "./stacks";
 

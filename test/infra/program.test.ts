@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { LAMBDAS, WORKFLOWS, workflowByName } from "../../app/catalog";
 import { deriveStateMachinePolicy, type PolicyDocument } from "../../asl/permissions";
 import { validateDefinition } from "../../asl/validator";
-import { LAMBDA_RUNTIME } from "../../infra/lambdas";
+import { LAMBDA_RUNTIME } from "../../stack/lambdas";
 import { MOCK_ACCOUNT, MOCK_REGION, valueOf, type RecordedResource } from "./mocks";
 import { devStackViaIndex, type MockedStack } from "./stacks";
 

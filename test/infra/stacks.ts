@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
-import { deployStack, readStackConfig, type StackOutputs } from "../../infra/program";
+import { deployStack, readStackConfig, type StackOutputs } from "../../stack/program";
 import { devStackConfig, installMocks, type Recorder } from "./mocks";
 
 export interface MockedStack {

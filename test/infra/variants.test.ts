@@ -8,7 +8,7 @@ import { WORKFLOWS } from "../../app/catalog";
 import type { PolicyDocument } from "../../asl/permissions";
 import { StackConfigError } from "../../config/schema";
 import { functionName, naming } from "../../infra/names";
-import { readStackConfig } from "../../infra/program";
+import { readStackConfig } from "../../stack/program";
 import { devStackConfig, installMocks, MOCK_ACCOUNT, MOCK_REGION, valueOf } from "./mocks";
 import { devStackViaIndex, stackWith, type MockedStack } from "./stacks";
 

@@ -9,7 +9,7 @@ import { areaPrefix, lambdaEnvironment, type CatalogLambda } from "../app/catalo
 import { deriveLambdaRolePolicy, lambdaTrustPolicy, policyDocument, type AwsEnvironment } from "../asl/permissions";
 import type { StackConfig } from "../config/schema";
 import { buildHandlerBundle, handlerFactory } from "./handlerBundle";
-import { functionName, lambdaLogGroupName, type Naming } from "./names";
+import { functionName, lambdaLogGroupName, type Naming } from "../infra/names";
 
 /** https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html — Node.js 22 is the newest LTS runtime Lambda supports. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
@@ -18,7 +18,7 @@ export const LAMBDA_RUNTIME = "nodejs22.x";
  * Packages the handlers never load. CallbackFunction zips every production dependency it finds;
  * the Pulumi SDKs are hundreds of MB the Lambda zip does not need.
  */
-export const EXCLUDED_FROM_ZIP = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/aws-native", "esbuild"];
+export const EXCLUDED_FROM_ZIP = ["@pulumi/pulumi", "@pulumi/aws", "esbuild", "elkjs"];
 
 export interface DeployedLambda {
   name: string;

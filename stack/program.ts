@@ -11,10 +11,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { LAMBDAS, WORKFLOWS, type CatalogWorkflow } from "../app/catalog";
 import type { AwsEnvironment, S3Location } from "../asl/permissions";
 import { parseStackConfig, rawFromPulumiConfig, type StackConfig } from "../config/schema";
-import { createPayloadBucket } from "./bucket";
+import { SecureBucket } from "../infra/bucket";
 import { createLambda, type DeployedLambda } from "./lambdas";
-import { naming, stateMachineName } from "./names";
-import { precheckMachine, StepFunctionsWorkflow } from "./workflow";
+import { bucketLogicalName, naming, stateMachineName, type Naming } from "../infra/names";
+import { precheckMachine, StepFunctionsWorkflow } from "../infra/workflow";
 
 /** The stack config as pulumi.Config sees it, through the one schema (a bad value fails the preview). */
 export function readStackConfig(): StackConfig {
@@ -99,4 +99,16 @@ export function deployStack(config: StackConfig, workflows: ReadonlyArray<Catalo
     lambdas,
     workflows: deployed,
   };
+}
+
+/** This project's payload/results bucket, from the stack config. */
+function createPayloadBucket(n: Naming, config: StackConfig, tags: Record<string, string>): SecureBucket {
+  return new SecureBucket(bucketLogicalName(n), {
+    kms: config.kms,
+    tags,
+    expire: [
+      { id: "expire-payloads", prefix: config.payloadPrefix, expirationDays: config.payloadExpirationDays },
+      { id: "expire-results", prefix: config.resultsPrefix, expirationDays: config.resultsExpirationDays },
+    ],
+  });
 }
