@@ -5,7 +5,8 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
-import type { ChildExecutionType, ItemBatcher as ItemBatcherJson, JsonObject, MapState as MapJson } from "../types";
+import { LIMITS, type ChildExecutionType, type ItemBatcher as ItemBatcherJson, type JsonObject, type MapState as MapJson } from "../types";
+import { LABEL_FORBIDDEN } from "../validator/rules";
 import { BuilderError } from "./errors";
 import {
   ErrorHandlingState,
@@ -84,6 +85,7 @@ export class MapState extends ErrorHandlingState {
     if (!spec.options || !spec.options.processor || !spec.options.processor.startState) {
       throw new BuilderError(`${spec.mode === "INLINE" ? "inlineMap" : "distributedMap"}("${name}"): processor is required (a state, a chain or a fragment)`);
     }
+    if (spec.mode === "DISTRIBUTED") checkDistributedLimits(name, spec.options);
   }
 
   get mode(): "INLINE" | "DISTRIBUTED" {
@@ -141,6 +143,39 @@ export class MapState extends ErrorHandlingState {
       ...this.errorHandling(ctx),
       ...this.transition(ctx),
     }) as MapJson;
+  }
+}
+
+/**
+ * The AWS limits a static value can break, checked when the state is built, so the mistake points at
+ * the builder call rather than at a render or a deploy.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html (MaxConcurrency up to
+ * 10,000 at once, so a higher MaxConcurrency only hides a typo; ToleratedFailurePercentage 0-100; Label:
+ * up to 40 characters, the validator's forbidden characters) and
+ * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html (at most 256 KiB a batch).
+ */
+function checkDistributedLimits(name: string, o: DistributedMapOptions): void {
+  const fail = (field: string, rule: string, got: unknown) => {
+    throw new BuilderError(`distributedMap("${name}"): ${field} ${rule} (got ${JSON.stringify(got)})`);
+  };
+  const isNumber = (v: unknown): v is number => typeof v === "number";
+  if (isNumber(o.maxConcurrency) && !(Number.isInteger(o.maxConcurrency) && o.maxConcurrency >= 0 && o.maxConcurrency <= LIMITS.distributedMaxConcurrency)) {
+    fail("maxConcurrency", `must be an integer from 0 (as many as allowed) to ${LIMITS.distributedMaxConcurrency} (AWS runs at most ${LIMITS.distributedMaxConcurrency} child executions at once)`, o.maxConcurrency);
+  }
+  if (isNumber(o.toleratedFailurePercentage) && !(o.toleratedFailurePercentage >= 0 && o.toleratedFailurePercentage <= 100)) {
+    fail("toleratedFailurePercentage", "must be between 0 and 100", o.toleratedFailurePercentage);
+  }
+  if (isNumber(o.toleratedFailureCount) && !(Number.isInteger(o.toleratedFailureCount) && o.toleratedFailureCount >= 0)) {
+    fail("toleratedFailureCount", "must be an integer ≥ 0", o.toleratedFailureCount);
+  }
+  if (o.label !== undefined) {
+    if (o.label.length === 0 || o.label.length > LIMITS.mapLabelChars) fail("label", `must be 1-${LIMITS.mapLabelChars} characters`, o.label);
+    if (LABEL_FORBIDDEN.test(o.label)) fail("label", "must not contain whitespace, brackets, wildcards, control characters or any of : ; , \\ | ^ ~ $ # % & ` \"", o.label);
+  }
+  const b = o.batcher;
+  if (b && isNumber(b.maxItemsPerBatch) && !(Number.isInteger(b.maxItemsPerBatch) && b.maxItemsPerBatch >= 1)) fail("batcher.maxItemsPerBatch", "must be an integer ≥ 1", b.maxItemsPerBatch);
+  if (b && isNumber(b.maxInputBytesPerBatch) && !(Number.isInteger(b.maxInputBytesPerBatch) && b.maxInputBytesPerBatch >= 1 && b.maxInputBytesPerBatch <= LIMITS.maxInputBytesPerBatch)) {
+    fail("batcher.maxInputBytesPerBatch", `must be an integer from 1 to ${LIMITS.maxInputBytesPerBatch} (256 KiB)`, b.maxInputBytesPerBatch);
   }
 }
 

@@ -73,7 +73,7 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2
  * characters (< > { } [ ]); Special characters (: ; , \ | ^ ~ $ # % & ` "); Control characters
  * (\u0000 - \u001f or \u007f - \u009f)."
  */
-const LABEL_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:\u0000-\u001f\u007f-\u009f]/u;
+export const LABEL_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:\u0000-\u001f\u007f-\u009f]/u;
 
 const TEMPLATE_PLACEHOLDER = /\$\{[A-Za-z0-9_.:-]+\}/;
 const RESOURCE_ARN = /^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+/;

@@ -75,14 +75,17 @@ describe("asl/builders machine()", () => {
   });
 
   it("validates what it renders and throws InvalidDefinitionError with the diagnostics", () => {
-    // https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html — Label: "up to 40 characters".
-    const tooLong = machine(distributedMap("D", { itemsPath: "$", processor: pass("P"), label: "x".repeat(41) }));
+    // https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html — labels are unique
+    // within a definition: only the whole machine can tell (a label's length is checked when built).
+    const twice = machine(
+      distributedMap("D", { itemsPath: "$", processor: pass("P"), label: "Same" }).next(distributedMap("E", { itemsPath: "$", processor: pass("Q"), label: "Same" })),
+    );
     assert.throws(
-      () => tooLong.renderLocal(),
-      (e: unknown) => e instanceof InvalidDefinitionError && e.diagnostics.some((d) => d.location === "/States/D/Label" && d.severity === "ERROR"),
+      () => twice.renderLocal(),
+      (e: unknown) => e instanceof InvalidDefinitionError && e.diagnostics.some((d) => d.location === "/States/E/Label" && d.severity === "ERROR"),
     );
     // renderUnchecked leaves reporting to the caller (e.g. a CLI that prints diagnostics).
-    assert.equal((tooLong.renderUnchecked(() => "arn:aws:lambda:us-east-1:123456789012:function:x").States.D as { Label: string }).Label.length, 41);
+    assert.equal((twice.renderUnchecked(() => "arn:aws:lambda:us-east-1:123456789012:function:x").States.E as { Label: string }).Label, "Same");
   });
 
   it("passes the machine type to the validator (no Distributed Map in an EXPRESS machine)", () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import {
   distributedMap,
+  pass,
   inlineMap,
   jsonata,
   path,
@@ -242,5 +243,36 @@ describe("asl/builders readers", () => {
     assert.throws(() => s3JsonReader({ bucket: "b" } as never), /JSON reader: bucket and key are required/);
     assert.throws(() => s3ListReader({} as never), /s3ListReader: bucket is required/);
     assert.throws(() => s3ResultWriter({} as never), /s3ResultWriter: bucket is required/);
+  });
+});
+
+describe("distributedMap: AWS limits checked when the state is built", () => {
+  const processor = () => pass("P");
+  const build = (options: Partial<Parameters<typeof distributedMap>[1]>) => () => distributedMap("Fan", { processor: processor(), itemsPath: "$.items", ...options } as Parameters<typeof distributedMap>[1]);
+
+  it("maxConcurrency above 10,000 (AWS runs at most 10,000 children at once), negative or fractional", () => {
+    assert.throws(build({ maxConcurrency: 10_001 }), /distributedMap\("Fan"\): maxConcurrency must be an integer from 0 .* to 10000 .*got 10001/);
+    assert.throws(build({ maxConcurrency: -1 }), /maxConcurrency/);
+    assert.throws(build({ maxConcurrency: 1.5 }), /maxConcurrency/);
+    assert.doesNotThrow(build({ maxConcurrency: 10_000 }));
+    assert.doesNotThrow(build({ maxConcurrency: path("$.limit") }));
+  });
+
+  it("toleratedFailurePercentage outside 0-100, toleratedFailureCount negative", () => {
+    assert.throws(build({ toleratedFailurePercentage: 101 }), /toleratedFailurePercentage must be between 0 and 100/);
+    assert.doesNotThrow(build({ toleratedFailurePercentage: 0.5 }));
+    assert.throws(build({ toleratedFailureCount: -2 }), /toleratedFailureCount must be an integer/);
+  });
+
+  it("label empty, over 40 characters, or with a forbidden character", () => {
+    assert.throws(build({ label: "" }), /label must be 1-40 characters/);
+    assert.throws(build({ label: "x".repeat(41) }), /label must be 1-40 characters/);
+    assert.throws(build({ label: "a b" }), /label must not contain/);
+    assert.doesNotThrow(build({ label: "Count_Words-1" }));
+  });
+
+  it("batcher: maxItemsPerBatch < 1, maxInputBytesPerBatch above 256 KiB", () => {
+    assert.throws(build({ batcher: { maxItemsPerBatch: 0 } }), /batcher\.maxItemsPerBatch must be an integer ≥ 1/);
+    assert.throws(build({ batcher: { maxInputBytesPerBatch: 262_145 } }), /batcher\.maxInputBytesPerBatch must be an integer from 1 to 262144/);
   });
 });
