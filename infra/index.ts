@@ -3,8 +3,8 @@
  * convenience. Importing it registers no resource. The same builders without Pulumi:
  * `sfn-distributed-map/asl`.
  */
-export { StepFunctionsWorkflow, WorkflowFunctionsError, defaultStateMachineName, precheckMachine, WORKFLOW_TYPE_TOKEN } from "./workflow";
-export type { StepFunctionsWorkflowArgs, WorkflowFunction, WorkflowLogging, WorkflowS3Access } from "./workflow";
+export { StepFunctionsWorkflow, WorkflowFunctionsError, buildWith, defaultStateMachineName, precheckMachine, WORKFLOW_TYPE_TOKEN } from "./workflow";
+export type { DeferredMachine, StepFunctionsWorkflowArgs, WorkflowFunction, WorkflowLogging, WorkflowS3Access } from "./workflow";
 export { SecureBucket, BUCKET_TYPE_TOKEN, denyInsecureTransportPolicy } from "./bucket";
 export type { SecureBucketArgs, ExpiringPrefix } from "./bucket";
 export * from "../asl";

@@ -54,9 +54,30 @@ export interface WorkflowS3Access {
   kmsKeyArn?: pulumi.Input<string>;
 }
 
+/**
+ * A machine built from values that are Outputs (a bucket's name): `buildWith({ bucket: b.bucketName },
+ * ({ bucket }) => machine(...))`. The component calls `build` once at once with placeholders, so a
+ * broken machine fails before any resource is registered, and again with the real values.
+ */
+export interface DeferredMachine<K extends string = string> {
+  readonly kind: "deferred-machine";
+  readonly values: Readonly<Record<K, pulumi.Input<string>>>;
+  readonly build: (values: Readonly<Record<K, string>>) => StateMachine;
+}
+
+export function buildWith<K extends string>(values: Readonly<Record<K, pulumi.Input<string>>>, build: (values: Readonly<Record<K, string>>) => StateMachine): DeferredMachine<K> {
+  return { kind: "deferred-machine", values, build };
+}
+
+/** Stands in for a deferred value in the check that runs before any resource: a valid bucket name. */
+const placeholderFor = (key: string) => `placeholder-${key.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 63);
+
 export interface StepFunctionsWorkflowArgs {
-  /** The builder machine, or an Output of one (e.g. built inside `bucket.bucket.apply(...)`). */
-  machine: StateMachine | pulumi.Output<StateMachine>;
+  /**
+   * The builder machine; `buildWith(...)` when it needs Output values (checked before any resource
+   * either way); or an Output of one (checked only once its values resolve).
+   */
+  machine: StateMachine | DeferredMachine | pulumi.Output<StateMachine>;
   /** Each Lambda reference the machine uses, by the reference's name → the function to invoke. */
   functions: Readonly<Record<string, WorkflowFunction>>;
   /** The state machine's name. Default `<project>-<stack>-<component name>`; set explicitly so the role can name it. */
@@ -103,7 +124,16 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
     const machineName = args.stateMachineName ?? defaultStateMachineName(name);
     // Checked before anything is registered: a broken definition, a reference without a function
     // or an undeclared run-time S3 location fails the program here, with the validator's diagnostics.
-    if (!pulumi.Output.isInstance(args.machine)) precheckMachine(args.machine, args, machineName);
+    const machineArg = args.machine;
+    if (isDeferred(machineArg)) {
+      const placeholders: Record<string, string> = Object.fromEntries(Object.keys(machineArg.values).map((k) => [k, placeholderFor(k)]));
+      // A declared location given as the same Output as a deferred value stands in as its placeholder.
+      const standIn = (bucket: pulumi.Input<string>) => Object.entries(machineArg.values).find(([, v]) => v === bucket)?.[0];
+      const dynamic = args.s3?.dynamic?.map((l) => ({ bucket: typeof l.bucket === "string" ? l.bucket : (placeholders[standIn(l.bucket) ?? ""] ?? l.bucket), prefix: l.prefix }));
+      precheckMachine(machineArg.build(placeholders), { functions: args.functions, s3: { dynamic } }, machineName);
+    } else if (!pulumi.Output.isInstance(machineArg)) {
+      precheckMachine(machineArg, args, machineName);
+    }
     super(WORKFLOW_TYPE_TOKEN, name, {}, opts);
     this.stateMachineName = machineName;
     const parent = { parent: this };
@@ -122,12 +152,14 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
     const logging = args.logging === false ? undefined : { level: "ERROR" as const, includeExecutionData: false, retentionInDays: 14, ...args.logging };
     const tracing = args.tracing ?? false;
     // Never through pulumi.output()/all(): they copy class instances into plain objects.
-    const machineArg = args.machine;
+    const machineOutput: pulumi.Output<StateMachine> | StateMachine = isDeferred(machineArg)
+      ? (pulumi.output(machineArg.values) as pulumi.Output<Record<string, string>>).apply((v) => machineArg.build(v))
+      : machineArg;
     const withMachine = <T>(f: (m: StateMachine) => T): pulumi.Output<T> =>
-      pulumi.Output.isInstance(machineArg) ? machineArg.apply(f) : (pulumi.output(f(machineArg)) as pulumi.Output<T>);
+      pulumi.Output.isInstance(machineOutput) ? machineOutput.apply(f) : (pulumi.output(f(machineOutput)) as pulumi.Output<T>);
 
     // Render, validate and derive together: the policy is a function of exactly the deployed definition.
-    const rendered: pulumi.Output<Rendered> = pulumi.all([env, functionNames, declared]).apply(([e, fns, locations]) => withMachine((m): Rendered => {
+    const rendered: pulumi.Output<Rendered> = pulumi.all([env, functionNames, declared]).apply(([e, fns, locations]) => withMachine((m): Rendered => reported(this, () => {
       checkFunctions(m, args.functions, this);
       const { definition, diagnostics } = m.renderChecked((ref) => functionArn(e, fns[ref.name]!));
       failOnIamWarnings(diagnostics);
@@ -140,7 +172,7 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
         dynamicS3: locations,
       });
       return { definition: JSON.stringify(definition, null, 2), policy: JSON.stringify(policy, null, 2), type: args.type ?? m.type ?? "STANDARD" };
-    }));
+    })));
 
     this.role = new aws.iam.Role(
       `${name}-sfn-role`,
@@ -202,6 +234,23 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
       arn: this.arn,
       consoleUrl: this.consoleUrl,
     });
+  }
+}
+
+function isDeferred(m: StepFunctionsWorkflowArgs["machine"]): m is DeferredMachine {
+  return !pulumi.Output.isInstance(m) && (m as Partial<DeferredMachine>).kind === "deferred-machine";
+}
+
+/**
+ * Runs a check inside an apply, logging its error on the component first: an exception in an apply
+ * fails the deployment, but its message would otherwise surface late or, under test mocks, never.
+ */
+function reported<T>(on: pulumi.Resource, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    void pulumi.log.error(e instanceof Error ? e.message : String(e), on);
+    throw e;
   }
 }
 

@@ -14,7 +14,7 @@ import { parseStackConfig, rawFromPulumiConfig, type StackConfig } from "../conf
 import { SecureBucket } from "../infra/bucket";
 import { createLambda, type DeployedLambda } from "./lambdas";
 import { bucketLogicalName, naming, stateMachineName, type Naming } from "../infra/names";
-import { precheckMachine, StepFunctionsWorkflow } from "../infra/workflow";
+import { buildWith, precheckMachine, StepFunctionsWorkflow } from "../infra/workflow";
 
 /** The stack config as pulumi.Config sees it, through the one schema (a bad value fails the preview). */
 export function readStackConfig(): StackConfig {
@@ -69,7 +69,7 @@ export function deployStack(config: StackConfig, workflows: ReadonlyArray<Catalo
   const deployed = workflows.map(
     (w) =>
       new StepFunctionsWorkflow(w.name, {
-        machine: bucketName.apply((b) => w.build(config, { bucket: b })),
+        machine: buildWith({ bucket: bucketName }, ({ bucket: b }) => w.build(config, { bucket: b })),
         functions: Object.fromEntries(uses.get(w.name)!.map((fn) => [fn, lambdas.get(fn)!.fn])),
         stateMachineName: stateMachineName(n, w.name),
         s3: {

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SecureBucket, StepFunctionsWorkflow } from "sfn-distributed-map";
+import { buildWith, SecureBucket, StepFunctionsWorkflow } from "sfn-distributed-map";
 import { distributedMap, lambda, machine, path, s3JsonReader, s3ResultWriter, task } from "sfn-distributed-map/asl";
 import { listOrders, scoreOrder } from "./handlers";
 
@@ -37,7 +37,7 @@ const scoreFn = new aws.lambda.Function("score-order", { role: lambdaRole.arn, r
 // The workflow: ListOrders writes the work list to S3 and returns {bucket, key}; a Distributed Map
 // reads it and scores each order in a child execution; the results are exported to S3.
 const orders = new StepFunctionsWorkflow("score-orders", {
-  machine: data.bucketName.apply((bucket) =>
+  machine: buildWith({ bucket: data.bucketName }, ({ bucket }) =>
     machine(
       task("ListOrders", list).next(
         distributedMap("ScoreEach", {

@@ -22,7 +22,7 @@ import {
 import { InvalidDefinitionError } from "../../asl/diagnostics";
 import { PermissionDerivationError, type PolicyDocument } from "../../asl/permissions";
 import type { State } from "../../asl/types";
-import { SecureBucket, StepFunctionsWorkflow, WorkflowFunctionsError } from "../../infra";
+import { buildWith, SecureBucket, StepFunctionsWorkflow, WorkflowFunctionsError } from "../../infra";
 import { deployStack, readStackConfig } from "../../stack/program";
 import { devStackConfig, installMocks, isKnown, MOCK_ACCOUNT, MOCK_REGION, type Recorder } from "./mocks";
 import { devStackViaIndex } from "./stacks";
@@ -198,6 +198,57 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
       (e: unknown) => e instanceof PermissionDerivationError && /ItemReader\/Parameters\/Bucket\.\$/.test(e.message) && /declare the buckets/.test(e.message),
     );
     assert.equal(recorder.resources.length, 0);
+  });
+
+  it("buildWith: a machine built from an Output (the bucket's name) is checked with a placeholder before anything is registered", () => {
+    const bucketName = pulumi.output("late-bucket");
+    assert.throws(
+      () =>
+        new StepFunctionsWorkflow("deferred-broken", {
+          machine: buildWith({ bucket: bucketName }, ({ bucket }) => fanOut(bucket)),
+          functions: { Capture: "c" },
+          s3: { dynamic: [{ bucket: bucketName, prefix: "in/" }] },
+        }),
+      (e: unknown) => e instanceof WorkflowFunctionsError && /reference "ProcessItem"/.test(e.message),
+    );
+    assert.throws(
+      () => new StepFunctionsWorkflow("deferred-undeclared", { machine: buildWith({ bucket: bucketName }, ({ bucket }) => fanOut(bucket)), functions: { Capture: "c", ProcessItem: "p" } }),
+      PermissionDerivationError,
+    );
+    assert.equal(recorder.resources.length, 0);
+  });
+
+  it("buildWith: the real values reach the definition, and an Output bucket declared for `$.bucket` scopes the grant", async () => {
+    const bucketName = pulumi.output("late-bucket");
+    const wf = new StepFunctionsWorkflow("deferred", {
+      machine: buildWith({ bucket: bucketName }, ({ bucket }) => fanOut(bucket)),
+      functions: { Capture: "c", ProcessItem: "p" },
+      s3: { dynamic: [{ bucket: bucketName, prefix: "in/" }] },
+    });
+    await settle([wf.definition, wf.policy]);
+    assert.equal(JSON.parse(recorder.one("aws:sfn/stateMachine:StateMachine", "deferred").inputs.definition).States.Fan.ResultWriter.Parameters.Bucket, "late-bucket");
+    const doc = JSON.parse(recorder.one("aws:iam/rolePolicy:RolePolicy", "deferred-sfn-policy").inputs.policy) as PolicyDocument;
+    assert.deepEqual(doc.Statement.find((st) => st.Sid === "ReadItems")!.Resource, ["arn:aws:s3:::late-bucket/in/*"]);
+  });
+
+  it("a plain Output machine is checked once it resolves, and the error is logged on the component (not lost in an apply)", async () => {
+    const errors: string[] = [];
+    const originalError = pulumi.log.error;
+    (pulumi.log as { error: typeof pulumi.log.error }).error = async (msg: string) => {
+      errors.push(msg);
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const wf = new StepFunctionsWorkflow("late", { machine: pulumi.output("b").apply((b) => fanOut(b)), functions: { Capture: "c" }, s3: { dynamic: [{ bucket: "b" }] } });
+      await Promise.race([(wf.definition as unknown as { isKnown: Promise<boolean> }).isKnown.catch(() => false), new Promise((r) => setTimeout(r, 500))]);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      (pulumi.log as { error: typeof pulumi.log.error }).error = originalError;
+      process.off("unhandledRejection", onUnhandled);
+    }
+    assert.ok(errors.some((m) => /reference "ProcessItem" used by state "ProcessItem"/.test(m)), JSON.stringify(errors));
   });
 
   it("several declared locations: the grant names exactly those", async () => {
