@@ -10,11 +10,13 @@ import { RealClock, VirtualClock, type Clock } from "./clock";
 import { compileWorkflow, type CompiledWorkflow } from "./compile";
 import { ACCOUNT, REGION } from "./lambda";
 import { runExecution } from "./run-execution";
+import { IntegrationServices } from "./integrations";
 import { DefinitionRejectedError, type ExecutionResult, type RunOptions } from "./types";
 
 export * from "./types";
 export { RealClock, VirtualClock, type Clock } from "./clock";
 export { StatesError, STATES_ERRORS } from "./errors";
+export { TaskTokens, TaskDoesNotExistError, MockConfigSchema, MockedTestCase, type MockConfigFile, type TaskTokenRequest, type OutboxMessage, type NestedExecutionRecord, type IntegrationOptions } from "./integrations";
 
 const compiledCache = new WeakMap<object, CompiledWorkflow>();
 
@@ -92,6 +94,7 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
       signal: options.signal ?? new AbortController().signal,
       s3: s3Factory(options.s3),
       mapRuns: [],
+      services: new IntegrationServices(options.integrations),
     },
     compiled,
     def.TimeoutSeconds,

@@ -131,7 +131,7 @@ describe("permissions: deriveStateMachinePolicy", () => {
       ["an AWS SDK integration without its Bucket", withTask("arn:aws:states:::aws-sdk:s3:getObject"), /Bucket is required \(at \/States\/T\/Parameters\/Bucket\)/],
       ["an AWS SDK call whose resources cannot be derived", withTask("arn:aws:states:::aws-sdk:ec2:describeInstances", { Parameters: {} }), /dynamicResources\["aws-sdk:ec2:describeInstances"\].*\(at \/States\/T\/Resource\)/],
       ["a nested startExecution without StateMachineArn", withTask("arn:aws:states:::states:startExecution.sync:2"), /StateMachineArn is required/],
-      ["a service the table does not model", withTask("arn:aws:states:::ecs:runTask.sync"), /ecs:runTask.sync has no row in the service integration table \(at \/States\/T\/Resource\)/],
+      ["a service the table does not model", withTask("arn:aws:states:::ecs:runTask.sync"), /ecs:runTask.sync has no row in the service integration table.*\(at \/States\/T\/Resource\)/],
       ["an activity", withTask(`arn:aws:states:${REGION}:${ACCOUNT}:activity:a`), /activity:a/],
       ["a dynamic FunctionName", withTask("arn:aws:states:::lambda:invoke", { Parameters: { "FunctionName.$": "$.fn" } }), /FunctionName is chosen at run time/],
       ["a JSONata FunctionName", withTask("arn:aws:states:::lambda:invoke", { Arguments: { FunctionName: "{% $fn %}" } }), /FunctionName is chosen at run time/],
