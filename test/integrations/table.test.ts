@@ -6,7 +6,7 @@ import { validateDefinition } from "../../asl/validator";
 import type { StateMachineDefinition } from "../../asl/types";
 import { iamCatalogFor } from "../../local/iam/actions";
 
-const one = (state: Record<string, unknown>): StateMachineDefinition => ({ StartAt: "T", States: { T: { Type: "Task", End: true, ...state } } }) as StateMachineDefinition;
+const one = (state: Record<string, unknown>): StateMachineDefinition => ({ StartAt: "T", States: { T: { Type: "Task", End: true, ...state } } }) as unknown as StateMachineDefinition;
 const base: StateMachinePolicyContext = { region: "eu-west-1", accountId: "111122223333", stateMachineName: "m", logging: false, tracing: false };
 const statementsOf = (def: StateMachineDefinition, ctx: Partial<StateMachinePolicyContext> = {}) => deriveStateMachinePolicy(def, { ...base, ...ctx }).Statement.map(({ Action, Resource }) => ({ Action, Resource }));
 const errorsOf = (def: unknown) => validateDefinition(def).diagnostics.filter((d) => d.severity === "ERROR");
