@@ -23,12 +23,14 @@ export interface NestedExecutionRecord {
   stateName: string;
   status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
   stateTransitions: number;
+  /** Wall time on the engine's clock (EXPRESS billing is by duration). */
+  durationMs: number;
   type: "STANDARD" | "EXPRESS";
 }
 
 export interface IntegrationOptions {
   /** DynamoDB for `dynamodb:*` and `aws-sdk:dynamodb:*`: a client or the endpoint of a local emulator (dynalite). */
-  dynamodb?: DynamoDBClient | { endpoint: string };
+  dynamodb?: DynamoDBClient | { endpoint: string } | (() => Promise<DynamoDBClient>);
   /** The machines `states:startExecution` may start, by name or ARN. */
   stateMachines?: Record<string, StateMachineDefinition | StateMachineEntry>;
   /** The callback API for `.waitForTaskToken` tasks (one is made when absent). */
@@ -70,6 +72,7 @@ export class IntegrationServices {
   dynamodb(): Promise<DynamoDBClient> {
     this.dynamo ??= (async () => {
       const option = this.options.dynamodb;
+      if (typeof option === "function") return option();
       if (option && "send" in option) return option;
       if (!option) {
         throw new Error("no DynamoDB endpoint was given to the local engine (RunOptions.integrations.dynamodb; `npm run exec` starts dynalite for it)");

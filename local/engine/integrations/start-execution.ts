@@ -50,7 +50,7 @@ export async function startExecution(frame: Frame, stateName: string, pattern: s
   const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:${type === "EXPRESS" ? "express" : "execution"}:${machineName}:${name}`;
   let workflow = compiled.get(entry.definition);
   if (!workflow) compiled.set(entry.definition, (workflow = compileWorkflow(entry.definition, entry.definition.QueryLanguage ?? "JSONPath")));
-  const record: NestedExecutionRecord = { executionArn, stateMachineArn, parentExecutionArn: exec.setup.arn, stateName, status: "RUNNING", stateTransitions: 0, type };
+  const record: NestedExecutionRecord = { executionArn, stateMachineArn, parentExecutionArn: exec.setup.arn, stateName, status: "RUNNING", stateTransitions: 0, durationMs: 0, type };
   services.nested.push(record);
   const setup = exec.setup;
   const running: Promise<ExecutionResult> = runExecutionModule.runExecution(
@@ -79,6 +79,7 @@ export async function startExecution(frame: Frame, stateName: string, pattern: s
   const finished = running.then((r) => {
     record.status = r.status;
     record.stateTransitions = r.counters.stateTransitions;
+    record.durationMs = r.durationMs;
     return r;
   });
   const startDate = new Date(exec.clock.now()).getTime();
