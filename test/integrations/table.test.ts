@@ -5,6 +5,8 @@ import { deriveStateMachinePolicy, type StateMachinePolicyContext } from "../../
 import { validateDefinition } from "../../asl/validator";
 import type { StateMachineDefinition } from "../../asl/types";
 import { iamCatalogFor } from "../../local/iam/actions";
+import { buildStateGraph } from "../../asl/graph/model";
+import { estimateBill, nestedUsage } from "../../local/pricing";
 
 const one = (state: Record<string, unknown>): StateMachineDefinition => ({ StartAt: "T", States: { T: { Type: "Task", End: true, ...state } } }) as unknown as StateMachineDefinition;
 const base: StateMachinePolicyContext = { region: "eu-west-1", accountId: "111122223333", stateMachineName: "m", logging: false, tracing: false };
@@ -115,5 +117,30 @@ describe("integrations: IAM derived per row (least privilege)", () => {
     assert.deepEqual(statementsOf(one({ Resource: "arn:aws:states:::aws-sdk:s3:putObject", Parameters: { Bucket: "b", "Key.$": "$.k", Body: "x" } }), { dynamicS3: { bucket: "b", prefix: "out/" } }), [{ Action: ["s3:PutObject"], Resource: ["arn:aws:s3:::b/out/*"] }]);
     assert.deepEqual(statementsOf(one({ Resource: "arn:aws:states:::aws-sdk:dynamodb:query", Parameters: { TableName: "T", IndexName: "byDate" } })), [{ Action: ["dynamodb:Query"], Resource: [arn("dynamodb", "table/T"), arn("dynamodb", "table/T/index/byDate")] }]);
     assert.deepEqual(statementsOf(one({ Resource: "arn:aws:states:::aws-sdk:ec2:describeInstances" }), { dynamicResources: { "aws-sdk:ec2:describeInstances": ["*"] } }), [{ Action: ["ec2:DescribeInstances"], Resource: ["*"] }]);
+  });
+});
+
+describe("integrations: the graph and the bill read them too", () => {
+  it("graph: a Task node shows the row's label and the static target", () => {
+    const def = {
+      StartAt: "Put",
+      States: {
+        Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "Results", Item: {} }, Next: "Nested" },
+        Nested: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: { StateMachineArn: "arn:aws:states:eu-west-1:111122223333:stateMachine:child" }, Next: "Sdk" },
+        Sdk: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:s3:listObjectsV2", Parameters: { Bucket: "b" }, End: true },
+      },
+    } as unknown as StateMachineDefinition;
+    const details = buildStateGraph(def).root.nodes.filter((n) => n.kind === "state").map((n) => n.detail);
+    assert.deepEqual(details, ["DynamoDB PutItem: Results", "StartExecution (sync:2): child", "s3:listObjectsV2: b"]);
+  });
+
+  it("bill: nested executions are billed by type (STANDARD transitions)", () => {
+    const bill = estimateBill({
+      parent: { type: "STANDARD", executions: 1, stateTransitions: 4, billedDurationMs: 0 },
+      nested: nestedUsage([{ type: "STANDARD", stateTransitions: 6, durationMs: 10 }, { type: "STANDARD", stateTransitions: 3, durationMs: 10 }]),
+      lambdas: [],
+    });
+    const nested = bill.lines.find((l) => l.item.startsWith("nested"));
+    assert.equal(nested?.quantity, 9);
   });
 });
