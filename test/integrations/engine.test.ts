@@ -126,6 +126,26 @@ describe("integrations: local runs", function () {
       assert.equal(typeof (r.outbox[0]!.body as { token: string }).token, "string");
     });
 
+    it("lambda:invoke.waitForTaskToken: the handler answers with the token it was given (before the wait starts)", async () => {
+      const tokens = new TaskTokens();
+      const def = one({ Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: "Approver", Payload: { "token.$": "$$.Task.Token", "n.$": "$.n" } } });
+      const handlers = { Approver: async (e: unknown) => { const { token, n } = e as { token: string; n: number }; tokens.sendTaskSuccess(token, { doubled: n * 2 }); return "ignored"; } };
+      const r = await run(def, { n: 21 }, { ...opts(), handlers, integrations: { taskTokens: tokens } });
+      assert.equal(r.status, "SUCCEEDED", r.cause);
+      assert.deepEqual(r.output, { doubled: 42 });
+      assert.deepEqual(tokens.open, []);
+    });
+
+    it("sns:publish and events:putEvents .waitForTaskToken wait too", async () => {
+      for (const [resource, parameters] of [
+        ["arn:aws:states:::sns:publish.waitForTaskToken", { TopicArn: "arn:aws:sns:us-east-1:123456789012:t", Message: { "token.$": "$$.Task.Token" } }],
+        ["arn:aws:states:::events:putEvents.waitForTaskToken", { Entries: [{ Source: "s", DetailType: "d", Detail: { "token.$": "$$.Task.Token" } }] }],
+      ] as const) {
+        const r = await run(one({ Resource: resource, Parameters: parameters }), {}, { ...opts(), integrations: { onTaskToken: (req, tokens) => setImmediate(() => tokens.sendTaskSuccess(req.token, resource)) } });
+        assert.equal(r.output, resource);
+      }
+    });
+
     it("sendTaskFailure fails the task with its error and cause; an unknown token is refused", async () => {
       const tokens = new TaskTokens();
       const r = await run(waiting(), {}, { ...opts(), integrations: { taskTokens: tokens, onTaskToken: (req) => setImmediate(() => tokens.sendTaskFailure(req.token, "Rejected", "by a person")) } });
