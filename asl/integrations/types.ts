@@ -110,15 +110,21 @@ export interface IntegrationRow {
 
 /** Read access to a Task's Parameters (JSONPath) or Arguments (JSONata), the same field names. */
 export class Fields {
-  constructor(private readonly args: JsonObject) {}
+  constructor(
+    private readonly args: JsonObject,
+    /** Arguments that are one JSONata expression (`"{% ... %}"`): every field is chosen at run time. */
+    private readonly expression?: string,
+  ) {}
 
   static of(parameters: JsonObject | undefined, args: JsonValue | undefined): Fields {
     if (parameters) return new Fields(parameters);
     if (args !== undefined && args !== null && typeof args === "object" && !Array.isArray(args)) return new Fields(args);
+    if (typeof args === "string" && args.startsWith("{%")) return new Fields({}, args);
     return new Fields({});
   }
 
   get(name: string): FieldValue {
+    if (this.expression !== undefined) return { kind: "dynamic", expression: this.expression };
     const dyn = this.args[`${name}.$`];
     if (typeof dyn === "string") return { kind: "dynamic", expression: dyn };
     const v = this.args[name];

@@ -95,6 +95,12 @@ describe("integrations: IAM derived per row (least privilege)", () => {
     assert.deepEqual(statementsOf(def, { dynamicResources: { "dynamodb:table": ["A", "B"] } }), [{ Action: ["dynamodb:GetItem"], Resource: [arn("dynamodb", "table/A"), arn("dynamodb", "table/B")] }]);
   });
 
+  it("Arguments as one JSONata expression: every field is run-time, so the declared resources apply", () => {
+    const def = one({ Resource: "arn:aws:states:::sqs:sendMessage", Arguments: "{% $states.input.request %}" });
+    assert.throws(() => statementsOf(def), /QueueUrl is chosen at run time/);
+    assert.deepEqual(statementsOf(def, { dynamicResources: { "sqs:queue": ["work"] } }), [{ Action: ["sqs:SendMessage"], Resource: [arn("sqs", "work")] }]);
+  });
+
   it("SQS: the queue ARN from QueueUrl; SNS: the topic; EventBridge: each named bus, `default` when none", () => {
     assert.deepEqual(statementsOf(one({ Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/111122223333/work", MessageBody: "x" } })), [{ Action: ["sqs:SendMessage"], Resource: [arn("sqs", "work")] }]);
     assert.deepEqual(statementsOf(one({ Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: arn("sns", "done"), Message: "x" } })), [{ Action: ["sns:Publish"], Resource: [arn("sns", "done")] }]);
