@@ -5,15 +5,19 @@
  *   --dynamodb-table NAME:KEY[:SORTKEY]   a table of the embedded DynamoDB (dynalite), started on first use (repeatable)
  *   --dynamodb-endpoint URL               an existing DynamoDB endpoint instead
  *   --task-token succeed[=JSON] | fail[=ERROR[:CAUSE]]   how every `.waitForTaskToken` task is answered
+ *   --task-token-handler MODULE           or a module exporting `onTaskToken(request, tokens)` that answers
+ *                                         (tokens.sendTaskSuccess/sendTaskFailure/sendTaskHeartbeat), e.g. a fake approver
  */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { StateMachineDefinition, JsonValue } from "../../asl/types";
 import type { EmbeddedDynamoDb, TableSpec } from "../dynamodb/server";
 import type { IntegrationOptions } from "../engine";
 
 export const INTEGRATION_USAGE = `[--mock-config FILE --test-case NAME] [--state-machine NAME=DEF.json]...
-                        [--dynamodb-table NAME:KEY[:SORTKEY]]... [--dynamodb-endpoint URL] [--task-token succeed[=JSON]|fail[=ERROR[:CAUSE]]]`;
+                        [--dynamodb-table NAME:KEY[:SORTKEY]]... [--dynamodb-endpoint URL] [--task-token succeed[=JSON]|fail[=ERROR[:CAUSE]] | --task-token-handler MODULE]`;
 
 export const INTEGRATION_OPTIONS = {
   "mock-config": { type: "string" },
@@ -22,6 +26,7 @@ export const INTEGRATION_OPTIONS = {
   "dynamodb-table": { type: "string", multiple: true },
   "dynamodb-endpoint": { type: "string" },
   "task-token": { type: "string" },
+  "task-token-handler": { type: "string" },
 } as const;
 
 export const IntegrationFlags = z
@@ -32,9 +37,11 @@ export const IntegrationFlags = z
     "dynamodb-table": z.array(z.string().regex(/^[A-Za-z0-9_.-]{3,255}:[^:]+(:[^:]+)?$/, "must be NAME:KEY or NAME:KEY:SORTKEY (string keys)")).default([]),
     "dynamodb-endpoint": z.url({ message: "--dynamodb-endpoint must be a URL" }).optional(),
     "task-token": z.string().regex(/^(succeed(=.*)?|fail(=.*)?)$/s, "must be succeed[=JSON] or fail[=ERROR[:CAUSE]]").optional(),
+    "task-token-handler": z.string().min(1).optional(),
   })
   .superRefine((f, ctx) => {
     if ((f["mock-config"] === undefined) !== (f["test-case"] === undefined)) ctx.addIssue({ code: "custom", path: ["test-case"], message: "--mock-config and --test-case go together" });
+    if (f["task-token"] !== undefined && f["task-token-handler"] !== undefined) ctx.addIssue({ code: "custom", path: ["task-token-handler"], message: "give --task-token or --task-token-handler, not both" });
     if (f["dynamodb-endpoint"] !== undefined && f["dynamodb-table"].length > 0) ctx.addIssue({ code: "custom", path: ["dynamodb-table"], message: "--dynamodb-table creates tables in the embedded DynamoDB; not with --dynamodb-endpoint" });
   });
 export type IntegrationFlags = z.infer<typeof IntegrationFlags>;
@@ -113,6 +120,18 @@ export async function integrationOptions(flags: IntegrationFlags): Promise<{ opt
         throw new IntegrationFlagError(`--task-token succeed=JSON: ${(e as Error).message}`);
       }
     }
+  }
+  if (flags["task-token-handler"] !== undefined) {
+    const file = flags["task-token-handler"];
+    let mod: { onTaskToken?: unknown; default?: { onTaskToken?: unknown } };
+    try {
+      mod = (await import(pathToFileURL(resolve(file)).href)) as typeof mod;
+    } catch (e) {
+      throw new IntegrationFlagError(`cannot load --task-token-handler module '${file}': ${(e as Error).message}`);
+    }
+    const hook = mod.onTaskToken ?? mod.default?.onTaskToken;
+    if (typeof hook !== "function") throw new IntegrationFlagError(`--task-token-handler module '${file}' must export a function onTaskToken(request, tokens)`);
+    options.onTaskToken = hook as NonNullable<IntegrationOptions["onTaskToken"]>;
   }
   return { options, stop: async () => db?.stop() };
 }

@@ -48,6 +48,14 @@ describe("exec CLI: service integrations", function () {
     assert.deepEqual([JSON.parse(r.stdout).error, JSON.parse(r.stdout).cause], ["Rejected", "not today"]);
   });
 
+  it("--task-token-handler: a module's onTaskToken answers (here: a heartbeat, then success with what the message carried)", () => {
+    const hook = join(dir, "approver.cjs");
+    writeFileSync(hook, "exports.onTaskToken = (req, tokens) => { tokens.sendTaskHeartbeat(req.token); setImmediate(() => tokens.sendTaskSuccess(req.token, { sawState: req.stateName, hasToken: typeof req.parameters.MessageBody.t === 'string' })); };\n");
+    const r = exec([def, "--input", '{"id":"c"}', "--json", "--dynamodb-table", "Jobs:id", "--task-token-handler", hook, "--state-machine", `Child=${child}`, "--mock-config", mock, "--test-case", "Happy"]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.deepEqual(JSON.parse(r.stdout).output.answer, { sawState: "Ask", hasToken: true });
+  });
+
   it("bad flags are usage errors (exit 2) naming the flag", () => {
     assert.match(exec([def, "--mock-config", mock]).stderr, /--mock-config and --test-case go together/);
     const unknownCase = exec([def, "--mock-config", mock, "--test-case", "Nope"]);
