@@ -34,3 +34,15 @@ export { pass, wait, succeed, fail, parallel, PassState, WaitState, SucceedState
 export type { PassOptions, WaitOptions, SucceedOptions, FailOptions, ParallelOptions } from "./flow";
 export { choice, Condition, ChoiceCondition, ChoiceState } from "./choice";
 export type { ChoiceOptions, ChoiceBranchOptions } from "./choice";
+export {
+  dynamoGetItem,
+  dynamoPutItem,
+  dynamoUpdateItem,
+  dynamoDeleteItem,
+  sqsSendMessage,
+  snsPublish,
+  eventBridgePutEvents,
+  startExecution,
+  awsSdk,
+} from "../integrations/builders";
+export type { IntegrationTaskOptions, SqsSendMessageParams, SnsPublishParams, EventBridgeEntry, StartExecutionParams, DynamoDbPutItemParams, DynamoDbGetItemParams, DynamoDbUpdateItemParams, DynamoDbDeleteItemParams } from "../integrations/builders";

@@ -38,7 +38,9 @@ export type ResourceArn = `arn:${string}`;
 type TaskTarget =
   | { readonly kind: "lambda-direct"; readonly ref: AnyLambdaRef }
   | { readonly kind: "lambda-invoke"; readonly ref: AnyLambdaRef; readonly options: LambdaInvokeOptions }
-  | { readonly kind: "resource"; readonly arn: string };
+  | { readonly kind: "resource"; readonly arn: string }
+  /** A service integration from the table (asl/integrations): its ARN and its typed parameters. */
+  | { readonly kind: "integration"; readonly arn: string; readonly params: Template };
 
 const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[^:]*:[^:]*:function:/;
 
@@ -54,7 +56,7 @@ export class TaskState extends ErrorHandlingState {
   }
 
   override lambdaRefs(): AnyLambdaRef[] {
-    return this.target.kind === "resource" ? [] : [this.target.ref];
+    return this.target.kind === "resource" || this.target.kind === "integration" ? [] : [this.target.ref];
   }
 
   render(ctx: RenderContext): TaskJson {
@@ -66,6 +68,12 @@ export class TaskState extends ErrorHandlingState {
       resource = ctx.resolveLambda(this.target.ref);
     } else if (this.target.kind === "resource") {
       resource = this.target.arn;
+    } else if (this.target.kind === "integration") {
+      // The typed parameters render as Parameters (JSONPath: path() → "Key.$") or Arguments (JSONata).
+      resource = this.target.arn;
+      const field = language === "JSONPath" ? "parameters" : "arguments";
+      if (o[field] !== undefined) throw new BuilderError(`state "${this.name}": an integration task builds its own ${language === "JSONPath" ? "Parameters" : "Arguments"} from its typed parameters`);
+      io = { ...o, [field]: this.target.params };
     } else {
       resource = LAMBDA_INVOKE;
       const { ref, options } = this.target;

@@ -6,6 +6,7 @@
  * Pure: reads plain ASL JSON (any definition, not only ours), no I/O.
  */
 import type { ChoiceRule, MapState, State, StateMachineDefinition, SubWorkflow } from "../types";
+import { findIntegration } from "../integrations";
 
 export type GraphNodeKind = "start" | "end" | "state";
 
@@ -170,11 +171,28 @@ function lambdaNameOf(resource: string, parameters: unknown): string | undefined
   return undefined;
 }
 
+/** The table, queue, topic or state machine a Task's static parameters name (its last ARN/URL part). */
+function integrationTarget(args: unknown): string | undefined {
+  if (!args || typeof args !== "object" || Array.isArray(args)) return undefined;
+  const a = args as Record<string, unknown>;
+  for (const field of ["TableName", "QueueUrl", "TopicArn", "StateMachineArn", "Bucket"]) {
+    const v = a[field];
+    if (typeof v === "string" && !v.startsWith("{%")) return v.split(/[:/]/).pop();
+  }
+  return undefined;
+}
+
 function detailOf(state: State): string | undefined {
   switch (state.Type) {
     case "Task": {
       const fn = lambdaNameOf(state.Resource, state.Parameters ?? state.Arguments);
       if (fn) return `Lambda: ${fn}`;
+      // Any other integration: the integration table's label and what it addresses, when static.
+      const found = findIntegration(state.Resource);
+      if (found) {
+        const target = integrationTarget(state.Parameters ?? state.Arguments);
+        return target ? `${found.row.label(found.resource)}: ${target}` : found.row.label(found.resource);
+      }
       return state.Resource.replace(/^arn:aws:states:::/, "");
     }
     case "Map":

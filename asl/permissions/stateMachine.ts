@@ -7,8 +7,8 @@
  * pointer: a silently skipped Task would deploy and then fail at run time with AccessDenied.
  */
 import { jsonPointer } from "../diagnostics";
+import { Fields, findIntegration, IntegrationIamError, type IamContext, type IamGrant } from "../integrations";
 import {
-  LAMBDA_INVOKE,
   S3_GET_OBJECT,
   S3_LIST_OBJECTS_V2,
   S3_PUT_OBJECT,
@@ -20,7 +20,6 @@ import {
   type SubWorkflow,
 } from "../types";
 import {
-  lambdaFunctionArn,
   partitionOf,
   policyDocument,
   s3BucketArn,
@@ -57,6 +56,13 @@ export interface StateMachinePolicyContext extends AwsEnvironment {
    * (https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html).
    */
   dynamicS3?: S3Location | ReadonlyArray<S3Location>;
+  /**
+   * The resources a path-addressed integration field may name at run time, by resource kind (see
+   * asl/integrations/types.ts IamContext.declared): `dynamodb:table`, `sqs:queue`, `sns:topic`,
+   * `events:event-bus`, `states:stateMachine`, `lambda:function`, or `aws-sdk:<service>:<action>`
+   * for an SDK call whose resources cannot be derived from its parameters. Names or ARNs.
+   */
+  dynamicResources?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A bucket, and optionally the key prefix within it, that a run-time S3 location may address. */
@@ -78,7 +84,8 @@ export class PermissionDerivationError extends Error {
 
 /** What the walk found, before it becomes statements. */
 interface Needs {
-  lambdaFunctions: Set<string>;
+  /** What each Task's integration row asked for (asl/integrations), in walk order. */
+  grants: IamGrant[];
   s3Reads: Set<string>; // object ARNs or ARN patterns
   s3Lists: Array<{ bucketArn: string; prefix?: string }>;
   s3Writes: Set<string>; // ResultWriter object ARN patterns
@@ -90,7 +97,7 @@ interface Needs {
  * See StateMachinePolicyContext for what the caller must say that the definition cannot.
  */
 export function deriveStateMachinePolicy(definition: StateMachineDefinition, context: StateMachinePolicyContext): PolicyDocument {
-  const needs: Needs = { lambdaFunctions: new Set(), s3Reads: new Set(), s3Lists: [], s3Writes: new Set(), distributedMap: undefined };
+  const needs: Needs = { grants: [], s3Reads: new Set(), s3Lists: [], s3Writes: new Set(), distributedMap: undefined };
   walk(definition, [], context, needs);
   return policyDocument(statementsFor(needs, context));
 }
@@ -105,7 +112,7 @@ function visitState(state: State, at: Array<string | number>, ctx: StateMachineP
       if (state.Credentials !== undefined) {
         throw new PermissionDerivationError(jsonPointer([...at, "Credentials"]), "Task Credentials (cross-account role assumption) are not derived: grant sts:AssumeRole explicitly or remove them");
       }
-      for (const fn of lambdaTargets(state.Resource, state.Parameters, state.Arguments, at, ctx)) needs.lambdaFunctions.add(fn);
+      needs.grants.push(...taskGrants(state.Resource, state.Parameters, state.Arguments, at, ctx));
       return;
     }
     case "Parallel":
@@ -247,46 +254,43 @@ function listScopes(bucket: S3Param, prefix: S3Param, at: Array<string | number>
 }
 
 /**
- * The function ARNs a Task invokes: a direct Lambda ARN, or `lambda:invoke` (any integration
- * pattern) with a static FunctionName. Anything else is unknown here and fails loudly.
+ * What a Task needs, from its row in the integration table. A resource without a row (an
+ * activity, a service the table does not model) fails loudly: a silently skipped Task would deploy
+ * and then fail at run time with AccessDenied.
  */
-function lambdaTargets(resource: string, parameters: JsonObject | undefined, args: JsonValue | undefined, at: Array<string | number>, ctx: StateMachinePolicyContext): string[] {
-  const direct = /^arn:[^:]+:lambda:[^:]+:\d{12}:function:[^:]+/.exec(resource);
-  if (direct) return [direct[0]];
-  if (resource === LAMBDA_INVOKE || resource.startsWith(`${LAMBDA_INVOKE}.`)) {
-    const fields = argumentsOf(parameters, args);
-    if ("FunctionName.$" in fields || (typeof fields.FunctionName === "string" && fields.FunctionName.startsWith("{%"))) {
-      throw new PermissionDerivationError(jsonPointer([...at, "Parameters", "FunctionName"]), "FunctionName is chosen at run time: invoke a static function so the role can name it");
-    }
-    const name = fields.FunctionName;
-    if (typeof name !== "string" || name === "") {
-      throw new PermissionDerivationError(jsonPointer([...at, "Parameters", "FunctionName"]), "lambda:invoke needs a FunctionName");
-    }
-    return [unqualifiedFunctionArn(name, ctx)];
+function taskGrants(resource: string, parameters: JsonObject | undefined, args: JsonValue | undefined, at: Array<string | number>, ctx: StateMachinePolicyContext): IamGrant[] {
+  const found = findIntegration(resource);
+  if (!found) {
+    throw new PermissionDerivationError(
+      jsonPointer([...at, "Resource"]),
+      `Task resource ${resource} has no row in the service integration table: its permissions are not derived (add a row in asl/integrations)`,
+    );
   }
-  throw new PermissionDerivationError(
-    jsonPointer([...at, "Resource"]),
-    `Task resource ${resource} is not a Lambda function or lambda:invoke: its permissions are not derived here (add a mapping in asl/permissions/stateMachine.ts)`,
-  );
-}
-
-/** FunctionName accepts a name, name:qualifier, a partial ARN (account:function:name) or a full ARN. */
-function unqualifiedFunctionArn(functionName: string, ctx: StateMachinePolicyContext): string {
-  const full = /^arn:[^:]+:lambda:[^:]+:\d{12}:function:[^:]+/.exec(functionName);
-  if (full) return full[0];
-  const partial = /^(\d{12}):function:([^:]+)/.exec(functionName);
-  if (partial) return `arn:${partitionOf(ctx)}:lambda:${ctx.region}:${partial[1]}:function:${partial[2]}`;
-  return lambdaFunctionArn(ctx, functionName.split(":")[0]!);
+  const iamCtx: IamContext = {
+    partition: ctx.partition,
+    region: ctx.region,
+    accountId: ctx.accountId,
+    // SDK S3 rows scope a run-time location to one declared location; with several declared they
+    // fail the derivation rather than guess (never a wider grant than declared).
+    dynamicS3: declaredLocations(ctx).length === 1 ? declaredLocations(ctx)[0] : undefined,
+    declared: (kind) => ctx.dynamicResources?.[kind],
+  };
+  try {
+    return found.row.iam(Fields.of(parameters, args), found.resource, iamCtx);
+  } catch (e) {
+    if (!(e instanceof IntegrationIamError)) throw e;
+    const container = parameters ? "Parameters" : args !== undefined ? "Arguments" : "Parameters";
+    const where = e.field === "Resource" ? [...at, "Resource"] : e.field === undefined ? at : [...at, container, ...e.field.split("/")];
+    throw new PermissionDerivationError(jsonPointer(where), `${found.row.id}: ${e.message}`);
+  }
 }
 
 function statementsFor(needs: Needs, ctx: StateMachinePolicyContext): PolicyStatement[] {
   const out: PolicyStatement[] = [];
-  if (needs.lambdaFunctions.size > 0) {
-    // The `:*` form covers versions and aliases (qualified ARNs), which a Task may name.
-    // https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html
-    const fns = [...needs.lambdaFunctions];
-    out.push({ Sid: "InvokeWorkflowFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [...fns, ...fns.map((f) => `${f}:*`)] });
-  }
+  // Lambda first (the statement every workflow has), then the other integrations in walk order.
+  // policyDocument merges the grants of one Sid and action set into one statement.
+  const byLambdaFirst = [...needs.grants].sort((a, b) => Number(b.sid === "InvokeWorkflowFunctions") - Number(a.sid === "InvokeWorkflowFunctions"));
+  for (const g of byLambdaFirst) out.push({ Sid: g.sid, Effect: "Allow", Action: g.actions, Resource: g.resources });
   if (needs.s3Reads.size > 0) {
     out.push({ Sid: "ReadItems", Effect: "Allow", Action: ["s3:GetObject"], Resource: [...needs.s3Reads] });
   }
@@ -326,12 +330,14 @@ function statementsFor(needs: Needs, ctx: StateMachinePolicyContext): PolicyStat
       out.push({ Sid: "RedriveMapRunChildren", Effect: "Allow", Action: ["states:RedriveExecution"], Resource: [`${executions}/*`] });
     }
   }
-  const touchesS3 = needs.s3Reads.size > 0 || needs.s3Lists.length > 0 || needs.s3Writes.size > 0;
+  const sdkS3 = needs.grants.filter((g) => g.actions.some((a) => a.startsWith("s3:")));
+  const sdkS3Writes = sdkS3.some((g) => g.actions.includes("s3:PutObject"));
+  const touchesS3 = needs.s3Reads.size > 0 || needs.s3Lists.length > 0 || needs.s3Writes.size > 0 || sdkS3.length > 0;
   if (ctx.kms && touchesS3) {
     // SSE-KMS: reading needs kms:Decrypt, writing kms:GenerateDataKey, multipart writes both.
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms
     // Only through S3 in this region (kms:ViaService), never the key directly.
-    const actions = needs.s3Writes.size > 0 ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"];
+    const actions = needs.s3Writes.size > 0 || sdkS3Writes ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"];
     out.push({
       Sid: "UseBucketKeyThroughS3",
       Effect: "Allow",

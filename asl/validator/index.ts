@@ -16,6 +16,7 @@ import { checkScopeGraph, checkStateNames, childScopes, collectStateNames } from
 import { StateRules, type StateEnv } from "./rules";
 import { stateMachineSchema } from "./schema";
 import { zodIssuesToDiagnostics } from "./zod-diagnostics";
+import type { IamActionCatalog } from "../integrations";
 
 export { CODES } from "./codes";
 export type { DiagnosticCode } from "./codes";
@@ -23,6 +24,8 @@ export type { DiagnosticCode } from "./codes";
 export interface ValidateOptions {
   /** When given, checks that depend on the machine's type run (e.g. no Distributed Map in EXPRESS). */
   stateMachineType?: "STANDARD" | "EXPRESS";
+  /** IAM's action list: when given, `aws-sdk:<service>:<action>` resources are checked against it. */
+  iamActions?: IamActionCatalog;
 }
 
 type Obj = Record<string, unknown>;
@@ -61,7 +64,7 @@ export function validateDefinition(definition: unknown, options: ValidateOptions
 
   const names = collectStateNames(value, []);
   checkStateNames(names, ctx);
-  const rules = new StateRules(ctx);
+  const rules = new StateRules(ctx, options.iamActions);
   const topLanguage = languageOf(value["QueryLanguage"], "JSONPath");
 
   const walk = (scope: Obj, at: Segments, kind: "root" | "branch" | "processor", language: Language, executionType: StateEnv["executionType"]) => {

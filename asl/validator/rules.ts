@@ -11,6 +11,7 @@ import { referencePathProblem } from "./jsonpath";
 import { isJsonataString } from "./jsonata";
 import { CHOICE_OPERATORS } from "./schema";
 import { LIMITS } from "../types";
+import { resourceProblem, type IamActionCatalog } from "../integrations";
 
 type Obj = Record<string, unknown>;
 type Language = "JSONPath" | "JSONata";
@@ -84,7 +85,10 @@ export class StateRules {
   /** Map Run labels seen so far: they "must be unique within a state machine definition". */
   private readonly labels = new Map<string, Segments>();
 
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly ctx: Context,
+    private readonly iamActions?: IamActionCatalog,
+  ) {}
 
   private report(code: string, at: Segments, message: string, severity: "ERROR" | "WARNING" = "ERROR") {
     this.ctx.report(code, at, message, severity);
@@ -327,6 +331,11 @@ export class StateRules {
       } else {
         this.report(CODES.INVALID_RESOURCE, [...at, "Resource"], `Resource must be an ARN (arn:partition:service:region:account:...); got '${r}'`);
       }
+    }
+    if (typeof r === "string") {
+      // The service integration table (asl/integrations) knows which resources and patterns exist.
+      const problem = resourceProblem(r, this.iamActions);
+      if (problem) this.report(CODES.INVALID_RESOURCE, [...at, "Resource"], problem.message, problem.severity);
     }
     // "HeartbeatSeconds ... must be smaller than TimeoutSeconds" (state-task).
     const hb = o["HeartbeatSeconds"];

@@ -10,9 +10,11 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { JsonValue } from "../../asl/types";
 import type { ExecutionResult, LambdaHandler, RunOptions } from "../engine/types";
+import { INTEGRATION_OPTIONS, INTEGRATION_USAGE, IntegrationFlagError, IntegrationFlags, integrationOptions } from "./integration-flags";
 
 const USAGE = `usage: npm run exec -- DEF.json [--input JSON | --input-file FILE] [--handlers MODULE] [--json]
                         [--clock real|virtual] [--type STANDARD|EXPRESS] [--s3-endpoint URL]
+                        ${INTEGRATION_USAGE}
        npm run exec -- --batch CASES.jsonl [--handlers MODULE] [--clock real|virtual] [--type ...] [--s3-endpoint URL]`;
 
 class UsageError extends Error {}
@@ -39,6 +41,7 @@ const Flags = z
     type: z.enum(["STANDARD", "EXPRESS"]).default("STANDARD"),
     "s3-endpoint": z.url({ message: "--s3-endpoint must be a URL" }).optional(),
   })
+  .and(IntegrationFlags)
   .superRefine((f, ctx) => {
     if (f.input !== undefined && f["input-file"] !== undefined) ctx.addIssue({ code: "custom", path: ["input"], message: "give --input or --input-file, not both" });
     if (f.batch === undefined && f.definition === undefined) ctx.addIssue({ code: "custom", path: ["definition"], message: "a definition file (DEF.json) is required unless --batch is given" });
@@ -63,6 +66,7 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> {
         type: { type: "string" },
         "s3-endpoint": { type: "string" },
         help: { type: "boolean", short: "h" },
+        ...INTEGRATION_OPTIONS,
       },
     });
   } catch (e) {
@@ -138,6 +142,8 @@ function summary(result: ExecutionResult): Record<string, JsonValue> {
   out.stateTransitions = result.counters.stateTransitions;
   out.historyEvents = result.counters.historyEvents;
   out.durationMs = result.durationMs;
+  if (result.outbox.length > 0) out.outbox = result.outbox as unknown as JsonValue;
+  if (result.nestedExecutions.length > 0) out.nestedExecutions = result.nestedExecutions as unknown as JsonValue;
   return out;
 }
 
@@ -145,6 +151,14 @@ async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv);
   const handlers = await loadHandlers(flags.handlers);
   const { run, DefinitionRejectedError } = await import("../engine/index");
+  let integrations: Awaited<ReturnType<typeof integrationOptions>>;
+  try {
+    integrations = await integrationOptions(flags);
+  } catch (e) {
+    if (e instanceof IntegrationFlagError) throw new UsageError(e.message);
+    throw e;
+  }
+  stopServices.push(integrations.stop);
   const options: RunOptions = {
     handlers,
     clock: flags.clock,
@@ -152,6 +166,7 @@ async function main(argv: string[]): Promise<number> {
     keepHistory: false,
     // Without --s3-endpoint a Distributed Map uses `new S3Client({})`: the SDK's standard env vars decide.
     s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : undefined,
+    integrations: integrations.options,
   };
 
   const runOne = async (definition: unknown, input: JsonValue): Promise<Record<string, JsonValue>> => {
@@ -193,11 +208,18 @@ async function main(argv: string[]): Promise<number> {
     if (result.status === "SUCCEEDED") process.stdout.write(`output: ${JSON.stringify(result.output, null, 2)}\n`);
     else process.stdout.write(`error:  ${result.error}\ncause:  ${result.cause}\n`);
     process.stdout.write(`state transitions: ${result.stateTransitions}, history events: ${result.historyEvents}, ${result.durationMs} ms\n`);
+    const outbox = (result.outbox ?? []) as Array<{ integration: string; target: string; body: JsonValue }>;
+    // Recorded, never sent: a local run has no queues, topics or event buses.
+    if (outbox.length > 0) process.stdout.write(`outbox (${outbox.length} recorded, not sent):\n${outbox.map((m) => `  ${m.integration} → ${m.target}: ${JSON.stringify(m.body)}`).join("\n")}\n`);
   }
   return result.status === "SUCCEEDED" ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
+/** The embedded DynamoDB, if a run started it, is stopped before exit. */
+const stopServices: Array<() => Promise<void>> = [];
+main(process.argv.slice(2))
+  .finally(() => Promise.all(stopServices.map((stop) => stop())))
+  .then(
   (code) => process.exit(code),
   (e) => {
     if (e instanceof UsageError) {

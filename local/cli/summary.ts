@@ -53,6 +53,12 @@ export function formatSummary(s: RunSummary, cwd = process.cwd()): string {
     if (o.topWords) lines.push(row("Top words", o.topWords.slice(0, 5).map((w) => `${w.word} ${formatCount(w.count)}`).join(", ")));
     if (o.batches) lines.push(row("Batches", `${formatCount(o.batches.succeeded)} succeeded, ${formatCount(o.batches.failed)} failed`));
   }
+  if (s.nestedExecutions?.length) lines.push(row("Nested", s.nestedExecutions.map((n) => `${n.executionArn.split(":").slice(-2).join(":")} ${n.status} (${formatCount(n.stateTransitions)} transitions)`).join(", ")));
+  if (s.outbox?.length) {
+    // Recorded, never sent: the local run has no queues, topics or event buses.
+    lines.push(row("Outbox", `${formatCount(s.outbox.length)} message(s) recorded, not sent`));
+    for (const m of s.outbox.slice(0, 5)) lines.push(row("", `${m.integration} → ${m.target}: ${JSON.stringify(m.body).slice(0, 100)}`));
+  }
   lines.push(row("Lambda", s.lambdas.map((l) => `${l.name} ${formatCount(l.invocations)}× (${formatCount(l.billedDurationMs)} ms billed)`).join(", ")));
   lines.push("Estimated AWS bill for this run:");
   lines.push(...formatBill(s.bill));

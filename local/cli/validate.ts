@@ -12,6 +12,8 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { Diagnostic, ValidationResult } from "../../asl/diagnostics";
 import { validateDefinition } from "../../asl/validator";
+import type { IamActionCatalog } from "../../asl/integrations";
+import { iamCatalogFor } from "../iam/actions";
 
 const USAGE = "usage: npm run validate -- [--json] [--type STANDARD|EXPRESS] FILE|DIR...";
 
@@ -72,7 +74,7 @@ function expand(paths: string[]): string[] {
   return out;
 }
 
-function validateFile(file: string, type: Args["type"]): FileResult {
+async function validateFile(file: string, type: Args["type"]): Promise<FileResult> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -80,7 +82,9 @@ function validateFile(file: string, type: Args["type"]): FileResult {
     const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message;
     return { file, valid: false, diagnostics: [{ code: "INVALID_JSON_DESCRIPTION", location: "", message: `cannot read ${file}: ${reason}`, severity: "ERROR" }] };
   }
-  const r = validateDefinition(text, type ? { stateMachineType: type } : {});
+  // IAM's action list, read only for definitions with AWS SDK tasks (their action names are checked against it).
+  const iamActions = text.includes(":::aws-sdk:") ? await catalogOf(text) : undefined;
+  const r = validateDefinition(text, { ...(type ? { stateMachineType: type } : {}), ...(iamActions ? { iamActions } : {}) });
   return { file, valid: r.valid, diagnostics: r.diagnostics };
 }
 
@@ -100,7 +104,15 @@ function formatHuman(results: FileResult[]): string {
 
 const pick = (d: Diagnostic): Diagnostic => ({ code: d.code, location: d.location, message: d.message, severity: d.severity });
 
-function main(argv: string[]): number {
+async function catalogOf(text: string): Promise<IamActionCatalog | undefined> {
+  try {
+    return await iamCatalogFor(JSON.parse(text));
+  } catch {
+    return undefined; // not JSON: the validator reports that itself
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
   let args: Args;
   try {
     args = parseCommandLine(argv);
@@ -118,11 +130,11 @@ function main(argv: string[]): number {
     process.stderr.write(`validate: no .json files found in ${args.files.join(", ")}\n${USAGE}\n`);
     return 2;
   }
-  const results = files.map((f) => validateFile(f, args.type));
+  const results = await Promise.all(files.map((f) => validateFile(f, args.type)));
   if (args.json) {
     process.stdout.write(JSON.stringify(results.map((r) => ({ file: r.file, valid: r.valid, diagnostics: r.diagnostics.map(pick) }))) + "\n");
   } else process.stdout.write(formatHuman(results));
   return results.every((r) => r.valid) ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -12,6 +12,7 @@ import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "./js
 import { compilePath, compileResultPath, type CompiledPath, type PathSegment } from "./json/path";
 import { compileDynamicValue, compileTemplate, type CompiledTemplate } from "./json/template";
 import { lambdaTarget, type LambdaTarget } from "./lambda";
+import { findIntegration, type ResolvedIntegration } from "../../asl/integrations";
 
 export interface JsonPathIO {
   lang: "JSONPath";
@@ -63,6 +64,10 @@ export interface CompiledTask extends Base {
   raw: TaskState;
   resource: string;
   target: LambdaTarget | null;
+  /** The row of the integration table (asl/integrations) for the resource; undefined for activities and unknown ARNs. */
+  integration: ResolvedIntegration | undefined;
+  /** `.waitForTaskToken`: the engine issues `$$.Task.Token` and waits for the callback. */
+  waitsForToken: boolean;
   timeout?: NumberSource;
   heartbeat?: NumberSource;
   retriers: Retrier[];
@@ -231,12 +236,14 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
         raw: state,
         resource: state.Resource,
         target: lambdaTarget(state.Resource),
+        integration: findIntegration(state.Resource),
+        waitsForToken: state.Resource.endsWith(".waitForTaskToken"),
         timeout: numberSource(lang, state.TimeoutSeconds, state.TimeoutSecondsPath, `${name}.TimeoutSeconds`),
         heartbeat: numberSource(lang, state.HeartbeatSeconds, state.HeartbeatSecondsPath, `${name}.HeartbeatSeconds`),
         retriers: state.Retry ?? [],
         catchers: compileCatchers(lang, state.Catch, name),
       };
-      const simple = task.io.lang === "JSONPath" && task.retriers.length === 0 && task.catchers.length === 0 && !task.timeout && !task.heartbeat;
+      const simple = task.target !== null && task.io.lang === "JSONPath" && task.retriers.length === 0 && task.catchers.length === 0 && !task.timeout && !task.heartbeat;
       return { ...task, simple };
     }
     case "Pass":

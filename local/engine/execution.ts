@@ -46,6 +46,8 @@ export interface ExecutionSetup {
   signal: AbortSignal;
   s3: () => Promise<import("@aws-sdk/client-s3").S3Client>;
   mapRuns: MapRunRecord[];
+  /** The service integrations' shared state (outbox, tokens, mocks, emulators, nested machines). */
+  services?: import("./integrations/services").IntegrationServices;
 }
 
 function hex8(unit: number): string {
@@ -59,6 +61,7 @@ export class Execution {
   readonly clock: Clock;
   readonly input: JsonValue;
   readonly handlers: Record<string, LambdaHandler>;
+  readonly services: import("./integrations/services").IntegrationServices | undefined;
   readonly startTime: number;
   stateTransitions = 0;
   /** The input as JSON text, when the execution start already made it (a Task can reuse it). */
@@ -77,6 +80,7 @@ export class Execution {
     this.clock = setup.clock;
     this.input = setup.input;
     this.handlers = setup.handlers;
+    this.services = setup.services;
     this.history = new History(
       setup,
       setup.clock,
@@ -256,6 +260,14 @@ export class StateEnv implements IntrinsicEnv, JsonataEnv {
   }
 
   private statesRetry = -1;
+  private token: string | undefined;
+
+  /** `$$.Task.Token` of a `.waitForTaskToken` task (set before its Parameters/Arguments are evaluated). */
+  set taskToken(token: string | undefined) {
+    this.token = token;
+    this.ctx = undefined;
+    this.statesVar = undefined;
+  }
 
   /** `$states` for JSONata, made on first use (JSONPath states never need it); a plain object, as JSONata reads own properties. */
   get states(): StatesVariable {
@@ -286,6 +298,7 @@ export class StateEnv implements IntrinsicEnv, JsonataEnv {
         if (item.key !== undefined) Item.Key = item.key;
         ctx.Map = { Item };
       }
+      if (this.token !== undefined) ctx.Task = { Token: this.token };
       this.ctx = ctx;
     }
     return this.ctx;

@@ -10,11 +10,14 @@ import { RealClock, VirtualClock, type Clock } from "./clock";
 import { compileWorkflow, type CompiledWorkflow } from "./compile";
 import { ACCOUNT, REGION } from "./lambda";
 import { runExecution } from "./run-execution";
+import { IntegrationServices } from "./integrations";
+import { iamCatalogFor } from "../iam/actions";
 import { DefinitionRejectedError, type ExecutionResult, type RunOptions } from "./types";
 
 export * from "./types";
 export { RealClock, VirtualClock, type Clock } from "./clock";
 export { StatesError, STATES_ERRORS } from "./errors";
+export { TaskTokens, TaskDoesNotExistError, MockConfigSchema, MockedTestCase, type MockConfigFile, type TaskTokenRequest, type OutboxMessage, type NestedExecutionRecord, type IntegrationOptions } from "./integrations";
 
 const compiledCache = new WeakMap<object, CompiledWorkflow>();
 
@@ -61,10 +64,20 @@ function s3Factory(option: RunOptions["s3"]): () => Promise<S3Client> {
 
 let executionCounter = 0;
 
+const sdkTasks = new WeakMap<object, boolean>();
+function hasSdkTask(definition: unknown): boolean {
+  if (definition === null || typeof definition !== "object") return false;
+  let v = sdkTasks.get(definition);
+  if (v === undefined) sdkTasks.set(definition, (v = JSON.stringify(definition).includes(":::aws-sdk:")));
+  return v;
+}
+
 export async function run(definition: StateMachineDefinition | unknown, input: JsonValue, options: RunOptions): Promise<ExecutionResult> {
   const type = options.stateMachineType ?? "STANDARD";
   if (options.validate !== false) {
-    const verdict = validateDefinition(definition, { stateMachineType: type });
+    // IAM's action list only when the definition has AWS SDK tasks (the common definition needs no file read).
+    const iamActions = hasSdkTask(definition) ? await iamCatalogFor(definition) : undefined;
+    const verdict = validateDefinition(definition, { stateMachineType: type, iamActions });
     const errors = verdict.diagnostics.filter((d) => d.severity === "ERROR");
     if (!verdict.valid || errors.length > 0) throw new DefinitionRejectedError(errors.length ? errors : verdict.diagnostics);
   }
@@ -92,6 +105,7 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
       signal: options.signal ?? new AbortController().signal,
       s3: s3Factory(options.s3),
       mapRuns: [],
+      services: new IntegrationServices(options.integrations),
     },
     compiled,
     def.TimeoutSeconds,

@@ -104,6 +104,8 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
     startDate: new Date(exec.startTime),
     stopDate: new Date(stop),
     durationMs: stop - exec.startTime,
+    outbox: setup.services?.outbox ?? [],
+    nestedExecutions: setup.services?.nested ?? [],
   };
   // `history` is built from the compact columns only if read.
   const history = exec.history;

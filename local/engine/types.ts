@@ -4,6 +4,7 @@ import type { Diagnostic } from "../../asl/diagnostics";
 import type { JsonValue } from "../../asl/types";
 import type { Clock } from "./clock";
 import type { MapRunRecord } from "./distributed/contract";
+import type { IntegrationOptions, NestedExecutionRecord, OutboxMessage } from "./integrations";
 
 /** The subset of the Lambda Node.js context object handlers commonly read. */
 export interface LambdaContext {
@@ -69,6 +70,11 @@ export interface RunOptions {
    * `childCounters` are exact either way.
    */
   childEvents?: boolean;
+  /**
+   * Service integrations (asl/integrations): DynamoDB endpoint, the machines startExecution may
+   * start, the task-token callback API and hook, a MockConfigFile test case.
+   */
+  integrations?: IntegrationOptions;
 }
 
 export interface ExecutionCounters {
@@ -88,6 +94,10 @@ export interface ExecutionResult {
   startDate: Date;
   stopDate: Date;
   durationMs: number;
+  /** SQS/SNS/EventBridge calls the run made (recorded, never sent), nested executions included. */
+  outbox: OutboxMessage[];
+  /** Executions started by `states:startExecution` (their state transitions are billed too). */
+  nestedExecutions: NestedExecutionRecord[];
 }
 
 /** Thrown by `run` when validation is on and the definition is invalid. */

