@@ -85,6 +85,12 @@ export interface StepFunctionsWorkflowArgs {
   /** Default: the machine's own `type` option, else STANDARD. */
   type?: "STANDARD" | "EXPRESS";
   s3?: WorkflowS3Access;
+  /**
+   * The resources a path-addressed integration field may name at run time, by kind (`dynamodb:table`,
+   * `sqs:queue`, `sns:topic`, `events:event-bus`, `states:stateMachine`, `lambda:function`, or
+   * `aws-sdk:<service>:<action>`): names or ARNs. Required for each such field; the grant is exactly these.
+   */
+  resources?: Readonly<Record<string, ReadonlyArray<pulumi.Input<string>>>>;
   /** `false` turns logging off (no log group). Default: level ERROR, no execution data, 14 days. */
   logging?: WorkflowLogging | false;
   /** X-Ray tracing. Default false. */
@@ -130,7 +136,7 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
       // A declared location given as the same Output as a deferred value stands in as its placeholder.
       const standIn = (bucket: pulumi.Input<string>) => Object.entries(machineArg.values).find(([, v]) => v === bucket)?.[0];
       const dynamic = args.s3?.dynamic?.map((l) => ({ bucket: typeof l.bucket === "string" ? l.bucket : (placeholders[standIn(l.bucket) ?? ""] ?? l.bucket), prefix: l.prefix }));
-      precheckMachine(machineArg.build(placeholders), { functions: args.functions, s3: { dynamic } }, machineName);
+      precheckMachine(machineArg.build(placeholders), { functions: args.functions, s3: { dynamic }, resources: args.resources }, machineName);
     } else if (!pulumi.Output.isInstance(machineArg)) {
       precheckMachine(machineArg, args, machineName);
     }
@@ -149,6 +155,7 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
       Object.fromEntries(Object.entries(args.functions).map(([ref, fn]) => [ref, typeof fn === "object" && fn !== null && "name" in fn ? fn.name : fn])),
     ) as pulumi.Output<Record<string, string>>;
     const declared = pulumi.output((args.s3?.dynamic ?? []).map((l) => pulumi.output(l.bucket).apply((bucket) => ({ bucket, prefix: l.prefix })))) as pulumi.Output<S3Location[]>;
+    const declaredResources = pulumi.output(args.resources ?? {}) as pulumi.Output<Record<string, string[]>>;
     const logging = args.logging === false ? undefined : { level: "ERROR" as const, includeExecutionData: false, retentionInDays: 14, ...args.logging };
     const tracing = args.tracing ?? false;
     // Never through pulumi.output()/all(): they copy class instances into plain objects.
@@ -159,7 +166,7 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
       pulumi.Output.isInstance(machineOutput) ? machineOutput.apply(f) : (pulumi.output(f(machineOutput)) as pulumi.Output<T>);
 
     // Render, validate and derive together: the policy is a function of exactly the deployed definition.
-    const rendered: pulumi.Output<Rendered> = pulumi.all([env, functionNames, declared]).apply(([e, fns, locations]) => withMachine((m): Rendered => reported(this, () => {
+    const rendered: pulumi.Output<Rendered> = pulumi.all([env, functionNames, declared, declaredResources]).apply(([e, fns, locations, resources]) => withMachine((m): Rendered => reported(this, () => {
       checkFunctions(m, args.functions, this);
       const { definition, diagnostics } = m.renderChecked((ref) => functionArn(e, fns[ref.name]!));
       failOnIamWarnings(diagnostics);
@@ -170,6 +177,7 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
         logging: logging !== undefined,
         tracing,
         dynamicS3: locations,
+        dynamicResources: resources,
       });
       return { definition: JSON.stringify(definition, null, 2), policy: JSON.stringify(policy, null, 2), type: args.type ?? m.type ?? "STANDARD" };
     })));
@@ -190,7 +198,7 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
     if (args.s3?.kmsKeyArn !== undefined) {
       // The derived KMS statement, with the key's ARN put in: its own policy, so that only this
       // document waits for a new key's ARN on the first preview.
-      const kmsTemplate = pulumi.all([env, functionNames, declared]).apply(([e, fns, locations]) => withMachine((m) => kmsStatements(m, e, fns, locations, machineName)));
+      const kmsTemplate = pulumi.all([env, functionNames, declared, declaredResources]).apply(([e, fns, locations, resources]) => withMachine((m) => kmsStatements(m, e, fns, locations, resources, machineName)));
       const kmsPolicy = pulumi.all([kmsTemplate, args.s3.kmsKeyArn]).apply(([doc, keyArn]) => JSON.stringify(doc ?? unusedKeyPolicy(KMS_PLACEHOLDER), null, 2).split(KMS_PLACEHOLDER).join(keyArn));
       policies.push(new aws.iam.RolePolicy(`${name}-sfn-kms-policy`, { role: this.role.id, policy: kmsPolicy }, parent));
     }
@@ -298,25 +306,27 @@ function failOnIamWarnings(diagnostics: Parameters<typeof diagnosticsReachingIam
  * and the policy derives (with placeholder account values) when every declared location is a plain
  * string. Throws InvalidDefinitionError, WorkflowFunctionsError or PermissionDerivationError.
  */
-export function precheckMachine(machine: StateMachine, args: Pick<StepFunctionsWorkflowArgs, "functions" | "s3">, machineName: string): void {
+export function precheckMachine(machine: StateMachine, args: Pick<StepFunctionsWorkflowArgs, "functions" | "s3" | "resources">, machineName: string): void {
   checkFunctions(machine, args.functions);
   const { definition, diagnostics } = machine.renderChecked(localLambdaArn);
   failOnIamWarnings(diagnostics);
   const locations = args.s3?.dynamic ?? [];
-  if (locations.every((l) => typeof l.bucket === "string")) {
+  const resources = Object.values(args.resources ?? {}).flat();
+  if (locations.every((l) => typeof l.bucket === "string") && resources.every((r) => typeof r === "string")) {
     deriveStateMachinePolicy(definition, {
       ...PLACEHOLDER_ENV,
       stateMachineName: machineName,
       logging: false,
       tracing: false,
       dynamicS3: locations.map((l) => ({ bucket: l.bucket as string, prefix: l.prefix })),
+      dynamicResources: args.resources as Record<string, string[]> | undefined,
     });
   }
 }
 
-function kmsStatements(machine: StateMachine, env: AwsEnvironment, fns: Record<string, string>, locations: S3Location[], machineName: string): PolicyDocument | undefined {
+function kmsStatements(machine: StateMachine, env: AwsEnvironment, fns: Record<string, string>, locations: S3Location[], resources: Record<string, string[]>, machineName: string): PolicyDocument | undefined {
   const definition = machine.renderUnchecked((ref) => functionArn(env, fns[ref.name]!));
-  const doc = deriveStateMachinePolicy(definition, { ...env, stateMachineName: machineName, logging: false, tracing: false, dynamicS3: locations, kms: { keyArn: KMS_PLACEHOLDER } });
+  const doc = deriveStateMachinePolicy(definition, { ...env, stateMachineName: machineName, logging: false, tracing: false, dynamicS3: locations, dynamicResources: resources, kms: { keyArn: KMS_PLACEHOLDER } });
   const kms = doc.Statement.filter((s) => s.Resource.includes(KMS_PLACEHOLDER));
   return kms.length > 0 ? policyDocument(kms) : undefined;
 }

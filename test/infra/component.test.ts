@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   distributedMap,
+  dynamoPutItem,
   lambda,
   machine,
   path,
@@ -24,6 +25,7 @@ import { PermissionDerivationError, type PolicyDocument } from "../../asl/permis
 import type { State } from "../../asl/types";
 import { buildWith, SecureBucket, StepFunctionsWorkflow, WorkflowFunctionsError } from "../../infra";
 import { deployStack, readStackConfig } from "../../stack/program";
+import { storeAndApproveWorkflow } from "../../workflows/store-and-approve";
 import { devStackConfig, installMocks, isKnown, MOCK_ACCOUNT, MOCK_REGION, type Recorder } from "./mocks";
 import { devStackViaIndex } from "./stacks";
 
@@ -249,6 +251,40 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
       process.off("unhandledRejection", onUnhandled);
     }
     assert.ok(errors.some((m) => /reference "ProcessItem" used by state "ProcessItem"/.test(m)), JSON.stringify(errors));
+  });
+
+  it("service integrations deploy too: the store-and-approve workflow (DynamoDB putItem in the children, nested .sync:2, SQS task token) with its derived role", async () => {
+    const scoreRef = lambda("Score", async (item: { id: string }) => ({ id: item.id, score: 1 }));
+    const wf = new StepFunctionsWorkflow("store", {
+      machine: storeAndApproveWorkflow(scoreRef, {
+        table: "Scores",
+        reportStateMachineArn: `arn:aws:states:${MOCK_REGION}:${MOCK_ACCOUNT}:stateMachine:report`,
+        approvalQueueUrl: `https://sqs.${MOCK_REGION}.amazonaws.com/${MOCK_ACCOUNT}/approvals`,
+      }),
+      functions: { Score: "scorer" },
+      s3: { dynamic: [{ bucket: "inputs-bucket", prefix: "in/" }] },
+    });
+    await settle([wf.definition, wf.policy]);
+    const doc = JSON.parse(recorder.one("aws:iam/rolePolicy:RolePolicy", "store-sfn-policy").inputs.policy) as PolicyDocument;
+    const by = Object.fromEntries(doc.Statement.map((st) => [st.Sid, st]));
+    assert.deepEqual(by.DynamoDbItems!.Resource, [`arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT}:table/Scores`]);
+    assert.deepEqual(by.SendToQueues!.Resource, [`arn:aws:sqs:${MOCK_REGION}:${MOCK_ACCOUNT}:approvals`]);
+    assert.deepEqual(by.StartNestedExecutions!.Resource, [`arn:aws:states:${MOCK_REGION}:${MOCK_ACCOUNT}:stateMachine:report`]);
+    assert.ok(by.NestedExecutionEventsRule);
+    for (const st of doc.Statement) if (st.Resource.includes("*")) assert.ok(["DeliverExecutionLogs", "NestedExecutionEventsRule"].includes(st.Sid) || st.Sid.startsWith("WatchNested"), st.Sid);
+  });
+
+  it("a path-addressed integration resource must be declared in `resources`; the grant names exactly those", async () => {
+    const put = () =>
+      machine(
+        dynamoPutItem("Put", { TableName: path("$.table"), Item: { id: { S: path("$.id") } } }),
+      );
+    assert.throws(() => new StepFunctionsWorkflow("undeclared-table", { machine: put(), functions: {} }), /TableName/);
+    assert.equal(recorder.resources.length, 0);
+    const wf = new StepFunctionsWorkflow("declared-table", { machine: put(), functions: {}, resources: { "dynamodb:table": ["Orders", "Archive"] } });
+    await settle([wf.policy]);
+    const doc = JSON.parse(recorder.one("aws:iam/rolePolicy:RolePolicy", "declared-table-sfn-policy").inputs.policy) as PolicyDocument;
+    assert.deepEqual(doc.Statement.find((st) => st.Sid === "DynamoDbItems")!.Resource, [`arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT}:table/Archive`, `arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT}:table/Orders`]);
   });
 
   it("several declared locations: the grant names exactly those", async () => {
