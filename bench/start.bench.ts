@@ -25,7 +25,6 @@ async function runOnce(args: { workflow?: string; objects?: number }): Promise<R
     stack: "dev",
     workflow: args.workflow,
     objects: args.objects,
-    inline: false,
     progress: createProgressDisplay({ mode: "off" }),
     signal: new AbortController().signal,
     dataRoot,

@@ -2,6 +2,7 @@
 import { relative } from "node:path";
 import { formatBill } from "../pricing";
 import { formatCount } from "../progress";
+import type { ChildFailure } from "../runner/failures";
 import type { RunSummary } from "../runner/run";
 
 function seconds(ms: number): string {
@@ -12,15 +13,32 @@ function row(label: string, value: string): string {
   return `${label.padEnd(14)}${value}`;
 }
 
+/** The first failed children, one line each: what the console's Map Run page lists first. */
+export function formatFailures(failures: ReadonlyArray<ChildFailure> | undefined): string[] {
+  if (!failures?.length) return [];
+  return failures.map((f, i) =>
+    row(
+      i === 0 ? "Failed items" : "",
+      `${f.itemIndex !== undefined ? `item ${formatCount(f.itemIndex)}` : `child ${formatCount(f.childIndex)} (${formatCount(f.items)} items)`} at ${f.state}: ${f.error}${f.cause ? ` — ${oneLine(f.cause, 200)}` : ""}`,
+    ),
+  );
+}
+
+function oneLine(text: string, max: number): string {
+  const t = text.replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
 export function formatSummary(s: RunSummary, cwd = process.cwd()): string {
   const lines: string[] = [];
-  const variant = s.variant === "inline" ? "Inline Map variant" : "as deployed";
+  const variant = s.variant === "distributed" ? "as deployed" : s.variant === "inline" ? "Inline Map variant" : `variant ${s.variant}`;
   lines.push("");
   lines.push(`Workflow ${s.workflow} (stack ${s.stack}, ${variant}) · input ${JSON.stringify(s.input)}`);
   lines.push(row("Status", s.status + (s.error ? `  ${s.error}` : "")));
   if (s.failedState) lines.push(row("Failed at", s.failedState));
   if (s.cause) lines.push(row("Cause", s.cause));
   if (s.explanation) lines.push(row("Why", s.explanation));
+  lines.push(...formatFailures(s.failures));
   lines.push(row("Wall time", `${seconds(s.wallTimeMs)} (execution ${seconds(s.executionDurationMs)})`));
   if (s.dataset) lines.push(row("Data set", `${formatCount(s.dataset.objects)} objects, ${formatCount(s.dataset.bytes)} bytes under ${s.dataset.prefix}`));
   if (s.mapRuns.length > 0) {
@@ -48,11 +66,7 @@ export function formatSummary(s: RunSummary, cwd = process.cwd()): string {
   );
   if (s.resultWriter) lines.push(row("ResultWriter", `${s.resultWriter.manifest}  (local copy in ${relative(cwd, s.resultWriter.localData) || "."})`));
   if (s.check) lines.push(row("Check", `${s.check.passed ? "PASSED" : "FAILED"} ${s.check.name}: ${s.check.detail}`));
-  if (s.workflow === "map-reduce" && s.output && typeof s.output === "object") {
-    const o = s.output as { topWords?: Array<{ word: string; count: number }>; batches?: { succeeded: number; failed: number } };
-    if (o.topWords) lines.push(row("Top words", o.topWords.slice(0, 5).map((w) => `${w.word} ${formatCount(w.count)}`).join(", ")));
-    if (o.batches) lines.push(row("Batches", `${formatCount(o.batches.succeeded)} succeeded, ${formatCount(o.batches.failed)} failed`));
-  }
+  for (const [label, text] of s.outputLines ?? []) lines.push(row(label, text));
   lines.push(row("Lambda", s.lambdas.map((l) => `${l.name} ${formatCount(l.invocations)}× (${formatCount(l.billedDurationMs)} ms billed)`).join(", ")));
   lines.push("Estimated AWS bill for this run:");
   lines.push(...formatBill(s.bill));

@@ -8,15 +8,10 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { forEachChildRecord, readManifest, ResultWriterOutputSchema } from "../../handlers/map-reduce/result-files";
 import type { ReduceResult } from "../../handlers/map-reduce/reduce-counts";
 import { checkExactlyOnce, ProcessDataResultSchema, type ProcessDataResult } from "../../handlers/process-data";
+import type { CheckResult } from "../../app/demo";
 import type { DatasetTotals } from "./dataset";
 
-export interface CheckResult {
-  name: string;
-  passed: boolean;
-  /** One line a person reads in the summary. */
-  detail: string;
-  problems: string[];
-}
+export type { CheckResult } from "../../app/demo";
 
 export interface ResultWriterLocation {
   bucket: string;

@@ -66,6 +66,26 @@ export interface MapRunRecord {
   executionCounts: MapRunCounts;
   /** (Additive, optional.) Exact totals over finished children that reported ChildCounters. */
   childCounters?: MapRunChildCounters;
+  /**
+   * (Additive, optional.) The first failed child executions (at most FIRST_FAILURES_KEPT), in the
+   * order they failed: what the console's Map Run page lists first when a run fails.
+   */
+  firstFailures?: MapRunChildFailure[];
+}
+
+/** How many failed children a Map Run record keeps for display. */
+export const FIRST_FAILURES_KEPT = 5;
+
+export interface MapRunChildFailure {
+  /** The child's position among the Map Run's child executions (0-based, in reader order). */
+  childIndex: number;
+  /** The item's index (`$$.Map.Item.Index`) when each child runs one item; the first item's index of a batch otherwise, when known. */
+  itemIndex?: number;
+  /** Items the child ran (1 without an ItemBatcher). */
+  items: number;
+  executionArn: string;
+  error: string;
+  cause: string;
 }
 
 export interface MapRunChildCounters {

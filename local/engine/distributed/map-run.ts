@@ -16,6 +16,7 @@ import { S3_PUT_OBJECT } from "../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../errors";
 import type { ChildOutcome, DistributedMapContext, MapRunRecord } from "./contract";
 import { MapRunPublisher, zeroCounts } from "./map-run-record";
+import { FIRST_FAILURES_KEPT } from "./contract";
 import { readItems, STATE_DATA_SOURCE, type ItemBatch } from "./readers";
 import { executionRecord, pendingRecord, RESULT_FILE_MAX_BYTES, ResultSpool, transformedEntries, transformedEntriesJson } from "./result-writer";
 import { resolveSettings, type BatcherSettings, type MapRunSettings } from "./settings";
@@ -389,6 +390,10 @@ export async function runMapRun(
     } else if (outcome.status === "FAILED") {
       items.failed += n;
       execs.failed++;
+      const kept = (record.firstFailures ??= []);
+      if (kept.length < FIRST_FAILURES_KEPT) {
+        kept.push({ childIndex: seq, ...(batchSizes ? {} : { itemIndex: seq }), items: n, executionArn: outcome.executionArn, error: outcome.error, cause: outcome.cause });
+      }
       checkThreshold();
     } else {
       items.aborted += n;
