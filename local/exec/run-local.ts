@@ -13,6 +13,7 @@ import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue } from "../../asl/types";
 import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
+import { run } from "../engine";
 import type { Clock } from "../engine/clock";
 import type { EngineEvent, ExecutionResult, LambdaHandler, StateMachineType } from "../engine/types";
 import { firstFailures, processorTaskOf, type ChildFailure } from "../runner/failures";
@@ -108,7 +109,6 @@ export async function runLocalExecution(request: LocalExecutionRequest): Promise
         lastState = (event.event["stateEnteredEventDetails"] as { name?: string } | undefined)?.name ?? lastState;
       }
     };
-    const { run } = await import("../engine/index");
     const result = await run(definition, request.input, {
       handlers,
       s3: s3Option,
