@@ -71,6 +71,10 @@ export interface MapRunRecord {
    * order they failed: what the console's Map Run page lists first when a run fails.
    */
   firstFailures?: MapRunChildFailure[];
+  /** (Additive, optional.) Bytes the ItemReader has read so far (for a rate while the total is unknown). */
+  readerBytes?: number;
+  /** (Additive, optional.) True once the ItemReader (or the input array) has delivered every item: itemCounts.total is final. */
+  readerDone?: boolean;
 }
 
 /** How many failed children a Map Run record keeps for display. */

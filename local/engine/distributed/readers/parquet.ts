@@ -14,6 +14,7 @@
  */
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue } from "../../../../asl/types";
+import { countReaderBytes } from "./byte-meter";
 import { readerFailed, s3Uri, type S3Location } from "./s3-object";
 
 interface AsyncBuffer {
@@ -31,6 +32,7 @@ async function s3AsyncBuffer(s3: S3Client, loc: S3Location, signal?: AbortSignal
       if (end <= start) return new ArrayBuffer(0);
       const res = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.versionId, Range: `bytes=${start}-${end - 1}` }), { abortSignal: signal });
       const bytes = await res.Body!.transformToByteArray();
+      countReaderBytes(signal, bytes.byteLength);
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     },
   };
