@@ -60,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       input: flags.input,
       variant: flags.variant ?? (flags.inline ? "inline" : undefined),
       objects: flags.objects,
+      whatIf: flags["what-if"],
       progress,
       signal: controller.signal,
     });

@@ -1,6 +1,7 @@
 /** The run summary as a person reads it (the `--json` form is the RunSummary object itself). */
 import { relative } from "node:path";
-import { formatBill } from "../pricing";
+import { formatBill, formatUsd } from "../pricing";
+import { formatDuration, type Projection, type WhatIfRow } from "../pricing/projection";
 import { formatCount } from "../progress";
 import type { ChildFailure } from "../runner/failures";
 import type { RunSummary } from "../runner/run";
@@ -11,6 +12,20 @@ function seconds(ms: number): string {
 
 function row(label: string, value: string): string {
   return `${label.padEnd(14)}${value}`;
+}
+
+/** `~12.3 s projected (bottleneck: child start rate)`: a lower bound from the default quotas. */
+export function formatProjection(p: Projection): string {
+  return `~${formatDuration(p.seconds)} projected (bottleneck: ${p.bottleneck}; default quotas, us-east-1, no cold starts)`;
+}
+
+/** The --what-if table: child type × batch size → children, projected duration, bill. */
+export function formatWhatIf(rows: ReadonlyArray<WhatIfRow>): string[] {
+  const header = ["children", "batch", "child executions", "projected on AWS", "bottleneck", "bill"];
+  const body = rows.map((r) => [r.childType, formatCount(r.batchSize), formatCount(r.childExecutions), `~${formatDuration(r.projection.seconds)}`, r.projection.bottleneck, formatUsd(r.bill.totalUsd)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const fmt = (cells: string[]) => "  " + cells.map((c, i) => (i >= 1 && i <= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
+  return ["What if (same items; per-item Lambda time as measured):", fmt(header), ...body.map(fmt)];
 }
 
 /** The first failed children, one line each: what the console's Map Run page lists first. */
@@ -40,6 +55,7 @@ export function formatSummary(s: RunSummary, cwd = process.cwd()): string {
   if (s.explanation) lines.push(row("Why", s.explanation));
   lines.push(...formatFailures(s.failures));
   lines.push(row("Wall time", `${seconds(s.wallTimeMs)} (execution ${seconds(s.executionDurationMs)})`));
+  if (s.projection) lines.push(row("On AWS", formatProjection(s.projection)));
   if (s.dataset) lines.push(row("Data set", `${formatCount(s.dataset.objects)} objects, ${formatCount(s.dataset.bytes)} bytes under ${s.dataset.prefix}`));
   if (s.mapRuns.length > 0) {
     for (const r of s.mapRuns) {
@@ -70,5 +86,6 @@ export function formatSummary(s: RunSummary, cwd = process.cwd()): string {
   lines.push(row("Lambda", s.lambdas.map((l) => `${l.name} ${formatCount(l.invocations)}× (${formatCount(l.billedDurationMs)} ms billed)`).join(", ")));
   lines.push("Estimated AWS bill for this run:");
   lines.push(...formatBill(s.bill));
+  if (s.whatIf) lines.push(...formatWhatIf(s.whatIf));
   return lines.join("\n") + "\n";
 }

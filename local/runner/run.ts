@@ -25,6 +25,7 @@ import { run as runEngine } from "../engine";
 import type { MapRunRecord } from "../engine/distributed/contract";
 import type { EngineEvent, ExecutionResult, LambdaHandler } from "../engine/types";
 import { billedMs, estimateBill, PRICE_TABLE, type BillEstimate } from "../pricing";
+import { projectDuration, whatIf, whatIfBatchSizes, type MeasuredRun, type Projection, type WhatIfRow } from "../pricing/projection";
 import type { ProgressDisplay } from "../progress";
 import { startEmbeddedS3, type EmbeddedS3 } from "../s3/server";
 import { resultWriterLocation } from "./checks";
@@ -46,6 +47,8 @@ export interface RunRequest {
   variant?: string;
   /** `--objects N`: the size of the demo's data set, for demos that generate one. */
   objects?: number;
+  /** `--what-if`: compare EXPRESS vs STANDARD children and other batch sizes (bill and projected duration). */
+  whatIf?: boolean;
   progress: ProgressDisplay;
   signal: AbortSignal;
   /** Where Pulumi.yaml is; the repository root by default. */
@@ -99,6 +102,9 @@ export interface RunSummary {
   check?: CheckResult;
   lambdas: Array<{ name: string; invocations: number; errors: number; billedDurationMs: number; memoryMb: number; architecture: string }>;
   bill: BillEstimate;
+  /** How long the same run would take on AWS (documented default quotas, measured per-child work). */
+  projection?: Projection;
+  whatIf?: WhatIfRow[];
   dataset?: { objects: number; bytes: number; prefix: string };
 }
 
@@ -373,6 +379,18 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       lambdas: lambdas.map((l) => ({ functionName: l.name, invocations: l.invocations, billedDurationMs: l.billedDurationMs, memoryMb: l.memoryMb, architecture: l.architecture })),
     });
 
+    const measured: MeasuredRun = {
+      items,
+      childExecutions,
+      childType,
+      childTransitions,
+      childLambdaMs,
+      batchSize: childExecutions > 0 ? Math.max(1, Math.round(items / childExecutions)) : 1,
+      maxConcurrency: result.mapRuns[0]?.maxConcurrency ?? 0,
+      parentTransitions: parentCounts.transitions,
+      lambdas: lambdas.map((l) => ({ functionName: l.name, invocations: l.invocations, billedDurationMs: l.billedDurationMs, memoryMb: l.memoryMb, architecture: l.architecture, inChild: childFns.has(l.name) })),
+    };
+
     // An interrupted run keeps nothing, whatever status the execution ended with.
     keepData = result.status !== "ABORTED" && !request.signal.aborted;
     const summary: RunSummary = {
@@ -399,6 +417,8 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       historyEvents: { parent: parentCounts.events, ...(largestChild ? { largestChild } : {}) },
       lambdas,
       bill,
+      ...(childExecutions > 0 ? { projection: projectDuration(measured) } : {}),
+      ...(request.whatIf && childExecutions > 0 ? { whatIf: whatIf(measured, whatIfBatchSizes(measured.batchSize)) } : {}),
     };
     if (result.status === "FAILED") {
       summary.failedState = lastParentState;

@@ -12,8 +12,9 @@
  * timestamps ISO-8601 strings, binary an array of bytes (hyparquet's toJson). AWS documents no
  * conversion table; these are the conservative JSON forms.
  */
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue } from "../../../../asl/types";
+import { s3Sdk } from "../s3-sdk";
 import { countReaderBytes } from "./byte-meter";
 import { readerFailed, s3Uri, type S3Location } from "./s3-object";
 
@@ -24,6 +25,7 @@ interface AsyncBuffer {
 
 /** A ranged view of the S3 object, as hyparquet reads files. */
 async function s3AsyncBuffer(s3: S3Client, loc: S3Location, signal?: AbortSignal): Promise<AsyncBuffer> {
+  const { GetObjectCommand, HeadObjectCommand } = await s3Sdk();
   const head = await s3.send(new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.versionId }), { abortSignal: signal });
   const byteLength = head.ContentLength ?? 0;
   return {
