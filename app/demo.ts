@@ -47,6 +47,8 @@ export interface DemoDataset<T = unknown> {
 export interface CheckContext<T = unknown> extends DemoContext {
   /** The execution's output (SUCCEEDED runs only are checked). */
   output: unknown;
+  /** The results of the functions the demo `observe`s, as their handlers returned them (every successful invocation, in order). */
+  observed: Readonly<Record<string, ReadonlyArray<unknown>>>;
   /** What `dataset` returned, when the demo has one. */
   expected: T | undefined;
 }
@@ -67,6 +69,11 @@ export interface WorkflowDemo<T = unknown> {
   sizeFlag?: { description: string; default: number; max: number };
   /** Puts the demo's data in the embedded S3 before the run. */
   dataset?(ctx: DemoContext): Promise<DemoDataset<T>>;
+  /**
+   * Functions whose results the runner keeps for the check (cheap: the objects the handlers
+   * returned), for runs whose exported results are too large to read back quickly.
+   */
+  observe?: readonly string[];
   /** Proves a SUCCEEDED run right from what it produced. */
   check?(ctx: CheckContext<T>): Promise<CheckResult | undefined>;
   /** Extra summary lines from the output (label, text), e.g. the top words of a reduce. */

@@ -279,7 +279,13 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     const dataset = workflow.demo?.dataset && prepared.variant === "distributed" ? await workflow.demo.dataset(demoContext) : undefined;
     const datasetDone = performance.now();
 
-    const metered = meterHandlers(prepared.machine.handlersByName() as ReadonlyMap<string, LambdaHandler>);
+    const observed: Record<string, unknown[]> = {};
+    const observers: Record<string, (result: unknown) => void> = {};
+    for (const name of workflow.demo?.observe ?? []) {
+      const list: unknown[] = (observed[name] = []);
+      observers[name] = (result) => list.push(result);
+    }
+    const metered = meterHandlers(prepared.machine.handlersByName() as ReadonlyMap<string, LambdaHandler>, observers);
     const perExecution = new Map<string, { events: number; transitions: number }>();
     let parentArn: string | undefined;
     let lastParentState: string | undefined;
@@ -350,7 +356,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     const executionDone = performance.now();
     let check: CheckResult | undefined;
     if (result.status === "SUCCEEDED" && prepared.variant === "distributed" && workflow.demo?.check) {
-      check = await workflow.demo.check({ ...demoContext, output, expected: dataset?.expected });
+      check = await workflow.demo.check({ ...demoContext, output, expected: dataset?.expected, observed });
     }
     const checkDone = performance.now();
 
