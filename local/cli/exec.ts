@@ -38,7 +38,12 @@ Runs an ASL definition file, or a module exporting a builder machine, on the loc
   --stack NAME              for a catalog workflow module: the stack whose config builds it (default dev)
   --s3-endpoint URL         use this S3 endpoint instead of the embedded server`;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  /** Whether the usage text helps: not for a handlers mismatch, which names its own fix. */
+  constructor(message: string, readonly showUsage = true) {
+    super(message);
+  }
+}
 
 const jsonText = (what: string) =>
   z.string().transform((text, ctx) => {
@@ -296,7 +301,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       keepHistory: false,
     });
   } catch (e) {
-    if (e instanceof HandlerResolutionError) throw new UsageError(e.message);
+    if (e instanceof HandlerResolutionError) throw new UsageError(e.message, false);
     if (e instanceof DefinitionRejectedError) {
       // The name CreateStateMachine's API error uses for a definition AWS refuses.
       const result = { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
@@ -356,7 +361,7 @@ main(process.argv.slice(2), controller.signal).then(
   },
   (e) => {
     if (e instanceof UsageError) {
-      process.stderr.write(`exec: ${e.message}\n${USAGE}\n`);
+      process.stderr.write(`exec: ${e.message}\n${e.showUsage ? `${USAGE}\n` : ""}`);
       process.exit(2);
     }
     if (controller.signal.aborted) {
