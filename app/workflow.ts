@@ -33,9 +33,10 @@ export interface CatalogWorkflow {
   /**
    * What the state machine does when it runs, written by hand from the workflow (not derived from
    * the definition: the least-privilege test proves the derived role allows exactly this, so it
-   * must not come from the derivation).
+   * must not come from the derivation). Optional for programs that build entries of their own; every
+   * entry of this project's catalog declares it (test/infra/leastPrivilege.test.ts checks).
    */
-  runtimeAccess(config: StackConfig): WorkflowRuntimeAccess;
+  runtimeAccess?(config: StackConfig): WorkflowRuntimeAccess;
 }
 
 /** The requests a workflow's state machine makes, with example object keys in the dev stack's layout. */

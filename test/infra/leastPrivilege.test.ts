@@ -39,7 +39,10 @@ async function deploymentOf(label: string, stack: MockedStack): Promise<Deployme
 const MACHINES = { seed: `${PREFIX}-seed`, mapReduce: `${PREFIX}-map-reduce` };
 /** Every catalog workflow's state machine, and what each one does at run time (declared by hand in its module). */
 const DEV_CONFIG = loadStackConfig({ stack: "dev" }).config;
-const CATALOG = WORKFLOWS.map((w) => ({ name: w.name, machine: `${PREFIX}-${w.name}`, access: w.runtimeAccess(DEV_CONFIG) }));
+const CATALOG = WORKFLOWS.map((w) => {
+  if (!w.runtimeAccess) throw new Error(`catalog workflow ${w.name} declares no runtimeAccess: the least-privilege proof needs what it does at run time`);
+  return { name: w.name, machine: `${PREFIX}-${w.name}`, access: w.runtimeAccess(DEV_CONFIG) };
+});
 
 function universeOf(d: Deployment): Universe {
   const defaultKeyPolicy = {
