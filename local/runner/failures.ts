@@ -19,15 +19,14 @@ export interface ChildFailure {
 }
 
 /**
- * `childStates` maps a Distributed Map's state name to its processor's states: when the processor
- * has one Task state, a child failure happened there. (The engine keeps no child history for speed,
- * so a longer processor names only the Map.)
+ * The engine names the child's state a failure happened in; for a record without it,
+ * `childStateOf` falls back on the processor's only Task state, if it has exactly one.
  */
 export function firstFailures(mapRuns: ReadonlyArray<MapRunRecord>, childStateOf: (mapStateName: string) => string | undefined = () => undefined): ChildFailure[] {
   const out: ChildFailure[] = [];
   for (const r of mapRuns) {
-    for (const f of r.firstFailures ?? []) {
-      const inner = childStateOf(r.stateName);
+    for (const { state, ...f } of r.firstFailures ?? []) {
+      const inner = state ?? childStateOf(r.stateName);
       out.push({ state: inner ? `${r.stateName}/${inner}` : r.stateName, mapRunArn: r.mapRunArn, ...f });
     }
   }

@@ -55,6 +55,33 @@ describe("testing API: runWorkflow", function () {
     assert.match(run.failures[0]!.cause, /qty is not a number: x/);
   });
 
+  it("a child failing in the second state of its processor: the failure names that state", async () => {
+    const run = await runWorkflow({
+      definition: {
+        StartAt: "Items",
+        States: {
+          Items: {
+            Type: "Map",
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+              StartAt: "Prepare",
+              States: {
+                Prepare: { Type: "Pass", Next: "Check" },
+                Check: { Type: "Choice", Choices: [{ Variable: "$.n", NumericGreaterThan: 1, Next: "TooBig" }], Default: "Fine" },
+                TooBig: { Type: "Fail", Error: "TooBig", Cause: "n > 1" },
+                Fine: { Type: "Succeed" },
+              },
+            },
+            End: true,
+          },
+        },
+      },
+      input: [{ n: 1 }, { n: 2 }],
+    });
+    assert.equal(run.status, "FAILED");
+    assert.deepEqual([run.failures[0]!.itemIndex, run.failures[0]!.error, run.failures[0]!.state], [1, "TooBig", "Items/TooBig"]);
+  });
+
   it("an ASL definition with handlers by name and mocked responses (call by call)", async () => {
     const definition = {
       StartAt: "A",

@@ -44,7 +44,7 @@ export type ChildOutcome = ChildCounters &
   ChildTexts &
   (
     | { status: "SUCCEEDED"; output: JsonValue; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
-    | { status: "FAILED"; error: string; cause: string; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
+    | { status: "FAILED"; error: string; cause: string; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue; /** (Additive.) The child's state it failed in, when known. */ failedState?: string }
     /** Stopped by the map run (threshold exceeded or parent stopped). */
     | { status: "ABORTED"; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
   );
@@ -90,6 +90,8 @@ export interface MapRunChildFailure {
   executionArn: string;
   error: string;
   cause: string;
+  /** The child's state it failed in, when the engine knows it. */
+  state?: string;
 }
 
 export interface MapRunChildCounters {

@@ -399,7 +399,7 @@ export async function runMapRun(
       execs.failed++;
       const kept = (record.firstFailures ??= []);
       if (kept.length < FIRST_FAILURES_KEPT) {
-        kept.push({ childIndex: seq, ...(batchSizes ? {} : { itemIndex: seq }), items: n, executionArn: outcome.executionArn, error: outcome.error, cause: outcome.cause });
+        kept.push({ childIndex: seq, ...(batchSizes ? {} : { itemIndex: seq }), items: n, executionArn: outcome.executionArn, error: outcome.error, cause: outcome.cause, ...(outcome.failedState !== undefined ? { state: outcome.failedState } : {}) });
       }
       checkThreshold();
     } else {
