@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -85,6 +85,16 @@ describe("exec with the embedded S3", function () {
     assert.equal(JSON.parse(r.stdout).status, "SUCCEEDED");
   });
 
+  it("runs a workflow module (a catalog entry built from the dev stack, its own handlers) with --put", () => {
+    const ranges = join(dir, "ranges.jsonl");
+    writeFileSync(ranges, '{"from":0,"to":5}\n{"from":5,"to":7}\n');
+    const r = exec([join(root, "workflows", "jsonl-ranges.ts"), "--put", `s3://sfn-distributed-map-dev/payloads/jsonl-ranges/ranges.jsonl=${ranges}`, "--json"], env);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.status, "SUCCEEDED");
+    assert.match(s.output.ResultWriterDetails.Key, /^results\/jsonl-ranges\//);
+  });
+
   it("a Map Run over its threshold: the execution's error stays AWS's, --json lists the first failed child", () => {
     const d = join(dir, "strict.asl.json");
     writeFileSync(d, JSON.stringify(csvMap("Double")));
@@ -134,6 +144,7 @@ describe("exec with the embedded S3", function () {
   after(() => {
     // After the runs above (success, error, SIGINT), no embedded-S3 temporary folder is left (--keep's is its own).
     const left = readdirSync(tmp).filter((f) => f.startsWith("embedded-s3-"));
+    rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(left, []);
   });
 });
