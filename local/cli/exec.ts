@@ -32,6 +32,8 @@ Runs an ASL definition file, or a module exporting a builder machine, on the loc
   --put s3://b/prefix/=./dir/  seed every file of a folder under a prefix
   --out DIR                 download what the run wrote (ResultWriter files, handler outputs) to DIR/<bucket>/<key>
   --keep                    keep the embedded S3's data folder and print where it is
+  --s3                      start the embedded S3 even when the definition does not touch S3 (handlers that use the SDK);
+                            it starts by itself for an ItemReader, a ResultWriter, an S3 task, --put or --out
   --json                    one JSON object on stdout
   --clock real|virtual      virtual: Wait states and back-offs take no real time
   --type STANDARD|EXPRESS   the state machine type (default STANDARD)
@@ -66,6 +68,7 @@ const FLAGS = {
   put: { parse: { type: "string", multiple: true }, schema: z.array(z.string()).default([]) },
   out: { parse: { type: "string" }, schema: z.string().min(1, { message: "--out needs a folder" }).optional() },
   keep: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
+  s3: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
   json: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
   batch: { parse: { type: "string" }, schema: z.string().optional() },
   clock: { parse: { type: "string" }, schema: z.enum(["real", "virtual"], { message: "--clock must be real or virtual" }).default("real") },
@@ -292,7 +295,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       handlers: allHandlers,
       handlersSource: flags.handlers ? `--handlers ${flags.handlers}` : isModule ? `workflow module ${file}` : "the handlers (no --handlers module given)",
       files,
-      s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : "auto",
+      s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : flags.s3 ? "always" : "auto",
       keep: flags.keep,
       outDir: flags.out,
       signal,
