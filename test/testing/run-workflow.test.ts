@@ -1,6 +1,8 @@
 /** The test API users call from their own suites (local/testing, the package's `/testing` subpath). */
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { distributedMap, lambda, machine, path, s3CsvReader, task } from "../../asl/builders";
 import { runWorkflow } from "../../local/testing";
@@ -98,6 +100,12 @@ describe("testing API: runWorkflow", function () {
     });
     assert.equal(run.status, "SUCCEEDED");
     assert.deepEqual(run.output, { sum: 42 });
+  });
+
+  it("is Pulumi-free: importing it loads no @pulumi module", () => {
+    const root = join(__dirname, "..", "..");
+    const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", "require('./local/testing'); process.stdout.write(String(Object.keys(require.cache).filter((k) => k.includes('@pulumi')).length))"], { cwd: root, encoding: "utf8" });
+    assert.equal(r.stdout, "0", r.stderr);
   });
 
   it("a function without a handler is an error before the run that lists the handlers given", async () => {
