@@ -1,22 +1,28 @@
 /**
  * The one list of what this project deploys and runs: its Lambda functions (handler + per-function
- * settings) and its workflows (each a `build(config, resources)` returning the builder machine).
- * index.ts deploys every entry generically (one state machine, derived role and log group per
- * workflow; Lambdas shared by name) and the local CLI runs the same entries, so adding a workflow
- * here is all it takes.
+ * settings) and its workflows. Each workflow is one module in workflows/ that exports its catalog
+ * entry (`build(config, resources)` returning the builder machine, its own settings schema, its
+ * demo); this file lists them. index.ts deploys every entry generically (one state machine, derived
+ * role and log group per workflow; Lambdas shared by name) and the local CLI runs the same entries,
+ * so adding a workflow is one file in workflows/ and one line in WORKFLOWS below.
  *
  * Pulumi-free: the local CLI imports it.
  */
-import { lambda, type AnyLambdaRef, type StateMachine } from "../asl/builders";
+import { lambda, type AnyLambdaRef } from "../asl/builders";
 import type { StackConfig } from "../config/schema";
 import { captureInput } from "../handlers/capture-input";
 import { countWords, reduceCounts } from "../handlers/map-reduce";
 import { processData } from "../handlers/process-data";
-import { mapReducePrefixes, mapReduceWorkflow } from "../workflows/map-reduce";
-import { seedWorkflow } from "../workflows/seed";
+import { areaPrefix, type BucketArea } from "./areas";
+import type { CatalogWorkflow } from "./workflow";
+import { jsonlRangesEntry } from "../workflows/jsonl-ranges";
+import { MAP_REDUCE_FOLDER, mapReduceEntry } from "../workflows/map-reduce";
+import { SEED_FOLDER, seedEntry } from "../workflows/seed";
 
-/** The bucket areas a function may touch: the payload prefix or the results prefix of the stack. */
-export type BucketArea = "payload" | "results";
+export { areaPrefix, type BucketArea } from "./areas";
+export { workflowSettings, WorkflowSettingsError, checkWorkflowSettings, type CatalogWorkflow, type WorkflowResources } from "./workflow";
+export { SEED_FOLDER } from "../workflows/seed";
+export { MAP_REDUCE_FOLDER } from "../workflows/map-reduce";
 
 export interface LambdaS3Access {
   area: BucketArea;
@@ -28,16 +34,6 @@ export interface LambdaS3Access {
   /** write: PutObject (+ AbortMultipartUpload); read: GetObject; list: ListBucket limited to the prefix. */
   access: "write" | "read" | "list";
 }
-
-/** The key prefix of an area's folder: `<payloadPrefix|resultsPrefix><folder>`. */
-export function areaPrefix(config: Pick<StackConfig, "payloadPrefix" | "resultsPrefix">, area: BucketArea, folder: string): string {
-  return `${area === "payload" ? config.payloadPrefix : config.resultsPrefix}${folder}`;
-}
-
-/** The seed workflow's folders inside the payload and results areas. */
-export const SEED_FOLDER = "seed/";
-/** The map-reduce workflow's folders (workflows/map-reduce.ts mapReducePrefixes uses the same; a test checks). */
-export const MAP_REDUCE_FOLDER = "map-reduce/";
 
 export interface LambdaSettings {
   description: string;
@@ -97,63 +93,8 @@ export const LAMBDAS: Readonly<Record<string, CatalogLambda>> = {
   },
 };
 
-/** What a workflow needs to know about the deployed (or local) resources when it is built. */
-export interface WorkflowResources {
-  /** The payload/results bucket. */
-  bucket: string;
-}
-
-export interface CatalogWorkflow {
-  /** Short name; the state machine is named `<project>-<stack>-<name>`. */
-  name: string;
-  description: string;
-  build(config: StackConfig, resources: WorkflowResources): StateMachine;
-  /**
-   * Where S3 locations chosen at run time (`Bucket.$`, `Key.$`) stay: passed to the permissions
-   * derivation as context.dynamicS3. For the seed, the reader reads what CaptureInput wrote, so
-   * under the payload prefix.
-   */
-  dynamicS3(config: StackConfig, resources: WorkflowResources): { bucket: string; prefix: string } | undefined;
-}
-
-const seed: CatalogWorkflow = {
-  name: "seed",
-  description: "The seed article's workflow: CaptureInput writes items to S3, a Distributed Map runs ProcessData on each",
-  build: (config, resources) =>
-    seedWorkflow(
-      { captureInput: LAMBDAS.CaptureInput!.ref, processData: LAMBDAS.ProcessData!.ref },
-      {
-        maxConcurrency: config.maxConcurrency,
-        childExecutionType: config.childExecutionType,
-        batchSize: config.batchSize > 0 ? config.batchSize : undefined,
-        toleratedFailurePercentage: config.toleratedFailurePercentage > 0 ? config.toleratedFailurePercentage : undefined,
-        resultWriter: config.writeResults ? { bucket: resources.bucket, prefix: areaPrefix(config, "results", SEED_FOLDER) } : undefined,
-      },
-    ),
-  // The reader reads what CaptureInput wrote: under the seed's payload folder.
-  dynamicS3: (config, resources) => ({ bucket: resources.bucket, prefix: areaPrefix(config, "payload", SEED_FOLDER) }),
-};
-
-const mapReduce: CatalogWorkflow = {
-  name: "map-reduce",
-  description: "Seed 002's map-reduce: a Distributed Map over the objects of a prefix, 250 a batch, then a reduce over the exported results",
-  build: (config, resources) =>
-    mapReduceWorkflow(
-      { countWords: LAMBDAS.CountWords!.ref, reduceCounts: LAMBDAS.ReduceCounts!.ref },
-      {
-        bucket: resources.bucket,
-        ...mapReducePrefixes(config),
-        batchSize: 250,
-        maxConcurrency: config.maxConcurrency,
-        childExecutionType: config.childExecutionType,
-        toleratedFailurePercentage: config.toleratedFailurePercentage,
-      },
-    ),
-  // Every S3 location is static in this definition.
-  dynamicS3: () => undefined,
-};
-
-export const WORKFLOWS: ReadonlyArray<CatalogWorkflow> = [seed, mapReduce];
+/** Every workflow of the project: one line each (the entry lives with its workflow in workflows/). */
+export const WORKFLOWS: ReadonlyArray<CatalogWorkflow> = [seedEntry, mapReduceEntry, jsonlRangesEntry];
 
 /**
  * The environment of a Lambda function (deployed, and when the local runner runs its handler):

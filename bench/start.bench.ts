@@ -20,12 +20,12 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function runOnce(args: { workflow?: string; objects?: number }): Promise<RunSummary> {
+async function runOnce(args: { workflow?: string; objects?: number; input?: Record<string, unknown> }): Promise<RunSummary> {
   const summary = await runLocal({
     stack: "dev",
     workflow: args.workflow,
     objects: args.objects,
-    inline: false,
+    input: args.input,
     progress: createProgressDisplay({ mode: "off" }),
     signal: new AbortController().signal,
     dataRoot,
@@ -38,7 +38,31 @@ function row(label: string, value: string, comparison = ""): void {
   process.stdout.write(`${label.padEnd(58)}${value.padStart(16)}   ${comparison}\n`);
 }
 
+/**
+ * Where `npm start` spends its time at 2,000,000 numbers (400,000 children), in-process (runLocal's
+ * phases; teardown is the time runLocal takes after its own wall clock stops) and for the whole
+ * process (node + tsx start, module loading, exit) — one run of each, after a warm-up.
+ */
+async function overheadSplit(): Promise<void> {
+  const input = { number: 2_000_000, chunk: 5 };
+  const t = performance.now();
+  const s = await runOnce({ input });
+  const total = performance.now() - t;
+  const p = s.phasesMs!;
+  const teardown = total - s.wallTimeMs;
+  const outside = total - p.execution;
+  row("2,000,000 numbers: runLocal wall time", `${(total / 1000).toFixed(2)} s`, `setup ${p.setup} ms · dataset ${p.dataset} ms · execution ${(p.execution / 1000).toFixed(2)} s · check ${p.check} ms · teardown ${Math.round(teardown)} ms`);
+  row("2,000,000 numbers: share outside the execution (in-process)", `${((outside / total) * 100).toFixed(1)} %`, `goal < 15 %; before (992ef01, this machine): 13.4 s wall, 6.3 s execution, check 7.0 s → 53 %; the issue measured 45 %`);
+  const { spawnSync } = await import("node:child_process");
+  const started = performance.now();
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "..", "local", "cli", "start.ts"), "--input", JSON.stringify(input), "--json"], { encoding: "utf8", env: { ...process.env, LOCAL_S3_DIR: dataRoot } });
+  const wall = performance.now() - started;
+  const ps = JSON.parse(r.stdout) as RunSummary;
+  row("2,000,000 numbers: npm start process wall time", `${(wall / 1000).toFixed(2)} s`, `execution ${(ps.executionDurationMs / 1000).toFixed(2)} s → ${(((wall - ps.executionDurationMs) / wall) * 100).toFixed(1)} % outside (incl. node + tsx start ≈ 0.8 s on this machine)`);
+}
+
 async function main(): Promise<void> {
+  await overheadSplit();
   // Seed demo.
   const seed: RunSummary[] = [];
   for (let i = 0; i < RUNS; i++) seed.push(await runOnce({}));

@@ -99,7 +99,19 @@ export const providerConfigSchema = z.object({
 });
 
 export type ProjectConfig = z.output<typeof projectConfigSchema>;
-export type StackConfig = ProjectConfig & z.output<typeof providerConfigSchema>;
+/**
+ * Each workflow's own settings, by workflow name: `<project>:workflows: { <name>: {...} }` in the
+ * stack file (structured config: Pulumi.yaml's `config:` block cannot declare an object type, so the
+ * key is read here rather than declared there). Each catalog workflow checks its own section with its
+ * own zod schema (app/catalog.ts workflowSettings); this schema only requires a map of maps.
+ */
+export const workflowsConfigSchema = z
+  .record(z.string(), z.record(z.string(), z.unknown(), { error: "each workflow's settings must be a map, e.g. {batchSize: 10}" }), {
+    error: "workflows must be a map from workflow name to its settings",
+  })
+  .default({});
+
+export type StackConfig = ProjectConfig & z.output<typeof providerConfigSchema> & { workflows: Record<string, Record<string, unknown>> };
 export type ProjectConfigKey = keyof z.input<typeof projectConfigSchema>;
 
 /** How each project key is declared in Pulumi.yaml (`type:`), and so how a raw string is read. */
@@ -152,7 +164,12 @@ export interface RawStackConfig {
  */
 export function parseStackConfig(raw: RawStackConfig, source: string, project: string): StackConfig {
   const problems: string[] = [];
-  const projectResult = projectConfigSchema.safeParse(raw.project);
+  const { workflows: rawWorkflows, ...flat } = raw.project;
+  const workflowsResult = workflowsConfigSchema.safeParse(rawWorkflows);
+  if (!workflowsResult.success) {
+    for (const issue of workflowsResult.error.issues) problems.push(`${qualifiedKey(project, ["workflows", ...issue.path], false)}: ${issue.message}`);
+  }
+  const projectResult = projectConfigSchema.safeParse(flat);
   if (!projectResult.success) {
     for (const issue of projectResult.error.issues) {
       if (issue.code === "unrecognized_keys") {
@@ -168,8 +185,8 @@ export function parseStackConfig(raw: RawStackConfig, source: string, project: s
       problems.push(`${qualifiedKey(project, issue.path, true)}: ${issue.message} (got ${JSON.stringify(raw.region)})`);
     }
   }
-  if (problems.length > 0 || !projectResult.success || !providerResult.success) throw new StackConfigError(source, problems);
-  return { ...projectResult.data, ...providerResult.data };
+  if (problems.length > 0 || !projectResult.success || !providerResult.success || !workflowsResult.success) throw new StackConfigError(source, problems);
+  return { ...projectResult.data, ...providerResult.data, workflows: workflowsResult.data };
 }
 
 function valueAt(obj: Record<string, unknown>, path: ReadonlyArray<PropertyKey>): unknown {
@@ -191,6 +208,15 @@ export function rawFromPulumiConfig(all: Record<string, string>, project: string
     if (!qualified.startsWith(`${project}:`)) continue;
     const key = qualified.slice(project.length + 1);
     const type = types[key];
+    // Structured config reaches a program as JSON text (pulumi.runtime.allConfig()).
+    if (key === "workflows") {
+      try {
+        out[key] = JSON.parse(v) as unknown;
+      } catch {
+        out[key] = v;
+      }
+      continue;
+    }
     if (type === "integer" && /^-?\d+(\.\d+)?$/.test(v.trim())) out[key] = Number(v);
     else if (type === "boolean" && (v === "true" || v === "false")) out[key] = v === "true";
     else out[key] = v;

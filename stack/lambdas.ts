@@ -18,7 +18,7 @@ export const LAMBDA_RUNTIME = "nodejs22.x";
  * Packages the handlers never load. CallbackFunction zips every production dependency it finds;
  * the Pulumi SDKs are hundreds of MB the Lambda zip does not need.
  */
-export const EXCLUDED_FROM_ZIP = ["@pulumi/pulumi", "@pulumi/aws", "esbuild", "elkjs"];
+export const EXCLUDED_FROM_ZIP = ["@pulumi/pulumi", "@pulumi/aws", "esbuild", "elkjs", "hyparquet", "hyparquet-compressors"];
 
 export interface DeployedLambda {
   name: string;

@@ -9,6 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LAMBDAS, WORKFLOWS, type CatalogWorkflow } from "../app/catalog";
+import { checkWorkflowSettings } from "../app/workflow";
 import type { AwsEnvironment, S3Location } from "../asl/permissions";
 import { parseStackConfig, rawFromPulumiConfig, type StackConfig } from "../config/schema";
 import { SecureBucket } from "../infra/bucket";
@@ -19,7 +20,11 @@ import { buildWith, precheckMachine, StepFunctionsWorkflow } from "../infra/work
 /** The stack config as pulumi.Config sees it, through the one schema (a bad value fails the preview). */
 export function readStackConfig(): StackConfig {
   const project = pulumi.getProject();
-  return parseStackConfig(rawFromPulumiConfig(pulumi.runtime.allConfig(), project), `Pulumi.${pulumi.getStack()}.yaml`, project);
+  const source = `Pulumi.${pulumi.getStack()}.yaml`;
+  const config = parseStackConfig(rawFromPulumiConfig(pulumi.runtime.allConfig(), project), source, project);
+  // Each workflow's own settings section (<project>:workflows.<name>), checked by its own schema.
+  checkWorkflowSettings(config, WORKFLOWS, project, source);
+  return config;
 }
 
 export interface StackOutputs {

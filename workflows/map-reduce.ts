@@ -14,6 +14,14 @@
 import { z } from "zod";
 import { distributedMap, machine, s3ListReader, s3ResultWriter, task, type AnyLambdaRef, type StateMachine } from "../asl/builders";
 import { processEachItem } from "./fragments";
+import { lambda } from "../asl/builders";
+import type { WorkflowDemo } from "../app/demo";
+import type { CatalogWorkflow } from "../app/workflow";
+import { countWords, reduceCounts } from "../handlers/map-reduce";
+import type { ReduceResult } from "../handlers/map-reduce/reduce-counts";
+import { checkMapReduceTotals } from "../local/runner/checks";
+import { uploadDataset, type DatasetTotals } from "../local/runner/dataset";
+import { formatCount } from "../local/progress/format";
 
 export interface MapReduceRefs {
   /** Map: `{Items: [listed objects], BatchInput: {bucket}}` → per-object counts and word frequencies. */
@@ -73,3 +81,57 @@ export function mapReduceWorkflow(refs: MapReduceRefs, config: MapReduceWorkflow
     { type: "STANDARD", comment: "Map-reduce over the objects of a prefix: count words per batch of 250 objects, then aggregate the exported results." },
   );
 }
+
+// ---------- the catalog entry: deployment and demo ----------
+
+/** The map-reduce workflow's folder inside the payload and results areas (mapReducePrefixes uses the same; a test checks). */
+export const MAP_REDUCE_FOLDER = "map-reduce/";
+
+/** Objects generated for the demo when --objects is not given: more than one 1,000-key listObjectsV2 page. */
+export const DEFAULT_OBJECTS = 1_500;
+
+const mapReduceDemo: WorkflowDemo<DatasetTotals> = {
+  input: () => ({}),
+  sizeFlag: { description: "how many objects to generate under the input prefix (default 1,500: two listObjectsV2 pages)", default: DEFAULT_OBJECTS, max: 100_000 },
+  dataset: async ({ s3, bucket, config, size, signal }) => {
+    const prefix = mapReducePrefixes(config).inputPrefix;
+    const totals = await uploadDataset(s3, bucket, prefix, size ?? DEFAULT_OBJECTS, { signal });
+    return { summary: { objects: totals.objects, bytes: totals.bytes, prefix: `s3://${bucket}/${prefix}` }, expected: totals };
+  },
+  // The reduce step's totals equal the generated data set's.
+  check: async ({ output, expected }) => (expected ? checkMapReduceTotals(output as ReduceResult, expected) : undefined),
+  describeOutput: (output) => {
+    const lines: Array<[string, string]> = [];
+    const o = (output ?? {}) as { topWords?: Array<{ word: string; count: number }>; batches?: { succeeded: number; failed: number } };
+    if (o.topWords) lines.push(["Top words", o.topWords.slice(0, 5).map((w) => `${w.word} ${formatCount(w.count)}`).join(", ")]);
+    if (o.batches) lines.push(["Batches", `${formatCount(o.batches.succeeded)} succeeded, ${formatCount(o.batches.failed)} failed`]);
+    return lines;
+  },
+};
+
+export const mapReduceEntry: CatalogWorkflow = {
+  name: "map-reduce",
+  description: "Seed 002's map-reduce: a Distributed Map over the objects of a prefix, 250 a batch, then a reduce over the exported results",
+  build: (config, resources) =>
+    mapReduceWorkflow(
+      { countWords: lambda("CountWords", countWords), reduceCounts: lambda("ReduceCounts", reduceCounts) },
+      {
+        bucket: resources.bucket,
+        ...mapReducePrefixes(config),
+        batchSize: 250,
+        maxConcurrency: config.maxConcurrency,
+        childExecutionType: config.childExecutionType,
+        toleratedFailurePercentage: config.toleratedFailurePercentage,
+      },
+    ),
+  // Every S3 location is static in this definition.
+  dynamicS3: () => undefined,
+  demo: mapReduceDemo,
+  runtimeAccess: (config) => ({
+    invokes: ["CountWords", "ReduceCounts"],
+    reads: [],
+    lists: [mapReducePrefixes(config).inputPrefix],
+    resultWriterKey: `${mapReducePrefixes(config).resultsPrefix}run-1/SUCCEEDED_0.json`,
+    distributedMap: true,
+  }),
+};

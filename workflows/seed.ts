@@ -18,6 +18,15 @@ import {
   type StateMachine,
 } from "../asl/builders";
 import { captureInputStep, processEachItem } from "./fragments";
+import { lambda } from "../asl/builders";
+import { areaPrefix } from "../app/areas";
+import type { WorkflowDemo } from "../app/demo";
+import type { CatalogWorkflow } from "../app/workflow";
+import { captureInput, paginateInline } from "../handlers/capture-input";
+import { pageCount, paginate } from "../handlers/capture-input/pages";
+import { processData } from "../handlers/process-data";
+import { checkExactlyOnceBySize } from "../local/runner/checks";
+import { explainFailure } from "../local/runner/explain";
 
 export interface SeedWorkflowRefs {
   readonly captureInput: AnyLambdaRef;
@@ -103,3 +112,61 @@ export function seedInlineWorkflow(refs: SeedWorkflowRefs, config: SeedInlineWor
     { type: "STANDARD" },
   );
 }
+
+// ---------- the catalog entry: deployment and demo ----------
+
+/** The seed workflow's folder inside the payload and results areas. */
+export const SEED_FOLDER = "seed/";
+
+/** The seed article's demo input: 100,000 numbers in chunks of 5 → 20,000 items. */
+export const SEED_DEMO_INPUT = { number: 100_000, chunk: 5 } as const;
+
+const refs = { captureInput: lambda("CaptureInput", captureInput), processData: lambda("ProcessData", processData) };
+
+/** The inline variant's item list size, to say by how much it exceeds the limit (computed only when reasonably small). */
+function inlineItemsOf(input: Record<string, unknown>): { count: number; bytes: number } | undefined {
+  const number = typeof input["number"] === "number" ? input["number"] : 10;
+  const chunk = typeof input["chunk"] === "number" ? input["chunk"] : 1;
+  if (!Number.isInteger(number) || !Number.isInteger(chunk) || chunk < 1 || number < 0 || pageCount(number, chunk) > 1_000_000) return undefined;
+  return { count: pageCount(number, chunk), bytes: Buffer.byteLength(JSON.stringify(paginate(number, chunk))) };
+}
+
+const seedDemo: WorkflowDemo = {
+  input: () => ({ ...SEED_DEMO_INPUT }),
+  // Every number of [0, number) processed exactly once, proven from ProcessData's results as the
+  // ResultWriter exported them (or from the Map's output when there is no writer).
+  observe: ["ProcessData"],
+  check: async ({ s3, output, input, observed }) => checkExactlyOnceBySize(s3, output, typeof input["number"] === "number" ? input["number"] : 10, observed["ProcessData"]),
+  variants: {
+    inline: {
+      description: "the seed's original Inline Map variant (fails at 256 KiB, as on AWS)",
+      // CaptureInput returns the items inline to an Inline Map.
+      build: (config) => seedInlineWorkflow({ captureInput: lambda("CaptureInput", paginateInline), processData: refs.processData }, { maxConcurrency: config.maxConcurrency }),
+      explain: (error, cause, input) => explainFailure(error, cause, { state: "CaptureInput", variant: "inline", inlineItems: inlineItemsOf(input) }),
+    },
+  },
+};
+
+export const seedEntry: CatalogWorkflow = {
+  name: "seed",
+  description: "The seed article's workflow: CaptureInput writes items to S3, a Distributed Map runs ProcessData on each",
+  build: (config, resources) =>
+    seedWorkflow(refs, {
+      maxConcurrency: config.maxConcurrency,
+      childExecutionType: config.childExecutionType,
+      batchSize: config.batchSize > 0 ? config.batchSize : undefined,
+      toleratedFailurePercentage: config.toleratedFailurePercentage > 0 ? config.toleratedFailurePercentage : undefined,
+      resultWriter: config.writeResults ? { bucket: resources.bucket, prefix: areaPrefix(config, "results", SEED_FOLDER) } : undefined,
+    }),
+  // The reader reads what CaptureInput wrote: under the seed's payload folder.
+  dynamicS3: (config, resources) => ({ bucket: resources.bucket, prefix: areaPrefix(config, "payload", SEED_FOLDER) }),
+  demo: seedDemo,
+  runtimeAccess: (config) => ({
+    invokes: ["CaptureInput", "ProcessData"],
+    // The ItemReader reads the payload CaptureInput wrote.
+    reads: [`${areaPrefix(config, "payload", SEED_FOLDER)}exec-1.json`],
+    lists: [],
+    resultWriterKey: config.writeResults ? `${areaPrefix(config, "results", SEED_FOLDER)}run-1/manifest.json` : undefined,
+    distributedMap: true,
+  }),
+};

@@ -41,6 +41,8 @@ const startFlags = z
     workflow: z.string().min(1, { error: "--workflow needs a name" }).optional(),
     input: jsonObject.optional(),
     inline: z.boolean().default(false),
+    variant: z.string().min(1, { error: "--variant needs a name, e.g. --variant inline" }).optional(),
+    "what-if": z.boolean().default(false),
     json: z.boolean().default(false),
     objects: z
       .string()
@@ -86,6 +88,8 @@ export function parseStartArgs(argv: string[]): StartFlags {
       workflow: { type: "string" },
       input: { type: "string" },
       inline: { type: "boolean" },
+      variant: { type: "string" },
+      "what-if": { type: "boolean" },
       json: { type: "boolean" },
       objects: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -99,16 +103,18 @@ export function parseSynthArgs(argv: string[]): SynthFlags {
   return parseWith(argv, { stack: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } }, synthFlags);
 }
 
-export const START_USAGE = `Usage: npm start -- [--stack dev] [--workflow NAME] [--input JSON] [--inline] [--json] [--objects N]
+export const START_USAGE = `Usage: npm start -- [--stack dev] [--workflow NAME] [--input JSON] [--variant NAME | --inline] [--what-if] [--json] [--objects N]
 
 Runs a workflow of the stack locally, end to end: embedded S3 with the stack's bucket, the local
 Step Functions engine, the Lambda handlers in-process; live Map Run progress, then a summary.
 
   --stack NAME     stack whose Pulumi.<stack>.yaml configures the run (default: dev)
   --workflow NAME  workflow to run (default: the first in app/catalog.ts)
-  --input JSON     execution input (default for the seed workflow: {"number": 100000, "chunk": 5})
-  --inline         run the seed's original Inline Map variant (fails at 256 KiB, as on AWS)
-  --objects N      map-reduce: how many objects to generate under the input prefix (default 1,500: two listObjectsV2 pages)
+  --input JSON     execution input (default: the workflow's demo input, e.g. {"number": 100000, "chunk": 5} for seed)
+  --variant NAME   run a variant of the workflow's demo (the catalog entry lists them)
+  --inline         = --variant inline: the seed's original Inline Map variant (fails at 256 KiB, as on AWS)
+  --what-if        compare EXPRESS vs STANDARD children and 2-3 batch sizes: projected AWS duration and bill
+  --objects N      the size of the demo's generated data set (map-reduce: objects under the input prefix, default 1,500)
   --json           print one JSON summary object on stdout and nothing else
 Exit status: 0 succeeded, 1 failed, 2 bad usage or bad config.`;
 

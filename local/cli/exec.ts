@@ -1,23 +1,54 @@
 /**
- * `npm run exec -- DEF.json [--input JSON | --input-file F] [--handlers MODULE] [--json]`
+ * `npm run exec -- DEF.json|WORKFLOW.ts [--input JSON | --input-file F] [--handlers MODULE]
+ *                  [--put s3://bucket/key=./file]... [--out DIR] [--keep] [--json]`
  * `npm run exec -- --batch CASES.jsonl [--handlers MODULE]`
- * Runs any ASL definition on the local engine. Exit 0 when SUCCEEDED, 1 otherwise, 2 on bad usage.
+ *
+ * Runs any ASL definition file, or a module exporting a builder machine (or a catalog workflow
+ * entry), on the local engine, end to end: the embedded S3 server when the definition reads or
+ * writes S3 or objects are put, stopped (and its data removed unless --keep) on exit and on Ctrl-C.
+ * Exit 0 when SUCCEEDED, 1 otherwise, 2 on bad usage, 130 when interrupted.
  */
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
+import type { StateMachine } from "../../asl/builders";
 import type { JsonValue } from "../../asl/types";
+import type { CatalogWorkflow } from "../../app/workflow";
 import type { ExecutionResult, LambdaHandler, RunOptions } from "../engine/types";
+import { HandlerResolutionError } from "../exec/functions";
+import { expandPut, parsePut } from "../exec/objects";
+import type { LocalExecution } from "../exec/run-local";
 import { INTEGRATION_OPTIONS, INTEGRATION_USAGE, IntegrationFlagError, IntegrationFlags, integrationOptions } from "./integration-flags";
 
-const USAGE = `usage: npm run exec -- DEF.json [--input JSON | --input-file FILE] [--handlers MODULE] [--json]
-                        [--clock real|virtual] [--type STANDARD|EXPRESS] [--s3-endpoint URL]
-                        ${INTEGRATION_USAGE}
-       npm run exec -- --batch CASES.jsonl [--handlers MODULE] [--clock real|virtual] [--type ...] [--s3-endpoint URL]`;
+const USAGE = `usage: npm run exec -- DEF.json|WORKFLOW.ts [options]
+       npm run exec -- --batch CASES.jsonl [--handlers MODULE] [--clock real|virtual] [--type ...] [--s3-endpoint URL]
 
-class UsageError extends Error {}
+Runs an ASL definition file, or a module exporting a builder machine, on the local engine.
+  --input JSON              execution input (default {})
+  --input-file FILE         execution input from a file
+  --handlers MODULE         Lambda handlers: one export per function name, or a { FunctionName: handler } map
+  --put s3://b/key=./file   seed an object in the embedded S3 (repeatable; buckets are created)
+  --put s3://b/prefix/=./dir/  seed every file of a folder under a prefix
+  --out DIR                 download what the run wrote (ResultWriter files, handler outputs) to DIR/<bucket>/<key>
+  --keep                    keep the embedded S3's data folder and print where it is
+  --s3                      start the embedded S3 even when the definition does not touch S3 (handlers that use the SDK);
+                            it starts by itself for an ItemReader, a ResultWriter, an S3 task, --put or --out
+  --json                    one JSON object on stdout
+  --clock real|virtual      virtual: Wait states and back-offs take no real time
+  --type STANDARD|EXPRESS   the state machine type (default STANDARD)
+  --stack NAME              for a catalog workflow module: the stack whose config builds it (default dev)
+  --s3-endpoint URL         use this S3 endpoint instead of the embedded server
+Service integrations (see README "Service integrations"):
+  ${INTEGRATION_USAGE}`;
+
+class UsageError extends Error {
+  /** Whether the usage text helps: not for a handlers mismatch, which names its own fix. */
+  constructor(message: string, readonly showUsage = true) {
+    super(message);
+  }
+}
 
 const jsonText = (what: string) =>
   z.string().transform((text, ctx) => {
@@ -29,23 +60,38 @@ const jsonText = (what: string) =>
     }
   });
 
+/**
+ * Every flag in one table: its parseArgs declaration and its zod rule. A new flag is one row here
+ * (and its use in main).
+ */
+const FLAGS = {
+  input: { parse: { type: "string" }, schema: z.string().optional() },
+  "input-file": { parse: { type: "string" }, schema: z.string().optional() },
+  handlers: { parse: { type: "string" }, schema: z.string().optional() },
+  put: { parse: { type: "string", multiple: true }, schema: z.array(z.string()).default([]) },
+  out: { parse: { type: "string" }, schema: z.string().min(1, { message: "--out needs a folder" }).optional() },
+  keep: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
+  s3: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
+  json: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
+  batch: { parse: { type: "string" }, schema: z.string().optional() },
+  clock: { parse: { type: "string" }, schema: z.enum(["real", "virtual"], { message: "--clock must be real or virtual" }).default("real") },
+  type: { parse: { type: "string" }, schema: z.enum(["STANDARD", "EXPRESS"], { message: "--type must be STANDARD or EXPRESS" }).default("STANDARD") },
+  stack: { parse: { type: "string" }, schema: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { message: "--stack must be a stack name" }).default("dev") },
+  "s3-endpoint": { parse: { type: "string" }, schema: z.url({ message: "--s3-endpoint must be a URL" }).optional() },
+} as const satisfies Record<string, { parse: NonNullable<ParseArgsConfig["options"]>[string]; schema: z.ZodType }>;
+
 const Flags = z
   .object({
     definition: z.string().min(1).optional(),
-    input: z.string().optional(),
-    "input-file": z.string().optional(),
-    handlers: z.string().optional(),
-    json: z.boolean().default(false),
-    batch: z.string().optional(),
-    clock: z.enum(["real", "virtual"]).default("real"),
-    type: z.enum(["STANDARD", "EXPRESS"]).default("STANDARD"),
-    "s3-endpoint": z.url({ message: "--s3-endpoint must be a URL" }).optional(),
+    ...(Object.fromEntries(Object.entries(FLAGS).map(([k, v]) => [k, v.schema])) as { [K in keyof typeof FLAGS]: (typeof FLAGS)[K]["schema"] }),
   })
+  // The service-integration flags are their own table (local/cli/integration-flags.ts).
   .and(IntegrationFlags)
   .superRefine((f, ctx) => {
     if (f.input !== undefined && f["input-file"] !== undefined) ctx.addIssue({ code: "custom", path: ["input"], message: "give --input or --input-file, not both" });
-    if (f.batch === undefined && f.definition === undefined) ctx.addIssue({ code: "custom", path: ["definition"], message: "a definition file (DEF.json) is required unless --batch is given" });
+    if (f.batch === undefined && f.definition === undefined) ctx.addIssue({ code: "custom", path: ["definition"], message: "a definition file (DEF.json) or workflow module is required unless --batch is given" });
     if (f.batch !== undefined && f.definition !== undefined) ctx.addIssue({ code: "custom", path: ["batch"], message: "--batch takes its definitions from the cases file; do not also give DEF.json" });
+    if (f["s3-endpoint"] !== undefined && (f.put.length > 0 || f.keep)) ctx.addIssue({ code: "custom", path: ["put"], message: "--put and --keep use the embedded S3; not with --s3-endpoint" });
   });
 
 const BatchCase = z.object({ name: z.string(), definition: z.unknown(), input: z.unknown().default({}) });
@@ -56,18 +102,7 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        input: { type: "string" },
-        "input-file": { type: "string" },
-        handlers: { type: "string" },
-        json: { type: "boolean" },
-        batch: { type: "string" },
-        clock: { type: "string" },
-        type: { type: "string" },
-        "s3-endpoint": { type: "string" },
-        help: { type: "boolean", short: "h" },
-        ...INTEGRATION_OPTIONS,
-      },
+      options: { ...Object.fromEntries(Object.entries(FLAGS).map(([k, v]) => [k, v.parse])), ...INTEGRATION_OPTIONS, help: { type: "boolean", short: "h" } },
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -95,11 +130,19 @@ function readText(file: string, what: string): string {
 
 function parseJson(text: string, what: string): JsonValue {
   const r = jsonText(what).safeParse(text);
-  if (!r.success) throw new UsageError(r.error.issues[0].message);
+  if (!r.success) throw new UsageError(r.error.issues[0]!.message);
   return r.data;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+
+async function importModule(modulePath: string, what: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`cannot load ${what} '${modulePath}': ${(e as Error).message}`);
+  }
+}
 
 /**
  * The handlers a module offers, by function name: every exported function under its export name,
@@ -108,12 +151,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeo
  */
 async function loadHandlers(modulePath: string | undefined): Promise<Record<string, LambdaHandler>> {
   if (!modulePath) return {};
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>;
-  } catch (e) {
-    throw new UsageError(`cannot load --handlers module '${modulePath}': ${(e as Error).message}`);
-  }
+  const mod = await importModule(modulePath, "--handlers module");
   const handlers: Record<string, LambdaHandler> = {};
   const collect = (o: unknown): void => {
     if (!isPlainObject(o)) return;
@@ -132,6 +170,40 @@ async function loadHandlers(modulePath: string | undefined): Promise<Record<stri
   return handlers;
 }
 
+const isMachine = (v: unknown): v is StateMachine => isPlainObject(v) || (typeof v === "object" && v !== null) ? typeof (v as { renderLocal?: unknown }).renderLocal === "function" : false;
+const isCatalogEntry = (v: unknown): v is CatalogWorkflow =>
+  typeof v === "object" && v !== null && typeof (v as { build?: unknown }).build === "function" && typeof (v as { name?: unknown }).name === "string";
+
+/** A workflow module: the builder machine it exports (or the machine a catalog entry builds from the stack config), with its handlers. */
+async function loadWorkflowModule(file: string, stack: string): Promise<{ definition: unknown; handlers: Record<string, LambdaHandler>; name: string }> {
+  const mod = await importModule(file, "workflow module");
+  const exports = Object.entries(mod).filter(([k]) => k !== "module.exports");
+  const machines = exports.filter(([, v]) => isMachine(v));
+  const entries = exports.filter(([, v]) => isCatalogEntry(v));
+  let machine: StateMachine;
+  let name: string;
+  if (machines.length === 1) [name, machine] = machines[0] as [string, StateMachine];
+  else if (machines.length === 0 && entries.length === 1) {
+    const entry = entries[0]![1] as CatalogWorkflow;
+    const { loadStackConfig } = await import("../../config/load");
+    const { localBucketName } = await import("../runner/run");
+    const { findProjectDir } = await import("../runner/project");
+    const loaded = loadStackConfig({ stack, projectDir: findProjectDir() });
+    machine = entry.build(loaded.config, { bucket: localBucketName(loaded.project, loaded.stack) });
+    name = entry.name;
+  } else {
+    const found = [...machines, ...entries].map(([k]) => k);
+    throw new UsageError(
+      found.length === 0
+        ? `workflow module '${file}' exports no builder machine (a value made by machine(...)) and no catalog workflow entry`
+        : `workflow module '${file}' exports several workflows (${found.join(", ")}); export one per module`,
+    );
+  }
+  const handlers: Record<string, LambdaHandler> = {};
+  for (const [fn, h] of machine.handlersByName()) handlers[fn] = h as LambdaHandler;
+  return { definition: machine.renderLocal(), handlers, name };
+}
+
 function summary(result: ExecutionResult): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = { status: result.status };
   if (result.status === "SUCCEEDED") out.output = result.output ?? null;
@@ -147,7 +219,20 @@ function summary(result: ExecutionResult): Record<string, JsonValue> {
   return out;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The summary plus what explains a failure: the state path, the first failed children, the Map Run counts. */
+function fullSummary(run: LocalExecution): Record<string, JsonValue> {
+  const out = summary(run.result);
+  if (run.failedState !== undefined) out.state = run.failedState;
+  if (run.failures.length > 0) out.failures = run.failures as unknown as JsonValue;
+  if (run.result.status !== "SUCCEEDED" && run.result.mapRuns.length > 0) {
+    out.mapRuns = run.result.mapRuns.map((r) => ({ name: r.label ?? r.stateName, status: r.status, items: r.itemCounts as unknown as JsonValue, executions: r.executionCounts as unknown as JsonValue }));
+  }
+  if (run.s3DataDir) out.s3DataDir = run.s3DataDir;
+  if (run.downloaded.length > 0) out.downloaded = run.downloaded;
+  return out;
+}
+
+async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const flags = parseFlags(argv);
   const handlers = await loadHandlers(flags.handlers);
   const { run, DefinitionRejectedError } = await import("../engine/index");
@@ -159,72 +244,156 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   stopServices.push(integrations.stop);
-  const options: RunOptions = {
-    handlers,
-    clock: flags.clock,
-    stateMachineType: flags.type,
-    keepHistory: false,
-    // Without --s3-endpoint a Distributed Map uses `new S3Client({})`: the SDK's standard env vars decide.
-    s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : undefined,
-    integrations: integrations.options,
-  };
-
-  const runOne = async (definition: unknown, input: JsonValue): Promise<Record<string, JsonValue>> => {
-    try {
-      return summary(await run(definition, input, options));
-    } catch (e) {
-      if (e instanceof DefinitionRejectedError) {
-        // The name CreateStateMachine's API error uses for a definition AWS refuses.
-        return { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
-      }
-      throw e;
-    }
-  };
 
   if (flags.batch !== undefined) {
+    const options: RunOptions = {
+      handlers,
+      clock: flags.clock,
+      stateMachineType: flags.type,
+      keepHistory: false,
+      // Without --s3-endpoint a Distributed Map uses `new S3Client({})`: the SDK's standard env vars decide.
+      s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : undefined,
+      integrations: integrations.options,
+    };
     const lines = readText(flags.batch, "--batch file").split(/\r?\n/);
     let allSucceeded = true;
     for (let i = 0; i < lines.length; i++) {
-      if (lines[i].trim() === "") continue;
-      const parsed = BatchCase.safeParse(parseJson(lines[i], `line ${i + 1} of ${flags.batch}`));
+      if (lines[i]!.trim() === "") continue;
+      const parsed = BatchCase.safeParse(parseJson(lines[i]!, `line ${i + 1} of ${flags.batch}`));
       if (!parsed.success) {
         throw new UsageError(`line ${i + 1} of ${flags.batch}: ${parsed.error.issues.map((x) => `${x.path.join(".") || "(case)"}: ${x.message}`).join("; ")}`);
       }
-      const result = await runOne(parsed.data.definition, parsed.data.input as JsonValue);
+      let result: Record<string, JsonValue>;
+      try {
+        result = summary(await run(parsed.data.definition, parsed.data.input as JsonValue, options));
+      } catch (e) {
+        if (!(e instanceof DefinitionRejectedError)) throw e;
+        result = { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+      }
       if (result.status !== "SUCCEEDED") allSucceeded = false;
       process.stdout.write(JSON.stringify({ name: parsed.data.name, ...result }) + "\n");
     }
     return allSucceeded ? 0 : 1;
   }
 
-  const definition = parseJson(readText(flags.definition!, "definition file"), `definition file '${flags.definition}'`);
+  const file = flags.definition!;
+  const isModule = [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"].includes(extname(file));
+  let definition: unknown;
+  let allHandlers = handlers;
+  if (isModule) {
+    const wf = await loadWorkflowModule(file, flags.stack);
+    definition = wf.definition;
+    // The machine's own handlers, overridden by --handlers.
+    allHandlers = { ...wf.handlers, ...handlers };
+  } else {
+    definition = parseJson(readText(file, "definition file"), `definition file '${file}'`);
+  }
   let input: JsonValue = {};
   if (flags.input !== undefined) input = parseJson(flags.input, "--input");
   if (flags["input-file"] !== undefined) input = parseJson(readText(flags["input-file"], "--input-file"), `--input-file '${flags["input-file"]}'`);
-  const result = await runOne(definition, input);
+
+  // Every --put checked (and its folder listed) before any server starts.
+  const files = [];
+  for (const spec of flags.put) {
+    try {
+      files.push(...(await expandPut(parsePut(spec))));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+
+  const { runLocalExecution } = await import("../exec/run-local");
+  let executed: LocalExecution;
+  try {
+    executed = await runLocalExecution({
+      definition,
+      input,
+      handlers: allHandlers,
+      handlersSource: flags.handlers ? `--handlers ${flags.handlers}` : isModule ? `workflow module ${file}` : "the handlers (no --handlers module given)",
+      files,
+      s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : flags.s3 ? "always" : "auto",
+      keep: flags.keep,
+      outDir: flags.out,
+      signal,
+      clock: flags.clock,
+      stateMachineType: flags.type,
+      keepHistory: false,
+      integrations: integrations.options,
+    });
+  } catch (e) {
+    if (e instanceof HandlerResolutionError) throw new UsageError(e.message, false);
+    if (e instanceof DefinitionRejectedError) {
+      // The name CreateStateMachine's API error uses for a definition AWS refuses.
+      const result = { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+      if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
+      else process.stdout.write(`status: FAILED\nerror:  InvalidDefinition\ncause:  ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  for (const w of executed.warnings) process.stderr.write(`exec: warning: ${w}\n`);
+  if (executed.s3DataDir) process.stderr.write(`exec: --keep: the embedded S3's data is in ${executed.s3DataDir} (one folder per bucket)\n`);
+  if (signal.aborted || executed.result.status === "ABORTED") {
+    process.stderr.write("exec: interrupted: the execution was stopped (ABORTED) and the embedded S3 stopped.\n");
+    if (flags.json) process.stdout.write(JSON.stringify(fullSummary(executed)) + "\n");
+    return 130;
+  }
+  const result = fullSummary(executed);
   if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
   else {
     process.stdout.write(`status: ${result.status}\n`);
     if (result.status === "SUCCEEDED") process.stdout.write(`output: ${JSON.stringify(result.output, null, 2)}\n`);
-    else process.stdout.write(`error:  ${result.error}\ncause:  ${result.cause}\n`);
+    else {
+      process.stdout.write(`error:  ${result.error}\ncause:  ${result.cause}\n`);
+      if (executed.failedState) process.stdout.write(`state:  ${executed.failedState}\n`);
+    }
+    for (const r of executed.result.mapRuns) {
+      const i = r.itemCounts;
+      process.stdout.write(`Map Run ${r.label ?? r.stateName} ${r.status}: ${i.total} items, ${i.succeeded} succeeded, ${i.failed} failed, ${i.timedOut} timed out, ${i.aborted} aborted; ${r.executionCounts.total} child executions\n`);
+    }
+    for (const f of executed.failures) {
+      process.stdout.write(`  failed ${f.itemIndex !== undefined ? `item ${f.itemIndex}` : `child ${f.childIndex} (${f.items} items)`} at ${f.state}: ${f.error}${f.cause ? ` — ${f.cause.replace(/\s+/g, " ").slice(0, 300)}` : ""}\n`);
+    }
     process.stdout.write(`state transitions: ${result.stateTransitions}, history events: ${result.historyEvents}, ${result.durationMs} ms\n`);
-    const outbox = (result.outbox ?? []) as Array<{ integration: string; target: string; body: JsonValue }>;
+    const outbox = executed.result.outbox;
     // Recorded, never sent: a local run has no queues, topics or event buses.
     if (outbox.length > 0) process.stdout.write(`outbox (${outbox.length} recorded, not sent):\n${outbox.map((m) => `  ${m.integration} → ${m.target}: ${JSON.stringify(m.body)}`).join("\n")}\n`);
+    if (executed.downloaded.length > 0) process.stdout.write(`--out: ${executed.downloaded.length} files written under ${resolve(flags.out!)}\n`);
   }
   return result.status === "SUCCEEDED" ? 0 : 1;
 }
 
-/** The embedded DynamoDB, if a run started it, is stopped before exit. */
+const controller = new AbortController();
+let interruptedAt = 0;
+const onSignal = (signal: NodeJS.Signals) => {
+  // One Ctrl-C can arrive twice (the terminal's process group and a relaying launcher): only a later second press forces the exit.
+  if (interruptedAt && Date.now() - interruptedAt < 750) return;
+  if (interruptedAt) process.exit(130);
+  interruptedAt = Date.now();
+  process.stderr.write(`\nexec: ${signal}: stopping the execution and the embedded S3 (press Ctrl-C again to force)...\n`);
+  controller.abort(new Error(`interrupted by ${signal}`));
+};
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+
+/** The embedded DynamoDB, if the run started it, is stopped before exit. */
 const stopServices: Array<() => Promise<void>> = [];
-main(process.argv.slice(2))
+main(process.argv.slice(2), controller.signal)
   .finally(() => Promise.all(stopServices.map((stop) => stop())))
   .then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+    // Everything was stopped; a stray keep-alive socket must not hang the shell.
+    setTimeout(() => process.exit(code), 1_000).unref();
+  },
   (e) => {
     if (e instanceof UsageError) {
-      process.stderr.write(`exec: ${e.message}\n${USAGE}\n`);
+      process.stderr.write(`exec: ${e.message}\n${e.showUsage ? `${USAGE}\n` : ""}`);
       process.exit(2);
+    }
+    if (controller.signal.aborted) {
+      process.stderr.write("exec: interrupted before the execution finished; the embedded S3 was stopped.\n");
+      process.exit(130);
     }
     process.stderr.write(`exec: ${(e as Error).stack ?? String(e)}\n`);
     process.exit(1);

@@ -58,8 +58,9 @@ export async function main(argv: string[]): Promise<number> {
       stack: flags.stack,
       workflow: flags.workflow,
       input: flags.input,
-      inline: flags.inline,
+      variant: flags.variant ?? (flags.inline ? "inline" : undefined),
       objects: flags.objects,
+      whatIf: flags["what-if"],
       progress,
       signal: controller.signal,
     });

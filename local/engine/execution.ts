@@ -187,6 +187,8 @@ export class Frame {
   lastEventId: number;
   /** Set by the state that just settled: the state to run next, undefined when the workflow ends. */
   next: string | undefined = undefined;
+  /** The state running (or that ran last) in this frame: a failure that ends the workflow happened there. */
+  current: string | undefined = undefined;
   /**
    * Set by a runner that takes the workflow's result by callback: a last Task whose handler waits
    * reports there (and the workflow returns DELIVERED) instead of through a promise.

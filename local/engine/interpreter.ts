@@ -72,6 +72,7 @@ function runFrom(wf: CompiledWorkflow, first: CompiledState, input: JsonValue, f
     frame.exec.stateTransitions++;
     frame.next = undefined;
     frame.outputText = undefined;
+    frame.current = state.name;
     const out = runState(state, value, frame);
     if (out === DELIVERED) return out;
     if (out instanceof Promise) {

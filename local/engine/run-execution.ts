@@ -175,6 +175,8 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   output?: JsonValue;
   error?: string;
   cause?: string;
+  /** The state the child failed in (its frame's current state). */
+  failedState: string | undefined = undefined;
   stateTransitions = 0;
   historyEvents = 0;
   /** Set when the child ends (milliseconds, the execution's clock). */
@@ -273,6 +275,7 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
     } else {
       this.error = error ?? STATES_ERRORS.Runtime;
       this.cause = cause ?? "";
+      this.failedState = this.frame.current;
       history.add("ExecutionFailed", last, { error, cause }, true);
     }
     this.stopTime = this.exec.clock.now();

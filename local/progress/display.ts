@@ -5,15 +5,19 @@
  */
 import { MultiBar, type SingleBar } from "cli-progress";
 import type { MapRunRecord } from "../engine/distributed/contract";
-import { countsText, mapRunFigures, mapRunName, plainLine, progressText } from "./format";
+import { countsText, fitLine, mapRunFigures, mapRunName, plainLine, progressText, shortCountsText } from "./format";
 
 /** The reader is taken to have finished once the item total has not grown for this long. */
 const TOTAL_SETTLED_MS = 1_000;
 
-/** Infers, per Map Run, whether its item total is final (see mapRunFigures). */
+/**
+ * Whether a Map Run's item total is final: the engine says so (`readerDone`); for a record that does
+ * not, inferred (the total has not grown for a second).
+ */
 function totalTracker(now: () => number): (record: MapRunRecord) => boolean {
   const seen = new Map<string, { total: number; changedAt: number }>();
   return (record) => {
+    if (record.readerDone !== undefined) return record.readerDone || record.status !== "RUNNING";
     const t = record.itemCounts.total;
     const last = seen.get(record.mapRunArn);
     if (!last || last.total !== t) {
@@ -61,6 +65,8 @@ function plainDisplay(stream: NodeJS.WritableStream, now: () => number, interval
   const finished = new Set<string>();
   const totalKnown = totalTracker(now);
   const print = (record: MapRunRecord) => {
+    // Nothing read yet: a "0 of 0" line says nothing; the first line waits for the first items.
+    if (record.status === "RUNNING" && record.itemCounts.total === 0) return;
     printedAt.set(record.mapRunArn, now());
     stream.write(plainLine(record, now(), totalKnown(record)) + "\n");
   };
@@ -95,43 +101,47 @@ function plainDisplay(stream: NodeJS.WritableStream, now: () => number, interval
 }
 
 interface BarPayload {
-  name: string;
-  status: string;
-  progress: string;
-  counts: string;
+  line: string;
 }
 
+/** Terminal width, read on every draw (the user may resize); 80 when the stream does not say. */
+const columnsOf = (stream: NodeJS.WritableStream): number => (stream as { columns?: number }).columns || 80;
+
 function ttyDisplay(stream: NodeJS.WritableStream, now: () => number): ProgressDisplay {
-  const multi = new MultiBar(
-    {
-      stream,
-      format: "{name} [{bar}] {progress} | {counts}",
-      barsize: 24,
-      hideCursor: true,
-      clearOnComplete: false,
-      stopOnComplete: false,
-      fps: 10,
-      autopadding: true,
-      barCompleteChar: "\u2588",
-      barIncompleteChar: "\u2591",
-      noTTYOutput: false,
-    },
-  );
+  const multi = new MultiBar({
+    stream,
+    // The whole line is laid out here, to fit the terminal's width (cli-progress would cut it).
+    format: (_options, _params, payload: BarPayload) => payload.line,
+    hideCursor: true,
+    clearOnComplete: false,
+    stopOnComplete: false,
+    fps: 10,
+    linewrap: false,
+    noTTYOutput: false,
+  });
   const bars = new Map<string, SingleBar>();
   const totalKnown = totalTracker(now);
-  const payloadOf = (record: MapRunRecord): { value: number; total: number; payload: BarPayload } => {
+  const lineOf = (record: MapRunRecord): { value: number; total: number; payload: BarPayload } => {
     const f = mapRunFigures(record, now(), totalKnown(record));
-    return {
-      value: f.done,
-      total: Math.max(1, f.total),
-      payload: { name: `Map Run ${mapRunName(record)} ${record.status}`, status: record.status, progress: progressText(f), counts: countsText(f) },
-    };
+    const ratio = f.total > 0 ? Math.min(1, f.done / f.total) : record.status === "RUNNING" ? 0 : 1;
+    const line = fitLine(
+      {
+        name: `Map Run ${mapRunName(record)} ${record.status}`,
+        progress: progressText(f),
+        counts: countsText(f),
+        shortCounts: shortCountsText(f),
+        // A bar only once the total is final: a bar over a growing total would run backwards.
+        bar: f.totalKnown ? (size) => "\u2588".repeat(Math.round(ratio * size)) + "\u2591".repeat(size - Math.round(ratio * size)) : undefined,
+      },
+      columnsOf(stream) - 1,
+    );
+    return { value: f.done, total: Math.max(1, f.total), payload: { line } };
   };
   let stopped = false;
   return {
     update(record) {
       if (stopped) return;
-      const { value, total, payload } = payloadOf(record);
+      const { value, total, payload } = lineOf(record);
       const bar = bars.get(record.mapRunArn);
       if (!bar) {
         bars.set(record.mapRunArn, multi.create(total, value, payload));

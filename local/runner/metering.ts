@@ -36,19 +36,22 @@ async function yieldToEventLoopIfDue(): Promise<void> {
   lastYield = performance.now();
 }
 
-export function meterHandlers<H extends (...args: never[]) => unknown>(byName: ReadonlyMap<string, H> | Record<string, H>): MeteredHandlers<H> {
+export function meterHandlers<H extends (...args: never[]) => unknown>(byName: ReadonlyMap<string, H> | Record<string, H>, onResult: Readonly<Record<string, (result: unknown) => void>> = {}): MeteredHandlers<H> {
   const entries = byName instanceof Map ? [...byName.entries()] : Object.entries(byName as Record<string, H>);
   const meters = new Map<string, FunctionMeter>();
   const handlers: Record<string, H> = {};
   for (const [name, handler] of entries) {
     const meter: FunctionMeter = { invocations: 0, errors: 0, billedDurationMs: 0 };
+    const observe = onResult[name];
     meters.set(name, meter);
     handlers[name] = (async (...args: Parameters<H>) => {
       await yieldToEventLoopIfDue();
       const started = performance.now();
       meter.invocations++;
       try {
-        return await handler(...args);
+        const result = await handler(...args);
+        observe?.(result);
+        return result;
       } catch (error) {
         meter.errors++;
         throw error;

@@ -13,36 +13,29 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { lambda, type StateMachine } from "../../asl/builders";
+import type { StateMachine } from "../../asl/builders";
 import type { MapState, State, StateMachineDefinition } from "../../asl/types";
-import { areaPrefix, LAMBDAS, WORKFLOWS, type CatalogWorkflow } from "../../app/catalog";
+import { checkWorkflowSettings, LAMBDAS, lambdaEnvironment, WORKFLOWS, type CatalogWorkflow } from "../../app/catalog";
+import type { CheckResult, DemoVariant } from "../../app/demo";
 import { loadStackConfig } from "../../config/load";
 import { StackConfigError, type StackConfig } from "../../config/schema";
-import { paginateInline } from "../../handlers/capture-input";
-import { pageCount, paginate } from "../../handlers/capture-input/pages";
-import type { ReduceResult } from "../../handlers/map-reduce/reduce-counts";
 import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
-import { mapReducePrefixes } from "../../workflows/map-reduce";
-import { seedInlineWorkflow } from "../../workflows/seed";
 import { UsageError } from "../cli/args";
 import { run as runEngine } from "../engine";
 import type { MapRunRecord } from "../engine/distributed/contract";
 import type { EngineEvent, ExecutionResult, LambdaHandler } from "../engine/types";
 import type { OutboxMessage } from "../engine";
 import { billedMs, estimateBill, nestedUsage, PRICE_TABLE, type BillEstimate } from "../pricing";
+import { projectDuration, whatIf, whatIfBatchSizes, type MeasuredRun, type Projection, type WhatIfRow } from "../pricing/projection";
 import type { ProgressDisplay } from "../progress";
 import { startEmbeddedS3, type EmbeddedS3 } from "../s3/server";
-import { checkMapReduceTotals, checkSeedExactlyOnce, resultWriterLocation, type CheckResult } from "./checks";
-import { uploadDataset, type DatasetTotals } from "./dataset";
+import { resultWriterLocation } from "./checks";
 import { meterHandlers } from "./metering";
 import { findProjectDir } from "./project";
 import { distributedMapChildTypes } from "./child-types";
 import { explainFailure } from "./explain";
+import { firstFailures, processorTaskOf, type ChildFailure } from "./failures";
 
-/** The seed article's demo input: 100,000 numbers in chunks of 5 → 20,000 items. */
-export const SEED_DEMO_INPUT = { number: 100_000, chunk: 5 } as const;
-/** Objects generated for the map-reduce demo when --objects is not given: more than one 1,000-key listObjectsV2 page. */
-export const DEFAULT_OBJECTS = 1_500;
 /** How many past runs' S3 data a stack keeps under .local-s3/<stack>/. */
 const KEEP_RUNS = 3;
 const LOCAL_ACCOUNT = "123456789012";
@@ -51,8 +44,12 @@ export interface RunRequest {
   stack: string;
   workflow?: string;
   input?: Record<string, unknown>;
-  inline: boolean;
+  /** A variant of the workflow's demo (`--variant NAME`, `--inline` = `--variant inline`). */
+  variant?: string;
+  /** `--objects N`: the size of the demo's data set, for demos that generate one. */
   objects?: number;
+  /** `--what-if`: compare EXPRESS vs STANDARD children and other batch sizes (bill and projected duration). */
+  whatIf?: boolean;
   progress: ProgressDisplay;
   signal: AbortSignal;
   /** Where Pulumi.yaml is; the repository root by default. */
@@ -77,7 +74,8 @@ export interface MapRunSummary {
 export interface RunSummary {
   stack: string;
   workflow: string;
-  variant: "distributed" | "inline";
+  /** "distributed" when the workflow ran as deployed, else the demo variant's name (e.g. "inline"). */
+  variant: string;
   executionArn: string;
   status: ExecutionResult["status"];
   error?: string;
@@ -87,7 +85,13 @@ export interface RunSummary {
   failedState?: string;
   input: unknown;
   output?: unknown;
+  /** Extra lines the workflow's demo reads from the output (label, text). */
+  outputLines?: Array<[string, string]>;
+  /** The first failed child executions of each Map Run (item index, error, cause, state), at most 5 each. */
+  failures?: ChildFailure[];
   wallTimeMs: number;
+  /** Where the wall time went outside the execution: setup (config, build, S3 start), data set, teardown. */
+  phasesMs?: { setup: number; dataset: number; execution: number; check: number; teardown?: number };
   executionDurationMs: number;
   items: number;
   childExecutions: number;
@@ -103,6 +107,9 @@ export interface RunSummary {
   nestedExecutions?: Array<{ executionArn: string; status: string; stateTransitions: number }>;
   lambdas: Array<{ name: string; invocations: number; errors: number; billedDurationMs: number; memoryMb: number; architecture: string }>;
   bill: BillEstimate;
+  /** How long the same run would take on AWS (documented default quotas, measured per-child work). */
+  projection?: Projection;
+  whatIf?: WhatIfRow[];
   dataset?: { objects: number; bytes: number; prefix: string };
 }
 
@@ -117,6 +124,7 @@ function findWorkflow(name: string | undefined): CatalogWorkflow {
   const names = WORKFLOWS.map((w) => w.name);
   if (name === undefined) return WORKFLOWS[0]!;
   const found = WORKFLOWS.find((w) => w.name === name);
+  if (name.trim() === "") throw new UsageError(`--workflow needs a name (this stack has: ${names.join(", ")})`);
   if (!found) throw new UsageError(`--workflow: unknown workflow "${name}" (this stack has: ${names.join(", ")})`);
   return found;
 }
@@ -193,33 +201,40 @@ function setEnv(vars: Record<string, string>): () => void {
 interface Prepared {
   machine: StateMachine;
   input: Record<string, unknown>;
-  variant: "distributed" | "inline";
-  dataset?: { objects: number; prefix: string };
+  variant: string;
+  variantSpec?: DemoVariant;
 }
 
 function prepare(workflow: CatalogWorkflow, config: StackConfig, bucket: string, request: RunRequest): Prepared {
-  if (request.inline && workflow.name !== "seed") throw new UsageError(`--inline applies to the seed workflow only (not "${workflow.name}")`);
-  if (request.objects !== undefined && workflow.name !== "map-reduce") throw new UsageError(`--objects applies to the map-reduce workflow only (not "${workflow.name}")`);
-  if (request.inline) {
-    // The seed's original version: CaptureInput returns the items inline to an Inline Map.
-    const machine = seedInlineWorkflow(
-      { captureInput: lambda("CaptureInput", paginateInline), processData: LAMBDAS["ProcessData"]!.ref },
-      { maxConcurrency: config.maxConcurrency },
+  const demo = workflow.demo;
+  const withVariant = (v: string) => WORKFLOWS.filter((w) => w.demo?.variants?.[v]).map((w) => w.name);
+  const withSize = WORKFLOWS.filter((w) => w.demo?.sizeFlag).map((w) => w.name);
+  if (request.variant !== undefined && !demo?.variants?.[request.variant]) {
+    const others = withVariant(request.variant);
+    throw new UsageError(
+      others.length > 0
+        ? `--${request.variant === "inline" ? "inline" : `variant ${request.variant}`} applies to the ${others.join(", ")} workflow only (not "${workflow.name}")`
+        : `--variant: workflow "${workflow.name}" has no variant "${request.variant}" (it has: ${Object.keys(demo?.variants ?? {}).join(", ") || "none"})`,
     );
-    return { machine, input: request.input ?? { ...SEED_DEMO_INPUT }, variant: "inline" };
   }
-  const machine = workflow.build(config, { bucket });
-  if (workflow.name === "map-reduce") {
-    return {
-      machine,
-      input: request.input ?? {},
-      variant: "distributed",
-      dataset: { objects: request.objects ?? DEFAULT_OBJECTS, prefix: mapReducePrefixes(config).inputPrefix },
-    };
+  if (request.objects !== undefined && !demo?.sizeFlag) throw new UsageError(`--objects applies to the ${withSize.join(", ")} workflow only (not "${workflow.name}")`);
+  if (request.objects !== undefined && demo?.sizeFlag && request.objects > demo.sizeFlag.max) throw new UsageError(`--objects must be at most ${demo.sizeFlag.max} for ${workflow.name}`);
+  const input = request.input ?? demo?.input(config) ?? {};
+  if (request.variant !== undefined) {
+    const spec = demo!.variants![request.variant]!;
+    return { machine: spec.build(config, { bucket }), input, variant: request.variant, variantSpec: spec };
   }
-  // Any workflow that starts from CaptureInput gets the seed's demo input by default.
-  const usesCapture = machine.lambdas.some((l) => l.name === "CaptureInput");
-  return { machine, input: request.input ?? (usesCapture ? { ...SEED_DEMO_INPUT } : {}), variant: "distributed" };
+  return { machine: workflow.build(config, { bucket }), input, variant: "distributed" };
+}
+
+/**
+ * The PAYLOAD_* environment index.ts gives the functions of this machine that write payloads (one
+ * process holds one environment: the writer's wins; the other handlers do not read it).
+ */
+function payloadEnvironment(machine: StateMachine, config: StackConfig, bucket: string): Record<string, string> {
+  const names = machine.lambdas.map((l) => l.name).filter((n) => LAMBDAS[n]);
+  const writer = names.find((n) => LAMBDAS[n]!.settings.s3.some((a) => a.area === "payload" && a.access === "write")) ?? names[0];
+  return writer ? lambdaEnvironment(writer, config, bucket) : {};
 }
 
 export async function runLocal(request: RunRequest): Promise<RunSummary> {
@@ -233,13 +248,19 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     throw e;
   }
   const { project, stack, config } = loaded;
+  try {
+    checkWorkflowSettings(config, WORKFLOWS, project, `Pulumi.${stack}.yaml`);
+  } catch (e) {
+    if (e instanceof StackConfigError) throw new UsageError(e.message);
+    throw e;
+  }
   const workflow = findWorkflow(request.workflow);
   const bucket = localBucketName(project, stack);
   const prepared = prepare(workflow, config, bucket, request);
   const definition = prepared.machine.renderLocal();
 
   const executionName = `local-${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-  const stateMachineName = `${project}-${stack}-${workflow.name}${prepared.variant === "inline" ? "-inline" : ""}`;
+  const stateMachineName = `${project}-${stack}-${workflow.name}${prepared.variant === "distributed" ? "" : `-${prepared.variant}`}`;
   const stateMachineArn = `arn:aws:states:${config.region}:${LOCAL_ACCOUNT}:stateMachine:${stateMachineName}`;
   const dataRoot = resolve(request.dataRoot ?? process.env["LOCAL_S3_DIR"] ?? join(projectDir, ".local-s3"));
   const stackDir = join(dataRoot, stack);
@@ -256,22 +277,20 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
   try {
     s3 = await startEmbeddedS3({ buckets: [bucket], dataDir: s3Dir, region: config.region });
     client = s3.client();
-    // The PAYLOAD_* environment index.ts gives CaptureInput, the one handler that writes payloads
-    // (one process holds one environment; the other handlers do not read it).
-    const capture = LAMBDAS["CaptureInput"]?.settings;
-    restoreEnv = setEnv({
-      ...s3.env,
-      PAYLOAD_BUCKET: bucket,
-      PAYLOAD_PREFIX: areaPrefix(config, "payload", capture?.payloadFolder ?? ""),
-      PAYLOAD_FORMAT: capture?.payloadFormat ?? "json",
-    });
+    restoreEnv = setEnv({ ...s3.env, ...payloadEnvironment(prepared.machine, config, bucket) });
+    const demoContext = { s3: client, bucket, config, input: prepared.input, size: request.objects ?? workflow.demo?.sizeFlag?.default, signal: request.signal };
+    const setupDone = performance.now();
 
-    let totals: DatasetTotals | undefined;
-    if (prepared.dataset) {
-      totals = await uploadDataset(client, bucket, prepared.dataset.prefix, prepared.dataset.objects, { signal: request.signal });
+    const dataset = workflow.demo?.dataset && prepared.variant === "distributed" ? await workflow.demo.dataset(demoContext) : undefined;
+    const datasetDone = performance.now();
+
+    const observed: Record<string, unknown[]> = {};
+    const observers: Record<string, (result: unknown) => void> = {};
+    for (const name of workflow.demo?.observe ?? []) {
+      const list: unknown[] = (observed[name] = []);
+      observers[name] = (result) => list.push(result);
     }
-
-    const metered = meterHandlers(prepared.machine.handlersByName() as ReadonlyMap<string, LambdaHandler>);
+    const metered = meterHandlers(prepared.machine.handlersByName() as ReadonlyMap<string, LambdaHandler>, observers);
     const perExecution = new Map<string, { events: number; transitions: number }>();
     let parentArn: string | undefined;
     let lastParentState: string | undefined;
@@ -339,16 +358,12 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     // The Map's output: the execution output for the seed; for map-reduce the reduce step reads it itself.
     const output = result.output;
     const writerLocation = resultWriterLocation(output) ?? findResultWriterInHistoryless(result);
+    const executionDone = performance.now();
     let check: CheckResult | undefined;
-    if (result.status === "SUCCEEDED") {
-      // Every workflow whose Map runs ProcessData over CaptureInput's pages gets the exactly-once proof.
-      if (prepared.machine.lambdas.some((l) => l.name === "ProcessData") && prepared.machine.lambdas.some((l) => l.name === "CaptureInput")) {
-        const number = typeof prepared.input["number"] === "number" ? prepared.input["number"] : 10;
-        check = await checkSeedExactlyOnce(client, output, number);
-      } else if (workflow.name === "map-reduce" && totals) {
-        check = checkMapReduceTotals(output as unknown as ReduceResult, totals);
-      }
+    if (result.status === "SUCCEEDED" && prepared.variant === "distributed" && workflow.demo?.check) {
+      check = await workflow.demo.check({ ...demoContext, output, expected: dataset?.expected, observed });
     }
+    const checkDone = performance.now();
 
     const lambdas = [...metered.meters.entries()].map(([name, m]) => ({
       name,
@@ -376,6 +391,18 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       lambdas: lambdas.map((l) => ({ functionName: l.name, invocations: l.invocations, billedDurationMs: l.billedDurationMs, memoryMb: l.memoryMb, architecture: l.architecture })),
     });
 
+    const measured: MeasuredRun = {
+      items,
+      childExecutions,
+      childType,
+      childTransitions,
+      childLambdaMs,
+      batchSize: childExecutions > 0 ? Math.max(1, Math.round(items / childExecutions)) : 1,
+      maxConcurrency: result.mapRuns[0]?.maxConcurrency ?? 0,
+      parentTransitions: parentCounts.transitions,
+      lambdas: lambdas.map((l) => ({ functionName: l.name, invocations: l.invocations, billedDurationMs: l.billedDurationMs, memoryMb: l.memoryMb, architecture: l.architecture, inChild: childFns.has(l.name) })),
+    };
+
     // An interrupted run keeps nothing, whatever status the execution ended with.
     keepData = result.status !== "ABORTED" && !request.signal.aborted;
     const summary: RunSummary = {
@@ -389,6 +416,12 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       input: prepared.input,
       wallTimeMs: Math.round(performance.now() - wallStart),
       executionDurationMs: result.durationMs,
+      phasesMs: {
+        setup: Math.round(setupDone - wallStart),
+        dataset: Math.round(datasetDone - setupDone),
+        execution: Math.round(executionDone - datasetDone),
+        check: Math.round(checkDone - executionDone),
+      },
       items,
       childExecutions,
       mapRuns,
@@ -400,15 +433,24 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       ...(result.nestedExecutions.length > 0
         ? { nestedExecutions: result.nestedExecutions.map((n) => ({ executionArn: n.executionArn, status: n.status, stateTransitions: n.stateTransitions })) }
         : {}),
+      ...(childExecutions > 0 ? { projection: projectDuration(measured) } : {}),
+      ...(request.whatIf && childExecutions > 0 ? { whatIf: whatIf(measured, whatIfBatchSizes(measured.batchSize)) } : {}),
     };
     if (result.status === "FAILED") {
       summary.failedState = lastParentState;
-      summary.explanation = explainFailure(result.error, result.cause, { state: lastParentState, variant: prepared.variant, inlineItems: prepared.variant === "inline" ? inlineItemsOf(prepared.input) : undefined });
+      summary.explanation =
+        prepared.variantSpec?.explain?.(result.error, result.cause, prepared.input) ??
+        explainFailure(result.error, result.cause, { state: lastParentState, variant: "distributed" });
     }
-    if (workflow.name === "map-reduce" && result.status === "SUCCEEDED") summary.output = output;
+    const failures = firstFailures(result.mapRuns, processorTaskOf(definition));
+    if (failures.length > 0) summary.failures = failures;
+    if (result.status === "SUCCEEDED" && workflow.demo?.describeOutput) {
+      summary.output = output;
+      summary.outputLines = workflow.demo.describeOutput(output);
+    }
     if (writerLocation) summary.resultWriter = { manifest: `s3://${writerLocation.bucket}/${writerLocation.manifestKey}`, localData: s3Dir };
     if (check) summary.check = check;
-    if (prepared.dataset && totals) summary.dataset = { objects: totals.objects, bytes: totals.bytes, prefix: `s3://${bucket}/${prepared.dataset.prefix}` };
+    if (dataset) summary.dataset = dataset.summary;
     return summary;
   } finally {
     request.progress.stop();
@@ -420,14 +462,6 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     if (keepData) await rm(join(runDir, IN_PROGRESS), { force: true });
     else await rm(runDir, { recursive: true, force: true });
   }
-}
-
-/** The inline variant's item list size, to say by how much it exceeds the limit (computed only when reasonably small). */
-function inlineItemsOf(input: Record<string, unknown>): { count: number; bytes: number } | undefined {
-  const number = typeof input["number"] === "number" ? input["number"] : 10;
-  const chunk = typeof input["chunk"] === "number" ? input["chunk"] : 1;
-  if (!Number.isInteger(number) || !Number.isInteger(chunk) || chunk < 1 || number < 0 || pageCount(number, chunk) > 1_000_000) return undefined;
-  return { count: pageCount(number, chunk), bytes: Buffer.byteLength(JSON.stringify(paginate(number, chunk))) };
 }
 
 /**

@@ -39,8 +39,10 @@ describe("exec CLI", function () {
     const r = exec([failDef, "--handlers", handlers, "--json"]);
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(out), ["status", "error", "cause", "stateTransitions", "historyEvents", "durationMs"]);
+    // The state the execution failed in is part of the answer (issue 17: every failure names its state).
+    assert.deepEqual(Object.keys(out), ["status", "error", "cause", "stateTransitions", "historyEvents", "durationMs", "state"]);
     assert.equal(out.error, "BoomError");
+    assert.equal(out.state, "T");
   });
 
   it("--handlers accepts a module exporting a { FunctionName: handler } map", () => {
@@ -71,6 +73,9 @@ describe("exec CLI", function () {
   it("bad usage exits 2 with a clear message", () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /definition file/],
+      [[def, "--put", "s3://Bad_Bucket/k=./x"], /not a valid S3 bucket name/],
+      [[def, "--put", "nope"], /expected s3:\/\/bucket\/key=/],
+      [[def, "--put", `s3://bucket-a/k=${join(dir, "absent.txt")}`], /no such file or folder/],
       [[def, "--input", "{nope"], /--input is not valid JSON/],
       [[def, "--input", "{}", "--input-file", "x.json"], /not both/],
       [[def, "--clock", "sometimes"], /clock/],

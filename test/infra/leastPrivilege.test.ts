@@ -4,7 +4,9 @@
  * and for the dev stack with KMS on.
  */
 import { strict as assert } from "node:assert";
+import { WORKFLOWS } from "../../app/catalog";
 import type { PolicyDocument } from "../../asl/permissions";
+import { loadStackConfig } from "../../config/load";
 import { denyInsecureTransportPolicy } from "../../infra/bucket";
 import { ambiguity, decide, sweepService, unexpected, type SimRequest, type Universe } from "../permissions/simulator";
 import { MOCK_ACCOUNT, MOCK_REGION, valueOf } from "./mocks";
@@ -52,6 +54,12 @@ function policiesByRole(stack: MockedStack): Record<string, PolicyDocument> {
 }
 
 const MACHINES = { seed: `${PREFIX}-seed`, mapReduce: `${PREFIX}-map-reduce` };
+/** Every catalog workflow's state machine, and what each one does at run time (declared by hand in its module). */
+const DEV_CONFIG = loadStackConfig({ stack: "dev" }).config;
+const CATALOG = WORKFLOWS.map((w) => {
+  if (!w.runtimeAccess) throw new Error(`catalog workflow ${w.name} declares no runtimeAccess: the least-privilege proof needs what it does at run time`);
+  return { name: w.name, machine: `${PREFIX}-${w.name}`, access: w.runtimeAccess(DEV_CONFIG) };
+});
 
 function universeOf(d: Deployment): Universe {
   const defaultKeyPolicy = {
@@ -60,7 +68,7 @@ function universeOf(d: Deployment): Universe {
     Version: "2012-10-17",
     Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${MOCK_ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
   };
-  const machines = Object.values(MACHINES);
+  const machines = CATALOG.map((c) => c.machine);
   return {
     region: MOCK_REGION,
     accountId: MOCK_ACCOUNT,
@@ -68,7 +76,7 @@ function universeOf(d: Deployment): Universe {
     resourcePolicies: [{ arnPrefix: arn("kms", "key/"), policy: defaultKeyPolicy }],
     values: {
       BucketName: [d.bucket, "foreign-bucket"],
-      ObjectName: [PAYLOAD_KEY, "payloads/seed/exec-2.json", MR_INPUT_KEY, RESULT_KEY, MR_RESULT_KEY, "payloads/other.json", "other/file.json"],
+      ObjectName: [...new Set([PAYLOAD_KEY, "payloads/seed/exec-2.json", MR_INPUT_KEY, RESULT_KEY, MR_RESULT_KEY, ...CATALOG.flatMap((c) => [...c.access.reads, ...(c.access.resultWriterKey ? [c.access.resultWriterKey] : [])]), "payloads/other.json", "other/file.json"])],
       FunctionName: [...LAMBDA_NAMES.map((n) => `${PREFIX}-${n}`), "foreign-function"],
       Version: ["1"],
       Alias: ["live"],
@@ -132,22 +140,21 @@ function requestsOf(d: Deployment): Record<string, SimRequest[]> {
     ...["PutTraceSegments", "PutTelemetryRecords", "GetSamplingRules", "GetSamplingTargets"].map((a) => ({ why: "tracing: X-Ray", action: `xray:${a}`, resource: "*" })),
   ];
   return {
-    "seed-sfn-policy": [
-      ...invoke(["CaptureInput", "ProcessData"]),
-      { why: "ItemReader: read the payload CaptureInput wrote", action: "s3:GetObject", resource: obj(PAYLOAD_KEY), context: tls },
-      ...resultWriter(RESULT_KEY),
-      ...distributedMap(MACHINES.seed),
-      ...machineLogsAndTraces,
-      ...kms("seed reader/writer", ["kms:Decrypt", "kms:GenerateDataKey"]),
-    ],
-    "map-reduce-sfn-policy": [
-      ...invoke(["CountWords", "ReduceCounts"]),
-      { why: "ItemReader: list the input prefix", action: "s3:ListBucket", resource: `arn:aws:s3:::${d.bucket}`, context: { ...tls, "s3:prefix": "payloads/map-reduce/" } },
-      ...resultWriter(MR_RESULT_KEY),
-      ...distributedMap(MACHINES.mapReduce),
-      ...machineLogsAndTraces,
-      ...kms("map-reduce writer", ["kms:Decrypt", "kms:GenerateDataKey"]),
-    ],
+    // One list per catalog workflow, from what its module declares it does (runtimeAccess).
+    ...Object.fromEntries(
+      CATALOG.map((c) => [
+        `${c.name}-sfn-policy`,
+        [
+          ...invoke(c.access.invokes),
+          ...c.access.reads.map((k): SimRequest => ({ why: "ItemReader: read the items object", action: "s3:GetObject", resource: obj(k), context: tls })),
+          ...c.access.lists.map((prefix): SimRequest => ({ why: "ItemReader: list the input prefix", action: "s3:ListBucket", resource: `arn:aws:s3:::${d.bucket}`, context: { ...tls, "s3:prefix": prefix } })),
+          ...(c.access.resultWriterKey ? resultWriter(c.access.resultWriterKey) : []),
+          ...(c.access.distributedMap ? distributedMap(c.machine) : []),
+          ...machineLogsAndTraces,
+          ...(c.access.reads.length + c.access.lists.length > 0 || c.access.resultWriterKey ? kms(`${c.name} reader/writer`, ["kms:Decrypt", "kms:GenerateDataKey"]) : []),
+        ],
+      ]),
+    ),
     "CaptureInput-policy": [
       ...ownLogs("CaptureInput"),
       { why: "CaptureInput: write the payload (PutObject also authorizes multipart create/upload/complete)", action: "s3:PutObject", resource: obj(PAYLOAD_KEY), context: tls },

@@ -43,7 +43,8 @@ describe("exec CLI: service integrations", function () {
   });
 
   it("--task-token fail=ERROR:CAUSE fails the waiting task with them", () => {
-    const r = exec([def, "--input", '{"id":"b"}', "--json", "--dynamodb-table", "Jobs:id", "--task-token", "fail=Rejected:not today"]);
+    // The Lambda state is mocked: exec refuses to start a run whose functions have no handler.
+    const r = exec([def, "--input", '{"id":"b"}', "--json", "--dynamodb-table", "Jobs:id", "--task-token", "fail=Rejected:not today", "--mock-config", mock, "--test-case", "Happy"]);
     assert.equal(r.code, 1);
     assert.deepEqual([JSON.parse(r.stdout).error, JSON.parse(r.stdout).cause], ["Rejected", "not today"]);
   });

@@ -92,12 +92,58 @@ describe("local/progress", () => {
     assert.equal(progressModeFor({}, { CI: "false" }), "plain");
   });
 
-  it("tty mode draws a bar with the counts", () => {
-    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 200, cursorTo() {}, clearLine() {}, moveCursor() {} });
+  // Changed with issue 17: a bar only once the reader has finished (the record says so), and every
+  // line fits the terminal's width.
+  const ttyStream = (columns: number) => Object.assign(new PassThrough(), { isTTY: true, columns, cursorTo() {}, clearLine() {}, moveCursor() {} });
+
+  it("tty mode draws a bar with the counts and ETA once the total is known", () => {
+    const stream = ttyStream(200);
     const text = collect(stream);
     const display = createProgressDisplay({ mode: "tty", stream, now: () => 1_000 });
-    display.update(record({ succeeded: 50, running: 5, pending: 45, total: 100 }));
+    display.update(record({ succeeded: 50, running: 5, pending: 45, total: 100 }, { readerDone: true }));
     display.stop();
-    assert.match(text(), /Map Run MapData RUNNING \[\u2588+\u2591+\] 50 items done of 100 read so far \| succeeded 50 · failed 0 · running 5 · pending 45/);
+    assert.match(text(), /Map Run MapData RUNNING \[\u2588+\u2591+\] 50% 50\/100 items \| succeeded 50 · failed 0 · running 5 · pending 45 \| 50.0 items\/s \| ETA/);
+  });
+
+  it("tty mode while the reader still reads: items read and the read rate, no bar, no ETA", () => {
+    const stream = ttyStream(200);
+    const text = collect(stream);
+    const display = createProgressDisplay({ mode: "tty", stream, now: () => 2_000 });
+    display.update(record({ succeeded: 50, running: 5, pending: 45, total: 100 }, { readerDone: false, readerBytes: 3_000_000 }));
+    display.stop();
+    assert.match(text(), /Map Run MapData RUNNING 50 items done of 100 read so far \(reading 1.5 MB\/s\) \| succeeded 50/);
+    assert.doesNotMatch(text(), /\u2588|\u2591/);
+    assert.match(text(), /ETA --/);
+  });
+
+  for (const columns of [160, 100, 60]) {
+    it(`every tty line fits a ${columns}-column terminal`, () => {
+      const stream = ttyStream(columns);
+      const text = collect(stream);
+      const display = createProgressDisplay({ mode: "tty", stream, now: () => 10_000 });
+      display.update(record({ succeeded: 1_234_567, failed: 12_345, running: 9_999, pending: 8_765_432, total: 10_022_343 }, { readerDone: true, label: "AVeryLongMapRunLabelForTheDisplay" }));
+      display.stop();
+      // eslint-disable-next-line no-control-regex
+      const lines = text().replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "").split(/[\r\n]+/).filter((l) => l.trim() !== "");
+      assert.ok(lines.length > 0);
+      for (const line of lines) assert.ok(line.length < columns, `${line.length} ≥ ${columns}: ${line}`);
+      assert.match(lines.at(-1)!, /Map Run AVeryLongMapRunLabelForTheDisplay/);
+    });
+  }
+
+  it("plain mode prints no line before the first item is read (no '0 of 0'), and one final line per Map Run", () => {
+    const stream = new PassThrough();
+    const text = collect(stream);
+    let t = 0;
+    const display = createProgressDisplay({ mode: "plain", stream, intervalMs: 1_000, now: () => t });
+    display.update(record({}, { readerDone: false }));
+    t = 10;
+    display.update(record({ pending: 3, total: 3 }, { readerDone: true }));
+    t = 20;
+    display.update(record({ succeeded: 3, total: 3 }, { status: "SUCCEEDED", stopDate: new Date(20), readerDone: true }));
+    display.stop();
+    const lines = text().trim().split("\n");
+    assert.doesNotMatch(text(), /0 items done of 0|0\/0 items/);
+    assert.equal(lines.filter((l) => /SUCCEEDED/.test(l)).length, 1);
   });
 });

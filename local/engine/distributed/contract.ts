@@ -44,7 +44,7 @@ export type ChildOutcome = ChildCounters &
   ChildTexts &
   (
     | { status: "SUCCEEDED"; output: JsonValue; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
-    | { status: "FAILED"; error: string; cause: string; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
+    | { status: "FAILED"; error: string; cause: string; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue; /** (Additive.) The child's state it failed in, when known. */ failedState?: string }
     /** Stopped by the map run (threshold exceeded or parent stopped). */
     | { status: "ABORTED"; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
   );
@@ -66,6 +66,32 @@ export interface MapRunRecord {
   executionCounts: MapRunCounts;
   /** (Additive, optional.) Exact totals over finished children that reported ChildCounters. */
   childCounters?: MapRunChildCounters;
+  /**
+   * (Additive, optional.) The first failed child executions (at most FIRST_FAILURES_KEPT), in the
+   * order they failed: what the console's Map Run page lists first when a run fails.
+   */
+  firstFailures?: MapRunChildFailure[];
+  /** (Additive, optional.) Bytes the ItemReader has read so far (for a rate while the total is unknown). */
+  readerBytes?: number;
+  /** (Additive, optional.) True once the ItemReader (or the input array) has delivered every item: itemCounts.total is final. */
+  readerDone?: boolean;
+}
+
+/** How many failed children a Map Run record keeps for display. */
+export const FIRST_FAILURES_KEPT = 5;
+
+export interface MapRunChildFailure {
+  /** The child's position among the Map Run's child executions (0-based, in reader order). */
+  childIndex: number;
+  /** The item's index (`$$.Map.Item.Index`) when each child runs one item; the first item's index of a batch otherwise, when known. */
+  itemIndex?: number;
+  /** Items the child ran (1 without an ItemBatcher). */
+  items: number;
+  executionArn: string;
+  error: string;
+  cause: string;
+  /** The child's state it failed in, when the engine knows it. */
+  state?: string;
 }
 
 export interface MapRunChildCounters {

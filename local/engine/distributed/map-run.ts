@@ -16,6 +16,8 @@ import { S3_PUT_OBJECT } from "../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../errors";
 import type { ChildOutcome, DistributedMapContext, MapRunRecord } from "./contract";
 import { MapRunPublisher, zeroCounts } from "./map-run-record";
+import { FIRST_FAILURES_KEPT } from "./contract";
+import { meterReaderBytes } from "./readers/byte-meter";
 import { readItems, STATE_DATA_SOURCE, type ItemBatch } from "./readers";
 import { executionRecord, pendingRecord, RESULT_FILE_MAX_BYTES, ResultSpool, transformedEntries, transformedEntriesJson } from "./result-writer";
 import { resolveSettings, type BatcherSettings, type MapRunSettings } from "./settings";
@@ -224,6 +226,12 @@ export async function runMapRun(
   progress.flush();
 
   // ---- the item stream: read → select → batch ----
+  if (state.ItemReader) {
+    meterReaderBytes(abort.signal, (bytes) => {
+      record.readerBytes = (record.readerBytes ?? 0) + bytes;
+      progress.changed();
+    });
+  }
   const source = state.ItemReader
     ? readItems(state.ItemReader, input, { s3: ctx.s3, evaluateTemplate: (t, i) => ctx.evaluateTemplate(t, i), signal: abort.signal }, settings.maxItems)
     : itemsFromInput(state, input, ctx);
@@ -389,6 +397,10 @@ export async function runMapRun(
     } else if (outcome.status === "FAILED") {
       items.failed += n;
       execs.failed++;
+      const kept = (record.firstFailures ??= []);
+      if (kept.length < FIRST_FAILURES_KEPT) {
+        kept.push({ childIndex: seq, ...(batchSizes ? {} : { itemIndex: seq }), items: n, executionArn: outcome.executionArn, error: outcome.error, cause: outcome.cause, ...(outcome.failedState !== undefined ? { state: outcome.failedState } : {}) });
+      }
       checkThreshold();
     } else {
       items.aborted += n;
@@ -476,6 +488,7 @@ export async function runMapRun(
     }
     if (readError === undefined && !(parentAborted && !spool)) {
       readerDone = true;
+      record.readerDone = true;
       checkThreshold();
     } else {
       // A read failure ends the Map Run: stop the children that are still running.

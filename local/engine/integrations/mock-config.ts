@@ -31,6 +31,11 @@ export class MockedTestCase {
     readonly name: string,
   ) {}
 
+  /** Whether this test case answers for the state of this name (its Task needs no handler). */
+  answers(stateName: string): boolean {
+    return this.byState.has(stateName);
+  }
+
   /**
    * The test case `testCase` of `stateMachine` (or of the only machine that has such a test case).
    * Throws a message naming what is missing.

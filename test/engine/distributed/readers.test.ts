@@ -214,11 +214,13 @@ describe("engine/distributed ItemReader", function () {
     assert.equal(b.length, 5);
   });
 
-  it("PARQUET is refused with a clear 'not supported locally' States.ItemReaderFailed", async () => {
+  // Changed with issue 17: PARQUET is read locally now (test/engine/distributed/parquet.test.ts); a
+  // truncated file is a States.ItemReaderFailed naming the object.
+  it("PARQUET: a truncated file fails with States.ItemReaderFailed naming the object", async () => {
     await put("p.parquet", "PAR1");
     await assert.rejects(
       runMapRun(getObject("p.parquet", { InputType: "PARQUET" }), { key: "p.parquet" }, fakeContext(s3.client(), (x) => x)),
-      (e: StatesError) => e.error === "States.ItemReaderFailed" && /not supported by the local engine/.test(e.causeText),
+      (e: StatesError) => e.error === "States.ItemReaderFailed" && /not a readable Parquet file \(s3:\/\/items\/p\.parquet\)/.test(e.causeText),
     );
   });
 

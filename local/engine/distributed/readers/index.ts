@@ -16,6 +16,7 @@ import type { ItemReader, ItemReaderInputType, JsonValue, ReaderConfig } from ".
 import { S3_GET_OBJECT, S3_LIST_OBJECTS_V2 } from "../../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../../errors";
 import { CSV_DELIMITERS, parseAwsCsv, rowToItem } from "./csv";
+import { readParquetItems } from "./parquet";
 import { readerFailed, readObjectText, readWholeObject, s3Uri, splitLines, type S3Location } from "./s3-object";
 
 
@@ -189,10 +190,8 @@ async function* readObjectItems(
       yield* readCsvItems(readObjectText(s3, loc, signal), loc, cfg, source);
       return;
     case "PARQUET":
-      throw readerFailed(
-        loc,
-        "InputType PARQUET is not supported by the local engine (no maintained pure-JS Parquet reader is bundled); convert the dataset to CSV or JSONL to run it locally",
-      );
+      yield* readParquetItems(s3, loc, signal);
+      return;
     case "MANIFEST":
       yield* readManifest(s3, loc, cfg, signal);
       return;

@@ -8,6 +8,7 @@ import { s3Sdk } from "../s3-sdk";
 import type { Readable } from "node:stream";
 import * as zlib from "node:zlib";
 import { createGunzip } from "node:zlib";
+import { countReaderBytes } from "./byte-meter";
 import { StatesError, STATES_ERRORS } from "../../errors";
 
 export interface S3Location {
@@ -87,7 +88,10 @@ export async function* readObjectChunks(
   }
   const stream = (decompress ? body.pipe(decompress()) : body) as AsyncIterable<Buffer>;
   try {
-    for await (const chunk of stream) yield chunk as Buffer;
+    for await (const chunk of stream) {
+      countReaderBytes(signal, (chunk as Buffer).length);
+      yield chunk as Buffer;
+    }
   } catch (err) {
     if (err instanceof StatesError) throw err;
     throw readerFailed(loc, "Could not read the object", err);

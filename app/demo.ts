@@ -1,0 +1,83 @@
+/**
+ * What a catalog workflow brings to `npm start`: its demo. The runner knows no workflow by name; it
+ * asks the workflow's entry for the default input, the data set to put in the embedded S3 before
+ * the run, the check that proves the run right, and the variants (`--inline`, ...).
+ *
+ * Pulumi-free and SDK-light: the S3 client is only a type here.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { StateMachine } from "../asl/builders";
+import type { StackConfig } from "../config/schema";
+
+/** One line a person reads in the summary, and the problems behind a failure. */
+export interface CheckResult {
+  name: string;
+  passed: boolean;
+  detail: string;
+  problems: string[];
+}
+
+/** Where a demo's data went, for the summary. */
+export interface DatasetSummary {
+  objects: number;
+  bytes: number;
+  /** `s3://bucket/prefix` */
+  prefix: string;
+}
+
+export interface DemoContext {
+  /** A client of the embedded S3 server. */
+  s3: S3Client;
+  /** The stack's bucket (exists). */
+  bucket: string;
+  config: StackConfig;
+  /** The execution input (the demo's default or the user's --input). */
+  input: Record<string, unknown>;
+  /** `--objects N` when given (only for demos that declare `sizeFlag`). */
+  size?: number;
+  signal: AbortSignal;
+}
+
+export interface DemoDataset<T = unknown> {
+  summary: DatasetSummary;
+  /** Whatever the check needs to compare against (totals, expected counts). */
+  expected: T;
+}
+
+export interface CheckContext<T = unknown> extends DemoContext {
+  /** The execution's output (SUCCEEDED runs only are checked). */
+  output: unknown;
+  /** The results of the functions the demo `observe`s, as their handlers returned them (every successful invocation, in order). */
+  observed: Readonly<Record<string, ReadonlyArray<unknown>>>;
+  /** What `dataset` returned, when the demo has one. */
+  expected: T | undefined;
+}
+
+export interface DemoVariant {
+  /** Shown in --help and errors. */
+  description: string;
+  /** Builds the variant's machine (it may use handlers the deployed workflow does not). */
+  build(config: StackConfig, resources: { bucket: string }): StateMachine;
+  /** Explains a failure of this variant in words (why and what to do), when it has something to say. */
+  explain?(error: string | undefined, cause: string | undefined, input: Record<string, unknown>): string | undefined;
+}
+
+export interface WorkflowDemo<T = unknown> {
+  /** The execution input when the user gives none. */
+  input(config: StackConfig): Record<string, unknown>;
+  /** `--objects N`: what N means for this demo, its default and its maximum. */
+  sizeFlag?: { description: string; default: number; max: number };
+  /** Puts the demo's data in the embedded S3 before the run. */
+  dataset?(ctx: DemoContext): Promise<DemoDataset<T>>;
+  /**
+   * Functions whose results the runner keeps for the check (cheap: the objects the handlers
+   * returned), for runs whose exported results are too large to read back quickly.
+   */
+  observe?: readonly string[];
+  /** Proves a SUCCEEDED run right from what it produced. */
+  check?(ctx: CheckContext<T>): Promise<CheckResult | undefined>;
+  /** Extra summary lines from the output (label, text), e.g. the top words of a reduce. */
+  describeOutput?(output: unknown): Array<[string, string]>;
+  /** Named variants, each selectable with `--variant NAME` (and `--NAME` for boolean shorthands the CLI lists). */
+  variants?: Readonly<Record<string, DemoVariant>>;
+}

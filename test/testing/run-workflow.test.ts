@@ -1,0 +1,117 @@
+/** The test API users call from their own suites (local/testing, the package's `/testing` subpath). */
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { distributedMap, lambda, machine, path, s3CsvReader, task } from "../../asl/builders";
+import { runWorkflow } from "../../local/testing";
+
+const double = lambda("Double", async (row: { name: string; qty: string }) => {
+  const qty = Number(row.qty);
+  if (!Number.isFinite(qty)) throw Object.assign(new Error(`qty is not a number: ${row.qty}`), { name: "BadRow" });
+  return { name: row.name, qty: qty * 2 };
+});
+
+const rowsMachine = (tolerated?: number) =>
+  machine(
+    distributedMap("Rows", {
+      reader: s3CsvReader({ bucket: path("$.bucket"), key: path("$.key") }),
+      childExecution: "EXPRESS",
+      toleratedFailurePercentage: tolerated,
+      processor: task("Double", double),
+    }),
+  );
+
+describe("testing API: runWorkflow", function () {
+  this.timeout(60_000);
+  const embeddedFolders = () => readdirSync(tmpdir()).filter((f) => f.startsWith("embedded-s3-")).length;
+
+  it("runs a builder machine over a seeded CSV object: status, output, history and Map Run counts", async () => {
+    const before = embeddedFolders();
+    const run = await runWorkflow({
+      machine: rowsMachine(),
+      input: { bucket: "in", key: "rows.csv" },
+      s3Objects: [{ bucket: "in", key: "rows.csv", body: "name,qty\napple,3\nplum,5\n" }],
+    });
+    assert.equal(run.status, "SUCCEEDED");
+    assert.deepEqual(run.output, [
+      { name: "apple", qty: 6 },
+      { name: "plum", qty: 10 },
+    ]);
+    assert.deepEqual(run.mapRuns[0]!.items, { total: 2, succeeded: 2, failed: 0, timedOut: 0, aborted: 0 });
+    assert.equal(run.history.at(-1)!.type, "ExecutionSucceeded");
+    assert.equal(embeddedFolders(), before, "the embedded S3's folder is removed");
+  });
+
+  it("a failed Map Run: AWS's error on the execution, the first failed child with its item index, error, cause and state", async () => {
+    const run = await runWorkflow({
+      machine: rowsMachine(),
+      input: { bucket: "in", key: "rows.csv" },
+      s3Objects: [{ bucket: "in", key: "rows.csv", body: "name,qty\napple,3\npear,x\n" }],
+    });
+    assert.equal(run.status, "FAILED");
+    assert.equal(run.error, "States.ExceedToleratedFailureThreshold");
+    assert.equal(run.failedState, "Rows");
+    assert.deepEqual([run.failures[0]!.itemIndex, run.failures[0]!.error, run.failures[0]!.state], [1, "BadRow", "Rows/Double"]);
+    assert.match(run.failures[0]!.cause, /qty is not a number: x/);
+  });
+
+  it("a child failing in the second state of its processor: the failure names that state", async () => {
+    const run = await runWorkflow({
+      definition: {
+        StartAt: "Items",
+        States: {
+          Items: {
+            Type: "Map",
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+              StartAt: "Prepare",
+              States: {
+                Prepare: { Type: "Pass", Next: "Check" },
+                Check: { Type: "Choice", Choices: [{ Variable: "$.n", NumericGreaterThan: 1, Next: "TooBig" }], Default: "Fine" },
+                TooBig: { Type: "Fail", Error: "TooBig", Cause: "n > 1" },
+                Fine: { Type: "Succeed" },
+              },
+            },
+            End: true,
+          },
+        },
+      },
+      input: [{ n: 1 }, { n: 2 }],
+    });
+    assert.equal(run.status, "FAILED");
+    assert.deepEqual([run.failures[0]!.itemIndex, run.failures[0]!.error, run.failures[0]!.state], [1, "TooBig", "Items/TooBig"]);
+  });
+
+  it("an ASL definition with handlers by name and mocked responses (call by call)", async () => {
+    const definition = {
+      StartAt: "A",
+      States: {
+        A: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Flaky", Retry: [{ ErrorEquals: ["Throttled"], MaxAttempts: 2 }], Next: "B" },
+        B: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Add", End: true },
+      },
+    };
+    const run = await runWorkflow({
+      definition,
+      input: { a: 1 },
+      handlers: { Add: async (e: unknown) => ({ sum: (e as { n: number }).n + 1 }) },
+      mocks: { Flaky: [{ throw: { error: "Throttled", cause: "slow down" } }, { return: { n: 41 } }] },
+    });
+    assert.equal(run.status, "SUCCEEDED");
+    assert.deepEqual(run.output, { sum: 42 });
+  });
+
+  it("is Pulumi-free: importing it loads no @pulumi module", () => {
+    const root = join(__dirname, "..", "..");
+    const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", "require('./local/testing'); process.stdout.write(String(Object.keys(require.cache).filter((k) => k.includes('@pulumi')).length))"], { cwd: root, encoding: "utf8" });
+    assert.equal(r.stdout, "0", r.stderr);
+  });
+
+  it("a function without a handler is an error before the run that lists the handlers given", async () => {
+    await assert.rejects(
+      runWorkflow({ definition: { StartAt: "A", States: { A: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Nope", End: true } } }, handlers: { Other: async () => 1 } }),
+      /function "Nope" \(used by state A\) has no handler in handlers[\s\S]*exports: Other/,
+    );
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * The third catalog workflow, added as one file in workflows/ plus one catalog line: it builds,
+ * its settings come from `<project>:workflows.jsonl-ranges` with errors naming the stack key and
+ * the field, and its demo runs end to end through the same runner as `npm start`.
+ */
+import { strict as assert } from "node:assert";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkWorkflowSettings, WORKFLOWS, workflowByName } from "../../app/catalog";
+import { loadStackConfig } from "../../config/load";
+import { parseStackFileText, readProjectFile } from "../../config/load";
+import { StackConfigError } from "../../config/schema";
+import { createProgressDisplay } from "../../local/progress";
+import { runLocal } from "../../local/runner/run";
+
+const ROOT = join(__dirname, "..", "..");
+
+describe("workflows/jsonl-ranges: a workflow added as one file + one catalog line", function () {
+  this.timeout(120_000);
+  const project = readProjectFile(ROOT);
+  const stackText = (extra: string) => `config:\n  aws:region: us-east-1\n${extra}`;
+
+  it("reads its settings from <project>:workflows.jsonl-ranges (defaults when absent)", () => {
+    const config = parseStackFileText(stackText("  sfn-distributed-map:workflows:\n    jsonl-ranges:\n      batchSize: 20\n"), "Pulumi.t.yaml", project);
+    const definition = workflowByName("jsonl-ranges").build(config, { bucket: "b" }).renderLocal();
+    const map = definition.States["MapRanges"] as unknown as { ItemBatcher?: { MaxItemsPerBatch?: number }; ItemReader: { Parameters: { Key: string } } };
+    assert.equal(map.ItemBatcher?.MaxItemsPerBatch, 20);
+    assert.equal(map.ItemReader.Parameters.Key, "payloads/jsonl-ranges/ranges.jsonl");
+    const plain = loadStackConfig({ stack: "dev" }).config;
+    assert.equal((workflowByName("jsonl-ranges").build(plain, { bucket: "b" }).renderLocal().States["MapRanges"] as unknown as { ItemBatcher?: unknown }).ItemBatcher, undefined);
+  });
+
+  it("a bad value names the stack key and the field; an unknown workflow section is reported", () => {
+    const config = parseStackFileText(
+      stackText("  sfn-distributed-map:workflows:\n    jsonl-ranges:\n      batchSize: -1\n      colour: red\n    nope: {}\n"),
+      "Pulumi.t.yaml",
+      project,
+    );
+    assert.throws(
+      () => checkWorkflowSettings(config, WORKFLOWS, project.name, "Pulumi.t.yaml"),
+      (e: unknown) =>
+        e instanceof StackConfigError &&
+        /sfn-distributed-map:workflows\.jsonl-ranges\.batchSize: must be ≥ 0 \(got -1\)/.test(e.message) &&
+        /sfn-distributed-map:workflows\.jsonl-ranges: .*colour/.test(e.message) &&
+        /sfn-distributed-map:workflows\.nope: unknown workflow/.test(e.message),
+    );
+    assert.throws(
+      () => parseStackFileText(stackText("  sfn-distributed-map:workflows: 3\n"), "Pulumi.t.yaml", project),
+      /sfn-distributed-map:workflows: workflows must be a map/,
+    );
+  });
+
+  it("its demo runs end to end: data set written, Map Run over the JSONL object, every number processed exactly once", async () => {
+    const summary = await runLocal({
+      stack: "dev",
+      workflow: "jsonl-ranges",
+      progress: createProgressDisplay({ mode: "off" }),
+      signal: new AbortController().signal,
+      dataRoot: mkdtempSync(join(tmpdir(), "jsonl-ranges-")),
+    });
+    assert.equal(summary.status, "SUCCEEDED", `${summary.error} ${summary.cause}`);
+    assert.equal(summary.items, 2_000);
+    assert.equal(summary.check?.name, "exactly-once");
+    assert.equal(summary.check?.passed, true, summary.check?.detail);
+    assert.equal(summary.dataset?.objects, 1);
+  });
+});
