@@ -3,6 +3,8 @@
  * own role (never CallbackFunction's default role and its nine managed policies), its own log group
  * created up front with retention, and a policy derived from the catalog's declared S3 access.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { areaPrefix, lambdaEnvironment, type CatalogLambda } from "../app/catalog";
@@ -14,11 +16,18 @@ import { functionName, lambdaLogGroupName, type Naming } from "../infra/names";
 /** https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html — Node.js 22 is the newest LTS runtime Lambda supports. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
 
+/** The packages the handlers load at run time: the only dependencies that go into the Lambda zip. */
+export const HANDLER_PACKAGES = ["zod", "@aws-sdk/client-s3", "@aws-sdk/lib-storage"];
+
 /**
- * Packages the handlers never load. CallbackFunction zips every production dependency it finds;
- * the Pulumi SDKs are hundreds of MB the Lambda zip does not need.
+ * Every other production dependency (the local engine's, the validator's, the Pulumi SDKs): packages
+ * the handlers never load. CallbackFunction zips every production dependency it finds otherwise.
  */
-export const EXCLUDED_FROM_ZIP = ["@pulumi/pulumi", "@pulumi/aws", "esbuild", "elkjs", "hyparquet", "hyparquet-compressors"];
+export const EXCLUDED_FROM_ZIP: string[] = (() => {
+  const manifest = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+  const all = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {}), "esbuild"];
+  return all.filter((p) => !HANDLER_PACKAGES.includes(p));
+})();
 
 export interface DeployedLambda {
   name: string;

@@ -11,6 +11,7 @@
 import type { StateMachine } from "../../asl/builders";
 import type { JsonValue } from "../../asl/types";
 import type { HistoryEvent, LambdaHandler } from "../engine/types";
+import type { IntegrationOptions, NestedExecutionRecord, OutboxMessage } from "../engine";
 import { runLocalExecution } from "../exec/run-local";
 import type { SeedObject } from "../exec/objects";
 import type { ChildFailure } from "../runner/failures";
@@ -18,6 +19,8 @@ import type { ChildFailure } from "../runner/failures";
 export type { SeedObject } from "../exec/objects";
 export type { ChildFailure } from "../runner/failures";
 export type { LambdaHandler, LambdaContext, HistoryEvent } from "../engine/types";
+export { TaskTokens, MockedTestCase, MockConfigSchema } from "../engine";
+export type { IntegrationOptions, NestedExecutionRecord, OutboxMessage, TaskTokenRequest, MockConfigFile } from "../engine";
 
 /** A canned Lambda response: the value it returns, or the error it fails with (Error = the errorType Step Functions sees). */
 export type MockResponse = { return: JsonValue } | { throw: { error: string; cause?: string } };
@@ -34,6 +37,11 @@ interface RunWorkflowBase {
   clock?: "real" | "virtual";
   type?: "STANDARD" | "EXPRESS";
   signal?: AbortSignal;
+  /**
+   * Service integrations (README "Service integrations"): a DynamoDB client or endpoint, the machines
+   * `states:startExecution` may start, task-token answers, a MockConfigFile test case.
+   */
+  integrations?: IntegrationOptions;
 }
 
 export type RunWorkflowRequest = RunWorkflowBase & ({ machine: StateMachine; definition?: never } | { definition: unknown; machine?: never });
@@ -59,6 +67,9 @@ export interface WorkflowRun {
   stateTransitions: number;
   /** Handler exports no state uses. */
   warnings: string[];
+  /** SQS/SNS/EventBridge calls, recorded and never sent. */
+  outbox: OutboxMessage[];
+  nestedExecutions: NestedExecutionRecord[];
 }
 
 /** A handler that answers from the mock (a list answers call by call, its last entry repeating). */
@@ -93,6 +104,7 @@ export async function runWorkflow(request: RunWorkflowRequest): Promise<Workflow
     stateMachineType: request.type,
     signal: request.signal,
     keepHistory: true,
+    integrations: request.integrations,
   });
   const r = run.result;
   const counts = (c: { total: number; succeeded: number; failed: number; timedOut: number; aborted: number }) => ({
@@ -113,5 +125,7 @@ export async function runWorkflow(request: RunWorkflowRequest): Promise<Workflow
     mapRuns: r.mapRuns.map((m) => ({ name: m.label ?? m.stateName, status: m.status, items: counts(m.itemCounts), childExecutions: counts(m.executionCounts) })),
     stateTransitions: r.counters.stateTransitions,
     warnings: run.warnings,
+    outbox: r.outbox,
+    nestedExecutions: r.nestedExecutions,
   };
 }

@@ -43,11 +43,12 @@ describe("the package: npm pack, installed and used as a user would", function (
   it("the tarball holds compiled JavaScript and .d.ts, and no TypeScript sources, tests, bench or examples", () => {
     assert.ok(tarballFiles.includes("dist/infra/index.js") && tarballFiles.includes("dist/infra/index.d.ts"));
     assert.ok(tarballFiles.includes("dist/asl/index.js") && tarballFiles.includes("dist/asl/index.d.ts"));
+    assert.ok(tarballFiles.includes("dist/local/testing/index.js") && tarballFiles.includes("dist/local/testing/index.d.ts"));
     const stray = tarballFiles.filter((f) => /^(test|bench|examples)\//.test(f) || /\.test\./.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts")));
     assert.deepEqual(stray, []);
   });
 
-  it("plain node: the Pulumi-free entry loads no @pulumi module; the Pulumi entry exports the components and registers nothing on import", async () => {
+  it("plain node: the Pulumi-free entries load no @pulumi module (the testing entry runs a Distributed Map); the Pulumi entry exports the components and registers nothing on import", async () => {
     const probe = `
       const asl = require("sfn-distributed-map/asl");
       const pulumiLoaded = () => Object.keys(require.cache).some((k) => k.includes("@pulumi"));
@@ -58,6 +59,15 @@ describe("the package: npm pack, installed and used as a user would", function (
       out.libExports = ["StepFunctionsWorkflow", "SecureBucket", "machine"].filter((k) => typeof lib[k] !== "function");
       out.component = lib.StepFunctionsWorkflow.prototype instanceof require("@pulumi/pulumi").ComponentResource;
       process.stdout.write(JSON.stringify(out));`;
+    const testingProbe = `
+      const { runWorkflow } = require("sfn-distributed-map/testing");
+      const asl = require("sfn-distributed-map/asl");
+      const double = asl.lambda("Double", async (n) => n * 2);
+      const m = asl.machine(asl.distributedMap("Each", { itemsPath: "$.xs", processor: asl.task("Double", double) }));
+      runWorkflow({ machine: m, input: { xs: [1, 2, 3] } }).then((r) => {
+        const pulumiLoaded = Object.keys(require.cache).some((k) => k.includes("@pulumi"));
+        process.stdout.write(JSON.stringify({ status: r.status, output: r.output, items: r.mapRuns[0].items.succeeded, pulumiLoaded }));
+      });`;
     // No tsx anywhere: NODE_OPTIONS cleared, a plain .js probe.
     const { stdout } = await run(process.execPath, ["-e", probe], { cwd: SCRATCH, env: { ...process.env, NODE_OPTIONS: "" } });
     const out = JSON.parse(stdout) as { aslLoadsPulumi: boolean; aslExports: string[]; rendered: unknown; libExports: string[]; component: boolean };
@@ -66,6 +76,9 @@ describe("the package: npm pack, installed and used as a user would", function (
     assert.deepEqual(out.rendered, { StartAt: "Hello", States: { Hello: { Type: "Pass", End: true } } });
     assert.deepEqual(out.libExports, []);
     assert.equal(out.component, true);
+
+    const ran = await run(process.execPath, ["-e", testingProbe], { cwd: SCRATCH, env: { ...process.env, NODE_OPTIONS: "" } });
+    assert.deepEqual(JSON.parse(ran.stdout), { status: "SUCCEEDED", output: [2, 4, 6], items: 3, pulumiLoaded: false });
   });
 
   it("every package the code behind the entry points requires is a Node builtin or declared in dependencies/peerDependencies", () => {
