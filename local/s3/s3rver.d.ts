@@ -29,3 +29,12 @@ declare module "s3rver" {
   }
   export default S3rver;
 }
+
+declare module "s3rver/lib/models/error" {
+  /** s3rver's error: its Koa error handler answers it as an S3 `<Error>` with the code's status. */
+  class S3Error extends Error {
+    constructor(code: string, message: string, detail?: Record<string, unknown>);
+    readonly code: string;
+  }
+  export default S3Error;
+}
