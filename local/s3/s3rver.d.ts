@@ -19,7 +19,7 @@ declare module "s3rver" {
     configureBuckets(): Promise<unknown>;
     /** The Koa request listener, for mounting the server in an http.Server of one's own. */
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
-    logger: { close(): void };
+    logger: { close(): void; silent: boolean };
     store: {
       putBucket(name: string): Promise<unknown>;
       getBucket(name: string): Promise<unknown>;

@@ -150,6 +150,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
   confineStore(store, dataDir);
   // A start that fails half-way leaves nothing behind: no logger, no temporary folder.
   const abandon = async (error: unknown): Promise<never> => {
+    s3rver.logger.silent = true;
     s3rver.logger.close();
     if (ownsDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
@@ -252,6 +253,9 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
           http.closeAllConnections();
         });
         for (const client of clients.splice(0)) client.destroy();
+        // A request still finishing logs through the logger: silenced first, so closing it does not
+        // print winston's "[winston] Attempt to write logs with no transports" line.
+        s3rver.logger.silent = true;
         s3rver.logger.close();
         if (ownsDir) await rm(dataDir, { recursive: true, force: true });
       })();
