@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { decodeUtf8, definitionLimits, executionInputLimits, JSON_MAX_DEPTH, jsonTextDepth, parseJsonText } from "../../asl/json-text";
 import type { JsonValue } from "../../asl/types";
 import type { ExecutionResult, LambdaHandler, RunOptions } from "../engine/types";
 
@@ -82,14 +83,28 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> {
 }
 
 function readText(file: string, what: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (e) {
     throw new UsageError(`cannot read ${what} '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  try {
+    return decodeUtf8(bytes, `${what} '${file}'`);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
-function parseJson(text: string, what: string): JsonValue {
+/** Size and depth are checked on the text, before JSON.parse and anything recursive. */
+function parseJson(text: string, what: string, limits: "definition" | "input" | "none" = "none"): JsonValue {
+  try {
+    if (limits === "definition") return parseJsonText(text, definitionLimits(what)) as JsonValue;
+    if (limits === "input") return parseJsonText(text, executionInputLimits(what)) as JsonValue;
+    if (jsonTextDepth(text, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) return parseJsonText(text, { what }) as JsonValue;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const r = jsonText(what).safeParse(text);
   if (!r.success) throw new UsageError(r.error.issues[0].message);
   return r.data;
@@ -144,7 +159,7 @@ function summary(result: ExecutionResult): Record<string, JsonValue> {
 async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv);
   const handlers = await loadHandlers(flags.handlers);
-  const { run, DefinitionRejectedError } = await import("../engine/index");
+  const { run, DefinitionRejectedError, InvalidExecutionInputError } = await import("../engine/index");
   const options: RunOptions = {
     handlers,
     clock: flags.clock,
@@ -161,6 +176,9 @@ async function main(argv: string[]): Promise<number> {
       if (e instanceof DefinitionRejectedError) {
         // The name CreateStateMachine's API error uses for a definition AWS refuses.
         return { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+      }
+      if (e instanceof InvalidExecutionInputError) {
+        return { status: "FAILED", error: "InvalidExecutionInput", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
       }
       throw e;
     }
@@ -182,10 +200,10 @@ async function main(argv: string[]): Promise<number> {
     return allSucceeded ? 0 : 1;
   }
 
-  const definition = parseJson(readText(flags.definition!, "definition file"), `definition file '${flags.definition}'`);
+  const definition = parseJson(readText(flags.definition!, "definition file"), `definition file '${flags.definition}'`, "definition");
   let input: JsonValue = {};
-  if (flags.input !== undefined) input = parseJson(flags.input, "--input");
-  if (flags["input-file"] !== undefined) input = parseJson(readText(flags["input-file"], "--input-file"), `--input-file '${flags["input-file"]}'`);
+  if (flags.input !== undefined) input = parseJson(flags.input, "--input", "input");
+  if (flags["input-file"] !== undefined) input = parseJson(readText(flags["input-file"], "--input-file"), `--input-file '${flags["input-file"]}'`, "input");
   const result = await runOne(definition, input);
   if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
   else {
@@ -204,7 +222,8 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`exec: ${e.message}\n${USAGE}\n`);
       process.exit(2);
     }
-    process.stderr.write(`exec: ${(e as Error).stack ?? String(e)}\n`);
+    // No stack trace for the user: the error's name and message say what failed.
+    process.stderr.write(`exec: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
     process.exit(1);
   },
 );

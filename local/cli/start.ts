@@ -93,7 +93,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`npm start: the stack's configuration builds an invalid workflow.\n${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`npm start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // No stack trace for the user: the error's name and message say what failed and why.
+    process.stderr.write(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
     return 1;
   } finally {
     process.off("SIGINT", onSignal);
@@ -109,7 +110,7 @@ if (require.main === module) {
       setTimeout(() => process.exit(code), 1_000).unref();
     },
     (e) => {
-      process.stderr.write(`npm start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.stderr.write(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
       process.exit(1);
     },
   );
