@@ -9,7 +9,7 @@
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
-import { jsonEntries, utf8Chunks } from "../shared/json-stream";
+import { jsonEntries, utf8Chunks } from "../../asl/json-stream";
 
 const ResultFileSchema = z.object({ Key: z.string(), Size: z.number().optional() });
 

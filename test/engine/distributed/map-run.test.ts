@@ -167,6 +167,57 @@ describe("engine/distributed Map Run", function () {
       );
     });
 
+    describe("ToleratedFailurePercentage is judged as soon as the total number of items is known", () => {
+      // https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html (Distributed
+      // Map failure threshold): "Step Functions calculates the percentage of failed items as the
+      // result of the total number of failed or timed out items divided by the total number of
+      // items." For an items array, or a JSON file (read whole), that total is known before the
+      // first child starts, so 10% failures against a 5% limit stop the run once 251 items (more
+      // than 5% of 5,000) have failed, about half-way, not after all 5,000 items.
+      const failEveryTenth = (x: JsonValue) => {
+        if ((x as number) % 10 === 0) throw new ChildError("Boom", `item ${String(x)}`);
+        return x;
+      };
+      const xs = range(5_000);
+
+      it("an items array: the Map Run fails long before its 5,000 items have run", async () => {
+        const ctx = fakeContext(s3.client(), failEveryTenth);
+        await assert.rejects(
+          runMapRun(distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 5, MaxConcurrency: 5 }), { xs }, ctx),
+          (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold" && /: 251 of 5000 items failed/.test(e.causeText),
+        );
+        assert.ok(ctx.started.length < 2_600, `${ctx.started.length} children started`);
+      });
+
+      it("a JSON file on S3: the same, the total coming from the parsed array", async () => {
+        await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "threshold/items.json", Body: JSON.stringify(xs) }));
+        const ctx = fakeContext(s3.client(), failEveryTenth);
+        const state = distributed({
+          ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { Bucket: BUCKET, Key: "threshold/items.json" } },
+          ToleratedFailurePercentage: 5,
+          MaxConcurrency: 5,
+        });
+        await assert.rejects(runMapRun(state, {}, ctx), (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold" && /: 251 of 5000 items failed/.test(e.causeText));
+        assert.ok(ctx.started.length < 2_600, `${ctx.started.length} children started`);
+      });
+
+      it("MaxItems caps the total judged against", async () => {
+        // 1,000 of 5,000 items read; every tenth fails: 10% of 1,000, over a 9.5% limit.
+        const ctx = fakeContext(s3.client(), failEveryTenth);
+        const state = distributed({
+          ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON", MaxItems: 1_000 }, Parameters: { Bucket: BUCKET, Key: "threshold/items.json" } },
+          ToleratedFailurePercentage: 9.5,
+          MaxConcurrency: 5,
+        });
+        await assert.rejects(runMapRun(state, {}, ctx), (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold" && / of 1000 items failed/.test(e.causeText));
+      });
+
+      it("below the limit the run completes", async () => {
+        const out = await runMapRun(distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 10, MaxConcurrency: 5 }), { xs }, fakeContext(s3.client(), failEveryTenth));
+        assert.equal((out as JsonValue[]).length, 5_000);
+      });
+    });
+
     it("a failed batch counts every item in it as failed", async () => {
       // Batches of 3 over 9 items; the batch holding item 4 fails: 3 of 9 items = 33.3% failed.
       const failBatchWith4 = (x: JsonValue) => {

@@ -12,6 +12,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { s3Sdk } from "../s3-sdk";
 import { z } from "zod";
+import { jsonEntries, JsonStreamError } from "../../../../asl/json-stream";
 import type { ItemReader, ItemReaderInputType, JsonValue, ReaderConfig } from "../../../../asl/types";
 import { S3_GET_OBJECT, S3_LIST_OBJECTS_V2 } from "../../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../../errors";
@@ -75,6 +76,11 @@ export interface ItemBatch {
   values: JsonValue[];
   /** For the key-value pairs of a JSON object: each item's key (`$$.Map.Item.Key`). */
   keys?: string[];
+  /**
+   * The number of items the whole read yields, when the reader knows it before the last batch
+   * (a JSON array parsed whole): the tolerated failure percentage can be judged against it at once.
+   */
+  total?: number;
 }
 
 /** How many items of an in-memory array go in one batch. */
@@ -93,12 +99,13 @@ export async function* readItems(
   let left = maxItems ?? Number.POSITIVE_INFINITY;
   if (left <= 0) return;
   for await (const batch of readAll(reader, input, deps)) {
+    const total = batch.total === undefined || maxItems === undefined ? batch.total : Math.min(batch.total, maxItems);
     if (batch.values.length >= left) {
-      yield { source: batch.source, values: batch.values.slice(0, left), keys: batch.keys?.slice(0, left) };
+      yield { source: batch.source, values: batch.values.slice(0, left), keys: batch.keys?.slice(0, left), total };
       return;
     }
     left -= batch.values.length;
-    yield batch;
+    yield total === batch.total ? batch : { ...batch, total };
   }
 }
 
@@ -161,8 +168,8 @@ async function* readObjectItems(
   const source = s3Uri(loc);
   switch (inputType ?? "JSON") {
     case "JSON": {
-      const values = await readJsonItems(s3, loc, cfg.ItemsPointer, signal);
-      for (let i = 0; i < values.length; i += BATCH) yield { source, values: values.slice(i, i + BATCH) };
+      const values = cfg.ItemsPointer === undefined ? await readJsonArrayItems(s3, loc, signal) : await readJsonItems(s3, loc, cfg.ItemsPointer, signal);
+      for (let i = 0; i < values.length; i += BATCH) yield { source, values: values.slice(i, i + BATCH), total: values.length };
       return;
     }
     case "JSONL": {
@@ -220,6 +227,30 @@ async function readJsonItems(s3: S3Client, loc: S3Location, itemsPointer: string
   // Only a file bigger than the item limit can hold an item bigger than it.
   if (text.length > ITEM_MAX_BYTES / 4) {
     items.forEach((item, i) => checkItemSize(Buffer.byteLength(JSON.stringify(item)), loc, `Item ${i}`));
+  }
+  return items;
+}
+
+/**
+ * A top-level JSON array, parsed entry by entry as its bytes stream in: never one string of the
+ * whole file (V8 caps a string at ~512 MiB; AWS reads files of up to 10 GB), and the text of only
+ * one entry at a time besides the items. The items are all read before the first is handed out,
+ * so the Map Run knows its total (the tolerated failure percentage is judged against it).
+ */
+async function readJsonArrayItems(s3: S3Client, loc: S3Location, signal?: AbortSignal): Promise<JsonValue[]> {
+  const items: JsonValue[] = [];
+  const where = s3Uri(loc);
+  try {
+    for await (const text of jsonEntries(readObjectText(s3, loc, signal), where, "json")) {
+      if (text.length > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(text), loc, `Item ${items.length}`);
+      items.push(JSON.parse(text) as JsonValue);
+    }
+  } catch (err) {
+    if (err instanceof StatesError) throw err;
+    if (err instanceof JsonStreamError && /must start with/.test(err.message)) {
+      throw readerFailed(loc, "The object's top-level JSON value is not an array (use ReaderConfig.ItemsPointer to select a nested array)");
+    }
+    throw readerFailed(loc, "The object is not valid JSON", err);
   }
   return items;
 }

@@ -5,6 +5,9 @@
  *
  * Only the top level is split; each entry's text is then parsed by JSON.parse (native and fast).
  * A JSON array is split at the commas of depth 1, outside strings; JSON Lines at newlines.
+ *
+ * Pure (no I/O; chunks in, entries out), so it lives beside the other JSON text rules in asl/ and
+ * serves both the engine's ItemReader and the handlers that read ResultWriter files.
  */
 
 export class JsonStreamError extends Error {
@@ -134,5 +137,6 @@ export async function* jsonEntries(chunks: AsyncIterable<string>, where: string,
     if (line.trim() !== "") yield line;
     return;
   }
+  if (mode === "unknown" && format === "json") throw new JsonStreamError(`${where}: empty (no JSON array)`);
   if (mode === "array") throw new JsonStreamError(`${where}: the JSON array is not closed (truncated file?)`);
 }

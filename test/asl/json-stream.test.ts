@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { jsonEntries, JsonStreamError, utf8Chunks } from "../../handlers/shared/json-stream";
+import { jsonEntries, JsonStreamError, utf8Chunks } from "../../asl/json-stream";
 
 async function* chunksOf(text: string, cuts: number[]): AsyncGenerator<string> {
   let at = 0;
@@ -19,7 +19,7 @@ async function entries(text: string, cuts: number[] = [], format: "auto" | "json
   return out;
 }
 
-describe("handlers/shared/json-stream: entries of a JSON array or JSON Lines, streamed", () => {
+describe("asl/json-stream: entries of a JSON array or JSON Lines, streamed", () => {
   it("property: a JSON array cut anywhere yields its elements", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 8 }), fc.array(fc.nat(400), { maxLength: 10 }), fc.boolean(), async (values, cuts, pretty) => {
