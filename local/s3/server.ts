@@ -33,6 +33,7 @@ import S3rver from "s3rver";
 import S3Error from "s3rver/lib/models/error";
 import { installS3rverDesCompat } from "./des-compat";
 import { BUCKET_NAME, checkRequest, keyProblem, S3RequestError, sendS3Error, type Credentials } from "./guard";
+import { FAULT_MESSAGES, operationOf, type S3FaultInjector } from "./faults";
 import { handleMissingMultipartOperations, parseTarget } from "./multipart";
 
 export interface EmbeddedS3Options {
@@ -50,6 +51,8 @@ export interface EmbeddedS3Options {
   autoCreateBuckets?: boolean;
   /** Region reported to clients; S3 itself ignores it. */
   region?: string;
+  /** Tests and benchmarks only: fail or delay chosen requests (see ./faults.ts). */
+  faults?: S3FaultInjector;
 }
 
 export interface EmbeddedS3 {
@@ -175,6 +178,13 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
     }
     const target = parseTarget(req.url);
     const bucket = target.bucket;
+    const fault = options.faults?.({ operation: operationOf(req.method, target.key, target.query), bucket, key: target.key });
+    if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    else if (fault?.kind === "error") {
+      req.resume();
+      sendS3Error(res, new S3RequestError(fault.code, fault.status, FAULT_MESSAGES[fault.code] ?? fault.code), (req.url ?? "").split("?")[0] ?? "");
+      return;
+    }
     // CreateBucket itself must find the bucket missing (the SDK may add an `x-id` marker).
     const isCreateBucket =
       req.method === "PUT" && target.key === undefined && [...target.query.keys()].every((k) => k === "x-id");

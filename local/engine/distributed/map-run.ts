@@ -251,6 +251,7 @@ export async function runMapRun(
       to.items?.push(n);
       return to;
     };
+    try {
     for await (const read of source) {
       // LOAD_AND_FLATTEN reads several objects: one object's total is not the Map Run's.
       if (read.total !== undefined && !flattening) knownTotal = read.total;
@@ -289,10 +290,24 @@ export async function runMapRun(
       } catch (err) {
         if (out.inputs.length) yield out;
         // Items already selected into an unfinished batch are sent as a last batch.
-        if (batcher && batch.length > 0) yield addUnit(newUnits(), batchInputOf(batcher, batch), batch.length);
+        if (batcher && batch.length > 0) {
+          const last = batch;
+          batch = [];
+          yield addUnit(newUnits(), batchInputOf(batcher, last), last.length);
+        }
         throw err;
       }
       if (out.inputs.length) yield out;
+    }
+    } catch (err) {
+      // The reader failed (or was stopped) between two reads: the items already counted into an
+      // unfinished batch still go out as a last batch, so each is accounted for.
+      if (batcher && batch.length > 0) {
+        const last = batch;
+        batch = [];
+        yield addUnit(newUnits(), batchInputOf(batcher, last), last.length);
+      }
+      throw err;
     }
     if (batcher && batch.length > 0) yield addUnit(newUnits(), batchInputOf(batcher, batch), batch.length);
 
