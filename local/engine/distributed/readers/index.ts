@@ -168,7 +168,11 @@ async function* readObjectItems(
   const source = s3Uri(loc);
   switch (inputType ?? "JSON") {
     case "JSON": {
-      const values = cfg.ItemsPointer === undefined ? await readJsonArrayItems(s3, loc, signal) : await readJsonItems(s3, loc, cfg.ItemsPointer, signal);
+      if (cfg.ItemsPointer === undefined) {
+        yield* readJsonArrayItems(s3, loc, signal);
+        return;
+      }
+      const values = await readJsonItems(s3, loc, cfg.ItemsPointer, signal);
       for (let i = 0; i < values.length; i += BATCH) yield { source, values: values.slice(i, i + BATCH), total: values.length };
       return;
     }
@@ -231,19 +235,36 @@ async function readJsonItems(s3: S3Client, loc: S3Location, itemsPointer: string
   return items;
 }
 
+/** Items of a JSON file held before the first is handed out, so the Map Run learns its total. */
+const JSON_BUFFER_ITEMS = 1_000_000;
+const JSON_BUFFER_CHARS = 64 * 1024 * 1024;
+
 /**
  * A top-level JSON array, parsed entry by entry as its bytes stream in: never one string of the
- * whole file (V8 caps a string at ~512 MiB; AWS reads files of up to 10 GB), and the text of only
- * one entry at a time besides the items. The items are all read before the first is handed out,
- * so the Map Run knows its total (the tolerated failure percentage is judged against it).
+ * whole file (V8 caps a string at ~512 MiB; AWS reads files of up to 10 GB). A file of up to a
+ * million items (and 64 Mi characters) is read whole first, so the Map Run knows its total and
+ * judges its tolerated failure percentage against it at once; a bigger one streams with the Map
+ * Run's demand (bounded memory, whatever its size), its total known once read.
  */
-async function readJsonArrayItems(s3: S3Client, loc: S3Location, signal?: AbortSignal): Promise<JsonValue[]> {
-  const items: JsonValue[] = [];
+async function* readJsonArrayItems(s3: S3Client, loc: S3Location, signal?: AbortSignal): AsyncGenerator<ItemBatch> {
   const where = s3Uri(loc);
+  let held: JsonValue[] = [];
+  let heldChars = 0;
+  let streaming = false;
+  let index = 0;
   try {
     for await (const text of jsonEntries(readObjectText(s3, loc, signal), where, "json")) {
-      if (text.length > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(text), loc, `Item ${items.length}`);
-      items.push(JSON.parse(text) as JsonValue);
+      if (text.length > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(text), loc, `Item ${index}`);
+      index++;
+      held.push(JSON.parse(text) as JsonValue);
+      heldChars += text.length;
+      if (streaming ? held.length >= BATCH : held.length >= JSON_BUFFER_ITEMS || heldChars >= JSON_BUFFER_CHARS) {
+        streaming = true;
+        const out = held;
+        held = [];
+        heldChars = 0;
+        for (let i = 0; i < out.length; i += BATCH) yield { source: where, values: out.slice(i, i + BATCH) };
+      }
     }
   } catch (err) {
     if (err instanceof StatesError) throw err;
@@ -252,7 +273,8 @@ async function readJsonArrayItems(s3: S3Client, loc: S3Location, signal?: AbortS
     }
     throw readerFailed(loc, "The object is not valid JSON", err);
   }
-  return items;
+  const total = streaming ? undefined : held.length;
+  for (let i = 0; i < held.length; i += BATCH) yield { source: where, values: held.slice(i, i + BATCH), ...(total !== undefined ? { total } : {}) };
 }
 
 /** RFC 6901 JSON pointer ("" is the whole document; "~1" is "/", "~0" is "~"). */
