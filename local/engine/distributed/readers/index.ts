@@ -32,9 +32,9 @@ export const STATE_DATA_SOURCE = "STATE_DATA";
 export const ITEM_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
- * A JSON file is parsed whole. AWS accepts files up to 10 GB; one V8 string holds at most
- * 0x1fffffe8 characters (about 512 MiB), so a larger JSON file fails here with a clear local
- * limit (JSONL and CSV stream and have no such limit).
+ * A JSON file read through ReaderConfig.ItemsPointer is parsed whole. AWS accepts files up to
+ * 10 GB; one V8 string holds at most 0x1fffffe8 characters (about 512 MiB), so a larger one fails
+ * here with a clear local limit (a top-level array, JSONL and CSV stream and have no such limit).
  */
 export const JSON_FILE_MAX_BYTES = 0x1fffffe8;
 
