@@ -14,13 +14,13 @@ import { ROOT, runCli } from "./run-cli";
  * A long run (400,000 children: seconds even on a fast machine, so the signal always lands mid-run)
  * of start.ts, in its own process group as a terminal starts it.
  */
-function startLongRun(dataDir: string, viaNpm = false): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
+function startLongRun(dataDir: string, viaNpm = false, extraEnv: Record<string, string> = {}): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
   const args = ["--input", '{"number": 2000000, "chunk": 5}'];
   const [command, commandArgs] = viaNpm ? ["npm", ["start", "--", ...args]] : [process.execPath, ["--import", "tsx", join(ROOT, "local", "cli", "start.ts"), ...args]];
   const child = spawn(command, commandArgs, {
     cwd: ROOT,
     detached: true,
-    env: { ...process.env, CI: "true", LOCAL_S3_DIR: dataDir },
+    env: { ...process.env, CI: "true", LOCAL_S3_DIR: dataDir, ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -69,7 +69,10 @@ describe("npm start interrupted", function () {
   ] as const) {
     it(`${signal} to the npm process alone (as CI runners and containers send it) stops the run: exit ${expected}, no process or run data left`, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), "npm-signal-"));
-      const run = startLongRun(dataDir, true);
+      // A temporary folder of its own, to see that the run leaves nothing there (the Map Run's
+      // result spool, an embedded server's folder).
+      const tmp = mkdtempSync(join(tmpdir(), "npm-signal-tmp-"));
+      const run = startLongRun(dataDir, true, { TMPDIR: tmp });
       await whenRunning(run.stderr);
       const descendants = (pid: number): number[] => {
         let listed = "";
@@ -102,6 +105,7 @@ describe("npm start interrupted", function () {
       });
       assert.deepEqual(alive, [], "no process of the run is left");
       assert.deepEqual(readdirSync(join(dataDir, "dev")), [], "no run data left behind");
+      assert.deepEqual(readdirSync(tmp).filter((f) => /^(map-run-results-|embedded-s3-)/.test(f)), [], "no temporary folder left behind");
     });
   }
 
