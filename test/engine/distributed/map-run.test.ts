@@ -11,6 +11,7 @@ import type { JsonValue, MapState } from "../../../asl/types";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
 import { mapRunLabel, runMapRun } from "../../../local/engine/distributed";
 import { StatesError } from "../../../local/engine/errors";
+import { JSON_READ_AHEAD } from "../../../local/engine/distributed/readers";
 import { ChildError, distributed, fakeContext, MACHINE_ARN } from "./fake-context";
 
 const BUCKET = "runs";
@@ -210,6 +211,26 @@ describe("engine/distributed Map Run", function () {
           MaxConcurrency: 5,
         });
         await assert.rejects(runMapRun(state, {}, ctx), (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold" && / of 1000 items failed/.test(e.causeText));
+      });
+
+      it("a JSON file past the read-ahead streams: every item in order, the percentage judged once the total is read", async () => {
+        const saved = { ...JSON_READ_AHEAD };
+        JSON_READ_AHEAD.items = 100;
+        try {
+          const ok = fakeContext(s3.client(), (x) => x);
+          const reader = { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" as const }, Parameters: { Bucket: BUCKET, Key: "threshold/items.json" } };
+          await runMapRun(distributed({ ItemReader: reader, MaxConcurrency: 5 }), {}, ok);
+          assert.deepEqual(ok.started, xs, "all 5,000 items, in order");
+          const ctx = fakeContext(s3.client(), failEveryTenth);
+          await assert.rejects(
+            runMapRun(distributed({ ItemReader: reader, ToleratedFailurePercentage: 5, MaxConcurrency: 5 }), {}, ctx),
+            (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
+          );
+          // Streaming, the total is known only once the last item is read: nearly every item ran.
+          assert.ok(ctx.started.length > 4_500, `${ctx.started.length} children started`);
+        } finally {
+          Object.assign(JSON_READ_AHEAD, saved);
+        }
       });
 
       it("below the limit the run completes", async () => {

@@ -235,9 +235,8 @@ async function readJsonItems(s3: S3Client, loc: S3Location, itemsPointer: string
   return items;
 }
 
-/** Items of a JSON file held before the first is handed out, so the Map Run learns its total. */
-const JSON_BUFFER_ITEMS = 1_000_000;
-const JSON_BUFFER_CHARS = 64 * 1024 * 1024;
+/** Items of a JSON file held before the first is handed out, so the Map Run learns its total (tests lower them). */
+export const JSON_READ_AHEAD = { items: 1_000_000, chars: 64 * 1024 * 1024 };
 
 /**
  * A top-level JSON array, parsed entry by entry as its bytes stream in: never one string of the
@@ -258,7 +257,7 @@ async function* readJsonArrayItems(s3: S3Client, loc: S3Location, signal?: Abort
       index++;
       held.push(JSON.parse(text) as JsonValue);
       heldChars += text.length;
-      if (streaming ? held.length >= BATCH : held.length >= JSON_BUFFER_ITEMS || heldChars >= JSON_BUFFER_CHARS) {
+      if (streaming ? held.length >= BATCH : held.length >= JSON_READ_AHEAD.items || heldChars >= JSON_READ_AHEAD.chars) {
         streaming = true;
         const out = held;
         held = [];
