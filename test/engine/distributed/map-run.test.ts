@@ -217,8 +217,9 @@ describe("engine/distributed Map Run", function () {
         const saved = { ...JSON_READ_AHEAD };
         JSON_READ_AHEAD.items = 100;
         try {
+          await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "threshold/streamed.json", Body: JSON.stringify(xs) }));
           const ok = fakeContext(s3.client(), (x) => x);
-          const reader = { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" as const }, Parameters: { Bucket: BUCKET, Key: "threshold/items.json" } };
+          const reader = { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" as const }, Parameters: { Bucket: BUCKET, Key: "threshold/streamed.json" } };
           await runMapRun(distributed({ ItemReader: reader, MaxConcurrency: 5 }), {}, ok);
           assert.deepEqual(ok.started, xs, "all 5,000 items, in order");
           const ctx = fakeContext(s3.client(), failEveryTenth);
