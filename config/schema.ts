@@ -35,8 +35,11 @@ const s3Prefix = (key: string) =>
     .regex(/^[A-Za-z0-9!_.*'()\-/]+\/$/, {
       error: `${key} must end with "/" and use only S3 safe characters (letters, digits, ! _ . * ' ( ) - /)`,
     })
-    .refine((p) => !p.startsWith("/") && !p.includes("//"), {
-      error: `${key} must not start with "/" or contain "//"`,
+    .refine((p) => !p.startsWith("/"), { error: `${key} must not start with "/" (S3 keys are relative to the bucket)` })
+    // Each "/"-separated segment becomes a folder on a local S3 store: "", "." and ".." would name
+    // the same folder, its parent or an empty name, and a run could write outside .local-s3.
+    .refine((p) => p.slice(0, -1).split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".."), {
+      error: `${key} must not contain empty, "." or ".." path segments (e.g. "a//b/", "./", "../")`,
     });
 
 /** The project's own keys (namespaced `<project>:<key>` in stack files). */

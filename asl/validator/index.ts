@@ -10,6 +10,7 @@
  * a schema error does not hide a graph error.
  */
 import type { Diagnostic, ValidationResult } from "../diagnostics";
+import { DEFINITION_MAX_CHARS, JSON_MAX_DEPTH, jsonTextDepth, valueDepth } from "../json-text";
 import { CODES } from "./codes";
 import { Context, type Segments } from "./context";
 import { checkScopeGraph, checkStateNames, childScopes, collectStateNames } from "./graph";
@@ -43,13 +44,29 @@ function result(diagnostics: Diagnostic[]): ValidationResult {
  */
 export function validateDefinition(definition: unknown, options: ValidateOptions = {}): ValidationResult {
   let value = definition;
+  // Size and depth first: everything after this point walks the definition recursively.
+  const tooLarge = (chars: number) =>
+    result([{ code: CODES.DEFINITION_TOO_LARGE, location: "", message: `the definition is ${chars.toLocaleString("en-US")} characters; AWS accepts at most ${DEFINITION_MAX_CHARS.toLocaleString("en-US")} (CreateStateMachine definition)`, severity: "ERROR" }]);
+  const tooDeep = () =>
+    result([{ code: CODES.DEFINITION_TOO_DEEP, location: "", message: `the definition nests objects/arrays more than ${JSON_MAX_DEPTH.toLocaleString("en-US")} deep`, severity: "ERROR" }]);
   if (typeof value === "string") {
     if (value.trim() === "") return result([{ code: CODES.MISSING_DESCRIPTION, location: "", message: "the definition is empty", severity: "ERROR" }]);
+    if (value.length > DEFINITION_MAX_CHARS) return tooLarge(value.length);
+    if (jsonTextDepth(value, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) return tooDeep();
     try {
       value = JSON.parse(value);
     } catch (e) {
       return result([{ code: CODES.INVALID_JSON_DESCRIPTION, location: "", message: `not valid JSON: ${(e as Error).message}`, severity: "ERROR" }]);
     }
+  } else if (value !== null && typeof value === "object") {
+    if (valueDepth(value, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) return tooDeep();
+    let chars = 0;
+    try {
+      chars = JSON.stringify(value).length;
+    } catch {
+      // Not JSON-serializable (a cycle, a BigInt): the schema stage reports what is wrong.
+    }
+    if (chars > DEFINITION_MAX_CHARS) return tooLarge(chars);
   }
   if (value === undefined || value === null) {
     return result([{ code: CODES.MISSING_DESCRIPTION, location: "", message: "no definition was given", severity: "ERROR" }]);

@@ -217,7 +217,12 @@ const state: z.ZodType<StateShape> = z.lazy(() =>
   z.discriminatedUnion("Type", [taskState, passState, waitState, succeedState, failState, choiceState, parallelState, mapState]),
 );
 
-const statesRecord = z.record(z.string(), state).refine((s) => Object.keys(s).length > 0, { error: "States must contain at least one state" });
+// Counted on the input: zod builds a record's output by assignment, so a state named "__proto__"
+// (a name AWS allows) would not be an own key of the output and the record would look empty.
+const statesRecord = z
+  .unknown()
+  .refine((s) => typeof s !== "object" || s === null || Array.isArray(s) || Object.keys(s).length > 0, { error: "States must contain at least one state" })
+  .pipe(z.record(z.string(), state));
 
 const subWorkflowShape = {
   Comment: z.string().optional(),

@@ -9,6 +9,7 @@
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
+import { jsonEntries, utf8Chunks } from "../../asl/json-stream";
 
 const ResultFileSchema = z.object({ Key: z.string(), Size: z.number().optional() });
 
@@ -47,13 +48,36 @@ export class ResultFilesError extends Error {
   override readonly name = "ResultFilesError";
 }
 
+/** "NoSuchKey: The specified key does not exist.": the error's name and what it says, never a bare "Error". */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const name = error.name === "Error" && typeof code === "string" ? code : error.name;
+  return error.message && error.message !== name ? `${name}: ${error.message}` : name;
+}
+
 async function getText(client: S3Client, bucket: string, key: string): Promise<string> {
   try {
     const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return (await response.Body?.transformToString("utf-8")) ?? "";
   } catch (error) {
-    const name = error instanceof Error ? error.name : String(error);
-    throw new ResultFilesError(`could not read s3://${bucket}/${key}: ${name}`);
+    throw new ResultFilesError(`could not read s3://${bucket}/${key}: ${describe(error)}`);
+  }
+}
+
+/** The object's bytes as a stream: a result file can be gigabytes, more than one string holds. */
+async function* getChunks(client: S3Client, bucket: string, key: string): AsyncGenerator<Uint8Array> {
+  let body: AsyncIterable<Uint8Array>;
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    body = (response.Body ?? []) as AsyncIterable<Uint8Array>;
+  } catch (error) {
+    throw new ResultFilesError(`could not read s3://${bucket}/${key}: ${describe(error)}`);
+  }
+  try {
+    for await (const chunk of body) yield chunk;
+  } catch (error) {
+    throw new ResultFilesError(`could not read s3://${bucket}/${key} (failed mid-way): ${describe(error)}`);
   }
 }
 
@@ -72,6 +96,21 @@ export async function readManifest(client: S3Client, bucket: string, manifestKey
   return parsed.data;
 }
 
+/** One entry of a result file as a record; a NONE-transformation record is unwrapped. */
+function toChildRecord(entry: unknown, status: ResultStatus, where: string): ChildRecord {
+  if (entry !== null && typeof entry === "object" && "ExecutionArn" in entry) {
+    const r = entry as { Output?: unknown; Error?: unknown; Cause?: unknown };
+    const output = status === "SUCCEEDED" && typeof r.Output === "string" ? parseJson(r.Output, `${where} Output`) : r.Output;
+    return {
+      status,
+      output: status === "SUCCEEDED" ? output : undefined,
+      error: typeof r.Error === "string" ? r.Error : undefined,
+      cause: typeof r.Cause === "string" ? r.Cause : undefined,
+    };
+  }
+  return { status, output: status === "SUCCEEDED" ? entry : undefined };
+}
+
 /** Parses one result file (JSON array or JSON Lines) into records; NONE-transformation records are unwrapped. */
 export function parseResultFile(text: string, status: ResultStatus, where: string): ChildRecord[] {
   const trimmed = text.trim();
@@ -79,22 +118,14 @@ export function parseResultFile(text: string, status: ResultStatus, where: strin
   const entries: unknown[] = trimmed.startsWith("[")
     ? (parseJson(trimmed, where) as unknown[])
     : trimmed.split("\n").filter((l) => l.trim() !== "").map((l, i) => parseJson(l, `${where} line ${i + 1}`));
-  return entries.map((entry) => {
-    if (entry !== null && typeof entry === "object" && "ExecutionArn" in entry) {
-      const r = entry as { Output?: unknown; Error?: unknown; Cause?: unknown };
-      const output = typeof r.Output === "string" ? parseJson(r.Output, `${where} Output`) : r.Output;
-      return {
-        status,
-        output: status === "SUCCEEDED" ? output : undefined,
-        error: typeof r.Error === "string" ? r.Error : undefined,
-        cause: typeof r.Cause === "string" ? r.Cause : undefined,
-      };
-    }
-    return { status, output: status === "SUCCEEDED" ? entry : undefined };
-  });
+  return entries.map((entry) => toChildRecord(entry, status, where));
 }
 
-/** Calls `onRecord` for every child record of every result file the manifest lists, file by file (bounded memory). */
+/**
+ * Calls `onRecord` for every child record of every result file the manifest lists, streaming each
+ * file entry by entry: memory is bounded by the largest record, whatever the files' sizes (AWS
+ * writes files of up to 5 GB).
+ */
 export async function forEachChildRecord(
   client: S3Client,
   manifest: ResultManifest,
@@ -104,8 +135,18 @@ export async function forEachChildRecord(
   for (const status of ["SUCCEEDED", "FAILED", "PENDING"] as const) {
     for (const file of manifest.ResultFiles[status] ?? []) {
       files++;
-      const text = await getText(client, manifest.DestinationBucket, file.Key);
-      for (const record of parseResultFile(text, status, `s3://${manifest.DestinationBucket}/${file.Key}`)) onRecord(record);
+      const where = `s3://${manifest.DestinationBucket}/${file.Key}`;
+      const format = file.Key.endsWith(".jsonl") ? "jsonl" : "auto";
+      let n = 0;
+      try {
+        for await (const text of jsonEntries(utf8Chunks(getChunks(client, manifest.DestinationBucket, file.Key)), where, format)) {
+          n++;
+          onRecord(toChildRecord(parseJson(text, `${where} entry ${n}`), status, where));
+        }
+      } catch (error) {
+        if (error instanceof ResultFilesError) throw error;
+        throw new ResultFilesError(`${where}: ${describe(error)}`);
+      }
     }
   }
   return { files };

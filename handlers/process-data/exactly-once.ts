@@ -55,19 +55,26 @@ class Ranges {
   }
 }
 
-export function checkExactlyOnce(results: readonly ProcessDataResult[], number: number): ExactlyOnceReport {
-  const ranges = new Ranges();
-  const invalid: Span[] = [];
-  let invalidCount = 0;
-  const flag = (span: Span) => {
-    invalidCount++;
-    if (invalid.length < EXAMPLES) invalid.push({ from: span.from, to: span.to });
-  };
-  let reportedCount = 0;
-  let reportedSum = 0;
-  for (const result of results) {
-    reportedCount += result.count;
-    reportedSum += result.sum;
+/**
+ * The check fed one result at a time (a run of millions streams its results from the ResultWriter
+ * files): only the ranges are kept, 16 bytes each.
+ */
+export class ExactlyOnceCheck {
+  private readonly ranges = new Ranges();
+  private readonly invalid: Span[] = [];
+  private invalidCount = 0;
+  private reportedCount = 0;
+  private reportedSum = 0;
+
+  private flag(span: Span): void {
+    this.invalidCount++;
+    if (this.invalid.length < EXAMPLES) this.invalid.push({ from: span.from, to: span.to });
+  }
+
+  add(result: ProcessDataResult): void {
+    const ranges = this.ranges;
+    this.reportedCount += result.count;
+    this.reportedSum += result.sum;
     if ("ranges" in result) {
       let count = 0;
       let sum = 0;
@@ -77,15 +84,40 @@ export function checkExactlyOnce(results: readonly ProcessDataResult[], number: 
         sum += ((r.from + r.to - 1) * (r.to - r.from)) / 2;
       }
       if (count !== result.count || sum !== result.sum) {
-        flag({ from: result.ranges[0]?.from ?? NaN, to: result.ranges[result.ranges.length - 1]?.to ?? NaN });
+        this.flag({ from: result.ranges[0]?.from ?? NaN, to: result.ranges[result.ranges.length - 1]?.to ?? NaN });
       }
     } else {
       ranges.push(result.from, result.to);
       const count = result.to - result.from;
-      if (count !== result.count || ((result.from + result.to - 1) * count) / 2 !== result.sum) flag(result);
+      if (count !== result.count || ((result.from + result.to - 1) * count) / 2 !== result.sum) this.flag(result);
     }
   }
 
+  report(number: number): ExactlyOnceReport {
+    return finish(this.ranges, number, this.invalid, this.invalidCount, this.reportedCount, this.reportedSum, (span) => this.flag(span));
+  }
+}
+
+export function checkExactlyOnce(results: readonly ProcessDataResult[], number: number): ExactlyOnceReport {
+  const check = new ExactlyOnceCheck();
+  for (const result of results) check.add(result);
+  return check.report(number);
+}
+
+function finish(
+  ranges: Ranges,
+  number: number,
+  invalid: Span[],
+  invalidCountIn: number,
+  reportedCount: number,
+  reportedSum: number,
+  flagIn: (span: Span) => void,
+): ExactlyOnceReport {
+  let invalidCount = invalidCountIn;
+  const flag = (span: Span) => {
+    invalidCount++;
+    flagIn(span);
+  };
   const order = new Uint32Array(ranges.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
   const { from, to } = ranges;

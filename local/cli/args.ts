@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
+import { executionInputLimits, parseJsonText } from "../../asl/json-text";
 
 /** Bad usage or bad config: the CLI prints the message on stderr and exits 2. */
 export class UsageError extends Error {
@@ -20,9 +21,11 @@ const stackFlag = z
 const jsonObject = z.string().transform((text, ctx) => {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // StartExecution's 256 KiB and the nesting limit, checked on the text before it is parsed.
+    value = parseJsonText(text, executionInputLimits("--input"));
   } catch (e) {
-    ctx.addIssue({ code: "custom", message: `--input must be JSON: ${e instanceof Error ? e.message : String(e)}` });
+    const message = e instanceof Error ? e.message : String(e);
+    ctx.addIssue({ code: "custom", message: message.includes("not valid JSON") ? `--input must be JSON: ${message.replace(/^--input is not valid JSON: /, "")}` : message });
     return z.NEVER;
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {

@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import type { StateMachine } from "../../asl/builders";
+import { decodeUtf8, definitionLimits, executionInputLimits, JSON_MAX_DEPTH, jsonTextDepth, parseJsonText } from "../../asl/json-text";
 import type { JsonValue } from "../../asl/types";
 import type { CatalogWorkflow } from "../../app/workflow";
 import type { ExecutionResult, LambdaHandler, RunOptions } from "../engine/types";
@@ -121,14 +122,28 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> {
 }
 
 function readText(file: string, what: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (e) {
     throw new UsageError(`cannot read ${what} '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  try {
+    return decodeUtf8(bytes, `${what} '${file}'`);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
-function parseJson(text: string, what: string): JsonValue {
+/** Size and depth are checked on the text, before JSON.parse and anything recursive. */
+function parseJson(text: string, what: string, limits: "definition" | "input" | "none" = "none"): JsonValue {
+  try {
+    if (limits === "definition") return parseJsonText(text, definitionLimits(what)) as JsonValue;
+    if (limits === "input") return parseJsonText(text, executionInputLimits(what)) as JsonValue;
+    if (jsonTextDepth(text, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) return parseJsonText(text, { what }) as JsonValue;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const r = jsonText(what).safeParse(text);
   if (!r.success) throw new UsageError(r.error.issues[0]!.message);
   return r.data;
@@ -235,7 +250,7 @@ function fullSummary(run: LocalExecution): Record<string, JsonValue> {
 async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const flags = parseFlags(argv);
   const handlers = await loadHandlers(flags.handlers);
-  const { run, DefinitionRejectedError } = await import("../engine/index");
+  const { run, DefinitionRejectedError, InvalidExecutionInputError } = await import("../engine/index");
   let integrations: Awaited<ReturnType<typeof integrationOptions>>;
   try {
     integrations = await integrationOptions(flags);
@@ -267,8 +282,9 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       try {
         result = summary(await run(parsed.data.definition, parsed.data.input as JsonValue, options));
       } catch (e) {
-        if (!(e instanceof DefinitionRejectedError)) throw e;
-        result = { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+        if (e instanceof InvalidExecutionInputError) result = { status: "FAILED", error: "InvalidExecutionInput", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+        else if (e instanceof DefinitionRejectedError) result = { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+        else throw e;
       }
       if (result.status !== "SUCCEEDED") allSucceeded = false;
       process.stdout.write(JSON.stringify({ name: parsed.data.name, ...result }) + "\n");
@@ -286,11 +302,11 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     // The machine's own handlers, overridden by --handlers.
     allHandlers = { ...wf.handlers, ...handlers };
   } else {
-    definition = parseJson(readText(file, "definition file"), `definition file '${file}'`);
+    definition = parseJson(readText(file, "definition file"), `definition file '${file}'`, "definition");
   }
   let input: JsonValue = {};
-  if (flags.input !== undefined) input = parseJson(flags.input, "--input");
-  if (flags["input-file"] !== undefined) input = parseJson(readText(flags["input-file"], "--input-file"), `--input-file '${flags["input-file"]}'`);
+  if (flags.input !== undefined) input = parseJson(flags.input, "--input", "input");
+  if (flags["input-file"] !== undefined) input = parseJson(readText(flags["input-file"], "--input-file"), `--input-file '${flags["input-file"]}'`, "input");
 
   // Every --put checked (and its folder listed) before any server starts.
   const files = [];
@@ -322,11 +338,12 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     });
   } catch (e) {
     if (e instanceof HandlerResolutionError) throw new UsageError(e.message, false);
-    if (e instanceof DefinitionRejectedError) {
-      // The name CreateStateMachine's API error uses for a definition AWS refuses.
-      const result = { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+    if (e instanceof DefinitionRejectedError || e instanceof InvalidExecutionInputError) {
+      // The names the CreateStateMachine / StartExecution API errors use for what AWS refuses.
+      const error = e instanceof InvalidExecutionInputError ? "InvalidExecutionInput" : "InvalidDefinition";
+      const result = { status: "FAILED", error, cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
       if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
-      else process.stdout.write(`status: FAILED\nerror:  InvalidDefinition\ncause:  ${e.message}\n`);
+      else process.stdout.write(`status: FAILED\nerror:  ${error}\ncause:  ${e.message}\n`);
       return 1;
     }
     throw e;
@@ -395,7 +412,8 @@ main(process.argv.slice(2), controller.signal)
       process.stderr.write("exec: interrupted before the execution finished; the embedded S3 was stopped.\n");
       process.exit(130);
     }
-    process.stderr.write(`exec: ${(e as Error).stack ?? String(e)}\n`);
+    // No stack trace for the user: the error's name and message say what failed.
+    process.stderr.write(`exec: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
     process.exit(1);
   },
 );

@@ -3,7 +3,13 @@
  *
  * Runs a workflow of the stack locally, end to end (see local/runner/run.ts), with a live Map Run
  * display on stderr and the summary on stdout. Exit status: 0 the execution succeeded, 1 it failed,
- * 2 bad usage or bad config, 130 interrupted (Ctrl-C).
+ * 2 bad usage or bad config, 130 interrupted by SIGINT (Ctrl-C), 143 stopped by SIGTERM (128 + the
+ * signal's number, as a shell reports a process the signal ended).
+ *
+ * The npm script is `exec node ...`: npm runs scripts through `sh -c` and forwards SIGINT/SIGTERM
+ * to that shell only (@npmcli/run-script signal-manager.js); dash does not exec the last command,
+ * so without `exec` the shell dies and node runs on, orphaned. With it, node is npm's child and
+ * gets the signal.
  */
 import { InvalidDefinitionError } from "../../asl/diagnostics";
 import { createProgressDisplay, progressModeFor } from "../progress";
@@ -33,15 +39,17 @@ export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   let interrupted = false;
   let interruptedAt = 0;
+  let exitCode = 130;
   const onSignal = (signal: NodeJS.Signals) => {
     // One Ctrl-C can arrive twice: from the terminal (to the whole process group) and relayed by a
     // parent launcher (tsx, npm). Only a second press, later, forces the exit.
     if (interrupted && Date.now() - interruptedAt < 750) return;
     if (interrupted) {
       process.stderr.write(`\n${signal} again: exiting now.\n`);
-      process.exit(130);
+      process.exit(exitCode);
     }
     interrupted = true;
+    exitCode = signal === "SIGTERM" ? 143 : 130;
     interruptedAt = Date.now();
     process.stderr.write(`\n${signal}: stopping the execution, the embedded S3 and removing this run's data (press Ctrl-C again to force)...\n`);
     controller.abort(new Error(`interrupted by ${signal}`));
@@ -67,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     if (interrupted || summary.status === "ABORTED") {
       process.stderr.write(`Interrupted: the execution was stopped (ABORTED); nothing of this run was kept.\n`);
       if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
-      return 130;
+      return exitCode;
     }
     process.stdout.write(flags.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
     return summary.status === "SUCCEEDED" ? 0 : 1;
@@ -75,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     progress.stop();
     if (interrupted) {
       process.stderr.write(`Interrupted: stopped before the execution finished; nothing of this run was kept.\n`);
-      return 130;
+      return exitCode;
     }
     if (e instanceof UsageError) {
       process.stderr.write(`npm start: ${e.message}\n`);
@@ -86,7 +94,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`npm start: the stack's configuration builds an invalid workflow.\n${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`npm start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // No stack trace for the user: the error's name and message say what failed and why.
+    process.stderr.write(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
     return 1;
   } finally {
     process.off("SIGINT", onSignal);
@@ -102,7 +111,7 @@ if (require.main === module) {
       setTimeout(() => process.exit(code), 1_000).unref();
     },
     (e) => {
-      process.stderr.write(`npm start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.stderr.write(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
       process.exit(1);
     },
   );

@@ -101,7 +101,15 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const outDir = resolve(flags.out, loaded.stack);
-  await mkdir(outDir, { recursive: true });
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (e) {
+    // --out names a file, or a folder we may not write: say so, without a stack trace.
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOTDIR" || code === "EEXIST" ? "a file is in the way (--out must be a folder)" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
+    process.stderr.write(`npm run synth: --out ${flags.out}: cannot create ${outDir}: ${why}\n`);
+    return 2;
+  }
   let failed = 0;
   for (const workflow of WORKFLOWS) {
     try {
@@ -129,7 +137,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(`npm run synth: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.stderr.write(`npm run synth: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
       process.exit(1);
     },
   );

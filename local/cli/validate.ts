@@ -11,9 +11,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { Diagnostic, ValidationResult } from "../../asl/diagnostics";
-import { validateDefinition } from "../../asl/validator";
+import { decodeUtf8, DEFINITION_MAX_CHARS, JsonTextError } from "../../asl/json-text";
 import type { IamActionCatalog } from "../../asl/integrations";
 import { iamCatalogFor } from "../iam/actions";
+import { validateDefinition } from "../../asl/validator";
 
 const USAGE = "usage: npm run validate -- [--json] [--type STANDARD|EXPRESS] FILE|DIR...";
 
@@ -75,17 +76,29 @@ function expand(paths: string[]): string[] {
 }
 
 async function validateFile(file: string, type: Args["type"]): Promise<FileResult> {
+  const invalid = (message: string): FileResult => ({ file, valid: false, diagnostics: [{ code: "INVALID_JSON_DESCRIPTION", location: "", message, severity: "ERROR" }] });
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    const bytes = readFileSync(file);
+    // Bigger than CreateStateMachine accepts even at three bytes (the most UTF-8 takes) per character: not decoded at all.
+    if (bytes.length > 3 * DEFINITION_MAX_CHARS) {
+      return { file, valid: false, diagnostics: [{ code: "DEFINITION_TOO_LARGE", location: "", message: `the definition is ${bytes.length.toLocaleString("en-US")} bytes; AWS accepts at most ${DEFINITION_MAX_CHARS.toLocaleString("en-US")} characters (CreateStateMachine definition)`, severity: "ERROR" }] };
+    }
+    text = decodeUtf8(bytes, file);
   } catch (e) {
+    if (e instanceof JsonTextError) return invalid(e.message);
     const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message;
-    return { file, valid: false, diagnostics: [{ code: "INVALID_JSON_DESCRIPTION", location: "", message: `cannot read ${file}: ${reason}`, severity: "ERROR" }] };
+    return invalid(`cannot read ${file}: ${reason}`);
   }
-  // IAM's action list, read only for definitions with AWS SDK tasks (their action names are checked against it).
-  const iamActions = text.includes(":::aws-sdk:") ? await catalogOf(text) : undefined;
-  const r = validateDefinition(text, { ...(type ? { stateMachineType: type } : {}), ...(iamActions ? { iamActions } : {}) });
-  return { file, valid: r.valid, diagnostics: r.diagnostics };
+  try {
+    // IAM's action list, read only for definitions with AWS SDK tasks (their action names are checked against it).
+    const iamActions = text.includes(":::aws-sdk:") ? await catalogOf(text) : undefined;
+    const r = validateDefinition(text, { ...(type ? { stateMachineType: type } : {}), ...(iamActions ? { iamActions } : {}) });
+    return { file, valid: r.valid, diagnostics: r.diagnostics };
+  } catch (e) {
+    // A bug of ours must not hide the other files' results, nor print a stack trace.
+    return invalid(`the validator failed on this file (please report it): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  }
 }
 
 function formatHuman(results: FileResult[]): string {
@@ -137,4 +150,10 @@ async function main(argv: string[]): Promise<number> {
   return results.every((r) => r.valid) ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    process.stderr.write(`validate: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

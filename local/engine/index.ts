@@ -12,7 +12,8 @@ import { ACCOUNT, REGION } from "./lambda";
 import { runExecution } from "./run-execution";
 import { IntegrationServices } from "./integrations";
 import { iamCatalogFor } from "../iam/actions";
-import { DefinitionRejectedError, type ExecutionResult, type RunOptions } from "./types";
+import { JSON_MAX_DEPTH, valueDepth } from "../../asl/json-text";
+import { DefinitionRejectedError, InvalidExecutionInputError, type ExecutionResult, type RunOptions } from "./types";
 
 export * from "./types";
 export { RealClock, VirtualClock, type Clock } from "./clock";
@@ -80,6 +81,9 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
     const verdict = validateDefinition(definition, { stateMachineType: type, iamActions });
     const errors = verdict.diagnostics.filter((d) => d.severity === "ERROR");
     if (!verdict.valid || errors.length > 0) throw new DefinitionRejectedError(errors.length ? errors : verdict.diagnostics);
+  }
+  if (valueDepth(input, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) {
+    throw new InvalidExecutionInputError(`The provided JSON input data is not valid: it nests objects/arrays more than ${JSON_MAX_DEPTH} deep`);
   }
   const def = definition as StateMachineDefinition;
   const compiled = compileDefinition(def);

@@ -101,6 +101,15 @@ export interface ExecutionResult {
 }
 
 /** Thrown by `run` when validation is on and the definition is invalid. */
+/**
+ * StartExecution's `InvalidExecutionInput` ("The provided JSON input data is not valid"): the input
+ * nests deeper than JSON_MAX_DEPTH (asl/json-text.ts), refused before any recursive walk.
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+ */
+export class InvalidExecutionInputError extends Error {
+  override readonly name = "InvalidExecutionInput";
+}
+
 export class DefinitionRejectedError extends Error {
   override readonly name = "DefinitionRejectedError";
   constructor(readonly diagnostics: Diagnostic[]) {

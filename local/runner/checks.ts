@@ -8,6 +8,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { forEachChildRecord, readManifest, ResultWriterOutputSchema } from "../../handlers/map-reduce/result-files";
 import type { ReduceResult } from "../../handlers/map-reduce/reduce-counts";
 import { checkExactlyOnce, ProcessDataResultSchema, type ProcessDataResult } from "../../handlers/process-data";
+import { ExactlyOnceCheck } from "../../handlers/process-data/exactly-once";
 import type { CheckResult } from "../../app/demo";
 import type { DatasetTotals } from "./dataset";
 
@@ -24,13 +25,19 @@ export function resultWriterLocation(mapOutput: unknown): ResultWriterLocation |
   return parsed.success ? { bucket: parsed.data.ResultWriterDetails.Bucket, manifestKey: parsed.data.ResultWriterDetails.Key } : undefined;
 }
 
-/** ProcessData's results from the ResultWriter's files, or from a Map output that is the results array. */
-export async function processDataResults(s3: S3Client, mapOutput: unknown): Promise<{ results: ProcessDataResult[]; source: string; unreadable: number }> {
-  const results: ProcessDataResult[] = [];
+/**
+ * ProcessData's results from the ResultWriter's files (streamed), or from a Map output that is the
+ * results array, each given to `onResult` as it is read: nothing keeps them all.
+ */
+export async function forEachProcessDataResult(
+  s3: S3Client,
+  mapOutput: unknown,
+  onResult: (result: ProcessDataResult) => void,
+): Promise<{ source: string; unreadable: number }> {
   let unreadable = 0;
   const take = (value: unknown) => {
     const parsed = ProcessDataResultSchema.safeParse(value);
-    if (parsed.success) results.push(parsed.data);
+    if (parsed.success) onResult(parsed.data);
     else unreadable++;
   };
   const location = resultWriterLocation(mapOutput);
@@ -39,18 +46,26 @@ export async function processDataResults(s3: S3Client, mapOutput: unknown): Prom
     await forEachChildRecord(s3, manifest, (record) => {
       if (record.status === "SUCCEEDED") take(record.output);
     });
-    return { results, source: `ResultWriter files listed in s3://${location.bucket}/${location.manifestKey}`, unreadable };
+    return { source: `ResultWriter files listed in s3://${location.bucket}/${location.manifestKey}`, unreadable };
   }
   if (Array.isArray(mapOutput)) {
     mapOutput.forEach(take);
-    return { results, source: "the Map state's output", unreadable };
+    return { source: "the Map state's output", unreadable };
   }
-  return { results, source: "nothing (the Map produced no results)", unreadable };
+  return { source: "nothing (the Map produced no results)", unreadable };
+}
+
+/** ProcessData's results, collected (small runs and tests; the check itself streams). */
+export async function processDataResults(s3: S3Client, mapOutput: unknown): Promise<{ results: ProcessDataResult[]; source: string; unreadable: number }> {
+  const results: ProcessDataResult[] = [];
+  const { source, unreadable } = await forEachProcessDataResult(s3, mapOutput, (r) => results.push(r));
+  return { results, source, unreadable };
 }
 
 export async function checkSeedExactlyOnce(s3: S3Client, mapOutput: unknown, number: number): Promise<CheckResult> {
-  const { results, source, unreadable } = await processDataResults(s3, mapOutput);
-  const report = checkExactlyOnce(results, number);
+  const check = new ExactlyOnceCheck();
+  const { source, unreadable } = await forEachProcessDataResult(s3, mapOutput, (r) => check.add(r));
+  const report = check.report(number);
   const problems = [...report.problems];
   if (unreadable > 0) problems.push(`${unreadable} results were not ProcessData results`);
   const passed = report.ok && unreadable === 0;

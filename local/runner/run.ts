@@ -461,6 +461,9 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     // An interrupted or crashed run leaves nothing behind: no server, no half-written results.
     if (keepData) await rm(join(runDir, IN_PROGRESS), { force: true });
     else await rm(runDir, { recursive: true, force: true });
+    // Runs started side by side each pruned before the others finished: prune again now, so the
+    // stack keeps KEEP_RUNS finished runs however many ran at once.
+    await pruneOldRuns(stackDir, KEEP_RUNS);
   }
 }
 

@@ -19,7 +19,7 @@ declare module "s3rver" {
     configureBuckets(): Promise<unknown>;
     /** The Koa request listener, for mounting the server in an http.Server of one's own. */
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
-    logger: { close(): void };
+    logger: { close(): void; silent: boolean };
     store: {
       putBucket(name: string): Promise<unknown>;
       getBucket(name: string): Promise<unknown>;
@@ -28,4 +28,13 @@ declare module "s3rver" {
     };
   }
   export default S3rver;
+}
+
+declare module "s3rver/lib/models/error" {
+  /** s3rver's error: its Koa error handler answers it as an S3 `<Error>` with the code's status. */
+  class S3Error extends Error {
+    constructor(code: string, message: string, detail?: Record<string, unknown>);
+    readonly code: string;
+  }
+  export default S3Error;
 }

@@ -23,13 +23,17 @@
  * buckets path-style by itself (`http://127.0.0.1:PORT/bucket/key`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve, sep } from "node:path";
 import type { AddressInfo } from "node:net";
 import { S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
+import S3Error from "s3rver/lib/models/error";
 import { installS3rverDesCompat } from "./des-compat";
+import { BUCKET_NAME, checkRequest, keyProblem, S3RequestError, sendS3Error, type Credentials } from "./guard";
+import { FAULT_MESSAGES, operationOf, type S3FaultInjector } from "./faults";
 import { handleMissingMultipartOperations, parseTarget } from "./multipart";
 
 export interface EmbeddedS3Options {
@@ -47,6 +51,8 @@ export interface EmbeddedS3Options {
   autoCreateBuckets?: boolean;
   /** Region reported to clients; S3 itself ignores it. */
   region?: string;
+  /** Tests and benchmarks only: fail or delay chosen requests (see ./faults.ts). */
+  faults?: S3FaultInjector;
 }
 
 export interface EmbeddedS3 {
@@ -59,6 +65,8 @@ export interface EmbeddedS3 {
    * handler) that has them talks to this server without any code of its own knowing it is local.
    */
   readonly env: Readonly<Record<string, string>>;
+  /** This server's random credentials: requests must be signed (SigV4) with them. */
+  readonly credentials: Credentials;
   /** A client configured for this server (destroyed by `stop()`). */
   client(): S3Client;
   /** Declares a bucket: creates it now if missing, and again whenever a request finds it missing. */
@@ -71,16 +79,43 @@ export interface EmbeddedS3 {
   stop(): Promise<void>;
 }
 
-/** Dummy credentials: s3rver checks that requests are signed with them; nothing else is secret. */
-const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+/**
+ * Fresh credentials for each server: only a process given them (the run's handlers, the engine)
+ * can talk to it; another local user or a stray script cannot (see ./guard.ts).
+ */
+function randomCredentials(): Credentials {
+  return {
+    accessKeyId: `LOCAL${randomBytes(8).toString("hex").toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString("base64"),
+  };
+}
 
 /**
- * A bucket name this server will create: one safe folder name. Looser than S3's rules
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html: 3-63 lowercase
- * letters, digits, dots, hyphens) so that short test names like "b1" work; the handlers validate
- * their own bucket against the real rules.
+ * s3rver's store turns (bucket, key) into file paths with path.join. Whatever reaches it has been
+ * checked by ./guard.ts; this second check, on the paths themselves, makes a missed case an error
+ * instead of a file outside the data folder.
  */
-const BUCKET_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]{1,255}$/;
+function confineStore(store: S3rver["store"] & { getBucketPath?: (bucket: string) => string }, dataDir: string): void {
+  const root = resolve(dataDir) + sep;
+  const inside = (path: string, what: string) => {
+    if (!resolve(path).startsWith(root)) throw new S3Error("InvalidArgument", `${what} would name a file outside the data folder`);
+    return path;
+  };
+  const getResourcePath = store.getResourcePath.bind(store);
+  store.getResourcePath = (bucket, key, resource) => {
+    if (!BUCKET_NAME.test(bucket)) throw new S3Error("InvalidBucketName", `The specified bucket is not valid: ${JSON.stringify(bucket)}`);
+    const problem = key === undefined || key === "" ? undefined : keyProblem(key);
+    if (problem) throw new S3Error("InvalidArgument", `The local S3 server refuses key ${JSON.stringify(key)}: ${problem}`);
+    return inside(getResourcePath(bucket, key, resource), `bucket ${JSON.stringify(bucket)}, key ${JSON.stringify(key)}`);
+  };
+  const getBucketPath = store.getBucketPath?.bind(store);
+  if (getBucketPath) {
+    store.getBucketPath = (bucket) => {
+      if (!BUCKET_NAME.test(bucket)) throw new S3Error("InvalidBucketName", `The specified bucket is not valid: ${JSON.stringify(bucket)}`);
+      return inside(getBucketPath(bucket), `bucket ${JSON.stringify(bucket)}`);
+    };
+  }
+}
 
 export class InvalidBucketNameError extends Error {
   override readonly name = "InvalidBucketNameError";
@@ -104,16 +139,21 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // Listings past one page need s3rver's DES continuation tokens (see des-compat.ts).
   installS3rverDesCompat();
+  const credentials = randomCredentials();
   const s3rver = new S3rver({
     address: "127.0.0.1",
     port: 0,
     directory: dataDir,
     silent: true,
+    // Path-style only: s3rver would otherwise read a bucket name out of the Host header.
+    vhostBuckets: false,
     configureBuckets: [...declared].map((name) => ({ name, configs: [] })),
   });
   const store = s3rver.store;
+  confineStore(store, dataDir);
   // A start that fails half-way leaves nothing behind: no logger, no temporary folder.
   const abandon = async (error: unknown): Promise<never> => {
+    s3rver.logger.silent = true;
     s3rver.logger.close();
     if (ownsDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
@@ -124,9 +164,27 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
   const uploadsDir = (bucket: string) => store.getResourcePath(bucket, undefined, "uploads");
   const koa = s3rver.callback();
 
+  let host = "";
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      // Authenticated, names checked, and rewritten to the canonical URL s3rver will read.
+      req.url = (await checkRequest(req, host, credentials)).url;
+      delete req.headers.authorization;
+    } catch (error) {
+      if (!(error instanceof S3RequestError)) throw error;
+      req.resume();
+      sendS3Error(res, error, (req.url ?? "").split("?")[0] ?? "");
+      return;
+    }
     const target = parseTarget(req.url);
     const bucket = target.bucket;
+    const fault = options.faults?.({ operation: operationOf(req.method, target.key, target.query), bucket, key: target.key });
+    if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    else if (fault?.kind === "error") {
+      req.resume();
+      sendS3Error(res, new S3RequestError(fault.code, fault.status, FAULT_MESSAGES[fault.code] ?? fault.code), (req.url ?? "").split("?")[0] ?? "");
+      return;
+    }
     // CreateBucket itself must find the bucket missing (the SDK may add an `x-id` marker).
     const isCreateBucket =
       req.method === "PUT" && target.key === undefined && [...target.query.keys()].every((k) => k === "x-id");
@@ -149,8 +207,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
-      res.writeHead(500, { "content-type": "application/xml" });
-      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>${message}</Message></Error>`);
+      sendS3Error(res, error instanceof S3RequestError ? error : new S3RequestError("InternalError", 500, message), (req.url ?? "").split("?")[0] ?? "");
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -160,12 +217,13 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
       resolve();
     });
   }).catch(abandon);
-  const endpoint = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  host = `127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const endpoint = `http://${host}`;
   const env = {
     AWS_ENDPOINT_URL_S3: endpoint,
     AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     // s3rver predates the SDK's default CRC32 trailing checksums (aws-chunked bodies); ask for
     // checksums only where S3 requires them. Both are the SDK's documented environment settings.
     AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
@@ -179,12 +237,13 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
     region,
     dataDir,
     env,
+    credentials,
     client() {
       const client = new S3Client({
         endpoint,
         region,
         forcePathStyle: true,
-        credentials: LOCAL_CREDENTIALS,
+        credentials,
         requestChecksumCalculation: "WHEN_REQUIRED",
         responseChecksumValidation: "WHEN_REQUIRED",
       });
@@ -204,6 +263,9 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
           http.closeAllConnections();
         });
         for (const client of clients.splice(0)) client.destroy();
+        // A request still finishing logs through the logger: silenced first, so closing it does not
+        // print winston's "[winston] Attempt to write logs with no transports" line.
+        s3rver.logger.silent = true;
         s3rver.logger.close();
         if (ownsDir) await rm(dataDir, { recursive: true, force: true });
       })();

@@ -4,7 +4,7 @@
  * leaves its folder marked in progress, and the next run removes it.
  */
 import { strict as assert } from "node:assert";
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,11 +14,13 @@ import { ROOT, runCli } from "./run-cli";
  * A long run (400,000 children: seconds even on a fast machine, so the signal always lands mid-run)
  * of start.ts, in its own process group as a terminal starts it.
  */
-function startLongRun(dataDir: string): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "local", "cli", "start.ts"), "--input", '{"number": 2000000, "chunk": 5}'], {
+function startLongRun(dataDir: string, viaNpm = false, extraEnv: Record<string, string> = {}): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
+  const args = ["--input", '{"number": 2000000, "chunk": 5}'];
+  const [command, commandArgs] = viaNpm ? ["npm", ["start", "--", ...args]] : [process.execPath, ["--import", "tsx", join(ROOT, "local", "cli", "start.ts"), ...args]];
+  const child = spawn(command, commandArgs, {
     cwd: ROOT,
     detached: true,
-    env: { ...process.env, CI: "true", LOCAL_S3_DIR: dataDir },
+    env: { ...process.env, CI: "true", LOCAL_S3_DIR: dataDir, ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -59,6 +61,61 @@ describe("npm start interrupted", function () {
     assert.match(run.stderr(), /SIGINT: stopping the execution/);
     assert.match(run.stderr(), /nothing of this run was kept/);
     assert.deepEqual(readdirSync(join(dataDir, "dev")), [], "no run data left behind");
+  });
+
+  for (const [signal, expected] of [
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const) {
+    it(`${signal} to the npm process alone (as CI runners and containers send it) stops the run: exit ${expected}, no process or run data left`, async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "npm-signal-"));
+      // A temporary folder of its own, to see that the run leaves nothing there (the Map Run's
+      // result spool, an embedded server's folder).
+      const tmp = mkdtempSync(join(tmpdir(), "npm-signal-tmp-"));
+      const run = startLongRun(dataDir, true, { TMPDIR: tmp });
+      await whenRunning(run.stderr);
+      const descendants = (pid: number): number[] => {
+        let listed = "";
+        try {
+          listed = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" });
+        } catch {
+          // ps exits 1 when there are none
+        }
+        const children = listed.split("\n").map(Number).filter((n) => n > 0);
+        return children.flatMap((c) => [c, ...descendants(c)]);
+      };
+      const below = descendants(run.child.pid!);
+      assert.ok(below.length > 0, "npm runs node as its child");
+      const sentAt = Date.now();
+      process.kill(run.child.pid!, signal); // npm only, not its process group
+      const code = await run.exited;
+      const tookMs = Date.now() - sentAt;
+      assert.equal(code, expected, run.stderr());
+      assert.ok(tookMs < 10_000, `exits promptly (took ${tookMs} ms)`);
+      assert.match(run.stderr(), new RegExp(`${signal}: stopping the execution`));
+      assert.doesNotMatch(run.stderr(), /winston|no transports/);
+      await new Promise((r) => setTimeout(r, 200));
+      const alive = below.filter((pid) => {
+        try {
+          process.kill(pid, 0);
+          return !/defunct|<zombie>| Z /.test(execFileSync("ps", ["-o", "stat=,args=", "-p", String(pid)], { encoding: "utf8" }).replace(/^Z/, " Z "));
+        } catch {
+          return false;
+        }
+      });
+      assert.deepEqual(alive, [], "no process of the run is left");
+      assert.deepEqual(readdirSync(join(dataDir, "dev")), [], "no run data left behind");
+      assert.deepEqual(readdirSync(tmp).filter((f) => /^(map-run-results-|embedded-s3-)/.test(f)), [], "no temporary folder left behind");
+    });
+  }
+
+  it("runs started side by side keep the stack's three newest runs, no more", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "concurrent-"));
+    const runs = await Promise.all(
+      Array.from({ length: 5 }, () => runCli(["--input", '{"number": 50, "chunk": 5}', "--json"], { direct: true, env: { LOCAL_S3_DIR: dataDir } })),
+    );
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    assert.equal(readdirSync(join(dataDir, "dev")).length, 3);
   });
 
   it("a run killed outright is removed by the next run", async () => {

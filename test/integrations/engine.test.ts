@@ -16,7 +16,7 @@ describe("integrations: local runs", function () {
     [s3, ddb] = await Promise.all([startEmbeddedS3({ buckets: ["data"] }), startEmbeddedDynamoDb({ tables: [{ name: "Results", partitionKey: "id" }] })]);
   });
   after(async () => Promise.all([s3?.stop(), ddb?.stop()]));
-  const opts = () => ({ handlers: {}, s3: { endpoint: s3.endpoint }, integrations: { dynamodb: { endpoint: ddb.endpoint } } });
+  const opts = () => ({ handlers: {}, s3: s3.client(), integrations: { dynamodb: { endpoint: ddb.endpoint } } });
 
   it("aws-sdk:s3 putObject, getObject (Body as text), listObjectsV2 against the embedded S3 server", async () => {
     const def: StateMachineDefinition = {

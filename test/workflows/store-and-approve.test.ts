@@ -41,7 +41,7 @@ describe("workflows: store-and-approve (Distributed Map → DynamoDB, nested .sy
     const sent: string[] = [];
     const r = await run(workflow.renderLocal(), { bucket: "in", key: "items.json" }, {
       handlers: Object.fromEntries(workflow.handlersByName()),
-      s3: { endpoint: s3.endpoint },
+      s3: s3.client(),
       integrations: {
         dynamodb: { endpoint: ddb.endpoint },
         stateMachines: { Report: report },

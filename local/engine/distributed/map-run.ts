@@ -134,12 +134,12 @@ async function* itemsFromInput(state: MapState, input: JsonValue, ctx: Distribut
     ? state.Items === undefined ? input : ctx.evaluateTemplate(state.Items, input)
     : ctx.evaluatePath(state.ItemsPath ?? "$", input);
   if (Array.isArray(items)) {
-    yield { source: STATE_DATA_SOURCE, values: items };
+    yield { source: STATE_DATA_SOURCE, values: items, total: items.length };
     return;
   }
   if (items !== null && typeof items === "object") {
     const keys = Object.keys(items);
-    yield { source: STATE_DATA_SOURCE, values: keys.map((key) => items[key]), keys };
+    yield { source: STATE_DATA_SOURCE, values: keys.map((key) => items[key]), keys, total: keys.length };
     return;
   }
   throw new StatesError(
@@ -232,6 +232,9 @@ export async function runMapRun(
       progress.changed();
     });
   }
+  /** The Map Run's item count once a reader reports it before its end (ItemBatch.total). */
+  let knownTotal: number | undefined;
+  const flattening = state.ItemReader?.ReaderConfig?.Transformation === "LOAD_AND_FLATTEN";
   const source = state.ItemReader
     ? readItems(state.ItemReader, input, { s3: ctx.s3, evaluateTemplate: (t, i) => ctx.evaluateTemplate(t, i), signal: abort.signal }, settings.maxItems)
     : itemsFromInput(state, input, ctx);
@@ -256,7 +259,10 @@ export async function runMapRun(
       to.items?.push(n);
       return to;
     };
+    try {
     for await (const read of source) {
+      // LOAD_AND_FLATTEN reads several objects: one object's total is not the Map Run's.
+      if (read.total !== undefined && !flattening) knownTotal = read.total;
       const out = newUnits();
       const { values, keys, source: itemSource } = read;
       try {
@@ -292,10 +298,24 @@ export async function runMapRun(
       } catch (err) {
         if (out.inputs.length) yield out;
         // Items already selected into an unfinished batch are sent as a last batch.
-        if (batcher && batch.length > 0) yield addUnit(newUnits(), batchInputOf(batcher, batch), batch.length);
+        if (batcher && batch.length > 0) {
+          const last = batch;
+          batch = [];
+          yield addUnit(newUnits(), batchInputOf(batcher, last), last.length);
+        }
         throw err;
       }
       if (out.inputs.length) yield out;
+    }
+    } catch (err) {
+      // The reader failed (or was stopped) between two reads: the items already counted into an
+      // unfinished batch still go out as a last batch, so each is accounted for.
+      if (batcher && batch.length > 0) {
+        const last = batch;
+        batch = [];
+        yield addUnit(newUnits(), batchInputOf(batcher, last), last.length);
+      }
+      throw err;
     }
     if (batcher && batch.length > 0) yield addUnit(newUnits(), batchInputOf(batcher, batch), batch.length);
 
@@ -326,8 +346,11 @@ export async function runMapRun(
    * the workflow fails if any one of its child workflow executions fails or times out" (the
    * default applies when neither field is set: a count alone is not undone by a 0% default).
    * A failed batch fails every item in it (thresholds count items).
-   * The total is only final once the reader is exhausted, so a percentage is judged then (0% is
-   * exceeded by the first failure whatever the total). The page allows for that lag: "Step
+   * "The total number of items" is judged against as soon as it is known: at once for an items
+   * array in the state input or a JSON file (parsed whole), and otherwise (JSON Lines, CSV,
+   * listings, which stream) once the reader is exhausted; 0% is exceeded by the first failure
+   * whatever the total. Before the total is known, failures beyond the percentage of every item
+   * that can still come are not knowable, so the Map Run runs on; the page allows for that: "Step
    * Functions may continue to run child workflows in a Map Run even after the tolerated failure
    * threshold is exceeded, but before the Map Run fails."
    */
@@ -339,7 +362,8 @@ export async function runMapRun(
     if (count !== undefined && failed > count) return true;
     if (pct !== undefined) {
       if (pct === 0) return true;
-      if (readerDone && failed * 100 > pct * items.total) return true;
+      const total = readerDone ? items.total : knownTotal;
+      if (total !== undefined && failed * 100 > pct * total) return true;
     }
     return false;
   }
@@ -353,7 +377,7 @@ export async function runMapRun(
     stopError = new StatesError(
       STATES_ERRORS.ExceedToleratedFailureThreshold,
       `The specified tolerated failure threshold was exceeded (${parts.length ? parts.join(", ") : "no failures tolerated"}): ` +
-        `${items.failed + items.timedOut} of ${items.total}${readerDone ? "" : "+"} items failed in Map Run ${mapRunArn}`,
+        `${items.failed + items.timedOut} of ${readerDone ? items.total : (knownTotal ?? `${items.total}+`)} items failed in Map Run ${mapRunArn}`,
     );
     abort.abort();
   }

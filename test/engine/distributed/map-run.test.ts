@@ -11,6 +11,7 @@ import type { JsonValue, MapState } from "../../../asl/types";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
 import { mapRunLabel, runMapRun } from "../../../local/engine/distributed";
 import { StatesError } from "../../../local/engine/errors";
+import { JSON_READ_AHEAD } from "../../../local/engine/distributed/readers";
 import { ChildError, distributed, fakeContext, MACHINE_ARN } from "./fake-context";
 
 const BUCKET = "runs";
@@ -165,6 +166,78 @@ describe("engine/distributed Map Run", function () {
         runMapRun(distributed({ ItemsPath: "$.xs", ToleratedFailurePercentagePath: "$.p" }), { xs: range(10), p: 12.5 }, fakeContext(s3.client(), failOdd)),
         (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
       );
+    });
+
+    describe("ToleratedFailurePercentage is judged as soon as the total number of items is known", () => {
+      // https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html (Distributed
+      // Map failure threshold): "Step Functions calculates the percentage of failed items as the
+      // result of the total number of failed or timed out items divided by the total number of
+      // items." For an items array, or a JSON file (read whole), that total is known before the
+      // first child starts, so 10% failures against a 5% limit stop the run once 251 items (more
+      // than 5% of 5,000) have failed, about half-way, not after all 5,000 items.
+      const failEveryTenth = (x: JsonValue) => {
+        if ((x as number) % 10 === 0) throw new ChildError("Boom", `item ${String(x)}`);
+        return x;
+      };
+      const xs = range(5_000);
+
+      it("an items array: the Map Run fails long before its 5,000 items have run", async () => {
+        const ctx = fakeContext(s3.client(), failEveryTenth);
+        await assert.rejects(
+          runMapRun(distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 5, MaxConcurrency: 5 }), { xs }, ctx),
+          (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold" && /: 251 of 5000 items failed/.test(e.causeText),
+        );
+        assert.ok(ctx.started.length < 2_600, `${ctx.started.length} children started`);
+      });
+
+      it("a JSON file on S3: the same, the total coming from the parsed array", async () => {
+        await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "threshold/items.json", Body: JSON.stringify(xs) }));
+        const ctx = fakeContext(s3.client(), failEveryTenth);
+        const state = distributed({
+          ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { Bucket: BUCKET, Key: "threshold/items.json" } },
+          ToleratedFailurePercentage: 5,
+          MaxConcurrency: 5,
+        });
+        await assert.rejects(runMapRun(state, {}, ctx), (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold" && /: 251 of 5000 items failed/.test(e.causeText));
+        assert.ok(ctx.started.length < 2_600, `${ctx.started.length} children started`);
+      });
+
+      it("MaxItems caps the total judged against", async () => {
+        // 1,000 of 5,000 items read; every tenth fails: 10% of 1,000, over a 9.5% limit.
+        const ctx = fakeContext(s3.client(), failEveryTenth);
+        const state = distributed({
+          ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON", MaxItems: 1_000 }, Parameters: { Bucket: BUCKET, Key: "threshold/items.json" } },
+          ToleratedFailurePercentage: 9.5,
+          MaxConcurrency: 5,
+        });
+        await assert.rejects(runMapRun(state, {}, ctx), (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold" && / of 1000 items failed/.test(e.causeText));
+      });
+
+      it("a JSON file past the read-ahead streams: every item in order, the percentage judged once the total is read", async () => {
+        const saved = { ...JSON_READ_AHEAD };
+        JSON_READ_AHEAD.items = 100;
+        try {
+          await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "threshold/streamed.json", Body: JSON.stringify(xs) }));
+          const ok = fakeContext(s3.client(), (x) => x);
+          const reader = { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" as const }, Parameters: { Bucket: BUCKET, Key: "threshold/streamed.json" } };
+          await runMapRun(distributed({ ItemReader: reader, MaxConcurrency: 5 }), {}, ok);
+          assert.deepEqual(ok.started, xs, "all 5,000 items, in order");
+          const ctx = fakeContext(s3.client(), failEveryTenth);
+          await assert.rejects(
+            runMapRun(distributed({ ItemReader: reader, ToleratedFailurePercentage: 5, MaxConcurrency: 5 }), {}, ctx),
+            (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
+          );
+          // Streaming, the total is known only once the last item is read: nearly every item ran.
+          assert.ok(ctx.started.length > 4_500, `${ctx.started.length} children started`);
+        } finally {
+          Object.assign(JSON_READ_AHEAD, saved);
+        }
+      });
+
+      it("below the limit the run completes", async () => {
+        const out = await runMapRun(distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 10, MaxConcurrency: 5 }), { xs }, fakeContext(s3.client(), failEveryTenth));
+        assert.equal((out as JsonValue[]).length, 5_000);
+      });
     });
 
     it("a failed batch counts every item in it as failed", async () => {

@@ -12,6 +12,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { s3Sdk } from "../s3-sdk";
 import { z } from "zod";
+import { jsonEntries, JsonStreamError } from "../../../../asl/json-stream";
 import type { ItemReader, ItemReaderInputType, JsonValue, ReaderConfig } from "../../../../asl/types";
 import { S3_GET_OBJECT, S3_LIST_OBJECTS_V2 } from "../../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../../errors";
@@ -32,9 +33,9 @@ export const STATE_DATA_SOURCE = "STATE_DATA";
 export const ITEM_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
- * A JSON file is parsed whole. AWS accepts files up to 10 GB; one V8 string holds at most
- * 0x1fffffe8 characters (about 512 MiB), so a larger JSON file fails here with a clear local
- * limit (JSONL and CSV stream and have no such limit).
+ * A JSON file read through ReaderConfig.ItemsPointer is parsed whole. AWS accepts files up to
+ * 10 GB; one V8 string holds at most 0x1fffffe8 characters (about 512 MiB), so a larger one fails
+ * here with a clear local limit (a top-level array, JSONL and CSV stream and have no such limit).
  */
 export const JSON_FILE_MAX_BYTES = 0x1fffffe8;
 
@@ -76,6 +77,11 @@ export interface ItemBatch {
   values: JsonValue[];
   /** For the key-value pairs of a JSON object: each item's key (`$$.Map.Item.Key`). */
   keys?: string[];
+  /**
+   * The number of items the whole read yields, when the reader knows it before the last batch
+   * (a JSON array parsed whole): the tolerated failure percentage can be judged against it at once.
+   */
+  total?: number;
 }
 
 /** How many items of an in-memory array go in one batch. */
@@ -94,12 +100,13 @@ export async function* readItems(
   let left = maxItems ?? Number.POSITIVE_INFINITY;
   if (left <= 0) return;
   for await (const batch of readAll(reader, input, deps)) {
+    const total = batch.total === undefined || maxItems === undefined ? batch.total : Math.min(batch.total, maxItems);
     if (batch.values.length >= left) {
-      yield { source: batch.source, values: batch.values.slice(0, left), keys: batch.keys?.slice(0, left) };
+      yield { source: batch.source, values: batch.values.slice(0, left), keys: batch.keys?.slice(0, left), total };
       return;
     }
     left -= batch.values.length;
-    yield batch;
+    yield total === batch.total ? batch : { ...batch, total };
   }
 }
 
@@ -162,8 +169,12 @@ async function* readObjectItems(
   const source = s3Uri(loc);
   switch (inputType ?? "JSON") {
     case "JSON": {
+      if (cfg.ItemsPointer === undefined) {
+        yield* readJsonArrayItems(s3, loc, signal);
+        return;
+      }
       const values = await readJsonItems(s3, loc, cfg.ItemsPointer, signal);
-      for (let i = 0; i < values.length; i += BATCH) yield { source, values: values.slice(i, i + BATCH) };
+      for (let i = 0; i < values.length; i += BATCH) yield { source, values: values.slice(i, i + BATCH), total: values.length };
       return;
     }
     case "JSONL": {
@@ -221,6 +232,47 @@ async function readJsonItems(s3: S3Client, loc: S3Location, itemsPointer: string
     items.forEach((item, i) => checkItemSize(Buffer.byteLength(JSON.stringify(item)), loc, `Item ${i}`));
   }
   return items;
+}
+
+/** Items of a JSON file held before the first is handed out, so the Map Run learns its total (tests lower them). */
+export const JSON_READ_AHEAD = { items: 1_000_000, chars: 64 * 1024 * 1024 };
+
+/**
+ * A top-level JSON array, parsed entry by entry as its bytes stream in: never one string of the
+ * whole file (V8 caps a string at ~512 MiB; AWS reads files of up to 10 GB). A file of up to a
+ * million items (and 64 Mi characters) is read whole first, so the Map Run knows its total and
+ * judges its tolerated failure percentage against it at once; a bigger one streams with the Map
+ * Run's demand (bounded memory, whatever its size), its total known once read.
+ */
+async function* readJsonArrayItems(s3: S3Client, loc: S3Location, signal?: AbortSignal): AsyncGenerator<ItemBatch> {
+  const where = s3Uri(loc);
+  let held: JsonValue[] = [];
+  let heldChars = 0;
+  let streaming = false;
+  let index = 0;
+  try {
+    for await (const text of jsonEntries(readObjectText(s3, loc, signal), where, "json")) {
+      if (text.length > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(text), loc, `Item ${index}`);
+      index++;
+      held.push(JSON.parse(text) as JsonValue);
+      heldChars += text.length;
+      if (streaming ? held.length >= BATCH : held.length >= JSON_READ_AHEAD.items || heldChars >= JSON_READ_AHEAD.chars) {
+        streaming = true;
+        const out = held;
+        held = [];
+        heldChars = 0;
+        for (let i = 0; i < out.length; i += BATCH) yield { source: where, values: out.slice(i, i + BATCH) };
+      }
+    }
+  } catch (err) {
+    if (err instanceof StatesError) throw err;
+    if (err instanceof JsonStreamError && /must start with/.test(err.message)) {
+      throw readerFailed(loc, "The object's top-level JSON value is not an array (use ReaderConfig.ItemsPointer to select a nested array)");
+    }
+    throw readerFailed(loc, "The object is not valid JSON", err);
+  }
+  const total = streaming ? undefined : held.length;
+  for (let i = 0; i < held.length; i += BATCH) yield { source: where, values: held.slice(i, i + BATCH), ...(total !== undefined ? { total } : {}) };
 }
 
 /** RFC 6901 JSON pointer ("" is the whole document; "~1" is "/", "~0" is "~"). */

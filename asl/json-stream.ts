@@ -1,0 +1,142 @@
+/**
+ * The entries of a JSON array or JSON Lines text, one at a time, from a stream of chunks: what a
+ * ResultWriter file holds, read in memory bounded by the largest entry instead of the file (a
+ * Map Run of millions of children writes files of gigabytes; one V8 string holds at most ~512 MiB).
+ *
+ * Only the top level is split; each entry's text is then parsed by JSON.parse (native and fast).
+ * A JSON array is split at the commas of depth 1, outside strings; JSON Lines at newlines.
+ *
+ * Pure (no I/O; chunks in, entries out), so it lives beside the other JSON text rules in asl/ and
+ * serves both the engine's ItemReader and the handlers that read ResultWriter files.
+ */
+
+export class JsonStreamError extends Error {
+  override readonly name = "JsonStreamError";
+}
+
+/** UTF-8 bytes (or text) → text, never splitting a character across chunks. */
+export async function* utf8Chunks(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<string> {
+  const decoder = new TextDecoder("utf-8");
+  for await (const chunk of source) {
+    const text = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+    if (text !== "") yield text;
+  }
+  const rest = decoder.decode();
+  if (rest !== "") yield rest;
+}
+
+const SPECIAL = /["\\[\]{},]/g;
+
+/**
+ * Yields the text of every top-level entry. `where` names the source in errors. With format
+ * "auto" the first non-blank character decides: `[` a JSON array, anything else JSON Lines (a
+ * JSON Lines file whose first line is an array needs "jsonl").
+ */
+export async function* jsonEntries(chunks: AsyncIterable<string>, where: string, format: "auto" | "json" | "jsonl" = "auto"): AsyncGenerator<string> {
+  let mode: "unknown" | "array" | "lines" | "done" = format === "jsonl" ? "lines" : "unknown";
+  // Array mode: pieces of the current entry, the nesting depth inside it, string state.
+  let pieces: string[] = [];
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let line = "";
+  for await (const chunk of chunks) {
+    let i = 0;
+    if (mode === "unknown") {
+      const first = chunk.search(/\S/);
+      if (first < 0) continue;
+      if (chunk[first] === "[") {
+        mode = "array";
+        i = first + 1;
+      } else if (format === "json") throw new JsonStreamError(`${where}: a JSON array must start with "["`);
+      else mode = "lines";
+    }
+    if (mode === "lines") {
+      const parts = (line + chunk).split("\n");
+      line = parts.pop()!;
+      for (const part of parts) if (part.trim() !== "") yield part;
+      continue;
+    }
+    if (mode === "done") {
+      if (chunk.slice(i).trim() !== "") throw new JsonStreamError(`${where}: unexpected text after the closing "]"`);
+      continue;
+    }
+    let start = i;
+    while (i < chunk.length) {
+      if (escaped) {
+        escaped = false;
+        i++;
+        continue;
+      }
+      if (inString) {
+        // Inside a string only a quote or a backslash matters: jump to the next one.
+        let j = i;
+        for (;;) {
+          const q = chunk.indexOf('"', j);
+          const b = chunk.indexOf("\\", j);
+          if (q < 0 && b < 0) {
+            j = -1;
+            break;
+          }
+          if (b >= 0 && (q < 0 || b < q)) {
+            if (b + 1 < chunk.length) {
+              j = b + 2;
+              continue;
+            }
+            escaped = true;
+            j = -2;
+            break;
+          }
+          j = q;
+          break;
+        }
+        if (j === -1 || j === -2) {
+          i = chunk.length;
+          break;
+        }
+        inString = false;
+        i = j + 1;
+        continue;
+      }
+      SPECIAL.lastIndex = i;
+      const m = SPECIAL.exec(chunk);
+      if (!m) {
+        i = chunk.length;
+        break;
+      }
+      i = m.index;
+      const c = chunk.charCodeAt(i);
+      if (c === 0x22) inString = true;
+      else if (c === 0x5b || c === 0x7b) depth++;
+      else if (c === 0x5d || c === 0x7d) {
+        if (depth === 0) {
+          // The array's closing bracket.
+          pieces.push(chunk.slice(start, i));
+          const last = pieces.join("").trim();
+          pieces = [];
+          if (last !== "") yield last;
+          mode = "done";
+          if (chunk.slice(i + 1).trim() !== "") throw new JsonStreamError(`${where}: unexpected text after the closing "]"`);
+          start = i = chunk.length;
+          break;
+        }
+        depth--;
+      } else if (c === 0x2c && depth === 0) {
+        pieces.push(chunk.slice(start, i));
+        const entry = pieces.join("").trim();
+        pieces = [];
+        if (entry === "") throw new JsonStreamError(`${where}: empty entry in the JSON array`);
+        yield entry;
+        start = i + 1;
+      }
+      i++;
+    }
+    if (mode === "array" && start < chunk.length) pieces.push(chunk.slice(start));
+  }
+  if (mode === "lines") {
+    if (line.trim() !== "") yield line;
+    return;
+  }
+  if (mode === "unknown" && format === "json") throw new JsonStreamError(`${where}: empty (no JSON array)`);
+  if (mode === "array") throw new JsonStreamError(`${where}: the JSON array is not closed (truncated file?)`);
+}

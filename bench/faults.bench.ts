@@ -1,0 +1,46 @@
+/**
+ * The fault campaign's figures (test/engine/distributed/campaign.ts): seeded Map Runs with random
+ * child failures and timeouts and S3 answering 500 InternalError / 503 SlowDown / slowly on
+ * GetObject, PutObject, ListObjectsV2 and the multipart operations, retried by the SDK's standard
+ * retry. Printed beside what must hold: SUCCEEDED + FAILED + PENDING = items, 0 lost, 0 doubled.
+ * `CAMPAIGN_SEEDS=N` runs more (default 100).
+ */
+import { startCampaign } from "../test/engine/distributed/campaign";
+
+const SEEDS = Number(process.env["CAMPAIGN_SEEDS"] ?? 100);
+
+function row(label: string, value: string, comparison = ""): void {
+  process.stdout.write(`${label.padEnd(52)}${value.padStart(14)}   ${comparison}\n`);
+}
+
+async function main(): Promise<void> {
+  const campaign = await startCampaign();
+  // The SDK warns on every failed streaming PUT (which the ResultWriter then retries itself).
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    for (let seed = 1; seed <= SEEDS; seed++) await campaign.run(seed);
+  } finally {
+    console.warn = warn;
+    await campaign.stop();
+  }
+  const f = campaign.figures();
+  const n = (x: number) => x.toLocaleString("en-US");
+  row("fault campaign: seeded runs", n(f.runs), `${(f.wallMs / 1000).toFixed(1)} s in all`);
+  for (const [outcome, count] of Object.entries(f.outcomes).sort()) row(`  ended ${outcome}`, n(count));
+  row("items read (all runs)", n(f.items));
+  row("  SUCCEEDED + FAILED + PENDING records", n(f.succeeded + f.failed + f.pending), `= ${n(f.succeeded)} + ${n(f.failed)} + ${n(f.pending)} (must equal the items)`);
+  row("  lost", n(f.lost), "must be 0");
+  row("  doubled", n(f.doubled), "must be 0");
+  row("  runs whose export failed too (counts checked)", n(f.exportsFailed), "a result PUT failing 3 attempts after a threshold failure");
+  row("  input uploads failed after retries", n(f.uploadsFailed));
+  row("S3 requests", n(Object.values(f.requests).reduce((a, b) => a + b, 0)), Object.entries(f.requests).map(([k, v]) => `${k} ${n(v)}`).join(", "));
+  row("  injected 500 InternalError", n(f.injected.InternalError));
+  row("  injected 503 SlowDown (throttling)", n(f.injected.SlowDown));
+  row("  injected slow responses (5-50 ms)", n(f.injected.delays));
+  row("  requests sent again after an injected error", n(f.retried), "the SDK's standard retry (3 attempts) and the ResultWriter's");
+  row("accounting violations", n(f.violations.length), f.violations.length ? f.violations.slice(0, 3).join(" | ") : "must be 0");
+  if (f.violations.length || f.lost || f.doubled) process.exitCode = 1;
+}
+
+void main();
