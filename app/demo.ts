@@ -47,10 +47,15 @@ export interface DemoDataset<T = unknown> {
 export interface CheckContext<T = unknown> extends DemoContext {
   /** The execution's output (SUCCEEDED runs only are checked). */
   output: unknown;
-  /** The results of the functions the demo `observe`s, as their handlers returned them (every successful invocation, in order). */
-  observed: Readonly<Record<string, ReadonlyArray<unknown>>>;
+  /** What the demo's `observe` accumulated from the functions' results (undefined without one). */
+  observed: Observation | undefined;
   /** What `dataset` returned, when the demo has one. */
   expected: T | undefined;
+}
+
+/** Takes the results of observed functions, one at a time. */
+export interface Observation {
+  add(functionName: string, result: unknown): void;
 }
 
 export interface DemoVariant {
@@ -70,10 +75,12 @@ export interface WorkflowDemo<T = unknown> {
   /** Puts the demo's data in the embedded S3 before the run. */
   dataset?(ctx: DemoContext): Promise<DemoDataset<T>>;
   /**
-   * Functions whose results the runner keeps for the check (cheap: the objects the handlers
-   * returned), for runs whose exported results are too large to read back quickly.
+   * Functions whose results the check accumulates as the handlers return them (every successful
+   * invocation, in order), for runs whose exported results are too large to read back quickly.
+   * `start()` makes one accumulator per run; it should keep a digest, not every result (a
+   * 10,000,000-item run must stay in bounded memory).
    */
-  observe?: readonly string[];
+  observe?: { functions: readonly string[]; start(): Observation };
   /** Proves a SUCCEEDED run right from what it produced. */
   check?(ctx: CheckContext<T>): Promise<CheckResult | undefined>;
   /** Extra summary lines from the output (label, text), e.g. the top words of a reduce. */

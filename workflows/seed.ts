@@ -25,7 +25,7 @@ import type { CatalogWorkflow } from "../app/workflow";
 import { captureInput, paginateInline } from "../handlers/capture-input";
 import { pageCount, paginate } from "../handlers/capture-input/pages";
 import { processData } from "../handlers/process-data";
-import { checkExactlyOnceBySize } from "../local/runner/checks";
+import { checkExactlyOnceBySize, ObservedProcessData } from "../local/runner/checks";
 import { explainFailure } from "../local/runner/explain";
 
 export interface SeedWorkflowRefs {
@@ -135,8 +135,9 @@ const seedDemo: WorkflowDemo = {
   input: () => ({ ...SEED_DEMO_INPUT }),
   // Every number of [0, number) processed exactly once, proven from ProcessData's results as the
   // ResultWriter exported them (or from the Map's output when there is no writer).
-  observe: ["ProcessData"],
-  check: async ({ s3, output, input, observed }) => checkExactlyOnceBySize(s3, output, typeof input["number"] === "number" ? input["number"] : 10, observed["ProcessData"]),
+  observe: { functions: ["ProcessData"], start: () => new ObservedProcessData() },
+  check: async ({ s3, output, input, observed }) =>
+    checkExactlyOnceBySize(s3, output, typeof input["number"] === "number" ? input["number"] : 10, observed instanceof ObservedProcessData ? observed : undefined),
   variants: {
     inline: {
       description: "the seed's original Inline Map variant (fails at 256 KiB, as on AWS)",

@@ -7,7 +7,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { forEachChildRecord, readManifest, ResultWriterOutputSchema } from "../../handlers/map-reduce/result-files";
 import type { ReduceResult } from "../../handlers/map-reduce/reduce-counts";
-import { checkExactlyOnce, ProcessDataResultSchema, type ProcessDataResult } from "../../handlers/process-data";
+import { ProcessDataResultSchema, type ProcessDataResult } from "../../handlers/process-data";
 import { ExactlyOnceCheck } from "../../handlers/process-data/exactly-once";
 import type { CheckResult } from "../../app/demo";
 import type { DatasetTotals } from "./dataset";
@@ -114,33 +114,45 @@ export const FULL_READ_BYTES = 64 * 1024 * 1024;
  * duplicate still shows) cross-checked with the manifest (SUCCEEDED files only, none FAILED or
  * PENDING). Reading 300 MB of JSON back would cost more than the run itself at 2,000,000 numbers.
  */
-export async function checkExactlyOnceBySize(s3: S3Client, mapOutput: unknown, number: number, observed: ReadonlyArray<unknown> | undefined): Promise<CheckResult> {
+/**
+ * ProcessData's results as the handler returned them, folded into the exactly-once digest as they
+ * come (the ranges only, no object per result: bounded memory at 10,000,000 items).
+ */
+export class ObservedProcessData {
+  readonly check = new ExactlyOnceCheck();
+  results = 0;
+  unreadable = 0;
+
+  add(_fn: string, r: unknown): void {
+    // The common shape checked by hand (a zod parse per result costs more than the check itself at 400,000); anything else through the schema.
+    const o = r as Partial<Record<"from" | "to" | "count" | "sum", unknown>> | null;
+    if (o !== null && typeof o === "object" && typeof o.from === "number" && typeof o.to === "number" && typeof o.count === "number" && typeof o.sum === "number" && !("ranges" in o)) {
+      this.results++;
+      this.check.add(o as ProcessDataResult);
+      return;
+    }
+    const parsed = ProcessDataResultSchema.safeParse(r);
+    if (parsed.success) {
+      this.results++;
+      this.check.add(parsed.data);
+    } else this.unreadable++;
+  }
+}
+
+export async function checkExactlyOnceBySize(s3: S3Client, mapOutput: unknown, number: number, observed: ObservedProcessData | undefined): Promise<CheckResult> {
   const location = resultWriterLocation(mapOutput);
   if (!location || !observed) return checkSeedExactlyOnce(s3, mapOutput, number);
   const manifest = await readManifest(s3, location.bucket, location.manifestKey);
   const files = manifest.ResultFiles;
   const bytes = (files.SUCCEEDED ?? []).reduce((sum, f) => sum + (f.Size ?? 0), 0);
   if (bytes <= FULL_READ_BYTES) return checkSeedExactlyOnce(s3, mapOutput, number);
-  const results: ProcessDataResult[] = [];
-  let unreadable = 0;
-  for (const r of observed) {
-    // The common shape checked by hand (a zod parse per result costs more than the check itself at 400,000); anything else through the schema.
-    const o = r as Partial<Record<"from" | "to" | "count" | "sum", unknown>> | null;
-    if (o !== null && typeof o === "object" && typeof o.from === "number" && typeof o.to === "number" && typeof o.count === "number" && typeof o.sum === "number" && !("ranges" in o)) {
-      results.push(o as ProcessDataResult);
-      continue;
-    }
-    const parsed = ProcessDataResultSchema.safeParse(r);
-    if (parsed.success) results.push(parsed.data);
-    else unreadable++;
-  }
-  const report = checkExactlyOnce(results, number);
+  const report = observed.check.report(number);
   const problems = [...report.problems];
-  if (unreadable > 0) problems.push(`${unreadable} results were not ProcessData results`);
+  if (observed.unreadable > 0) problems.push(`${observed.unreadable} results were not ProcessData results`);
   if ((files.FAILED ?? []).length + (files.PENDING ?? []).length > 0) problems.push("the manifest lists FAILED or PENDING result files");
   if ((files.SUCCEEDED ?? []).length === 0) problems.push("the manifest lists no SUCCEEDED result file");
   const passed = problems.length === 0;
-  const source = `the ${results.length.toLocaleString("en-US")} ProcessData results returned in-process, with the manifest s3://${location.bucket}/${location.manifestKey} listing ${(bytes / 1e6).toFixed(0)} MB of SUCCEEDED results only`;
+  const source = `the ${observed.results.toLocaleString("en-US")} ProcessData results returned in-process, with the manifest s3://${location.bucket}/${location.manifestKey} listing ${(bytes / 1e6).toFixed(0)} MB of SUCCEEDED results only`;
   return {
     name: "exactly-once",
     passed,

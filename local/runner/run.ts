@@ -284,12 +284,9 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     const dataset = workflow.demo?.dataset && prepared.variant === "distributed" ? await workflow.demo.dataset(demoContext) : undefined;
     const datasetDone = performance.now();
 
-    const observed: Record<string, unknown[]> = {};
+    const observed = workflow.demo?.observe?.start();
     const observers: Record<string, (result: unknown) => void> = {};
-    for (const name of workflow.demo?.observe ?? []) {
-      const list: unknown[] = (observed[name] = []);
-      observers[name] = (result) => list.push(result);
-    }
+    for (const name of workflow.demo?.observe?.functions ?? []) observers[name] = (result) => observed!.add(name, result);
     const metered = meterHandlers(prepared.machine.handlersByName() as ReadonlyMap<string, LambdaHandler>, observers);
     const perExecution = new Map<string, { events: number; transitions: number }>();
     let parentArn: string | undefined;
