@@ -15,6 +15,7 @@ import { countWords, reduceCounts } from "../handlers/map-reduce";
 import { processData } from "../handlers/process-data";
 import { areaPrefix, type BucketArea } from "./areas";
 import type { CatalogWorkflow } from "./workflow";
+import { payloadFormatsReadFrom, type PayloadFormat } from "./payload-format";
 import { jsonlRangesEntry } from "../workflows/jsonl-ranges";
 import { MAP_REDUCE_FOLDER, mapReduceEntry } from "../workflows/map-reduce";
 import { SEED_FOLDER, seedEntry } from "../workflows/seed";
@@ -43,8 +44,11 @@ export interface LambdaSettings {
   timeoutSeconds?: number;
   /** What the handler itself does on S3; nothing unless listed (least privilege starts here). */
   s3: ReadonlyArray<LambdaS3Access>;
-  /** PAYLOAD_FORMAT: must match the item reader of the workflows that read its payloads. */
-  payloadFormat: "json" | "jsonl";
+  /**
+   * PAYLOAD_FORMAT. Default: inferred from the ItemReader of the Distributed Map its Task feeds in
+   * the catalog's workflows (app/payload-format.ts), else "json"; when given, it must agree with them.
+   */
+  payloadFormat?: PayloadFormat;
   /** PAYLOAD_PREFIX is the stack's payloadPrefix plus this folder ("" when omitted). */
   payloadFolder?: string;
 }
@@ -62,7 +66,7 @@ export const LAMBDAS: Readonly<Record<string, CatalogLambda>> = {
       description: "Pages {number, chunk} into {from, to} items and writes them to the payload prefix",
       // The seed article gave captureInput 1024 MB (it built the whole array in memory); ours streams.
       s3: [{ area: "payload", folder: SEED_FOLDER, access: "write" }],
-      payloadFormat: "json",
+      // PAYLOAD_FORMAT: inferred from the seed's reader (s3JsonReader → "json").
       payloadFolder: SEED_FOLDER,
     },
   },
@@ -71,7 +75,6 @@ export const LAMBDAS: Readonly<Record<string, CatalogLambda>> = {
     settings: {
       description: "Processes one {from, to} item (or a batch) of the Distributed Map",
       s3: [],
-      payloadFormat: "json",
     },
   },
   CountWords: {
@@ -80,7 +83,6 @@ export const LAMBDAS: Readonly<Record<string, CatalogLambda>> = {
       description: "Map step of map-reduce: bytes, lines and word counts of a batch of listed objects",
       // Reads the job's input objects, which live under the payload prefix (payloadPrefix/map-reduce/).
       s3: [{ area: "payload", folder: MAP_REDUCE_FOLDER, access: "read" }],
-      payloadFormat: "json",
     },
   },
   ReduceCounts: {
@@ -88,7 +90,6 @@ export const LAMBDAS: Readonly<Record<string, CatalogLambda>> = {
     settings: {
       description: "Reduce step of map-reduce: aggregates the Map Run's ResultWriter manifest and result files",
       s3: [{ area: "results", folder: MAP_REDUCE_FOLDER, access: "read" }],
-      payloadFormat: "json",
     },
   },
 };
@@ -101,14 +102,26 @@ export const WORKFLOWS: ReadonlyArray<CatalogWorkflow> = [seedEntry, mapReduceEn
  * PAYLOAD_BUCKET, PAYLOAD_PREFIX (the stack's payload prefix plus the function's folder),
  * PAYLOAD_FORMAT.
  */
-export function lambdaEnvironment(name: string, config: Pick<StackConfig, "payloadPrefix">, bucket: string): Record<"PAYLOAD_BUCKET" | "PAYLOAD_PREFIX" | "PAYLOAD_FORMAT", string> {
+export function lambdaEnvironment(name: string, config: StackConfig, bucket: string): Record<"PAYLOAD_BUCKET" | "PAYLOAD_PREFIX" | "PAYLOAD_FORMAT", string> {
   const entry = LAMBDAS[name];
   if (!entry) throw new Error(`unknown Lambda "${name}" (known: ${Object.keys(LAMBDAS).join(", ")})`);
   return {
     PAYLOAD_BUCKET: bucket,
     PAYLOAD_PREFIX: `${config.payloadPrefix}${entry.settings.payloadFolder ?? ""}`,
-    PAYLOAD_FORMAT: entry.settings.payloadFormat,
+    PAYLOAD_FORMAT: payloadFormatOf(name, entry.settings.payloadFormat, config),
   };
+}
+
+/** The function's payload format: what the readers of its output expect (one), or the declared one, which must agree. */
+export function payloadFormatOf(name: string, declared: PayloadFormat | undefined, config: StackConfig, workflows: ReadonlyArray<CatalogWorkflow> = WORKFLOWS): PayloadFormat {
+  const machines = workflows.map((w) => w.build(config, { bucket: "payload-format-inference" }));
+  const read = payloadFormatsReadFrom(name, machines);
+  if (read.size > 1) throw new Error(`Lambda "${name}": its output feeds readers of different formats (${[...read].join(", ")}); one payload cannot be both`);
+  const inferred = [...read][0];
+  if (declared !== undefined && inferred !== undefined && declared !== inferred) {
+    throw new Error(`Lambda "${name}": payloadFormat "${declared}" but the ItemReader that reads its output expects "${inferred}"`);
+  }
+  return declared ?? inferred ?? "json";
 }
 
 /** The catalog entry of a Lambda ref a workflow uses; fails if the workflow uses one not listed in LAMBDAS. */

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { areaPrefix, LAMBDAS, lambdaEnvironment, MAP_REDUCE_FOLDER, WORKFLOWS, workflowByName } from "../../app/catalog";
+import { areaPrefix, LAMBDAS, lambdaEnvironment, MAP_REDUCE_FOLDER, payloadFormatOf, WORKFLOWS, workflowByName } from "../../app/catalog";
+import { distributedMap, lambda, machine, path, s3JsonlReader, s3JsonReader, task } from "../../asl/builders";
 import { deriveStateMachinePolicy } from "../../asl/permissions";
 import { loadStackConfig } from "../../config/load";
 import { mapReducePrefixes } from "../../workflows/map-reduce";
@@ -35,5 +36,28 @@ describe("app/catalog: the one list of Lambdas and workflows", () => {
     assert.deepEqual(lambdaEnvironment("CaptureInput", config, "b"), { PAYLOAD_BUCKET: "b", PAYLOAD_PREFIX: "payloads/seed/", PAYLOAD_FORMAT: "json" });
     assert.throws(() => lambdaEnvironment("Nope", config, "b"), /unknown Lambda "Nope"/);
     assert.throws(() => workflowByName("nope"), /unknown workflow "nope" \(known: seed/);
+  });
+});
+
+describe("catalog: PAYLOAD_FORMAT inferred from the reader that reads a function's output", () => {
+  const config = loadStackConfig({ stack: "dev" }).config;
+  const writer = lambda("Writer", async () => ({ bucket: "b", key: "k" }));
+  const each = lambda("Each", async (x: unknown) => x);
+  const feeding = (reader: ReturnType<typeof s3JsonReader>) =>
+    machine(task("Writer", writer).next(distributedMap("Map", { reader, processor: task("Each", each) })));
+  const entry = (name: string, m: () => ReturnType<typeof machine>) => ({ ...WORKFLOWS[0]!, name, build: m });
+
+  it("CaptureInput declares none: the seed's JSON reader makes it json", () => {
+    assert.equal(LAMBDAS.CaptureInput!.settings.payloadFormat, undefined);
+    assert.equal(lambdaEnvironment("CaptureInput", config, "b").PAYLOAD_FORMAT, "json");
+  });
+
+  it("a JSONL reader makes jsonl; a declared format that disagrees, or two readers of different formats, are errors", () => {
+    const jsonl = entry("jsonl", () => feeding(s3JsonlReader({ bucket: path("$.bucket"), key: path("$.key") })));
+    const json = entry("json", () => feeding(s3JsonReader({ bucket: path("$.bucket"), key: path("$.key") })));
+    assert.equal(payloadFormatOf("Writer", undefined, config, [jsonl]), "jsonl");
+    assert.equal(payloadFormatOf("Writer", undefined, config, []), "json");
+    assert.throws(() => payloadFormatOf("Writer", "json", config, [jsonl]), /payloadFormat "json" but the ItemReader that reads its output expects "jsonl"/);
+    assert.throws(() => payloadFormatOf("Writer", undefined, config, [jsonl, json]), /feeds readers of different formats/);
   });
 });
