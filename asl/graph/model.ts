@@ -191,12 +191,13 @@ function detailOf(state: State): string | undefined {
 
 /** A Map's settings as Workflow Studio lists them, one line each (renderers split on "\n"). */
 function mapDetail(state: MapState): string {
-  const mode = state.ItemProcessor?.ProcessorConfig?.Mode ?? "INLINE";
+  const config = (state.ItemProcessor ?? state.Iterator)?.ProcessorConfig;
+  const mode = config?.Mode ?? "INLINE";
   const concurrency = state.MaxConcurrency !== undefined ? `max concurrency ${state.MaxConcurrency}` : state.MaxConcurrencyPath ? `max concurrency ${state.MaxConcurrencyPath}` : undefined;
   if (mode !== "DISTRIBUTED") {
     return [["Inline", concurrency].filter(Boolean).join(" · "), state.ItemsPath ? `items: ${state.ItemsPath}` : undefined].filter(Boolean).join("\n");
   }
-  const lines = [[`Distributed, ${state.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD"} children`, concurrency].filter(Boolean).join(" · ")];
+  const lines = [[`Distributed, ${config?.ExecutionType ?? "STANDARD"} children`, concurrency].filter(Boolean).join(" · ")];
   const reader = state.ItemReader;
   if (reader) {
     const input = reader.ReaderConfig?.InputType;

@@ -300,7 +300,7 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
         ...base,
         type: "Map",
         raw: m,
-        distributed: m.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED",
+        distributed: processorDef.ProcessorConfig?.Mode === "DISTRIBUTED",
         processor: compileWorkflow(processorDef, inherited),
         itemsPath: lang === "JSONPath" && m.ItemsPath !== undefined ? compilePath(m.ItemsPath) : undefined,
         items: lang === "JSONata" && m.Items !== undefined ? compileJsonataValue(m.Items, `${name}.Items`) : undefined,

@@ -12,7 +12,7 @@ export function distributedMapChildTypes(definition: StateMachineDefinition): Ma
     for (const [name, state] of Object.entries(states)) {
       if (state.Type === "Map") {
         const map = state as MapState;
-        const config = map.ItemProcessor?.ProcessorConfig;
+        const config = (map.ItemProcessor ?? map.Iterator)?.ProcessorConfig;
         // A DISTRIBUTED processor must name its ExecutionType (the validator reports MISSING_EXECUTION_TYPE);
         // STANDARD only covers a definition run without validation.
         if (config?.Mode === "DISTRIBUTED") out.set(name, config.ExecutionType ?? "STANDARD");

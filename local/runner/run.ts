@@ -128,7 +128,7 @@ function childFunctionNames(definition: StateMachineDefinition): Set<string> {
       if (state.Type === "Map") {
         const map = state as MapState;
         const processor = map.ItemProcessor ?? map.Iterator;
-        if (processor) visit(processor.States, inChild || map.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED");
+        if (processor) visit(processor.States, inChild || processor.ProcessorConfig?.Mode === "DISTRIBUTED");
       }
       if (state.Type === "Parallel") for (const b of state.Branches) visit(b.States, inChild);
     }

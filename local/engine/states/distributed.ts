@@ -106,7 +106,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   // The same label as the Map Run ARN's (generated when the state has none), so child ARNs, the
   // Map Run ARN and the ResultWriter's records agree.
   const label = mapRunLabel(setup.stateMachineArn, state.name, state.raw.Label);
-  const childType = state.raw.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD";
+  const childType = (state.raw.ItemProcessor ?? state.raw.Iterator)?.ProcessorConfig?.ExecutionType ?? "STANDARD";
   // S3 (and the AWS SDK, loaded lazily) only for a Map state that reads or writes it.
   const usesS3 = state.raw.ItemReader !== undefined || state.raw.ResultWriter?.Resource !== undefined;
   const s3 = usesS3 ? await setup.s3() : NO_S3;
