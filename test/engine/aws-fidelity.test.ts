@@ -215,3 +215,30 @@ describe("engine AWS fidelity: nested Distributed Maps", () => {
     assert.deepEqual(all, [["I", 1, "SUCCEEDED"], ["I", 1, "SUCCEEDED"], ["S", 2, "SUCCEEDED"]]);
   });
 });
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html — Paths
+// follow JsonPath as Step Functions runs it (Jayway): `$.[0]`, filters, deep scans, functions.
+describe("engine AWS fidelity: the Jayway JsonPath dialect in Paths", () => {
+  const input = { a: [{ x: 1, b: 2 }, { x: 2, b: 3 }], "a b": 5, n: [3, 1, 2] };
+  const cases: Array<[string, JsonValue]> = [
+    ["$.a.[1].b", 3],
+    ["$.a.[?(@.x > 1)]", [{ x: 2, b: 3 }]],
+    ["$..x", [1, 2]],
+    ["$['a b']", 5],
+    ["$.a[*].b", [2, 3]],
+    ["$.a.length()", 2],
+    ["$.n.max()", 3],
+    ["$.n.min()", 1],
+    ["$.n.avg()", 2],
+    ["$.a[*].b.sum()", 5],
+  ];
+  for (const [path, expected] of cases) {
+    it(`${path} in a Parameters '.$' field`, async () => {
+      const r = await runDef(single({ Type: "Pass", Parameters: { "v.$": path } }), input);
+      assert.deepEqual((r.output as { v: JsonValue }).v, expected);
+    });
+  }
+  it("$.[0] selects the first element of an array input (InputPath)", async () => {
+    assert.deepEqual((await runDef(single({ Type: "Pass", InputPath: "$.[0]" }), [7, 8])).output, 7);
+  });
+});
