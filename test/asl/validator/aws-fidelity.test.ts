@@ -3,6 +3,8 @@
  * rule; each names the AWS page it follows.
  */
 import { strict as assert } from "node:assert";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { validateDefinition } from "../../../asl/validator";
 import { distributedMap, errors, inlineMap, LAMBDA, machine, task, warnings } from "./helpers";
 
@@ -271,4 +273,18 @@ describe("AWS fidelity: AWS's warning codes", () => {
     only({ StartAt: "X", States: { A: pass() } }, [["MISSING_TRANSITION_TARGET", "/StartAt"]]);
     only(machine(task({ Resource: "nope" })), [["INVALID_RESOURCE", "/States/A/Resource"]]);
   });
+});
+
+// Deployable public definitions must validate: a validator that rejects a working production
+// definition gets turned off. Curated from aws-samples/step-functions-workflows-collection
+// (test/fixtures/asl/public/SOURCES.md).
+describe("AWS fidelity: public deployed definitions", () => {
+  const dir = join(__dirname, "..", "..", "fixtures", "asl", "public");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+    it(`${file}: ${file.startsWith("INVALID-") ? "rejected" : "no ERROR"}`, () => {
+      const r = validateDefinition(readFileSync(join(dir, file), "utf8"));
+      if (file.startsWith("INVALID-")) assert.equal(r.valid, false);
+      else assert.deepEqual(r.diagnostics.filter((d) => d.severity === "ERROR"), []);
+    });
+  }
 });
