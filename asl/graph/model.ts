@@ -6,6 +6,7 @@
  * Pure: reads plain ASL JSON (any definition, not only ours), no I/O.
  */
 import type { ChoiceRule, MapState, State, StateMachineDefinition, SubWorkflow } from "../types";
+import { mapProcessor } from "../walk";
 
 export type GraphNodeKind = "start" | "end" | "state";
 
@@ -84,8 +85,8 @@ export function buildStateGraph(definition: StateMachineDefinition): StateGraph 
 
   function childScopes(state: State): GraphScope[] {
     if (state.Type === "Map") {
-      const processor = state.ItemProcessor ?? state.Iterator;
-      return processor ? [scopeOf(processor, "Processor", false)] : [];
+      const p = mapProcessor(state);
+      return p ? [scopeOf(p.processor, "Processor", false)] : [];
     }
     if (state.Type === "Parallel") return state.Branches.map((b, i) => scopeOf(b, `Branch ${i + 1}`, false));
     return [];
@@ -191,7 +192,7 @@ function detailOf(state: State): string | undefined {
 
 /** A Map's settings as Workflow Studio lists them, one line each (renderers split on "\n"). */
 function mapDetail(state: MapState): string {
-  const config = (state.ItemProcessor ?? state.Iterator)?.ProcessorConfig;
+  const config = mapProcessor(state)?.processor.ProcessorConfig;
   const mode = config?.Mode ?? "INLINE";
   const concurrency = state.MaxConcurrency !== undefined ? `max concurrency ${state.MaxConcurrency}` : state.MaxConcurrencyPath ? `max concurrency ${state.MaxConcurrencyPath}` : undefined;
   if (mode !== "DISTRIBUTED") {

@@ -6,6 +6,7 @@ import type {
   Catcher, ChoiceState, FailState, JsonObject, JsonValue, MapState, ParallelState, PassState, QueryLanguage, Retrier,
   State, SubWorkflow, SucceedState, TaskState, WaitState,
 } from "../../asl/types";
+import { mapProcessor } from "../../asl/walk";
 import { compileChoiceRule, type Predicate } from "./choice";
 import { RuntimeError } from "./errors";
 import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "./jsonata";
@@ -292,7 +293,7 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
     }
     case "Map": {
       const m = state as MapState;
-      const processorDef = m.ItemProcessor ?? m.Iterator;
+      const processorDef = mapProcessor(m)?.processor;
       if (!processorDef) throw new RuntimeError(`Map state '${name}' has neither ItemProcessor nor Iterator`);
       const selector = m.ItemSelector ?? m.Parameters;
       return {

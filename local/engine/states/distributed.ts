@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonObject, JsonValue, MapState } from "../../../asl/types";
 import type { CompiledMap } from "../compile";
+import { mapProcessor } from "../../../asl/walk";
 import type { DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/contract";
 import { mapRunLabel, runDistributedMap } from "../distributed/index";
 import { RuntimeError, STATES_ERRORS } from "../errors";
@@ -120,7 +121,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   // The same label as the Map Run ARN's (generated when the state has none), so child ARNs, the
   // Map Run ARN and the ResultWriter's records agree.
   const label = mapRunLabel(setup.stateMachineArn, state.name, state.raw.Label);
-  const childType = (state.raw.ItemProcessor ?? state.raw.Iterator)?.ProcessorConfig?.ExecutionType ?? "STANDARD";
+  const childType = mapProcessor(state.raw)?.processor.ProcessorConfig?.ExecutionType ?? "STANDARD";
   // S3 (and the AWS SDK, loaded lazily) only for a Map state that reads or writes it.
   const usesS3 = state.raw.ItemReader !== undefined || state.raw.ResultWriter?.Resource !== undefined;
   const s3 = usesS3 ? await setup.s3() : NO_S3;
