@@ -121,6 +121,12 @@ class Parser {
       if (c === "\\") {
         const next = this.text[this.i + 1];
         if (next === undefined) this.fail("dangling escape");
+        // "The following characters are reserved ... and must be escaped with a backslash: ' { } \\"
+        // (intrinsic-functions.html, "Reserved characters"); "If an open escape backslash \\ is found
+        // in the intrinsic invocation string, the interpreter will throw a runtime error".
+        if (next !== "'" && next !== "{" && next !== "}" && next !== "\\") {
+          this.fail(`'\\${next}' is not an escape intrinsic functions allow; only \\' \\{ \\} and \\\\ are (write \\\\ for a backslash)`);
+        }
         out += next === "{" || next === "}" ? "\\" + next : next;
         this.i += 2;
         continue;

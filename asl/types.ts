@@ -255,8 +255,11 @@ export interface ResultWriter {
 export interface MapState extends CommonFields, TransitionFields, JsonPathIoFields, VariableFields, ErrorHandlingFields {
   Type: "Map";
   ItemProcessor?: ItemProcessor;
-  /** Deprecated name of ItemProcessor (INLINE only); still accepted by AWS. */
-  Iterator?: SubWorkflow;
+  /**
+   * Deprecated name of ItemProcessor; AWS still accepts it with the same fields, ProcessorConfig
+   * included (INLINE and DISTRIBUTED): read `ItemProcessor ?? Iterator`.
+   */
+  Iterator?: ItemProcessor;
   ItemsPath?: string;
   /** JSONata scope: an array or a `{% %}` expression that yields one. */
   Items?: JsonValue;

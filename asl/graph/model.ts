@@ -7,6 +7,7 @@
  */
 import type { ChoiceRule, MapState, State, StateMachineDefinition, SubWorkflow } from "../types";
 import { findIntegration } from "../integrations";
+import { mapProcessor } from "../walk";
 
 export type GraphNodeKind = "start" | "end" | "state";
 
@@ -85,8 +86,8 @@ export function buildStateGraph(definition: StateMachineDefinition): StateGraph 
 
   function childScopes(state: State): GraphScope[] {
     if (state.Type === "Map") {
-      const processor = state.ItemProcessor ?? state.Iterator;
-      return processor ? [scopeOf(processor, "Processor", false)] : [];
+      const p = mapProcessor(state);
+      return p ? [scopeOf(p.processor, "Processor", false)] : [];
     }
     if (state.Type === "Parallel") return state.Branches.map((b, i) => scopeOf(b, `Branch ${i + 1}`, false));
     return [];
@@ -209,12 +210,13 @@ function detailOf(state: State): string | undefined {
 
 /** A Map's settings as Workflow Studio lists them, one line each (renderers split on "\n"). */
 function mapDetail(state: MapState): string {
-  const mode = state.ItemProcessor?.ProcessorConfig?.Mode ?? "INLINE";
+  const config = mapProcessor(state)?.processor.ProcessorConfig;
+  const mode = config?.Mode ?? "INLINE";
   const concurrency = state.MaxConcurrency !== undefined ? `max concurrency ${state.MaxConcurrency}` : state.MaxConcurrencyPath ? `max concurrency ${state.MaxConcurrencyPath}` : undefined;
   if (mode !== "DISTRIBUTED") {
     return [["Inline", concurrency].filter(Boolean).join(" · "), state.ItemsPath ? `items: ${state.ItemsPath}` : undefined].filter(Boolean).join("\n");
   }
-  const lines = [[`Distributed, ${state.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD"} children`, concurrency].filter(Boolean).join(" · ")];
+  const lines = [[`Distributed, ${config?.ExecutionType ?? "STANDARD"} children`, concurrency].filter(Boolean).join(" · ")];
   const reader = state.ItemReader;
   if (reader) {
     const input = reader.ReaderConfig?.InputType;

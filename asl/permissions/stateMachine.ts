@@ -131,7 +131,7 @@ function visitMap(state: MapState, at: Array<string | number>, ctx: StateMachine
   const processor = state.ItemProcessor ?? state.Iterator;
   if (processor) walk(processor, [...at, state.ItemProcessor ? "ItemProcessor" : "Iterator"], ctx, needs);
 
-  const config = state.ItemProcessor?.ProcessorConfig;
+  const config = processor?.ProcessorConfig;
   if (config?.Mode === "DISTRIBUTED") {
     const express = config.ExecutionType === "EXPRESS";
     needs.distributedMap = {

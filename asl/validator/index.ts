@@ -14,6 +14,7 @@ import { DEFINITION_MAX_CHARS, JSON_MAX_DEPTH, jsonTextDepth, valueDepth } from 
 import { CODES } from "./codes";
 import { Context, type Segments } from "./context";
 import { checkScopeGraph, checkStateNames, childScopes, collectStateNames } from "./graph";
+import { duplicateKeys } from "./duplicate-keys";
 import { StateRules, type StateEnv } from "./rules";
 import { stateMachineSchema } from "./schema";
 import { zodIssuesToDiagnostics } from "./zod-diagnostics";
@@ -34,6 +35,18 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !
 type Language = StateEnv["language"];
 const languageOf = (v: unknown, fallback: Language): Language => (v === "JSONata" || v === "JSONPath" ? v : fallback);
 
+/**
+ * A JSONPath machine may hold JSONata states ("the console provides an option to convert individual
+ * states to JSONata", https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html),
+ * not the reverse: "If JSONata is specified at the top level, JSONPath cannot be used in the state
+ * machine definition" (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_stepfunctions.QueryLanguage.html).
+ */
+function checkLanguageNesting(v: unknown, top: Language, at: Segments, ctx: Context): void {
+  if (top === "JSONata" && v === "JSONPath") {
+    ctx.report(CODES.INVALID_QUERY_LANGUAGE, at, 'QueryLanguage "JSONPath" is not allowed inside a state machine whose QueryLanguage is "JSONata"; a JSONPath machine may hold JSONata states, not the reverse');
+  }
+}
+
 function result(diagnostics: Diagnostic[]): ValidationResult {
   return { valid: !diagnostics.some((d) => d.severity === "ERROR"), diagnostics };
 }
@@ -49,6 +62,7 @@ export function validateDefinition(definition: unknown, options: ValidateOptions
     result([{ code: CODES.DEFINITION_TOO_LARGE, location: "", message: `the definition is ${chars.toLocaleString("en-US")} characters; AWS accepts at most ${DEFINITION_MAX_CHARS.toLocaleString("en-US")} (CreateStateMachine definition)`, severity: "ERROR" }]);
   const tooDeep = () =>
     result([{ code: CODES.DEFINITION_TOO_DEEP, location: "", message: `the definition nests objects/arrays more than ${JSON_MAX_DEPTH.toLocaleString("en-US")} deep`, severity: "ERROR" }]);
+  const text = typeof value === "string" ? value : undefined;
   if (typeof value === "string") {
     if (value.trim() === "") return result([{ code: CODES.MISSING_DESCRIPTION, location: "", message: "the definition is empty", severity: "ERROR" }]);
     if (value.length > DEFINITION_MAX_CHARS) return tooLarge(value.length);
@@ -76,6 +90,13 @@ export function validateDefinition(definition: unknown, options: ValidateOptions
   }
 
   const ctx = new Context();
+  if (text !== undefined) {
+    for (const d of duplicateKeys(text)) {
+      const where = `line ${d.first.line} column ${d.first.column} and line ${d.second.line} column ${d.second.column}`;
+      if (d.stateName) ctx.report(CODES.DUPLICATE_STATE_NAME, [...d.at, d.key], `state name '${d.key}' appears twice in the same States object, at ${where}; JSON keeps only the last one`);
+      else ctx.report(CODES.INVALID_JSON_DESCRIPTION, [...d.at, d.key], `key '${d.key}' appears twice in the same object, at ${where}; JSON keeps only the last one`);
+    }
+  }
   const parsed = stateMachineSchema.safeParse(value);
   if (!parsed.success) zodIssuesToDiagnostics(parsed.error.issues, value, [], ctx.diagnostics);
 
@@ -93,6 +114,7 @@ export function validateDefinition(definition: unknown, options: ValidateOptions
       if (!isObj(state)) continue;
       const stateAt = [...at, "States", name];
       const env: StateEnv = { language: languageOf(state["QueryLanguage"], language), executionType };
+      checkLanguageNesting(state["QueryLanguage"], topLanguage, [...stateAt, "QueryLanguage"], ctx);
       rules.check(name, state, stateAt, env);
       for (const child of childScopes(state, stateAt)) {
         let childType = executionType;
@@ -102,6 +124,7 @@ export function validateDefinition(definition: unknown, options: ValidateOptions
           childType = t === "EXPRESS" || t === "STANDARD" ? t : undefined;
         }
         // Nested states default to the state machine's QueryLanguage, not the enclosing state's.
+        checkLanguageNesting(child.scope["QueryLanguage"], topLanguage, [...child.at, "QueryLanguage"], ctx);
         walk(child.scope, child.at, child.kind, languageOf(child.scope["QueryLanguage"], topLanguage), childType);
       }
     }

@@ -33,6 +33,62 @@ export const INTRINSIC_ARITY: Readonly<Record<string, readonly [number, number]>
   "States.UUID": [0, 0],
 };
 
+type ArgType = "string" | "number" | "boolean" | "array" | "object" | "any";
+
+/**
+ * The JSON type each argument must have, per the function's "Validation" notes on
+ * https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html (e.g. States.MathAdd
+ * "You must specify integer values for both the arguments", States.StringSplit takes two strings,
+ * States.ArrayLength an array). Only literals and nested calls have a type known before the run;
+ * paths are checked by the engine.
+ */
+const PARAMS: Readonly<Record<string, readonly ArgType[] | { rest: ArgType; first?: ArgType }>> = {
+  "States.Format": { first: "string", rest: "any" },
+  "States.StringToJson": ["string"],
+  "States.JsonToString": ["any"],
+  "States.Array": { rest: "any" },
+  "States.ArrayPartition": ["array", "number"],
+  "States.ArrayContains": ["array", "any"],
+  "States.ArrayRange": ["number", "number", "number"],
+  "States.ArrayGetItem": ["array", "number"],
+  "States.ArrayLength": ["array"],
+  "States.ArrayUnique": ["array"],
+  "States.Base64Encode": ["string"],
+  "States.Base64Decode": ["string"],
+  "States.Hash": ["any", "string"],
+  "States.JsonMerge": ["object", "object", "boolean"],
+  "States.MathRandom": ["number", "number", "number"],
+  "States.MathAdd": ["number", "number"],
+  "States.StringSplit": ["string", "string"],
+  "States.UUID": [],
+};
+
+/** What each function returns, for a call nested as another's argument. */
+const RETURNS: Readonly<Record<string, ArgType>> = {
+  "States.Format": "string", "States.StringToJson": "any", "States.JsonToString": "string", "States.Array": "array",
+  "States.ArrayPartition": "array", "States.ArrayContains": "boolean", "States.ArrayRange": "array", "States.ArrayGetItem": "any",
+  "States.ArrayLength": "number", "States.ArrayUnique": "array", "States.Base64Encode": "string", "States.Base64Decode": "string",
+  "States.Hash": "string", "States.JsonMerge": "object", "States.MathRandom": "number", "States.MathAdd": "number",
+  "States.StringSplit": "array", "States.UUID": "string",
+};
+
+function staticType(a: IntrinsicArg): ArgType | "null" {
+  if (a.kind === "path") return "any";
+  if (a.kind === "call") return RETURNS[a.call.name] ?? "any";
+  if (a.value === null) return "null";
+  return typeof a.value as "string" | "number" | "boolean";
+}
+
+function expectedType(name: string, i: number): ArgType {
+  const p = PARAMS[name];
+  if (!p) return "any";
+  if (Array.isArray(p)) return p[i] ?? "any";
+  const spec = p as { rest: ArgType; first?: ArgType };
+  return i === 0 && spec.first ? spec.first : spec.rest;
+}
+
+const ORDINAL = ["first", "second", "third", "fourth"];
+
 /** "The hashing algorithm ... MD5, SHA-1, SHA-256, SHA-384, SHA-512" (States.Hash). */
 const HASH_ALGORITHMS = new Set(["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"]);
 
@@ -109,6 +165,17 @@ function checkCall(call: IntrinsicCall, out: IntrinsicProblem[]): void {
       }
     }
   }
+  call.args.forEach((a, i) => {
+    const want = expectedType(call.name, i);
+    const got = staticType(a);
+    if (want !== "any" && got !== "any" && got !== want) {
+      out.push({
+        code: CODES.INVALID_INTRINSIC_ARGUMENTS,
+        severity: "ERROR",
+        message: `the ${ORDINAL[i] ?? `#${i + 1}`} argument of ${call.name} must be ${want === "array" || want === "object" ? "an" : "a"} ${want}; got ${a.kind === "call" ? `${a.call.name}(...), which returns a ${got}` : `the ${got} ${JSON.stringify(a.kind === "literal" ? a.value : null)}`}`,
+      });
+    }
+  });
   for (const a of call.args) {
     if (a.kind === "call") checkCall(a.call, out);
     else if (a.kind === "path") {

@@ -64,6 +64,9 @@ function skipParens(s: string, i: number): number {
   return -1;
 }
 
+/** https://github.com/json-path/JsonPath#functions (Jayway JsonPath, which Step Functions uses). */
+const JAYWAY_FUNCTIONS: ReadonlySet<string> = new Set(["min", "max", "avg", "stddev", "length", "sum", "keys", "concat", "append", "first", "last", "index"]);
+
 const INT = /^-?\d+$/;
 const SLICE = /^(-?\d+)?:(-?\d+)?(:(-?\d+)?)?$/;
 
@@ -134,7 +137,12 @@ export function checkPath(path: string): PathCheck {
         features.add("descendant");
         i += 2;
         if (path[i] === "[") continue;
-      } else i += 1;
+      } else {
+        i += 1;
+        // Jayway (the JsonPath library Step Functions runs) reads `$.[0]`, `$.['a b']` and
+        // `$.[?(...)]` as the bracket alone.
+        if (path[i] === "[") continue;
+      }
       if (path[i] === "*") {
         features.add("wildcard");
         i++;
@@ -144,9 +152,14 @@ export function checkPath(path: string): PathCheck {
       while (i < path.length && !endsName(path[i]!)) i++;
       if (i === nameStart) return { ok: false, message: "expected a member name after '.'", index: nameStart };
       if (path[i] === "(") {
-        if (path[i + 1] !== ")") return { ok: false, message: "path functions take no arguments, e.g. '.length()'", index: i };
+        // Jayway functions: length(), min(), max(), avg(), stddev(), sum(), keys(), first(), last(),
+        // and the ones that take arguments, concat(...), append(...), index(...).
+        const name = path.slice(nameStart, i);
+        if (!JAYWAY_FUNCTIONS.has(name)) return { ok: false, message: `'${name}()' is not a JsonPath function; known: ${[...JAYWAY_FUNCTIONS].join(", ")}`, index: nameStart };
+        const end = skipParens(path, i);
+        if (end < 0) return { ok: false, message: `unbalanced parentheses after '${name}'`, index: i };
         features.add("function");
-        i += 2;
+        i = end;
       }
       continue;
     }

@@ -76,6 +76,33 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2
  */
 export const LABEL_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:\u0000-\u001f\u007f-\u009f]/u;
 
+/**
+ * A Lambda function ARN's qualifier: "$LATEST", a version number, or an alias name (1-128 of
+ * letters, digits, - and _, not only digits)
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html "Qualifier",
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html "Name ... Pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)").
+ * Function names: "1-64 characters ... letters, numbers, hyphens, or underscores".
+ */
+const LAMBDA_ARN = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:(.*)$/;
+const LAMBDA_FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const LAMBDA_QUALIFIER = /^(\$LATEST|[1-9][0-9]*|(?![0-9]+$)[A-Za-z0-9_-]{1,128})$/;
+
+/** Why a direct Lambda function ARN (a Task's Resource) is malformed, or undefined. */
+export function lambdaArnProblem(resource: string): string | undefined {
+  const m = LAMBDA_ARN.exec(resource);
+  if (!m) return undefined;
+  const rest = m[1]!;
+  if (TEMPLATE_PLACEHOLDER.test(rest)) return undefined;
+  const parts = rest.split(":");
+  if (parts.length > 2) return "a Lambda function ARN ends in function:NAME or function:NAME:QUALIFIER (one alias or version)";
+  const [name, qualifier] = parts as [string, string | undefined];
+  if (!LAMBDA_FUNCTION_NAME.test(name)) return `'${name}' is not a Lambda function name (1-64 letters, digits, - or _)`;
+  if (qualifier !== undefined && !LAMBDA_QUALIFIER.test(qualifier)) {
+    return `'${qualifier}' is not a Lambda alias or version: use $LATEST, a version number (1, 2, ...) or an alias name (letters, digits, - and _, not all digits)`;
+  }
+  return undefined;
+}
+
 const TEMPLATE_PLACEHOLDER = /\$\{[A-Za-z0-9_.:-]+\}/;
 const RESOURCE_ARN = /^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+/;
 const ITEM_READER_RESOURCES = /^arn:[^:]+:states:::s3:(getObject|listObjectsV2)$/;
@@ -116,7 +143,7 @@ export class StateRules {
 
     switch (type) {
       case "Task":
-        this.task(state, at);
+        this.task(state, at, lang);
         break;
       case "Wait":
         this.wait(state, at, lang);
@@ -129,6 +156,9 @@ export class StateRules {
         break;
       case "Fail":
         if (lang === "JSONPath") this.fail(state, at);
+        break;
+      case "Pass":
+        if (lang === "JSONPath" && state["Result"] !== undefined) this.staticResult(state["Result"], [...at, "Result"]);
         break;
     }
     void name;
@@ -300,6 +330,9 @@ export class StateRules {
       if (isJsonataString(value)) {
         const err = this.ctx.jsonata(value);
         if (err) this.report(CODES.INVALID_JSONATA, at, err);
+      } else {
+        const problem = jsonataSurroundProblem(value);
+        if (problem) this.report(CODES.INVALID_JSONATA, at, problem);
       }
       return;
     }
@@ -314,14 +347,19 @@ export class StateRules {
     for (const key of Object.keys(value)) {
       if (topLevel && (key === "Branches" || key === "ItemProcessor" || key === "Iterator")) continue;
       const v = value[key];
-      if ((typeof v === "string" && v.startsWith("{%")) || (v !== null && typeof v === "object")) this.jsonataStrings(v, [...at, key]);
+      if ((typeof v === "string" && (v.includes("{%") || v.includes("%}"))) || (v !== null && typeof v === "object")) this.jsonataStrings(v, [...at, key]);
     }
   }
 
   // ---- per type ---------------------------------------------------------------------------------
 
-  private task(o: Obj, at: Segments): void {
+  private task(o: Obj, at: Segments, lang: Language): void {
+    if (has(o, "Credentials")) this.credentials(o["Credentials"], [...at, "Credentials"], lang);
     const r = o["Resource"];
+    if (typeof r === "string") {
+      const lambdaProblem = lambdaArnProblem(r);
+      if (lambdaProblem) this.report(CODES.INVALID_RESOURCE, [...at, "Resource"], `Resource '${r}': ${lambdaProblem}`);
+    }
     if (typeof r === "string" && !RESOURCE_ARN.test(r)) {
       // A `${Name}` placeholder marks a definition template (SAM DefinitionSubstitutions,
       // CloudFormation, `npm run synth` output): the ARN arrives at deploy time, so the rest of the
@@ -345,6 +383,30 @@ export class StateRules {
     }
   }
 
+  /**
+   * https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html — "Credentials: Specifies a
+   * target role the state machine's execution role must assume before invoking the specified
+   * Resource", written `{"RoleArn": "..."}`, `{"RoleArn.$": "$.path"}` (JSONPath) or
+   * `{"RoleArn": "{% ... %}"}` (JSONata). Anything else is refused at CreateStateMachine.
+   */
+  private credentials(c: unknown, at: Segments, lang: Language): void {
+    if (!isObj(c)) {
+      this.report(CODES.SCHEMA_VALIDATION_FAILED, at, 'Credentials must be an object with exactly one field, RoleArn (or "RoleArn.$" in JSONPath)');
+      return;
+    }
+    const keys = Object.keys(c);
+    const allowed = lang === "JSONPath" ? ["RoleArn", "RoleArn.$"] : ["RoleArn"];
+    for (const k of keys) {
+      if (!allowed.includes(k)) this.report(CODES.SCHEMA_VALIDATION_FAILED, [...at, k], `Credentials takes only ${allowed.join(" or ")}; '${k}' is not supported`);
+    }
+    const present = keys.filter((k) => allowed.includes(k));
+    if (present.length === 0) this.report(CODES.SCHEMA_VALIDATION_FAILED, at, `Credentials needs ${allowed.join(" or ")}, the role to assume`);
+    else if (present.length > 1) this.report(CODES.MUTUALLY_EXCLUSIVE_FIELDS, [...at, "RoleArn.$"], "Credentials takes RoleArn or RoleArn.$, not both");
+    for (const k of present) {
+      if (typeof c[k] !== "string" || c[k] === "") this.report(CODES.SCHEMA_VALIDATION_FAILED, [...at, k], `Credentials ${k} must be a non-empty string`);
+    }
+  }
+
   /** "A Wait state must contain exactly one of Seconds, SecondsPath, Timestamp, or TimestampPath" (state-wait). */
   private wait(o: Obj, at: Segments, lang: Language): void {
     const present = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].filter((f) => has(o, f));
@@ -353,12 +415,43 @@ export class StateRules {
       this.report(CODES.INVALID_WAIT_DURATION, [...at, extra], `a Wait state takes exactly one of Seconds, SecondsPath, Timestamp or TimestampPath; it already has ${present[0]}`);
     }
     const ts = o["Timestamp"];
+    if (lang === "JSONPath") this.noPath(o, "Timestamp", at);
     if (typeof ts === "string" && !(lang === "JSONata" && isJsonataString(ts)) && !TIMESTAMP.test(ts)) {
       this.report(CODES.INVALID_TIMESTAMP, [...at, "Timestamp"], `Timestamp '${ts}' must be RFC 3339 with an uppercase T and Z or an offset, e.g. 2026-03-14T01:59:00Z`);
     }
   }
 
+  /** AWS's PASS_RESULT_IS_STATIC warning: "Attempt to use a path in the result of a pass state." (API_ValidateStateMachineDefinitionDiagnostic). */
+  private staticResult(v: unknown, at: Segments): void {
+    if (typeof v === "string") {
+      if (/^\$\$?[.[]/.test(v) || /^States\.[A-Za-z]+\(/.test(v)) {
+        this.report(CODES.PASS_RESULT_IS_STATIC, at, `Result is static: '${v}' is passed as a literal string, not evaluated; use Parameters with a '.$' field to select from the input`, "WARNING");
+      }
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => this.staticResult(x, [...at, i]));
+      return;
+    }
+    if (!isObj(v)) return;
+    for (const k of Object.keys(v)) {
+      if (k.endsWith(".$")) {
+        this.report(CODES.PASS_RESULT_IS_STATIC, [...at, k], `Result is static: '${k}' is not evaluated in a Pass state's Result; use Parameters to select from the input`, "WARNING");
+      } else this.staticResult(v[k], [...at, k]);
+    }
+  }
+
+  /** AWS's NO_PATH warning: "Field value looks like a path, but field name does not end with 'Path'." */
+  private noPath(o: Obj, f: string, at: Segments): void {
+    const v = o[f];
+    if (typeof v === "string" && /^\$\$?[.[]/.test(v)) {
+      this.report(CODES.NO_PATH, [...at, f], `${f} holds '${v}', which looks like a path but is used as a literal; use ${f}Path to read it from the input`, "WARNING");
+    }
+  }
+
   private fail(o: Obj, at: Segments): void {
+    this.noPath(o, "Error", at);
+    this.noPath(o, "Cause", at);
     // "ErrorPath/CausePath ... a reference path or an intrinsic function" (state-fail), JSONPath only.
     for (const f of ["ErrorPath", "CausePath"]) {
       const v = o[f];
@@ -423,7 +516,8 @@ export class StateRules {
   // ---- Map --------------------------------------------------------------------------------------
 
   private map(o: Obj, at: Segments, env: StateEnv): void {
-    const processor = o["ItemProcessor"];
+    const processorKey = has(o, "ItemProcessor") ? "ItemProcessor" : "Iterator";
+    const processor = o[processorKey];
     if (has(o, "ItemProcessor") && has(o, "Iterator")) {
       this.report(CODES.MUTUALLY_EXCLUSIVE_FIELDS, [...at, "Iterator"], "ItemProcessor and its deprecated name Iterator cannot both be set; keep ItemProcessor");
     } else if (!has(o, "ItemProcessor") && !has(o, "Iterator")) {
@@ -435,7 +529,7 @@ export class StateRules {
     const config = isObj(processor) && isObj(processor["ProcessorConfig"]) ? processor["ProcessorConfig"] : undefined;
     const mode = config?.["Mode"] ?? "INLINE";
     const distributed = mode === "DISTRIBUTED";
-    const configAt = [...at, "ItemProcessor", "ProcessorConfig"];
+    const configAt = [...at, processorKey, "ProcessorConfig"];
 
     if (distributed) {
       // "Distributed mode is supported in Standard workflows but not supported in Express workflows."
@@ -460,16 +554,20 @@ export class StateRules {
       }
     }
 
-    // "If you use ItemReader, you can't use ItemsPath" (input-output-itemreader / state-map-distributed).
+    // "You can use ItemsPath in the Distributed Map state only if you use a JSON input passed from a
+    // previous state" (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemspath.html).
+    // AWS still accepts a definition with both (deployed public definitions carry them): the items
+    // come from the reader and ItemsPath selects nothing, so the engine ignores it too. A warning, not
+    // an error: a validator that rejects a deployable definition gets turned off.
     if (has(o, "ItemReader")) {
-      for (const f of ["ItemsPath", "Items"]) {
-        if (has(o, f)) this.report(CODES.ITEMS_WITH_ITEM_READER, [...at, f], `${f} cannot be used together with ItemReader: the items come from the reader`);
-      }
+      if (has(o, "ItemsPath")) this.report(CODES.ITEMS_WITH_ITEM_READER, [...at, "ItemsPath"], "ItemsPath is ignored when ItemReader is set: the items come from the reader (AWS accepts the definition and does the same)", "WARNING");
+      if (has(o, "Items")) this.report(CODES.ITEMS_WITH_ITEM_READER, [...at, "Items"], "Items cannot be used together with ItemReader: the items come from the reader");
     }
 
     const label = o["Label"];
     if (typeof label === "string") {
       const length = [...label].length;
+      if (length === 0) this.report(CODES.INVALID_LABEL, [...at, "Label"], "Label must not be empty: give 1 to 40 characters, or remove it to let Step Functions generate one");
       if (length > LIMITS.mapLabelChars) this.report(CODES.INVALID_LABEL, [...at, "Label"], `Label is ${length} characters long; the limit is ${LIMITS.mapLabelChars}`);
       const bad = LABEL_FORBIDDEN.exec(label);
       if (bad) this.report(CODES.INVALID_LABEL, [...at, "Label"], `Label must not contain whitespace, brackets, wildcards, control characters or any of : ; , \\ | ^ ~ $ # % & \` "; found ${JSON.stringify(bad[0])}`);
@@ -573,6 +671,22 @@ export class StateRules {
       this.report(CODES.INVALID_RESULT_WRITER, [...at, "WriterConfig"], 'WriterConfig needs OutputType, "JSON" or "JSONL"');
     }
   }
+}
+
+/**
+ * "JSONata syntax: "{% <JSONata expression> %}"" — the whole string, nothing before `{%` or after
+ * `%}` (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html). A string that
+ * has one delimiter without the other, or text around them, is a broken expression, not a literal
+ * anyone meant: AWS would pass it on as text and the workflow would misbehave at run time.
+ */
+export function jsonataSurroundProblem(v: string): string | undefined {
+  const t = v.trim();
+  const opens = t.startsWith("{%");
+  const closes = t.endsWith("%}") && t.length >= (opens ? 4 : 2);
+  if (opens && closes) return t === v ? undefined : "a JSONata expression must be the whole string: remove the whitespace before '{%' or after '%}'";
+  if (opens) return "this JSONata expression starts with '{%' but does not end with '%}'";
+  if (closes) return "this JSONata expression ends with '%}' but does not start with '{%'";
+  return undefined;
 }
 
 function hintFor(f: string): string {

@@ -37,6 +37,16 @@ const numberOrExpr = (n: z.ZodNumber) => z.union([n, jsonataExpr("a number")]);
 const positiveInt = () => z.number().int().min(1);
 const nonNegativeInt = () => z.number().int().min(0);
 
+/**
+ * Upper bounds AWS documents (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html,
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html): "IntervalSeconds ... has a
+ * maximum value of 99999999", "MaxAttempts has a maximum value of 99999999", "MaxDelaySeconds ...
+ * maximum value of 31622400"; TimeoutSeconds/HeartbeatSeconds are positive integers up to 99999999.
+ */
+export const MAX_SECONDS = 99_999_999;
+export const MAX_ATTEMPTS = 99_999_999;
+export const MAX_DELAY_SECONDS = 31_622_400;
+
 const queryLanguage = z.enum(["JSONPath", "JSONata"]);
 const pathString = z.string();
 const nullablePath = z.string().nullable();
@@ -53,10 +63,10 @@ const output = { Output: jsonValue.optional() };
 
 const retrier = z.strictObject({
   ErrorEquals: z.array(z.string()).min(1),
-  IntervalSeconds: positiveInt().optional(),
-  MaxAttempts: nonNegativeInt().optional(),
+  IntervalSeconds: positiveInt().max(MAX_SECONDS).optional(),
+  MaxAttempts: nonNegativeInt().max(MAX_ATTEMPTS).optional(),
   BackoffRate: z.number().min(1).optional(),
-  MaxDelaySeconds: positiveInt().optional(),
+  MaxDelaySeconds: positiveInt().max(MAX_DELAY_SECONDS).optional(),
   JitterStrategy: z.enum(["FULL", "NONE"]).optional(),
   Comment: z.string().optional(),
 });
@@ -73,9 +83,9 @@ const catcher = z.strictObject({
 const errorHandling = { Retry: z.array(retrier).optional(), Catch: z.array(catcher).optional() };
 
 const timeouts = {
-  TimeoutSeconds: numberOrExpr(positiveInt()).optional(),
+  TimeoutSeconds: numberOrExpr(positiveInt().max(MAX_SECONDS)).optional(),
   TimeoutSecondsPath: pathString.optional(),
-  HeartbeatSeconds: numberOrExpr(positiveInt()).optional(),
+  HeartbeatSeconds: numberOrExpr(positiveInt().max(MAX_SECONDS)).optional(),
   HeartbeatSecondsPath: pathString.optional(),
 };
 
@@ -113,7 +123,8 @@ const waitState = z.strictObject({
   Type: z.literal("Wait"),
   ...transition,
   ...ioPaths,
-  Seconds: numberOrExpr(nonNegativeInt()).optional(),
+  // "Seconds ... a non-negative integer" up to 99999999 (state-wait).
+  Seconds: numberOrExpr(nonNegativeInt().max(MAX_SECONDS)).optional(),
   SecondsPath: pathString.optional(),
   Timestamp: z.string().optional(),
   TimestampPath: pathString.optional(),
@@ -305,7 +316,8 @@ const mapState = z.strictObject({
   ...common,
   Type: z.literal("Map"),
   ItemProcessor: itemProcessor.optional(),
-  Iterator: branch.optional(),
+  // The deprecated name of ItemProcessor takes the same fields, ProcessorConfig included (state-map-inline).
+  Iterator: itemProcessor.optional(),
   ItemsPath: pathString.optional(),
   Items: jsonValue.optional(),
   // JSONata states may compute the whole selector with one expression.
@@ -336,7 +348,7 @@ export const stateMachineSchema = z.strictObject({
   StartAt: z.string(),
   States: statesRecord,
   Version: z.string().optional(),
-  TimeoutSeconds: positiveInt().optional(),
+  TimeoutSeconds: positiveInt().max(MAX_SECONDS).optional(),
   QueryLanguage: queryLanguage.optional(),
 });
 

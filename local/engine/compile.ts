@@ -6,6 +6,7 @@ import type {
   Catcher, ChoiceState, FailState, JsonObject, JsonValue, MapState, ParallelState, PassState, QueryLanguage, Retrier,
   State, SubWorkflow, SucceedState, TaskState, WaitState,
 } from "../../asl/types";
+import { mapProcessor } from "../../asl/walk";
 import { compileChoiceRule, type Predicate } from "./choice";
 import { RuntimeError } from "./errors";
 import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "./jsonata";
@@ -50,7 +51,7 @@ export interface CompiledCatcher {
 export type NumberSource =
   | { kind: "literal"; value: number }
   | { kind: "path"; path: CompiledPath; text: string }
-  | { kind: "jsonata"; expr: CompiledJsonata };
+  | { kind: "jsonata"; expr: CompiledJsonata; text: string };
 
 interface Base {
   name: string;
@@ -95,7 +96,7 @@ export interface CompiledChoice extends Base {
 export interface CompiledWait extends Base {
   type: "Wait";
   seconds?: NumberSource;
-  timestamp?: { kind: "literal"; value: string } | { kind: "path"; path: CompiledPath; text: string } | { kind: "jsonata"; expr: CompiledJsonata };
+  timestamp?: { kind: "literal"; value: string } | { kind: "path"; path: CompiledPath; text: string } | { kind: "jsonata"; expr: CompiledJsonata; text: string };
 }
 export interface CompiledSucceed extends Base {
   type: "Succeed";
@@ -184,23 +185,22 @@ function jsonataIO(state: State, name: string): JsonataIO {
   const s = state as IOFields;
   return {
     lang: "JSONata",
-    arguments: s.Arguments !== undefined ? compileJsonataValue(s.Arguments, `${name}.Arguments`) : undefined,
-    output: s.Output !== undefined ? compileJsonataValue(s.Output, `${name}.Output`) : undefined,
-    assign: s.Assign !== undefined ? compileJsonataValue(s.Assign, `${name}.Assign`) : undefined,
+    arguments: s.Arguments !== undefined ? compileJsonataValue(s.Arguments, "Arguments") : undefined,
+    output: s.Output !== undefined ? compileJsonataValue(s.Output, "Output") : undefined,
+    assign: s.Assign !== undefined ? compileJsonataValue(s.Assign, "Assign") : undefined,
   };
 }
 
 function numberSource(lang: QueryLanguage, value: number | string | undefined, path: string | undefined, where: string): NumberSource | undefined {
   if (typeof value === "number") return { kind: "literal", value };
-  if (typeof value === "string" && isJsonataString(value)) return { kind: "jsonata", expr: compileJsonataValue(value, where) };
-  if (typeof value === "string" && lang === "JSONata") return { kind: "jsonata", expr: compileJsonataValue(value, where) };
+  if (typeof value === "string" && (isJsonataString(value) || lang === "JSONata")) return { kind: "jsonata", expr: compileJsonataValue(value, where), text: value };
   if (path !== undefined) return { kind: "path", path: compilePath(path), text: path };
   return undefined;
 }
 
 function stringSource(lang: QueryLanguage, literal: string | undefined, path: string | undefined, where: string): StringSource | undefined {
   if (literal !== undefined) {
-    if (lang === "JSONata" && isJsonataString(literal)) return { kind: "jsonata", expr: compileJsonataValue(literal, where) };
+    if (lang === "JSONata" && isJsonataString(literal)) return { kind: "jsonata", expr: compileJsonataValue(literal, where.replace(/Path$/, "")) };
     return { kind: "literal", value: literal };
   }
   if (path !== undefined) return { kind: "dynamic", eval: compileDynamicValue(path, where, ""), text: path };
@@ -212,9 +212,9 @@ function compileCatchers(lang: QueryLanguage, catchers: Catcher[] | undefined, n
     errorEquals: c.ErrorEquals,
     next: c.Next,
     resultPath: lang === "JSONPath" ? resultPathOf(c.ResultPath) : [],
-    output: lang === "JSONata" && c.Output !== undefined ? compileJsonataValue(c.Output, `${name}.Catch[${i}].Output`) : undefined,
+    output: lang === "JSONata" && c.Output !== undefined ? compileJsonataValue(c.Output, `Catch[${i}]/Output`) : undefined,
     assignPath: lang === "JSONPath" && c.Assign !== undefined ? compileTemplate(c.Assign) : undefined,
-    assignJsonata: lang === "JSONata" && c.Assign !== undefined ? compileJsonataValue(c.Assign, `${name}.Catch[${i}].Assign`) : undefined,
+    assignJsonata: lang === "JSONata" && c.Assign !== undefined ? compileJsonataValue(c.Assign, `Catch[${i}]/Assign`) : undefined,
   }));
 }
 
@@ -238,8 +238,8 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
         target: lambdaTarget(state.Resource),
         integration: findIntegration(state.Resource),
         waitsForToken: state.Resource.endsWith(".waitForTaskToken"),
-        timeout: numberSource(lang, state.TimeoutSeconds, state.TimeoutSecondsPath, `${name}.TimeoutSeconds`),
-        heartbeat: numberSource(lang, state.HeartbeatSeconds, state.HeartbeatSecondsPath, `${name}.HeartbeatSeconds`),
+        timeout: numberSource(lang, state.TimeoutSeconds, state.TimeoutSecondsPath, "TimeoutSeconds"),
+        heartbeat: numberSource(lang, state.HeartbeatSeconds, state.HeartbeatSecondsPath, "HeartbeatSeconds"),
         retriers: state.Retry ?? [],
         catchers: compileCatchers(lang, state.Catch, name),
       };
@@ -255,14 +255,14 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
         defaultNext: state.Default,
         branches: state.Choices.map((rule, i) => {
           if (rule.Next === undefined) throw new RuntimeError(`Choice rule ${i} of '${name}' has no Next`);
-          const where = `${name}.Choices[${i}]`;
+          const where = `Choices[${i}]`;
           return {
             next: rule.Next,
             predicate: lang === "JSONPath" ? compileChoiceRule(rule, name) : undefined,
-            condition: lang === "JSONata" ? compileJsonataValue(rule.Condition as JsonValue, `${where}.Condition`) : undefined,
+            condition: lang === "JSONata" ? compileJsonataValue(rule.Condition as JsonValue, `${where}/Condition`) : undefined,
             assignPath: lang === "JSONPath" && rule.Assign !== undefined ? compileTemplate(rule.Assign) : undefined,
-            assignJsonata: lang === "JSONata" && rule.Assign !== undefined ? compileJsonataValue(rule.Assign, `${where}.Assign`) : undefined,
-            output: lang === "JSONata" && rule.Output !== undefined ? compileJsonataValue(rule.Output, `${where}.Output`) : undefined,
+            assignJsonata: lang === "JSONata" && rule.Assign !== undefined ? compileJsonataValue(rule.Assign, `${where}/Assign`) : undefined,
+            output: lang === "JSONata" && rule.Output !== undefined ? compileJsonataValue(rule.Output, `${where}/Output`) : undefined,
           };
         }),
       };
@@ -271,10 +271,10 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
       let timestamp: CompiledWait["timestamp"];
       if (w.Timestamp !== undefined) {
         timestamp = isJsonataString(w.Timestamp)
-          ? { kind: "jsonata", expr: compileJsonataValue(w.Timestamp, `${name}.Timestamp`) }
+          ? { kind: "jsonata", expr: compileJsonataValue(w.Timestamp, "Timestamp"), text: w.Timestamp }
           : { kind: "literal", value: w.Timestamp };
       } else if (w.TimestampPath !== undefined) timestamp = { kind: "path", path: compilePath(w.TimestampPath), text: w.TimestampPath };
-      return { ...base, type: "Wait", seconds: numberSource(lang, w.Seconds, w.SecondsPath, `${name}.Seconds`), timestamp };
+      return { ...base, type: "Wait", seconds: numberSource(lang, w.Seconds, w.SecondsPath, "Seconds"), timestamp };
     }
     case "Succeed":
       return { ...base, type: "Succeed", end: true } satisfies CompiledSucceed;
@@ -300,20 +300,20 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
     }
     case "Map": {
       const m = state as MapState;
-      const processorDef = m.ItemProcessor ?? m.Iterator;
+      const processorDef = mapProcessor(m)?.processor;
       if (!processorDef) throw new RuntimeError(`Map state '${name}' has neither ItemProcessor nor Iterator`);
       const selector = m.ItemSelector ?? m.Parameters;
       return {
         ...base,
         type: "Map",
         raw: m,
-        distributed: m.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED",
+        distributed: processorDef.ProcessorConfig?.Mode === "DISTRIBUTED",
         processor: compileWorkflow(processorDef, inherited),
         itemsPath: lang === "JSONPath" && m.ItemsPath !== undefined ? compilePath(m.ItemsPath) : undefined,
-        items: lang === "JSONata" && m.Items !== undefined ? compileJsonataValue(m.Items, `${name}.Items`) : undefined,
+        items: lang === "JSONata" && m.Items !== undefined ? compileJsonataValue(m.Items, "Items") : undefined,
         itemSelectorPath: lang === "JSONPath" && selector !== undefined ? compileTemplate(selector as JsonObject) : undefined,
-        itemSelectorJsonata: lang === "JSONata" && selector !== undefined ? compileJsonataValue(selector as JsonValue, `${name}.ItemSelector`) : undefined,
-        maxConcurrency: numberSource(lang, m.MaxConcurrency, m.MaxConcurrencyPath, `${name}.MaxConcurrency`),
+        itemSelectorJsonata: lang === "JSONata" && selector !== undefined ? compileJsonataValue(selector as JsonValue, "ItemSelector") : undefined,
+        maxConcurrency: numberSource(lang, m.MaxConcurrency, m.MaxConcurrencyPath, "MaxConcurrency"),
         retriers: m.Retry ?? [],
         catchers: compileCatchers(lang, m.Catch, name),
       };

@@ -250,6 +250,8 @@ export class Frame {
 export class StateEnv implements IntrinsicEnv, JsonataEnv {
   retryCount = 0;
   readonly enteredTime: number;
+  /** The id of the state's StateEntered event (made just before this env): AWS names it in QueryEvaluationError causes. */
+  readonly enteredEventId: number;
   private statesVar?: StatesVariable;
   private ctx?: JsonObject;
 
@@ -259,6 +261,7 @@ export class StateEnv implements IntrinsicEnv, JsonataEnv {
     private readonly input: JsonValue,
   ) {
     this.enteredTime = frame.exec.clock.now();
+    this.enteredEventId = frame.lastEventId;
   }
 
   private statesRetry = -1;

@@ -5,6 +5,7 @@
  */
 import type { JsonObject, JsonValue } from "../../asl/types";
 import type { CompiledCatcher, CompiledChoice, CompiledFail, CompiledPass, CompiledState, CompiledSucceed, CompiledWait, CompiledWorkflow, JsonataIO, JsonPathIO, NumberSource, StringSource } from "./compile";
+import { unexpectedResultType } from "./jsonata";
 import { NoChoiceMatchedError, RuntimeError, StatesError } from "./errors";
 import type { Frame } from "./execution";
 import * as execution from "./execution";
@@ -175,8 +176,12 @@ export async function evalNumber(src: NumberSource | undefined, effectiveInput: 
     v = src.path.evaluate(effectiveInput, env);
     if (v === undefined) throw new RuntimeError(`Invalid path '${src.text}' for ${field} in state '${env.stateName}': no value found`);
   } else v = await src.expr(env);
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-    throw new RuntimeError(`${field} in state '${env.stateName}' must be a non-negative number, got ${JSON.stringify(v)}`);
+  // Seconds, TimeoutSeconds, HeartbeatSeconds and MaxConcurrency are non-negative integers
+  // (state-wait, state-task, state-map). A `...Path` that selects 1.5 fails the state with
+  // States.Runtime, as AWS does; a JSONata expression that yields one is States.QueryEvaluationError.
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+    if (src.kind === "jsonata") throw unexpectedResultType(env, src.text, field, "integer", v);
+    throw new RuntimeError(`${src.kind === "path" ? `${field}Path '${src.text}'` : field} in state '${env.stateName}' must select a non-negative integer, got ${JSON.stringify(v)}`);
   }
   return v;
 }
@@ -346,7 +351,10 @@ async function runWait(state: CompiledWait, input: JsonValue, frame: Frame): Pro
     else if (ts.kind === "path") v = ts.path.evaluate(effective, env);
     else v = await ts.expr(env);
     const at = parseTimestamp(v);
-    if (at === null) throw new RuntimeError(`The Timestamp of Wait state '${state.name}' is not an RFC3339 timestamp: ${JSON.stringify(v)}`);
+    if (at === null) {
+      if (ts.kind === "jsonata") throw unexpectedResultType(env, ts.text, "Timestamp", "timestamp", v);
+      throw new RuntimeError(`The Timestamp of Wait state '${state.name}' is not an RFC3339 timestamp: ${JSON.stringify(v)}`);
+    }
     ms = Math.max(0, at - frame.exec.clock.now());
   }
   if (ms > 0) await frame.exec.clock.sleep(ms, frame.signal);

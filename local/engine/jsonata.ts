@@ -19,6 +19,39 @@ export interface StatesVariable {
 export interface JsonataEnv extends IntrinsicRuntime {
   states: StatesVariable;
   variables(): Record<string, JsonValue>;
+  /** The state evaluating, and its StateEntered event id: AWS's QueryEvaluationError causes name both. */
+  readonly stateName?: string;
+  readonly enteredEventId?: number;
+}
+
+/**
+ * AWS's wording of a QueryEvaluationError cause, e.g. (a recorded AWS execution): "An error occurred
+ * while executing the state 'Run S3 Data Push' (entered at the event id #6). The JSONata expression
+ * '$states.input.pushLocation' specified for the field 'Arguments/Input/pushLocation' returned
+ * nothing (undefined)." Fields are named from the state: `/` before an object key, `[i]` for an index.
+ */
+export function queryEvaluationCause(env: Pick<JsonataEnv, "stateName" | "enteredEventId"> | undefined, detail: string): string {
+  const prefix = env?.stateName !== undefined ? `An error occurred while executing the state '${env.stateName}' (entered at the event id #${env.enteredEventId ?? 0}). ` : "";
+  return prefix + detail;
+}
+
+/** `'array'`, `'object'`, `'string'`, ... as AWS names a JSONata result's type. */
+export function jsonataTypeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v;
+}
+
+/** "... returned an unexpected result type. Expected 'array', but was 'object' for value: {...}" (AWS, Map Items). */
+export function unexpectedResultType(env: Pick<JsonataEnv, "stateName" | "enteredEventId"> | undefined, expr: string, field: string, expected: string, value: unknown): QueryEvaluationError {
+  return new QueryEvaluationError(
+    queryEvaluationCause(env, `The JSONata expression '${expressionText(expr)}' specified for the field '${field}' returned an unexpected result type. Expected '${expected}', but was '${jsonataTypeName(value)}' for value: ${JSON.stringify(value) ?? "undefined"}`),
+  );
+}
+
+/** The expression inside `{% %}`, trimmed, as AWS quotes it. */
+export function expressionText(text: string): string {
+  return (JSONATA_STRING.exec(text)?.[1] ?? text).trim();
 }
 
 export type CompiledJsonata = (env: JsonataEnv) => Promise<JsonValue>;
@@ -48,24 +81,33 @@ function stepFunctionsFunctions(rt: IntrinsicRuntime): Record<string, unknown> {
   };
 }
 
-/** Makes a JSONata result plain JSON (sequences carry extra flags; functions are not JSON). */
-function toJson(value: unknown, where: string): JsonValue {
-  if (value === undefined) throw new QueryEvaluationError(`The JSONata expression in ${where} returned no value`);
-  if (typeof value === "function") throw new QueryEvaluationError(`The JSONata expression in ${where} returned a function`);
+/**
+ * Makes a JSONata result plain JSON. A sequence of one value is that value, as AWS returns it
+ * ("$states.result.Items[status = 'X'] returns a bare object, not a one-element array, when exactly
+ * one item matches"); jsonata collapses top-level singletons itself unless a `[]` keeps them, and
+ * this keeps any other one-value sequence flagged as such from leaking out as an array.
+ */
+function toJson(value: unknown, expr: string, where: string, env: JsonataEnv): JsonValue {
+  const detail = (what: string) => new QueryEvaluationError(queryEvaluationCause(env, `The JSONata expression '${expr}' specified for the field '${where}' ${what}`));
+  if (value === undefined) throw detail("returned nothing (undefined).");
+  if (typeof value === "function") throw detail("returned a function, which is not JSON.");
   if (value === null || typeof value !== "object") {
-    if (typeof value === "number" && !Number.isFinite(value)) throw new QueryEvaluationError(`The JSONata expression in ${where} returned a non-finite number`);
+    if (typeof value === "number" && !Number.isFinite(value)) throw detail("returned a non-finite number, which is not JSON.");
     return value as JsonValue;
   }
+  const seq = value as unknown[] & { sequence?: boolean; keepSingleton?: boolean };
+  if (Array.isArray(seq) && seq.sequence === true && !seq.keepSingleton && seq.length === 1) return toJson(seq[0], expr, where, env);
   return JSON.parse(JSON.stringify(value)) as JsonValue;
 }
 
 export function compileJsonataExpression(text: string, where: string): CompiledJsonata {
   const body = JSONATA_STRING.exec(text)?.[1] ?? text;
+  const shown = body.trim();
   let expr: jsonata.Expression;
   try {
     expr = jsonata(body);
   } catch (e) {
-    throw new QueryEvaluationError(`Invalid JSONata expression in ${where}: ${(e as Error).message}`);
+    throw new QueryEvaluationError(`The JSONata expression '${shown}' specified for the field '${where}' is not valid JSONata: ${(e as Error).message}`);
   }
   return async (env) => {
     const bindings: Record<string, unknown> = { ...env.variables(), ...stepFunctionsFunctions(env), states: env.states };
@@ -75,9 +117,11 @@ export function compileJsonataExpression(text: string, where: string): CompiledJ
     } catch (e) {
       if (e instanceof StatesError) throw e;
       const err = e as { message?: string; code?: string };
-      throw new QueryEvaluationError(`An error occurred while evaluating the JSONata expression in ${where}: ${err.code ? err.code + ": " : ""}${err.message ?? String(e)}`);
+      throw new QueryEvaluationError(
+        queryEvaluationCause(env, `The JSONata expression '${shown}' specified for the field '${where}' failed: ${err.code ? err.code + ": " : ""}${err.message ?? String(e)}`),
+      );
     }
-    return toJson(result, where);
+    return toJson(result, shown, where, env);
   };
 }
 
@@ -94,7 +138,7 @@ export function compileJsonataValue(value: JsonValue, where: string): CompiledJs
     };
   }
   const obj = value as JsonObject;
-  const fields = Object.keys(obj).map((k) => ({ key: k, eval: compileJsonataValue(obj[k], `${where}.${k}`) }));
+  const fields = Object.keys(obj).map((k) => ({ key: k, eval: compileJsonataValue(obj[k], `${where}/${k}`) }));
   return async (env) => {
     const out: JsonObject = {};
     for (const f of fields) out[f.key] = await f.eval(env);

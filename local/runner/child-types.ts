@@ -4,24 +4,17 @@
  * children by requests and duration. The children's counts themselves come from the engine's Map
  * Run records (childCounters), which are exact.
  */
-import type { ChildExecutionType, MapState, State, StateMachineDefinition } from "../../asl/types";
+import type { ChildExecutionType, StateMachineDefinition } from "../../asl/types";
+import { mapProcessor, walkStates } from "../../asl/walk";
 
 export function distributedMapChildTypes(definition: StateMachineDefinition): Map<string, ChildExecutionType> {
   const out = new Map<string, ChildExecutionType>();
-  const visit = (states: Record<string, State>) => {
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === "Map") {
-        const map = state as MapState;
-        const config = map.ItemProcessor?.ProcessorConfig;
-        // A DISTRIBUTED processor must name its ExecutionType (the validator reports MISSING_EXECUTION_TYPE);
-        // STANDARD only covers a definition run without validation.
-        if (config?.Mode === "DISTRIBUTED") out.set(name, config.ExecutionType ?? "STANDARD");
-        const processor = map.ItemProcessor ?? map.Iterator;
-        if (processor) visit(processor.States);
-      }
-      if (state.Type === "Parallel") for (const b of state.Branches) visit(b.States);
-    }
-  };
-  visit(definition.States);
+  walkStates(definition, ({ name, state }) => {
+    if (state.Type !== "Map") return;
+    const config = mapProcessor(state)?.processor.ProcessorConfig;
+    // A DISTRIBUTED processor must name its ExecutionType (the validator reports MISSING_EXECUTION_TYPE);
+    // STANDARD only covers a definition run without validation.
+    if (config?.Mode === "DISTRIBUTED") out.set(name, config.ExecutionType ?? "STANDARD");
+  });
   return out;
 }

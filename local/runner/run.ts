@@ -14,7 +14,8 @@ import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { StateMachine } from "../../asl/builders";
-import type { MapState, State, StateMachineDefinition } from "../../asl/types";
+import type { StateMachineDefinition } from "../../asl/types";
+import { walkStates } from "../../asl/walk";
 import { checkWorkflowSettings, LAMBDAS, lambdaEnvironment, WORKFLOWS, type CatalogWorkflow } from "../../app/catalog";
 import type { CheckResult, DemoVariant } from "../../app/demo";
 import { loadStackConfig } from "../../config/load";
@@ -132,21 +133,11 @@ function findWorkflow(name: string | undefined): CatalogWorkflow {
 /** Function names invoked inside Distributed Map processors (their time is the children's time). */
 function childFunctionNames(definition: StateMachineDefinition): Set<string> {
   const names = new Set<string>();
-  const visit = (states: Record<string, State>, inChild: boolean) => {
-    for (const state of Object.values(states)) {
-      if (state.Type === "Task" && inChild) {
-        const m = /:function:([^:]+)/.exec(state.Resource);
-        if (m) names.add(m[1]!);
-      }
-      if (state.Type === "Map") {
-        const map = state as MapState;
-        const processor = map.ItemProcessor ?? map.Iterator;
-        if (processor) visit(processor.States, inChild || map.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED");
-      }
-      if (state.Type === "Parallel") for (const b of state.Branches) visit(b.States, inChild);
-    }
-  };
-  visit(definition.States, false);
+  walkStates(definition, ({ state, inDistributedChild }) => {
+    if (state.Type !== "Task" || !inDistributedChild) return;
+    const m = /:function:([^:]+)/.exec(state.Resource);
+    if (m) names.add(m[1]!);
+  });
   return names;
 }
 

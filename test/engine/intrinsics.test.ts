@@ -87,7 +87,8 @@ describe("engine: intrinsic functions", () => {
     assert.equal(a, b);
     assert.ok(a >= 1 && a <= 999);
     assert.equal((await evalIntrinsic("States.MathAdd($.v, -1)", { v: 111 })).value, 110);
-    assert.equal((await evalIntrinsic("States.MathAdd(1.5, 1)")).error, "States.IntrinsicFailure");
+    // Changed for issue 14: AWS rounds decimal arguments first (see intrinsics-aws.test.ts).
+    assert.equal((await evalIntrinsic("States.MathAdd(1.5, 1)")).value, 3);
   });
 
   it("States.StringSplit splits on every delimiter character", async () => {

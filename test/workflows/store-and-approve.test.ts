@@ -51,7 +51,7 @@ describe("workflows: store-and-approve (Distributed Map → DynamoDB, nested .sy
         },
       },
     });
-    assert.equal(r.status, "SUCCEEDED", r.cause);
+    assert.equal(r.status, "SUCCEEDED", `${r.cause} ${JSON.stringify(r.mapRuns.map((m) => (m as { firstFailures?: unknown }).firstFailures))}`);
     const out = r.output as { report: { report: { total: number } }; approval: unknown };
     assert.deepEqual(out.report.report, { total: 25 });
     assert.deepEqual(out.approval, { approvedBy: "test" });

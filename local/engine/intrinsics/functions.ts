@@ -46,9 +46,15 @@ const MAX_RANGE_ITEMS = 1000;
 
 const HASH_ALGORITHMS: Record<string, string> = { MD5: "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
 
-function formatValue(v: JsonValue): string {
+/**
+ * How States.Format prints a value into its template. Step Functions is a Java service and prints
+ * an object or array argument the way Java's Map/List toString does, not as JSON: `{a=1, b=[1, 2]}`
+ * (keys unquoted, `=` and `, ` separators, strings bare). Numbers print as JSON numbers.
+ */
+export function formatValue(v: JsonValue): string {
   if (v === null) return "null";
-  if (typeof v === "object") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(formatValue).join(", ")}]`;
+  if (typeof v === "object") return `{${Object.keys(v).map((k) => `${k}=${formatValue(v[k] as JsonValue)}`).join(", ")}}`;
   return String(v);
 }
 
@@ -66,9 +72,7 @@ const impls: Record<string, Impl> = {
         i++;
       } else if (c === "{" && template[i + 1] === "}") {
         if (used >= values.length) fail("States.Format", "more {} placeholders than arguments");
-        const v = values[used++];
-        if (v !== null && typeof v === "object") fail("States.Format", "arguments must be strings, numbers, booleans or null");
-        out += formatValue(v);
+        out += formatValue(values[used++] as JsonValue);
         i++;
       } else {
         out += c;
@@ -80,6 +84,8 @@ const impls: Record<string, Impl> = {
   "States.StringToJson": (args) => {
     arity("States.StringToJson", args, 1);
     const s = asString("States.StringToJson", args[0]);
+    // An empty string parses to null on AWS (its Java JSON reader reads no value as null).
+    if (s.trim() === "") return null;
     try {
       return JSON.parse(s) as JsonValue;
     } catch {
@@ -181,8 +187,10 @@ const impls: Record<string, Impl> = {
   "States.MathAdd": (args) => {
     arity("States.MathAdd", args, 2);
     const [a, b] = args;
-    if (!isInteger(a) || !isInteger(b)) fail("States.MathAdd", "both arguments must be integers");
-    return (a as number) + (b as number);
+    // intrinsic-functions.html (States.MathAdd): decimal arguments are rounded to the nearest
+    // integer before adding (Java's Math.round: halves go up, -1.5 -> -1, as JavaScript's does).
+    if (typeof a !== "number" || typeof b !== "number" || !Number.isFinite(a) || !Number.isFinite(b)) fail("States.MathAdd", "both arguments must be numbers");
+    return Math.round(a as number) + Math.round(b as number);
   },
   "States.StringSplit": (args) => {
     arity("States.StringSplit", args, 2);

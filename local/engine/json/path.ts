@@ -48,6 +48,11 @@ export function parseSegments(rest: string): PathSegment[] | null {
     const c = rest[i];
     if (c === ".") {
       if (rest[i + 1] === ".") return null;
+      // Jayway reads `$.[0]` and `$.['a']` as the bracket alone.
+      if (rest[i + 1] === "[") {
+        i += 1;
+        continue;
+      }
       const m = /^[^.[\]*?@,:()'"\s]+/.exec(rest.slice(i + 1));
       if (!m) return null;
       segments.push(m[0]);
@@ -105,7 +110,59 @@ export function compilePath(path: string): CompiledPath {
   return compiled;
 }
 
+/**
+ * Jayway JsonPath functions at the end of a path (https://github.com/json-path/JsonPath#functions),
+ * which Step Functions' Paths accept (`$.items.length()`); applied to what the path before selects.
+ */
+const JAYWAY_FUNCTION = /^(.*)\.(length|size|min|max|avg|stddev|sum|keys|first|last)\(\)$/;
+
+function numbers(fn: string, v: JsonValue | undefined, path: string): number[] {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === "number")) {
+    throw new RuntimeError(`Invalid path '${path}': ${fn}() needs a non-empty array of numbers`);
+  }
+  return v as number[];
+}
+
+function applyFunction(fn: string, v: JsonValue | undefined, path: string): JsonValue | undefined {
+  if (v === undefined) return undefined;
+  switch (fn) {
+    case "length":
+    case "size":
+      if (Array.isArray(v) || typeof v === "string") return v.length;
+      if (v !== null && typeof v === "object") return Object.keys(v).length;
+      throw new RuntimeError(`Invalid path '${path}': ${fn}() needs an array, a string or an object`);
+    case "keys":
+      if (v !== null && typeof v === "object" && !Array.isArray(v)) return Object.keys(v);
+      throw new RuntimeError(`Invalid path '${path}': keys() needs an object`);
+    case "first":
+    case "last":
+      if (!Array.isArray(v)) throw new RuntimeError(`Invalid path '${path}': ${fn}() needs an array`);
+      return fn === "first" ? v[0] : v[v.length - 1];
+    case "min":
+      return Math.min(...numbers(fn, v, path));
+    case "max":
+      return Math.max(...numbers(fn, v, path));
+    case "sum":
+      return numbers(fn, v, path).reduce((a, b) => a + b, 0);
+    case "avg": {
+      const n = numbers(fn, v, path);
+      return n.reduce((a, b) => a + b, 0) / n.length;
+    }
+    default: {
+      const n = numbers(fn, v, path);
+      const mean = n.reduce((a, b) => a + b, 0) / n.length;
+      return Math.sqrt(n.reduce((a, b) => a + (b - mean) ** 2, 0) / n.length);
+    }
+  }
+}
+
 function compileUncached(path: string): CompiledPath {
+  const fn = JAYWAY_FUNCTION.exec(path);
+  if (fn) {
+    const base = compilePath(fn[1]!);
+    const name = fn[2]!;
+    return { source: path, definite: true, evaluate: (input, env) => applyFunction(name, base.evaluate(input, env), path) };
+  }
   const split = splitRoot(path);
   if (!split) throw new RuntimeError(`Invalid path '${path}': a path must start with '$'`);
   const { root, rest } = split;
@@ -117,7 +174,7 @@ function compileUncached(path: string): CompiledPath {
     return { source: path, definite: true, evaluate: (input, env) => walk(rootValue(root, input, env), segments) };
   }
   // Indefinite path: let jsonpath-plus walk it and return every match, in document order.
-  const jsonPathForLibrary = "$" + rest;
+  const jsonPathForLibrary = "$" + rest.replace(/^\.\[/, "[").replace(/\.\.\[/g, "..[").replace(/([^.])\.\[/g, "$1[");
   return {
     source: path,
     definite: false,

@@ -8,11 +8,12 @@ import { randomUUID } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonObject, JsonValue, MapState } from "../../../asl/types";
 import type { CompiledMap } from "../compile";
+import { mapProcessor } from "../../../asl/walk";
 import type { DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/contract";
 import { mapRunLabel, runDistributedMap } from "../distributed/index";
 import { RuntimeError, STATES_ERRORS } from "../errors";
 import { Frame, StateEnv } from "../execution";
-import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "../jsonata";
+import { compileJsonataValue, isJsonataString, unexpectedResultType, type CompiledJsonata } from "../jsonata";
 import { compilePath } from "../json/path";
 import { compileTemplate, type CompiledTemplate } from "../json/template";
 import { ChildStopper } from "../run-execution";
@@ -38,26 +39,26 @@ function jsonPathTemplate(template: JsonValue): CompiledTemplate {
   return t;
 }
 
-function jsonataTemplate(template: JsonValue): CompiledJsonata {
-  const key = JSON.stringify(template);
+function jsonataTemplate(template: JsonValue, field = "Map"): CompiledJsonata {
+  const key = field + "\u0000" + JSON.stringify(template);
   let t = jsonataTemplates.get(key);
   if (!t) {
-    t = compileJsonataValue(template, "Map");
+    t = compileJsonataValue(template, field);
     jsonataTemplates.set(key, t);
   }
   return t;
 }
 
 /** Every `{% %}` string in the state-level fields (not the processor, not the per-item selector). */
-function stateLevelJsonata(state: MapState): string[] {
-  const found: string[] = [];
-  const visit = (v: unknown) => {
-    if (isJsonataString(v)) found.push(v);
-    else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === "object") Object.values(v).forEach(visit);
+function stateLevelJsonata(state: MapState): Array<[text: string, field: string]> {
+  const found: Array<[string, string]> = [];
+  const visit = (v: unknown, field: string) => {
+    if (isJsonataString(v)) found.push([v, field]);
+    else if (Array.isArray(v)) v.forEach((x, i) => visit(x, `${field}[${i}]`));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) visit(x, field ? `${field}/${k}` : k);
   };
   const { ItemProcessor: _p, Iterator: _i, ItemSelector: _s, Parameters: _q, Output: _o, Assign: _a, Catch: _c, ...rest } = state;
-  visit(rest);
+  visit(rest, "");
   return found;
 }
 
@@ -77,8 +78,22 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   // state-level expressions (Items, MaxConcurrency, ItemReader Arguments, BatchInput, ...) now.
   const resolved = new Map<string, JsonValue>();
   if (lang === "JSONata") {
-    for (const text of stateLevelJsonata(state.raw)) {
-      if (!resolved.has(text)) resolved.set(text, await jsonataTemplate(text)(env));
+    for (const [text, field] of stateLevelJsonata(state.raw)) {
+      if (!resolved.has(text)) resolved.set(text, await jsonataTemplate(text, field)(env));
+    }
+    const items = state.raw.Items;
+    if (typeof items === "string" && isJsonataString(items) && state.raw.ItemReader === undefined) {
+      const v = resolved.get(items);
+      // The Distributed Map iterates an array, or the key-value pairs of an object (input-output-itemreader).
+      if (v === null || typeof v !== "object") throw unexpectedResultType(env, items, "Items", "array", v);
+    }
+    // Numbers a JSONata expression computes are checked here, where the expression is known, so the
+    // failure is AWS's States.QueryEvaluationError naming the field (settings.ts checks the rest).
+    for (const [field, rule] of JSONATA_INTEGER_FIELDS) {
+      const text = state.raw[field];
+      if (typeof text !== "string" || !isJsonataString(text)) continue;
+      const v = resolved.get(text);
+      if (!rule(v)) throw unexpectedResultType(env, text, field, field === "ToleratedFailurePercentage" ? "number" : "integer", v);
     }
   }
   const substitute = (v: JsonValue): JsonValue => {
@@ -106,15 +121,23 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   // The same label as the Map Run ARN's (generated when the state has none), so child ARNs, the
   // Map Run ARN and the ResultWriter's records agree.
   const label = mapRunLabel(setup.stateMachineArn, state.name, state.raw.Label);
-  const childType = state.raw.ItemProcessor?.ProcessorConfig?.ExecutionType ?? "STANDARD";
+  const childType = mapProcessor(state.raw)?.processor.ProcessorConfig?.ExecutionType ?? "STANDARD";
   // S3 (and the AWS SDK, loaded lazily) only for a Map state that reads or writes it.
   const usesS3 = state.raw.ItemReader !== undefined || state.raw.ResultWriter?.Resource !== undefined;
   const s3 = usesS3 ? await setup.s3() : NO_S3;
 
   // Per Map state, not per child: the child ARN prefix and the fields every child setup shares.
   const { arn: arnPrefix, smArn: childSmArn } = childArn(setup.stateMachineArn, label, "", childType);
+  // Field by field, not `...setup`: inside a Distributed Map child (a nested Distributed Map) the
+  // setup is a ChildSetup whose fields are prototype getters, which a spread would drop.
   const childBase: ChildBase = {
-    ...setup,
+    handlers: setup.handlers,
+    clock: setup.clock,
+    random: setup.random,
+    childEvents: setup.childEvents,
+    s3: setup.s3,
+    // The run's integration services (DynamoDB client, outbox, task tokens, mocks): children share them.
+    services: setup.services,
     arnPrefix,
     stateMachineArn: childSmArn,
     type: childType,
@@ -188,6 +211,14 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   );
   return running;
 }
+
+const nonNegativeInteger = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
+/** state-map-distributed: MaxConcurrency and ToleratedFailureCount are non-negative integers; the percentage is 0..100. */
+const JSONATA_INTEGER_FIELDS: ReadonlyArray<readonly ["MaxConcurrency" | "ToleratedFailureCount" | "ToleratedFailurePercentage", (v: unknown) => boolean]> = [
+  ["MaxConcurrency", nonNegativeInteger],
+  ["ToleratedFailureCount", nonNegativeInteger],
+  ["ToleratedFailurePercentage", (v) => typeof v === "number" && v >= 0 && v <= 100],
+];
 
 /** The S3 client of a Map state without ItemReader or ResultWriter resource: never called. */
 const NO_S3 = {

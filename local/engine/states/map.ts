@@ -13,6 +13,7 @@ import { RuntimeError, StatesError } from "../errors";
 import type { WorkflowSink } from "../execution";
 import * as execution from "../execution";
 import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, type Flow } from "../interpreter";
+import { unexpectedResultType } from "../jsonata";
 import * as interpreter from "../interpreter";
 import * as history from "../history";
 import { abortPromise, linkedAbort, stopFlagOf, type StopFlag } from "./abort";
@@ -66,6 +67,7 @@ async function itemsOf(state: CompiledMap, effective: JsonValue, env: StateEnv):
     items = state.items ? await state.items(env) : effective;
   }
   if (!Array.isArray(items)) {
+    if (state.io.lang === "JSONata" && typeof state.raw.Items === "string") throw unexpectedResultType(env, state.raw.Items, "Items", "array", items);
     throw new RuntimeError(`The Map state '${state.name}' needs a JSON array of items, got ${items === null ? "null" : typeof items}`);
   }
   return items;

@@ -267,10 +267,14 @@ describe("validator: Map modes", () => {
       ["DISTRIBUTED_ONLY_FIELD", "/States/A/ItemProcessor/ProcessorConfig/ExecutionType"],
     ]);
   });
-  it("'If you use ItemReader, you can't use ItemsPath' (nor JSONata Items)", () => {
+  // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemspath.html — "You can use
+  // ItemsPath in the Distributed Map state only if you use a JSON input passed from a previous state";
+  // AWS still accepts the definition with both (the reader supplies the items): a warning, not an error.
+  it("ItemsPath beside ItemReader is accepted with a warning (ignored, as AWS does); JSONata Items is not", () => {
     const reader = { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { Bucket: "b" } };
     ok(machine(distributedMap({ ItemsPath: "$.items" })));
-    only(machine(distributedMap({ ItemReader: reader, ItemsPath: "$.items" })), [["ITEMS_WITH_ITEM_READER", "/States/A/ItemsPath"]]);
+    ok(machine(distributedMap({ ItemReader: reader, ItemsPath: "$.items" })));
+    assert.deepEqual(warnings(machine(distributedMap({ ItemReader: reader, ItemsPath: "$.items" }))), [["ITEMS_WITH_ITEM_READER", "/States/A/ItemsPath"]]);
     only(machine(distributedMap({ ItemReader: { Resource: reader.Resource, Arguments: { Bucket: "b" } }, Items: "{% $states.input.x %}" }), {}, { QueryLanguage: "JSONata" }), [
       ["ITEMS_WITH_ITEM_READER", "/States/A/Items"],
     ]);
@@ -421,7 +425,9 @@ describe("validator: query languages", () => {
   });
   it("a state's QueryLanguage overrides the machine's; nested states default to the machine's", () => {
     ok(machine(task({ QueryLanguage: "JSONata", Arguments: { a: "{% 1 %}" } })));
-    ok(machine(task({ QueryLanguage: "JSONPath", Parameters: { a: 1 } }), {}, { QueryLanguage: "JSONata" }));
+    // "If JSONata is specified at the top level, JSONPath cannot be used in the state machine definition"
+    // (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_stepfunctions.QueryLanguage.html).
+    only(machine(task({ QueryLanguage: "JSONPath", Parameters: { a: 1 } }), {}, { QueryLanguage: "JSONata" }), [["INVALID_QUERY_LANGUAGE", "/States/A/QueryLanguage"]]);
     const nested = machine(inlineMap({ QueryLanguage: "JSONata", ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", Parameters: { "a.$": "$" }, End: true } } } }));
     ok(nested);
   });

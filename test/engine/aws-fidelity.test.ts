@@ -1,0 +1,244 @@
+/**
+ * Issue 14: the engine does what AWS does. Each test names the AWS page (or the recorded AWS
+ * behaviour) it follows.
+ */
+import { strict as assert } from "node:assert";
+import type { JsonValue } from "../../asl/types";
+import { eventsOf, runDef, single } from "./helpers";
+
+const jsonata = (def: unknown) => ({ QueryLanguage: "JSONata", ...(def as Record<string, unknown>) });
+async function evalIntrinsic(expr: string, input: JsonValue = {}): Promise<{ value?: JsonValue; error?: string; cause?: string }> {
+  const r = await runDef(single({ Type: "Pass", Parameters: { "v.$": expr } }), input);
+  if (r.status === "SUCCEEDED") return { value: (r.output as { v: JsonValue }).v };
+  return { error: r.error, cause: r.cause };
+}
+const processor = (config: Record<string, unknown> | undefined, states: Record<string, unknown> = { P: { Type: "Pass", End: true } }, startAt = "P") => ({
+  ...(config ? { ProcessorConfig: config } : {}),
+  StartAt: startAt,
+  States: states,
+});
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html
+describe("engine AWS fidelity: intrinsic functions", () => {
+  it("States.MathAdd rounds decimal arguments to integers before adding", async () => {
+    assert.equal((await evalIntrinsic("States.MathAdd(1.5, 1)")).value, 3);
+    assert.equal((await evalIntrinsic("States.MathAdd($.a, $.b)", { a: 2.4, b: -1.5 })).value, 1);
+    assert.equal((await evalIntrinsic("States.MathAdd($.a, 1)", { a: "2" })).error, "States.IntrinsicFailure");
+  });
+  it("States.StringToJson('') returns null", async () => {
+    assert.equal((await evalIntrinsic("States.StringToJson($.s)", { s: "" })).value, null);
+    assert.equal((await evalIntrinsic("States.StringToJson('')")).value, null);
+  });
+  it("States.Format prints objects and arrays the Java way: {a=1, b=[1, 2]}", async () => {
+    const input = { o: { a: 1, b: [1, 2], c: { d: "x" }, e: null }, arr: ["p", 2, true] };
+    assert.equal((await evalIntrinsic("States.Format('o={} arr={}', $.o, $.arr)", input)).value, "o={a=1, b=[1, 2], c={d=x}, e=null} arr=[p, 2, true]");
+  });
+});
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html — Iterator is the
+// deprecated ItemProcessor; ProcessorConfig applies to it the same way.
+describe("engine AWS fidelity: legacy Iterator", () => {
+  it("Iterator with ProcessorConfig DISTRIBUTED runs a Map Run, like ItemProcessor", async () => {
+    const def = single({ Type: "Map", Iterator: processor({ Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, { P: { Type: "Pass", Parameters: { "v.$": "$.n" }, End: true } }) });
+    const r = await runDef(def, [{ n: 1 }, { n: 2 }]);
+    assert.equal(r.status, "SUCCEEDED");
+    assert.deepEqual(r.output, [{ v: 1 }, { v: 2 }]);
+    assert.equal(eventsOf(r, "MapRunStarted").length, 1);
+  });
+  it("Iterator without ProcessorConfig runs inline (no Map Run)", async () => {
+    const r = await runDef(single({ Type: "Map", Iterator: processor(undefined) }), [1, 2]);
+    assert.deepEqual(r.output, [1, 2]);
+    assert.equal(eventsOf(r, "MapRunStarted").length, 0);
+  });
+});
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html — "$varName" works
+// wherever a JSONPath path does, the `...Path` fields included.
+describe("engine AWS fidelity: variables in *Path fields", () => {
+  const assign = (vars: Record<string, unknown>, next: string) => ({ Type: "Pass", Assign: vars, Next: next });
+  it("SecondsPath, TimeoutSecondsPath and ItemsPath read workflow variables", async () => {
+    const def = {
+      StartAt: "V",
+      States: {
+        V: assign({ wait: 7, items: [1, 2, 3], limit: 1 }, "W"),
+        W: { Type: "Wait", SecondsPath: "$wait", Next: "M" },
+        M: { Type: "Map", ItemsPath: "$items", MaxConcurrencyPath: "$limit", ItemProcessor: processor(undefined), End: true },
+      },
+    };
+    const r = await runDef(def, {});
+    assert.equal(r.status, "SUCCEEDED", r.cause);
+    assert.equal(r.durationMs, 7000);
+    assert.deepEqual(r.output, [1, 2, 3]);
+  });
+  it("MaxConcurrencyPath, ToleratedFailureCountPath and ToleratedFailurePercentagePath of a Distributed Map read variables", async () => {
+    const def = {
+      StartAt: "V",
+      States: {
+        V: assign({ c: 2, n: 1, pct: 50 }, "M"),
+        M: {
+          Type: "Map",
+          MaxConcurrencyPath: "$c",
+          ToleratedFailureCountPath: "$n",
+          ToleratedFailurePercentagePath: "$pct",
+          ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, {
+            C: { Type: "Choice", Choices: [{ Variable: "$", NumericEquals: 2, Next: "F" }], Default: "P" },
+            P: { Type: "Pass", End: true },
+            F: { Type: "Fail", Error: "Two" },
+          }, "C"),
+          End: true,
+        },
+      },
+    };
+    const r = await runDef(def, [1, 2, 3]);
+    assert.equal(r.status, "SUCCEEDED", r.cause);
+    const started = eventsOf(r, "MapRunStarted");
+    assert.equal(started.length, 1);
+  });
+});
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html — Seconds/SecondsPath: an integer.
+describe("engine AWS fidelity: SecondsPath non-integer", () => {
+  it("SecondsPath selecting 1.5 fails with States.Runtime", async () => {
+    const r = await runDef(single({ Type: "Wait", SecondsPath: "$.s" }), { s: 1.5 });
+    assert.equal(r.error, "States.Runtime");
+    assert.match(r.cause!, /SecondsPath '\$\.s'.*non-negative integer.*1\.5/);
+  });
+  it("TimeoutSecondsPath selecting a string fails with States.Runtime", async () => {
+    const r = await runDef(single({ Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:F", TimeoutSecondsPath: "$.t" }), { t: "5" }, { F: async () => 1 });
+    assert.equal(r.error, "States.Runtime");
+  });
+});
+
+// AWS's QueryEvaluationError causes, as recorded from AWS executions: "An error occurred while
+// executing the state 'S' (entered at the event id #2). The JSONata expression '...' specified for
+// the field 'Arguments/Input/x' returned nothing (undefined)."; Map Items: "... returned an
+// unexpected result type. Expected 'array', but was 'object' for value: ...".
+describe("engine AWS fidelity: JSONata errors are States.QueryEvaluationError with AWS's wording", () => {
+  it("an expression that returns nothing names the state, the entered event and the field path", async () => {
+    const r = await runDef(jsonata(single({ Type: "Pass", Output: { v: { w: ["{% 1 %}", "{% $states.input.absent %}"] } } })), {});
+    assert.equal(r.error, "States.QueryEvaluationError");
+    assert.equal(r.cause, "An error occurred while executing the state 'S' (entered at the event id #2). The JSONata expression '$states.input.absent' specified for the field 'Output/v/w[1]' returned nothing (undefined).");
+  });
+  it("Items that is not an array", async () => {
+    const r = await runDef(jsonata(single({ Type: "Map", Items: "{% $states.input.o %}", ItemProcessor: processor(undefined) })), { o: { a: 1 } });
+    assert.equal(r.error, "States.QueryEvaluationError");
+    assert.equal(r.cause, "An error occurred while executing the state 'S' (entered at the event id #2). The JSONata expression '$states.input.o' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was 'object' for value: {\"a\":1}");
+  });
+  it("Items of a Distributed Map that is neither an array nor an object", async () => {
+    const r = await runDef(jsonata(single({ Type: "Map", Items: "{% 'x' %}", ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }) })), {});
+    assert.equal(r.error, "States.QueryEvaluationError");
+    assert.match(r.cause!, /field 'Items' returned an unexpected result type\. Expected 'array', but was 'string'/);
+  });
+  it("a Wait Timestamp that is not a timestamp", async () => {
+    const r = await runDef(jsonata(single({ Type: "Wait", Timestamp: "{% 'tomorrow' %}" })), {});
+    assert.equal(r.error, "States.QueryEvaluationError");
+    assert.match(r.cause!, /field 'Timestamp' returned an unexpected result type\. Expected 'timestamp', but was 'string' for value: "tomorrow"/);
+  });
+  it("a Wait Seconds that is not an integer", async () => {
+    const r = await runDef(jsonata(single({ Type: "Wait", Seconds: "{% 1.5 %}" })), {});
+    assert.equal(r.error, "States.QueryEvaluationError");
+    assert.match(r.cause!, /field 'Seconds' .*Expected 'integer', but was 'number' for value: 1\.5/);
+  });
+  it("an evaluation error, and it is catchable", async () => {
+    const def = jsonata({
+      StartAt: "T",
+      States: {
+        T: { Type: "Parallel", Branches: [{ StartAt: "P", States: { P: { Type: "Pass", Output: "{% $states.input.a + 'x' %}", End: true } } }], Catch: [{ ErrorEquals: ["States.QueryEvaluationError"], Next: "C", Output: "{% $states.errorOutput %}" }], End: true },
+        C: { Type: "Pass", End: true },
+      },
+    });
+    const r = await runDef(def, { a: 1 });
+    assert.equal(r.status, "SUCCEEDED");
+    const out = r.output as { Error: string; Cause: string };
+    assert.equal(out.Error, "States.QueryEvaluationError");
+    assert.match(out.Cause, /^An error occurred while executing the state 'P' \(entered at the event id #\d+\)\. The JSONata expression '\$states\.input\.a \+ 'x'' specified for the field 'Output' failed: T2002/);
+  });
+});
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html — the failure
+// thresholds and MaxConcurrency take a JSONata expression in a JSONata state.
+describe("engine AWS fidelity: JSONata in MaxConcurrency and the failure thresholds", () => {
+  const map = (fields: Record<string, unknown>) =>
+    jsonata(single({ Type: "Map", Items: "{% $states.input.items %}", ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, {
+      C: { Type: "Choice", Choices: [{ Condition: "{% $states.input = 2 %}", Next: "F" }], Default: "P" },
+      P: { Type: "Pass", End: true },
+      F: { Type: "Fail", Error: "Two" },
+    }, "C"), ...fields }));
+  it("evaluates them and applies them", async () => {
+    const ok = await runDef(map({ MaxConcurrency: "{% $states.input.c %}", ToleratedFailureCount: "{% $states.input.n %}" }), { items: [1, 2, 3], c: 2, n: 1 });
+    assert.equal(ok.status, "SUCCEEDED", ok.cause);
+    const pct = await runDef(map({ ToleratedFailurePercentage: "{% $states.input.p %}" }), { items: [1, 2, 3], p: 10 });
+    assert.equal(pct.error, "States.ExceedToleratedFailureThreshold");
+  });
+  it("a value of the wrong type is States.QueryEvaluationError naming the field", async () => {
+    const r = await runDef(map({ ToleratedFailureCount: "{% 1.5 %}" }), { items: [1] });
+    assert.equal(r.error, "States.QueryEvaluationError");
+    assert.match(r.cause!, /field 'ToleratedFailureCount' returned an unexpected result type\. Expected 'integer'/);
+    const m = await runDef(map({ MaxConcurrency: "{% 'many' %}" }), { items: [1] });
+    assert.equal(m.error, "States.QueryEvaluationError");
+  });
+  it("inline Map MaxConcurrency takes a JSONata expression too", async () => {
+    const r = await runDef(jsonata(single({ Type: "Map", MaxConcurrency: "{% 1 %}", ItemProcessor: processor(undefined) })), [1, 2]);
+    assert.deepEqual(r.output, [1, 2]);
+  });
+});
+
+// A one-value result is the value, not a one-element array (recorded AWS behaviour:
+// "$states.result.Items[status.S = 'X'] returns a bare object ... when exactly one item matches");
+// strings starting with '$' are literals in JSONata states (transforming-data.html: "not-evaluated": "$customerName").
+describe("engine AWS fidelity: JSONata values", () => {
+  it("a filter matching one item yields the item; [] keeps the array", async () => {
+    const r = await runDef(jsonata(single({ Type: "Pass", Output: { one: "{% $states.input.items[x = 1] %}", kept: "{% $states.input.items[x = 1][] %}", two: "{% $states.input.items.x %}" } })), { items: [{ x: 1 }, { x: 2 }] });
+    assert.deepEqual(r.output, { one: { x: 1 }, kept: [{ x: 1 }], two: [1, 2] });
+  });
+  it("'$'-strings in Output and Arguments are literals", async () => {
+    const r = await runDef(jsonata(single({ Type: "Pass", Output: { a: "$customerName", b: "$.x", c: "$$.Execution.Id" } })), { x: 1 });
+    assert.deepEqual(r.output, { a: "$customerName", b: "$.x", c: "$$.Execution.Id" });
+    const t = await runDef(jsonata(single({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: "F", Payload: { p: "$.literal" } }, Output: "{% $states.result.Payload %}" })), {}, { F: async (e) => e });
+    assert.deepEqual(t.output, { p: "$.literal" });
+  });
+});
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html — a Distributed Map
+// may run inside a Distributed Map's child workflow (STANDARD children), each level a Map Run of its own.
+describe("engine AWS fidelity: nested Distributed Maps", () => {
+  it("a DISTRIBUTED Map inside a Distributed Map child runs its own Map Run with its own limits", async () => {
+    const inner = { Type: "Map", ItemsPath: "$.xs", MaxConcurrency: 1, ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, { Q: { Type: "Pass", Parameters: { "d.$": "States.MathAdd($, $)" }, End: true } }, "Q"), End: true };
+    const def = single({ Type: "Map", MaxConcurrency: 2, ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, { I: inner }, "I") });
+    const runs = new Map<string, { stateName: string; maxConcurrency: number; status: string }>();
+    const r = await runDef(def, [{ xs: [1, 2] }, { xs: [3] }], {}, { childEvents: true, onEvent: (e) => e.kind === "mapRun" && runs.set(e.record.mapRunArn, e.record) });
+    assert.equal(r.status, "SUCCEEDED", r.cause);
+    assert.deepEqual(r.output, [[{ d: 2 }, { d: 4 }], [{ d: 6 }]]);
+    // The execution lists its own Map Run; each child execution has its own (AWS: ListMapRuns per execution).
+    assert.equal(r.mapRuns.length, 1);
+    const all = [...runs.values()].map((m) => [m.stateName, m.maxConcurrency, m.status]).sort();
+    assert.deepEqual(all, [["I", 1, "SUCCEEDED"], ["I", 1, "SUCCEEDED"], ["S", 2, "SUCCEEDED"]]);
+  });
+});
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html — Paths
+// follow JsonPath as Step Functions runs it (Jayway): `$.[0]`, filters, deep scans, functions.
+describe("engine AWS fidelity: the Jayway JsonPath dialect in Paths", () => {
+  const input = { a: [{ x: 1, b: 2 }, { x: 2, b: 3 }], "a b": 5, n: [3, 1, 2] };
+  const cases: Array<[string, JsonValue]> = [
+    ["$.a.[1].b", 3],
+    ["$.a.[?(@.x > 1)]", [{ x: 2, b: 3 }]],
+    ["$..x", [1, 2]],
+    ["$['a b']", 5],
+    ["$.a[*].b", [2, 3]],
+    ["$.a.length()", 2],
+    ["$.n.max()", 3],
+    ["$.n.min()", 1],
+    ["$.n.avg()", 2],
+    ["$.a[*].b.sum()", 5],
+  ];
+  for (const [path, expected] of cases) {
+    it(`${path} in a Parameters '.$' field`, async () => {
+      const r = await runDef(single({ Type: "Pass", Parameters: { "v.$": path } }), input);
+      assert.deepEqual((r.output as { v: JsonValue }).v, expected);
+    });
+  }
+  it("$.[0] selects the first element of an array input (InputPath)", async () => {
+    assert.deepEqual((await runDef(single({ Type: "Pass", InputPath: "$.[0]" }), [7, 8])).output, 7);
+  });
+});
