@@ -19,6 +19,7 @@ import type { EngineEvent, ExecutionResult, LambdaHandler, StateMachineType } fr
 import type { IntegrationOptions } from "../engine";
 import { firstFailures, processorTaskOf, type ChildFailure } from "../runner/failures";
 import { startEmbeddedS3, type EmbeddedS3 } from "../s3/server";
+import { setEnv } from "./env";
 import { functionsUsed, resolveHandlers } from "./functions";
 import { downloadChanged, listAll, putObject, uploadFile, type SeedObject } from "./objects";
 import { definitionUsesS3, staticBuckets } from "./s3-needs";
@@ -62,18 +63,6 @@ export interface LocalExecution {
   s3DataDir?: string;
   /** Files written to `outDir`. */
   downloaded: string[];
-}
-
-/** Sets variables for the duration of the run; returns the undo. */
-function setEnv(vars: Readonly<Record<string, string>>): () => void {
-  const saved = Object.keys(vars).map((k) => [k, process.env[k]] as const);
-  Object.assign(process.env, vars);
-  return () => {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
 }
 
 export async function runLocalExecution(request: LocalExecutionRequest): Promise<LocalExecution> {

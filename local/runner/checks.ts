@@ -8,7 +8,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { forEachChildRecord, readManifest, ResultWriterOutputSchema } from "../../handlers/map-reduce/result-files";
 import type { ReduceResult } from "../../handlers/map-reduce/reduce-counts";
 import { ProcessDataResultSchema, type ProcessDataResult } from "../../handlers/process-data";
-import { ExactlyOnceCheck } from "../../handlers/process-data/exactly-once";
+import { ExactlyOnceCheck, type ExactlyOnceReport } from "../../handlers/process-data/exactly-once";
 import type { CheckResult } from "../../app/demo";
 import type { DatasetTotals } from "./dataset";
 
@@ -69,6 +69,11 @@ export async function checkSeedExactlyOnce(s3: S3Client, mapOutput: unknown, num
   const problems = [...report.problems];
   if (unreadable > 0) problems.push(`${unreadable} results were not ProcessData results`);
   const passed = report.ok && unreadable === 0;
+  return exactlyOnceResult(report, number, source, problems, passed);
+}
+
+/** The check's verdict in words, whichever evidence it read. */
+function exactlyOnceResult(report: ExactlyOnceReport, number: number, source: string, problems: string[], passed: boolean): CheckResult {
   return {
     name: "exactly-once",
     passed,
@@ -153,12 +158,5 @@ export async function checkExactlyOnceBySize(s3: S3Client, mapOutput: unknown, n
   if ((files.SUCCEEDED ?? []).length === 0) problems.push("the manifest lists no SUCCEEDED result file");
   const passed = problems.length === 0;
   const source = `the ${observed.results.toLocaleString("en-US")} ProcessData results returned in-process, with the manifest s3://${location.bucket}/${location.manifestKey} listing ${(bytes / 1e6).toFixed(0)} MB of SUCCEEDED results only`;
-  return {
-    name: "exactly-once",
-    passed,
-    detail: passed
-      ? `every number of [0, ${number.toLocaleString("en-US")}) processed exactly once: ${report.ranges.toLocaleString("en-US")} ranges, count ${report.reported.count.toLocaleString("en-US")}, sum ${report.reported.sum.toLocaleString("en-US")} (read from ${source})`
-      : `FAILED (read from ${source}): ${problems.join("; ")}`,
-    problems,
-  };
+  return exactlyOnceResult(report, number, source, problems, passed);
 }

@@ -33,6 +33,7 @@ import { startEmbeddedS3, type EmbeddedS3 } from "../s3/server";
 import { resultWriterLocation } from "./checks";
 import { meterHandlers } from "./metering";
 import { findProjectDir } from "./project";
+import { setEnv } from "../exec/env";
 import { distributedMapChildTypes } from "./child-types";
 import { explainFailure } from "./explain";
 import { firstFailures, processorTaskOf, type ChildFailure } from "./failures";
@@ -175,18 +176,6 @@ async function pruneOldRuns(stackDir: string, keep: number): Promise<void> {
   const orphans = runs.filter((r) => r.inProgress && !r.alive);
   const finished = runs.filter((r) => !r.inProgress).sort((a, b) => b.t - a.t);
   await Promise.all([...orphans, ...finished.slice(keep)].map(({ dir }) => rm(dir, { recursive: true, force: true })));
-}
-
-/** Sets variables for the duration of the run; returns the undo. */
-function setEnv(vars: Record<string, string>): () => void {
-  const saved = Object.keys(vars).map((k) => [k, process.env[k]] as const);
-  Object.assign(process.env, vars);
-  return () => {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
 }
 
 interface Prepared {
