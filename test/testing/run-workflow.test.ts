@@ -115,3 +115,30 @@ describe("testing API: runWorkflow", function () {
     );
   });
 });
+
+describe("testing API: nothing left listening", function () {
+  this.timeout(60_000);
+  // Listening sockets of this process (the embedded S3 server is one while it runs).
+  const listening = () => process.getActiveResourcesInfo().filter((r) => r === "TCPServerWrap").length;
+
+  it("after a run, after a failed run and after an aborted run, no server of the run is still listening", async () => {
+    const before = listening();
+    const seeded = { s3Objects: [{ bucket: "in", key: "rows.csv", body: "name,qty\napple,3\n" }], input: { bucket: "in", key: "rows.csv" } };
+    assert.equal((await runWorkflow({ machine: rowsMachine(), ...seeded })).status, "SUCCEEDED");
+    assert.equal(listening(), before, "after a run");
+    const bad = { s3Objects: [{ bucket: "in", key: "rows.csv", body: "name,qty\napple,x\n" }], input: { bucket: "in", key: "rows.csv" } };
+    assert.equal((await runWorkflow({ machine: rowsMachine(), ...bad })).status, "FAILED");
+    assert.equal(listening(), before, "after a failed run");
+    const controller = new AbortController();
+    let during = 0;
+    const slow = lambda("Double", async () => {
+      during = listening();
+      return new Promise<never>(() => setTimeout(() => controller.abort(), 10));
+    });
+    const hanging = machine(distributedMap("Rows", { reader: s3CsvReader({ bucket: path("$.bucket"), key: path("$.key") }), processor: task("Double", slow) }));
+    const aborted = await runWorkflow({ machine: hanging, ...seeded, signal: controller.signal });
+    assert.equal(aborted.status, "ABORTED");
+    assert.ok(during > before, "the embedded S3 listens while the run is on (the probe sees it)");
+    assert.equal(listening(), before, "after an aborted run");
+  });
+});
