@@ -98,7 +98,7 @@ export function createLambda(name: string, entry: CatalogLambda, deps: LambdaDep
     {
       name: fnName,
       description: entry.settings.description,
-      // The handler by name from the bundled catalog (see infra/handlerBundle.ts for why not `callback`).
+      // The handler by name from the bundled catalog (see stack/handlerBundle.ts for why not `callback`).
       callbackFactory: handlerFactory(bundle, name),
       role,
       runtime: LAMBDA_RUNTIME,

@@ -13,6 +13,7 @@ import { builtinModules } from "node:module";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
+import { parse } from "yaml";
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..");
@@ -39,6 +40,12 @@ describe("the package: npm pack, installed and used as a user would", function (
   });
 
   after(() => rmSync(SCRATCH, { recursive: true, force: true }));
+
+  it("this repo's own stack still runs index.ts: package.json `main` is the library, so Pulumi.yaml names the program", () => {
+    const project = parse(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")) as { main?: string };
+    assert.equal(project.main, "index.ts");
+    assert.ok(existsSync(join(ROOT, "index.ts")));
+  });
 
   it("the tarball holds compiled JavaScript and .d.ts, and no TypeScript sources, tests, bench or examples", () => {
     assert.ok(tarballFiles.includes("dist/infra/index.js") && tarballFiles.includes("dist/infra/index.d.ts"));
