@@ -14,7 +14,7 @@ import type { WorkflowDemo } from "../app/demo";
 import { workflowSettings, type CatalogWorkflow } from "../app/workflow";
 import type { StackConfig } from "../config/schema";
 import { processData } from "../handlers/process-data";
-import { checkSeedExactlyOnce } from "../local/runner/checks";
+import { checkSeedExactlyOnce } from "../app/demos/checks";
 import { processEachItem } from "./fragments";
 
 const FOLDER = "jsonl-ranges/";

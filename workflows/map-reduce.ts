@@ -19,8 +19,8 @@ import type { WorkflowDemo } from "../app/demo";
 import type { CatalogWorkflow } from "../app/workflow";
 import { countWords, reduceCounts } from "../handlers/map-reduce";
 import type { ReduceResult } from "../handlers/map-reduce/reduce-counts";
-import { checkMapReduceTotals } from "../local/runner/checks";
-import { uploadDataset, type DatasetTotals } from "../local/runner/dataset";
+import { checkMapReduceTotals } from "../app/demos/checks";
+import { uploadDataset, type DatasetTotals } from "../app/demos/dataset";
 import { formatCount } from "../local/progress/format";
 
 export interface MapReduceRefs {

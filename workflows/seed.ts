@@ -25,7 +25,7 @@ import type { CatalogWorkflow } from "../app/workflow";
 import { captureInput, paginateInline } from "../handlers/capture-input";
 import { pageCount, paginate } from "../handlers/capture-input/pages";
 import { processData } from "../handlers/process-data";
-import { checkExactlyOnceBySize, ObservedProcessData } from "../local/runner/checks";
+import { checkExactlyOnceBySize, ObservedProcessData } from "../app/demos/checks";
 import { explainFailure } from "../local/runner/explain";
 
 export interface SeedWorkflowRefs {

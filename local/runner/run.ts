@@ -30,7 +30,7 @@ import { billedMs, estimateBill, nestedUsage, PRICE_TABLE, type BillEstimate } f
 import { projectDuration, whatIf, whatIfBatchSizes, type MeasuredRun, type Projection, type WhatIfRow } from "../pricing/projection";
 import type { ProgressDisplay } from "../progress";
 import { startEmbeddedS3, type EmbeddedS3 } from "../s3/server";
-import { resultWriterLocation } from "./checks";
+import { resultWriterLocation } from "../../app/demos/checks";
 import { meterHandlers } from "./metering";
 import { findProjectDir } from "./project";
 import { setEnv } from "../exec/env";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { countText, countWords, parseResultFile, reduceCounts } from "../../../handlers/map-reduce";
 import { disposePayloadS3Client } from "../../../handlers/shared/s3-client";
-import { datasetTotals, objectKey, objectText, uploadDataset } from "../../../local/runner/dataset";
+import { datasetTotals, objectKey, objectText, uploadDataset } from "../../../app/demos/dataset";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
 
 const BUCKET = "map-reduce-test";

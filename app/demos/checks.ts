@@ -9,10 +9,10 @@ import { forEachChildRecord, readManifest, ResultWriterOutputSchema } from "../.
 import type { ReduceResult } from "../../handlers/map-reduce/reduce-counts";
 import { ProcessDataResultSchema, type ProcessDataResult } from "../../handlers/process-data";
 import { ExactlyOnceCheck, type ExactlyOnceReport } from "../../handlers/process-data/exactly-once";
-import type { CheckResult } from "../../app/demo";
+import type { CheckResult } from "../demo";
 import type { DatasetTotals } from "./dataset";
 
-export type { CheckResult } from "../../app/demo";
+export type { CheckResult } from "../demo";
 
 export interface ResultWriterLocation {
   bucket: string;
