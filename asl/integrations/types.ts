@@ -25,9 +25,9 @@ export const PATTERN_SUFFIX: Record<IntegrationPattern, string> = {
 export type LocalBehaviour =
   /** In-process handler by function name (local/engine/lambda.ts). */
   | "lambda"
-  /** The S3 API of the embedded S3 server, through @aws-sdk/client-s3. */
+  /** The S3 API, against the embedded S3 server (the engine's S3 client). */
   | "s3"
-  /** The DynamoDB API of the embedded DynamoDB emulator (dynalite), through @aws-sdk/client-dynamodb. */
+  /** The DynamoDB API, against the embedded DynamoDB emulator (dynalite). */
   | "dynamodb"
   /** Recorded to the run's outbox (SQS, SNS, EventBridge): nothing leaves the machine. */
   | "outbox"

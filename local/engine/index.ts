@@ -10,6 +10,8 @@ import { RealClock, VirtualClock, type Clock } from "./clock";
 import { compileWorkflow, type CompiledWorkflow } from "./compile";
 import { ACCOUNT, REGION } from "./lambda";
 import { runExecution } from "./run-execution";
+// Task, Parallel and Map into the interpreter's table (before any run; see state-table.ts).
+import "./states/register";
 import { IntegrationServices } from "./integrations";
 import { iamCatalogFor } from "../iam/actions";
 import { JSON_MAX_DEPTH, valueDepth } from "../../asl/json-text";
@@ -109,7 +111,7 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
       signal: options.signal ?? new AbortController().signal,
       s3: s3Factory(options.s3),
       mapRuns: [],
-      services: new IntegrationServices(options.integrations),
+      services: new IntegrationServices(options.integrations, runExecution),
     },
     compiled,
     def.TimeoutSeconds,

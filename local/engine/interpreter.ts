@@ -14,17 +14,12 @@ import * as history from "./history";
 import { setAtPath } from "./json/path";
 import { parseTimestamp } from "./choice";
 import { findCatcher, RetryTracker } from "./retry";
-// States that need the helpers below import this module back: CommonJS resolves the cycle
-// because only hoisted functions are read at load time and nothing is called.
-import { runMap } from "./states/map";
-import { runParallel } from "./states/parallel";
-import * as taskState from "./states/task";
+// The states of states/ through the table they register in (no import of states/: no cycle).
+import { stateRunners } from "./state-table";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
 // imported name, `new` included, is a getter call on the exporting module, and these run for every
-// Map item (measured: a fifth of a Distributed Map child's cost). What crosses the interpreter <->
-// states import cycle is function declarations, hoisted, so binding them works whatever loads
-// first; the classes come from modules outside the cycle. A class's name is also its type.
-const { runTask } = taskState;
+// Map item (measured: a fifth of a Distributed Map child's cost). A class's name is also its type.
+const runners = stateRunners;
 const { Lazy } = history;
 const { checkPayload } = execution;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
@@ -104,11 +99,11 @@ function stateNamed(wf: CompiledWorkflow, from: CompiledState, name: string): Co
 function runState(state: CompiledState, input: JsonValue, frame: Frame): Flow {
   switch (state.type) {
     case "Task":
-      return runTask(state, input, frame);
+      return runners.Task(state, input, frame);
     case "Parallel":
-      return runParallel(state, input, frame);
+      return runners.Parallel(state, input, frame);
     case "Map":
-      return runMap(state, input, frame);
+      return runners.Map(state, input, frame);
     case "Pass":
       return runPass(state, input, frame);
     case "Choice":

@@ -3,6 +3,9 @@
  * the emulator clients, the outbox, the task tokens, the mocked responses, the state machines a
  * StartExecution may start, and the record of nested executions (for the billing estimate).
  */
+import type { CompiledWorkflow } from "../compile";
+import type { ExecutionSetup } from "../execution";
+import type { ExecutionResult } from "../types";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { StateMachineDefinition } from "../../../asl/types";
 import { stateMachineNameOf } from "../../../asl/integrations";
@@ -41,6 +44,9 @@ export interface IntegrationOptions {
   mocks?: MockedTestCase;
 }
 
+/** The executor's entry (run-execution.ts `runExecution`), as nested executions call it. */
+export type RunExecution = (setup: ExecutionSetup, workflow: CompiledWorkflow, timeoutSeconds?: number) => Promise<ExecutionResult>;
+
 export class IntegrationServices {
   readonly outbox: OutboxMessage[] = [];
   readonly nested: NestedExecutionRecord[] = [];
@@ -50,7 +56,14 @@ export class IntegrationServices {
   private readonly machines = new Map<string, StateMachineEntry>();
   private dynamo?: Promise<DynamoDBClient>;
 
-  constructor(private readonly options: IntegrationOptions = {}) {
+  /**
+   * @param runExecution how a nested execution runs: the engine passes its executor in, so this
+   * folder (below the states) never imports the executor back.
+   */
+  constructor(
+    private readonly options: IntegrationOptions = {},
+    readonly runExecution?: RunExecution,
+  ) {
     this.tokens = options.taskTokens ?? new TaskTokens();
     this.mocks = options.mocks;
     this.onTaskToken = options.onTaskToken;

@@ -14,7 +14,6 @@ import { compileWorkflow, type CompiledWorkflow } from "../compile";
 import { TaskFailedError } from "../errors";
 import type { Frame } from "../execution";
 import { ACCOUNT, REGION } from "../lambda";
-import * as runExecutionModule from "../run-execution";
 import type { ExecutionResult } from "../types";
 import type { NestedExecutionRecord } from "./services";
 
@@ -53,7 +52,8 @@ export async function startExecution(frame: Frame, stateName: string, pattern: s
   const record: NestedExecutionRecord = { executionArn, stateMachineArn, parentExecutionArn: exec.setup.arn, stateName, status: "RUNNING", stateTransitions: 0, durationMs: 0, type };
   services.nested.push(record);
   const setup = exec.setup;
-  const running: Promise<ExecutionResult> = runExecutionModule.runExecution(
+  if (!services.runExecution) throw new Error("IntegrationServices was made without the executor: nested executions cannot run");
+  const running: Promise<ExecutionResult> = services.runExecution(
     {
       arn: executionArn,
       name,
