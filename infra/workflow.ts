@@ -102,6 +102,8 @@ export interface StepFunctionsWorkflowArgs {
 interface Rendered {
   definition: string;
   policy: string;
+  /** The SSE-KMS statements, the key's ARN still a placeholder (undefined without a key, or when nothing touches S3). */
+  kms: PolicyDocument | undefined;
   type: "STANDARD" | "EXPRESS";
 }
 
@@ -171,15 +173,25 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
       const { definition, diagnostics } = m.renderChecked((ref) => functionArn(e, fns[ref.name]!));
       failOnIamWarnings(diagnostics);
       for (const d of diagnostics) pulumi.log.warn(`${d.code} at ${d.location || "/"}: ${d.message}`, this);
-      const policy = deriveStateMachinePolicy(definition, {
+      const derived = deriveStateMachinePolicy(definition, {
         ...e,
         stateMachineName: machineName,
         logging: logging !== undefined,
         tracing,
         dynamicS3: locations,
         dynamicResources: resources,
+        kms: args.s3?.kmsKeyArn !== undefined ? { keyArn: KMS_PLACEHOLDER } : undefined,
       });
-      return { definition: JSON.stringify(definition, null, 2), policy: JSON.stringify(policy, null, 2), type: args.type ?? m.type ?? "STANDARD" };
+      // One derivation, two documents: the KMS grant (naming a key AWS may not have made yet) apart.
+      const usesKey = (st: PolicyDocument["Statement"][number]) => st.Resource.includes(KMS_PLACEHOLDER);
+      const policy = policyDocument(derived.Statement.filter((st) => !usesKey(st)));
+      const kms = derived.Statement.filter(usesKey);
+      return {
+        definition: JSON.stringify(definition, null, 2),
+        policy: JSON.stringify(policy, null, 2),
+        kms: kms.length > 0 ? policyDocument(kms) : undefined,
+        type: args.type ?? m.type ?? "STANDARD",
+      };
     })));
 
     this.role = new aws.iam.Role(
@@ -198,8 +210,7 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
     if (args.s3?.kmsKeyArn !== undefined) {
       // The derived KMS statement, with the key's ARN put in: its own policy, so that only this
       // document waits for a new key's ARN on the first preview.
-      const kmsTemplate = pulumi.all([env, functionNames, declared, declaredResources]).apply(([e, fns, locations, resources]) => withMachine((m) => kmsStatements(m, e, fns, locations, resources, machineName)));
-      const kmsPolicy = pulumi.all([kmsTemplate, args.s3.kmsKeyArn]).apply(([doc, keyArn]) => JSON.stringify(doc ?? unusedKeyPolicy(KMS_PLACEHOLDER), null, 2).split(KMS_PLACEHOLDER).join(keyArn));
+      const kmsPolicy = pulumi.all([rendered, args.s3.kmsKeyArn]).apply(([r, keyArn]) => JSON.stringify(r.kms ?? unusedKeyPolicy(KMS_PLACEHOLDER), null, 2).split(KMS_PLACEHOLDER).join(keyArn));
       policies.push(new aws.iam.RolePolicy(`${name}-sfn-kms-policy`, { role: this.role.id, policy: kmsPolicy }, parent));
     }
 
@@ -322,13 +333,6 @@ export function precheckMachine(machine: StateMachine, args: Pick<StepFunctionsW
       dynamicResources: args.resources as Record<string, string[]> | undefined,
     });
   }
-}
-
-function kmsStatements(machine: StateMachine, env: AwsEnvironment, fns: Record<string, string>, locations: S3Location[], resources: Record<string, string[]>, machineName: string): PolicyDocument | undefined {
-  const definition = machine.renderUnchecked((ref) => functionArn(env, fns[ref.name]!));
-  const doc = deriveStateMachinePolicy(definition, { ...env, stateMachineName: machineName, logging: false, tracing: false, dynamicS3: locations, dynamicResources: resources, kms: { keyArn: KMS_PLACEHOLDER } });
-  const kms = doc.Statement.filter((s) => s.Resource.includes(KMS_PLACEHOLDER));
-  return kms.length > 0 ? policyDocument(kms) : undefined;
 }
 
 /**

@@ -185,7 +185,7 @@ async function loadHandlers(modulePath: string | undefined): Promise<Record<stri
   return handlers;
 }
 
-const isMachine = (v: unknown): v is StateMachine => isPlainObject(v) || (typeof v === "object" && v !== null) ? typeof (v as { renderLocal?: unknown }).renderLocal === "function" : false;
+const isMachine = (v: unknown): v is StateMachine => typeof v === "object" && v !== null && typeof (v as { renderLocal?: unknown }).renderLocal === "function";
 const isCatalogEntry = (v: unknown): v is CatalogWorkflow =>
   typeof v === "object" && v !== null && typeof (v as { build?: unknown }).build === "function" && typeof (v as { name?: unknown }).name === "string";
 

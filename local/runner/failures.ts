@@ -4,18 +4,13 @@
  * States.ExceedToleratedFailureThreshold) stay exactly AWS's; these say what is behind them.
  */
 import type { MapState, State, StateMachineDefinition } from "../../asl/types";
-import type { MapRunRecord } from "../engine/distributed/contract";
+import type { MapRunChildFailure, MapRunRecord } from "../engine/distributed/contract";
 
-export interface ChildFailure {
+/** The engine's record of a failed child, with its Map Run and the full state path. */
+export interface ChildFailure extends Omit<MapRunChildFailure, "state"> {
   /** The state path of the failure: the Distributed Map state, then the child's state when known. */
   state: string;
   mapRunArn: string;
-  childIndex: number;
-  itemIndex?: number;
-  items: number;
-  executionArn: string;
-  error: string;
-  cause: string;
 }
 
 /**
