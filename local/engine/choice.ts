@@ -3,6 +3,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
  */
 import type { ChoiceRule, JsonValue } from "../../asl/types";
+import { compileCount } from "./compile-count";
 import { RuntimeError } from "./errors";
 import { compilePath, type PathEnv } from "./json/path";
 
@@ -73,6 +74,7 @@ function compare(cmp: Cmp, a: string | number | boolean, b: string | number | bo
 }
 
 export function compileChoiceRule(rule: ChoiceRule, stateName: string): Predicate {
+  compileCount.choiceRules++;
   if (rule.And) {
     const parts = rule.And.map((r) => compileChoiceRule(r, stateName));
     return (input, env) => parts.every((p) => p(input, env));

@@ -7,11 +7,12 @@ import { randomUUID } from "node:crypto";
 import type { JsonObject, JsonValue } from "../../asl/types";
 import * as aslTypes from "../../asl/types";
 import type { Clock } from "./clock";
-import type { MapItemContext, MapRunRecord } from "./distributed/contract";
+import type { CompiledWorkflow } from "./compile";
+import type { ChildOutcome, MapItemContext, MapRunRecord } from "./distributed/contract";
 import { DataLimitExceededError, ExecutionAbortedError } from "./errors";
 import type { Lazy } from "./history";
 import * as history from "./history";
-import { abortPromise, stopFlagOf, type StopFlag } from "./states/abort";
+import { abortPromise, stopFlagOf, type ChildStopper, type StopFlag } from "./abort";
 import type { IntrinsicEnv } from "./intrinsics";
 import type { JsonataEnv, StatesVariable } from "./jsonata";
 import * as lambda from "./lambda";
@@ -49,6 +50,20 @@ export interface ExecutionSetup {
   services?: import("./integrations/services").IntegrationServices;
 }
 
+/**
+ * How the states run the workflows below them (a Parallel branch, a Map iteration, a Distributed
+ * Map child execution): each Execution is given it by run-execution.ts, so `states/` never imports
+ * the executor and the executor never imports `states/` (it calls them through state-table.ts).
+ */
+export interface Executor {
+  /** A workflow in `frame`, sync-first (see Flow). */
+  runFlow(wf: CompiledWorkflow, input: JsonValue, frame: Frame): Flow;
+  /** The same as a promise, for callers that await anyway. */
+  run(wf: CompiledWorkflow, input: JsonValue, frame: Frame): Promise<JsonValue>;
+  /** A Distributed Map child execution; `onDone` gets its outcome and `token` (at once when it finished without waiting). */
+  startChild<T>(setup: ExecutionSetup, wf: CompiledWorkflow, stopper: ChildStopper, onDone: (outcome: ChildOutcome, token: T) => void, token: T): void;
+}
+
 function hex8(unit: number): string {
   return Math.floor(unit * 0x100000000).toString(16).padStart(8, "0");
 }
@@ -74,7 +89,10 @@ export class Execution {
   private stopped?: Promise<never>;
   private rejectStopped?: (e: Error) => void;
 
-  constructor(readonly setup: ExecutionSetup) {
+  constructor(
+    readonly setup: ExecutionSetup,
+    readonly executor: Executor,
+  ) {
     this.startTime = setup.clock.now();
     this.clock = setup.clock;
     this.input = setup.input;
@@ -175,6 +193,15 @@ export class VarScope {
  * last Task then calls the sink from its single reaction to the handler's promise.
  */
 export const DELIVERED: unique symbol = Symbol("delivered to the frame's sink");
+
+/**
+ * What running a state (or a workflow) gives: its output at once when nothing in it waited (a
+ * JSONPath Pass, Choice, Succeed), else a promise of it, or DELIVERED. Sync-first on purpose: a Map
+ * runs the same few states for every item, and each promise or async function between the handler
+ * and the next item costs more than the state's own work. A state returns its output and sets
+ * `frame.next` (undefined when the workflow ends there) when it settles.
+ */
+export type Flow = JsonValue | Promise<JsonValue> | typeof DELIVERED;
 
 /** Receives a workflow's result or error (see Frame.sink). */
 export interface WorkflowSink {

@@ -7,10 +7,10 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../../asl/types";
 import { validateDefinition } from "../../asl/validator";
 import { RealClock, VirtualClock, type Clock } from "./clock";
-import { compileWorkflow, type CompiledWorkflow } from "./compile";
+import { compileDefinition } from "./compile";
 import { ACCOUNT, REGION } from "./lambda";
 import { runExecution } from "./run-execution";
-// Task, Parallel and Map into the interpreter's table (before any run; see state-table.ts).
+// Every state type's handler into the executor's table (before any run; see state-table.ts).
 import "./states/register";
 import { IntegrationServices } from "./integrations";
 import { iamCatalogFor } from "../iam/actions";
@@ -22,17 +22,9 @@ export { RealClock, VirtualClock, type Clock } from "./clock";
 export { StatesError, STATES_ERRORS } from "./errors";
 export { TaskTokens, TaskDoesNotExistError, MockConfigSchema, MockedTestCase, type MockConfigFile, type TaskTokenRequest, type OutboxMessage, type NestedExecutionRecord, type IntegrationOptions } from "./integrations";
 
-const compiledCache = new WeakMap<object, CompiledWorkflow>();
-
 /** Compiles (once per definition object) and returns the executable form. */
-export function compileDefinition(definition: StateMachineDefinition): CompiledWorkflow {
-  let compiled = compiledCache.get(definition);
-  if (!compiled) {
-    compiled = compileWorkflow(definition, definition.QueryLanguage ?? "JSONPath");
-    compiledCache.set(definition, compiled);
-  }
-  return compiled;
-}
+export { compileDefinition };
+export { compileCount } from "./compile-count";
 
 export { seededRandom };
 
@@ -68,11 +60,21 @@ function s3Factory(option: RunOptions["s3"]): () => Promise<S3Client> {
 let executionCounter = 0;
 
 const sdkTasks = new WeakMap<object, boolean>();
+/** Whether any `Resource` (nested scopes included) is an AWS SDK integration; once per definition object. */
 function hasSdkTask(definition: unknown): boolean {
   if (definition === null || typeof definition !== "object") return false;
   let v = sdkTasks.get(definition);
-  if (v === undefined) sdkTasks.set(definition, (v = JSON.stringify(definition).includes(":::aws-sdk:")));
+  if (v === undefined) sdkTasks.set(definition, (v = hasSdkResource(definition)));
   return v;
+}
+
+function hasSdkResource(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasSdkResource);
+  if (value === null || typeof value !== "object") return false;
+  for (const [k, v] of Object.entries(value)) {
+    if (k === "Resource" && typeof v === "string" ? v.includes(":::aws-sdk:") : hasSdkResource(v)) return true;
+  }
+  return false;
 }
 
 export async function run(definition: StateMachineDefinition | unknown, input: JsonValue, options: RunOptions): Promise<ExecutionResult> {

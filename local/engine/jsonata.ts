@@ -6,6 +6,7 @@
  */
 import jsonata from "jsonata";
 import type { JsonObject, JsonValue } from "../../asl/types";
+import { compileCount } from "./compile-count";
 import { QueryEvaluationError, StatesError } from "./errors";
 import { intrinsicImpl, type IntrinsicRuntime } from "./intrinsics/functions";
 
@@ -127,6 +128,7 @@ export function compileJsonataExpression(text: string, where: string): CompiledJ
 
 /** Compiles a JSON value whose strings may be `{% %}` expressions (at any depth). */
 export function compileJsonataValue(value: JsonValue, where: string): CompiledJsonata {
+  compileCount.jsonata++;
   if (!hasJsonata(value)) return async () => value;
   if (typeof value === "string") return compileJsonataExpression(value, where);
   if (Array.isArray(value)) {

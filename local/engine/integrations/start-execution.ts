@@ -10,14 +10,12 @@
 import type { JsonObject, JsonValue } from "../../../asl/types";
 import { STATES_ERRORS } from "../../../asl/errors";
 import { stateMachineNameOf } from "../../../asl/integrations";
-import { compileWorkflow, type CompiledWorkflow } from "../compile";
+import { compileDefinition } from "../compile";
 import { TaskFailedError } from "../errors";
 import type { Frame } from "../execution";
 import { ACCOUNT, REGION } from "../lambda";
 import type { ExecutionResult } from "../types";
 import type { NestedExecutionRecord } from "./services";
-
-const compiled = new WeakMap<object, CompiledWorkflow>();
 
 export async function startExecution(frame: Frame, stateName: string, pattern: string, params: JsonValue): Promise<JsonObject> {
   const exec = frame.exec;
@@ -47,8 +45,7 @@ export async function startExecution(frame: Frame, stateName: string, pattern: s
   const machineName = stateMachineNameOf(smArn);
   const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${machineName}`;
   const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:${type === "EXPRESS" ? "express" : "execution"}:${machineName}:${name}`;
-  let workflow = compiled.get(entry.definition);
-  if (!workflow) compiled.set(entry.definition, (workflow = compileWorkflow(entry.definition, entry.definition.QueryLanguage ?? "JSONPath")));
+  const workflow = compileDefinition(entry.definition);
   const record: NestedExecutionRecord = { executionArn, stateMachineArn, parentExecutionArn: exec.setup.arn, stateName, status: "RUNNING", stateTransitions: 0, durationMs: 0, type };
   services.nested.push(record);
   const setup = exec.setup;

@@ -1,5 +1,6 @@
 /** Compiles an intrinsic call once into an evaluator over (input, env). */
 import type { JsonValue } from "../../../asl/types";
+import { compileCount } from "../compile-count";
 import { IntrinsicFailureError, StatesError } from "../errors";
 import { compilePath, type PathEnv } from "../json/path";
 import { intrinsicImpl, type IntrinsicRuntime } from "./functions";
@@ -51,5 +52,6 @@ function compileCall(call: IntrinsicCall): CompiledIntrinsic {
 }
 
 export function compileIntrinsic(text: string): CompiledIntrinsic {
+  compileCount.intrinsics++;
   return compileCall(parseIntrinsic(text));
 }

@@ -9,6 +9,7 @@
  */
 import { JSONPath } from "jsonpath-plus";
 import type { JsonObject, JsonValue } from "../../../asl/types";
+import { compileCount } from "../compile-count";
 import { ResultPathMatchFailureError, RuntimeError } from "../errors";
 
 export type PathSegment = string | number;
@@ -157,6 +158,7 @@ function applyFunction(fn: string, v: JsonValue | undefined, path: string): Json
 }
 
 function compileUncached(path: string): CompiledPath {
+  compileCount.paths++;
   const fn = JAYWAY_FUNCTION.exec(path);
   if (fn) {
     const base = compilePath(fn[1]!);

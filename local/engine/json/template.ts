@@ -6,6 +6,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html
  */
 import type { JsonObject, JsonValue } from "../../../asl/types";
+import { compileCount } from "../compile-count";
 import { RuntimeError } from "../errors";
 import { compileIntrinsic, isIntrinsic, type IntrinsicEnv } from "../intrinsics";
 import { compilePath } from "./path";
@@ -20,6 +21,7 @@ function isStatic(value: JsonValue): boolean {
 }
 
 export function compileTemplate(template: JsonValue, stateName = ""): CompiledTemplate {
+  compileCount.templates++;
   if (isStatic(template)) return () => template;
   if (Array.isArray(template)) {
     const items = template.map((t) => compileTemplate(t, stateName));

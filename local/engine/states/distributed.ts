@@ -7,58 +7,35 @@
 import { randomUUID } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonObject, JsonValue, MapState } from "../../../asl/types";
-import type { CompiledMap } from "../compile";
-import { mapProcessor } from "../../../asl/walk";
+import { ChildStopper } from "../abort";
+import type { CompiledDistributed, CompiledMap } from "../compile";
 import type { DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/contract";
 import { mapRunLabel, runDistributedMap } from "../distributed/index";
-import { RuntimeError, STATES_ERRORS } from "../errors";
-import { Frame, StateEnv } from "../execution";
+import { RuntimeError } from "../errors";
+import { Frame, StateEnv, type ExecutionSetup } from "../execution";
 import { compileJsonataValue, isJsonataString, unexpectedResultType, type CompiledJsonata } from "../jsonata";
 import { compilePath } from "../json/path";
 import { compileTemplate, type CompiledTemplate } from "../json/template";
-import { ChildStopper } from "../run-execution";
-import * as runExecution from "../run-execution";
-import type { ExecutionSetup } from "../execution";
-// Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
-// imported name, `new` included, is a getter call on the exporting module, and these run for every
-// Map item (measured: a fifth of a Distributed Map child's cost). The engine's imports have no
-// cycle (test/architecture), so every bound name exists when it is bound. A class's name is also its type.
-const { startChildExecution } = runExecution;
 
-const jsonPathTemplates = new WeakMap<object, CompiledTemplate>();
-const jsonataTemplates = new Map<string, CompiledJsonata>();
-
-function jsonPathTemplate(template: JsonValue): CompiledTemplate {
+/**
+ * The compiled template for one the Map Run passes back: compile.ts compiled every template of the
+ * state (CompiledDistributed); any other (a Map Run that derives its own) is compiled on first use
+ * and kept with the state, never per item.
+ */
+function jsonPathTemplate(dist: CompiledDistributed, template: JsonValue): CompiledTemplate {
   if (template === null || typeof template !== "object") return () => template;
-  let t = jsonPathTemplates.get(template);
-  if (!t) {
-    t = compileTemplate(template);
-    jsonPathTemplates.set(template, t);
-  }
+  let t = dist.templates.get(template);
+  if (!t) dist.templates.set(template, (t = compileTemplate(template)));
   return t;
 }
 
-function jsonataTemplate(template: JsonValue, field = "Map"): CompiledJsonata {
-  const key = field + "\u0000" + JSON.stringify(template);
-  let t = jsonataTemplates.get(key);
-  if (!t) {
-    t = compileJsonataValue(template, field);
-    jsonataTemplates.set(key, t);
-  }
+/** The same for JSONata: the ItemSelector was compiled with the state; others once, kept by identity or text. */
+function jsonataTemplate(dist: CompiledDistributed, template: JsonValue): CompiledJsonata {
+  if (dist.selector && template === dist.selector.template) return dist.selector.expr;
+  const key = template !== null && typeof template === "object" ? template : String(template);
+  let t = (dist.otherJsonata ??= new Map()).get(key);
+  if (!t) dist.otherJsonata.set(key, (t = compileJsonataValue(template, "Map")));
   return t;
-}
-
-/** Every `{% %}` string in the state-level fields (not the processor, not the per-item selector). */
-function stateLevelJsonata(state: MapState): Array<[text: string, field: string]> {
-  const found: Array<[string, string]> = [];
-  const visit = (v: unknown, field: string) => {
-    if (isJsonataString(v)) found.push([v, field]);
-    else if (Array.isArray(v)) v.forEach((x, i) => visit(x, `${field}[${i}]`));
-    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) visit(x, field ? `${field}/${k}` : k);
-  };
-  const { ItemProcessor: _p, Iterator: _i, ItemSelector: _s, Parameters: _q, Output: _o, Assign: _a, Catch: _c, ...rest } = state;
-  visit(rest, "");
-  return found;
 }
 
 function childArn(parentSmArn: string, label: string, name: string, type: "STANDARD" | "EXPRESS"): { arn: string; smArn: string } {
@@ -72,27 +49,24 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   const frame = env.frame;
   const setup = frame.exec.setup;
   const lang = state.io.lang;
+  const dist = state.dist!;
 
   // JSONata evaluates asynchronously, the contract's evaluateTemplate is synchronous: resolve the
   // state-level expressions (Items, MaxConcurrency, ItemReader Arguments, BatchInput, ...) now.
   const resolved = new Map<string, JsonValue>();
   if (lang === "JSONata") {
-    for (const [text, field] of stateLevelJsonata(state.raw)) {
-      if (!resolved.has(text)) resolved.set(text, await jsonataTemplate(text, field)(env));
-    }
-    const items = state.raw.Items;
-    if (typeof items === "string" && isJsonataString(items) && state.raw.ItemReader === undefined) {
+    for (const { text, expr } of dist.stateJsonata) resolved.set(text, await expr(env));
+    const items = dist.itemsExpression;
+    if (items !== undefined) {
       const v = resolved.get(items);
       // The Distributed Map iterates an array, or the key-value pairs of an object (input-output-itemreader).
       if (v === null || typeof v !== "object") throw unexpectedResultType(env, items, "Items", "array", v);
     }
     // Numbers a JSONata expression computes are checked here, where the expression is known, so the
     // failure is AWS's States.QueryEvaluationError naming the field (settings.ts checks the rest).
-    for (const [field, rule] of JSONATA_INTEGER_FIELDS) {
-      const text = state.raw[field];
-      if (typeof text !== "string" || !isJsonataString(text)) continue;
+    for (const { field, text } of dist.numberExpressions) {
       const v = resolved.get(text);
-      if (!rule(v)) throw unexpectedResultType(env, text, field, field === "ToleratedFailurePercentage" ? "number" : "integer", v);
+      if (!NUMBER_RULES[field](v)) throw unexpectedResultType(env, text, field, field === "ToleratedFailurePercentage" ? "number" : "integer", v);
     }
   }
   const substitute = (v: JsonValue): JsonValue => {
@@ -119,11 +93,10 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
 
   // The same label as the Map Run ARN's (generated when the state has none), so child ARNs, the
   // Map Run ARN and the ResultWriter's records agree.
-  const label = mapRunLabel(setup.stateMachineArn, state.name, state.raw.Label);
-  const childType = mapProcessor(state.raw)?.processor.ProcessorConfig?.ExecutionType ?? "STANDARD";
+  const label = labelOf(dist, setup.stateMachineArn, state);
+  const childType = dist.childType;
   // S3 (and the AWS SDK, loaded lazily) only for a Map state that reads or writes it.
-  const usesS3 = state.raw.ItemReader !== undefined || state.raw.ResultWriter?.Resource !== undefined;
-  const s3 = usesS3 ? await setup.s3() : NO_S3;
+  const s3 = dist.usesS3 ? await setup.s3() : NO_S3;
 
   // Per Map state, not per child: the child ARN prefix and the fields every child setup shares.
   const { arn: arnPrefix, smArn: childSmArn } = childArn(setup.stateMachineArn, label, "", childType);
@@ -149,6 +122,8 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     sharedSignal: true,
     mapRuns: [],
   };
+  // Children run on the executor of this execution (the state never imports it).
+  const executor = frame.exec.executor;
   let stopper: ChildStopper | undefined;
   let stopperSignal: AbortSignal | undefined;
   const stopperFor = (signal: AbortSignal): ChildStopper => {
@@ -167,15 +142,15 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     stateName: state.name,
     queryLanguage: lang,
     evaluateTemplate(template, input, item) {
-      if (lang === "JSONPath") return jsonPathTemplate(template)(input, envFor(input, item));
+      if (lang === "JSONPath") return jsonPathTemplate(dist, template)(input, envFor(input, item));
       return substitute(template);
     },
     async evaluateTemplateAsync(template, input, item) {
-      if (lang === "JSONPath") return jsonPathTemplate(template)(input, envFor(input, item));
-      return jsonataTemplate(template)(envFor(input, item));
+      if (lang === "JSONPath") return jsonPathTemplate(dist, template)(input, envFor(input, item));
+      return jsonataTemplate(dist, template)(envFor(input, item));
     },
     evaluatePath(path, input) {
-      const v = compilePath(path).evaluate(input, envFor(input));
+      const v = (dist.paths.get(path) ?? compilePath(path)).evaluate(input, envFor(input));
       if (v === undefined) throw new RuntimeError(`Invalid path '${path}' in Map state '${state.name}': no value found`);
       return v;
     },
@@ -183,11 +158,11 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
       return new Promise((resolve) => {
         const setup = new ChildSetup(childBase, input, options.signal);
         setup.named = options.name;
-        startChildExecution(setup, state.processor, stopperFor(options.signal), resolve, undefined);
+        executor.startChild(setup, state.processor, stopperFor(options.signal), resolve, undefined);
       });
     },
     runChild(input, options, onDone, token) {
-      startChildExecution(new ChildSetup(childBase, input, options.signal), state.processor, stopperFor(options.signal), onDone, token);
+      executor.startChild(new ChildSetup(childBase, input, options.signal), state.processor, stopperFor(options.signal), onDone, token);
     },
     emitHistory(type, details) {
       frame.event(type, details);
@@ -211,13 +186,22 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   return running;
 }
 
+/** The Map Run label (generated from the machine ARN and the state name when the state has none), kept per machine ARN. */
+function labelOf(dist: CompiledDistributed, stateMachineArn: string, state: CompiledMap): string {
+  const last = dist.lastLabel;
+  if (last && last.stateMachineArn === stateMachineArn) return last.label;
+  const label = mapRunLabel(stateMachineArn, state.name, state.raw.Label);
+  dist.lastLabel = { stateMachineArn, label };
+  return label;
+}
+
 const nonNegativeInteger = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
 /** state-map-distributed: MaxConcurrency and ToleratedFailureCount are non-negative integers; the percentage is 0..100. */
-const JSONATA_INTEGER_FIELDS: ReadonlyArray<readonly ["MaxConcurrency" | "ToleratedFailureCount" | "ToleratedFailurePercentage", (v: unknown) => boolean]> = [
-  ["MaxConcurrency", nonNegativeInteger],
-  ["ToleratedFailureCount", nonNegativeInteger],
-  ["ToleratedFailurePercentage", (v) => typeof v === "number" && v >= 0 && v <= 100],
-];
+const NUMBER_RULES: Record<CompiledDistributed["numberExpressions"][number]["field"], (v: unknown) => boolean> = {
+  MaxConcurrency: nonNegativeInteger,
+  ToleratedFailureCount: nonNegativeInteger,
+  ToleratedFailurePercentage: (v) => typeof v === "number" && v >= 0 && v <= 100,
+};
 
 /** The S3 client of a Map state without ItemReader or ResultWriter resource: never called. */
 const NO_S3 = {

@@ -10,13 +10,13 @@ import { LIMITS } from "../../../asl/types";
 import type { CompiledMap } from "../compile";
 import type { MapItemContext } from "../distributed/contract";
 import { RuntimeError, StatesError } from "../errors";
-import type { WorkflowSink } from "../execution";
+import type { Executor, Flow, WorkflowSink } from "../execution";
 import * as execution from "../execution";
-import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, type Flow } from "../interpreter";
+import { abortPromise, linkedAbort, stopFlagOf, type StopFlag } from "../abort";
+import { withErrorHandling } from "../error-handling";
+import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition } from "../state-io";
 import { unexpectedResultType } from "../jsonata";
-import * as interpreter from "../interpreter";
 import * as history from "../history";
-import { abortPromise, linkedAbort, stopFlagOf, type StopFlag } from "./abort";
 import { runDistributed } from "./distributed";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
 // imported name, `new` included, is a getter call on the exporting module, and these run for every
@@ -25,7 +25,6 @@ import { runDistributed } from "./distributed";
 const { checkPayload } = execution;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
 const { Lazy } = history;
-const { runWorkflowFlow } = interpreter;
 const Frame = execution.Frame;
 type Frame = execution.Frame;
 const StateEnv = execution.StateEnv;
@@ -108,6 +107,8 @@ class InlineIterations {
   readonly all: Promise<void>;
   failure: { error: unknown } | undefined = undefined;
   readonly stop: StopFlag;
+  /** Runs each iteration's processor (the execution's executor, bound once per Map). */
+  readonly executor: Executor;
   /** Sum of the iterations' output text lengths, while every iteration's is known. */
   private outputChars = 0;
   private outputCharsKnown = true;
@@ -128,6 +129,7 @@ class InlineIterations {
   ) {
     this.results = new Array(items.length);
     this.stop = stopFlagOf(controller.signal);
+    this.executor = frame.exec.executor;
     this.all = new Promise<void>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -223,7 +225,7 @@ function iterationBody(iteration: Iteration, input: JsonValue): boolean {
   frame.sink = iteration;
   let flow: Flow;
   try {
-    flow = runWorkflowFlow(it.state.processor, input, frame);
+    flow = it.executor.runFlow(it.state.processor, input, frame);
   } catch (e) {
     iterationFailed(it, frame, index, e);
     throw e;

@@ -5,9 +5,10 @@
  */
 import type { JsonValue } from "../../../asl/types";
 import type { CompiledParallel } from "../compile";
+import { abortPromise, linkedAbort } from "../abort";
+import { withErrorHandling } from "../error-handling";
 import { Frame, StateEnv } from "../execution";
-import { applyInputPath, entered, exited, finishJsonata, finishJsonPath, transition, withErrorHandling, runWorkflow } from "../interpreter";
-import { abortPromise, linkedAbort } from "./abort";
+import { applyInputPath, entered, exited, finishJsonata, finishJsonPath, transition } from "../state-io";
 
 export async function runParallel(state: CompiledParallel, input: JsonValue, frame: Frame): Promise<JsonValue> {
   entered(frame, "Parallel", state.name, input);
@@ -21,6 +22,7 @@ export async function runParallel(state: CompiledParallel, input: JsonValue, fra
       branchInput = state.io.arguments ? await state.io.arguments(env) : input;
     }
     const startedId = frame.event("ParallelStateStarted");
+    const executor = frame.exec.executor;
     const { controller, release } = linkedAbort(frame.signal);
     let results: JsonValue[];
     let branchFailure: { error: unknown } | undefined;
@@ -29,7 +31,7 @@ export async function runParallel(state: CompiledParallel, input: JsonValue, fra
         state.branches.map(async (branch) => {
           const branchFrame = new Frame(frame.exec, frame.vars, controller.signal, startedId);
           try {
-            return await runWorkflow(branch, branchInput, branchFrame);
+            return await executor.run(branch, branchInput, branchFrame);
           } catch (e) {
             branchFailure ??= { error: e };
             controller.abort();

@@ -1,7 +1,21 @@
-/** Puts the states of this folder in the interpreter's table (see ../state-table.ts). */
-import { registerStateRunners } from "../state-table";
+/** Puts the state handlers of this folder in the executor's table (see ../state-table.ts), one per state type. */
+import { registerStates } from "../state-table";
+import { runChoice } from "./choice";
+import { runFail } from "./fail";
 import { runMap } from "./map";
 import { runParallel } from "./parallel";
+import { runPass } from "./pass";
+import { runSucceed } from "./succeed";
 import { runTask } from "./task";
+import { runWait } from "./wait";
 
-registerStateRunners({ Task: runTask, Parallel: runParallel, Map: runMap });
+registerStates({
+  Pass: runPass,
+  Choice: runChoice,
+  Wait: runWait,
+  Succeed: runSucceed,
+  Fail: runFail,
+  Task: runTask,
+  Parallel: runParallel,
+  Map: runMap,
+});

@@ -7,15 +7,15 @@
 import type { JsonObject, JsonValue } from "../../../asl/types";
 import type { CompiledTask, JsonPathIO } from "../compile";
 import { ExecutionAbortedError, HeartbeatTimeoutError, RuntimeError, StatesError, TaskFailedError, TaskTimeoutError } from "../errors";
-import type { Frame } from "../execution";
+import type { Flow, Frame } from "../execution";
 import * as execution from "../execution";
 import { LambdaScheduledDetails, OutputDetails } from "../history";
 import * as history from "../history";
 import { REGION } from "../lambda";
 import * as lambda from "../lambda";
-import type { Flow } from "../interpreter";
 import { runIntegration } from "../integrations";
-import * as interpreter from "../interpreter";
+import * as errorHandling from "../error-handling";
+import * as io from "../state-io";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
 // imported name, `new` included, is a getter call on the exporting module, and these run for every
 // Map item (measured: a fifth of a Distributed Map child's cost). The engine's imports have no
@@ -24,7 +24,8 @@ const { Lazy } = history;
 const { functionArn, functionNameOf, invokeResponse, lambdaError, resultText, resultValue } = lambda;
 const { checkInputPayload, checkPayload } = execution;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
-const { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition, withErrorHandling } = interpreter;
+const { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition } = io;
+const { withErrorHandling } = errorHandling;
 const StateEnv = execution.StateEnv;
 type StateEnv = execution.StateEnv;
 const LambdaInvocation = lambda.LambdaInvocation;

@@ -1,5 +1,9 @@
+/**
+ * Stopping: linked abort controllers, one rejecting promise and one flag per signal, and the one
+ * listener that stops every running child of a Map Run.
+ */
 import { setMaxListeners } from "node:events";
-import { ExecutionAbortedError } from "../errors";
+import { ExecutionAbortedError } from "./errors";
 
 /** An AbortController that also aborts when `parent` does; `release` unhooks it from the parent. */
 export function linkedAbort(parent: AbortSignal): { controller: AbortController; release: () => void } {
@@ -52,4 +56,54 @@ export function stopFlagOf(signal: AbortSignal): StopFlag {
     stopFlags.set(signal, flag);
   }
   return flag;
+}
+
+/** A running child as the stopper links it. */
+export interface RunningChild {
+  prevRunning: RunningChild | undefined;
+  nextRunning: RunningChild | undefined;
+  stop(): void;
+}
+
+/**
+ * Ends the running child executions of one Map Run when its signal aborts: a single listener for
+ * all of them (an AbortController or listener per child cost more than the child itself). The
+ * running children form a doubly linked list through their own fields: adding and removing one
+ * allocates nothing.
+ */
+export class ChildStopper {
+  private head: RunningChild | undefined;
+  /** The Map Run's signal as a flag, shared by every child's frame. */
+  readonly flag: StopFlag;
+
+  constructor(signal: AbortSignal) {
+    this.flag = stopFlagOf(signal);
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (let child = this.head; child; ) {
+          const next = child.nextRunning;
+          child.stop();
+          child = next;
+        }
+        this.head = undefined;
+      },
+      { once: true },
+    );
+  }
+
+  add(child: RunningChild): void {
+    child.nextRunning = this.head;
+    child.prevRunning = undefined;
+    if (this.head) this.head.prevRunning = child;
+    this.head = child;
+  }
+
+  delete(child: RunningChild): void {
+    const { prevRunning: prev, nextRunning: next } = child;
+    if (prev) prev.nextRunning = next;
+    else if (this.head === child) this.head = next;
+    if (next) next.prevRunning = prev;
+    child.prevRunning = child.nextRunning = undefined;
+  }
 }
