@@ -77,6 +77,24 @@ describe("architecture (DESIGN.md)", () => {
     assert.deepEqual(cycles(), []);
   });
 
+  it("the engine's states never load the executor, and the executor never loads the states (they meet in state-table.ts)", () => {
+    const reach = (from: string): Set<string> => {
+      const seen = new Set<string>();
+      const todo = [from];
+      while (todo.length) for (const next of graph.get(todo.pop()!) ?? []) if (!seen.has(next)) (seen.add(next), todo.push(next));
+      return seen;
+    };
+    const engine = (f: string) => join(ROOT, "local/engine", f);
+    const entries = ["executor.ts", "run-execution.ts", "child-execution.ts", "index.ts"].map(engine);
+    const statesDir = engine("states") + "/";
+    const stateFiles = [...graph.keys()].filter((f) => f.startsWith(statesDir));
+    assert.ok(stateFiles.length >= 9, "one file per state type");
+    const offending = stateFiles.flatMap((f) => [...reach(f)].filter((g) => entries.includes(g)).map((g) => `${relative(ROOT, f)} -> ${relative(ROOT, g)}`));
+    assert.deepEqual(offending, []);
+    const executorLoads = [...reach(engine("executor.ts"))].filter((g) => g.startsWith(statesDir)).map((g) => relative(ROOT, g));
+    assert.deepEqual(executorLoads, []);
+  });
+
   it("asl/ imports nothing that does I/O or talks to AWS (no node:fs/net/http/child_process, no AWS SDK, no Pulumi)", () => {
     const banned = /^(node:)?(fs|fs\/promises|net|http|https|child_process|dgram|tls)$|^@aws-sdk\/|^@smithy\/|^@pulumi\//;
     const offending = [...bare].filter(([file]) => relative(ROOT, file).startsWith("asl/")).flatMap(([file, specs]) => specs.filter((s) => banned.test(s)).map((s) => `${relative(ROOT, file)}: ${s}`));
