@@ -74,7 +74,7 @@ export interface CompiledTask extends Base {
   heartbeat?: NumberSource;
   retriers: Retrier[];
   catchers: CompiledCatcher[];
-  /** JSONPath, no Retry, Catch or timeouts: the interpreter's one-reaction path applies. */
+  /** JSONPath, no Retry, Catch or timeouts: the Task's one-reaction path applies. */
   simple: boolean;
 }
 export interface CompiledPass extends Base {

@@ -1,7 +1,7 @@
 /**
- * The interpreter's side of the Distributed Map seam: it builds the DistributedMapContext (template
- * and path evaluation in this state's scope, child executions of the ItemProcessor, history, Map
- * Run updates) and lets local/engine/distributed run the Map Run.
+ * The Distributed Map state's side of its seam with the Map Run: it builds the DistributedMapContext
+ * (the state's compiled templates and paths evaluated in its scope, child executions of the
+ * compiled ItemProcessor, history, Map Run updates) and lets local/engine/distributed run the Map Run.
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
 import { randomUUID } from "node:crypto";
