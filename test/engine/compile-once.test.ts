@@ -167,6 +167,31 @@ describe("engine: compile once, run many", function () {
     assert.equal(delta(before).workflows, 1, "only the parent compiles; the child machine was compiled by its own run()");
   });
 
+  it("a JSONata Distributed Map evaluates the ItemSelector compiled with the state: a failure names its field as the inline Map does", async () => {
+    // AWS names a JSONata field from the state ("Arguments/Input/pushLocation", see jsonata.ts);
+    // the Distributed Map used to compile its selector again at run time, under the name "Map".
+    const causes: string[] = [];
+    for (const mode of ["INLINE", "DISTRIBUTED"]) {
+      const definition = {
+        QueryLanguage: "JSONata",
+        StartAt: "Fan",
+        States: {
+          Fan: {
+            Type: "Map",
+            Items: "{% $states.input %}",
+            ItemSelector: { item: "{% $states.context.Map.Item.Value.missing %}" },
+            ItemProcessor: { ProcessorConfig: mode === "INLINE" ? { Mode: mode } : { Mode: mode, ExecutionType: "STANDARD" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+            End: true,
+          },
+        },
+      } as unknown as StateMachineDefinition;
+      const r = await run(definition, [{ n: 1 }], options());
+      assert.equal(r.status, "FAILED");
+      causes.push(r.mapRuns.length ? (r.mapRuns[0]!.firstFailures?.[0]?.cause ?? r.cause!) : r.cause!);
+    }
+    for (const cause of causes) assert.match(cause, /specified for the field 'ItemSelector\/item' returned nothing/);
+  });
+
   describe("a Distributed Map with an ItemReader, an ItemBatcher and a ResultWriter", () => {
     const BUCKET = "compile-once";
     let s3: EmbeddedS3;
