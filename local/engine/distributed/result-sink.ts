@@ -8,12 +8,14 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue } from "../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../errors";
 import { FIRST_FAILURES_KEPT, type ChildOutcome, type MapRunCounts, type MapRunRecord } from "./contract";
+import * as resultRecords from "./result-records";
 import * as resultWriter from "./result-writer";
 import type { WriterPlan } from "./result-plan";
 import type { UnitSink } from "./seams";
 
 // Bound once: under tsx every use of an imported name is a getter call (local/engine/README.md).
-const { executionRecord, pendingRecord, ResultSpool, transformedEntries, transformedEntriesJson } = resultWriter;
+const { executionRecord, pendingRecord, transformedEntries, transformedEntriesJson } = resultRecords;
+const { ResultSpool } = resultWriter;
 
 export class ResultSink implements UnitSink {
   readonly exporting: boolean;
