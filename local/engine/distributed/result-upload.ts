@@ -1,13 +1,55 @@
 /**
- * One result file's (or the manifest's) s3:putObject, retried the way the SDK's standard retry
- * strategy would if it could replay a file stream. Any failure is `States.ResultWriterFailed`.
- * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+ * Uploads a Map Run's spooled result files, then the manifest, each with s3:putObject, retried the
+ * way the SDK's standard retry strategy would if it could replay a file stream. Any failure is
+ * `States.ResultWriterFailed`. https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+ * - manifest.json: `{"DestinationBucket", "MapRunArn", "ResultFiles": {"FAILED": [...],
+ *   "PENDING": [...], "SUCCEEDED": [{"Key", "Size"}]}}`.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { ReadStream } from "node:fs";
+import { createReadStream, type ReadStream } from "node:fs";
+import type { ResultWriterOutputType } from "../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../errors";
 import { describeError } from "./readers/s3-object";
+import type { ResultStatus } from "./result-writer";
 import { s3Sdk } from "./s3-sdk";
+
+export interface ResultFileEntry {
+  Key: string;
+  Size: number;
+}
+
+export interface Manifest {
+  DestinationBucket: string;
+  MapRunArn: string;
+  ResultFiles: Record<"FAILED" | "PENDING" | "SUCCEEDED", ResultFileEntry[]>;
+}
+
+const STATUSES: readonly ResultStatus[] = ["SUCCEEDED", "FAILED", "PENDING"];
+
+/** Puts every file (`<keyPrefix><STATUS>_<n>.<ext>`, closed), then the manifest; returns its key. */
+export async function uploadResults(
+  s3: S3Client,
+  target: { bucket: string; outputType: ResultWriterOutputType },
+  mapRunArn: string,
+  keyPrefix: string,
+  files: ReadonlyMap<ResultStatus, ReadonlyArray<{ path: string; bytes: number }>>,
+): Promise<{ manifestKey: string; manifest: Manifest }> {
+  const ext = target.outputType === "JSONL" ? "jsonl" : "json";
+  const manifest: Manifest = { DestinationBucket: target.bucket, MapRunArn: mapRunArn, ResultFiles: { FAILED: [], PENDING: [], SUCCEEDED: [] } };
+  for (const status of STATUSES) {
+    const list = files.get(status) ?? [];
+    for (let n = 0; n < list.length; n++) {
+      const file = list[n];
+      const key = `${keyPrefix}${status}_${n}.${ext}`;
+      await putResultObject(s3, target.bucket, key, () => createReadStream(file.path), file.bytes);
+      manifest.ResultFiles[status].push({ Key: key, Size: file.bytes });
+    }
+  }
+  const manifestKey = `${keyPrefix}manifest.json`;
+  const body = JSON.stringify(manifest);
+  await putResultObject(s3, target.bucket, manifestKey, () => body, Buffer.byteLength(body));
+  return { manifestKey, manifest };
+}
 
 /** The SDK's default `max_attempts` (standard retry mode). */
 const STREAM_PUT_MAX_ATTEMPTS = 3;
@@ -23,7 +65,7 @@ function retryable(err: unknown): boolean {
   return e.$retryable !== undefined || THROTTLING.has(e.name) || TRANSIENT_CODES.has(e.name) || (e.code !== undefined && TRANSIENT_CODES.has(e.code)) || (status !== undefined && [500, 502, 503, 504].includes(status));
 }
 
-export async function putResultObject(s3: S3Client, bucket: string, key: string, body: () => string | ReadStream, length: number): Promise<void> {
+async function putResultObject(s3: S3Client, bucket: string, key: string, body: () => string | ReadStream, length: number): Promise<void> {
   const { PutObjectCommand } = await s3Sdk();
   // The SDK retries a request whose body it can replay (a string); a file stream it cannot
   // ("non-retryable streaming request"), so those are retried here, re-opening the file, by the

@@ -8,8 +8,6 @@
  *   `SUCCEEDED_n.json`; `FAILED_n.json`, "all failed, timed out, and aborted child workflow
  *   executions"; `PENDING_n.json`, "child workflow executions that weren't started because the
  *   Map Run failed or aborted". A status with no executions gets no file (the manifest lists `[]`).
- * - manifest.json: `{"DestinationBucket", "MapRunArn", "ResultFiles": {"FAILED": [...],
- *   "PENDING": [...], "SUCCEEDED": [{"Key", "Size"}]}}`.
  * - "Step Functions supports individual result files of up to 5 GB. If a file size exceeds 5 GB,
  *   Step Functions creates another file to write the remaining execution results and appends an
  *   index number to the file name."
@@ -19,14 +17,13 @@
  * items) and uploaded with s3:putObject when the Map Run ends.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JsonValue, ResultWriterOutputType, ResultWriterTransformation } from "../../../asl/types";
-import { putResultObject } from "./result-upload";
+import { uploadResults, type Manifest } from "./result-upload";
 
 export type ResultStatus = "SUCCEEDED" | "FAILED" | "PENDING";
-const STATUSES: readonly ResultStatus[] = ["SUCCEEDED", "FAILED", "PENDING"];
 
 /** "individual result files of up to 5 GB" (ResultWriter page). */
 export const RESULT_FILE_MAX_BYTES = 5 * 1024 ** 3;
@@ -36,17 +33,6 @@ export interface ResultWriterTarget {
   prefix: string;
   outputType: ResultWriterOutputType;
   transformation: ResultWriterTransformation;
-}
-
-export interface ResultFileEntry {
-  Key: string;
-  Size: number;
-}
-
-export interface Manifest {
-  DestinationBucket: string;
-  MapRunArn: string;
-  ResultFiles: Record<"FAILED" | "PENDING" | "SUCCEEDED", ResultFileEntry[]>;
 }
 
 interface SpoolFile {
@@ -140,26 +126,8 @@ export class ResultSpool {
    * Any S3 failure is `States.ResultWriterFailed`, naming the bucket and key.
    */
   async upload(): Promise<{ manifestKey: string; manifest: Manifest }> {
-    const ext = this.target.outputType === "JSONL" ? "jsonl" : "json";
-    const manifest: Manifest = {
-      DestinationBucket: this.target.bucket,
-      MapRunArn: this.mapRunArn,
-      ResultFiles: { FAILED: [], PENDING: [], SUCCEEDED: [] },
-    };
-    for (const status of STATUSES) {
-      const list = this.files.get(status) ?? [];
-      for (let n = 0; n < list.length; n++) {
-        const file = list[n];
-        if (file.fd >= 0) this.closeFile(status, file);
-        const key = `${this.keyPrefix}${status}_${n}.${ext}`;
-        await putResultObject(this.s3, this.target.bucket, key, () => createReadStream(file.path), file.bytes);
-        manifest.ResultFiles[status].push({ Key: key, Size: file.bytes });
-      }
-    }
-    const manifestKey = `${this.keyPrefix}manifest.json`;
-    const body = JSON.stringify(manifest);
-    await putResultObject(this.s3, this.target.bucket, manifestKey, () => body, Buffer.byteLength(body));
-    return { manifestKey, manifest };
+    for (const [status, list] of this.files) for (const file of list) if (file.fd >= 0) this.closeFile(status, file);
+    return uploadResults(this.s3, this.target, this.mapRunArn, this.keyPrefix, this.files);
   }
 
   dispose(): void {
