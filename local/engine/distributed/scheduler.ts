@@ -25,7 +25,7 @@ export interface SchedulerOptions {
 export class Scheduler {
   private readonly abort = new AbortController();
   /** The Map Run's signal: every running child and the reader listen on it. */
-  readonly signal = this.abort.signal;
+  readonly signal: AbortSignal = this.abort.signal;
   parentAborted = false;
   readError: unknown = undefined;
   private readonly threshold: FailureThreshold;
