@@ -56,7 +56,7 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
   const children = childStarter(ctx, childMachineArn);
   // The scheduler listens to the parent's signal from here on (so a stop during the first
   // progress report is seen) until its run ends.
-  const scheduler = new Scheduler({ settings, mapRunArn, record, onChange, children, sink, parentSignal: ctx.signal });
+  const scheduler = new Scheduler({ settings, mapRunArn, record, progress, children, sink, parentSignal: ctx.signal });
   const stream = new ItemStream(state, input, ctx, settings, record, scheduler.signal, onChange);
 
   const finishRecord = (status: MapRunRecord["status"]) => {

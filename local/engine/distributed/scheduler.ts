@@ -15,7 +15,7 @@ export interface SchedulerOptions {
   settings: MapRunSettings;
   mapRunArn: string;
   record: MapRunRecord;
-  onChange(): void;
+  progress: { changed(): void }; // the throttled Map Run publisher
   /** The executor's child start, given (never imported). */
   children: ChildStarter;
   sink: UnitSink;
@@ -58,9 +58,9 @@ export class Scheduler {
 
   /** Runs every unit of `stream`, then waits for the last child to finish (and stops listening to the parent). */
   async run(stream: UnitSource): Promise<void> {
-    const { o, items, execs, threshold } = this;
+    const { o, items, execs, threshold, pacer } = this;
+    const { children, progress } = o;
     const { maxConcurrency } = o.settings;
-    const { pacer } = this;
     this.stream = stream;
     const iterator = stream.units;
     try {
@@ -90,8 +90,8 @@ export class Scheduler {
           execs.pending--;
           execs.running++;
           this.batchSizes?.set(firstSeq + u, n);
-          o.children.runChild(inputs[u], this.childOptions, this.finishChild, firstSeq + u);
-          o.onChange();
+          children.runChild(inputs[u], this.childOptions, this.finishChild, firstSeq + u);
+          progress.changed();
           if (pacer.burstDue()) for (let hop = 0; hop < BURST_HOPS; hop++) await undefined;
           if (pacer.yieldDue()) await pacer.yieldTurn();
         }
@@ -131,7 +131,7 @@ export class Scheduler {
     this.execs.running--;
     this.o.sink.add(seq, n, outcome);
     if (outcome.status === "FAILED") this.checkThreshold();
-    this.o.onChange();
+    this.o.progress.changed();
     this.wake();
   }
 

@@ -85,7 +85,7 @@ function children(fails: (input: JsonValue) => boolean = () => false) {
 }
 
 function scheduler(settings: Partial<MapRunSettings>, record: MapRunRecord, kids: ChildStarter, out: UnitSink, parent = new AbortController()) {
-  return new Scheduler({ settings: { maxConcurrency: 10_000, ...settings }, mapRunArn: MAP_RUN, record, onChange: () => undefined, children: kids, sink: out, parentSignal: parent.signal });
+  return new Scheduler({ settings: { maxConcurrency: 10_000, ...settings }, mapRunArn: MAP_RUN, record, progress: { changed: () => undefined }, children: kids, sink: out, parentSignal: parent.signal });
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
