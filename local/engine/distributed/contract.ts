@@ -164,4 +164,10 @@ export interface DistributedMapContext {
   signal: AbortSignal;
 }
 
+/**
+ * (Additive.) What the Map Run's scheduler starts children with: the executor's `runChild`, given
+ * to it (the context itself when it has one), never imported.
+ */
+export type ChildStarter = Required<Pick<DistributedMapContext, "runChild">>;
+
 export type RunDistributedMap = (state: MapState, input: JsonValue, ctx: DistributedMapContext) => Promise<JsonValue>;

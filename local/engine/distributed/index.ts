@@ -5,7 +5,8 @@
 import type { RunDistributedMap } from "./contract";
 import { runMapRun } from "./map-run";
 
-export type { RunDistributedMap, DistributedMapContext, MapRunRecord, ChildOutcome, MapItemContext, ChildCounters, MapRunChildCounters } from "./contract";
-export { runMapRun, mapRunArnFor, mapRunLabel, type MapRunOptions } from "./map-run";
+export type { RunDistributedMap, DistributedMapContext, MapRunRecord, ChildOutcome, MapItemContext, ChildCounters, MapRunChildCounters, ChildStarter } from "./contract";
+export { runMapRun, type MapRunOptions } from "./map-run";
+export { mapRunArnFor, mapRunLabel } from "./map-run-arn";
 
 export const runDistributedMap: RunDistributedMap = (state, input, ctx) => runMapRun(state, input, ctx);
