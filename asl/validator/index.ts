@@ -16,7 +16,7 @@ import { Context, type Segments } from "./context";
 import { checkScopeGraph, checkStateNames, childScopes, collectStateNames } from "./graph";
 import { duplicateKeys } from "./duplicate-keys";
 import { StateRules, type StateEnv } from "./rules";
-import { stateMachineSchema } from "./schema";
+import { stateMachineSchema } from "../schema";
 import { zodIssuesToDiagnostics } from "./zod-diagnostics";
 import type { IamActionCatalog } from "../integrations";
 

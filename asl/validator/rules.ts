@@ -9,7 +9,7 @@ import { CODES } from "./codes";
 import type { Context, Segments } from "./context";
 import { referencePathProblem } from "./jsonpath";
 import { isJsonataString } from "./jsonata";
-import { CHOICE_OPERATORS } from "./schema";
+import { CHOICE_OPERATORS, isChoiceOperator } from "../schema";
 import { LIMITS } from "../types";
 import { resourceProblem, type IamActionCatalog } from "../integrations";
 
@@ -470,7 +470,7 @@ export class StateRules {
     if (!isObj(r)) return;
     if (top && !has(r, "Next")) this.report(CODES.INVALID_CHOICE_RULE, at, "each Choice rule needs Next, the state to go to when it matches");
     if (!top && has(r, "Next")) this.report(CODES.INVALID_CHOICE_RULE, [...at, "Next"], "only top-level Choice rules have Next; rules inside And/Or/Not do not");
-    const operators = Object.keys(r).filter((k) => k in CHOICE_OPERATORS);
+    const operators = Object.keys(r).filter(isChoiceOperator);
     const combinators = ["And", "Or", "Not"].filter((k) => has(r, k));
     if (lang === "JSONata") {
       for (const k of [...operators, ...combinators, ...(has(r, "Variable") ? ["Variable"] : [])]) {
