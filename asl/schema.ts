@@ -102,7 +102,7 @@ const timeouts = {
   HeartbeatSecondsPath: pathString.optional(),
 };
 
-const taskState = z.strictObject({
+export const taskStateSchema = z.strictObject({
   Type: z.literal("Task"),
   ...common,
   Resource: z.string(),
@@ -119,7 +119,7 @@ const taskState = z.strictObject({
   ...timeouts,
 });
 
-const passState = z.strictObject({
+export const passStateSchema = z.strictObject({
   Type: z.literal("Pass"),
   ...common,
   ...transition,
@@ -131,7 +131,7 @@ const passState = z.strictObject({
   ...assign,
 });
 
-const waitState = z.strictObject({
+export const waitStateSchema = z.strictObject({
   Type: z.literal("Wait"),
   ...common,
   ...transition,
@@ -145,14 +145,14 @@ const waitState = z.strictObject({
   ...assign,
 });
 
-const succeedState = z.strictObject({
+export const succeedStateSchema = z.strictObject({
   Type: z.literal("Succeed"),
   ...common,
   ...ioPaths,
   ...output,
 });
 
-const failState = z.strictObject({
+export const failStateSchema = z.strictObject({
   Type: z.literal("Fail"),
   ...common,
   Error: z.string().optional(),
@@ -244,7 +244,7 @@ export const choiceRuleSchema = z.strictObject(operatorShape).extend({
   Comment: z.string().optional(),
 });
 
-const choiceState = z.strictObject({
+export const choiceStateSchema = z.strictObject({
   Type: z.literal("Choice"),
   ...common,
   ...ioPaths,
@@ -259,7 +259,7 @@ export const subWorkflowSchema = z.strictObject({
   Comment: z.string().optional(),
   StartAt: z.string(),
   // Recursive (states hold branches and processors): a getter, read when zod first parses.
-  get States() {
+  get States(): typeof statesRecord {
     return statesRecord;
   },
   QueryLanguage: queryLanguageSchema.optional(),
@@ -273,7 +273,7 @@ export const processorConfigSchema = z.strictObject({
 /** A Map's ItemProcessor, or its deprecated name Iterator: the same fields, ProcessorConfig included (state-map-inline). */
 export const itemProcessorSchema = subWorkflowSchema.extend({ ProcessorConfig: processorConfigSchema.optional() });
 
-const parallelState = z.strictObject({
+export const parallelStateSchema = z.strictObject({
   Type: z.literal("Parallel"),
   ...common,
   Branches: z.array(subWorkflowSchema).min(1),
@@ -335,7 +335,7 @@ export const resultWriterSchema = z.strictObject({
     .optional(),
 });
 
-const mapState = z.strictObject({
+export const mapStateSchema = z.strictObject({
   Type: z.literal("Map"),
   ...common,
   ItemProcessor: itemProcessorSchema.optional(),
@@ -372,15 +372,24 @@ const mapState = z.strictObject({
 });
 
 /** The schema of each state type, by its `Type`: the one list of state types and their fields. */
-export const STATE_SCHEMAS = {
-  Task: taskState,
-  Pass: passState,
-  Choice: choiceState,
-  Wait: waitState,
-  Succeed: succeedState,
-  Fail: failState,
-  Parallel: parallelState,
-  Map: mapState,
+export const STATE_SCHEMAS: {
+  Task: typeof taskStateSchema;
+  Pass: typeof passStateSchema;
+  Choice: typeof choiceStateSchema;
+  Wait: typeof waitStateSchema;
+  Succeed: typeof succeedStateSchema;
+  Fail: typeof failStateSchema;
+  Parallel: typeof parallelStateSchema;
+  Map: typeof mapStateSchema;
+} = {
+  Task: taskStateSchema,
+  Pass: passStateSchema,
+  Choice: choiceStateSchema,
+  Wait: waitStateSchema,
+  Succeed: succeedStateSchema,
+  Fail: failStateSchema,
+  Parallel: parallelStateSchema,
+  Map: mapStateSchema,
 } as const;
 
 export type StateType = keyof typeof STATE_SCHEMAS;
@@ -401,11 +410,15 @@ export const NUMBER_OR_EXPRESSION_FIELDS: readonly string[] = [
   ),
 ];
 
-export const stateSchema = z.discriminatedUnion("Type", [taskState, passState, waitState, succeedState, failState, choiceState, parallelState, mapState]);
+// Annotated with the schemas' names so the published .d.ts refers to them instead of repeating them.
+export const stateSchema: z.ZodDiscriminatedUnion<
+  [typeof taskStateSchema, typeof passStateSchema, typeof waitStateSchema, typeof succeedStateSchema, typeof failStateSchema, typeof choiceStateSchema, typeof parallelStateSchema, typeof mapStateSchema],
+  "Type"
+> = z.discriminatedUnion("Type", [taskStateSchema, passStateSchema, waitStateSchema, succeedStateSchema, failStateSchema, choiceStateSchema, parallelStateSchema, mapStateSchema]);
 
 // Counted on the input: zod builds a record's output by assignment, so a state named "__proto__"
 // (a name AWS allows) would not be an own key of the output and the record would look empty.
-const statesRecord = z
+const statesRecord: z.ZodPipe<z.ZodUnknown, z.ZodRecord<z.ZodString, typeof stateSchema>> = z
   .unknown()
   .refine((s) => typeof s !== "object" || s === null || Array.isArray(s) || Object.keys(s).length > 0, { error: "States must contain at least one state" })
   .pipe(z.record(z.string(), stateSchema));
