@@ -5,7 +5,8 @@
  * written twice (a JSONL reader over a JSON payload fails only at run time).
  */
 import { localLambdaArn, type StateMachine } from "../asl/builders";
-import type { State, StateMachineDefinition, SubWorkflow } from "../asl/types";
+import type { StateMachineDefinition } from "../asl/types";
+import { walkStates } from "../asl/walk";
 
 export type PayloadFormat = "json" | "jsonl";
 
@@ -13,22 +14,14 @@ export type PayloadFormat = "json" | "jsonl";
 export function payloadFormatsReadFrom(functionName: string, machines: ReadonlyArray<StateMachine>): Set<PayloadFormat> {
   const arn = localLambdaArn({ name: functionName });
   const found = new Set<PayloadFormat>();
-  const visit = (scope: StateMachineDefinition | SubWorkflow) => {
-    const states = scope.States as Record<string, State>;
-    for (const state of Object.values(states)) {
-      if (state.Type === "Task" && state.Resource === arn && "Next" in state && typeof state.Next === "string") {
-        const next = states[state.Next];
-        const type = next?.Type === "Map" ? next.ItemReader?.ReaderConfig?.InputType : undefined;
-        if (type === "JSON") found.add("json");
-        if (type === "JSONL") found.add("jsonl");
-      }
-      if (state.Type === "Parallel") state.Branches.forEach(visit);
-      if (state.Type === "Map") {
-        const processor = state.ItemProcessor ?? state.Iterator;
-        if (processor) visit(processor);
-      }
-    }
-  };
+  const visit = (definition: StateMachineDefinition) =>
+    walkStates(definition, ({ state, scope }) => {
+      if (state.Type !== "Task" || state.Resource !== arn || typeof state.Next !== "string") return;
+      const next = scope.States[state.Next];
+      const type = next?.Type === "Map" ? next.ItemReader?.ReaderConfig?.InputType : undefined;
+      if (type === "JSON") found.add("json");
+      if (type === "JSONL") found.add("jsonl");
+    });
   for (const m of machines) visit(m.renderUnchecked(localLambdaArn));
   return found;
 }

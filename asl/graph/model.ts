@@ -7,7 +7,7 @@
  */
 import type { ChoiceRule, MapState, State, StateMachineDefinition, SubWorkflow } from "../types";
 import { findIntegration } from "../integrations";
-import { mapProcessor } from "../walk";
+import { childWorkflows, mapProcessor } from "../walk";
 
 export type GraphNodeKind = "start" | "end" | "state";
 
@@ -85,12 +85,7 @@ export function buildStateGraph(definition: StateMachineDefinition): StateGraph 
   }
 
   function childScopes(state: State): GraphScope[] {
-    if (state.Type === "Map") {
-      const p = mapProcessor(state);
-      return p ? [scopeOf(p.processor, "Processor", false)] : [];
-    }
-    if (state.Type === "Parallel") return state.Branches.map((b, i) => scopeOf(b, `Branch ${i + 1}`, false));
-    return [];
+    return childWorkflows(state).map((c) => scopeOf(c.workflow, c.kind === "processor" ? "Processor" : `Branch ${c.index + 1}`, false));
   }
 
   return { root: scopeOf(definition, "Machine", true) };

@@ -1,6 +1,6 @@
 /**
  * The state machine role's policy, derived from the definition: walk every state (Parallel
- * branches and Map processors included), collect what each one touches, and grant exactly that.
+ * branches and Map processors included, with asl/walk.ts), collect what each one touches, and grant exactly that.
  * Nothing here is written per workflow; a new workflow gets its policy by being rendered.
  *
  * A resource this module does not know how to grant fails the derivation with the state's JSON
@@ -15,10 +15,10 @@ import {
   type JsonObject,
   type JsonValue,
   type MapState,
-  type State,
   type StateMachineDefinition,
-  type SubWorkflow,
+  type TaskState,
 } from "../types";
+import { mapProcessor, walkStates } from "../walk";
 import {
   partitionOf,
   policyDocument,
@@ -98,40 +98,28 @@ interface Needs {
  */
 export function deriveStateMachinePolicy(definition: StateMachineDefinition, context: StateMachinePolicyContext): PolicyDocument {
   const needs: Needs = { grants: [], s3Reads: new Set(), s3Lists: [], s3Writes: new Set(), distributedMap: undefined };
-  walk(definition, [], context, needs);
+  // A Map's own needs are collected after its processor's, so the statements keep walk order.
+  walkStates(definition, {
+    enter: ({ state, at }) => {
+      if (state.Type === "Task") visitTask(state, [...at], context, needs);
+    },
+    leave: ({ state, at }) => {
+      if (state.Type === "Map") visitMap(state, [...at], context, needs);
+    },
+  });
   return policyDocument(statementsFor(needs, context));
 }
 
-function walk(workflow: SubWorkflow | StateMachineDefinition, at: Array<string | number>, ctx: StateMachinePolicyContext, needs: Needs): void {
-  for (const [name, state] of Object.entries(workflow.States)) visitState(state, [...at, "States", name], ctx, needs);
-}
-
-function visitState(state: State, at: Array<string | number>, ctx: StateMachinePolicyContext, needs: Needs): void {
-  switch (state.Type) {
-    case "Task": {
-      if (state.Credentials !== undefined) {
-        throw new PermissionDerivationError(jsonPointer([...at, "Credentials"]), "Task Credentials (cross-account role assumption) are not derived: grant sts:AssumeRole explicitly or remove them");
-      }
-      needs.grants.push(...taskGrants(state.Resource, state.Parameters, state.Arguments, at, ctx));
-      return;
-    }
-    case "Parallel":
-      state.Branches.forEach((branch, i) => walk(branch, [...at, "Branches", i], ctx, needs));
-      return;
-    case "Map":
-      visitMap(state, at, ctx, needs);
-      return;
-    default:
-      // Pass, Wait, Choice, Succeed, Fail call no AWS API.
-      return;
+/** Pass, Wait, Choice, Succeed, Fail call no AWS API; Parallel's branches are walked like any scope. */
+function visitTask(state: TaskState, at: Array<string | number>, ctx: StateMachinePolicyContext, needs: Needs): void {
+  if (state.Credentials !== undefined) {
+    throw new PermissionDerivationError(jsonPointer([...at, "Credentials"]), "Task Credentials (cross-account role assumption) are not derived: grant sts:AssumeRole explicitly or remove them");
   }
+  needs.grants.push(...taskGrants(state.Resource, state.Parameters, state.Arguments, at, ctx));
 }
 
 function visitMap(state: MapState, at: Array<string | number>, ctx: StateMachinePolicyContext, needs: Needs): void {
-  const processor = state.ItemProcessor ?? state.Iterator;
-  if (processor) walk(processor, [...at, state.ItemProcessor ? "ItemProcessor" : "Iterator"], ctx, needs);
-
-  const config = processor?.ProcessorConfig;
+  const config = mapProcessor(state)?.processor.ProcessorConfig;
   if (config?.Mode === "DISTRIBUTED") {
     const express = config.ExecutionType === "EXPRESS";
     needs.distributedMap = {

@@ -5,7 +5,7 @@
  * message a person can act on. Only ERROR diagnostics make a definition invalid; WARNINGs mark
  * things AWS's documentation leaves open, so the validator never rejects what AWS may accept.
  *
- * Stages: JSON text (optional) → zod schema of the whole language (./schema.ts) → state graph per
+ * Stages: JSON text (optional) → zod schema of the whole language (../schema.ts) → state graph per
  * scope (./graph.ts) → per-state semantic rules (./rules.ts). Every stage runs on the raw value, so
  * a schema error does not hide a graph error.
  */
@@ -16,7 +16,7 @@ import { Context, type Segments } from "./context";
 import { checkScopeGraph, checkStateNames, childScopes, collectStateNames } from "./graph";
 import { duplicateKeys } from "./duplicate-keys";
 import { StateRules, type StateEnv } from "./rules";
-import { stateMachineSchema } from "./schema";
+import { stateMachineSchema } from "../schema";
 import { zodIssuesToDiagnostics } from "./zod-diagnostics";
 import type { IamActionCatalog } from "../integrations";
 

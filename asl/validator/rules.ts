@@ -9,7 +9,7 @@ import { CODES } from "./codes";
 import type { Context, Segments } from "./context";
 import { referencePathProblem } from "./jsonpath";
 import { isJsonataString } from "./jsonata";
-import { CHOICE_OPERATORS } from "./schema";
+import { CHOICE_OPERATORS, isChoiceOperator, NUMBER_OR_EXPRESSION_FIELDS } from "../schema";
 import { LIMITS } from "../types";
 import { resourceProblem, type IamActionCatalog } from "../integrations";
 
@@ -32,18 +32,15 @@ export interface StateEnv {
  * The `...Path` fields (TimeoutSecondsPath, ItemsPath, ...) are JSONPath; their JSONata form is the
  * plain field holding a `{% %}` expression (TimeoutSeconds, Items, ...).
  */
-const JSONPATH_ONLY_STATE_FIELDS = [
+export const JSONPATH_ONLY_STATE_FIELDS = [
   "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "ItemsPath",
   "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath", "MaxConcurrencyPath",
   "ToleratedFailurePercentagePath", "ToleratedFailureCountPath", "ErrorPath", "CausePath",
 ];
-const JSONATA_ONLY_STATE_FIELDS = ["Arguments", "Output", "Items"];
-
-/** Number fields that take a `{% %}` expression in JSONata and a `...Path` twin in JSONPath. */
-const NUMBER_OR_EXPRESSION_FIELDS = ["TimeoutSeconds", "HeartbeatSeconds", "Seconds", "MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount"];
+export const JSONATA_ONLY_STATE_FIELDS = ["Arguments", "Output", "Items"];
 
 /** Pairs that may not appear together: a value and the path that supplies it at run time. */
-const TWINS: ReadonlyArray<readonly [string, string]> = [
+export const TWINS: ReadonlyArray<readonly [string, string]> = [
   ["TimeoutSeconds", "TimeoutSecondsPath"],
   ["HeartbeatSeconds", "HeartbeatSecondsPath"],
   ["MaxConcurrency", "MaxConcurrencyPath"],
@@ -54,7 +51,7 @@ const TWINS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Reference-path fields of a state ("...MUST be a Reference Path", https://states-language.net/spec.html). */
-const REFERENCE_PATH_FIELDS = [
+export const REFERENCE_PATH_FIELDS = [
   "ResultPath", "ItemsPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath",
   "MaxConcurrencyPath", "ToleratedFailurePercentagePath", "ToleratedFailureCountPath",
 ];
@@ -470,7 +467,7 @@ export class StateRules {
     if (!isObj(r)) return;
     if (top && !has(r, "Next")) this.report(CODES.INVALID_CHOICE_RULE, at, "each Choice rule needs Next, the state to go to when it matches");
     if (!top && has(r, "Next")) this.report(CODES.INVALID_CHOICE_RULE, [...at, "Next"], "only top-level Choice rules have Next; rules inside And/Or/Not do not");
-    const operators = Object.keys(r).filter((k) => k in CHOICE_OPERATORS);
+    const operators = Object.keys(r).filter(isChoiceOperator);
     const combinators = ["And", "Or", "Not"].filter((k) => has(r, k));
     if (lang === "JSONata") {
       for (const k of [...operators, ...combinators, ...(has(r, "Variable") ? ["Variable"] : [])]) {

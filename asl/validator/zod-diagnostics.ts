@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import { jsonPointer, type Diagnostic } from "../diagnostics";
 import { CODES } from "./codes";
-import { STATE_TYPES } from "./schema";
+import { STATE_TYPES } from "../schema";
 
 type Issue = z.core.$ZodIssue;
 type Segment = string | number;
@@ -63,7 +63,8 @@ const familyOf = (t: string) => TYPE_FAMILY[t] ?? t;
 
 function expectedLabel(issue: Issue): string | undefined {
   if (issue.code === "invalid_type") return issue.expected === "int" ? "an integer" : `a ${issue.expected}`;
-  if (issue.code === "invalid_format" && issue.format === "regex") return "a JSONata expression {% ... %}";
+  // JSONata expressions are the schema's only regex/template-literal strings (asl/schema.ts jsonataExpr).
+  if (issue.code === "invalid_format" && (issue.format === "regex" || issue.format === "template_literal")) return "a JSONata expression {% ... %}";
   return undefined;
 }
 

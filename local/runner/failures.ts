@@ -3,7 +3,8 @@
  * which error and cause, and in which state. The execution's own error and cause (e.g.
  * States.ExceedToleratedFailureThreshold) stay exactly AWS's; these say what is behind them.
  */
-import type { MapState, State, StateMachineDefinition } from "../../asl/types";
+import type { StateMachineDefinition } from "../../asl/types";
+import { mapProcessor, walkStates } from "../../asl/walk";
 import type { MapRunChildFailure, MapRunRecord } from "../engine/distributed/contract";
 
 /** The engine's record of a failed child, with its Map Run and the full state path. */
@@ -31,19 +32,11 @@ export function firstFailures(mapRuns: ReadonlyArray<MapRunRecord>, childStateOf
 /** For each Distributed Map (nested ones included) whose processor runs exactly one Task state: that state. */
 export function processorTaskOf(definition: StateMachineDefinition): (mapStateName: string) => string | undefined {
   const found = new Map<string, string>();
-  const visit = (states: Record<string, State>) => {
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === "Map") {
-        const map = state as MapState;
-        const processor = map.ItemProcessor ?? map.Iterator;
-        if (!processor) continue;
-        const tasks = Object.entries(processor.States).filter(([, s]) => s.Type === "Task");
-        if (tasks.length === 1) found.set(name, tasks[0]![0]);
-        visit(processor.States);
-      }
-      if (state.Type === "Parallel") for (const b of state.Branches) visit(b.States);
-    }
-  };
-  visit(definition.States);
+  walkStates(definition, ({ name, state }) => {
+    if (state.Type !== "Map") return;
+    const processor = mapProcessor(state)?.processor;
+    const tasks = Object.entries(processor?.States ?? {}).filter(([, s]) => s.Type === "Task");
+    if (tasks.length === 1) found.set(name, tasks[0]![0]);
+  });
   return (name) => found.get(name);
 }

@@ -2,10 +2,14 @@
  * The zod schema of the whole Amazon States Language: every state type, JSONPath and JSONata
  * fields, Retry/Catch, and the Distributed Map fields, with the values AWS documents.
  *
+ * This is the one description of ASL: the TypeScript types of ./types.ts are inferred from it
+ * (`z.infer`), the validator parses with it, and the builders are typed by those inferred types.
+ * A new field is one entry here. Pulumi-free and I/O-free like the rest of asl/.
+ *
  * The schema describes *shape*: which fields exist on which object, their JSON types, enums and
  * numeric ranges. Every object is strict, because AWS rejects fields it does not know
  * (SCHEMA_VALIDATION_FAILED "... is not supported"). Rules that relate fields to each other, or
- * depend on the query language or on the Map's mode, are semantic checks in ./rules.ts, so that each
+ * depend on the query language or on the Map's mode, are semantic checks in ./validator/rules.ts, so that each
  * finding gets its own code and an exact location.
  *
  * Sources, per object:
@@ -20,19 +24,29 @@
  *   https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
  */
 import { z } from "zod";
-import { LIMITS } from "../types";
+import { LIMITS, type JsonValue } from "./types";
 
-// Values are already JSON (parsed from text, or rendered by the builders); their inner shape is free
-// except where a rule says otherwise, so unknown() keeps the schema fast on big payload templates.
-const jsonValue = z.unknown();
-const jsonObject = z.record(z.string(), z.unknown());
+/**
+ * A JSON value. Values are already JSON (parsed from text, or rendered by the builders) and their
+ * inner shape is free except where a rule in ./validator says otherwise, so nothing is checked per
+ * value: the schema stays fast on big payload templates while the inferred type is JsonValue.
+ * z.any() typed by annotation rather than z.custom<JsonValue>(): a custom schema runs an (empty)
+ * check per value, which made the validator bench measurably slower.
+ */
+const jsonValue: z.ZodType<JsonValue> = z.any();
+const jsonObject = z.record(z.string(), jsonValue);
 
-/** `{% ... %}`: JSONata fields take either their plain type or an expression. */
-const JSONATA = /^\{%[\s\S]*%\}$/;
-const jsonataExpr = (what: string) => z.string().regex(JSONATA, { error: `must be ${what} or a JSONata expression written as {% ... %}` });
+/** `{% ... %}`: JSONata fields take either their plain type or an expression (type JsonataString). */
+const jsonataExpr = (what: string) => z.templateLiteral(["{%", z.string(), "%}"], { error: `must be ${what} or a JSONata expression written as {% ... %}` });
 
-/** A number field that also accepts a JSONata expression (the query-language rule lives in rules.ts). */
-const numberOrExpr = (n: z.ZodNumber) => z.union([n, jsonataExpr("a number")]);
+/** Every schema made by numberOrExpr, so the fields using one can be listed (NUMBER_OR_EXPRESSION_FIELDS). */
+const numberOrExprSchemas = new WeakSet<z.core.$ZodType>();
+/** A number field that also accepts a JSONata expression (the query-language rule lives in validator/rules.ts). */
+const numberOrExpr = (n: z.ZodNumber) => {
+  const schema = z.union([n, jsonataExpr("a number")]);
+  numberOrExprSchemas.add(schema);
+  return schema;
+};
 
 const positiveInt = () => z.number().int().min(1);
 const nonNegativeInt = () => z.number().int().min(0);
@@ -47,21 +61,20 @@ export const MAX_SECONDS = 99_999_999;
 export const MAX_ATTEMPTS = 99_999_999;
 export const MAX_DELAY_SECONDS = 31_622_400;
 
-const queryLanguage = z.enum(["JSONPath", "JSONata"]);
+export const queryLanguageSchema = z.enum(["JSONPath", "JSONata"]);
 const pathString = z.string();
 const nullablePath = z.string().nullable();
 
 const common = {
-  Type: z.string(),
   Comment: z.string().optional(),
-  QueryLanguage: queryLanguage.optional(),
+  QueryLanguage: queryLanguageSchema.optional(),
 };
 const transition = { Next: z.string().optional(), End: z.boolean().optional() };
 const ioPaths = { InputPath: nullablePath.optional(), OutputPath: nullablePath.optional() };
 const assign = { Assign: jsonObject.optional() };
 const output = { Output: jsonValue.optional() };
 
-const retrier = z.strictObject({
+export const retrierSchema = z.strictObject({
   ErrorEquals: z.array(z.string()).min(1),
   IntervalSeconds: positiveInt().max(MAX_SECONDS).optional(),
   MaxAttempts: nonNegativeInt().max(MAX_ATTEMPTS).optional(),
@@ -71,7 +84,7 @@ const retrier = z.strictObject({
   Comment: z.string().optional(),
 });
 
-const catcher = z.strictObject({
+export const catcherSchema = z.strictObject({
   ErrorEquals: z.array(z.string()).min(1),
   Next: z.string(),
   ResultPath: nullablePath.optional(),
@@ -80,7 +93,7 @@ const catcher = z.strictObject({
   Comment: z.string().optional(),
 });
 
-const errorHandling = { Retry: z.array(retrier).optional(), Catch: z.array(catcher).optional() };
+const errorHandling = { Retry: z.array(retrierSchema).optional(), Catch: z.array(catcherSchema).optional() };
 
 const timeouts = {
   TimeoutSeconds: numberOrExpr(positiveInt().max(MAX_SECONDS)).optional(),
@@ -89,9 +102,9 @@ const timeouts = {
   HeartbeatSecondsPath: pathString.optional(),
 };
 
-const taskState = z.strictObject({
-  ...common,
+export const taskStateSchema = z.strictObject({
   Type: z.literal("Task"),
+  ...common,
   Resource: z.string(),
   ...transition,
   ...ioPaths,
@@ -106,9 +119,9 @@ const taskState = z.strictObject({
   ...timeouts,
 });
 
-const passState = z.strictObject({
-  ...common,
+export const passStateSchema = z.strictObject({
   Type: z.literal("Pass"),
+  ...common,
   ...transition,
   ...ioPaths,
   Parameters: jsonObject.optional(),
@@ -118,9 +131,9 @@ const passState = z.strictObject({
   ...assign,
 });
 
-const waitState = z.strictObject({
-  ...common,
+export const waitStateSchema = z.strictObject({
   Type: z.literal("Wait"),
+  ...common,
   ...transition,
   ...ioPaths,
   // "Seconds ... a non-negative integer" up to 99999999 (state-wait).
@@ -132,24 +145,26 @@ const waitState = z.strictObject({
   ...assign,
 });
 
-const succeedState = z.strictObject({
-  ...common,
+export const succeedStateSchema = z.strictObject({
   Type: z.literal("Succeed"),
+  ...common,
   ...ioPaths,
   ...output,
 });
 
-const failState = z.strictObject({
-  ...common,
+export const failStateSchema = z.strictObject({
   Type: z.literal("Fail"),
+  ...common,
   Error: z.string().optional(),
   ErrorPath: pathString.optional(),
   Cause: z.string().optional(),
   CausePath: pathString.optional(),
 });
 
+type OperandKind = "string" | "number" | "boolean" | "timestamp" | "path";
+
 /** Comparison operators of a JSONPath Choice rule and the JSON type of their operand. */
-export const CHOICE_OPERATORS: Readonly<Record<string, "string" | "number" | "boolean" | "timestamp" | "path">> = {
+export const CHOICE_OPERATORS = {
   StringEquals: "string",
   StringLessThan: "string",
   StringGreaterThan: "string",
@@ -189,75 +204,79 @@ export const CHOICE_OPERATORS: Readonly<Record<string, "string" | "number" | "bo
   TimestampGreaterThanPath: "path",
   TimestampLessThanEqualsPath: "path",
   TimestampGreaterThanEqualsPath: "path",
-};
+} as const satisfies Record<string, OperandKind>;
+
+export type ChoiceComparisonOperator = keyof typeof CHOICE_OPERATORS;
+
+/** Own keys only: a Choice rule field named e.g. "constructor" is not an operator. */
+export const isChoiceOperator = (key: string): key is ChoiceComparisonOperator => Object.hasOwn(CHOICE_OPERATORS, key);
 
 const operandSchema = { string: z.string(), number: z.number(), boolean: z.boolean(), timestamp: z.string(), path: z.string() } as const;
+type OperatorShape = { [K in ChoiceComparisonOperator]: z.ZodOptional<(typeof operandSchema)[(typeof CHOICE_OPERATORS)[K]]> };
+// Built from the table above, so the table is the one list of operators; the mapped type says what it builds.
+const operatorShape = Object.fromEntries(
+  Object.entries(CHOICE_OPERATORS).map(([op, kind]) => [op, operandSchema[kind].optional()]),
+) as OperatorShape;
 
-const operatorShape: Record<string, z.ZodOptional<z.ZodType>> = {};
-for (const [op, kind] of Object.entries(CHOICE_OPERATORS)) operatorShape[op] = operandSchema[kind].optional();
+/**
+ * A Choice rule: a JSONPath comparison on `Variable` (one operator), a combinator (And/Or/Not), or a
+ * JSONata `Condition`. Structural, as the JSON reads; "exactly one operator" is a rule in the validator.
+ */
+// extend, not a spread: TypeScript infers the recursive getters below only without a spread in the literal.
+export const choiceRuleSchema = z.strictObject(operatorShape).extend({
+  Variable: z.string().optional(),
+  // Recursive: getters, with the return types TypeScript cannot infer through the cycle.
+  get And(): z.ZodOptional<z.ZodArray<typeof choiceRuleSchema>> {
+    return z.array(choiceRuleSchema).min(1).optional();
+  },
+  get Or(): z.ZodOptional<z.ZodArray<typeof choiceRuleSchema>> {
+    return z.array(choiceRuleSchema).min(1).optional();
+  },
+  get Not(): z.ZodOptional<typeof choiceRuleSchema> {
+    return choiceRuleSchema.optional();
+  },
+  /** Top-level rules only. */
+  Next: z.string().optional(),
+  /** JSONata rules only. */
+  Condition: z.union([jsonataExpr("true, false"), z.boolean()]).optional(),
+  Output: jsonValue.optional(),
+  Assign: jsonObject.optional(),
+  Comment: z.string().optional(),
+});
 
-type ChoiceRuleShape = { [k: string]: unknown };
-const choiceRule: z.ZodType<ChoiceRuleShape> = z.lazy(() =>
-  z.strictObject({
-    ...operatorShape,
-    Variable: z.string().optional(),
-    And: z.array(choiceRule).min(1).optional(),
-    Or: z.array(choiceRule).min(1).optional(),
-    Not: choiceRule.optional(),
-    Next: z.string().optional(),
-    Condition: z.union([jsonataExpr("true, false"), z.boolean()]).optional(),
-    Output: jsonValue.optional(),
-    Assign: jsonObject.optional(),
-    Comment: z.string().optional(),
-  }),
-);
-
-const choiceState = z.strictObject({
-  ...common,
+export const choiceStateSchema = z.strictObject({
   Type: z.literal("Choice"),
+  ...common,
   ...ioPaths,
-  Choices: z.array(choiceRule).min(1),
+  Choices: z.array(choiceRuleSchema).min(1),
   Default: z.string().optional(),
   ...output,
   ...assign,
 });
 
-type StateShape = { [k: string]: unknown };
-// Recursive: Parallel branches and Map processors hold whole state machines.
-const state: z.ZodType<StateShape> = z.lazy(() =>
-  z.discriminatedUnion("Type", [taskState, passState, waitState, succeedState, failState, choiceState, parallelState, mapState]),
-);
-
-// Counted on the input: zod builds a record's output by assignment, so a state named "__proto__"
-// (a name AWS allows) would not be an own key of the output and the record would look empty.
-const statesRecord = z
-  .unknown()
-  .refine((s) => typeof s !== "object" || s === null || Array.isArray(s) || Object.keys(s).length > 0, { error: "States must contain at least one state" })
-  .pipe(z.record(z.string(), state));
-
-const subWorkflowShape = {
+/** A Parallel branch: a nested state machine without Version or TimeoutSeconds. */
+export const subWorkflowSchema = z.strictObject({
   Comment: z.string().optional(),
   StartAt: z.string(),
-  States: statesRecord,
-  QueryLanguage: queryLanguage.optional(),
-};
-
-const branch = z.strictObject(subWorkflowShape);
-
-const itemProcessor = z.strictObject({
-  ...subWorkflowShape,
-  ProcessorConfig: z
-    .strictObject({
-      Mode: z.enum(["INLINE", "DISTRIBUTED"]).optional(),
-      ExecutionType: z.enum(["STANDARD", "EXPRESS"]).optional(),
-    })
-    .optional(),
+  // Recursive (states hold branches and processors): a getter, read when zod first parses.
+  get States(): typeof statesRecord {
+    return statesRecord;
+  },
+  QueryLanguage: queryLanguageSchema.optional(),
 });
 
-const parallelState = z.strictObject({
-  ...common,
+export const processorConfigSchema = z.strictObject({
+  Mode: z.enum(["INLINE", "DISTRIBUTED"]).optional(),
+  ExecutionType: z.enum(["STANDARD", "EXPRESS"]).optional(),
+});
+
+/** A Map's ItemProcessor, or its deprecated name Iterator: the same fields, ProcessorConfig included (state-map-inline). */
+export const itemProcessorSchema = subWorkflowSchema.extend({ ProcessorConfig: processorConfigSchema.optional() });
+
+export const parallelStateSchema = z.strictObject({
   Type: z.literal("Parallel"),
-  Branches: z.array(branch).min(1),
+  ...common,
+  Branches: z.array(subWorkflowSchema).min(1),
   ...transition,
   ...ioPaths,
   Parameters: jsonObject.optional(),
@@ -270,8 +289,9 @@ const parallelState = z.strictObject({
 });
 
 /** https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html */
-const readerConfig = z.strictObject({
+export const readerConfigSchema = z.strictObject({
   InputType: z.enum(["JSON", "JSONL", "CSV", "MANIFEST", "PARQUET"]).optional(),
+  /** listObjectsV2 only: load each listed object and flatten its items into the map's items. */
   Transformation: z.enum(["NONE", "LOAD_AND_FLATTEN"]).optional(),
   ManifestType: z.enum(["ATHENA_DATA", "S3_INVENTORY"]).optional(),
   CSVHeaderLocation: z.enum(["FIRST_ROW", "GIVEN"]).optional(),
@@ -280,18 +300,21 @@ const readerConfig = z.strictObject({
   // "You can specify a limit of up to 100,000,000 after which the Distributed Map stops reading items."
   MaxItems: numberOrExpr(nonNegativeInt().max(100_000_000)).optional(),
   MaxItemsPath: pathString.optional(),
+  /** JSON objects only: a JSON pointer to the array inside the object. */
   ItemsPointer: z.string().optional(),
 });
 
-const itemReader = z.strictObject({
+export const itemReaderSchema = z.strictObject({
   Resource: z.string(),
-  ReaderConfig: readerConfig.optional(),
+  ReaderConfig: readerConfigSchema.optional(),
+  /** JSONPath scope: `{ "Bucket": ..., "Key": ... }` or `{ "Bucket.$": "$.bucket", ... }`. */
   Parameters: jsonObject.optional(),
+  /** JSONata scope. */
   Arguments: jsonValue.optional(),
 });
 
 /** "MaxInputBytesPerBatch ... maximum of 256 KiB" (input-output-itembatcher). */
-const itemBatcher = z.strictObject({
+export const itemBatcherSchema = z.strictObject({
   MaxItemsPerBatch: numberOrExpr(positiveInt()).optional(),
   MaxItemsPerBatchPath: pathString.optional(),
   MaxInputBytesPerBatch: numberOrExpr(positiveInt().max(LIMITS.maxInputBytesPerBatch)).optional(),
@@ -300,7 +323,7 @@ const itemBatcher = z.strictObject({
 });
 
 /** https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html */
-const resultWriter = z.strictObject({
+export const resultWriterSchema = z.strictObject({
   Resource: z.string().optional(),
   Parameters: jsonObject.optional(),
   Arguments: jsonValue.optional(),
@@ -312,20 +335,25 @@ const resultWriter = z.strictObject({
     .optional(),
 });
 
-const mapState = z.strictObject({
-  ...common,
+export const mapStateSchema = z.strictObject({
   Type: z.literal("Map"),
-  ItemProcessor: itemProcessor.optional(),
-  // The deprecated name of ItemProcessor takes the same fields, ProcessorConfig included (state-map-inline).
-  Iterator: itemProcessor.optional(),
+  ...common,
+  ItemProcessor: itemProcessorSchema.optional(),
+  /**
+   * Deprecated name of ItemProcessor; AWS still accepts it with the same fields, ProcessorConfig
+   * included (INLINE and DISTRIBUTED): read it through asl/walk.ts `mapProcessor`.
+   */
+  Iterator: itemProcessorSchema.optional(),
   ItemsPath: pathString.optional(),
+  /** JSONata scope: an array or a `{% %}` expression that yields one. */
   Items: jsonValue.optional(),
   // JSONata states may compute the whole selector with one expression.
   ItemSelector: z.union([jsonObject, jsonataExpr("an object")]).optional(),
+  /** Deprecated name of ItemSelector; still accepted by AWS. */
   Parameters: jsonObject.optional(),
-  ItemReader: itemReader.optional(),
-  ItemBatcher: itemBatcher.optional(),
-  ResultWriter: resultWriter.optional(),
+  ItemReader: itemReaderSchema.optional(),
+  ItemBatcher: itemBatcherSchema.optional(),
+  ResultWriter: resultWriterSchema.optional(),
   MaxConcurrency: numberOrExpr(nonNegativeInt()).optional(),
   MaxConcurrencyPath: pathString.optional(),
   // "ToleratedFailurePercentage ... an integer or decimal from 0 through 100" — AWS accepts e.g. 0.5.
@@ -343,13 +371,59 @@ const mapState = z.strictObject({
   ...errorHandling,
 });
 
-export const stateMachineSchema = z.strictObject({
-  Comment: z.string().optional(),
-  StartAt: z.string(),
-  States: statesRecord,
+/** The schema of each state type, by its `Type`: the one list of state types and their fields. */
+export const STATE_SCHEMAS: {
+  Task: typeof taskStateSchema;
+  Pass: typeof passStateSchema;
+  Choice: typeof choiceStateSchema;
+  Wait: typeof waitStateSchema;
+  Succeed: typeof succeedStateSchema;
+  Fail: typeof failStateSchema;
+  Parallel: typeof parallelStateSchema;
+  Map: typeof mapStateSchema;
+} = {
+  Task: taskStateSchema,
+  Pass: passStateSchema,
+  Choice: choiceStateSchema,
+  Wait: waitStateSchema,
+  Succeed: succeedStateSchema,
+  Fail: failStateSchema,
+  Parallel: parallelStateSchema,
+  Map: mapStateSchema,
+} as const;
+
+export type StateType = keyof typeof STATE_SCHEMAS;
+export const STATE_TYPES = Object.keys(STATE_SCHEMAS) as StateType[];
+
+/**
+ * State fields that take a number or a `{% %}` expression (and, in JSONPath, a `...Path` twin), in
+ * schema order: read off the schema so a new such field gets the validator's query-language rule
+ * without a second list.
+ */
+export const NUMBER_OR_EXPRESSION_FIELDS: readonly string[] = [
+  ...new Set(
+    Object.values(STATE_SCHEMAS).flatMap((state) =>
+      Object.entries(state.shape)
+        .filter(([, field]) => field instanceof z.ZodOptional && numberOrExprSchemas.has(field.unwrap()))
+        .map(([key]) => key),
+    ),
+  ),
+];
+
+// Annotated with the schemas' names so the published .d.ts refers to them instead of repeating them.
+export const stateSchema: z.ZodDiscriminatedUnion<
+  [typeof taskStateSchema, typeof passStateSchema, typeof waitStateSchema, typeof succeedStateSchema, typeof failStateSchema, typeof choiceStateSchema, typeof parallelStateSchema, typeof mapStateSchema],
+  "Type"
+> = z.discriminatedUnion("Type", [taskStateSchema, passStateSchema, waitStateSchema, succeedStateSchema, failStateSchema, choiceStateSchema, parallelStateSchema, mapStateSchema]);
+
+// Counted on the input: zod builds a record's output by assignment, so a state named "__proto__"
+// (a name AWS allows) would not be an own key of the output and the record would look empty.
+const statesRecord: z.ZodPipe<z.ZodUnknown, z.ZodRecord<z.ZodString, typeof stateSchema>> = z
+  .unknown()
+  .refine((s) => typeof s !== "object" || s === null || Array.isArray(s) || Object.keys(s).length > 0, { error: "States must contain at least one state" })
+  .pipe(z.record(z.string(), stateSchema));
+
+export const stateMachineSchema = subWorkflowSchema.extend({
   Version: z.string().optional(),
   TimeoutSeconds: positiveInt().max(MAX_SECONDS).optional(),
-  QueryLanguage: queryLanguage.optional(),
 });
-
-export const STATE_TYPES = ["Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"] as const;
