@@ -62,7 +62,7 @@ export function compileDistributed(
   if (lang === "JSONPath") {
     const templates = [m.ItemReader?.Parameters, m.ItemBatcher?.BatchInput, m.ResultWriter?.Parameters];
     for (const t of templates) if (t !== null && typeof t === "object") dist.templates.set(t, deferFailure(() => compileTemplate(t)));
-    if (selector !== undefined && selectorPath) dist.templates.set(selector, selectorPath);
+    if (selector !== null && typeof selector === "object" && selectorPath) dist.templates.set(selector, selectorPath);
     const cfg = m.ItemReader?.ReaderConfig;
     const b = m.ItemBatcher;
     const paths = [m.ItemsPath ?? "$", m.MaxConcurrencyPath, m.ToleratedFailureCountPath, m.ToleratedFailurePercentagePath, cfg?.MaxItemsPath, b?.MaxItemsPerBatchPath, b?.MaxInputBytesPerBatchPath];
