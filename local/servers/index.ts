@@ -12,7 +12,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
-import type { EmbeddedDynamoDb, TableSpec } from "../dynamodb/server";
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb, type TableSpec } from "../dynamodb/server";
 import { startEmbeddedS3, type EmbeddedS3, type EmbeddedS3Options } from "../s3/server";
 
 export type { EmbeddedS3, EmbeddedS3Options } from "../s3/server";
@@ -59,11 +59,8 @@ function applyEnv(vars: Readonly<Record<string, string>>): () => void {
   };
 }
 
-async function startDynamoDb(options: { tables?: readonly TableSpec[]; region?: string }): Promise<EmbeddedDynamoDb> {
-  // Loaded on demand: dynalite (LevelDB) is not worth loading for the many runs without DynamoDB.
-  const { startEmbeddedDynamoDb } = await import("../dynamodb/server");
-  return startEmbeddedDynamoDb(options);
-}
+// dynalite (LevelDB) itself is loaded by startEmbeddedDynamoDb on demand, so runs without DynamoDB skip it.
+const startDynamoDb = (options: { tables?: readonly TableSpec[]; region?: string }) => startEmbeddedDynamoDb(options);
 
 export async function startServers(request: ServersRequest = {}): Promise<LocalServers> {
   let s3: EmbeddedS3 | undefined;
@@ -92,10 +89,9 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
   try {
     request.signal?.throwIfAborted();
     const dynamo = request.dynamodb || undefined;
-    [s3, db] = await Promise.all([
-      request.s3 ? startEmbeddedS3(request.s3) : undefined,
-      dynamo && !dynamo.lazy ? startDynamoDb(dynamo) : undefined,
-    ]);
+    // One after the other: if the second fails, the first is already held here and stopped below.
+    if (request.s3) s3 = await startEmbeddedS3(request.s3);
+    if (dynamo && !dynamo.lazy) db = await startDynamoDb(dynamo);
     request.signal?.throwIfAborted();
   } catch (error) {
     await stop();
