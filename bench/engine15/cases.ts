@@ -16,6 +16,7 @@ import type { JsonValue, StateMachineDefinition } from "../../asl/types";
 import { run, type LambdaHandler } from "../../local/engine";
 import { WORKFLOWS, lambdaEnvironment } from "../../app/catalog";
 import { forEachProcessDataResult } from "../../app/demos/checks";
+import { forEachChildRecord, readManifest, ResultWriterOutputSchema } from "../../handlers/map-reduce/result-files";
 import { loadStackConfig } from "../../config/load";
 import { captureInput } from "../../handlers/capture-input";
 import { processData, type ProcessDataResult } from "../../handlers/process-data";
@@ -30,6 +31,11 @@ export interface BenchCase {
   ours(): Promise<JsonValue>;
   awsLocal(): Promise<JsonValue>;
   bare(): Promise<JsonValue>;
+  /**
+   * Turns a way's raw output into the comparable one (results read back from a ResultWriter's
+   * files, sorted): used by the equal-output test, never inside the timed runs.
+   */
+  comparable?(way: "ours" | "awsLocal" | "bare", output: JsonValue): Promise<JsonValue>;
 }
 
 export interface CaseSizes {
@@ -160,18 +166,35 @@ async function distributedCase(size: number): Promise<BenchCase> {
 
 const LARGE_BUCKET = "bench-large";
 
+/** Every succeeded child's output from a ResultWriter's files (the Map's output names the manifest). */
+async function writtenOutputs(s3: S3Client, mapOutput: JsonValue): Promise<JsonValue[]> {
+  const details = ResultWriterOutputSchema.parse(mapOutput).ResultWriterDetails;
+  const manifest = await readManifest(s3, details.Bucket, details.Key);
+  const outputs: JsonValue[] = [];
+  await forEachChildRecord(s3, manifest, (r) => {
+    if (r.status === "SUCCEEDED") outputs.push(r.output as JsonValue);
+  });
+  return outputs;
+}
+
 async function largeCase(size: number, s3: S3Client): Promise<BenchCase> {
-  // 100,000 numbers are ~590 KB, over the 256 KiB input quota: on AWS (and ours) they come from S3.
+  // 100,000 numbers are ~590 KB, over the 256 KiB input quota: on AWS (and ours) they come from S3,
+  // and the results, over the same quota, go to a ResultWriter (the Map fails with
+  // States.DataLimitExceeded otherwise, as it does on AWS).
   const items = Array.from({ length: size }, (_, i) => i + 1);
   await s3.send(new PutObjectCommand({ Bucket: LARGE_BUCKET, Key: "items.json", Body: JSON.stringify(items) }));
   const ourDefinition = distributedMap({
     ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { Bucket: LARGE_BUCKET, Key: "items.json" } },
   });
-  const theirs = await awsLocalMachine(distributedDefinition);
+  const each = ourDefinition.States["Each"] as unknown as Record<string, unknown>;
+  delete each["ResultSelector"];
+  each["ResultWriter"] = { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: LARGE_BUCKET, Prefix: "results" } };
+  const { ResultSelector: _selector, ...theirEach } = distributedDefinition.States["Each"] as unknown as Record<string, unknown>;
+  const theirs = await awsLocalMachine({ ...distributedDefinition, States: { Each: theirEach } } as unknown as StateMachineDefinition);
   return {
-    name: `(4) DISTRIBUTED Map, ${size.toLocaleString("en-US")} STANDARD children (JSON ItemReader), as (2)`,
+    name: `(4) DISTRIBUTED Map, ${size.toLocaleString("en-US")} STANDARD children, Pass (Parameters + OutputPath), JSON ItemReader, ResultWriter`,
     items: size,
-    note: "aws-local-stepfunctions ignores ItemReader: it gets the same items in its input (ours and the floor read them from the embedded S3)",
+    note: "aws-local-stepfunctions ignores ItemReader and ResultWriter: it gets the items in its input and returns the results (ours and the floor read the items from, and write the results to, the embedded S3)",
     ours: async () => succeeded(await run(ourDefinition, {}, { handlers: {}, s3, keepHistory: false }), "large distributed"),
     awsLocal: async () => (await theirs.run({ items }).result) as JsonValue,
     bare: async () => {
@@ -179,8 +202,11 @@ async function largeCase(size: number, s3: S3Client): Promise<BenchCase> {
       const read = JSON.parse(await got.Body!.transformToString()) as number[];
       const out: number[] = [];
       for (const item of read) out.push(await shape(deepCopy(item)));
-      return select(out);
+      await s3.send(new PutObjectCommand({ Bucket: LARGE_BUCKET, Key: "bare/results.json", Body: JSON.stringify(out) }));
+      return out;
     },
+    // Result files list children in completion order: compared sorted.
+    comparable: async (way, output) => [...(way === "ours" ? await writtenOutputs(s3, output) : (output as number[]))].sort((a, b) => Number(a) - Number(b)),
   };
 }
 
@@ -212,13 +238,7 @@ async function seedCase(number: number, servers: LocalServers): Promise<BenchCas
     items: Math.ceil(number / 5),
     note:
       "aws-local-stepfunctions: the same definition without ItemReader/ResultWriter (it supports neither); its CaptureInput also reads the item file back, its Map returns the results in memory",
-    // The results as the demo's check reads them (from the ResultWriter's files), for the equal-output test.
-    ours: async () => {
-      const output = succeeded(await run(definition, input, { handlers, s3, keepHistory: false }), "seed");
-      const results: ProcessDataResult[] = [];
-      await forEachProcessDataResult(s3, output, (r) => results.push(r));
-      return sortedResults(results) as unknown as JsonValue;
-    },
+    ours: async () => succeeded(await run(definition, input, { handlers, s3, keepHistory: false }), "seed"),
     awsLocal: async () => {
       const out = await theirs.run(input, {
         overrides: {
@@ -231,7 +251,7 @@ async function seedCase(number: number, servers: LocalServers): Promise<BenchCas
           },
         },
       }).result;
-      return sortedResults(out as ProcessDataResult[]) as unknown as JsonValue;
+      return out as JsonValue;
     },
     bare: async () => {
       const where = await captureInput(deepCopy(input));
@@ -239,6 +259,13 @@ async function seedCase(number: number, servers: LocalServers): Promise<BenchCas
       for (const item of await readItems(where.bucket, where.key)) results.push(await processData(deepCopy(item)));
       await s3.send(new PutObjectCommand({ Bucket: SEED_BUCKET, Key: "bare/results.json", Body: JSON.stringify(results) }));
       return results as unknown as JsonValue;
+    },
+    // The results as the demo's check reads them (ours: from the ResultWriter's files), in one order.
+    comparable: async (way, output) => {
+      const results: ProcessDataResult[] = [];
+      if (way === "ours") await forEachProcessDataResult(s3, output, (r) => results.push(r));
+      else results.push(...(output as unknown as ProcessDataResult[]));
+      return sortedResults(results) as unknown as JsonValue;
     },
   };
 }
