@@ -12,6 +12,7 @@ import type { JsonValue, StateMachineDefinition } from "../asl/types";
 import { run, type LambdaHandler } from "../local/engine";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { startServers } from "../local/servers";
+import { embeddedDynamoDb } from "../local/servers/dynamodb";
 
 const N = Number(process.env.BENCH_INTEGRATIONS_ITEMS ?? 2_000);
 const RUNS = Number(process.env.BENCH_INTEGRATIONS_RUNS ?? 3);
@@ -43,7 +44,7 @@ const lambdaThenPut = map(
 );
 
 async function main(): Promise<void> {
-  const servers = await startServers({ dynamodb: { tables: [{ name: "BenchResults", partitionKey: "id" }] }, setProcessEnv: false });
+  const servers = await startServers({ dynamodb: embeddedDynamoDb({ tables: [{ name: "BenchResults", partitionKey: "id" }] }), setProcessEnv: false });
   const db = { client: () => servers.dynamodb() };
   try {
     const items: JsonValue[] = Array.from({ length: N }, (_, i) => ({ id: `item-${i}`, v: i }));

@@ -15,6 +15,7 @@ import { z } from "zod";
 import type { StateMachineDefinition, JsonValue } from "../../asl/types";
 import type { TableSpec } from "../dynamodb/server";
 import { startServers, type LocalServers } from "../servers";
+import { embeddedDynamoDb } from "../servers/dynamodb";
 import type { IntegrationOptions } from "../engine";
 
 export const INTEGRATION_USAGE = `[--mock-config FILE --test-case NAME] [--state-machine NAME=DEF.json]...
@@ -94,7 +95,7 @@ export async function integrationOptions(flags: IntegrationFlags): Promise<{ opt
     });
     // Started on the first DynamoDB call only: most definitions have none. The exec run sets the
     // process environment itself (with its S3 server): this one leaves it alone.
-    servers = await startServers({ dynamodb: { tables, lazy: true }, setProcessEnv: false });
+    servers = await startServers({ dynamodb: embeddedDynamoDb({ tables, lazy: true }), setProcessEnv: false });
     options.dynamodb = servers.dynamodb;
   }
   const answer = flags["task-token"];

@@ -12,7 +12,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb, type TableSpec } from "../dynamodb/server";
+import type { EmbeddedDynamoDb } from "../dynamodb/server";
 import { startEmbeddedS3, type EmbeddedS3, type EmbeddedS3Options } from "../s3/server";
 
 export type { EmbeddedS3, EmbeddedS3Options } from "../s3/server";
@@ -21,14 +21,23 @@ export type { EmbeddedDynamoDb, TableSpec } from "../dynamodb/server";
 export interface ServersRequest {
   /** Start the embedded S3 with these options (omitted or false: no S3 server). */
   s3?: EmbeddedS3Options | false;
-  /** Start the embedded DynamoDB; `lazy`: on the first `dynamodb()` call only (most definitions have no DynamoDB task). */
-  dynamodb?: { tables?: readonly TableSpec[]; region?: string; lazy?: boolean } | false;
+  /**
+   * Start an embedded DynamoDB (`embeddedDynamoDb(...)` from ./dynamodb); `lazy`: on the first
+   * `dynamodb()` call only (most definitions have no DynamoDB task). Passed in rather than imported
+   * here: dynalite is a development dependency, and the published testing API reaches this module.
+   */
+  dynamodb?: DynamoDbStarter | false;
   /** More variables for the run's handlers (PAYLOAD_*), set with the servers' own. */
   env?: Readonly<Record<string, string>>;
   /** Set the environment in this process for the run (default true); false leaves process.env alone. */
   setProcessEnv?: boolean;
   /** Aborting it stops the servers. */
   signal?: AbortSignal;
+}
+
+export interface DynamoDbStarter {
+  start(): Promise<EmbeddedDynamoDb>;
+  lazy?: boolean;
 }
 
 export interface LocalServers {
@@ -59,9 +68,6 @@ function applyEnv(vars: Readonly<Record<string, string>>): () => void {
   };
 }
 
-// dynalite (LevelDB) itself is loaded by startEmbeddedDynamoDb on demand, so runs without DynamoDB skip it.
-const startDynamoDb = (options: { tables?: readonly TableSpec[]; region?: string }) => startEmbeddedDynamoDb(options);
-
 export async function startServers(request: ServersRequest = {}): Promise<LocalServers> {
   let s3: EmbeddedS3 | undefined;
   let db: EmbeddedDynamoDb | undefined;
@@ -91,7 +97,7 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
     const dynamo = request.dynamodb || undefined;
     // One after the other: if the second fails, the first is already held here and stopped below.
     if (request.s3) s3 = await startEmbeddedS3(request.s3);
-    if (dynamo && !dynamo.lazy) db = await startDynamoDb(dynamo);
+    if (dynamo && !dynamo.lazy) db = await dynamo.start();
     request.signal?.throwIfAborted();
   } catch (error) {
     await stop();
@@ -108,7 +114,7 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
       const dynamo = request.dynamodb || undefined;
       if (!dynamo) throw new Error("this run started no embedded DynamoDB");
       if (closing) throw new Error("the embedded DynamoDB has been stopped");
-      db ??= await (starting ??= startDynamoDb(dynamo));
+      db ??= await (starting ??= dynamo.start());
       return db.client();
     },
     stop,

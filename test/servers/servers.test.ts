@@ -6,6 +6,7 @@ import { strict as assert } from "node:assert";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { startServers, withServers } from "../../local/servers";
+import { embeddedDynamoDb } from "../../local/servers/dynamodb";
 
 const refused = async (endpoint: string) => {
   try {
@@ -76,12 +77,12 @@ describe("local/servers: starting and stopping what a run needs", function () {
   });
 
   it("DynamoDB: eager (its endpoint in the environment, tables created) or lazy (started on the first dynamodb() call)", async () => {
-    await withServers({ dynamodb: { tables: [{ name: "Things", partitionKey: "id" }] } }, async (servers) => {
+    await withServers({ dynamodb: embeddedDynamoDb({ tables: [{ name: "Things", partitionKey: "id" }] }) }, async (servers) => {
       assert.match(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? "", /^http:\/\/127\.0\.0\.1:\d+$/);
       const tables = await (await servers.dynamodb()).send(new ListTablesCommand({}));
       assert.deepEqual(tables.TableNames, ["Things"]);
     });
-    const lazy = await startServers({ dynamodb: { tables: [{ name: "Lazy", partitionKey: "id" }], lazy: true }, setProcessEnv: false });
+    const lazy = await startServers({ dynamodb: embeddedDynamoDb({ tables: [{ name: "Lazy", partitionKey: "id" }], lazy: true }), setProcessEnv: false });
     assert.equal(lazy.env.AWS_ENDPOINT_URL_DYNAMODB, undefined);
     const [a, b] = await Promise.all([lazy.dynamodb(), lazy.dynamodb()]);
     assert.deepEqual((await a.send(new ListTablesCommand({}))).TableNames, ["Lazy"]);
@@ -90,6 +91,6 @@ describe("local/servers: starting and stopping what a run needs", function () {
     await assert.rejects(lazy.dynamodb(), /stopped/);
     await assert.rejects((await startServers({ setProcessEnv: false })).dynamodb(), /no embedded DynamoDB/);
     // A table that cannot be created fails the start and leaves nothing listening (mocha would hang on it).
-    await assert.rejects(startServers({ dynamodb: { tables: [{ name: "T", partitionKey: "id" }] } }), /TableName/);
+    await assert.rejects(startServers({ dynamodb: embeddedDynamoDb({ tables: [{ name: "T", partitionKey: "id" }] }) }), /TableName/);
   });
 });
