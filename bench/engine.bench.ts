@@ -24,7 +24,7 @@ import { spawnSync } from "node:child_process";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../asl/types";
 import { run, type ExecutionResult, type LambdaHandler } from "../local/engine";
-import { startEmbeddedS3, type EmbeddedS3 } from "../local/s3/server";
+import { startServers, type EmbeddedS3 } from "../local/servers";
 
 const N = 20_000;
 const BIG = Number(process.env.BENCH_ENGINE_ITEMS_1M ?? 1_000_000);
@@ -341,11 +341,11 @@ async function main(): Promise<void> {
   const part = process.env.BENCH_ENGINE_PART;
   if (part === undefined) {
     // Part 2 runs in a process of its own, so its peak RSS is not part 1's heap.
-    const s3 = await startEmbeddedS3({ buckets: [BUCKET] });
+    const servers = await startServers({ s3: { buckets: [BUCKET] }, setProcessEnv: false });
     try {
-      await partOne(s3);
+      await partOne(servers.s3!);
     } finally {
-      await s3.stop();
+      await servers.stop();
     }
     const child = spawnSync(process.execPath, process.execArgv.concat(process.argv.slice(1)), {
       stdio: "inherit",
@@ -354,12 +354,13 @@ async function main(): Promise<void> {
     if (child.status !== 0) throw new Error(`part 2 exited with ${child.status ?? child.signal}`);
     return;
   }
-  const s3 = await startEmbeddedS3({ buckets: [BUCKET] });
+  const servers = await startServers({ s3: { buckets: [BUCKET] }, setProcessEnv: false });
+  const s3 = servers.s3!;
   try {
     if (part === "1") await partOne(s3);
     else await partTwo(s3);
   } finally {
-    await s3.stop();
+    await servers.stop();
   }
 }
 

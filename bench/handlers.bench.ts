@@ -15,7 +15,7 @@ import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { captureInput } from "../handlers/capture-input";
 import { paginate } from "../handlers/capture-input/pages";
 import { disposePayloadS3Client, payloadS3Client } from "../handlers/shared/s3-client";
-import { startEmbeddedS3 } from "../local/s3/server";
+import { startServers } from "../local/servers";
 
 const NUMBER = 20_000_000;
 const WARM_UP = 2_000_000;
@@ -81,8 +81,8 @@ class RssSampler {
 
 /** Runs one case in this process and prints its figures as JSON on the last line. */
 async function runCase(c: Case): Promise<Figures> {
-  const s3 = await startEmbeddedS3({ buckets: [BUCKET] });
-  Object.assign(process.env, s3.env, { PAYLOAD_BUCKET: BUCKET, PAYLOAD_FORMAT: "json" });
+  const servers = await startServers({ s3: { buckets: [BUCKET] }, env: { PAYLOAD_BUCKET: BUCKET, PAYLOAD_FORMAT: "json" } });
+  const s3 = servers.s3!;
   try {
     // Warm up with a multipart-sized write (modules loaded, JIT warm, sockets open, the SDK's
     // multipart path taken once), so the baseline is the steady state and the growth is what
@@ -118,7 +118,7 @@ async function runCase(c: Case): Promise<Figures> {
     };
   } finally {
     disposePayloadS3Client();
-    await s3.stop();
+    await servers.stop();
   }
 }
 

@@ -11,7 +11,8 @@
 import type { JsonValue, StateMachineDefinition } from "../asl/types";
 import { run, type LambdaHandler } from "../local/engine";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { startEmbeddedDynamoDb } from "../local/dynamodb/server";
+import { startServers } from "../local/servers";
+import { embeddedDynamoDb } from "../local/servers/dynamodb";
 
 const N = Number(process.env.BENCH_INTEGRATIONS_ITEMS ?? 2_000);
 const RUNS = Number(process.env.BENCH_INTEGRATIONS_RUNS ?? 3);
@@ -43,7 +44,8 @@ const lambdaThenPut = map(
 );
 
 async function main(): Promise<void> {
-  const db = await startEmbeddedDynamoDb({ tables: [{ name: "BenchResults", partitionKey: "id" }] });
+  const servers = await startServers({ dynamodb: embeddedDynamoDb({ tables: [{ name: "BenchResults", partitionKey: "id" }] }), setProcessEnv: false });
+  const db = { client: () => servers.dynamodb() };
   try {
     const items: JsonValue[] = Array.from({ length: N }, (_, i) => ({ id: `item-${i}`, v: i }));
     const options = { handlers, keepHistory: false, integrations: { dynamodb: await db.client() } };
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
         ` the putItem round trip to dynalite (HTTP on 127.0.0.1, SDK signing, LevelDB in memory; on AWS a putItem is a network round trip too)`,
     );
   } finally {
-    await db.stop();
+    await servers.stop();
   }
 }
 

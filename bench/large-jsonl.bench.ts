@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { once } from "node:events";
 import { performance } from "node:perf_hooks";
 import { uploadFile } from "../local/exec/objects";
-import { startEmbeddedS3 } from "../local/s3/server";
+import { startServers } from "../local/servers";
 import { run } from "../local/engine";
 
 const ITEMS = Number(process.env["ITEMS"] ?? 10_000_000);
@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   sampler.unref();
-  const s3 = await startEmbeddedS3({ buckets: ["big"] });
+  const servers = await startServers({ s3: { buckets: ["big"] }, setProcessEnv: false });
+  const s3 = servers.s3!;
   try {
     const tw = performance.now();
     await writeJsonl(file, ITEMS);
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
     row(`JSONL ItemReader → ResultWriter: ${ITEMS.toLocaleString("en-US")} items`, `${Math.round(ITEMS / (ms / 1000)).toLocaleString("en-US")} items/s`, `${(ms / 1000).toFixed(1)} s; ${(bytes / 1e6).toFixed(0)} MB object, ${mapRun.executionCounts.total.toLocaleString("en-US")} EXPRESS children of ${BATCH.toLocaleString("en-US")} (writing the file and uploading it: ${(setupMs / 1000).toFixed(1)} s, not counted)`);
     row("  peak RSS during the run", `${Math.round(peakRss / 1024 / 1024)} MB`, "goal < 512 MB (sampled every 50 ms, and at the end)");
   } finally {
-    await s3.stop();
+    await servers.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

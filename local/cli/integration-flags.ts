@@ -13,7 +13,9 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { StateMachineDefinition, JsonValue } from "../../asl/types";
-import type { EmbeddedDynamoDb, TableSpec } from "../dynamodb/server";
+import type { TableSpec } from "../dynamodb/server";
+import { startServers, type LocalServers } from "../servers";
+import { embeddedDynamoDb } from "../servers/dynamodb";
 import type { IntegrationOptions } from "../engine";
 
 export const INTEGRATION_USAGE = `[--mock-config FILE --test-case NAME] [--state-machine NAME=DEF.json]...
@@ -84,19 +86,17 @@ export async function integrationOptions(flags: IntegrationFlags): Promise<{ opt
       options.stateMachines[name] = readJson(file, `--state-machine ${name}`) as StateMachineDefinition;
     }
   }
-  let db: EmbeddedDynamoDb | undefined;
+  let servers: LocalServers | undefined;
   if (flags["dynamodb-endpoint"] !== undefined) options.dynamodb = { endpoint: flags["dynamodb-endpoint"] };
   else {
     const tables: TableSpec[] = flags["dynamodb-table"].map((t) => {
       const [name, key, sort] = t.split(":") as [string, string, string | undefined];
       return { name, partitionKey: key, ...(sort ? { sortKey: sort } : {}) };
     });
-    // Started on the first DynamoDB call only: most definitions have none.
-    options.dynamodb = async () => {
-      const { startEmbeddedDynamoDb } = await import("../dynamodb/server");
-      db ??= await startEmbeddedDynamoDb({ tables });
-      return db.client();
-    };
+    // Started on the first DynamoDB call only: most definitions have none. The exec run sets the
+    // process environment itself (with its S3 server): this one leaves it alone.
+    servers = await startServers({ dynamodb: embeddedDynamoDb({ tables, lazy: true }), setProcessEnv: false });
+    options.dynamodb = servers.dynamodb;
   }
   const answer = flags["task-token"];
   if (answer !== undefined) {
@@ -133,5 +133,5 @@ export async function integrationOptions(flags: IntegrationFlags): Promise<{ opt
     if (typeof hook !== "function") throw new IntegrationFlagError(`--task-token-handler module '${file}' must export a function onTaskToken(request, tokens)`);
     options.onTaskToken = hook as NonNullable<IntegrationOptions["onTaskToken"]>;
   }
-  return { options, stop: async () => db?.stop() };
+  return { options, stop: async () => servers?.stop() };
 }

@@ -83,6 +83,12 @@ export async function startEmbeddedDynamoDb(options: { region?: string; tables?:
       return stopped;
     },
   };
-  for (const t of options.tables ?? []) await db.ensureTable(t);
+  // A table that cannot be created (a bad name) leaves no server listening behind.
+  try {
+    for (const t of options.tables ?? []) await db.ensureTable(t);
+  } catch (e) {
+    await db.stop();
+    throw e;
+  }
   return db;
 }

@@ -18,8 +18,7 @@ import type { Clock } from "../engine/clock";
 import type { EngineEvent, ExecutionResult, LambdaHandler, StateMachineType } from "../engine/types";
 import type { IntegrationOptions } from "../engine";
 import { firstFailures, processorTaskOf, type ChildFailure } from "../runner/failures";
-import { startEmbeddedS3, type EmbeddedS3 } from "../s3/server";
-import { setEnv } from "./env";
+import { startServers, type LocalServers } from "../servers";
 import { functionsUsed, resolveHandlers } from "./functions";
 import { downloadChanged, listAll, putObject, uploadFile, type SeedObject } from "./objects";
 import { definitionUsesS3, staticBuckets } from "./s3-needs";
@@ -65,70 +64,103 @@ export interface LocalExecution {
   downloaded: string[];
 }
 
-export async function runLocalExecution(request: LocalExecutionRequest): Promise<LocalExecution> {
-  const { definition } = request;
-  // A state a MockConfigFile test case answers needs no handler.
+/** Step 1: the handlers the definition needs (a state a MockConfigFile test case answers needs none). */
+function resolveStep(request: LocalExecutionRequest): { handlers: Record<string, LambdaHandler>; warnings: string[] } {
   const mocks = request.integrations?.mocks;
-  const used = functionsUsed(definition)
+  const used = functionsUsed(request.definition)
     .map((u) => ({ ...u, states: u.states.filter((path) => !mocks?.answers(path.split("/").pop()!)) }))
     .filter((u) => u.states.length > 0);
-  const { handlers, warnings } = resolveHandlers(used, request.handlers, request.handlersSource ?? "handlers");
+  return resolveHandlers(used, request.handlers, request.handlersSource ?? "handlers");
+}
+
+interface PreparedData {
+  servers?: LocalServers;
+  /** What the engine talks S3 to: the embedded server's client, the user's endpoint, or nothing. */
+  s3?: S3Client | { endpoint: string };
+  buckets: string[];
+  s3DataDir?: string;
+  /** The objects before the run, for `outDir` (only what the run created or changed is downloaded). */
+  before?: Awaited<ReturnType<typeof listAll>>;
+}
+
+/** Step 2: the embedded S3 when the run needs it, buckets created, objects seeded, the SDK environment set. */
+async function prepareData(request: LocalExecutionRequest, prepared: PreparedData): Promise<void> {
+  const { definition } = request;
   const seeds = [...(request.objects ?? []), ...(request.files ?? [])];
   const mode = request.s3 ?? "auto";
+  prepared.buckets = [...new Set([...staticBuckets(definition), ...seeds.map((s) => s.bucket)])];
+  if (typeof mode === "object") {
+    prepared.s3 = mode;
+    return;
+  }
   const wantS3 = mode === "always" || (mode === "auto" && (definitionUsesS3(definition) || seeds.length > 0 || request.outDir !== undefined));
+  if (!wantS3) return;
+  prepared.s3DataDir = request.keep ? await mkdtemp(join(tmpdir(), "sfn-exec-s3-")) : undefined;
+  // No `signal` here: an aborted run still reports, and downloads what it wrote (`outDir`), before the stop.
+  prepared.servers = await startServers({ s3: { buckets: prepared.buckets, dataDir: prepared.s3DataDir } });
+  const client = prepared.servers.s3Client!;
+  prepared.s3 = client;
+  for (const o of request.objects ?? []) await putObject(client, o);
+  for (const f of request.files ?? []) await uploadFile(client, f.bucket, f.key, f.file);
+  if (request.outDir !== undefined) prepared.before = await listAll(client, prepared.buckets);
+}
 
-  let server: EmbeddedS3 | undefined;
-  let client: S3Client | undefined;
-  let restoreEnv: (() => void) | undefined;
-  let s3DataDir: string | undefined;
-  try {
-    let s3Option: S3Client | { endpoint: string } | undefined;
-    const buckets = [...new Set([...staticBuckets(definition), ...seeds.map((s) => s.bucket)])];
-    if (typeof mode === "object") s3Option = mode;
-    else if (wantS3) {
-      s3DataDir = request.keep ? await mkdtemp(join(tmpdir(), "sfn-exec-s3-")) : undefined;
-      server = await startEmbeddedS3({ buckets, dataDir: s3DataDir });
-      client = server.client();
-      s3Option = client;
-      restoreEnv = setEnv(server.env);
-      for (const o of request.objects ?? []) await putObject(client, o);
-      for (const f of request.files ?? []) await uploadFile(client, f.bucket, f.key, f.file);
+/** Step 3: the engine, noting the last state the parent entered (where a failed execution failed). */
+async function runStep(request: LocalExecutionRequest, handlers: Record<string, LambdaHandler>, s3: PreparedData["s3"]): Promise<{ result: ExecutionResult; lastState?: string }> {
+  let parentArn: string | undefined;
+  let lastState: string | undefined;
+  const onEvent = (event: EngineEvent) => {
+    request.onEvent?.(event);
+    if (event.kind !== "history") return;
+    parentArn ??= event.executionArn;
+    if (event.executionArn === parentArn && event.event.type.endsWith("StateEntered")) {
+      lastState = (event.event["stateEnteredEventDetails"] as { name?: string } | undefined)?.name ?? lastState;
     }
-    const before = client && request.outDir !== undefined ? await listAll(client, buckets) : undefined;
+  };
+  const result = await run(request.definition, request.input, {
+    handlers,
+    s3,
+    clock: request.clock,
+    stateMachineType: request.stateMachineType,
+    signal: request.signal,
+    keepHistory: request.keepHistory ?? true,
+    onEvent,
+    integrations: request.integrations,
+  });
+  return { result, lastState };
+}
 
-    let parentArn: string | undefined;
-    let lastState: string | undefined;
-    const onEvent = (event: EngineEvent) => {
-      request.onEvent?.(event);
-      if (event.kind !== "history") return;
-      parentArn ??= event.executionArn;
-      if (event.executionArn === parentArn && event.event.type.endsWith("StateEntered")) {
-        lastState = (event.event["stateEnteredEventDetails"] as { name?: string } | undefined)?.name ?? lastState;
-      }
-    };
-    const result = await run(definition, request.input, {
-      handlers,
-      s3: s3Option,
-      clock: request.clock,
-      stateMachineType: request.stateMachineType,
-      signal: request.signal,
-      keepHistory: request.keepHistory ?? true,
-      onEvent,
-      integrations: request.integrations,
-    });
-    const downloaded = client && before && request.outDir !== undefined ? await downloadChanged(client, buckets, before, request.outDir) : [];
-    return {
-      result,
-      ...(result.status === "FAILED" || result.status === "TIMED_OUT" ? { failedState: lastState } : {}),
-      failures: firstFailures(result.mapRuns, processorTaskOf(definition as never)),
-      warnings,
-      ...(s3DataDir ? { s3DataDir } : {}),
-      downloaded,
-    };
+/** Steps 4 and 5: what the run wrote downloaded, the first failed children, the report. */
+async function report(
+  request: LocalExecutionRequest,
+  prepared: PreparedData,
+  ran: { result: ExecutionResult; lastState?: string },
+  warnings: string[],
+): Promise<LocalExecution> {
+  const { result } = ran;
+  const client = prepared.servers?.s3Client;
+  const downloaded = client && prepared.before && request.outDir !== undefined ? await downloadChanged(client, prepared.buckets, prepared.before, request.outDir) : [];
+  return {
+    result,
+    ...(result.status === "FAILED" || result.status === "TIMED_OUT" ? { failedState: ran.lastState } : {}),
+    failures: firstFailures(result.mapRuns, processorTaskOf(request.definition as never)),
+    warnings,
+    ...(prepared.s3DataDir ? { s3DataDir: prepared.s3DataDir } : {}),
+    downloaded,
+  };
+}
+
+export async function runLocalExecution(request: LocalExecutionRequest): Promise<LocalExecution> {
+  const { handlers, warnings } = resolveStep(request);
+  const prepared: PreparedData = { buckets: [] };
+  try {
+    await prepareData(request, prepared);
+    const ran = await runStep(request, handlers, prepared.s3);
+    return await report(request, prepared, ran, warnings);
   } finally {
+    // Stops listening, puts the environment back and removes the data folder unless it is kept
+    // (a temporary one is the server's own).
+    await prepared.servers?.stop();
     disposePayloadS3Client();
-    restoreEnv?.();
-    // Stops listening and removes the data folder unless it is kept (a temporary one is the server's own).
-    await server?.stop();
   }
 }

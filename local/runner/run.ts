@@ -20,7 +20,6 @@ import { checkWorkflowSettings, LAMBDAS, lambdaEnvironment, WORKFLOWS, type Cata
 import type { CheckResult, DemoVariant } from "../../app/demo";
 import { loadStackConfig } from "../../config/load";
 import { StackConfigError, type StackConfig } from "../../config/schema";
-import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
 import { UsageError } from "../cli/args";
 import { run as runEngine } from "../engine";
 import type { MapRunRecord } from "../engine/distributed/contract";
@@ -29,11 +28,10 @@ import type { OutboxMessage } from "../engine";
 import { billedMs, estimateBill, nestedUsage, PRICE_TABLE, type BillEstimate } from "../pricing";
 import { projectDuration, whatIf, whatIfBatchSizes, type MeasuredRun, type Projection, type WhatIfRow } from "../pricing/projection";
 import type { ProgressDisplay } from "../progress";
-import { startEmbeddedS3, type EmbeddedS3 } from "../s3/server";
+import { startServers, type LocalServers } from "../servers";
 import { resultWriterLocation } from "../../app/demos/checks";
 import { meterHandlers } from "./metering";
 import { findProjectDir } from "./project";
-import { setEnv } from "../exec/env";
 import { distributedMapChildTypes } from "./child-types";
 import { explainFailure } from "./explain";
 import { firstFailures, processorTaskOf, type ChildFailure } from "./failures";
@@ -217,224 +215,297 @@ function payloadEnvironment(machine: StateMachine, config: StackConfig, bucket: 
   return writer ? lambdaEnvironment(writer, config, bucket) : {};
 }
 
-export async function runLocal(request: RunRequest): Promise<RunSummary> {
-  const wallStart = performance.now();
+/** Everything a run is decided by before anything starts: the stack, the workflow, names and folders. */
+interface ResolvedRun {
+  projectDir: string;
+  project: string;
+  stack: string;
+  config: StackConfig;
+  workflow: CatalogWorkflow;
+  bucket: string;
+  prepared: Prepared;
+  definition: StateMachineDefinition;
+  executionName: string;
+  stateMachineArn: string;
+  stackDir: string;
+  runDir: string;
+  s3Dir: string;
+}
+
+/** A bad stack file or workflow setting is the user's to fix: a usage error, no stack trace. */
+function asUsageError<T>(body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    if (e instanceof StackConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Step 1: the stack config, the workflow and its variant, the definition, the run's names and folders. */
+function resolveRun(request: RunRequest): ResolvedRun {
   const projectDir = request.projectDir ?? findProjectDir();
-  let loaded;
-  try {
-    loaded = loadStackConfig({ stack: request.stack, projectDir });
-  } catch (e) {
-    if (e instanceof StackConfigError) throw new UsageError(e.message);
-    throw e;
-  }
-  const { project, stack, config } = loaded;
-  try {
-    checkWorkflowSettings(config, WORKFLOWS, project, `Pulumi.${stack}.yaml`);
-  } catch (e) {
-    if (e instanceof StackConfigError) throw new UsageError(e.message);
-    throw e;
-  }
+  const { project, stack, config } = asUsageError(() => loadStackConfig({ stack: request.stack, projectDir }));
+  asUsageError(() => checkWorkflowSettings(config, WORKFLOWS, project, `Pulumi.${stack}.yaml`));
   const workflow = findWorkflow(request.workflow);
   const bucket = localBucketName(project, stack);
   const prepared = prepare(workflow, config, bucket, request);
   const definition = prepared.machine.renderLocal();
-
   const executionName = `local-${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const stateMachineName = `${project}-${stack}-${workflow.name}${prepared.variant === "distributed" ? "" : `-${prepared.variant}`}`;
   const stateMachineArn = `arn:aws:states:${config.region}:${LOCAL_ACCOUNT}:stateMachine:${stateMachineName}`;
   const dataRoot = resolve(request.dataRoot ?? process.env["LOCAL_S3_DIR"] ?? join(projectDir, ".local-s3"));
   const stackDir = join(dataRoot, stack);
   const runDir = join(stackDir, executionName);
-  const s3Dir = join(runDir, "s3");
+  return { projectDir, project, stack, config, workflow, bucket, prepared, definition, executionName, stateMachineArn, stackDir, runDir, s3Dir: join(runDir, "s3") };
+}
+
+type DemoContext = Parameters<NonNullable<NonNullable<CatalogWorkflow["demo"]>["dataset"]>>[0];
+
+/** Step 2: the demo's data set, uploaded to the embedded S3 (only for the workflow as deployed). */
+async function prepareData(run: ResolvedRun, demoContext: DemoContext) {
+  const demo = run.workflow.demo;
+  return demo?.dataset && run.prepared.variant === "distributed" ? await demo.dataset(demoContext) : undefined;
+}
+
+interface Execution {
+  result: ExecutionResult;
+  metered: ReturnType<typeof meterHandlers>;
+  observed: ReturnType<NonNullable<NonNullable<CatalogWorkflow["demo"]>["observe"]>["start"]> | undefined;
+  perExecution: Map<string, { events: number; transitions: number }>;
+  lastParentState?: string;
+}
+
+/** Step 3: the engine, handlers metered, Map Run updates to the progress display, per-execution counts. */
+async function runExecution(run: ResolvedRun, request: RunRequest, s3: S3Client): Promise<Execution> {
+  const demo = run.workflow.demo;
+  const observed = demo?.observe?.start();
+  const observers: Record<string, (result: unknown) => void> = {};
+  for (const name of demo?.observe?.functions ?? []) observers[name] = (result) => observed!.add(name, result);
+  const metered = meterHandlers(run.prepared.machine.handlersByName() as ReadonlyMap<string, LambdaHandler>, observers);
+  const perExecution = new Map<string, { events: number; transitions: number }>();
+  let parentArn: string | undefined;
+  let lastParentState: string | undefined;
+  const onEvent = (event: EngineEvent) => {
+    if (event.kind === "mapRun") {
+      request.progress.update(event.record);
+      return;
+    }
+    parentArn ??= event.executionArn;
+    let counts = perExecution.get(event.executionArn);
+    if (!counts) perExecution.set(event.executionArn, (counts = { events: 0, transitions: 0 }));
+    counts.events++;
+    if (event.event.type.endsWith("StateEntered")) {
+      counts.transitions++;
+      if (event.executionArn === parentArn) {
+        const details = event.event["stateEnteredEventDetails"] as { name?: string } | undefined;
+        lastParentState = details?.name;
+      }
+    }
+  };
+  const result = await runEngine(run.definition, run.prepared.input as never, {
+    handlers: metered.handlers,
+    s3,
+    onEvent,
+    executionName: run.executionName,
+    stateMachineArn: run.stateMachineArn,
+    stateMachineType: "STANDARD",
+    signal: request.signal,
+    keepHistory: false,
+  });
+  request.progress.stop();
+  return { result, metered, observed, perExecution, lastParentState };
+}
+
+/** The Map Runs' figures: per-run summaries, items and children, the children's transitions and largest history. */
+function countMapRuns(result: ExecutionResult) {
+  // Children's figures are exact: the engine totals every finished child's state transitions and
+  // history events in its Map Run record (childCounters), without keeping the children's histories.
+  let childTransitions = 0;
+  let largestChild: { mapRunArn: string; events: number } | undefined;
+  for (const r of result.mapRuns) {
+    const c = r.childCounters;
+    if (!c) continue;
+    childTransitions += c.stateTransitions;
+    if (!largestChild || c.maxHistoryEvents > largestChild.events) largestChild = { mapRunArn: r.mapRunArn, events: c.maxHistoryEvents };
+  }
+  const mapRuns = result.mapRuns.map(
+    (r): MapRunSummary => ({
+      name: r.label ?? r.stateName,
+      status: r.status,
+      items: r.itemCounts.total,
+      itemsSucceeded: r.itemCounts.succeeded,
+      itemsFailed: r.itemCounts.failed + r.itemCounts.timedOut,
+      childExecutions: r.executionCounts.total,
+      childExecutionsSucceeded: r.executionCounts.succeeded,
+      childExecutionsFailed: r.executionCounts.failed + r.executionCounts.timedOut,
+      maxConcurrency: r.maxConcurrency,
+      durationMs: r.stopDate ? r.stopDate.getTime() - r.startDate.getTime() : undefined,
+    }),
+  );
+  const childExecutions = mapRuns.reduce((s, r) => s + r.childExecutions, 0);
+  const items = mapRuns.reduce((s, r) => s + r.items, 0);
+  return { mapRuns, childTransitions, largestChild, childExecutions, items };
+}
+
+/** The bill estimate and the measured figures the AWS duration projection starts from. */
+function estimate(run: ResolvedRun, execution: Execution, counts: ReturnType<typeof countMapRuns>, parentTransitions: number) {
+  const { config, definition } = run;
+  const { result, metered } = execution;
+  const { childExecutions, childTransitions, items } = counts;
+  // What the children are billed as comes from the definition that ran (a workflow may fix its own type).
+  const childType = [...distributedMapChildTypes(definition).values()][0] ?? config.childExecutionType;
+  const lambdas = [...metered.meters.entries()].map(([name, m]) => ({
+    name,
+    invocations: m.invocations,
+    errors: m.errors,
+    billedDurationMs: m.billedDurationMs,
+    memoryMb: LAMBDAS[name]?.settings.memoryMb ?? config.lambdaMemoryMb,
+    architecture: config.lambdaArchitecture,
+  }));
+  const childFns = childFunctionNames(definition);
+  const childLambdaMs = lambdas.filter((l) => childFns.has(l.name)).reduce((s, l) => s + l.billedDurationMs, 0);
+  const bill = estimateBill({
+    parent: { type: "STANDARD", executions: 1, stateTransitions: parentTransitions, billedDurationMs: 0 },
+    children:
+      childExecutions > 0
+        ? {
+            type: childType,
+            executions: childExecutions,
+            stateTransitions: childTransitions,
+            // EXPRESS children keep no history; their duration is estimated from their Lambda time, each rounded up to 100 ms.
+            billedDurationMs: childExecutions * billedMs(childLambdaMs / childExecutions, PRICE_TABLE.stepFunctions.expressDurationRoundingMs),
+          }
+        : undefined,
+    nested: nestedUsage(result.nestedExecutions),
+    lambdas: lambdas.map((l) => ({ functionName: l.name, invocations: l.invocations, billedDurationMs: l.billedDurationMs, memoryMb: l.memoryMb, architecture: l.architecture })),
+  });
+  const measured: MeasuredRun = {
+    items,
+    childExecutions,
+    childType,
+    childTransitions,
+    childLambdaMs,
+    batchSize: childExecutions > 0 ? Math.max(1, Math.round(items / childExecutions)) : 1,
+    maxConcurrency: result.mapRuns[0]?.maxConcurrency ?? 0,
+    parentTransitions,
+    lambdas: lambdas.map((l) => ({ functionName: l.name, invocations: l.invocations, billedDurationMs: l.billedDurationMs, memoryMb: l.memoryMb, architecture: l.architecture, inChild: childFns.has(l.name) })),
+  };
+  return { lambdas, bill, measured };
+}
+
+interface Phases {
+  wallStart: number;
+  setupDone: number;
+  datasetDone: number;
+  executionDone: number;
+  checkDone: number;
+}
+
+/** Step 5: the summary the CLI prints. */
+function report(
+  run: ResolvedRun,
+  request: RunRequest,
+  execution: Execution,
+  phases: Phases,
+  check: CheckResult | undefined,
+  dataset: Awaited<ReturnType<typeof prepareData>>,
+): RunSummary {
+  const { result, perExecution, lastParentState } = execution;
+  const { prepared, workflow } = run;
+  const parentCounts = perExecution.get(result.executionArn) ?? { events: result.counters.historyEvents, transitions: result.counters.stateTransitions };
+  const counts = countMapRuns(result);
+  const { mapRuns, childExecutions, childTransitions, largestChild, items } = counts;
+  const { lambdas, bill, measured } = estimate(run, execution, counts, parentCounts.transitions);
+  const output = result.output;
+  // The Map's output names the ResultWriter's manifest for the seed; for map-reduce the reduce output does.
+  const writerLocation = resultWriterLocation(output) ?? findResultWriterInHistoryless(result);
+  const summary: RunSummary = {
+    stack: run.stack,
+    workflow: workflow.name,
+    variant: prepared.variant,
+    executionArn: result.executionArn,
+    status: result.status,
+    ...(result.error !== undefined ? { error: result.error } : {}),
+    ...(result.cause !== undefined ? { cause: result.cause } : {}),
+    input: prepared.input,
+    wallTimeMs: Math.round(performance.now() - phases.wallStart),
+    executionDurationMs: result.durationMs,
+    phasesMs: {
+      setup: Math.round(phases.setupDone - phases.wallStart),
+      dataset: Math.round(phases.datasetDone - phases.setupDone),
+      execution: Math.round(phases.executionDone - phases.datasetDone),
+      check: Math.round(phases.checkDone - phases.executionDone),
+    },
+    items,
+    childExecutions,
+    mapRuns,
+    stateTransitions: { parent: parentCounts.transitions, children: childTransitions, total: parentCounts.transitions + childTransitions },
+    historyEvents: { parent: parentCounts.events, ...(largestChild ? { largestChild } : {}) },
+    lambdas,
+    bill,
+    ...(result.outbox.length > 0 ? { outbox: result.outbox } : {}),
+    ...(result.nestedExecutions.length > 0
+      ? { nestedExecutions: result.nestedExecutions.map((n) => ({ executionArn: n.executionArn, status: n.status, stateTransitions: n.stateTransitions })) }
+      : {}),
+    ...(childExecutions > 0 ? { projection: projectDuration(measured) } : {}),
+    ...(request.whatIf && childExecutions > 0 ? { whatIf: whatIf(measured, whatIfBatchSizes(measured.batchSize)) } : {}),
+  };
+  if (result.status === "FAILED") {
+    summary.failedState = lastParentState;
+    summary.explanation =
+      prepared.variantSpec?.explain?.(result.error, result.cause, prepared.input) ??
+      explainFailure(result.error, result.cause, { state: lastParentState, variant: "distributed" });
+  }
+  const failures = firstFailures(result.mapRuns, processorTaskOf(run.definition));
+  if (failures.length > 0) summary.failures = failures;
+  if (result.status === "SUCCEEDED" && workflow.demo?.describeOutput) {
+    summary.output = output;
+    summary.outputLines = workflow.demo.describeOutput(output);
+  }
+  if (writerLocation) summary.resultWriter = { manifest: `s3://${writerLocation.bucket}/${writerLocation.manifestKey}`, localData: run.s3Dir };
+  if (check) summary.check = check;
+  if (dataset) summary.dataset = dataset.summary;
+  return summary;
+}
+
+export async function runLocal(request: RunRequest): Promise<RunSummary> {
+  const wallStart = performance.now();
+  const run = resolveRun(request);
+  const { workflow, prepared, config, bucket, stackDir, runDir } = run;
   await pruneOldRuns(stackDir, KEEP_RUNS - 1);
-  await mkdir(s3Dir, { recursive: true });
+  await mkdir(run.s3Dir, { recursive: true });
   await writeFile(join(runDir, IN_PROGRESS), String(process.pid));
 
-  let s3: EmbeddedS3 | undefined;
-  let restoreEnv: (() => void) | undefined;
-  let client: S3Client | undefined;
+  let servers: LocalServers | undefined;
   let keepData = false;
   try {
-    s3 = await startEmbeddedS3({ buckets: [bucket], dataDir: s3Dir, region: config.region });
-    client = s3.client();
-    restoreEnv = setEnv({ ...s3.env, ...payloadEnvironment(prepared.machine, config, bucket) });
+    servers = await startServers({
+      s3: { buckets: [bucket], dataDir: run.s3Dir, region: config.region },
+      env: payloadEnvironment(prepared.machine, config, bucket),
+      signal: request.signal,
+    });
+    const client = servers.s3Client!;
     const demoContext = { s3: client, bucket, config, input: prepared.input, size: request.objects ?? workflow.demo?.sizeFlag?.default, signal: request.signal };
     const setupDone = performance.now();
-
-    const dataset = workflow.demo?.dataset && prepared.variant === "distributed" ? await workflow.demo.dataset(demoContext) : undefined;
+    const dataset = await prepareData(run, demoContext);
     const datasetDone = performance.now();
-
-    const observed = workflow.demo?.observe?.start();
-    const observers: Record<string, (result: unknown) => void> = {};
-    for (const name of workflow.demo?.observe?.functions ?? []) observers[name] = (result) => observed!.add(name, result);
-    const metered = meterHandlers(prepared.machine.handlersByName() as ReadonlyMap<string, LambdaHandler>, observers);
-    const perExecution = new Map<string, { events: number; transitions: number }>();
-    let parentArn: string | undefined;
-    let lastParentState: string | undefined;
-    const onEvent = (event: EngineEvent) => {
-      if (event.kind === "mapRun") {
-        request.progress.update(event.record);
-        return;
-      }
-      parentArn ??= event.executionArn;
-      let counts = perExecution.get(event.executionArn);
-      if (!counts) perExecution.set(event.executionArn, (counts = { events: 0, transitions: 0 }));
-      counts.events++;
-      if (event.event.type.endsWith("StateEntered")) {
-        counts.transitions++;
-        if (event.executionArn === parentArn) {
-          const details = event.event["stateEnteredEventDetails"] as { name?: string } | undefined;
-          lastParentState = details?.name;
-        }
-      }
-    };
-
-    const result = await runEngine(definition, prepared.input as never, {
-      handlers: metered.handlers,
-      s3: client,
-      onEvent,
-      executionName,
-      stateMachineArn,
-      stateMachineType: "STANDARD",
-      signal: request.signal,
-      keepHistory: false,
-    });
-    request.progress.stop();
-
-    const parentCounts = perExecution.get(result.executionArn) ?? { events: result.counters.historyEvents, transitions: result.counters.stateTransitions };
-    // Children's figures are exact: the engine totals every finished child's state transitions and
-    // history events in its Map Run record (childCounters), without keeping the children's histories.
-    let childTransitions = 0;
-    let largestChild: { mapRunArn: string; events: number } | undefined;
-    for (const r of result.mapRuns) {
-      const c = r.childCounters;
-      if (!c) continue;
-      childTransitions += c.stateTransitions;
-      if (!largestChild || c.maxHistoryEvents > largestChild.events) largestChild = { mapRunArn: r.mapRunArn, events: c.maxHistoryEvents };
-    }
-    // What the children are billed as comes from the definition that ran (a workflow may fix its own type).
-    const childType = [...distributedMapChildTypes(definition).values()][0] ?? config.childExecutionType;
-
-    const mapRuns = result.mapRuns.map(
-      (r): MapRunSummary => ({
-        name: r.label ?? r.stateName,
-        status: r.status,
-        items: r.itemCounts.total,
-        itemsSucceeded: r.itemCounts.succeeded,
-        itemsFailed: r.itemCounts.failed + r.itemCounts.timedOut,
-        childExecutions: r.executionCounts.total,
-        childExecutionsSucceeded: r.executionCounts.succeeded,
-        childExecutionsFailed: r.executionCounts.failed + r.executionCounts.timedOut,
-        maxConcurrency: r.maxConcurrency,
-        durationMs: r.stopDate ? r.stopDate.getTime() - r.startDate.getTime() : undefined,
-      }),
-    );
-    const childExecutions = mapRuns.reduce((s, r) => s + r.childExecutions, 0);
-    const items = mapRuns.reduce((s, r) => s + r.items, 0);
-
-    // The Map's output: the execution output for the seed; for map-reduce the reduce step reads it itself.
-    const output = result.output;
-    const writerLocation = resultWriterLocation(output) ?? findResultWriterInHistoryless(result);
+    const execution = await runExecution(run, request, client);
+    const { result } = execution;
     const executionDone = performance.now();
+    // Step 4: the demo's own check of what the run produced.
     let check: CheckResult | undefined;
     if (result.status === "SUCCEEDED" && prepared.variant === "distributed" && workflow.demo?.check) {
-      check = await workflow.demo.check({ ...demoContext, output, expected: dataset?.expected, observed });
+      check = await workflow.demo.check({ ...demoContext, output: result.output, expected: dataset?.expected, observed: execution.observed });
     }
     const checkDone = performance.now();
-
-    const lambdas = [...metered.meters.entries()].map(([name, m]) => ({
-      name,
-      invocations: m.invocations,
-      errors: m.errors,
-      billedDurationMs: m.billedDurationMs,
-      memoryMb: LAMBDAS[name]?.settings.memoryMb ?? config.lambdaMemoryMb,
-      architecture: config.lambdaArchitecture,
-    }));
-    const childFns = childFunctionNames(definition);
-    const childLambdaMs = lambdas.filter((l) => childFns.has(l.name)).reduce((s, l) => s + l.billedDurationMs, 0);
-    const bill = estimateBill({
-      parent: { type: "STANDARD", executions: 1, stateTransitions: parentCounts.transitions, billedDurationMs: 0 },
-      children:
-        childExecutions > 0
-          ? {
-              type: childType,
-              executions: childExecutions,
-              stateTransitions: childTransitions,
-              // EXPRESS children keep no history; their duration is estimated from their Lambda time, each rounded up to 100 ms.
-              billedDurationMs: childExecutions * billedMs(childLambdaMs / childExecutions, PRICE_TABLE.stepFunctions.expressDurationRoundingMs),
-            }
-          : undefined,
-      nested: nestedUsage(result.nestedExecutions),
-      lambdas: lambdas.map((l) => ({ functionName: l.name, invocations: l.invocations, billedDurationMs: l.billedDurationMs, memoryMb: l.memoryMb, architecture: l.architecture })),
-    });
-
-    const measured: MeasuredRun = {
-      items,
-      childExecutions,
-      childType,
-      childTransitions,
-      childLambdaMs,
-      batchSize: childExecutions > 0 ? Math.max(1, Math.round(items / childExecutions)) : 1,
-      maxConcurrency: result.mapRuns[0]?.maxConcurrency ?? 0,
-      parentTransitions: parentCounts.transitions,
-      lambdas: lambdas.map((l) => ({ functionName: l.name, invocations: l.invocations, billedDurationMs: l.billedDurationMs, memoryMb: l.memoryMb, architecture: l.architecture, inChild: childFns.has(l.name) })),
-    };
-
     // An interrupted run keeps nothing, whatever status the execution ended with.
     keepData = result.status !== "ABORTED" && !request.signal.aborted;
-    const summary: RunSummary = {
-      stack,
-      workflow: workflow.name,
-      variant: prepared.variant,
-      executionArn: result.executionArn,
-      status: result.status,
-      ...(result.error !== undefined ? { error: result.error } : {}),
-      ...(result.cause !== undefined ? { cause: result.cause } : {}),
-      input: prepared.input,
-      wallTimeMs: Math.round(performance.now() - wallStart),
-      executionDurationMs: result.durationMs,
-      phasesMs: {
-        setup: Math.round(setupDone - wallStart),
-        dataset: Math.round(datasetDone - setupDone),
-        execution: Math.round(executionDone - datasetDone),
-        check: Math.round(checkDone - executionDone),
-      },
-      items,
-      childExecutions,
-      mapRuns,
-      stateTransitions: { parent: parentCounts.transitions, children: childTransitions, total: parentCounts.transitions + childTransitions },
-      historyEvents: { parent: parentCounts.events, ...(largestChild ? { largestChild } : {}) },
-      lambdas,
-      bill,
-      ...(result.outbox.length > 0 ? { outbox: result.outbox } : {}),
-      ...(result.nestedExecutions.length > 0
-        ? { nestedExecutions: result.nestedExecutions.map((n) => ({ executionArn: n.executionArn, status: n.status, stateTransitions: n.stateTransitions })) }
-        : {}),
-      ...(childExecutions > 0 ? { projection: projectDuration(measured) } : {}),
-      ...(request.whatIf && childExecutions > 0 ? { whatIf: whatIf(measured, whatIfBatchSizes(measured.batchSize)) } : {}),
-    };
-    if (result.status === "FAILED") {
-      summary.failedState = lastParentState;
-      summary.explanation =
-        prepared.variantSpec?.explain?.(result.error, result.cause, prepared.input) ??
-        explainFailure(result.error, result.cause, { state: lastParentState, variant: "distributed" });
-    }
-    const failures = firstFailures(result.mapRuns, processorTaskOf(definition));
-    if (failures.length > 0) summary.failures = failures;
-    if (result.status === "SUCCEEDED" && workflow.demo?.describeOutput) {
-      summary.output = output;
-      summary.outputLines = workflow.demo.describeOutput(output);
-    }
-    if (writerLocation) summary.resultWriter = { manifest: `s3://${writerLocation.bucket}/${writerLocation.manifestKey}`, localData: s3Dir };
-    if (check) summary.check = check;
-    if (dataset) summary.dataset = dataset.summary;
-    return summary;
+    return report(run, request, execution, { wallStart, setupDone, datasetDone, executionDone, checkDone }, check, dataset);
   } finally {
     request.progress.stop();
-    client?.destroy();
-    disposePayloadS3Client();
-    restoreEnv?.();
-    await s3?.stop();
+    // Stops the server, destroys its clients, puts the environment back.
+    await servers?.stop();
     // An interrupted or crashed run leaves nothing behind: no server, no half-written results.
     if (keepData) await rm(join(runDir, IN_PROGRESS), { force: true });
     else await rm(runDir, { recursive: true, force: true });

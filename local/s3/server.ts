@@ -124,22 +124,16 @@ export class InvalidBucketNameError extends Error {
   }
 }
 
-export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<EmbeddedS3> {
-  const region = options.region ?? "us-east-1";
-  const declared = new Set<string>();
-  for (const name of options.buckets ?? []) {
-    if (!BUCKET_NAME.test(name)) throw new InvalidBucketNameError(name);
-    declared.add(name);
-  }
-  const ownsDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "embedded-s3-")));
-  // This toolchain runs on Node 20 on purpose (see README); the SDK's notice that releases after
-  // January 2027 need Node 22 would otherwise print on every local run. The SDK reads this switch
-  // (@aws-sdk/core emitWarningIfUnsupportedVersion); a user's own setting wins.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+/** The buckets a server must have, their names checked before anything starts. */
+function declaredBuckets(names: readonly string[] = []): Set<string> {
+  for (const name of names) if (!BUCKET_NAME.test(name)) throw new InvalidBucketNameError(name);
+  return new Set(names);
+}
+
+/** s3rver over the data folder, its store confined to it, the declared buckets created. */
+async function startStore(dataDir: string, declared: ReadonlySet<string>, ownsDir: boolean): Promise<S3rver> {
   // Listings past one page need s3rver's DES continuation tokens (see des-compat.ts).
   installS3rverDesCompat();
-  const credentials = randomCredentials();
   const s3rver = new S3rver({
     address: "127.0.0.1",
     port: 0,
@@ -149,31 +143,58 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
     vhostBuckets: false,
     configureBuckets: [...declared].map((name) => ({ name, configs: [] })),
   });
-  const store = s3rver.store;
-  confineStore(store, dataDir);
-  // A start that fails half-way leaves nothing behind: no logger, no temporary folder.
-  const abandon = async (error: unknown): Promise<never> => {
-    s3rver.logger.silent = true;
-    s3rver.logger.close();
-    if (ownsDir) await rm(dataDir, { recursive: true, force: true });
-    throw error;
-  };
-  await s3rver.configureBuckets().catch(abandon);
+  confineStore(s3rver.store, dataDir);
+  await s3rver.configureBuckets().catch((error: unknown) => abandon(s3rver, dataDir, ownsDir, error));
+  return s3rver;
+}
 
+/** A start that fails half-way leaves nothing behind: no logger, no temporary folder. */
+async function abandon(s3rver: S3rver, dataDir: string, ownsDir: boolean, error: unknown): Promise<never> {
+  closeLogger(s3rver);
+  if (ownsDir) await rm(dataDir, { recursive: true, force: true });
+  throw error;
+}
+
+/**
+ * A request still finishing logs through the logger: silenced first, so closing it does not print
+ * winston's "[winston] Attempt to write logs with no transports" line.
+ */
+function closeLogger(s3rver: S3rver): void {
+  s3rver.logger.silent = true;
+  s3rver.logger.close();
+}
+
+interface RouteContext {
+  s3rver: S3rver;
+  declared: Set<string>;
+  options: EmbeddedS3Options;
+  credentials: Credentials;
+  /** `127.0.0.1:PORT`, known once listening (requests arrive only after). */
+  host: () => string;
+}
+
+const pathOf = (req: IncomingMessage) => (req.url ?? "").split("?")[0] ?? "";
+
+/**
+ * One request: authenticated and its names checked (./guard.ts), faults injected, a declared
+ * bucket re-created if it went missing, the two multipart operations s3rver lacks answered, the
+ * rest handed to s3rver.
+ */
+function router(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const { s3rver, declared, options, credentials } = ctx;
+  const store = s3rver.store;
   const bucketExists = async (name: string) => (await store.getBucket(name)) !== null;
   const uploadsDir = (bucket: string) => store.getResourcePath(bucket, undefined, "uploads");
   const koa = s3rver.callback();
-
-  let host = "";
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return async (req, res) => {
     try {
       // Authenticated, names checked, and rewritten to the canonical URL s3rver will read.
-      req.url = (await checkRequest(req, host, credentials)).url;
+      req.url = (await checkRequest(req, ctx.host(), credentials)).url;
       delete req.headers.authorization;
     } catch (error) {
       if (!(error instanceof S3RequestError)) throw error;
       req.resume();
-      sendS3Error(res, error, (req.url ?? "").split("?")[0] ?? "");
+      sendS3Error(res, error, pathOf(req));
       return;
     }
     const target = parseTarget(req.url);
@@ -182,7 +203,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
     if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
     else if (fault?.kind === "error") {
       req.resume();
-      sendS3Error(res, new S3RequestError(fault.code, fault.status, FAULT_MESSAGES[fault.code] ?? fault.code), (req.url ?? "").split("?")[0] ?? "");
+      sendS3Error(res, new S3RequestError(fault.code, fault.status, FAULT_MESSAGES[fault.code] ?? fault.code), pathOf(req));
       return;
     }
     // CreateBucket itself must find the bucket missing (the SDK may add an `x-id` marker).
@@ -198,8 +219,11 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
     }
     if (await handleMissingMultipartOperations(req, res, target, uploadsDir, bucketExists)) return;
     koa(req, res);
-  }
+  };
+}
 
+/** The HTTP server on 127.0.0.1 and an ephemeral port; an error the router throws becomes an S3 error response. */
+async function listen(route: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<Server> {
   const http: Server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       if (res.headersSent) {
@@ -207,7 +231,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
-      sendS3Error(res, error instanceof S3RequestError ? error : new S3RequestError("InternalError", 500, message), (req.url ?? "").split("?")[0] ?? "");
+      sendS3Error(res, error instanceof S3RequestError ? error : new S3RequestError("InternalError", 500, message), pathOf(req));
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -216,10 +240,13 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
       http.off("error", reject);
       resolve();
     });
-  }).catch(abandon);
-  host = `127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const endpoint = `http://${host}`;
-  const env = {
+  });
+  return http;
+}
+
+/** The SDK's standard environment for this server (endpoint, region, its credentials, checksum settings). */
+function sdkEnvironment(endpoint: string, region: string, credentials: Credentials): Record<string, string> {
+  return {
     AWS_ENDPOINT_URL_S3: endpoint,
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -229,14 +256,49 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
     AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
     AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
   };
+}
 
+export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<EmbeddedS3> {
+  const region = options.region ?? "us-east-1";
+  const declared = declaredBuckets(options.buckets);
+  const ownsDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "embedded-s3-")));
+  // This toolchain runs on Node 20 on purpose (see README); the SDK's notice that releases after
+  // January 2027 need Node 22 would otherwise print on every local run. The SDK reads this switch
+  // (@aws-sdk/core emitWarningIfUnsupportedVersion); a user's own setting wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const credentials = randomCredentials();
+  const s3rver = await startStore(dataDir, declared, ownsDir);
+  let host = "";
+  const route = router({ s3rver, declared, options, credentials, host: () => host });
+  const http = await listen(route).catch((error: unknown) => abandon(s3rver, dataDir, ownsDir, error));
+  host = `127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const endpoint = `http://${host}`;
+  return handle({ endpoint, region, dataDir, ownsDir, credentials, declared, s3rver, http });
+}
+
+interface Running {
+  endpoint: string;
+  region: string;
+  dataDir: string;
+  ownsDir: boolean;
+  credentials: Credentials;
+  declared: Set<string>;
+  s3rver: S3rver;
+  http: Server;
+}
+
+/** What a caller holds: the endpoint, clients, buckets, and a stop that is safe to call twice. */
+function handle(running: Running): EmbeddedS3 {
+  const { endpoint, region, dataDir, ownsDir, credentials, declared, s3rver, http } = running;
+  const store = s3rver.store;
   const clients: S3Client[] = [];
   let stopping: Promise<void> | undefined;
   return {
     endpoint,
     region,
     dataDir,
-    env,
+    env: sdkEnvironment(endpoint, region, credentials),
     credentials,
     client() {
       const client = new S3Client({
@@ -253,7 +315,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
     async ensureBucket(name) {
       if (!BUCKET_NAME.test(name)) throw new InvalidBucketNameError(name);
       declared.add(name);
-      if (!(await bucketExists(name))) await store.putBucket(name);
+      if ((await store.getBucket(name)) === null) await store.putBucket(name);
     },
     stop() {
       stopping ??= (async () => {
@@ -263,10 +325,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
           http.closeAllConnections();
         });
         for (const client of clients.splice(0)) client.destroy();
-        // A request still finishing logs through the logger: silenced first, so closing it does not
-        // print winston's "[winston] Attempt to write logs with no transports" line.
-        s3rver.logger.silent = true;
-        s3rver.logger.close();
+        closeLogger(s3rver);
         if (ownsDir) await rm(dataDir, { recursive: true, force: true });
       })();
       return stopping;

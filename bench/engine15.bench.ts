@@ -1,0 +1,107 @@
+/**
+ * Issue 15's performance targets, side by side in one run (`npm run bench -- engine15`; `-- engine`
+ * runs it with engine.bench.ts):
+ *   for each case of ./engine15/cases.ts — (1) INLINE Map of 5,000 items with a Pass, (2) DISTRIBUTED
+ *   Map of 20,000 STANDARD children with a Pass (Parameters + OutputPath) and a ResultSelector, (3) the
+ *   seed demo, (4) a 100,000-item DISTRIBUTED Map — ours, aws-local-stepfunctions (same definition,
+ *   same in-process functions) and the bare-loop floor (deep copy + async call + collect), each as
+ *   min / median / max of BENCH_RUNS (default 5) runs after a warm-up, taking turns round by round so
+ *   the machine's drift hits all three alike; the ratios of the medians against the targets
+ *   (aws-local / ours >= 25x, ours / bare <= 4x), each MET or MISSED;
+ *   then the peak RSS of 1,000,000 completed STANDARD children with a ResultWriter, in a process of
+ *   its own (./engine15/memory.ts), against the 400 MB goal.
+ * Shrink for a smoke test: BENCH_RUNS, BENCH_INLINE_ITEMS, BENCH_DISTRIBUTED_ITEMS, BENCH_SEED_NUMBER,
+ * BENCH_LARGE_ITEMS, BENCH_MEMORY_CHILDREN (0 skips the memory part). The profile: bench/profile.bench.ts.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { buildCases, sizesFromEnv, startBenchServers, type BenchCase } from "./engine15/cases";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const MEMORY_CHILDREN = Number(process.env.BENCH_MEMORY_CHILDREN ?? 1_000_000);
+const AWS_LOCAL_TARGET = 25;
+const BARE_TARGET = 4;
+const MEMORY_GOAL_MB = 400;
+
+interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+const spread = (ms: number[]): Spread => {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { min: sorted[0]!, median: sorted[Math.floor(sorted.length / 2)]!, max: sorted[sorted.length - 1]! };
+};
+
+async function timeOnce(body: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await body();
+  return performance.now() - t0;
+}
+
+/** One warm-up run of each way, then RUNS rounds of ours → aws-local → bare. */
+async function measure(c: BenchCase): Promise<{ ours: Spread; theirs: Spread; bare: Spread }> {
+  const ways = [c.ours, c.awsLocal, c.bare];
+  for (const way of ways) await way();
+  (globalThis as { gc?: () => void }).gc?.();
+  const times: number[][] = [[], [], []];
+  for (let round = 0; round < RUNS; round++) for (const [i, way] of ways.entries()) times[i]!.push(await timeOnce(way));
+  return { ours: spread(times[0]!), theirs: spread(times[1]!), bare: spread(times[2]!) };
+}
+
+const ms = (s: Spread) => `${s.min.toFixed(1)} / ${s.median.toFixed(1)} / ${s.max.toFixed(1)}`;
+const verdict = (met: boolean) => (met ? "MET" : "MISSED");
+
+function memoryPart(): void {
+  if (MEMORY_CHILDREN === 0) return;
+  const child = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "engine15", "memory.ts")], {
+    encoding: "utf8",
+    env: { ...process.env, BENCH_MEMORY_CHILDREN: String(MEMORY_CHILDREN) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  if (child.status !== 0) throw new Error(`the memory run exited with ${child.status ?? child.signal}`);
+  const m = JSON.parse(child.stdout.trim().split("\n").pop()!) as { children: number; seconds: number; maxRssMb: number; rssBeforeMb: number };
+  const full = m.children === 1_000_000;
+  console.log(
+    `\nmemory: ${m.children.toLocaleString("en-US")} STANDARD children (a Pass each, JSONL ItemReader, results to a ResultWriter) in ${m.seconds.toFixed(1)} s, in a process of its own:`,
+  );
+  console.log(
+    `  peak RSS ${m.maxRssMb.toFixed(0)} MB (process high-water mark; the embedded S3 server shares the process; ${m.rssBeforeMb.toFixed(0)} MB before the run)  ` +
+      `goal < ${MEMORY_GOAL_MB} MB per 1,000,000: ${full ? verdict(m.maxRssMb < MEMORY_GOAL_MB) : "not judged (BENCH_MEMORY_CHILDREN shrank the run)"}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const servers = await startBenchServers();
+  const rows: Array<{ c: BenchCase; ours: Spread; theirs: Spread; bare: Spread }> = [];
+  try {
+    const cases = await buildCases(sizesFromEnv(), servers);
+    for (const c of cases) {
+      process.stderr.write(`measuring ${c.name}...\n`);
+      rows.push({ c, ...(await measure(c)) });
+    }
+  } finally {
+    await servers.stop();
+  }
+  console.log(`\nms per run, min / median / max of ${RUNS} runs after a warm-up (ratios from the medians):`);
+  for (const { c, ours, theirs, bare } of rows) {
+    const vsTheirs = theirs.median / ours.median;
+    const vsBare = ours.median / bare.median;
+    console.log(`\n${c.name}`);
+    if (c.note) console.log(`  note: ${c.note}`);
+    console.log(`  ours                     ${ms(ours).padStart(30)} ms   ${Math.round(c.items / (ours.median / 1000)).toLocaleString("en-US").padStart(11)} items/s`);
+    console.log(`  aws-local-stepfunctions  ${ms(theirs).padStart(30)} ms   ${Math.round(c.items / (theirs.median / 1000)).toLocaleString("en-US").padStart(11)} items/s`);
+    console.log(`  bare loop (floor)        ${ms(bare).padStart(30)} ms   ${Math.round(c.items / (bare.median / 1000)).toLocaleString("en-US").padStart(11)} items/s`);
+    console.log(
+      `  throughput ours / aws-local: ${vsTheirs.toFixed(1)}x (target >= ${AWS_LOCAL_TARGET}x) ${verdict(vsTheirs >= AWS_LOCAL_TARGET)};  ` +
+        `time ours / bare loop: ${vsBare.toFixed(1)}x (target <= ${BARE_TARGET}x) ${verdict(vsBare <= BARE_TARGET)}`,
+    );
+  }
+  memoryPart();
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+/**
+ * `npm run bench -- profile`: case (2) of bench/engine15 (a DISTRIBUTED Map of 20,000 STANDARD
+ * children with a Pass and a ResultSelector) under `node --cpu-prof`, the profile written to
+ * .tmp/cpu-prof/ (gitignored; open it in Chrome DevTools or VS Code for the call tree), and the
+ * 15 functions with the most self time printed. BENCH_DISTRIBUTED_ITEMS and BENCH_PROFILE_RUNS shrink it.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { topSelfTime } from "./engine15/cpuprofile";
+
+const ROOT = join(__dirname, "..");
+const DIR = join(ROOT, ".tmp", "cpu-prof");
+const WINDOW = join(DIR, "measured-window.json");
+
+function main(): void {
+  mkdirSync(DIR, { recursive: true });
+  const started = Date.now();
+  const child = spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", DIR, "--import", "tsx", join(__dirname, "engine15", "profile-target.ts")], {
+    stdio: "inherit",
+    env: { ...process.env, BENCH_PROFILE_WINDOW: WINDOW },
+  });
+  if (child.status !== 0) throw new Error(`the profiled run exited with ${child.status ?? child.signal}`);
+  const newest = readdirSync(DIR)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .map((f) => ({ f, t: statSync(join(DIR, f)).mtimeMs }))
+    .filter((p) => p.t >= started)
+    .sort((a, b) => b.t - a.t)[0];
+  if (!newest) throw new Error(`no .cpuprofile written to ${DIR}`);
+  const file = join(DIR, newest.f);
+  const window = JSON.parse(readFileSync(WINDOW, "utf8")) as { start: number; end: number; runs: number };
+  const top = topSelfTime(JSON.parse(readFileSync(file, "utf8")), 15, `${ROOT}/`, window);
+  console.log(`case (2) under --cpu-prof: ${file}`);
+  console.log(`top 15 functions by self time over the ${window.runs} measured runs (${((window.end - window.start) / 1000).toFixed(0)} ms; start-up and the warm-up run left out):`);
+  const w = Math.max(...top.map((t) => t.fn.length));
+  for (const t of top) console.log(`  ${t.ms.toFixed(1).padStart(9)} ms ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.fn.padEnd(w)}  ${t.where}`);
+}
+
+main();
