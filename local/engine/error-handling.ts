@@ -10,7 +10,7 @@ import * as execution from "./execution";
 import { setAtPath } from "./json/path";
 import * as retry from "./retry";
 // Bound once at load (see state-io.ts): a Task with a Retry runs this for every Map item.
-const { checkPayload } = execution;
+const { checkPayloadSize } = execution;
 const { findCatcher } = retry;
 const RetryTracker = retry.RetryTracker;
 
@@ -63,13 +63,13 @@ export async function withErrorHandling(
         if (catcher.resultPath === null) output = rawInput;
         else if (catcher.resultPath.length === 0) output = errOut;
         else output = setAtPath(rawInput, catcher.resultPath, errOut, "$." + catcher.resultPath.join("."));
-        checkPayload(state.name, output);
+        checkPayloadSize(state.name, output);
         if (assigned) frame.vars.assign(assigned);
       } else {
         env.states.errorOutput = errOut;
         output = catcher.output ? await catcher.output(env) : errOut;
         const assigned = catcher.assignJsonata ? ((await catcher.assignJsonata(env)) as JsonObject) : undefined;
-        checkPayload(state.name, output);
+        checkPayloadSize(state.name, output);
         if (assigned) frame.vars.assign(assigned);
       }
       return { output, next: catcher.next, caught: true };

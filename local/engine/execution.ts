@@ -358,6 +358,47 @@ export function checkPayload(stateName: string, value: JsonValue, text?: string)
   return json;
 }
 
+/**
+ * The same check where the text is not needed (a state's output). Most outputs are small: an upper
+ * bound of their UTF-8 JSON size, walked without building the text, settles them; only a value that
+ * may be near the quota is stringified (measured: JSON.stringify here was an eighth of a
+ * Distributed Map child's cost in `npm run bench -- profile`).
+ */
+export function checkPayloadSize(stateName: string, value: JsonValue): void {
+  if (jsonSizeBound(value, LIMITS.payloadBytes) > LIMITS.payloadBytes) checkPayload(stateName, value);
+}
+
+/**
+ * At least the byte length of `JSON.stringify(value)` in UTF-8, or a number over `budget` once the
+ * bound passes it. Worst cases: a number prints in at most 24 characters
+ * (-1.7976931348623157e+308), and a UTF-16 unit in at most 6 bytes (a control character or a lone
+ * surrogate escaped as \uXXXX).
+ */
+export function jsonSizeBound(value: JsonValue, budget: number): number {
+  if (value === null) return 4;
+  switch (typeof value) {
+    case "number":
+      return 24;
+    case "boolean":
+      return 5;
+    case "string":
+      return value.length * 6 + 2;
+  }
+  let total = 2;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      total += jsonSizeBound(value[i] as JsonValue, budget - total) + 1;
+      if (total > budget) return total;
+    }
+    return total;
+  }
+  for (const key in value) {
+    total += key.length * 6 + 4 + jsonSizeBound(value[key] as JsonValue, budget - total);
+    if (total > budget) return total;
+  }
+  return total;
+}
+
 export function checkInputPayload(stateName: string, text: string): void {
   if (utf8Bytes(text, LIMITS.payloadBytes) > LIMITS.payloadBytes) {
     throw new DataLimitExceededError(

@@ -15,7 +15,7 @@ import * as path from "./json/path";
 // imported name is a getter call on the exporting module, and these run for every Map item
 // (measured: a fifth of a Distributed Map child's cost). A class's name is also its type.
 const { Lazy } = history;
-const { checkPayload } = execution;
+const { checkPayloadSize } = execution;
 const { setAtPath } = path;
 type StateEnv = execution.StateEnv;
 
@@ -48,7 +48,7 @@ export function finishJsonPath(io: JsonPathIO, rawInput: JsonValue, result: Json
   else if (io.resultPath.length === 0) output = selected;
   else output = setAtPath(rawInput, io.resultPath, selected, "$." + io.resultPath.join("."));
   output = applyOutputPath(io, output, env);
-  if (!(output === rawInput || (output === result && resultChecked))) checkPayload(env.stateName, output);
+  if (!(output === rawInput || (output === result && resultChecked))) checkPayloadSize(env.stateName, output);
   if (assigned) env.frame.vars.assign(assigned);
   return output;
 }
@@ -58,7 +58,7 @@ export async function finishJsonata(io: JsonataIO, rawInput: JsonValue, result: 
   env.states.result = result;
   const output = io.output ? await io.output(env) : defaultToInput ? rawInput : result;
   const assigned = io.assign ? ((await io.assign(env)) as JsonObject) : undefined;
-  if (!(output === rawInput || (output === result && resultChecked))) checkPayload(env.stateName, output);
+  if (!(output === rawInput || (output === result && resultChecked))) checkPayloadSize(env.stateName, output);
   if (assigned) env.frame.vars.assign(assigned);
   return output;
 }

@@ -12,7 +12,7 @@ import * as execution from "../execution";
 import * as io from "../state-io";
 // Hot-path imports bound once at load (see ../state-io.ts): a Choice often runs for every Map item.
 const { applyInputPath, applyOutputPath, entered, exited } = io;
-const { checkPayload } = execution;
+const { checkPayloadSize } = execution;
 const StateEnv = execution.StateEnv;
 type StateEnv = execution.StateEnv;
 
@@ -55,7 +55,7 @@ async function runChoiceJsonata(state: CompiledChoice, io: JsonataIO, input: Jso
   const assignT = branch?.assignJsonata ?? io.assign;
   const output = outT ? await outT(env) : input;
   const assigned = assignT ? ((await assignT(env)) as JsonObject) : undefined;
-  if (output !== input) checkPayload(state.name, output);
+  if (output !== input) checkPayloadSize(state.name, output);
   if (assigned) frame.vars.assign(assigned);
   exited(frame, "Choice", state.name, output);
   frame.next = next;

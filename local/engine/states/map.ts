@@ -22,7 +22,7 @@ import { runDistributed } from "./distributed";
 // imported name, `new` included, is a getter call on the exporting module, and these run for every
 // Map item (measured: a fifth of a Distributed Map child's cost). The engine's imports have no
 // cycle (test/architecture), so every bound name exists when it is bound. A class's name is also its type.
-const { checkPayload } = execution;
+const { checkPayloadSize } = execution;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
 const { Lazy } = history;
 const Frame = execution.Frame;
@@ -47,7 +47,7 @@ export async function runMap(state: CompiledMap, input: JsonValue, frame: Frame)
     if (state.distributed) result = await runDistributed(state, effective, env);
     else ({ results: result, withinLimit } = await runInline(state, effective, env));
     // "a Map output over the limit fails": the result array is one payload.
-    if (!withinLimit) checkPayload(state.name, result);
+    if (!withinLimit) checkPayloadSize(state.name, result);
     if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, result, env, true);
     return finishJsonata(state.io, input, result, env, true);
   });
@@ -200,14 +200,14 @@ function runIteration(it: InlineIterations, index: number): boolean {
   iterFrame.eventLazy("MapIterationStarted", Lazy.Iteration, state.name, index);
   if (state.itemSelectorPath) {
     const selected = state.itemSelectorPath(it.effective, new StateEnv(iterFrame, state.name, it.effective));
-    checkPayload(state.name, selected);
+    checkPayloadSize(state.name, selected);
     return iterationBody(iteration, selected);
   }
   if (state.itemSelectorJsonata) {
     state.itemSelectorJsonata(new StateEnv(iterFrame, state.name, it.effective)).then(
       (selected) => {
         try {
-          checkPayload(state.name, selected);
+          checkPayloadSize(state.name, selected);
           if (iterationBody(iteration, selected)) it.done();
         } catch (e) {
           it.fail(e);

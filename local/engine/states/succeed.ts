@@ -10,14 +10,14 @@ import * as execution from "../execution";
 import * as io from "../state-io";
 // Hot-path imports bound once at load (see ../state-io.ts): a Succeed often ends every Map item.
 const { applyInputPath, applyOutputPath, entered, exited } = io;
-const { checkPayload } = execution;
+const { checkPayloadSize } = execution;
 const StateEnv = execution.StateEnv;
 
 export function runSucceed(state: CompiledSucceed, input: JsonValue, frame: Frame): Flow {
   entered(frame, "Succeed", state.name, input);
   const env = new StateEnv(frame, state.name, input);
   const succeed = (output: JsonValue): JsonValue => {
-    if (output !== input) checkPayload(state.name, output);
+    if (output !== input) checkPayloadSize(state.name, output);
     exited(frame, "Succeed", state.name, output);
     frame.next = undefined;
     return output;
