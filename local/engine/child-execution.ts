@@ -16,7 +16,7 @@ import { InputDetails, PlainOutputDetails } from "./history";
 // imported name, `new` included, is a getter call on the exporting module, and these run for every
 // Map item (measured: a fifth of a Distributed Map child's cost). A class's name is also its type.
 const { runWorkflowFlow } = executor;
-const { checkPayload } = execution;
+const { checkPayloadSize } = execution;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
 const Execution = execution.Execution;
 type Execution = execution.Execution;
@@ -89,8 +89,9 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
     if (this.stopper.flag.stopped) return this.settle("ABORTED");
     let flow: Flow;
     try {
-      // The execution input obeys the same 256 KiB quota as every state input.
-      this.exec.inputText = checkPayload("(execution input)", this.setup.input);
+      // The execution input obeys the same 256 KiB quota as every state input (its text is made
+      // when a Task or a result record needs it, not for every child).
+      checkPayloadSize("(execution input)", this.setup.input);
       flow = runWorkflowFlow(workflow, this.setup.input, this.frame);
     } catch (e) {
       return this.fail(e);

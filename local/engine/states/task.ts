@@ -199,8 +199,10 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTi
     functionName = functionNameOf(params.FunctionName);
     eventValue = params.Payload === undefined ? {} : params.Payload;
   }
-  // The execution's own input was serialized when the execution started: not again.
-  const eventText = eventValue === exec.input && exec.inputText !== undefined ? exec.inputText : JSON.stringify(eventValue) ?? "null";
+  // The execution's own input is serialized once: kept for the Map Run's result records.
+  let eventText: string;
+  if (eventValue !== exec.input) eventText = JSON.stringify(eventValue) ?? "null";
+  else eventText = exec.inputText ??= JSON.stringify(eventValue) ?? "null";
   // "When, after Parameters processing, the input of a state is larger than the payload size quota."
   checkInputPayload(state.name, optimized ? JSON.stringify(args) : eventText);
 
