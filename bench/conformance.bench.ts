@@ -9,6 +9,7 @@ import type { JsonValue } from "../asl/types";
 import { run } from "../local/engine";
 import { CONFORMANCE_CASES, type ConformanceCase } from "../test/engine/conformance/cases";
 import { isDeepStrictEqual } from "node:util";
+import { loadAwsLocal } from "./aws-local";
 
 type Verdict = { pass: boolean; detail: string };
 
@@ -26,18 +27,7 @@ async function ours(c: ConformanceCase): Promise<Verdict> {
 }
 
 async function theirs(c: ConformanceCase): Promise<Verdict> {
-  // aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22+).
-  const P = Promise as unknown as { withResolvers?: () => unknown };
-  P.withResolvers ??= function withResolvers<T>() {
-    let resolve!: (v: T) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-  const { StateMachine } = await import("aws-local-stepfunctions");
+  const { StateMachine } = await loadAwsLocal();
   try {
     const machine = new StateMachine(c.definition as never, { validationOptions: { checkArn: false } });
     const output = (await machine.run(c.input as never, { overrides: { waitTimeOverrides: { W: 0 } } }).result) as JsonValue;

@@ -25,6 +25,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/clie
 import type { JsonValue, StateMachineDefinition } from "../asl/types";
 import { run, type ExecutionResult, type LambdaHandler } from "../local/engine";
 import { startServers, type EmbeddedS3 } from "../local/servers";
+import { loadAwsLocal } from "./aws-local";
 
 const N = 20_000;
 const BIG = Number(process.env.BENCH_ENGINE_ITEMS_1M ?? 1_000_000);
@@ -126,20 +127,7 @@ async function ourInlineHistoryKept(items: number[]): Promise<Figure> {
 }
 
 async function awsLocalStepFunctions(items: number[]): Promise<() => Promise<Figure>> {
-  // aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22+).
-  const P = Promise as unknown as { withResolvers?: () => unknown };
-  if (!P.withResolvers) {
-    P.withResolvers = function withResolvers<T>() {
-      let resolve!: (v: T) => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    };
-  }
-  const { StateMachine } = await import("aws-local-stepfunctions");
+  const { StateMachine } = await loadAwsLocal();
   const machine = new StateMachine(inlineDefinition as never, { validationOptions: { checkArn: false } });
   return () =>
     timed("aws-local-stepfunctions 3.0.0, inline map", N, async () => {

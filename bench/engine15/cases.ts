@@ -21,6 +21,7 @@ import { loadStackConfig } from "../../config/load";
 import { captureInput } from "../../handlers/capture-input";
 import { processData, type ProcessDataResult } from "../../handlers/process-data";
 import { startServers, type LocalServers } from "../../local/servers";
+import { loadAwsLocal } from "../aws-local";
 
 export interface BenchCase {
   name: string;
@@ -65,19 +66,8 @@ export function sizesFromEnv(env: NodeJS.ProcessEnv = process.env): CaseSizes {
 
 type AwsLocalMachine = { run(input: unknown, options?: unknown): { result: Promise<unknown> } };
 
-/** aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22+); this toolchain runs on Node 20. */
 async function awsLocalMachine(definition: StateMachineDefinition): Promise<AwsLocalMachine> {
-  const P = Promise as unknown as { withResolvers?: () => unknown };
-  P.withResolvers ??= function withResolvers<T>() {
-    let resolve!: (v: T) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-  const { StateMachine } = await import("aws-local-stepfunctions");
+  const { StateMachine } = await loadAwsLocal();
   return new StateMachine(definition as never, { validationOptions: { checkArn: false } }) as unknown as AwsLocalMachine;
 }
 
