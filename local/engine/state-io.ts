@@ -18,21 +18,22 @@ const { Lazy } = history;
 const { checkPayloadSize } = execution;
 const { setAtPath } = path;
 type StateEnv = execution.StateEnv;
+type CompiledPath = path.CompiledPath;
 
 /** InputPath: `$` keeps the input, null gives `{}`. A path that matches nothing is a runtime error. */
 export function applyInputPath(io: JsonPathIO, input: JsonValue, env: StateEnv): JsonValue {
-  if (io.inputPath === undefined) return input;
-  if (io.inputPath === null) return {};
-  const v = io.inputPath.evaluate(input, env);
-  if (v === undefined) throw new RuntimeError(`Invalid path '${io.inputPath.source}' : No results for path: ${io.inputPath.source} (state '${env.stateName}', InputPath)`);
-  return v;
+  return io.inputPath === undefined ? input : selectPath(io.inputPath, input, env, "InputPath");
 }
 
+/** OutputPath: the same rules as InputPath, on the state's output. */
 export function applyOutputPath(io: JsonPathIO, value: JsonValue, env: StateEnv): JsonValue {
-  if (io.outputPath === undefined) return value;
-  if (io.outputPath === null) return {};
-  const v = io.outputPath.evaluate(value, env);
-  if (v === undefined) throw new RuntimeError(`Invalid path '${io.outputPath.source}' : No results for path: ${io.outputPath.source} (state '${env.stateName}', OutputPath)`);
+  return io.outputPath === undefined ? value : selectPath(io.outputPath, value, env, "OutputPath");
+}
+
+function selectPath(p: CompiledPath | null, value: JsonValue, env: StateEnv, field: "InputPath" | "OutputPath"): JsonValue {
+  if (p === null) return {};
+  const v = p.evaluate(value, env);
+  if (v === undefined) throw new RuntimeError(`Invalid path '${p.source}' : No results for path: ${p.source} (state '${env.stateName}', ${field})`);
   return v;
 }
 
