@@ -7,11 +7,12 @@ import type { CompiledCatcher, JsonataIO, JsonPathIO } from "./compile";
 import { StatesError } from "./errors";
 import type { StateEnv } from "./execution";
 import * as execution from "./execution";
-import { setAtPath } from "./json/path";
 import * as retry from "./retry";
+import * as stateIo from "./state-io";
 // Bound once at load (see state-io.ts): a Task with a Retry runs this for every Map item.
 const { checkPayloadSize } = execution;
 const { findCatcher } = retry;
+const { placeResult } = stateIo;
 const RetryTracker = retry.RetryTracker;
 
 export interface StepOutcome {
@@ -60,9 +61,7 @@ export async function withErrorHandling(
       let output: JsonValue;
       if (state.io.lang === "JSONPath") {
         const assigned = catcher.assignPath ? (catcher.assignPath(errOut, env) as JsonObject) : undefined;
-        if (catcher.resultPath === null) output = rawInput;
-        else if (catcher.resultPath.length === 0) output = errOut;
-        else output = setAtPath(rawInput, catcher.resultPath, errOut, "$." + catcher.resultPath.join("."));
+        output = placeResult(catcher.resultPath, rawInput, errOut);
         checkPayloadSize(state.name, output);
         if (assigned) frame.vars.assign(assigned);
       } else {

@@ -19,6 +19,7 @@ const { checkPayloadSize } = execution;
 const { setAtPath } = path;
 type StateEnv = execution.StateEnv;
 type CompiledPath = path.CompiledPath;
+type PathSegment = path.PathSegment;
 
 /** InputPath: `$` keeps the input, null gives `{}`. A path that matches nothing is a runtime error. */
 export function applyInputPath(io: JsonPathIO, input: JsonValue, env: StateEnv): JsonValue {
@@ -44,14 +45,17 @@ function selectPath(p: CompiledPath | null, value: JsonValue, env: StateEnv, fie
 export function finishJsonPath(io: JsonPathIO, rawInput: JsonValue, result: JsonValue, env: StateEnv, resultChecked: boolean): JsonValue {
   const selected = io.resultSelector ? io.resultSelector(result, env) : result;
   const assigned = io.assign ? (io.assign(selected, env) as JsonObject) : undefined;
-  let output: JsonValue;
-  if (io.resultPath === null) output = rawInput;
-  else if (io.resultPath.length === 0) output = selected;
-  else output = setAtPath(rawInput, io.resultPath, selected, "$." + io.resultPath.join("."));
-  output = applyOutputPath(io, output, env);
+  const output = applyOutputPath(io, placeResult(io.resultPath, rawInput, selected), env);
   if (!(output === rawInput || (output === result && resultChecked))) checkPayloadSize(env.stateName, output);
   if (assigned) env.frame.vars.assign(assigned);
   return output;
+}
+
+/** ResultPath (a state's or a Catcher's): null keeps the raw input, `$` gives the value, else the value set into a copy of the input. */
+export function placeResult(resultPath: PathSegment[] | null, rawInput: JsonValue, value: JsonValue): JsonValue {
+  if (resultPath === null) return rawInput;
+  if (resultPath.length === 0) return value;
+  return setAtPath(rawInput, resultPath, value, "$." + resultPath.join("."));
 }
 
 /** JSONata result processing: Output (default: the result) and Assign, both on the same `$states`. */
