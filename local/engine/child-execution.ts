@@ -16,14 +16,12 @@ import { InputDetails, PlainOutputDetails } from "./history";
 // imported name, `new` included, is a getter call on the exporting module, and these run for every
 // Map item (measured: a fifth of a Distributed Map child's cost). A class's name is also its type.
 const { runWorkflowFlow } = executor;
-const { checkPayloadSize } = execution;
+const { checkPayloadSize, ROLE_ARN } = execution;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
 const Execution = execution.Execution;
 type Execution = execution.Execution;
 const Frame = execution.Frame;
 type Frame = execution.Frame;
-
-const CHILD_ROLE_ARN = "arn:aws:iam::123456789012:role/StepFunctionsLocalRole";
 
 /**
  * A Distributed Map child execution: the same semantics as runExecution (input quota, history with
@@ -57,7 +55,7 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   ) {
     const exec = (this.exec = new Execution(setup, executor));
     const history = exec.history;
-    const startedId = history.add("ExecutionStarted", 0, history.recording ? new InputDetails({ roleArn: CHILD_ROLE_ARN, stateMachineArn: setup.stateMachineArn }, setup.input) : undefined);
+    const startedId = history.add("ExecutionStarted", 0, history.recording ? new InputDetails({ roleArn: ROLE_ARN, stateMachineArn: setup.stateMachineArn }, setup.input) : undefined);
     this.frame = new Frame(exec, undefined, setup.signal, startedId, undefined, stopper.flag);
     this.frame.sink = this;
   }

@@ -26,6 +26,9 @@ const { utf8Bytes } = lambda;
 const History = history.History;
 type History = history.History;
 
+/** The role every local execution reports (`$$.Execution.RoleArn`, ExecutionStarted): there is no IAM locally. */
+export const ROLE_ARN = "arn:aws:iam::123456789012:role/StepFunctionsLocalRole";
+
 export interface ExecutionSetup {
   arn: string;
   name: string;
@@ -148,7 +151,7 @@ export class Execution {
           Id: this.setup.arn,
           Input: this.setup.input,
           Name: this.setup.name,
-          RoleArn: `arn:aws:iam::123456789012:role/StepFunctionsLocalRole`,
+          RoleArn: ROLE_ARN,
           StartTime: new Date(this.startTime).toISOString(),
           RedriveCount: 0,
         },

@@ -9,7 +9,7 @@ import { abortPromise, linkedAbort } from "./abort";
 import { startChildExecution } from "./child-execution";
 import type { CompiledWorkflow } from "./compile";
 import { ExecutionAbortedError, StatesError, STATES_ERRORS } from "./errors";
-import { checkPayload, Execution, Frame, type ExecutionSetup, type Executor } from "./execution";
+import { checkPayload, Execution, Frame, ROLE_ARN, type ExecutionSetup, type Executor } from "./execution";
 import { runWorkflow, runWorkflowFlow } from "./executor";
 import { InputDetails, PlainOutputDetails } from "./history";
 import type { ExecutionResult } from "./types";
@@ -37,7 +37,7 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
   const startedId = exec.history.add(
     "ExecutionStarted",
     0,
-    new InputDetails({ roleArn: "arn:aws:iam::123456789012:role/StepFunctionsLocalRole", stateMachineArn: setup.stateMachineArn }, setup.input),
+    new InputDetails({ roleArn: ROLE_ARN, stateMachineArn: setup.stateMachineArn }, setup.input),
   );
   const frame = new Frame(exec, undefined, controller.signal, startedId);
   let status: ExecutionResult["status"] = "SUCCEEDED";
