@@ -29,7 +29,7 @@ export function runWorkflowFlow(wf: CompiledWorkflow, input: JsonValue, frame: F
 /** The same as a promise, for callers that await anyway. */
 export function runWorkflow(wf: CompiledWorkflow, input: JsonValue, frame: Frame): Promise<JsonValue> {
   try {
-    const flow = runFrom(wf, wf.states.get(wf.startAt) as CompiledState, input, frame);
+    const flow = runWorkflowFlow(wf, input, frame);
     if (flow === DELIVERED) throw new RuntimeError("runWorkflow: a frame with a sink delivers its result there");
     return flow instanceof Promise ? flow : Promise.resolve(flow);
   } catch (e) {
