@@ -40,10 +40,15 @@ export interface IntegrationCall {
 export async function runIntegration(frame: Frame, call: IntegrationCall): Promise<JsonValue> {
   const { integration, args, stateName, token } = call;
   const ids = eventResource(integration.resource);
-  const scheduled: Record<string, unknown> = { ...ids, region: REGION, parameters: JSON.stringify(args) };
-  if (call.timeout !== undefined) scheduled.timeoutInSeconds = call.timeout;
-  if (call.heartbeat !== undefined) scheduled.heartbeatInSeconds = call.heartbeat;
-  frame.event("TaskScheduled", frame.recording ? scheduled : undefined);
+  // The details (and the parameters' JSON text) only when history is recorded: a Distributed Map
+  // child records none unless asked to.
+  let scheduled: Record<string, unknown> | undefined;
+  if (frame.recording) {
+    scheduled = { ...ids, region: REGION, parameters: JSON.stringify(args) };
+    if (call.timeout !== undefined) scheduled.timeoutInSeconds = call.timeout;
+    if (call.heartbeat !== undefined) scheduled.heartbeatInSeconds = call.heartbeat;
+  }
+  frame.event("TaskScheduled", scheduled);
   frame.event("TaskStarted", ids);
   const services = frame.exec.services!;
   try {
