@@ -116,3 +116,10 @@ export function leave(frame: Frame, type: EventStateType, state: { name: string;
   frame.next = transition(state);
   return output;
 }
+
+/** After Retry/Catch: a caught error goes to its Catcher's Next with no Exited event; otherwise the state leaves normally. */
+export function leaveHandled(frame: Frame, type: EventStateType, state: { name: string; next?: string; end: boolean }, outcome: { output: JsonValue; next?: string; caught?: boolean }): JsonValue {
+  if (!outcome.caught) return leave(frame, type, state, outcome.output);
+  frame.next = outcome.next;
+  return outcome.output;
+}

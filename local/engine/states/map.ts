@@ -14,7 +14,7 @@ import type { Executor, Flow, WorkflowSink } from "../execution";
 import * as execution from "../execution";
 import { abortPromise, linkedAbort, stopFlagOf, type StopFlag } from "../abort";
 import { withErrorHandling } from "../error-handling";
-import { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition } from "../state-io";
+import { applyInputPath, entered, evalNumber, finishJsonata, finishJsonPath, leaveHandled } from "../state-io";
 import { unexpectedResultType } from "../jsonata";
 import * as history from "../history";
 import { runDistributed } from "./distributed";
@@ -51,9 +51,7 @@ export async function runMap(state: CompiledMap, input: JsonValue, frame: Frame)
     if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, result, env, true);
     return finishJsonata(state.io, input, result, env, true);
   });
-  if (!outcome.caught) exited(frame, "Map", state.name, outcome.output);
-  frame.next = outcome.caught ? outcome.next : transition(state);
-  return outcome.output;
+  return leaveHandled(frame, "Map", state, outcome);
 }
 
 async function itemsOf(state: CompiledMap, effective: JsonValue, env: StateEnv): Promise<JsonValue[]> {

@@ -8,7 +8,7 @@ import type { CompiledParallel } from "../compile";
 import { abortPromise, linkedAbort } from "../abort";
 import { withErrorHandling } from "../error-handling";
 import { Frame, StateEnv } from "../execution";
-import { applyInputPath, entered, exited, finishJsonata, finishJsonPath, transition } from "../state-io";
+import { applyInputPath, entered, finishJsonata, finishJsonPath, leaveHandled } from "../state-io";
 
 export async function runParallel(state: CompiledParallel, input: JsonValue, frame: Frame): Promise<JsonValue> {
   entered(frame, "Parallel", state.name, input);
@@ -50,7 +50,5 @@ export async function runParallel(state: CompiledParallel, input: JsonValue, fra
     if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, results, env, false);
     return finishJsonata(state.io, input, results, env, false);
   });
-  if (!outcome.caught) exited(frame, "Parallel", state.name, outcome.output);
-  frame.next = outcome.caught ? outcome.next : transition(state);
-  return outcome.output;
+  return leaveHandled(frame, "Parallel", state, outcome);
 }

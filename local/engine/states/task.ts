@@ -24,7 +24,7 @@ const { Lazy } = history;
 const { functionArn, functionNameOf, invokeResponse, lambdaError, resultText, resultValue } = lambda;
 const { checkInputPayload, checkPayload } = execution;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
-const { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, transition } = io;
+const { applyInputPath, entered, evalNumber, exited, finishJsonata, finishJsonPath, leaveHandled, transition } = io;
 const { withErrorHandling } = errorHandling;
 const StateEnv = execution.StateEnv;
 type StateEnv = execution.StateEnv;
@@ -97,9 +97,7 @@ function completeCall(state: CompiledTask, io: JsonPathIO, input: JsonValue, env
 async function runTaskHandled(state: CompiledTask, input: JsonValue, env: StateEnv): Promise<JsonValue> {
   const frame = env.frame;
   const outcome = await withErrorHandling(state, input, env, () => taskBody(state, input, env));
-  if (!outcome.caught) exited(frame, "Task", state.name, outcome.output);
-  frame.next = outcome.caught ? outcome.next : transition(state);
-  return outcome.output;
+  return leaveHandled(frame, "Task", state, outcome);
 }
 
 /** A handler's rejection as the Task error, with its Failed/TimedOut event recorded. */
