@@ -101,9 +101,12 @@ function confineStore(store: S3rver["store"] & { getBucketPath?: (bucket: string
     if (!resolve(path).startsWith(root)) throw new S3Error("InvalidArgument", `${what} would name a file outside the data folder`);
     return path;
   };
+  const checkBucket = (bucket: string) => {
+    if (!BUCKET_NAME.test(bucket)) throw new S3Error("InvalidBucketName", `The specified bucket is not valid: ${JSON.stringify(bucket)}`);
+  };
   const getResourcePath = store.getResourcePath.bind(store);
   store.getResourcePath = (bucket, key, resource) => {
-    if (!BUCKET_NAME.test(bucket)) throw new S3Error("InvalidBucketName", `The specified bucket is not valid: ${JSON.stringify(bucket)}`);
+    checkBucket(bucket);
     const problem = key === undefined || key === "" ? undefined : keyProblem(key);
     if (problem) throw new S3Error("InvalidArgument", `The local S3 server refuses key ${JSON.stringify(key)}: ${problem}`);
     return inside(getResourcePath(bucket, key, resource), `bucket ${JSON.stringify(bucket)}, key ${JSON.stringify(key)}`);
@@ -111,7 +114,7 @@ function confineStore(store: S3rver["store"] & { getBucketPath?: (bucket: string
   const getBucketPath = store.getBucketPath?.bind(store);
   if (getBucketPath) {
     store.getBucketPath = (bucket) => {
-      if (!BUCKET_NAME.test(bucket)) throw new S3Error("InvalidBucketName", `The specified bucket is not valid: ${JSON.stringify(bucket)}`);
+      checkBucket(bucket);
       return inside(getBucketPath(bucket), `bucket ${JSON.stringify(bucket)}`);
     };
   }
