@@ -9,7 +9,7 @@ import { awsSdkRow, iamActionsOf } from "./awsSdk";
 import { DYNAMODB_ACTIONS, dynamoDbRows } from "./dynamodb";
 import { lambdaRows } from "./lambda";
 import { messagingRows } from "./messaging";
-import { parseResource } from "./resource";
+import { integrationArn, parseResource } from "./resource";
 import { statesRows } from "./states";
 import { PATTERN_SUFFIX, type IntegrationResource, type IntegrationRow, type ParsedResource } from "./types";
 
@@ -49,8 +49,6 @@ export interface ResourceProblem {
   message: string;
 }
 
-const arnOf = (service: string, action: string, suffix: string, sdk = false) => `arn:aws:states:::${sdk ? "aws-sdk:" : ""}${service}:${action}${suffix}`;
-
 /**
  * What is wrong with a Task resource, judged by the table: an unsupported action or pattern of a
  * modelled service is an ERROR listing what is allowed; a service the table does not model is a
@@ -67,7 +65,7 @@ export function resourceProblem(resource: string, catalog?: IamActionCatalog): R
       return { severity: "ERROR", message: `AWS SDK action '${parsed.action}' must be camelCase, as in arn:aws:states:::aws-sdk:s3:listObjectsV2` };
     }
     if (!found!.row.patterns.includes(parsed.pattern)) {
-      return { severity: "ERROR", message: `AWS SDK integrations support ${found!.row.patterns.map((p) => arnOf(parsed.service, parsed.action, PATTERN_SUFFIX[p], true)).join(", ")}; '${suffix}' is not one of them` };
+      return { severity: "ERROR", message: `AWS SDK integrations support ${found!.row.patterns.map((p) => integrationArn(parsed.service, parsed.action, p, true)).join(", ")}; '${suffix}' is not one of them` };
     }
     if (catalog) {
       const unknown = iamActionsOf(parsed.service, parsed.action).filter((a) => {
@@ -91,11 +89,11 @@ export function resourceProblem(resource: string, catalog?: IamActionCatalog): R
     if (parsed.service === "dynamodb") {
       return {
         severity: "ERROR",
-        message: `dynamodb:${parsed.action} is not an optimized DynamoDB integration (those are ${DYNAMODB_ACTIONS.map((a) => arnOf("dynamodb", a, "")).join(", ")}); use the AWS SDK integration ${arnOf("dynamodb", parsed.action, suffix, true)}`,
+        message: `dynamodb:${parsed.action} is not an optimized DynamoDB integration (those are ${DYNAMODB_ACTIONS.map((a) => integrationArn("dynamodb", a)).join(", ")}); use the AWS SDK integration ${integrationArn("dynamodb", parsed.action, parsed.pattern, true)}`,
       };
     }
     if (MODELLED_SERVICES.has(parsed.service)) {
-      const allowed = INTEGRATIONS.filter((r) => r.id.startsWith(`${parsed.service}:`)).flatMap((r) => r.patterns.map((p) => arnOf(parsed.service, r.id.split(":")[1]!, PATTERN_SUFFIX[p])));
+      const allowed = INTEGRATIONS.filter((r) => r.id.startsWith(`${parsed.service}:`)).flatMap((r) => r.patterns.map((p) => integrationArn(parsed.service, r.id.split(":")[1]!, p)));
       return { severity: "ERROR", message: `${parsed.service}:${parsed.action} is not a supported integration; supported for ${parsed.service}: ${allowed.join(", ")}` };
     }
     return { severity: "WARNING", message: `${parsed.service}:${parsed.action} is not in this project's integration table: its IAM is not derived and the local engine runs it only with a MockConfigFile response` };
@@ -104,7 +102,7 @@ export function resourceProblem(resource: string, catalog?: IamActionCatalog): R
     const [service, action] = found.row.id.split(":") as [string, string];
     return {
       severity: "ERROR",
-      message: `${found.row.id} does not support the ${parsed.pattern} pattern; supported: ${found.row.patterns.map((p) => arnOf(service, action, PATTERN_SUFFIX[p])).join(", ")}`,
+      message: `${found.row.id} does not support the ${parsed.pattern} pattern; supported: ${found.row.patterns.map((p) => integrationArn(service, action, p)).join(", ")}`,
     };
   }
   return undefined;

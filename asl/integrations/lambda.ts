@@ -26,7 +26,7 @@ export const lambdaRows: IntegrationRow[] = [
     docs: "https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html",
     matches: (r) => r.kind === "lambda-function",
     patterns: ["request-response"],
-    iam: (_fields, r) => invokeGrant([/^arn:[^:]+:lambda:[^:]+:\d{12}:function:[^:]+/.exec(r.arn)![0]]),
+    iam: (_fields, r, ctx) => invokeGrant([unqualifiedFunctionArn(r.arn, ctx)]),
     local: () => "lambda",
     label: (r) => `Lambda ${r.kind === "lambda-function" ? r.functionName : ""}`,
   },

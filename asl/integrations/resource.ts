@@ -3,7 +3,7 @@
  * (optimized), `arn:aws:states:::aws-sdk:<service>:<action>[...]` (AWS SDK), a Lambda function ARN,
  * an activity ARN. https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html
  */
-import type { AwsEnvironment } from "../permissions/policy";
+import { partitionOf, type AwsEnvironment } from "../permissions/policy";
 import { PATTERN_SUFFIX, type IntegrationPattern, type ParsedResource } from "./types";
 
 const LAMBDA_FUNCTION = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9$_-]+)?$/;
@@ -25,8 +25,6 @@ export function parseResource(arn: string): ParsedResource {
 export function integrationArn(service: string, action: string, pattern: IntegrationPattern = "request-response", sdk = false): string {
   return `arn:aws:states:::${sdk ? "aws-sdk:" : ""}${service}:${action}${PATTERN_SUFFIX[pattern]}`;
 }
-
-const partitionOf = (env: AwsEnvironment) => env.partition ?? "aws";
 
 /** A DynamoDB TableName (a name or a table ARN) as the table's ARN. */
 export function dynamoTableArn(env: AwsEnvironment, table: string): string {
