@@ -33,6 +33,15 @@ const SPECIAL = /["\\[\]{},]/g;
  * JSON Lines file whose first line is an array needs "jsonl").
  */
 export async function* jsonEntries(chunks: AsyncIterable<string>, where: string, format: "auto" | "json" | "jsonl" = "auto"): AsyncGenerator<string> {
+  for await (const entries of jsonEntryBatches(chunks, where, format)) yield* entries;
+}
+
+/**
+ * The same entries, as one array per chunk read: a reader of many small entries (an ItemReader of
+ * 100,000 numbers) then pays one promise per chunk, not one per entry. The entries of a chunk that
+ * come before a syntax error are yielded before the error is thrown.
+ */
+export async function* jsonEntryBatches(chunks: AsyncIterable<string>, where: string, format: "auto" | "json" | "jsonl" = "auto"): AsyncGenerator<string[]> {
   let mode: "unknown" | "array" | "lines" | "done" = format === "jsonl" ? "lines" : "unknown";
   // Array mode: pieces of the current entry, the nesting depth inside it, string state.
   let pieces: string[] = [];
@@ -40,6 +49,8 @@ export async function* jsonEntries(chunks: AsyncIterable<string>, where: string,
   let inString = false;
   let escaped = false;
   let line = "";
+  let out: string[] = [];
+  let error: JsonStreamError | undefined;
   for await (const chunk of chunks) {
     let i = 0;
     if (mode === "unknown") {
@@ -54,7 +65,11 @@ export async function* jsonEntries(chunks: AsyncIterable<string>, where: string,
     if (mode === "lines") {
       const parts = (line + chunk).split("\n");
       line = parts.pop()!;
-      for (const part of parts) if (part.trim() !== "") yield part;
+      for (const part of parts) if (part.trim() !== "") out.push(part);
+      if (out.length) {
+        yield out;
+        out = [];
+      }
       continue;
     }
     if (mode === "done") {
@@ -114,9 +129,9 @@ export async function* jsonEntries(chunks: AsyncIterable<string>, where: string,
           pieces.push(chunk.slice(start, i));
           const last = pieces.join("").trim();
           pieces = [];
-          if (last !== "") yield last;
+          if (last !== "") out.push(last);
           mode = "done";
-          if (chunk.slice(i + 1).trim() !== "") throw new JsonStreamError(`${where}: unexpected text after the closing "]"`);
+          if (chunk.slice(i + 1).trim() !== "") error = new JsonStreamError(`${where}: unexpected text after the closing "]"`);
           start = i = chunk.length;
           break;
         }
@@ -125,16 +140,24 @@ export async function* jsonEntries(chunks: AsyncIterable<string>, where: string,
         pieces.push(chunk.slice(start, i));
         const entry = pieces.join("").trim();
         pieces = [];
-        if (entry === "") throw new JsonStreamError(`${where}: empty entry in the JSON array`);
-        yield entry;
+        if (entry === "") {
+          error = new JsonStreamError(`${where}: empty entry in the JSON array`);
+          break;
+        }
+        out.push(entry);
         start = i + 1;
       }
       i++;
     }
+    if (out.length) {
+      yield out;
+      out = [];
+    }
+    if (error) throw error;
     if (mode === "array" && start < chunk.length) pieces.push(chunk.slice(start));
   }
   if (mode === "lines") {
-    if (line.trim() !== "") yield line;
+    if (line.trim() !== "") yield [line];
     return;
   }
   if (mode === "unknown" && format === "json") throw new JsonStreamError(`${where}: empty (no JSON array)`);

@@ -38,8 +38,8 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   failedState: string | undefined = undefined;
   stateTransitions = 0;
   historyEvents = 0;
-  /** Set when the child ends (milliseconds, the execution's clock). */
-  private stopTime = 0;
+  /** ChildRecordParts: set when the child ends (milliseconds, the execution's clock). */
+  stopTime = 0;
   private finished = false;
   prevRunning: RunningChild | undefined = undefined;
   nextRunning: RunningChild | undefined = undefined;
@@ -66,6 +66,10 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   get executionArn(): string {
     return this.setup.arn;
   }
+  /** ChildRecordParts. */
+  get executionArnPrefix(): string | undefined {
+    return this.setup.arnPrefix;
+  }
   get input(): JsonValue {
     return this.setup.input;
   }
@@ -75,6 +79,10 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   }
   /** ChildTexts: the output's JSON text, when the last state knew it (see Frame.outputText). */
   outputText: string | undefined = undefined;
+  /** ChildRecordParts. */
+  get startTime(): number {
+    return this.exec.startTime;
+  }
   get startDate(): Date {
     return new Date(this.exec.startTime);
   }

@@ -31,6 +31,8 @@ export const ROLE_ARN = "arn:aws:iam::123456789012:role/StepFunctionsLocalRole";
 
 export interface ExecutionSetup {
   arn: string;
+  /** `arn` without the name, when `arn` is made as this + `name` (Distributed Map children). */
+  arnPrefix?: string;
   name: string;
   stateMachineArn: string;
   type: StateMachineType;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { jsonEntries, JsonStreamError, utf8Chunks } from "../../asl/json-stream";
+import { jsonEntries, jsonEntryBatches, JsonStreamError, utf8Chunks } from "../../asl/json-stream";
 
 async function* chunksOf(text: string, cuts: number[]): AsyncGenerator<string> {
   let at = 0;
@@ -61,5 +61,19 @@ describe("asl/json-stream: entries of a JSON array or JSON Lines, streamed", () 
     await assert.rejects(entries("[1,2] x"), (e: unknown) => e instanceof JsonStreamError && /after the closing/.test(e.message));
     assert.deepEqual(await entries("[]"), []);
     assert.deepEqual(await entries("  "), []);
+  });
+
+  it("in batches: one array per chunk, the same entries; entries before an error in its chunk come first", async () => {
+    const batches: string[][] = [];
+    for await (const b of jsonEntryBatches(chunksOf('[1,{"a":[2,3]},"x"  ,4]', [5, 12]), "t", "json")) batches.push(b);
+    assert.deepEqual(batches, [["1"], ['{"a":[2,3]}', '"x"', "4"]]);
+    const seen: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const b of jsonEntryBatches(chunksOf("[1,2,,3]", []), "t", "json")) seen.push(...b);
+      })(),
+      (e: unknown) => e instanceof JsonStreamError && /empty entry/.test(e.message),
+    );
+    assert.deepEqual(seen, ["1", "2"]);
   });
 });

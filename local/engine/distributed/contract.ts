@@ -39,9 +39,21 @@ export interface ChildTexts {
   outputText?: string;
 }
 
+/**
+ * (Additive.) What a ResultWriter record is made of, when the child has it without making the
+ * full values (a ResultWriter formats one record per child): `startDate` and `stopDate` as epoch
+ * milliseconds, and the ARN without the name (`executionArn` is `executionArnPrefix + name`).
+ */
+export interface ChildRecordParts {
+  startTime?: number;
+  stopTime?: number;
+  executionArnPrefix?: string;
+}
+
 /** What a child execution ended with. */
 export type ChildOutcome = ChildCounters &
   ChildTexts &
+  ChildRecordParts &
   (
     | { status: "SUCCEEDED"; output: JsonValue; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
     | { status: "FAILED"; error: string; cause: string; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue; /** (Additive.) The child's state it failed in, when known. */ failedState?: string }

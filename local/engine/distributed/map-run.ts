@@ -27,6 +27,8 @@ export { mapRunArnFor, mapRunLabel } from "./map-run-arn";
 export interface MapRunOptions {
   /** Size at which a result file is split (default: S3's 5 GB single-PUT limit). Tests lower it. */
   maxResultFileBytes?: number;
+  /** Result bytes a ResultWriter holds in memory before it spills to temporary files (for tests). */
+  spoolMemoryBytes?: number;
   /** Least time between two progress callbacks (the final one is always sent). */
   progressIntervalMs?: number;
 }
@@ -52,7 +54,7 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
   };
   const progress = new MapRunPublisher(record, (r) => ctx.onMapRunUpdate(r), options.progressIntervalMs);
   const onChange = () => progress.changed();
-  const sink = new ResultSink(plan, ctx.s3, mapRunArn, childMachineArn, record, settings.batcher !== undefined, options.maxResultFileBytes);
+  const sink = new ResultSink(plan, ctx.s3, mapRunArn, childMachineArn, record, settings.batcher !== undefined, options.maxResultFileBytes, options.spoolMemoryBytes);
   const children = childStarter(ctx, childMachineArn);
   // The scheduler listens to the parent's signal from here on (so a stop during the first
   // progress report is seen) until its run ends.

@@ -1,6 +1,6 @@
 /**
  * The Map Run's result sink: each finished child's result, either exported (ResultWriter files on
- * S3, spooled to temporary files as children finish: memory stays bounded by MaxConcurrency) or
+ * S3, spooled as children finish, in memory and past a budget to temporary files) or
  * kept in reader order as the state's result; and the Map Run's outcome counts.
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
  */
@@ -36,10 +36,11 @@ export class ResultSink implements UnitSink {
     /** Units are batches (a failure's `itemIndex` is then unknown). */
     private readonly batched: boolean,
     maxResultFileBytes = resultWriter.RESULT_FILE_MAX_BYTES,
+    spoolMemoryBytes = resultWriter.SPOOL_MEMORY_BYTES,
   ) {
     const t = plan.target;
     this.spool = t
-      ? new ResultSpool(s3, { ...t, outputType: plan.outputType, transformation: plan.transformation }, mapRunArn, maxResultFileBytes)
+      ? new ResultSpool(s3, { ...t, outputType: plan.outputType, transformation: plan.transformation }, mapRunArn, maxResultFileBytes, spoolMemoryBytes)
       : undefined;
     this.exporting = this.spool !== undefined;
     this.compact = plan.transformation === "COMPACT";

@@ -6,7 +6,7 @@
  *   "PENDING": [...], "SUCCEEDED": [{"Key", "Size"}]}}`.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { createReadStream, type ReadStream } from "node:fs";
+import type { Readable } from "node:stream";
 import type { ResultWriterOutputType } from "../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../errors";
 import { describeError } from "./readers/s3-object";
@@ -32,7 +32,7 @@ export async function uploadResults(
   target: { bucket: string; outputType: ResultWriterOutputType },
   mapRunArn: string,
   keyPrefix: string,
-  files: ReadonlyMap<ResultStatus, ReadonlyArray<{ path: string; bytes: number }>>,
+  files: ReadonlyMap<ResultStatus, ReadonlyArray<{ body(): Readable; bytes: number }>>,
 ): Promise<{ manifestKey: string; manifest: Manifest }> {
   const ext = target.outputType === "JSONL" ? "jsonl" : "json";
   const manifest: Manifest = { DestinationBucket: target.bucket, MapRunArn: mapRunArn, ResultFiles: { FAILED: [], PENDING: [], SUCCEEDED: [] } };
@@ -41,7 +41,7 @@ export async function uploadResults(
     for (let n = 0; n < list.length; n++) {
       const file = list[n];
       const key = `${keyPrefix}${status}_${n}.${ext}`;
-      await putResultObject(s3, target.bucket, key, () => createReadStream(file.path), file.bytes);
+      await putResultObject(s3, target.bucket, key, () => file.body(), file.bytes);
       manifest.ResultFiles[status].push({ Key: key, Size: file.bytes });
     }
   }
@@ -65,17 +65,18 @@ function retryable(err: unknown): boolean {
   return e.$retryable !== undefined || THROTTLING.has(e.name) || TRANSIENT_CODES.has(e.name) || (e.code !== undefined && TRANSIENT_CODES.has(e.code)) || (status !== undefined && [500, 502, 503, 504].includes(status));
 }
 
-async function putResultObject(s3: S3Client, bucket: string, key: string, body: () => string | ReadStream, length: number): Promise<void> {
+async function putResultObject(s3: S3Client, bucket: string, key: string, body: () => string | Readable, length: number): Promise<void> {
   const { PutObjectCommand } = await s3Sdk();
-  // The SDK retries a request whose body it can replay (a string); a file stream it cannot
-  // ("non-retryable streaming request"), so those are retried here, re-opening the file, by the
+  // The SDK retries a request whose body it can replay (a string); a stream it cannot
+  // ("non-retryable streaming request"), so those are retried here, with a fresh stream, by the
   // SDK's standard retry rules: at most 3 attempts (AWS_MAX_ATTEMPTS's default), transient and
   // throttling errors only, full-jitter backoff from 100 ms
   // (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
   for (let attempt = 1; ; attempt++) {
     const content = body();
     // A stream opened for a PUT that fails before reading it must not surface later as an
-    // unhandled error (its file is removed by dispose()).
+    // unhandled error (its file is removed by dispose()). A stream, not a string or a Buffer,
+    // also keeps the SDK from hashing the whole body to sign it (UNSIGNED-PAYLOAD).
     if (typeof content !== "string") content.on("error", () => undefined);
     try {
       await s3.send(

@@ -13,13 +13,14 @@
  *   index number to the file name."
  * - OutputType JSON writes a JSON array per file, JSONL one entry per line.
  *
- * Records are spooled to temporary files as children finish (bounded memory for millions of
- * items) and uploaded with s3:putObject when the Map Run ends.
+ * Records are spooled as children finish, in memory up to SPOOL_MEMORY_BYTES and then to temporary
+ * files (bounded memory for millions of items), and uploaded with s3:putObject when the Map Run ends.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import type { JsonValue, ResultWriterOutputType, ResultWriterTransformation } from "../../../asl/types";
 import { uploadResults, type Manifest } from "./result-upload";
 
@@ -28,6 +29,25 @@ export type ResultStatus = "SUCCEEDED" | "FAILED" | "PENDING";
 /** "individual result files of up to 5 GB" (ResultWriter page). */
 export const RESULT_FILE_MAX_BYTES = 5 * 1024 ** 3;
 
+/**
+ * Result bytes a spool holds in memory before it writes them to temporary files: most Map Runs'
+ * results fit, and go to S3 without a round trip through the disk; a run of millions of children
+ * spills and stays bounded.
+ */
+export const SPOOL_MEMORY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Entries are encoded straight into buffers of this size (one write, or one held chunk): a string
+ * per chunk, joined from the entries, cost as much again as making the entries (measured).
+ */
+const CHUNK_BYTES = 1 << 20;
+
+const OPEN_BRACKET = 0x5b;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const CLOSE_BRACKET = 0x5d;
+const EMPTY = Buffer.alloc(0);
+
 export interface ResultWriterTarget {
   bucket: string;
   prefix: string;
@@ -35,19 +55,32 @@ export interface ResultWriterTarget {
   transformation: ResultWriterTransformation;
 }
 
-interface SpoolFile {
-  path: string;
-  fd: number;
-  bytes: number;
-  entries: number;
+/** One result file: in memory (`chunks`) until the spool spills it to a temporary file (`path`). */
+class SpoolFile {
+  /** Full chunks held in memory; undefined once spilled. */
+  chunks: Buffer[] | undefined = [];
+  path: string | undefined = undefined;
+  fd = -1;
+  /** The chunk being filled, and how much of it is. */
+  current: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  used = 0;
+  bytes = 0;
+  entries = 0;
+  closed = false;
+  constructor(readonly name: string) {}
+
+  /** The file's content, for one upload attempt (a fresh stream each time: a failed PUT is retried). */
+  body(): Readable {
+    return this.chunks ? Readable.from(this.chunks, { objectMode: false }) : createReadStream(this.path!);
+  }
 }
 
 /** Spools entries per status into size-bounded files, then uploads them and the manifest. */
 export class ResultSpool {
-  private readonly dir = mkdtempSync(join(tmpdir(), "map-run-results-"));
+  private dir: string | undefined;
   private readonly files = new Map<ResultStatus, SpoolFile[]>();
-  private readonly buffers = new Map<ResultStatus, string[]>();
-  private readonly bufferedBytes = new Map<ResultStatus, number>();
+  /** Bytes held in memory by files not spilled. */
+  private memoryBytes = 0;
   private disposed = false;
   /** Entries accepted so far (all statuses). */
   entries = 0;
@@ -57,6 +90,7 @@ export class ResultSpool {
     private readonly target: ResultWriterTarget,
     private readonly mapRunArn: string,
     private readonly maxFileBytes: number = RESULT_FILE_MAX_BYTES,
+    private readonly memoryLimitBytes: number = SPOOL_MEMORY_BYTES,
   ) {}
 
   /** Folder of this Map Run's results: `<Prefix>/<MapRunId>/` (no leading slash for an empty prefix). */
@@ -66,59 +100,108 @@ export class ResultSpool {
     return p === "" ? `${id}/` : `${p.endsWith("/") ? p : `${p}/`}${id}/`;
   }
 
+  /** True once results went to temporary files (they outgrew the memory budget). */
+  get spilled(): boolean {
+    return this.dir !== undefined;
+  }
+
   add(status: ResultStatus, entry: JsonValue): void {
     this.addJson(status, JSON.stringify(entry));
   }
 
   /** Adds an entry already serialized as JSON. */
   addJson(status: ResultStatus, text: string): void {
-    const bytes = Buffer.byteLength(text, "utf-8");
-    const jsonl = this.target.outputType === "JSONL";
     let list = this.files.get(status);
     if (!list) this.files.set(status, (list = []));
-    let file = list[list.length - 1];
-    // +2 leaves room for the separator and the closing bracket of a JSON array.
-    if (!file || (file.entries > 0 && file.bytes + bytes + 2 > this.maxFileBytes)) {
-      if (file) this.closeFile(status, file);
-      file = this.openFile(status, list.length);
-      list.push(file);
+    let file = list[list.length - 1] ?? this.newFile(status, list);
+    let bytes = this.encode(file, text);
+    // +1 leaves room for the closing bracket of a JSON array.
+    if (file.entries > 0 && file.bytes + bytes + 1 > this.maxFileBytes) {
+      file.used -= bytes; // the entry goes to the next file instead
+      this.closeFile(file);
+      file = this.newFile(status, list);
+      bytes = this.encode(file, text);
     }
-    const piece = jsonl ? `${text}\n` : `${file.entries === 0 ? "[" : ","}${text}`;
-    file.bytes += bytes + 1; // the newline, or the "[" / "," before the entry
+    file.bytes += bytes;
     file.entries++;
     this.entries++;
-    this.buffer(status, piece, file);
   }
 
-  private openFile(status: ResultStatus, n: number): SpoolFile {
-    const path = join(this.dir, `${status}_${n}`);
-    return { path, fd: openSync(path, "w"), bytes: 0, entries: 0 };
+  private newFile(status: ResultStatus, list: SpoolFile[]): SpoolFile {
+    const file = new SpoolFile(`${status}_${list.length}`);
+    list.push(file);
+    return file;
   }
 
-  private buffer(status: ResultStatus, piece: string, file: SpoolFile): void {
-    let buf = this.buffers.get(status);
-    if (!buf) this.buffers.set(status, (buf = []));
-    buf.push(piece);
-    const size = (this.bufferedBytes.get(status) ?? 0) + piece.length;
-    this.bufferedBytes.set(status, size);
-    if (size > 1 << 20) this.flush(status, file);
+  /** Writes the entry and its separator (`[` or `,` before it, or a newline after it) into the file's chunk; returns the bytes. */
+  private encode(file: SpoolFile, text: string): number {
+    // A UTF-16 unit takes at most 3 UTF-8 bytes; +1 for the separator.
+    const most = text.length * 3 + 1;
+    if (file.used + most > file.current.length) {
+      this.finishChunk(file);
+      if (most > file.current.length) file.current = Buffer.allocUnsafe(most);
+    }
+    const start = file.used;
+    const buf = file.current;
+    let at = start;
+    if (this.target.outputType === "JSONL") {
+      at += buf.write(text, at);
+      buf[at++] = NEWLINE;
+    } else {
+      buf[at++] = file.entries === 0 ? OPEN_BRACKET : COMMA;
+      at += buf.write(text, at);
+    }
+    file.used = at;
+    return at - start;
   }
 
-  private flush(status: ResultStatus, file: SpoolFile): void {
-    const buf = this.buffers.get(status);
-    if (buf && buf.length) writeSync(file.fd, buf.join(""));
-    this.buffers.set(status, []);
-    this.bufferedBytes.set(status, 0);
+  /** Moves the filled part of the file's chunk to memory or to its temporary file, and starts a new chunk. */
+  private finishChunk(file: SpoolFile): void {
+    if (file.used === 0) return;
+    const full = file.current.subarray(0, file.used);
+    file.current = Buffer.allocUnsafe(CHUNK_BYTES);
+    file.used = 0;
+    if (!file.chunks) {
+      writeSync(file.fd, full);
+      return;
+    }
+    file.chunks.push(full);
+    this.memoryBytes += full.length;
+    if (this.memoryBytes > this.memoryLimitBytes) this.spill();
   }
 
-  private closeFile(status: ResultStatus, file: SpoolFile): void {
-    this.flush(status, file);
+  /** Moves every file still in memory to a temporary file; later chunks are written there. */
+  private spill(): void {
+    this.dir ??= mkdtempSync(join(tmpdir(), "map-run-results-"));
+    for (const list of this.files.values()) {
+      for (const file of list) {
+        if (!file.chunks) continue;
+        file.path = join(this.dir, file.name);
+        const fd = openSync(file.path, "w");
+        for (const chunk of file.chunks) {
+          writeSync(fd, chunk);
+          this.memoryBytes -= chunk.length;
+        }
+        file.chunks = undefined;
+        if (file.closed) closeSync(fd);
+        else file.fd = fd;
+      }
+    }
+  }
+
+  private closeFile(file: SpoolFile): void {
     if (this.target.outputType === "JSON") {
-      writeSync(file.fd, "]");
+      if (file.used + 1 > file.current.length) this.finishChunk(file);
+      file.current[file.used++] = CLOSE_BRACKET;
       file.bytes += 1;
     }
-    closeSync(file.fd);
-    file.fd = -1;
+    this.finishChunk(file);
+    file.current = EMPTY;
+    file.closed = true;
+    if (file.fd >= 0) {
+      closeSync(file.fd);
+      file.fd = -1;
+    }
   }
 
   /**
@@ -126,7 +209,7 @@ export class ResultSpool {
    * Any S3 failure is `States.ResultWriterFailed`, naming the bucket and key.
    */
   async upload(): Promise<{ manifestKey: string; manifest: Manifest }> {
-    for (const [status, list] of this.files) for (const file of list) if (file.fd >= 0) this.closeFile(status, file);
+    for (const list of this.files.values()) for (const file of list) if (!file.closed) this.closeFile(file);
     return uploadResults(this.s3, this.target, this.mapRunArn, this.keyPrefix, this.files);
   }
 
@@ -134,8 +217,13 @@ export class ResultSpool {
     if (this.disposed) return;
     this.disposed = true;
     for (const list of this.files.values()) {
-      for (const f of list) if (f.fd >= 0) closeSync(f.fd);
+      for (const f of list) {
+        if (f.fd >= 0) closeSync(f.fd);
+        f.fd = -1;
+        f.chunks = undefined;
+        f.current = EMPTY;
+      }
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }

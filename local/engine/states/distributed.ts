@@ -233,6 +233,9 @@ class ChildSetup implements ExecutionSetup {
   get arn(): string {
     return this.base.arnPrefix + this.name;
   }
+  get arnPrefix(): string {
+    return this.base.arnPrefix;
+  }
   get stateMachineArn(): string {
     return this.base.stateMachineArn;
   }

@@ -12,6 +12,7 @@ import type { ChildOutcome, MapRunRecord } from "../../../local/engine/distribut
 import { zeroCounts } from "../../../local/engine/distributed/map-run-record";
 import { planWriter, type WriterPlan } from "../../../local/engine/distributed/result-plan";
 import { ResultSink } from "../../../local/engine/distributed/result-sink";
+import { ResultSpool, SPOOL_MEMORY_BYTES } from "../../../local/engine/distributed/result-writer";
 import { distributed, fakeContext } from "./fake-context";
 
 const MAP_RUN = "arn:aws:states:us-east-1:123456789012:mapRun:Seed/L:run-id";
@@ -109,6 +110,31 @@ describe("engine/distributed result sink", () => {
     const manifest = JSON.parse(s3.objects.get("runs/run-id/manifest.json")!);
     assert.deepEqual(Object.keys(manifest.ResultFiles), ["FAILED", "PENDING", "SUCCEEDED"]);
     assert.equal(record.itemCounts.resultsWritten, 3);
+  });
+
+  it("the spool writes the same files whether its results stayed in memory or spilled to temporary files mid-run", async () => {
+    const write = async (memoryBytes: number) => {
+      const s3 = fakeS3();
+      const spool = new ResultSpool(s3.client, { bucket: "out", prefix: "p", outputType: "JSON", transformation: "NONE" }, MAP_RUN, 3_000, memoryBytes);
+      for (let i = 0; i < 60; i++) spool.addJson(i % 3 === 0 ? "FAILED" : "SUCCEEDED", JSON.stringify({ i, text: "é".repeat(i) }));
+      const spilled = spool.spilled;
+      const { manifest } = await spool.upload();
+      spool.dispose();
+      return { spilled, manifest, objects: [...s3.objects].sort() };
+    };
+    const inMemory = await write(SPOOL_MEMORY_BYTES);
+    const onDisk = await write(100);
+    assert.equal(inMemory.spilled, false);
+    assert.equal(onDisk.spilled, true);
+    assert.deepEqual(onDisk, { ...inMemory, spilled: true });
+    // Files were split at 3,000 bytes, each a JSON array, sizes as uploaded.
+    assert.ok(inMemory.manifest.ResultFiles.SUCCEEDED.length > 1);
+    for (const [key, text] of inMemory.objects) {
+      if (key.endsWith("manifest.json")) continue;
+      const listed = [...inMemory.manifest.ResultFiles.SUCCEEDED, ...inMemory.manifest.ResultFiles.FAILED].find((f) => f.Key === key)!;
+      assert.equal(Buffer.byteLength(text), listed.Size);
+      assert.ok(Array.isArray(JSON.parse(text)));
+    }
   });
 
   it("a write that fails is States.ResultWriterFailed naming the object; resultsWritten stays 0; after a stop it is swallowed", async () => {

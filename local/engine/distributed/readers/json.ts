@@ -4,7 +4,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { jsonEntries, JsonStreamError } from "../../../../asl/json-stream";
+import { jsonEntryBatches, JsonStreamError } from "../../../../asl/json-stream";
 import type { JsonValue } from "../../../../asl/types";
 import { StatesError } from "../../errors";
 import { BATCH, checkItemSize, ITEM_MAX_BYTES, JSON_FILE_MAX_BYTES, type ItemBatch } from "./items";
@@ -52,17 +52,19 @@ async function* readJsonArrayItems(s3: S3Client, loc: S3Location, signal?: Abort
   let streaming = false;
   let index = 0;
   try {
-    for await (const text of jsonEntries(readObjectText(s3, loc, signal), where, "json")) {
-      if (text.length > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(text), loc, `Item ${index}`);
-      index++;
-      held.push(JSON.parse(text) as JsonValue);
-      heldChars += text.length;
-      if (streaming ? held.length >= BATCH : held.length >= JSON_READ_AHEAD.items || heldChars >= JSON_READ_AHEAD.chars) {
-        streaming = true;
-        const out = held;
-        held = [];
-        heldChars = 0;
-        for (let i = 0; i < out.length; i += BATCH) yield { source: where, values: out.slice(i, i + BATCH) };
+    for await (const texts of jsonEntryBatches(readObjectText(s3, loc, signal), where, "json")) {
+      for (const text of texts) {
+        if (text.length > ITEM_MAX_BYTES / 4) checkItemSize(Buffer.byteLength(text), loc, `Item ${index}`);
+        index++;
+        held.push(JSON.parse(text) as JsonValue);
+        heldChars += text.length;
+        if (streaming ? held.length >= BATCH : held.length >= JSON_READ_AHEAD.items || heldChars >= JSON_READ_AHEAD.chars) {
+          streaming = true;
+          const out = held;
+          held = [];
+          heldChars = 0;
+          for (let i = 0; i < out.length; i += BATCH) yield { source: where, values: out.slice(i, i + BATCH) };
+        }
       }
     }
   } catch (err) {
