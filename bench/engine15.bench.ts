@@ -5,17 +5,18 @@
  *   Map of 20,000 STANDARD children with a Pass (Parameters + OutputPath) and a ResultSelector, (3) the
  *   seed demo, (4) a 100,000-item DISTRIBUTED Map — ours, aws-local-stepfunctions (same definition,
  *   same in-process functions) and the bare-loop floor (deep copy + async call + collect), each as
- *   min / median / max of BENCH_RUNS (default 5) runs after a warm-up, taking turns round by round so
- *   the machine's drift hits all three alike; the ratios of the medians against the targets
+ *   min / median / max of BENCH_RUNS (default 5) runs after a warm-up, each way in a process of its
+ *   own (./engine15/way-process.ts: no way's garbage is collected in another's timed run), taking
+ *   turns round by round so the machine's drift hits all three alike; the ratios of the medians against the targets
  *   (aws-local / ours >= 25x, ours / bare <= 4x), each MET or MISSED;
  *   then the peak RSS of 1,000,000 completed STANDARD children with a ResultWriter, in a process of
  *   its own (./engine15/memory.ts), against the 400 MB goal.
  * Shrink for a smoke test: BENCH_RUNS, BENCH_INLINE_ITEMS, BENCH_DISTRIBUTED_ITEMS, BENCH_SEED_NUMBER,
  * BENCH_LARGE_ITEMS, BENCH_MEMORY_CHILDREN (0 skips the memory part). The profile: bench/profile.bench.ts.
  */
-import { spawnSync } from "node:child_process";
+import { fork, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { buildCases, sizesFromEnv, startBenchServers, type BenchCase } from "./engine15/cases";
+import type { FromWay, Way } from "./engine15/way-process";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const MEMORY_CHILDREN = Number(process.env.BENCH_MEMORY_CHILDREN ?? 1_000_000);
@@ -34,20 +35,52 @@ const spread = (ms: number[]): Spread => {
   return { min: sorted[0]!, median: sorted[Math.floor(sorted.length / 2)]!, max: sorted[sorted.length - 1]! };
 };
 
-async function timeOnce(body: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await body();
-  return performance.now() - t0;
+/** A way's process, set up and warmed up. */
+interface WayProcess {
+  info: { name: string; items: number; note?: string };
+  run(): Promise<number>;
+  stop(): void;
 }
 
-/** One warm-up run of each way, then RUNS rounds of ours → aws-local → bare. */
-async function measure(c: BenchCase): Promise<{ ours: Spread; theirs: Spread; bare: Spread }> {
-  const ways = [c.ours, c.awsLocal, c.bare];
-  for (const way of ways) await way();
-  (globalThis as { gc?: () => void }).gc?.();
-  const times: number[][] = [[], [], []];
-  for (let round = 0; round < RUNS; round++) for (const [i, way] of ways.entries()) times[i]!.push(await timeOnce(way));
-  return { ours: spread(times[0]!), theirs: spread(times[1]!), bare: spread(times[2]!) };
+function startWay(caseNumber: number, way: Way): Promise<WayProcess> {
+  const child = fork(join(__dirname, "engine15", "way-process.ts"), [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_CASE: String(caseNumber), BENCH_WAY: way },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  let waiting: { resolve(m: FromWay): void; reject(e: Error): void } | undefined;
+  const next = () => new Promise<FromWay>((resolve, reject) => (waiting = { resolve, reject }));
+  child.on("message", (m: FromWay) => waiting?.resolve(m));
+  child.on("exit", (code) => waiting?.reject(new Error(`case ${caseNumber} ${way}: its process exited with ${code}`)));
+  const answer = async (): Promise<FromWay> => {
+    const m = await next();
+    if ("error" in m) throw new Error(`case ${caseNumber} ${way}: ${m.error}`);
+    return m;
+  };
+  return answer().then((ready) => ({
+    info: ready as WayProcess["info"],
+    async run() {
+      child.send("run");
+      return ((await answer()) as { ms: number }).ms;
+    },
+    stop() {
+      child.send("stop");
+    },
+  }));
+}
+
+/** Each way in its process, warmed up; then RUNS rounds of ours → aws-local → bare. */
+async function measure(caseNumber: number): Promise<{ c: WayProcess["info"]; ours: Spread; theirs: Spread; bare: Spread }> {
+  const ways: WayProcess[] = [];
+  try {
+    // One at a time: set-up and warm-up of one do not slow another's.
+    for (const way of ["ours", "awsLocal", "bare"] as const) ways.push(await startWay(caseNumber, way));
+    const times: number[][] = [[], [], []];
+    for (let round = 0; round < RUNS; round++) for (const [i, way] of ways.entries()) times[i]!.push(await way.run());
+    return { c: ways[0]!.info, ours: spread(times[0]!), theirs: spread(times[1]!), bare: spread(times[2]!) };
+  } finally {
+    for (const way of ways) way.stop();
+  }
 }
 
 const ms = (s: Spread) => `${s.min.toFixed(1)} / ${s.median.toFixed(1)} / ${s.max.toFixed(1)}`;
@@ -73,18 +106,12 @@ function memoryPart(): void {
 }
 
 async function main(): Promise<void> {
-  const servers = await startBenchServers();
-  const rows: Array<{ c: BenchCase; ours: Spread; theirs: Spread; bare: Spread }> = [];
-  try {
-    const cases = await buildCases(sizesFromEnv(), servers);
-    for (const c of cases) {
-      process.stderr.write(`measuring ${c.name}...\n`);
-      rows.push({ c, ...(await measure(c)) });
-    }
-  } finally {
-    await servers.stop();
+  const rows: Array<{ c: WayProcess["info"]; ours: Spread; theirs: Spread; bare: Spread }> = [];
+  for (const caseNumber of [1, 2, 3, 4]) {
+    process.stderr.write(`measuring case (${caseNumber})...\n`);
+    rows.push(await measure(caseNumber));
   }
-  console.log(`\nms per run, min / median / max of ${RUNS} runs after a warm-up (ratios from the medians):`);
+  console.log(`\nms per run, min / median / max of ${RUNS} runs after a warm-up (at least one run and ${Number(process.env.BENCH_WARMUP_MS ?? 1500) / 1000} s), each way in a process of its own (ratios from the medians):`);
   for (const { c, ours, theirs, bare } of rows) {
     const vsTheirs = theirs.median / ours.median;
     const vsBare = ours.median / bare.median;

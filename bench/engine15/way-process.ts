@@ -1,0 +1,53 @@
+/**
+ * One way of one case (ours, aws-local-stepfunctions or the bare loop), in a process of its own, run
+ * on the bench's request: `npm run bench -- engine15` forks one per way, so each is timed on its own
+ * heap. In one process, the garbage of one way's runs (aws-local-stepfunctions makes gigabytes in a
+ * case (4) run) was collected during the next way's timed run: ours measured 2-3x slower
+ * interleaved than alone (case (1): 18 ms vs 6.5 ms median).
+ *
+ * Protocol (IPC): the child sets up and warms up, then sends `{ ready, name, items, note }`; each
+ * `"run"` gets `{ ms }` back (one timed run); `"stop"` ends it.
+ * Environment: BENCH_CASE (1-4), BENCH_WAY (ours | awsLocal | bare), BENCH_WARMUP_MS (default
+ * 1500), and the sizes of cases.ts.
+ */
+import { buildCases, sizesFromEnv, startBenchServers, type BenchCase } from "./cases";
+
+export type Way = "ours" | "awsLocal" | "bare";
+
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500);
+export type FromWay = { ready: true; name: string; items: number; note?: string } | { ms: number } | { error: string };
+
+async function main(): Promise<void> {
+  const caseNumber = Number(process.env.BENCH_CASE);
+  const way = process.env.BENCH_WAY as Way;
+  if (![1, 2, 3, 4].includes(caseNumber) || !["ours", "awsLocal", "bare"].includes(way)) throw new Error(`BENCH_CASE must be 1-4 and BENCH_WAY ours, awsLocal or bare`);
+  const servers = await startBenchServers();
+  const sizes = sizesFromEnv();
+  // Only the chosen case at its size; the others at size 1, to skip their setup.
+  const only = { inline: caseNumber === 1 ? sizes.inline : 1, distributed: caseNumber === 2 ? sizes.distributed : 1, seedNumber: caseNumber === 3 ? sizes.seedNumber : 1, large: caseNumber === 4 ? sizes.large : 1 };
+  const c: BenchCase = (await buildCases(only, servers))[caseNumber - 1]!;
+  const body = c[way].bind(c);
+  // Warm-up: at least one run and WARMUP_MS, for every way alike (the JIT's tiers and V8's young
+  // generation settle over several runs: one warm-up run left ours' case (2) at 31 ms, thirty at 19).
+  const warmUntil = performance.now() + WARMUP_MS;
+  do await body();
+  while (performance.now() < warmUntil);
+  const send = (m: FromWay) => process.send!(m);
+  send({ ready: true, name: c.name, items: c.items, ...(c.note ? { note: c.note } : {}) });
+  process.on("message", (m: unknown) => {
+    if (m === "run") {
+      const t0 = performance.now();
+      body().then(
+        () => send({ ms: performance.now() - t0 }),
+        (e: unknown) => send({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
+      );
+    } else if (m === "stop") {
+      void servers.stop().then(() => process.exit(0));
+    }
+  });
+}
+
+main().catch((e: unknown) => {
+  process.send?.({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  process.exit(1);
+});
