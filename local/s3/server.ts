@@ -35,6 +35,7 @@ import { installS3rverDesCompat } from "./des-compat";
 import { BUCKET_NAME, checkRequest, keyProblem, S3RequestError, sendS3Error, type Credentials } from "./guard";
 import { FAULT_MESSAGES, operationOf, type S3FaultInjector } from "./faults";
 import { handleMissingMultipartOperations, parseTarget } from "./multipart";
+import { bufferedPuts, type PutObjectStore } from "./put-object";
 
 export interface EmbeddedS3Options {
   /** Folder for the objects; a fresh temporary folder (removed on stop) when omitted. */
@@ -147,6 +148,7 @@ async function startStore(dataDir: string, declared: ReadonlySet<string>, ownsDi
     configureBuckets: [...declared].map((name) => ({ name, configs: [] })),
   });
   confineStore(s3rver.store, dataDir);
+  bufferedPuts(s3rver.store as unknown as PutObjectStore);
   await s3rver.configureBuckets().catch((error: unknown) => abandon(s3rver, dataDir, ownsDir, error));
   return s3rver;
 }
