@@ -26,6 +26,8 @@ export async function* utf8Chunks(source: AsyncIterable<Uint8Array | string>): A
 }
 
 const SPECIAL = /["\\[\]{},]/g;
+/** Inside an entry only strings and nesting matter, not commas: an entry `[1,2,3,4,5]` is then 2 stops, not 6. */
+const NESTED = /["[\]{}]/g;
 
 /**
  * Yields the text of every top-level entry. `where` names the source in errors. With format
@@ -113,8 +115,9 @@ export async function* jsonEntryBatches(chunks: AsyncIterable<string>, where: st
         i = j + 1;
         continue;
       }
-      SPECIAL.lastIndex = i;
-      const m = SPECIAL.exec(chunk);
+      const re = depth === 0 ? SPECIAL : NESTED;
+      re.lastIndex = i;
+      const m = re.exec(chunk);
       if (!m) {
         i = chunk.length;
         break;

@@ -2,8 +2,8 @@
  * `npm run bench -- profile`: case (2) of bench/engine15 (a DISTRIBUTED Map of 20,000 STANDARD
  * children with a Pass and a ResultSelector) under `node --cpu-prof`, the profile written to
  * .tmp/cpu-prof/ (gitignored; open it in Chrome DevTools or VS Code for the call tree), and the
- * 15 functions with the most self time printed. BENCH_PROFILE_CASE=4 profiles case (4)
- * (100,000 children, ItemReader, ResultWriter) instead. BENCH_DISTRIBUTED_ITEMS, BENCH_LARGE_ITEMS and
+ * 15 functions with the most self time printed. BENCH_PROFILE_CASE=3 profiles the seed demo, and
+ * BENCH_PROFILE_CASE=4 case (4) (100,000 children, ItemReader, ResultWriter) instead. BENCH_DISTRIBUTED_ITEMS, BENCH_LARGE_ITEMS and
  * BENCH_PROFILE_RUNS shrink them.
  */
 import { spawnSync } from "node:child_process";
@@ -32,7 +32,7 @@ function main(): void {
   const file = join(DIR, newest.f);
   const window = JSON.parse(readFileSync(WINDOW, "utf8")) as { start: number; end: number; runs: number };
   const top = topSelfTime(JSON.parse(readFileSync(file, "utf8")), 15, `${ROOT}/`, window);
-  console.log(`case (${process.env.BENCH_PROFILE_CASE === "4" ? 4 : 2}) under --cpu-prof: ${file}`);
+  console.log(`case (${process.env.BENCH_PROFILE_CASE ?? 2}) under --cpu-prof: ${file}`);
   console.log(`top 15 functions by self time over the ${window.runs} measured runs (${((window.end - window.start) / 1000).toFixed(0)} ms; start-up and the warm-up run left out):`);
   const w = Math.max(...top.map((t) => t.fn.length));
   for (const t of top) console.log(`  ${t.ms.toFixed(1).padStart(9)} ms ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.fn.padEnd(w)}  ${t.where}`);

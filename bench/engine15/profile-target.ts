@@ -1,6 +1,7 @@
 /**
  * What `npm run bench -- profile` runs under `node --cpu-prof`: case (2), the DISTRIBUTED Map of
- * STANDARD children with a Pass and a ResultSelector (or case (4) with BENCH_PROFILE_CASE=4), once to warm up and BENCH_PROFILE_RUNS times
+ * STANDARD children with a Pass and a ResultSelector (or case (3), the seed demo, or (4) with
+ * BENCH_PROFILE_CASE=3 or 4), once to warm up and BENCH_PROFILE_RUNS times
  * more, so the profile shows the steady state rather than module loading.
  */
 import { writeFileSync } from "node:fs";
@@ -10,11 +11,12 @@ async function main(): Promise<void> {
   const servers = await startBenchServers();
   try {
     const sizes = sizesFromEnv();
-    // Only the chosen case runs (BENCH_PROFILE_CASE: 2, the default, or 4); the others are built at
-    // size 1 to skip their setup cost.
-    const large = process.env.BENCH_PROFILE_CASE === "4";
-    const cases = await buildCases({ inline: 1, distributed: large ? 1 : sizes.distributed, seedNumber: 1, large: large ? sizes.large : 1 }, servers);
-    const distributed = cases[large ? 3 : 1];
+    // Only the chosen case runs (BENCH_PROFILE_CASE: 2, the default, 3 or 4); the others are built
+    // at size 1 to skip their setup cost.
+    const which = Number(process.env.BENCH_PROFILE_CASE ?? 2);
+    if (![2, 3, 4].includes(which)) throw new Error("BENCH_PROFILE_CASE must be 2, 3 or 4");
+    const cases = await buildCases({ inline: 1, distributed: which === 2 ? sizes.distributed : 1, seedNumber: which === 3 ? sizes.seedNumber : 1, large: which === 4 ? sizes.large : 1 }, servers);
+    const distributed = cases[which - 1];
     const runs = Number(process.env.BENCH_PROFILE_RUNS ?? 10);
     await distributed!.ours();
     // The measured window, in the profile's clock, for the report to leave start-up out.
