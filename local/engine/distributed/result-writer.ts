@@ -30,11 +30,15 @@ export type ResultStatus = "SUCCEEDED" | "FAILED" | "PENDING";
 export const RESULT_FILE_MAX_BYTES = 5 * 1024 ** 3;
 
 /**
- * Result bytes a spool holds in memory before it writes them to temporary files: most Map Runs'
- * results fit, and go to S3 without a round trip through the disk; a run of millions of children
- * spills and stays bounded.
+ * Result bytes the spools of this process hold in memory, together, before the one that passes it
+ * writes its results to temporary files: most Map Runs' results fit, and go to S3 without a round
+ * trip through the disk; a run of millions of children spills and stays bounded, and so do many
+ * Map Runs at once (nested ones).
  */
 export const SPOOL_MEMORY_BYTES = 64 * 1024 * 1024;
+
+/** Bytes held in memory by every spool of the process (see SPOOL_MEMORY_BYTES). */
+let heldInMemory = 0;
 
 /**
  * Entries are encoded straight into buffers of this size (one write, or one held chunk): a string
@@ -61,8 +65,8 @@ class SpoolFile {
   chunks: Buffer[] | undefined = [];
   path: string | undefined = undefined;
   fd = -1;
-  /** The chunk being filled, and how much of it is. */
-  current: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  /** The chunk being filled (made on the first entry), and how much of it is. */
+  current: Buffer = EMPTY;
   used = 0;
   bytes = 0;
   entries = 0;
@@ -79,7 +83,7 @@ class SpoolFile {
 export class ResultSpool {
   private dir: string | undefined;
   private readonly files = new Map<ResultStatus, SpoolFile[]>();
-  /** Bytes held in memory by files not spilled. */
+  /** Bytes this spool holds in memory (its files not spilled). */
   private memoryBytes = 0;
   private disposed = false;
   /** Entries accepted so far (all statuses). */
@@ -136,13 +140,8 @@ export class ResultSpool {
   /** Writes the entry and its separator (`[` or `,` before it, or a newline after it) into the file's chunk; returns the bytes. */
   private encode(file: SpoolFile, text: string): number {
     // A UTF-16 unit takes at most 3 UTF-8 bytes; +1 for the separator.
-    const most = text.length * 3 + 1;
-    if (file.used + most > file.current.length) {
-      this.finishChunk(file);
-      if (most > file.current.length) file.current = Buffer.allocUnsafe(most);
-    }
+    const buf = this.reserve(file, text.length * 3 + 1);
     const start = file.used;
-    const buf = file.current;
     let at = start;
     if (this.target.outputType === "JSONL") {
       at += buf.write(text, at);
@@ -155,11 +154,20 @@ export class ResultSpool {
     return at - start;
   }
 
-  /** Moves the filled part of the file's chunk to memory or to its temporary file, and starts a new chunk. */
+  /** The file's chunk, with room for `bytes` more (a new chunk when there is none or it is short of room). */
+  private reserve(file: SpoolFile, bytes: number): Buffer {
+    if (file.used + bytes > file.current.length) {
+      this.finishChunk(file);
+      file.current = Buffer.allocUnsafe(Math.max(bytes, CHUNK_BYTES));
+    }
+    return file.current;
+  }
+
+  /** Moves the filled part of the file's chunk to memory or to its temporary file (the next entry starts a new chunk). */
   private finishChunk(file: SpoolFile): void {
     if (file.used === 0) return;
     const full = file.current.subarray(0, file.used);
-    file.current = Buffer.allocUnsafe(CHUNK_BYTES);
+    file.current = EMPTY;
     file.used = 0;
     if (!file.chunks) {
       writeSync(file.fd, full);
@@ -167,7 +175,8 @@ export class ResultSpool {
     }
     file.chunks.push(full);
     this.memoryBytes += full.length;
-    if (this.memoryBytes > this.memoryLimitBytes) this.spill();
+    heldInMemory += full.length;
+    if (heldInMemory > this.memoryLimitBytes) this.spill();
   }
 
   /** Moves every file still in memory to a temporary file; later chunks are written there. */
@@ -181,6 +190,7 @@ export class ResultSpool {
         for (const chunk of file.chunks) {
           writeSync(fd, chunk);
           this.memoryBytes -= chunk.length;
+          heldInMemory -= chunk.length;
         }
         file.chunks = undefined;
         if (file.closed) closeSync(fd);
@@ -191,8 +201,7 @@ export class ResultSpool {
 
   private closeFile(file: SpoolFile): void {
     if (this.target.outputType === "JSON") {
-      if (file.used + 1 > file.current.length) this.finishChunk(file);
-      file.current[file.used++] = CLOSE_BRACKET;
+      this.reserve(file, 1)[file.used++] = CLOSE_BRACKET;
       file.bytes += 1;
     }
     this.finishChunk(file);
@@ -216,6 +225,8 @@ export class ResultSpool {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    heldInMemory -= this.memoryBytes;
+    this.memoryBytes = 0;
     for (const list of this.files.values()) {
       for (const f of list) {
         if (f.fd >= 0) closeSync(f.fd);

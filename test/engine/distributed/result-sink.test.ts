@@ -137,6 +137,25 @@ describe("engine/distributed result sink", () => {
     }
   });
 
+  it("the memory budget is the process's: a spool spills when all spools together pass it, and a disposed spool gives its share back", () => {
+    const target = { bucket: "out", prefix: "p", outputType: "JSONL", transformation: "NONE" } as const;
+    // Files close (and their bytes count) every ~1,000 bytes; each spool below holds about 4,000 in closed files.
+    const fill = (spool: ResultSpool) => {
+      for (let i = 0; i < 50; i++) spool.addJson("SUCCEEDED", JSON.stringify({ i, pad: "x".repeat(80) }));
+      return spool;
+    };
+    const spool = () => new ResultSpool(fakeS3().client, target, MAP_RUN, 1_000, 6_000);
+    const a = fill(spool());
+    const b = fill(spool());
+    assert.equal(a.spilled, false);
+    assert.equal(b.spilled, true, "a and b together hold more than 6,000 bytes");
+    a.dispose();
+    b.dispose();
+    const c = fill(spool());
+    assert.equal(c.spilled, false, "a's and b's bytes were given back");
+    c.dispose();
+  });
+
   it("a write that fails is States.ResultWriterFailed naming the object; resultsWritten stays 0; after a stop it is swallowed", async () => {
     const record = newRecord();
     const plan: WriterPlan = { target: { bucket: "out", prefix: "" }, outputType: "JSONL", transformation: "NONE" };
