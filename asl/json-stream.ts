@@ -79,6 +79,9 @@ export async function* jsonEntryBatches(chunks: AsyncIterable<string>, where: st
       continue;
     }
     let start = i;
+    // The next backslash at or after the last search (-1: none left in this chunk), kept across
+    // strings: searching again for each string scanned the rest of the chunk every time.
+    let backslash = -2;
     while (i < chunk.length) {
       if (escaped) {
         escaped = false;
@@ -90,7 +93,8 @@ export async function* jsonEntryBatches(chunks: AsyncIterable<string>, where: st
         let j = i;
         for (;;) {
           const q = chunk.indexOf('"', j);
-          const b = chunk.indexOf("\\", j);
+          if (backslash !== -1 && backslash < j) backslash = chunk.indexOf("\\", j);
+          const b = backslash;
           if (q < 0 && b < 0) {
             j = -1;
             break;
