@@ -375,15 +375,16 @@ export function checkPayloadSize(stateName: string, value: JsonValue): void {
 
 /**
  * At least the byte length of `JSON.stringify(value)` in UTF-8, or a number over `budget` once the
- * bound passes it. Worst cases: a number prints in at most 24 characters
- * (-1.7976931348623157e+308), and a UTF-16 unit in at most 6 bytes (a control character or a lone
+ * bound passes it. Worst cases: a number prints in at most 25 characters (decimal notation from
+ * 1e-6 on, with 17 significant digits: -0.0000010523638128410161; exponents print at most 24,
+ * -1.7976931348623157e+308), and a UTF-16 unit in at most 6 bytes (a control character or a lone
  * surrogate escaped as \uXXXX).
  */
 export function jsonSizeBound(value: JsonValue, budget: number): number {
   if (value === null) return 4;
   switch (typeof value) {
     case "number":
-      return 24;
+      return 25;
     case "boolean":
       return 5;
     case "string":
