@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   while (performance.now() < warmUntil);
   const send = (m: FromWay) => process.send!(m);
   send({ ready: true, name: c.name, items: c.items, ...(c.note ? { note: c.note } : {}) });
+  // The bench gone (stopped, crashed): nothing else would end this process, as its servers listen.
+  process.on("disconnect", () => void servers.stop().then(() => process.exit(0)));
   process.on("message", (m: unknown) => {
     if (m === "run") {
       const t0 = performance.now();
