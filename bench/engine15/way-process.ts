@@ -22,6 +22,9 @@ async function main(): Promise<void> {
   const way = process.env.BENCH_WAY as Way;
   if (![1, 2, 3, 4].includes(caseNumber) || !["ours", "awsLocal", "bare"].includes(way)) throw new Error(`BENCH_CASE must be 1-4 and BENCH_WAY ours, awsLocal or bare`);
   const servers = await startBenchServers();
+  // The bench gone (stopped, crashed): nothing else would end this process, as its servers listen.
+  const leave = () => void servers.stop().then(() => process.exit(0));
+  process.on("disconnect", leave);
   const sizes = sizesFromEnv();
   // Only the chosen case at its size; the others at size 1, to skip their setup.
   const only = { inline: caseNumber === 1 ? sizes.inline : 1, distributed: caseNumber === 2 ? sizes.distributed : 1, seedNumber: caseNumber === 3 ? sizes.seedNumber : 1, large: caseNumber === 4 ? sizes.large : 1 };
@@ -34,8 +37,6 @@ async function main(): Promise<void> {
   while (performance.now() < warmUntil);
   const send = (m: FromWay) => process.send!(m);
   send({ ready: true, name: c.name, items: c.items, ...(c.note ? { note: c.note } : {}) });
-  // The bench gone (stopped, crashed): nothing else would end this process, as its servers listen.
-  process.on("disconnect", () => void servers.stop().then(() => process.exit(0)));
   process.on("message", (m: unknown) => {
     if (m === "run") {
       const t0 = performance.now();
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
         (e: unknown) => send({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
       );
     } else if (m === "stop") {
-      void servers.stop().then(() => process.exit(0));
+      leave();
     }
   });
 }
