@@ -54,6 +54,27 @@ describe("engine: JSONPath input and output processing", () => {
     });
   });
 
+  it("Parameters keys of any spelling come out as written, in order: quotes, backslashes, line separators, __proto__, numbers, 40 fields", async () => {
+    const odd = ['a"b', "back\\slash", "line\u2028sep", "__proto__", "7", "héllo", "$", "constructor"];
+    const many = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    for (const keys of [odd, many, [...odd, ...many]]) {
+      const parameters: Record<string, unknown> = {};
+      const expected: Record<string, unknown> = {};
+      keys.forEach((k, i) => {
+        if (i % 2) {
+          parameters[`${k}.$`] = "$.v";
+          Object.defineProperty(expected, k, { value: "V", enumerable: true, writable: true, configurable: true });
+        } else {
+          Object.defineProperty(parameters, k, { value: { n: i }, enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(expected, k, { value: { n: i }, enumerable: true, writable: true, configurable: true });
+        }
+      });
+      const r = await runDef(single({ Type: "Pass", Parameters: parameters }), { v: "V" });
+      assert.equal(JSON.stringify(r.output), JSON.stringify(expected));
+      assert.equal(Object.getPrototypeOf(r.output), Object.prototype);
+    }
+  });
+
   it("a Parameters path that matches nothing fails with States.Runtime naming the field", async () => {
     const r = await runDef(single({ Type: "Pass", Parameters: { "x.$": "$.nope" } }), {});
     assert.equal(r.error, "States.Runtime");

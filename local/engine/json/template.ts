@@ -43,49 +43,36 @@ export function compileTemplate(template: JsonValue, stateName = ""): CompiledTe
 }
 
 /**
- * Builds the object of a template's fields. Templates of one to three fields (most Parameters and
- * ItemSelectors) get a closure each with its keys and evaluators in locals: no array reads per
- * field, and every object a template makes starts from the same shape (measured: the template was
- * the largest self time of a Distributed Map child in `npm run bench -- profile`).
+ * Builds the object of a template's fields with a function made for this template: an object
+ * literal of its keys, so each template's objects get their own shape and their own property
+ * stores (measured: the template was the largest self time of a Distributed Map child in
+ * `npm run bench -- profile`; a shared closure storing `out[key]` saw every template's keys). The
+ * keys enter the source as JSON string literals; `__proto__`, which a literal would read as the
+ * prototype, takes the generic path.
  */
 function objectBuilder(keys: string[], evals: CompiledTemplate[]): CompiledTemplate {
   const n = keys.length;
-  if (n === 1) {
-    const [k0] = keys as [string];
-    const [f0] = evals as [CompiledTemplate];
-    return (input, env) => {
-      const out: JsonObject = {};
-      out[k0] = f0(input, env);
-      return out;
-    };
-  }
-  if (n === 2) {
-    const [k0, k1] = keys as [string, string];
-    const [f0, f1] = evals as [CompiledTemplate, CompiledTemplate];
-    return (input, env) => {
-      const out: JsonObject = {};
-      out[k0] = f0(input, env);
-      out[k1] = f1(input, env);
-      return out;
-    };
-  }
-  if (n === 3) {
-    const [k0, k1, k2] = keys as [string, string, string];
-    const [f0, f1, f2] = evals as [CompiledTemplate, CompiledTemplate, CompiledTemplate];
-    return (input, env) => {
-      const out: JsonObject = {};
-      out[k0] = f0(input, env);
-      out[k1] = f1(input, env);
-      out[k2] = f2(input, env);
-      return out;
-    };
+  if (n > 0 && n <= MAX_LITERAL_FIELDS && !keys.includes("__proto__")) {
+    const params = evals.map((_, i) => `f${i}`);
+    const fields = keys.map((k, i) => `${JSON.stringify(k)}: f${i}(input, env)`).join(", ");
+    const make = new Function(...params, `"use strict"; return function template(input, env) { return { ${fields} }; };`) as (...f: CompiledTemplate[]) => CompiledTemplate;
+    return make(...evals);
   }
   return (input, env) => {
     const out: JsonObject = {};
-    for (let i = 0; i < n; i++) out[keys[i]!] = evals[i]!(input, env);
+    for (let i = 0; i < n; i++) {
+      const key = keys[i]!;
+      const value = evals[i]!(input, env);
+      // An own field named `__proto__`, as JSON.parse makes it (assigning it would set the prototype).
+      if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      else out[key] = value;
+    }
     return out;
   };
 }
+
+/** Templates up to this many fields get a function of their own (larger ones are rare, and a literal of hundreds of fields gains nothing). */
+const MAX_LITERAL_FIELDS = 32;
 
 /** A `.$` value: an intrinsic call, or a path whose absence is a runtime error naming the field. */
 export function compileDynamicValue(text: string, fieldKey: string, stateName: string): CompiledTemplate {
