@@ -24,7 +24,7 @@ import { spawnSync } from "node:child_process";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../asl/types";
 import { run, type ExecutionResult, type LambdaHandler } from "../local/engine";
-import { startServers, type EmbeddedS3 } from "../local/servers";
+import { withServers, type EmbeddedS3 } from "../local/servers";
 import { loadAwsLocal } from "./aws-local";
 
 const N = 20_000;
@@ -329,12 +329,7 @@ async function main(): Promise<void> {
   const part = process.env.BENCH_ENGINE_PART;
   if (part === undefined) {
     // Part 2 runs in a process of its own, so its peak RSS is not part 1's heap.
-    const servers = await startServers({ s3: { buckets: [BUCKET] }, setProcessEnv: false });
-    try {
-      await partOne(servers.s3!);
-    } finally {
-      await servers.stop();
-    }
+    await withServers({ s3: { buckets: [BUCKET] }, setProcessEnv: false }, (servers) => partOne(servers.s3!));
     const child = spawnSync(process.execPath, process.execArgv.concat(process.argv.slice(1)), {
       stdio: "inherit",
       env: { ...process.env, BENCH_ENGINE_PART: "2" },
@@ -342,14 +337,7 @@ async function main(): Promise<void> {
     if (child.status !== 0) throw new Error(`part 2 exited with ${child.status ?? child.signal}`);
     return;
   }
-  const servers = await startServers({ s3: { buckets: [BUCKET] }, setProcessEnv: false });
-  const s3 = servers.s3!;
-  try {
-    if (part === "1") await partOne(s3);
-    else await partTwo(s3);
-  } finally {
-    await servers.stop();
-  }
+  await withServers({ s3: { buckets: [BUCKET] }, setProcessEnv: false }, (servers) => (part === "1" ? partOne(servers.s3!) : partTwo(servers.s3!)));
 }
 
 main().catch((err: unknown) => {

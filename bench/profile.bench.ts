@@ -7,7 +7,7 @@
  * BENCH_PROFILE_RUNS shrink them.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { topSelfTime } from "./engine15/cpuprofile";
 
@@ -17,19 +17,14 @@ const WINDOW = join(DIR, "measured-window.json");
 
 function main(): void {
   mkdirSync(DIR, { recursive: true });
-  const started = Date.now();
-  const child = spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", DIR, "--import", "tsx", join(__dirname, "engine15", "profile-target.ts")], {
+  // Named by us, so the report reads exactly this run's profile.
+  const name = `case-${process.env.BENCH_PROFILE_CASE ?? 2}-${Date.now()}.cpuprofile`;
+  const child = spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", DIR, "--cpu-prof-name", name, "--import", "tsx", join(__dirname, "engine15", "profile-target.ts")], {
     stdio: "inherit",
     env: { ...process.env, BENCH_PROFILE_WINDOW: WINDOW },
   });
   if (child.status !== 0) throw new Error(`the profiled run exited with ${child.status ?? child.signal}`);
-  const newest = readdirSync(DIR)
-    .filter((f) => f.endsWith(".cpuprofile"))
-    .map((f) => ({ f, t: statSync(join(DIR, f)).mtimeMs }))
-    .filter((p) => p.t >= started)
-    .sort((a, b) => b.t - a.t)[0];
-  if (!newest) throw new Error(`no .cpuprofile written to ${DIR}`);
-  const file = join(DIR, newest.f);
+  const file = join(DIR, name);
   const window = JSON.parse(readFileSync(WINDOW, "utf8")) as { start: number; end: number; runs: number };
   const top = topSelfTime(JSON.parse(readFileSync(file, "utf8")), 15, `${ROOT}/`, window);
   console.log(`case (${process.env.BENCH_PROFILE_CASE ?? 2}) under --cpu-prof: ${file}`);

@@ -260,14 +260,27 @@ async function seedCase(number: number, servers: LocalServers): Promise<BenchCas
   };
 }
 
-/** Every case at these sizes; cases (3) and (4) need the embedded S3 (buckets SEED_BUCKET and LARGE_BUCKET). */
+/** Case 1-4 at its size in `sizes`; cases (3) and (4) need the embedded S3 (buckets SEED_BUCKET and LARGE_BUCKET). */
+export function buildCase(caseNumber: number, sizes: CaseSizes, servers: LocalServers): Promise<BenchCase> {
+  switch (caseNumber) {
+    case 1:
+      return inlineCase(sizes.inline);
+    case 2:
+      return distributedCase(sizes.distributed);
+    case 3:
+      return seedCase(sizes.seedNumber, servers);
+    case 4:
+      return largeCase(sizes.large, servers.s3Client!);
+    default:
+      throw new Error(`no bench case ${caseNumber} (1-4)`);
+  }
+}
+
+/** Every case at these sizes. */
 export async function buildCases(sizes: CaseSizes, servers: LocalServers): Promise<BenchCase[]> {
-  return [
-    await inlineCase(sizes.inline),
-    await distributedCase(sizes.distributed),
-    await seedCase(sizes.seedNumber, servers),
-    await largeCase(sizes.large, servers.s3Client!),
-  ];
+  const cases: BenchCase[] = [];
+  for (const n of [1, 2, 3, 4]) cases.push(await buildCase(n, sizes, servers));
+  return cases;
 }
 
 const devConfig = () => loadStackConfig({ stack: "dev", projectDir: join(__dirname, "..", "..") }).config;

@@ -5,23 +5,20 @@
  * more, so the profile shows the steady state rather than module loading.
  */
 import { writeFileSync } from "node:fs";
-import { buildCases, sizesFromEnv, startBenchServers } from "./cases";
+import { buildCase, sizesFromEnv, startBenchServers } from "./cases";
 
 async function main(): Promise<void> {
   const servers = await startBenchServers();
   try {
-    const sizes = sizesFromEnv();
-    // Only the chosen case runs (BENCH_PROFILE_CASE: 2, the default, 3 or 4); the others are built
-    // at size 1 to skip their setup cost.
+    // Only the chosen case (BENCH_PROFILE_CASE: 2, the default, 3 or 4).
     const which = Number(process.env.BENCH_PROFILE_CASE ?? 2);
     if (![2, 3, 4].includes(which)) throw new Error("BENCH_PROFILE_CASE must be 2, 3 or 4");
-    const cases = await buildCases({ inline: 1, distributed: which === 2 ? sizes.distributed : 1, seedNumber: which === 3 ? sizes.seedNumber : 1, large: which === 4 ? sizes.large : 1 }, servers);
-    const distributed = cases[which - 1];
+    const distributed = await buildCase(which, sizesFromEnv(), servers);
     const runs = Number(process.env.BENCH_PROFILE_RUNS ?? 10);
-    await distributed!.ours();
+    await distributed.ours();
     // The measured window, in the profile's clock, for the report to leave start-up out.
     const start = Number(process.hrtime.bigint() / 1000n);
-    for (let i = 0; i < runs; i++) await distributed!.ours();
+    for (let i = 0; i < runs; i++) await distributed.ours();
     const end = Number(process.hrtime.bigint() / 1000n);
     if (process.env.BENCH_PROFILE_WINDOW) writeFileSync(process.env.BENCH_PROFILE_WINDOW, JSON.stringify({ start, end, runs }));
   } finally {

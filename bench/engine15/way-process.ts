@@ -10,7 +10,7 @@
  * Environment: BENCH_CASE (1-4), BENCH_WAY (ours | awsLocal | bare), BENCH_WARMUP_MS (default
  * 1500), and the sizes of cases.ts.
  */
-import { buildCases, sizesFromEnv, startBenchServers, type BenchCase } from "./cases";
+import { buildCase, sizesFromEnv, startBenchServers, type BenchCase } from "./cases";
 
 export type Way = "ours" | "awsLocal" | "bare";
 
@@ -25,10 +25,7 @@ async function main(): Promise<void> {
   // The bench gone (stopped, crashed): nothing else would end this process, as its servers listen.
   const leave = () => void servers.stop().then(() => process.exit(0));
   process.on("disconnect", leave);
-  const sizes = sizesFromEnv();
-  // Only the chosen case at its size; the others at size 1, to skip their setup.
-  const only = { inline: caseNumber === 1 ? sizes.inline : 1, distributed: caseNumber === 2 ? sizes.distributed : 1, seedNumber: caseNumber === 3 ? sizes.seedNumber : 1, large: caseNumber === 4 ? sizes.large : 1 };
-  const c: BenchCase = (await buildCases(only, servers))[caseNumber - 1]!;
+  const c: BenchCase = await buildCase(caseNumber, sizesFromEnv(), servers);
   const body = c[way].bind(c);
   // Warm-up: at least one run and WARMUP_MS, for every way alike (the JIT's tiers and V8's young
   // generation settle over several runs: one warm-up run left ours' case (2) at 31 ms, thirty at 19).

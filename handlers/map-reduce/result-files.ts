@@ -9,7 +9,7 @@
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
-import { jsonEntries, utf8Chunks } from "../../asl/json-stream";
+import { jsonEntryBatches, utf8Chunks } from "../../asl/json-stream";
 
 const ResultFileSchema = z.object({ Key: z.string(), Size: z.number().optional() });
 
@@ -139,9 +139,12 @@ export async function forEachChildRecord(
       const format = file.Key.endsWith(".jsonl") ? "jsonl" : "auto";
       let n = 0;
       try {
-        for await (const text of jsonEntries(utf8Chunks(getChunks(client, manifest.DestinationBucket, file.Key)), where, format)) {
-          n++;
-          onRecord(toChildRecord(parseJson(text, `${where} entry ${n}`), status, where));
+        // A batch per chunk: one await per chunk, not per record (a ResultWriter file holds up to millions).
+        for await (const texts of jsonEntryBatches(utf8Chunks(getChunks(client, manifest.DestinationBucket, file.Key)), where, format)) {
+          for (const text of texts) {
+            n++;
+            onRecord(toChildRecord(parseJson(text, `${where} entry ${n}`), status, where));
+          }
         }
       } catch (error) {
         if (error instanceof ResultFilesError) throw error;

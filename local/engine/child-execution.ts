@@ -7,7 +7,7 @@ import type { JsonValue } from "../../asl/types";
 import type { ChildStopper, RunningChild } from "./abort";
 import type { CompiledWorkflow } from "./compile";
 import type { ChildOutcome } from "./distributed/contract";
-import { ExecutionAbortedError, StatesError, STATES_ERRORS } from "./errors";
+import { executionEnding, STATES_ERRORS } from "./errors";
 import type { ExecutionSetup, Executor, Flow, WorkflowSink } from "./execution";
 import * as execution from "./execution";
 import * as executor from "./executor";
@@ -122,10 +122,9 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   }
 
   fail(e: unknown): void {
-    if (e instanceof ExecutionAbortedError || (this.setup.signal.aborted && !(e instanceof StatesError))) this.settle("ABORTED");
-    else if (e instanceof StatesError) this.settle("FAILED", undefined, e.error, e.causeText);
-    // A bug or a handler crash outside the Task contract: report it, do not crash the Map Run.
-    else this.settle("FAILED", undefined, STATES_ERRORS.Runtime, e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    const ending = executionEnding(e, this.setup.signal.aborted);
+    if (ending.status === "ABORTED") this.settle("ABORTED");
+    else this.settle("FAILED", undefined, ending.error, ending.cause);
   }
 
   private settle(status: ChildOutcome["status"], output?: JsonValue, error?: string, cause?: string): void {

@@ -5,7 +5,7 @@
  */
 import type { JsonValue, MapState, QueryLanguage } from "../../asl/types";
 import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "./jsonata";
-import { compilePath, type CompiledPath } from "./json/path";
+import { compilePath } from "./json/path";
 import { compileTemplate, type CompiledTemplate } from "./json/template";
 
 /**
@@ -24,8 +24,6 @@ export interface CompiledDistributed {
    * ResultWriter Parameters, keyed by the template object the Map Run passes back.
    */
   templates: Map<object, CompiledTemplate>;
-  /** JSONPath: ItemsPath and every `...Path` number field (MaxConcurrencyPath, ToleratedFailure*Path, MaxItemsPath, ...). */
-  paths: Map<string, CompiledPath>;
   /** JSONata: the ItemSelector (per item, with `$states.context.Map.Item`). */
   selector?: { template: JsonValue; expr: CompiledJsonata };
   /**
@@ -54,7 +52,6 @@ export function compileDistributed(
     childType: executionType ?? "STANDARD",
     usesS3: m.ItemReader !== undefined || m.ResultWriter?.Resource !== undefined,
     templates: new Map(),
-    paths: new Map(),
     stateJsonata: [],
     numberExpressions: [],
   };
@@ -66,10 +63,12 @@ export function compileDistributed(
     const cfg = m.ItemReader?.ReaderConfig;
     const b = m.ItemBatcher;
     const paths = [m.ItemsPath ?? "$", m.MaxConcurrencyPath, m.ToleratedFailureCountPath, m.ToleratedFailurePercentagePath, cfg?.MaxItemsPath, b?.MaxItemsPerBatchPath, b?.MaxInputBytesPerBatchPath];
+    // Parsed with the definition; compilePath keeps one compiled path per text, which the Map Run's
+    // evaluatePath then finds.
     for (const p of paths) {
       if (typeof p !== "string") continue;
       try {
-        dist.paths.set(p, compilePath(p));
+        compilePath(p);
       } catch {
         // Left to fail when the Map Run evaluates it, as a state error the Map's Catch sees.
       }

@@ -82,3 +82,15 @@ export class ExecutionAbortedError extends Error {
     this.name = "ExecutionAbortedError";
   }
 }
+
+/**
+ * How an error ends an execution (a top-level run or a Distributed Map child): ABORTED when it is
+ * the stop itself, or any error but a StatesError once the execution was stopped; otherwise FAILED
+ * with the StatesError's error and cause, or States.Runtime for a bug or a handler crash outside
+ * the Task contract (reported, never thrown on).
+ */
+export function executionEnding(e: unknown, stopped: boolean): { status: "ABORTED" } | { status: "FAILED"; error: string; cause: string } {
+  if (e instanceof ExecutionAbortedError || (stopped && !(e instanceof StatesError))) return { status: "ABORTED" };
+  if (e instanceof StatesError) return { status: "FAILED", error: e.error, cause: e.causeText };
+  return { status: "FAILED", error: STATES_ERRORS.Runtime, cause: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+}

@@ -13,7 +13,7 @@ import { runExecution } from "./run-execution";
 // Every state type's handler into the executor's table (before any run; see state-table.ts).
 import "./states/register";
 import { IntegrationServices } from "./integrations";
-import { iamCatalogFor } from "../iam/actions";
+import { iamCatalogFor, resources } from "../iam/actions";
 import { JSON_MAX_DEPTH, valueDepth } from "../../asl/json-text";
 import { DefinitionRejectedError, InvalidExecutionInputError, type ExecutionResult, type RunOptions } from "./types";
 
@@ -64,17 +64,8 @@ const sdkTasks = new WeakMap<object, boolean>();
 function hasSdkTask(definition: unknown): boolean {
   if (definition === null || typeof definition !== "object") return false;
   let v = sdkTasks.get(definition);
-  if (v === undefined) sdkTasks.set(definition, (v = hasSdkResource(definition)));
+  if (v === undefined) sdkTasks.set(definition, (v = resources(definition).some((r) => r.includes(":::aws-sdk:"))));
   return v;
-}
-
-function hasSdkResource(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasSdkResource);
-  if (value === null || typeof value !== "object") return false;
-  for (const [k, v] of Object.entries(value)) {
-    if (k === "Resource" && typeof v === "string" ? v.includes(":::aws-sdk:") : hasSdkResource(v)) return true;
-  }
-  return false;
 }
 
 export async function run(definition: StateMachineDefinition | unknown, input: JsonValue, options: RunOptions): Promise<ExecutionResult> {

@@ -8,7 +8,7 @@ import type { JsonValue } from "../../asl/types";
 import { abortPromise, linkedAbort } from "./abort";
 import { startChildExecution } from "./child-execution";
 import type { CompiledWorkflow } from "./compile";
-import { ExecutionAbortedError, StatesError, STATES_ERRORS } from "./errors";
+import { executionEnding, STATES_ERRORS } from "./errors";
 import { checkPayload, Execution, Frame, ROLE_ARN, type ExecutionSetup, type Executor } from "./execution";
 import { runWorkflow, runWorkflowFlow } from "./executor";
 import { InputDetails, PlainOutputDetails } from "./history";
@@ -97,8 +97,6 @@ function endingOf(e: unknown, stopped: boolean, timeoutSeconds: number | undefin
   if (e instanceof ExecutionTimedOut) {
     return { status: "TIMED_OUT", event: "ExecutionTimedOut", error: STATES_ERRORS.Timeout, cause: `The execution exceeded its TimeoutSeconds of ${timeoutSeconds}` };
   }
-  if (e instanceof ExecutionAbortedError || (stopped && !(e instanceof StatesError))) return { status: "ABORTED", event: "ExecutionAborted" };
-  if (e instanceof StatesError) return { status: "FAILED", event: "ExecutionFailed", error: e.error, cause: e.causeText };
-  // A bug or a handler crash outside the Task contract: report it, do not crash the caller.
-  return { status: "FAILED", event: "ExecutionFailed", error: STATES_ERRORS.Runtime, cause: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+  const ending = executionEnding(e, stopped);
+  return ending.status === "ABORTED" ? { status: "ABORTED", event: "ExecutionAborted" } : { ...ending, event: "ExecutionFailed" };
 }

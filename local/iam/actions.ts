@@ -18,7 +18,7 @@ function actionsOf(service: string): Promise<ReadonlySet<string> | undefined> {
 }
 
 /** Every Task Resource string in a definition (nested scopes included). */
-function resources(value: unknown, out: string[] = []): string[] {
+export function resources(value: unknown, out: string[] = []): string[] {
   if (Array.isArray(value)) for (const v of value) resources(v, out);
   else if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {

@@ -137,6 +137,11 @@ export interface DistributedMapContext {
    * `stateName` and, when the state has no `Label`, for the Map Run ARN. Defaults to "Map".
    */
   stateName?: string;
+  /**
+   * (Additive, optional.) The Map Run label (`mapRunLabel` of the machine ARN, the state name and
+   * its Label), when the state already made it for its child ARNs; made by the Map Run otherwise.
+   */
+  label?: string;
   /** Query language in force for this state (state's own, else the machine's, else JSONPath). */
   queryLanguage: "JSONPath" | "JSONata";
   /**

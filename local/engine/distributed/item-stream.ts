@@ -77,42 +77,39 @@ export class ItemStream implements UnitSource {
   private async *produce(source: AsyncIterable<ItemBatch>): AsyncGenerator<Units> {
     const { items, batcher, selector, selectAsync, input, ctx } = this;
     let index = 0;
+    // The units of the read being processed, until handed over.
+    let out: Units | undefined;
     try {
       for await (const read of source) {
         if (read.total !== undefined && !this.flattening) this.knownTotal = read.total;
-        const out = this.newUnits();
+        out = this.newUnits();
         const { values, keys, source: itemSource } = read;
-        try {
-          for (let i = 0; i < values.length; i++) {
-            const key = keys?.[i];
-            const value = selector === undefined
-              ? key === undefined ? values[i] : { Key: key, Value: values[i] }
-              : selectAsync
-                ? await selectAsync(selector, input, { index, value: values[i], source: itemSource, key })
-                : ctx.evaluateTemplate(selector, input, { index, value: values[i], source: itemSource, key });
-            index++;
-            items.total++;
-            items.pending++;
-            if (!batcher) {
-              this.addUnit(out, value, 1);
-              continue;
-            }
-            const closed = batcher.add(value, index - 1);
-            if (closed) this.addUnit(out, batcher.input(closed), closed.length);
+        for (let i = 0; i < values.length; i++) {
+          const key = keys?.[i];
+          const value = selector === undefined
+            ? key === undefined ? values[i] : { Key: key, Value: values[i] }
+            : selectAsync
+              ? await selectAsync(selector, input, { index, value: values[i], source: itemSource, key })
+              : ctx.evaluateTemplate(selector, input, { index, value: values[i], source: itemSource, key });
+          index++;
+          items.total++;
+          items.pending++;
+          if (!batcher) {
+            this.addUnit(out, value, 1);
+            continue;
           }
-        } catch (err) {
-          // A failure part-way through a read (an ItemSelector error) still hands over the units
-          // made before it.
-          if (out.inputs.length) yield out;
-          const last = this.lastBatch();
-          if (last) yield last;
-          throw err;
+          const closed = batcher.add(value, index - 1);
+          if (closed) this.addUnit(out, batcher.input(closed), closed.length);
         }
-        if (out.inputs.length) yield out;
+        const done = out;
+        out = undefined;
+        if (done.inputs.length) yield done;
       }
     } catch (err) {
-      // The reader failed (or was stopped) between two reads: the items already counted into an
-      // unfinished batch still go out as a last batch.
+      // A failure part-way through a read (an ItemSelector error) or between two reads (the reader
+      // failed or was stopped) still hands over the units made before it, and the items already
+      // counted into an unfinished batch as a last batch.
+      if (out?.inputs.length) yield out;
       const last = this.lastBatch();
       if (last) yield last;
       throw err;

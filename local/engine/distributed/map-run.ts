@@ -37,7 +37,7 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
   const settings = resolveSettings(state, input, ctx);
   const plan = planWriter(state, input, ctx);
   const stateName = ctx.stateName ?? "Map";
-  const label = mapRunLabel(ctx.stateMachineArn, stateName, state.Label);
+  const label = ctx.label ?? mapRunLabel(ctx.stateMachineArn, stateName, state.Label);
   const mapRunArn = mapRunArnFor(ctx.stateMachineArn, label, randomUUID());
   const childMachineArn = `${ctx.stateMachineArn}/${label}`;
   const record: MapRunRecord = {

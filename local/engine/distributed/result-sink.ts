@@ -9,17 +9,16 @@ import type { JsonValue } from "../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../errors";
 import { FIRST_FAILURES_KEPT, type ChildOutcome, type MapRunCounts, type MapRunRecord } from "./contract";
 import * as resultRecords from "./result-records";
-import * as resultWriter from "./result-writer";
+import { ResultSpool } from "./result-writer";
 import type { WriterPlan } from "./result-plan";
 import type { UnitSink } from "./seams";
 
 // Bound once: under tsx every use of an imported name is a getter call (local/engine/README.md).
 const { executionRecord, pendingRecord, transformedEntries, transformedEntriesJson } = resultRecords;
-const { ResultSpool } = resultWriter;
 
 export class ResultSink implements UnitSink {
   readonly exporting: boolean;
-  private readonly spool: InstanceType<typeof ResultSpool> | undefined;
+  private readonly spool: ResultSpool | undefined;
   /** Without an export: per unit, in reader order, its output (COMPACT) or its entries (NONE, FLATTEN). */
   private readonly outputs: JsonValue[] = [];
   private readonly compact: boolean;
@@ -35,8 +34,8 @@ export class ResultSink implements UnitSink {
     private readonly record: MapRunRecord,
     /** Units are batches (a failure's `itemIndex` is then unknown). */
     private readonly batched: boolean,
-    maxResultFileBytes = resultWriter.RESULT_FILE_MAX_BYTES,
-    spoolMemoryBytes = resultWriter.SPOOL_MEMORY_BYTES,
+    maxResultFileBytes?: number,
+    spoolMemoryBytes?: number,
   ) {
     const t = plan.target;
     this.spool = t

@@ -19,12 +19,10 @@
  */
 import { StatesError, STATES_ERRORS } from "../errors";
 import type { MapRunCounts } from "./contract";
+import type { MapRunSettings } from "./settings";
 
-export interface Thresholds {
-  /** Undefined when the state does not set it. */
-  toleratedFailureCount?: number;
-  toleratedFailurePercentage?: number;
-}
+/** The state's tolerated failures (each undefined when the state does not set it). */
+export type Thresholds = Pick<MapRunSettings, "toleratedFailureCount" | "toleratedFailurePercentage">;
 
 /** Whether `failed` items (failed or timed out) exceed the threshold; `total` is undefined while unknown. */
 export function thresholdExceeded(t: Thresholds, failed: number, total: number | undefined): boolean {

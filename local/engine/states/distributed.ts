@@ -141,6 +141,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     executionArn: setup.arn,
     stateMachineArn: setup.stateMachineArn,
     stateName: state.name,
+    label,
     queryLanguage: lang,
     evaluateTemplate(template, input, item) {
       if (lang === "JSONPath") return jsonPathTemplate(dist, template)(input, envFor(input, item));
@@ -151,7 +152,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
       return jsonataTemplate(dist, template)(envFor(input, item));
     },
     evaluatePath(path, input) {
-      const v = (dist.paths.get(path) ?? compilePath(path)).evaluate(input, envFor(input));
+      const v = compilePath(path).evaluate(input, envFor(input));
       if (v === undefined) throw new RuntimeError(`Invalid path '${path}' in Map state '${state.name}': no value found`);
       return v;
     },

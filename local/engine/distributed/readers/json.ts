@@ -10,7 +10,8 @@ import { StatesError } from "../../errors";
 import { BATCH, checkItemSize, ITEM_MAX_BYTES, JSON_FILE_MAX_BYTES, type ItemBatch } from "./items";
 import { readerFailed, readObjectText, readWholeObject, s3Uri, splitLines, type S3Location } from "./s3-object";
 
-async function readJsonItems(s3: S3Client, loc: S3Location, itemsPointer: string | undefined, signal?: AbortSignal): Promise<JsonValue[]> {
+/** The array ItemsPointer selects in a JSON object, parsed whole (the pointer may name any part of it). */
+async function readJsonItems(s3: S3Client, loc: S3Location, itemsPointer: string, signal?: AbortSignal): Promise<JsonValue[]> {
   const text = await readWholeObject(s3, loc, JSON_FILE_MAX_BYTES, signal);
   let doc: JsonValue;
   try {
@@ -18,16 +19,8 @@ async function readJsonItems(s3: S3Client, loc: S3Location, itemsPointer: string
   } catch (err) {
     throw readerFailed(loc, "The object is not valid JSON", err);
   }
-  let items: JsonValue[];
-  if (itemsPointer !== undefined) {
-    const found = resolveJsonPointer(doc, itemsPointer);
-    if (!Array.isArray(found)) throw readerFailed(loc, `ItemsPointer ${JSON.stringify(itemsPointer)} does not point to a JSON array`);
-    items = found;
-  } else if (!Array.isArray(doc)) {
-    throw readerFailed(loc, "The object's top-level JSON value is not an array (use ReaderConfig.ItemsPointer to select a nested array)");
-  } else {
-    items = doc;
-  }
+  const items = resolveJsonPointer(doc, itemsPointer);
+  if (!Array.isArray(items)) throw readerFailed(loc, `ItemsPointer ${JSON.stringify(itemsPointer)} does not point to a JSON array`);
   // Only a file bigger than the item limit can hold an item bigger than it.
   if (text.length > ITEM_MAX_BYTES / 4) {
     items.forEach((item, i) => checkItemSize(Buffer.byteLength(JSON.stringify(item)), loc, `Item ${i}`));
