@@ -5,14 +5,15 @@
  * disk (measured: a 55 MB ResultWriter file spent a third of its PUT idle). Here the socket keeps
  * being read while earlier chunks are written, and the object is complete on disk before the
  * PUT is answered (s3rver answers once its MD5 has seen the last byte). Same files, same
- * metadata, same ETag (the MD5 of the body).
+ * metadata, same ETag (the MD5 of the body, hashed on a worker thread for a large body:
+ * ./md5-offload.ts).
  */
-import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { Md5Digester } from "./md5-offload";
 
 const WRITE_BUFFER_BYTES = 1 << 20;
 
@@ -29,20 +30,25 @@ export function bufferedPuts(store: PutObjectStore): void {
     if (Buffer.isBuffer(object.content)) return original(object);
     const path = store.getResourcePath(object.bucket, object.key, "object");
     await mkdir(dirname(path), { recursive: true });
-    const md5 = createHash("md5");
+    const md5 = new Md5Digester();
     let size = 0;
-    await pipeline(
-      object.content,
-      new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          md5.update(chunk);
-          size += chunk.length;
-          callback(null, chunk);
-        },
-      }),
-      createWriteStream(path, { highWaterMark: WRITE_BUFFER_BYTES }),
-    );
-    const digest = md5.digest("hex");
+    try {
+      await pipeline(
+        object.content,
+        new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            md5.update(chunk);
+            size += chunk.length;
+            callback(null, chunk);
+          },
+        }),
+        createWriteStream(path, { highWaterMark: WRITE_BUFFER_BYTES }),
+      );
+    } catch (error) {
+      md5.abandon();
+      throw error;
+    }
+    const digest = await md5.hex();
     await store.putMetadata(object.bucket, object.key, object.metadata, digest);
     return { size, md5: digest };
   };
