@@ -9,7 +9,8 @@
  *   release 2024-12. Works with the current SDK (PutObject, GetObject with Range, ListObjectsV2,
  *   lib-storage multipart) once the SDK sends checksums only where S3 requires them (the two
  *   AWS_*_CHECKSUM_* settings in `env` below). Lacks AbortMultipartUpload and ListMultipartUploads;
- *   `./multipart.ts` answers those two in front of it.
+ *   `./multipart.ts` answers those two in front of it. Its CompleteMultipartUpload checks nothing and
+ *   writes the whole object again; `./complete-upload.ts` replaces it with S3's checks and ETag.
  * - `@20minutes/s3rver` (a maintained fork, 4.x/5.x 2026): ~1k downloads a month; 5.x needs
  *   Node >= 24 (we run on 20); 4.x would be a lateral move for a hundredth of the users.
  * - `fauxqs` (SNS/SQS/S3 emulator, Fastify): needs Node >= 22.5 and pulls in three AWS SDK
@@ -36,6 +37,7 @@ import { BUCKET_NAME, checkRequest, keyProblem, S3RequestError, sendS3Error, typ
 import { FAULT_MESSAGES, operationOf, type S3FaultInjector } from "./faults";
 import { handleMissingMultipartOperations, parseTarget } from "./multipart";
 import { bufferedPuts, type PutObjectStore } from "./put-object";
+import { completeUploadsAsS3, type MultipartStore } from "./complete-upload";
 
 export interface EmbeddedS3Options {
   /** Folder for the objects; a fresh temporary folder (removed on stop) when omitted. */
@@ -149,6 +151,7 @@ async function startStore(dataDir: string, declared: ReadonlySet<string>, ownsDi
   });
   confineStore(s3rver.store, dataDir);
   bufferedPuts(s3rver.store as unknown as PutObjectStore);
+  completeUploadsAsS3(s3rver.store as unknown as MultipartStore);
   await s3rver.configureBuckets().catch((error: unknown) => abandon(s3rver, dataDir, ownsDir, error));
   return s3rver;
 }
