@@ -7,16 +7,17 @@
  * - an unknown upload id is NoSuchUpload;
  * - the object's ETag is the MD5 of the parts' binary MD5s, a dash and the number of parts
  *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
- * Here the parts are checked first, then joined on disk (the first part renamed, the others
+ * s3rver's layout is the one ./multipart.ts reads. Here the parts are checked first, then joined on disk (the first part renamed, the others
  * appended), and the object moved into place in one rename, so a GET sees the old object or the
  * new one.
  */
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import S3Error from "s3rver/lib/models/error";
+import { readUploadFile } from "./multipart";
 
 /** "Each part must be at least 5 MB in size, except the last part." */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -29,23 +30,15 @@ export interface MultipartStore {
   putObjectMultipart(bucket: string, uploadId: string, parts: ReadonlyArray<{ number: number; etag: string }>): Promise<{ size: number; md5: string }>;
 }
 
-async function readOrUndefined(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-}
-
 export function completeUploadsAsS3(store: MultipartStore): void {
   store.putObjectMultipart = async (bucket, uploadId, parts) => {
-    const uploadDir = join(store.getResourcePath(bucket, undefined, "uploads"), uploadId);
-    const key = await readOrUndefined(join(uploadDir, "key"));
+    const uploadsDir = store.getResourcePath(bucket, undefined, "uploads");
+    const uploadDir = join(uploadsDir, uploadId);
+    const key = await readUploadFile(uploadsDir, uploadId, "key");
     if (key === undefined) {
       throw new S3Error("NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", { UploadId: uploadId });
     }
-    const metadata = JSON.parse((await readOrUndefined(join(uploadDir, "metadata"))) ?? "{}") as Record<string, string>;
+    const metadata = JSON.parse((await readUploadFile(uploadsDir, uploadId, "metadata")) ?? "{}") as Record<string, string>;
     const found: Array<{ path: string; size: number; md5: string }> = [];
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i];
@@ -53,7 +46,7 @@ export function completeUploadsAsS3(store: MultipartStore): void {
         throw new S3Error("InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.", { UploadId: uploadId });
       }
       const path = join(uploadDir, String(part.number));
-      const md5 = await readOrUndefined(`${path}.md5`);
+      const md5 = await readUploadFile(uploadsDir, uploadId, `${part.number}.md5`);
       if (md5 === undefined || md5 !== part.etag) {
         throw new S3Error("InvalidPart", "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.", { UploadId: uploadId, PartNumber: String(part.number), ETag: part.etag });
       }

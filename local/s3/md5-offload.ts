@@ -14,7 +14,7 @@ import { Worker } from "node:worker_threads";
 /** From this many bytes, a body's remaining chunks are hashed on the worker. */
 export const OFFLOAD_FROM_BYTES = 1 << 20;
 
-/** Chunks travel to the worker in copies of about this size (fewer messages than socket chunks). */
+/** Chunks travel to the worker in batches of about this size (fewer messages than socket chunks). */
 const BATCH_BYTES = 1 << 20;
 
 const WORKER_SOURCE = `
@@ -140,11 +140,17 @@ export class Md5Digester {
   }
 
   private send(end: boolean): void {
-    // postMessage copies the bytes: one copy per batch of socket chunks.
-    const chunk = this.batch.length === 0 ? undefined : this.batch.length === 1 ? this.batch[0] : Buffer.concat(this.batch, this.batchBytes);
+    // One copy per batch, into memory of its own that is then moved to the worker, not copied
+    // again (the socket's chunks may share theirs, and are still being written to disk).
+    let chunk: Buffer | undefined;
+    if (this.batchBytes > 0) {
+      chunk = Buffer.allocUnsafeSlow(this.batchBytes);
+      let at = 0;
+      for (const piece of this.batch) at += piece.copy(chunk, at);
+    }
     this.batch = [];
     this.batchBytes = 0;
     // A worker that failed has rejected this digest already.
-    if (owed.has(this.on!)) this.on!.postMessage({ id: this.id, chunk, end });
+    if (owed.has(this.on!)) this.on!.postMessage({ id: this.id, chunk, end }, chunk ? [chunk.buffer as ArrayBuffer] : []);
   }
 }

@@ -55,13 +55,16 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 /** An upload id is the hex s3rver makes; anything else cannot name a folder of ours. */
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 
-async function uploadKey(uploadsDir: string, uploadId: string): Promise<string | undefined> {
+/** A file of an upload in progress (`key`, `metadata`, a part's `<n>.md5`); undefined when it cannot be read. */
+export async function readUploadFile(uploadsDir: string, uploadId: string, name: string): Promise<string | undefined> {
   try {
-    return await readFile(join(uploadsDir, uploadId, "key"), "utf8");
+    return await readFile(join(uploadsDir, uploadId, name), "utf8");
   } catch {
     return undefined;
   }
 }
+
+const uploadKey = (uploadsDir: string, uploadId: string) => readUploadFile(uploadsDir, uploadId, "key");
 
 /**
  * Answers the request if it is one of the two operations; returns false (untouched) otherwise.

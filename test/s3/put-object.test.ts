@@ -1,7 +1,8 @@
 /**
  * The embedded S3's PutObject for streamed bodies (local/s3/put-object.ts): the object is whole on
  * disk when the PUT is answered, its ETag is the MD5 of the body, its metadata kept, and a
- * multipart upload (s3rver completes it through the same PutObject) still assembles.
+ * multipart upload (its parts streamed the same way, completed by ../../local/s3/complete-upload.ts)
+ * still assembles.
  */
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
