@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { JsonValue, ResultWriterOutputType, ResultWriterTransformation } from "../../../asl/types";
+import { CHUNK_BYTES, giveBackChunk, takeChunk } from "./chunk-pool";
 import { uploadResults, type Manifest } from "./result-upload";
 
 export type ResultStatus = "SUCCEEDED" | "FAILED" | "PENDING";
@@ -40,11 +41,6 @@ export const SPOOL_MEMORY_BYTES = 64 * 1024 * 1024;
 /** Bytes held in memory by every spool of the process (see SPOOL_MEMORY_BYTES). */
 let heldInMemory = 0;
 
-/**
- * Entries are encoded straight into buffers of this size (one write, or one held chunk): a string
- * per chunk, joined from the entries, cost as much again as making the entries (measured).
- */
-const CHUNK_BYTES = 1 << 20;
 
 const OPEN_BRACKET = 0x5b;
 const COMMA = 0x2c;
@@ -86,6 +82,8 @@ export class ResultSpool {
   /** Bytes this spool holds in memory (its files not spilled). */
   private memoryBytes = 0;
   private disposed = false;
+  /** An upload is reading the chunks: they are not given back to the pool until it ends. */
+  private uploading = false;
   /** Entries accepted so far (all statuses). */
   entries = 0;
 
@@ -158,7 +156,9 @@ export class ResultSpool {
   private reserve(file: SpoolFile, bytes: number): Buffer {
     if (file.used + bytes > file.current.length) {
       this.finishChunk(file);
-      file.current = Buffer.allocUnsafe(Math.max(bytes, CHUNK_BYTES));
+      // Entries are encoded straight into chunks (one write, or one held chunk): a string per
+      // chunk, joined from the entries, cost as much again as making the entries (measured).
+      file.current = bytes <= CHUNK_BYTES ? takeChunk() : Buffer.allocUnsafe(bytes);
     }
     return file.current;
   }
@@ -171,6 +171,7 @@ export class ResultSpool {
     file.used = 0;
     if (!file.chunks) {
       writeSync(file.fd, full);
+      giveBackChunk(full);
       return;
     }
     file.chunks.push(full);
@@ -191,6 +192,7 @@ export class ResultSpool {
           writeSync(fd, chunk);
           this.memoryBytes -= chunk.length;
           heldInMemory -= chunk.length;
+          giveBackChunk(chunk);
         }
         file.chunks = undefined;
         if (file.closed) closeSync(fd);
@@ -205,6 +207,7 @@ export class ResultSpool {
       file.bytes += 1;
     }
     this.finishChunk(file);
+    if (file.current !== EMPTY) giveBackChunk(file.current); // made, never written to
     file.current = EMPTY;
     file.closed = true;
     if (file.fd >= 0) {
@@ -219,7 +222,12 @@ export class ResultSpool {
    */
   async upload(): Promise<{ manifestKey: string; manifest: Manifest }> {
     for (const list of this.files.values()) for (const file of list) if (!file.closed) this.closeFile(file);
-    return uploadResults(this.s3, this.target, this.mapRunArn, this.keyPrefix, this.files);
+    this.uploading = true;
+    try {
+      return await uploadResults(this.s3, this.target, this.mapRunArn, this.keyPrefix, this.files);
+    } finally {
+      this.uploading = false;
+    }
   }
 
   dispose(): void {
@@ -231,6 +239,10 @@ export class ResultSpool {
       for (const f of list) {
         if (f.fd >= 0) closeSync(f.fd);
         f.fd = -1;
+        if (!this.uploading) {
+          for (const chunk of f.chunks ?? []) giveBackChunk(chunk);
+          if (f.current !== EMPTY) giveBackChunk(f.current);
+        }
         f.chunks = undefined;
         f.current = EMPTY;
       }

@@ -13,6 +13,7 @@ import { zeroCounts } from "../../../local/engine/distributed/map-run-record";
 import { planWriter, type WriterPlan } from "../../../local/engine/distributed/result-plan";
 import { ResultSink } from "../../../local/engine/distributed/result-sink";
 import { ResultSpool, SPOOL_MEMORY_BYTES } from "../../../local/engine/distributed/result-writer";
+import { CHUNK_BYTES, pooledChunks, takeChunk } from "../../../local/engine/distributed/chunk-pool";
 import { distributed, fakeContext } from "./fake-context";
 
 const MAP_RUN = "arn:aws:states:us-east-1:123456789012:mapRun:Seed/L:run-id";
@@ -154,6 +155,44 @@ describe("engine/distributed result sink", () => {
     const c = fill(spool());
     assert.equal(c.spilled, false, "a's and b's bytes were given back");
     c.dispose();
+  });
+
+  it("a spool's buffers are reused by the next spool once its upload is over, never while an upload still reads them", async () => {
+    const target = { bucket: "out", prefix: "p", outputType: "JSONL", transformation: "NONE" } as const;
+    const entry = JSON.stringify({ pad: "x".repeat(100_000) });
+    // At least three chunks' worth of entries.
+    const fill = (spool: ResultSpool) => {
+      for (let i = 0; i < Math.ceil((2.5 * CHUNK_BYTES) / entry.length); i++) spool.addJson("SUCCEEDED", entry);
+      return spool;
+    };
+    while (pooledChunks() > 0) takeChunk(); // a known start: nothing pooled
+
+    // An upload that has not ended: disposing the spool must not give back what it may still send.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = fakeS3();
+    const slowClient = { send: async (cmd: unknown) => (await held, slow.client.send(cmd as never)) } as unknown as S3Client;
+    const reading = fill(new ResultSpool(slowClient, target, MAP_RUN));
+    const upload = reading.upload();
+    reading.dispose();
+    assert.equal(pooledChunks(), 0, "chunks an upload is reading were given back");
+    release();
+    await upload.catch(() => undefined); // disposed: abandoned
+    assert.equal(pooledChunks(), 0);
+
+    // An upload that ended: its chunks serve the next spool, whose file is still right.
+    const s3 = fakeS3();
+    const first = fill(new ResultSpool(s3.client, target, MAP_RUN));
+    await first.upload();
+    first.dispose();
+    assert.ok(pooledChunks() >= 3, `${pooledChunks()} chunks given back`);
+    const second = fill(new ResultSpool(s3.client, target, "arn:aws:states:us-east-1:123456789012:mapRun:Seed/L:second"));
+    assert.equal(pooledChunks(), 0, "the second spool took the pooled chunks");
+    await second.upload();
+    second.dispose();
+    const lines = s3.objects.get("p/second/SUCCEEDED_0.jsonl")!.split("\n");
+    assert.equal(lines.pop(), "");
+    assert.ok(lines.every((l) => l === entry));
   });
 
   it("a write that fails is States.ResultWriterFailed naming the object; resultsWritten stays 0; after a stop it is swallowed", async () => {
