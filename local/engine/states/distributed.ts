@@ -4,7 +4,6 @@
  * compiled ItemProcessor, history, Map Run updates) and lets local/engine/distributed run the Map Run.
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
-import { randomUUID } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonObject, JsonValue, MapState } from "../../../asl/types";
 import { ChildStopper } from "../abort";
@@ -17,6 +16,10 @@ import { Frame, StateEnv, type ExecutionSetup } from "../execution";
 import { compileJsonataValue, isJsonataString, unexpectedResultType, type CompiledJsonata } from "../jsonata";
 import { compilePath } from "../json/path";
 import { compileTemplate, type CompiledTemplate } from "../json/template";
+import * as uuid from "../uuid";
+
+// Bound once: under tsx every use of an imported name is a getter call (local/engine/README.md).
+const { randomUuid } = uuid;
 
 /**
  * The compiled template for one the Map Run passes back: compile.ts compiled every template of the
@@ -229,7 +232,7 @@ class ChildSetup implements ExecutionSetup {
     readonly signal: AbortSignal,
   ) {}
   get name(): string {
-    return (this.named ??= randomUUID());
+    return (this.named ??= randomUuid());
   }
   get arn(): string {
     return this.base.arnPrefix + this.name;
