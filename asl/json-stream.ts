@@ -25,9 +25,13 @@ export async function* utf8Chunks(source: AsyncIterable<Uint8Array | string>): A
   if (rest !== "") yield rest;
 }
 
-const SPECIAL = /["\\[\]{},]/g;
-/** Inside an entry only strings and nesting matter, not commas: an entry `[1,2,3,4,5]` is then 2 stops, not 6. */
-const NESTED = /["[\]{}]/g;
+
+/** An entry's text, trimmed: its earlier pieces (from earlier chunks, usually none) and its last. */
+function entryText(pieces: string[], last: string): string {
+  if (pieces.length === 0) return last.trim();
+  pieces.push(last);
+  return pieces.join("").trim();
+}
 
 /**
  * Yields the text of every top-level entry. `where` names the source in errors. With format
@@ -119,22 +123,29 @@ export async function* jsonEntryBatches(chunks: AsyncIterable<string>, where: st
         i = j + 1;
         continue;
       }
-      const re = depth === 0 ? SPECIAL : NESTED;
-      re.lastIndex = i;
-      const m = re.exec(chunk);
-      if (!m) {
-        i = chunk.length;
-        break;
+      // The next character that matters, found by hand: a RegExp match allocated an array per
+      // stop (10 MB per 100,000 entries, the sampling heap profiler).
+      const end = chunk.length;
+      let c = 0;
+      if (depth === 0) {
+        for (; i < end; i++) {
+          c = chunk.charCodeAt(i);
+          if (c === 0x2c || c === 0x22 || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x5c) break;
+        }
+      } else {
+        // Inside an entry only strings and nesting matter, not commas: an entry `[1,2,3,4,5]` is then 2 stops, not 6.
+        for (; i < end; i++) {
+          c = chunk.charCodeAt(i);
+          if (c === 0x22 || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d) break;
+        }
       }
-      i = m.index;
-      const c = chunk.charCodeAt(i);
+      if (i === end) break;
       if (c === 0x22) inString = true;
       else if (c === 0x5b || c === 0x7b) depth++;
       else if (c === 0x5d || c === 0x7d) {
         if (depth === 0) {
           // The array's closing bracket.
-          pieces.push(chunk.slice(start, i));
-          const last = pieces.join("").trim();
+          const last = entryText(pieces, chunk.slice(start, i));
           pieces = [];
           if (last !== "") out.push(last);
           mode = "done";
@@ -144,9 +155,8 @@ export async function* jsonEntryBatches(chunks: AsyncIterable<string>, where: st
         }
         depth--;
       } else if (c === 0x2c && depth === 0) {
-        pieces.push(chunk.slice(start, i));
-        const entry = pieces.join("").trim();
-        pieces = [];
+        const entry = entryText(pieces, chunk.slice(start, i));
+        if (pieces.length > 0) pieces = [];
         if (entry === "") {
           error = new JsonStreamError(`${where}: empty entry in the JSON array`);
           break;
