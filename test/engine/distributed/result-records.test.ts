@@ -36,8 +36,8 @@ const text = fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: fc.consta
 const json = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: "small" }, fc.constant(null), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true }), text, fc.array(tie("value")), fc.dictionary(text, tie("value"))),
 })).value as fc.Arbitrary<JsonValue>;
-// Years 0 to 9999 and around the epoch (negative milliseconds too), whole or not (a virtual
-// clock's retry backoff and jitter give fractions of a millisecond).
+// Years 0 to 9999 and around the epoch (negative milliseconds too), whole or not (a caller's own
+// Clock, RunOptions.clock, may give fractions of a millisecond).
 const wholeTime = fc.oneof(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), fc.integer({ min: -5000, max: 5000 }));
 const time = fc.oneof(wholeTime, fc.tuple(wholeTime, fc.double({ min: 0.001, max: 0.999, noNaN: true })).map(([ms, fraction]) => ms + fraction));
 const outcome: fc.Arbitrary<ChildOutcome> = fc
