@@ -10,7 +10,9 @@
  * and ignores ItemReader and ResultWriter: where a case needs them, its definition for
  * aws-local differs from ours only there, and the case's `note` says so.
  */
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../../asl/types";
 import { run, type LambdaHandler } from "../../local/engine";
@@ -32,6 +34,11 @@ export interface BenchCase {
   ours(): Promise<JsonValue>;
   awsLocal(): Promise<JsonValue>;
   bare(): Promise<JsonValue>;
+  /**
+   * Context only, not a target: the bare loop writing what ours writes (case (4): AWS's
+   * ResultWriter records of every child, where the issue's floor writes the outputs alone).
+   */
+  bareRecords?(): Promise<JsonValue>;
   /**
    * Turns a way's raw output into the comparable one (results read back from a ResultWriter's
    * files, sorted): used by the equal-output test, never inside the timed runs.
@@ -155,6 +162,8 @@ async function distributedCase(size: number): Promise<BenchCase> {
 }
 
 const LARGE_BUCKET = "bench-large";
+const LARGE_CHILD_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:bench/Each";
+const LARGE_CHILD_EXECUTION_PREFIX = "arn:aws:states:us-east-1:123456789012:execution:bench/Each:";
 
 /** Every succeeded child's output from a ResultWriter's files (the Map's output names the manifest). */
 async function writtenOutputs(s3: S3Client, mapOutput: JsonValue): Promise<JsonValue[]> {
@@ -194,6 +203,27 @@ async function largeCase(size: number, s3: S3Client): Promise<BenchCase> {
       for (const item of read) out.push(await shape(deepCopy(item)));
       await s3.send(new PutObjectCommand({ Bucket: LARGE_BUCKET, Key: "bare/results.json", Body: JSON.stringify(out) }));
       return out;
+    },
+    bareRecords: async () => {
+      // The same loop, each result kept as the record AWS's ResultWriter writes for a child
+      // (JSON.stringify of it, fields in AWS's order), the file put as a stream as ours is.
+      const got = await s3.send(new GetObjectCommand({ Bucket: LARGE_BUCKET, Key: "items.json" }));
+      const read = JSON.parse(await got.Body!.transformToString()) as number[];
+      const records: string[] = [];
+      for (const item of read) {
+        const startDate = new Date().toISOString();
+        const output = await shape(deepCopy(item));
+        const name = randomUUID();
+        records.push(JSON.stringify({
+          ExecutionArn: `${LARGE_CHILD_EXECUTION_PREFIX}${name}`, Input: JSON.stringify(item), InputDetails: { Included: true }, Name: name,
+          Output: JSON.stringify(output), OutputDetails: { Included: true }, RedriveCount: 0, RedriveStatus: "NOT_REDRIVABLE",
+          RedriveStatusReason: "Execution is SUCCEEDED and cannot be redriven", StartDate: startDate, StateMachineArn: LARGE_CHILD_MACHINE,
+          Status: "SUCCEEDED", StopDate: new Date().toISOString(),
+        }));
+      }
+      const file = Buffer.from(`[${records.join(",")}]`);
+      await s3.send(new PutObjectCommand({ Bucket: LARGE_BUCKET, Key: "bare/records.json", Body: Readable.from([file]), ContentLength: file.length }));
+      return records.length;
     },
     // Result files list children in completion order: compared sorted.
     comparable: async (way, output) => [...(way === "ours" ? await writtenOutputs(s3, output) : (output as number[]))].sort((a, b) => Number(a) - Number(b)),

@@ -5,35 +5,37 @@
  * case (4) run) was collected during the next way's timed run: ours measured 2-3x slower
  * interleaved than alone (case (1): 18 ms vs 6.5 ms median).
  *
- * Protocol (IPC): the child sets up and warms up, then sends `{ ready, name, items, note }`; each
+ * Protocol (IPC): the child sets up and warms up, then sends `{ ready, name, items, note, hasBareRecords }`; each
  * `"run"` gets `{ ms }` back (one timed run); `"stop"` ends it.
- * Environment: BENCH_CASE (1-4), BENCH_WAY (ours | awsLocal | bare), BENCH_WARMUP_MS (default
+ * Environment: BENCH_CASE (1-4), BENCH_WAY (ours | awsLocal | bare | bareRecords), BENCH_WARMUP_MS (default
  * 1500), and the sizes of cases.ts.
  */
 import { buildCase, sizesFromEnv, startBenchServers, type BenchCase } from "./cases";
 
-export type Way = "ours" | "awsLocal" | "bare";
+export type Way = "ours" | "awsLocal" | "bare" | "bareRecords";
 
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500);
-export type FromWay = { ready: true; name: string; items: number; note?: string } | { ms: number } | { error: string };
+export type FromWay = { ready: true; name: string; items: number; note?: string; hasBareRecords: boolean } | { ms: number } | { error: string };
 
 async function main(): Promise<void> {
   const caseNumber = Number(process.env.BENCH_CASE);
   const way = process.env.BENCH_WAY as Way;
-  if (![1, 2, 3, 4].includes(caseNumber) || !["ours", "awsLocal", "bare"].includes(way)) throw new Error(`BENCH_CASE must be 1-4 and BENCH_WAY ours, awsLocal or bare`);
+  if (![1, 2, 3, 4].includes(caseNumber) || !["ours", "awsLocal", "bare", "bareRecords"].includes(way)) throw new Error(`BENCH_CASE must be 1-4 and BENCH_WAY ours, awsLocal, bare or bareRecords`);
   const servers = await startBenchServers();
   // The bench gone (stopped, crashed): nothing else would end this process, as its servers listen.
   const leave = () => void servers.stop().then(() => process.exit(0));
   process.on("disconnect", leave);
   const c: BenchCase = await buildCase(caseNumber, sizesFromEnv(), servers);
-  const body = c[way].bind(c);
+  const wayBody = c[way];
+  if (!wayBody) throw new Error(`case ${caseNumber} has no ${way} way`);
+  const body = wayBody.bind(c);
   // Warm-up: at least one run and WARMUP_MS, for every way alike (the JIT's tiers and V8's young
   // generation settle over several runs: one warm-up run left ours' case (2) at 31 ms, thirty at 19).
   const warmUntil = performance.now() + WARMUP_MS;
   do await body();
   while (performance.now() < warmUntil);
   const send = (m: FromWay) => process.send!(m);
-  send({ ready: true, name: c.name, items: c.items, ...(c.note ? { note: c.note } : {}) });
+  send({ ready: true, name: c.name, items: c.items, ...(c.note ? { note: c.note } : {}), hasBareRecords: c.bareRecords !== undefined });
   process.on("message", (m: unknown) => {
     if (m === "run") {
       const t0 = performance.now();

@@ -4,6 +4,7 @@
  * here: figures are the bench's business.
  */
 import { strict as assert } from "node:assert";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { buildCases, startBenchServers, type BenchCase } from "../../bench/engine15/cases";
 import type { JsonValue } from "../../asl/types";
 import type { LocalServers } from "../../local/servers";
@@ -37,6 +38,21 @@ describe("bench/engine15 cases: ours, aws-local-stepfunctions and the bare loop 
       assert.deepEqual(await comparable("bare", await c.bare()), ours);
     });
   }
+
+  it("case 4's context floor writes what ours writes: one record per child, AWS's fields in AWS's order", async () => {
+    const c = cases[3]!;
+    assert.equal(await c.bareRecords!(), 11);
+    const s3 = servers.s3Client!;
+    const read = async (key: string) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: "bench-large", Key: key }))).Body!.transformToString()) as Array<Record<string, unknown>>;
+    const theirs = await read("bare/records.json");
+    const out = (await c.ours()) as { ResultWriterDetails: { Key: string } };
+    const manifest = (await read(out.ResultWriterDetails.Key)) as unknown as { ResultFiles: { SUCCEEDED: Array<{ Key: string }> } };
+    const ours = await read(manifest.ResultFiles.SUCCEEDED[0]!.Key);
+    assert.equal(theirs.length, ours.length);
+    assert.deepEqual(Object.keys(theirs[0]!), Object.keys(ours[0]!));
+    const outputs = (records: Array<Record<string, unknown>>) => records.map((r) => Number(JSON.parse(r.Output as string))).sort((a, b) => a - b);
+    assert.deepEqual(outputs(theirs), outputs(ours));
+  });
 
   it("case 2's output is the ResultSelector's: the count and the first child's OutputPath value", async () => {
     assert.deepEqual(await cases[1]!.ours(), { count: 9, first: 2 });
