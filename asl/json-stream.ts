@@ -25,7 +25,6 @@ export async function* utf8Chunks(source: AsyncIterable<Uint8Array | string>): A
   if (rest !== "") yield rest;
 }
 
-
 /** An entry's text, trimmed: its earlier pieces (from earlier chunks, usually none) and its last. */
 function entryText(pieces: string[], last: string): string {
   if (pieces.length === 0) return last.trim();

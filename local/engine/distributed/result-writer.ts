@@ -41,7 +41,6 @@ export const SPOOL_MEMORY_BYTES = 64 * 1024 * 1024;
 /** Bytes held in memory by every spool of the process (see SPOOL_MEMORY_BYTES). */
 let heldInMemory = 0;
 
-
 const OPEN_BRACKET = 0x5b;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
