@@ -4,13 +4,13 @@
  */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { decodeUtf8, invalidUtf8Offset, jsonTextDepth, parseJsonText, valueDepth } from "../../asl/json-text";
 import { validateDefinition } from "../../asl/validator";
 import { parseStartArgs } from "../../local/cli/args";
 import { InvalidExecutionInputError, run } from "../../local/engine";
+import { tempDir } from "../support/temp-dirs";
 
 const root = resolve(__dirname, "../..");
 const tsx = join(root, "node_modules/.bin/tsx");
@@ -29,7 +29,7 @@ const deepDefinition = (n: number) => `{"StartAt":"A","States":{"A":{"Type":"Pas
 
 describe("hostile input", function () {
   this.timeout(60_000);
-  const dir = mkdtempSync(join(tmpdir(), "hostile-"));
+  const dir = tempDir("hostile-");
   const file = (name: string, content: string | Buffer) => {
     const p = join(dir, name);
     writeFileSync(p, content);

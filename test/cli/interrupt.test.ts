@@ -5,10 +5,10 @@
  */
 import { strict as assert } from "node:assert";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, runCli } from "./run-cli";
+import { tempDir } from "../support/temp-dirs";
 
 /**
  * A long run (400,000 children: seconds even on a fast machine, so the signal always lands mid-run)
@@ -50,7 +50,7 @@ describe("npm start interrupted", function () {
   this.timeout(120_000);
 
   it("Ctrl-C stops the execution and the server, keeps nothing and exits 130", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "interrupt-"));
+    const dataDir = tempDir("interrupt-");
     const run = startLongRun(dataDir);
     await whenRunning(run.stderr);
     const sentAt = Date.now();
@@ -68,10 +68,10 @@ describe("npm start interrupted", function () {
     ["SIGINT", 130],
   ] as const) {
     it(`${signal} to the npm process alone (as CI runners and containers send it) stops the run: exit ${expected}, no process or run data left`, async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), "npm-signal-"));
+      const dataDir = tempDir("npm-signal-");
       // A temporary folder of its own, to see that the run leaves nothing there (the Map Run's
       // result spool, an embedded server's folder).
-      const tmp = mkdtempSync(join(tmpdir(), "npm-signal-tmp-"));
+      const tmp = tempDir("npm-signal-tmp-");
       const run = startLongRun(dataDir, true, { TMPDIR: tmp });
       await whenRunning(run.stderr);
       const descendants = (pid: number): number[] => {
@@ -110,7 +110,7 @@ describe("npm start interrupted", function () {
   }
 
   it("runs started side by side keep the stack's three newest runs, no more", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "concurrent-"));
+    const dataDir = tempDir("concurrent-");
     const runs = await Promise.all(
       Array.from({ length: 5 }, () => runCli(["--input", '{"number": 50, "chunk": 5}', "--json"], { direct: true, env: { LOCAL_S3_DIR: dataDir } })),
     );
@@ -119,7 +119,7 @@ describe("npm start interrupted", function () {
   });
 
   it("a run killed outright is removed by the next run", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "killed-"));
+    const dataDir = tempDir("killed-");
     const run = startLongRun(dataDir);
     await whenRunning(run.stderr);
     process.kill(-run.child.pid!, "SIGKILL");

@@ -1,8 +1,7 @@
 /** Runs a CLI of this project as a subprocess, the way a user (or CI) does, and collects what it printed. */
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { tempDir } from "../support/temp-dirs";
 
 export const ROOT = resolve(__dirname, "..", "..");
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -14,7 +13,7 @@ export interface CliResult {
 }
 
 /** Run data of subprocess runs goes to a temporary folder, not the checkout's .local-s3. */
-export const TEST_DATA_DIR = mkdtempSync(join(tmpdir(), "cli-test-s3-"));
+export const TEST_DATA_DIR = tempDir("cli-test-s3-");
 
 export interface RunCliOptions {
   script?: "start" | "synth";

@@ -3,11 +3,11 @@
  * the Inline Map variant failing as AWS fails it, the map-reduce job, and every bad-usage case.
  */
 import { strict as assert } from "node:assert";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunSummary } from "../../local/runner/run";
 import { ROOT, runCli, type CliResult } from "./run-cli";
+import { tempDir } from "../support/temp-dirs";
 
 function summaryOf(result: CliResult): RunSummary {
   const lines = result.stdout.trim().split("\n");
@@ -96,7 +96,7 @@ describe("npm start (subprocess)", function () {
     before(async function () {
       this.timeout(120_000);
       // A project folder like the repository's, with a stack whose value breaks a rule.
-      badProject = mkdtempSync(join(tmpdir(), "bad-project-"));
+      badProject = tempDir("bad-project-");
       copyFileSync(join(ROOT, "Pulumi.yaml"), join(badProject, "Pulumi.yaml"));
       const dev = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
       writeFileSync(join(badProject, "Pulumi.bad.yaml"), dev.replace(/maxConcurrency: \d+/, "maxConcurrency: 20000"));

@@ -1,18 +1,18 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { WORKFLOWS } from "../../app/catalog";
 import { validateDefinition } from "../../asl/validator";
 import { loadStackConfig } from "../../config/load";
 import { PLACEHOLDERS, synthesizeWorkflow } from "../../local/cli/synth";
 import { runCli } from "./run-cli";
+import { tempDir } from "../support/temp-dirs";
 
 describe("npm run synth", function () {
   this.timeout(60_000);
 
   it("writes ASL, policy, Mermaid and SVG for every workflow of the stack", async () => {
-    const out = mkdtempSync(join(tmpdir(), "synth-"));
+    const out = tempDir("synth-");
     const result = await runCli(["--stack", "dev", "--out", out], { script: "synth" });
     assert.equal(result.code, 0, result.stderr);
     const files = readdirSync(join(out, "dev")).sort();

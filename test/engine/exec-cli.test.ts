@@ -1,9 +1,9 @@
 /** The `npm run exec` CLI, run as a subprocess. */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { tempDir } from "../support/temp-dirs";
 
 const root = resolve(__dirname, "../..");
 const tsx = join(root, "node_modules/.bin/tsx");
@@ -16,7 +16,7 @@ function exec(args: string[]) {
 
 describe("exec CLI", function () {
   this.timeout(60_000);
-  const dir = mkdtempSync(join(tmpdir(), "exec-cli-"));
+  const dir = tempDir("exec-cli-");
   const def = join(dir, "def.json");
   writeFileSync(def, JSON.stringify({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Add", End: true } } }));
   const handlers = join(dir, "handlers.cjs");

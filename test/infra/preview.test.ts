@@ -6,14 +6,14 @@
  * `npm run synth` prints for the same stack.
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { WORKFLOWS } from "../../app/catalog";
 import { PLACEHOLDERS } from "../../local/cli/synth";
 import { runCli } from "../cli/run-cli";
 import { isKnown, MOCK_ACCOUNT, MOCK_REGION, type RecordedResource } from "./mocks";
 import { devStackViaIndex, stackWith, type MockedStack } from "./stacks";
+import { tempDir } from "../support/temp-dirs";
 
 const PREFIX = "sfn-distributed-map-dev";
 /** The bucket name the provider's autonaming plans in preview (mocks.ts). */
@@ -78,7 +78,7 @@ describe("infra: the first pulumi preview (new stack, computed outputs unknown)"
   });
 
   it("each definition and policy is exactly what `npm run synth` prints for the same stack (placeholders filled with the preview's values)", async () => {
-    const out = mkdtempSync(join(tmpdir(), "synth-preview-"));
+    const out = tempDir("synth-preview-");
     const result = await runCli(["--stack", "dev", "--out", out], { script: "synth" });
     assert.equal(result.code, 0, result.stderr);
     const fill = (text: string) =>

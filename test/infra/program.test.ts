@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LAMBDAS, WORKFLOWS, workflowByName } from "../../app/catalog";
 import { deriveStateMachinePolicy, type PolicyDocument } from "../../asl/permissions";
@@ -8,6 +7,7 @@ import { validateDefinition } from "../../asl/validator";
 import { LAMBDA_RUNTIME } from "../../stack/lambdas";
 import { MOCK_ACCOUNT, MOCK_REGION, valueOf, type RecordedResource } from "./mocks";
 import { devStackViaIndex, type MockedStack } from "./stacks";
+import { tempDir } from "../support/temp-dirs";
 
 const PREFIX = "sfn-distributed-map-dev";
 const BUCKET_RES = `${PREFIX}-payloads`;
@@ -149,7 +149,7 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
 
     it("the deployment package RUNS: its __index.handler (from the zip's own files) processes an item", async () => {
       const assets = (await R("aws:lambda/function:Function", "ProcessData").inputs.code.assets) as Record<string, { text?: Promise<string> | string; path?: Promise<string> | string }>;
-      const dir = mkdtempSync(join(tmpdir(), "lambda-zip-"));
+      const dir = tempDir("lambda-zip-");
       for (const file of ["__index.js", "out/lambda-bundle/handlers.js"]) {
         const asset = assets[file]!;
         const text = asset.text !== undefined ? await asset.text : (await import("node:fs")).readFileSync(String(await asset.path), "utf8");

@@ -1,9 +1,9 @@
 /** `npm run exec` with the integration flags, as a subprocess: MockConfigFile, embedded DynamoDB, task tokens, nested machines, the outbox in --json. */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { tempDir } from "../support/temp-dirs";
 
 const root = resolve(__dirname, "../..");
 const tsx = join(root, "node_modules/.bin/tsx");
@@ -15,7 +15,7 @@ const exec = (args: string[]) => {
 
 describe("exec CLI: service integrations", function () {
   this.timeout(60_000);
-  const dir = mkdtempSync(join(tmpdir(), "exec-integrations-"));
+  const dir = tempDir("exec-integrations-");
   const file = (name: string, value: unknown) => {
     const p = join(dir, name);
     writeFileSync(p, JSON.stringify(value));

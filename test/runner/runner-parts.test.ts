@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { StateMachineDefinition } from "../../asl/types";
 import { distributedMapChildTypes } from "../../local/runner/child-types";
@@ -9,6 +8,7 @@ import { meterHandlers } from "../../local/runner/metering";
 import { findProjectDir } from "../../local/runner/project";
 import { localBucketName } from "../../local/runner/run";
 import { seedDistributed } from "../graph/fixtures";
+import { tempDir } from "../support/temp-dirs";
 
 describe("local/runner parts", () => {
   it("reads the child execution type of each Distributed Map, STANDARD for an unvalidated one that names none", () => {
@@ -49,7 +49,7 @@ describe("local/runner parts", () => {
   });
 
   it("finds the project folder as the Pulumi CLI does: the nearest Pulumi.yaml upwards", () => {
-    const root = mkdtempSync(join(tmpdir(), "proj-"));
+    const root = tempDir("proj-");
     writeFileSync(join(root, "Pulumi.yaml"), "name: x\nruntime: nodejs\n");
     mkdirSync(join(root, "a", "b"), { recursive: true });
     assert.equal(findProjectDir(join(root, "a", "b")), root);

@@ -4,8 +4,6 @@
  * the field, and its demo runs end to end through the same runner as `npm start`.
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkWorkflowSettings, WORKFLOWS, workflowByName } from "../../app/catalog";
 import { loadStackConfig } from "../../config/load";
@@ -13,6 +11,7 @@ import { parseStackFileText, readProjectFile } from "../../config/load";
 import { StackConfigError } from "../../config/schema";
 import { createProgressDisplay } from "../../local/progress";
 import { runLocal } from "../../local/runner/run";
+import { tempDir } from "../support/temp-dirs";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -57,7 +56,7 @@ describe("workflows/jsonl-ranges: a workflow added as one file + one catalog lin
       workflow: "jsonl-ranges",
       progress: createProgressDisplay({ mode: "off" }),
       signal: new AbortController().signal,
-      dataRoot: mkdtempSync(join(tmpdir(), "jsonl-ranges-")),
+      dataRoot: tempDir("jsonl-ranges-"),
     });
     assert.equal(summary.status, "SUCCEEDED", `${summary.error} ${summary.cause}`);
     assert.equal(summary.items, 2_000);
