@@ -25,11 +25,13 @@ export async function* utf8Chunks(source: AsyncIterable<Uint8Array | string>): A
   if (rest !== "") yield rest;
 }
 
-/** An entry's text, trimmed: its earlier pieces (from earlier chunks, usually none) and its last. */
+/** An entry's text, trimmed: its earlier pieces (from earlier chunks, usually none), emptied, and its last. */
 function entryText(pieces: string[], last: string): string {
   if (pieces.length === 0) return last.trim();
   pieces.push(last);
-  return pieces.join("").trim();
+  const text = pieces.join("").trim();
+  pieces.length = 0;
+  return text;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function* jsonEntries(chunks: AsyncIterable<string>, where: string,
 export async function* jsonEntryBatches(chunks: AsyncIterable<string>, where: string, format: "auto" | "json" | "jsonl" = "auto"): AsyncGenerator<string[]> {
   let mode: "unknown" | "array" | "lines" | "done" = format === "jsonl" ? "lines" : "unknown";
   // Array mode: pieces of the current entry, the nesting depth inside it, string state.
-  let pieces: string[] = [];
+  const pieces: string[] = [];
   let depth = 0;
   let inString = false;
   let escaped = false;
@@ -129,7 +131,7 @@ export async function* jsonEntryBatches(chunks: AsyncIterable<string>, where: st
       if (depth === 0) {
         for (; i < end; i++) {
           c = chunk.charCodeAt(i);
-          if (c === 0x2c || c === 0x22 || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x5c) break;
+          if (c === 0x2c || c === 0x22 || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d) break;
         }
       } else {
         // Inside an entry only strings and nesting matter, not commas: an entry `[1,2,3,4,5]` is then 2 stops, not 6.
@@ -145,7 +147,6 @@ export async function* jsonEntryBatches(chunks: AsyncIterable<string>, where: st
         if (depth === 0) {
           // The array's closing bracket.
           const last = entryText(pieces, chunk.slice(start, i));
-          pieces = [];
           if (last !== "") out.push(last);
           mode = "done";
           if (chunk.slice(i + 1).trim() !== "") error = new JsonStreamError(`${where}: unexpected text after the closing "]"`);
@@ -155,7 +156,6 @@ export async function* jsonEntryBatches(chunks: AsyncIterable<string>, where: st
         depth--;
       } else if (c === 0x2c && depth === 0) {
         const entry = entryText(pieces, chunk.slice(start, i));
-        if (pieces.length > 0) pieces = [];
         if (entry === "") {
           error = new JsonStreamError(`${where}: empty entry in the JSON array`);
           break;

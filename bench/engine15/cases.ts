@@ -190,6 +190,11 @@ async function largeCase(size: number, s3: S3Client): Promise<BenchCase> {
   each["ResultWriter"] = { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: LARGE_BUCKET, Prefix: "results" } };
   const { ResultSelector: _selector, ...theirEach } = distributedDefinition.States["Each"] as unknown as Record<string, unknown>;
   const theirs = await awsLocalMachine({ ...distributedDefinition, States: { Each: theirEach } } as unknown as StateMachineDefinition);
+  /** The floors' read of the item file (ours reads it through its ItemReader). */
+  const readItems = async () => {
+    const got = await s3.send(new GetObjectCommand({ Bucket: LARGE_BUCKET, Key: "items.json" }));
+    return JSON.parse(await got.Body!.transformToString()) as number[];
+  };
   return {
     name: `(4) DISTRIBUTED Map, ${size.toLocaleString("en-US")} STANDARD children, Pass (Parameters + OutputPath), JSON ItemReader, ResultWriter`,
     items: size,
@@ -197,8 +202,7 @@ async function largeCase(size: number, s3: S3Client): Promise<BenchCase> {
     ours: async () => succeeded(await run(ourDefinition, {}, { handlers: {}, s3, keepHistory: false }), "large distributed"),
     awsLocal: async () => (await theirs.run({ items }).result) as JsonValue,
     bare: async () => {
-      const got = await s3.send(new GetObjectCommand({ Bucket: LARGE_BUCKET, Key: "items.json" }));
-      const read = JSON.parse(await got.Body!.transformToString()) as number[];
+      const read = await readItems();
       const out: number[] = [];
       for (const item of read) out.push(await shape(deepCopy(item)));
       await s3.send(new PutObjectCommand({ Bucket: LARGE_BUCKET, Key: "bare/results.json", Body: JSON.stringify(out) }));
@@ -207,8 +211,7 @@ async function largeCase(size: number, s3: S3Client): Promise<BenchCase> {
     bareRecords: async () => {
       // The same loop, each result kept as the record AWS's ResultWriter writes for a child
       // (JSON.stringify of it, fields in AWS's order), the file put as a stream as ours is.
-      const got = await s3.send(new GetObjectCommand({ Bucket: LARGE_BUCKET, Key: "items.json" }));
-      const read = JSON.parse(await got.Body!.transformToString()) as number[];
+      const read = await readItems();
       const records: string[] = [];
       for (const item of read) {
         const startDate = new Date().toISOString();

@@ -17,22 +17,21 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import S3Error from "s3rver/lib/models/error";
-import { readUploadFile } from "./multipart";
+import { partMd5Name, readUploadFile, uploadsDirOf, type ResourcePaths } from "./multipart";
 
 /** "Each part must be at least 5 MB in size, except the last part." */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 
 const APPEND_BUFFER_BYTES = 8 << 20;
 
-export interface MultipartStore {
-  getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+export interface MultipartStore extends ResourcePaths {
   putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
   putObjectMultipart(bucket: string, uploadId: string, parts: ReadonlyArray<{ number: number; etag: string }>): Promise<{ size: number; md5: string }>;
 }
 
 export function completeUploadsAsS3(store: MultipartStore): void {
   store.putObjectMultipart = async (bucket, uploadId, parts) => {
-    const uploadsDir = store.getResourcePath(bucket, undefined, "uploads");
+    const uploadsDir = uploadsDirOf(store, bucket);
     const uploadDir = join(uploadsDir, uploadId);
     const key = await readUploadFile(uploadsDir, uploadId, "key");
     if (key === undefined) {
@@ -46,7 +45,7 @@ export function completeUploadsAsS3(store: MultipartStore): void {
         throw new S3Error("InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.", { UploadId: uploadId });
       }
       const path = join(uploadDir, String(part.number));
-      const md5 = await readUploadFile(uploadsDir, uploadId, `${part.number}.md5`);
+      const md5 = await readUploadFile(uploadsDir, uploadId, partMd5Name(part.number));
       if (md5 === undefined || md5 !== part.etag) {
         throw new S3Error("InvalidPart", "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.", { UploadId: uploadId, PartNumber: String(part.number), ETag: part.etag });
       }

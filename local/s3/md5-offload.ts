@@ -87,7 +87,7 @@ export class Md5Digester {
   private on: Worker | undefined;
   private ended = false;
   private readonly digest: Promise<string>;
-  private settle!: { resolve(hex: string): void; reject(error: Error): void };
+  private settle!: Waiting;
 
   constructor() {
     this.digest = new Promise<string>((resolve, reject) => (this.settle = { resolve, reject }));

@@ -19,6 +19,17 @@ import { join } from "node:path";
 /** Where s3rver keeps the uploads of one bucket. */
 export type UploadsDir = (bucket: string) => string;
 
+/** The part of s3rver's filesystem store that names its files (s3rver 3.7 lib/stores/filesystem.js). */
+export interface ResourcePaths {
+  getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+}
+
+/** The folder of a bucket's uploads in progress (each in `<uploadId>/`, see this file's header). */
+export const uploadsDirOf = (store: ResourcePaths, bucket: string): string => store.getResourcePath(bucket, undefined, "uploads");
+
+/** In an upload's folder, a part is the file `<partNumber>` and its MD5 the file beside it, named by this. */
+export const partMd5Name = (partNumber: number | string): string => `${partNumber}.md5`;
+
 export interface S3Target {
   readonly bucket: string | undefined;
   readonly key: string | undefined;

@@ -14,12 +14,12 @@ import { dirname, join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Md5Digester } from "./md5-offload";
+import { partMd5Name, uploadsDirOf, type ResourcePaths } from "./multipart";
 
 const WRITE_BUFFER_BYTES = 1 << 20;
 
 /** The part of s3rver's filesystem store this replaces and uses (s3rver 3.7 lib/stores/filesystem.js). */
-export interface PutObjectStore {
-  getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+export interface PutObjectStore extends ResourcePaths {
   putObject(object: { bucket: string; key: string; metadata: Record<string, string>; content: Readable | Buffer }): Promise<{ size: number; md5: string }>;
   putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
   putPart(bucket: string, uploadId: string, partNumber: number | string, content: Readable): Promise<{ size: number; md5: string }>;
@@ -57,11 +57,10 @@ export function bufferedPuts(store: PutObjectStore): void {
     await store.putMetadata(object.bucket, object.key, object.metadata, written.md5);
     return written;
   };
-  // s3rver's layout: `<uploads>/<uploadId>/<partNumber>` and its MD5 beside it in `<partNumber>.md5`.
   store.putPart = async (bucket, uploadId, partNumber, content) => {
-    const path = join(store.getResourcePath(bucket, undefined, "uploads"), uploadId, String(partNumber));
-    const written = await writeStreamed(content, path);
-    await writeFile(`${path}.md5`, written.md5);
+    const uploadDir = join(uploadsDirOf(store, bucket), uploadId);
+    const written = await writeStreamed(content, join(uploadDir, String(partNumber)));
+    await writeFile(join(uploadDir, partMd5Name(partNumber)), written.md5);
     return written;
   };
 }

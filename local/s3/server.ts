@@ -35,7 +35,7 @@ import S3Error from "s3rver/lib/models/error";
 import { installS3rverDesCompat } from "./des-compat";
 import { BUCKET_NAME, checkRequest, keyProblem, S3RequestError, sendS3Error, type Credentials } from "./guard";
 import { FAULT_MESSAGES, operationOf, type S3FaultInjector } from "./faults";
-import { handleMissingMultipartOperations, parseTarget } from "./multipart";
+import { handleMissingMultipartOperations, parseTarget, uploadsDirOf } from "./multipart";
 import { bufferedPuts, type PutObjectStore } from "./put-object";
 import { completeUploadsAsS3, type MultipartStore } from "./complete-upload";
 
@@ -192,7 +192,7 @@ function router(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) 
   const { s3rver, declared, options, credentials } = ctx;
   const store = s3rver.store;
   const bucketExists = async (name: string) => (await store.getBucket(name)) !== null;
-  const uploadsDir = (bucket: string) => store.getResourcePath(bucket, undefined, "uploads");
+  const uploadsDir = (bucket: string) => uploadsDirOf(store, bucket);
   const koa = s3rver.callback();
   return async (req, res) => {
     try {
