@@ -9,6 +9,7 @@ import type { JsonValue } from "../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../errors";
 import { FIRST_FAILURES_KEPT, type ChildOutcome, type MapRunCounts, type MapRunRecord } from "./contract";
 import * as resultRecords from "./result-records";
+import { SucceededRecordEncoder } from "./record-bytes";
 import { ResultSpool } from "./result-writer";
 import type { WriterPlan } from "./result-plan";
 import type { UnitSink } from "./seams";
@@ -24,6 +25,8 @@ export class ResultSink implements UnitSink {
   private readonly compact: boolean;
   private readonly items: MapRunCounts;
   private readonly execs: MapRunCounts;
+  /** Exporting records (Transformation NONE): a succeeded child's record is written straight into the spool. */
+  private readonly records: SucceededRecordEncoder | undefined;
 
   constructor(
     private readonly plan: WriterPlan,
@@ -42,6 +45,7 @@ export class ResultSink implements UnitSink {
       ? new ResultSpool(s3, { ...t, outputType: plan.outputType, transformation: plan.transformation }, mapRunArn, maxResultFileBytes, spoolMemoryBytes)
       : undefined;
     this.exporting = this.spool !== undefined;
+    this.records = this.spool && plan.transformation === "NONE" ? new SucceededRecordEncoder() : undefined;
     this.compact = plan.transformation === "COMPACT";
     this.items = record.itemCounts;
     this.execs = record.executionCounts;
@@ -51,7 +55,9 @@ export class ResultSink implements UnitSink {
     const { spool, plan, record, items, execs } = this;
     if (spool) {
       const status = outcome.status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED";
-      for (const e of transformedEntriesJson(outcome, plan.transformation, this.childMachineArn)) spool.addJson(status, e);
+      const records = this.records;
+      if (records?.set(outcome, this.childMachineArn)) spool.addEncoded(status, records);
+      else for (const e of transformedEntriesJson(outcome, plan.transformation, this.childMachineArn)) spool.addJson(status, e);
     } else if (this.compact) {
       // The common case, kept allocation-free: one output per child, in reader order.
       this.outputs[seq] = outcome.status === "SUCCEEDED" ? outcome.output : executionRecord(outcome, this.childMachineArn);

@@ -54,6 +54,14 @@ export interface ResultWriterTarget {
   transformation: ResultWriterTransformation;
 }
 
+/** An entry that writes its JSON bytes itself (record-bytes.ts), instead of being given as a string. */
+export interface EntryEncoder {
+  /** An upper bound of the bytes writeInto writes. */
+  maxBytes(): number;
+  /** Writes the entry at `at` (with maxBytes() of room); returns where it ends. */
+  writeInto(buf: Buffer, at: number): number;
+}
+
 /** One result file: in memory (`chunks`) until the spool spills it to a temporary file (`path`). */
 class SpoolFile {
   /** Full chunks held in memory; undefined once spilled. */
@@ -112,16 +120,25 @@ export class ResultSpool {
 
   /** Adds an entry already serialized as JSON. */
   addJson(status: ResultStatus, text: string): void {
+    this.addEntry(status, text);
+  }
+
+  /** Adds an entry that writes itself (read at once: the encoder may be reused after this). */
+  addEncoded(status: ResultStatus, entry: EntryEncoder): void {
+    this.addEntry(status, entry);
+  }
+
+  private addEntry(status: ResultStatus, entry: string | EntryEncoder): void {
     let list = this.files.get(status);
     if (!list) this.files.set(status, (list = []));
     let file = list[list.length - 1] ?? this.newFile(status, list);
-    let bytes = this.encode(file, text);
+    let bytes = this.encode(file, entry);
     // +1 leaves room for the closing bracket of a JSON array.
     if (file.entries > 0 && file.bytes + bytes + 1 > this.maxFileBytes) {
       file.used -= bytes; // the entry goes to the next file instead
       this.closeFile(file);
       file = this.newFile(status, list);
-      bytes = this.encode(file, text);
+      bytes = this.encode(file, entry);
     }
     file.bytes += bytes;
     file.entries++;
@@ -135,18 +152,15 @@ export class ResultSpool {
   }
 
   /** Writes the entry and its separator (`[` or `,` before it, or a newline after it) into the file's chunk; returns the bytes. */
-  private encode(file: SpoolFile, text: string): number {
+  private encode(file: SpoolFile, entry: string | EntryEncoder): number {
+    const text = typeof entry === "string";
     // A UTF-16 unit takes at most 3 UTF-8 bytes; +1 for the separator.
-    const buf = this.reserve(file, text.length * 3 + 1);
+    const buf = this.reserve(file, (text ? entry.length * 3 : entry.maxBytes()) + 1);
     const start = file.used;
     let at = start;
-    if (this.target.outputType === "JSONL") {
-      at += buf.write(text, at);
-      buf[at++] = NEWLINE;
-    } else {
-      buf[at++] = file.entries === 0 ? OPEN_BRACKET : COMMA;
-      at += buf.write(text, at);
-    }
+    if (this.target.outputType !== "JSONL") buf[at++] = file.entries === 0 ? OPEN_BRACKET : COMMA;
+    at = text ? at + buf.write(entry, at) : entry.writeInto(buf, at);
+    if (this.target.outputType === "JSONL") buf[at++] = NEWLINE;
     file.used = at;
     return at - start;
   }

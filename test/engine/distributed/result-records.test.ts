@@ -1,7 +1,8 @@
 /**
  * The ResultWriter's execution records are written by hand, from constant parts, for speed
  * (result-records.ts): they must be byte for byte what JSON.stringify makes of the record object in
- * AWS's field order, for any names, texts and dates.
+ * AWS's field order, for any names, texts and dates; and written straight into the spool's buffer
+ * (record-bytes.ts), they must be the same bytes.
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
  */
 import { strict as assert } from "node:assert";
@@ -9,6 +10,7 @@ import fc from "fast-check";
 import type { JsonValue } from "../../../asl/types";
 import type { ChildOutcome } from "../../../local/engine/distributed/contract";
 import { executionRecordJson } from "../../../local/engine/distributed/result-records";
+import { SucceededRecordEncoder } from "../../../local/engine/distributed/record-bytes";
 
 /** The record as an object, stringified: the reference. */
 function reference(o: ChildOutcome, stateMachineArn: string): string {
@@ -82,5 +84,28 @@ describe("ResultWriter execution records", () => {
       const o = { status: "SUCCEEDED", output: i, input: i, executionArn: `${arn}:${i}`, name: String(i), startDate: new Date(t0 + i), stopDate: new Date(t0 + 2 * i), startTime: t0 + i, stopTime: t0 + 2 * i } as ChildOutcome;
       assert.equal(executionRecordJson(o, arn), reference(o, arn));
     }
+  });
+
+  it("written straight into a buffer, a succeeded child's record is the UTF-8 of its string, for any value, text, name, prefix and date", () => {
+    const machine = fc.oneof(text, fc.constant("arn:aws:states:us-east-1:123456789012:stateMachine:Machine/Label"));
+    const plainAscii = (s: string) => /^[\x20-\x7e]*$/.test(s) && !/["\\]/.test(s);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(outcome, machine), { minLength: 1, maxLength: 6 }), fc.nat(64), (cases, offset) => {
+        // One encoder for the whole sequence, as a sink reuses it (its prefix, machine and date caches).
+        const encoder = new SucceededRecordEncoder();
+        for (const [o, arn] of cases) {
+          const taken = encoder.set(o, arn);
+          assert.equal(taken, o.status === "SUCCEEDED" && o.executionArnPrefix !== undefined && plainAscii(o.name));
+          if (!taken) continue;
+          const max = encoder.maxBytes();
+          const buf = Buffer.alloc(offset + max + 8, 0xee);
+          const end = encoder.writeInto(buf, offset);
+          assert.ok(end - offset <= max, `${end - offset} bytes written, ${max} reserved`);
+          assert.deepEqual(buf.subarray(offset, end), Buffer.from(executionRecordJson(o, arn)));
+          assert.ok(buf.subarray(0, offset).every((b) => b === 0xee) && buf.subarray(end).every((b) => b === 0xee), "nothing written outside");
+        }
+      }),
+      { numRuns: 1500 },
+    );
   });
 });

@@ -11,6 +11,7 @@ import { StatesError } from "../../../local/engine/errors";
 import type { ChildOutcome, MapRunRecord } from "../../../local/engine/distributed/contract";
 import { zeroCounts } from "../../../local/engine/distributed/map-run-record";
 import { planWriter, type WriterPlan } from "../../../local/engine/distributed/result-plan";
+import { executionRecordJson } from "../../../local/engine/distributed/result-records";
 import { ResultSink } from "../../../local/engine/distributed/result-sink";
 import { ResultSpool, SPOOL_MEMORY_BYTES } from "../../../local/engine/distributed/result-writer";
 import { CHUNK_BYTES, pooledChunks, takeChunk } from "../../../local/engine/distributed/chunk-pool";
@@ -135,6 +136,32 @@ describe("engine/distributed result sink", () => {
       const listed = [...inMemory.manifest.ResultFiles.SUCCEEDED, ...inMemory.manifest.ResultFiles.FAILED].find((f) => f.Key === key)!;
       assert.equal(Buffer.byteLength(text), listed.Size);
       assert.ok(Array.isArray(JSON.parse(text)));
+    }
+  });
+
+  it("exporting records (NONE), succeeded children's records written straight into the spool make the same files as their strings, JSON and JSONL, split across files", async () => {
+    const prefix = "arn:aws:states:us-east-1:123456789012:execution:Seed/L:";
+    const t0 = Date.UTC(2026, 11, 4, 9, 59, 59, 900);
+    const outcomes: ChildOutcome[] = [];
+    for (let i = 0; i < 80; i++) {
+      const name = i % 7 === 0 ? `name "${i}"` : `c-${i}`; // a name that needs escaping takes the string path
+      const timing = { executionArn: prefix + name, executionArnPrefix: prefix, name, startDate: new Date(t0 + i), stopDate: new Date(t0 + 3 * i), startTime: t0 + i, stopTime: t0 + 3 * i };
+      const input = { i, text: "é\"\\".repeat(i % 4) };
+      outcomes.push(i % 5 === 0 ? ({ status: "FAILED", error: "E", cause: "boom", input, ...timing } as ChildOutcome) : ({ status: "SUCCEEDED", input, output: [i, "ü"], ...timing } as ChildOutcome));
+    }
+    for (const outputType of ["JSON", "JSONL"] as const) {
+      const viaSink = fakeS3();
+      const s = new ResultSink({ target: { bucket: "out", prefix: "p" }, outputType, transformation: "NONE" }, viaSink.client, MAP_RUN, CHILD_MACHINE, newRecord(), false, 4_000);
+      outcomes.forEach((o, i) => s.add(i, 1, o));
+      await s.result();
+      s.dispose();
+      const viaStrings = fakeS3();
+      const spool = new ResultSpool(viaStrings.client, { bucket: "out", prefix: "p", outputType, transformation: "NONE" }, MAP_RUN, 4_000);
+      for (const o of outcomes) spool.addJson(o.status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED", executionRecordJson(o, CHILD_MACHINE));
+      await spool.upload();
+      spool.dispose();
+      assert.ok(viaStrings.objects.has(`p/run-id/SUCCEEDED_2.${outputType.toLowerCase()}`), "split into several files");
+      assert.deepEqual([...viaSink.objects].sort(), [...viaStrings.objects].sort(), outputType);
     }
   });
 
