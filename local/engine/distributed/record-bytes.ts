@@ -36,12 +36,6 @@ function plainAscii(s: string): boolean {
   return true;
 }
 
-/** Writes a plain ASCII string (plainAscii) byte by byte: shorter than a native call's overhead. */
-function writePlain(buf: Buffer, at: number, s: string): number {
-  for (let i = 0; i < s.length; i++) buf[at + i] = s.charCodeAt(i);
-  return at + s.length;
-}
-
 /**
  * `JSON.stringify(s)` as UTF-8: printable ASCII (quotes and backslashes escaped) byte by byte, and
  * anything else (controls, non-ASCII, lone surrogates) by JSON.stringify itself.
@@ -106,7 +100,9 @@ export class SucceededRecordEncoder implements EntryEncoder {
   /** Takes the child's record; false when it is not one this writes (the caller then uses executionRecordJson). */
   set(outcome: ChildOutcome, stateMachineArn: string): boolean {
     const prefix = outcome.executionArnPrefix;
-    if (outcome.status !== "SUCCEEDED" || prefix === undefined || !plainAscii(outcome.name)) return false;
+    if (outcome.status !== "SUCCEEDED" || prefix === undefined) return false;
+    const name = outcome.name;
+    if (!plainAscii(name)) return false;
     const inputText = outcome.inputText ?? JSON.stringify(outcome.input);
     const outputText = outcome.outputText ?? JSON.stringify(outcome.output);
     if (inputText === undefined || outputText === undefined) return false;
@@ -119,7 +115,7 @@ export class SucceededRecordEncoder implements EntryEncoder {
       this.tailOf = stateMachineArn;
       this.tail = ascii(`","StateMachineArn":${JSON.stringify(stateMachineArn)},"Status":"SUCCEEDED","StopDate":"`);
     }
-    this.name = outcome.name;
+    this.name = name;
     this.inputText = inputText;
     this.outputText = outputText;
     // A caller's own Clock (RunOptions.clock) may give fractional times: truncated, as Date does.
@@ -134,11 +130,16 @@ export class SucceededRecordEncoder implements EntryEncoder {
 
   writeInto(buf: Buffer, at: number): number {
     buf.set(this.head, at);
-    at = writePlain(buf, at + this.head.length, this.name);
+    // The name (plain ASCII: its Latin-1 bytes are its UTF-8) once, then copied for the Name field.
+    const nameAt = at + this.head.length;
+    at = nameAt + buf.write(this.name, nameAt, "latin1");
+    const nameEnd = at;
     buf.set(AFTER_NAME, at);
     at = writeLiteral(buf, at + AFTER_NAME.length, this.inputText);
     buf.set(AFTER_INPUT, at);
-    at = writePlain(buf, at + AFTER_INPUT.length, this.name);
+    at += AFTER_INPUT.length;
+    buf.copyWithin(at, nameAt, nameEnd);
+    at += nameEnd - nameAt;
     buf.set(AFTER_SECOND_NAME, at);
     at = writeLiteral(buf, at + AFTER_SECOND_NAME.length, this.outputText);
     buf.set(AFTER_OUTPUT, at);
