@@ -7,7 +7,8 @@
  *   same in-process functions) and the bare-loop floor (deep copy + async call + collect), each as
  *   min / median / max of BENCH_RUNS (default 5) runs after a warm-up, each way in a process of its
  *   own (./engine15/way-process.ts: no way's garbage is collected in another's timed run), taking
- *   turns round by round so the machine's drift hits all three alike; the ratios of the medians against the targets
+ *   turns round by round so the machine's drift hits all three alike, each timed run right after an
+ *   untimed one of the same way (a way's process sits idle while the others run); the ratios of the medians against the targets
  *   (aws-local / ours >= 25x, ours / bare <= 4x), each MET or MISSED; for case (4), as context only,
  *   the bare loop that also writes AWS's ResultWriter record of every child, as ours must;
  *   then the peak RSS of 1,000,000 completed STANDARD children with a ResultWriter, in a process of
@@ -125,7 +126,10 @@ async function main(): Promise<void> {
     process.stderr.write(`measuring case (${caseNumber})...\n`);
     rows.push(await measure(caseNumber));
   }
-  console.log(`\nms per run, min / median / max of ${RUNS} runs after a warm-up (at least one run and ${Number(process.env.BENCH_WARMUP_MS ?? 1500) / 1000} s), each way in a process of its own (ratios from the medians):`);
+  console.log(
+    `\nms per run, min / median / max of ${RUNS} runs after a warm-up (at least one run and ${Number(process.env.BENCH_WARMUP_MS ?? 1500) / 1000} s), each way in a process of its own, ` +
+      `each timed run right after an untimed one (ratios from the medians):`,
+  );
   for (const { c, ours, theirs, bare, bareRecords } of rows) {
     const vsTheirs = theirs.median / ours.median;
     const vsBare = ours.median / bare.median;
