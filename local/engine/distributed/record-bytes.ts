@@ -16,11 +16,11 @@ const CLOSE_BRACE = 0x7d;
 const DIGIT_0 = 0x30;
 const Z = 0x5a;
 
-const ascii = (s: string) => Buffer.from(s, "utf8");
-const AFTER_NAME = ascii('","Input":');
-const AFTER_INPUT = ascii(',"InputDetails":{"Included":true},"Name":"');
-const AFTER_SECOND_NAME = ascii('","Output":');
-const AFTER_OUTPUT = ascii(
+const utf8 = (s: string) => Buffer.from(s, "utf8");
+const AFTER_NAME = utf8('","Input":');
+const AFTER_INPUT = utf8(',"InputDetails":{"Included":true},"Name":"');
+const AFTER_SECOND_NAME = utf8('","Output":');
+const AFTER_OUTPUT = utf8(
   ',"OutputDetails":{"Included":true},"RedriveCount":0,"RedriveStatus":"NOT_REDRIVABLE","RedriveStatusReason":"Execution is SUCCEEDED and cannot be redriven","StartDate":"',
 );
 /** Bytes of a date: its second's text (at most 27 for the widest years, "+275760-09-13T00:00:00.") and "mmmZ". */
@@ -65,7 +65,7 @@ class DateWriter {
     const second = Math.floor(ms / 1000);
     if (second !== this.second) {
       this.second = second;
-      this.text = ascii(new Date(second * 1000).toISOString().slice(0, -4)); // "2026-12-03T16:43:06."
+      this.text = utf8(new Date(second * 1000).toISOString().slice(0, -4)); // "2026-12-03T16:43:06."
     }
     buf.set(this.text, at);
     at += this.text.length;
@@ -109,11 +109,11 @@ export class SucceededRecordEncoder implements EntryEncoder {
     if (prefix !== this.headOf) {
       this.headOf = prefix;
       // The literal of prefix + name is the prefix's literal, unclosed, then the (plain) name.
-      this.head = ascii(`{"ExecutionArn":${JSON.stringify(prefix).slice(0, -1)}`);
+      this.head = utf8(`{"ExecutionArn":${JSON.stringify(prefix).slice(0, -1)}`);
     }
     if (stateMachineArn !== this.tailOf) {
       this.tailOf = stateMachineArn;
-      this.tail = ascii(`","StateMachineArn":${JSON.stringify(stateMachineArn)},"Status":"SUCCEEDED","StopDate":"`);
+      this.tail = utf8(`","StateMachineArn":${JSON.stringify(stateMachineArn)},"Status":"SUCCEEDED","StopDate":"`);
     }
     this.name = name;
     this.inputText = inputText;
