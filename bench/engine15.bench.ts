@@ -8,8 +8,8 @@
  *   min / median / max of BENCH_RUNS (default 5) runs after a warm-up, each way in a process of its
  *   own (./engine15/way-process.ts: no way's garbage is collected in another's timed run), taking
  *   turns round by round so the machine's drift hits all three alike, each timed run right after an
- *   untimed one of the same way (a way's process sits idle while the others run); the ratios of the medians against the targets
- *   (aws-local / ours >= 25x, ours / bare <= 4x), each MET or MISSED; for case (4), as context only,
+ *   untimed one of the same way (a way's process sits idle while the others run); the ratios of the
+ *   medians against the targets (aws-local / ours >= 25x, ours / bare <= 4x), each MET or MISSED; for case (4), as context only,
  *   the bare loop that also writes AWS's ResultWriter record of every child, as ours must;
  *   then the peak RSS of 1,000,000 completed STANDARD children with a ResultWriter, in a process of
  *   its own (./engine15/memory.ts), against the 400 MB goal.

@@ -17,6 +17,8 @@ export type Way = "ours" | "awsLocal" | "bare" | "bareRecords";
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500);
 export type FromWay = { ready: true; name: string; items: number; note?: string; hasBareRecords: boolean } | { ms: number } | { error: string };
 
+const errorText = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : String(e));
+
 async function main(): Promise<void> {
   const caseNumber = Number(process.env.BENCH_CASE);
   const way = process.env.BENCH_WAY as Way;
@@ -36,19 +38,19 @@ async function main(): Promise<void> {
   while (performance.now() < warmUntil);
   const send = (m: FromWay) => process.send!(m);
   send({ ready: true, name: c.name, items: c.items, ...(c.note ? { note: c.note } : {}), hasBareRecords: c.bareRecords !== undefined });
+  // An untimed run before each timed one: this process sat idle while the other ways ran (15 s and
+  // more in case (4), where aws-local-stepfunctions takes that long), and a run right after such a
+  // pause measured 1.6x slower than one after a run (ours, case (4): median 948 ms after 15 s idle,
+  // 580 ms back to back). Each way re-warms alike, so the figures compare throughput, not wake-up.
+  const timedRun = async () => {
+    await body();
+    const t0 = performance.now();
+    await body();
+    send({ ms: performance.now() - t0 });
+  };
   process.on("message", (m: unknown) => {
     if (m === "run") {
-      // An untimed run first: this process sat idle while the other ways ran (15 s and more in
-      // case (4), where aws-local-stepfunctions takes that long), and a run right after such a pause
-      // measured 1.5x slower than one after a run (ours, case (4): median 948 ms after 15 s idle, 580 ms
-      // back to back). Each way re-warms alike, so the figures compare throughput, not wake-up.
-      const timed = () => {
-        const t0 = performance.now();
-        return body().then(() => send({ ms: performance.now() - t0 }));
-      };
-      body()
-        .then(timed)
-        .catch((e: unknown) => send({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
+      timedRun().catch((e: unknown) => send({ error: errorText(e) }));
     } else if (m === "stop") {
       leave();
     }
@@ -56,6 +58,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.send?.({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  process.send?.({ error: errorText(e) });
   process.exit(1);
 });
