@@ -1,7 +1,7 @@
 /**
  * Temporary folders for tests, removed once every test has run: a run of `npm test` left about
  * fifteen behind in the system's temporary folder (project copies, S3 data folders, CLI outputs).
- * Loaded by .mocharc.json as a root hook plugin; a test file run alone with `--no-config` keeps its
+ * Loaded by .mocharc.js as a root hook plugin; a test file run alone with `--no-config` keeps its
  * folders, as before.
  */
 import { mkdtempSync, rmSync } from "node:fs";
