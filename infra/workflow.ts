@@ -25,6 +25,7 @@ import {
   type S3Location,
 } from "../asl/permissions";
 import { stateMachineLogGroupName } from "./names";
+import { claimPhysicalName } from "./physical-names";
 
 export const WORKFLOW_TYPE_TOKEN = "sfn-distributed-map:index:StepFunctionsWorkflow";
 
@@ -142,6 +143,10 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
     } else if (!pulumi.Output.isInstance(machineArg)) {
       precheckMachine(machineArg, args, machineName);
     }
+    // Before anything is registered, like the checks above: a second component with the same
+    // machine name (and so the same log group name, derived from it) fails the preview naming
+    // both, not the second `pulumi up`.
+    claimPhysicalName("state machine", machineName, name);
     super(WORKFLOW_TYPE_TOKEN, name, {}, opts);
     this.stateMachineName = machineName;
     const parent = { parent: this };
@@ -215,7 +220,14 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
     }
 
     this.logGroup = logging
-      ? new aws.cloudwatch.LogGroup(`${name}-sfn-logs`, { name: stateMachineLogGroupName(machineName), retentionInDays: logging.retentionInDays, tags: args.tags }, parent)
+      ? new aws.cloudwatch.LogGroup(
+          `${name}-sfn-logs`,
+          { name: stateMachineLogGroupName(machineName), retentionInDays: logging.retentionInDays, tags: args.tags },
+          // A fixed name cannot exist twice: a replacement must delete the old group before it
+          // creates the new one (Pulumi's default, create-then-delete, would fail with
+          // ResourceAlreadyExistsException).
+          { ...parent, deleteBeforeReplace: true },
+        )
       : undefined;
 
     this.definition = rendered.apply((r) => r.definition);
@@ -240,7 +252,9 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
         tags: args.tags,
       },
       // CreateStateMachine checks the role can deliver logs: the policies must be attached first.
-      { parent: this, dependsOn: policies },
+      // The name is fixed (see above), so a replacement (a new name or type) deletes the old machine
+      // first: creating the new one first would fail with StateMachineAlreadyExists.
+      { parent: this, dependsOn: policies, deleteBeforeReplace: true },
     );
     this.arn = this.stateMachine.arn;
     this.consoleUrl = pulumi.interpolate`https://${env.region}.console.aws.amazon.com/states/home?region=${env.region}#/statemachines/view/${this.stateMachine.arn}`;

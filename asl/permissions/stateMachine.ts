@@ -214,15 +214,21 @@ function undeclared(at: Array<string | number>, field: string, what: string): Pe
 }
 
 /**
- * The object ARN patterns a reader/writer touches: the exact key (or `prefix*`) when everything is
- * static; the declared locations when the bucket or key is chosen at run time (only those in the
- * same bucket when the bucket itself is static).
+ * The object ARN patterns a reader/writer touches. The key part is what the definition names when
+ * it names one (the exact key, or `prefix*` for a writer): a literal key is granted as written even
+ * when the bucket is chosen at run time (then under each declared bucket), since a declared prefix
+ * only bounds the keys that are chosen at run time; granting the declared prefix instead would
+ * deny the literal key (AccessDenied on the first run) and allow keys the definition never reads.
+ * Only a run-time key is scoped by the declared locations (those in the same bucket when the
+ * bucket is static). AWS: "Scope the policies down to the bucket and object names the path
+ * resolves to at runtime" (https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html).
  */
 function objectPatterns(bucket: S3Param, staticKeyPattern: string | undefined, at: Array<string | number>, ctx: StateMachinePolicyContext): string[] {
   if (bucket.kind === "absent") throw new PermissionDerivationError(jsonPointer([...at, "Parameters", "Bucket"]), "Bucket is required");
   const declared = declaredLocations(ctx);
   if (bucket.kind === "dynamic") {
     if (declared.length === 0) throw undeclared(at, "Bucket.$", "the bucket");
+    if (staticKeyPattern !== undefined) return [...new Set(declared.map((l) => l.bucket))].map((b) => s3ObjectArn(ctx, b, staticKeyPattern));
     return declared.map((l) => s3ObjectArn(ctx, l.bucket, `${l.prefix ?? ""}*`));
   }
   if (staticKeyPattern !== undefined) return [s3ObjectArn(ctx, bucket.value, staticKeyPattern)];
@@ -231,14 +237,18 @@ function objectPatterns(bucket: S3Param, staticKeyPattern: string | undefined, a
   return inBucket.map((l) => s3ObjectArn(ctx, bucket.value, `${l.prefix ?? ""}*`));
 }
 
+/** Like objectPatterns: a literal prefix is listed as written, under each declared bucket when the bucket is chosen at run time. */
 function listScopes(bucket: S3Param, prefix: S3Param, at: Array<string | number>, ctx: StateMachinePolicyContext): Array<{ bucketName: string; prefixPattern: string | undefined }> {
   if (bucket.kind === "absent") throw new PermissionDerivationError(jsonPointer([...at, "Parameters", "Bucket"]), "Bucket is required");
-  if (bucket.kind === "dynamic" || prefix.kind === "dynamic") {
-    const declared = declaredLocations(ctx).filter((l) => bucket.kind === "dynamic" || l.bucket === bucket.value);
-    if (declared.length === 0) throw undeclared(at, bucket.kind === "dynamic" ? "Bucket.$" : "Prefix.$", "the list location");
-    return declared.map((l) => ({ bucketName: l.bucket, prefixPattern: l.prefix === "" ? undefined : l.prefix }));
+  const literalPrefix = prefix.kind === "static" && prefix.value !== "" ? prefix.value : undefined;
+  if (prefix.kind !== "dynamic") {
+    const buckets = bucket.kind === "static" ? [bucket.value] : [...new Set(declaredLocations(ctx).map((l) => l.bucket))];
+    if (buckets.length === 0) throw undeclared(at, "Bucket.$", "the list location");
+    return buckets.map((bucketName) => ({ bucketName, prefixPattern: literalPrefix }));
   }
-  return [{ bucketName: bucket.value, prefixPattern: prefix.kind === "static" && prefix.value !== "" ? prefix.value : undefined }];
+  const declared = declaredLocations(ctx).filter((l) => bucket.kind === "dynamic" || l.bucket === bucket.value);
+  if (declared.length === 0) throw undeclared(at, bucket.kind === "dynamic" ? "Bucket.$" : "Prefix.$", "the list location");
+  return declared.map((l) => ({ bucketName: l.bucket, prefixPattern: l.prefix === "" ? undefined : l.prefix }));
 }
 
 /**
@@ -306,9 +316,12 @@ function statementsFor(needs: Needs, ctx: StateMachinePolicyContext): PolicyStat
     const executions = `arn:${partitionOf(ctx)}:states:${ctx.region}:${ctx.accountId}:execution:${name}`;
     // https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html —
     // "Example of IAM policy for running a Distributed Map state": StartExecution on the state
-    // machine itself, DescribeExecution/StopExecution on `execution:<stateMachineName>:*`.
+    // machine itself, DescribeExecution/StopExecution on its Map Runs' child executions. A child's
+    // ARN is `execution:<stateMachineName>/<mapRunLabel>:<id>` (the same page's redrive example,
+    // `execution:myStateMachine/myMapRunLabel:*`), which `execution:<stateMachineName>:*` (what
+    // CDK granted until aws-cdk#35390 / PR #34760) never matches: the label follows a `/`.
     out.push({ Sid: "StartMapRunChildren", Effect: "Allow", Action: ["states:StartExecution"], Resource: [stateMachineArn(ctx, name)] });
-    out.push({ Sid: "ManageOwnExecutions", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [`${executions}:*`] });
+    out.push({ Sid: "ManageMapRunChildren", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [`${executions}/*`] });
     if (needs.distributedMap.standardChildren) {
       // Same page, "redriving a Map Run": RedriveExecution on the Map Run's child executions,
       // `execution:<stateMachineName>/<mapRunLabel>:*` (any label here: labels may be generated).

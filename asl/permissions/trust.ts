@@ -26,8 +26,14 @@ export function stateMachineTrustPolicy(env: AwsEnvironment, stateMachineName: s
         Action: "sts:AssumeRole",
         Condition: {
           StringEquals: { "aws:SourceAccount": env.accountId },
-          // The machine itself, and its versions and aliases (`<arn>:<qualifier>`).
-          ArnLike: { "aws:SourceArn": [stateMachineArn(env, stateMachineName), `${stateMachineArn(env, stateMachineName)}:*`] },
+          // The machine itself, its versions and aliases (`<arn>:<qualifier>`), and the child
+          // workflows of its Distributed Map Runs, which run as `stateMachine:<name>/<mapRunLabel>`
+          // (the machine ARN in a Map Run's exported results and in DescribeStateMachineForExecution
+          // of a child, https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html):
+          // without it the guard would refuse the role to every child execution.
+          ArnLike: {
+            "aws:SourceArn": [stateMachineArn(env, stateMachineName), `${stateMachineArn(env, stateMachineName)}:*`, `${stateMachineArn(env, stateMachineName)}/*`],
+          },
         },
       },
     ],

@@ -24,6 +24,7 @@ import { InvalidDefinitionError } from "../../asl/diagnostics";
 import { PermissionDerivationError, type PolicyDocument } from "../../asl/permissions";
 import type { State } from "../../asl/types";
 import { buildWith, SecureBucket, StepFunctionsWorkflow, WorkflowFunctionsError } from "../../infra";
+import { DuplicatePhysicalNameError } from "../../infra/physical-names";
 import { deployStack, readStackConfig } from "../../stack/program";
 import { storeAndApproveWorkflow } from "../../workflows/store-and-approve";
 import { devStackConfig, installMocks, isKnown, MOCK_ACCOUNT, MOCK_REGION, type Recorder } from "./mocks";
@@ -145,6 +146,29 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
         "sfn-distributed-map:index:StepFunctionsWorkflow solo",
       ],
     );
+  });
+
+  it("two components given the same stateMachineName: an error at preview naming both; the second registers nothing", () => {
+    new StepFunctionsWorkflow("orders", { machine: machine(task("Notify", notify)), functions: { Notify: "n" }, stateMachineName: "shared-name" });
+    const before = recorder.resources.length;
+    assert.throws(
+      () => new StepFunctionsWorkflow("invoices", { machine: machine(task("Notify", notify)), functions: { Notify: "n" }, stateMachineName: "shared-name" }),
+      (e: unknown) => e instanceof DuplicatePhysicalNameError && /state machine name "shared-name" is used by two components, "orders" and "invoices"/.test(e.message),
+    );
+    assert.equal(recorder.resources.length, before);
+  });
+
+  it("the fixed-name state machine and log group are replaced delete-first (create-first would collide on the name)", async () => {
+    const seen: Record<string, boolean | undefined> = {};
+    const wf = new StepFunctionsWorkflow(
+      "replaced",
+      { machine: machine(task("Notify", notify)), functions: { Notify: "n" } },
+      { transformations: [(a) => ((seen[a.type] = (a.opts as pulumi.CustomResourceOptions).deleteBeforeReplace), undefined)] },
+    );
+    await settle([wf.definition]);
+    assert.equal(seen["aws:sfn/stateMachine:StateMachine"], true);
+    assert.equal(seen["aws:cloudwatch/logGroup:LogGroup"], true);
+    assert.equal(seen["aws:iam/role:Role"], undefined, "the role is autonamed: create-first is fine");
   });
 
   it("a function given as a full ARN is used as is (another account or region)", async () => {

@@ -129,8 +129,9 @@ function requestsOf(d: Deployment): Record<string, SimRequest[]> {
     }));
   const distributedMap = (machine: string): SimRequest[] => [
     { why: "Distributed Map: start child executions of itself", action: "states:StartExecution", resource: arn("states", `stateMachine:${machine}`) },
-    { why: "Distributed Map: describe its executions", action: "states:DescribeExecution", resource: arn("states", `execution:${machine}:exec-1`) },
-    { why: "Distributed Map: stop its executions", action: "states:StopExecution", resource: arn("states", `execution:${machine}:exec-1`) },
+    // A Map Run child's ARN: `execution:<machine>/<mapRunLabel>:<id>` (the label after a `/`).
+    { why: "Distributed Map: describe a child execution", action: "states:DescribeExecution", resource: arn("states", `execution:${machine}/Label:exec-1`) },
+    { why: "Distributed Map: stop a child execution", action: "states:StopExecution", resource: arn("states", `execution:${machine}/Label:exec-1`) },
     { why: "Map Run redrive: redrive a STANDARD child", action: "states:RedriveExecution", resource: arn("states", `execution:${machine}/Label:exec-1`) },
   ];
   const machineLogsAndTraces: SimRequest[] = [

@@ -205,7 +205,7 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
       });
       assert.deepEqual(policy, derived);
       assert.deepEqual(policy.Statement.map((s) => s.Sid), [
-        "InvokeWorkflowFunctions", "ReadItems", "WriteResults", "StartMapRunChildren", "ManageOwnExecutions", "RedriveMapRunChildren", "DeliverExecutionLogs", "WriteXRayTraces",
+        "InvokeWorkflowFunctions", "ReadItems", "WriteResults", "StartMapRunChildren", "ManageMapRunChildren", "RedriveMapRunChildren", "DeliverExecutionLogs", "WriteXRayTraces",
       ]);
       assert.equal(R("aws:iam/rolePolicy:RolePolicy", "seed-sfn-policy").inputs.role, R("aws:iam/role:Role", "seed-sfn-role").id);
     });
@@ -213,7 +213,7 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
     it("its role is trusted by states.amazonaws.com for this machine only (built from the known name: no role↔machine cycle)", () => {
       const trust = JSON.parse(R("aws:iam/role:Role", "seed-sfn-role").inputs.assumeRolePolicy);
       const arn = `arn:aws:states:${MOCK_REGION}:${MOCK_ACCOUNT}:stateMachine:${machineName}`;
-      assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT }, ArnLike: { "aws:SourceArn": [arn, `${arn}:*`] } });
+      assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT }, ArnLike: { "aws:SourceArn": [arn, `${arn}:*`, `${arn}/*`] } });
     });
   });
 

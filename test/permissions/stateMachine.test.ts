@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { deriveLambdaRolePolicy, deriveStateMachinePolicy, lambdaTrustPolicy, PermissionDerivationError, stateMachineTrustPolicy, type PolicyDocument, type StateMachinePolicyContext } from "../../asl/permissions";
+import type { StateMachineDefinition } from "../../asl/types";
 import { ACCOUNT, fn, mapReduce, nested, REGION, seedDistributed, staticReader, withTask } from "./fixtures";
 
 const base: StateMachinePolicyContext = { region: REGION, accountId: ACCOUNT, stateMachineName: "dev-seed", logging: false, tracing: false };
@@ -42,12 +43,13 @@ describe("permissions: deriveStateMachinePolicy", () => {
     });
   });
 
-  it("Distributed Map: StartExecution on itself, Describe/Stop on its executions, Redrive on its map-run children (STANDARD)", () => {
+  it("Distributed Map: StartExecution on itself, Describe/Stop and Redrive on its Map Runs' children (execution:<machine>/<label>:<id>)", () => {
     const doc = deriveStateMachinePolicy(seedDistributed, { ...base, dynamicS3: { bucket: "payload-bucket", prefix: "payloads/" } });
     const sm = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:dev-seed`;
     assert.deepEqual(stmt(doc, "StartMapRunChildren")!.Resource, [sm]);
-    assert.deepEqual(stmt(doc, "ManageOwnExecutions")!.Action, ["states:DescribeExecution", "states:StopExecution"]);
-    assert.deepEqual(stmt(doc, "ManageOwnExecutions")!.Resource, [`arn:aws:states:${REGION}:${ACCOUNT}:execution:dev-seed:*`]);
+    assert.deepEqual(stmt(doc, "ManageMapRunChildren")!.Action, ["states:DescribeExecution", "states:StopExecution"]);
+    // Not `execution:dev-seed:*`: a child's ARN has the Map Run label after a `/`.
+    assert.deepEqual(stmt(doc, "ManageMapRunChildren")!.Resource, [`arn:aws:states:${REGION}:${ACCOUNT}:execution:dev-seed/*`]);
     assert.deepEqual(stmt(doc, "RedriveMapRunChildren")!.Resource, [`arn:aws:states:${REGION}:${ACCOUNT}:execution:dev-seed/*`]);
   });
 
@@ -85,6 +87,58 @@ describe("permissions: deriveStateMachinePolicy", () => {
   it("a static getObject reader is narrowed to the exact key (JSONata Arguments too)", () => {
     const doc = deriveStateMachinePolicy(staticReader, base);
     assert.deepEqual(stmt(doc, "ReadItems")!.Resource, ["arn:aws:s3:::fixed/in/items.csv"]);
+  });
+
+  describe("a literal key or prefix is granted as written, whatever the declared run-time locations", () => {
+    // A Map whose reader and writer name their bucket at run time (Bucket.$) but their key/prefix literally.
+    const runTimeBucket = (reader: Record<string, unknown>, writerPrefix?: string): StateMachineDefinition =>
+      ({
+        StartAt: "Map",
+        States: {
+          Map: {
+            Type: "Map",
+            ItemReader: reader,
+            ...(writerPrefix !== undefined ? { ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { "Bucket.$": "$.bucket", Prefix: writerPrefix } } } : {}),
+            ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+            End: true,
+          },
+        },
+      }) as unknown as StateMachineDefinition;
+    const getObject = (params: Record<string, unknown>) => ({ Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" }, Parameters: params });
+    const declared = { ...base, dynamicS3: [{ bucket: "in-a", prefix: "input/" }, { bucket: "in-b", prefix: "input/" }, { bucket: "in-a", prefix: "other/" }] };
+
+    it("Bucket.$ with a literal Key outside the declared prefixes: the key under each declared bucket (never the prefix, which would deny it)", () => {
+      const doc = deriveStateMachinePolicy(runTimeBucket(getObject({ "Bucket.$": "$.bucket", Key: "data/rows.csv" })), declared);
+      assert.deepEqual(stmt(doc, "ReadItems")!.Resource, ["arn:aws:s3:::in-a/data/rows.csv", "arn:aws:s3:::in-b/data/rows.csv"]);
+    });
+
+    it("a literal Key inside a declared prefix gets the key, not the whole prefix", () => {
+      const doc = deriveStateMachinePolicy(runTimeBucket(getObject({ "Bucket.$": "$.bucket", Key: "input/rows.csv" })), declared);
+      assert.deepEqual(stmt(doc, "ReadItems")!.Resource, ["arn:aws:s3:::in-a/input/rows.csv", "arn:aws:s3:::in-b/input/rows.csv"]);
+    });
+
+    it("a run-time Key is still scoped to the declared prefixes", () => {
+      const doc = deriveStateMachinePolicy(runTimeBucket(getObject({ "Bucket.$": "$.bucket", "Key.$": "$.key" })), declared);
+      assert.deepEqual(stmt(doc, "ReadItems")!.Resource, ["arn:aws:s3:::in-a/input/*", "arn:aws:s3:::in-a/other/*", "arn:aws:s3:::in-b/input/*"]);
+    });
+
+    it("listObjectsV2 with Bucket.$ and a literal Prefix lists that prefix in each declared bucket", () => {
+      const reader = { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { "Bucket.$": "$.bucket", Prefix: "logs/2026/" } };
+      const doc = deriveStateMachinePolicy(runTimeBucket(reader), declared);
+      // One statement: policyDocument merges grants of one Sid, action set and condition.
+      assert.deepEqual(stmt(doc, "ListItems"), {
+        Sid: "ListItems",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: ["arn:aws:s3:::in-a", "arn:aws:s3:::in-b"],
+        Condition: { StringLike: { "s3:prefix": ["logs/2026/*"] } },
+      });
+    });
+
+    it("a ResultWriter with Bucket.$ and a literal Prefix writes under that prefix in each declared bucket", () => {
+      const doc = deriveStateMachinePolicy(runTimeBucket(getObject({ Bucket: "in-a", Key: "input/x.csv" }), "exports/run"), declared);
+      assert.deepEqual(stmt(doc, "WriteResults")!.Resource, ["arn:aws:s3:::in-a/exports/run*", "arn:aws:s3:::in-b/exports/run*"]);
+    });
   });
 
   it("logging on → the eight Logs delivery actions on * (AWS requires *); tracing on → four X-Ray actions on *", () => {
@@ -178,7 +232,13 @@ describe("permissions: Lambda roles and trust policies", () => {
     assert.equal(t.Statement[0]!.Principal.Service, "states.amazonaws.com");
     assert.deepEqual(t.Statement[0]!.Condition, {
       StringEquals: { "aws:SourceAccount": ACCOUNT },
-      ArnLike: { "aws:SourceArn": [`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:dev-seed`, `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:dev-seed:*`] },
+      ArnLike: {
+        "aws:SourceArn": [
+          `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:dev-seed`,
+          `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:dev-seed:*`,
+          `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:dev-seed/*`,
+        ],
+      },
     });
     assert.equal(lambdaTrustPolicy().Statement[0]!.Principal.Service, "lambda.amazonaws.com");
   });
