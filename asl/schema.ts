@@ -24,7 +24,8 @@
  *   https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
  */
 import { z } from "zod";
-import { LIMITS, type JsonValue } from "./types";
+import type { JsonValue } from "./json";
+import { LIMITS } from "./limits";
 
 /**
  * A JSON value. Values are already JSON (parsed from text, or rendered by the builders) and their

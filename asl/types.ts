@@ -28,9 +28,7 @@ import type {
 
 export type { ChoiceComparisonOperator, StateType } from "./schema";
 
-export type JsonPrimitive = string | number | boolean | null;
-export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+export type { JsonObject, JsonPrimitive, JsonValue } from "./json";
 
 /** A JSONata expression as ASL writes it: the whole string wrapped in `{% ... %}`. */
 export type JsonataString = `{%${string}%}`;
@@ -80,15 +78,4 @@ export const S3_LIST_OBJECTS_V2 = "arn:aws:states:::s3:listObjectsV2";
 export const S3_PUT_OBJECT = "arn:aws:states:::s3:putObject";
 export const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
 
-/** The hard limits AWS enforces and documents, shared by the validator and the engine. */
-export const LIMITS = {
-  /** https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html — "Maximum input or output size for a task, state, or execution: 256 KiB of data as a UTF-8 encoded string". */
-  payloadBytes: 262_144,
-  /** Same page: "Maximum execution history size: 25,000 events" (Standard workflows). */
-  historyEvents: 25_000,
-  stateNameChars: 80,
-  mapLabelChars: 40,
-  distributedMaxConcurrency: 10_000,
-  /** https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html — "maximum of 256 KiB". */
-  maxInputBytesPerBatch: 262_144,
-} as const;
+export { LIMITS } from "./limits";

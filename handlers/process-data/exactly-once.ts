@@ -5,7 +5,7 @@
  *
  * Pure and sized for millions of results: the ranges are kept in typed arrays and sorted by index.
  */
-import type { ProcessDataResult } from "./index";
+import type { ProcessDataResult } from "./result";
 
 export interface Span {
   readonly from: number;

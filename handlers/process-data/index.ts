@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { issuesOf, type InputIssue } from "../shared/errors";
+import type { ProcessDataResult, RangeResult } from "./result";
 
 /** Same bound as CaptureInput's `number`: sums over `[0, MAX]` stay exact below 2^53. */
 export const MAX_BOUND = 100_000_000;
@@ -44,33 +45,7 @@ export type RangeItem = z.infer<typeof RangeItemSchema>;
 export type Batch = z.input<typeof BatchSchema>;
 export type ProcessDataInput = RangeItem | Batch;
 
-export interface RangeResult {
-  readonly from: number;
-  readonly to: number;
-  readonly count: number;
-  readonly sum: number;
-}
-
-export interface BatchResult {
-  readonly count: number;
-  readonly sum: number;
-  readonly ranges: readonly { readonly from: number; readonly to: number }[];
-}
-
-export type ProcessDataResult = RangeResult | BatchResult;
-
-export const RangeResultSchema = z.object({
-  from: z.number().int(),
-  to: z.number().int(),
-  count: z.number().int(),
-  sum: z.number().int(),
-});
-export const BatchResultSchema = z.object({
-  count: z.number().int(),
-  sum: z.number().int(),
-  ranges: z.array(z.object({ from: z.number().int(), to: z.number().int() })),
-});
-export const ProcessDataResultSchema = z.union([BatchResultSchema, RangeResultSchema]);
+export { BatchResultSchema, ProcessDataResultSchema, RangeResultSchema, type BatchResult, type ProcessDataResult, type RangeResult } from "./result";
 
 /** Count and sum of the integers in `[from, to)` (Gauss; exact below 2^53). */
 export function rangeStats(from: number, to: number): RangeResult {

@@ -10,7 +10,6 @@ import type { Readable } from "node:stream";
 import type { ResultWriterOutputType } from "../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../errors";
 import { describeError } from "./readers/s3-object";
-import type { ResultStatus } from "./result-writer";
 import { s3Sdk } from "./s3-sdk";
 
 export interface ResultFileEntry {
@@ -23,6 +22,9 @@ export interface Manifest {
   MapRunArn: string;
   ResultFiles: Record<"FAILED" | "PENDING" | "SUCCEEDED", ResultFileEntry[]>;
 }
+
+/** The ResultWriter's file groups (SUCCEEDED_n.json, FAILED_n.json, PENDING_n.json). */
+export type ResultStatus = "SUCCEEDED" | "FAILED" | "PENDING";
 
 const STATUSES: readonly ResultStatus[] = ["SUCCEEDED", "FAILED", "PENDING"];
 

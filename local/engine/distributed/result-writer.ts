@@ -23,9 +23,10 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { JsonValue, ResultWriterOutputType, ResultWriterTransformation } from "../../../asl/types";
 import { CHUNK_BYTES, giveBackChunk, takeChunk } from "./chunk-pool";
-import { uploadResults, type Manifest } from "./result-upload";
+import { uploadResults, type Manifest, type ResultStatus } from "./result-upload";
 
-export type ResultStatus = "SUCCEEDED" | "FAILED" | "PENDING";
+export type { ResultStatus } from "./result-upload";
+
 
 /** "individual result files of up to 5 GB" (ResultWriter page). */
 export const RESULT_FILE_MAX_BYTES = 5 * 1024 ** 3;
