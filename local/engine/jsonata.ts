@@ -6,6 +6,7 @@
  */
 import jsonata from "jsonata";
 import type { JsonObject, JsonValue } from "../../asl/types";
+import { isJsonataString } from "../../asl/validator/jsonata";
 import { compileCount } from "./compile-count";
 import { QueryEvaluationError, StatesError } from "./errors";
 import { intrinsicImpl, type IntrinsicRuntime } from "./intrinsics/functions";
@@ -57,11 +58,11 @@ export function expressionText(text: string): string {
 
 export type CompiledJsonata = (env: JsonataEnv) => Promise<JsonValue>;
 
-const JSONATA_STRING = /^\s*\{%([\s\S]*)%\}\s*$/;
+// The whole string, nothing around the delimiters: " {% x %} " is literal text on AWS
+// (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html, asl/validator/jsonata.ts).
+const JSONATA_STRING = /^\{%([\s\S]*)%\}$/;
 
-export function isJsonataString(v: unknown): v is string {
-  return typeof v === "string" && JSONATA_STRING.test(v);
-}
+export { isJsonataString };
 
 function hasJsonata(value: JsonValue): boolean {
   if (typeof value === "string") return isJsonataString(value);

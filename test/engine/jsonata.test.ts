@@ -7,6 +7,13 @@ import { strict as assert } from "node:assert";
 import { fnArn, runDef } from "./helpers";
 
 describe("engine: JSONata", () => {
+  it("a string with anything around '{%' ... '%}' is literal text, not an expression", async () => {
+    // "JSONata syntax: "{% <JSONata expression> %}"" — the whole string
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html); AWS passes any other string on as it is.
+    const def = { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: { spaced: " {% states.input %} ", open: "{% 1", whole: "{% 1 + 1 %}" }, End: true } } };
+    assert.deepEqual((await runDef(def, { a: 1 }, {})).output, { spaced: " {% states.input %} ", open: "{% 1", whole: 2 });
+  });
+
   it("QueryLanguage at the top level applies to every state; Arguments feed the task, Output shapes the result", async () => {
     // "Arguments ... the task's input"; "Output ... the state's output"
     const def = {
