@@ -8,7 +8,7 @@
 import { awsSdkRow } from "./awsSdk";
 import { dynamoDbRows } from "./dynamodb";
 import { OPTIMIZED_WITHOUT_ROW } from "./optimized";
-import { closest, sdkActionUnsupported, sdkService, sdkServiceNames } from "./sdkIam";
+import { closest, SDK_DATA_SOURCES, sdkActionUnsupported, sdkService, sdkServiceNames } from "./sdkIam";
 import { lambdaRows } from "./lambda";
 import { messagingRows } from "./messaging";
 import { integrationArn, parseResource } from "./resource";
@@ -124,6 +124,16 @@ export function resourceProblem(resource: string, catalog?: IamActionCatalog): R
         const guess = closest(parsed.action, ops);
         return { severity: "ERROR", message: `'${parsed.action}' is not an API action of ${parsed.service} (the AWS SDK's model of the service has no such operation)${guess ? `; did you mean ${integrationArn(parsed.service, guess, parsed.pattern, true)}?` : ""}` };
       }
+    }
+    if (!service.listed) {
+      // An SDK service the stored list (its date in SDK_DATA_SOURCES) does not name: AWS may have
+      // added it since, or may not integrate it at all ("The resource provided
+      // arn:aws:states:::aws-sdk:apigatewaymanagementapi:postToConnection is not recognized",
+      // https://github.com/sam-goodwin/functionless/issues/443). Not refused: a warning.
+      return {
+        severity: "WARNING",
+        message: `'${parsed.service}' is an AWS SDK service but not on AWS's list of supported AWS SDK service integrations as stored here (${SDK_DATA_SOURCES.list.retrieved}, from the page's source of ${/\(([\d-]+)\)/.exec(SDK_DATA_SOURCES.list.text ?? "")?.[1] ?? "its last published source"}): AWS may refuse it at CreateStateMachine if it is not supported (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html)`,
+      };
     }
     return undefined;
   }

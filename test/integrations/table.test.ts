@@ -78,6 +78,13 @@ describe("integrations: the validator reads the table (INVALID_RESOURCE)", () =>
     }
   });
 
+  it("an SDK service the SDK models have but AWS's stored list does not name is a WARNING (AWS may not integrate it), not an error", async () => {
+    const def = one({ Resource: "arn:aws:states:::aws-sdk:apigatewaymanagementapi:postToConnection" });
+    const d = validateDefinition(def, { iamActions: await iamCatalogFor(def) }).diagnostics;
+    assert.deepEqual(d.map((x) => [x.code, x.severity]), [["INVALID_RESOURCE", "WARNING"]]);
+    assert.match(d[0]!.message, /not on AWS's list of supported AWS SDK service integrations/);
+  });
+
   it("an unmodelled optimized service is a WARNING, not an error", () => {
     const d = validateDefinition(one({ Resource: "arn:aws:states:::ecs:runTask.sync" })).diagnostics;
     assert.deepEqual(d.map((x) => [x.code, x.severity]), [["INVALID_RESOURCE", "WARNING"]]);
