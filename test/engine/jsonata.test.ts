@@ -7,6 +7,15 @@ import { strict as assert } from "node:assert";
 import { fnArn, runDef } from "./helpers";
 
 describe("engine: JSONata", () => {
+  it("$range gives a sequence: one value is that value (AWS: $range(1, 9, 9) → 1); $partition keeps its array", async () => {
+    // JSONata: "a sequence containing a single value is equivalent to that value" (https://docs.jsonata.org/processing#sequences);
+    // recorded on AWS: $range(1,9,9) output "1", $range(1,9,2) "[1,3,5,7,9]", $partition([0],1) "[[0]]".
+    const out = async (expr: string) => (await runDef({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: `{% ${expr} %}`, End: true } } }, {}, {})).output;
+    assert.equal(await out("$range(1, 9, 9)"), 1);
+    assert.deepEqual(await out("$range(1, 9, 2)"), [1, 3, 5, 7, 9]);
+    assert.deepEqual(await out("$partition([0], 1)"), [[0]]);
+  });
+
   it("a string with anything around '{%' ... '%}' is literal text, not an expression", async () => {
     // "JSONata syntax: "{% <JSONata expression> %}"" — the whole string
     // (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html); AWS passes any other string on as it is.
