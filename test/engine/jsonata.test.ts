@@ -7,6 +7,17 @@ import { strict as assert } from "node:assert";
 import { fnArn, runDef } from "./helpers";
 
 describe("engine: JSONata", () => {
+  it("a JSONata Map without Items whose input is not an array fails with States.QueryEvaluationError, as AWS reports it", async () => {
+    // Recorded on AWS: "Map state input must be an array but was: 1" (error States.QueryEvaluationError);
+    // state-map.html: Items defaults to $states.input.
+    const def = { QueryLanguage: "JSONata", StartAt: "M", States: { M: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } } };
+    for (const [input, shown] of [[1, "1"], ["string", '"string"'], [{ foo: "bar" }, '{"foo":"bar"}']] as const) {
+      const r = await runDef(def, input as never, {});
+      assert.equal(r.error, "States.QueryEvaluationError");
+      assert.match(r.cause ?? "", new RegExp(`Map state input must be an array but was: ${shown.replace(/[{}]/g, "\\$&")}$`));
+    }
+  });
+
   it("$range gives a sequence: one value is that value (AWS: $range(1, 9, 9) → 1); $partition keeps its array", async () => {
     // JSONata: "a sequence containing a single value is equivalent to that value" (https://docs.jsonata.org/processing#sequences);
     // recorded on AWS: $range(1,9,9) output "1", $range(1,9,2) "[1,3,5,7,9]", $partition([0],1) "[[0]]".
