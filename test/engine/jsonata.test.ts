@@ -18,6 +18,15 @@ describe("engine: JSONata", () => {
     }
   });
 
+  it("a Fail state without Error or Cause ends the execution with neither (AWS records executionFailedEventDetails: {})", async () => {
+    // state-fail.html: Error and Cause are optional; recorded on AWS for a Map whose item fails so.
+    const r = await runDef({ StartAt: "M", States: { M: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "F", States: { F: { Type: "Fail" } } }, End: true } } }, [1], {});
+    assert.equal(r.status, "FAILED");
+    assert.equal(r.error, undefined);
+    assert.equal(r.cause, undefined);
+    assert.deepEqual((r.history!.at(-1) as { executionFailedEventDetails?: unknown }).executionFailedEventDetails, {});
+  });
+
   it("$range gives a sequence: one value is that value (AWS: $range(1, 9, 9) → 1); $partition keeps its array", async () => {
     // JSONata: "a sequence containing a single value is equivalent to that value" (https://docs.jsonata.org/processing#sequences);
     // recorded on AWS: $range(1,9,9) output "1", $range(1,9,2) "[1,3,5,7,9]", $partition([0],1) "[[0]]".
