@@ -14,7 +14,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { validateDefinition } from "../asl/validator";
+import { validateLikeCli } from "../local/iam/validate";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator = require("asl-validator") as (definition: unknown) => { isValid: boolean };
@@ -104,6 +104,8 @@ const MUTATIONS: Mutation[] = [
   { name: "TimeoutSeconds 0", rule: "state-task: a positive integer", apply: onCopy((d) => { const s = findState(d, isTask); if (!s) return false; delete s["TimeoutSecondsPath"]; s["TimeoutSeconds"] = 0; return true; }) },
   { name: "empty Credentials", rule: "state-task: Credentials needs RoleArn", apply: onCopy((d) => { const s = findState(d, isTask); if (!s) return false; s["Credentials"] = {}; return true; }) },
   { name: "malformed Lambda alias", rule: "INVALID_RESOURCE (Lambda alias names)", apply: onCopy((d) => { const s = findState(d, isTask); if (!s) return false; s["Resource"] = "arn:aws:lambda:us-east-1:123456789012:function:F:a.b"; return true; }) },
+  { name: "misspelt integration pattern", rule: "INVALID_RESOURCE (connect-to-resource: .sync, .sync:2, .waitForTaskToken)", apply: onCopy((d) => { const s = findState(d, (x) => isTask(x) && typeof x["Resource"] === "string" && (x["Resource"] as string).startsWith("arn:aws:states:::")); if (!s) return false; s["Resource"] = `${(s["Resource"] as string).replace(/\.(sync(:2)?|waitForTaskToken)$/, "")}.waitForTaskTokens`; return true; }) },
+  { name: "misspelt integration action", rule: "INVALID_RESOURCE (the resource is not recognized)", apply: onCopy((d) => { const s = findState(d, (x) => isTask(x) && typeof x["Resource"] === "string" && (x["Resource"] as string).startsWith("arn:aws:states:::")); if (!s) return false; s["Resource"] = (s["Resource"] as string).replace(/:([a-z][A-Za-z0-9]*)((\.[A-Za-z:0-9]+)?)$/, ":$1Xx$2"); return true; }) },
   { name: "bad intrinsic escape", rule: "intrinsic-functions: only \\' \\{ \\} \\\\", apply: onCopy((d) => { if (!isJsonPathTop(d)) return false; const s = findState(d, (x) => x["Type"] === "Pass" && x["QueryLanguage"] === undefined); if (!s) return false; s["Parameters"] = { "v.$": "States.Format('a\\nb')" }; return true; }) },
   { name: "empty Map Label", rule: "state-map-distributed: Label 1-40 characters", apply: onCopy((d) => { const s = findState(d, (x) => x["Type"] === "Map" && isObj(x["ItemProcessor"]) && isObj((x["ItemProcessor"] as Obj)["ProcessorConfig"]) && ((x["ItemProcessor"] as Obj)["ProcessorConfig"] as Obj)["Mode"] === "DISTRIBUTED"); if (!s) return false; s["Label"] = ""; return true; }) },
   { name: "JSONPath state under a JSONata machine", rule: "QueryLanguage: no JSONPath under JSONata", apply: onCopy((d) => { if (isJsonPathTop(d)) return false; const s = firstState(d); if (!s) return false; s["QueryLanguage"] = "JSONPath"; return true; }) },
@@ -125,7 +127,8 @@ const MUTATIONS: Mutation[] = [
 
 type Verdict = (value: Obj, text: string) => Promise<boolean>;
 
-const ours: Verdict = async (_v, text) => validateDefinition(text).valid;
+// As `validate FILE` runs (the SDK's operations and IAM's action list for AWS SDK tasks).
+const ours: Verdict = async (_v, text) => (await validateLikeCli(text)).valid;
 const theirs: Verdict = async (value) => {
   try {
     return aslValidator(structuredClone(value)).isValid;

@@ -92,6 +92,11 @@ export interface StepFunctionsWorkflowArgs {
    * `aws-sdk:<service>:<action>`): names or ARNs. Required for each such field; the grant is exactly these.
    */
   resources?: Readonly<Record<string, ReadonlyArray<pulumi.Input<string>>>>;
+  /**
+   * IAM actions of SDK calls (`aws-sdk:<service>:<action>` → actions) where IAM authorizes the
+   * operation by an action of another name that the derivation does not know (it warns until declared).
+   */
+  sdkIamActions?: Readonly<Record<string, readonly string[]>>;
   /** `false` turns logging off (no log group). Default: level ERROR, no execution data, 14 days. */
   logging?: WorkflowLogging | false;
   /** X-Ray tracing. Default false. */
@@ -185,6 +190,8 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
         tracing,
         dynamicS3: locations,
         dynamicResources: resources,
+        sdkIamActions: args.sdkIamActions,
+        onWarning: (w) => pulumi.log.warn(`IAM policy at ${w.location || "/"}: ${w.message}`, this),
         kms: args.s3?.kmsKeyArn !== undefined ? { keyArn: KMS_PLACEHOLDER } : undefined,
       });
       // One derivation, two documents: the KMS grant (naming a key AWS may not have made yet) apart.
@@ -345,6 +352,8 @@ export function precheckMachine(machine: StateMachine, args: Pick<StepFunctionsW
       tracing: false,
       dynamicS3: locations.map((l) => ({ bucket: l.bucket as string, prefix: l.prefix })),
       dynamicResources: args.resources as Record<string, string[]> | undefined,
+      // The deployment's own derivation reports these; the precheck stays quiet about them.
+      onWarning: () => undefined,
     });
   }
 }

@@ -16,34 +16,16 @@
 import { s3BucketArn, s3ObjectArn } from "../permissions/policy";
 import { dynamoTableArn, snsTopicArn, sqsQueueArn, stateMachineArnOf } from "./resource";
 import { declaredResources, scopedResources } from "./scope";
-import { IntegrationIamError, type Fields, type IamContext, type IamGrant, type IntegrationResource, type IntegrationRow } from "./types";
+import { sdkIamActions } from "./sdkIam";
+import { Fields, IntegrationIamError, type IamContext, type IamGrant, type IntegrationResource, type IntegrationRow } from "./types";
 
-/** SDK service name → IAM service prefix where they differ (CDK aws-stepfunctions-tasks CallAwsService). */
-export const IAM_SERVICE_OF_SDK: Readonly<Record<string, string>> = {
-  bedrockagent: "bedrock",
-  cloudwatchlogs: "logs",
-  efs: "elasticfilesystem",
-  elasticloadbalancingv2: "elasticloadbalancing",
-  mediapackagevod: "mediapackage-vod",
-  mwaa: "airflow",
-  sfn: "states",
-};
-
-/** SDK operations authorized by IAM actions of another name (`service:action` → IAM actions). */
-export const IAM_ACTION_EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
-  "s3:listObjectsV2": ["s3:ListBucket"],
-  "s3:listObjects": ["s3:ListBucket"],
-  "s3:headObject": ["s3:GetObject"],
-  "s3:headBucket": ["s3:ListBucket"],
-  "s3:copyObject": ["s3:GetObject", "s3:PutObject"],
-  "s3:getObjectAttributes": ["s3:GetObject"],
-};
-
-/** The IAM actions an SDK call needs. */
+/**
+ * The IAM actions an SDK call needs, as far as they are known: the documented exceptions, else IAM's
+ * action of the same name (sdkIam.ts). Unknown ones are `[]` here; the row's IAM function warns.
+ */
 export function iamActionsOf(service: string, action: string): string[] {
-  const exception = IAM_ACTION_EXCEPTIONS[`${service}:${action}`];
-  if (exception) return [...exception];
-  return [`${IAM_SERVICE_OF_SDK[service] ?? service}:${action[0]!.toUpperCase()}${action.slice(1)}`];
+  const r = sdkIamActions(service, action);
+  return r.known ? r.actions : [];
 }
 
 /** The SDK actions this project can run locally against an emulator (anything else needs a mock). */
@@ -97,12 +79,39 @@ function s3Grants(action: string, fields: Fields, ctx: IamContext, actions: stri
   }
 }
 
-function derivedSdkGrants(r: IntegrationResource, fields: Fields, ctx: IamContext): IamGrant[] | undefined {
+/**
+ * TransactWriteItems is authorized by the action of each item it writes, on that item's table
+ * ("the permissions for TransactWriteItems are those of PutItem, UpdateItem, DeleteItem and
+ * ConditionCheckItem for the items in the transaction",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ */
+const TRANSACT_ITEM_ACTIONS: Readonly<Record<string, string>> = { Put: "dynamodb:PutItem", Update: "dynamodb:UpdateItem", Delete: "dynamodb:DeleteItem", ConditionCheck: "dynamodb:ConditionCheckItem" };
+
+function transactWriteGrants(fields: Fields, ctx: IamContext, sid: string, kind: string): IamGrant[] | undefined {
+  const items = fields.get("TransactItems");
+  if (items.kind !== "static" || !Array.isArray(items.value)) return undefined;
+  const byAction = new Map<string, Set<string>>();
+  items.value.forEach((item, i) => {
+    if (item === null || typeof item !== "object" || Array.isArray(item)) throw new IntegrationIamError(`TransactItems/${i}`, "each transaction item must be an object");
+    for (const [op, action] of Object.entries(TRANSACT_ITEM_ACTIONS)) {
+      const body = item[op];
+      if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) continue;
+      const tables = scopedResources(new Fields(body), "TableName", "dynamodb:table", (t) => dynamoTableArn(ctx, t), ctx);
+      const set = byAction.get(action) ?? new Set<string>();
+      for (const t of tables) set.add(t);
+      byAction.set(action, set);
+    }
+  });
+  if (byAction.size === 0) throw new IntegrationIamError("TransactItems", `${kind} needs at least one Put, Update, Delete or ConditionCheck item`);
+  return [...byAction].map(([action, tables]) => ({ sid, actions: [action], resources: [...tables] }));
+}
+
+function derivedSdkGrants(r: IntegrationResource, fields: Fields, ctx: IamContext, actions: string[]): IamGrant[] | undefined {
   if (r.kind !== "aws-sdk") return undefined;
-  const actions = iamActionsOf(r.service, r.action);
   const sid = `Sdk${r.service[0]!.toUpperCase()}${r.service.slice(1).replace(/[^A-Za-z0-9]/g, "")}`;
   const kind = `aws-sdk:${r.service}:${r.action}`;
   if (r.service === "s3") return s3Grants(r.action, fields, ctx, actions);
+  if (r.service === "dynamodb" && r.action === "transactWriteItems" && !ctx.declaredActions?.(kind)?.length) return transactWriteGrants(fields, ctx, sid, kind);
   if (r.service === "dynamodb" && fields.get("TableName").kind !== "absent") {
     const tables = scopedResources(fields, "TableName", "dynamodb:table", (t) => dynamoTableArn(ctx, t), ctx);
     // A Query or Scan on an index is authorized on the index ARN (table/<name>/index/<index>).
@@ -123,10 +132,19 @@ export const awsSdkRow: IntegrationRow = {
   patterns: ["request-response", "waitForTaskToken"],
   iam: (fields, r, ctx) => {
     if (r.kind !== "aws-sdk") return [];
-    const derived = derivedSdkGrants(r, fields, ctx);
-    if (derived) return derived;
     const kind = `aws-sdk:${r.service}:${r.action}`;
-    return [{ sid: "SdkCalls", actions: iamActionsOf(r.service, r.action), resources: declaredResources(kind, "Resource", r.arn, (a) => a, ctx) }];
+    // What the caller declared wins; else the mapping; an action IAM's list cannot name is a
+    // warning asking for the declaration, never a refusal of a definition AWS accepts.
+    const declared = ctx.declaredActions?.(kind);
+    const mapped = sdkIamActions(r.service, r.action);
+    if (!declared?.length && !mapped.known) {
+      ctx.warn?.("Resource", `${kind}: ${mapped.reason}. Declare its IAM actions in sdkIamActions["${kind}"]; nothing is granted for this call, so it fails with AccessDenied until then`);
+      return [];
+    }
+    const actions = declared?.length ? [...declared] : mapped.known ? mapped.actions : [];
+    const derived = derivedSdkGrants(r, fields, ctx, actions);
+    if (derived) return derived;
+    return [{ sid: "SdkCalls", actions, resources: declaredResources(kind, "Resource", r.arn, (a) => a, ctx) }];
   },
   local: (r) => (r.kind === "aws-sdk" ? (LOCAL_SDK_SERVICES[r.service] ?? "mock-only") : "mock-only"),
   label: (r) => (r.kind === "aws-sdk" ? `${r.service}:${r.action}` : ""),

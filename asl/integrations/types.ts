@@ -87,6 +87,13 @@ export interface IamContext extends AwsEnvironment {
    * Names or full ARNs; nothing declared fails the derivation (never a silent `*`).
    */
   declared(kind: string): readonly string[] | undefined;
+  /**
+   * IAM actions the caller declared for an SDK call (`aws-sdk:<service>:<action>`), used instead of
+   * the derived ones: for a call whose IAM action IAM's list cannot name (StateMachinePolicyContext.sdkIamActions).
+   */
+  declaredActions?(kind: string): readonly string[] | undefined;
+  /** Reports something the derivation cannot know without failing it (the state's location is added). */
+  warn?(field: string | undefined, message: string): void;
   /** S3 locations a dynamic Bucket/Key stays within (StateMachinePolicyContext.dynamicS3). */
   dynamicS3?: { bucket: string; prefix?: string };
 }

@@ -63,6 +63,24 @@ export interface StateMachinePolicyContext extends AwsEnvironment {
    * for an SDK call whose resources cannot be derived from its parameters. Names or ARNs.
    */
   dynamicResources?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * IAM actions for SDK calls, by `aws-sdk:<service>:<action>`, used instead of the derived ones.
+   * Needed where IAM authorizes an operation by an action of another name that this project does not
+   * know (the derivation warns and grants nothing for that call until it is declared).
+   */
+  sdkIamActions?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Receives what the derivation cannot know but does not fail on (an SDK call whose IAM action is
+   * unknown). Without it, each warning goes to console.warn: never silent.
+   */
+  onWarning?: (warning: PolicyWarning) => void;
+}
+
+/** Something the derived policy may lack, and where. */
+export interface PolicyWarning {
+  /** JSON pointer of the state field it concerns. */
+  location: string;
+  message: string;
 }
 
 /** A bucket, and optionally the key prefix within it, that a run-time S3 location may address. */
@@ -272,6 +290,13 @@ function taskGrants(resource: string, parameters: JsonObject | undefined, args: 
     // fail the derivation rather than guess (never a wider grant than declared).
     dynamicS3: declaredLocations(ctx).length === 1 ? declaredLocations(ctx)[0] : undefined,
     declared: (kind) => ctx.dynamicResources?.[kind],
+    declaredActions: (kind) => ctx.sdkIamActions?.[kind],
+    warn: (field, message) => {
+      const location = jsonPointer(field === "Resource" || field === undefined ? [...at, ...(field ? [field] : [])] : [...at, parameters ? "Parameters" : "Arguments", ...field.split("/")]);
+      const w = { location, message };
+      if (ctx.onWarning) ctx.onWarning(w);
+      else console.warn(`policy derivation: ${message} (at ${location || "/"})`);
+    },
   };
   try {
     return found.row.iam(Fields.of(parameters, args), found.resource, iamCtx);

@@ -322,14 +322,15 @@ export class StateRules {
   // ---- JSONata ----------------------------------------------------------------------------------
 
   /** Parses every `{% %}` string in the state's own fields (not nested state machines). */
-  private jsonataStrings(value: unknown, at: Segments, topLevel = false): void {
+  private jsonataStrings(value: unknown, at: Segments, topLevel = false, topLevelString = false): void {
     if (typeof value === "string") {
       if (isJsonataString(value)) {
         const err = this.ctx.jsonata(value);
         if (err) this.report(CODES.INVALID_JSONATA, at, err);
       } else {
         const problem = jsonataSurroundProblem(value);
-        if (problem) this.report(CODES.INVALID_JSONATA, at, problem);
+        // Arguments given as a string must be an expression (an object otherwise): there it is an error.
+        if (problem) this.report(CODES.INVALID_JSONATA, at, problem, topLevelString ? "ERROR" : "WARNING");
       }
       return;
     }
@@ -344,7 +345,7 @@ export class StateRules {
     for (const key of Object.keys(value)) {
       if (topLevel && (key === "Branches" || key === "ItemProcessor" || key === "Iterator")) continue;
       const v = value[key];
-      if ((typeof v === "string" && (v.includes("{%") || v.includes("%}"))) || (v !== null && typeof v === "object")) this.jsonataStrings(v, [...at, key]);
+      if ((typeof v === "string" && (v.includes("{%") || v.includes("%}"))) || (v !== null && typeof v === "object")) this.jsonataStrings(v, [...at, key], false, topLevel && key === "Arguments");
     }
   }
 
@@ -673,16 +674,18 @@ export class StateRules {
 /**
  * "JSONata syntax: "{% <JSONata expression> %}"" — the whole string, nothing before `{%` or after
  * `%}` (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html). A string that
- * has one delimiter without the other, or text around them, is a broken expression, not a literal
- * anyone meant: AWS would pass it on as text and the workflow would misbehave at run time.
+ * is not exactly that is not an expression: AWS accepts the definition and passes the string on as
+ * literal text (" {% states.input %} " with spaces around the delimiters is the text itself). So it is
+ * a WARNING (it is probably not what was meant), never an error.
  */
 export function jsonataSurroundProblem(v: string): string | undefined {
   const t = v.trim();
   const opens = t.startsWith("{%");
   const closes = t.endsWith("%}") && t.length >= (opens ? 4 : 2);
-  if (opens && closes) return t === v ? undefined : "a JSONata expression must be the whole string: remove the whitespace before '{%' or after '%}'";
-  if (opens) return "this JSONata expression starts with '{%' but does not end with '%}'";
-  if (closes) return "this JSONata expression ends with '%}' but does not start with '{%'";
+  const literal = "; AWS passes the string on as literal text, not evaluated";
+  if (opens && closes) return t === v ? undefined : `the whitespace before '{%' or after '%}' makes this a literal string, not a JSONata expression${literal}: remove it to evaluate the expression`;
+  if (opens) return `this string starts with '{%' but does not end with '%}'${literal}`;
+  if (closes) return `this string ends with '%}' but does not start with '{%'${literal}`;
   return undefined;
 }
 

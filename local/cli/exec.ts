@@ -259,6 +259,17 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     throw e;
   }
   stopServices.push(integrations.stop);
+  const { DefinitionsRejectedError, memberText, validateBeforeRun } = await import("../iam/validate");
+  const nested = integrations.machines.map((m) => ({ machine: m.what, definition: m.text }));
+  const rejectedMachines = async (machines: Parameters<typeof validateBeforeRun>[0]) => {
+    try {
+      await validateBeforeRun(machines);
+      return undefined;
+    } catch (e) {
+      if (e instanceof DefinitionsRejectedError) return e;
+      throw e;
+    }
+  };
 
   if (flags.batch !== undefined) {
     const options: RunOptions = {
@@ -271,23 +282,40 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       integrations: integrations.options,
     };
     const lines = readText(flags.batch, "--batch file").split(/\r?\n/);
-    let allSucceeded = true;
+    const cases: Array<{ line: number; case: z.infer<typeof BatchCase>; text: string }> = [];
     for (let i = 0; i < lines.length; i++) {
       if (lines[i]!.trim() === "") continue;
       const parsed = BatchCase.safeParse(parseJson(lines[i]!, `line ${i + 1} of ${flags.batch}`));
       if (!parsed.success) {
         throw new UsageError(`line ${i + 1} of ${flags.batch}: ${parsed.error.issues.map((x) => `${x.path.join(".") || "(case)"}: ${x.message}`).join("; ")}`);
       }
+      cases.push({ line: i + 1, case: parsed.data, text: lines[i]! });
+    }
+    // Every case's definition and every nested machine validated as `validate` would, before any case runs.
+    const rejected = await rejectedMachines([
+      ...nested,
+      ...cases.map((c) => ({ machine: `case ${c.case.name} (line ${c.line} of ${flags.batch})`, definition: memberText(c.text, "definition") ?? c.case.definition, type: flags.type })),
+    ]);
+    if (rejected) {
+      for (const r of rejected.rejected) {
+        const c = cases.find((x) => r.machine.startsWith(`case ${x.case.name} (line ${x.line} `));
+        process.stdout.write(JSON.stringify({ ...(c ? { name: c.case.name } : { machine: r.machine }), status: "FAILED", error: "InvalidDefinition", cause: new DefinitionsRejectedError([r]).message, stateTransitions: 0, historyEvents: 0, durationMs: 0 }) + "\n");
+      }
+      process.stderr.write(`exec: no case was started: ${rejected.rejected.length} definition${rejected.rejected.length > 1 ? "s are" : " is"} invalid (${rejected.rejected.map((r) => r.machine).join("; ")})\n`);
+      return 1;
+    }
+    let allSucceeded = true;
+    for (const { case: c } of cases) {
       let result: Record<string, JsonValue>;
       try {
-        result = summary(await run(parsed.data.definition, parsed.data.input as JsonValue, options));
+        result = summary(await run(c.definition, c.input as JsonValue, options));
       } catch (e) {
         if (e instanceof InvalidExecutionInputError) result = { status: "FAILED", error: "InvalidExecutionInput", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
         else if (e instanceof DefinitionRejectedError) result = { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
         else throw e;
       }
       if (result.status !== "SUCCEEDED") allSucceeded = false;
-      process.stdout.write(JSON.stringify({ name: parsed.data.name, ...result }) + "\n");
+      process.stdout.write(JSON.stringify({ name: c.name, ...result }) + "\n");
     }
     return allSucceeded ? 0 : 1;
   }
@@ -295,6 +323,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const file = flags.definition!;
   const isModule = [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"].includes(extname(file));
   let definition: unknown;
+  let definitionText: string | undefined;
   let allHandlers = handlers;
   if (isModule) {
     const wf = await loadWorkflowModule(file, flags.stack);
@@ -302,7 +331,17 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     // The machine's own handlers, overridden by --handlers.
     allHandlers = { ...wf.handlers, ...handlers };
   } else {
-    definition = parseJson(readText(file, "definition file"), `definition file '${file}'`, "definition");
+    definitionText = readText(file, "definition file");
+    definition = parseJson(definitionText, `definition file '${file}'`, "definition");
+  }
+  // The definition and every nested machine, validated as `validate` would (the file's text: its
+  // duplicate keys too), before anything starts; a failure names the machine.
+  const rejected = await rejectedMachines([{ machine: `${isModule ? "workflow module" : "definition file"} ${file}`, definition: definitionText ?? definition, type: flags.type }, ...nested]);
+  if (rejected) {
+    const result = { status: "FAILED", error: "InvalidDefinition", cause: rejected.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+    if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
+    else process.stdout.write(`status: FAILED\nerror:  InvalidDefinition\ncause:  ${rejected.message}\n`);
+    return 1;
   }
   let input: JsonValue = {};
   if (flags.input !== undefined) input = parseJson(flags.input, "--input", "input");

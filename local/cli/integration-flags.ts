@@ -50,7 +50,7 @@ export type IntegrationFlags = z.infer<typeof IntegrationFlags>;
 
 export class IntegrationFlagError extends Error {}
 
-function readJson(file: string, what: string): unknown {
+function readJson(file: string, what: string, texts?: Array<{ what: string; text: string }>): unknown {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -58,14 +58,18 @@ function readJson(file: string, what: string): unknown {
     throw new IntegrationFlagError(`cannot read ${what} '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {
-    return JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    texts?.push({ what, text });
+    return value;
   } catch (e) {
     throw new IntegrationFlagError(`${what} '${file}' is not valid JSON: ${(e as Error).message}`);
   }
 }
 
 /** The engine's integration options for these flags, and what to stop afterwards (the embedded DynamoDB). */
-export async function integrationOptions(flags: IntegrationFlags): Promise<{ options: IntegrationOptions; stop(): Promise<void> }> {
+export async function integrationOptions(flags: IntegrationFlags): Promise<{ options: IntegrationOptions; stop(): Promise<void>; machines: Array<{ what: string; text: string }> }> {
+  // The nested machines' JSON texts, validated by the run like any file (duplicate keys included).
+  const machines: Array<{ what: string; text: string }> = [];
   const { MockConfigSchema, MockedTestCase } = await import("../engine");
   const options: IntegrationOptions = {};
   if (flags["mock-config"] !== undefined) {
@@ -83,7 +87,7 @@ export async function integrationOptions(flags: IntegrationFlags): Promise<{ opt
     options.stateMachines = {};
     for (const spec of flags["state-machine"]) {
       const [name, file] = [spec.slice(0, spec.indexOf("=")), spec.slice(spec.indexOf("=") + 1)];
-      options.stateMachines[name] = readJson(file, `--state-machine ${name}`) as StateMachineDefinition;
+      options.stateMachines[name] = readJson(file, `nested machine ${name} (--state-machine ${spec})`, machines) as StateMachineDefinition;
     }
   }
   let servers: LocalServers | undefined;
@@ -133,5 +137,5 @@ export async function integrationOptions(flags: IntegrationFlags): Promise<{ opt
     if (typeof hook !== "function") throw new IntegrationFlagError(`--task-token-handler module '${file}' must export a function onTaskToken(request, tokens)`);
     options.onTaskToken = hook as NonNullable<IntegrationOptions["onTaskToken"]>;
   }
-  return { options, stop: async () => servers?.stop() };
+  return { options, stop: async () => servers?.stop(), machines };
 }

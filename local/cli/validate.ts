@@ -12,9 +12,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { Diagnostic, ValidationResult } from "../../asl/diagnostics";
 import { decodeUtf8, DEFINITION_MAX_CHARS, JsonTextError } from "../../asl/json-text";
-import type { IamActionCatalog } from "../../asl/integrations";
-import { iamCatalogFor } from "../iam/actions";
-import { validateDefinition } from "../../asl/validator";
+import { validateLikeCli } from "../iam/validate";
 
 const USAGE = "usage: npm run validate -- [--json] [--type STANDARD|EXPRESS] FILE|DIR...";
 
@@ -91,9 +89,8 @@ async function validateFile(file: string, type: Args["type"]): Promise<FileResul
     return invalid(`cannot read ${file}: ${reason}`);
   }
   try {
-    // IAM's action list, read only for definitions with AWS SDK tasks (their action names are checked against it).
-    const iamActions = text.includes(":::aws-sdk:") ? await catalogOf(text) : undefined;
-    const r = validateDefinition(text, { ...(type ? { stateMachineType: type } : {}), ...(iamActions ? { iamActions } : {}) });
+    // The one validation `exec` and the engine also run before a run starts (local/iam/validate.ts).
+    const r = await validateLikeCli(text, type);
     return { file, valid: r.valid, diagnostics: r.diagnostics };
   } catch (e) {
     // A bug of ours must not hide the other files' results, nor print a stack trace.
@@ -116,14 +113,6 @@ function formatHuman(results: FileResult[]): string {
 }
 
 const pick = (d: Diagnostic): Diagnostic => ({ code: d.code, location: d.location, message: d.message, severity: d.severity });
-
-async function catalogOf(text: string): Promise<IamActionCatalog | undefined> {
-  try {
-    return await iamCatalogFor(JSON.parse(text));
-  } catch {
-    return undefined; // not JSON: the validator reports that itself
-  }
-}
 
 async function main(argv: string[]): Promise<number> {
   let args: Args;

@@ -12,8 +12,9 @@ import { ACCOUNT, REGION } from "./lambda";
 import { runExecution } from "./run-execution";
 // Every state type's handler into the executor's table (before any run; see state-table.ts).
 import "./states/register";
-import { IntegrationServices } from "./integrations";
-import { iamCatalogFor, resources } from "../iam/actions";
+import { IntegrationServices, type StateMachineEntry } from "./integrations";
+import { resources } from "../iam/actions";
+import { validateLikeCli } from "../iam/validate";
 import { JSON_MAX_DEPTH, valueDepth } from "../../asl/json-text";
 import { DefinitionRejectedError, InvalidExecutionInputError, type ExecutionResult, type RunOptions } from "./types";
 
@@ -71,11 +72,19 @@ function hasSdkTask(definition: unknown): boolean {
 export async function run(definition: StateMachineDefinition | unknown, input: JsonValue, options: RunOptions): Promise<ExecutionResult> {
   const type = options.stateMachineType ?? "STANDARD";
   if (options.validate !== false) {
-    // IAM's action list only when the definition has AWS SDK tasks (the common definition needs no file read).
-    const iamActions = hasSdkTask(definition) ? await iamCatalogFor(definition) : undefined;
-    const verdict = validateDefinition(definition, { stateMachineType: type, iamActions });
-    const errors = verdict.diagnostics.filter((d) => d.severity === "ERROR");
-    if (!verdict.valid || errors.length > 0) throw new DefinitionRejectedError(errors.length ? errors : verdict.diagnostics);
+    const check = async (def: unknown, t: "STANDARD" | "EXPRESS" | undefined, machine?: string) => {
+      // As `validate` checks a file (IAM's action list and the SDK's operations only for AWS SDK tasks).
+      const verdict = hasSdkTask(def) ? await validateLikeCli(def, t) : validateDefinition(def, t ? { stateMachineType: t } : {});
+      const errors = verdict.diagnostics.filter((d) => d.severity === "ERROR");
+      if (!verdict.valid || errors.length > 0) throw new DefinitionRejectedError(errors.length ? errors : verdict.diagnostics, machine);
+    };
+    await check(definition, type);
+    // Every machine `states:startExecution` may start is checked before this one starts: a broken
+    // child must not surface only after the parent's Map Run has started its children.
+    for (const [key, value] of Object.entries(options.integrations?.stateMachines ?? {})) {
+      const entry = value !== null && typeof value === "object" && "definition" in value && typeof value.definition === "object" && value.definition !== null && "StartAt" in value.definition ? (value as StateMachineEntry) : { definition: value as StateMachineDefinition, type: undefined };
+      await check(entry.definition, entry.type, `nested machine ${key}`);
+    }
   }
   if (valueDepth(input, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) {
     throw new InvalidExecutionInputError(`The provided JSON input data is not valid: it nests objects/arrays more than ${JSON_MAX_DEPTH} deep`);

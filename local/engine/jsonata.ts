@@ -6,6 +6,7 @@
  */
 import jsonata from "jsonata";
 import type { JsonObject, JsonValue } from "../../asl/types";
+import { isJsonataString } from "../../asl/validator/jsonata";
 import { compileCount } from "./compile-count";
 import { QueryEvaluationError, StatesError } from "./errors";
 import { intrinsicImpl, type IntrinsicRuntime } from "./intrinsics/functions";
@@ -57,11 +58,11 @@ export function expressionText(text: string): string {
 
 export type CompiledJsonata = (env: JsonataEnv) => Promise<JsonValue>;
 
-const JSONATA_STRING = /^\s*\{%([\s\S]*)%\}\s*$/;
+// The whole string, nothing around the delimiters: " {% x %} " is literal text on AWS
+// (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html, asl/validator/jsonata.ts).
+const JSONATA_STRING = /^\{%([\s\S]*)%\}$/;
 
-export function isJsonataString(v: unknown): v is string {
-  return typeof v === "string" && JSONATA_STRING.test(v);
-}
+export { isJsonataString };
 
 function hasJsonata(value: JsonValue): boolean {
   if (typeof value === "string") return isJsonataString(value);
@@ -74,7 +75,12 @@ function stepFunctionsFunctions(rt: IntrinsicRuntime): Record<string, unknown> {
   const call = (name: string, args: JsonValue[]) => intrinsicImpl(name)(args, rt, {});
   return {
     partition: (arr: JsonValue, size: JsonValue) => call("States.ArrayPartition", [arr, size]),
-    range: (start: JsonValue, end: JsonValue, step: JsonValue) => call("States.ArrayRange", [start, end, step]),
+    // $range gives a JSONata sequence, so one value is that value: AWS returned 1, not [1], for
+    // $range(1, 9, 9) (an execution recorded on AWS: localstack/localstack
+    // tests/aws/services/stepfunctions/v2/intrinsic_functions/test_array_jsonata.snapshot.json,
+    // test_array_range), while $partition([0], 1) stays [[0]]. JSONata: "a sequence containing a
+    // single value is equivalent to that value" (https://docs.jsonata.org/processing#sequences).
+    range: (start: JsonValue, end: JsonValue, step: JsonValue) => Object.assign(call("States.ArrayRange", [start, end, step]) as JsonValue[], { sequence: true }),
     hash: (data: JsonValue, algorithm: JsonValue) => call("States.Hash", [data, algorithm]),
     random: (seed?: JsonValue) => (typeof seed === "number" ? call("States.MathRandom", [0, 2 ** 31 - 2, seed]) as number / (2 ** 31 - 1) : rt.random()),
     uuid: () => call("States.UUID", []),

@@ -67,7 +67,18 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
     if (exec.mapRunsInFlight?.size) await Promise.allSettled([...exec.mapRunsInFlight]);
     ending = endingOf(e, setup.signal.aborted, timeoutSeconds);
     status = ending.status;
-    exec.history.add(ending.event, frame.lastEventId, ending.event === "ExecutionAborted" ? {} : { error: ending.error, cause: ending.cause }, true);
+    // A Fail state without Error or Cause ends the execution with neither: AWS records
+    // `executionFailedEventDetails: {}` (an execution recorded on AWS: localstack/localstack
+    // tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.snapshot.json,
+    // test_map_state_catch_empty_fail; state-fail.html: Error and Cause are optional).
+    if (ending.event !== "ExecutionAborted" && ending.error === "") ending.error = undefined;
+    if (ending.event !== "ExecutionAborted" && ending.cause === "") ending.cause = undefined;
+    exec.history.add(
+      ending.event,
+      frame.lastEventId,
+      ending.event === "ExecutionAborted" ? {} : { ...(ending.error !== undefined ? { error: ending.error } : {}), ...(ending.cause !== undefined ? { cause: ending.cause } : {}) },
+      true,
+    );
   } finally {
     timer?.abort();
     release();

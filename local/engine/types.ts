@@ -112,9 +112,13 @@ export class InvalidExecutionInputError extends Error {
 
 export class DefinitionRejectedError extends Error {
   override readonly name = "DefinitionRejectedError";
-  constructor(readonly diagnostics: Diagnostic[]) {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    /** Which machine, when not the one being run: `nested machine Child`. */
+    readonly machine?: string,
+  ) {
     super(
-      "The state machine definition is invalid:\n" +
+      `The state machine definition${machine ? ` of ${machine}` : ""} is invalid${machine ? " (nothing was started)" : ""}:\n` +
         diagnostics.map((d) => `  ${d.severity} ${d.code} at ${d.location || "/"}: ${d.message}`).join("\n"),
     );
   }

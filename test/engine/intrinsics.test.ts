@@ -91,6 +91,13 @@ describe("engine: intrinsic functions", () => {
     assert.equal((await evalIntrinsic("States.MathAdd(1.5, 1)")).value, 3);
   });
 
+  it("States.MathRandom accepts decimal bounds, as AWS does (an execution recorded on AWS: MathRandom(12.50, 44.51) succeeded)", async () => {
+    // intrinsic-functions.html: "a random number between the specified start and end number".
+    const r = await evalIntrinsic("States.MathRandom($.a, $.b)", { a: 12.5, b: 44.51 });
+    assert.equal(r.error, undefined);
+    assert.ok(Number.isInteger(r.value) && (r.value as number) >= 12 && (r.value as number) <= 44, String(r.value));
+  });
+
   it("States.StringSplit splits on every delimiter character", async () => {
     // example: "This.is+a,test=string" with ".+,=" → ["This","is","a","test","string"]
     assert.deepEqual((await evalIntrinsic("States.StringSplit($.s, '.+,=')", { s: "This.is+a,test=string" })).value, ["This", "is", "a", "test", "string"]);

@@ -7,6 +7,42 @@ import { strict as assert } from "node:assert";
 import { fnArn, runDef } from "./helpers";
 
 describe("engine: JSONata", () => {
+  it("a JSONata Map without Items whose input is not an array fails with States.QueryEvaluationError, as AWS reports it", async () => {
+    // Recorded on AWS: "Map state input must be an array but was: 1" (error States.QueryEvaluationError);
+    // state-map.html: Items defaults to $states.input.
+    const def = { QueryLanguage: "JSONata", StartAt: "M", States: { M: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } } };
+    for (const [input, shown] of [[1, "1"], ["string", '"string"'], [{ foo: "bar" }, '{"foo":"bar"}']] as const) {
+      const r = await runDef(def, input as never, {});
+      assert.equal(r.error, "States.QueryEvaluationError");
+      assert.match(r.cause ?? "", new RegExp(`Map state input must be an array but was: ${shown.replace(/[{}]/g, "\\$&")}$`));
+    }
+  });
+
+  it("a Fail state without Error or Cause ends the execution with neither (AWS records executionFailedEventDetails: {})", async () => {
+    // state-fail.html: Error and Cause are optional; recorded on AWS for a Map whose item fails so.
+    const r = await runDef({ StartAt: "M", States: { M: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "F", States: { F: { Type: "Fail" } } }, End: true } } }, [1], {});
+    assert.equal(r.status, "FAILED");
+    assert.equal(r.error, undefined);
+    assert.equal(r.cause, undefined);
+    assert.deepEqual((r.history!.at(-1) as { executionFailedEventDetails?: unknown }).executionFailedEventDetails, {});
+  });
+
+  it("$range gives a sequence: one value is that value (AWS: $range(1, 9, 9) → 1); $partition keeps its array", async () => {
+    // JSONata: "a sequence containing a single value is equivalent to that value" (https://docs.jsonata.org/processing#sequences);
+    // recorded on AWS: $range(1,9,9) output "1", $range(1,9,2) "[1,3,5,7,9]", $partition([0],1) "[[0]]".
+    const out = async (expr: string) => (await runDef({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: `{% ${expr} %}`, End: true } } }, {}, {})).output;
+    assert.equal(await out("$range(1, 9, 9)"), 1);
+    assert.deepEqual(await out("$range(1, 9, 2)"), [1, 3, 5, 7, 9]);
+    assert.deepEqual(await out("$partition([0], 1)"), [[0]]);
+  });
+
+  it("a string with anything around '{%' ... '%}' is literal text, not an expression", async () => {
+    // "JSONata syntax: "{% <JSONata expression> %}"" — the whole string
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html); AWS passes any other string on as it is.
+    const def = { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: { spaced: " {% states.input %} ", open: "{% 1", whole: "{% 1 + 1 %}" }, End: true } } };
+    assert.deepEqual((await runDef(def, { a: 1 }, {})).output, { spaced: " {% states.input %} ", open: "{% 1", whole: 2 });
+  });
+
   it("QueryLanguage at the top level applies to every state; Arguments feed the task, Output shapes the result", async () => {
     // "Arguments ... the task's input"; "Output ... the state's output"
     const def = {

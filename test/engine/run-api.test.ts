@@ -11,6 +11,22 @@ describe("engine: run()", () => {
     );
   });
 
+  it("refuses a run whose nested machine (integrations.stateMachines) is invalid, naming it, before anything runs", async () => {
+    let called = 0;
+    const parent = {
+      StartAt: "F",
+      States: {
+        F: { Type: "Task", Resource: fnArn("F"), Next: "N" },
+        N: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: { StateMachineArn: "Child", Input: {} }, End: true },
+      },
+    };
+    await assert.rejects(
+      run(parent, {}, { handlers: { F: async () => (called++, {}) }, integrations: { stateMachines: { Child: { StartAt: "P", States: { P: { Type: "Pass", Next: "Gone" } } } as never } } }),
+      (e: unknown) => e instanceof DefinitionRejectedError && e.machine === "nested machine Child" && /of nested machine Child is invalid/.test(e.message) && e.diagnostics.some((d) => d.code === "MISSING_TRANSITION_TARGET"),
+    );
+    assert.equal(called, 0);
+  });
+
   it("validate: false runs without validating", async () => {
     const r = await run({ StartAt: "A", States: { A: { Type: "Pass", End: true } } }, { x: 1 }, { handlers: {}, validate: false });
     assert.deepEqual(r.output, { x: 1 });

@@ -66,4 +66,60 @@ describe("exec CLI: service integrations", function () {
     assert.equal(badMock.code, 2);
     assert.match(badMock.stderr, /MockedResponses\.R\.first/);
   });
+
+  describe("every definition the run can start is validated first, as `validate` does; a failure names the machine and nothing starts", () => {
+    const handlers = join(dir, "handlers.cjs");
+    writeFileSync(handlers, "exports.Mark = async () => { require('fs').writeFileSync(process.env.MARK_FILE, 'ran'); return {}; };\n");
+    const parent = file("parent.json", {
+      StartAt: "Mark",
+      States: {
+        Mark: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Mark", Next: "Nested" },
+        Nested: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: { StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:Child", Input: {} }, End: true },
+      },
+    });
+    const runs = (args: string[]) => {
+      const mark = join(dir, `mark-${Math.random().toString(36).slice(2)}`);
+      const r = spawnSync(tsx, [cli, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1", MARK_FILE: mark } });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr, ran: require("node:fs").existsSync(mark) as boolean };
+    };
+
+    it("a nested machine with a missing transition target (--state-machine)", () => {
+      const broken = file("child-broken.json", { StartAt: "P", States: { P: { Type: "Pass", Next: "Nowhere" } } });
+      const r = runs([parent, "--json", "--handlers", handlers, "--state-machine", `Child=${broken}`]);
+      assert.equal(r.code, 1, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.equal(out.error, "InvalidDefinition");
+      assert.match(out.cause, /nested machine Child \(--state-machine Child=.*child-broken.json\) is invalid/);
+      assert.match(out.cause, /MISSING_TRANSITION_TARGET at \/States\/P\/Next/);
+      assert.equal(r.ran, false, "the parent's first state must not have run");
+    });
+
+    it("a nested machine with an unsupported pattern (dynamodb:updateItem.waitForTaskToken)", () => {
+      const broken = file("child-callback.json", { StartAt: "U", States: { U: { Type: "Task", Resource: "arn:aws:states:::dynamodb:updateItem.waitForTaskToken", Parameters: { TableName: "T", Key: {} }, End: true } } });
+      const r = runs([parent, "--json", "--handlers", handlers, "--state-machine", `Child=${broken}`]);
+      assert.equal(r.code, 1);
+      assert.match(JSON.parse(r.stdout).cause, /nested machine Child.*INVALID_RESOURCE at \/States\/U\/Resource: dynamodb:updateItem does not support the waitForTaskToken pattern/s);
+      assert.equal(r.ran, false);
+    });
+
+    it("the main definition file's duplicate keys, as `validate` reports them", () => {
+      const dup = join(dir, "dup.json");
+      writeFileSync(dup, '{"StartAt":"A","States":{"A":{"Type":"Pass","End":true},"A":{"Type":"Pass","End":true}}}');
+      const r = runs([dup, "--json"]);
+      assert.equal(r.code, 1);
+      assert.match(JSON.parse(r.stdout).cause, /definition file .*dup.json is invalid.*DUPLICATE_STATE_NAME/s);
+    });
+
+    it("--batch: an invalid case stops every case from starting", () => {
+      const cases = join(dir, "cases-invalid.jsonl");
+      const mark = { StartAt: "M", States: { M: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Mark", End: true } } };
+      writeFileSync(cases, [JSON.stringify({ name: "good", definition: mark }), JSON.stringify({ name: "bad", definition: { StartAt: "X", States: { M: { Type: "Pass", End: true } } } })].join("\n"));
+      const r = runs(["--batch", cases, "--handlers", handlers]);
+      assert.equal(r.code, 1);
+      const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+      assert.deepEqual(lines.map((l) => [l.name, l.error]), [["bad", "InvalidDefinition"]]);
+      assert.match(r.stderr, /no case was started.*case bad \(line 2/);
+      assert.equal(r.ran, false);
+    });
+  });
 });

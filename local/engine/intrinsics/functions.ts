@@ -177,9 +177,15 @@ const impls: Record<string, Impl> = {
   "States.MathRandom": (args, rt) => {
     arity("States.MathRandom", args, 2, 3);
     const [start, end, seed] = args;
-    if (!isInteger(start) || !isInteger(end)) fail("States.MathRandom", "start and end must be integers");
+    // AWS accepts decimal bounds: States.MathRandom(12.50, 44.51) succeeded in an execution recorded
+    // on AWS (localstack/localstack tests/aws/services/stepfunctions/v2/intrinsic_functions/
+    // test_math_operations.snapshot.json, test_math_random). The page only says "a random number
+    // between the specified start and end number" (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html#asl-intrsc-func-math-operation);
+    // how decimals are used is not documented: here the bounds are truncated to integers.
+    const finite = (v: JsonValue) => typeof v === "number" && Number.isFinite(v);
+    if (!finite(start) || !finite(end)) fail("States.MathRandom", "start and end must be numbers");
     if (seed !== undefined && !isInteger(seed)) fail("States.MathRandom", "seed must be an integer");
-    const s = start as number, e = end as number;
+    const s = Math.trunc(start as number), e = Math.trunc(end as number);
     if (e < s) fail("States.MathRandom", "end must not be less than start");
     const r = seed !== undefined ? seededUnit(seed as number) : rt.random();
     return s + Math.floor(r * (e - s + 1));

@@ -9,13 +9,13 @@ import type { JsonValue } from "../../../asl/types";
 import { LIMITS } from "../../../asl/types";
 import type { CompiledMap } from "../compile";
 import type { MapItemContext } from "../distributed/contract";
-import { RuntimeError, StatesError } from "../errors";
+import { QueryEvaluationError, RuntimeError, StatesError } from "../errors";
 import type { Executor, Flow, WorkflowSink } from "../execution";
 import * as execution from "../execution";
 import { abortPromise, linkedAbort, stopFlagOf, type StopFlag } from "../abort";
 import { withErrorHandling } from "../error-handling";
 import { applyInputPath, entered, evalNumber, finishJsonata, finishJsonPath, leaveHandled } from "../state-io";
-import { unexpectedResultType } from "../jsonata";
+import { queryEvaluationCause, unexpectedResultType } from "../jsonata";
 import * as history from "../history";
 import { runDistributed } from "./distributed";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
@@ -64,6 +64,13 @@ async function itemsOf(state: CompiledMap, effective: JsonValue, env: StateEnv):
   }
   if (!Array.isArray(items)) {
     if (state.io.lang === "JSONata" && typeof state.raw.Items === "string") throw unexpectedResultType(env, state.raw.Items, "Items", "array", items);
+    // A JSONata Map without Items iterates its input; one that is not an array is what AWS reports
+    // as States.QueryEvaluationError "Map state input must be an array but was: 1" (executions
+    // recorded on AWS for a number, string, boolean, object and null input: localstack/localstack
+    // tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.snapshot.json,
+    // test_map_state_items_input_types; "Items ... The default is $states.input",
+    // https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html).
+    if (state.io.lang === "JSONata" && state.raw.Items === undefined) throw new QueryEvaluationError(queryEvaluationCause(env, `Map state input must be an array but was: ${JSON.stringify(items) ?? "null"}`));
     throw new RuntimeError(`The Map state '${state.name}' needs a JSON array of items, got ${items === null ? "null" : typeof items}`);
   }
   return items;
