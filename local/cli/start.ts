@@ -12,9 +12,36 @@
  * gets the signal.
  */
 import { InvalidDefinitionError } from "../../asl/diagnostics";
-import { createProgressDisplay, progressModeFor } from "../progress";
+import { createProgressDisplay, paletteFor, progressModeFor } from "../progress";
 import { parseStartArgs, START_USAGE, UsageError } from "./args";
 import { formatSummary } from "./summary";
+import { usageLine, type UsageContext } from "./usage";
+
+const USAGE_CONTEXT: UsageContext = { program: "npm start", help: "npm start -- --help" };
+
+/**
+ * The SDK's retry middleware warns on the console when a streaming request (an upload) fails
+ * (@smithy/core retryMiddleware: "An error was encountered in a non-retryable streaming request."),
+ * then throws the error, which the run reports. On Ctrl-C every upload in flight fails that way:
+ * the warnings say nothing the run does not, and would land in the middle of the display.
+ */
+function dropSdkStreamingWarnings(): void {
+  const warn = console.warn.bind(console);
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === "string" && args[0].includes("non-retryable streaming request")) return;
+    warn(...args);
+  };
+}
+
+/**
+ * npm prints its banner ("> sfn-distributed-map@0.2.0 start") on stdout before the script runs,
+ * so `npm start -- --json | jq` reads the banner first. `npm start -s` (--silent) leaves it out,
+ * and npm then passes loglevel "silent" to the script: anything else gets a hint on stderr.
+ */
+function npmBannerHint(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env["npm_lifecycle_event"] !== "start" || env["npm_config_loglevel"] === "silent") return undefined;
+  return "npm start: npm printed its banner on stdout before this JSON; run `npm start -s -- --json` for JSON alone";
+}
 
 export async function main(argv: string[]): Promise<number> {
   let flags;
@@ -22,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     flags = parseStartArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`npm start: ${e.message}\n\n${START_USAGE}\n`);
+      process.stderr.write(usageLine(USAGE_CONTEXT, e.message) + "\n");
       return 2;
     }
     throw e;
@@ -34,7 +61,11 @@ export async function main(argv: string[]): Promise<number> {
   // --json: stdout carries the summary object and nothing else, whatever a handler logs.
   if (flags.json) {
     console.log = console.info = (...args: unknown[]) => console.error(...args);
+    const hint = process.stdout.isTTY ? undefined : npmBannerHint();
+    if (hint) process.stderr.write(hint + "\n");
   }
+  dropSdkStreamingWarnings();
+  const progress = createProgressDisplay({ mode: flags.json ? "off" : progressModeFor(process.stderr) });
 
   const controller = new AbortController();
   let interrupted = false;
@@ -45,22 +76,25 @@ export async function main(argv: string[]): Promise<number> {
     // parent launcher (tsx, npm). Only a second press, later, forces the exit.
     if (interrupted && Date.now() - interruptedAt < 750) return;
     if (interrupted) {
-      process.stderr.write(`\n${signal} again: exiting now.\n`);
+      progress.stop();
+      process.stderr.write(`${signal} again: exiting now; the next npm start removes what this run left.\n`);
       process.exit(exitCode);
     }
     interrupted = true;
     exitCode = signal === "SIGTERM" ? 143 : 130;
     interruptedAt = Date.now();
-    process.stderr.write(`\n${signal}: stopping the execution, the embedded S3 and removing this run's data (press Ctrl-C again to force)...\n`);
+    // On a terminal this is the display's step line (erased at the end); in a log, a line.
+    progress.interrupt(`${signal}: stopping the execution and the embedded S3, removing this run's data (Ctrl-C again to force)`);
     controller.abort(new Error(`interrupted by ${signal}`));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
   // Loaded after the flags are checked, so bad usage is reported without loading the engine and the SDK.
+  // The load takes a second or more on a busy machine: the display says so first.
+  progress.phase("Loading the engine and the AWS SDK");
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load works under every TS loader (tsx CLI, node -r tsx/cjs).
   const { runLocal } = require("../runner/run") as typeof import("../runner/run");
-  const progress = createProgressDisplay({ mode: flags.json ? "off" : progressModeFor(process.stderr) });
   try {
     const summary = await runLocal({
       stack: flags.stack,
@@ -73,11 +107,14 @@ export async function main(argv: string[]): Promise<number> {
       signal: controller.signal,
     });
     if (interrupted || summary.status === "ABORTED") {
-      process.stderr.write(`Interrupted: the execution was stopped (ABORTED); nothing of this run was kept.\n`);
+      process.stderr.write(`Interrupted: the execution was stopped (ABORTED), the embedded S3 stopped; nothing of this run was kept.\n`);
       if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
       return exitCode;
     }
-    process.stdout.write(flags.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
+    const stdout = process.stdout;
+    process.stdout.write(
+      flags.json ? JSON.stringify(summary) + "\n" : formatSummary(summary, { width: stdout.isTTY ? stdout.columns : undefined, palette: paletteFor(stdout) }),
+    );
     return summary.status === "SUCCEEDED" ? 0 : 1;
   } catch (e) {
     progress.stop();

@@ -78,13 +78,15 @@ describe("npm start (subprocess)", function () {
   describe("bad usage and bad config: exit 2, a clear message on stderr, nothing on stdout", () => {
     let badProject: string;
     const cases: Array<{ name: string; args: string[]; message: RegExp; inBadProject?: boolean }> = [
-      { name: "an unknown flag", args: ["--bogus"], message: /Unknown option '--bogus'/ },
+      { name: "an unknown flag", args: ["--bogus"], message: /^npm start: unknown option --bogus \(npm start -- --help for usage\)\n$/ },
+      { name: "a misspelt flag", args: ["--wokrflow", "seed"], message: /^npm start: unknown option --wokrflow; did you mean --workflow\? \(npm start -- --help for usage\)\n$/ },
       { name: "--input that is not JSON", args: ["--input", "{number: 1}"], message: /--input must be JSON/ },
       { name: "--input that is not an object", args: ["--input", "[1,2]"], message: /--input must be a JSON object/ },
-      { name: "--input without a value", args: ["--input"], message: /--input/ },
+      { name: "--input without a value", args: ["--input"], message: /^npm start: --input needs a value \(npm start -- --help for usage\)\n$/ },
       { name: "--objects that is not a number", args: ["--workflow", "map-reduce", "--objects", "many"], message: /--objects must be a whole number/ },
       { name: "--objects 0", args: ["--workflow", "map-reduce", "--objects", "0"], message: /--objects must be at least 1/ },
       { name: "an unknown workflow", args: ["--workflow", "nope"], message: /unknown workflow "nope" \(this stack has: seed/ },
+      { name: "a misspelt workflow", args: ["--workflow", "map-reduse"], message: /unknown workflow "map-reduse"; did you mean map-reduce\?/ },
       { name: "--inline on another workflow", args: ["--workflow", "map-reduce", "--inline"], message: /--inline applies to the seed workflow only/ },
       { name: "--objects on the seed workflow", args: ["--objects", "5"], message: /--objects applies to the map-reduce workflow only/ },
       { name: "a stack name with a slash", args: ["--stack", "../etc"], message: /--stack must be a stack name/ },
