@@ -12,7 +12,7 @@
  * gets the signal.
  */
 import { InvalidDefinitionError } from "../../asl/diagnostics";
-import { createProgressDisplay, paletteFor, progressModeFor } from "../progress";
+import { createProgressDisplay, paletteFor, progressModeFor, wrapLine } from "../progress";
 import { parseStartArgs, START_USAGE, UsageError } from "./args";
 import { formatSummary } from "./summary";
 import { usageLine, type UsageContext } from "./usage";
@@ -41,6 +41,12 @@ function dropSdkStreamingWarnings(): void {
 function npmBannerHint(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env["npm_lifecycle_event"] !== "start" || env["npm_config_loglevel"] === "silent") return undefined;
   return "npm start: npm printed its banner on stdout before this JSON; run `npm start -s -- --json` for JSON alone";
+}
+
+/** A line for stderr, wrapped at spaces to the terminal's width when it is one. */
+function closingLine(text: string): string {
+  const columns = process.stderr.isTTY ? process.stderr.columns : undefined;
+  return (columns ? wrapLine(text, columns - 1, 2) : [text]).join("\n") + "\n";
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -84,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = signal === "SIGTERM" ? 143 : 130;
     interruptedAt = Date.now();
     // On a terminal this is the display's step line (erased at the end); in a log, a line.
-    progress.interrupt(`${signal}: stopping the execution and the embedded S3, removing this run's data (Ctrl-C again to force)`);
+    progress.interrupt(`${signal}: stopping the execution and the S3 server; Ctrl-C again forces`);
     controller.abort(new Error(`interrupted by ${signal}`));
   };
   process.on("SIGINT", onSignal);
@@ -107,7 +113,7 @@ export async function main(argv: string[]): Promise<number> {
       signal: controller.signal,
     });
     if (interrupted || summary.status === "ABORTED") {
-      process.stderr.write(`Interrupted: the execution was stopped (ABORTED), the embedded S3 stopped; nothing of this run was kept.\n`);
+      process.stderr.write(closingLine(`Interrupted: the execution was stopped (ABORTED); nothing of this run was kept.`));
       if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
       return exitCode;
     }
@@ -119,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     progress.stop();
     if (interrupted) {
-      process.stderr.write(`Interrupted: stopped before the execution finished; nothing of this run was kept.\n`);
+      process.stderr.write(closingLine(`Interrupted before the execution finished; nothing of this run was kept.`));
       return exitCode;
     }
     if (e instanceof UsageError) {

@@ -156,6 +156,7 @@ function ttyDisplay(stream: NodeJS.WritableStream, now: () => number, palette: P
   let interrupted = false;
   let cursorHidden = false;
   let drawnAt = -Infinity;
+  let phaseDrawnAt = -Infinity;
 
   const rowsShown = (): number => {
     const columns = columnsOf(stream);
@@ -205,14 +206,18 @@ function ttyDisplay(stream: NodeJS.WritableStream, now: () => number, palette: P
       const first = !records.has(record.mapRunArn);
       records.set(record.mapRunArn, record);
       totalKnown(record);
-      if (first) render();
+      // Updates come every 100 ms or so: drawn as they come, at most at the frame rate.
+      if (first || now() - drawnAt >= FRAME_MS) render();
     },
     phase(label) {
       if (stopped || interrupted || label === phase?.label) return;
       phase = label === undefined ? undefined : { label, since: now() };
       // Drawn at once (the next step may block the event loop: a synchronous module load), unless
       // a frame was just drawn: states entered by the thousand (an inline Map) redraw at the frame rate.
-      if (now() - drawnAt >= FRAME_MS) render();
+      if (now() - phaseDrawnAt >= FRAME_MS) {
+        phaseDrawnAt = now();
+        render();
+      }
     },
     interrupt(message) {
       if (stopped) return;

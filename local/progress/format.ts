@@ -136,7 +136,8 @@ function shortCountsOnly(f: MapRunFigures): string {
  */
 export function rateText(f: MapRunFigures, status: string): string {
   const parts = [`${formatRate(f.itemsPerSecond)} items/s`];
-  if (status === "RUNNING" && f.totalKnown && f.total > 0 && f.done >= f.total) parts.push("all items done, writing results");
+  if (status !== "RUNNING") return [...parts, `took ${formatSeconds(f.elapsedSeconds)}`].join(" · ");
+  if (f.totalKnown && f.total > 0 && f.done >= f.total) parts.push("all items done, writing results");
   else parts.push(`ETA ${formatSeconds(f.etaSeconds)}`);
   if (!f.totalKnown && f.readBytesPerSecond !== undefined) parts.push(`reading ${formatBytesRate(f.readBytesPerSecond)}`);
   parts.push(`${formatSeconds(f.elapsedSeconds)} elapsed`);

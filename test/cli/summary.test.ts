@@ -4,58 +4,8 @@
  */
 import { strict as assert } from "node:assert";
 import { formatSummary } from "../../local/cli/summary";
-import { estimateBill } from "../../local/pricing";
 import { paletteFor, stripAnsi } from "../../local/progress";
-import type { RunSummary } from "../../local/runner/run";
-
-const manifest = "s3://sfn-distributed-map-dev/results/seed/9517accf-1989-4df6-a0ae-c6cbbbeb8bf3/manifest.json";
-
-const seedRun: RunSummary = {
-  stack: "dev",
-  workflow: "seed",
-  variant: "distributed",
-  executionArn: "arn:aws:states:us-east-1:123456789012:execution:sfn-distributed-map-dev-seed:local-1",
-  status: "SUCCEEDED",
-  input: { number: 100_000, chunk: 5 },
-  wallTimeMs: 2_540,
-  executionDurationMs: 2_080,
-  items: 20_000,
-  childExecutions: 20_000,
-  mapRuns: [{ name: "MapData", status: "SUCCEEDED", items: 20_000, itemsSucceeded: 20_000, itemsFailed: 0, childExecutions: 20_000, childExecutionsSucceeded: 20_000, childExecutionsFailed: 0, maxConcurrency: 5, durationMs: 2_000 }],
-  stateTransitions: { parent: 2, children: 20_000, total: 20_002 },
-  historyEvents: { parent: 11, largestChild: { mapRunArn: "arn:x", events: 7 } },
-  resultWriter: { manifest, localData: "/repo/.local-s3/dev/local-20261207T072904-7cedc4ac/s3" },
-  check: { name: "exactly-once", passed: true, detail: `every number of [0, 100,000) processed exactly once: 20,000 ranges, count 100,000, sum 4,999,950,000 (read from ResultWriter files listed in ${manifest})`, problems: [] },
-  lambdas: [
-    { name: "CaptureInput", invocations: 1, errors: 0, billedDurationMs: 170, memoryMb: 128, architecture: "arm64" },
-    { name: "ProcessData", invocations: 20_000, errors: 0, billedDurationMs: 20_696, memoryMb: 128, architecture: "arm64" },
-  ],
-  bill: estimateBill({
-    parent: { type: "STANDARD", executions: 1, stateTransitions: 2, billedDurationMs: 0 },
-    children: { type: "STANDARD", executions: 20_000, stateTransitions: 20_000, billedDurationMs: 0 },
-    lambdas: [
-      { functionName: "CaptureInput", invocations: 1, billedDurationMs: 170, memoryMb: 128, architecture: "arm64" },
-      { functionName: "ProcessData", invocations: 20_000, billedDurationMs: 20_696, memoryMb: 128, architecture: "arm64" },
-    ],
-  }),
-  projection: { seconds: 62.3, bottleneck: "child start rate", ceilings: {} as never },
-};
-
-const failedRun: RunSummary = {
-  ...seedRun,
-  variant: "inline",
-  status: "FAILED",
-  error: "States.DataLimitExceeded",
-  cause: "The state/task 'CaptureInput' returned a result with a size exceeding the maximum number of bytes service limit.",
-  explanation: "The execution failed at CaptureInput because a state's input or output exceeded 262,144 bytes (256 KiB).",
-  failedState: "CaptureInput",
-  items: 0,
-  childExecutions: 0,
-  mapRuns: [],
-  resultWriter: undefined,
-  check: undefined,
-  projection: undefined,
-};
+import { failedRun, manifest, seedRun } from "./fixtures/summaries";
 
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
 
