@@ -6,7 +6,8 @@ import { strict as assert } from "node:assert";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunSummary } from "../../local/runner/run";
-import { ROOT, runCli, type CliResult } from "./run-cli";
+import { execFile } from "node:child_process";
+import { ROOT, runCli, TEST_DATA_DIR, type CliResult } from "./run-cli";
 import { tempDir } from "../support/temp-dirs";
 
 function summaryOf(result: CliResult): RunSummary {
@@ -46,6 +47,20 @@ describe("npm start (subprocess)", function () {
     assert.match(result.stdout, /Status {8}SUCCEEDED/);
     assert.match(result.stdout, /Check {9}PASSED exactly-once: every number of \[0, 2,000\) processed exactly once/);
     assert.match(result.stdout, /Estimated AWS bill for this run:/);
+  });
+
+  it("`npm start -s -- --json | jq` reads one JSON object; without -s, npm's banner comes first and stderr says to add -s", async () => {
+    const pipe = (command: string) =>
+      new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+        execFile("sh", ["-c", command], { cwd: ROOT, env: { ...process.env, LOCAL_S3_DIR: TEST_DATA_DIR } }, (e, stdout, stderr) => (e ? reject(e) : resolve({ stdout, stderr }))),
+      );
+    const input = `--input '{"number": 200, "chunk": 5}'`;
+    // The README's form; node stands in for jq (the same pipe, one JSON document on stdin).
+    const parse = `node -e 'let t="";process.stdin.on("data",d=>t+=d).on("end",()=>console.log(JSON.parse(t).status))'`;
+    const [silent, banner] = await Promise.all([pipe(`npm start -s -- --json ${input} | ${parse}`), pipe(`npm start -- --json ${input}`)]);
+    assert.equal(silent.stdout, "SUCCEEDED\n", silent.stderr);
+    assert.match(banner.stdout, /^\n?> sfn-distributed-map@/);
+    assert.match(banner.stderr, /run `npm start -s -- --json` for JSON alone/);
   });
 
   it("--inline fails at CaptureInput with States.DataLimitExceeded and says why", async () => {
