@@ -42,8 +42,9 @@ export interface ProgressDisplay {
   /**
    * What the run is doing now, for a step that may take over a second ("Starting the embedded S3
    * server", "Writing the data set", "Checking exactly-once"); undefined when there is nothing to say.
+   * `detail` is how far it got ("600/1,500 objects"): it changes without restarting the step's time.
    */
-  phase(label: string | undefined): void;
+  phase(label: string | undefined, detail?: string): void;
   /**
    * A signal arrived: `message` is shown at once (the block's step line on a terminal, a line in a
    * log), and on a terminal the block is erased at stop, so the caller's one closing line is all
@@ -89,14 +90,14 @@ function plainDisplay(stream: NodeJS.WritableStream, now: () => number, interval
     stream.write(plainLine(record, now(), totalKnown(record)) + "\n");
   };
   // Lines come from the timer too, so a Map Run whose children are slow still reports.
-  let phase: { label: string; since: number; printed: boolean } | undefined;
+  let phase: { label: string; detail?: string; since: number; printed: boolean } | undefined;
   const timer = setInterval(() => {
     for (const record of latest.values()) {
       if (!finished.has(record.mapRunArn) && now() - (printedAt.get(record.mapRunArn) ?? 0) >= intervalMs) print(record);
     }
     if (phase && !phase.printed && now() - phase.since >= PHASE_NOTICE_MS) {
       phase.printed = true;
-      stream.write(`${phase.label}…\n`);
+      stream.write(`${phase.label}${phase.detail ? `: ${phase.detail}` : ""}…\n`);
     }
   }, Math.max(50, Math.min(250, Math.floor(intervalMs / 2))));
   timer.unref();
@@ -113,9 +114,13 @@ function plainDisplay(stream: NodeJS.WritableStream, now: () => number, interval
         print(record);
       }
     },
-    phase(label) {
-      if (stopped || label === phase?.label) return;
-      phase = label === undefined ? undefined : { label, since: now(), printed: false };
+    phase(label, detail) {
+      if (stopped) return;
+      if (phase && label === phase.label) {
+        phase.detail = detail;
+        return;
+      }
+      phase = label === undefined ? undefined : { label, detail, since: now(), printed: false };
     },
     interrupt(message) {
       if (stopped) return;
@@ -148,7 +153,7 @@ const SHOW_CURSOR = "\u001b[?25h";
 function ttyDisplay(stream: NodeJS.WritableStream, now: () => number, palette: Palette): ProgressDisplay {
   const records = new Map<string, MapRunRecord>();
   const totalKnown = totalTracker(now);
-  let phase: { label: string; since: number } | undefined;
+  let phase: { label: string; detail?: string; since: number } | undefined;
   /** Lengths of the lines on screen, to erase them (a line the terminal wrapped after a resize takes more rows). */
   let shown: number[] = [];
   let frame = 0;
@@ -189,7 +194,7 @@ function ttyDisplay(stream: NodeJS.WritableStream, now: () => number, palette: P
     if (stopped) return;
     const width = columnsOf(stream) - 1;
     const lines = mapRunBlock(width);
-    if (phase) lines.push(cutLine(`${SPINNER[frame++ % SPINNER.length]} ${phase.label} · ${formatSeconds((now() - phase.since) / 1000)}`, width));
+    if (phase) lines.push(cutLine(`${SPINNER[frame++ % SPINNER.length]} ${phase.label}${phase.detail ? `: ${phase.detail}` : ""} · ${formatSeconds((now() - phase.since) / 1000)}`, width));
     if (lines.length > 0 || shown.length > 0) draw(lines, false);
     drawnAt = now();
   };
@@ -209,9 +214,14 @@ function ttyDisplay(stream: NodeJS.WritableStream, now: () => number, palette: P
       // Updates come every 100 ms or so: drawn as they come, at most at the frame rate.
       if (first || now() - drawnAt >= FRAME_MS) render();
     },
-    phase(label) {
-      if (stopped || interrupted || label === phase?.label) return;
-      phase = label === undefined ? undefined : { label, since: now() };
+    phase(label, detail) {
+      if (stopped || interrupted) return;
+      if (phase && label === phase.label) {
+        // The same step, further on: the timer draws it.
+        phase.detail = detail;
+        return;
+      }
+      phase = label === undefined ? undefined : { label, detail, since: now() };
       // Drawn at once (the next step may block the event loop: a synchronous module load), unless
       // a frame was just drawn: states entered by the thousand (an inline Map) redraw at the frame rate.
       if (now() - phaseDrawnAt >= FRAME_MS) {

@@ -28,7 +28,7 @@ import type { EngineEvent, ExecutionResult, LambdaHandler } from "../engine/type
 import type { OutboxMessage } from "../engine";
 import { billedMs, estimateBill, nestedUsage, PRICE_TABLE, type BillEstimate } from "../pricing";
 import { projectDuration, whatIf, whatIfBatchSizes, type MeasuredRun, type Projection, type WhatIfRow } from "../pricing/projection";
-import type { ProgressDisplay } from "../progress";
+import { formatCount, type ProgressDisplay } from "../progress";
 import { startServers, type LocalServers } from "../servers";
 import { resultWriterLocation } from "../../app/demos/checks";
 import { meterHandlers } from "./metering";
@@ -491,9 +491,18 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       signal: request.signal,
     });
     const client = servers.s3Client!;
-    const demoContext = { s3: client, bucket, config, input: prepared.input, size: request.objects ?? workflow.demo?.sizeFlag?.default, signal: request.signal };
+    const writing = "Writing the data set to the embedded S3";
+    const demoContext = {
+      s3: client,
+      bucket,
+      config,
+      input: prepared.input,
+      size: request.objects ?? workflow.demo?.sizeFlag?.default,
+      signal: request.signal,
+      onProgress: (done: number, total: number) => request.progress.phase(writing, `${formatCount(done)}/${formatCount(total)} objects`),
+    };
     const setupDone = performance.now();
-    if (workflow.demo?.dataset && prepared.variant === "distributed") request.progress.phase("Writing the data set to the embedded S3");
+    if (workflow.demo?.dataset && prepared.variant === "distributed") request.progress.phase(writing);
     const dataset = await prepareData(run, demoContext);
     request.progress.phase("Starting the execution");
     const datasetDone = performance.now();

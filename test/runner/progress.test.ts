@@ -185,6 +185,19 @@ describe("local/progress", () => {
     assert.doesNotMatch(last, /Writing the data set/);
   });
 
+  it("a step's progress (the data set's objects written) updates its line without restarting its time", () => {
+    const stream = ttyStream(80);
+    const text = collect(stream);
+    let t = 0;
+    const display = createProgressDisplay({ mode: "tty", stream, now: () => t, env: {} });
+    display.phase("Writing the data set");
+    t = 2_500;
+    display.phase("Writing the data set", "600/1,500 objects");
+    display.update(record({ pending: 1, total: 1 }, { readerDone: false }));
+    display.stop();
+    assert.match(stripAnsi(text()), /Writing the data set: 600\/1,500 objects · 2\.5s/);
+  });
+
   it("tty mode, interrupted: the message shows at once and nothing of the block stays", () => {
     const stream = ttyStream(80);
     const text = collect(stream);
