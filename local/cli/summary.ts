@@ -109,7 +109,7 @@ export function formatSummary(s: RunSummary, layout: SummaryLayout = {}): string
   const status = s.status + (s.error ? ` ${s.error}` : "") + (s.failedState ? ` at ${s.failedState}` : "");
   const check = s.check ? ` · ${s.check.name} check ${s.check.passed ? "PASSED" : "FAILED"}` : "";
   outcome.push(row("Status", status + check));
-  outcome.push(row("Items", `${formatCount(s.items)} in ${formatCount(s.childExecutions)} child executions`));
+  outcome.push(row("Items", s.mapRuns.length === 0 ? `${formatCount(s.items)} (no Map Run started)` : `${formatCount(s.items)} in ${formatCount(s.childExecutions)} child executions`));
   outcome.push(row("Wall time", `${seconds(s.wallTimeMs)} (execution ${seconds(s.executionDurationMs)})`));
   if (s.resultWriter) {
     outcome.push(row("Results", s.resultWriter.manifest));

@@ -95,7 +95,9 @@ function plainDisplay(stream: NodeJS.WritableStream, now: () => number, interval
     for (const record of latest.values()) {
       if (!finished.has(record.mapRunArn) && now() - (printedAt.get(record.mapRunArn) ?? 0) >= intervalMs) print(record);
     }
-    if (phase && !phase.printed && now() - phase.since >= PHASE_NOTICE_MS) {
+    // While a Map Run runs, its lines report; a step line would only interrupt them.
+    const mapRunRunning = [...latest.values()].some((r) => !finished.has(r.mapRunArn));
+    if (phase && !phase.printed && !mapRunRunning && now() - phase.since >= PHASE_NOTICE_MS) {
       phase.printed = true;
       stream.write(`${phase.label}${phase.detail ? `: ${phase.detail}` : ""}…\n`);
     }

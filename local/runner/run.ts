@@ -475,6 +475,7 @@ function report(
 
 export async function runLocal(request: RunRequest): Promise<RunSummary> {
   const wallStart = performance.now();
+  request.progress.phase("Starting the embedded S3 server");
   const run = resolveRun(request);
   const { workflow, prepared, config, bucket, stackDir, runDir } = run;
   await pruneOldRuns(stackDir, KEEP_RUNS - 1);
@@ -484,7 +485,6 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
   let servers: LocalServers | undefined;
   let keepData = false;
   try {
-    request.progress.phase("Starting the embedded S3 server");
     servers = await startServers({
       s3: { buckets: [bucket], dataDir: run.s3Dir, region: config.region },
       env: payloadEnvironment(prepared.machine, config, bucket),
