@@ -21,7 +21,8 @@ export function formatProjection(p: Projection): string {
 
 /** The --what-if table: child type × batch size → children, projected duration, bill. */
 export function formatWhatIf(rows: ReadonlyArray<WhatIfRow>): string[] {
-  const header = ["children", "batch", "child executions", "projected on AWS", "bottleneck", "bill"];
+  // Short headers: the table fits 80 columns.
+  const header = ["children", "batch", "executions", "on AWS", "bottleneck", "bill"];
   const body = rows.map((r) => [r.childType, formatCount(r.batchSize), formatCount(r.childExecutions), `~${formatDuration(r.projection.seconds)}`, r.projection.bottleneck, formatUsd(r.bill.totalUsd)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]) => "  " + cells.map((c, i) => (i >= 1 && i <= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");

@@ -46,15 +46,18 @@ export function wrapLine(text: string, width: number, indent = 0): string[] {
   // A row's label column (text, then spaces, `indent` wide) is kept as it is; the value wraps beside it.
   const labelled = indent > 0 && indent === pad.length && text.length > indent && text[indent - 1] === " " && text[indent] !== " ";
   const lead = labelled ? text.slice(0, indent) : /^ */.exec(text)![0];
-  const words = text.slice(lead.length).split(/ +/);
+  // Words with the spaces before each, so a line keeps its own spacing (a table's columns) where it does not break.
+  const tokens = [...text.slice(lead.length).matchAll(/( *)([^ ]+)/g)].map((m) => ({ gap: m[1]!, word: m[2]! }));
   const lines: string[] = [];
   let line = lead;
   let fresh = true;
-  const room = () => width - line.length - (fresh ? 0 : 1);
-  for (let word of words) {
+  for (const token of tokens) {
+    let word = token.word;
+    const gap = () => (fresh ? "" : token.gap || " ");
+    const room = () => width - line.length - gap().length;
     while (word.length > 0) {
       if (word.length <= room()) {
-        line += (fresh ? "" : " ") + word;
+        line += gap() + word;
         fresh = false;
         word = "";
       } else if (!fresh && (word.length <= width - pad.length || room() < 8)) {
@@ -64,7 +67,7 @@ export function wrapLine(text: string, width: number, indent = 0): string[] {
       } else {
         // Longer than a whole line: broken where it stands, not pushed to a line of its own.
         const [head, rest] = breakLongWord(word, Math.max(1, room()));
-        lines.push(line + (fresh ? "" : " ") + head);
+        lines.push(line + gap() + head);
         line = pad;
         fresh = true;
         word = rest;

@@ -3,8 +3,8 @@
  * where the results are) last, and on a terminal every line within its width, wrapped at spaces.
  */
 import { strict as assert } from "node:assert";
-import { formatSummary } from "../../local/cli/summary";
-import { paletteFor, stripAnsi } from "../../local/progress";
+import { formatSummary, formatWhatIf } from "../../local/cli/summary";
+import { paletteFor, stripAnsi, wrapLine } from "../../local/progress";
 import { failedRun, manifest, seedRun } from "./fixtures/summaries";
 
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
@@ -47,11 +47,36 @@ describe("local/cli summary", () => {
     });
   }
 
+  it("the --what-if table fits 80 columns with its columns intact", () => {
+    const rows = formatWhatIf([
+      { childType: "EXPRESS", batchSize: 100, childExecutions: 200, projection: { seconds: 4.2, bottleneck: "concurrency", ceilings: {} as never }, bill: { ...seedRun.bill, totalUsd: 0.000367 } },
+      { childType: "STANDARD", batchSize: 1, childExecutions: 20_000, projection: { seconds: 62.3, bottleneck: "child start rate", ceilings: {} as never }, bill: seedRun.bill },
+    ]);
+    for (const r of rows) assert.ok(r.length < 80, r);
+    assert.match(rows[1]!, /^ {2}children {2}batch {2}executions {3}on AWS {2}bottleneck {8}bill *$/);
+  });
+
   it("colours the status on a terminal, not with NO_COLOR or in CI", () => {
     assert.match(formatSummary(seedRun, { palette: paletteFor({ isTTY: true }, {}) }), /Status {8}\u001b\[1m\u001b\[32mSUCCEEDED/);
     const plain = formatSummary(seedRun, { palette: paletteFor({ isTTY: true }, { NO_COLOR: "1" }) });
     assert.equal(plain, stripAnsi(plain));
     const ci = formatSummary(seedRun, { palette: paletteFor({ isTTY: true }, { CI: "true" }) });
     assert.equal(ci, stripAnsi(ci));
+  });
+});
+
+describe("local/progress wrapLine", () => {
+  it("wraps at spaces, keeps a line's own spacing where it does not break, and breaks a word longer than a line after a '/'", () => {
+    assert.deepEqual(wrapLine("Lambda        a b c", 80, 14), ["Lambda        a b c"]);
+    assert.deepEqual(wrapLine("Lambda        CaptureInput 1× (170 ms billed), ProcessData 20,000×  (20,696 ms billed)", 60, 14), [
+      "Lambda        CaptureInput 1× (170 ms billed), ProcessData",
+      "              20,000×  (20,696 ms billed)",
+    ]);
+    assert.deepEqual(wrapLine("  total     $0.5041     (us-east-1 prices of 2026-11-21)", 40, 3), ["  total     $0.5041     (us-east-1", "   prices of 2026-11-21)"]);
+    assert.deepEqual(wrapLine("Results       s3://bucket/results/seed/9517accf-1989-4df6-a0ae-c6cbbbeb8bf3/manifest.json", 51, 14), [
+      "Results       s3://bucket/results/seed/",
+      "              9517accf-1989-4df6-a0ae-c6cbbbeb8bf3/",
+      "              manifest.json",
+    ]);
   });
 });
