@@ -22,6 +22,7 @@ import { HandlerResolutionError } from "../exec/functions";
 import { expandPut, parsePut } from "../exec/objects";
 import type { LocalExecution } from "../exec/run-local";
 import { INTEGRATION_OPTIONS, INTEGRATION_USAGE, IntegrationFlagError, IntegrationFlags, integrationOptions } from "./integration-flags";
+import { fitForStream } from "../progress/fit";
 import { parseArgsMessage, usageLine } from "./usage";
 
 const USAGE = `usage: npm run exec -- DEF.json|WORKFLOW.ts [options]
@@ -407,7 +408,7 @@ main(process.argv.slice(2), controller.signal)
   (e) => {
     if (e instanceof UsageError) {
       // One line: the usage text is --help's (it scrolled the error off the screen).
-      process.stderr.write(`${e.showUsage ? usageLine({ program: "exec", help: "npm run exec -- --help" }, e.message) : `exec: ${e.message}`}\n`);
+      process.stderr.write(fitForStream(e.showUsage ? usageLine({ program: "exec", help: "npm run exec -- --help" }, e.message) : `exec: ${e.message}`, process.stderr));
       process.exit(2);
     }
     if (controller.signal.aborted) {

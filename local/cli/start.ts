@@ -12,7 +12,7 @@
  * gets the signal.
  */
 import { InvalidDefinitionError } from "../../asl/diagnostics";
-import { createProgressDisplay, paletteFor, progressModeFor, wrapLine } from "../progress";
+import { createProgressDisplay, fitForStream, paletteFor, progressModeFor } from "../progress";
 import { parseStartArgs, START_USAGE, UsageError } from "./args";
 import { formatSummary } from "./summary";
 import { usageLine, type UsageContext } from "./usage";
@@ -43,11 +43,8 @@ function npmBannerHint(env: NodeJS.ProcessEnv = process.env): string | undefined
   return "npm start: npm printed its banner on stdout before this JSON; run `npm start -s -- --json` for JSON alone";
 }
 
-/** A line for stderr, wrapped at spaces to the terminal's width when it is one. */
-function closingLine(text: string): string {
-  const columns = process.stderr.isTTY ? process.stderr.columns : undefined;
-  return (columns ? wrapLine(text, columns - 1, 2) : [text]).join("\n") + "\n";
-}
+/** Everything start.ts says on stderr, wrapped at spaces to the terminal's width when it is one. */
+const say = (text: string) => process.stderr.write(fitForStream(text, process.stderr));
 
 export async function main(argv: string[]): Promise<number> {
   let flags;
@@ -55,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     flags = parseStartArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(usageLine(USAGE_CONTEXT, e.message) + "\n");
+      say(usageLine(USAGE_CONTEXT, e.message));
       return 2;
     }
     throw e;
@@ -68,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
   if (flags.json) {
     console.log = console.info = (...args: unknown[]) => console.error(...args);
     const hint = process.stdout.isTTY ? undefined : npmBannerHint();
-    if (hint) process.stderr.write(hint + "\n");
+    if (hint) say(hint);
   }
   dropSdkStreamingWarnings();
   const progress = createProgressDisplay({ mode: flags.json ? "off" : progressModeFor(process.stderr) });
@@ -83,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     if (interrupted && Date.now() - interruptedAt < 750) return;
     if (interrupted) {
       progress.stop();
-      process.stderr.write(`${signal} again: exiting now; the next npm start removes what this run left.\n`);
+      say(`${signal} again: exiting now; the next npm start removes what this run left.`);
       process.exit(exitCode);
     }
     interrupted = true;
@@ -113,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
       signal: controller.signal,
     });
     if (interrupted || summary.status === "ABORTED") {
-      process.stderr.write(closingLine(`Interrupted: the execution was stopped (ABORTED); nothing of this run was kept.`));
+      say("Interrupted: the execution was stopped (ABORTED); nothing of this run was kept.");
       if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
       return exitCode;
     }
@@ -125,20 +122,20 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     progress.stop();
     if (interrupted) {
-      process.stderr.write(closingLine(`Interrupted before the execution finished; nothing of this run was kept.`));
+      say("Interrupted before the execution finished; nothing of this run was kept.");
       return exitCode;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`npm start: ${e.message}\n`);
+      say(`npm start: ${e.message}`);
       return 2;
     }
     if (e instanceof InvalidDefinitionError) {
       // The stack's settings produced a definition AWS would reject: a config problem.
-      process.stderr.write(`npm start: the stack's configuration builds an invalid workflow.\n${e.message}\n`);
+      say(`npm start: the stack's configuration builds an invalid workflow.\n${e.message}`);
       return 2;
     }
     // No stack trace for the user: the error's name and message say what failed and why.
-    process.stderr.write(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+    say(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
     return 1;
   } finally {
     process.off("SIGINT", onSignal);
@@ -154,7 +151,7 @@ if (require.main === module) {
       setTimeout(() => process.exit(code), 1_000).unref();
     },
     (e) => {
-      process.stderr.write(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+      say(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
       process.exit(1);
     },
   );

@@ -117,3 +117,13 @@ export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = env["CI"];
   return ci !== undefined && ci !== "" && ci !== "false" && ci !== "0";
 }
+
+/**
+ * Text for a stream, each line wrapped at spaces to the stream's width when it is a terminal
+ * (continuation lines indented by `indent`), as it is otherwise (a log keeps its lines whole).
+ */
+export function fitForStream(text: string, stream: { isTTY?: boolean; columns?: number }, indent = 2): string {
+  const columns = stream.isTTY ? stream.columns : undefined;
+  const lines = text.replace(/\n$/, "").split("\n");
+  return (columns ? lines.flatMap((l) => wrapLine(l, columns - 1, indent)) : lines).join("\n") + "\n";
+}

@@ -47,7 +47,7 @@ async function driveFrames(columns: number, rows: number, mode: "run" | "interru
     const frames: string[] = [];
     const steps = mode === "interrupt" ? 8 : 9;
     for (let step = 1; step <= steps; step++) {
-      process.kill(pid, "SIGUSR1");
+      process.kill(pid, "SIGUSR2");
       await until(`step ${step}`, () => readFileSync(status, "utf8").includes(`step ${step}\n`));
       const shown = screen(session);
       for (const line of shown) assert.ok(line.length < columns, `step ${step}: a line of ${line.length} columns wrapped at ${columns}:\n${line}`);
@@ -101,6 +101,19 @@ describe("the terminal display in a pseudo-terminal (tmux)", function () {
     compareWithGolden("display-80x24-interrupt.txt", frames);
     assert.equal(frames.at(-1), "--- after step 8 ---\nInterrupted: the execution was stopped (ABORTED); nothing of this run was kept.");
     assert.equal(cursorShown, "1");
+  });
+
+  it("a usage error at 80 columns: wrapped at spaces, not by the terminal", async () => {
+    const session = "usage80";
+    const done = join(tempDir("usage-in-tmux-"), "done");
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", inTerminal(`node --import tsx local/cli/start.ts --wokrflow map-reduce; echo $? > '${done}'`));
+    try {
+      await until("start.ts to exit", () => existsSync(done) && readFileSync(done, "utf8").trim() !== "");
+      assert.equal(readFileSync(done, "utf8").trim(), "2");
+      assert.deepEqual(screen(session), ["npm start: unknown option --wokrflow; did you mean --workflow? (npm start --", "  --help for usage)"]);
+    } finally {
+      tmux("kill-session", "-t", session);
+    }
   });
 
   it("npm start at 80×24: no line wrapped, and Status, Items, Wall time and Results on the last screen", async () => {
