@@ -76,6 +76,9 @@ describe("the terminal display in a pseudo-terminal (tmux)", function () {
     } catch {
       throw new Error("these tests need tmux (apt-get install tmux); .ci/run installs it");
     }
+    // One idle session for the whole suite: the server exits with its last session, and a session
+    // started while it shuts down fails ("server exited unexpectedly").
+    tmux("new-session", "-d", "-s", "keep", "sleep 600");
   });
   after(() => {
     try {
@@ -101,6 +104,24 @@ describe("the terminal display in a pseudo-terminal (tmux)", function () {
     compareWithGolden("display-80x24-interrupt.txt", frames);
     assert.equal(frames.at(-1), "--- after step 8 ---\nInterrupted: the execution was stopped (ABORTED); nothing of this run was kept.");
     assert.equal(cursorShown, "1");
+  });
+
+  it("npm start at 80×24, Ctrl-C mid-run: the npm banner, then one line; no ^C, no library noise, the cursor back", async () => {
+    const session = "ctrlc80";
+    const done = join(tempDir("ctrlc-in-tmux-"), "done");
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", inTerminal(`LOCAL_S3_DIR='${TEST_DATA_DIR}' npm start -- --input '{"number": 2000000, "chunk": 5}'; echo $? > '${done}'`));
+    try {
+      await until("the Map Run on screen", () => screen(session).some((l) => l.startsWith("Map Run MapData RUNNING")), 120_000);
+      tmux("send-keys", "-t", session, "C-c");
+      await until("npm start to exit", () => existsSync(done) && readFileSync(done, "utf8").trim() !== "", 60_000);
+      assert.equal(readFileSync(done, "utf8").trim(), "130");
+      const shown = screen(session).filter((l) => l !== "");
+      assert.deepEqual(shown.slice(-1), ["Interrupted: the execution was stopped (ABORTED); nothing of this run was kept."]);
+      assert.ok(shown.slice(0, -1).every((l) => l.startsWith(">")), `only npm's banner above it:\n${shown.join("\n")}`);
+      assert.equal(tmux("display-message", "-p", "-t", session, "#{cursor_flag}").trim(), "1");
+    } finally {
+      tmux("kill-session", "-t", session);
+    }
   });
 
   it("a usage error at 80 columns: wrapped at spaces, not by the terminal", async () => {
