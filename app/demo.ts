@@ -36,6 +36,8 @@ export interface DemoContext {
   /** `--objects N` when given (only for demos that declare `sizeFlag`). */
   size?: number;
   signal: AbortSignal;
+  /** Reports how far a long step got (the data set's objects written), for the live display. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface DemoDataset<T = unknown> {

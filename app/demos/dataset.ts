@@ -64,15 +64,17 @@ export async function uploadDataset(
   bucket: string,
   prefix: string,
   objects: number,
-  options: { seed?: number; concurrency?: number; signal?: AbortSignal } = {},
+  options: { seed?: number; concurrency?: number; signal?: AbortSignal; onProgress?: (written: number, total: number) => void } = {},
 ): Promise<DatasetTotals> {
   const seed = options.seed ?? 42;
   let next = 0;
+  let written = 0;
   const worker = async () => {
     while (next < objects) {
       if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
       const i = next++;
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(prefix, i), Body: objectText(i, seed), ContentType: "text/plain" }));
+      options.onProgress?.(++written, objects);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 32, objects) }, worker));

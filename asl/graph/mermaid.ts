@@ -77,7 +77,9 @@ function edgeLine(edge: GraphEdge): string {
 
 function label(node: GraphNode): string {
   const title = node.type === "Map" || node.type === "Parallel" ? `${node.type}: ${node.name}` : node.name;
-  return node.detail ? `${escape(title)}<br/><small>${node.detail.split("\n").map(escape).join("<br/>")}</small>` : escape(title);
+  // The details, then the badges (Retry, callback, .sync), one line each.
+  const lines = [...(node.detail ? node.detail.split("\n") : []), ...(node.badges ?? []).map((b) => b.text)];
+  return lines.length > 0 ? `${escape(title)}<br/><small>${lines.map(escape).join("<br/>")}</small>` : escape(title);
 }
 
 /** Mermaid's entity codes: quotes and angle brackets inside a quoted label. */

@@ -7,6 +7,7 @@
  */
 import type { ChoiceRule, MapState, State, StateMachineDefinition, SubWorkflow } from "../types";
 import { findIntegration } from "../integrations";
+import { parseResource } from "../integrations/resource";
 import { childWorkflows, mapProcessor } from "../walk";
 
 export type GraphNodeKind = "start" | "end" | "state";
@@ -23,6 +24,13 @@ export interface GraphNode {
   detail?: string;
   /** Map: one scope (its processor). Parallel: one scope per branch. Empty for other states. */
   scopes: GraphScope[];
+  /** What the state does that its type does not say: its Retry policy, a Task's callback or .sync wait. */
+  badges?: GraphBadge[];
+}
+
+export interface GraphBadge {
+  kind: "retry" | "callback" | "sync";
+  text: string;
 }
 
 export type GraphEdgeKind = "next" | "choice" | "default" | "catch";
@@ -76,7 +84,8 @@ export function buildStateGraph(definition: StateMachineDefinition): StateGraph 
     }
     for (const [name, state] of stateEntries) {
       const id = idByName.get(name)!;
-      scope.nodes.push({ id, kind: "state", name, type: state.Type, detail: detailOf(state), scopes: childScopes(state) });
+      const badges = badgesOf(state);
+      scope.nodes.push({ id, kind: "state", name, type: state.Type, detail: detailOf(state), scopes: childScopes(state), ...(badges.length > 0 ? { badges } : {}) });
       for (const target of transitionsOf(state)) addEdge(id, target.to, target.kind, target.label);
       if (withStartEnd && isTerminal(state)) scope.edges.push({ id: nextId("e"), from: id, to: endNode(), kind: "next" });
     }
@@ -151,6 +160,38 @@ function describeRule(rule: ChoiceRule): string {
     }
   }
   return variable;
+}
+
+/** AWS's defaults for a retrier without MaxAttempts: 3 (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-retrying-after-an-error). */
+const DEFAULT_MAX_ATTEMPTS = 3;
+const BADGE_MAX = 52;
+
+/**
+ * The badges a state carries: its retriers (errors and attempts; a retrier with MaxAttempts 0 never
+ * retries and is left out), and for a Task the integration pattern that makes it wait: a callback
+ * (.waitForTaskToken: paused until SendTaskSuccess/Failure with its token, heartbeat if set) or a
+ * job run to completion (.sync, .sync:2).
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html
+ */
+function badgesOf(state: State): GraphBadge[] {
+  const badges: GraphBadge[] = [];
+  if (state.Type === "Task") {
+    const resource = typeof state.Resource === "string" ? parseResource(state.Resource) : undefined;
+    const pattern = resource && "pattern" in resource ? resource.pattern : undefined;
+    if (pattern === "waitForTaskToken") {
+      badges.push({ kind: "callback", text: `⏸ waits for a task token${state.HeartbeatSeconds !== undefined ? ` · heartbeat ${state.HeartbeatSeconds} s` : state.HeartbeatSecondsPath ? " · heartbeat" : ""}` });
+    } else if (pattern === "sync" || pattern === "sync:2") {
+      badges.push({ kind: "sync", text: `⧗ runs to completion (.${pattern})` });
+    }
+  }
+  if ((state.Type === "Task" || state.Type === "Map" || state.Type === "Parallel") && state.Retry?.length) {
+    const retriers = state.Retry.filter((r) => (r.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS) > 0).map((r) => `${r.ErrorEquals.join(", ")} ×${r.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS}`);
+    if (retriers.length > 0) {
+      const text = `↻ retry ${retriers.join(" · ")}`;
+      badges.push({ kind: "retry", text: text.length > BADGE_MAX ? `${text.slice(0, BADGE_MAX - 1)}…` : text });
+    }
+  }
+  return badges;
 }
 
 /** The Lambda function name in a Task's resource: a direct ARN, or lambda:invoke's FunctionName. */

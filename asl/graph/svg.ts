@@ -8,7 +8,7 @@
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkLabel, ElkNode } from "elkjs/lib/elk-api";
 import type { StateMachineDefinition } from "../types";
-import { buildStateGraph, type GraphEdge, type GraphNode, type GraphScope } from "./model";
+import { buildStateGraph, type GraphBadge, type GraphEdge, type GraphNode, type GraphScope } from "./model";
 
 const FONT = "Helvetica, Arial, sans-serif";
 const NAME_SIZE = 13;
@@ -79,7 +79,10 @@ function scopeContents(scope: GraphScope, info: Map<string, NodeInfo>, edges: Ma
     children: scope.nodes.map((n) => elkNode(n, info, edges)),
     edges: scope.edges.map((e): ElkExtendedEdge => {
       edges.set(e.id, e);
-      const labels: ElkLabel[] = e.label ? [{ text: e.label, width: textWidth(e.label, LABEL_SIZE) + 6, height: LABEL_SIZE + 6 }] : [];
+      // Inline (an ELK option of the label): the edge runs through its label, so a label sits on its
+      // own edge. Beside the edge (ELK's default), a Choice rule's label could land next to a
+      // neighbouring edge's segment and read as that edge's.
+      const labels: ElkLabel[] = e.label ? [{ text: e.label, width: textWidth(e.label, LABEL_SIZE) + 6, height: LABEL_SIZE + 6, layoutOptions: { "elk.edgeLabels.inline": "true" } }] : [];
       return { id: e.id, sources: [e.from], targets: [e.to], labels };
     }),
   };
@@ -101,11 +104,19 @@ function containerOptions(headerHeight: number, minWidth: number, sideBySide = f
   };
 }
 
+/** A badge's colour: Retry amber, a callback or .sync wait blue. */
+const BADGE_COLORS: Record<GraphBadge["kind"], string> = { retry: "#b7791f", callback: "#2b6cb0", sync: "#2b6cb0" };
+
+/** The lines under a state's name: its details, then its badges. */
+function subLines(node: GraphNode): Array<{ text: string; color: string }> {
+  return [...(node.detail ? node.detail.split("\n").map((text) => ({ text, color: "#52606d" })) : []), ...(node.badges ?? []).map((b) => ({ text: b.text, color: BADGE_COLORS[b.kind] }))];
+}
+
 function elkNode(node: GraphNode, info: Map<string, NodeInfo>, edges: Map<string, GraphEdge>): ElkNode {
   info.set(node.id, { node });
   if (node.kind !== "state") return { id: node.id, width: 64, height: 30 };
   const title = containerTitle(node);
-  const detailLines = node.detail ? node.detail.split("\n") : [];
+  const detailLines = subLines(node).map((l) => l.text);
   const nameWidth = textWidth(title, NAME_SIZE);
   const detailWidth = Math.max(0, ...detailLines.map((l) => textWidth(l, DETAIL_SIZE)));
   const width = Math.max(130, nameWidth, detailWidth) + 28;
@@ -180,7 +191,7 @@ function drawNode(n: ElkNode, x: number, y: number, info: Map<string, NodeInfo>,
     out.push(`<g id="${n.id}"><title>${escapeXml(title)}</title>`);
     out.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="8" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"/>`);
     out.push(text(x + 12, y + 19, title, NAME_SIZE, "#102a43", "start", "bold"));
-    (node.detail?.split("\n") ?? []).forEach((line, i) => out.push(text(x + 12, y + 35 + i * 15, line, DETAIL_SIZE, "#52606d", "start")));
+    subLines(node).forEach((line, i) => out.push(text(x + 12, y + 35 + i * 15, line.text, DETAIL_SIZE, line.color, "start")));
     out.push("</g>");
     drawContainer(n, x, y, info, edges, out);
     return;
@@ -192,9 +203,10 @@ function drawNode(n: ElkNode, x: number, y: number, info: Map<string, NodeInfo>,
     const rx = node.type === "Succeed" || node.type === "Fail" ? h / 2 : 6;
     out.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="${rx}" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"/>`);
   }
-  if (node.detail) {
+  const lines = subLines(node);
+  if (lines.length > 0) {
     out.push(text(x + w / 2, y + 21, node.name, NAME_SIZE, "#102a43", "middle", "bold"));
-    node.detail.split("\n").forEach((line, i) => out.push(text(x + w / 2, y + 38 + i * 14, line, DETAIL_SIZE, "#52606d", "middle")));
+    lines.forEach((line, i) => out.push(text(x + w / 2, y + 38 + i * 14, line.text, DETAIL_SIZE, line.color, "middle")));
   } else {
     out.push(text(x + w / 2, y + h / 2 + 4.5, node.name, NAME_SIZE, "#102a43", "middle", "bold"));
   }
@@ -204,6 +216,8 @@ function drawNode(n: ElkNode, x: number, y: number, info: Map<string, NodeInfo>,
 function drawEdge(edge: ElkExtendedEdge, ox: number, oy: number, meta: GraphEdge | undefined, out: string[]): void {
   const isCatch = meta?.kind === "catch";
   const color = isCatch ? "#c53030" : "#52606d";
+  // One group per edge, its label inside: which label belongs to which edge is in the file, not a guess.
+  out.push(`<g id="${edge.id}" class="edge ${meta?.kind ?? "next"}">`);
   for (const s of edge.sections ?? []) {
     const points = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => `${round(ox + p.x)},${round(oy + p.y)}`);
     out.push(
@@ -214,9 +228,10 @@ function drawEdge(edge: ElkExtendedEdge, ox: number, oy: number, meta: GraphEdge
     if (!l.text) continue;
     const lx = ox + (l.x ?? 0);
     const ly = oy + (l.y ?? 0);
-    out.push(`<rect x="${round(lx)}" y="${round(ly)}" width="${l.width ?? 0}" height="${l.height ?? 0}" rx="3" fill="#ffffff" fill-opacity="0.9"/>`);
+    out.push(`<rect x="${round(lx)}" y="${round(ly)}" width="${l.width ?? 0}" height="${l.height ?? 0}" rx="3" fill="#ffffff" stroke="${color}" stroke-width="0.6"/>`);
     out.push(text(lx + 3, ly + LABEL_SIZE + 1, l.text, LABEL_SIZE, color, "start"));
   }
+  out.push("</g>");
 }
 
 function text(x: number, y: number, content: string, size: number, fill: string, anchor: "start" | "middle", weight?: "bold"): string {

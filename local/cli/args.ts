@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { executionInputLimits, parseJsonText } from "../../asl/json-text";
+import { parseArgsMessage } from "./usage";
 
 /** Bad usage or bad config: the CLI prints the message on stderr and exits 2. */
 export class UsageError extends Error {
@@ -75,8 +76,8 @@ function parseWith<T extends z.ZodType>(argv: string[], options: ParseArgsConfig
     const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
     values = parsed.values;
   } catch (e) {
-    // parseArgs's messages already name the flag ("Unknown option '--foo'", "Option '--input <value>' argument missing").
-    throw new UsageError(e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/s, "") : String(e));
+    // parseArgs's messages name the flag; reworded, with the nearest known flag for a typo.
+    throw new UsageError(e instanceof Error ? parseArgsMessage(e.message, Object.keys(options ?? {})) : String(e));
   }
   const result = schema.safeParse(values);
   if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join("\n"));

@@ -22,6 +22,8 @@ import { HandlerResolutionError } from "../exec/functions";
 import { expandPut, parsePut } from "../exec/objects";
 import type { LocalExecution } from "../exec/run-local";
 import { INTEGRATION_OPTIONS, INTEGRATION_USAGE, IntegrationFlagError, IntegrationFlags, integrationOptions } from "./integration-flags";
+import { fitForStream } from "../progress/fit";
+import { parseArgsMessage, usageLine } from "./usage";
 
 const USAGE = `usage: npm run exec -- DEF.json|WORKFLOW.ts [options]
        npm run exec -- --batch CASES.jsonl [--handlers MODULE] [--clock real|virtual] [--type ...] [--s3-endpoint URL]
@@ -106,7 +108,7 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> {
       options: { ...Object.fromEntries(Object.entries(FLAGS).map(([k, v]) => [k, v.parse])), ...INTEGRATION_OPTIONS, help: { type: "boolean", short: "h" } },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(parseArgsMessage((e as Error).message, [...Object.keys(FLAGS), ...Object.keys(INTEGRATION_OPTIONS), "help"]));
   }
   if (parsed.values.help) {
     console.log(USAGE);
@@ -444,7 +446,8 @@ main(process.argv.slice(2), controller.signal)
   },
   (e) => {
     if (e instanceof UsageError) {
-      process.stderr.write(`exec: ${e.message}\n${e.showUsage ? `${USAGE}\n` : ""}`);
+      // One line: the usage text is --help's (it scrolled the error off the screen).
+      process.stderr.write(fitForStream(e.showUsage ? usageLine({ program: "exec", help: "npm run exec -- --help" }, e.message) : `exec: ${e.message}`, process.stderr));
       process.exit(2);
     }
     if (controller.signal.aborted) {

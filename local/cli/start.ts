@@ -12,9 +12,39 @@
  * gets the signal.
  */
 import { InvalidDefinitionError } from "../../asl/diagnostics";
-import { createProgressDisplay, progressModeFor } from "../progress";
+import { createProgressDisplay, fitForStream, paletteFor, progressModeFor } from "../progress";
 import { parseStartArgs, START_USAGE, UsageError } from "./args";
 import { formatSummary } from "./summary";
+import { usageLine, type UsageContext } from "./usage";
+
+const USAGE_CONTEXT: UsageContext = { program: "npm start", help: "npm start -- --help" };
+
+/**
+ * The SDK's retry middleware warns on the console when a streaming request (an upload) fails
+ * (@smithy/core retryMiddleware: "An error was encountered in a non-retryable streaming request."),
+ * then throws the error, which the run reports. On Ctrl-C every upload in flight fails that way:
+ * the warnings say nothing the run does not, and would land in the middle of the display.
+ */
+function dropSdkStreamingWarnings(): void {
+  const warn = console.warn.bind(console);
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === "string" && args[0].includes("non-retryable streaming request")) return;
+    warn(...args);
+  };
+}
+
+/**
+ * npm prints its banner ("> sfn-distributed-map@0.2.0 start") on stdout before the script runs,
+ * so `npm start -- --json | jq` reads the banner first. `npm start -s` (--silent) leaves it out,
+ * and npm then passes loglevel "silent" to the script: anything else gets a hint on stderr.
+ */
+function npmBannerHint(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env["npm_lifecycle_event"] !== "start" || env["npm_config_loglevel"] === "silent") return undefined;
+  return "npm start: npm printed its banner on stdout before this JSON; run `npm start -s -- --json` for JSON alone";
+}
+
+/** Everything start.ts says on stderr, wrapped at spaces to the terminal's width when it is one. */
+const say = (text: string) => process.stderr.write(fitForStream(text, process.stderr));
 
 export async function main(argv: string[]): Promise<number> {
   let flags;
@@ -22,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     flags = parseStartArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`npm start: ${e.message}\n\n${START_USAGE}\n`);
+      say(usageLine(USAGE_CONTEXT, e.message));
       return 2;
     }
     throw e;
@@ -34,7 +64,11 @@ export async function main(argv: string[]): Promise<number> {
   // --json: stdout carries the summary object and nothing else, whatever a handler logs.
   if (flags.json) {
     console.log = console.info = (...args: unknown[]) => console.error(...args);
+    const hint = process.stdout.isTTY ? undefined : npmBannerHint();
+    if (hint) say(hint);
   }
+  dropSdkStreamingWarnings();
+  const progress = createProgressDisplay({ mode: flags.json ? "off" : progressModeFor(process.stderr) });
 
   const controller = new AbortController();
   let interrupted = false;
@@ -45,22 +79,25 @@ export async function main(argv: string[]): Promise<number> {
     // parent launcher (tsx, npm). Only a second press, later, forces the exit.
     if (interrupted && Date.now() - interruptedAt < 750) return;
     if (interrupted) {
-      process.stderr.write(`\n${signal} again: exiting now.\n`);
+      progress.stop();
+      say(`${signal} again: exiting now; the next npm start removes what this run left.`);
       process.exit(exitCode);
     }
     interrupted = true;
     exitCode = signal === "SIGTERM" ? 143 : 130;
     interruptedAt = Date.now();
-    process.stderr.write(`\n${signal}: stopping the execution, the embedded S3 and removing this run's data (press Ctrl-C again to force)...\n`);
+    // On a terminal this is the display's step line (erased at the end); in a log, a line.
+    progress.interrupt(`${signal}: stopping the execution and the S3 server; Ctrl-C again forces`);
     controller.abort(new Error(`interrupted by ${signal}`));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
   // Loaded after the flags are checked, so bad usage is reported without loading the engine and the SDK.
+  // The load takes a second or more on a busy machine: the display says so first.
+  progress.phase("Loading the engine and the AWS SDK");
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load works under every TS loader (tsx CLI, node -r tsx/cjs).
   const { runLocal } = require("../runner/run") as typeof import("../runner/run");
-  const progress = createProgressDisplay({ mode: flags.json ? "off" : progressModeFor(process.stderr) });
   try {
     const summary = await runLocal({
       stack: flags.stack,
@@ -73,29 +110,32 @@ export async function main(argv: string[]): Promise<number> {
       signal: controller.signal,
     });
     if (interrupted || summary.status === "ABORTED") {
-      process.stderr.write(`Interrupted: the execution was stopped (ABORTED); nothing of this run was kept.\n`);
+      say("Interrupted: the execution was stopped (ABORTED); nothing of this run was kept.");
       if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
       return exitCode;
     }
-    process.stdout.write(flags.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
+    const stdout = process.stdout;
+    process.stdout.write(
+      flags.json ? JSON.stringify(summary) + "\n" : formatSummary(summary, { width: stdout.isTTY ? stdout.columns : undefined, palette: paletteFor(stdout) }),
+    );
     return summary.status === "SUCCEEDED" ? 0 : 1;
   } catch (e) {
     progress.stop();
     if (interrupted) {
-      process.stderr.write(`Interrupted: stopped before the execution finished; nothing of this run was kept.\n`);
+      say("Interrupted before the execution finished; nothing of this run was kept.");
       return exitCode;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`npm start: ${e.message}\n`);
+      say(`npm start: ${e.message}`);
       return 2;
     }
     if (e instanceof InvalidDefinitionError) {
       // The stack's settings produced a definition AWS would reject: a config problem.
-      process.stderr.write(`npm start: the stack's configuration builds an invalid workflow.\n${e.message}\n`);
+      say(`npm start: the stack's configuration builds an invalid workflow.\n${e.message}`);
       return 2;
     }
     // No stack trace for the user: the error's name and message say what failed and why.
-    process.stderr.write(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+    say(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
     return 1;
   } finally {
     process.off("SIGINT", onSignal);
@@ -111,7 +151,7 @@ if (require.main === module) {
       setTimeout(() => process.exit(code), 1_000).unref();
     },
     (e) => {
-      process.stderr.write(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+      say(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
       process.exit(1);
     },
   );

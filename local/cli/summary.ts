@@ -2,7 +2,7 @@
 import { relative } from "node:path";
 import { formatBill, formatUsd } from "../pricing";
 import { formatDuration, type Projection, type WhatIfRow } from "../pricing/projection";
-import { formatCount } from "../progress";
+import { formatCount, wrapLine, type Palette } from "../progress";
 import type { ChildFailure } from "../runner/failures";
 import type { RunSummary } from "../runner/run";
 
@@ -21,7 +21,8 @@ export function formatProjection(p: Projection): string {
 
 /** The --what-if table: child type × batch size → children, projected duration, bill. */
 export function formatWhatIf(rows: ReadonlyArray<WhatIfRow>): string[] {
-  const header = ["children", "batch", "child executions", "projected on AWS", "bottleneck", "bill"];
+  // Short headers: the table fits 80 columns.
+  const header = ["children", "batch", "executions", "on AWS", "bottleneck", "bill"];
   const body = rows.map((r) => [r.childType, formatCount(r.batchSize), formatCount(r.childExecutions), `~${formatDuration(r.projection.seconds)}`, r.projection.bottleneck, formatUsd(r.bill.totalUsd)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]) => "  " + cells.map((c, i) => (i >= 1 && i <= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
@@ -44,35 +45,46 @@ function oneLine(text: string, max: number): string {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
-export function formatSummary(s: RunSummary, cwd = process.cwd()): string {
-  const lines: string[] = [];
+export interface SummaryLayout {
+  /** The terminal's width: every line wrapped at spaces to fit it; unset (a pipe, a file): lines as they are. */
+  width?: number;
+  palette?: Palette;
+  cwd?: string;
+}
+
+/** The label column's width: a wrapped value's continuation lines start under its first word. */
+const LABEL = 14;
+
+/**
+ * The run summary, like the Pulumi CLI's end of `up`: the details first (failure, Map Runs, counts,
+ * checks, Lambda, the bill), then a short outcome block printed last, so what a person looks for
+ * (did it work, how many items, how long, where the results are) is on screen when the command
+ * returns, however small the terminal.
+ */
+export function formatSummary(s: RunSummary, layout: SummaryLayout = {}): string {
+  const cwd = layout.cwd ?? process.cwd();
+  const paint = layout.palette;
+  const details: string[] = [];
   const variant = s.variant === "distributed" ? "as deployed" : s.variant === "inline" ? "Inline Map variant" : `variant ${s.variant}`;
-  lines.push("");
-  lines.push(`Workflow ${s.workflow} (stack ${s.stack}, ${variant}) · input ${JSON.stringify(s.input)}`);
-  lines.push(row("Status", s.status + (s.error ? `  ${s.error}` : "")));
-  if (s.failedState) lines.push(row("Failed at", s.failedState));
-  if (s.cause) lines.push(row("Cause", s.cause));
-  if (s.explanation) lines.push(row("Why", s.explanation));
-  lines.push(...formatFailures(s.failures));
-  lines.push(row("Wall time", `${seconds(s.wallTimeMs)} (execution ${seconds(s.executionDurationMs)})`));
-  if (s.projection) lines.push(row("On AWS", formatProjection(s.projection)));
-  if (s.dataset) lines.push(row("Data set", `${formatCount(s.dataset.objects)} objects, ${formatCount(s.dataset.bytes)} bytes under ${s.dataset.prefix}`));
-  if (s.mapRuns.length > 0) {
-    for (const r of s.mapRuns) {
-      lines.push(
-        row(
-          "Map Run",
-          `${r.name} ${r.status}: ${formatCount(r.items)} items (${formatCount(r.itemsSucceeded)} succeeded, ${formatCount(r.itemsFailed)} failed)` +
-            ` in ${formatCount(r.childExecutions)} child executions, max concurrency ${r.maxConcurrency}` +
-            (r.durationMs !== undefined && r.durationMs > 0 ? `, ${formatCount(Math.round((r.items / r.durationMs) * 1000))} items/s` : ""),
-        ),
-      );
-    }
+  details.push(`Workflow ${s.workflow} (stack ${s.stack}, ${variant}) · input ${JSON.stringify(s.input)}`);
+  if (s.failedState) details.push(row("Failed at", s.failedState));
+  if (s.cause) details.push(row("Cause", s.cause));
+  if (s.explanation) details.push(row("Why", s.explanation));
+  details.push(...formatFailures(s.failures));
+  if (s.projection) details.push(row("On AWS", formatProjection(s.projection)));
+  if (s.dataset) details.push(row("Data set", `${formatCount(s.dataset.objects)} objects, ${formatCount(s.dataset.bytes)} bytes under ${s.dataset.prefix}`));
+  for (const r of s.mapRuns) {
+    details.push(
+      row(
+        "Map Run",
+        `${r.name} ${r.status}: ${formatCount(r.items)} items (${formatCount(r.itemsSucceeded)} succeeded, ${formatCount(r.itemsFailed)} failed)` +
+          ` in ${formatCount(r.childExecutions)} child executions, max concurrency ${r.maxConcurrency}` +
+          (r.durationMs !== undefined && r.durationMs > 0 ? `, ${formatCount(Math.round((r.items / r.durationMs) * 1000))} items/s` : ""),
+      ),
+    );
   }
-  lines.push(row("Items", formatCount(s.items)));
-  lines.push(row("Children", `${formatCount(s.childExecutions)} child executions`));
-  lines.push(row("Transitions", `${formatCount(s.stateTransitions.parent)} parent + ${formatCount(s.stateTransitions.children)} in children = ${formatCount(s.stateTransitions.total)}`));
-  lines.push(
+  details.push(row("Transitions", `${formatCount(s.stateTransitions.parent)} parent + ${formatCount(s.stateTransitions.children)} in children = ${formatCount(s.stateTransitions.total)}`));
+  details.push(
     row(
       "History",
       `parent ${formatCount(s.historyEvents.parent)} events` +
@@ -80,18 +92,44 @@ export function formatSummary(s: RunSummary, cwd = process.cwd()): string {
         " (limit 25,000 each)",
     ),
   );
-  if (s.resultWriter) lines.push(row("ResultWriter", `${s.resultWriter.manifest}  (local copy in ${relative(cwd, s.resultWriter.localData) || "."})`));
-  if (s.check) lines.push(row("Check", `${s.check.passed ? "PASSED" : "FAILED"} ${s.check.name}: ${s.check.detail}`));
-  for (const [label, text] of s.outputLines ?? []) lines.push(row(label, text));
-  if (s.nestedExecutions?.length) lines.push(row("Nested", s.nestedExecutions.map((n) => `${n.executionArn.split(":").slice(-2).join(":")} ${n.status} (${formatCount(n.stateTransitions)} transitions)`).join(", ")));
+  if (s.check) details.push(row("Check", `${s.check.passed ? "PASSED" : "FAILED"} ${s.check.name}: ${s.check.detail}`));
+  for (const [label, text] of s.outputLines ?? []) details.push(row(label, text));
+  if (s.nestedExecutions?.length) details.push(row("Nested", s.nestedExecutions.map((n) => `${n.executionArn.split(":").slice(-2).join(":")} ${n.status} (${formatCount(n.stateTransitions)} transitions)`).join(", ")));
   if (s.outbox?.length) {
     // Recorded, never sent: the local run has no queues, topics or event buses.
-    lines.push(row("Outbox", `${formatCount(s.outbox.length)} message(s) recorded, not sent`));
-    for (const m of s.outbox.slice(0, 5)) lines.push(row("", `${m.integration} → ${m.target}: ${JSON.stringify(m.body).slice(0, 100)}`));
+    details.push(row("Outbox", `${formatCount(s.outbox.length)} message(s) recorded, not sent`));
+    for (const m of s.outbox.slice(0, 5)) details.push(row("", `${m.integration} → ${m.target}: ${JSON.stringify(m.body).slice(0, 100)}`));
   }
-  lines.push(row("Lambda", s.lambdas.map((l) => `${l.name} ${formatCount(l.invocations)}× (${formatCount(l.billedDurationMs)} ms billed)`).join(", ")));
-  lines.push("Estimated AWS bill for this run:");
-  lines.push(...formatBill(s.bill));
-  if (s.whatIf) lines.push(...formatWhatIf(s.whatIf));
-  return lines.join("\n") + "\n";
+  details.push(row("Lambda", s.lambdas.map((l) => `${l.name} ${formatCount(l.invocations)}× (${formatCount(l.billedDurationMs)} ms billed)`).join(", ")));
+  details.push("Estimated AWS bill for this run:");
+  details.push(...formatBill(s.bill));
+  if (s.whatIf) details.push(...formatWhatIf(s.whatIf));
+
+  // The outcome block: four short rows, last.
+  const outcome: string[] = [];
+  const status = s.status + (s.error ? ` ${s.error}` : "") + (s.failedState ? ` at ${s.failedState}` : "");
+  const check = s.check ? ` · ${s.check.name} check ${s.check.passed ? "PASSED" : "FAILED"}` : "";
+  outcome.push(row("Status", status + check));
+  outcome.push(row("Items", s.mapRuns.length === 0 ? `${formatCount(s.items)} (no Map Run started)` : `${formatCount(s.items)} in ${formatCount(s.childExecutions)} child executions`));
+  outcome.push(row("Wall time", `${seconds(s.wallTimeMs)} (execution ${seconds(s.executionDurationMs)})`));
+  if (s.resultWriter) {
+    outcome.push(row("Results", s.resultWriter.manifest));
+    outcome.push(row("", `local copy in ${relative(cwd, s.resultWriter.localData) || "."}`));
+  }
+
+  const fit = (line: string): string[] => {
+    if (!layout.width) return [line];
+    // A row (label column, value): its value wraps under its first word; anything else (the bill's
+    // lines, its note) under its own text.
+    const isRow = line.length > LABEL && line[LABEL] !== " " && /^([A-Z][A-Za-z ]*)? +$/.test(line.slice(0, LABEL));
+    const lead = /^ */.exec(line)![0].length;
+    return wrapLine(line, layout.width - 1, isRow ? LABEL : lead + (line.trimStart().startsWith("(") ? 1 : 2));
+  };
+  const colour = (line: string): string => {
+    if (!paint) return line;
+    return line
+      .replace(/^(Status {8})(\S+)/, (_m, label: string, word: string) => label + paint.bold(paint.status(word)))
+      .replace(/\b(PASSED|FAILED)\b(?= [a-z-]+:| ·|$)/, (word) => paint.status(word));
+  };
+  return ["", ...details, "", ...outcome].flatMap(fit).map(colour).join("\n") + "\n";
 }

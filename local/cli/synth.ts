@@ -21,6 +21,8 @@ import { StackConfigError, type StackConfig } from "../../config/schema";
 import { functionName, naming, stateMachineName } from "../../infra/names";
 import { findProjectDir } from "../runner/project";
 import { parseSynthArgs, SYNTH_USAGE, UsageError } from "./args";
+import { fitForStream } from "../progress/fit";
+import { usageLine } from "./usage";
 
 /** Placeholders for what only exists once deployed; the names follow CloudFormation's DefinitionSubstitutions style. */
 export const PLACEHOLDERS = {
@@ -81,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     flags = parseSynthArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`npm run synth: ${e.message}\n\n${SYNTH_USAGE}\n`);
+      process.stderr.write(fitForStream(usageLine({ program: "npm run synth", help: "npm run synth -- --help" }, e.message), process.stderr));
       return 2;
     }
     throw e;

@@ -4,6 +4,7 @@
  * total), plus throughput and an ETA.
  */
 import type { MapRunRecord } from "../engine/distributed/contract";
+import { cutLine } from "./fit";
 
 export interface MapRunFigures {
   /** Items finished (succeeded + failed + timed out + aborted). */
@@ -118,22 +119,75 @@ export function progressText(f: MapRunFigures): string {
     : `${formatCount(f.done)} items done of ${formatCount(f.total)} read so far` + (f.readBytesPerSecond !== undefined ? ` (reading ${formatBytesRate(f.readBytesPerSecond)})` : "");
 }
 
-/** The same counts, short, for narrow terminals: `ok 9,000 · failed 100 · run 5 · wait 10,895 | 4,550/s | ETA 2.4s`. */
-export function shortCountsText(f: MapRunFigures): string {
-  return `ok ${formatCount(f.succeeded)} · failed ${formatCount(f.failed)} · run ${formatCount(f.running)} · wait ${formatCount(f.pending)} | ${formatRate(f.itemsPerSecond)}/s | ETA ${formatSeconds(f.etaSeconds)}`;
+/** The Map Run's counts as the console's Map Run page lists them. */
+export function countsOnly(f: MapRunFigures): string {
+  return `succeeded ${formatCount(f.succeeded)} · failed ${formatCount(f.failed)} · running ${formatCount(f.running)} · pending ${formatCount(f.pending)}`;
+}
+
+/** Short counts for narrow terminals. */
+function shortCountsOnly(f: MapRunFigures): string {
+  return `ok ${formatCount(f.succeeded)} · failed ${formatCount(f.failed)} · run ${formatCount(f.running)} · wait ${formatCount(f.pending)}`;
 }
 
 /**
- * Lays out one display line within `width` columns: the full form when it fits, then the short
- * counts, then a narrower bar, then no bar; cut with "…" only as the last resort.
+ * The rate line: throughput and ETA; while the reader reads, its byte rate; once every item is
+ * done but the Map Run still runs, what it is doing (writing the ResultWriter's files), not a
+ * frozen "ETA 0.0s".
  */
-export function fitLine(parts: { name: string; progress: string; counts: string; shortCounts: string; bar?: (size: number) => string }, width: number): string {
-  const withBar = (size: number, counts: string) => `${parts.name} [${parts.bar!(size)}] ${parts.progress} | ${counts}`;
-  const noBar = (counts: string) => `${parts.name} ${parts.progress} | ${counts}`;
-  const candidates = parts.bar
-    ? [withBar(24, parts.counts), withBar(24, parts.shortCounts), withBar(12, parts.shortCounts), noBar(parts.shortCounts)]
-    : [noBar(parts.counts), noBar(parts.shortCounts)];
-  for (const line of candidates) if (line.length <= width) return line;
-  const last = candidates[candidates.length - 1]!;
-  return width > 1 ? `${last.slice(0, width - 1)}…` : "";
+export function rateText(f: MapRunFigures, status: string): string {
+  const parts = [`${formatRate(f.itemsPerSecond)} items/s`];
+  if (status !== "RUNNING") return [...parts, `took ${formatSeconds(f.elapsedSeconds)}`].join(" · ");
+  if (f.totalKnown && f.total > 0 && f.done >= f.total) parts.push("all items done, writing results");
+  else parts.push(`ETA ${formatSeconds(f.etaSeconds)}`);
+  if (!f.totalKnown && f.readBytesPerSecond !== undefined) parts.push(`reading ${formatBytesRate(f.readBytesPerSecond)}`);
+  parts.push(`${formatSeconds(f.elapsedSeconds)} elapsed`);
+  return parts.join(" · ");
+}
+
+/** The progress part of the head line; `reading items…` before the reader has counted any. */
+function headProgress(f: MapRunFigures, status: string): string {
+  if (status === "RUNNING" && !f.totalKnown && f.total === 0) return "reading items…";
+  return f.percent !== undefined ? `${f.percent}% ${formatCount(f.done)}/${formatCount(f.total)} items` : `${formatCount(f.done)} done of ${formatCount(f.total)} read so far`;
+}
+
+const BAR_MIN = 10;
+const BAR_MAX = 40;
+
+/** A bar of `size` cells, `ratio` of them full. */
+export function barText(ratio: number, size: number): string {
+  const full = Math.round(Math.min(1, Math.max(0, ratio)) * size);
+  return "\u2588".repeat(full) + "\u2591".repeat(size - full);
+}
+
+/**
+ * A Map Run as the live display shows it, within `width` columns: the most that fits on the
+ * fewest lines. Wide terminals get one line (name, status, bar, progress, counts, rate, ETA);
+ * at 120 columns the counts and rate go under the head; at 80 the counts and the rate/ETA line
+ * are stacked under it. A bar (only once the total is final: a bar over a growing total would run
+ * backwards) takes what room is left, 10 to 40 cells. "…" cuts a line only below ~40 columns.
+ */
+export function mapRunLines(record: MapRunRecord, f: MapRunFigures, width: number): string[] {
+  const head = `Map Run ${mapRunName(record)} ${record.status}`;
+  const progress = headProgress(f, record.status);
+  const ratio = f.total > 0 ? f.done / f.total : record.status === "RUNNING" ? 0 : 1;
+  const withBar = (rest: number): string => {
+    const plain = `${head} ${progress}`;
+    if (!f.totalKnown) return plain;
+    const size = Math.min(BAR_MAX, width - plain.length - 3 - rest);
+    return size >= BAR_MIN ? `${head} [${barText(ratio, size)}] ${progress}` : plain;
+  };
+  const counts = countsOnly(f);
+  const rate = rateText(f, record.status);
+  const oneLine = `${counts} | ${rate}`;
+  if (`${head} [${"x".repeat(BAR_MIN)}] ${progress} | ${oneLine}`.length <= width || (!f.totalKnown && `${head} ${progress} | ${oneLine}`.length <= width)) {
+    return [`${withBar(oneLine.length + 3)} | ${oneLine}`];
+  }
+  const indent = "  ";
+  const candidates: string[][] = [
+    [withBar(0), indent + oneLine],
+    [withBar(0), indent + counts, indent + rate],
+    [withBar(0), indent + shortCountsOnly(f), indent + rate],
+  ];
+  for (const lines of candidates) if (lines.every((l) => l.length <= width)) return lines;
+  return candidates[candidates.length - 1]!.map((l) => cutLine(l, width));
 }

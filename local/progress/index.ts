@@ -1,2 +1,3 @@
 export { createProgressDisplay, progressModeFor, type ProgressDisplay, type ProgressMode, type ProgressOptions } from "./display";
-export { countsText, formatCount, formatRate, formatSeconds, mapRunFigures, mapRunName, plainLine, progressText, type MapRunFigures } from "./format";
+export { cutLine, fitForStream, isCi, paletteFor, stripAnsi, visibleLength, wrapLine, type Palette } from "./fit";
+export { countsText, formatCount, formatRate, formatSeconds, mapRunFigures, mapRunLines, mapRunName, plainLine, progressText, type MapRunFigures } from "./format";

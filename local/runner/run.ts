@@ -21,13 +21,14 @@ import type { CheckResult, DemoVariant } from "../../app/demo";
 import { loadStackConfig } from "../../config/load";
 import { StackConfigError, type StackConfig } from "../../config/schema";
 import { UsageError } from "../cli/args";
+import { didYouMean } from "../cli/usage";
 import { run as runEngine } from "../engine";
 import type { MapRunRecord } from "../engine/distributed/contract";
 import type { EngineEvent, ExecutionResult, LambdaHandler } from "../engine/types";
 import type { OutboxMessage } from "../engine";
 import { billedMs, estimateBill, nestedUsage, PRICE_TABLE, type BillEstimate } from "../pricing";
 import { projectDuration, whatIf, whatIfBatchSizes, type MeasuredRun, type Projection, type WhatIfRow } from "../pricing/projection";
-import type { ProgressDisplay } from "../progress";
+import { formatCount, type ProgressDisplay } from "../progress";
 import { startServers, type LocalServers } from "../servers";
 import { resultWriterLocation } from "../../app/demos/checks";
 import { meterHandlers } from "./metering";
@@ -125,7 +126,10 @@ function findWorkflow(name: string | undefined): CatalogWorkflow {
   if (name === undefined) return WORKFLOWS[0]!;
   const found = WORKFLOWS.find((w) => w.name === name);
   if (name.trim() === "") throw new UsageError(`--workflow needs a name (this stack has: ${names.join(", ")})`);
-  if (!found) throw new UsageError(`--workflow: unknown workflow "${name}" (this stack has: ${names.join(", ")})`);
+  if (!found) {
+    const near = didYouMean(name, names);
+    throw new UsageError(`--workflow: unknown workflow "${name}"${near ? `; did you mean ${near}?` : ""} (this stack has: ${names.join(", ")})`);
+  }
   return found;
 }
 
@@ -300,6 +304,7 @@ async function runExecution(run: ResolvedRun, request: RunRequest, s3: S3Client)
       if (event.executionArn === parentArn) {
         const details = event.event["stateEnteredEventDetails"] as { name?: string } | undefined;
         lastParentState = details?.name;
+        if (lastParentState !== undefined) request.progress.phase(`Running ${lastParentState}`);
       }
     }
   };
@@ -313,7 +318,6 @@ async function runExecution(run: ResolvedRun, request: RunRequest, s3: S3Client)
     signal: request.signal,
     keepHistory: false,
   });
-  request.progress.stop();
   return { result, metered, observed, perExecution, lastParentState };
 }
 
@@ -471,6 +475,7 @@ function report(
 
 export async function runLocal(request: RunRequest): Promise<RunSummary> {
   const wallStart = performance.now();
+  request.progress.phase("Starting the embedded S3 server");
   const run = resolveRun(request);
   const { workflow, prepared, config, bucket, stackDir, runDir } = run;
   await pruneOldRuns(stackDir, KEEP_RUNS - 1);
@@ -486,9 +491,20 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       signal: request.signal,
     });
     const client = servers.s3Client!;
-    const demoContext = { s3: client, bucket, config, input: prepared.input, size: request.objects ?? workflow.demo?.sizeFlag?.default, signal: request.signal };
+    const writing = "Writing the data set to the embedded S3";
+    const demoContext = {
+      s3: client,
+      bucket,
+      config,
+      input: prepared.input,
+      size: request.objects ?? workflow.demo?.sizeFlag?.default,
+      signal: request.signal,
+      onProgress: (done: number, total: number) => request.progress.phase(writing, `${formatCount(done)}/${formatCount(total)} objects`),
+    };
     const setupDone = performance.now();
+    if (workflow.demo?.dataset && prepared.variant === "distributed") request.progress.phase(writing);
     const dataset = await prepareData(run, demoContext);
+    request.progress.phase("Starting the execution");
     const datasetDone = performance.now();
     const execution = await runExecution(run, request, client);
     const { result } = execution;
@@ -496,6 +512,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     // Step 4: the demo's own check of what the run produced.
     let check: CheckResult | undefined;
     if (result.status === "SUCCEEDED" && prepared.variant === "distributed" && workflow.demo?.check) {
+      request.progress.phase("Checking what the run wrote");
       check = await workflow.demo.check({ ...demoContext, output: result.output, expected: dataset?.expected, observed: execution.observed });
     }
     const checkDone = performance.now();
@@ -503,15 +520,19 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     keepData = result.status !== "ABORTED" && !request.signal.aborted;
     return report(run, request, execution, { wallStart, setupDone, datasetDone, executionDone, checkDone }, check, dataset);
   } finally {
-    request.progress.stop();
-    // Stops the server, destroys its clients, puts the environment back.
-    await servers?.stop();
-    // An interrupted or crashed run leaves nothing behind: no server, no half-written results.
-    if (keepData) await rm(join(runDir, IN_PROGRESS), { force: true });
-    else await rm(runDir, { recursive: true, force: true });
-    // Runs started side by side each pruned before the others finished: prune again now, so the
-    // stack keeps KEEP_RUNS finished runs however many ran at once.
-    await pruneOldRuns(stackDir, KEEP_RUNS);
+    try {
+      request.progress.phase(keepData ? "Stopping the embedded S3 server" : "Stopping the embedded S3 server and removing this run's data");
+      // Stops the server, destroys its clients, puts the environment back.
+      await servers?.stop();
+      // An interrupted or crashed run leaves nothing behind: no server, no half-written results.
+      if (keepData) await rm(join(runDir, IN_PROGRESS), { force: true });
+      else await rm(runDir, { recursive: true, force: true });
+      // Runs started side by side each pruned before the others finished: prune again now, so the
+      // stack keeps KEEP_RUNS finished runs however many ran at once.
+      await pruneOldRuns(stackDir, KEEP_RUNS);
+    } finally {
+      request.progress.stop();
+    }
   }
 }
 

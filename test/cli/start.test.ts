@@ -6,7 +6,8 @@ import { strict as assert } from "node:assert";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunSummary } from "../../local/runner/run";
-import { ROOT, runCli, type CliResult } from "./run-cli";
+import { execFile } from "node:child_process";
+import { ROOT, runCli, TEST_DATA_DIR, type CliResult } from "./run-cli";
 import { tempDir } from "../support/temp-dirs";
 
 function summaryOf(result: CliResult): RunSummary {
@@ -48,6 +49,20 @@ describe("npm start (subprocess)", function () {
     assert.match(result.stdout, /Estimated AWS bill for this run:/);
   });
 
+  it("`npm start -s -- --json | jq` reads one JSON object; without -s, npm's banner comes first and stderr says to add -s", async () => {
+    const pipe = (command: string) =>
+      new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+        execFile("sh", ["-c", command], { cwd: ROOT, env: { ...process.env, LOCAL_S3_DIR: TEST_DATA_DIR } }, (e, stdout, stderr) => (e ? reject(e) : resolve({ stdout, stderr }))),
+      );
+    const input = `--input '{"number": 200, "chunk": 5}'`;
+    // The README's form; node stands in for jq (the same pipe, one JSON document on stdin).
+    const parse = `node -e 'let t="";process.stdin.on("data",d=>t+=d).on("end",()=>console.log(JSON.parse(t).status))'`;
+    const [silent, banner] = await Promise.all([pipe(`npm start -s -- --json ${input} | ${parse}`), pipe(`npm start -- --json ${input}`)]);
+    assert.equal(silent.stdout, "SUCCEEDED\n", silent.stderr);
+    assert.match(banner.stdout, /^\n?> sfn-distributed-map@/);
+    assert.match(banner.stderr, /run `npm start -s -- --json` for JSON alone/);
+  });
+
   it("--inline fails at CaptureInput with States.DataLimitExceeded and says why", async () => {
     const result = await runCli(["--inline", "--json"]);
     assert.equal(result.code, 1, result.stderr);
@@ -78,13 +93,15 @@ describe("npm start (subprocess)", function () {
   describe("bad usage and bad config: exit 2, a clear message on stderr, nothing on stdout", () => {
     let badProject: string;
     const cases: Array<{ name: string; args: string[]; message: RegExp; inBadProject?: boolean }> = [
-      { name: "an unknown flag", args: ["--bogus"], message: /Unknown option '--bogus'/ },
+      { name: "an unknown flag", args: ["--bogus"], message: /^npm start: unknown option --bogus \(npm start -- --help for usage\)\n$/ },
+      { name: "a misspelt flag", args: ["--wokrflow", "seed"], message: /^npm start: unknown option --wokrflow; did you mean --workflow\? \(npm start -- --help for usage\)\n$/ },
       { name: "--input that is not JSON", args: ["--input", "{number: 1}"], message: /--input must be JSON/ },
       { name: "--input that is not an object", args: ["--input", "[1,2]"], message: /--input must be a JSON object/ },
-      { name: "--input without a value", args: ["--input"], message: /--input/ },
+      { name: "--input without a value", args: ["--input"], message: /^npm start: --input needs a value \(npm start -- --help for usage\)\n$/ },
       { name: "--objects that is not a number", args: ["--workflow", "map-reduce", "--objects", "many"], message: /--objects must be a whole number/ },
       { name: "--objects 0", args: ["--workflow", "map-reduce", "--objects", "0"], message: /--objects must be at least 1/ },
       { name: "an unknown workflow", args: ["--workflow", "nope"], message: /unknown workflow "nope" \(this stack has: seed/ },
+      { name: "a misspelt workflow", args: ["--workflow", "map-reduse"], message: /unknown workflow "map-reduse"; did you mean map-reduce\?/ },
       { name: "--inline on another workflow", args: ["--workflow", "map-reduce", "--inline"], message: /--inline applies to the seed workflow only/ },
       { name: "--objects on the seed workflow", args: ["--objects", "5"], message: /--objects applies to the map-reduce workflow only/ },
       { name: "a stack name with a slash", args: ["--stack", "../etc"], message: /--stack must be a stack name/ },

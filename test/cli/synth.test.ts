@@ -43,7 +43,7 @@ describe("npm run synth", function () {
       runCli(["--stack", "nostack"], { script: "synth", direct: true }),
     ]);
     assert.equal(flag.code, 2);
-    assert.match(flag.stderr, /Unknown option '--outdir'/);
+    assert.match(flag.stderr, /^npm run synth: unknown option --outdir; did you mean --out\? \(npm run synth -- --help for usage\)\n$/);
     assert.equal(stack.code, 2);
     assert.match(stack.stderr, /stack file not found/);
   });

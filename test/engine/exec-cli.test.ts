@@ -79,7 +79,7 @@ describe("exec CLI", function () {
       [[def, "--input", "{nope"], /--input is not valid JSON/],
       [[def, "--input", "{}", "--input-file", "x.json"], /not both/],
       [[def, "--clock", "sometimes"], /clock/],
-      [[def, "--bogus"], /Unknown option/],
+      [[def, "--bogus"], /^exec: unknown option --bogus \(npm run exec -- --help for usage\)\n$/],
       [[def, "--s3-endpoint", "not a url"], /--s3-endpoint must be a URL/],
       [[join(dir, "missing.json")], /cannot read definition file/],
     ];

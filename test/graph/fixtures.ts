@@ -49,3 +49,43 @@ export const everything: StateMachineDefinition = {
     Done: { Type: "Succeed" },
   },
 };
+
+/**
+ * Retry and the waiting integration patterns, and a Choice with four rules whose targets sit at
+ * different depths (the layout that put a rule's label beside a neighbouring edge).
+ */
+export const patterns: StateMachineDefinition = {
+  StartAt: "Route",
+  States: {
+    Route: {
+      Type: "Choice",
+      Choices: [
+        { Variable: "$.kind", StringEquals: "approval", Next: "AskApproval" },
+        { Variable: "$.kind", StringEquals: "job", Next: "RunJob" },
+        { Variable: "$.kind", StringEquals: "nested", Next: "RunNested" },
+        { Variable: "$.retries", NumericGreaterThan: 3, Next: "GiveUp" },
+      ],
+      Default: "Call",
+    },
+    AskApproval: {
+      Type: "Task",
+      Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/approvals", MessageBody: { "token.$": "$$.Task.Token" } },
+      HeartbeatSeconds: 3600,
+      Next: "Call",
+    },
+    RunJob: { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", Parameters: { Cluster: "c", TaskDefinition: "t" }, Next: "Call" },
+    RunNested: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: { StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:child", Input: {} }, End: true },
+    Call: {
+      Type: "Task",
+      Resource: fn("call"),
+      Retry: [
+        { ErrorEquals: ["Lambda.ServiceException", "Lambda.TooManyRequestsException"], MaxAttempts: 6, BackoffRate: 2 },
+        { ErrorEquals: ["States.Timeout"] },
+        { ErrorEquals: ["States.ALL"], MaxAttempts: 0 },
+      ],
+      End: true,
+    },
+    GiveUp: { Type: "Fail", Error: "TooManyRetries" },
+  },
+};

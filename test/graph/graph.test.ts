@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { buildStateGraph, describeChoiceRule, toMermaid, toSvg } from "../../asl/graph";
-import { everything, seedDistributed } from "./fixtures";
+import { everything, patterns, seedDistributed } from "./fixtures";
 
 /** The rectangle of `<g id="ID">`'s first `<rect>` in an SVG we rendered. */
 function rectOf(svg: string, id: string): { x: number; y: number; w: number; h: number } {
@@ -55,6 +55,20 @@ describe("asl/graph model", () => {
     assert.ok(kinds.includes("catch:Catch States.ALL"));
   });
 
+  it("puts Retry and the waiting integration patterns on their states as badges", () => {
+    const nodes = new Map(buildStateGraph(patterns).root.nodes.map((n) => [n.name, n]));
+    assert.deepEqual(nodes.get("AskApproval")?.badges, [{ kind: "callback", text: "⏸ waits for a task token · heartbeat 3600 s" }]);
+    assert.deepEqual(nodes.get("RunJob")?.badges, [{ kind: "sync", text: "⧗ runs to completion (.sync)" }]);
+    assert.deepEqual(nodes.get("RunNested")?.badges, [{ kind: "sync", text: "⧗ runs to completion (.sync:2)" }]);
+    // MaxAttempts defaults to 3 (AWS); a retrier with MaxAttempts 0 never retries and is not shown; long text is cut.
+    const retry = nodes.get("Call")?.badges?.[0];
+    assert.equal(retry?.kind, "retry");
+    assert.ok(retry!.text.startsWith("↻ retry Lambda.ServiceException, Lambda.TooManyRe"), retry!.text);
+    assert.ok(retry!.text.length <= 52 && retry!.text.endsWith("…"));
+    assert.equal(buildStateGraph({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Retry: [{ ErrorEquals: ["States.Timeout"] }], End: true } } }).root.nodes[1]!.badges?.[0]?.text, "↻ retry States.Timeout ×3");
+    assert.equal(nodes.get("Route")?.badges, undefined);
+  });
+
   it("describes Choice rules briefly and cuts long ones", () => {
     assert.equal(describeChoiceRule({ Variable: "$.n", NumericLessThanEqualsPath: "$.max", Next: "X" }), "$.n <= $.max");
     assert.equal(describeChoiceRule({ Variable: "$.s", IsPresent: true, Next: "X" }), "$.s IsPresent");
@@ -70,6 +84,12 @@ describe("asl/graph Mermaid", () => {
     assert.match(text, /^flowchart TD\n/);
     const sub = new RegExp(`subgraph ${idOf("MapData")}\\["Map: MapData[^\\n]*\\n\\s+direction TB\\n\\s+${idOf("ProcessData")}\\["ProcessData`);
     assert.match(text, sub);
+  });
+
+  it("shows the badges under the state's name", () => {
+    const text = toMermaid(patterns);
+    assert.match(text, new RegExp(`${idOf("AskApproval", patterns)}\\["AskApproval<br/><small>SQS[^"]*<br/>⏸ waits for a task token · heartbeat 3600 s</small>"\\]`));
+    assert.match(text, new RegExp(`${idOf("Call", patterns)}\\["Call<br/><small>Lambda: call<br/>↻ retry Lambda.ServiceException`));
   });
 
   it("escapes quotes and angle brackets in labels", () => {
@@ -98,4 +118,42 @@ describe("asl/graph SVG", () => {
     assert.ok(left.x + left.w <= items.x || items.x + items.w <= left.x, "branches overlap horizontally");
     assert.ok(svg.includes("Left &lt;A&gt;"));
   });
+
+  it("draws the badges inside their state's box, in their colour", async () => {
+    const svg = await toSvg(patterns);
+    const box = rectOf(svg, idOf("Call", patterns));
+    const badge = /<text x="([\d.]+)" y="([\d.]+)" font-size="11" fill="#b7791f"[^>]*>↻ retry/.exec(svg);
+    assert.ok(badge, "the retry badge is drawn");
+    const [x, y] = [Number(badge[1]), Number(badge[2])];
+    assert.ok(x > box.x && x < box.x + box.w && y > box.y && y < box.y + box.h, "inside the box");
+    assert.match(svg, /fill="#2b6cb0"[^>]*>⏸ waits for a task token/);
+  });
+
+  for (const [name, def] of [
+    ["everything", everything],
+    ["patterns", patterns],
+  ] as const) {
+    it(`every edge label sits on its own edge and on no other (${name})`, async () => {
+      const svg = await toSvg(def);
+      const groups = [...svg.matchAll(/<g id="(e\d+)" class="edge[^"]*">([\s\S]*?)<\/g>/g)].map((m) => ({
+        id: m[1]!,
+        lines: [...m[2]!.matchAll(/<polyline points="([^"]+)"/g)].map((p) => p[1]!.split(" ").map((xy) => xy.split(",").map(Number) as [number, number])),
+        label: /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/.exec(m[2]!)?.slice(1).map(Number),
+      }));
+      const labelled = groups.filter((g) => g.label);
+      assert.ok(labelled.length >= 4, `${labelled.length} labelled edges`);
+      /** Whether an axis-parallel segment of a polyline crosses the rectangle. */
+      const crosses = (lines: Array<Array<[number, number]>>, [x, y, w, h]: number[]) =>
+        lines.some((pts) =>
+          pts.slice(1).some(([x2, y2], i) => {
+            const [x1, y1] = pts[i]!;
+            return Math.max(x1, x2) >= x! && Math.min(x1, x2) <= x! + w! && Math.max(y1, y2) >= y! && Math.min(y1, y2) <= y! + h!;
+          }),
+        );
+      for (const g of labelled) {
+        assert.ok(crosses(g.lines, g.label!), `${g.id}'s label is not on its edge`);
+        for (const other of groups) if (other !== g) assert.ok(!crosses(other.lines, g.label!), `${g.id}'s label sits on ${other.id}`);
+      }
+    });
+  }
 });

@@ -49,7 +49,7 @@ describe("local/pricing projection (documented quotas) and --what-if", () => {
     const standard100 = rows[5]!.bill.totalUsd;
     assert.ok(standard100 < standard1 / 10, `${standard100} vs ${standard1}`);
     const table = formatWhatIf(rows);
-    assert.match(table[1]!, /children\s+batch\s+child executions\s+projected on AWS\s+bottleneck\s+bill/);
+    assert.match(table[1]!, /children\s+batch\s+executions\s+on AWS\s+bottleneck\s+bill/);
     assert.equal(table.length, 8);
   });
 });
