@@ -1,5 +1,5 @@
 /**
- * `npm run validate -- [--json] [--type STANDARD|EXPRESS] FILE|DIR...`
+ * `sfn-local validate [--json] [--type STANDARD|EXPRESS] FILE|DIR...`
  *
  * Validates ASL JSON files (a directory stands for every *.json file under it). Human output by
  * default; `--json` prints exactly `[{"file","valid","diagnostics":[{"code","location","message","severity"}]}]`
@@ -16,7 +16,7 @@ import type { IamActionCatalog } from "../../asl/integrations";
 import { iamCatalogFor } from "../iam/actions";
 import { validateDefinition } from "../../asl/validator";
 
-const USAGE = "usage: npm run validate -- [--json] [--type STANDARD|EXPRESS] FILE|DIR...";
+const USAGE = "usage: sfn-local validate [--json] [--type STANDARD|EXPRESS] FILE|DIR...";
 
 const argsSchema = z.object({
   json: z.boolean(),

@@ -14,6 +14,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
+import { packOnce } from "../package/packed";
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..");
@@ -33,10 +34,10 @@ describe("the package: npm pack, installed and used as a user would", function (
   before(async () => {
     rmSync(SCRATCH, { recursive: true, force: true });
     mkdirSync(PKG, { recursive: true });
-    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", SCRATCH], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-    const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    tarballFiles = packed!.files.map((f) => f.path);
-    await run("tar", ["-xzf", join(SCRATCH, packed!.filename), "-C", PKG, "--strip-components=1"]);
+    // The one `npm pack` of the run, shared with test/package/.
+    const packed = await packOnce();
+    tarballFiles = packed.files;
+    await run("tar", ["-xzf", packed.tarball, "-C", PKG, "--strip-components=1"]);
   });
 
   after(() => rmSync(SCRATCH, { recursive: true, force: true }));
