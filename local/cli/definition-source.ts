@@ -37,7 +37,9 @@ export async function loadDefinitionSource(file: string): Promise<DefinitionSour
   const name = sourceName(file);
   if (MODULE_EXTENSIONS.includes(extname(file))) {
     const mod = await loadUserModule(file, "workflow module");
-    const machines = [...new Set(Object.entries(mod).filter(([k, v]) => k !== "module.exports" && isMachine(v)).map(([, v]) => v as StateMachine))];
+    // A CommonJS module's exports may come as the namespace's `default` only (no named-export detection).
+    const candidates = [...Object.values(mod), ...(typeof mod.default === "object" && mod.default !== null ? Object.values(mod.default) : [])];
+    const machines = [...new Set(candidates.filter(isMachine))];
     if (machines.length !== 1) {
       throw new DefinitionSourceError(
         machines.length === 0

@@ -144,7 +144,8 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (e instanceof UserModuleError || e instanceof InvalidDefinitionError || e instanceof PermissionDerivationError) {
-      process.stderr.write(`iam: ${e.message}\n`);
+      const hint = e instanceof PermissionDerivationError && /dynamicS3/.test(e.message) ? "\n  declare them with --dynamic s3://BUCKET/PREFIX (repeatable)" : "";
+      process.stderr.write(`iam: ${e.message}${hint}\n`);
       return 1;
     }
     throw e;

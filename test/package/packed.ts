@@ -9,7 +9,7 @@
  * no ts-node, no TypeScript unless asked for.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { tempDir } from "../support/temp-dirs";
@@ -31,6 +31,14 @@ let packing: Promise<Packed> | undefined;
 /** `npm pack` of this repository, once for every test file of the run. */
 export function packOnce(): Promise<Packed> {
   packing ??= (async () => {
+    // While working on these tests: a tarball made already (`npm pack`), so each run skips the build.
+    const given = process.env.SFN_TEST_TARBALL;
+    if (given) {
+      const { stdout } = await run("tar", ["-tzf", given], { maxBuffer: 64 * 1024 * 1024 });
+      const files = stdout.split("\n").filter((f) => f && !f.endsWith("/")).map((f) => f.replace(/^package\//, ""));
+      const manifest = JSON.parse((await run("tar", ["-xzOf", given, "package/package.json"])).stdout) as Packed["manifest"];
+      return { tarball: given, files, manifest };
+    }
     const dest = tempDir("sfn-pack-");
     const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dest], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
     const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as Array<{ filename: string; files: Array<{ path: string }> }>;
@@ -49,6 +57,7 @@ export async function installedProject(prefix: string, alsoInstalled: readonly s
   const dir = tempDir(prefix);
   const pkg = join(dir, "node_modules", manifest.name);
   mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "my-project", version: "1.0.0", private: true }, null, 2) + "\n");
   await run("tar", ["-xzf", tarball, "-C", pkg, "--strip-components=1"]);
   for (const name of [...Object.keys(manifest.dependencies), ...alsoInstalled]) {
     const link = join(dir, "node_modules", name);
