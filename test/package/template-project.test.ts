@@ -33,13 +33,17 @@ const VARIANTS: Variant[] = [
   { name: "bundler", template: "commonjs", compilerOptions: { module: "preserve", moduleResolution: "bundler" }, load: false },
 ];
 
-/** The README's program: the first `// index.ts` TypeScript block of "Use it in your own Pulumi program". */
-export function readmeProgram(): string {
+/**
+ * The README's program: every TypeScript block of "Use it in your own Pulumi program" whose first
+ * line names a file of the project (`// index.ts`, `// workflow.ts`), by file name.
+ */
+export function readmeProgram(): Map<string, string> {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Use it in your own Pulumi program"));
-  const block = /```ts\n(\/\/ index\.ts\n[\s\S]*?)```/.exec(section);
-  assert.ok(block, "README: no ```ts block starting with // index.ts in \"Use it in your own Pulumi program\"");
-  return block[1]!;
+  const start = readme.indexOf("## Use it in your own Pulumi program");
+  const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+  const files = new Map([...section.matchAll(/```ts\n\/\/ ([\w-]+\.ts)\n([\s\S]*?)```/g)].map((m) => [m[1]!, `// ${m[1]}\n${m[2]}`]));
+  assert.ok(files.has("index.ts"), "README: no ```ts block starting with // index.ts in \"Use it in your own Pulumi program\"");
+  return files;
 }
 
 /**
@@ -104,7 +108,7 @@ describe("a `pulumi new aws-typescript` project with the packed tarball installe
         Object.assign(parsed.compilerOptions, v.compilerOptions);
         writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(parsed, null, 4));
       } else writeFileSync(join(dir, "tsconfig.json"), tsconfig); // verbatim
-      writeFileSync(join(dir, "index.ts"), readmeProgram());
+      for (const [file, text] of readmeProgram()) writeFileSync(join(dir, file), text);
     }
   });
 
