@@ -155,7 +155,8 @@ async function importModule(modulePath: string, what: string): Promise<Record<st
   try {
     return await loadUserModule(modulePath, what);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    // The message names its own fix (a TypeScript loader to install, the module's own error).
+    throw new UsageError((e as Error).message, false);
   }
 }
 

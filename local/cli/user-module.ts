@@ -51,10 +51,16 @@ export async function loadUserModule(file: string, what: string): Promise<Record
   };
   if (!TS_EXTENSIONS.has(extname(path)) || tsHookRegistered()) return importNative(url).catch(fail);
   const lookIn = [process.cwd(), dirname(path)];
-  const tsx = resolveFrom("tsx/esm/api", lookIn);
+  const tsx = resolveFrom("tsx/cjs/api", lookIn);
   if (tsx) {
-    const api = (await importNative(pathToFileURL(tsx).href)) as { tsImport(specifier: string, parentURL: string): Promise<Record<string, unknown>> };
-    return api.tsImport(url, pathToFileURL(__filename).href).catch(fail);
+    // tsx's API for CommonJS callers (https://tsx.is/dev-api/tsx-require): the module and what it
+    // imports are compiled as they load, nothing registered for the rest of the process.
+    const api = require(tsx) as { require(id: string, fromFile: string): Record<string, unknown> };
+    try {
+      return api.require(path, __filename);
+    } catch (e) {
+      return fail(e);
+    }
   }
   const tsNode = resolveFrom("ts-node", lookIn);
   if (tsNode) {

@@ -3,7 +3,7 @@
  * packed tarball installed (no tsx, no ts-node, no TypeScript, no checkout), plain node.
  */
 import { strict as assert } from "node:assert";
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { installedProject, packOnce, ROOT, run } from "./packed";
 
@@ -130,6 +130,17 @@ exports.doubleRows = machine(distributedMap("Rows", {
     else {
       assert.equal(r.code, 1);
       assert.match(r.stderr, /^graph: cannot load workflow module 'workflow\.ts': it is TypeScript, and this project has neither tsx nor ts-node installed.*npm install --save-dev tsx/s);
+    }
+  });
+
+  it("a TypeScript module with tsx installed in the project: loaded through tsx", async () => {
+    symlinkSync(join(ROOT, "node_modules", "tsx"), join(dir, "node_modules", "tsx"), "dir");
+    try {
+      const r = await sfn("iam", "workflow.ts", "--dynamic", "s3://my-data/");
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok((JSON.parse(r.stdout) as { Statement: unknown[] }).Statement.length > 0);
+    } finally {
+      unlinkSync(join(dir, "node_modules", "tsx"));
     }
   });
 });
