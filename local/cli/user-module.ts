@@ -42,6 +42,16 @@ function resolveFrom(request: string, dirs: readonly string[]): string | undefin
   return undefined;
 }
 
+/**
+ * A CommonJS module imported by import() may show its exports only as `default` (when Node's
+ * static detection of named exports does not see them): its members are merged in, so callers
+ * find `exports.x` as `x` either way.
+ */
+function withDefaultMembers(namespace: Record<string, unknown>): Record<string, unknown> {
+  const d = namespace.default;
+  return d !== null && typeof d === "object" && !Array.isArray(d) ? { ...(d as Record<string, unknown>), ...namespace } : namespace;
+}
+
 /** The module's namespace (for a CommonJS module: its exports, plus `default`). */
 export async function loadUserModule(file: string, what: string): Promise<Record<string, unknown>> {
   const path = resolve(file);
@@ -49,7 +59,16 @@ export async function loadUserModule(file: string, what: string): Promise<Record
   const fail = (e: unknown): never => {
     throw new UserModuleError(`cannot load ${what} '${file}': ${e instanceof Error ? e.message : String(e)}`);
   };
-  if (!TS_EXTENSIONS.has(extname(path)) || tsHookRegistered()) return importNative(url).catch(fail);
+  // A TypeScript hook is registered (this repository runs the CLI under tsx): require() through it, as
+  // before this loader existed; an ES module falls back to import().
+  if (TS_EXTENSIONS.has(extname(path)) && tsHookRegistered()) {
+    try {
+      return require(path) as Record<string, unknown>;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ERR_REQUIRE_ESM") return fail(e);
+    }
+  }
+  if (!TS_EXTENSIONS.has(extname(path)) || tsHookRegistered()) return importNative(url).then(withDefaultMembers, fail);
   const lookIn = [process.cwd(), dirname(path)];
   const tsx = resolveFrom("tsx/cjs/api", lookIn);
   if (tsx) {
@@ -72,7 +91,7 @@ export async function loadUserModule(file: string, what: string): Promise<Record
       return fail(e);
     }
   }
-  if (nodeStripsTypes()) return importNative(url).catch(fail);
+  if (nodeStripsTypes()) return importNative(url).then(withDefaultMembers, fail);
   throw new UserModuleError(
     `cannot load ${what} '${file}': it is TypeScript, and this project has neither tsx nor ts-node installed, and Node ${process.version} does not strip types itself (22.18+ does). ` +
       `Install one (npm install --save-dev tsx), or give the compiled .js file.`,
