@@ -13,7 +13,6 @@ import { z } from "zod";
 import type { Diagnostic, ValidationResult } from "../../asl/diagnostics";
 import { decodeUtf8, DEFINITION_MAX_CHARS, JsonTextError } from "../../asl/json-text";
 import type { IamActionCatalog } from "../../asl/integrations";
-import { iamCatalogFor } from "../iam/actions";
 import { validateDefinition } from "../../asl/validator";
 
 const USAGE = "usage: sfn-local validate [--json] [--type STANDARD|EXPRESS] FILE|DIR...";
@@ -119,6 +118,8 @@ const pick = (d: Diagnostic): Diagnostic => ({ code: d.code, location: d.locatio
 
 async function catalogOf(text: string): Promise<IamActionCatalog | undefined> {
   try {
+    // Loaded only for definitions with SDK tasks: a plain validate starts without IAM's action list.
+    const { iamCatalogFor } = await import("../iam/actions");
     return await iamCatalogFor(JSON.parse(text));
   } catch {
     return undefined; // not JSON: the validator reports that itself
