@@ -12,12 +12,13 @@ import { localLambdaArn } from "../../asl/builders/lambda";
 import { DefinitionSourceError, loadDefinitionSource } from "./definition-source";
 import { UserModuleError } from "./user-module";
 
-export const GRAPH_USAGE = `usage: sfn-local graph DEF.json|MODULE --out DIR [--title TEXT]
+export const GRAPH_USAGE = `usage: sfn-local graph DEF.json|MODULE --out DIR [--title TEXT] [--json]
 
 Draws the state machine: DIR/<name>.mmd (Mermaid flowchart) and DIR/<name>.svg (Map processors and
 Parallel branches nested, as Workflow Studio draws them). <name> is the file's name without .asl.json/.json/.ts.
   --out DIR       the folder to write to (created if missing)
   --title TEXT    the SVG's title (default: <name>)
+  --json          print {"mermaid": FILE, "svg": FILE} instead of the file names
 Exit status: 0 written, 1 invalid definition, 2 bad usage.`;
 
 const Flags = z
@@ -25,6 +26,7 @@ const Flags = z
     file: z.string({ error: "a definition file (DEF.json) or workflow module is required" }).min(1),
     out: z.string({ error: "--out DIR is required" }).min(1, { error: "--out needs a folder" }),
     title: z.string().optional(),
+    json: z.boolean().default(false),
   })
   .strict();
 
@@ -35,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: "string" }, title: { type: "string" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: "string" }, title: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
   } catch (e) {
     return usage((e as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
   }
@@ -47,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   const { help: _help, ...values } = parsed.values;
   const flags = Flags.safeParse({ ...values, file: parsed.positionals[0] });
   if (!flags.success) return usage(flags.error.issues.map((i) => i.message).join("\n"));
-  const { file, out, title } = flags.data;
+  const { file, out, title, json } = flags.data;
   try {
     const source = await loadDefinitionSource(file);
     // A module's functions drawn by their reference names, as synth draws the catalog's.
@@ -66,7 +68,8 @@ export async function main(argv: string[]): Promise<number> {
       [`${source.name}.svg`, svg],
     ];
     for (const [name, text] of files) writeFileSync(join(dir, name), text);
-    process.stdout.write(files.map(([name]) => relative(process.cwd(), join(dir, name)) || name).join("  ") + "\n");
+    const written = files.map(([name]) => relative(process.cwd(), join(dir, name)) || name);
+    process.stdout.write(json ? JSON.stringify({ mermaid: written[0], svg: written[1] }) + "\n" : written.join("  ") + "\n");
     return 0;
   } catch (e) {
     if (e instanceof DefinitionSourceError) {

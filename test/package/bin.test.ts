@@ -117,8 +117,9 @@ exports.doubleRows = machine(distributedMap("Rows", {
   });
 
   it("graph writes Mermaid and SVG", async () => {
-    const r = await sfn("graph", "workflow.js", "--out", "drawn");
+    const r = await sfn("graph", "workflow.js", "--out", "drawn", "--json");
     assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { mermaid: join("drawn", "workflow.mmd"), svg: join("drawn", "workflow.svg") });
     assert.match(readFileSync(join(dir, "drawn", "workflow.mmd"), "utf8"), /^flowchart TD/);
     assert.match(readFileSync(join(dir, "drawn", "workflow.svg"), "utf8"), /^<svg /);
   });
