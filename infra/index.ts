@@ -1,10 +1,12 @@
 /**
- * The package's Pulumi entry (`sfn-distributed-map`): the components, and the builders for
- * convenience. Importing it registers no resource. The same builders without Pulumi:
- * `sfn-distributed-map/asl`.
+ * The package's Pulumi entry (`sfn-distributed-map`): the components and what their arguments
+ * need. Importing it registers no resource. The builders are in `sfn-distributed-map/asl` (Pulumi-free);
+ * the machine a component takes is made there. This list is the published surface, checked by its
+ * API report (api/sfn-distributed-map.api.md; `npm run api`).
  */
-export { StepFunctionsWorkflow, WorkflowFunctionsError, buildWith, defaultStateMachineName, precheckMachine, WORKFLOW_TYPE_TOKEN } from "./workflow";
+export { StepFunctionsWorkflow, WorkflowFunctionsError, buildWith } from "./workflow";
 export type { DeferredMachine, StepFunctionsWorkflowArgs, WorkflowFunction, WorkflowLogging, WorkflowS3Access } from "./workflow";
-export { SecureBucket, BUCKET_TYPE_TOKEN, denyInsecureTransportPolicy } from "./bucket";
+export { SecureBucket } from "./bucket";
 export type { SecureBucketArgs, ExpiringPrefix } from "./bucket";
-export * from "../asl";
+/** The machine a StepFunctionsWorkflow deploys (made with `machine(...)` of `sfn-distributed-map/asl`). */
+export type { StateMachine } from "../asl/builders/machine";

@@ -1,5 +1,5 @@
 /**
- * `npm run exec -- DEF.json|WORKFLOW.ts [--input JSON | --input-file F] [--handlers MODULE]
+ * `sfn-local exec DEF.json|WORKFLOW.ts [--input JSON | --input-file F] [--handlers MODULE]
  *                  [--put s3://bucket/key=./file]... [--out DIR] [--keep] [--json]`
  * `npm run exec -- --batch CASES.jsonl [--handlers MODULE]`
  *
@@ -10,7 +10,6 @@
  */
 import { readFileSync } from "node:fs";
 import { extname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import type { StateMachine } from "../../asl/builders";
@@ -21,12 +20,13 @@ import type { ExecutionResult, LambdaHandler, RunOptions } from "../engine/types
 import { HandlerResolutionError } from "../exec/functions";
 import { expandPut, parsePut } from "../exec/objects";
 import type { LocalExecution } from "../exec/run-local";
+import { loadUserModule } from "./user-module";
 import { INTEGRATION_OPTIONS, INTEGRATION_USAGE, IntegrationFlagError, IntegrationFlags, integrationOptions } from "./integration-flags";
 import { fitForStream } from "../progress/fit";
 import { parseArgsMessage, usageLine } from "./usage";
 
-const USAGE = `usage: npm run exec -- DEF.json|WORKFLOW.ts [options]
-       npm run exec -- --batch CASES.jsonl [--handlers MODULE] [--clock real|virtual] [--type ...] [--s3-endpoint URL]
+const USAGE = `usage: sfn-local exec DEF.json|WORKFLOW.ts [options]
+       sfn-local exec --batch CASES.jsonl [--handlers MODULE] [--clock real|virtual] [--type ...] [--s3-endpoint URL]
 
 Runs an ASL definition file, or a module exporting a builder machine, on the local engine.
   --input JSON              execution input (default {})
@@ -155,9 +155,10 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeo
 
 async function importModule(modulePath: string, what: string): Promise<Record<string, unknown>> {
   try {
-    return (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>;
+    return await loadUserModule(modulePath, what);
   } catch (e) {
-    throw new UsageError(`cannot load ${what} '${modulePath}': ${(e as Error).message}`);
+    // The message names its own fix (a TypeScript loader to install, the module's own error).
+    throw new UsageError((e as Error).message, false);
   }
 }
 

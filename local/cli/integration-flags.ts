@@ -70,17 +70,14 @@ function readJson(file: string, what: string, texts?: Array<{ what: string; text
 export async function integrationOptions(flags: IntegrationFlags): Promise<{ options: IntegrationOptions; stop(): Promise<void>; machines: Array<{ what: string; text: string }> }> {
   // The nested machines' JSON texts, validated by the run like any file (duplicate keys included).
   const machines: Array<{ what: string; text: string }> = [];
-  const { MockConfigSchema, MockedTestCase } = await import("../engine");
+  const { MockConfigError, MockedTestCase } = await import("../engine");
   const options: IntegrationOptions = {};
   if (flags["mock-config"] !== undefined) {
-    const parsed = MockConfigSchema.safeParse(readJson(flags["mock-config"], "--mock-config"));
-    if (!parsed.success) {
-      throw new IntegrationFlagError(`--mock-config '${flags["mock-config"]}': ${parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; ")}`);
-    }
+    const config = readJson(flags["mock-config"], "--mock-config");
     try {
-      options.mocks = MockedTestCase.from(parsed.data, flags["test-case"]!);
+      options.mocks = MockedTestCase.from(config, flags["test-case"]!);
     } catch (e) {
-      throw new IntegrationFlagError(`--test-case: ${(e as Error).message}`);
+      throw new IntegrationFlagError(e instanceof MockConfigError ? `--mock-config '${flags["mock-config"]}': ${e.message}` : `--test-case: ${(e as Error).message}`);
     }
   }
   if (flags["state-machine"].length > 0) {

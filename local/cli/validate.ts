@@ -1,5 +1,5 @@
 /**
- * `npm run validate -- [--json] [--type STANDARD|EXPRESS] FILE|DIR...`
+ * `sfn-local validate [--json] [--type STANDARD|EXPRESS] FILE|DIR...`
  *
  * Validates ASL JSON files (a directory stands for every *.json file under it). Human output by
  * default; `--json` prints exactly `[{"file","valid","diagnostics":[{"code","location","message","severity"}]}]`
@@ -14,7 +14,7 @@ import type { Diagnostic, ValidationResult } from "../../asl/diagnostics";
 import { decodeUtf8, DEFINITION_MAX_CHARS, JsonTextError } from "../../asl/json-text";
 import { validateLikeCli } from "../iam/validate";
 
-const USAGE = "usage: npm run validate -- [--json] [--type STANDARD|EXPRESS] FILE|DIR...";
+const USAGE = "usage: sfn-local validate [--json] [--type STANDARD|EXPRESS] FILE|DIR...";
 
 const argsSchema = z.object({
   json: z.boolean(),

@@ -21,7 +21,7 @@ import { DefinitionRejectedError, InvalidExecutionInputError, type ExecutionResu
 export * from "./types";
 export { RealClock, VirtualClock, type Clock } from "./clock";
 export { StatesError, STATES_ERRORS } from "./errors";
-export { TaskTokens, TaskDoesNotExistError, MockConfigSchema, MockedTestCase, type MockConfigFile, type TaskTokenRequest, type OutboxMessage, type NestedExecutionRecord, type IntegrationOptions } from "./integrations";
+export { TaskTokens, TaskDoesNotExistError, MockConfigError, MockedTestCase, type TaskTokenRequest, type OutboxMessage, type NestedExecutionRecord, type IntegrationOptions } from "./integrations";
 
 /** Compiles (once per definition object) and returns the executable form. */
 export { compileDefinition };

@@ -8,7 +8,6 @@
 import { parse } from "@humanwhocodes/momoa";
 import type { Diagnostic, ValidationResult } from "../../asl/diagnostics";
 import { validateDefinition } from "../../asl/validator";
-import { iamCatalogFor } from "./actions";
 
 export type MachineType = "STANDARD" | "EXPRESS";
 
@@ -24,7 +23,8 @@ export async function validateLikeCli(definition: string | unknown, type?: Machi
     }
   }
   // IAM's action list and the SDK's operations, read only for definitions with AWS SDK tasks.
-  const iamActions = JSON.stringify(value ?? null)?.includes(":::aws-sdk:") ? await iamCatalogFor(value) : undefined;
+  // Loaded lazily: a plain `validate` starts without IAM's action list.
+  const iamActions = JSON.stringify(value ?? null)?.includes(":::aws-sdk:") ? await (await import("./actions")).iamCatalogFor(value) : undefined;
   return validateDefinition(definition, { ...(type ? { stateMachineType: type } : {}), ...(iamActions ? { iamActions } : {}) });
 }
 

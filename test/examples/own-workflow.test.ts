@@ -14,6 +14,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
+import { packOnce } from "../package/packed";
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..");
@@ -33,10 +34,10 @@ describe("the package: npm pack, installed and used as a user would", function (
   before(async () => {
     rmSync(SCRATCH, { recursive: true, force: true });
     mkdirSync(PKG, { recursive: true });
-    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", SCRATCH], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-    const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    tarballFiles = packed!.files.map((f) => f.path);
-    await run("tar", ["-xzf", join(SCRATCH, packed!.filename), "-C", PKG, "--strip-components=1"]);
+    // The one `npm pack` of the run, shared with test/package/.
+    const packed = await packOnce();
+    tarballFiles = packed.files;
+    await run("tar", ["-xzf", packed.tarball, "-C", PKG, "--strip-components=1"]);
   });
 
   after(() => rmSync(SCRATCH, { recursive: true, force: true }));
@@ -61,9 +62,10 @@ describe("the package: npm pack, installed and used as a user would", function (
       const pulumiLoaded = () => Object.keys(require.cache).some((k) => k.includes("@pulumi"));
       const out = { aslLoadsPulumi: pulumiLoaded(), aslExports: ["machine", "distributedMap", "validateDefinition", "deriveStateMachinePolicy"].filter((k) => typeof asl[k] !== "function") };
       const m = asl.machine(asl.pass("Hello"));
-      out.rendered = m.render(asl.localLambdaArn);
+      out.rendered = m.renderLocal();
       const lib = require("sfn-distributed-map");
-      out.libExports = ["StepFunctionsWorkflow", "SecureBucket", "machine"].filter((k) => typeof lib[k] !== "function");
+      out.libExports = ["StepFunctionsWorkflow", "SecureBucket", "buildWith"].filter((k) => typeof lib[k] !== "function");
+      out.buildersOnceInAsl = lib.machine === undefined && lib.distributedMap === undefined;
       out.component = lib.StepFunctionsWorkflow.prototype instanceof require("@pulumi/pulumi").ComponentResource;
       process.stdout.write(JSON.stringify(out));`;
     const testingProbe = `
@@ -77,11 +79,12 @@ describe("the package: npm pack, installed and used as a user would", function (
       });`;
     // No tsx anywhere: NODE_OPTIONS cleared, a plain .js probe.
     const { stdout } = await run(process.execPath, ["-e", probe], { cwd: SCRATCH, env: { ...process.env, NODE_OPTIONS: "" } });
-    const out = JSON.parse(stdout) as { aslLoadsPulumi: boolean; aslExports: string[]; rendered: unknown; libExports: string[]; component: boolean };
+    const out = JSON.parse(stdout) as { aslLoadsPulumi: boolean; aslExports: string[]; rendered: unknown; libExports: string[]; buildersOnceInAsl: boolean; component: boolean };
     assert.equal(out.aslLoadsPulumi, false);
     assert.deepEqual(out.aslExports, []);
     assert.deepEqual(out.rendered, { StartAt: "Hello", States: { Hello: { Type: "Pass", End: true } } });
     assert.deepEqual(out.libExports, []);
+    assert.equal(out.buildersOnceInAsl, true, "the builders are exported by /asl only");
     assert.equal(out.component, true);
 
     const ran = await run(process.execPath, ["-e", testingProbe], { cwd: SCRATCH, env: { ...process.env, NODE_OPTIONS: "" } });

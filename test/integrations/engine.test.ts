@@ -1,6 +1,6 @@
 /** Local runs of each integration: real emulators (embedded S3, dynalite), the outbox, nested executions, task tokens, mocks. */
 import { strict as assert } from "node:assert";
-import { run, MockConfigSchema, MockedTestCase, TaskTokens, type ExecutionResult } from "../../local/engine";
+import { run, MockedTestCase, TaskTokens, type ExecutionResult } from "../../local/engine";
 import type { StateMachineDefinition } from "../../asl/types";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../local/s3/server";
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from "../../local/dynamodb/server";
@@ -167,13 +167,13 @@ describe("integrations: local runs", function () {
   });
 
   describe("MockConfigFile (AWS Step Functions Local format)", () => {
-    const file = MockConfigSchema.parse({
+    const file = {
       StateMachines: { Local: { TestCases: { HappyPath: { Fetch: "FetchOk", Store: "StoreFailsThenOk" } } } },
       MockedResponses: {
         FetchOk: { "0": { Return: { StatusCode: 200, Payload: { value: 42 } } } },
         StoreFailsThenOk: { "0": { Throw: { Error: "DynamoDB.ProvisionedThroughputExceededException", Cause: "slow down" } }, "1-2": { Return: { ok: true } } },
       },
-    });
+    };
     const def = {
       StartAt: "Fetch",
       States: {
@@ -193,6 +193,10 @@ describe("integrations: local runs", function () {
       assert.equal(r.status, "SUCCEEDED", r.cause);
       assert.deepEqual(r.output, { value: 42, stored: { ok: true } });
       assert.equal(r.history.filter((e) => e.type === "TaskFailed").length, 1);
+    });
+
+    it("a file without AWS Step Functions Local's shape is a MockConfigError naming the field", () => {
+      assert.throws(() => MockedTestCase.from({ StateMachines: {}, MockedResponses: { R: { first: { Return: 1 } } } }, "HappyPath"), (e: Error) => e.name === "MockConfigError" && /MockedResponses\.R\.first: Invalid key/.test(e.message));
     });
 
     it("an unknown test case names the known ones", () => {

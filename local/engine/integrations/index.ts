@@ -17,7 +17,7 @@ import { startExecution } from "./start-execution";
 
 export { IntegrationServices, type IntegrationOptions, type NestedExecutionRecord, type StateMachineEntry } from "./services";
 export { TaskTokens, TaskDoesNotExistError, type TaskTokenRequest } from "./task-tokens";
-export { MockConfigSchema, MockedTestCase, type MockConfigFile } from "./mock-config";
+export { MockConfigError, MockedTestCase } from "./mock-config";
 export type { OutboxMessage } from "./outbox";
 
 function eventResource(r: IntegrationResource): { resourceType: string; resource: string } {

@@ -15,11 +15,18 @@ const mockedResponse = z.union([
   z.object({ Throw: z.object({ Error: z.string(), Cause: z.string().optional() }).strict() }).strict(),
 ]);
 
-export const MockConfigSchema = z.object({
+// Not exported: the published .d.ts stays free of zod's types (they need esModuleInterop); the file
+// is checked here, at the boundary, by MockedTestCase.from.
+const MockConfigSchema = z.object({
   StateMachines: z.record(z.string(), z.object({ TestCases: z.record(z.string(), z.record(z.string(), z.string())) })),
   MockedResponses: z.record(z.string(), z.record(invocationKey, mockedResponse)),
 });
-export type MockConfigFile = z.infer<typeof MockConfigSchema>;
+type MockConfigFile = z.infer<typeof MockConfigSchema>;
+
+/** The mock config file does not have AWS Step Functions Local's shape; the message names each field and rule. */
+export class MockConfigError extends Error {
+  override readonly name = "MockConfigError";
+}
 
 export type MockAnswer = { Return: JsonValue } | { Throw: { Error: string; Cause?: string } };
 
@@ -38,9 +45,13 @@ export class MockedTestCase {
 
   /**
    * The test case `testCase` of `stateMachine` (or of the only machine that has such a test case).
+   * `config` is the file's parsed JSON, checked here (MockConfigError names each bad field).
    * Throws a message naming what is missing.
    */
-  static from(file: MockConfigFile, testCase: string, stateMachine?: string): MockedTestCase {
+  static from(config: unknown, testCase: string, stateMachine?: string): MockedTestCase {
+    const parsed = MockConfigSchema.safeParse(config);
+    if (!parsed.success) throw new MockConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; "));
+    const file: MockConfigFile = parsed.data;
     const machines = Object.entries(file.StateMachines).filter(([name, m]) => (stateMachine === undefined || name === stateMachine) && testCase in m.TestCases);
     if (machines.length === 0) {
       const known = Object.entries(file.StateMachines).flatMap(([n, m]) => Object.keys(m.TestCases).map((t) => `${n}/${t}`));

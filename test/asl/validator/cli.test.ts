@@ -69,7 +69,7 @@ describe("validate CLI", function () {
       const r = run(...args);
       assert.equal(r.code, 2, `args ${args.join(" ")}`);
       assert.equal(r.stdout, "");
-      assert.match(r.stderr, /^validate: .+\nusage: npm run validate -- /);
+      assert.match(r.stderr, /^validate: .+\nusage: sfn-local validate /);
     }
   });
 });
