@@ -87,6 +87,11 @@ export class Execution {
   inputText: string | undefined = undefined;
   private requestCounter = 0;
   /**
+   * MockConfigFile invocations per state name, counted per execution as Step Functions Local does
+   * (every execution's first call is "0"; a Map iteration or Parallel branch counts in its execution).
+   */
+  mockCalls: Map<string, number> | undefined = undefined;
+  /**
    * Map Runs still going: a stopped execution waits for them to wind down (they abort their
    * children at once) so their final ABORTED record and MapRunAborted event precede its end.
    */
