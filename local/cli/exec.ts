@@ -18,6 +18,8 @@ import { decodeUtf8, definitionLimits, executionInputLimits, JSON_MAX_DEPTH, jso
 import type { JsonValue } from "../../asl/types";
 import type { CatalogWorkflow } from "../../app/workflow";
 import type { ExecutionResult, LambdaHandler, RunOptions } from "../engine/types";
+import type { WaitingReport } from "../engine/waits";
+import { historyJson, historyText } from "./history";
 import { HandlerResolutionError } from "../exec/functions";
 import { expandPut, parsePut } from "../exec/objects";
 import type { LocalExecution } from "../exec/run-local";
@@ -36,8 +38,10 @@ Runs an ASL definition file, or a module exporting a builder machine, on the loc
   --keep                    keep the embedded S3's data folder and print where it is
   --s3                      start the embedded S3 even when the definition does not touch S3 (handlers that use the SDK);
                             it starts by itself for an ItemReader, a ResultWriter, an S3 task, --put or --out
-  --json                    one JSON object on stdout
-  --clock real|virtual      virtual: Wait states and back-offs take no real time
+  --json                    one JSON object on stdout (always with "mapRuns"; with --history, "history" too)
+  --history                 print the execution's event history (id, type, state, time, details)
+  --clock real|virtual      virtual: Wait states, back-offs and timeouts take no real time; time jumps only
+                            when nothing is in flight (handlers, S3/DynamoDB requests, token answers)
   --type STANDARD|EXPRESS   the state machine type (default STANDARD)
   --stack NAME              for a catalog workflow module: the stack whose config builds it (default dev)
   --s3-endpoint URL         use this S3 endpoint instead of the embedded server
@@ -74,6 +78,7 @@ const FLAGS = {
   keep: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
   s3: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
   json: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
+  history: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
   batch: { parse: { type: "string" }, schema: z.string().optional() },
   clock: { parse: { type: "string" }, schema: z.enum(["real", "virtual"], { message: "--clock must be real or virtual" }).default("real") },
   type: { parse: { type: "string" }, schema: z.enum(["STANDARD", "EXPRESS"], { message: "--type must be STANDARD or EXPRESS" }).default("STANDARD") },
@@ -219,6 +224,24 @@ async function loadWorkflowModule(file: string, stack: string): Promise<{ defini
   return { definition: machine.renderLocal(), handlers, name };
 }
 
+/** Every Map Run with its counts (`--json` always has the key, `[]` without a Distributed Map). */
+function mapRunsJson(result: ExecutionResult): JsonValue {
+  return result.mapRuns.map((r) => ({ name: r.label ?? r.stateName, status: r.status, items: r.itemCounts as unknown as JsonValue, executions: r.executionCounts as unknown as JsonValue }));
+}
+
+/** A run that could make no progress, reported like a failed execution (exit 1), naming what it waited for. */
+function stalledSummary(e: Error & { result?: ExecutionResult }): Record<string, JsonValue> {
+  const r = e.result;
+  return { status: "FAILED", error: "RunStalled", cause: e.message, stateTransitions: r?.counters.stateTransitions ?? 0, historyEvents: r?.counters.historyEvents ?? 0, durationMs: r?.durationMs ?? 0, mapRuns: r ? mapRunsJson(r) : [] };
+}
+
+/** What the run waits for, every 10 s on stderr while tasks wait for their task tokens. */
+function printWaiting(report: WaitingReport, describe: (r: WaitingReport) => string): void {
+  process.stderr.write(`exec: still waiting after ${Math.round(report.waitedMs / 1000)} s for task tokens:
+${describe(report)}
+`);
+}
+
 function summary(result: ExecutionResult): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = { status: result.status };
   if (result.status === "SUCCEEDED") out.output = result.output ?? null;
@@ -239,9 +262,7 @@ function fullSummary(run: LocalExecution): Record<string, JsonValue> {
   const out = summary(run.result);
   if (run.failedState !== undefined) out.state = run.failedState;
   if (run.failures.length > 0) out.failures = run.failures as unknown as JsonValue;
-  if (run.result.status !== "SUCCEEDED" && run.result.mapRuns.length > 0) {
-    out.mapRuns = run.result.mapRuns.map((r) => ({ name: r.label ?? r.stateName, status: r.status, items: r.itemCounts as unknown as JsonValue, executions: r.executionCounts as unknown as JsonValue }));
-  }
+  out.mapRuns = mapRunsJson(run.result);
   if (run.s3DataDir) out.s3DataDir = run.s3DataDir;
   if (run.downloaded.length > 0) out.downloaded = run.downloaded;
   return out;
@@ -250,7 +271,8 @@ function fullSummary(run: LocalExecution): Record<string, JsonValue> {
 async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const flags = parseFlags(argv);
   const handlers = await loadHandlers(flags.handlers);
-  const { run, DefinitionRejectedError, InvalidExecutionInputError } = await import("../engine/index");
+  const { run, DefinitionRejectedError, InvalidExecutionInputError, RunStalledError, describeWaiting } = await import("../engine/index");
+  const onWaiting = (report: WaitingReport) => printWaiting(report, describeWaiting);
   let integrations: Awaited<ReturnType<typeof integrationOptions>>;
   try {
     integrations = await integrationOptions(flags);
@@ -269,6 +291,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       // Without --s3-endpoint a Distributed Map uses `new S3Client({})`: the SDK's standard env vars decide.
       s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : undefined,
       integrations: integrations.options,
+      onWaiting,
     };
     const lines = readText(flags.batch, "--batch file").split(/\r?\n/);
     let allSucceeded = true;
@@ -284,6 +307,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       } catch (e) {
         if (e instanceof InvalidExecutionInputError) result = { status: "FAILED", error: "InvalidExecutionInput", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
         else if (e instanceof DefinitionRejectedError) result = { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+        else if (e instanceof RunStalledError) result = stalledSummary(e);
         else throw e;
       }
       if (result.status !== "SUCCEEDED") allSucceeded = false;
@@ -333,11 +357,22 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       signal,
       clock: flags.clock,
       stateMachineType: flags.type,
-      keepHistory: false,
+      keepHistory: flags.history,
       integrations: integrations.options,
+      onWaiting,
     });
   } catch (e) {
     if (e instanceof HandlerResolutionError) throw new UsageError(e.message, false);
+    if (e instanceof RunStalledError) {
+      const result = stalledSummary(e);
+      if (flags.history && e.result) result.history = historyJson(e.result.history) as JsonValue;
+      if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
+      else {
+        process.stdout.write(`status: FAILED\nerror:  RunStalled\ncause:  ${e.message}\n`);
+        if (flags.history && e.result) process.stdout.write(historyText(e.result.history, process.stdout.columns || 160));
+      }
+      return 1;
+    }
     if (e instanceof DefinitionRejectedError || e instanceof InvalidExecutionInputError) {
       // The names the CreateStateMachine / StartExecution API errors use for what AWS refuses.
       const error = e instanceof InvalidExecutionInputError ? "InvalidExecutionInput" : "InvalidDefinition";
@@ -356,6 +391,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     return 130;
   }
   const result = fullSummary(executed);
+  if (flags.history) result.history = historyJson(executed.result.history) as JsonValue;
   if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
   else {
     process.stdout.write(`status: ${result.status}\n`);
@@ -366,7 +402,10 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     }
     for (const r of executed.result.mapRuns) {
       const i = r.itemCounts;
-      process.stdout.write(`Map Run ${r.label ?? r.stateName} ${r.status}: ${i.total} items, ${i.succeeded} succeeded, ${i.failed} failed, ${i.timedOut} timed out, ${i.aborted} aborted; ${r.executionCounts.total} child executions\n`);
+      // Every count, so they add up to the total (as the console's Map Run page shows them).
+      process.stdout.write(
+        `Map Run ${r.label ?? r.stateName} ${r.status}: ${i.total} items = ${i.succeeded} succeeded + ${i.failed} failed + ${i.timedOut} timed out + ${i.aborted} aborted + ${i.running} running + ${i.pending} pending; ${r.executionCounts.total} child executions\n`,
+      );
     }
     for (const f of executed.failures) {
       process.stdout.write(`  failed ${f.itemIndex !== undefined ? `item ${f.itemIndex}` : `child ${f.childIndex} (${f.items} items)`} at ${f.state}: ${f.error}${f.cause ? ` — ${f.cause.replace(/\s+/g, " ").slice(0, 300)}` : ""}\n`);
@@ -376,6 +415,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     // Recorded, never sent: a local run has no queues, topics or event buses.
     if (outbox.length > 0) process.stdout.write(`outbox (${outbox.length} recorded, not sent):\n${outbox.map((m) => `  ${m.integration} → ${m.target}: ${JSON.stringify(m.body)}`).join("\n")}\n`);
     if (executed.downloaded.length > 0) process.stdout.write(`--out: ${executed.downloaded.length} files written under ${resolve(flags.out!)}\n`);
+    if (flags.history) process.stdout.write(historyText(executed.result.history, process.stdout.columns || 160));
   }
   return result.status === "SUCCEEDED" ? 0 : 1;
 }
@@ -395,7 +435,23 @@ process.on("SIGTERM", onSignal);
 
 /** The embedded DynamoDB, if the run started it, is stopped before exit. */
 const stopServices: Array<() => Promise<void>> = [];
+// No silent outcome: if the event loop empties while the run is still pending (a handler's promise
+// that can never settle), Node would exit 0 with nothing printed.
+let finished = false;
+let lastChance: ReturnType<typeof setTimeout> | undefined;
+process.on("beforeExit", () => {
+  if (finished || lastChance) return;
+  // The engine's own watch reports a run stuck on task tokens on this same event: give it a moment.
+  lastChance = setTimeout(() => {
+    lastChance = undefined;
+    if (finished) return;
+    finished = true;
+    process.stderr.write("exec: the run can make no progress: a handler call or an answer it waits for can never finish (its promise holds nothing Node could wait on); the execution did not end.\n");
+    process.exit(1);
+  }, 500);
+});
 main(process.argv.slice(2), controller.signal)
+  .finally(() => (finished = true))
   .finally(() => Promise.all(stopServices.map((stop) => stop())))
   .then(
   (code) => {

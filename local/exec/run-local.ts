@@ -15,7 +15,7 @@ import type { JsonValue } from "../../asl/types";
 import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
 import { run } from "../engine";
 import type { Clock } from "../engine/clock";
-import type { EngineEvent, ExecutionResult, LambdaHandler, StateMachineType } from "../engine/types";
+import type { EngineEvent, ExecutionResult, LambdaHandler, RunOptions, StateMachineType } from "../engine/types";
 import type { IntegrationOptions } from "../engine";
 import { firstFailures, processorTaskOf, type ChildFailure } from "../runner/failures";
 import { startServers, type LocalServers } from "../servers";
@@ -47,6 +47,9 @@ export interface LocalExecutionRequest {
   /** Keep the history in the result (default true). */
   keepHistory?: boolean;
   onEvent?: (event: EngineEvent) => void;
+  /** While tasks wait for task tokens: what the run waits for, every `waitingNoticeSeconds` (RunOptions.onWaiting). */
+  onWaiting?: RunOptions["onWaiting"];
+  waitingNoticeSeconds?: number;
   /** Service integrations: DynamoDB, nested machines, task tokens, a MockConfigFile test case. */
   integrations?: IntegrationOptions;
 }
@@ -126,6 +129,8 @@ async function runStep(request: LocalExecutionRequest, handlers: Record<string, 
     keepHistory: request.keepHistory ?? true,
     onEvent,
     integrations: request.integrations,
+    onWaiting: request.onWaiting,
+    waitingNoticeSeconds: request.waitingNoticeSeconds,
   });
   return { result, lastState };
 }

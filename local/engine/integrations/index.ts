@@ -149,7 +149,7 @@ async function perform(frame: Frame, call: IntegrationCall): Promise<JsonValue> 
       break;
   }
   throw new RuntimeError(
-    `The resource '${r.arn}' of state '${call.stateName}' has no local emulator: give it a response in a MockConfigFile (--mock-config FILE --test-case NAME)`,
+    `The resource '${r.arn}' of state '${call.stateName}' has no local emulator: give it a response in a MockConfigFile (CLI: --mock-config FILE --test-case [MACHINE/]NAME; API: integrations.mocks = MockedTestCase.from(file, "MACHINE/NAME"))`,
   );
 }
 
@@ -168,7 +168,7 @@ async function invokeLambda(frame: Frame, r: IntegrationResource, args: JsonValu
     payload = p.Payload === undefined ? {} : p.Payload;
   }
   const handler = exec.handlers[name];
-  if (!handler) throw new TaskFailedError("Lambda.ResourceNotFoundException", `Function not found: ${name} (no handler named '${name}' was given to the local engine)`);
+  if (!handler) throw new TaskFailedError("Lambda.ResourceNotFoundException", `Function not found: ${name} (no handler named '${name}' was given to the local engine: CLI --handlers MODULE, API handlers of run() / runWorkflow())`);
   const requestId = exec.requestId();
   const invocation = new LambdaInvocation(name, requestId, exec, undefined, exec.clock);
   const returned = await exec.clock.track(LambdaInvocation.start(invocation, handler, JSON.stringify(payload) ?? "null"));

@@ -95,7 +95,7 @@ export class IntegrationServices {
       if (typeof option === "function") return option();
       if (option && "send" in option) return option;
       if (!option) {
-        throw new Error("no DynamoDB endpoint was given to the local engine (RunOptions.integrations.dynamodb; `npm run exec` starts dynalite for it)");
+        throw new Error("no DynamoDB endpoint was given to the local engine (CLI: --dynamodb-table NAME:KEY starts the embedded dynalite with the table, --dynamodb-endpoint URL uses yours; API: integrations.dynamodb of run() / runWorkflow())");
       }
       const { DynamoDBClient: Client } = await import("@aws-sdk/client-dynamodb");
       return new Client({

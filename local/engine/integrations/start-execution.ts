@@ -28,7 +28,7 @@ export async function startExecution(frame: Frame, stateName: string, pattern: s
   if (!entry) {
     throw new TaskFailedError(
       "StepFunctions.StateMachineDoesNotExistException",
-      `State Machine Does Not Exist: '${smArn}' (the local engine knows: ${services.knownStateMachines.join(", ") || "none"}; pass it in RunOptions.integrations.stateMachines)`,
+      `State Machine Does Not Exist: '${smArn}' (the local engine knows: ${services.knownStateMachines.join(", ") || "none"}; give it with the CLI flag --state-machine NAME=DEF.json, or the API option integrations.stateMachines of run() / runWorkflow())`,
     );
   }
   // "Input: The string that contains the JSON input data for the execution" — an object is accepted
