@@ -90,7 +90,7 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
   const def = definition as StateMachineDefinition;
   const compiled = compileDefinition(def);
   const services = new IntegrationServices(options.integrations, runExecution);
-  services.mocks?.checkStates(stateNamesOf([def, ...Object.values(options.integrations?.stateMachines ?? {})]));
+  services.mocks?.checkDefinitions([def, ...Object.values(options.integrations?.stateMachines ?? {})]);
   const stateMachineArn = options.stateMachineArn ?? `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:LocalStateMachine`;
   const smName = stateMachineArn.slice(stateMachineArn.lastIndexOf(":") + 1);
   const random = typeof options.random === "number" ? seededRandom(options.random) : (options.random ?? Math.random);
@@ -145,26 +145,6 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
     throw new RunStalledError(stalled, result);
   }
   return result;
-}
-
-/** Every state name of these definitions (nested scopes included): what a mock test case may name. */
-function stateNamesOf(definitions: unknown[]): Set<string> {
-  const names = new Set<string>();
-  const visit = (states: unknown): void => {
-    if (!states || typeof states !== "object") return;
-    for (const [name, state] of Object.entries(states as Record<string, unknown>)) {
-      names.add(name);
-      const s = state as { Branches?: Array<{ States?: unknown }>; ItemProcessor?: { States?: unknown }; Iterator?: { States?: unknown } };
-      for (const b of s.Branches ?? []) visit(b.States);
-      visit(s.ItemProcessor?.States);
-      visit(s.Iterator?.States);
-    }
-  };
-  for (const d of definitions) {
-    const def = d && typeof d === "object" && "definition" in d && !("StartAt" in d) ? (d as { definition: unknown }).definition : d;
-    visit((def as { States?: unknown } | undefined)?.States);
-  }
-  return names;
 }
 
 const tokenTasks = new WeakMap<object, boolean>();

@@ -70,6 +70,8 @@ export interface LocalExecution {
 /** Step 1: the handlers the definition needs (a state a MockConfigFile test case answers needs none). */
 function resolveStep(request: LocalExecutionRequest): { handlers: Record<string, LambdaHandler>; warnings: string[] } {
   const mocks = request.integrations?.mocks;
+  // A mocked state the definitions lack is refused first: its handler is not what is missing.
+  mocks?.checkDefinitions([request.definition, ...Object.values(request.integrations?.stateMachines ?? {})]);
   const used = functionsUsed(request.definition)
     .map((u) => ({ ...u, states: u.states.filter((path) => !mocks?.answers(path.split("/").pop()!)) }))
     .filter((u) => u.states.length > 0);

@@ -96,6 +96,26 @@ export class MockedTestCase {
     return this.byState.has(state);
   }
 
+  /** `checkStates` over every state name of these definitions (or `{ definition }` entries), nested scopes included. */
+  checkDefinitions(definitions: ReadonlyArray<unknown>): void {
+    const names = new Set<string>();
+    const visit = (states: unknown): void => {
+      if (!states || typeof states !== "object") return;
+      for (const [name, state] of Object.entries(states as Record<string, unknown>)) {
+        names.add(name);
+        const s = state as { Branches?: Array<{ States?: unknown }>; ItemProcessor?: { States?: unknown }; Iterator?: { States?: unknown } };
+        for (const b of s.Branches ?? []) visit(b.States);
+        visit(s.ItemProcessor?.States);
+        visit(s.Iterator?.States);
+      }
+    };
+    for (const d of definitions) {
+      const def = d && typeof d === "object" && "definition" in d && !("StartAt" in d) ? (d as { definition: unknown }).definition : d;
+      visit((def as { States?: unknown } | undefined)?.States);
+    }
+    this.checkStates(names);
+  }
+
   /**
    * Every state the test case mocks must exist in the machines the run can start: a mock for a
    * state the definition lacks would be ignored, and the test would pass without testing it.
