@@ -40,6 +40,11 @@ Runs an ASL definition file, or a module exporting a builder machine, on the loc
                             it starts by itself for an ItemReader, a ResultWriter, an S3 task, --put or --out
   --json                    one JSON object on stdout (always with "mapRuns"; with --history, "history" too)
   --history                 print the execution's event history (id, type, state, time, details)
+  --test-state NAME         test one state of DEF.json, like AWS's TestState API (prints its answer as JSON:
+                            status, output, error, cause, nextState, inspectionData); with
+    --inspection-level INFO|DEBUG|TRACE  --variables JSON  --context JSON (Execution/StateMachine fields)
+    --mock JSON             {"result": ...} or {"errorOutput": {"error": ..., "cause": ...}}: the state's result
+                            (a Map's or Parallel's too) instead of running it
   --clock real|virtual      virtual: Wait states, back-offs and timeouts take no real time; time jumps only
                             when nothing is in flight (handlers, S3/DynamoDB requests, token answers)
   --type STANDARD|EXPRESS   the state machine type (default STANDARD)
@@ -79,6 +84,11 @@ const FLAGS = {
   s3: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
   json: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
   history: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
+  "test-state": { parse: { type: "string" }, schema: z.string().min(1, { message: "--test-state needs a state name" }).optional() },
+  "inspection-level": { parse: { type: "string" }, schema: z.enum(["INFO", "DEBUG", "TRACE"], { message: "--inspection-level must be INFO, DEBUG or TRACE" }).default("INFO") },
+  variables: { parse: { type: "string" }, schema: z.string().optional() },
+  context: { parse: { type: "string" }, schema: z.string().optional() },
+  mock: { parse: { type: "string" }, schema: z.string().optional() },
   batch: { parse: { type: "string" }, schema: z.string().optional() },
   clock: { parse: { type: "string" }, schema: z.enum(["real", "virtual"], { message: "--clock must be real or virtual" }).default("real") },
   type: { parse: { type: "string" }, schema: z.enum(["STANDARD", "EXPRESS"], { message: "--type must be STANDARD or EXPRESS" }).default("STANDARD") },
@@ -268,6 +278,44 @@ function fullSummary(run: LocalExecution): Record<string, JsonValue> {
   return out;
 }
 
+/** `--test-state NAME`: one state, like AWS's TestState; the answer as JSON on stdout; exit 0 for SUCCEEDED or CAUGHT_ERROR. */
+async function testOneState(
+  flags: z.infer<typeof Flags>,
+  definition: unknown,
+  input: JsonValue,
+  handlers: Record<string, LambdaHandler>,
+  integrations: RunOptions["integrations"],
+): Promise<number> {
+  const { testState, TestStateRequestError } = await import("../testing/test-state");
+  let mock = flags.mock === undefined ? undefined : (parseJson(flags.mock, "--mock") as Record<string, JsonValue>);
+  // AWS's CLI takes the mocked result as a JSON string: both forms are accepted.
+  if (mock && typeof mock.result === "string") {
+    try {
+      mock = { ...mock, result: JSON.parse(mock.result) as JsonValue };
+    } catch {
+      // A string result.
+    }
+  }
+  try {
+    const answer = await testState({
+      definition,
+      stateName: flags["test-state"],
+      input,
+      inspectionLevel: flags["inspection-level"],
+      variables: flags.variables === undefined ? undefined : (parseJson(flags.variables, "--variables") as Record<string, JsonValue>),
+      context: flags.context === undefined ? undefined : (parseJson(flags.context, "--context") as never),
+      mock: mock as never,
+      handlers,
+      integrations,
+    });
+    process.stdout.write(JSON.stringify(answer, null, flags.json ? undefined : 2) + "\n");
+    return answer.status === "SUCCEEDED" || answer.status === "CAUGHT_ERROR" ? 0 : 1;
+  } catch (e) {
+    if (e instanceof TestStateRequestError) throw new UsageError(`--test-state: ${e.message}`, false);
+    throw e;
+  }
+}
+
 async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const flags = parseFlags(argv);
   const handlers = await loadHandlers(flags.handlers);
@@ -331,6 +379,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   let input: JsonValue = {};
   if (flags.input !== undefined) input = parseJson(flags.input, "--input", "input");
   if (flags["input-file"] !== undefined) input = parseJson(readText(flags["input-file"], "--input-file"), `--input-file '${flags["input-file"]}'`, "input");
+  if (flags["test-state"] !== undefined) return testOneState(flags, definition, input, allHandlers, integrations.options);
 
   // Every --put checked (and its folder listed) before any server starts.
   const files = [];

@@ -53,6 +53,8 @@ export interface ExecutionSetup {
   mapRuns: MapRunRecord[];
   /** The service integrations' shared state (outbox, tokens, mocks, emulators, nested machines). */
   services?: import("./integrations/services").IntegrationServices;
+  /** Fields of `$$.Execution` / `$$.StateMachine` given by the caller (a TestState call's `context`). */
+  contextOverrides?: { Execution?: JsonObject; StateMachine?: JsonObject };
 }
 
 /**
@@ -164,6 +166,11 @@ export class Execution {
         },
         StateMachine: { Id: smArn, Name: smArn.slice(smArn.lastIndexOf(":") + 1) },
       };
+      const given = this.setup.contextOverrides;
+      if (given) {
+        this.contextBase.Execution = { ...this.contextBase.Execution, ...given.Execution };
+        this.contextBase.StateMachine = { ...this.contextBase.StateMachine, ...given.StateMachine };
+      }
     }
     return this.contextBase;
   }

@@ -132,6 +132,7 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
         s3: s3Factory(options.s3, clock),
         mapRuns: [],
         services,
+        contextOverrides: options.context,
       },
       compiled,
       def.TimeoutSeconds,

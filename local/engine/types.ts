@@ -82,6 +82,8 @@ export interface RunOptions {
    * with RunStalledError instead.
    */
   onWaiting?: (report: WaitingReport) => void;
+  /** Fields of the context object's `Execution` and `StateMachine` to use instead of the run's own (a one-state test's `context`). */
+  context?: { Execution?: Record<string, JsonValue>; StateMachine?: Record<string, JsonValue> };
   waitingNoticeSeconds?: number;
 }
 

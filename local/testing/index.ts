@@ -19,8 +19,9 @@ import type { ChildFailure } from "../runner/failures";
 export type { SeedObject } from "../exec/objects";
 export type { ChildFailure } from "../runner/failures";
 export type { LambdaHandler, LambdaContext, HistoryEvent } from "../engine/types";
-export { TaskTokens, MockedTestCase, MockConfigSchema } from "../engine";
-export type { IntegrationOptions, NestedExecutionRecord, OutboxMessage, TaskTokenRequest, MockConfigFile } from "../engine";
+export { TaskTokens, MockedTestCase, MockConfigSchema, MockConfigError, RunStalledError, TaskTimedOutError } from "../engine";
+export { testState, TestStateRequestError, type TestStateRequest, type TestStateResult, type InspectionData, type InspectionLevel } from "./test-state";
+export type { IntegrationOptions, NestedExecutionRecord, OutboxMessage, TaskTokenRequest, TaskTokenHook, MockConfigFile, WaitingReport } from "../engine";
 
 /** A canned Lambda response: the value it returns, or the error it fails with (Error = the errorType Step Functions sees). */
 export type MockResponse = { return: JsonValue } | { throw: { error: string; cause?: string } };

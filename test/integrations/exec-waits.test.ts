@@ -88,6 +88,17 @@ describe("exec CLI: waits, mock files, history", function () {
     assert.match(bad.stderr, /'LambdaStat', which is not a state of the definition/);
   });
 
+  it("--test-state NAME: one state as AWS's TestState answers (a mocked error a retrier matches is RETRIABLE)", () => {
+    const r = exec([definition, "--test-state", "LambdaState", "--input", '{"hi":1}', "--mock", '{"errorOutput":{"error":"Lambda.TimeoutException","cause":"slow"}}', "--inspection-level", "DEBUG", "--json"]);
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as { status: string; inspectionData: { afterParameters: unknown } };
+    assert.equal(out.status, "RETRIABLE");
+    assert.deepEqual(out.inspectionData.afterParameters, { Payload: { hi: 1 }, FunctionName: "HelloWorldFunction" });
+    const ok = exec([definition, "--test-state", "SQSState", "--input", '{"hi":1}', "--mock", '{"result":"{\\"MessageId\\":\\"m1\\"}"}', "--json"]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(JSON.parse(ok.stdout), { status: "SUCCEEDED", output: { MessageId: "m1" } });
+  });
+
   it("the Map Run line adds up (pending included) and --json has mapRuns and, with --history, the history", () => {
     const dmap = file("dmap.json", {
       StartAt: "M",
