@@ -164,7 +164,9 @@ export class RunWaits implements Clock {
     const report = this.report();
     if (report.tasks.length === 0) return this.stopPolling();
     const quiet = report.timers === 0 && report.inFlight === 0 && report.tasks.every((t) => !t.answerable);
-    if (quiet && (exiting || this.sampled === this.activity)) {
+    // On beforeExit the event loop is empty: no timer, answer or request can ever complete, so
+    // whatever the counts say, the run is stuck.
+    if (exiting || (quiet && this.sampled === this.activity)) {
       this.stalledReport = report;
       this.stopPolling();
       this.options.onStall(report);

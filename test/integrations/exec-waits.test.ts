@@ -45,6 +45,13 @@ describe("exec CLI: waits, mock files, history", function () {
     }
   });
 
+  it("a --task-token-handler that never answers (and returns no promise): exit 1 naming the state, not a silent exit 0", () => {
+    const handler = file("never.js", undefined, "exports.onTaskToken = () => undefined;\n");
+    const r = exec([ask, "--task-token-handler", handler]);
+    assert.equal(r.code, 1, r.stderr + r.stdout);
+    assert.match(r.stdout, /RunStalled[\s\S]*state 'Ask'/);
+  });
+
   it("AWS's documented MockConfigFile example: HappyPath, RetryPath (4 calls, 3 retries) and HybridPath (SQSState not mocked: the outbox)", () => {
     const happy = exec([definition, "--mock-config", mockFile, "--test-case", "HappyPath", "--clock", "virtual", "--json"]);
     assert.equal(happy.code, 0, happy.stderr);
