@@ -35,6 +35,7 @@ function describe(t: WaitingTask & { answerable: boolean }): string {
     return `${where}: the task's Parameters/Arguments do not carry $$.Task.Token, so nothing could receive the token (on AWS it waits until it times out): send it, e.g. "token.$": "$$.Task.Token"`;
   }
   if (t.answering > 0) return `${where}: an onTaskToken answer is in progress`;
+  if ((t.graceUntil ?? 0) > Date.now()) return `${where}: the onTaskToken hook returned no promise; its answer may still come (return a promise when you answer later)`;
   if (t.answerable) return `${where}: waiting for an answer through the TaskTokens given in integrations.taskTokens`;
   return `${where}: nothing answers it${t.hookError ? ` (the onTaskToken hook failed: ${t.hookError})` : " (no --task-token / --task-token-handler, no integrations.onTaskToken answer)"}`;
 }
