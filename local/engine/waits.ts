@@ -77,7 +77,7 @@ export interface RunWaitsOptions {
 }
 
 /** How often the watch samples while tokens wait (real time; two idle samples in a row make a stall). */
-const SAMPLE_MS = 20;
+const SAMPLE_MS = 50;
 
 interface InnerCounts {
   pendingTimers?: number;
@@ -162,6 +162,14 @@ export class RunWaits implements Clock {
   /** `exiting`: the event loop is empty (beforeExit), so nothing outside the counts can happen either. */
   private sample(exiting: boolean): void {
     if (this.stalledReport) return;
+    const every = this.options.noticeMs ?? 10_000;
+    const noticeDue = this.options.onWaiting !== undefined && Date.now() - this.lastNotice >= every;
+    const inner = this.inner as InnerCounts;
+    if (!exiting && !noticeDue && (this.timers > 0 || this.inFlight > 0 || (inner.pendingTimers ?? 0) > 0 || (inner.pendingWork ?? 0) > 0)) {
+      // Something can still move: no need to list the waiting tasks (thousands, in a large Map Run).
+      this.sampled = -1;
+      return;
+    }
     const report = this.report();
     if (report.tasks.length === 0) return this.stopPolling();
     const quiet = report.timers === 0 && report.inFlight === 0 && report.tasks.every((t) => !t.answerable);
@@ -174,10 +182,9 @@ export class RunWaits implements Clock {
       return;
     }
     this.sampled = quiet ? this.activity : -1;
-    const every = this.options.noticeMs ?? 10_000;
-    if (this.options.onWaiting && Date.now() - this.lastNotice >= every) {
+    if (noticeDue) {
       this.lastNotice = Date.now();
-      this.options.onWaiting(report);
+      this.options.onWaiting!(report);
     }
   }
 
