@@ -8,6 +8,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import type { StateMachineDefinition } from "../../asl/types";
 import { run, RunStalledError, TaskTokens, VirtualClock, type ExecutionResult, type RunOptions, type TaskTokenHook } from "../../local/engine";
+import { runWorkflow } from "../../local/testing";
 
 const ask = (extra: Record<string, unknown> = {}, body: unknown = { "token.$": "$$.Task.Token" }): StateMachineDefinition =>
   ({
@@ -42,6 +43,10 @@ describe("task-token waits", function () {
         assert.equal(e.waiting.tasks[0]!.stateName, "Ask");
         return true;
       });
+    });
+
+    it("runWorkflow (the testing API, virtual clock by default) rejects the same way", async () => {
+      await assert.rejects(runWorkflow({ definition: ask() }), (e: unknown) => e instanceof RunStalledError && /state 'Ask'/.test(e.message));
     });
 
     it("the same under the virtual clock, and inside a Parallel branch once the other branch has finished", async () => {
