@@ -52,6 +52,14 @@ describe("exec CLI: waits, mock files, history", function () {
     assert.match(r.stdout, /RunStalled[\s\S]*state 'Ask'/);
   });
 
+  it("a handler whose promise can never settle: exit 1 with a message, not a silent exit 0", () => {
+    const handlers = file("hang.js", undefined, "exports.Hang = () => new Promise(() => {});\n");
+    const def = file("hang.json", { StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Hang", End: true } } });
+    const r = exec([def, "--handlers", handlers]);
+    assert.equal(r.code, 1, r.stderr + r.stdout);
+    assert.match(r.stderr, /can make no progress/);
+  });
+
   it("AWS's documented MockConfigFile example: HappyPath, RetryPath (4 calls, 3 retries) and HybridPath (SQSState not mocked: the outbox)", () => {
     const happy = exec([definition, "--mock-config", mockFile, "--test-case", "HappyPath", "--clock", "virtual", "--json"]);
     assert.equal(happy.code, 0, happy.stderr);
