@@ -108,6 +108,10 @@ const Flags = z
     if (f.batch === undefined && f.definition === undefined) ctx.addIssue({ code: "custom", path: ["definition"], message: "a definition file (DEF.json) or workflow module is required unless --batch is given" });
     if (f.batch !== undefined && f.definition !== undefined) ctx.addIssue({ code: "custom", path: ["batch"], message: "--batch takes its definitions from the cases file; do not also give DEF.json" });
     if (f["s3-endpoint"] !== undefined && (f.put.length > 0 || f.keep)) ctx.addIssue({ code: "custom", path: ["put"], message: "--put and --keep use the embedded S3; not with --s3-endpoint" });
+    for (const k of ["variables", "context", "mock"] as const) {
+      if (f[k] !== undefined && f["test-state"] === undefined) ctx.addIssue({ code: "custom", path: [k], message: `--${k} applies to --test-state NAME (one state); give --test-state too` });
+    }
+    if (f["test-state"] !== undefined && f.batch !== undefined) ctx.addIssue({ code: "custom", path: ["test-state"], message: "--test-state tests one state of DEF.json; not with --batch" });
   });
 
 const BatchCase = z.object({ name: z.string(), definition: z.unknown(), input: z.unknown().default({}) });
