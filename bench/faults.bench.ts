@@ -6,6 +6,7 @@
  * `CAMPAIGN_SEEDS=N` runs more (default 100).
  */
 import { startCampaign } from "../test/engine/distributed/campaign";
+import { runTokenCampaign } from "./token-campaign";
 
 const SEEDS = Number(process.env["CAMPAIGN_SEEDS"] ?? 100);
 
@@ -41,6 +42,20 @@ async function main(): Promise<void> {
   row("  requests sent again after an injected error", n(f.retried), "the SDK's standard retry (3 attempts) and the ResultWriter's");
   row("accounting violations", n(f.violations.length), f.violations.length ? f.violations.slice(0, 3).join(" | ") : "must be 0");
   if (f.violations.length || f.lost || f.doubled) process.exitCode = 1;
+
+  // Task tokens: timeouts, late and double answers, waits nothing answers (bench/token-campaign.ts).
+  const t = await runTokenCampaign(SEEDS);
+  row("token campaign: seeded runs (virtual clock)", n(t.runs), `${(t.wallMs / 1000).toFixed(1)} s in all`);
+  for (const [outcome, count] of Object.entries(t.outcomes).sort()) row(`  ended ${outcome}`, n(count));
+  row("  children (items)", n(t.items), Object.entries(t.plans).map(([k, v]) => `${k} ${n(v)}`).join(", "));
+  row("  SUCCEEDED + FAILED children", n(t.succeeded + t.failed), `= ${n(t.succeeded)} + ${n(t.failed)} (of runs that ended)`);
+  row("  stalls stopped loudly, naming the unanswered state", n(t.stalledAsExpected), "one per seed with a child no one answers");
+  row("  late / second answers refused (TaskTimedOut)", n(t.refusedLate));
+  row("  lost", n(t.lost), "must be 0");
+  row("  doubled (an answer accepted twice)", n(t.doubled), "must be 0");
+  row("  silent (no outcome within 30 s)", n(t.silent), "must be 0");
+  row("  violations", n(t.violations.length), t.violations.length ? t.violations.slice(0, 3).join(" | ") : "must be 0");
+  if (t.violations.length || t.lost || t.doubled || t.silent) process.exitCode = 1;
 }
 
 void main();

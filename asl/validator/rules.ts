@@ -373,6 +373,20 @@ export class StateRules {
       const problem = resourceProblem(r, this.iamActions);
       if (problem) this.report(CODES.INVALID_RESOURCE, [...at, "Resource"], problem.message, problem.severity);
     }
+    // "Pass a task token ... in the Parameters" so the service's consumer can call SendTaskSuccess
+    // with it: a callback task that sends no token waits until it times out, on AWS as locally.
+    // https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
+    if (typeof r === "string" && r.endsWith(".waitForTaskToken")) {
+      const sent = JSON.stringify(o["Parameters"] ?? o["Arguments"] ?? null);
+      if (!sent.includes("$$.Task.Token") && !sent.includes("$states.context.Task.Token")) {
+        this.report(
+          CODES.TASK_TOKEN_NOT_SENT,
+          [...at, has(o, "Arguments") ? "Arguments" : "Parameters"],
+          `a .waitForTaskToken task must send its task token (${lang === "JSONata" ? '"{% $states.context.Task.Token %}"' : '"token.$": "$$.Task.Token"'}) in what it passes to the service; without it nothing can call SendTaskSuccess and the task waits until it times out`,
+          "WARNING",
+        );
+      }
+    }
     // "HeartbeatSeconds ... must be smaller than TimeoutSeconds" (state-task).
     const hb = o["HeartbeatSeconds"];
     const to = o["TimeoutSeconds"];

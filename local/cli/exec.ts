@@ -17,6 +17,8 @@ import { decodeUtf8, definitionLimits, executionInputLimits, JSON_MAX_DEPTH, jso
 import type { JsonValue } from "../../asl/types";
 import type { CatalogWorkflow } from "../../app/workflow";
 import type { ExecutionResult, LambdaHandler, RunOptions } from "../engine/types";
+import type { WaitingReport } from "../engine/waits";
+import { historyJson, historyText } from "./history";
 import { HandlerResolutionError } from "../exec/functions";
 import { expandPut, parsePut } from "../exec/objects";
 import type { LocalExecution } from "../exec/run-local";
@@ -38,8 +40,15 @@ Runs an ASL definition file, or a module exporting a builder machine, on the loc
   --keep                    keep the embedded S3's data folder and print where it is
   --s3                      start the embedded S3 even when the definition does not touch S3 (handlers that use the SDK);
                             it starts by itself for an ItemReader, a ResultWriter, an S3 task, --put or --out
-  --json                    one JSON object on stdout
-  --clock real|virtual      virtual: Wait states and back-offs take no real time
+  --json                    one JSON object on stdout (always with "mapRuns"; with --history, "history" too)
+  --history                 print the execution's event history (id, type, state, time, details)
+  --test-state NAME         test one state of DEF.json, like AWS's TestState API (prints its answer as JSON:
+                            status, output, error, cause, nextState, inspectionData); with
+    --inspection-level INFO|DEBUG|TRACE  --variables JSON  --context JSON (Execution/StateMachine fields)
+    --mock JSON             {"result": ...} or {"errorOutput": {"error": ..., "cause": ...}}: the state's result
+                            (a Map's or Parallel's too) instead of running it
+  --clock real|virtual      virtual: Wait states, back-offs and timeouts take no real time; time jumps only
+                            when nothing is in flight (handlers, S3/DynamoDB requests, token answers)
   --type STANDARD|EXPRESS   the state machine type (default STANDARD)
   --stack NAME              for a catalog workflow module: the stack whose config builds it (default dev)
   --s3-endpoint URL         use this S3 endpoint instead of the embedded server
@@ -76,6 +85,12 @@ const FLAGS = {
   keep: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
   s3: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
   json: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
+  history: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
+  "test-state": { parse: { type: "string" }, schema: z.string().min(1, { message: "--test-state needs a state name" }).optional() },
+  "inspection-level": { parse: { type: "string" }, schema: z.enum(["INFO", "DEBUG", "TRACE"], { message: "--inspection-level must be INFO, DEBUG or TRACE" }).default("INFO") },
+  variables: { parse: { type: "string" }, schema: z.string().optional() },
+  context: { parse: { type: "string" }, schema: z.string().optional() },
+  mock: { parse: { type: "string" }, schema: z.string().optional() },
   batch: { parse: { type: "string" }, schema: z.string().optional() },
   clock: { parse: { type: "string" }, schema: z.enum(["real", "virtual"], { message: "--clock must be real or virtual" }).default("real") },
   type: { parse: { type: "string" }, schema: z.enum(["STANDARD", "EXPRESS"], { message: "--type must be STANDARD or EXPRESS" }).default("STANDARD") },
@@ -95,6 +110,10 @@ const Flags = z
     if (f.batch === undefined && f.definition === undefined) ctx.addIssue({ code: "custom", path: ["definition"], message: "a definition file (DEF.json) or workflow module is required unless --batch is given" });
     if (f.batch !== undefined && f.definition !== undefined) ctx.addIssue({ code: "custom", path: ["batch"], message: "--batch takes its definitions from the cases file; do not also give DEF.json" });
     if (f["s3-endpoint"] !== undefined && (f.put.length > 0 || f.keep)) ctx.addIssue({ code: "custom", path: ["put"], message: "--put and --keep use the embedded S3; not with --s3-endpoint" });
+    for (const k of ["variables", "context", "mock"] as const) {
+      if (f[k] !== undefined && f["test-state"] === undefined) ctx.addIssue({ code: "custom", path: [k], message: `--${k} applies to --test-state NAME (one state); give --test-state too` });
+    }
+    if (f["test-state"] !== undefined && f.batch !== undefined) ctx.addIssue({ code: "custom", path: ["test-state"], message: "--test-state tests one state of DEF.json; not with --batch" });
   });
 
 const BatchCase = z.object({ name: z.string(), definition: z.unknown(), input: z.unknown().default({}) });
@@ -222,6 +241,24 @@ async function loadWorkflowModule(file: string, stack: string): Promise<{ defini
   return { definition: machine.renderLocal(), handlers, name };
 }
 
+/** Every Map Run with its counts (`--json` always has the key, `[]` without a Distributed Map). */
+function mapRunsJson(result: ExecutionResult): JsonValue {
+  return result.mapRuns.map((r) => ({ name: r.label ?? r.stateName, status: r.status, items: r.itemCounts as unknown as JsonValue, executions: r.executionCounts as unknown as JsonValue }));
+}
+
+/** A run that could make no progress, reported like a failed execution (exit 1), naming what it waited for. */
+function stalledSummary(e: Error & { result?: ExecutionResult }): Record<string, JsonValue> {
+  const r = e.result;
+  return { status: "FAILED", error: "RunStalled", cause: e.message, stateTransitions: r?.counters.stateTransitions ?? 0, historyEvents: r?.counters.historyEvents ?? 0, durationMs: r?.durationMs ?? 0, mapRuns: r ? mapRunsJson(r) : [] };
+}
+
+/** What the run waits for, every 10 s on stderr while tasks wait for their task tokens. */
+function printWaiting(report: WaitingReport, describe: (r: WaitingReport) => string): void {
+  process.stderr.write(`exec: still waiting after ${Math.round(report.waitedMs / 1000)} s for task tokens:
+${describe(report)}
+`);
+}
+
 function summary(result: ExecutionResult): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = { status: result.status };
   if (result.status === "SUCCEEDED") out.output = result.output ?? null;
@@ -242,18 +279,55 @@ function fullSummary(run: LocalExecution): Record<string, JsonValue> {
   const out = summary(run.result);
   if (run.failedState !== undefined) out.state = run.failedState;
   if (run.failures.length > 0) out.failures = run.failures as unknown as JsonValue;
-  if (run.result.status !== "SUCCEEDED" && run.result.mapRuns.length > 0) {
-    out.mapRuns = run.result.mapRuns.map((r) => ({ name: r.label ?? r.stateName, status: r.status, items: r.itemCounts as unknown as JsonValue, executions: r.executionCounts as unknown as JsonValue }));
-  }
+  out.mapRuns = mapRunsJson(run.result);
   if (run.s3DataDir) out.s3DataDir = run.s3DataDir;
   if (run.downloaded.length > 0) out.downloaded = run.downloaded;
   return out;
 }
 
+/** `--test-state NAME`: one state, like AWS's TestState; the answer as JSON on stdout; exit 0 for SUCCEEDED or CAUGHT_ERROR. */
+async function testOneState(
+  flags: z.infer<typeof Flags>,
+  definition: unknown,
+  input: JsonValue,
+  handlers: Record<string, LambdaHandler>,
+  integrations: RunOptions["integrations"],
+): Promise<number> {
+  const { testState, TestStateRequestError } = await import("../testing/test-state");
+  let mock = flags.mock === undefined ? undefined : (parseJson(flags.mock, "--mock") as Record<string, JsonValue>);
+  // AWS's CLI takes the mocked result as a JSON string: both forms are accepted.
+  if (mock && typeof mock.result === "string") {
+    try {
+      mock = { ...mock, result: JSON.parse(mock.result) as JsonValue };
+    } catch {
+      // A string result.
+    }
+  }
+  try {
+    const answer = await testState({
+      definition,
+      stateName: flags["test-state"],
+      input,
+      inspectionLevel: flags["inspection-level"],
+      variables: flags.variables === undefined ? undefined : (parseJson(flags.variables, "--variables") as Record<string, JsonValue>),
+      context: flags.context === undefined ? undefined : (parseJson(flags.context, "--context") as never),
+      mock: mock as never,
+      handlers,
+      integrations,
+    });
+    process.stdout.write(JSON.stringify(answer, null, flags.json ? undefined : 2) + "\n");
+    return answer.status === "SUCCEEDED" || answer.status === "CAUGHT_ERROR" ? 0 : 1;
+  } catch (e) {
+    if (e instanceof TestStateRequestError) throw new UsageError(`--test-state: ${e.message}`, false);
+    throw e;
+  }
+}
+
 async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const flags = parseFlags(argv);
   const handlers = await loadHandlers(flags.handlers);
-  const { run, DefinitionRejectedError, InvalidExecutionInputError } = await import("../engine/index");
+  const { run, DefinitionRejectedError, InvalidExecutionInputError, RunStalledError, describeWaiting } = await import("../engine/index");
+  const onWaiting = (report: WaitingReport) => printWaiting(report, describeWaiting);
   let integrations: Awaited<ReturnType<typeof integrationOptions>>;
   try {
     integrations = await integrationOptions(flags);
@@ -283,6 +357,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       // Without --s3-endpoint a Distributed Map uses `new S3Client({})`: the SDK's standard env vars decide.
       s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : undefined,
       integrations: integrations.options,
+      onWaiting,
     };
     const lines = readText(flags.batch, "--batch file").split(/\r?\n/);
     const cases: Array<{ line: number; case: z.infer<typeof BatchCase>; text: string }> = [];
@@ -315,6 +390,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       } catch (e) {
         if (e instanceof InvalidExecutionInputError) result = { status: "FAILED", error: "InvalidExecutionInput", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
         else if (e instanceof DefinitionRejectedError) result = { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+        else if (e instanceof RunStalledError) result = stalledSummary(e);
         else throw e;
       }
       if (result.status !== "SUCCEEDED") allSucceeded = false;
@@ -349,6 +425,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   let input: JsonValue = {};
   if (flags.input !== undefined) input = parseJson(flags.input, "--input", "input");
   if (flags["input-file"] !== undefined) input = parseJson(readText(flags["input-file"], "--input-file"), `--input-file '${flags["input-file"]}'`, "input");
+  if (flags["test-state"] !== undefined) return testOneState(flags, definition, input, allHandlers, integrations.options);
 
   // Every --put checked (and its folder listed) before any server starts.
   const files = [];
@@ -375,11 +452,22 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       signal,
       clock: flags.clock,
       stateMachineType: flags.type,
-      keepHistory: false,
+      keepHistory: flags.history,
       integrations: integrations.options,
+      onWaiting,
     });
   } catch (e) {
     if (e instanceof HandlerResolutionError) throw new UsageError(e.message, false);
+    if (e instanceof RunStalledError) {
+      const result = stalledSummary(e);
+      if (flags.history && e.result) result.history = historyJson(e.result.history) as JsonValue;
+      if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
+      else {
+        process.stdout.write(`status: FAILED\nerror:  RunStalled\ncause:  ${e.message}\n`);
+        if (flags.history && e.result) process.stdout.write(historyText(e.result.history, process.stdout.columns || 160));
+      }
+      return 1;
+    }
     if (e instanceof DefinitionRejectedError || e instanceof InvalidExecutionInputError) {
       // The names the CreateStateMachine / StartExecution API errors use for what AWS refuses.
       const error = e instanceof InvalidExecutionInputError ? "InvalidExecutionInput" : "InvalidDefinition";
@@ -398,6 +486,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     return 130;
   }
   const result = fullSummary(executed);
+  if (flags.history) result.history = historyJson(executed.result.history) as JsonValue;
   if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
   else {
     process.stdout.write(`status: ${result.status}\n`);
@@ -408,7 +497,10 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     }
     for (const r of executed.result.mapRuns) {
       const i = r.itemCounts;
-      process.stdout.write(`Map Run ${r.label ?? r.stateName} ${r.status}: ${i.total} items, ${i.succeeded} succeeded, ${i.failed} failed, ${i.timedOut} timed out, ${i.aborted} aborted; ${r.executionCounts.total} child executions\n`);
+      // Every count, so they add up to the total (as the console's Map Run page shows them).
+      process.stdout.write(
+        `Map Run ${r.label ?? r.stateName} ${r.status}: ${i.total} items = ${i.succeeded} succeeded + ${i.failed} failed + ${i.timedOut} timed out + ${i.aborted} aborted + ${i.running} running + ${i.pending} pending; ${r.executionCounts.total} child executions\n`,
+      );
     }
     for (const f of executed.failures) {
       process.stdout.write(`  failed ${f.itemIndex !== undefined ? `item ${f.itemIndex}` : `child ${f.childIndex} (${f.items} items)`} at ${f.state}: ${f.error}${f.cause ? ` — ${f.cause.replace(/\s+/g, " ").slice(0, 300)}` : ""}\n`);
@@ -418,6 +510,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     // Recorded, never sent: a local run has no queues, topics or event buses.
     if (outbox.length > 0) process.stdout.write(`outbox (${outbox.length} recorded, not sent):\n${outbox.map((m) => `  ${m.integration} → ${m.target}: ${JSON.stringify(m.body)}`).join("\n")}\n`);
     if (executed.downloaded.length > 0) process.stdout.write(`--out: ${executed.downloaded.length} files written under ${resolve(flags.out!)}\n`);
+    if (flags.history) process.stdout.write(historyText(executed.result.history, process.stdout.columns || 160));
   }
   return result.status === "SUCCEEDED" ? 0 : 1;
 }
@@ -437,7 +530,23 @@ process.on("SIGTERM", onSignal);
 
 /** The embedded DynamoDB, if the run started it, is stopped before exit. */
 const stopServices: Array<() => Promise<void>> = [];
+// No silent outcome: if the event loop empties while the run is still pending (a handler's promise
+// that can never settle), Node would exit 0 with nothing printed.
+let finished = false;
+let lastChance: ReturnType<typeof setTimeout> | undefined;
+process.on("beforeExit", () => {
+  if (finished || lastChance) return;
+  // The engine's own watch reports a run stuck on task tokens on this same event: give it a moment.
+  lastChance = setTimeout(() => {
+    lastChance = undefined;
+    if (finished) return;
+    finished = true;
+    process.stderr.write("exec: the run can make no progress: a handler call or an answer it waits for can never finish (its promise holds nothing Node could wait on); the execution did not end.\n");
+    process.exit(1);
+  }, 500);
+});
 main(process.argv.slice(2), controller.signal)
+  .finally(() => (finished = true))
   .finally(() => Promise.all(stopServices.map((stop) => stop())))
   .then(
   (code) => {

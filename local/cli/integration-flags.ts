@@ -101,8 +101,12 @@ export async function integrationOptions(flags: IntegrationFlags): Promise<{ opt
   }
   const answer = flags["task-token"];
   if (answer !== undefined) {
-    options.onTaskToken = (request, tokens) => {
-      setImmediate(() => {
+    // An answer in progress (a promise): the run waits for it, so it beats any later heartbeat or
+    // timeout, on the virtual clock too. A task that timed out first gets TaskTimedOut, as a
+    // consumer answering late would: the history already says the task timed out.
+    options.onTaskToken = async (request, tokens) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      try {
         if (answer.startsWith("succeed")) {
           const text = answer.slice("succeed=".length);
           let output: JsonValue = {};
@@ -112,7 +116,9 @@ export async function integrationOptions(flags: IntegrationFlags): Promise<{ opt
           const [error, ...cause] = answer.slice("fail=".length).split(":");
           tokens.sendTaskFailure(request.token, error || "TaskFailed", cause.join(":"));
         }
-      });
+      } catch (e) {
+        if ((e as Error).name !== "TaskTimedOut") throw e;
+      }
     };
     if (answer.startsWith("succeed=")) {
       try {

@@ -77,7 +77,14 @@ export function formatSummary(s: RunSummary, layout: SummaryLayout = {}): string
     details.push(
       row(
         "Map Run",
-        `${r.name} ${r.status}: ${formatCount(r.items)} items (${formatCount(r.itemsSucceeded)} succeeded, ${formatCount(r.itemsFailed)} failed)` +
+        // The counts add up to the items: aborted, running and pending are shown when not 0.
+        `${r.name} ${r.status}: ${formatCount(r.items)} items (${[
+          `${formatCount(r.itemsSucceeded)} succeeded`,
+          `${formatCount(r.itemsFailed)} failed`,
+          ...(r.itemsAborted ? [`${formatCount(r.itemsAborted)} aborted`] : []),
+          ...(r.itemsRunning ? [`${formatCount(r.itemsRunning)} running`] : []),
+          ...(r.itemsPending ? [`${formatCount(r.itemsPending)} pending`] : []),
+        ].join(", ")})` +
           ` in ${formatCount(r.childExecutions)} child executions, max concurrency ${r.maxConcurrency}` +
           (r.durationMs !== undefined && r.durationMs > 0 ? `, ${formatCount(Math.round((r.items / r.durationMs) * 1000))} items/s` : ""),
       ),

@@ -56,9 +56,18 @@ interface Timer {
 }
 
 /**
- * A discrete-event clock: `sleep` registers a timer; when the engine has nothing else to do, time
- * jumps to the earliest timer. While handler calls are in flight (`track`), it waits `graceMs` of
- * real time first, so a handler doing real I/O is not overtaken by a virtual Task timeout.
+ * A discrete-event clock: `sleep` registers a timer; time jumps to the earliest timer only when the
+ * run is idle: no tracked work in flight (handler calls, S3/DynamoDB requests, answers to task
+ * tokens in progress) and a whole turn of the event loop passed with no engine activity (no clock
+ * read, sleep or tracked start). I/O and handlers thus take no virtual time, as they take
+ * milliseconds against timers of seconds on the real clock, and a timer never overtakes work that
+ * would have finished first on it: a token answered after any number of ticks or real
+ * milliseconds wins over a later heartbeat or timeout.
+ *
+ * Work that stays in flight for `hangMs` of real time (default 1 s) with no engine activity at all
+ * is taken as hung (a handler that never returns): the next timer fires then, as TimeoutSeconds
+ * would end it on the real clock. Work slower than that in real time but faster than the timer
+ * is the one case where the two clocks' verdicts differ.
  */
 export class VirtualClock implements Clock {
   private current: number;
@@ -66,16 +75,36 @@ export class VirtualClock implements Clock {
   private seq = 0;
   private inFlight = 0;
   private scheduled = false;
+  /** Bumped by every clock read, sleep and tracked start: an idle turn leaves it unchanged. */
+  private activity = 0;
+  private seen = -1;
 
-  constructor(start: Date | number = Date.UTC(2024, 0, 1), private readonly graceMs = 50) {
+  private hang: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    start: Date | number = Date.UTC(2024, 0, 1),
+    private readonly hangMs = 1_000,
+  ) {
     this.current = typeof start === "number" ? start : start.getTime();
   }
 
   now(): number {
+    this.activity++;
     return this.current;
   }
 
+  /** Timers not yet fired (the run's progress watch counts them as a way forward). */
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  /** Tracked work in flight. */
+  get pendingWork(): number {
+    return this.inFlight;
+  }
+
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.activity++;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new ExecutionAbortedError());
       const timer: Timer = {
@@ -97,9 +126,15 @@ export class VirtualClock implements Clock {
   }
 
   track<T>(work: Promise<T>): Promise<T> {
+    this.activity++;
     this.inFlight++;
     const done = () => {
       this.inFlight--;
+      this.activity++;
+      if (this.inFlight === 0 && this.hang !== undefined) {
+        clearTimeout(this.hang);
+        this.hang = undefined;
+      }
       this.schedule();
     };
     work.then(done, done);
@@ -108,18 +143,39 @@ export class VirtualClock implements Clock {
 
   private schedule(): void {
     if (this.scheduled || this.timers.length === 0) return;
+    if (this.inFlight > 0) {
+      // Its completion schedules again; unless it hangs.
+      if (this.hang === undefined) this.armHang();
+      return;
+    }
     this.scheduled = true;
-    const fire = () => {
-      this.scheduled = false;
-      this.advance();
-    };
-    if (this.inFlight > 0) setTimeout(fire, this.graceMs);
-    else setImmediate(fire);
+    this.seen = this.activity;
+    setImmediate(this.fire);
   }
 
+  private armHang(): void {
+    const seen = this.activity;
+    this.hang = setTimeout(() => {
+      this.hang = undefined;
+      if (this.inFlight === 0 || this.timers.length === 0) return;
+      if (this.activity !== seen) this.armHang();
+      else if (!this.scheduled) this.advance();
+    }, this.hangMs);
+  }
+
+  private readonly fire = (): void => {
+    this.scheduled = false;
+    if (this.inFlight > 0 || this.timers.length === 0) return;
+    if (this.activity !== this.seen) {
+      // Something ran during the last turn: wait for a turn with none.
+      this.schedule();
+      return;
+    }
+    this.advance();
+  };
+
   private advance(): void {
-    if (this.timers.length === 0) return;
-    let next = this.timers[0];
+    let next = this.timers[0]!;
     for (const t of this.timers) if (t.due < next.due || (t.due === next.due && t.seq < next.seq)) next = t;
     this.timers = this.timers.filter((t) => t !== next);
     if (next.due > this.current) this.current = next.due;

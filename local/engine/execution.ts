@@ -53,6 +53,8 @@ export interface ExecutionSetup {
   mapRuns: MapRunRecord[];
   /** The service integrations' shared state (outbox, tokens, mocks, emulators, nested machines). */
   services?: import("./integrations/services").IntegrationServices;
+  /** Fields of `$$.Execution` / `$$.StateMachine` given by the caller (a TestState call's `context`). */
+  contextOverrides?: { Execution?: JsonObject; StateMachine?: JsonObject };
 }
 
 /**
@@ -86,6 +88,11 @@ export class Execution {
   /** The input as JSON text, when the execution start already made it (a Task can reuse it). */
   inputText: string | undefined = undefined;
   private requestCounter = 0;
+  /**
+   * MockConfigFile invocations per state name, counted per execution as Step Functions Local does
+   * (every execution's first call is "0"; a Map iteration or Parallel branch counts in its execution).
+   */
+  mockCalls: Map<string, number> | undefined = undefined;
   /**
    * Map Runs still going: a stopped execution waits for them to wind down (they abort their
    * children at once) so their final ABORTED record and MapRunAborted event precede its end.
@@ -159,6 +166,11 @@ export class Execution {
         },
         StateMachine: { Id: smArn, Name: smArn.slice(smArn.lastIndexOf(":") + 1) },
       };
+      const given = this.setup.contextOverrides;
+      if (given) {
+        this.contextBase.Execution = { ...this.contextBase.Execution, ...given.Execution };
+        this.contextBase.StateMachine = { ...this.contextBase.StateMachine, ...given.StateMachine };
+      }
     }
     return this.contextBase;
   }

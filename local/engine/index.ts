@@ -17,11 +17,14 @@ import { resources } from "../iam/actions";
 import { validateLikeCli } from "../iam/validate";
 import { JSON_MAX_DEPTH, valueDepth } from "../../asl/json-text";
 import { DefinitionRejectedError, InvalidExecutionInputError, type ExecutionResult, type RunOptions } from "./types";
+import { trackedS3 } from "./tracked-io";
+import { RunStalledError, RunWaits } from "./waits";
 
 export * from "./types";
 export { RealClock, VirtualClock, type Clock } from "./clock";
 export { StatesError, STATES_ERRORS } from "./errors";
-export { TaskTokens, TaskDoesNotExistError, MockConfigError, MockedTestCase, type TaskTokenRequest, type OutboxMessage, type NestedExecutionRecord, type IntegrationOptions } from "./integrations";
+export { RunStalledError, describeWaiting, HOW_TO_ANSWER, type WaitingReport } from "./waits";
+export { TaskTokens, TaskDoesNotExistError, TaskTimedOutError, TokenNotSentError, MockConfigError, MockedTestCase, type TaskTokenRequest, type TaskTokenHook, type WaitingTask, type OutboxMessage, type NestedExecutionRecord, type IntegrationOptions } from "./integrations";
 
 /** Compiles (once per definition object) and returns the executable form. */
 export { compileDefinition };
@@ -35,23 +38,27 @@ function clockOf(option: RunOptions["clock"]): Clock {
   return option;
 }
 
-function s3Factory(option: RunOptions["s3"]): () => Promise<S3Client> {
+function s3Factory(option: RunOptions["s3"], clock: Clock): () => Promise<S3Client> {
   let client: Promise<S3Client> | undefined;
   return () => {
     if (!client) {
       client = (async () => {
-        if (option && "send" in option) return option as S3Client;
+        // Every request is the run's I/O: tracked on its clock (tracked-io.ts).
+        if (option && "send" in option) return trackedS3(option as S3Client, clock);
         // Lazy: the AWS SDK loads only when a Distributed Map needs S3.
         const { S3Client: Client } = await import("@aws-sdk/client-s3");
         if (option && "endpoint" in option) {
-          return new Client({
-            endpoint: option.endpoint,
-            forcePathStyle: true,
-            region: process.env.AWS_REGION ?? REGION,
-            credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "S3RVER", secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "S3RVER" },
-          });
+          return trackedS3(
+            new Client({
+              endpoint: option.endpoint,
+              forcePathStyle: true,
+              region: process.env.AWS_REGION ?? REGION,
+              credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "S3RVER", secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "S3RVER" },
+            }),
+            clock,
+          );
         }
-        return new Client({});
+        return trackedS3(new Client({}), clock);
       })();
     }
     return client;
@@ -91,31 +98,74 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
   }
   const def = definition as StateMachineDefinition;
   const compiled = compileDefinition(def);
+  const services = new IntegrationServices(options.integrations, runExecution);
+  services.mocks?.checkDefinitions([def, ...Object.values(options.integrations?.stateMachines ?? {})]);
   const stateMachineArn = options.stateMachineArn ?? `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:LocalStateMachine`;
   const smName = stateMachineArn.slice(stateMachineArn.lastIndexOf(":") + 1);
   const random = typeof options.random === "number" ? seededRandom(options.random) : (options.random ?? Math.random);
   const name = options.executionName ?? `local-${Date.now().toString(36)}-${(++executionCounter).toString(36)}`;
   const arn = `arn:aws:states:${REGION}:${ACCOUNT}:${type === "EXPRESS" ? "express" : "execution"}:${smName}:${name}`;
-  return runExecution(
-    {
-      arn,
-      name,
-      stateMachineArn,
-      type,
-      input,
-      handlers: options.handlers,
-      clock: clockOf(options.clock),
-      random,
-      keepHistory: options.keepHistory !== false,
-      recordHistory: true,
-      onEvent: options.onEvent,
-      childEvents: options.childEvents === true,
-      signal: options.signal ?? new AbortController().signal,
-      s3: s3Factory(options.s3),
-      mapRuns: [],
-      services: new IntegrationServices(options.integrations, runExecution),
-    },
-    compiled,
-    def.TimeoutSeconds,
-  );
+  let clock = clockOf(options.clock);
+  let signal = options.signal ?? new AbortController().signal;
+  // A run whose machines can wait for task tokens is watched: when nothing can make progress, it
+  // stops with RunStalledError instead of waiting forever (or ending silently).
+  let waits: RunWaits | undefined;
+  if (waitsForTokens(def, options.integrations?.stateMachines)) {
+    const stop = new AbortController();
+    waits = new RunWaits(clock, services.tokens, {
+      answeredFromOutside: services.answeredFromOutside,
+      onStall: () => stop.abort(new Error("the run can make no progress")),
+      onWaiting: options.onWaiting,
+      noticeMs: options.waitingNoticeSeconds === undefined ? undefined : options.waitingNoticeSeconds * 1000,
+    });
+    clock = waits;
+    signal = AbortSignal.any([signal, stop.signal]);
+  }
+  let result: ExecutionResult;
+  try {
+    result = await runExecution(
+      {
+        arn,
+        name,
+        stateMachineArn,
+        type,
+        input,
+        handlers: options.handlers,
+        clock,
+        random,
+        keepHistory: options.keepHistory !== false,
+        recordHistory: true,
+        onEvent: options.onEvent,
+        childEvents: options.childEvents === true,
+        signal,
+        s3: s3Factory(options.s3, clock),
+        mapRuns: [],
+        services,
+        contextOverrides: options.context,
+      },
+      compiled,
+      def.TimeoutSeconds,
+    );
+  } finally {
+    waits?.dispose();
+  }
+  const stalled = waits?.stalled;
+  if (stalled) {
+    for (const t of stalled.tasks) services.tokens.forget(t.token);
+    throw new RunStalledError(stalled, result);
+  }
+  return result;
+}
+
+const tokenTasks = new WeakMap<object, boolean>();
+/** Whether the definition, or a machine it may start, has a `.waitForTaskToken` task (once per definition object). */
+function waitsForTokens(definition: unknown, machines: Record<string, unknown> | undefined): boolean {
+  const has = (d: unknown): boolean => {
+    if (d === null || typeof d !== "object") return false;
+    if ("definition" in d && !("StartAt" in d)) return has((d as { definition: unknown }).definition);
+    let v = tokenTasks.get(d);
+    if (v === undefined) tokenTasks.set(d, (v = resources(d).some((r) => r.endsWith(".waitForTaskToken"))));
+    return v;
+  };
+  return has(definition) || Object.values(machines ?? {}).some(has);
 }

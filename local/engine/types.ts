@@ -3,6 +3,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { Diagnostic } from "../../asl/diagnostics";
 import type { JsonValue } from "../../asl/types";
 import type { Clock } from "./clock";
+import type { WaitingReport } from "./waits";
 import type { MapRunRecord } from "./distributed/contract";
 import type { IntegrationOptions, NestedExecutionRecord, OutboxMessage } from "./integrations";
 
@@ -75,6 +76,15 @@ export interface RunOptions {
    * start, the task-token callback API and hook, a MockConfigFile test case.
    */
   integrations?: IntegrationOptions;
+  /**
+   * While tasks wait for task tokens, told every `waitingNoticeSeconds` (default 10) of real time
+   * what the run waits for (the exec CLI prints it). A run that can make no progress at all rejects
+   * with RunStalledError instead.
+   */
+  onWaiting?: (report: WaitingReport) => void;
+  /** Fields of the context object's `Execution` and `StateMachine` to use instead of the run's own (a one-state test's `context`). */
+  context?: { Execution?: Record<string, JsonValue>; StateMachine?: Record<string, JsonValue> };
+  waitingNoticeSeconds?: number;
 }
 
 export interface ExecutionCounters {

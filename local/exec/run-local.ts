@@ -15,7 +15,7 @@ import type { JsonValue } from "../../asl/types";
 import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
 import { run } from "../engine";
 import type { Clock } from "../engine/clock";
-import type { EngineEvent, ExecutionResult, LambdaHandler, StateMachineType } from "../engine/types";
+import type { EngineEvent, ExecutionResult, LambdaHandler, RunOptions, StateMachineType } from "../engine/types";
 import type { IntegrationOptions } from "../engine";
 import { firstFailures, processorTaskOf, type ChildFailure } from "../runner/failures";
 import { startServers, type LocalServers } from "../servers";
@@ -47,6 +47,9 @@ export interface LocalExecutionRequest {
   /** Keep the history in the result (default true). */
   keepHistory?: boolean;
   onEvent?: (event: EngineEvent) => void;
+  /** While tasks wait for task tokens: what the run waits for, every `waitingNoticeSeconds` (RunOptions.onWaiting). */
+  onWaiting?: RunOptions["onWaiting"];
+  waitingNoticeSeconds?: number;
   /** Service integrations: DynamoDB, nested machines, task tokens, a MockConfigFile test case. */
   integrations?: IntegrationOptions;
 }
@@ -67,6 +70,8 @@ export interface LocalExecution {
 /** Step 1: the handlers the definition needs (a state a MockConfigFile test case answers needs none). */
 function resolveStep(request: LocalExecutionRequest): { handlers: Record<string, LambdaHandler>; warnings: string[] } {
   const mocks = request.integrations?.mocks;
+  // A mocked state the definitions lack is refused first: its handler is not what is missing.
+  mocks?.checkDefinitions([request.definition, ...Object.values(request.integrations?.stateMachines ?? {})]);
   const used = functionsUsed(request.definition)
     .map((u) => ({ ...u, states: u.states.filter((path) => !mocks?.answers(path.split("/").pop()!)) }))
     .filter((u) => u.states.length > 0);
@@ -126,6 +131,8 @@ async function runStep(request: LocalExecutionRequest, handlers: Record<string, 
     keepHistory: request.keepHistory ?? true,
     onEvent,
     integrations: request.integrations,
+    onWaiting: request.onWaiting,
+    waitingNoticeSeconds: request.waitingNoticeSeconds,
   });
   return { result, lastState };
 }

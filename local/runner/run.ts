@@ -65,6 +65,10 @@ export interface MapRunSummary {
   items: number;
   itemsSucceeded: number;
   itemsFailed: number;
+  /** With succeeded and failed (timed out included), these add up to `items`. */
+  itemsAborted: number;
+  itemsRunning: number;
+  itemsPending: number;
   childExecutions: number;
   childExecutionsSucceeded: number;
   childExecutionsFailed: number;
@@ -340,6 +344,9 @@ function countMapRuns(result: ExecutionResult) {
       items: r.itemCounts.total,
       itemsSucceeded: r.itemCounts.succeeded,
       itemsFailed: r.itemCounts.failed + r.itemCounts.timedOut,
+      itemsAborted: r.itemCounts.aborted,
+      itemsRunning: r.itemCounts.running,
+      itemsPending: r.itemCounts.pending,
       childExecutions: r.executionCounts.total,
       childExecutionsSucceeded: r.executionCounts.succeeded,
       childExecutionsFailed: r.executionCounts.failed + r.executionCounts.timedOut,

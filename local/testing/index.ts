@@ -19,8 +19,9 @@ import type { ChildFailure } from "../runner/failures";
 export type { SeedObject } from "../exec/objects";
 export type { ChildFailure } from "../runner/failures";
 export type { LambdaHandler, LambdaContext, HistoryEvent } from "../engine/types";
-export { TaskTokens, MockedTestCase, MockConfigError } from "../engine";
-export type { IntegrationOptions, NestedExecutionRecord, OutboxMessage, TaskTokenRequest } from "../engine";
+export { TaskTokens, MockedTestCase, MockConfigError, RunStalledError, TaskTimedOutError } from "../engine";
+export { testState, TestStateRequestError, type TestStateRequest, type TestStateResult, type InspectionData, type InspectionLevel } from "./test-state";
+export type { IntegrationOptions, NestedExecutionRecord, OutboxMessage, TaskTokenRequest, TaskTokenHook, WaitingReport } from "../engine";
 
 /** A canned Lambda response: the value it returns, or the error it fails with (Error = the errorType Step Functions sees). */
 export type MockResponse = { return: JsonValue } | { throw: { error: string; cause?: string } };
@@ -46,11 +47,22 @@ interface RunWorkflowBase {
 
 export type RunWorkflowRequest = RunWorkflowBase & ({ machine: StateMachine; definition?: never } | { definition: unknown; machine?: never });
 
+export interface MapRunCounts {
+  total: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+  running: number;
+  pending: number;
+}
+
 export interface MapRunResult {
   name: string;
   status: "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
-  items: { total: number; succeeded: number; failed: number; timedOut: number; aborted: number };
-  childExecutions: { total: number; succeeded: number; failed: number; timedOut: number; aborted: number };
+  /** The counts add up: total = succeeded + failed + timedOut + aborted + running + pending. */
+  items: MapRunCounts;
+  childExecutions: MapRunCounts;
 }
 
 export interface WorkflowRun {
@@ -107,12 +119,14 @@ export async function runWorkflow(request: RunWorkflowRequest): Promise<Workflow
     integrations: request.integrations,
   });
   const r = run.result;
-  const counts = (c: { total: number; succeeded: number; failed: number; timedOut: number; aborted: number }) => ({
+  const counts = (c: MapRunCounts): MapRunCounts => ({
     total: c.total,
     succeeded: c.succeeded,
     failed: c.failed,
     timedOut: c.timedOut,
     aborted: c.aborted,
+    running: c.running,
+    pending: c.pending,
   });
   return {
     status: r.status,

@@ -24,11 +24,12 @@ describe("exec CLI", function () {
   const failDef = join(dir, "fail.json");
   writeFileSync(failDef, JSON.stringify({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Boom", End: true } } }));
 
-  it("--json prints exactly status, output, stateTransitions, historyEvents, durationMs; exit 0", () => {
+  it("--json prints exactly status, output, stateTransitions, historyEvents, durationMs, mapRuns (always there); exit 0", () => {
     const r = exec([def, "--input", '{"a":1,"b":2}', "--handlers", handlers, "--json"]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(out), ["status", "output", "stateTransitions", "historyEvents", "durationMs"]);
+    assert.deepEqual(Object.keys(out), ["status", "output", "stateTransitions", "historyEvents", "durationMs", "mapRuns"]);
+    assert.deepEqual(out.mapRuns, []);
     assert.equal(out.status, "SUCCEEDED");
     assert.deepEqual(out.output, { sum: 3 });
     assert.equal(out.stateTransitions, 1);
@@ -40,7 +41,7 @@ describe("exec CLI", function () {
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout);
     // The state the execution failed in is part of the answer (issue 17: every failure names its state).
-    assert.deepEqual(Object.keys(out), ["status", "error", "cause", "stateTransitions", "historyEvents", "durationMs", "state"]);
+    assert.deepEqual(Object.keys(out), ["status", "error", "cause", "stateTransitions", "historyEvents", "durationMs", "state", "mapRuns"]);
     assert.equal(out.error, "BoomError");
     assert.equal(out.state, "T");
   });

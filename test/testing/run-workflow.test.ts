@@ -39,7 +39,7 @@ describe("testing API: runWorkflow", function () {
       { name: "apple", qty: 6 },
       { name: "plum", qty: 10 },
     ]);
-    assert.deepEqual(run.mapRuns[0]!.items, { total: 2, succeeded: 2, failed: 0, timedOut: 0, aborted: 0 });
+    assert.deepEqual(run.mapRuns[0]!.items, { total: 2, succeeded: 2, failed: 0, timedOut: 0, aborted: 0, running: 0, pending: 0 });
     assert.equal(run.history.at(-1)!.type, "ExecutionSucceeded");
     assert.equal(embeddedFolders(), before, "the embedded S3's folder is removed");
   });

@@ -14,13 +14,14 @@ import { functionNameOf, invokeResponse, lambdaError, LambdaInvocation, REGION, 
 import { sendToOutbox } from "./outbox";
 import { callSdk } from "./sdk";
 import { startExecution } from "./start-execution";
+import type { TaskTokenRequest } from "./task-tokens";
 
 export { IntegrationServices, type IntegrationOptions, type NestedExecutionRecord, type StateMachineEntry } from "./services";
-export { TaskTokens, TaskDoesNotExistError, type TaskTokenRequest } from "./task-tokens";
+export { TaskTokens, TaskDoesNotExistError, TaskTimedOutError, TokenNotSentError, carriesToken, type TaskTokenRequest, type TaskTokenHook, type WaitingTask } from "./task-tokens";
 export { MockConfigError, MockedTestCase } from "./mock-config";
 export type { OutboxMessage } from "./outbox";
 
-function eventResource(r: IntegrationResource): { resourceType: string; resource: string } {
+export function eventResource(r: IntegrationResource): { resourceType: string; resource: string } {
   if (r.kind === "lambda-function") return { resourceType: "lambda", resource: "invoke" };
   const suffix = r.pattern === "request-response" ? "" : `.${r.pattern}`;
   return { resourceType: r.kind === "aws-sdk" ? `aws-sdk:${r.service}` : r.service, resource: `${r.action}${suffix}` };
@@ -68,19 +69,50 @@ export async function runIntegration(frame: Frame, call: IntegrationCall): Promi
 /** The call (or its mocked answer), then the token wait for `.waitForTaskToken`. */
 async function dispatch(frame: Frame, call: IntegrationCall, onHeartbeat?: () => void): Promise<JsonValue> {
   const services = frame.exec.services!;
-  const mock = services.mocks?.next(call.stateName);
+  const mock = services.mocks?.next(call.stateName, (frame.exec.mockCalls ??= new Map()));
   if (mock === "exhausted") throw new RuntimeError(`the mock config's test case '${services.mocks!.name}' has no response for this invocation of state '${call.stateName}'`);
   if (mock) {
     if ("Throw" in mock) throw new TaskFailedError(mock.Throw.Error, mock.Throw.Cause ?? "");
     // A mocked `.waitForTaskToken` state answers with the callback's output, as Step Functions Local does.
     return mock.Return;
   }
-  const result = await perform(frame, call);
-  if (!call.token) return result;
   const tokens = services.tokens;
-  const waiting = tokens.wait(call.token, onHeartbeat ?? (() => undefined));
-  services.onTaskToken?.({ token: call.token, executionArn: frame.exec.setup.arn, stateName: call.stateName, resource: call.integration.resource.arn, parameters: call.args }, tokens);
-  return frame.exec.clock.track(waiting);
+  // Whether the token travels in what the task sends: the only way an answerer can learn it.
+  const sent = call.token !== undefined && tokens.markSent(call.token, call.args);
+  const result = await perform(frame, call);
+  const r = call.integration.resource;
+  if (r.kind !== "lambda-function" && r.pattern !== "request-response") {
+    // "TaskSubmitted: the response from a resource when a task has started" (the SendMessage /
+    // Invoke response of a callback task). https://docs.aws.amazon.com/step-functions/latest/apireference/API_TaskSubmittedEventDetails.html
+    // (`.sync` records its own, when the nested execution has started: start-execution.ts.)
+    if (r.pattern === "waitForTaskToken") submitted(frame, eventResource(r), result);
+  }
+  if (!call.token) return result;
+  const clock = frame.exec.clock;
+  const waiting = tokens.wait(call.token, onHeartbeat ?? (() => undefined), {
+    executionArn: frame.exec.setup.arn,
+    stateName: call.stateName,
+    resource: r.arn,
+    since: clock.now(),
+  });
+  const hook = services.onTaskToken;
+  if (hook && sent) {
+    const request: TaskTokenRequest = { token: call.token, executionArn: frame.exec.setup.arn, stateName: call.stateName, resource: r.arn, parameters: call.args };
+    try {
+      const answering = hook(request, tokens);
+      // An answer in progress: the run waits for it (the virtual clock does not jump past it).
+      if (answering && typeof (answering as Promise<unknown>).then === "function") tokens.answering(call.token, clock.track(Promise.resolve(answering)));
+      else tokens.hookReturned(call.token);
+    } catch (e) {
+      tokens.hookFailed(call.token, e);
+    }
+  }
+  return waiting;
+}
+
+/** The TaskSubmitted event of a callback or `.sync` task. */
+export function submitted(frame: Frame, ids: { resourceType: string; resource: string }, response: JsonValue): void {
+  frame.event("TaskSubmitted", frame.recording ? { ...ids, output: JSON.stringify(response), outputDetails: { truncated: false } } : undefined);
 }
 
 async function perform(frame: Frame, call: IntegrationCall): Promise<JsonValue> {
@@ -93,25 +125,31 @@ async function perform(frame: Frame, call: IntegrationCall): Promise<JsonValue> 
       return invokeLambda(frame, r, args);
     case "s3": {
       if (r.kind !== "aws-sdk") break;
-      const [mod, client] = await Promise.all([import("@aws-sdk/client-s3"), frame.exec.setup.s3()]);
-      return callSdk(mod as unknown as Record<string, unknown>, client, r.action, args, "S3");
+      // I/O of the run: the virtual clock does not move while it is in flight.
+      return frame.exec.clock.track(
+        Promise.all([import("@aws-sdk/client-s3"), frame.exec.setup.s3()]).then(([mod, client]) => callSdk(mod as unknown as Record<string, unknown>, client, r.action, args, "S3")),
+      );
     }
     case "dynamodb": {
       if (r.kind === "lambda-function") break;
-      const [mod, client] = await Promise.all([import("@aws-sdk/client-dynamodb"), services.dynamodb().catch((e: Error) => Promise.reject(new RuntimeError(`State '${call.stateName}' (${r.arn}): ${e.message}`)))]);
-      return callSdk(mod as unknown as Record<string, unknown>, client, r.action, args, r.kind === "aws-sdk" ? "DynamoDb" : "DynamoDB");
+      const service = r.kind === "aws-sdk" ? "DynamoDb" : "DynamoDB";
+      return frame.exec.clock.track(
+        Promise.all([import("@aws-sdk/client-dynamodb"), services.dynamodb().catch((e: Error) => Promise.reject(new RuntimeError(`State '${call.stateName}' (${r.arn}): ${e.message}`)))]).then(
+          ([mod, client]) => callSdk(mod as unknown as Record<string, unknown>, client, r.action, args, service),
+        ),
+      );
     }
     case "outbox":
       if (r.kind === "lambda-function") break;
       return sendToOutbox(`${r.service}:${r.action}`, (args ?? {}) as JsonObject, services.outbox, { executionArn: frame.exec.setup.arn, stateName: call.stateName }, () => frame.exec.requestId());
     case "startExecution":
       if (r.kind !== "optimized") break;
-      return startExecution(frame, call.stateName, r.pattern, args);
+      return startExecution(frame, call.stateName, r.pattern, args, (response) => submitted(frame, eventResource(r), response));
     case "mock-only":
       break;
   }
   throw new RuntimeError(
-    `The resource '${r.arn}' of state '${call.stateName}' has no local emulator: give it a response in a MockConfigFile (--mock-config FILE --test-case NAME)`,
+    `The resource '${r.arn}' of state '${call.stateName}' has no local emulator: give it a response in a MockConfigFile (CLI: --mock-config FILE --test-case [MACHINE/]NAME; API: integrations.mocks = MockedTestCase.from(file, "MACHINE/NAME"))`,
   );
 }
 
@@ -130,7 +168,7 @@ async function invokeLambda(frame: Frame, r: IntegrationResource, args: JsonValu
     payload = p.Payload === undefined ? {} : p.Payload;
   }
   const handler = exec.handlers[name];
-  if (!handler) throw new TaskFailedError("Lambda.ResourceNotFoundException", `Function not found: ${name} (no handler named '${name}' was given to the local engine)`);
+  if (!handler) throw new TaskFailedError("Lambda.ResourceNotFoundException", `Function not found: ${name} (no handler named '${name}' was given to the local engine: CLI --handlers MODULE, API handlers of run() / runWorkflow())`);
   const requestId = exec.requestId();
   const invocation = new LambdaInvocation(name, requestId, exec, undefined, exec.clock);
   const returned = await exec.clock.track(LambdaInvocation.start(invocation, handler, JSON.stringify(payload) ?? "null"));

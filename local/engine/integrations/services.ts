@@ -11,7 +11,7 @@ import type { StateMachineDefinition } from "../../../asl/types";
 import { stateMachineNameOf } from "../../../asl/integrations";
 import type { MockedTestCase } from "./mock-config";
 import type { OutboxMessage } from "./outbox";
-import { TaskTokens, type TaskTokenRequest } from "./task-tokens";
+import { TaskTokens, type TaskTokenHook } from "./task-tokens";
 
 export interface StateMachineEntry {
   definition: StateMachineDefinition;
@@ -38,8 +38,12 @@ export interface IntegrationOptions {
   stateMachines?: Record<string, StateMachineDefinition | StateMachineEntry>;
   /** The callback API for `.waitForTaskToken` tasks (one is made when absent). */
   taskTokens?: TaskTokens;
-  /** Told of every task token issued, after the task's call was made: answer through `tokens`. */
-  onTaskToken?: (request: TaskTokenRequest, tokens: TaskTokens) => void;
+  /**
+   * Told of every task token a task sent (found in its evaluated Parameters/Arguments), after the
+   * call was made: answer through `tokens`. Return a promise when the answer comes later: the run
+   * waits for it (see TaskTokenHook). A token the task did not send reaches no hook, as on AWS.
+   */
+  onTaskToken?: TaskTokenHook;
   /** A MockConfigFile test case: its states answer from the file, with no handler or emulator. */
   mocks?: MockedTestCase;
 }
@@ -53,6 +57,8 @@ export class IntegrationServices {
   readonly tokens: TaskTokens;
   readonly mocks: MockedTestCase | undefined;
   readonly onTaskToken: IntegrationOptions["onTaskToken"];
+  /** Whether the caller holds the TaskTokens (`taskTokens` given) and may answer from outside the run. */
+  readonly answeredFromOutside: boolean;
   private readonly machines = new Map<string, StateMachineEntry>();
   private dynamo?: Promise<DynamoDBClient>;
 
@@ -65,6 +71,7 @@ export class IntegrationServices {
     readonly runExecution?: RunExecution,
   ) {
     this.tokens = options.taskTokens ?? new TaskTokens();
+    this.answeredFromOutside = options.taskTokens !== undefined;
     this.mocks = options.mocks;
     this.onTaskToken = options.onTaskToken;
     for (const [key, value] of Object.entries(options.stateMachines ?? {})) {
@@ -88,7 +95,7 @@ export class IntegrationServices {
       if (typeof option === "function") return option();
       if (option && "send" in option) return option;
       if (!option) {
-        throw new Error("no DynamoDB endpoint was given to the local engine (RunOptions.integrations.dynamodb; `npm run exec` starts dynalite for it)");
+        throw new Error("no DynamoDB endpoint was given to the local engine (CLI: --dynamodb-table NAME:KEY starts the embedded dynalite with the table, --dynamodb-endpoint URL uses yours; API: integrations.dynamodb of run() / runWorkflow())");
       }
       const { DynamoDBClient: Client } = await import("@aws-sdk/client-dynamodb");
       return new Client({

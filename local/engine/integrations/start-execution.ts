@@ -17,7 +17,8 @@ import { ACCOUNT, REGION } from "../lambda";
 import type { ExecutionResult } from "../types";
 import type { NestedExecutionRecord } from "./services";
 
-export async function startExecution(frame: Frame, stateName: string, pattern: string, params: JsonValue): Promise<JsonObject> {
+/** `onSubmitted` gets StartExecution's response of a `.sync` task (its TaskSubmitted event). */
+export async function startExecution(frame: Frame, stateName: string, pattern: string, params: JsonValue, onSubmitted?: (response: JsonObject) => void): Promise<JsonObject> {
   const exec = frame.exec;
   const services = exec.services!;
   const p = (params ?? {}) as JsonObject;
@@ -27,7 +28,7 @@ export async function startExecution(frame: Frame, stateName: string, pattern: s
   if (!entry) {
     throw new TaskFailedError(
       "StepFunctions.StateMachineDoesNotExistException",
-      `State Machine Does Not Exist: '${smArn}' (the local engine knows: ${services.knownStateMachines.join(", ") || "none"}; pass it in RunOptions.integrations.stateMachines)`,
+      `State Machine Does Not Exist: '${smArn}' (the local engine knows: ${services.knownStateMachines.join(", ") || "none"}; give it with the CLI flag --state-machine NAME=DEF.json, or the API option integrations.stateMachines of run() / runWorkflow())`,
     );
   }
   // "Input: The string that contains the JSON input data for the execution" — an object is accepted
@@ -81,10 +82,12 @@ export async function startExecution(frame: Frame, stateName: string, pattern: s
   });
   const startDate = new Date(exec.clock.now()).getTime();
   if (pattern === "request-response" || pattern === "waitForTaskToken") {
+    // The child runs on by itself (its own handlers, I/O and timers are the clock's to count; the
+    // child as a whole is not "work in flight": it may wait on the clock).
     finished.catch(() => undefined);
-    exec.clock.track(finished);
     return { ExecutionArn: executionArn, StartDate: startDate };
   }
+  onSubmitted?.({ ExecutionArn: executionArn, StartDate: startDate });
   const r = await finished;
   const asJson = pattern === "sync:2";
   const described: JsonObject = {

@@ -132,7 +132,7 @@ async function taskBody(state: CompiledTask, input: JsonValue, env: StateEnv): P
     // Every other integration, and any mocked state: the integration table's row says how it runs.
     if (!state.integration || !services) {
       throw new RuntimeError(
-        `The resource '${state.resource}' of state '${state.name}' is not supported by the local engine (see asl/integrations for the integrations it runs; a MockConfigFile response runs any other)`,
+        `The resource '${state.resource}' of state '${state.name}' is not supported by the local engine (see asl/integrations for the integrations it runs; a MockConfigFile response runs any other: CLI --mock-config FILE --test-case [MACHINE/]NAME, API integrations.mocks)`,
       );
     }
     checkInputPayload(state.name, JSON.stringify(args) ?? "null");
@@ -225,7 +225,7 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTi
     // What Lambda answers for a function that does not exist.
     const e = new TaskFailedError(
       "Lambda.ResourceNotFoundException",
-      `Function not found: ${functionArn(functionName)} (no handler named '${functionName}' was given to the local engine; known: ${Object.keys(exec.handlers).join(", ") || "none"})`,
+      `Function not found: ${functionArn(functionName)} (no handler named '${functionName}' was given to the local engine (CLI: --handlers MODULE; API: handlers of run() / runWorkflow()); known: ${Object.keys(exec.handlers).join(", ") || "none"})`,
     );
     failEvent(frame, optimized, "Failed", e);
     throw e;

@@ -12,6 +12,7 @@
  * timestamps ISO-8601 strings, binary an array of bytes (hyparquet's toJson). AWS documents no
  * conversion table; these are the conservative JSON forms.
  */
+import { trackedWork } from "../../tracked-io";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue } from "../../../../asl/types";
 import { s3Sdk } from "../s3-sdk";
@@ -33,7 +34,7 @@ async function s3AsyncBuffer(s3: S3Client, loc: S3Location, signal?: AbortSignal
     async slice(start: number, end = byteLength): Promise<ArrayBuffer> {
       if (end <= start) return new ArrayBuffer(0);
       const res = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.versionId, Range: `bytes=${start}-${end - 1}` }), { abortSignal: signal });
-      const bytes = await res.Body!.transformToByteArray();
+      const bytes = await trackedWork(s3, res.Body!.transformToByteArray());
       countReaderBytes(signal, bytes.byteLength);
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     },

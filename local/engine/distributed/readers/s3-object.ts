@@ -3,6 +3,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html — a Map Run
  * that cannot read its dataset fails with `States.ItemReaderFailed`.
  */
+import { trackedChunks } from "../../tracked-io";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { s3Sdk } from "../s3-sdk";
 import type { Readable } from "node:stream";
@@ -88,7 +89,7 @@ export async function* readObjectChunks(
   }
   const stream = (decompress ? body.pipe(decompress()) : body) as AsyncIterable<Buffer>;
   try {
-    for await (const chunk of stream) {
+    for await (const chunk of trackedChunks(s3, stream)) {
       countReaderBytes(signal, (chunk as Buffer).length);
       yield chunk as Buffer;
     }
