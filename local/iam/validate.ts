@@ -23,8 +23,10 @@ export async function validateLikeCli(definition: string | unknown, type?: Machi
     }
   }
   // IAM's action list and the SDK's operations, read only for definitions with AWS SDK tasks.
-  // Loaded lazily: a plain `validate` starts without IAM's action list.
-  const iamActions = JSON.stringify(value ?? null)?.includes(":::aws-sdk:") ? await (await import("./actions")).iamCatalogFor(value) : undefined;
+  // Loaded lazily (a plain `validate` starts without IAM's action list and the SDK's operations), with
+  // require: a dynamic import() of an extensionless path is left to Node's ESM resolver under tsx's
+  // CommonJS hook, which cannot find it; this package is CommonJS, so require is always there.
+  const iamActions = JSON.stringify(value ?? null)?.includes(":::aws-sdk:") ? await (require("./actions") as typeof import("./actions")).iamCatalogFor(value) : undefined;
   return validateDefinition(definition, { ...(type ? { stateMachineType: type } : {}), ...(iamActions ? { iamActions } : {}) });
 }
 
