@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
+import { stackNameSchema } from "./names";
 import { parseStackConfig, StackConfigError, type StackConfig } from "./schema";
 
 const declaredKey = z.object({
@@ -56,6 +57,9 @@ export interface LoadedStackConfig {
 
 export function loadStackConfig(options: LoadOptions = {}): LoadedStackConfig {
   const stack = options.stack ?? "dev";
+  // The stack name becomes a file name here and a folder name for run data: one path segment only.
+  const name = stackNameSchema("the stack name").safeParse(stack);
+  if (!name.success) throw new StackConfigError(`stack "${stack}"`, name.error.issues.map((i) => i.message));
   const projectDir = options.projectDir ?? join(__dirname, "..");
   const projectFile = readProjectFile(projectDir);
   const stackPath = join(projectDir, `Pulumi.${stack}.yaml`);

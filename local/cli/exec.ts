@@ -13,6 +13,7 @@ import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
+import { stackNameSchema } from "../../config/names";
 import type { StateMachine } from "../../asl/builders";
 import { decodeUtf8, definitionLimits, executionInputLimits, JSON_MAX_DEPTH, jsonTextDepth, parseJsonText } from "../../asl/json-text";
 import type { JsonValue } from "../../asl/types";
@@ -77,7 +78,7 @@ const FLAGS = {
   batch: { parse: { type: "string" }, schema: z.string().optional() },
   clock: { parse: { type: "string" }, schema: z.enum(["real", "virtual"], { message: "--clock must be real or virtual" }).default("real") },
   type: { parse: { type: "string" }, schema: z.enum(["STANDARD", "EXPRESS"], { message: "--type must be STANDARD or EXPRESS" }).default("STANDARD") },
-  stack: { parse: { type: "string" }, schema: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { message: "--stack must be a stack name" }).default("dev") },
+  stack: { parse: { type: "string" }, schema: stackNameSchema("--stack").default("dev") },
   "s3-endpoint": { parse: { type: "string" }, schema: z.url({ message: "--s3-endpoint must be a URL" }).optional() },
 } as const satisfies Record<string, { parse: NonNullable<ParseArgsConfig["options"]>[string]; schema: z.ZodType }>;
 
