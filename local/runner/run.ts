@@ -458,23 +458,27 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     const client = servers.s3Client!;
     const demoContext = { s3: client, bucket, config, input: prepared.input, size: request.objects ?? workflow.demo?.sizeFlag?.default, signal: request.signal };
     const setupDone = performance.now();
-    const dataset = await prepareData(run, demoContext);
-    const datasetDone = performance.now();
-    const execution = await runExecution(run, request, client);
+    // Everything the run starts sees its own SDK environment, never the process's (servers/run-env.ts).
+    const { dataset, datasetDone, execution, executionDone, check } = await servers.run(async () => {
+      const dataset = await prepareData(run, demoContext);
+      const datasetDone = performance.now();
+      const execution = await runExecution(run, request, client);
+      const executionDone = performance.now();
+      // Step 4: the demo's own check of what the run produced.
+      let check: CheckResult | undefined;
+      if (execution.result.status === "SUCCEEDED" && prepared.variant === "distributed" && workflow.demo?.check) {
+        check = await workflow.demo.check({ ...demoContext, output: execution.result.output, expected: dataset?.expected, observed: execution.observed });
+      }
+      return { dataset, datasetDone, execution, executionDone, check };
+    });
     const { result } = execution;
-    const executionDone = performance.now();
-    // Step 4: the demo's own check of what the run produced.
-    let check: CheckResult | undefined;
-    if (result.status === "SUCCEEDED" && prepared.variant === "distributed" && workflow.demo?.check) {
-      check = await workflow.demo.check({ ...demoContext, output: result.output, expected: dataset?.expected, observed: execution.observed });
-    }
     const checkDone = performance.now();
     // An interrupted run keeps nothing, whatever status the execution ended with.
     keepData = result.status !== "ABORTED" && !request.signal.aborted;
     return report(run, request, execution, { wallStart, setupDone, datasetDone, executionDone, checkDone }, check, dataset);
   } finally {
     request.progress.stop();
-    // Stops the server, destroys its clients, puts the environment back.
+    // Stops the server and destroys its clients.
     await servers?.stop();
     // An interrupted or crashed run leaves nothing behind: no server, no half-written results.
     if (keepData) await finishRunDir(runDir);

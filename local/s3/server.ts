@@ -271,10 +271,9 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
   const declared = declaredBuckets(options.buckets);
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "embedded-s3-")));
-  // This toolchain runs on Node 20 on purpose (see README); the SDK's notice that releases after
-  // January 2027 need Node 22 would otherwise print on every local run. The SDK reads this switch
-  // (@aws-sdk/core emitWarningIfUnsupportedVersion); a user's own setting wins.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // The SDK's notice that releases after January 2027 need Node 22 is switched off by the run's
+  // environment (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED, servers/run-env.ts), not here:
+  // a local run writes nothing to the process's environment.
   const credentials = randomCredentials();
   const s3rver = await startStore(dataDir, declared, ownsDir);
   let host = "";
