@@ -28,7 +28,7 @@ function snapshot(dir: string): Map<string, string> {
   return out;
 }
 
-/** A throwaway project: Pulumi.yaml and the dev stack of this repository, source files, a node_modules, stack files named `Pulumi..yaml` and `Pulumi....yaml`. */
+/** A throwaway project: Pulumi.yaml and the dev stack of this repository, source files, a node_modules, stack files named `Pulumi...yaml` and `Pulumi....yaml`. */
 function throwawayProject(): { outer: string; project: string } {
   const outer = tempDir("no-harm-");
   // A neighbour of the project: must survive whatever the run does.
@@ -37,9 +37,9 @@ function throwawayProject(): { outer: string; project: string } {
   mkdirSync(join(project, "src"), { recursive: true });
   mkdirSync(join(project, "node_modules", "pkg"), { recursive: true });
   for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml"]) copyFileSync(join(ROOT, f), join(project, f));
-  // `--stack ..` reads Pulumi....yaml, `--stack .` reads Pulumi..yaml: both exist, so only the name rule stops them.
+  // `--stack ..` reads Pulumi....yaml, `--stack .` reads Pulumi...yaml: both exist, so only the name rule stops them.
   copyFileSync(join(ROOT, "Pulumi.dev.yaml"), join(project, "Pulumi....yaml"));
-  copyFileSync(join(ROOT, "Pulumi.dev.yaml"), join(project, "Pulumi..yaml"));
+  copyFileSync(join(ROOT, "Pulumi.dev.yaml"), join(project, "Pulumi...yaml"));
   writeFileSync(join(project, "README.md"), "# my project\n");
   writeFileSync(join(project, "src", "index.ts"), "export {};\n");
   writeFileSync(join(project, "node_modules", "pkg", "index.js"), "module.exports = 1;\n");
@@ -86,6 +86,13 @@ describe("runner: a local run deletes only what it made", function () {
     const { outer, project } = throwawayProject();
     const first = await start(project, ["--stack", "dev", ...SMALL]);
     assert.equal(first.code, 0, first.stderr);
+    // Two more stacks' runs, older (as a run of each would have left them).
+    for (const stack of ["staging", "prod"]) {
+      const run = join(project, ".local-s3", stack, "local-20250101T000000-0000abcd");
+      mkdirSync(join(run, "s3"), { recursive: true });
+      writeFileSync(join(run, "s3", "result.json"), "{}");
+      utimesSync(join(project, ".local-s3", stack), new Date(2025, 0, 1), new Date(2025, 0, 1));
+    }
     const before = snapshot(outer);
     assert.ok([...before.keys()].some((p) => p.includes(join(".local-s3", "dev", "local-"))), "the dev run's data exists");
     const r = await start(project, ["--stack", ".", ...SMALL]);
