@@ -185,7 +185,7 @@ const pathOf = (req: IncomingMessage) => (req.url ?? "").split("?")[0] ?? "";
 
 /**
  * One request: authenticated and its names checked (./guard.ts), faults injected, a declared
- * bucket re-created if it went missing, the two multipart operations s3rver lacks answered, the
+ * bucket re-created if its folder went missing (never one deleted by DeleteBucket), the two multipart operations s3rver lacks answered, the
  * rest handed to s3rver.
  */
 function router(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
@@ -217,6 +217,11 @@ function router(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) 
     // CreateBucket itself must find the bucket missing (the SDK may add an `x-id` marker).
     const isCreateBucket =
       req.method === "PUT" && target.key === undefined && [...target.query.keys()].every((k) => k === "x-id");
+    // A bucket deleted through the API stays deleted, as on AWS: a ResultWriter writing to it then
+    // fails its Map Run (NoSuchBucket), it is not made again behind the user's back.
+    if (req.method === "DELETE" && bucket !== undefined && target.key === undefined && [...target.query.keys()].every((k) => k === "x-id")) {
+      declared.delete(bucket);
+    }
     if (
       bucket !== undefined &&
       !isCreateBucket &&
