@@ -481,7 +481,9 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     // Stops the server and destroys its clients.
     await servers?.stop();
     // An interrupted or crashed run leaves nothing behind: no server, no half-written results.
-    if (keepData) await finishRunDir(runDir);
+    // A stop that came after the execution ended (during the check or the report) still keeps
+    // nothing: the CLI then reports the run as interrupted.
+    if (keepData && !request.signal.aborted) await finishRunDir(runDir);
     else await removeRunDir(runDir);
     // Runs started side by side each pruned before the others finished: prune again now, so the
     // stack keeps KEEP_RUNS finished runs however many ran at once.
