@@ -26,6 +26,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
+import { withRunEnvironment } from "../servers/run-env";
 import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
 import type { AddressInfo } from "node:net";
@@ -313,14 +314,16 @@ function handle(running: Running): EmbeddedS3 {
     env: sdkEnvironment(endpoint, region, credentials),
     credentials,
     client() {
-      const client = new S3Client({
+      // Made inside a run's environment (its endpoint, region and keys are explicit here): the
+      // SDK's one-time Node version notice reads its switch there (servers/run-env.ts).
+      const client = withRunEnvironment({}, () => new S3Client({
         endpoint,
         region,
         forcePathStyle: true,
         credentials,
         requestChecksumCalculation: "WHEN_REQUIRED",
         responseChecksumValidation: "WHEN_REQUIRED",
-      });
+      }));
       clients.push(client);
       return client;
     },

@@ -92,8 +92,7 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
   request.signal?.addEventListener("abort", onAbort, { once: true });
   return {
     s3,
-    // Made inside the run's environment: the SDK's one-time version notice reads it (run-env.ts).
-    s3Client: s3 && withRunEnvironment(env, () => s3!.client()),
+    s3Client: s3?.client(),
     env,
     run: (body) => withRunEnvironment(env, body),
     async dynamodb() {
