@@ -3,10 +3,14 @@
  * child failures and timeouts and S3 answering 500 InternalError / 503 SlowDown / slowly on
  * GetObject, PutObject, ListObjectsV2 and the multipart operations, retried by the SDK's standard
  * retry. Printed beside what must hold: SUCCEEDED + FAILED + PENDING = items, 0 lost, 0 doubled.
- * `CAMPAIGN_SEEDS=N` runs more (default 100).
+ * `CAMPAIGN_SEEDS=N` runs more (default 100). Then the hazard campaign (bench/hazards.ts): 102
+ * seeded runs of runaway JSONata, long timers, SIGTERM mid-run and concurrent runs: 0 lost, 0
+ * doubled, 0 hung, 0 files outside the run root touched.
  */
 import { startCampaign } from "../test/engine/distributed/campaign";
 import { runTokenCampaign } from "./token-campaign";
+
+import { runHazardCampaign } from "./hazards";
 
 const SEEDS = Number(process.env["CAMPAIGN_SEEDS"] ?? 100);
 
@@ -56,6 +60,24 @@ async function main(): Promise<void> {
   row("  silent (no outcome within 30 s)", n(t.silent), "must be 0");
   row("  violations", n(t.violations.length), t.violations.length ? t.violations.slice(0, 3).join(" | ") : "must be 0");
   if (t.violations.length || t.lost || t.doubled || t.silent) process.exitCode = 1;
+
+  // The hazard campaign (bench/hazards.ts): runaway JSONata, long timers, SIGTERM mid-run, concurrent runs.
+  const h = await runHazardCampaign({
+    runaway: Number(process.env["HAZARD_RUNAWAY"] ?? 24),
+    timers: Number(process.env["HAZARD_TIMERS"] ?? 30),
+    sigterm: Number(process.env["HAZARD_SIGTERM"] ?? 8),
+    concurrentBatches: Number(process.env["HAZARD_CONCURRENT_BATCHES"] ?? 5),
+  });
+  const total = Object.values(h.runs).reduce((a, b) => a + b, 0);
+  row("hazard campaign: seeded runs", n(total), `${(h.wallMs / 1000).toFixed(1)} s in all`);
+  for (const [kind, runs] of Object.entries(h.runs)) row(`  ${kind}`, n(runs));
+  for (const [outcome, runs] of Object.entries(h.outcomes).sort()) row(`    ended ${outcome}`, n(runs));
+  row("  lost (concurrent runs' items)", n(h.lost), "must be 0");
+  row("  doubled (concurrent runs' items)", n(h.doubled), "must be 0");
+  row("  hung (no end within the watchdog)", n(h.hung), "must be 0");
+  row("  files outside the run root touched", n(h.touchedOutsideRunRoot), "must be 0");
+  row("  wrong outcomes", n(h.wrong.length), h.wrong.length ? h.wrong.slice(0, 3).join(" | ") : "must be 0");
+  if (h.lost || h.doubled || h.hung || h.touchedOutsideRunRoot || h.wrong.length) process.exitCode = 1;
 }
 
 void main();

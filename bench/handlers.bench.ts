@@ -82,6 +82,11 @@ class RssSampler {
 /** Runs one case in this process and prints its figures as JSON on the last line. */
 async function runCase(c: Case): Promise<Figures> {
   const servers = await startServers({ s3: { buckets: [BUCKET] }, env: { PAYLOAD_BUCKET: BUCKET, PAYLOAD_FORMAT: "json" } });
+  // The handler finds its S3 and PAYLOAD_* settings inside the run's environment only.
+  return servers.run(() => runCaseIn(c, servers));
+}
+
+async function runCaseIn(c: Case, servers: Awaited<ReturnType<typeof startServers>>): Promise<Figures> {
   const s3 = servers.s3!;
   try {
     // Warm up with a multipart-sized write (modules loaded, JIT warm, sockets open, the SDK's

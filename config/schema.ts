@@ -9,6 +9,10 @@
  * declared in Pulumi.yaml; test/config asserts the two agree.
  */
 import { z } from "zod";
+import { isPathSegment, PATH_SEGMENT_RULE } from "./names";
+
+/** Keys that name Object.prototype's own machinery rather than a value. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /** https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html — the only values retentionInDays accepts. */
 export const LOG_RETENTION_DAYS = [
@@ -109,9 +113,13 @@ export type ProjectConfig = z.output<typeof projectConfigSchema>;
  * own zod schema (app/catalog.ts workflowSettings); this schema only requires a map of maps.
  */
 export const workflowsConfigSchema = z
-  .record(z.string(), z.record(z.string(), z.unknown(), { error: "each workflow's settings must be a map, e.g. {batchSize: 10}" }), {
-    error: "workflows must be a map from workflow name to its settings",
-  })
+  .record(
+    // A workflow name is also a folder name for its data: one path segment. (Keys such as
+    // "__proto__" are refused before this schema: zod drops them silently, see forbiddenKeys.)
+    z.string().refine(isPathSegment, { error: `a workflow name must be ${PATH_SEGMENT_RULE}` }),
+    z.record(z.string(), z.unknown(), { error: "each workflow's settings must be a map, e.g. {batchSize: 10}" }),
+    { error: (issue) => (issue.code === "invalid_key" ? `a workflow name must be ${PATH_SEGMENT_RULE}` : "workflows must be a map from workflow name to its settings") },
+  )
   .default({});
 
 export type StackConfig = ProjectConfig & z.output<typeof providerConfigSchema> & { workflows: Record<string, Record<string, unknown>> };
@@ -166,7 +174,7 @@ export interface RawStackConfig {
  * it breaks, e.g. `sfn-distributed-map:maxConcurrency: maxConcurrency must be between 0 and 10000`.
  */
 export function parseStackConfig(raw: RawStackConfig, source: string, project: string): StackConfig {
-  const problems: string[] = [];
+  const problems: string[] = forbiddenKeys(raw.project).map((path) => `${qualifiedKey(project, path, false)}: "${path.at(-1)}" is not a valid key (it names JavaScript's object machinery, not a setting)`);
   const { workflows: rawWorkflows, ...flat } = raw.project;
   const workflowsResult = workflowsConfigSchema.safeParse(rawWorkflows);
   if (!workflowsResult.success) {
@@ -190,6 +198,21 @@ export function parseStackConfig(raw: RawStackConfig, source: string, project: s
   }
   if (problems.length > 0 || !projectResult.success || !providerResult.success || !workflowsResult.success) throw new StackConfigError(source, problems);
   return { ...projectResult.data, ...providerResult.data, workflows: workflowsResult.data };
+}
+
+/**
+ * The paths of keys named __proto__, constructor or prototype anywhere in a raw config value. YAML
+ * and JSON parsers make them own keys; zod's record drops "__proto__" without an issue, and code
+ * copying the map would set an object's prototype instead of a value: refused up front.
+ */
+function forbiddenKeys(value: unknown, path: string[] = [], depth = 0): string[][] {
+  if (value === null || typeof value !== "object" || depth > 64) return [];
+  const found: string[][] = [];
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) found.push([...path, key]);
+    else found.push(...forbiddenKeys((value as Record<string, unknown>)[key], [...path, key], depth + 1));
+  }
+  return found;
 }
 
 function valueAt(obj: Record<string, unknown>, path: ReadonlyArray<PropertyKey>): unknown {

@@ -8,6 +8,7 @@
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { z } from "zod";
+import { isPathSegment } from "../config/names";
 import { distributedMap, lambda, machine, s3JsonlReader, s3ResultWriter, type StateMachine } from "../asl/builders";
 import { areaPrefix } from "../app/areas";
 import type { WorkflowDemo } from "../app/demo";
@@ -22,7 +23,12 @@ const FOLDER = "jsonl-ranges/";
 export const JsonlRangesSettingsSchema = z
   .object({
     /** The JSONL object's name inside the workflow's payload folder. */
-    key: z.string().regex(/^[A-Za-z0-9!_.*'()-]+$/, "must be a file name (S3 safe characters, no /)").default("ranges.jsonl"),
+    key: z
+      .string()
+      .regex(/^[A-Za-z0-9!_.*'()-]+$/, "must be a file name (S3 safe characters, no /)")
+      // "." and ".." are S3 keys on AWS, but a local S3 store keeps each key segment as a folder name.
+      .refine(isPathSegment, `must be a file name, not "." or ".."`)
+      .default("ranges.jsonl"),
     /** https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html — MaxItemsPerBatch; 0 = no ItemBatcher. */
     batchSize: z.number().int("must be an integer").min(0, "must be ≥ 0").default(0),
     /** The demo's data: numbers [0, numbers) in ranges of `chunk`. */

@@ -293,8 +293,18 @@ async function seedCase(number: number, servers: LocalServers): Promise<BenchCas
   };
 }
 
-/** Case 1-4 at its size in `sizes`; cases (3) and (4) need the embedded S3 (buckets SEED_BUCKET and LARGE_BUCKET). */
-export function buildCase(caseNumber: number, sizes: CaseSizes, servers: LocalServers): Promise<BenchCase> {
+/**
+ * Case 1-4 at its size in `sizes`; cases (3) and (4) need the embedded S3 (buckets SEED_BUCKET and
+ * LARGE_BUCKET). Each way runs inside the servers' environment (servers.run), where the handlers
+ * find their S3 and PAYLOAD_* settings: a local run never sets them in process.env.
+ */
+export async function buildCase(caseNumber: number, sizes: CaseSizes, servers: LocalServers): Promise<BenchCase> {
+  const c = await servers.run(() => buildCaseBare(caseNumber, sizes, servers));
+  const inRun = (way: (() => Promise<JsonValue>) | undefined) => way && (() => servers.run(() => way.call(c)));
+  return { ...c, ours: inRun(c.ours)!, awsLocal: inRun(c.awsLocal)!, bare: inRun(c.bare)!, ...(c.bareRecords ? { bareRecords: inRun(c.bareRecords) } : {}) };
+}
+
+function buildCaseBare(caseNumber: number, sizes: CaseSizes, servers: LocalServers): Promise<BenchCase> {
   switch (caseNumber) {
     case 1:
       return inlineCase(sizes.inline);

@@ -5,8 +5,8 @@
  *
  * Created on first use, never at import: a client built at module load would be captured by
  * closure serializers (Pulumi's CallbackFunction) and would freeze the environment of the moment
- * of import. It is reused across invocations like any Lambda client, and rebuilt when the SDK's
- * environment changes (a test that starts a new server on another port).
+ * of import. It is reused across invocations like any Lambda client, one per SDK environment (a
+ * test that starts a new server on another port, local runs side by side).
  */
 import { S3Client } from "@aws-sdk/client-s3";
 
@@ -21,7 +21,10 @@ const ENV_KEYS = [
   "AWS_RESPONSE_CHECKSUM_VALIDATION",
 ] as const;
 
-let cached: { fingerprint: string; client: S3Client } | undefined;
+/** Clients by environment: runs side by side in one process each have their own endpoint. */
+const cached = new Map<string, S3Client>();
+/** More environments than this at once is unusual; the oldest client is closed. */
+const MAX_CLIENTS = 16;
 
 function fingerprint(env: NodeJS.ProcessEnv): string {
   return ENV_KEYS.map((k) => env[k] ?? "").join("\u0000");
@@ -30,15 +33,26 @@ function fingerprint(env: NodeJS.ProcessEnv): string {
 /** The shared client for the current environment. */
 export function payloadS3Client(): S3Client {
   const current = fingerprint(process.env);
-  if (cached?.fingerprint !== current) {
-    cached?.client.destroy();
-    cached = { fingerprint: current, client: new S3Client({}) };
+  let client = cached.get(current);
+  if (!client) {
+    if (cached.size >= MAX_CLIENTS) {
+      const [oldest, old] = cached.entries().next().value as [string, S3Client];
+      cached.delete(oldest);
+      old.destroy();
+    }
+    cached.set(current, (client = new S3Client({})));
   }
-  return cached.client;
+  return client;
 }
 
-/** Closes the shared client's sockets (tests and benchmarks call it when they are done). */
-export function disposePayloadS3Client(): void {
-  cached?.client.destroy();
-  cached = undefined;
+/**
+ * Closes shared clients' sockets (tests and benchmarks call it when they are done): those of the
+ * environments naming `endpoint` (a server that stops), or all.
+ */
+export function disposePayloadS3Client(endpoint?: string): void {
+  for (const [key, client] of cached) {
+    if (endpoint !== undefined && !key.split("\u0000").includes(endpoint)) continue;
+    client.destroy();
+    cached.delete(key);
+  }
 }

@@ -6,18 +6,14 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { executionInputLimits, parseJsonText } from "../../asl/json-text";
 import { parseArgsMessage } from "./usage";
+import { stackNameSchema } from "../../config/names";
 
 /** Bad usage or bad config: the CLI prints the message on stderr and exits 2. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
-
-const stackFlag = z
-  .string()
-  .regex(STACK_NAME, { error: "--stack must be a stack name (letters, digits, _ . -), e.g. dev" })
-  .default("dev");
+const stackFlag = stackNameSchema("--stack").default("dev");
 
 const jsonObject = z.string().transform((text, ctx) => {
   let value: unknown;

@@ -8,12 +8,13 @@
  * writes S3 or objects are put, stopped (and its data removed unless --keep) on exit and on Ctrl-C.
  * Exit 0 when SUCCEEDED, 1 otherwise, 2 on bad usage, 130 when interrupted.
  */
-import { readFileSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
+import { stackNameSchema } from "../../config/names";
 import type { StateMachine } from "../../asl/builders";
-import { decodeUtf8, definitionLimits, executionInputLimits, JSON_MAX_DEPTH, jsonTextDepth, parseJsonText } from "../../asl/json-text";
+import { readBoundedFile } from "../exec/bounded-read";
+import { DEFINITION_MAX_CHARS, decodeUtf8, definitionLimits, executionInputLimits, JSON_MAX_DEPTH, jsonTextDepth, parseJsonText } from "../../asl/json-text";
 import type { JsonValue } from "../../asl/types";
 import type { CatalogWorkflow } from "../../app/workflow";
 import type { ExecutionResult, LambdaHandler, RunOptions } from "../engine/types";
@@ -94,7 +95,7 @@ const FLAGS = {
   batch: { parse: { type: "string" }, schema: z.string().optional() },
   clock: { parse: { type: "string" }, schema: z.enum(["real", "virtual"], { message: "--clock must be real or virtual" }).default("real") },
   type: { parse: { type: "string" }, schema: z.enum(["STANDARD", "EXPRESS"], { message: "--type must be STANDARD or EXPRESS" }).default("STANDARD") },
-  stack: { parse: { type: "string" }, schema: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { message: "--stack must be a stack name" }).default("dev") },
+  stack: { parse: { type: "string" }, schema: stackNameSchema("--stack").default("dev") },
   "s3-endpoint": { parse: { type: "string" }, schema: z.url({ message: "--s3-endpoint must be a URL" }).optional() },
 } as const satisfies Record<string, { parse: NonNullable<ParseArgsConfig["options"]>[string]; schema: z.ZodType }>;
 
@@ -142,12 +143,16 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> {
   return result.data;
 }
 
-function readText(file: string, what: string): string {
+/**
+ * A file's text: regular files only (a FIFO or a device is refused, not waited on), at most
+ * `maxBytes` (a definition: three bytes per character of the 1,048,576 CreateStateMachine accepts).
+ */
+function readText(file: string, what: string, maxBytes = 3 * DEFINITION_MAX_CHARS): string {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readBoundedFile(file, maxBytes, what);
   } catch (e) {
-    throw new UsageError(`cannot read ${what} '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError((e as Error).message);
   }
   try {
     return decodeUtf8(bytes, `${what} '${file}'`);
@@ -359,7 +364,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       integrations: integrations.options,
       onWaiting,
     };
-    const lines = readText(flags.batch, "--batch file").split(/\r?\n/);
+    const lines = readText(flags.batch, "--batch file", 64 * 2 ** 20).split(/\r?\n/);
     const cases: Array<{ line: number; case: z.infer<typeof BatchCase>; text: string }> = [];
     for (let i = 0; i < lines.length; i++) {
       if (lines[i]!.trim() === "") continue;

@@ -8,7 +8,7 @@
  *   --task-token-handler MODULE           or a module exporting `onTaskToken(request, tokens)` that answers
  *                                         (tokens.sendTaskSuccess/sendTaskFailure/sendTaskHeartbeat), e.g. a fake approver
  */
-import { readFileSync } from "node:fs";
+import { readBoundedFile } from "../exec/bounded-read";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
@@ -53,7 +53,8 @@ export class IntegrationFlagError extends Error {}
 function readJson(file: string, what: string, texts?: Array<{ what: string; text: string }>): unknown {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    // A mock config or child definition: regular files only, at most 16 MiB.
+    text = readBoundedFile(file, 16 * 2 ** 20, what).toString("utf8");
   } catch (e) {
     throw new IntegrationFlagError(`cannot read ${what} '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

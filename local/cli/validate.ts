@@ -6,7 +6,8 @@
  * on stdout and nothing else. Exit code 0 when every file is valid, 1 when any is invalid (including
  * unreadable files and files that are not JSON), 2 on usage errors.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
+import { FileReadError, readBoundedFile } from "../exec/bounded-read";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -77,14 +78,15 @@ async function validateFile(file: string, type: Args["type"]): Promise<FileResul
   const invalid = (message: string): FileResult => ({ file, valid: false, diagnostics: [{ code: "INVALID_JSON_DESCRIPTION", location: "", message, severity: "ERROR" }] });
   let text: string;
   try {
-    const bytes = readFileSync(file);
-    // Bigger than CreateStateMachine accepts even at three bytes (the most UTF-8 takes) per character: not decoded at all.
-    if (bytes.length > 3 * DEFINITION_MAX_CHARS) {
-      return { file, valid: false, diagnostics: [{ code: "DEFINITION_TOO_LARGE", location: "", message: `the definition is ${bytes.length.toLocaleString("en-US")} bytes; AWS accepts at most ${DEFINITION_MAX_CHARS.toLocaleString("en-US")} characters (CreateStateMachine definition)`, severity: "ERROR" }] };
-    }
+    // Bigger than CreateStateMachine accepts even at three bytes (the most UTF-8 takes) per character: not read whole, not decoded.
+    const tooLarge = (bytes: number) => ({ file, valid: false, diagnostics: [{ code: "DEFINITION_TOO_LARGE", location: "", message: `the definition is ${bytes.toLocaleString("en-US")} bytes; AWS accepts at most ${DEFINITION_MAX_CHARS.toLocaleString("en-US")} characters (CreateStateMachine definition)`, severity: "ERROR" as const }] });
+    const size = statSync(file).size;
+    if (size > 3 * DEFINITION_MAX_CHARS) return tooLarge(size);
+    // A FIFO or a device is refused, not waited on; a file that grew meanwhile is still read no further than the limit.
+    const bytes = readBoundedFile(file, 3 * DEFINITION_MAX_CHARS, "definition file");
     text = decodeUtf8(bytes, file);
   } catch (e) {
-    if (e instanceof JsonTextError) return invalid(e.message);
+    if (e instanceof JsonTextError || e instanceof FileReadError) return invalid(e.message);
     const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message;
     return invalid(`cannot read ${file}: ${reason}`);
   }

@@ -13,7 +13,28 @@ export interface Clock {
   track<T>(work: Promise<T>): Promise<T>;
 }
 
+/**
+ * The longest delay Node's setTimeout keeps: a larger one "will be set to 1"
+ * (https://nodejs.org/api/timers.html#settimeoutcallback-delay-args), so a 1-year Wait would end
+ * at once. ASL's own limits go far beyond it (a STANDARD execution may run for a year), so longer
+ * sleeps are chained in steps of at most this.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The timer functions RealClock uses (Node's by default; a test gives fake ones). */
+export interface TimerFunctions {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const NODE_TIMERS: TimerFunctions = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 export class RealClock implements Clock {
+  constructor(private readonly timers: TimerFunctions = NODE_TIMERS) {}
+
   private cached: number | undefined;
   private readonly forget = (): void => {
     this.cached = undefined;
@@ -33,15 +54,24 @@ export class RealClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new ExecutionAbortedError());
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      // Steps of at most MAX_TIMER_MS; each step's length is what is left after the previous ones.
+      let left = Number.isNaN(ms) ? 0 : Math.max(0, ms);
+      let timer: unknown;
+      const step = () => {
+        const now = Math.min(left, MAX_TIMER_MS);
+        left -= now;
+        timer = this.timers.setTimeout(() => {
+          if (left > 0) return step();
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        }, now);
+      };
       const onAbort = () => {
-        clearTimeout(timer);
+        this.timers.clearTimeout(timer);
         reject(new ExecutionAbortedError());
       };
       signal?.addEventListener("abort", onAbort, { once: true });
+      step();
     });
   }
   track<T>(work: Promise<T>): Promise<T> {

@@ -330,6 +330,11 @@ export class StateEnv implements IntrinsicEnv, JsonataEnv {
     return this.frame.exec.setup.random();
   }
 
+  /** The stop signal of the workflow this state runs in (a long JSONata evaluation watches it). */
+  get signal(): AbortSignal {
+    return this.frame.signal;
+  }
+
   context(): JsonObject {
     if (!this.ctx || (this.ctx.State as JsonObject).RetryCount !== this.retryCount) {
       const base = this.frame.exec.contextStatic();

@@ -5,6 +5,7 @@
  * (error-handling.ts); the executor counts transitions, checks for a stop, and follows `frame.next`.
  * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-transitions.html
  */
+import { performance } from "node:perf_hooks";
 import type { JsonValue } from "../../asl/types";
 import type { CompiledState, CompiledWorkflow } from "./compile";
 import { RuntimeError } from "./errors";
@@ -37,12 +38,38 @@ export function runWorkflow(wf: CompiledWorkflow, input: JsonValue, frame: Frame
   }
 }
 
+/**
+ * States that settle at once (Pass, Choice) run in one synchronous stretch, and so do chains of
+ * promises that are already resolved: a Choice loop would hold the thread for ever, so no timer
+ * (the execution's TimeoutSeconds) and no signal (Ctrl-C) could ever run. Every 1024 transitions,
+ * if the loop has not let the event loop turn for YIELD_AFTER_MS, it lets it turn once.
+ */
+const YIELD_AFTER_MS = 20;
+let transitionsSinceCheck = 0;
+let lastTurn = performance.now();
+const turnOfEventLoop = (): Promise<void> =>
+  new Promise((resolve) =>
+    setImmediate(() => {
+      lastTurn = performance.now();
+      resolve();
+    }),
+  );
+
 /** The state loop: synchronous while states settle at once, continued from the first promise. */
 function runFrom(wf: CompiledWorkflow, first: CompiledState, input: JsonValue, frame: Frame): Flow {
   let state = first;
   let value = input;
   for (;;) {
     frame.checkAborted();
+    if ((++transitionsSinceCheck & 1023) === 0 && performance.now() - lastTurn > YIELD_AFTER_MS) {
+      const at = state;
+      const atValue = value;
+      // As after any wait: the result travels by promise from here on (see continueAfter).
+      return turnOfEventLoop().then(() => {
+        frame.sink = undefined;
+        return runFrom(wf, at, atValue, frame) as JsonValue | Promise<JsonValue>;
+      });
+    }
     frame.exec.stateTransitions++;
     frame.next = undefined;
     frame.outputText = undefined;

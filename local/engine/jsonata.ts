@@ -4,11 +4,14 @@
  * variables are bindings, and the functions Step Functions adds ($partition, $range, $hash, $random,
  * $uuid, $parse) are registered. https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { performance } from "node:perf_hooks";
+import { getHeapStatistics } from "node:v8";
 import jsonata from "jsonata";
 import type { JsonObject, JsonValue } from "../../asl/types";
 import { isJsonataString } from "../../asl/validator/jsonata";
 import { compileCount } from "./compile-count";
-import { QueryEvaluationError, StatesError } from "./errors";
+import { ExecutionAbortedError, QueryEvaluationError, StatesError } from "./errors";
 import { intrinsicImpl, type IntrinsicRuntime } from "./intrinsics/functions";
 
 export interface StatesVariable {
@@ -24,6 +27,8 @@ export interface JsonataEnv extends IntrinsicRuntime {
   /** The state evaluating, and its StateEntered event id: AWS's QueryEvaluationError causes name both. */
   readonly stateName?: string;
   readonly enteredEventId?: number;
+  /** The run's stop signal: a long evaluation ends when it aborts. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -57,6 +62,9 @@ export function expressionText(text: string): string {
 }
 
 export type CompiledJsonata = (env: JsonataEnv) => Promise<JsonValue>;
+
+/** The hook JSONata 2.x looks up on entering each expression node (jsonata.js evaluate()). */
+const EVALUATE_ENTRY = Symbol.for("jsonata.__evaluate_entry");
 
 // The whole string, nothing around the delimiters: " {% x %} " is literal text on AWS
 // (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html, asl/validator/jsonata.ts).
@@ -107,12 +115,61 @@ function toJson(value: unknown, expr: string, where: string, env: JsonataEnv): J
   return JSON.parse(JSON.stringify(value)) as JsonValue;
 }
 
+/**
+ * Bounds on one evaluation, through the options JSONata 2.2 documents for runaway expressions
+ * (`timeout` ms → D1012, `stack` evaluation depth → D1011, `sequence` length → D2015; see
+ * jsonata.d.ts JsonataOptions): a never-ending tail-recursive function ends at the timeout, a
+ * deep non-tail one at the depth limit instead of filling the heap, an exploding sequence at its
+ * length. Each fails the state with States.QueryEvaluationError, as any JSONata evaluation error
+ * does on AWS. AWS documents no such limits; these are far above what a state's 256 KiB input and
+ * output need.
+ */
+export const JSONATA_BOUNDS = { timeout: 60_000, stack: 10_000, sequence: 10_000_000 } as const;
+
+/**
+ * Per evaluation: the run's stop signal, and when the evaluation last let the event loop turn.
+ * JSONata evaluates through promises that are already resolved, so a long evaluation never lets
+ * timers or signals (the execution's TimeoutSeconds, Ctrl-C) run; the evaluation hook JSONata
+ * calls on entering each expression node lets the loop turn every YIELD_AFTER_MS, then stops the
+ * evaluation if the run was stopped, or if the heap is nearly full (an error, not a V8 crash).
+ */
+interface EvaluationGuard {
+  signal?: AbortSignal;
+  nodes: number;
+  lastTurn: number;
+}
+const guards = new AsyncLocalStorage<EvaluationGuard>();
+const YIELD_AFTER_MS = 20;
+/** The heap share above which an evaluation is stopped rather than let V8 abort the process. */
+const HEAP_STOP_SHARE = 0.85;
+
+class JsonataResourceError extends Error {}
+
+function onEvaluateEntry(): Promise<void> | undefined {
+  const guard = guards.getStore();
+  if (guard === undefined || (++guard.nodes & 1023) !== 0) return undefined;
+  const heap = getHeapStatistics();
+  if (heap.used_heap_size > heap.heap_size_limit * HEAP_STOP_SHARE) {
+    throw new JsonataResourceError(`the evaluation ran out of memory (over ${Math.round(HEAP_STOP_SHARE * 100)} % of the ${Math.round(heap.heap_size_limit / 2 ** 20)} MiB heap in use)`);
+  }
+  if (guard.signal?.aborted) throw new ExecutionAbortedError();
+  if (performance.now() - guard.lastTurn < YIELD_AFTER_MS) return undefined;
+  return new Promise((resolve, reject) =>
+    setImmediate(() => {
+      guard.lastTurn = performance.now();
+      if (guard.signal?.aborted) reject(new ExecutionAbortedError());
+      else resolve();
+    }),
+  );
+}
+
 export function compileJsonataExpression(text: string, where: string): CompiledJsonata {
   const body = JSONATA_STRING.exec(text)?.[1] ?? text;
   const shown = body.trim();
   let expr: jsonata.Expression;
   try {
-    expr = jsonata(body);
+    expr = jsonata(body, { ...JSONATA_BOUNDS });
+    expr.assign(EVALUATE_ENTRY as unknown as string, onEvaluateEntry);
   } catch (e) {
     throw new QueryEvaluationError(`The JSONata expression '${shown}' specified for the field '${where}' is not valid JSONata: ${(e as Error).message}`);
   }
@@ -120,9 +177,9 @@ export function compileJsonataExpression(text: string, where: string): CompiledJ
     const bindings: Record<string, unknown> = { ...env.variables(), ...stepFunctionsFunctions(env), states: env.states };
     let result: unknown;
     try {
-      result = await expr.evaluate(env.states.input, bindings);
+      result = await guards.run({ signal: env.signal, nodes: 0, lastTurn: performance.now() }, () => expr.evaluate(env.states.input, bindings));
     } catch (e) {
-      if (e instanceof StatesError) throw e;
+      if (e instanceof StatesError || e instanceof ExecutionAbortedError) throw e;
       const err = e as { message?: string; code?: string };
       throw new QueryEvaluationError(
         queryEvaluationCause(env, `The JSONata expression '${shown}' specified for the field '${where}' failed: ${err.code ? err.code + ": " : ""}${err.message ?? String(e)}`),

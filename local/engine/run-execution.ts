@@ -7,6 +7,7 @@
 import type { JsonValue } from "../../asl/types";
 import { abortPromise, linkedAbort } from "./abort";
 import { startChildExecution } from "./child-execution";
+import { RealClock } from "./clock";
 import type { CompiledWorkflow } from "./compile";
 import { executionEnding, STATES_ERRORS } from "./errors";
 import { checkPayload, Execution, Frame, ROLE_ARN, type ExecutionSetup, type Executor } from "./execution";
@@ -31,7 +32,27 @@ interface Ending {
   cause?: string;
 }
 
-export async function runExecution(setup: ExecutionSetup, workflow: CompiledWorkflow, timeoutSeconds?: number): Promise<ExecutionResult> {
+/**
+ * The longest an execution may run, by workflow type: "Maximum duration: Standard 1 year, Express
+ * 5 minutes" (https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html).
+ * A definition's TimeoutSeconds may only shorten it (it may be up to 99999999 s, over 3 years).
+ */
+export const MAX_EXECUTION_SECONDS = { STANDARD: 365 * 24 * 60 * 60, EXPRESS: 5 * 60 } as const;
+
+/** The timeout an execution runs under, and the words its TIMED_OUT cause uses. */
+function executionTimeout(type: ExecutionSetup["type"], timeoutSeconds: number | undefined): { seconds: number; cause: string } {
+  const max = MAX_EXECUTION_SECONDS[type];
+  if (timeoutSeconds !== undefined && timeoutSeconds <= max) return { seconds: timeoutSeconds, cause: `The execution exceeded its TimeoutSeconds of ${timeoutSeconds}` };
+  return { seconds: max, cause: `The execution exceeded the maximum duration of ${type === "EXPRESS" ? "an EXPRESS execution (5 minutes)" : "a STANDARD execution (1 year)"}` };
+}
+
+export async function runExecution(setup: ExecutionSetup, workflow: CompiledWorkflow, definitionTimeout?: number): Promise<ExecutionResult> {
+  const limit = executionTimeout(setup.type, definitionTimeout);
+  // The workflow type's own limit is armed on the real clock only: a virtual clock jumps to its
+  // earliest timer once a handler has been busy for its grace period, and a limit always pending
+  // would end every execution with a slow handler as "1 year later". Virtual time only ends an
+  // execution at the definition's own TimeoutSeconds, as before.
+  const timeoutSeconds = definitionTimeout !== undefined || setup.clock instanceof RealClock ? limit.seconds : undefined;
   const { controller, release } = linkedAbort(setup.signal);
   const exec = new Execution({ ...setup, signal: controller.signal }, EXECUTOR);
   const startedId = exec.history.add(
@@ -65,7 +86,7 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
     if (e instanceof ExecutionTimedOut) controller.abort();
     // The stop reached the Map Runs synchronously (abort listeners); let them record their end.
     if (exec.mapRunsInFlight?.size) await Promise.allSettled([...exec.mapRunsInFlight]);
-    ending = endingOf(e, setup.signal.aborted, timeoutSeconds);
+    ending = endingOf(e, setup.signal.aborted, limit.cause);
     status = ending.status;
     // A Fail state without Error or Cause ends the execution with neither: AWS records
     // `executionFailedEventDetails: {}` (an execution recorded on AWS: localstack/localstack
@@ -104,9 +125,9 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
 }
 
 /** The terminal status an error gives: timed out, stopped, or failed (with its error and cause). */
-function endingOf(e: unknown, stopped: boolean, timeoutSeconds: number | undefined): Ending {
+function endingOf(e: unknown, stopped: boolean, timeoutCause: string): Ending {
   if (e instanceof ExecutionTimedOut) {
-    return { status: "TIMED_OUT", event: "ExecutionTimedOut", error: STATES_ERRORS.Timeout, cause: `The execution exceeded its TimeoutSeconds of ${timeoutSeconds}` };
+    return { status: "TIMED_OUT", event: "ExecutionTimedOut", error: STATES_ERRORS.Timeout, cause: timeoutCause };
   }
   const ending = executionEnding(e, stopped);
   return ending.status === "ABORTED" ? { status: "ABORTED", event: "ExecutionAborted" } : { ...ending, event: "ExecutionFailed" };

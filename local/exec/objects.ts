@@ -4,6 +4,7 @@
  * (every object the run created or changed, downloaded to DIR/<bucket>/<key>).
  */
 import { createReadStream, createWriteStream } from "node:fs";
+import { assertRegularFile } from "./bounded-read";
 import { mkdir, readdir, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -59,7 +60,9 @@ export async function expandPut(put: PutSpec): Promise<Array<{ bucket: string; k
 }
 
 export async function uploadFile(s3: S3Client, bucket: string, key: string, file: string): Promise<void> {
-  // Streamed (multipart above 5 MiB), so a large data set never sits in memory.
+  // Streamed (multipart above 5 MiB), so a large data set never sits in memory; a FIFO or a device
+  // (/dev/zero) would never end: refused.
+  assertRegularFile(file, `--put s3://${bucket}/${key}:`);
   await new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: createReadStream(file) } }).done();
 }
 

@@ -12,13 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue } from "../../asl/types";
-import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
 import { run } from "../engine";
 import type { Clock } from "../engine/clock";
 import type { EngineEvent, ExecutionResult, LambdaHandler, RunOptions, StateMachineType } from "../engine/types";
 import type { IntegrationOptions } from "../engine";
 import { firstFailures, processorTaskOf, type ChildFailure } from "../runner/failures";
 import { startServers, type LocalServers } from "../servers";
+import { withRunEnvironment } from "../servers/run-env";
 import { functionsUsed, resolveHandlers } from "./functions";
 import { downloadChanged, listAll, putObject, uploadFile, type SeedObject } from "./objects";
 import { definitionUsesS3, staticBuckets } from "./s3-needs";
@@ -162,12 +162,25 @@ export async function runLocalExecution(request: LocalExecutionRequest): Promise
   const prepared: PreparedData = { buckets: [] };
   try {
     await prepareData(request, prepared);
-    const ran = await runStep(request, handlers, prepared.s3);
+    // The handlers' SDK environment, for this run only (../servers/run-env.ts): its servers, or for
+    // a user's own S3 endpoint that endpoint with the credentials they gave for it.
+    const s3 = request.s3;
+    const env =
+      prepared.servers?.env ??
+      (typeof s3 === "object"
+        ? { AWS_ENDPOINT_URL_S3: s3.endpoint, ...pick(process.env, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"]) }
+        : {});
+    const ran = await withRunEnvironment(env, () => runStep(request, handlers, prepared.s3));
     return await report(request, prepared, ran, warnings);
   } finally {
     // Stops listening, puts the environment back and removes the data folder unless it is kept
     // (a temporary one is the server's own).
     await prepared.servers?.stop();
-    disposePayloadS3Client();
   }
+}
+
+function pick(env: NodeJS.ProcessEnv, keys: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of keys) if (env[k] !== undefined) out[k] = env[k]!;
+  return out;
 }

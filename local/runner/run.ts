@@ -9,7 +9,7 @@
  * and everything stopped again, also when the run is interrupted.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -33,6 +33,7 @@ import { startServers, type LocalServers } from "../servers";
 import { resultWriterLocation } from "../../app/demos/checks";
 import { meterHandlers } from "./metering";
 import { findProjectDir } from "./project";
+import { createRunDir, finishRunDir, prepareRunRoot, pruneOldRuns, removeRunDir, stackDirOf } from "./run-dirs";
 import { distributedMapChildTypes } from "./child-types";
 import { explainFailure } from "./explain";
 import { firstFailures, processorTaskOf, type ChildFailure } from "./failures";
@@ -148,42 +149,6 @@ function childFunctionNames(definition: StateMachineDefinition): Set<string> {
   return names;
 }
 
-/** Marks a run in progress: holds the pid of the process that writes it. */
-const IN_PROGRESS = "IN_PROGRESS";
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/**
- * Keeps the newest `keep` finished runs of a stack, and removes every run whose process died
- * mid-way (killed, crashed): a run's data is either complete or gone.
- */
-async function pruneOldRuns(stackDir: string, keep: number): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(stackDir);
-  } catch {
-    return;
-  }
-  const runs = await Promise.all(
-    entries.map(async (e) => {
-      const dir = join(stackDir, e);
-      const marker = await readFile(join(dir, IN_PROGRESS), "utf8").catch(() => undefined);
-      const pid = marker === undefined ? undefined : Number(marker);
-      return { dir, inProgress: marker !== undefined, alive: pid !== undefined && Number.isInteger(pid) && processAlive(pid), t: (await stat(dir).catch(() => undefined))?.mtimeMs ?? 0 };
-    }),
-  );
-  const orphans = runs.filter((r) => r.inProgress && !r.alive);
-  const finished = runs.filter((r) => !r.inProgress).sort((a, b) => b.t - a.t);
-  await Promise.all([...orphans, ...finished.slice(keep)].map(({ dir }) => rm(dir, { recursive: true, force: true })));
-}
-
 interface Prepared {
   machine: StateMachine;
   input: Record<string, unknown>;
@@ -235,6 +200,9 @@ interface ResolvedRun {
   definition: StateMachineDefinition;
   executionName: string;
   stateMachineArn: string;
+  dataRoot: string;
+  /** The setting that chose dataRoot, when the user chose it. */
+  rootGivenBy?: string;
   stackDir: string;
   runDir: string;
   s3Dir: string;
@@ -262,10 +230,11 @@ function resolveRun(request: RunRequest): ResolvedRun {
   const executionName = `local-${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const stateMachineName = `${project}-${stack}-${workflow.name}${prepared.variant === "distributed" ? "" : `-${prepared.variant}`}`;
   const stateMachineArn = `arn:aws:states:${config.region}:${LOCAL_ACCOUNT}:stateMachine:${stateMachineName}`;
-  const dataRoot = resolve(request.dataRoot ?? process.env["LOCAL_S3_DIR"] ?? join(projectDir, ".local-s3"));
-  const stackDir = join(dataRoot, stack);
+  const given = request.dataRoot !== undefined ? "dataRoot" : process.env["LOCAL_S3_DIR"] ? "LOCAL_S3_DIR" : undefined;
+  const dataRoot = resolve(request.dataRoot ?? (process.env["LOCAL_S3_DIR"] || join(projectDir, ".local-s3")));
+  const stackDir = stackDirOf(dataRoot, stack);
   const runDir = join(stackDir, executionName);
-  return { projectDir, project, stack, config, workflow, bucket, prepared, definition, executionName, stateMachineArn, stackDir, runDir, s3Dir: join(runDir, "s3") };
+  return { projectDir, project, stack, config, workflow, bucket, prepared, definition, executionName, stateMachineArn, dataRoot, rootGivenBy: given, stackDir, runDir, s3Dir: join(runDir, "s3") };
 }
 
 type DemoContext = Parameters<NonNullable<NonNullable<CatalogWorkflow["demo"]>["dataset"]>>[0];
@@ -485,9 +454,10 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
   request.progress.phase("Starting the embedded S3 server");
   const run = resolveRun(request);
   const { workflow, prepared, config, bucket, stackDir, runDir } = run;
+  await prepareRunRoot(run.dataRoot, run.rootGivenBy !== undefined, run.rootGivenBy ?? "the run data folder");
   await pruneOldRuns(stackDir, KEEP_RUNS - 1);
-  await mkdir(run.s3Dir, { recursive: true });
-  await writeFile(join(runDir, IN_PROGRESS), String(process.pid));
+  await createRunDir(stackDir, run.executionName);
+  await mkdir(run.s3Dir);
 
   let servers: LocalServers | undefined;
   let keepData = false;
@@ -509,19 +479,23 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       onProgress: (done: number, total: number) => request.progress.phase(writing, `${formatCount(done)}/${formatCount(total)} objects`),
     };
     const setupDone = performance.now();
-    if (workflow.demo?.dataset && prepared.variant === "distributed") request.progress.phase(writing);
-    const dataset = await prepareData(run, demoContext);
-    request.progress.phase("Starting the execution");
-    const datasetDone = performance.now();
-    const execution = await runExecution(run, request, client);
+    // Everything the run starts sees its own SDK environment, never the process's (servers/run-env.ts).
+    const { dataset, datasetDone, execution, executionDone, check } = await servers.run(async () => {
+      if (workflow.demo?.dataset && prepared.variant === "distributed") request.progress.phase(writing);
+      const dataset = await prepareData(run, demoContext);
+      request.progress.phase("Starting the execution");
+      const datasetDone = performance.now();
+      const execution = await runExecution(run, request, client);
+      const executionDone = performance.now();
+      // Step 4: the demo's own check of what the run produced.
+      let check: CheckResult | undefined;
+      if (execution.result.status === "SUCCEEDED" && prepared.variant === "distributed" && workflow.demo?.check) {
+        request.progress.phase("Checking what the run wrote");
+        check = await workflow.demo.check({ ...demoContext, output: execution.result.output, expected: dataset?.expected, observed: execution.observed });
+      }
+      return { dataset, datasetDone, execution, executionDone, check };
+    });
     const { result } = execution;
-    const executionDone = performance.now();
-    // Step 4: the demo's own check of what the run produced.
-    let check: CheckResult | undefined;
-    if (result.status === "SUCCEEDED" && prepared.variant === "distributed" && workflow.demo?.check) {
-      request.progress.phase("Checking what the run wrote");
-      check = await workflow.demo.check({ ...demoContext, output: result.output, expected: dataset?.expected, observed: execution.observed });
-    }
     const checkDone = performance.now();
     // An interrupted run keeps nothing, whatever status the execution ended with.
     keepData = result.status !== "ABORTED" && !request.signal.aborted;
@@ -529,11 +503,13 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
   } finally {
     try {
       request.progress.phase(keepData ? "Stopping the embedded S3 server" : "Stopping the embedded S3 server and removing this run's data");
-      // Stops the server, destroys its clients, puts the environment back.
+      // Stops the server and destroys its clients.
       await servers?.stop();
       // An interrupted or crashed run leaves nothing behind: no server, no half-written results.
-      if (keepData) await rm(join(runDir, IN_PROGRESS), { force: true });
-      else await rm(runDir, { recursive: true, force: true });
+      // A stop that came after the execution ended (during the check or the report) still keeps
+      // nothing: the CLI then reports the run as interrupted.
+      if (keepData && !request.signal.aborted) await finishRunDir(runDir);
+      else await removeRunDir(runDir);
       // Runs started side by side each pruned before the others finished: prune again now, so the
       // stack keeps KEEP_RUNS finished runs however many ran at once.
       await pruneOldRuns(stackDir, KEEP_RUNS);

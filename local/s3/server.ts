@@ -26,6 +26,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
+import { withRunEnvironment } from "../servers/run-env";
 import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
 import type { AddressInfo } from "node:net";
@@ -185,7 +186,7 @@ const pathOf = (req: IncomingMessage) => (req.url ?? "").split("?")[0] ?? "";
 
 /**
  * One request: authenticated and its names checked (./guard.ts), faults injected, a declared
- * bucket re-created if it went missing, the two multipart operations s3rver lacks answered, the
+ * bucket re-created if its folder went missing (never one deleted by DeleteBucket), the two multipart operations s3rver lacks answered, the
  * rest handed to s3rver.
  */
 function router(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
@@ -217,6 +218,11 @@ function router(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) 
     // CreateBucket itself must find the bucket missing (the SDK may add an `x-id` marker).
     const isCreateBucket =
       req.method === "PUT" && target.key === undefined && [...target.query.keys()].every((k) => k === "x-id");
+    // A bucket deleted through the API stays deleted, as on AWS: a ResultWriter writing to it then
+    // fails its Map Run (NoSuchBucket), it is not made again behind the user's back.
+    if (req.method === "DELETE" && bucket !== undefined && target.key === undefined && [...target.query.keys()].every((k) => k === "x-id")) {
+      declared.delete(bucket);
+    }
     if (
       bucket !== undefined &&
       !isCreateBucket &&
@@ -271,10 +277,9 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
   const declared = declaredBuckets(options.buckets);
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "embedded-s3-")));
-  // This toolchain runs on Node 20 on purpose (see README); the SDK's notice that releases after
-  // January 2027 need Node 22 would otherwise print on every local run. The SDK reads this switch
-  // (@aws-sdk/core emitWarningIfUnsupportedVersion); a user's own setting wins.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // The SDK's notice that releases after January 2027 need Node 22 is switched off by the run's
+  // environment (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED, servers/run-env.ts), not here:
+  // a local run writes nothing to the process's environment.
   const credentials = randomCredentials();
   const s3rver = await startStore(dataDir, declared, ownsDir);
   let host = "";
@@ -309,14 +314,16 @@ function handle(running: Running): EmbeddedS3 {
     env: sdkEnvironment(endpoint, region, credentials),
     credentials,
     client() {
-      const client = new S3Client({
+      // Made inside a run's environment (its endpoint, region and keys are explicit here): the
+      // SDK's one-time Node version notice reads its switch there (servers/run-env.ts).
+      const client = withRunEnvironment({}, () => new S3Client({
         endpoint,
         region,
         forcePathStyle: true,
         credentials,
         requestChecksumCalculation: "WHEN_REQUIRED",
         responseChecksumValidation: "WHEN_REQUIRED",
-      });
+      }));
       clients.push(client);
       return client;
     },

@@ -2,11 +2,11 @@
  * The one place a local run starts the embedded servers it needs: the S3 API (s3rver, ../s3) and the
  * DynamoDB API (dynalite, ../dynamodb), both on 127.0.0.1 with an ephemeral port. It also
  *   - gives the run's handlers the SDK's standard environment for them (AWS_ENDPOINT_URL_S3,
- *     AWS_ENDPOINT_URL_DYNAMODB, the S3 server's own random credentials), put back on stop;
- *   - guards credentials: while that environment is set, a session token of the user's own is
- *     hidden, so no real credential travels with the local keys (the SDK would sign with both);
- *   - stops everything, and puts the environment back, on `stop()`, when the caller's signal is
- *     aborted (the CLIs abort theirs on SIGINT/SIGTERM), or when a start fails half-way.
+ *     AWS_ENDPOINT_URL_DYNAMODB, the S3 server's own random credentials) inside `servers.run(body)`
+ *     only, never in the process's environment (./run-env.ts): runs side by side each see their
+ *     own servers, and no run sees the user's own AWS credentials;
+ *   - stops everything on `stop()`, when the caller's signal is aborted (the CLIs abort theirs on
+ *     SIGINT/SIGTERM), or when a start fails half-way.
  * Endpoint variables: https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
  */
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -14,6 +14,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
 import type { EmbeddedDynamoDb } from "../dynamodb/server";
 import { startEmbeddedS3, type EmbeddedS3, type EmbeddedS3Options } from "../s3/server";
+import { withRunEnvironment } from "./run-env";
 
 export type { EmbeddedS3, EmbeddedS3Options } from "../s3/server";
 export type { EmbeddedDynamoDb, TableSpec } from "../dynamodb/server";
@@ -29,7 +30,7 @@ export interface ServersRequest {
   dynamodb?: DynamoDbStarter | false;
   /** More variables for the run's handlers (PAYLOAD_*), set with the servers' own. */
   env?: Readonly<Record<string, string>>;
-  /** Set the environment in this process for the run (default true); false leaves process.env alone. */
+  /** Ignored: the environment is never set process-wide (see `LocalServers.run`). Kept for callers that passed false. */
   setProcessEnv?: boolean;
   /** Aborting it stops the servers. */
   signal?: AbortSignal;
@@ -46,48 +47,32 @@ export interface LocalServers {
   readonly s3Client?: S3Client;
   /** A client of the embedded DynamoDB, starting it first if it is lazy; rejects when none was requested. */
   dynamodb(): Promise<DynamoDBClient>;
-  /** The SDK environment the run's handlers get (what `setProcessEnv` sets). */
+  /** The SDK environment the run's handlers get inside `run` (with ./run-env's base: no real AWS). */
   readonly env: Readonly<Record<string, string>>;
-  /** Stops every server, destroys their clients, puts the environment back. Safe to call twice. */
+  /** Runs `body` with `process.env` showing this run's environment to everything it starts (handlers). */
+  run<T>(body: () => T): T;
+  /** Stops every server and destroys their clients. Safe to call twice. */
   stop(): Promise<void>;
-}
-
-/** Variables hidden while a run's environment is set: the SDK would send them along with the local keys. */
-const HIDDEN = ["AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"] as const;
-
-/** Sets variables (and hides HIDDEN) for the duration of the run; returns the undo. */
-function applyEnv(vars: Readonly<Record<string, string>>): () => void {
-  const saved = [...Object.keys(vars), ...HIDDEN].map((k) => [k, process.env[k]] as const);
-  for (const k of HIDDEN) delete process.env[k];
-  Object.assign(process.env, vars);
-  return () => {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
 }
 
 export async function startServers(request: ServersRequest = {}): Promise<LocalServers> {
   let s3: EmbeddedS3 | undefined;
   let db: EmbeddedDynamoDb | undefined;
   let starting: Promise<EmbeddedDynamoDb> | undefined;
-  let restoreEnv: (() => void) | undefined;
   let stopping: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
   const closeServers = () =>
     (closing ??= (async () => {
       await Promise.all([s3?.stop(), (db ?? (starting && (await starting.catch(() => undefined))))?.stop()]);
     })());
-  // An abort closes the servers at once, but the environment stays until stop(): a handler still
-  // finishing must find a dead local endpoint, never fall back to the user's AWS account.
+  // An abort closes the servers at once; a handler still finishing keeps the run's environment
+  // (a dead local endpoint), never the user's AWS account.
   const onAbort = () => void closeServers();
   function stop(): Promise<void> {
     stopping ??= (async () => {
       request.signal?.removeEventListener("abort", onAbort);
-      // The handlers' cached S3 client may point at this server: dropped with it.
-      disposePayloadS3Client();
-      restoreEnv?.();
+      // The handlers' cached S3 client of this server: dropped with it (other runs' stay).
+      if (s3) disposePayloadS3Client(s3.endpoint);
       await closeServers();
     })();
     return stopping;
@@ -104,12 +89,12 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
     throw error;
   }
   const env = { ...s3?.env, ...(db ? { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint } : {}), ...request.env };
-  if (request.setProcessEnv !== false) restoreEnv = applyEnv(env);
   request.signal?.addEventListener("abort", onAbort, { once: true });
   return {
     s3,
     s3Client: s3?.client(),
     env,
+    run: (body) => withRunEnvironment(env, body),
     async dynamodb() {
       const dynamo = request.dynamodb || undefined;
       if (!dynamo) throw new Error("this run started no embedded DynamoDB");
@@ -121,11 +106,11 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
   };
 }
 
-/** Runs `body` with the servers started, and stops them afterwards, whatever happens. */
+/** Runs `body` with the servers started (inside their environment), and stops them afterwards, whatever happens. */
 export async function withServers<T>(request: ServersRequest, body: (servers: LocalServers) => Promise<T>): Promise<T> {
   const servers = await startServers(request);
   try {
-    return await body(servers);
+    return await servers.run(() => body(servers));
   } finally {
     await servers.stop();
   }

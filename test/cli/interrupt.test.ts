@@ -30,6 +30,9 @@ function startLongRun(dataDir: string, viaNpm = false, extraEnv: Record<string, 
   return { child, stderr: () => stderr, exited };
 }
 
+/** The run folders of the dev stack (the stack folder also holds this tool's marker). */
+const runsIn = (dataDir: string): string[] => readdirSync(join(dataDir, "dev")).filter((n) => n.startsWith("local-"));
+
 function whenRunning(stderr: () => string): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
@@ -62,7 +65,7 @@ describe("npm start interrupted", function () {
     assert.match(run.stderr(), /nothing of this run was kept/);
     // The SDK's console warning for each upload the stop cut short says nothing the run does not.
     assert.doesNotMatch(run.stderr(), /non-retryable streaming request/);
-    assert.deepEqual(readdirSync(join(dataDir, "dev")), [], "no run data left behind");
+    assert.deepEqual(runsIn(dataDir), [], "no run data left behind");
   });
 
   for (const [signal, expected] of [
@@ -106,7 +109,7 @@ describe("npm start interrupted", function () {
         }
       });
       assert.deepEqual(alive, [], "no process of the run is left");
-      assert.deepEqual(readdirSync(join(dataDir, "dev")), [], "no run data left behind");
+      assert.deepEqual(runsIn(dataDir), [], "no run data left behind");
       assert.deepEqual(readdirSync(tmp).filter((f) => /^(map-run-results-|embedded-s3-)/.test(f)), [], "no temporary folder left behind");
     });
   }
@@ -117,7 +120,7 @@ describe("npm start interrupted", function () {
       Array.from({ length: 5 }, () => runCli(["--input", '{"number": 50, "chunk": 5}', "--json"], { direct: true, env: { LOCAL_S3_DIR: dataDir } })),
     );
     for (const r of runs) assert.equal(r.code, 0, r.stderr);
-    assert.equal(readdirSync(join(dataDir, "dev")).length, 3);
+    assert.equal(runsIn(dataDir).length, 3);
   });
 
   it("a run killed outright is removed by the next run", async () => {
@@ -126,12 +129,12 @@ describe("npm start interrupted", function () {
     await whenRunning(run.stderr);
     process.kill(-run.child.pid!, "SIGKILL");
     await run.exited;
-    const [orphan] = readdirSync(join(dataDir, "dev"));
+    const [orphan] = runsIn(dataDir);
     assert.ok(orphan && existsSync(join(dataDir, "dev", orphan, "IN_PROGRESS")), "the killed run is marked in progress");
 
     const next = await runCli(["--input", '{"number": 100, "chunk": 5}', "--json"], { env: { LOCAL_S3_DIR: dataDir } });
     assert.equal(next.code, 0, next.stderr);
-    const left = readdirSync(join(dataDir, "dev"));
+    const left = runsIn(dataDir);
     assert.equal(left.length, 1);
     assert.notEqual(left[0], orphan);
     assert.ok(!existsSync(join(dataDir, "dev", left[0]!, "IN_PROGRESS")), "a finished run is not marked");

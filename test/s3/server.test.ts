@@ -70,8 +70,10 @@ describe("local/s3: the embedded S3 server", () => {
     assert.equal(await res.Body!.transformToString(), "2345");
   });
 
-  it("recreates a declared bucket on the next request after it was deleted", async () => {
+  it("a declared bucket deleted by DeleteBucket stays deleted, as on AWS (NoSuchBucket), until CreateBucket makes it again", async () => {
     await client.send(new DeleteBucketCommand({ Bucket: "declared" }));
+    await assert.rejects(client.send(new PutObjectCommand({ Bucket: "declared", Key: "k", Body: "back" })), (e: Error) => e.name === "NoSuchBucket");
+    await client.send(new CreateBucketCommand({ Bucket: "declared" }));
     await client.send(new PutObjectCommand({ Bucket: "declared", Key: "k", Body: "back" }));
     assert.equal(await text(client, "declared", "k"), "back");
   });
@@ -91,6 +93,8 @@ describe("local/s3: the embedded S3 server", () => {
     await s3.ensureBucket("other"); // idempotent
     await client.send(new HeadBucketCommand({ Bucket: "other" }));
     await client.send(new DeleteBucketCommand({ Bucket: "other" }));
+    await assert.rejects(client.send(new PutObjectCommand({ Bucket: "other", Key: "k", Body: "v" })), (e: Error) => e.name === "NoSuchBucket");
+    await s3.ensureBucket("other");
     await client.send(new PutObjectCommand({ Bucket: "other", Key: "k", Body: "v" }));
     assert.equal(await text(client, "other", "k"), "v");
   });

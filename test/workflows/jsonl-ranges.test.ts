@@ -50,6 +50,22 @@ describe("workflows/jsonl-ranges: a workflow added as one file + one catalog lin
     );
   });
 
+  it('keys that would name another folder or JavaScript\'s object machinery are refused before a run: key "..", workflows.__proto__', () => {
+    const config = parseStackFileText(stackText('  sfn-distributed-map:workflows:\n    jsonl-ranges:\n      key: ".."\n'), "Pulumi.t.yaml", project);
+    assert.throws(() => checkWorkflowSettings(config, WORKFLOWS, project.name, "Pulumi.t.yaml"), /workflows\.jsonl-ranges\.key: must be a file name, not "\." or "\.\."/);
+    for (const key of ["__proto__", "constructor"]) {
+      assert.throws(
+        () => parseStackFileText(stackText(`  sfn-distributed-map:workflows:\n    ${key}:\n      batchSize: 1\n`), "Pulumi.t.yaml", project),
+        new RegExp(`sfn-distributed-map:workflows\\.${key}: "${key}" is not a valid key`),
+      );
+    }
+    assert.throws(
+      () => parseStackFileText(stackText(`  sfn-distributed-map:workflows:\n    jsonl-ranges:\n      __proto__: {batchSize: 1}\n`), "Pulumi.t.yaml", project),
+      /workflows\.jsonl-ranges\.__proto__: "__proto__" is not a valid key/,
+    );
+    assert.throws(() => parseStackFileText(stackText(`  sfn-distributed-map:workflows:\n    "..": {}\n`), "Pulumi.t.yaml", project), /a workflow name must be one folder name/);
+  });
+
   it("its demo runs end to end: data set written, Map Run over the JSONL object, every number processed exactly once", async () => {
     const summary = await runLocal({
       stack: "dev",
