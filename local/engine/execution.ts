@@ -53,6 +53,8 @@ export interface ExecutionSetup {
   mapRuns: MapRunRecord[];
   /** The service integrations' shared state (outbox, tokens, mocks, emulators, nested machines). */
   services?: import("./integrations/services").IntegrationServices;
+  /** RunOptions.mapRunHooks, for the top-level execution's Map Runs only (children never carry it). */
+  mapRunHooks?: import("./distributed/contract").MapRunHooks;
 }
 
 /**

@@ -105,6 +105,7 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
       s3: s3Factory(options.s3),
       mapRuns: [],
       services: new IntegrationServices(options.integrations, runExecution),
+      mapRunHooks: options.mapRunHooks,
     },
     compiled,
     def.TimeoutSeconds,

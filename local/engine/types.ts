@@ -3,7 +3,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { Diagnostic } from "../../asl/diagnostics";
 import type { JsonValue } from "../../asl/types";
 import type { Clock } from "./clock";
-import type { MapRunRecord } from "./distributed/contract";
+import type { MapRunHooks, MapRunRecord } from "./distributed/contract";
 import type { IntegrationOptions, NestedExecutionRecord, OutboxMessage } from "./integrations";
 
 /** The subset of the Lambda Node.js context object handlers commonly read. */
@@ -75,6 +75,11 @@ export interface RunOptions {
    * start, the task-token callback API and hook, a MockConfigFile test case.
    */
   integrations?: IntegrationOptions;
+  /**
+   * (For tools.) The top-level Map Runs' per-child outcomes, and a redriven Map Run's kept children
+   * (see local/exec/redrive.ts). Nested executions and Map Runs inside children get none.
+   */
+  mapRunHooks?: MapRunHooks;
 }
 
 export interface ExecutionCounters {

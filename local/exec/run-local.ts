@@ -15,7 +15,7 @@ import type { JsonValue } from "../../asl/types";
 import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
 import { run } from "../engine";
 import type { Clock } from "../engine/clock";
-import type { EngineEvent, ExecutionResult, LambdaHandler, StateMachineType } from "../engine/types";
+import type { EngineEvent, ExecutionResult, LambdaHandler, RunOptions, StateMachineType } from "../engine/types";
 import type { IntegrationOptions } from "../engine";
 import { firstFailures, processorTaskOf, type ChildFailure } from "../runner/failures";
 import { startServers, type LocalServers } from "../servers";
@@ -49,6 +49,23 @@ export interface LocalExecutionRequest {
   onEvent?: (event: EngineEvent) => void;
   /** Service integrations: DynamoDB, nested machines, task tokens, a MockConfigFile test case. */
   integrations?: IntegrationOptions;
+  /** Engine options passed as given (a redrive's, the console's). */
+  engine?: Pick<RunOptions, "validate" | "executionName" | "stateMachineArn" | "mapRunHooks" | "childEvents">;
+  /**
+   * Called after the run, before the embedded S3 stops (the console keeps serving here until it
+   * is closed; a redrive runs through `rerun`, with the same handlers, S3, clock and integrations).
+   */
+  afterRun?: (after: AfterRun) => Promise<void>;
+  /** Runs the engine in place of the plain run of `definition` on `input` (a redrive). */
+  execute?: (rerun: AfterRun["rerun"]) => Promise<ExecutionResult>;
+}
+
+export interface AfterRun {
+  result: ExecutionResult;
+  /** The embedded S3's client, when the run started one. */
+  s3Client?: S3Client;
+  buckets: string[];
+  rerun(definition: unknown, input: JsonValue, options: Pick<RunOptions, "validate" | "executionName" | "stateMachineArn" | "mapRunHooks" | "stateMachineType">): Promise<ExecutionResult>;
 }
 
 export interface LocalExecution {
@@ -105,8 +122,10 @@ async function prepareData(request: LocalExecutionRequest, prepared: PreparedDat
   if (request.outDir !== undefined) prepared.before = await listAll(client, prepared.buckets);
 }
 
+type Rerun = AfterRun["rerun"];
+
 /** Step 3: the engine, noting the last state the parent entered (where a failed execution failed). */
-async function runStep(request: LocalExecutionRequest, handlers: Record<string, LambdaHandler>, s3: PreparedData["s3"]): Promise<{ result: ExecutionResult; lastState?: string }> {
+async function runStep(request: LocalExecutionRequest, handlers: Record<string, LambdaHandler>, s3: PreparedData["s3"]): Promise<{ result: ExecutionResult; lastState?: string; rerun: Rerun }> {
   let parentArn: string | undefined;
   let lastState: string | undefined;
   const onEvent = (event: EngineEvent) => {
@@ -117,17 +136,21 @@ async function runStep(request: LocalExecutionRequest, handlers: Record<string, 
       lastState = (event.event["stateEnteredEventDetails"] as { name?: string } | undefined)?.name ?? lastState;
     }
   };
-  const result = await run(request.definition, request.input, {
-    handlers,
-    s3,
-    clock: request.clock,
-    stateMachineType: request.stateMachineType,
-    signal: request.signal,
-    keepHistory: request.keepHistory ?? true,
-    onEvent,
-    integrations: request.integrations,
-  });
-  return { result, lastState };
+  const rerun: Rerun = (definition, input, options) =>
+    run(definition, input, {
+      handlers,
+      s3,
+      clock: request.clock,
+      stateMachineType: request.stateMachineType,
+      signal: request.signal,
+      keepHistory: request.keepHistory ?? true,
+      onEvent,
+      integrations: request.integrations,
+      ...request.engine,
+      ...options,
+    });
+  const result = request.execute ? await request.execute(rerun) : await rerun(request.definition, request.input, {});
+  return { result, lastState, rerun };
 }
 
 /** Steps 4 and 5: what the run wrote downloaded, the first failed children, the report. */
@@ -156,7 +179,9 @@ export async function runLocalExecution(request: LocalExecutionRequest): Promise
   try {
     await prepareData(request, prepared);
     const ran = await runStep(request, handlers, prepared.s3);
-    return await report(request, prepared, ran, warnings);
+    const reported = await report(request, prepared, ran, warnings);
+    await request.afterRun?.({ result: ran.result, s3Client: prepared.servers?.s3Client, buckets: prepared.buckets, rerun: ran.rerun });
+    return reported;
   } finally {
     // Stops listening, puts the environment back and removes the data folder unless it is kept
     // (a temporary one is the server's own).

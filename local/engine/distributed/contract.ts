@@ -87,6 +87,33 @@ export interface MapRunRecord {
   readerBytes?: number;
   /** (Additive, optional.) True once the ItemReader (or the input array) has delivered every item: itemCounts.total is final. */
   readerDone?: boolean;
+  /** DescribeMapRun's `redriveCount` and `redriveDate`: set once the Map Run was redriven. */
+  redriveCount?: number;
+  redriveDate?: Date;
+}
+
+/**
+ * (Additive.) What a tool may ask of a Map Run: each finished child's outcome, and on a redrive
+ * the children to keep. "Redriving Map Runs": a redriven Map Run keeps its ARN, re-runs only its
+ * unsuccessful (failed, aborted, timed out) and not-started children, and keeps the succeeded ones.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html
+ */
+export interface MapRunHooks {
+  /** A child ended (`seq`: its position among the Map Run's children, in reader order; `items`: items it ran). */
+  onChildDone?(mapRunArn: string, stateName: string, seq: number, items: number, outcome: ChildOutcome): void;
+  /** Redrives the Map Run of `stateName` instead of starting a new one. */
+  redrive?: MapRunRedrive;
+}
+
+export interface MapRunRedrive {
+  stateName: string;
+  /** The original Map Run's ARN (kept on redrive). */
+  mapRunArn: string;
+  /** This redrive's number (1 for the first). */
+  redriveCount: number;
+  redriveDate: Date;
+  /** The outcome of the child at `seq` when it succeeded before: it is not run again. */
+  succeeded(seq: number): ChildOutcome | undefined;
 }
 
 /** How many failed children a Map Run record keeps for display. */
@@ -179,6 +206,8 @@ export interface DistributedMapContext {
   onMapRunUpdate(record: MapRunRecord): void;
   /** Aborted when the parent execution stops; the map run stops its children and returns. */
   signal: AbortSignal;
+  /** (Additive, optional.) See MapRunHooks. */
+  hooks?: MapRunHooks;
 }
 
 /**

@@ -179,6 +179,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
       setup.onEvent?.({ kind: "mapRun", record });
     },
     signal: frame.signal,
+    hooks: setup.mapRunHooks,
   };
   const mapState = lang === "JSONata" ? (substituteState(state.raw, substitute) as MapState) : state.raw;
   const running = runDistributedMap(mapState, effective, ctx);
