@@ -22,6 +22,7 @@ import { startServers, type LocalServers } from "../servers";
 import { functionsUsed, resolveHandlers } from "./functions";
 import { downloadChanged, listAll, putObject, uploadFile, type SeedObject } from "./objects";
 import { definitionUsesS3, staticBuckets } from "./s3-needs";
+import type { RunObserver } from "./observer";
 
 export interface LocalExecutionRequest {
   /** The ASL definition (JSON object). */
@@ -56,6 +57,13 @@ export interface LocalExecutionRequest {
    * is closed; a redrive runs through `rerun`, with the same handlers, S3, clock and integrations).
    */
   afterRun?: (after: AfterRun) => Promise<void>;
+  /** A tool watching the run (the console): told before the run, and after it before the servers stop. */
+  observer?: RunObserver;
+  /**
+   * Keep the embedded servers running after a finished run and hand over the function that stops
+   * them (the console serves results and redrives until it is closed). Not called when the run threw.
+   */
+  holdServers?: (release: () => Promise<void>) => void;
   /** Runs the engine in place of the plain run of `definition` on `input` (a redrive). */
   execute?: (rerun: AfterRun["rerun"]) => Promise<ExecutionResult>;
 }
@@ -125,11 +133,14 @@ async function prepareData(request: LocalExecutionRequest, prepared: PreparedDat
 type Rerun = AfterRun["rerun"];
 
 /** Step 3: the engine, noting the last state the parent entered (where a failed execution failed). */
-async function runStep(request: LocalExecutionRequest, handlers: Record<string, LambdaHandler>, s3: PreparedData["s3"]): Promise<{ result: ExecutionResult; lastState?: string; rerun: Rerun }> {
+async function runStep(request: LocalExecutionRequest, handlers: Record<string, LambdaHandler>, prepared: PreparedData): Promise<{ result: ExecutionResult; lastState?: string; rerun: Rerun }> {
+  const s3 = prepared.s3;
   let parentArn: string | undefined;
   let lastState: string | undefined;
+  const { onEvent: observe, ...observing } = request.observer?.starting({ definition: request.definition, stateMachineType: request.stateMachineType ?? "STANDARD", buckets: prepared.buckets }) ?? {};
   const onEvent = (event: EngineEvent) => {
     request.onEvent?.(event);
+    observe?.(event);
     if (event.kind !== "history") return;
     parentArn ??= event.executionArn;
     if (event.executionArn === parentArn && event.event.type.endsWith("StateEntered")) {
@@ -146,6 +157,7 @@ async function runStep(request: LocalExecutionRequest, handlers: Record<string, 
       keepHistory: request.keepHistory ?? true,
       onEvent,
       integrations: request.integrations,
+      ...observing,
       ...request.engine,
       ...options,
     });
@@ -176,16 +188,25 @@ async function report(
 export async function runLocalExecution(request: LocalExecutionRequest): Promise<LocalExecution> {
   const { handlers, warnings } = resolveStep(request);
   const prepared: PreparedData = { buckets: [] };
-  try {
-    await prepareData(request, prepared);
-    const ran = await runStep(request, handlers, prepared.s3);
-    const reported = await report(request, prepared, ran, warnings);
-    await request.afterRun?.({ result: ran.result, s3Client: prepared.servers?.s3Client, buckets: prepared.buckets, rerun: ran.rerun });
-    return reported;
-  } finally {
-    // Stops listening, puts the environment back and removes the data folder unless it is kept
-    // (a temporary one is the server's own).
+  // Stops listening, puts the environment back and removes the data folder unless it is kept
+  // (a temporary one is the server's own).
+  const release = async () => {
     await prepared.servers?.stop();
     disposePayloadS3Client();
+  };
+  let held = false;
+  try {
+    await prepareData(request, prepared);
+    const ran = await runStep(request, handlers, prepared);
+    const reported = await report(request, prepared, ran, warnings);
+    await request.afterRun?.({ result: ran.result, s3Client: prepared.servers?.s3Client, buckets: prepared.buckets, rerun: ran.rerun });
+    await request.observer?.finished({ result: ran.result, s3Client: prepared.servers?.s3Client, rerun: ran.rerun });
+    if (request.holdServers) {
+      request.holdServers(release);
+      held = true;
+    }
+    return reported;
+  } finally {
+    if (!held) await release();
   }
 }

@@ -28,6 +28,7 @@ import type { OutboxMessage } from "../engine";
 import { billedMs, estimateBill, nestedUsage, PRICE_TABLE, type BillEstimate } from "../pricing";
 import { projectDuration, whatIf, whatIfBatchSizes, type MeasuredRun, type Projection, type WhatIfRow } from "../pricing/projection";
 import type { ProgressDisplay } from "../progress";
+import type { EngineRerun, RunObserver } from "../exec/observer";
 import { startServers, type LocalServers } from "../servers";
 import { resultWriterLocation } from "../../app/demos/checks";
 import { meterHandlers } from "./metering";
@@ -56,6 +57,10 @@ export interface RunRequest {
   projectDir?: string;
   /** Where run data is kept; `$LOCAL_S3_DIR` or `<projectDir>/.local-s3` by default. */
   dataRoot?: string;
+  /** A tool watching the run (`--ui`: the console), told before the run and after it. */
+  observer?: RunObserver;
+  /** Keep the embedded S3 after a finished run; `release` stops it and tidies the run's data (see runLocalExecution). */
+  holdServers?: (release: () => Promise<void>) => void;
 }
 
 export interface MapRunSummary {
@@ -274,6 +279,7 @@ interface Execution {
   observed: ReturnType<NonNullable<NonNullable<CatalogWorkflow["demo"]>["observe"]>["start"]> | undefined;
   perExecution: Map<string, { events: number; transitions: number }>;
   lastParentState?: string;
+  rerun: EngineRerun;
 }
 
 /** Step 3: the engine, handlers metered, Map Run updates to the progress display, per-execution counts. */
@@ -286,7 +292,9 @@ async function runExecution(run: ResolvedRun, request: RunRequest, s3: S3Client)
   const perExecution = new Map<string, { events: number; transitions: number }>();
   let parentArn: string | undefined;
   let lastParentState: string | undefined;
+  const { onEvent: observe, ...observing } = request.observer?.starting({ definition: run.definition, stateMachineType: "STANDARD", buckets: [run.bucket] }) ?? {};
   const onEvent = (event: EngineEvent) => {
+    observe?.(event);
     if (event.kind === "mapRun") {
       request.progress.update(event.record);
       return;
@@ -303,18 +311,21 @@ async function runExecution(run: ResolvedRun, request: RunRequest, s3: S3Client)
       }
     }
   };
-  const result = await runEngine(run.definition, run.prepared.input as never, {
+  const options = {
     handlers: metered.handlers,
     s3,
     onEvent,
     executionName: run.executionName,
     stateMachineArn: run.stateMachineArn,
-    stateMachineType: "STANDARD",
+    stateMachineType: "STANDARD" as const,
     signal: request.signal,
     keepHistory: false,
-  });
+    ...observing,
+  };
+  const result = await runEngine(run.definition, run.prepared.input as never, options);
   request.progress.stop();
-  return { result, metered, observed, perExecution, lastParentState };
+  const rerun: EngineRerun = (definition, input, more) => runEngine(definition, input, { ...options, ...more });
+  return { result, metered, observed, perExecution, lastParentState, rerun };
 }
 
 /** The Map Runs' figures: per-run summaries, items and children, the children's transitions and largest history. */
@@ -479,6 +490,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
 
   let servers: LocalServers | undefined;
   let keepData = false;
+  let held = false;
   try {
     servers = await startServers({
       s3: { buckets: [bucket], dataDir: run.s3Dir, region: config.region },
@@ -501,8 +513,18 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     const checkDone = performance.now();
     // An interrupted run keeps nothing, whatever status the execution ended with.
     keepData = result.status !== "ABORTED" && !request.signal.aborted;
-    return report(run, request, execution, { wallStart, setupDone, datasetDone, executionDone, checkDone }, check, dataset);
+    const summary = report(run, request, execution, { wallStart, setupDone, datasetDone, executionDone, checkDone }, check, dataset);
+    await request.observer?.finished({ result, s3Client: client, rerun: execution.rerun });
+    if (request.holdServers) {
+      request.holdServers(release);
+      held = true;
+    }
+    return summary;
   } finally {
+    if (!held) await release();
+  }
+
+  async function release(): Promise<void> {
     request.progress.stop();
     // Stops the server, destroys its clients, puts the environment back.
     await servers?.stop();

@@ -87,6 +87,8 @@ export interface MapRunRecord {
   readerBytes?: number;
   /** (Additive, optional.) True once the ItemReader (or the input array) has delivered every item: itemCounts.total is final. */
   readerDone?: boolean;
+  /** (Additive, optional.) Where the ResultWriter put the manifest, once written. */
+  resultWriterDetails?: { bucket: string; key: string };
   /** DescribeMapRun's `redriveCount` and `redriveDate`: set once the Map Run was redriven. */
   redriveCount?: number;
   redriveDate?: Date;

@@ -97,6 +97,8 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
     let output: JsonValue = null;
     try {
       output = await sink.result();
+      const details = (output as { ResultWriterDetails?: { Bucket: string; Key: string } } | null)?.ResultWriterDetails;
+      if (details && !Array.isArray(output)) record.resultWriterDetails = { bucket: details.Bucket, key: details.Key };
     } catch (err) {
       error ??= err as StatesError;
     }
