@@ -1,0 +1,378 @@
+/**
+ * What the console shows of one run, kept as the run goes: the parent execution's history (each
+ * event tagged with its state), each state's status, the Map Runs (live records and the per-child
+ * ledgers), and the histories of failed child executions. The server reads it page by page: the
+ * page never holds more than it shows, however many children a Map Run has.
+ *
+ * Statuses are the Step Functions console's: a state is running between its `*StateEntered` and
+ * `*StateExited` events, succeeded when it exited, caught when it exited after a failure (a Catch
+ * took it), failed when the execution ended while it was running.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-view-execution-details.html
+ */
+import type { JsonValue, StateMachineDefinition } from "../../asl/types";
+import { walkStates } from "../../asl/walk";
+import type { MapRunRecord } from "../engine/distributed/contract";
+import type { EngineEvent, ExecutionStatus, HistoryEvent, RunOptions } from "../engine/types";
+import type { RunFinished, RunObserver, RunStarting } from "../exec/observer";
+import { ChildLedgers, ExecutionNotRedrivableError, planRedrive, redriveExecution, shiftEvents, type LedgerFailure, type RedriveSource } from "../exec/redrive";
+
+export type StateStatus = "NOT_RUN" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CAUGHT" | "ABORTED";
+
+/** One state's view in one execution (what a click on it shows). */
+export interface StateView {
+  status: StateStatus;
+  /** Times it was entered (a loop, a retry of the whole state after a redrive). */
+  entered: number;
+  enteredAt?: number;
+  exitedAt?: number;
+  input?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** Failures seen while it ran (retried or caught). */
+  failures: number;
+  /** Distributed Map children: how many are in each status at this state. */
+  children?: { running: number; succeeded: number; failed: number; caught: number };
+}
+
+/** Failure events: the state they happen in saw an error (retried, caught, or the end). */
+const FAILURE = /(Failed|TimedOut|Aborted)$/;
+const SUCCESS = /(Succeeded)$/;
+
+/** One execution's history and the statuses it implies, built event by event. */
+export class ExecutionView {
+  readonly events: HistoryEvent[] = [];
+  /** The state each event belongs to (the innermost state open when it happened), by index. */
+  readonly eventState: (string | undefined)[] = [];
+  readonly states = new Map<string, StateView>();
+  private readonly open: string[] = [];
+  status: ExecutionStatus | "RUNNING" = "RUNNING";
+  startDate?: number;
+  stopDate?: number;
+  input?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+
+  constructor(readonly arn: string) {}
+
+  add(event: HistoryEvent): void {
+    const type = event.type;
+    const time = (event.timestamp as Date).getTime();
+    let stateName: string | undefined = this.open[this.open.length - 1];
+    if (type.endsWith("StateEntered")) {
+      const d = event["stateEnteredEventDetails"] as { name: string; input?: string };
+      stateName = d.name;
+      let s = this.states.get(d.name);
+      if (!s) this.states.set(d.name, (s = { status: "RUNNING", entered: 0, failures: 0 }));
+      s.status = "RUNNING";
+      s.entered++;
+      s.enteredAt = time;
+      s.exitedAt = undefined;
+      s.input = d.input;
+      s.error = s.cause = undefined;
+      this.open.push(d.name);
+    } else if (type.endsWith("StateExited")) {
+      const d = event["stateExitedEventDetails"] as { name: string; output?: string };
+      stateName = d.name;
+      const s = this.states.get(d.name);
+      if (s) {
+        s.status = s.error !== undefined ? "CAUGHT" : "SUCCEEDED";
+        s.exitedAt = time;
+        s.output = d.output;
+      }
+      const at = this.open.lastIndexOf(d.name);
+      if (at >= 0) this.open.splice(at, 1);
+    } else if (type === "ExecutionStarted") {
+      this.startDate = time;
+      this.input = (event["executionStartedEventDetails"] as { input?: string } | undefined)?.input;
+    } else if (type === "ExecutionRedriven") {
+      this.status = "RUNNING";
+      this.stopDate = undefined;
+      this.error = this.cause = undefined;
+    } else if (type === "ExecutionSucceeded" || type === "ExecutionFailed" || type === "ExecutionAborted" || type === "ExecutionTimedOut") {
+      this.status = type === "ExecutionSucceeded" ? "SUCCEEDED" : type === "ExecutionFailed" ? "FAILED" : type === "ExecutionAborted" ? "ABORTED" : "TIMED_OUT";
+      this.stopDate = time;
+      const d = (event[detailsKeyOf(type)] ?? {}) as { output?: string; error?: string; cause?: string };
+      if (type === "ExecutionSucceeded") this.output = d.output;
+      this.error = d.error;
+      this.cause = d.cause;
+      // Every state still open ends with the execution.
+      for (const name of this.open) {
+        const s = this.states.get(name)!;
+        s.status = type === "ExecutionAborted" ? "ABORTED" : "FAILED";
+        s.error ??= d.error;
+        s.cause ??= d.cause;
+        s.exitedAt = time;
+      }
+      this.open.length = 0;
+    } else if (stateName !== undefined && FAILURE.test(type)) {
+      const s = this.states.get(stateName);
+      const d = (event[detailsKeyOf(type)] ?? {}) as { error?: string; cause?: string };
+      if (s) {
+        s.failures++;
+        s.error = d.error ?? type;
+        s.cause = d.cause;
+      }
+    } else if (stateName !== undefined && SUCCESS.test(type)) {
+      // A retry that succeeded: the state is no longer in error.
+      const s = this.states.get(stateName);
+      if (s) s.error = s.cause = undefined;
+    }
+    this.events.push(event);
+    this.eventState.push(stateName);
+  }
+}
+
+function detailsKeyOf(type: string): string {
+  return type[0]!.toLowerCase() + type.slice(1) + "EventDetails";
+}
+
+/** How many failed children's histories are kept (the rest are listed with their error, not their history). */
+export const CHILD_HISTORIES_KEPT = 1_000;
+
+export interface ExecutionSummary {
+  arn: string;
+  name: string;
+  status: ExecutionView["status"];
+  startDate?: number;
+  stopDate?: number;
+  error?: string;
+  cause?: string;
+  output?: string;
+  redriveCount: number;
+  redriveDate?: number;
+  redrivable: boolean;
+  redriving: boolean;
+  /** Why Redrive is not offered, when it is not. */
+  notRedrivable?: string;
+}
+
+export class ConsoleSession implements RunObserver {
+  definition: StateMachineDefinition | undefined;
+  type: "STANDARD" | "EXPRESS" = "STANDARD";
+  buckets: string[] = [];
+  parent: ExecutionView | undefined;
+  readonly ledgers = new ChildLedgers();
+  readonly mapRuns = new Map<string, MapRunRecord>();
+  /** Failed (and aborted) children's views, by ARN, with the Map Run they belong to. */
+  readonly children = new Map<string, { view: ExecutionView; mapRunArn?: string; processorOf?: string }>();
+  /** Children still running: their events so far (dropped when they succeed). */
+  private readonly running = new Map<string, ExecutionView>();
+  /** Per processor state (Distributed Map children): counts by status. */
+  readonly processorStates = new Map<string, { running: number; succeeded: number; failed: number; caught: number }>();
+  /** Which Distributed Map state each processor state belongs to. */
+  readonly processorOwner = new Map<string, string>();
+  redriveCount = 0;
+  redriveDate: number | undefined;
+  redriving = false;
+  private idOffset = 0;
+  private finishedRun: RunFinished | undefined;
+  /** Bumped on every change; the server sends a tick when it moved. */
+  version = 0;
+  private readonly listeners = new Set<() => void>();
+  childHistoriesDropped = 0;
+
+  starting(run: RunStarting): Pick<RunOptions, "onEvent" | "mapRunHooks" | "childEvents"> {
+    this.definition = run.definition as StateMachineDefinition;
+    this.type = run.stateMachineType;
+    this.buckets = run.buckets;
+    walkStates(this.definition, ({ name, state }) => {
+      const s = state as { Type?: string; ItemProcessor?: { ProcessorConfig?: { Mode?: string }; States?: Record<string, unknown> } };
+      if (s.Type === "Map" && s.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED") {
+        for (const inner of Object.keys(s.ItemProcessor.States ?? {})) this.processorOwner.set(inner, name);
+      }
+    });
+    return { onEvent: (event) => this.ingest(event), mapRunHooks: this.ledgers.hooks, childEvents: true };
+  }
+
+  async finished(run: RunFinished): Promise<void> {
+    this.finishedRun = run;
+    this.changed();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const l of this.listeners) l();
+  }
+
+  ingest(event: EngineEvent): void {
+    if (event.kind === "mapRun") {
+      this.mapRuns.set(event.record.mapRunArn, event.record);
+      this.changed();
+      return;
+    }
+    const arn = event.executionArn;
+    if (!this.parent) this.parent = new ExecutionView(arn);
+    if (arn === this.parent.arn) {
+      let e = event.event;
+      if (this.idOffset > 0) {
+        // A redrive's own run: its ExecutionStarted is the ExecutionRedriven already recorded, its ids follow on.
+        if (e.type === "ExecutionStarted") return;
+        e = shiftEvents([e], this.idOffset + 1)[0]!;
+      }
+      this.parent.add(e);
+      this.changed();
+      return;
+    }
+    this.childEvent(arn, event.event);
+  }
+
+  /** A Distributed Map child's event: kept while it runs, kept for good if it fails. */
+  private childEvent(arn: string, e: HistoryEvent): void {
+    let view = this.running.get(arn);
+    if (!view) this.running.set(arn, (view = new ExecutionView(arn)));
+    const type = e.type;
+    if (type.endsWith("StateEntered")) {
+      const name = (e["stateEnteredEventDetails"] as { name: string }).name;
+      this.processorCounts(name).running++;
+    } else if (type.endsWith("StateExited")) {
+      const name = (e["stateExitedEventDetails"] as { name: string }).name;
+      const c = this.processorCounts(name);
+      c.running--;
+      if (view.states.get(name)?.error !== undefined) c.caught++;
+      else c.succeeded++;
+    }
+    view.add(e);
+    if (view.status === "RUNNING") return;
+    this.running.delete(arn);
+    if (view.status === "SUCCEEDED") return;
+    for (const [name, s] of view.states) {
+      if (s.status === "FAILED" || s.status === "ABORTED") {
+        const c = this.processorCounts(name);
+        c.running--;
+        c.failed++;
+      }
+    }
+    if (this.children.size >= CHILD_HISTORIES_KEPT) {
+      this.childHistoriesDropped++;
+      return;
+    }
+    this.children.set(arn, { view });
+  }
+
+  private processorCounts(name: string) {
+    let c = this.processorStates.get(name);
+    if (!c) this.processorStates.set(name, (c = { running: 0, succeeded: 0, failed: 0, caught: 0 }));
+    return c;
+  }
+
+  summary(): ExecutionSummary | undefined {
+    const p = this.parent;
+    if (!p) return undefined;
+    let notRedrivable: string | undefined;
+    if (!this.finishedRun) notRedrivable = p.status === "RUNNING" ? "the execution is running" : "the run is finishing";
+    else {
+      try {
+        planRedrive(this.redriveSource());
+      } catch (e) {
+        notRedrivable = e instanceof ExecutionNotRedrivableError ? e.message : String(e);
+      }
+    }
+    return {
+      arn: p.arn,
+      name: p.arn.slice(p.arn.lastIndexOf(":") + 1),
+      status: p.status,
+      startDate: p.startDate,
+      stopDate: p.stopDate,
+      error: p.error,
+      cause: p.cause,
+      output: p.output,
+      redriveCount: this.redriveCount,
+      redriveDate: this.redriveDate,
+      redrivable: notRedrivable === undefined && !this.redriving,
+      redriving: this.redriving,
+      ...(notRedrivable !== undefined ? { notRedrivable } : {}),
+    };
+  }
+
+  private redriveSource(): RedriveSource {
+    const p = this.parent!;
+    const smArn = p.arn.replace(/:(execution|express):([^:]+):[^:]+$/, ":stateMachine:$2");
+    return {
+      definition: this.definition,
+      executionArn: p.arn,
+      executionName: p.arn.slice(p.arn.lastIndexOf(":") + 1),
+      stateMachineArn: smArn,
+      type: this.type,
+      status: p.status === "RUNNING" ? "FAILED" : p.status,
+      history: p.events,
+      ledgers: this.ledgers,
+      redriveCount: this.redriveCount,
+    };
+  }
+
+  /** Redrives the execution (RedriveExecution); resolves when the redriven run ends. */
+  async redrive(): Promise<ExecutionStatus> {
+    const run = this.finishedRun;
+    if (!run || !this.parent) throw new ExecutionNotRedrivableError("the run has not finished");
+    if (this.redriving) throw new ExecutionNotRedrivableError("a redrive is already running");
+    const source = this.redriveSource();
+    planRedrive(source); // throws ExecutionNotRedrivable before anything changes
+    this.redriving = true;
+    this.redriveCount++;
+    this.redriveDate = Date.now();
+    // The history goes on: ExecutionRedriven, then the redrive's events (renumbered in ingest).
+    const p = this.parent;
+    const redrivenId = p.events.length + 1;
+    p.add({ id: redrivenId, previousEventId: p.events.length, timestamp: new Date(this.redriveDate), type: "ExecutionRedriven", executionRedrivenEventDetails: { redriveCount: this.redriveCount } });
+    this.idOffset = redrivenId - 1;
+    // Failed children that are run again leave the failure list when they succeed (the ledger does
+    // that); their kept histories are dropped, as the redrive makes new ones.
+    this.changed();
+    try {
+      const outcome = await redriveExecution({ ...source, history: p.events.slice(0, redrivenId - 1) }, run.rerun);
+      this.finishedRun = { ...run, result: outcome.result };
+      return outcome.result.status;
+    } finally {
+      this.redriving = false;
+      this.changed();
+    }
+  }
+
+  /** The failed children of a Map Run, page by page. */
+  failures(mapRunArn: string, offset: number, limit: number): { total: number; dropped: number; items: Array<LedgerFailure & { history: boolean }> } {
+    const ledger = this.ledgers.byArn.get(mapRunArn);
+    if (!ledger) return { total: 0, dropped: 0, items: [] };
+    const list = ledger.failures;
+    return {
+      total: list.length,
+      dropped: ledger.failuresDropped,
+      items: list.slice(offset, offset + limit).map((f) => ({ ...f, history: this.children.has(f.executionArn) })),
+    };
+  }
+
+  execution(arn: string): ExecutionView | undefined {
+    if (this.parent?.arn === arn) return this.parent;
+    return this.children.get(arn)?.view;
+  }
+
+  /** The definition an execution runs: the machine, or a Distributed Map's ItemProcessor for a child. */
+  definitionOf(arn: string): StateMachineDefinition | undefined {
+    if (!this.definition) return undefined;
+    if (this.parent?.arn === arn) return this.definition;
+    const view = this.children.get(arn)?.view;
+    if (!view) return undefined;
+    const first = view.events.find((e) => e.type.endsWith("StateEntered"));
+    const name = first ? (first["stateEnteredEventDetails"] as { name: string }).name : undefined;
+    const owner = name ? this.processorOwner.get(name) : undefined;
+    let processor: StateMachineDefinition | undefined;
+    walkStates(this.definition, ({ name: n, state }) => {
+      if (n === owner) processor = (state as { ItemProcessor?: StateMachineDefinition }).ItemProcessor;
+    });
+    return processor;
+  }
+
+  input(): JsonValue | undefined {
+    return this.parent?.input !== undefined ? (JSON.parse(this.parent.input) as JsonValue) : undefined;
+  }
+
+  get s3Client() {
+    return this.finishedRun?.s3Client;
+  }
+}
