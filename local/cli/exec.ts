@@ -21,6 +21,7 @@ import type { ExecutionResult, LambdaHandler, RunOptions } from "../engine/types
 import { HandlerResolutionError } from "../exec/functions";
 import { expandPut, parsePut } from "../exec/objects";
 import type { LocalExecution } from "../exec/run-local";
+import { uiPort } from "./args";
 import { INTEGRATION_OPTIONS, INTEGRATION_USAGE, IntegrationFlagError, IntegrationFlags, integrationOptions } from "./integration-flags";
 
 const USAGE = `usage: npm run exec -- DEF.json|WORKFLOW.ts [options]
@@ -37,6 +38,9 @@ Runs an ASL definition file, or a module exporting a builder machine, on the loc
   --s3                      start the embedded S3 even when the definition does not touch S3 (handlers that use the SDK);
                             it starts by itself for an ItemReader, a ResultWriter, an S3 task, --put or --out
   --json                    one JSON object on stdout
+  --ui                      serve the local console (graph, Map Runs, events, Redrive) on 127.0.0.1 during and
+                            after the run, until Ctrl-C; its URL is printed on stderr
+  --ui-port N               the console's port (default: a free one)
   --clock real|virtual      virtual: Wait states and back-offs take no real time
   --type STANDARD|EXPRESS   the state machine type (default STANDARD)
   --stack NAME              for a catalog workflow module: the stack whose config builds it (default dev)
@@ -79,6 +83,8 @@ const FLAGS = {
   type: { parse: { type: "string" }, schema: z.enum(["STANDARD", "EXPRESS"], { message: "--type must be STANDARD or EXPRESS" }).default("STANDARD") },
   stack: { parse: { type: "string" }, schema: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { message: "--stack must be a stack name" }).default("dev") },
   "s3-endpoint": { parse: { type: "string" }, schema: z.url({ message: "--s3-endpoint must be a URL" }).optional() },
+  ui: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
+  "ui-port": { parse: { type: "string" }, schema: uiPort.optional() },
 } as const satisfies Record<string, { parse: NonNullable<ParseArgsConfig["options"]>[string]; schema: z.ZodType }>;
 
 const Flags = z
@@ -93,6 +99,7 @@ const Flags = z
     if (f.batch === undefined && f.definition === undefined) ctx.addIssue({ code: "custom", path: ["definition"], message: "a definition file (DEF.json) or workflow module is required unless --batch is given" });
     if (f.batch !== undefined && f.definition !== undefined) ctx.addIssue({ code: "custom", path: ["batch"], message: "--batch takes its definitions from the cases file; do not also give DEF.json" });
     if (f["s3-endpoint"] !== undefined && (f.put.length > 0 || f.keep)) ctx.addIssue({ code: "custom", path: ["put"], message: "--put and --keep use the embedded S3; not with --s3-endpoint" });
+    if (f.batch !== undefined && (f.ui || f["ui-port"] !== undefined)) ctx.addIssue({ code: "custom", path: ["ui"], message: "--ui shows one run; not with --batch" });
   });
 
 const BatchCase = z.object({ name: z.string(), definition: z.unknown(), input: z.unknown().default({}) });
@@ -319,6 +326,9 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   }
 
   const { runLocalExecution } = await import("../exec/run-local");
+  // --ui: the local console, open before the run so the page follows it live (local/console).
+  const ui = flags.ui || flags["ui-port"] !== undefined ? await (await import("../console")).openRunConsole({ port: flags["ui-port"], log: (line) => process.stderr.write(line + "\n") }) : undefined;
+  if (ui) stopServices.push(ui.close);
   let executed: LocalExecution;
   try {
     executed = await runLocalExecution({
@@ -335,6 +345,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       stateMachineType: flags.type,
       keepHistory: false,
       integrations: integrations.options,
+      ...(ui ? { observer: ui.observer, holdServers: ui.holdServers } : {}),
     });
   } catch (e) {
     if (e instanceof HandlerResolutionError) throw new UsageError(e.message, false);
@@ -377,7 +388,9 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     if (outbox.length > 0) process.stdout.write(`outbox (${outbox.length} recorded, not sent):\n${outbox.map((m) => `  ${m.integration} → ${m.target}: ${JSON.stringify(m.body)}`).join("\n")}\n`);
     if (executed.downloaded.length > 0) process.stdout.write(`--out: ${executed.downloaded.length} files written under ${resolve(flags.out!)}\n`);
   }
-  return result.status === "SUCCEEDED" ? 0 : 1;
+  // --ui: serves until Ctrl-C/SIGTERM; the exit status is the execution's last (a redrive may have changed it).
+  const status = ui ? await ui.serveUntil(signal) : result.status;
+  return status === "SUCCEEDED" ? 0 : 1;
 }
 
 const controller = new AbortController();

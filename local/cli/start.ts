@@ -61,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load works under every TS loader (tsx CLI, node -r tsx/cjs).
   const { runLocal } = require("../runner/run") as typeof import("../runner/run");
   const progress = createProgressDisplay({ mode: flags.json ? "off" : progressModeFor(process.stderr) });
+  // --ui: the local console, open before the run so the page follows it live (local/console).
+  const ui = flags.ui || flags["ui-port"] !== undefined ? await (require("../console") as typeof import("../console")).openRunConsole({ port: flags["ui-port"], log: (line) => process.stderr.write(line + "\n") }) : undefined;
   try {
     const summary = await runLocal({
       stack: flags.stack,
@@ -71,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
       whatIf: flags["what-if"],
       progress,
       signal: controller.signal,
+      ...(ui ? { observer: ui.observer, holdServers: ui.holdServers } : {}),
     });
     if (interrupted || summary.status === "ABORTED") {
       process.stderr.write(`Interrupted: the execution was stopped (ABORTED); nothing of this run was kept.\n`);
@@ -78,7 +81,9 @@ export async function main(argv: string[]): Promise<number> {
       return exitCode;
     }
     process.stdout.write(flags.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
-    return summary.status === "SUCCEEDED" ? 0 : 1;
+    // --ui: serves until Ctrl-C/SIGTERM; the exit status is the execution's last (a redrive may have changed it).
+    const status = ui ? await ui.serveUntil(controller.signal) : summary.status;
+    return status === "SUCCEEDED" ? 0 : 1;
   } catch (e) {
     progress.stop();
     if (interrupted) {
@@ -98,6 +103,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
     return 1;
   } finally {
+    await ui?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

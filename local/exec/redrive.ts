@@ -103,6 +103,8 @@ export class MapRunLedger {
     // A redriven child that fails again replaces its earlier entry.
     const at = this.failures.findIndex((f) => f.childIndex === seq);
     if (at >= 0) this.failures.splice(at, 1);
+    // Aborted children (stopped by the Map Run) are counted, not listed: the list is the failures.
+    if (outcome.status !== "FAILED") return;
     if (this.failures.length >= FAILURES_KEPT) {
       this.failuresDropped++;
       return;

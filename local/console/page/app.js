@@ -24,7 +24,7 @@
       else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, v === true ? "" : String(v));
     }
-    for (const c of children.flat()) if (c !== undefined && c !== null) e.append(c instanceof Node ? c : String(c));
+    for (const c of children.flat(Infinity)) if (c !== undefined && c !== null) e.append(c instanceof Node ? c : String(c));
     return e;
   };
   const fmtMs = (ms) => {
@@ -240,7 +240,7 @@
       if (!keep) {
         keep = el("div", { class: "maprun-extra" }, el("div", { class: "results" }), el("div", { class: "failures" }));
       }
-      card.replaceChildren(head, stats, countsTable(r), keep);
+      card.replaceChildren(head, stats, el("div", { class: "table-wrap" }, countsTable(r)), keep);
       const key = `${r.status}|${r.failuresListed}|${r.redriveCount || 0}`;
       if (card.dataset.loaded !== key) {
         card.dataset.loaded = key;
@@ -310,12 +310,12 @@
   }
 
   async function onTick(snapshot) {
-    const first = !view.lastSnapshot;
     view.lastSnapshot = snapshot;
+    // Before the execution's first event there is nothing to show yet.
     if (!snapshot.execution) return;
     view.parentArn = snapshot.execution.arn;
     renderHeader(snapshot.execution);
-    if (first) {
+    if (!view.exec) {
       const child = route();
       await showExecution(child || view.parentArn);
     }
