@@ -62,6 +62,7 @@
     $("f-state").value = "";
     $("f-type").value = "";
     const isChild = arn !== view.parentArn;
+    $("out-h").textContent = isChild ? "Child execution" : "Execution";
     $("crumb").textContent = isChild ? `› child execution ${arn.slice(arn.lastIndexOf(":") + 1)}` : "";
     $("maprun-section").hidden = isChild || !(view.lastSnapshot && view.lastSnapshot.mapRuns.length);
     $("detail").replaceChildren(el("p", { class: "muted" }, "Select a state (click it, or Tab to it and press Enter) to see its input, output, error and timing."));
@@ -137,7 +138,7 @@
     if (d.entered) rows.push(["Entered", `${d.entered} time${d.entered === 1 ? "" : "s"}`]);
     if (d.enteredAt) rows.push(["Started", `${new Date(d.enteredAt).toISOString()} (+${fmtMs(d.enteredAt - d.executionStart)})`]);
     if (d.enteredAt) rows.push(["Duration", fmtMs((d.exitedAt || Date.now()) - d.enteredAt)]);
-    if (d.failures) rows.push(["Failures", `${d.failures} (retried or caught)`]);
+    if (d.failures) rows.push(["Errors", `${d.failures} (each retried, caught, or the end)`]);
     const parts = [el("dl", {}, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]))];
     if (d.children) {
       const c = d.children;
@@ -202,8 +203,8 @@
       el(
         "tbody",
         {},
-        [["Items", r.itemCounts], ["Child executions", r.executionCounts]].map(([label, c]) =>
-          el("tr", {}, el("th", { scope: "row" }, label), cols.map(([k]) => el("td", { class: k, "data-count": `${label === "Items" ? "items" : "executions"}-${k}` }, fmtN(c[k])))),
+        [["Items", r.itemCounts], ["Children", r.executionCounts]].map(([label, c]) =>
+          el("tr", {}, el("th", { scope: "row" }, label), cols.map(([k]) => el("td", { class: k, "data-count": `${label === "Items" ? "items" : "executions"}-${k}`, title: `${label === "Items" ? "Items" : "Child executions"} ${k}` }, fmtN(c[k])))),
         ),
       ),
     );
