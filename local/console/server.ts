@@ -116,10 +116,7 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
     const parent = session.parent;
     const states: Record<string, unknown> = {};
     for (const [name, s] of parent?.states ?? []) states[name] = { status: s.status, failures: s.failures };
-    for (const [name, c] of session.processorStates) {
-      const status = c.failed > 0 ? "FAILED" : c.running > 0 ? "RUNNING" : c.caught > 0 ? "CAUGHT" : c.succeeded > 0 ? "SUCCEEDED" : "NOT_RUN";
-      states[name] = { status, children: c };
-    }
+    for (const [name, c] of session.processorStates()) states[name] = { status: c.status, children: c };
     const now = Date.now();
     const mapRuns = [...session.mapRuns.values()].map((r) => {
       const start = r.startDate.getTime();
@@ -131,7 +128,7 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
         ...r,
         durationMs,
         itemsPerSecond: durationMs > 0 ? (done * 1000) / durationMs : 0,
-        failuresListed: (ledger?.failures.length ?? 0) + (ledger?.failuresDropped ?? 0),
+        failuresListed: (ledger?.failureCount ?? 0) + (ledger?.failuresDropped ?? 0),
       };
     });
     return {
@@ -166,7 +163,7 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
       const view = session.execution(arn);
       if (!view) throw new HttpError(404, `no execution ${arn}`);
       const s = view.states.get(name);
-      const children = arn === session.parent?.arn ? session.processorStates.get(name) : undefined;
+      const children = arn === session.parent?.arn ? session.processorStates().get(name) : undefined;
       json(res, { name, ...(s ?? { status: children ? "—" : "NOT_RUN" }), ...(children ? { children } : {}), executionStart: view.startDate });
     },
     "/api/history": (_req, res, url) => {

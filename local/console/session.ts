@@ -157,10 +157,6 @@ export class ConsoleSession implements RunObserver {
   readonly mapRuns = new Map<string, MapRunRecord>();
   /** Failed (and aborted) children's views, by ARN, with the Map Run they belong to. */
   readonly children = new Map<string, { view: ExecutionView; mapRunArn?: string; processorOf?: string }>();
-  /** Children still running: their events so far (dropped when they succeed). */
-  private readonly running = new Map<string, ExecutionView>();
-  /** Per processor state (Distributed Map children): counts by status. */
-  readonly processorStates = new Map<string, { running: number; succeeded: number; failed: number; caught: number }>();
   /** Which Distributed Map state each processor state belongs to. */
   readonly processorOwner = new Map<string, string>();
   redriveCount = 0;
@@ -173,7 +169,7 @@ export class ConsoleSession implements RunObserver {
   private readonly listeners = new Set<() => void>();
   childHistoriesDropped = 0;
 
-  starting(run: RunStarting): Pick<RunOptions, "onEvent" | "mapRunHooks" | "childEvents"> {
+  starting(run: RunStarting): Pick<RunOptions, "onEvent" | "mapRunHooks" | "childEvents" | "childHistories"> {
     this.definition = run.definition as StateMachineDefinition;
     this.type = run.stateMachineType;
     this.buckets = run.buckets;
@@ -183,7 +179,20 @@ export class ConsoleSession implements RunObserver {
         for (const inner of Object.keys(s.ItemProcessor.States ?? {})) this.processorOwner.set(inner, name);
       }
     });
-    return { onEvent: (event) => this.ingest(event), mapRunHooks: this.ledgers.hooks, childEvents: true };
+    // Failed children's histories come with their outcome (childHistories): no event per child.
+    this.ledgers.onRecorded = (ledger, _seq, outcome) => {
+      if (outcome.status === "SUCCEEDED") return;
+      const history = outcome.history;
+      if (!history) return;
+      if (this.children.size >= CHILD_HISTORIES_KEPT) {
+        this.childHistoriesDropped++;
+        return;
+      }
+      const view = new ExecutionView(outcome.executionArn);
+      for (const e of history) view.add(e as HistoryEvent);
+      this.children.set(outcome.executionArn, { view, mapRunArn: ledger.mapRunArn, processorOf: ledger.stateName });
+    };
+    return { onEvent: (event) => this.ingest(event), mapRunHooks: this.ledgers.hooks, childHistories: true };
   }
 
   async finished(run: RunFinished): Promise<void> {
@@ -220,46 +229,27 @@ export class ConsoleSession implements RunObserver {
       this.changed();
       return;
     }
-    this.childEvent(arn, event.event);
   }
 
-  /** A Distributed Map child's event: kept while it runs, kept for good if it fails. */
-  private childEvent(arn: string, e: HistoryEvent): void {
-    let view = this.running.get(arn);
-    if (!view) this.running.set(arn, (view = new ExecutionView(arn)));
-    const type = e.type;
-    if (type.endsWith("StateEntered")) {
-      const name = (e["stateEnteredEventDetails"] as { name: string }).name;
-      this.processorCounts(name).running++;
-    } else if (type.endsWith("StateExited")) {
-      const name = (e["stateExitedEventDetails"] as { name: string }).name;
-      const c = this.processorCounts(name);
-      c.running--;
-      if (view.states.get(name)?.error !== undefined) c.caught++;
-      else c.succeeded++;
+  /**
+   * The processor states of each Distributed Map, from its Map Run: running while it runs;
+   * failed where listed children failed; succeeded once it ended with succeeded children. (A
+   * child's own Retry/Catch shows in that child's graph, opened from the failures.)
+   */
+  processorStates(): Map<string, { status: StateStatus; running: number; succeeded: number; failed: number }> {
+    const out = new Map<string, { status: StateStatus; running: number; succeeded: number; failed: number }>();
+    const latest = new Map<string, MapRunRecord>();
+    for (const r of this.mapRuns.values()) latest.set(r.stateName, r);
+    for (const [inner, owner] of this.processorOwner) {
+      const r = latest.get(owner);
+      if (!r) continue;
+      let failedHere = 0;
+      for (const f of this.ledgers.byArn.get(r.mapRunArn)?.failures ?? []) if (f.state === inner) failedHere++;
+      const c = r.executionCounts;
+      const status: StateStatus = failedHere > 0 ? "FAILED" : r.status === "RUNNING" ? (c.running > 0 || c.succeeded > 0 ? "RUNNING" : "NOT_RUN") : c.succeeded > 0 ? "SUCCEEDED" : "NOT_RUN";
+      out.set(inner, { status, running: c.running, succeeded: c.succeeded, failed: failedHere });
     }
-    view.add(e);
-    if (view.status === "RUNNING") return;
-    this.running.delete(arn);
-    if (view.status === "SUCCEEDED") return;
-    for (const [name, s] of view.states) {
-      if (s.status === "FAILED" || s.status === "ABORTED") {
-        const c = this.processorCounts(name);
-        c.running--;
-        c.failed++;
-      }
-    }
-    if (this.children.size >= CHILD_HISTORIES_KEPT) {
-      this.childHistoriesDropped++;
-      return;
-    }
-    this.children.set(arn, { view });
-  }
-
-  private processorCounts(name: string) {
-    let c = this.processorStates.get(name);
-    if (!c) this.processorStates.set(name, (c = { running: 0, succeeded: 0, failed: 0, caught: 0 }));
-    return c;
+    return out;
   }
 
   summary(): ExecutionSummary | undefined {

@@ -6,7 +6,7 @@
 import type { JsonValue } from "../../asl/types";
 import type { ChildStopper, RunningChild } from "./abort";
 import type { CompiledWorkflow } from "./compile";
-import type { ChildOutcome } from "./distributed/contract";
+import type { ChildHistoryEvent, ChildOutcome } from "./distributed/contract";
 import { executionEnding, STATES_ERRORS } from "./errors";
 import type { ExecutionSetup, Executor, Flow, WorkflowSink } from "./execution";
 import * as execution from "./execution";
@@ -79,6 +79,10 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   }
   /** ChildTexts: the output's JSON text, when the last state knew it (see Frame.outputText). */
   outputText: string | undefined = undefined;
+  /** ChildHistory: the child's events, when its history is kept (RunOptions.childHistories). */
+  get history(): ChildHistoryEvent[] | undefined {
+    return this.setup.keepHistory && this.setup.recordHistory ? (this.exec.history.events as ChildHistoryEvent[]) : undefined;
+  }
   /** ChildRecordParts. */
   get startTime(): number {
     return this.exec.startTime;

@@ -55,6 +55,8 @@ export interface ExecutionSetup {
   services?: import("./integrations/services").IntegrationServices;
   /** RunOptions.mapRunHooks, for the top-level execution's Map Runs only (children never carry it). */
   mapRunHooks?: import("./distributed/contract").MapRunHooks;
+  /** RunOptions.childHistories (top-level execution only). */
+  childHistories?: boolean;
 }
 
 /**

@@ -106,6 +106,7 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
       mapRuns: [],
       services: new IntegrationServices(options.integrations, runExecution),
       mapRunHooks: options.mapRunHooks,
+      childHistories: options.childHistories === true,
     },
     compiled,
     def.TimeoutSeconds,

@@ -80,6 +80,12 @@ export interface RunOptions {
    * (see local/exec/redrive.ts). Nested executions and Map Runs inside children get none.
    */
   mapRunHooks?: MapRunHooks;
+  /**
+   * Keep each STANDARD Distributed Map child's history until it ends, readable on its outcome
+   * (`ChildOutcome.history`; the console shows failed children's). Off by default; costs a small
+   * buffer per child, far less than `childEvents`.
+   */
+  childHistories?: boolean;
 }
 
 export interface ExecutionCounters {

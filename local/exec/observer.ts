@@ -30,7 +30,7 @@ export interface RunFinished {
 
 export interface RunObserver {
   /** Before the engine starts; returns the engine options the observer needs. */
-  starting(run: RunStarting): Pick<RunOptions, "onEvent" | "mapRunHooks" | "childEvents">;
+  starting(run: RunStarting): Pick<RunOptions, "onEvent" | "mapRunHooks" | "childEvents" | "childHistories">;
   /** After the run, before the servers stop: resolves when the observer is done (the console is closed). */
   finished(run: RunFinished): Promise<void>;
 }

@@ -60,26 +60,33 @@ export interface LedgerFailure {
   stopDate: number;
 }
 
-/** What a kept (succeeded) child needs to be counted and written again on a redrive. */
-interface KeptChild {
-  output: JsonValue;
-  input: JsonValue;
-  name: string;
-  executionArn: string;
-  startTime: number;
-  stopTime: number;
-}
-
 /** How many failed children a ledger keeps with their input and error (the rest are counted). */
 export const FAILURES_KEPT = 10_000;
 
-/** One Map Run's children by position: their status, the succeeded ones' results, the failures. */
+/**
+ * One Map Run's children by position: their status, the succeeded ones' results (to keep on a
+ * redrive), the failures. Columns of references and numbers, nothing made per child: a console
+ * watching a 100,000-child Map Run must not slow it down.
+ */
 export class MapRunLedger {
   private statuses = new Uint8Array(1024);
-  private readonly kept: (KeptChild | undefined)[] = [];
-  readonly failures: LedgerFailure[] = [];
+  private readonly outputs: JsonValue[] = [];
+  private readonly inputs: JsonValue[] = [];
+  private readonly names: string[] = [];
+  private times = new Float64Array(2048);
+  /** The children's ARN without the name (ChildRecordParts), once known. */
+  private arnPrefix: string | undefined;
+  /** The failed children listed, by position, in the order they failed. */
+  private readonly failed = new Map<number, LedgerFailure>();
   failuresDropped = 0;
   private batched = false;
+
+  get failures(): LedgerFailure[] {
+    return [...this.failed.values()];
+  }
+  get failureCount(): number {
+    return this.failed.size;
+  }
   constructor(
     readonly mapRunArn: string,
     readonly stateName: string,
@@ -90,49 +97,59 @@ export class MapRunLedger {
       const grown = new Uint8Array(Math.max(seq + 1, this.statuses.length * 2));
       grown.set(this.statuses);
       this.statuses = grown;
+      const times = new Float64Array(grown.length * 2);
+      times.set(this.times);
+      this.times = times;
     }
     if (items !== 1) this.batched = true;
     if (outcome.status === "SUCCEEDED") {
       this.statuses[seq] = ChildStatus.Succeeded;
-      // Kept as references (nothing copied): a redrive writes these children's results again.
-      this.kept[seq] = { output: outcome.output, input: outcome.input, name: outcome.name, executionArn: outcome.executionArn, startTime: outcome.startDate.getTime(), stopTime: outcome.stopDate.getTime() };
+      // References and numbers only: a redrive writes these children's results again.
+      this.outputs[seq] = outcome.output;
+      this.inputs[seq] = outcome.input;
+      this.names[seq] = outcome.name;
+      this.times[2 * seq] = outcome.startTime ?? outcome.startDate.getTime();
+      this.times[2 * seq + 1] = outcome.stopTime ?? outcome.stopDate.getTime();
+      this.arnPrefix ??= outcome.executionArnPrefix ?? outcome.executionArn.slice(0, outcome.executionArn.length - outcome.name.length);
       return;
     }
     this.statuses[seq] = outcome.status === "FAILED" ? ChildStatus.Failed : ChildStatus.Aborted;
-    this.kept[seq] = undefined;
+    this.outputs[seq] = this.inputs[seq] = null;
     // A redriven child that fails again replaces its earlier entry.
-    const at = this.failures.findIndex((f) => f.childIndex === seq);
-    if (at >= 0) this.failures.splice(at, 1);
+    this.succeededOnRedrive(seq);
     // Aborted children (stopped by the Map Run) are counted, not listed: the list is the failures.
     if (outcome.status !== "FAILED") return;
-    if (this.failures.length >= FAILURES_KEPT) {
+    if (this.failed.size >= FAILURES_KEPT) {
       this.failuresDropped++;
       return;
     }
-    this.failures.push({
+    this.failed.set(seq, {
       childIndex: seq,
       ...(this.batched ? {} : { itemIndex: seq }),
       items,
       status: outcome.status,
       executionArn: outcome.executionArn,
-      ...(outcome.status === "FAILED" ? { error: outcome.error, cause: outcome.cause, ...(outcome.failedState !== undefined ? { state: outcome.failedState } : {}) } : {}),
+      error: outcome.error,
+      cause: outcome.cause,
+      ...(outcome.failedState !== undefined ? { state: outcome.failedState } : {}),
       input: outcome.input,
       startDate: outcome.startDate.getTime(),
       stopDate: outcome.stopDate.getTime(),
     });
   }
 
-  /** A redrive took this child again: it is no longer a failure. */
+  /** A redrive took this child again: it is no longer listed as a failure. */
   succeededOnRedrive(seq: number): void {
-    const at = this.failures.findIndex((f) => f.childIndex === seq);
-    if (at >= 0) this.failures.splice(at, 1);
+    if (this.failed.size > 0) this.failed.delete(seq);
   }
 
   /** The outcome to keep for `seq` on a redrive (undefined: run the child again). */
   keptOutcome(seq: number): ChildOutcome | undefined {
     if (this.statuses[seq] !== ChildStatus.Succeeded) return undefined;
-    const k = this.kept[seq]!;
-    return { status: "SUCCEEDED", output: k.output, input: k.input, name: k.name, executionArn: k.executionArn, startDate: new Date(k.startTime), stopDate: new Date(k.stopTime), startTime: k.startTime, stopTime: k.stopTime };
+    const name = this.names[seq]!;
+    const startTime = this.times[2 * seq]!;
+    const stopTime = this.times[2 * seq + 1]!;
+    return { status: "SUCCEEDED", output: this.outputs[seq]!, input: this.inputs[seq]!, name, executionArn: (this.arnPrefix ?? "") + name, executionArnPrefix: this.arnPrefix, startDate: new Date(startTime), stopDate: new Date(stopTime), startTime, stopTime };
   }
 }
 

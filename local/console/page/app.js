@@ -142,7 +142,7 @@
     const parts = [el("dl", {}, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]))];
     if (d.children) {
       const c = d.children;
-      parts.push(el("h3", {}, "Child executions at this state"), el("p", {}, `${fmtN(c.running)} running, ${fmtN(c.succeeded)} succeeded, ${fmtN(c.caught)} caught, ${fmtN(c.failed)} failed`));
+      parts.push(el("h3", {}, "Child executions"), el("p", {}, `Map Run: ${fmtN(c.running)} running, ${fmtN(c.succeeded)} succeeded; ${fmtN(c.failed)} failed at this state (open one from the Map Run's failures to see its own graph and history)`));
     }
     if (d.error) parts.push(el("h3", {}, "Error"), el("pre", {}, `${d.error}\n${d.cause || ""}`));
     if (d.input !== undefined) parts.push(el("h3", {}, "Input"), el("pre", {}, pretty(d.input).slice(0, 20000)));

@@ -50,8 +50,23 @@ export interface ChildRecordParts {
   executionArnPrefix?: string;
 }
 
+/** One event of a child's history (the engine's HistoryEvent, structurally). */
+export interface ChildHistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: Date;
+  type: string;
+  [details: string]: unknown;
+}
+
+/** (Additive.) The child's history, when the run keeps children's histories (RunOptions.childHistories). */
+export interface ChildHistory {
+  readonly history?: ChildHistoryEvent[];
+}
+
 /** What a child execution ended with. */
 export type ChildOutcome = ChildCounters &
+  ChildHistory &
   ChildTexts &
   ChildRecordParts &
   (

@@ -121,7 +121,8 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     // its own quota) and is not kept once the child ends.
     // Opted in (childEvents), EXPRESS children's events are forwarded too; EXPRESS still has no quota.
     recordHistory: childType === "STANDARD" || (setup.childEvents === true && setup.onEvent !== undefined),
-    keepHistory: false,
+    // Kept only when asked (RunOptions.childHistories): readable on the outcome, dropped with it.
+    keepHistory: setup.childHistories === true,
     onEvent: setup.childEvents ? setup.onEvent : undefined,
     sharedSignal: true,
     mapRuns: [],
