@@ -7,6 +7,9 @@
  */
 import { strict as assert } from "node:assert";
 import type { HistoryEvent } from "../../local/engine/types";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { ChildLedgers, redriveExecution } from "../../local/exec/redrive";
+import { runLocalExecution, type AfterRun } from "../../local/exec/run-local";
 import { ExecutionNotRedrivableError, redriveWorkflow, runWorkflow } from "../../local/testing";
 
 const mapDefinition = (resultWriter: boolean) => ({
@@ -84,7 +87,7 @@ describe("testing API: redriveWorkflow", function () {
     assert.equal(arnOf("MapRunRedriven").mapRunArn, arnOf("MapRunStarted").mapRunArn);
   });
 
-  it("writes the ResultWriter's files again on a redrive: every succeeded child in SUCCEEDED files, the manifest rewritten", async () => {
+  it("writes the ResultWriter's files again on a redrive: the kept and the re-run children in SUCCEEDED files, a new manifest", async () => {
     let broken = true;
     const handlers = {
       Prepare: async () => ({ items: [0, 1, 2, 3] }),
@@ -93,14 +96,41 @@ describe("testing API: redriveWorkflow", function () {
         return { doubled: i * 2 };
       },
     };
-    const first = await runWorkflow({ definition: mapDefinition(true), input: {}, handlers });
-    assert.equal(first.status, "FAILED");
-    broken = false;
-    const second = await redriveWorkflow(first);
-    assert.equal(second.status, "SUCCEEDED", `${second.error}: ${second.cause}`);
-    const out = second.output as { MapRunArn: string; ResultWriterDetails: { Bucket: string; Key: string } };
-    assert.equal(out.ResultWriterDetails.Bucket, "out");
-    assert.match(out.ResultWriterDetails.Key, /^results\/.+\/manifest\.json$/);
+    const ledgers = new ChildLedgers();
+    let after: AfterRun | undefined;
+    let release: (() => Promise<void>) | undefined;
+    const first = await runLocalExecution({
+      definition: mapDefinition(true),
+      input: {},
+      handlers,
+      clock: "virtual",
+      engine: { executionName: "rw", mapRunHooks: ledgers.hooks },
+      afterRun: async (a) => {
+        after = a;
+      },
+      holdServers: (r) => (release = r),
+    });
+    try {
+      assert.equal(first.result.status, "FAILED");
+      broken = false;
+      const { result } = await redriveExecution(
+        { definition: mapDefinition(true), executionArn: first.result.executionArn, executionName: "rw", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:LocalStateMachine", type: "STANDARD", status: "FAILED", history: first.result.history, ledgers, redriveCount: 0 },
+        after!.rerun,
+      );
+      assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
+      const s3 = after!.s3Client!;
+      const text = async (key: string) => (await (await s3.send(new GetObjectCommand({ Bucket: "out", Key: key }))).Body!.transformToString());
+      const details = (result.output as { ResultWriterDetails: { Key: string } }).ResultWriterDetails;
+      const manifest = JSON.parse(await text(details.Key)) as { ResultFiles: Record<string, Array<{ Key: string }>> };
+      assert.deepEqual(manifest.ResultFiles.FAILED, []);
+      const records = [];
+      for (const f of manifest.ResultFiles.SUCCEEDED!) records.push(...(JSON.parse(await text(f.Key)) as Array<{ Input: string; Output: string; Status: string }>));
+      assert.deepEqual(records.map((r) => JSON.parse(r.Input) as number).sort(), [0, 1, 2, 3]);
+      assert.ok(records.every((r) => r.Status === "SUCCEEDED"));
+      assert.deepEqual(JSON.parse(records.find((r) => r.Input === "2")!.Output), { doubled: 4 });
+    } finally {
+      await release?.();
+    }
   });
 
   it("refuses what AWS refuses: a SUCCEEDED execution, with ExecutionNotRedrivable", async () => {
@@ -122,14 +152,20 @@ describe("testing API: redriveWorkflow", function () {
     const handlers = {
       B: async (input: unknown) => {
         seen.push(input);
-        if (++attempts === 1) throw Object.assign(new Error("first time"), { name: "Flaky" });
-        return "ok";
+        attempts++;
+        throw Object.assign(new Error("down"), { name: "Broken" });
       },
+    };
+    const fixedB = async (input: unknown) => {
+      seen.push(input);
+      return "ok";
     };
     const first = await runWorkflow({ definition, input: {}, handlers });
     assert.equal(first.status, "FAILED");
     assert.equal(first.failedState, "B");
-    const second = await redriveWorkflow(first);
+    // The fix deployed: the redrive runs with a new handler for B.
+    const second = await redriveWorkflow(first, { handlers: { B: fixedB } });
+    assert.equal(attempts, 1);
     assert.equal(second.status, "SUCCEEDED");
     assert.equal(second.output, "ok");
     assert.deepEqual(seen, [{ from: "A" }, { from: "A" }]);
