@@ -54,7 +54,16 @@ export class ExecutionView {
   error?: string;
   cause?: string;
 
-  constructor(readonly arn: string) {}
+  /** `parentOf`: each nested state's enclosing Map or Parallel state (names are unique in a definition). */
+  constructor(
+    readonly arn: string,
+    private readonly parentOf: ReadonlyMap<string, string> = new Map(),
+  ) {}
+
+  private isAncestor(ancestor: string, of: string): boolean {
+    for (let p = this.parentOf.get(of); p !== undefined; p = this.parentOf.get(p)) if (p === ancestor) return true;
+    return false;
+  }
 
   add(event: HistoryEvent): void {
     const type = event.type;
@@ -63,6 +72,16 @@ export class ExecutionView {
     if (type.endsWith("StateEntered")) {
       const d = event["stateEnteredEventDetails"] as { name: string; input?: string };
       stateName = d.name;
+      // A state still open with an error when another (not inside it) is entered was left by a
+      // Catch: the engine records no *StateExited for it.
+      for (let i = this.open.length - 1; i >= 0; i--) {
+        const name = this.open[i]!;
+        const o = this.states.get(name)!;
+        if (o.error === undefined || this.isAncestor(name, d.name)) continue;
+        o.status = "CAUGHT";
+        o.exitedAt = time;
+        this.open.splice(i, 1);
+      }
       let s = this.states.get(d.name);
       if (!s) this.states.set(d.name, (s = { status: "RUNNING", entered: 0, failures: 0 }));
       s.status = "RUNNING";
@@ -159,6 +178,8 @@ export class ConsoleSession implements RunObserver {
   readonly children = new Map<string, { view: ExecutionView; mapRunArn?: string; processorOf?: string }>();
   /** Which Distributed Map state each processor state belongs to. */
   readonly processorOwner = new Map<string, string>();
+  /** Each nested state's enclosing Map or Parallel state. */
+  readonly parentOf = new Map<string, string>();
   redriveCount = 0;
   redriveDate: number | undefined;
   redriving = false;
@@ -173,7 +194,14 @@ export class ConsoleSession implements RunObserver {
     this.definition = run.definition as StateMachineDefinition;
     this.type = run.stateMachineType;
     this.buckets = run.buckets;
-    walkStates(this.definition, ({ name, state }) => {
+    walkStates(this.definition, ({ name, state, at }) => {
+      // `at` ends [..., "States", <container>, ("ItemProcessor" | "Branches", i), "States", name].
+      for (let j = at.length - 3; j >= 1; j--) {
+        if (at[j - 1] === "States") {
+          this.parentOf.set(name, String(at[j]));
+          break;
+        }
+      }
       const s = state as { Type?: string; ItemProcessor?: { ProcessorConfig?: { Mode?: string }; States?: Record<string, unknown> } };
       if (s.Type === "Map" && s.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED") {
         for (const inner of Object.keys(s.ItemProcessor.States ?? {})) this.processorOwner.set(inner, name);
@@ -188,7 +216,7 @@ export class ConsoleSession implements RunObserver {
         this.childHistoriesDropped++;
         return;
       }
-      const view = new ExecutionView(outcome.executionArn);
+      const view = new ExecutionView(outcome.executionArn, this.parentOf);
       for (const e of history) view.add(e as HistoryEvent);
       this.children.set(outcome.executionArn, { view, mapRunArn: ledger.mapRunArn, processorOf: ledger.stateName });
     };
@@ -217,7 +245,7 @@ export class ConsoleSession implements RunObserver {
       return;
     }
     const arn = event.executionArn;
-    if (!this.parent) this.parent = new ExecutionView(arn);
+    if (!this.parent) this.parent = new ExecutionView(arn, this.parentOf);
     if (arn === this.parent.arn) {
       let e = event.event;
       if (this.idOffset > 0) {
