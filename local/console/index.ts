@@ -63,6 +63,7 @@ export async function openRunConsole(options: { port?: number; log: (line: strin
       }
       // A redrive still running is stopped with the servers; its status is what it reached.
       await close();
+      options.log("console: stopped");
       return session.parent?.status;
     },
     close,

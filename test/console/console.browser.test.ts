@@ -8,7 +8,7 @@
  */
 import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -28,8 +28,8 @@ interface Running {
 }
 
 /** Starts `exec ... --ui` and resolves once it printed the console's URL. */
-function startExec(input: object, extra: string[] = []): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", "local/cli/exec.ts", ...EXAMPLE, "--input", JSON.stringify(input), "--ui", ...extra], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+function startExec(input: object, extra: string[] = [], args: string[] = EXAMPLE): Promise<Running> {
+  const child = spawn(process.execPath, ["--import", "tsx", "local/cli/exec.ts", ...args, "--input", JSON.stringify(input), "--ui", ...extra], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let err = "";
   const exit = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   child.stdout!.resume();
@@ -99,7 +99,7 @@ describe("local console (--ui) in Chromium", function () {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  async function open(run: Running, width = 1280, height = 800): Promise<Page> {
+  async function open(run: Running, width = 1280, height = 800, firstState = "ListOrders"): Promise<Page> {
     const page = await browser.newPage();
     await page.setViewport({ width, height });
     // No request leaves the console's own server.
@@ -109,7 +109,7 @@ describe("local console (--ui) in Chromium", function () {
     });
     (page as Page & { foreign?: string[] }).foreign = foreign;
     await page.goto(run.url, { waitUntil: "domcontentloaded" });
-    await page.waitForSelector('#graph g[data-state="ListOrders"]');
+    await page.waitForSelector(`#graph g[data-state="${firstState}"]`);
     return page;
   }
 
@@ -213,6 +213,52 @@ describe("local console (--ui) in Chromium", function () {
     assert.equal(await run.exit, 0);
     await assert.rejects(() => httpStatus(run.port, "/"), /ECONNREFUSED/);
     assert.match(run.stderr(), /console: redrive 1: SUCCEEDED/);
+  });
+
+  it("a 100,000-child Map Run stays live: the page holds one page of children and events, whatever the count", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "console-100k-"));
+    let lines = "";
+    for (let i = 0; i < 100_000; i++) lines += `{"id":${i}}\n`;
+    writeFileSync(join(dir, "items.jsonl"), lines);
+    writeFileSync(
+      join(dir, "def.json"),
+      JSON.stringify({
+        StartAt: "Items",
+        States: {
+          Items: {
+            Type: "Map",
+            ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSONL" }, Parameters: { Bucket: "big-items", Key: "items.jsonl" } },
+            ToleratedFailurePercentage: 100,
+            MaxConcurrency: 500,
+            ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Work", End: true } } },
+            ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "big-results", Prefix: "out" } },
+            End: true,
+          },
+        },
+      }),
+    );
+    // 1 child in 100 fails: 1,000 failures to list.
+    writeFileSync(join(dir, "handlers.mjs"), `export async function Work(item) { await new Promise((r) => setTimeout(r, 1)); if (item.id % 100 === 7) { const e = new Error("bad " + item.id); e.name = "Bad"; throw e; } return item.id; }\n`);
+    const run = await startExec({}, ["--put", `s3://big-items/items.jsonl=${join(dir, "items.jsonl")}`], [join(dir, "def.json"), "--handlers", join(dir, "handlers.mjs")]);
+    started.push(run);
+    try {
+      const page = await open(run, 1280, 800, "Items");
+      await page.waitForFunction(() => document.getElementById("exec-status")?.textContent === "SUCCEEDED", { timeout: 110_000 });
+      await page.waitForFunction(() => document.querySelector('[data-count="executions-total"]')?.textContent === "100,000");
+      await page.waitForSelector("table.children tbody tr");
+      assert.equal(await count(page, "executions-failed"), 1000);
+      assert.ok((await page.$$("table.children tbody tr")).length <= 20);
+      assert.ok((await page.$$("#history tbody tr")).length <= 50);
+      const nodes = await page.evaluate(() => document.getElementsByTagName("*").length);
+      assert.ok(nodes < 2000, `${nodes} DOM nodes`);
+      // Paging reaches the last failures.
+      const pager = await page.$eval(".failures .filters span", (e) => e.textContent ?? "");
+      assert.match(pager, /1–20 of 1,000/);
+      run.child.kill("SIGTERM");
+      assert.equal(await run.exit, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("stays readable at phone width: nothing wider than the screen but the graph, which scrolls", async () => {
