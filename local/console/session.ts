@@ -322,6 +322,7 @@ export class ConsoleSession implements RunObserver {
       history: p.events,
       ledgers: this.ledgers,
       redriveCount: this.redriveCount,
+      mapRuns: [...this.mapRuns.values()],
     };
   }
 

@@ -25,7 +25,7 @@
  * refused rather than redriven wrongly.
  */
 import type { JsonValue, StateMachineDefinition } from "../../asl/types";
-import type { ChildOutcome, MapRunHooks, MapRunRedrive } from "../engine/distributed/contract";
+import type { ChildOutcome, MapRunHooks, MapRunRecord, MapRunRedrive } from "../engine/distributed/contract";
 import type { ExecutionResult, ExecutionStatus, HistoryEvent, RunOptions } from "../engine/types";
 
 /** RedriveExecution's `ExecutionNotRedrivable`: the execution cannot be redriven, and why. */
@@ -64,22 +64,22 @@ export interface LedgerFailure {
 export const FAILURES_KEPT = 10_000;
 
 /**
- * One Map Run's children by position: their status, the succeeded ones' results (to keep on a
- * redrive), the failures. Columns of references and numbers, nothing made per child: a console
- * watching a 100,000-child Map Run must not slow it down.
+ * One Map Run's children by position: one status byte each, and the failures. Nothing else is
+ * kept per child: a redrive takes the succeeded children's results from the Map Run's result
+ * (without a ResultWriter, handed over when it ends) or from its result files (with one).
  */
 export class MapRunLedger {
   private statuses = new Uint8Array(1024);
-  private readonly outputs: JsonValue[] = [];
-  private readonly inputs: JsonValue[] = [];
-  private readonly names: string[] = [];
-  private times = new Float64Array(2048);
-  /** The children's ARN without the name (ChildRecordParts), once known. */
-  private arnPrefix: string | undefined;
   /** The failed children listed, by position, in the order they failed. */
   private readonly failed = new Map<number, LedgerFailure>();
   failuresDropped = 0;
   private batched = false;
+  /** Without a ResultWriter: the Map Run's result per child position (MapRunHooks.onMapRunEnd). */
+  outputs: JsonValue[] | undefined;
+  constructor(
+    readonly mapRunArn: string,
+    readonly stateName: string,
+  ) {}
 
   get failures(): LedgerFailure[] {
     return [...this.failed.values()];
@@ -87,36 +87,22 @@ export class MapRunLedger {
   get failureCount(): number {
     return this.failed.size;
   }
-  constructor(
-    readonly mapRunArn: string,
-    readonly stateName: string,
-  ) {}
 
   record(seq: number, items: number, outcome: ChildOutcome): void {
     if (seq >= this.statuses.length) {
       const grown = new Uint8Array(Math.max(seq + 1, this.statuses.length * 2));
       grown.set(this.statuses);
       this.statuses = grown;
-      const times = new Float64Array(grown.length * 2);
-      times.set(this.times);
-      this.times = times;
     }
-    if (items !== 1) this.batched = true;
     if (outcome.status === "SUCCEEDED") {
       this.statuses[seq] = ChildStatus.Succeeded;
-      // References and numbers only: a redrive writes these children's results again.
-      this.outputs[seq] = outcome.output;
-      this.inputs[seq] = outcome.input;
-      this.names[seq] = outcome.name;
-      this.times[2 * seq] = outcome.startTime ?? outcome.startDate.getTime();
-      this.times[2 * seq + 1] = outcome.stopTime ?? outcome.stopDate.getTime();
-      this.arnPrefix ??= outcome.executionArnPrefix ?? outcome.executionArn.slice(0, outcome.executionArn.length - outcome.name.length);
+      if (this.failed.size > 0) this.failed.delete(seq);
       return;
     }
+    if (items !== 1) this.batched = true;
     this.statuses[seq] = outcome.status === "FAILED" ? ChildStatus.Failed : ChildStatus.Aborted;
-    this.outputs[seq] = this.inputs[seq] = null;
     // A redriven child that fails again replaces its earlier entry.
-    this.succeededOnRedrive(seq);
+    this.failed.delete(seq);
     // Aborted children (stopped by the Map Run) are counted, not listed: the list is the failures.
     if (outcome.status !== "FAILED") return;
     if (this.failed.size >= FAILURES_KEPT) {
@@ -138,18 +124,9 @@ export class MapRunLedger {
     });
   }
 
-  /** A redrive took this child again: it is no longer listed as a failure. */
-  succeededOnRedrive(seq: number): void {
-    if (this.failed.size > 0) this.failed.delete(seq);
-  }
-
-  /** The outcome to keep for `seq` on a redrive (undefined: run the child again). */
-  keptOutcome(seq: number): ChildOutcome | undefined {
-    if (this.statuses[seq] !== ChildStatus.Succeeded) return undefined;
-    const name = this.names[seq]!;
-    const startTime = this.times[2 * seq]!;
-    const stopTime = this.times[2 * seq + 1]!;
-    return { status: "SUCCEEDED", output: this.outputs[seq]!, input: this.inputs[seq]!, name, executionArn: (this.arnPrefix ?? "") + name, executionArnPrefix: this.arnPrefix, startDate: new Date(startTime), stopDate: new Date(stopTime), startTime, stopTime };
+  /** Whether the child at `seq` succeeded (a redrive keeps it). */
+  succeeded(seq: number): boolean {
+    return this.statuses[seq] === ChildStatus.Succeeded;
   }
 }
 
@@ -158,13 +135,19 @@ export class ChildLedgers {
   readonly byArn = new Map<string, MapRunLedger>();
   /** Called after each child is recorded (the console's live updates). */
   onRecorded?: (ledger: MapRunLedger, seq: number, outcome: ChildOutcome) => void;
+  private ledger(mapRunArn: string, stateName: string): MapRunLedger {
+    let ledger = this.byArn.get(mapRunArn);
+    if (!ledger) this.byArn.set(mapRunArn, (ledger = new MapRunLedger(mapRunArn, stateName)));
+    return ledger;
+  }
   readonly hooks: MapRunHooks = {
     onChildDone: (mapRunArn, stateName, seq, items, outcome) => {
-      let ledger = this.byArn.get(mapRunArn);
-      if (!ledger) this.byArn.set(mapRunArn, (ledger = new MapRunLedger(mapRunArn, stateName)));
-      if (outcome.status === "SUCCEEDED") ledger.succeededOnRedrive(seq);
+      const ledger = this.ledger(mapRunArn, stateName);
       ledger.record(seq, items, outcome);
-      this.onRecorded?.(ledger, seq, outcome);
+      if (outcome.status !== "SUCCEEDED") this.onRecorded?.(ledger, seq, outcome);
+    },
+    onMapRunEnd: (mapRunArn, stateName, outputs) => {
+      this.ledger(mapRunArn, stateName).outputs = outputs;
     },
   };
 }
@@ -182,6 +165,8 @@ export interface RedriveSource {
   ledgers: ChildLedgers;
   /** Redrives so far. */
   redriveCount: number;
+  /** The Map Runs' last records (where a ResultWriter put its manifest). */
+  mapRuns: ReadonlyArray<MapRunRecord>;
 }
 
 export interface RedrivePlan {
@@ -287,8 +272,17 @@ export async function redriveExecution(source: RedriveSource, runner: RedriveRun
   // the original StartAt is unreachable from here, which the validator would report).
   const definition = { ...def, StartAt: plan.startAt };
   const ledger = plan.mapRun ? source.ledgers.byArn.get(plan.mapRun.mapRunArn) : undefined;
+  const manifest = plan.mapRun ? source.mapRuns.find((r) => r.mapRunArn === plan.mapRun!.mapRunArn)?.resultWriterDetails : undefined;
   const mapRun: MapRunRedrive | undefined = plan.mapRun
-    ? { stateName: plan.mapRun.stateName, mapRunArn: plan.mapRun.mapRunArn, redriveCount, redriveDate, succeeded: (seq) => ledger?.keptOutcome(seq) }
+    ? {
+        stateName: plan.mapRun.stateName,
+        mapRunArn: plan.mapRun.mapRunArn,
+        redriveCount,
+        redriveDate,
+        succeeded: (seq) => ledger?.succeeded(seq) ?? false,
+        ...(ledger?.outputs ? { outputs: ledger.outputs } : {}),
+        ...(manifest ? { manifest } : {}),
+      }
     : undefined;
   const hooks: MapRunHooks = { ...source.ledgers.hooks, ...(mapRun ? { redrive: mapRun } : {}) };
   const result = await runner(definition, plan.input, {

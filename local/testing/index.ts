@@ -149,6 +149,7 @@ export async function runWorkflow(request: RunWorkflowRequest): Promise<Workflow
       history: r.history,
       ledgers,
       redriveCount: 0,
+      mapRuns: r.mapRuns,
     },
   });
   return out;
@@ -200,7 +201,7 @@ export async function redriveWorkflow(run: WorkflowRun, options: RedriveOptions 
   });
   const result = local.result;
   const out = toWorkflowRun(local, redrive!.redriveCount, redrive!.redriveDate);
-  redrivable.set(out, { ...from, handlers, objects, source: { ...from.source, status: result.status, history: result.history, redriveCount: redrive!.redriveCount } });
+  redrivable.set(out, { ...from, handlers, objects, source: { ...from.source, status: result.status, history: result.history, redriveCount: redrive!.redriveCount, mapRuns: result.mapRuns } });
   return out;
 }
 

@@ -114,7 +114,7 @@ describe("testing API: redriveWorkflow", function () {
       assert.equal(first.result.status, "FAILED");
       broken = false;
       const { result } = await redriveExecution(
-        { definition: mapDefinition(true), executionArn: first.result.executionArn, executionName: "rw", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:LocalStateMachine", type: "STANDARD", status: "FAILED", history: first.result.history, ledgers, redriveCount: 0 },
+        { definition: mapDefinition(true), executionArn: first.result.executionArn, executionName: "rw", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:LocalStateMachine", type: "STANDARD", status: "FAILED", history: first.result.history, ledgers, redriveCount: 0, mapRuns: first.result.mapRuns },
         after!.rerun,
       );
       assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);

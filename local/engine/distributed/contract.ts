@@ -118,6 +118,11 @@ export interface MapRunRecord {
 export interface MapRunHooks {
   /** A child ended (`seq`: its position among the Map Run's children, in reader order; `items`: items it ran). */
   onChildDone?(mapRunArn: string, stateName: string, seq: number, items: number, outcome: ChildOutcome): void;
+  /**
+   * The Map Run ended. Without a ResultWriter, `outputs` is its result per child position (what a
+   * redrive keeps for the children that succeeded); nothing is copied.
+   */
+  onMapRunEnd?(mapRunArn: string, stateName: string, outputs: JsonValue[] | undefined): void;
   /** Redrives the Map Run of `stateName` instead of starting a new one. */
   redrive?: MapRunRedrive;
 }
@@ -129,8 +134,12 @@ export interface MapRunRedrive {
   /** This redrive's number (1 for the first). */
   redriveCount: number;
   redriveDate: Date;
-  /** The outcome of the child at `seq` when it succeeded before: it is not run again. */
-  succeeded(seq: number): ChildOutcome | undefined;
+  /** Whether the child at `seq` succeeded before: it is not run again. */
+  succeeded(seq: number): boolean;
+  /** Without a ResultWriter: the earlier attempt's results by child position (onMapRunEnd's `outputs`). */
+  outputs?: JsonValue[];
+  /** With a ResultWriter: the earlier attempt's manifest, whose SUCCEEDED files hold the kept children's records. */
+  manifest?: { bucket: string; key: string };
 }
 
 /** How many failed children a Map Run record keeps for display. */

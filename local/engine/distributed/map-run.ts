@@ -73,6 +73,10 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
     onChildDone: onChildDone ? (seq, n, outcome) => onChildDone(mapRunArn, stateName, seq, n, outcome) : undefined,
     kept: redrive ? (seq) => redrive.succeeded(seq) : undefined,
   });
+  if (redrive) {
+    sink.keptOutputs = redrive.outputs;
+    if (redrive.manifest) await sink.keepRecords(earlierRecords(ctx, redrive.manifest));
+  }
   const stream = new ItemStream(state, input, ctx, settings, record, scheduler.signal, onChange);
 
   const finishRecord = (status: MapRunRecord["status"]) => {
@@ -111,7 +115,26 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
     finishRecord("SUCCEEDED");
     return output;
   } finally {
+    ctx.hooks?.onMapRunEnd?.(mapRunArn, stateName, sink.resultsByPosition);
     progress.close();
     sink.dispose();
+  }
+}
+
+/**
+ * The records of an earlier attempt's SUCCEEDED files (its manifest's `ResultFiles.SUCCEEDED`,
+ * JSON arrays or JSON Lines), one JSON text each: a redriven Map Run writes them again.
+ */
+async function* earlierRecords(ctx: DistributedMapContext, manifest: { bucket: string; key: string }): AsyncIterable<string> {
+  const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+  const text = async (key: string) => (await (await ctx.s3.send(new GetObjectCommand({ Bucket: manifest.bucket, Key: key }))).Body!.transformToString());
+  const m = JSON.parse(await text(manifest.key)) as { ResultFiles?: { SUCCEEDED?: Array<{ Key: string }> } };
+  for (const f of m.ResultFiles?.SUCCEEDED ?? []) {
+    const body = await text(f.Key);
+    if (f.Key.endsWith(".jsonl")) {
+      for (const line of body.split("\n")) if (line.trim() !== "") yield line;
+    } else {
+      for (const r of JSON.parse(body) as JsonValue[]) yield JSON.stringify(r);
+    }
   }
 }

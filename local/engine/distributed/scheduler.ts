@@ -22,8 +22,8 @@ export interface SchedulerOptions {
   parentSignal: AbortSignal;
   /** MapRunHooks.onChildDone, bound to this Map Run. */
   onChildDone?: (seq: number, items: number, outcome: ChildOutcome) => void;
-  /** On a redrive: the outcome of a child that succeeded before (it is not started again). */
-  kept?: (seq: number) => ChildOutcome | undefined;
+  /** On a redrive: whether the child at `seq` succeeded before (it is not started again). */
+  kept?: (seq: number) => boolean;
 }
 
 export class Scheduler {
@@ -89,16 +89,12 @@ export class Scheduler {
             continue;
           }
           const n = sizes ? sizes[u] : 1;
-          if (kept !== undefined) {
-            const before = kept(firstSeq + u);
-            if (before !== undefined) {
-              // Redrive: a child that succeeded keeps its result and is not run again.
-              items.pending -= n;
-              execs.pending--;
-              o.sink.add(firstSeq + u, n, before);
-              o.onChildDone?.(firstSeq + u, n, before);
-              continue;
-            }
+          if (kept !== undefined && kept(firstSeq + u)) {
+            // Redrive: a child that succeeded keeps its result and is not run again.
+            items.pending -= n;
+            execs.pending--;
+            o.sink.keep?.(firstSeq + u, n);
+            continue;
           }
           this.running++;
           items.pending -= n;
