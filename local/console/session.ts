@@ -149,6 +149,13 @@ function detailsKeyOf(type: string): string {
 
 /** How many failed children's histories are kept (the rest are listed with their error, not their history). */
 export const CHILD_HISTORIES_KEPT = 1_000;
+/**
+ * Children whose histories are recorded, per run and per redrive: the first ones. Recording a
+ * child's history costs it ~15 % (bench/console.bench.ts); past these, a failed child is listed with
+ * its item, input, error, cause and failed state, without its events, and a big Map Run pays
+ * for its first 10,000 children only.
+ */
+export const CHILD_HISTORIES_RECORDED = 10_000;
 
 export interface ExecutionSummary {
   arn: string;
@@ -207,11 +214,15 @@ export class ConsoleSession implements RunObserver {
         for (const inner of Object.keys(s.ItemProcessor.States ?? {})) this.processorOwner.set(inner, name);
       }
     });
+    this.ledgers.keepChildHistory = () => this.ledgers.seen < CHILD_HISTORIES_RECORDED && this.children.size < CHILD_HISTORIES_KEPT;
     // Failed children's histories come with their outcome (childHistories): no event per child.
     this.ledgers.onRecorded = (ledger, _seq, outcome) => {
       if (outcome.status === "SUCCEEDED") return;
       const history = outcome.history;
-      if (!history) return;
+      if (!history) {
+        if (outcome.status === "FAILED") this.childHistoriesDropped++;
+        return;
+      }
       if (this.children.size >= CHILD_HISTORIES_KEPT) {
         this.childHistoriesDropped++;
         return;
@@ -341,6 +352,7 @@ export class ConsoleSession implements RunObserver {
     const redrivenId = p.events.length + 1;
     p.add({ id: redrivenId, previousEventId: p.events.length, timestamp: new Date(this.redriveDate), type: "ExecutionRedriven", executionRedrivenEventDetails: { redriveCount: this.redriveCount } });
     this.idOffset = redrivenId - 1;
+    this.ledgers.seen = 0;
     // Failed children that are run again leave the failure list when they succeed (the ledger does
     // that); their kept histories are dropped, as the redrive makes new ones.
     this.changed();

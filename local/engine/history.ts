@@ -223,6 +223,9 @@ const CHUNK_EVENTS = 1024;
  * the console, has a handful of events), so the first chunk is small and the next ones full size.
  */
 const FIRST_CHUNK_EVENTS = 16;
+/** First chunks given back by released histories (a succeeded child's, see History.release), reused. */
+const firstChunks: Chunk[] = [];
+const FIRST_CHUNKS_POOLED = 4096;
 
 /**
  * One chunk of columns: per event four slots of `objects` (type, details or lazy kind, part a,
@@ -267,6 +270,26 @@ export class History {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Whether events are kept (the result's `history`, a child's for the console). */
+  get keeps(): boolean {
+    return this.keep;
+  }
+
+  /**
+   * Drops the kept events and gives a small first chunk back for the next history (a Distributed
+   * Map child kept for the console that succeeded: nobody reads it). The history is closed.
+   */
+  release(): void {
+    this.closed = true;
+    const c = this.chunk;
+    this.chunk = undefined;
+    this.stored = 0;
+    if (c === undefined || this.chunks !== undefined || c.size !== FIRST_CHUNK_EVENTS || firstChunks.length >= FIRST_CHUNKS_POOLED) return;
+    c.objects.fill(undefined, 0, 4 * this.used);
+    this.used = 0;
+    firstChunks.push(c);
   }
 
   /** The kept events, in order (made from the columns on first read, then cached). */
@@ -322,7 +345,7 @@ export class History {
     if (this.keep) {
       if (this.used === (this.chunk?.size ?? 0)) {
         if (this.chunk) (this.chunks ??= []).push(this.chunk);
-        this.chunk = new Chunk(this.chunk ? CHUNK_EVENTS : FIRST_CHUNK_EVENTS);
+        this.chunk = this.chunk ? new Chunk(CHUNK_EVENTS) : (firstChunks.pop() ?? new Chunk(FIRST_CHUNK_EVENTS));
         this.used = 0;
       }
       const c = this.chunk!;

@@ -140,8 +140,14 @@ export class ChildLedgers {
     if (!ledger) this.byArn.set(mapRunArn, (ledger = new MapRunLedger(mapRunArn, stateName)));
     return ledger;
   }
+  /** Children reported so far (the console keeps the histories of the first ones only). */
+  seen = 0;
+  /** MapRunHooks.keepChildHistory, when the owner wants children's histories (the console). */
+  keepChildHistory?: () => boolean;
   readonly hooks: MapRunHooks = {
+    keepChildHistory: () => this.keepChildHistory?.() ?? false,
     onChildDone: (mapRunArn, stateName, seq, items, outcome) => {
+      this.seen++;
       const ledger = this.ledger(mapRunArn, stateName);
       ledger.record(seq, items, outcome);
       if (outcome.status !== "SUCCEEDED") this.onRecorded?.(ledger, seq, outcome);

@@ -327,7 +327,7 @@
       if (snapshot.historyTotal !== view.historyTotal) await loadHistory();
       if (view.state) await selectState(view.state);
     }
-    if (snapshot.childHistoriesDropped) notice(`${fmtN(snapshot.childHistoriesDropped)} failed children beyond the first 1,000 are listed without their history.`);
+    if (snapshot.childHistoriesDropped) notice(`${fmtN(snapshot.childHistoriesDropped)} failed children are listed without their events: histories are recorded for the first 10,000 children of a run (and of each redrive) and kept for 1,000 failed ones.`);
   }
 
   function notice(text) {

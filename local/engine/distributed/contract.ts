@@ -123,6 +123,8 @@ export interface MapRunHooks {
    * redrive keeps for the children that succeeded); nothing is copied.
    */
   onMapRunEnd?(mapRunArn: string, stateName: string, outputs: JsonValue[] | undefined): void;
+  /** With RunOptions.childHistories: whether to keep the history of the child about to start. */
+  keepChildHistory?(): boolean;
   /** Redrives the Map Run of `stateName` instead of starting a new one. */
   redrive?: MapRunRedrive;
 }

@@ -106,6 +106,8 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   const { arn: arnPrefix, smArn: childSmArn } = childArn(setup.stateMachineArn, label, "", childType);
   // Field by field, not `...setup`: inside a Distributed Map child (a nested Distributed Map) the
   // setup is a ChildSetup whose fields are prototype getters, which a spread would drop.
+  const keepChildHistories = setup.childHistories === true;
+  const wantHistory = setup.mapRunHooks?.keepChildHistory;
   const childBase: ChildBase = {
     handlers: setup.handlers,
     clock: setup.clock,
@@ -121,8 +123,11 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     // its own quota) and is not kept once the child ends.
     // Opted in (childEvents), EXPRESS children's events are forwarded too; EXPRESS still has no quota.
     recordHistory: childType === "STANDARD" || (setup.childEvents === true && setup.onEvent !== undefined),
-    // Kept only when asked (RunOptions.childHistories): readable on the outcome, dropped with it.
-    keepHistory: setup.childHistories === true,
+    // Kept only when asked (RunOptions.childHistories, and MapRunHooks.keepChildHistory for each
+    // child): readable on the outcome, dropped with it.
+    get keepHistory(): boolean {
+      return keepChildHistories && (wantHistory === undefined || wantHistory());
+    },
     onEvent: setup.childEvents ? setup.onEvent : undefined,
     sharedSignal: true,
     mapRuns: [],
