@@ -32,6 +32,13 @@ const jsonObject = z.string().transform((text, ctx) => {
   return value as Record<string, unknown>;
 });
 
+/** `--ui-port`: where the console listens (127.0.0.1 only); 0 or absent = a free port. */
+export const uiPort = z
+  .string()
+  .regex(/^\d+$/, { error: "--ui-port must be a port number, e.g. --ui-port 8080" })
+  .transform(Number)
+  .pipe(z.number().int().min(0, { error: "--ui-port must be 0-65535" }).max(65535, { error: "--ui-port must be 0-65535" }));
+
 /** AWS documents no cap on objects under a prefix; ours bounds the generated data set so a typo cannot fill the disk. */
 export const MAX_OBJECTS = 100_000;
 
@@ -44,6 +51,8 @@ const startFlags = z
     variant: z.string().min(1, { error: "--variant needs a name, e.g. --variant inline" }).optional(),
     "what-if": z.boolean().default(false),
     json: z.boolean().default(false),
+    ui: z.boolean().default(false),
+    "ui-port": uiPort.optional(),
     objects: z
       .string()
       .regex(/^\d+$/, { error: "--objects must be a whole number, e.g. --objects 1000" })
@@ -91,6 +100,8 @@ export function parseStartArgs(argv: string[]): StartFlags {
       variant: { type: "string" },
       "what-if": { type: "boolean" },
       json: { type: "boolean" },
+      ui: { type: "boolean" },
+      "ui-port": { type: "string" },
       objects: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -116,6 +127,9 @@ Step Functions engine, the Lambda handlers in-process; live Map Run progress, th
   --what-if        compare EXPRESS vs STANDARD children and 2-3 batch sizes: projected AWS duration and bill
   --objects N      the size of the demo's generated data set (map-reduce: objects under the input prefix, default 1,500)
   --json           print one JSON summary object on stdout and nothing else
+  --ui             serve the local console (graph, Map Runs, events, Redrive) on 127.0.0.1 while
+                   the run goes and after it, until Ctrl-C; its URL is printed on stderr
+  --ui-port N      the console's port (default: a free one)
 Exit status: 0 succeeded, 1 failed, 2 bad usage or bad config.`;
 
 export const SYNTH_USAGE = `Usage: npm run synth -- [--stack dev] [--out DIR]

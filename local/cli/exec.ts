@@ -24,6 +24,7 @@ import { HandlerResolutionError } from "../exec/functions";
 import { expandPut, parsePut } from "../exec/objects";
 import type { LocalExecution } from "../exec/run-local";
 import { loadUserModule } from "./user-module";
+import { uiPort } from "./args";
 import { INTEGRATION_OPTIONS, INTEGRATION_USAGE, IntegrationFlagError, IntegrationFlags, integrationOptions } from "./integration-flags";
 import { fitForStream } from "../progress/fit";
 import { parseArgsMessage, usageLine } from "./usage";
@@ -48,6 +49,9 @@ Runs an ASL definition file, or a module exporting a builder machine, on the loc
     --inspection-level INFO|DEBUG|TRACE  --variables JSON  --context JSON (Execution/StateMachine fields)
     --mock JSON             {"result": ...} or {"errorOutput": {"error": ..., "cause": ...}}: the state's result
                             (a Map's or Parallel's too) instead of running it
+  --ui                      serve the local console (graph, Map Runs, events, Redrive) on 127.0.0.1 during and
+                            after the run, until Ctrl-C; its URL is printed on stderr
+  --ui-port N               the console's port (default: a free one)
   --clock real|virtual      virtual: Wait states, back-offs and timeouts take no real time; time jumps only
                             when nothing is in flight (handlers, S3/DynamoDB requests, token answers)
   --type STANDARD|EXPRESS   the state machine type (default STANDARD)
@@ -97,6 +101,8 @@ const FLAGS = {
   type: { parse: { type: "string" }, schema: z.enum(["STANDARD", "EXPRESS"], { message: "--type must be STANDARD or EXPRESS" }).default("STANDARD") },
   stack: { parse: { type: "string" }, schema: stackNameSchema("--stack").default("dev") },
   "s3-endpoint": { parse: { type: "string" }, schema: z.url({ message: "--s3-endpoint must be a URL" }).optional() },
+  ui: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
+  "ui-port": { parse: { type: "string" }, schema: uiPort.optional() },
 } as const satisfies Record<string, { parse: NonNullable<ParseArgsConfig["options"]>[string]; schema: z.ZodType }>;
 
 const Flags = z
@@ -115,6 +121,7 @@ const Flags = z
       if (f[k] !== undefined && f["test-state"] === undefined) ctx.addIssue({ code: "custom", path: [k], message: `--${k} applies to --test-state NAME (one state); give --test-state too` });
     }
     if (f["test-state"] !== undefined && f.batch !== undefined) ctx.addIssue({ code: "custom", path: ["test-state"], message: "--test-state tests one state of DEF.json; not with --batch" });
+    if (f.batch !== undefined && (f.ui || f["ui-port"] !== undefined)) ctx.addIssue({ code: "custom", path: ["ui"], message: "--ui shows one run; not with --batch" });
   });
 
 const BatchCase = z.object({ name: z.string(), definition: z.unknown(), input: z.unknown().default({}) });
@@ -443,6 +450,9 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   }
 
   const { runLocalExecution } = await import("../exec/run-local");
+  // --ui: the local console, open before the run so the page follows it live (local/console).
+  const ui = flags.ui || flags["ui-port"] !== undefined ? await (await import("../console")).openRunConsole({ port: flags["ui-port"], log: (line) => process.stderr.write(line + "\n") }) : undefined;
+  if (ui) stopServices.push(ui.close);
   let executed: LocalExecution;
   try {
     executed = await runLocalExecution({
@@ -460,6 +470,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       keepHistory: flags.history,
       integrations: integrations.options,
       onWaiting,
+      ...(ui ? { observer: ui.observer, holdServers: ui.holdServers } : {}),
     });
   } catch (e) {
     if (e instanceof HandlerResolutionError) throw new UsageError(e.message, false);
@@ -517,7 +528,9 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     if (executed.downloaded.length > 0) process.stdout.write(`--out: ${executed.downloaded.length} files written under ${resolve(flags.out!)}\n`);
     if (flags.history) process.stdout.write(historyText(executed.result.history, process.stdout.columns || 160));
   }
-  return result.status === "SUCCEEDED" ? 0 : 1;
+  // --ui: serves until Ctrl-C/SIGTERM; the exit status is the execution's last (a redrive may have changed it).
+  const status = ui ? await ui.serveUntil(signal) : result.status;
+  return status === "SUCCEEDED" ? 0 : 1;
 }
 
 const controller = new AbortController();

@@ -74,7 +74,16 @@ export async function main(argv: string[]): Promise<number> {
   let interrupted = false;
   let interruptedAt = 0;
   let exitCode = 130;
+  // Set once the summary is printed: a signal then only closes the --ui console.
+  let runFinished = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (runFinished && !interrupted) {
+      interrupted = true;
+      interruptedAt = Date.now();
+      say(`${signal}: closing the console`);
+      controller.abort(new Error(`interrupted by ${signal}`));
+      return;
+    }
     // One Ctrl-C can arrive twice: from the terminal (to the whole process group) and relayed by a
     // parent launcher (tsx, npm). Only a second press, later, forces the exit.
     if (interrupted && Date.now() - interruptedAt < 750) return;
@@ -98,6 +107,8 @@ export async function main(argv: string[]): Promise<number> {
   progress.phase("Loading the engine and the AWS SDK");
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load works under every TS loader (tsx CLI, node -r tsx/cjs).
   const { runLocal } = require("../runner/run") as typeof import("../runner/run");
+  // --ui: the local console, open before the run so the page follows it live (local/console).
+  const ui = flags.ui || flags["ui-port"] !== undefined ? await (require("../console") as typeof import("../console")).openRunConsole({ port: flags["ui-port"], log: (line) => say(line) }) : undefined;
   try {
     const summary = await runLocal({
       stack: flags.stack,
@@ -108,6 +119,7 @@ export async function main(argv: string[]): Promise<number> {
       whatIf: flags["what-if"],
       progress,
       signal: controller.signal,
+      ...(ui ? { observer: ui.observer, holdServers: ui.holdServers } : {}),
     });
     if (interrupted || summary.status === "ABORTED") {
       say("Interrupted: the execution was stopped (ABORTED); nothing of this run was kept.");
@@ -118,7 +130,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(
       flags.json ? JSON.stringify(summary) + "\n" : formatSummary(summary, { width: stdout.isTTY ? stdout.columns : undefined, palette: paletteFor(stdout) }),
     );
-    return summary.status === "SUCCEEDED" ? 0 : 1;
+    // --ui: serves until Ctrl-C/SIGTERM; the exit status is the execution's last (a redrive may have changed it).
+    runFinished = true;
+    const status = ui ? await ui.serveUntil(controller.signal) : summary.status;
+    return status === "SUCCEEDED" ? 0 : 1;
   } catch (e) {
     progress.stop();
     if (interrupted) {
@@ -138,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     say(`npm start: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
     return 1;
   } finally {
+    await ui?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

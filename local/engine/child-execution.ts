@@ -6,7 +6,7 @@
 import type { JsonValue } from "../../asl/types";
 import type { ChildStopper, RunningChild } from "./abort";
 import type { CompiledWorkflow } from "./compile";
-import type { ChildOutcome } from "./distributed/contract";
+import type { ChildHistoryEvent, ChildOutcome } from "./distributed/contract";
 import { executionEnding, STATES_ERRORS } from "./errors";
 import type { ExecutionSetup, Executor, Flow, WorkflowSink } from "./execution";
 import * as execution from "./execution";
@@ -45,6 +45,8 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   nextRunning: RunningChild | undefined = undefined;
   private readonly exec: Execution;
   private readonly frame: Frame;
+  /** Whether this child's history is kept (RunOptions.childHistories), decided when it starts. */
+  private readonly keeps: boolean;
 
   constructor(
     executor: Executor,
@@ -54,6 +56,7 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
     private readonly token: T,
   ) {
     const exec = (this.exec = new Execution(setup, executor));
+    this.keeps = exec.history.keeps;
     const history = exec.history;
     const startedId = history.add("ExecutionStarted", 0, history.recording ? new InputDetails({ roleArn: ROLE_ARN, stateMachineArn: setup.stateMachineArn }, setup.input) : undefined);
     this.frame = new Frame(exec, undefined, setup.signal, startedId, undefined, stopper.flag);
@@ -79,6 +82,10 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   }
   /** ChildTexts: the output's JSON text, when the last state knew it (see Frame.outputText). */
   outputText: string | undefined = undefined;
+  /** ChildHistory: the child's events, when its history is kept (RunOptions.childHistories); a succeeded child's only while its outcome is reported. */
+  get history(): ChildHistoryEvent[] | undefined {
+    return this.keeps ? (this.exec.history.events as ChildHistoryEvent[]) : undefined;
+  }
   /** ChildRecordParts. */
   get startTime(): number {
     return this.exec.startTime;
@@ -150,6 +157,9 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
     this.stateTransitions = this.exec.stateTransitions;
     this.historyEvents = history.size;
     this.onDone(this as unknown as ChildOutcome, this.token);
+    // A succeeded child's kept history (RunOptions.childHistories) is read, if at all, while its
+    // outcome is reported: its buffer goes back to the pool.
+    if (status === "SUCCEEDED" && this.keeps) history.release();
   }
 }
 

@@ -55,6 +55,10 @@ export interface ExecutionSetup {
   services?: import("./integrations/services").IntegrationServices;
   /** Fields of `$$.Execution` / `$$.StateMachine` given by the caller (a TestState call's `context`). */
   contextOverrides?: { Execution?: JsonObject; StateMachine?: JsonObject };
+  /** RunOptions.mapRunHooks, for the top-level execution's Map Runs only (children never carry it). */
+  mapRunHooks?: import("./distributed/contract").MapRunHooks;
+  /** RunOptions.childHistories (top-level execution only). */
+  childHistories?: boolean;
 }
 
 /**

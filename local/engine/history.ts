@@ -218,6 +218,14 @@ function isKnownType(type: string): boolean {
  */
 /** Events per chunk of columns. */
 const CHUNK_EVENTS = 1024;
+/**
+ * Events in the first chunk: most kept histories are short (a Distributed Map child's, kept for
+ * the console, has a handful of events), so the first chunk is small and the next ones full size.
+ */
+const FIRST_CHUNK_EVENTS = 16;
+/** First chunks given back by released histories (a succeeded child's, see History.release), reused. */
+const firstChunks: Chunk[] = [];
+const FIRST_CHUNKS_POOLED = 4096;
 
 /**
  * One chunk of columns: per event four slots of `objects` (type, details or lazy kind, part a,
@@ -226,8 +234,12 @@ const CHUNK_EVENTS = 1024;
  * history would carry into the old generation.
  */
 class Chunk {
-  readonly objects: unknown[] = new Array(4 * CHUNK_EVENTS);
-  readonly numbers = new Float64Array(2 * CHUNK_EVENTS);
+  readonly objects: unknown[];
+  readonly numbers: Float64Array;
+  constructor(readonly size: number) {
+    this.objects = new Array(4 * size);
+    this.numbers = new Float64Array(2 * size);
+  }
 }
 
 export class History {
@@ -237,7 +249,7 @@ export class History {
   private chunks?: Chunk[];
   // Allocated on the first kept event: most Distributed Map children keep none.
   private chunk: Chunk | undefined;
-  private used = CHUNK_EVENTS;
+  private used = 0;
   private stored = 0;
   private materialized?: HistoryEvent[];
   private closed = false;
@@ -260,6 +272,26 @@ export class History {
     return this.count;
   }
 
+  /** Whether events are kept (the result's `history`, a child's for the console). */
+  get keeps(): boolean {
+    return this.keep;
+  }
+
+  /**
+   * Drops the kept events and gives a small first chunk back for the next history (a Distributed
+   * Map child kept for the console that succeeded: nobody reads it). The history is closed.
+   */
+  release(): void {
+    this.closed = true;
+    const c = this.chunk;
+    this.chunk = undefined;
+    this.stored = 0;
+    if (c === undefined || this.chunks !== undefined || c.size !== FIRST_CHUNK_EVENTS || firstChunks.length >= FIRST_CHUNKS_POOLED) return;
+    c.objects.fill(undefined, 0, 4 * this.used);
+    this.used = 0;
+    firstChunks.push(c);
+  }
+
   /** The kept events, in order (made from the columns on first read, then cached). */
   get events(): HistoryEvent[] {
     const out = (this.materialized ??= []);
@@ -268,10 +300,11 @@ export class History {
   }
 
   private eventAt(i: number): HistoryEvent {
-    const chunkIndex = Math.floor(i / CHUNK_EVENTS);
+    // The first chunk holds FIRST_CHUNK_EVENTS events, every later one CHUNK_EVENTS.
+    const chunkIndex = i < FIRST_CHUNK_EVENTS ? 0 : 1 + Math.floor((i - FIRST_CHUNK_EVENTS) / CHUNK_EVENTS);
     const chunks = this.chunks ?? [];
     const c = chunkIndex < chunks.length ? chunks[chunkIndex] : this.chunk!;
-    const at = i % CHUNK_EVENTS;
+    const at = i < FIRST_CHUNK_EVENTS ? i : (i - FIRST_CHUNK_EVENTS) % CHUNK_EVENTS;
     const o = c.objects;
     const type = o[4 * at] as string;
     const slot = o[4 * at + 1];
@@ -310,9 +343,9 @@ export class History {
     if (!this.recording) return id;
     const time = this.clock.now();
     if (this.keep) {
-      if (this.used === CHUNK_EVENTS) {
+      if (this.used === (this.chunk?.size ?? 0)) {
         if (this.chunk) (this.chunks ??= []).push(this.chunk);
-        this.chunk = new Chunk();
+        this.chunk = this.chunk ? new Chunk(CHUNK_EVENTS) : (firstChunks.pop() ?? new Chunk(FIRST_CHUNK_EVENTS));
         this.used = 0;
       }
       const c = this.chunk!;

@@ -142,6 +142,8 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
         mapRuns: [],
         services,
         contextOverrides: options.context,
+        mapRunHooks: options.mapRunHooks,
+        childHistories: options.childHistories === true,
       },
       compiled,
       def.TimeoutSeconds,

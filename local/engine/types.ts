@@ -4,7 +4,7 @@ import type { Diagnostic } from "../../asl/diagnostics";
 import type { JsonValue } from "../../asl/types";
 import type { Clock } from "./clock";
 import type { WaitingReport } from "./waits";
-import type { MapRunRecord } from "./distributed/contract";
+import type { MapRunHooks, MapRunRecord } from "./distributed/contract";
 import type { IntegrationOptions, NestedExecutionRecord, OutboxMessage } from "./integrations";
 
 /** The subset of the Lambda Node.js context object handlers commonly read. */
@@ -85,6 +85,17 @@ export interface RunOptions {
   /** Fields of the context object's `Execution` and `StateMachine` to use instead of the run's own (a one-state test's `context`). */
   context?: { Execution?: Record<string, JsonValue>; StateMachine?: Record<string, JsonValue> };
   waitingNoticeSeconds?: number;
+  /**
+   * (For tools.) The top-level Map Runs' per-child outcomes, and a redriven Map Run's kept children
+   * (see local/exec/redrive.ts). Nested executions and Map Runs inside children get none.
+   */
+  mapRunHooks?: MapRunHooks;
+  /**
+   * Keep each STANDARD Distributed Map child's history until it ends, readable on its outcome
+   * (`ChildOutcome.history`; the console shows failed children's). Off by default; costs a small
+   * buffer per child, far less than `childEvents`.
+   */
+  childHistories?: boolean;
 }
 
 export interface ExecutionCounters {

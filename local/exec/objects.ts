@@ -102,3 +102,16 @@ export async function downloadChanged(s3: S3Client, buckets: ReadonlyArray<strin
   }
   return written;
 }
+
+/** Every object of the buckets, read into memory (a redrive in the testing API starts from what a failed run left). */
+export async function snapshotObjects(s3: S3Client, buckets: ReadonlyArray<string>): Promise<SeedObject[]> {
+  const out: SeedObject[] = [];
+  for (const path of (await listAll(s3, buckets)).keys()) {
+    const slash = path.indexOf("/");
+    const bucket = path.slice(0, slash);
+    const key = path.slice(slash + 1);
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    out.push({ bucket, key, body: await object.Body!.transformToByteArray(), ...(object.ContentType ? { contentType: object.ContentType } : {}) });
+  }
+  return out;
+}

@@ -22,6 +22,7 @@ import { withRunEnvironment } from "../servers/run-env";
 import { functionsUsed, resolveHandlers } from "./functions";
 import { downloadChanged, listAll, putObject, uploadFile, type SeedObject } from "./objects";
 import { definitionUsesS3, staticBuckets } from "./s3-needs";
+import type { RunObserver } from "./observer";
 
 export interface LocalExecutionRequest {
   /** The ASL definition (JSON object). */
@@ -52,6 +53,30 @@ export interface LocalExecutionRequest {
   waitingNoticeSeconds?: number;
   /** Service integrations: DynamoDB, nested machines, task tokens, a MockConfigFile test case. */
   integrations?: IntegrationOptions;
+  /** Engine options passed as given (a redrive's, the console's). */
+  engine?: Pick<RunOptions, "validate" | "executionName" | "stateMachineArn" | "mapRunHooks" | "childEvents">;
+  /**
+   * Called after the run, before the embedded S3 stops (the console keeps serving here until it
+   * is closed; a redrive runs through `rerun`, with the same handlers, S3, clock and integrations).
+   */
+  afterRun?: (after: AfterRun) => Promise<void>;
+  /** A tool watching the run (the console): told before the run, and after it before the servers stop. */
+  observer?: RunObserver;
+  /**
+   * Keep the embedded servers running after a finished run and hand over the function that stops
+   * them (the console serves results and redrives until it is closed). Not called when the run threw.
+   */
+  holdServers?: (release: () => Promise<void>) => void;
+  /** Runs the engine in place of the plain run of `definition` on `input` (a redrive). */
+  execute?: (rerun: AfterRun["rerun"]) => Promise<ExecutionResult>;
+}
+
+export interface AfterRun {
+  result: ExecutionResult;
+  /** The embedded S3's client, when the run started one. */
+  s3Client?: S3Client;
+  buckets: string[];
+  rerun(definition: unknown, input: JsonValue, options: Pick<RunOptions, "validate" | "executionName" | "stateMachineArn" | "mapRunHooks" | "stateMachineType">): Promise<ExecutionResult>;
 }
 
 export interface LocalExecution {
@@ -110,31 +135,50 @@ async function prepareData(request: LocalExecutionRequest, prepared: PreparedDat
   if (request.outDir !== undefined) prepared.before = await listAll(client, prepared.buckets);
 }
 
+type Rerun = AfterRun["rerun"];
+
 /** Step 3: the engine, noting the last state the parent entered (where a failed execution failed). */
-async function runStep(request: LocalExecutionRequest, handlers: Record<string, LambdaHandler>, s3: PreparedData["s3"]): Promise<{ result: ExecutionResult; lastState?: string }> {
+async function runStep(
+  request: LocalExecutionRequest,
+  handlers: Record<string, LambdaHandler>,
+  prepared: PreparedData,
+  env: Record<string, string>,
+): Promise<{ result: ExecutionResult; lastState?: string; rerun: Rerun }> {
+  const s3 = prepared.s3;
   let parentArn: string | undefined;
   let lastState: string | undefined;
+  const { onEvent: observe, ...observing } = request.observer?.starting({ definition: request.definition, stateMachineType: request.stateMachineType ?? "STANDARD", buckets: prepared.buckets }) ?? {};
   const onEvent = (event: EngineEvent) => {
     request.onEvent?.(event);
+    observe?.(event);
     if (event.kind !== "history") return;
     parentArn ??= event.executionArn;
     if (event.executionArn === parentArn && event.event.type.endsWith("StateEntered")) {
       lastState = (event.event["stateEnteredEventDetails"] as { name?: string } | undefined)?.name ?? lastState;
     }
   };
-  const result = await run(request.definition, request.input, {
-    handlers,
-    s3,
-    clock: request.clock,
-    stateMachineType: request.stateMachineType,
-    signal: request.signal,
-    keepHistory: request.keepHistory ?? true,
-    onEvent,
-    integrations: request.integrations,
-    onWaiting: request.onWaiting,
-    waitingNoticeSeconds: request.waitingNoticeSeconds,
-  });
-  return { result, lastState };
+  // A rerun (the console's Redrive) runs after this run's own call has returned: it gets the same
+  // SDK environment explicitly, so its handlers still see only this run's servers.
+  const rerun: Rerun = (definition, input, options) =>
+    withRunEnvironment(env, () =>
+      run(definition, input, {
+        handlers,
+        s3,
+        clock: request.clock,
+        stateMachineType: request.stateMachineType,
+        signal: request.signal,
+        keepHistory: request.keepHistory ?? true,
+        onEvent,
+        integrations: request.integrations,
+        onWaiting: request.onWaiting,
+        waitingNoticeSeconds: request.waitingNoticeSeconds,
+        ...observing,
+        ...request.engine,
+        ...options,
+      }),
+    );
+  const result = request.execute ? await request.execute(rerun) : await rerun(request.definition, request.input, {});
+  return { result, lastState, rerun };
 }
 
 /** Steps 4 and 5: what the run wrote downloaded, the first failed children, the report. */
@@ -160,6 +204,12 @@ async function report(
 export async function runLocalExecution(request: LocalExecutionRequest): Promise<LocalExecution> {
   const { handlers, warnings } = resolveStep(request);
   const prepared: PreparedData = { buckets: [] };
+  // Stops listening and removes the data folder unless it is kept (a temporary one is the server's
+  // own); the console may hold the servers open until it closes.
+  const release = async () => {
+    await prepared.servers?.stop();
+  };
+  let held = false;
   try {
     await prepareData(request, prepared);
     // The handlers' SDK environment, for this run only (../servers/run-env.ts): its servers, or for
@@ -170,12 +220,17 @@ export async function runLocalExecution(request: LocalExecutionRequest): Promise
       (typeof s3 === "object"
         ? { AWS_ENDPOINT_URL_S3: s3.endpoint, ...pick(process.env, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"]) }
         : {});
-    const ran = await withRunEnvironment(env, () => runStep(request, handlers, prepared.s3));
-    return await report(request, prepared, ran, warnings);
+    const ran = await withRunEnvironment(env, () => runStep(request, handlers, prepared, env));
+    const reported = await report(request, prepared, ran, warnings);
+    await request.afterRun?.({ result: ran.result, s3Client: prepared.servers?.s3Client, buckets: prepared.buckets, rerun: ran.rerun });
+    await request.observer?.finished({ result: ran.result, s3Client: prepared.servers?.s3Client, rerun: ran.rerun });
+    if (request.holdServers) {
+      request.holdServers(release);
+      held = true;
+    }
+    return reported;
   } finally {
-    // Stops listening, puts the environment back and removes the data folder unless it is kept
-    // (a temporary one is the server's own).
-    await prepared.servers?.stop();
+    if (!held) await release();
   }
 }
 

@@ -29,6 +29,7 @@ import type { OutboxMessage } from "../engine";
 import { billedMs, estimateBill, nestedUsage, PRICE_TABLE, type BillEstimate } from "../pricing";
 import { projectDuration, whatIf, whatIfBatchSizes, type MeasuredRun, type Projection, type WhatIfRow } from "../pricing/projection";
 import { formatCount, type ProgressDisplay } from "../progress";
+import type { EngineRerun, RunObserver } from "../exec/observer";
 import { startServers, type LocalServers } from "../servers";
 import { resultWriterLocation } from "../../app/demos/checks";
 import { meterHandlers } from "./metering";
@@ -58,6 +59,10 @@ export interface RunRequest {
   projectDir?: string;
   /** Where run data is kept; `$LOCAL_S3_DIR` or `<projectDir>/.local-s3` by default. */
   dataRoot?: string;
+  /** A tool watching the run (`--ui`: the console), told before the run and after it. */
+  observer?: RunObserver;
+  /** Keep the embedded S3 after a finished run; `release` stops it and tidies the run's data (see runLocalExecution). */
+  holdServers?: (release: () => Promise<void>) => void;
 }
 
 export interface MapRunSummary {
@@ -251,10 +256,11 @@ interface Execution {
   observed: ReturnType<NonNullable<NonNullable<CatalogWorkflow["demo"]>["observe"]>["start"]> | undefined;
   perExecution: Map<string, { events: number; transitions: number }>;
   lastParentState?: string;
+  rerun: EngineRerun;
 }
 
 /** Step 3: the engine, handlers metered, Map Run updates to the progress display, per-execution counts. */
-async function runExecution(run: ResolvedRun, request: RunRequest, s3: S3Client): Promise<Execution> {
+async function runExecution(run: ResolvedRun, request: RunRequest, s3: S3Client, inRunEnv: <T>(body: () => Promise<T>) => Promise<T>): Promise<Execution> {
   const demo = run.workflow.demo;
   const observed = demo?.observe?.start();
   const observers: Record<string, (result: unknown) => void> = {};
@@ -263,7 +269,9 @@ async function runExecution(run: ResolvedRun, request: RunRequest, s3: S3Client)
   const perExecution = new Map<string, { events: number; transitions: number }>();
   let parentArn: string | undefined;
   let lastParentState: string | undefined;
+  const { onEvent: observe, ...observing } = request.observer?.starting({ definition: run.definition, stateMachineType: "STANDARD", buckets: [run.bucket] }) ?? {};
   const onEvent = (event: EngineEvent) => {
+    observe?.(event);
     if (event.kind === "mapRun") {
       request.progress.update(event.record);
       return;
@@ -281,17 +289,22 @@ async function runExecution(run: ResolvedRun, request: RunRequest, s3: S3Client)
       }
     }
   };
-  const result = await runEngine(run.definition, run.prepared.input as never, {
+  const options = {
     handlers: metered.handlers,
     s3,
     onEvent,
     executionName: run.executionName,
     stateMachineArn: run.stateMachineArn,
-    stateMachineType: "STANDARD",
+    stateMachineType: "STANDARD" as const,
     signal: request.signal,
     keepHistory: false,
-  });
-  return { result, metered, observed, perExecution, lastParentState };
+    ...observing,
+  };
+  const result = await runEngine(run.definition, run.prepared.input as never, options);
+  // A rerun (the console's Redrive) comes after this run's own call has returned: inRunEnv gives it
+  // the run's SDK environment again, so its handlers still see only this run's servers.
+  const rerun: EngineRerun = (definition, input, more) => inRunEnv(() => runEngine(definition, input, { ...options, ...more }));
+  return { result, metered, observed, perExecution, lastParentState, rerun };
 }
 
 /** The Map Runs' figures: per-run summaries, items and children, the children's transitions and largest history. */
@@ -461,6 +474,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
 
   let servers: LocalServers | undefined;
   let keepData = false;
+  let held = false;
   try {
     servers = await startServers({
       s3: { buckets: [bucket], dataDir: run.s3Dir, region: config.region },
@@ -485,7 +499,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       const dataset = await prepareData(run, demoContext);
       request.progress.phase("Starting the execution");
       const datasetDone = performance.now();
-      const execution = await runExecution(run, request, client);
+      const execution = await runExecution(run, request, client, (body) => servers!.run(body));
       const executionDone = performance.now();
       // Step 4: the demo's own check of what the run produced.
       let check: CheckResult | undefined;
@@ -499,16 +513,29 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     const checkDone = performance.now();
     // An interrupted run keeps nothing, whatever status the execution ended with.
     keepData = result.status !== "ABORTED" && !request.signal.aborted;
-    return report(run, request, execution, { wallStart, setupDone, datasetDone, executionDone, checkDone }, check, dataset);
+    const summary = report(run, request, execution, { wallStart, setupDone, datasetDone, executionDone, checkDone }, check, dataset);
+    await request.observer?.finished({ result, s3Client: client, rerun: execution.rerun });
+    if (request.holdServers) {
+      keepData = keepData && !request.signal.aborted;
+      request.holdServers(release);
+      held = true;
+    }
+    return summary;
   } finally {
+    if (!held) await release();
+  }
+
+  async function release(): Promise<void> {
     try {
-      request.progress.phase(keepData ? "Stopping the embedded S3 server" : "Stopping the embedded S3 server and removing this run's data");
+      // A stop that came after the execution ended (during the check or the report) still keeps
+      // nothing: the CLI then reports the run as interrupted. Once the console holds the run, the
+      // Ctrl-C that closes it keeps what the run kept.
+      const keep = held ? keepData : keepData && !request.signal.aborted;
+      request.progress.phase(keep ? "Stopping the embedded S3 server" : "Stopping the embedded S3 server and removing this run's data");
       // Stops the server and destroys its clients.
       await servers?.stop();
       // An interrupted or crashed run leaves nothing behind: no server, no half-written results.
-      // A stop that came after the execution ended (during the check or the report) still keeps
-      // nothing: the CLI then reports the run as interrupted.
-      if (keepData && !request.signal.aborted) await finishRunDir(runDir);
+      if (keep) await finishRunDir(runDir);
       else await removeRunDir(runDir);
       // Runs started side by side each pruned before the others finished: prune again now, so the
       // stack keeps KEEP_RUNS finished runs however many ran at once.

@@ -12,11 +12,13 @@ import type { StateMachine } from "../../asl/builders";
 import type { JsonValue } from "../../asl/types";
 import type { HistoryEvent, LambdaHandler } from "../engine/types";
 import type { IntegrationOptions, NestedExecutionRecord, OutboxMessage } from "../engine";
-import { runLocalExecution } from "../exec/run-local";
-import type { SeedObject } from "../exec/objects";
+import { runLocalExecution, type LocalExecution } from "../exec/run-local";
+import { snapshotObjects, type SeedObject } from "../exec/objects";
+import { ChildLedgers, redriveExecution, type RedriveSource } from "../exec/redrive";
 import type { ChildFailure } from "../runner/failures";
 
 export type { SeedObject } from "../exec/objects";
+export { ExecutionNotRedrivableError } from "../exec/redrive";
 export type { ChildFailure } from "../runner/failures";
 export type { LambdaHandler, LambdaContext, HistoryEvent } from "../engine/types";
 export { TaskTokens, MockedTestCase, MockConfigError, RunStalledError, TaskTimedOutError } from "../engine";
@@ -82,6 +84,9 @@ export interface WorkflowRun {
   /** SQS/SNS/EventBridge calls, recorded and never sent. */
   outbox: OutboxMessage[];
   nestedExecutions: NestedExecutionRecord[];
+  /** DescribeExecution's `redriveCount` (0 until redriven) and `redriveDate` (the last redrive). */
+  redriveCount: number;
+  redriveDate?: Date;
 }
 
 /** A handler that answers from the mock (a list answers call by call, its last entry repeating). */
@@ -99,6 +104,19 @@ function mockHandler(mock: MockResponse | ReadonlyArray<MockResponse>): LambdaHa
   };
 }
 
+/** What `redriveWorkflow` needs of a run: kept beside it, not on it (a run is plain data to assert on). */
+interface Redrivable {
+  request: RunWorkflowRequest;
+  definition: unknown;
+  handlers: Record<string, LambdaHandler>;
+  source: RedriveSource;
+  /** The embedded S3's objects when the run ended (a redrive starts from them). */
+  objects?: SeedObject[];
+}
+const redrivable = new WeakMap<WorkflowRun, Redrivable>();
+
+let runCounter = 0;
+
 export async function runWorkflow(request: RunWorkflowRequest): Promise<WorkflowRun> {
   const definition = request.machine ? request.machine.renderLocal() : request.definition;
   const handlers: Record<string, LambdaHandler> = {};
@@ -106,6 +124,9 @@ export async function runWorkflow(request: RunWorkflowRequest): Promise<Workflow
   Object.assign(handlers, request.handlers ?? {});
   for (const [name, mock] of Object.entries(request.mocks ?? {})) handlers[name] = mockHandler(mock);
 
+  const ledgers = new ChildLedgers();
+  const executionName = `test-${Date.now().toString(36)}-${(++runCounter).toString(36)}`;
+  let objects: SeedObject[] | undefined;
   const run = await runLocalExecution({
     definition,
     input: request.input ?? {},
@@ -117,7 +138,86 @@ export async function runWorkflow(request: RunWorkflowRequest): Promise<Workflow
     signal: request.signal,
     keepHistory: true,
     integrations: request.integrations,
+    engine: { executionName, mapRunHooks: ledgers.hooks },
+    afterRun: async ({ result, s3Client, buckets }) => {
+      // A run that may be redriven keeps what its S3 held, so the redrive reads what it would have read.
+      if (result.status !== "SUCCEEDED" && s3Client) objects = await snapshotObjects(s3Client, buckets);
+    },
   });
+  const out = toWorkflowRun(run, 0);
+  const r = run.result;
+  redrivable.set(out, {
+    request,
+    definition,
+    handlers,
+    objects,
+    source: {
+      definition,
+      executionArn: r.executionArn,
+      executionName,
+      stateMachineArn: r.executionArn.replace(/:(execution|express):([^:]+):[^:]+$/, ":stateMachine:$2"),
+      type: request.type ?? "STANDARD",
+      status: r.status,
+      history: r.history,
+      ledgers,
+      redriveCount: 0,
+      mapRuns: r.mapRuns,
+    },
+  });
+  return out;
+}
+
+export interface RedriveOptions {
+  /** Handlers to use from now on (e.g. a fixed one), by function name; the run's own otherwise. */
+  handlers?: Readonly<Record<string, LambdaHandler>>;
+  mocks?: RunWorkflowRequest["mocks"];
+  signal?: AbortSignal;
+}
+
+/**
+ * Redrives a FAILED, ABORTED or TIMED_OUT run, as RedriveExecution does: it continues from the
+ * failed state with that state's input, a failed Map Run re-runs only its failed, aborted and
+ * not-started children (the succeeded ones are kept), and the run's history goes on after an
+ * ExecutionRedriven event. Throws ExecutionNotRedrivable (with the reason) otherwise.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html
+ * https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html
+ */
+export async function redriveWorkflow(run: WorkflowRun, options: RedriveOptions = {}): Promise<WorkflowRun> {
+  const from = redrivable.get(run);
+  if (!from) throw new TypeError("redriveWorkflow: pass a run returned by runWorkflow or redriveWorkflow");
+  const handlers = { ...from.handlers, ...(options.handlers ?? {}) };
+  for (const [name, mock] of Object.entries(options.mocks ?? {})) handlers[name] = mockHandler(mock);
+  const { request } = from;
+  let objects: SeedObject[] | undefined;
+  let redrive: Awaited<ReturnType<typeof redriveExecution>> | undefined;
+  const local = await runLocalExecution({
+    // The servers and handlers of the run; the engine is run by the redrive through `rerun`.
+    definition: from.definition,
+    input: null,
+    handlers,
+    handlersSource: "handlers",
+    objects: from.objects ?? request.s3Objects,
+    s3: from.objects || request.s3Objects ? "always" : "auto",
+    clock: request.clock ?? "virtual",
+    stateMachineType: request.type,
+    signal: options.signal ?? request.signal,
+    keepHistory: true,
+    integrations: request.integrations,
+    execute: async (rerun) => {
+      redrive = await redriveExecution(from.source, rerun);
+      return redrive.result;
+    },
+    afterRun: async ({ result, s3Client, buckets }) => {
+      if (result.status !== "SUCCEEDED" && s3Client) objects = await snapshotObjects(s3Client, buckets);
+    },
+  });
+  const result = local.result;
+  const out = toWorkflowRun(local, redrive!.redriveCount, redrive!.redriveDate);
+  redrivable.set(out, { ...from, handlers, objects, source: { ...from.source, status: result.status, history: result.history, redriveCount: redrive!.redriveCount, mapRuns: result.mapRuns } });
+  return out;
+}
+
+function toWorkflowRun(run: LocalExecution, redriveCount: number, redriveDate?: Date): WorkflowRun {
   const r = run.result;
   const counts = (c: MapRunCounts): MapRunCounts => ({
     total: c.total,
@@ -141,5 +241,7 @@ export async function runWorkflow(request: RunWorkflowRequest): Promise<Workflow
     warnings: run.warnings,
     outbox: r.outbox,
     nestedExecutions: r.nestedExecutions,
+    redriveCount,
+    ...(redriveDate ? { redriveDate } : {}),
   };
 }

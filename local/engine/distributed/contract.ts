@@ -50,8 +50,23 @@ export interface ChildRecordParts {
   executionArnPrefix?: string;
 }
 
+/** One event of a child's history (the engine's HistoryEvent, structurally). */
+export interface ChildHistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: Date;
+  type: string;
+  [details: string]: unknown;
+}
+
+/** (Additive.) The child's history, when the run keeps children's histories (RunOptions.childHistories). */
+export interface ChildHistory {
+  readonly history?: ChildHistoryEvent[];
+}
+
 /** What a child execution ended with. */
 export type ChildOutcome = ChildCounters &
+  ChildHistory &
   ChildTexts &
   ChildRecordParts &
   (
@@ -87,6 +102,46 @@ export interface MapRunRecord {
   readerBytes?: number;
   /** (Additive, optional.) True once the ItemReader (or the input array) has delivered every item: itemCounts.total is final. */
   readerDone?: boolean;
+  /** (Additive, optional.) Where the ResultWriter put the manifest, once written. */
+  resultWriterDetails?: { bucket: string; key: string };
+  /** DescribeMapRun's `redriveCount` and `redriveDate`: set once the Map Run was redriven. */
+  redriveCount?: number;
+  redriveDate?: Date;
+}
+
+/**
+ * (Additive.) What a tool may ask of a Map Run: each finished child's outcome, and on a redrive
+ * the children to keep. "Redriving Map Runs": a redriven Map Run keeps its ARN, re-runs only its
+ * unsuccessful (failed, aborted, timed out) and not-started children, and keeps the succeeded ones.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html
+ */
+export interface MapRunHooks {
+  /** A child ended (`seq`: its position among the Map Run's children, in reader order; `items`: items it ran). */
+  onChildDone?(mapRunArn: string, stateName: string, seq: number, items: number, outcome: ChildOutcome): void;
+  /**
+   * The Map Run ended. Without a ResultWriter, `outputs` is its result per child position (what a
+   * redrive keeps for the children that succeeded); nothing is copied.
+   */
+  onMapRunEnd?(mapRunArn: string, stateName: string, outputs: JsonValue[] | undefined): void;
+  /** With RunOptions.childHistories: whether to keep the history of the child about to start. */
+  keepChildHistory?(): boolean;
+  /** Redrives the Map Run of `stateName` instead of starting a new one. */
+  redrive?: MapRunRedrive;
+}
+
+export interface MapRunRedrive {
+  stateName: string;
+  /** The original Map Run's ARN (kept on redrive). */
+  mapRunArn: string;
+  /** This redrive's number (1 for the first). */
+  redriveCount: number;
+  redriveDate: Date;
+  /** Whether the child at `seq` succeeded before: it is not run again. */
+  succeeded(seq: number): boolean;
+  /** Without a ResultWriter: the earlier attempt's results by child position (onMapRunEnd's `outputs`). */
+  outputs?: JsonValue[];
+  /** With a ResultWriter: the earlier attempt's manifest, whose SUCCEEDED files hold the kept children's records. */
+  manifest?: { bucket: string; key: string };
 }
 
 /** How many failed children a Map Run record keeps for display. */
@@ -179,6 +234,8 @@ export interface DistributedMapContext {
   onMapRunUpdate(record: MapRunRecord): void;
   /** Aborted when the parent execution stops; the map run stops its children and returns. */
   signal: AbortSignal;
+  /** (Additive, optional.) See MapRunHooks. */
+  hooks?: MapRunHooks;
 }
 
 /**

@@ -38,7 +38,9 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
   const plan = planWriter(state, input, ctx);
   const stateName = ctx.stateName ?? "Map";
   const label = ctx.label ?? mapRunLabel(ctx.stateMachineArn, stateName, state.Label);
-  const mapRunArn = mapRunArnFor(ctx.stateMachineArn, label, randomUUID());
+  // "Redriving Map Runs": the redriven Map Run keeps its ARN (so its ResultWriter folder too).
+  const redrive = ctx.hooks?.redrive?.stateName === stateName ? ctx.hooks.redrive : undefined;
+  const mapRunArn = redrive?.mapRunArn ?? mapRunArnFor(ctx.stateMachineArn, label, randomUUID());
   const childMachineArn = `${ctx.stateMachineArn}/${label}`;
   const record: MapRunRecord = {
     mapRunArn,
@@ -51,6 +53,7 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
     toleratedFailureCount: settings.toleratedFailureCount ?? 0,
     itemCounts: zeroCounts(),
     executionCounts: zeroCounts(),
+    ...(redrive ? { redriveCount: redrive.redriveCount, redriveDate: redrive.redriveDate } : {}),
   };
   const progress = new MapRunPublisher(record, (r) => ctx.onMapRunUpdate(r), options.progressIntervalMs);
   const onChange = () => progress.changed();
@@ -58,7 +61,22 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
   const children = childStarter(ctx, childMachineArn);
   // The scheduler listens to the parent's signal from here on (so a stop during the first
   // progress report is seen) until its run ends.
-  const scheduler = new Scheduler({ settings, mapRunArn, record, progress, children, sink, parentSignal: ctx.signal });
+  const onChildDone = ctx.hooks?.onChildDone;
+  const scheduler = new Scheduler({
+    settings,
+    mapRunArn,
+    record,
+    progress,
+    children,
+    sink,
+    parentSignal: ctx.signal,
+    onChildDone: onChildDone ? (seq, n, outcome) => onChildDone(mapRunArn, stateName, seq, n, outcome) : undefined,
+    kept: redrive ? (seq) => redrive.succeeded(seq) : undefined,
+  });
+  if (redrive) {
+    sink.keptOutputs = redrive.outputs;
+    if (redrive.manifest) await sink.keepRecords(earlierRecords(ctx, redrive.manifest));
+  }
   const stream = new ItemStream(state, input, ctx, settings, record, scheduler.signal, onChange);
 
   const finishRecord = (status: MapRunRecord["status"]) => {
@@ -67,7 +85,9 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
     progress.flush();
   };
   try {
-    ctx.emitHistory("MapRunStarted", { mapRunArn });
+    // A redriven Map Run records MapRunRedriven (HistoryEvent's mapRunRedrivenEventDetails), not MapRunStarted.
+    if (redrive) ctx.emitHistory("MapRunRedriven", { mapRunArn, redriveCount: redrive.redriveCount });
+    else ctx.emitHistory("MapRunStarted", { mapRunArn });
     progress.flush();
     await scheduler.run(stream);
 
@@ -81,6 +101,8 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
     let output: JsonValue = null;
     try {
       output = await sink.result();
+      const details = (output as { ResultWriterDetails?: { Bucket: string; Key: string } } | null)?.ResultWriterDetails;
+      if (details && !Array.isArray(output)) record.resultWriterDetails = { bucket: details.Bucket, key: details.Key };
     } catch (err) {
       error ??= err as StatesError;
     }
@@ -93,7 +115,26 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
     finishRecord("SUCCEEDED");
     return output;
   } finally {
+    ctx.hooks?.onMapRunEnd?.(mapRunArn, stateName, sink.resultsByPosition);
     progress.close();
     sink.dispose();
+  }
+}
+
+/**
+ * The records of an earlier attempt's SUCCEEDED files (its manifest's `ResultFiles.SUCCEEDED`,
+ * JSON arrays or JSON Lines), one JSON text each: a redriven Map Run writes them again.
+ */
+async function* earlierRecords(ctx: DistributedMapContext, manifest: { bucket: string; key: string }): AsyncIterable<string> {
+  const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+  const text = async (key: string) => (await (await ctx.s3.send(new GetObjectCommand({ Bucket: manifest.bucket, Key: key }))).Body!.transformToString());
+  const m = JSON.parse(await text(manifest.key)) as { ResultFiles?: { SUCCEEDED?: Array<{ Key: string }> } };
+  for (const f of m.ResultFiles?.SUCCEEDED ?? []) {
+    const body = await text(f.Key);
+    if (f.Key.endsWith(".jsonl")) {
+      for (const line of body.split("\n")) if (line.trim() !== "") yield line;
+    } else {
+      for (const r of JSON.parse(body) as JsonValue[]) yield JSON.stringify(r);
+    }
   }
 }

@@ -87,6 +87,28 @@ export class ResultSink implements UnitSink {
     }
   }
 
+  /**
+   * Redrive ("Redriving Map Runs"): the earlier attempt's results of the children that succeeded.
+   * Without a ResultWriter they are the earlier result per position; with one, the records of
+   * the earlier SUCCEEDED files, written again into this attempt's files.
+   */
+  keptOutputs: JsonValue[] | undefined = undefined;
+
+  async keepRecords(records: AsyncIterable<string>): Promise<void> {
+    if (this.spool) for await (const r of records) this.spool.addJson("SUCCEEDED", r);
+  }
+
+  keep(seq: number, n: number): void {
+    if (!this.spool && this.keptOutputs) this.outputs[seq] = this.keptOutputs[seq]!;
+    this.items.succeeded += n;
+    this.execs.succeeded++;
+  }
+
+  /** The result per child position, when there is no export (for a later redrive). */
+  get resultsByPosition(): JsonValue[] | undefined {
+    return this.spool ? undefined : this.outputs;
+  }
+
   notStarted(input: JsonValue): void {
     this.spool?.add("PENDING", pendingRecord(input));
   }

@@ -20,6 +20,10 @@ export interface SchedulerOptions {
   children: ChildStarter;
   sink: UnitSink;
   parentSignal: AbortSignal;
+  /** MapRunHooks.onChildDone, bound to this Map Run. */
+  onChildDone?: (seq: number, items: number, outcome: ChildOutcome) => void;
+  /** On a redrive: whether the child at `seq` succeeded before (it is not started again). */
+  kept?: (seq: number) => boolean;
 }
 
 export class Scheduler {
@@ -61,6 +65,7 @@ export class Scheduler {
     const { o, items, execs, threshold, pacer } = this;
     const { children, progress } = o;
     const { maxConcurrency } = o.settings;
+    const kept = o.kept;
     this.stream = stream;
     const iterator = stream.units;
     try {
@@ -84,6 +89,13 @@ export class Scheduler {
             continue;
           }
           const n = sizes ? sizes[u] : 1;
+          if (kept !== undefined && kept(firstSeq + u)) {
+            // Redrive: a child that succeeded keeps its result and is not run again.
+            items.pending -= n;
+            execs.pending--;
+            o.sink.keep?.(firstSeq + u, n);
+            continue;
+          }
           this.running++;
           items.pending -= n;
           items.running += n;
@@ -130,6 +142,7 @@ export class Scheduler {
     this.items.running -= n;
     this.execs.running--;
     this.o.sink.add(seq, n, outcome);
+    this.o.onChildDone?.(seq, n, outcome);
     if (outcome.status === "FAILED") this.checkThreshold();
     this.o.progress.changed();
     this.wake();

@@ -33,5 +33,7 @@ export interface UnitSink {
   readonly exporting: boolean;
   /** A child finished; `items` is how many items its unit carried. */
   add(seq: number, items: number, outcome: ChildOutcome): void;
+  /** Redrive: the child at `seq` succeeded in an earlier attempt; its result is kept, not run again. */
+  keep?(seq: number, items: number): void;
   notStarted(input: JsonValue): void;
 }

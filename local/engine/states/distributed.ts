@@ -106,6 +106,8 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   const { arn: arnPrefix, smArn: childSmArn } = childArn(setup.stateMachineArn, label, "", childType);
   // Field by field, not `...setup`: inside a Distributed Map child (a nested Distributed Map) the
   // setup is a ChildSetup whose fields are prototype getters, which a spread would drop.
+  const keepChildHistories = setup.childHistories === true;
+  const wantHistory = setup.mapRunHooks?.keepChildHistory;
   const childBase: ChildBase = {
     handlers: setup.handlers,
     clock: setup.clock,
@@ -121,7 +123,11 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     // its own quota) and is not kept once the child ends.
     // Opted in (childEvents), EXPRESS children's events are forwarded too; EXPRESS still has no quota.
     recordHistory: childType === "STANDARD" || (setup.childEvents === true && setup.onEvent !== undefined),
-    keepHistory: false,
+    // Kept only when asked (RunOptions.childHistories, and MapRunHooks.keepChildHistory for each
+    // child): readable on the outcome, dropped with it.
+    get keepHistory(): boolean {
+      return keepChildHistories && (wantHistory === undefined || wantHistory());
+    },
     onEvent: setup.childEvents ? setup.onEvent : undefined,
     sharedSignal: true,
     mapRuns: [],
@@ -179,6 +185,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
       setup.onEvent?.({ kind: "mapRun", record });
     },
     signal: frame.signal,
+    hooks: setup.mapRunHooks,
   };
   const mapState = lang === "JSONata" ? (substituteState(state.raw, substitute) as MapState) : state.raw;
   const running = runDistributedMap(mapState, effective, ctx);
