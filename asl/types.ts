@@ -28,7 +28,9 @@ import type {
 
 export type { ChoiceComparisonOperator, StateType } from "./schema";
 
-export type { JsonObject, JsonPrimitive, JsonValue } from "./json";
+import type { JsonObject, JsonPrimitive, JsonValue } from "./json";
+
+export type { JsonObject, JsonPrimitive, JsonValue };
 
 /** A JSONata expression as ASL writes it: the whole string wrapped in `{% ... %}`. */
 export type JsonataString = `{%${string}%}`;

@@ -22,6 +22,11 @@ const SOURCE = join(ROOT, "asl", "types.ts");
 /** Whether an alias is written in terms of the zod schema (z.infer, typeof a schema, StateOf). */
 const isInferred = (alias: ts.TypeAliasDeclaration, sf: ts.SourceFile) => /\bz\.|typeof |StateOf</.test(alias.type.getText(sf));
 
+/** `export ... from "./schema"`: the re-exports whose types come from zod. */
+function fromSchema(s: ts.Statement): s is ts.ExportDeclaration {
+  return ts.isExportDeclaration(s) && s.moduleSpecifier !== undefined && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === "./schema";
+}
+
 /** Prints the exported aliases of asl/types.ts that are inferred from the schema, by name. */
 export function inferredAslTypes(): Map<string, string> {
   const program = ts.createProgram([SOURCE], {
@@ -36,9 +41,10 @@ export function inferredAslTypes(): Map<string, string> {
   const checker = program.getTypeChecker();
   const sf = program.getSourceFile(SOURCE)!;
   const aliases = sf.statements.filter((s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && !!s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword));
-  // The re-exported schema aliases are printed too (they would otherwise pull in ./schema).
+  // The re-exported schema aliases are printed too (they would otherwise pull in ./schema); other
+  // re-exports (./json, ./limits) name modules free of zod and stay as they are.
   const reexported = sf.statements.flatMap((s) =>
-    ts.isExportDeclaration(s) && s.exportClause && ts.isNamedExports(s.exportClause) ? s.exportClause.elements.map((e) => e.name) : [],
+    fromSchema(s) && s.exportClause && ts.isNamedExports(s.exportClause) ? s.exportClause.elements.map((e) => e.name) : [],
   );
   const named = new Map<ts.Type, string>();
   const declared: Array<[string, ts.Type]> = [];
@@ -50,7 +56,8 @@ export function inferredAslTypes(): Map<string, string> {
     if (!named.has(type)) named.set(type, node.text);
     if (ts.isTypeAliasDeclaration(node.parent) && isInferred(node.parent, sf)) inferred.add(type);
   }
-  const isOwnAlias = (t: ts.Type) => t.aliasSymbol?.declarations?.some((d) => d.getSourceFile() === sf) === true;
+  // asl/json.ts's aliases (JsonValue, ...) are imported by types.ts and print by name too.
+  const isOwnAlias = (t: ts.Type) => t.aliasSymbol?.declarations?.some((d) => d.getSourceFile() === sf || /[\\/]asl[\\/]json\.ts$/.test(d.getSourceFile().fileName)) === true;
 
   const visiting = new Set<ts.Type>();
   // A recursive schema's inner occurrences are other instantiations of the same type: found by
@@ -122,9 +129,9 @@ export function rewriteTypesDeclaration(emitted: string, printed: Map<string, st
     last = node.getEnd();
   };
   for (const s of sf.statements) {
-    if (ts.isImportDeclaration(s)) {
-      replace(s, "");
-    } else if (ts.isExportDeclaration(s) && s.moduleSpecifier) {
+    if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text !== "./json") {
+      replace(s, ""); // zod and ./schema: printed away
+    } else if (fromSchema(s)) {
       const names = s.exportClause && ts.isNamedExports(s.exportClause) ? s.exportClause.elements.map((e) => e.name.text) : [];
       replace(s, names.map((n) => `export type ${n} = ${printed.get(n)!};`).join("\n"));
     } else if (ts.isTypeAliasDeclaration(s) && printed.has(s.name.text) && isInferred(s, sf)) {

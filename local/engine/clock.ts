@@ -4,11 +4,19 @@
  */
 import { ExecutionAbortedError } from "./errors";
 
+export interface SleepOptions {
+  deadline?: boolean;
+}
+
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
-  /** Resolves after `ms`; rejects with ExecutionAbortedError when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves after `ms`; rejects with ExecutionAbortedError when `signal` aborts. A `deadline` (the
+   * execution's time limit) is not work: on the real clock it does not keep the process alive, so a
+   * run whose only pending thing is its deadline still ends with a message rather than waiting it out.
+   */
+  sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void>;
   /** Marks real work in flight (a handler call) so a virtual clock does not jump while it runs. */
   track<T>(work: Promise<T>): Promise<T>;
 }
@@ -51,7 +59,7 @@ export class RealClock implements Clock {
     }
     return this.cached;
   }
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new ExecutionAbortedError());
       // Steps of at most MAX_TIMER_MS; each step's length is what is left after the previous ones.
@@ -65,6 +73,7 @@ export class RealClock implements Clock {
           signal?.removeEventListener("abort", onAbort);
           resolve();
         }, now);
+        if (options?.deadline) (timer as { unref?: () => void }).unref?.();
       };
       const onAbort = () => {
         this.timers.clearTimeout(timer);

@@ -72,7 +72,7 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
     let work = Promise.race([runWorkflow(workflow, setup.input, frame), abortPromise(controller.signal)]);
     if (timeoutSeconds !== undefined) {
       timer = new AbortController();
-      const timeout = exec.clock.sleep(timeoutSeconds * 1000, timer.signal).then(
+      const timeout = exec.clock.sleep(timeoutSeconds * 1000, timer.signal, { deadline: true }).then(
         () => {
           throw new ExecutionTimedOut();
         },

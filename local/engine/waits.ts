@@ -8,7 +8,7 @@
  * tokens wait for an answerer that may still answer, it reports what the run waits for every
  * `noticeMs` of real time.
  */
-import type { Clock } from "./clock";
+import type { Clock, SleepOptions } from "./clock";
 import type { TaskTokens, WaitingTask } from "./integrations/task-tokens";
 import type { ExecutionResult } from "./types";
 
@@ -112,7 +112,9 @@ export class RunWaits implements Clock {
     return this.inner.now();
   }
 
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void> {
+    // The execution's time limit is no progress the run could make: not counted as a pending timer.
+    if (options?.deadline) return this.inner.sleep(ms, signal, options);
     this.timers++;
     this.activity++;
     const p = this.inner.sleep(ms, signal);

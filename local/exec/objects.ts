@@ -76,7 +76,14 @@ export async function listAll(s3: S3Client, buckets: ReadonlyArray<string>): Pro
   for (const bucket of buckets) {
     let token: string | undefined;
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+      let page;
+      try {
+        page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+      } catch (e) {
+        // A bucket the run deleted (DeleteBucket) has no objects to list, and stays deleted.
+        if ((e as { name?: string }).name === "NoSuchBucket") break;
+        throw e;
+      }
       for (const o of page.Contents ?? []) if (o.Key) out.set(`${bucket}/${o.Key}`, o.ETag ?? "");
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
