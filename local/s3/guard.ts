@@ -1,5 +1,5 @@
 /**
- * The gate in front of s3rver: every request is authenticated and its bucket, key and file-naming
+ * The gate in front of the embedded S3 (./api.ts): every request is authenticated and its bucket, key and file-naming
  * parameters are checked before s3rver (which trusts all of them) sees it.
  *
  * - **Authentication** (AWS Signature Version 4, header form, what the SDK sends): the signature is
@@ -100,8 +100,10 @@ const encode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `
 export interface CheckedRequest {
   readonly bucket?: string;
   readonly key?: string;
-  /** The URL s3rver gets: canonical path, the query without authentication parameters. */
+  /** The canonical URL: re-encoded path, the query without authentication parameters. */
   readonly url: string;
+  /** The query's parameters, decoded, without authentication parameters (the first of repeated ones). */
+  readonly params: ReadonlyMap<string, string>;
 }
 
 interface RawQuery {
@@ -148,6 +150,16 @@ function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
 const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/s3\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+/** One signer per credentials and region: it caches its signing key (four HMACs) per day. */
+const signers = new WeakMap<Credentials, Map<string, SignatureV4>>();
+function signerFor(credentials: Credentials, region: string): SignatureV4 {
+  let byRegion = signers.get(credentials);
+  if (!byRegion) signers.set(credentials, (byRegion = new Map()));
+  let signer = byRegion.get(region);
+  if (!signer) byRegion.set(region, (signer = new SignatureV4({ credentials, region, service: "s3", sha256: Sha256, uriEscapePath: false, applyChecksum: false })));
+  return signer;
+}
+
 const accessDenied = (message: string) => new S3RequestError("AccessDenied", 403, message);
 
 async function verifySignature(req: IncomingMessage, rawPath: string, query: RawQuery, credentials: Credentials, now: number): Promise<void> {
@@ -182,7 +194,7 @@ async function verifySignature(req: IncomingMessage, rawPath: string, query: Raw
     if (value === undefined) throw new S3RequestError("SignatureDoesNotMatch", 403, "The request signature we calculated does not match the signature you provided. Check your key and signing method.");
     headers[name] = Array.isArray(value) ? value.join(",") : value;
   }
-  const signer = new SignatureV4({ credentials, region, service: "s3", sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  const signer = signerFor(credentials, region);
   const signed = await signer.sign(
     { method: req.method ?? "GET", protocol: "http:", hostname: "", path: rawPath, query: query.values, headers },
     { signingDate, signableHeaders: new Set(signedHeaders), unsignableHeaders: new Set() },
@@ -238,10 +250,12 @@ export async function checkRequest(req: IncomingMessage, expectedHost: string, c
   }
 
   const path = bucket === "" ? "/" : `/${encode(bucket)}${slash < 0 ? "" : "/"}${key === "" ? "" : key.split("/").map(encode).join("/")}`;
+  const params = new Map<string, string>();
+  for (const [name, value] of query.pairs) if (!AUTH_QUERY.has(name) && !params.has(name)) params.set(name, value);
   const rest = query.pairs
     .filter(([name]) => !AUTH_QUERY.has(name))
     .map(([name, value]) => (value === "" && !url.includes(`${name}=`) ? encode(name) : `${encode(name)}=${encode(value)}`));
-  return { ...(bucket !== "" ? { bucket } : {}), ...(key !== "" ? { key } : {}), url: rest.length > 0 ? `${path}?${rest.join("&")}` : path };
+  return { ...(bucket !== "" ? { bucket } : {}), ...(key !== "" ? { key } : {}), url: rest.length > 0 ? `${path}?${rest.join("&")}` : path, params };
 }
 
 /** Answers a refused request the way S3 does: an XML `<Error>` with the code and message. */
