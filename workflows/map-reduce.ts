@@ -92,7 +92,7 @@ export const DEFAULT_OBJECTS = 1_500;
 
 const mapReduceDemo: WorkflowDemo<DatasetTotals> = {
   input: () => ({}),
-  sizeFlag: { description: "how many objects to generate under the input prefix (default 1,500: two listObjectsV2 pages)", default: DEFAULT_OBJECTS, max: 100_000 },
+  sizeFlag: { description: "how many objects to generate under the input prefix (default 1,500: two listObjectsV2 pages)", default: DEFAULT_OBJECTS, max: 1_000_000 },
   dataset: async ({ s3, bucket, config, size, signal }) => {
     const prefix = mapReducePrefixes(config).inputPrefix;
     const totals = await uploadDataset(s3, bucket, prefix, size ?? DEFAULT_OBJECTS, { signal });

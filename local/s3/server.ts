@@ -67,7 +67,7 @@ export interface EmbeddedS3 {
  * Fresh credentials for each server: only a process given them (the run's handlers, the engine)
  * can talk to it; another local user or a stray script cannot (see ./guard.ts).
  */
-function randomCredentials(): Credentials {
+export function randomCredentials(): Credentials {
   return {
     accessKeyId: `LOCAL${randomBytes(8).toString("hex").toUpperCase()}`,
     secretAccessKey: randomBytes(30).toString("base64"),

@@ -13,7 +13,8 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
 import type { EmbeddedDynamoDb } from "../dynamodb/server";
-import { startEmbeddedS3, type EmbeddedS3, type EmbeddedS3Options } from "../s3/server";
+import type { Credentials } from "../s3/guard";
+import { randomCredentials, startEmbeddedS3, type EmbeddedS3, type EmbeddedS3Options } from "../s3/server";
 
 export type { EmbeddedS3, EmbeddedS3Options } from "../s3/server";
 export type { EmbeddedDynamoDb, TableSpec } from "../dynamodb/server";
@@ -36,7 +37,8 @@ export interface ServersRequest {
 }
 
 export interface DynamoDbStarter {
-  start(): Promise<EmbeddedDynamoDb>;
+  /** Starts the server; every request must be signed with `credentials` (the run's). */
+  start(credentials: Credentials): Promise<EmbeddedDynamoDb>;
   lazy?: boolean;
 }
 
@@ -75,6 +77,7 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
   let restoreEnv: (() => void) | undefined;
   let stopping: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
+  let credentials: Credentials | undefined;
   const closeServers = () =>
     (closing ??= (async () => {
       await Promise.all([s3?.stop(), (db ?? (starting && (await starting.catch(() => undefined))))?.stop()]);
@@ -97,13 +100,16 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
     const dynamo = request.dynamodb || undefined;
     // One after the other: if the second fails, the first is already held here and stopped below.
     if (request.s3) s3 = await startEmbeddedS3(request.s3);
-    if (dynamo && !dynamo.lazy) db = await dynamo.start();
+    // One set of credentials per run: the S3 server's, which the DynamoDB server requires too.
+    credentials = s3?.credentials ?? randomCredentials();
+    if (dynamo && !dynamo.lazy) db = await dynamo.start(credentials);
     request.signal?.throwIfAborted();
   } catch (error) {
     await stop();
     throw error;
   }
-  const env = { ...s3?.env, ...(db ? { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint } : {}), ...request.env };
+  const dynamoEnv: Record<string, string> = request.dynamodb ? { AWS_ACCESS_KEY_ID: credentials!.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials!.secretAccessKey } : {};
+  const env = { ...dynamoEnv, ...s3?.env, ...(db ? { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint } : {}), ...request.env };
   if (request.setProcessEnv !== false) restoreEnv = applyEnv(env);
   request.signal?.addEventListener("abort", onAbort, { once: true });
   return {
@@ -114,7 +120,7 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
       const dynamo = request.dynamodb || undefined;
       if (!dynamo) throw new Error("this run started no embedded DynamoDB");
       if (closing) throw new Error("the embedded DynamoDB has been stopped");
-      db ??= await (starting ??= dynamo.start());
+      db ??= await (starting ??= dynamo.start(credentials!));
       return db.client();
     },
     stop,
