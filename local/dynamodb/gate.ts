@@ -10,7 +10,7 @@
  * a wrong signature `InvalidSignatureException`, a clock more than 15 minutes off
  * `InvalidSignatureException` ("Signature expired"), all 400.
  */
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Sha256, type Credentials } from "../s3/guard";
@@ -72,6 +72,10 @@ export async function verifyDynamoSignature(req: IncomingMessage, body: Buffer, 
     if (value === undefined) throw mismatch();
     headers[name] = Array.isArray(value) ? value.join(",") : value;
   }
+  // The SDK signs the body's hash as the x-amz-content-sha256 header, and the signer takes that
+  // header as the payload's hash: the body must match it, or a body changed in flight would pass.
+  const declared = req.headers["x-amz-content-sha256"];
+  if (declared !== undefined && declared !== createHash("sha256").update(body).digest("hex")) throw mismatch();
   const q = url.indexOf("?");
   const query: Record<string, string> = {};
   if (q >= 0) for (const [k, v] of new URLSearchParams(url.slice(q + 1))) query[k] = v;

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { request } from "node:http";
+import type { FinalizeHandler, FinalizeHandlerArguments, MetadataBearer } from "@smithy/types";
 import { DynamoDBClient, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { startServers, type LocalServers } from "../../local/servers";
 import { embeddedDynamoDb } from "../../local/servers/dynamodb";
@@ -64,15 +65,15 @@ describe("local/dynamodb gate: signed requests only", function () {
 
   it("a signed request whose body was changed after signing is refused", async () => {
     const client = clientWith({ accessKeyId: servers.env["AWS_ACCESS_KEY_ID"]!, secretAccessKey: servers.env["AWS_SECRET_ACCESS_KEY"]! });
-    client.middlewareStack.add(
-      (next) => async (args) => {
+    client.middlewareStack.addRelativeTo(
+      (next: FinalizeHandler<object, MetadataBearer>) => async (args: FinalizeHandlerArguments<object>) => {
         const req = args.request as { body?: string | Uint8Array };
         const text = typeof req.body === "string" ? req.body : Buffer.from(req.body ?? []).toString("utf8");
         assert.ok(text.includes('"S":"x"'), text);
         req.body = text.replace('"S":"x"', '"S":"y"');
         return next(args);
       },
-      { step: "finalizeRequest", priority: "low", name: "tamper" },
+      { relation: "after", toMiddleware: "httpSigningMiddleware", name: "tamper" },
     );
     try {
       await assert.rejects(client.send(new PutItemCommand({ TableName: "Things", Item: { id: { S: "x" } } })), { name: "InvalidSignatureException" });
