@@ -260,9 +260,18 @@ export class ObjectStore {
       } else if (entry.isFile() && keyProblem(key) === undefined) {
         const st = statSync(join(dir, entry.name));
         const meta = known?.get(key);
-        bucket.set(key, meta && meta.size === st.size && Math.abs(meta.mtime - st.mtimeMs) < 1 ? meta : { size: st.size, etag: md5Hex(readFileSync(join(dir, entry.name))), mtime: st.mtimeMs });
+        bucket.set(key, meta && meta.size === st.size && this.unchanged(meta, join(dir, entry.name), st) ? meta : { size: st.size, etag: md5Hex(readFileSync(join(dir, entry.name))), mtime: st.mtimeMs });
       }
     }
+  }
+
+  /**
+   * Whether a file is still what the journal says: its MD5 is the ETag (a single-part object), or,
+   * for a multipart ETag (not an MD5 of the bytes), it was not written after the journal's entry.
+   */
+  private unchanged(meta: ObjectMeta, path: string, st: Stats): boolean {
+    if (meta.etag.includes("-")) return st.mtimeMs <= meta.mtime + 1000;
+    return md5Hex(readFileSync(path)) === meta.etag;
   }
 
   private journal(line: JournalLine): void {
