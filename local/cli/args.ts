@@ -36,7 +36,7 @@ const jsonObject = z.string().transform((text, ctx) => {
 });
 
 /** AWS documents no cap on objects under a prefix; ours bounds the generated data set so a typo cannot fill the disk. */
-export const MAX_OBJECTS = 100_000;
+export const MAX_OBJECTS = 1_000_000;
 
 const startFlags = z
   .object({
