@@ -1,6 +1,6 @@
 /**
- * The one place a local run starts the embedded servers it needs: the S3 API (s3rver, ../s3) and the
- * DynamoDB API (dynalite, ../dynamodb), both on 127.0.0.1 with an ephemeral port. It also
+ * The one place a local run starts the embedded servers it needs: the S3 API (ours, ../s3) and the
+ * DynamoDB API (dynalite behind a SigV4 gate, ../dynamodb), both on 127.0.0.1 with an ephemeral port. It also
  *   - gives the run's handlers the SDK's standard environment for them (AWS_ENDPOINT_URL_S3,
  *     AWS_ENDPOINT_URL_DYNAMODB, the S3 server's own random credentials), put back on stop;
  *   - guards credentials: while that environment is set, a session token of the user's own is
