@@ -36,6 +36,11 @@ export interface DemoContext {
   /** `--objects N` when given (only for demos that declare `sizeFlag`). */
   size?: number;
   signal: AbortSignal;
+  /**
+   * Stores objects in the embedded S3 directly (its `putObjects`), for a large generated data set;
+   * absent when there is no embedded S3. Returns how many were stored.
+   */
+  putObjects?: (bucket: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => number;
 }
 
 export interface DemoDataset<T = unknown> {

@@ -486,7 +486,16 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       signal: request.signal,
     });
     const client = servers.s3Client!;
-    const demoContext = { s3: client, bucket, config, input: prepared.input, size: request.objects ?? workflow.demo?.sizeFlag?.default, signal: request.signal };
+    const embedded = servers.s3!;
+    const demoContext = {
+      s3: client,
+      bucket,
+      config,
+      input: prepared.input,
+      size: request.objects ?? workflow.demo?.sizeFlag?.default,
+      signal: request.signal,
+      putObjects: (b: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => embedded.putObjects(b, objects),
+    };
     const setupDone = performance.now();
     const dataset = await prepareData(run, demoContext);
     const datasetDone = performance.now();

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { S3Client } from "@aws-sdk/client-s3";
 import { handle as answer, sendError, type ApiContext } from "./api";
-import { BUCKET_NAME, checkRequest, S3RequestError, type Credentials } from "./guard";
+import { BUCKET_NAME, checkRequest, keyProblem, S3RequestError, type Credentials } from "./guard";
 import { FAULT_MESSAGES, operationOf, type S3FaultInjector } from "./faults";
 import { Uploads } from "./multipart";
 import { ObjectStore } from "./store";
@@ -55,6 +55,12 @@ export interface EmbeddedS3 {
   client(): S3Client;
   /** Declares a bucket: creates it now if missing, and again whenever a request finds it missing. */
   ensureBucket(name: string): Promise<void>;
+  /**
+   * Stores objects straight into the data folder, as PutObject would (same key checks, ETags,
+   * index), without one HTTP request each: for generating a local data set of many objects, where
+   * the SDK's per-request cost would dwarf the run being demonstrated. Returns how many were stored.
+   */
+  putObjects(bucket: string, objects: Iterable<{ key: string; body: string | Buffer; contentType?: string }>): number;
   /**
    * Stops listening, drops open connections (keep-alive or in flight) so nothing holds the process
    * open, destroys the clients made by `client()`, and removes the data folder if it was a
@@ -254,6 +260,16 @@ function handle(running: Running): EmbeddedS3 {
       });
       clients.push(client);
       return client;
+    },
+    putObjects(bucket, objects) {
+      let n = 0;
+      for (const o of objects) {
+        const problem = keyProblem(o.key);
+        if (problem) throw new S3RequestError("InvalidArgument", 400, `The local S3 server refuses key ${JSON.stringify(o.key)}: ${problem}`);
+        store.putBuffer(bucket, o.key, typeof o.body === "string" ? Buffer.from(o.body) : o.body, { contentType: o.contentType ?? "binary/octet-stream" });
+        n++;
+      }
+      return n;
     },
     async ensureBucket(name) {
       if (!BUCKET_NAME.test(name)) throw new InvalidBucketNameError(name);
