@@ -38,6 +38,11 @@ export interface DemoContext {
   signal: AbortSignal;
   /** Reports how far a long step got (the data set's objects written), for the live display. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Stores objects in the embedded S3 directly (its `putObjects`), for a large generated data set;
+   * absent when there is no embedded S3. Returns how many were stored.
+   */
+  putObjects?: (bucket: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => number;
 }
 
 export interface DemoDataset<T = unknown> {

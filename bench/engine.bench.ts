@@ -13,7 +13,7 @@
  *    - a bare loop calling the handler 20,000 times with a JSON-deep-copied input,
  *    - for reference, two floors under the bare-loop ratio: the Lambda JSON round trips alone
  *      (what every faithful child does besides the engine's own work), and the ItemReader's one
- *      GetObject through the SDK and the embedded s3rver.
+ *      GetObject through the SDK and the embedded S3.
  *    Targets: ours >= 20x aws-local-stepfunctions; ours within 5x of the bare loop.
  * 2. 1,000,000 items from a JSONL object through a Distributed Map with a ResultWriter:
  *    items/s and peak RSS (target < 512 MB).
@@ -263,7 +263,7 @@ async function partOne(s3: EmbeddedS3): Promise<void> {
   const us = (f: Figure) => 1e6 / f.itemsPerSecond;
   console.log(
     `\n  per DISTRIBUTED item: ${us(distributed).toFixed(2)} µs = ${(us(distributed) - us(noS3)).toFixed(2)} µs reading the item file from S3 ` +
-      `(one GetObject through the SDK and s3rver, amortized) + ${us(noS3).toFixed(2)} µs Map Run and child execution`,
+      `(one GetObject through the SDK and the embedded S3, amortized) + ${us(noS3).toFixed(2)} µs Map Run and child execution`,
   );
   const ratio = (a: Figure, b: Figure) => a.itemsPerSecond / b.itemsPerSecond;
   const verdict = (ok: boolean) => (ok ? "meets target" : "MISSES target");

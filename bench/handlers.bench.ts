@@ -131,7 +131,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFracti
 
 function main(): void {
   process.stdout.write(
-    `CaptureInput, number = ${fmt(NUMBER)}, against the embedded S3 (s3rver, same process)\n` +
+    `CaptureInput, number = ${fmt(NUMBER)}, against the embedded S3 (same process)\n` +
       `peak RSS growth = highest RSS sampled every 2 ms during the write − RSS before it (after a ${fmt(WARM_UP)}-number warm-up write);\n` +
       `(≤ x: the process's kernel high-water RSS, warm-up included, − the same baseline; an upper bound)\n` +
       `target: < ${TARGET_MB} MB for the streamed write\n\n`,

@@ -92,10 +92,10 @@ export const DEFAULT_OBJECTS = 1_500;
 
 const mapReduceDemo: WorkflowDemo<DatasetTotals> = {
   input: () => ({}),
-  sizeFlag: { description: "how many objects to generate under the input prefix (default 1,500: two listObjectsV2 pages)", default: DEFAULT_OBJECTS, max: 100_000 },
-  dataset: async ({ s3, bucket, config, size, signal, onProgress }) => {
+  sizeFlag: { description: "how many objects to generate under the input prefix (default 1,500: two listObjectsV2 pages)", default: DEFAULT_OBJECTS, max: 1_000_000 },
+  dataset: async ({ s3, bucket, config, size, signal, putObjects, onProgress }) => {
     const prefix = mapReducePrefixes(config).inputPrefix;
-    const totals = await uploadDataset(s3, bucket, prefix, size ?? DEFAULT_OBJECTS, { signal, onProgress });
+    const totals = await uploadDataset(s3, bucket, prefix, size ?? DEFAULT_OBJECTS, { signal, putObjects, onProgress });
     return { summary: { objects: totals.objects, bytes: totals.bytes, prefix: `s3://${bucket}/${prefix}` }, expected: totals };
   },
   // The reduce step's totals equal the generated data set's.

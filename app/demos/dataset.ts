@@ -64,9 +64,34 @@ export async function uploadDataset(
   bucket: string,
   prefix: string,
   objects: number,
-  options: { seed?: number; concurrency?: number; signal?: AbortSignal; onProgress?: (written: number, total: number) => void } = {},
+  options: {
+    seed?: number;
+    concurrency?: number;
+    signal?: AbortSignal;
+    /**
+     * The embedded S3's direct store (DemoContext.putObjects): the objects written in batches
+     * without one SDK request each (a 500,000-object data set in seconds rather than minutes).
+     */
+    putObjects?: (bucket: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => number;
+    onProgress?: (written: number, total: number) => void;
+  } = {},
 ): Promise<DatasetTotals> {
   const seed = options.seed ?? 42;
+  const direct = options.putObjects;
+  if (direct) {
+    const BATCH = 2_000;
+    for (let from = 0; from < objects; from += BATCH) {
+      if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+      const to = Math.min(objects, from + BATCH);
+      direct(bucket, (function* () {
+        for (let i = from; i < to; i++) yield { key: objectKey(prefix, i), body: objectText(i, seed), contentType: "text/plain" };
+      })());
+      options.onProgress?.(to, objects);
+      // Between batches the event loop turns: progress, signals.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return datasetTotals(objects, seed);
+  }
   let next = 0;
   let written = 0;
   const worker = async () => {

@@ -40,7 +40,7 @@ export const uiPort = z
   .pipe(z.number().int().min(0, { error: "--ui-port must be 0-65535" }).max(65535, { error: "--ui-port must be 0-65535" }));
 
 /** AWS documents no cap on objects under a prefix; ours bounds the generated data set so a typo cannot fill the disk. */
-export const MAX_OBJECTS = 100_000;
+export const MAX_OBJECTS = 1_000_000;
 
 const startFlags = z
   .object({

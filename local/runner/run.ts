@@ -483,6 +483,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
     });
     const client = servers.s3Client!;
     const writing = "Writing the data set to the embedded S3";
+    const embedded = servers.s3!;
     const demoContext = {
       s3: client,
       bucket,
@@ -491,6 +492,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       size: request.objects ?? workflow.demo?.sizeFlag?.default,
       signal: request.signal,
       onProgress: (done: number, total: number) => request.progress.phase(writing, `${formatCount(done)}/${formatCount(total)} objects`),
+      putObjects: (b: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => embedded.putObjects(b, objects),
     };
     const setupDone = performance.now();
     // Everything the run starts sees its own SDK environment, never the process's (servers/run-env.ts).

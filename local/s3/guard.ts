@@ -1,6 +1,6 @@
 /**
- * The gate in front of s3rver: every request is authenticated and its bucket, key and file-naming
- * parameters are checked before s3rver (which trusts all of them) sees it.
+ * The gate in front of the embedded S3 (./api.ts): every request is authenticated and its bucket, key and file-naming
+ * parameters are checked before the store (which turns them into file paths) sees them.
  *
  * - **Authentication** (AWS Signature Version 4, header form, what the SDK sends): the signature is
  *   recomputed with `@smithy/signature-v4` (the SDK's own signer) over exactly the headers the
@@ -11,15 +11,15 @@
  *   (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html).
  *   Query-string (presigned) authentication is refused: nothing here uses it.
  * - **Names**: the path is parsed from the raw request line (no URL normalization, which would fold
- *   `/b/x/../../y` into a different bucket than s3rver sees), decoded once, and the bucket must be a
+ *   `/b/x/../../y` into a different bucket than the store would see), decoded once, and the bucket must be a
  *   plain folder name; a key is refused (`InvalidArgument`) if a `/`-separated segment is empty, `.`
  *   or `..`, or if it holds a backslash or NUL. S3 itself stores such keys as plain characters
  *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html lists `..` among the
- *   characters "that might require special handling"); s3rver turns a key into a file path, so here
+ *   characters "that might require special handling"); the store turns a key into a file path, so here
  *   they are refused rather than allowed to name a file outside the bucket's folder.
- *   `uploadId`, `partNumber` and `x-amz-copy-source`, which s3rver also joins into paths, are checked
- *   the same way. The request then reaches s3rver rewritten to one canonical, re-encoded URL without
- *   its signature, so what was checked is exactly what s3rver reads.
+ *   `uploadId`, `partNumber` and `x-amz-copy-source`, which also name files, are checked
+ *   the same way. What was checked (the decoded bucket, key and query) is exactly what ./api.ts
+ *   then acts on.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -50,9 +50,9 @@ export const BUCKET_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]{1,255}$/;
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html: "up to 1,024 bytes long". */
 const MAX_KEY_BYTES = 1024;
-/** A key segment becomes a file name (plus s3rver's `._S3rver_metadata.json`); Linux allows 255 bytes. */
+/** A key segment becomes a file name ; Linux allows 255 bytes (a margin kept for scratch names). */
 const MAX_SEGMENT_BYTES = 200;
-/** s3rver's upload ids: 16 random bytes in hex. */
+/** Upload ids (./multipart.ts): 16 random bytes in hex. */
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html: "a positive integer between 1 and 10,000". */
 const PART_NUMBER = /^(?:[1-9][0-9]{0,3}|10000)$/;
@@ -100,8 +100,10 @@ const encode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `
 export interface CheckedRequest {
   readonly bucket?: string;
   readonly key?: string;
-  /** The URL s3rver gets: canonical path, the query without authentication parameters. */
+  /** The canonical URL: re-encoded path, the query without authentication parameters. */
   readonly url: string;
+  /** The query's parameters, decoded, without authentication parameters (the first of repeated ones). */
+  readonly params: ReadonlyMap<string, string>;
 }
 
 interface RawQuery {
@@ -148,6 +150,16 @@ function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
 const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/s3\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+/** One signer per credentials and region: it caches its signing key (four HMACs) per day. */
+const signers = new WeakMap<Credentials, Map<string, SignatureV4>>();
+function signerFor(credentials: Credentials, region: string): SignatureV4 {
+  let byRegion = signers.get(credentials);
+  if (!byRegion) signers.set(credentials, (byRegion = new Map()));
+  let signer = byRegion.get(region);
+  if (!signer) byRegion.set(region, (signer = new SignatureV4({ credentials, region, service: "s3", sha256: Sha256, uriEscapePath: false, applyChecksum: false })));
+  return signer;
+}
+
 const accessDenied = (message: string) => new S3RequestError("AccessDenied", 403, message);
 
 async function verifySignature(req: IncomingMessage, rawPath: string, query: RawQuery, credentials: Credentials, now: number): Promise<void> {
@@ -182,7 +194,7 @@ async function verifySignature(req: IncomingMessage, rawPath: string, query: Raw
     if (value === undefined) throw new S3RequestError("SignatureDoesNotMatch", 403, "The request signature we calculated does not match the signature you provided. Check your key and signing method.");
     headers[name] = Array.isArray(value) ? value.join(",") : value;
   }
-  const signer = new SignatureV4({ credentials, region, service: "s3", sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  const signer = signerFor(credentials, region);
   const signed = await signer.sign(
     { method: req.method ?? "GET", protocol: "http:", hostname: "", path: rawPath, query: query.values, headers },
     { signingDate, signableHeaders: new Set(signedHeaders), unsignableHeaders: new Set() },
@@ -197,14 +209,14 @@ const AUTH_QUERY = new Set(["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date",
 
 /**
  * Authenticates and checks one request. Throws S3RequestError when it must be refused; otherwise
- * returns its bucket, key and the canonical URL to hand to s3rver.
+ * returns its bucket, key, query and canonical URL.
  */
 export async function checkRequest(req: IncomingMessage, expectedHost: string, credentials: Credentials, now = Date.now()): Promise<CheckedRequest> {
   const url = req.url ?? "";
   // Origin-form only ("/bucket/key?query"): an absolute URL would be re-interpreted downstream.
   if (!url.startsWith("/")) throw new S3RequestError("InvalidURI", 400, "Couldn't parse the specified URI.");
   if (req.headers.host !== expectedHost) {
-    // s3rver would read a bucket out of other Host names (virtual-hosted style); this server is path-style only.
+    // Another Host name would mean virtual-hosted style (the bucket in the Host); this server is path-style only.
     throw new S3RequestError("InvalidRequest", 400, `This local S3 server answers path-style requests to ${expectedHost} only`);
   }
   const q = url.indexOf("?");
@@ -238,10 +250,12 @@ export async function checkRequest(req: IncomingMessage, expectedHost: string, c
   }
 
   const path = bucket === "" ? "/" : `/${encode(bucket)}${slash < 0 ? "" : "/"}${key === "" ? "" : key.split("/").map(encode).join("/")}`;
+  const params = new Map<string, string>();
+  for (const [name, value] of query.pairs) if (!AUTH_QUERY.has(name) && !params.has(name)) params.set(name, value);
   const rest = query.pairs
     .filter(([name]) => !AUTH_QUERY.has(name))
     .map(([name, value]) => (value === "" && !url.includes(`${name}=`) ? encode(name) : `${encode(name)}=${encode(value)}`));
-  return { ...(bucket !== "" ? { bucket } : {}), ...(key !== "" ? { key } : {}), url: rest.length > 0 ? `${path}?${rest.join("&")}` : path };
+  return { ...(bucket !== "" ? { bucket } : {}), ...(key !== "" ? { key } : {}), url: rest.length > 0 ? `${path}?${rest.join("&")}` : path, params };
 }
 
 /** Answers a refused request the way S3 does: an XML `<Error>` with the code and message. */

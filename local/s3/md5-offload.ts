@@ -1,5 +1,5 @@
 /**
- * The MD5 of a large streamed body (an object's ETag), computed on a worker thread: s3rver runs in
+ * The MD5 of a large streamed body (an object's ETag), computed on a worker thread: the embedded S3 runs in
  * the engine's process, and hashing a 55 MB ResultWriter file there took 12 % of a 100,000-child
  * Map Run's main thread (measured with `npm run bench -- profile`, BENCH_PROFILE_CASE=4). Bodies
  * under OFFLOAD_FROM_BYTES are hashed in place: a message costs more than their hash.

@@ -1,66 +1,114 @@
 /**
- * s3rver's PutObject and UploadPart, for a streamed body, with a write buffer of 1 MiB instead of
- * Node's 16 KiB: s3rver pipes the request through its MD5 into `fs.createWriteStream(path)`, whose
- * 16 KiB buffer is full after every 64 KiB socket chunk, so the request is paused until each chunk
- * reaches the disk (measured: a 55 MB ResultWriter file spent a third of its PUT idle). Here the
- * socket keeps being read while earlier chunks are written, and the object (or part) is complete
- * on disk before the request is answered (s3rver answers once its MD5 has seen the last byte).
- * Same files, same metadata, same ETag (the MD5 of the body, hashed on a worker thread for a large
- * body: ./md5-offload.ts).
+ * A request body as the embedded S3 stores it (PutObject, UploadPart): a small body (what the
+ * handlers and data sets send: a few hundred bytes) is gathered in memory and written in one call;
+ * a large one (a ResultWriter file, a multipart part) is streamed to a scratch file through a 1 MiB
+ * write buffer, so the socket keeps being read while earlier chunks reach the disk, its MD5 (the
+ * ETag) hashed on a worker thread past 1 MiB (./md5-offload.ts), and moved into place by the caller
+ * once whole: a GET sees the old object or the new one, never half of one.
+ *
+ * Bodies must be plain (a Content-Length, or HTTP chunked): the SDK's `aws-chunked` trailing
+ * checksums are off for this server (AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED, ./server.ts);
+ * a body that still arrives so is refused rather than stored with its chunk framing.
+ * Content-MD5, when sent, is checked as S3 does (400 BadDigest;
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html).
  */
+import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { rm } from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { S3RequestError } from "./guard";
 import { Md5Digester } from "./md5-offload";
-import { partMd5Name, uploadsDirOf, type ResourcePaths } from "./multipart";
 
 const WRITE_BUFFER_BYTES = 1 << 20;
+/** Bodies up to this size (by Content-Length) are gathered in memory. */
+export const IN_MEMORY_BODY_BYTES = 1 << 20;
+/** https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html: "upload a single object of up to 5 GB" in one PUT. */
+const MAX_PUT_BYTES = 5 * 1024 ** 3;
 
-/** The part of s3rver's filesystem store this replaces and uses (s3rver 3.7 lib/stores/filesystem.js). */
-export interface PutObjectStore extends ResourcePaths {
-  putObject(object: { bucket: string; key: string; metadata: Record<string, string>; content: Readable | Buffer }): Promise<{ size: number; md5: string }>;
-  putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
-  putPart(bucket: string, uploadId: string, partNumber: number | string, content: Readable): Promise<{ size: number; md5: string }>;
+export type ReceivedBody =
+  | { readonly kind: "memory"; readonly body: Buffer; readonly md5: string }
+  | { readonly kind: "file"; readonly path: string; readonly size: number; readonly md5: string };
+
+function checkFraming(req: IncomingMessage): number | undefined {
+  const sha = req.headers["x-amz-content-sha256"];
+  const encoding = req.headers["content-encoding"];
+  if ((typeof sha === "string" && sha.startsWith("STREAMING-")) || (typeof encoding === "string" && encoding.includes("aws-chunked"))) {
+    throw new S3RequestError("NotImplemented", 501, "aws-chunked bodies (streaming signatures, trailing checksums) are not supported by the local S3 server; set AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED");
+  }
+  const length = req.headers["content-length"];
+  if (length === undefined) return undefined;
+  const n = Number(length);
+  if (!Number.isSafeInteger(n) || n < 0) throw new S3RequestError("InvalidArgument", 400, "Content-Length must be a non-negative integer");
+  if (n > MAX_PUT_BYTES) throw new S3RequestError("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed object size.");
+  return n;
 }
 
-/** Writes a streamed body to `path` (its folder made first); its size and MD5. */
-async function writeStreamed(content: Readable, path: string): Promise<{ size: number; md5: string }> {
-  await mkdir(dirname(path), { recursive: true });
+function checkContentMd5(req: IncomingMessage, md5Hex: string): void {
+  const sent = req.headers["content-md5"];
+  if (typeof sent !== "string") return;
+  if (Buffer.from(md5Hex, "hex").toString("base64") !== sent) {
+    throw new S3RequestError("BadDigest", 400, "The Content-MD5 you specified did not match what we received.");
+  }
+}
+
+/** Reads a body whole into memory (small bodies, and the XML of CompleteMultipartUpload/DeleteObjects). */
+export function readSmall(req: IncomingMessage, limit = IN_MEMORY_BODY_BYTES): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(new S3RequestError("MaxMessageLengthExceeded", 400, "Your request was too big."));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once("error", reject);
+  });
+}
+
+/** Receives a PUT body: in memory when small, else into `scratch` (removed again on failure). */
+export async function receiveBody(req: IncomingMessage, scratch: () => string): Promise<ReceivedBody> {
+  const length = checkFraming(req);
+  if (length !== undefined && length <= IN_MEMORY_BODY_BYTES) {
+    const body = await readSmall(req);
+    if (body.length !== length) throw new S3RequestError("IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+    const md5 = createHash("md5").update(body).digest("hex");
+    checkContentMd5(req, md5);
+    return { kind: "memory", body, md5 };
+  }
+  const path = scratch();
   const md5 = new Md5Digester();
   let size = 0;
   try {
     await pipeline(
-      content,
+      req,
       new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           md5.update(chunk);
           size += chunk.length;
-          callback(null, chunk);
+          if (size > MAX_PUT_BYTES) callback(new S3RequestError("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed object size."));
+          else callback(null, chunk);
         },
       }),
       createWriteStream(path, { highWaterMark: WRITE_BUFFER_BYTES }),
     );
+    if (length !== undefined && size !== length) throw new S3RequestError("IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+    const hex = await md5.hex();
+    checkContentMd5(req, hex);
+    return { kind: "file", path, size, md5: hex };
   } catch (error) {
     md5.abandon();
+    await rm(path, { force: true });
     throw error;
   }
-  return { size, md5: await md5.hex() };
 }
 
-export function bufferedPuts(store: PutObjectStore): void {
-  const original = store.putObject.bind(store);
-  store.putObject = async (object) => {
-    if (Buffer.isBuffer(object.content)) return original(object);
-    const written = await writeStreamed(object.content, store.getResourcePath(object.bucket, object.key, "object"));
-    await store.putMetadata(object.bucket, object.key, object.metadata, written.md5);
-    return written;
-  };
-  store.putPart = async (bucket, uploadId, partNumber, content) => {
-    const uploadDir = join(uploadsDirOf(store, bucket), uploadId);
-    const written = await writeStreamed(content, join(uploadDir, String(partNumber)));
-    await writeFile(join(uploadDir, partMd5Name(partNumber)), written.md5);
-    return written;
-  };
-}
+/** A fresh scratch file name. */
+export const scratchName = (): string => randomBytes(12).toString("hex");

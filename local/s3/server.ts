@@ -3,42 +3,23 @@
  * a data folder, so the handlers and the engine's item readers/result writers run the same
  * `@aws-sdk/client-s3` code path against it that they run against AWS.
  *
- * Why s3rver (checked 2026-11, npm registry; the alternatives had to run in-process in Node and
- * speak the S3 HTTP API, since the point is to exercise the SDK's real HTTP path):
- * - `s3rver` 3.7.1: ~900k downloads a month, MIT, Koa-based, filesystem store, Node >= 8; last
- *   release 2024-12. Works with the current SDK (PutObject, GetObject with Range, ListObjectsV2,
- *   lib-storage multipart) once the SDK sends checksums only where S3 requires them (the two
- *   AWS_*_CHECKSUM_* settings in `env` below). Lacks AbortMultipartUpload and ListMultipartUploads;
- *   `./multipart.ts` answers those two in front of it. Its CompleteMultipartUpload checks nothing and
- *   writes the whole object again; `./complete-upload.ts` replaces it with S3's checks and ETag.
- * - `@20minutes/s3rver` (a maintained fork, 4.x/5.x 2026): ~1k downloads a month; 5.x needs
- *   Node >= 24 (we run on 20); 4.x would be a lateral move for a hundredth of the users.
- * - `fauxqs` (SNS/SQS/S3 emulator, Fastify): needs Node >= 22.5 and pulls in three AWS SDK
- *   clients; young (2.x, 2026), ~5k downloads a month.
- * - `mock-aws-s3`, `mock-aws-s3-v3`, `aws-sdk-client-mock`: replace the client instead of serving
- *   HTTP, so they would bypass exactly the code path we want to test. MinIO, LocalStack, S3Mock:
- *   separate binaries or containers, not in-process.
- * So s3rver stays, wrapped here so that its gaps and its quirks stay in this folder.
- *
- * The SDK needs no path-style switch: for an endpoint whose host is an IP address it addresses
- * buckets path-style by itself (`http://127.0.0.1:PORT/bucket/key`).
+ * Ours (./api.ts over ./store.ts, behind ./guard.ts), no longer s3rver: see ./README.md for the
+ * decision and its figures. The SDK needs no path-style switch: for an endpoint whose host is an IP
+ * address it addresses buckets path-style by itself (`http://127.0.0.1:PORT/bucket/key`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { withRunEnvironment } from "../servers/run-env";
 import { tmpdir } from "node:os";
-import { join, resolve, sep } from "node:path";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { S3Client } from "@aws-sdk/client-s3";
-import S3rver from "s3rver";
-import S3Error from "s3rver/lib/models/error";
-import { installS3rverDesCompat } from "./des-compat";
-import { BUCKET_NAME, checkRequest, keyProblem, S3RequestError, sendS3Error, type Credentials } from "./guard";
+import { handle as answer, sendError, type ApiContext } from "./api";
+import { BUCKET_NAME, checkRequest, keyProblem, S3RequestError, type Credentials } from "./guard";
 import { FAULT_MESSAGES, operationOf, type S3FaultInjector } from "./faults";
-import { handleMissingMultipartOperations, parseTarget, uploadsDirOf } from "./multipart";
-import { bufferedPuts, type PutObjectStore } from "./put-object";
-import { completeUploadsAsS3, type MultipartStore } from "./complete-upload";
+import { Uploads } from "./multipart";
+import { ObjectStore } from "./store";
 
 export interface EmbeddedS3Options {
   /** Folder for the objects; a fresh temporary folder (removed on stop) when omitted. */
@@ -76,6 +57,12 @@ export interface EmbeddedS3 {
   /** Declares a bucket: creates it now if missing, and again whenever a request finds it missing. */
   ensureBucket(name: string): Promise<void>;
   /**
+   * Stores objects straight into the data folder, as PutObject would (same key checks, ETags,
+   * index), without one HTTP request each: for generating a local data set of many objects, where
+   * the SDK's per-request cost would dwarf the run being demonstrated. Returns how many were stored.
+   */
+  putObjects(bucket: string, objects: Iterable<{ key: string; body: string | Buffer; contentType?: string }>): number;
+  /**
    * Stops listening, drops open connections (keep-alive or in flight) so nothing holds the process
    * open, destroys the clients made by `client()`, and removes the data folder if it was a
    * temporary one. Safe to call twice, or concurrently.
@@ -87,41 +74,11 @@ export interface EmbeddedS3 {
  * Fresh credentials for each server: only a process given them (the run's handlers, the engine)
  * can talk to it; another local user or a stray script cannot (see ./guard.ts).
  */
-function randomCredentials(): Credentials {
+export function randomCredentials(): Credentials {
   return {
     accessKeyId: `LOCAL${randomBytes(8).toString("hex").toUpperCase()}`,
     secretAccessKey: randomBytes(30).toString("base64"),
   };
-}
-
-/**
- * s3rver's store turns (bucket, key) into file paths with path.join. Whatever reaches it has been
- * checked by ./guard.ts; this second check, on the paths themselves, makes a missed case an error
- * instead of a file outside the data folder.
- */
-function confineStore(store: S3rver["store"] & { getBucketPath?: (bucket: string) => string }, dataDir: string): void {
-  const root = resolve(dataDir) + sep;
-  const inside = (path: string, what: string) => {
-    if (!resolve(path).startsWith(root)) throw new S3Error("InvalidArgument", `${what} would name a file outside the data folder`);
-    return path;
-  };
-  const checkBucket = (bucket: string) => {
-    if (!BUCKET_NAME.test(bucket)) throw new S3Error("InvalidBucketName", `The specified bucket is not valid: ${JSON.stringify(bucket)}`);
-  };
-  const getResourcePath = store.getResourcePath.bind(store);
-  store.getResourcePath = (bucket, key, resource) => {
-    checkBucket(bucket);
-    const problem = key === undefined || key === "" ? undefined : keyProblem(key);
-    if (problem) throw new S3Error("InvalidArgument", `The local S3 server refuses key ${JSON.stringify(key)}: ${problem}`);
-    return inside(getResourcePath(bucket, key, resource), `bucket ${JSON.stringify(bucket)}, key ${JSON.stringify(key)}`);
-  };
-  const getBucketPath = store.getBucketPath?.bind(store);
-  if (getBucketPath) {
-    store.getBucketPath = (bucket) => {
-      checkBucket(bucket);
-      return inside(getBucketPath(bucket), `bucket ${JSON.stringify(bucket)}`);
-    };
-  }
 }
 
 export class InvalidBucketNameError extends Error {
@@ -137,44 +94,20 @@ function declaredBuckets(names: readonly string[] = []): Set<string> {
   return new Set(names);
 }
 
-/** s3rver over the data folder, its store confined to it, the declared buckets created. */
-async function startStore(dataDir: string, declared: ReadonlySet<string>, ownsDir: boolean): Promise<S3rver> {
-  // Listings past one page need s3rver's DES continuation tokens (see des-compat.ts).
-  installS3rverDesCompat();
-  const s3rver = new S3rver({
-    address: "127.0.0.1",
-    port: 0,
-    directory: dataDir,
-    silent: true,
-    // Path-style only: s3rver would otherwise read a bucket name out of the Host header.
-    vhostBuckets: false,
-    configureBuckets: [...declared].map((name) => ({ name, configs: [] })),
-  });
-  confineStore(s3rver.store, dataDir);
-  bufferedPuts(s3rver.store as unknown as PutObjectStore);
-  completeUploadsAsS3(s3rver.store as unknown as MultipartStore);
-  await s3rver.configureBuckets().catch((error: unknown) => abandon(s3rver, dataDir, ownsDir, error));
-  return s3rver;
-}
-
-/** A start that fails half-way leaves nothing behind: no logger, no temporary folder. */
-async function abandon(s3rver: S3rver, dataDir: string, ownsDir: boolean, error: unknown): Promise<never> {
-  closeLogger(s3rver);
-  if (ownsDir) await rm(dataDir, { recursive: true, force: true });
-  throw error;
-}
-
-/**
- * A request still finishing logs through the logger: silenced first, so closing it does not print
- * winston's "[winston] Attempt to write logs with no transports" line.
- */
-function closeLogger(s3rver: S3rver): void {
-  s3rver.logger.silent = true;
-  s3rver.logger.close();
+/** The store over the data folder, the declared buckets created; a failed start removes a temporary folder. */
+async function startStore(dataDir: string, declared: ReadonlySet<string>, ownsDir: boolean): Promise<ObjectStore> {
+  try {
+    const store = await ObjectStore.open(dataDir);
+    for (const name of declared) if (!store.hasBucket(name)) store.createBucket(name);
+    return store;
+  } catch (error) {
+    if (ownsDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 interface RouteContext {
-  s3rver: S3rver;
+  api: ApiContext;
   declared: Set<string>;
   options: EmbeddedS3Options;
   credentials: Credentials;
@@ -184,55 +117,59 @@ interface RouteContext {
 
 const pathOf = (req: IncomingMessage) => (req.url ?? "").split("?")[0] ?? "";
 
+/** A request without a body to drain can keep its connection after an error. */
+const bodiless = (req: IncomingMessage) => req.method === "GET" || req.method === "HEAD" || req.method === "DELETE";
+
 /**
  * One request: authenticated and its names checked (./guard.ts), faults injected, a declared
- * bucket re-created if its folder went missing (never one deleted by DeleteBucket), the two multipart operations s3rver lacks answered, the
- * rest handed to s3rver.
+ * bucket re-created if its folder went missing (never one deleted by DeleteBucket), then answered
+ * (./api.ts).
  */
 function router(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { s3rver, declared, options, credentials } = ctx;
-  const store = s3rver.store;
-  const bucketExists = async (name: string) => (await store.getBucket(name)) !== null;
-  const uploadsDir = (bucket: string) => uploadsDirOf(store, bucket);
-  const koa = s3rver.callback();
+  const { api, declared, options, credentials } = ctx;
+  const store = api.store;
   return async (req, res) => {
+    const resource = pathOf(req);
+    const head = req.method === "HEAD";
+    let target;
     try {
-      // Authenticated, names checked, and rewritten to the canonical URL s3rver will read.
-      req.url = (await checkRequest(req, ctx.host(), credentials)).url;
-      delete req.headers.authorization;
+      // Authenticated, names checked, the path decoded once.
+      target = await checkRequest(req, ctx.host(), credentials);
     } catch (error) {
       if (!(error instanceof S3RequestError)) throw error;
       req.resume();
-      sendS3Error(res, error, pathOf(req));
+      sendError(res, error, resource, head, false);
       return;
     }
-    const target = parseTarget(req.url);
-    const bucket = target.bucket;
-    const fault = options.faults?.({ operation: operationOf(req.method, target.key, target.query), bucket, key: target.key });
-    if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    else if (fault?.kind === "error") {
-      req.resume();
-      sendS3Error(res, new S3RequestError(fault.code, fault.status, FAULT_MESSAGES[fault.code] ?? fault.code), pathOf(req));
-      return;
+    const { bucket, key } = target;
+    try {
+      if (options.faults) {
+        const fault = options.faults({ operation: operationOf(req.method, key, new URLSearchParams([...target.params])), bucket, key });
+        if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
+        else if (fault?.kind === "error") throw new S3RequestError(fault.code, fault.status, FAULT_MESSAGES[fault.code] ?? fault.code);
+      }
+      // CreateBucket itself must find the bucket missing (the SDK may add an `x-id` marker).
+      const isCreateBucket = req.method === "PUT" && key === undefined && [...target.params.keys()].every((k) => k === "x-id");
+      // A bucket deleted through the API stays deleted, as on AWS: a ResultWriter writing to it then
+      // fails its Map Run (NoSuchBucket), it is not made again behind the user's back.
+      if (req.method === "DELETE" && bucket !== undefined && key === undefined && [...target.params.keys()].every((k) => k === "x-id")) {
+        declared.delete(bucket);
+      }
+      if (
+        bucket !== undefined &&
+        !isCreateBucket &&
+        !store.hasBucket(bucket) &&
+        (declared.has(bucket) || (options.autoCreateBuckets === true && BUCKET_NAME.test(bucket)))
+      ) {
+        store.createBucket(bucket);
+      }
+      await answer(api, req, res, target);
+    } catch (error) {
+      if (!(error instanceof S3RequestError) || res.headersSent) throw error;
+      const keepAlive = bodiless(req) || req.readableEnded;
+      if (!req.readableEnded) req.resume();
+      sendError(res, error, resource, head, keepAlive);
     }
-    // CreateBucket itself must find the bucket missing (the SDK may add an `x-id` marker).
-    const isCreateBucket =
-      req.method === "PUT" && target.key === undefined && [...target.query.keys()].every((k) => k === "x-id");
-    // A bucket deleted through the API stays deleted, as on AWS: a ResultWriter writing to it then
-    // fails its Map Run (NoSuchBucket), it is not made again behind the user's back.
-    if (req.method === "DELETE" && bucket !== undefined && target.key === undefined && [...target.query.keys()].every((k) => k === "x-id")) {
-      declared.delete(bucket);
-    }
-    if (
-      bucket !== undefined &&
-      !isCreateBucket &&
-      (declared.has(bucket) || (options.autoCreateBuckets === true && BUCKET_NAME.test(bucket))) &&
-      !(await bucketExists(bucket))
-    ) {
-      await store.putBucket(bucket);
-    }
-    if (await handleMissingMultipartOperations(req, res, target, uploadsDir, bucketExists)) return;
-    koa(req, res);
   };
 }
 
@@ -245,7 +182,8 @@ async function listen(route: (req: IncomingMessage, res: ServerResponse) => Prom
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
-      sendS3Error(res, error instanceof S3RequestError ? error : new S3RequestError("InternalError", 500, message), pathOf(req));
+      req.resume();
+      sendError(res, error instanceof S3RequestError ? error : new S3RequestError("InternalError", 500, message), pathOf(req), req.method === "HEAD", false);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -265,8 +203,8 @@ function sdkEnvironment(endpoint: string, region: string, credentials: Credentia
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    // s3rver predates the SDK's default CRC32 trailing checksums (aws-chunked bodies); ask for
-    // checksums only where S3 requires them. Both are the SDK's documented environment settings.
+    // The server stores plain bodies, not the SDK's default aws-chunked ones with CRC32 trailing
+    // checksums (./put-object.ts); ask for checksums only where S3 requires them. Both are the SDK's documented environment settings.
     AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
     AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
   };
@@ -281,13 +219,18 @@ export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<
   // environment (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED, servers/run-env.ts), not here:
   // a local run writes nothing to the process's environment.
   const credentials = randomCredentials();
-  const s3rver = await startStore(dataDir, declared, ownsDir);
+  const store = await startStore(dataDir, declared, ownsDir);
   let host = "";
-  const route = router({ s3rver, declared, options, credentials, host: () => host });
-  const http = await listen(route).catch((error: unknown) => abandon(s3rver, dataDir, ownsDir, error));
+  const api: ApiContext = { store, uploads: new Uploads(dataDir), region };
+  const route = router({ api, declared, options, credentials, host: () => host });
+  const http = await listen(route).catch(async (error: unknown) => {
+    store.close();
+    if (ownsDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   host = `127.0.0.1:${(http.address() as AddressInfo).port}`;
   const endpoint = `http://${host}`;
-  return handle({ endpoint, region, dataDir, ownsDir, credentials, declared, s3rver, http });
+  return handle({ endpoint, region, dataDir, ownsDir, credentials, declared, store, http });
 }
 
 interface Running {
@@ -297,14 +240,13 @@ interface Running {
   ownsDir: boolean;
   credentials: Credentials;
   declared: Set<string>;
-  s3rver: S3rver;
+  store: ObjectStore;
   http: Server;
 }
 
 /** What a caller holds: the endpoint, clients, buckets, and a stop that is safe to call twice. */
 function handle(running: Running): EmbeddedS3 {
-  const { endpoint, region, dataDir, ownsDir, credentials, declared, s3rver, http } = running;
-  const store = s3rver.store;
+  const { endpoint, region, dataDir, ownsDir, credentials, declared, store, http } = running;
   const clients: S3Client[] = [];
   let stopping: Promise<void> | undefined;
   return {
@@ -327,10 +269,20 @@ function handle(running: Running): EmbeddedS3 {
       clients.push(client);
       return client;
     },
+    putObjects(bucket, objects) {
+      let n = 0;
+      for (const o of objects) {
+        const problem = keyProblem(o.key);
+        if (problem) throw new S3RequestError("InvalidArgument", 400, `The local S3 server refuses key ${JSON.stringify(o.key)}: ${problem}`);
+        store.putBuffer(bucket, o.key, typeof o.body === "string" ? Buffer.from(o.body) : o.body, { contentType: o.contentType ?? "binary/octet-stream" });
+        n++;
+      }
+      return n;
+    },
     async ensureBucket(name) {
       if (!BUCKET_NAME.test(name)) throw new InvalidBucketNameError(name);
       declared.add(name);
-      if ((await store.getBucket(name)) === null) await store.putBucket(name);
+      if (!store.hasBucket(name)) store.createBucket(name);
     },
     stop() {
       stopping ??= (async () => {
@@ -340,7 +292,7 @@ function handle(running: Running): EmbeddedS3 {
           http.closeAllConnections();
         });
         for (const client of clients.splice(0)) client.destroy();
-        closeLogger(s3rver);
+        store.close();
         if (ownsDir) await rm(dataDir, { recursive: true, force: true });
       })();
       return stopping;

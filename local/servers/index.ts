@@ -1,6 +1,6 @@
 /**
- * The one place a local run starts the embedded servers it needs: the S3 API (s3rver, ../s3) and the
- * DynamoDB API (dynalite, ../dynamodb), both on 127.0.0.1 with an ephemeral port. It also
+ * The one place a local run starts the embedded servers it needs: the S3 API (ours, ../s3) and the
+ * DynamoDB API (dynalite behind a SigV4 gate, ../dynamodb), both on 127.0.0.1 with an ephemeral port. It also
  *   - gives the run's handlers the SDK's standard environment for them (AWS_ENDPOINT_URL_S3,
  *     AWS_ENDPOINT_URL_DYNAMODB, the S3 server's own random credentials) inside `servers.run(body)`
  *     only, never in the process's environment (./run-env.ts): runs side by side each see their
@@ -13,7 +13,8 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
 import type { EmbeddedDynamoDb } from "../dynamodb/server";
-import { startEmbeddedS3, type EmbeddedS3, type EmbeddedS3Options } from "../s3/server";
+import type { Credentials } from "../s3/guard";
+import { randomCredentials, startEmbeddedS3, type EmbeddedS3, type EmbeddedS3Options } from "../s3/server";
 import { withRunEnvironment } from "./run-env";
 
 export type { EmbeddedS3, EmbeddedS3Options } from "../s3/server";
@@ -37,7 +38,8 @@ export interface ServersRequest {
 }
 
 export interface DynamoDbStarter {
-  start(): Promise<EmbeddedDynamoDb>;
+  /** Starts the server; every request must be signed with `credentials` (the run's). */
+  start(credentials: Credentials): Promise<EmbeddedDynamoDb>;
   lazy?: boolean;
 }
 
@@ -61,6 +63,7 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
   let starting: Promise<EmbeddedDynamoDb> | undefined;
   let stopping: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
+  let credentials: Credentials | undefined;
   const closeServers = () =>
     (closing ??= (async () => {
       await Promise.all([s3?.stop(), (db ?? (starting && (await starting.catch(() => undefined))))?.stop()]);
@@ -82,13 +85,16 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
     const dynamo = request.dynamodb || undefined;
     // One after the other: if the second fails, the first is already held here and stopped below.
     if (request.s3) s3 = await startEmbeddedS3(request.s3);
-    if (dynamo && !dynamo.lazy) db = await dynamo.start();
+    // One set of credentials per run: the S3 server's, which the DynamoDB server requires too.
+    credentials = s3?.credentials ?? randomCredentials();
+    if (dynamo && !dynamo.lazy) db = await dynamo.start(credentials);
     request.signal?.throwIfAborted();
   } catch (error) {
     await stop();
     throw error;
   }
-  const env = { ...s3?.env, ...(db ? { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint } : {}), ...request.env };
+  const dynamoEnv: Record<string, string> = request.dynamodb ? { AWS_ACCESS_KEY_ID: credentials!.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials!.secretAccessKey } : {};
+  const env = { ...dynamoEnv, ...s3?.env, ...(db ? { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint } : {}), ...request.env };
   request.signal?.addEventListener("abort", onAbort, { once: true });
   return {
     s3,
@@ -99,7 +105,7 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
       const dynamo = request.dynamodb || undefined;
       if (!dynamo) throw new Error("this run started no embedded DynamoDB");
       if (closing) throw new Error("the embedded DynamoDB has been stopped");
-      db ??= await (starting ??= dynamo.start());
+      db ??= await (starting ??= dynamo.start(credentials!));
       return db.client();
     },
     stop,

@@ -1,0 +1,173 @@
+/**
+ * The embedded S3 next to the floor of the machine (`npm run bench -- s3`): small GetObject,
+ * PutObject and ListObjectsV2 requests through `@aws-sdk/client-s3` (SigV4-signed, keep-alive,
+ * BENCH_S3_CONCURRENCY in flight, default 16 as the map-reduce handler reads), against
+ *   - the embedded S3 (local/s3/server.ts: signature verified, names checked, objects on disk), and
+ *   - the floor: a bare `node:http` server in the same process answering every request with the
+ *     very bytes (status, headers, body) the embedded S3 answered it, recorded first; the client's
+ *     own cost (signing, parsing) is in both.
+ * Each op: BENCH_S3_REQUESTS requests (default 5,000), the two servers taking turns BENCH_RUNS times
+ * (default 3), medians. Targets: >= 5,000 requests/s and within 3x of the floor, per op.
+ * BENCH_S3_SERVER=path/to/server.ts measures another implementation with the same interface (the
+ * s3rver-based one of an older checkout, for a before/after).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { resolve } from "node:path";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { startEmbeddedS3 as Start } from "../local/s3/server";
+
+const REQUESTS = Number(process.env["BENCH_S3_REQUESTS"] ?? 5_000);
+const RUNS = Number(process.env["BENCH_RUNS"] ?? 3);
+const CONCURRENCY = Number(process.env["BENCH_S3_CONCURRENCY"] ?? 16);
+const TARGET_RPS = 5_000;
+const TARGET_RATIO = 3;
+const BUCKET = "bench";
+/** A map-reduce demo object's size (app/demos/dataset.ts: 1-8 lines of 3-15 words). */
+const BODY = "the map state runs a set of steps for each item in a dataset\n".repeat(4);
+const LISTED = 100;
+
+interface Recorded {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+type Op = "GetObject" | "PutObject" | "ListObjectsV2";
+const OPS: Op[] = ["GetObject", "PutObject", "ListObjectsV2"];
+
+function command(op: Op, i: number) {
+  switch (op) {
+    case "GetObject":
+      return new GetObjectCommand({ Bucket: BUCKET, Key: `get/${i % LISTED}.txt` });
+    case "PutObject":
+      return new PutObjectCommand({ Bucket: BUCKET, Key: `put/${i % 1000}.txt`, Body: BODY, ContentType: "text/plain" });
+    case "ListObjectsV2":
+      return new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "get/" });
+  }
+}
+
+async function drive(client: S3Client, op: Op, n: number): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      const out = await client.send(command(op, i) as GetObjectCommand);
+      // The handlers read every body.
+      if (op === "GetObject") await out.Body!.transformToString();
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return n / ((performance.now() - started) / 1000);
+}
+
+/** A bare server answering each op with its recorded response. */
+async function floorServer(recorded: Map<Op, Recorded>): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const opOf = (req: IncomingMessage): Op => (req.method === "PUT" ? "PutObject" : (req.url ?? "").includes("list-type=2") ? "ListObjectsV2" : "GetObject");
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const r = recorded.get(opOf(req))!;
+    req.resume();
+    req.once("end", () => {
+      res.writeHead(r.status, r.headers);
+      res.end(r.body);
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Records the embedded server's answer to one request of each op (through a recording proxy client). */
+async function record(endpoint: string, makeClient: () => S3Client): Promise<Map<Op, Recorded>> {
+  const recorded = new Map<Op, Recorded>();
+  const { request } = await import("node:http");
+  for (const op of OPS) {
+    // The same request the SDK sends, re-sent raw: sign it with the SDK's middleware by capturing it.
+    let captured: { method: string; path: string; headers: Record<string, string>; body?: string } | undefined;
+    const c = makeClient();
+    c.middlewareStack.add(
+      (next) => async (args) => {
+        const req = args.request as { method: string; path: string; query?: Record<string, string>; headers: Record<string, string>; body?: unknown };
+        const qs = new URLSearchParams(req.query ?? {}).toString();
+        captured = { method: req.method, path: req.path + (qs ? `?${qs}` : ""), headers: req.headers, body: typeof req.body === "string" ? req.body : undefined };
+        return next(args);
+      },
+      { step: "finalizeRequest", priority: "low", name: "benchCapture" },
+    );
+    await c.send(command(op, 0) as GetObjectCommand).then(async (out) => {
+      if (op === "GetObject") await (out as { Body?: { transformToString(): Promise<string> } }).Body!.transformToString();
+    });
+    c.destroy();
+    const sent = captured!;
+    recorded.set(
+      op,
+      await new Promise<Recorded>((ok, fail) => {
+        const u = new URL(endpoint);
+        const r = request({ host: u.hostname, port: u.port, method: sent.method, path: sent.path, headers: sent.headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (d: Buffer) => chunks.push(d));
+          res.on("end", () => {
+            const headers: Record<string, string | string[]> = {};
+            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && k !== "date" && k !== "connection" && k !== "keep-alive") headers[k] = v;
+            ok({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
+          });
+        });
+        r.on("error", fail);
+        r.end(sent.body);
+      }),
+    );
+  }
+  return recorded;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+async function main(): Promise<void> {
+  const modulePath = process.env["BENCH_S3_SERVER"] ? resolve(process.env["BENCH_S3_SERVER"]) : "../local/s3/server";
+  const { startEmbeddedS3 } = (await import(modulePath)) as { startEmbeddedS3: typeof Start };
+  const s3 = await startEmbeddedS3({ buckets: [BUCKET] });
+  const ours = s3.client();
+  for (let i = 0; i < LISTED; i++) await ours.send(new PutObjectCommand({ Bucket: BUCKET, Key: `get/${i}.txt`, Body: BODY, ContentType: "text/plain" }));
+  const clientOf = (endpoint: string) =>
+    new S3Client({ endpoint, region: s3.region, forcePathStyle: true, credentials: s3.credentials, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
+  const recorded = await record(s3.endpoint, () => clientOf(s3.endpoint));
+  const floor = await floorServer(recorded);
+  const floorClient = clientOf(floor.endpoint);
+  process.stdout.write(
+    `small requests through @aws-sdk/client-s3 (SigV4, keep-alive, ${CONCURRENCY} in flight), ${fmt(REQUESTS)} per run, median of ${RUNS}` +
+      `${process.env["BENCH_S3_SERVER"] ? `, server ${process.env["BENCH_S3_SERVER"]}` : ""}\n` +
+      `${"op".padEnd(16)}${"embedded S3".padStart(14)}${"bare floor".padStart(14)}${"ratio".padStart(8)}   targets: >= ${fmt(TARGET_RPS)} req/s, <= ${TARGET_RATIO}x floor\n`,
+  );
+  let missed = false;
+  for (const op of OPS) {
+    await drive(ours, op, Math.min(500, REQUESTS));
+    await drive(floorClient, op, Math.min(500, REQUESTS));
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      a.push(await drive(ours, op, REQUESTS));
+      b.push(await drive(floorClient, op, REQUESTS));
+    }
+    const rps = median(a);
+    const floorRps = median(b);
+    const ratio = floorRps / rps;
+    const met = rps >= TARGET_RPS && ratio <= TARGET_RATIO;
+    missed ||= !met;
+    process.stdout.write(`${op.padEnd(16)}${`${fmt(rps)}/s`.padStart(14)}${`${fmt(floorRps)}/s`.padStart(14)}${`${ratio.toFixed(2)}x`.padStart(8)}   ${met ? "MET" : "MISSED"}\n`);
+  }
+  floorClient.destroy();
+  await floor.close();
+  await s3.stop();
+  if (missed) process.stdout.write("(absolute rates depend on the machine's load; the ratio is taken in the same run)\n");
+}
+
+void main();
