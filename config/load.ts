@@ -4,7 +4,7 @@
  * Pulumi.<stack>.yaml, checked by the one schema in config/schema.ts. The local CLI uses this;
  * index.ts reads the same keys through pulumi.Config and the same schema.
  */
-import { FileReadError, readBoundedFile } from "../local/exec/bounded-read";
+import { FileReadError, readBoundedFile } from "./bounded-read";
 import { join } from "node:path";
 import { isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { z } from "zod";

@@ -13,7 +13,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { stackNameSchema } from "../../config/names";
 import type { StateMachine } from "../../asl/builders";
-import { readBoundedFile } from "../exec/bounded-read";
+import { readBoundedFile } from "../../config/bounded-read";
 import { DEFINITION_MAX_CHARS, decodeUtf8, definitionLimits, executionInputLimits, JSON_MAX_DEPTH, jsonTextDepth, parseJsonText } from "../../asl/json-text";
 import type { JsonValue } from "../../asl/types";
 import type { CatalogWorkflow } from "../../app/workflow";

@@ -8,7 +8,7 @@
  *   --task-token-handler MODULE           or a module exporting `onTaskToken(request, tokens)` that answers
  *                                         (tokens.sendTaskSuccess/sendTaskFailure/sendTaskHeartbeat), e.g. a fake approver
  */
-import { readBoundedFile } from "../exec/bounded-read";
+import { readBoundedFile } from "../../config/bounded-read";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";

@@ -3,7 +3,7 @@ import { relative } from "node:path";
 import { formatBill, formatUsd } from "../pricing";
 import { formatDuration, type Projection, type WhatIfRow } from "../pricing/projection";
 import { formatCount, wrapLine, type Palette } from "../progress";
-import type { ChildFailure } from "../runner/failures";
+import type { ChildFailure } from "../testing/failures";
 import type { RunSummary } from "../runner/run";
 
 function seconds(ms: number): string {

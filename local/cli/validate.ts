@@ -7,7 +7,7 @@
  * unreadable files and files that are not JSON), 2 on usage errors.
  */
 import { readdirSync, statSync } from "node:fs";
-import { FileReadError, readBoundedFile } from "../exec/bounded-read";
+import { FileReadError, readBoundedFile } from "../../config/bounded-read";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";

@@ -3,9 +3,10 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { Diagnostic } from "../../asl/diagnostics";
 import type { JsonValue } from "../../asl/types";
 import type { Clock } from "./clock";
-import type { WaitingReport } from "./waits";
 import type { MapRunHooks, MapRunRecord } from "./distributed/contract";
-import type { IntegrationOptions, NestedExecutionRecord, OutboxMessage } from "./integrations";
+import type { IntegrationOptions, NestedExecutionRecord } from "./integrations/options";
+import type { OutboxMessage } from "./integrations/outbox";
+import type { WaitingTask } from "./integrations/task-tokens";
 
 /** The subset of the Lambda Node.js context object handlers commonly read. */
 export interface LambdaContext {
@@ -143,4 +144,15 @@ export class DefinitionRejectedError extends Error {
         diagnostics.map((d) => `  ${d.severity} ${d.code} at ${d.location || "/"}: ${d.message}`).join("\n"),
     );
   }
+}
+
+/** What a run waits for, told to RunOptions.onWaiting and carried by RunStalledError (./waits.ts). */
+export interface WaitingReport {
+  tasks: Array<WaitingTask & { answerable: boolean }>;
+  /** Handler calls and S3/DynamoDB requests in flight. */
+  inFlight: number;
+  /** Timers pending (Wait states, retry back-offs, timeouts). */
+  timers: number;
+  /** Real milliseconds since the first task began waiting. */
+  waitedMs: number;
 }

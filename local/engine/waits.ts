@@ -10,18 +10,11 @@
  */
 import type { Clock, SleepOptions } from "./clock";
 import type { TaskTokens, WaitingTask } from "./integrations/task-tokens";
-import type { ExecutionResult } from "./types";
+import type { ExecutionResult, WaitingReport } from "./types";
+
+export type { WaitingReport } from "./types";
 
 /** What the run waits for, as the notices and RunStalledError describe it. */
-export interface WaitingReport {
-  tasks: Array<WaitingTask & { answerable: boolean }>;
-  /** Handler calls and S3/DynamoDB requests in flight. */
-  inFlight: number;
-  /** Timers pending (Wait states, retry back-offs, timeouts). */
-  timers: number;
-  /** Real milliseconds since the first task began waiting. */
-  waitedMs: number;
-}
 
 /** How to answer a token: the CLI flags and the API options, named in every message. */
 export const HOW_TO_ANSWER =

@@ -4,7 +4,7 @@
  * (every object the run created or changed, downloaded to DIR/<bucket>/<key>).
  */
 import { createReadStream, createWriteStream } from "node:fs";
-import { assertRegularFile } from "./bounded-read";
+import { assertRegularFile } from "../../config/bounded-read";
 import { mkdir, readdir, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";

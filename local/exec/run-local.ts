@@ -16,7 +16,7 @@ import { run } from "../engine";
 import type { Clock } from "../engine/clock";
 import type { EngineEvent, ExecutionResult, LambdaHandler, RunOptions, StateMachineType } from "../engine/types";
 import type { IntegrationOptions } from "../engine";
-import { firstFailures, processorTaskOf, type ChildFailure } from "../runner/failures";
+import { firstFailures, processorTaskOf, type ChildFailure } from "../testing/failures";
 import { startServers, type LocalServers } from "../servers";
 import { withRunEnvironment } from "../servers/run-env";
 import { functionsUsed, resolveHandlers } from "./functions";

@@ -37,7 +37,7 @@ import { findProjectDir } from "./project";
 import { createRunDir, finishRunDir, prepareRunRoot, pruneOldRuns, removeRunDir, stackDirOf } from "./run-dirs";
 import { distributedMapChildTypes } from "./child-types";
 import { explainFailure } from "./explain";
-import { firstFailures, processorTaskOf, type ChildFailure } from "./failures";
+import { firstFailures, processorTaskOf, type ChildFailure } from "../testing/failures";
 
 /** How many past runs' S3 data a stack keeps under .local-s3/<stack>/. */
 const KEEP_RUNS = 3;

@@ -15,11 +15,11 @@ import type { IntegrationOptions, NestedExecutionRecord, OutboxMessage } from ".
 import { runLocalExecution, type LocalExecution } from "../exec/run-local";
 import { snapshotObjects, type SeedObject } from "../exec/objects";
 import { ChildLedgers, redriveExecution, type RedriveSource } from "../exec/redrive";
-import type { ChildFailure } from "../runner/failures";
+import type { ChildFailure } from "./failures";
 
 export type { SeedObject } from "../exec/objects";
 export { ExecutionNotRedrivableError } from "../exec/redrive";
-export type { ChildFailure } from "../runner/failures";
+export type { ChildFailure } from "./failures";
 export type { LambdaHandler, LambdaContext, HistoryEvent } from "../engine/types";
 export { TaskTokens, MockedTestCase, MockConfigError, RunStalledError, TaskTimedOutError } from "../engine";
 export { testState, TestStateRequestError, type TestStateRequest, type TestStateResult, type InspectionData, type InspectionLevel } from "./test-state";

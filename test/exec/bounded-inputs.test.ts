@@ -10,7 +10,7 @@ import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DeleteBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { loadStackConfig, parseStackFileText, readProjectFile } from "../../config/load";
-import { readBoundedFile } from "../../local/exec/bounded-read";
+import { readBoundedFile } from "../../config/bounded-read";
 import { runWorkflow } from "../../local/testing";
 import { ROOT } from "../cli/run-cli";
 import { tempDir } from "../support/temp-dirs";

@@ -6,6 +6,7 @@
 import type { CompiledWorkflow } from "../compile";
 import type { ExecutionSetup } from "../execution";
 import type { ExecutionResult } from "../types";
+import type { IntegrationOptions, NestedExecutionRecord, StateMachineEntry } from "./options";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { StateMachineDefinition } from "../../../asl/types";
 import { stateMachineNameOf } from "../../../asl/integrations";
@@ -13,40 +14,7 @@ import type { MockedTestCase } from "./mock-config";
 import type { OutboxMessage } from "./outbox";
 import { TaskTokens, type TaskTokenHook } from "./task-tokens";
 
-export interface StateMachineEntry {
-  definition: StateMachineDefinition;
-  type?: "STANDARD" | "EXPRESS";
-}
-
-/** A nested execution started by `states:startExecution` (any pattern). */
-export interface NestedExecutionRecord {
-  executionArn: string;
-  stateMachineArn: string;
-  parentExecutionArn: string;
-  stateName: string;
-  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
-  stateTransitions: number;
-  /** Wall time on the engine's clock (EXPRESS billing is by duration). */
-  durationMs: number;
-  type: "STANDARD" | "EXPRESS";
-}
-
-export interface IntegrationOptions {
-  /** DynamoDB for `dynamodb:*` and `aws-sdk:dynamodb:*`: a client or the endpoint of a local emulator (dynalite). */
-  dynamodb?: DynamoDBClient | { endpoint: string } | (() => Promise<DynamoDBClient>);
-  /** The machines `states:startExecution` may start, by name or ARN. */
-  stateMachines?: Record<string, StateMachineDefinition | StateMachineEntry>;
-  /** The callback API for `.waitForTaskToken` tasks (one is made when absent). */
-  taskTokens?: TaskTokens;
-  /**
-   * Told of every task token a task sent (found in its evaluated Parameters/Arguments), after the
-   * call was made: answer through `tokens`. Return a promise when the answer comes later: the run
-   * waits for it (see TaskTokenHook). A token the task did not send reaches no hook, as on AWS.
-   */
-  onTaskToken?: TaskTokenHook;
-  /** A MockConfigFile test case: its states answer from the file, with no handler or emulator. */
-  mocks?: MockedTestCase;
-}
+export type { IntegrationOptions, NestedExecutionRecord, StateMachineEntry } from "./options";
 
 /** The executor's entry (run-execution.ts `runExecution`), as nested executions call it. */
 export type RunExecution = (setup: ExecutionSetup, workflow: CompiledWorkflow, timeoutSeconds?: number) => Promise<ExecutionResult>;
