@@ -4,7 +4,8 @@
  * browser download). Each test starts `npm run exec -- ... --ui` as a user would, opens the URL it
  * prints, and checks what a person sees: state colours, Map Run counts, a failed child's own
  * graph and history, Redrive leading to SUCCEEDED; and that the server refuses a request without
- * the token and is gone after SIGTERM. The README's screenshots are taken here (docs/img/).
+ * the token and is gone after SIGTERM. The README's screenshots are taken here (docs/img/, with
+ * UPDATE_SCREENSHOTS=1).
  */
 import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -13,10 +14,13 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { tempDir } from "../support/temp-dirs";
 
 const ROOT = resolve(__dirname, "..", "..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = join(ROOT, "docs", "img");
+// The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1 npx mocha test/console):
+// a plain `npm test` leaves the checkout as it found it.
+const SHOTS = process.env["UPDATE_SCREENSHOTS"] === "1" ? join(ROOT, "docs", "img") : tempDir("console-shots-");
 const EXAMPLE = ["examples/console/orders.asl.json", "--handlers", "examples/console/handlers.ts"];
 
 interface Running {
