@@ -4,10 +4,11 @@
  * leaves its folder marked in progress, and the next run removes it.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, runCli } from "./run-cli";
+import { alive, descendants } from "../support/processes";
 import { tempDir } from "../support/temp-dirs";
 
 /**
@@ -79,16 +80,6 @@ describe("npm start interrupted", function () {
       const tmp = tempDir("npm-signal-tmp-");
       const run = startLongRun(dataDir, true, { TMPDIR: tmp });
       await whenRunning(run.stderr);
-      const descendants = (pid: number): number[] => {
-        let listed = "";
-        try {
-          listed = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" });
-        } catch {
-          // ps exits 1 when there are none
-        }
-        const children = listed.split("\n").map(Number).filter((n) => n > 0);
-        return children.flatMap((c) => [c, ...descendants(c)]);
-      };
       const below = descendants(run.child.pid!);
       assert.ok(below.length > 0, "npm runs node as its child");
       const sentAt = Date.now();
@@ -100,15 +91,7 @@ describe("npm start interrupted", function () {
       assert.match(run.stderr(), new RegExp(`${signal}: stopping the execution`));
       assert.doesNotMatch(run.stderr(), /winston|no transports/);
       await new Promise((r) => setTimeout(r, 200));
-      const alive = below.filter((pid) => {
-        try {
-          process.kill(pid, 0);
-          return !/defunct|<zombie>| Z /.test(execFileSync("ps", ["-o", "stat=,args=", "-p", String(pid)], { encoding: "utf8" }).replace(/^Z/, " Z "));
-        } catch {
-          return false;
-        }
-      });
-      assert.deepEqual(alive, [], "no process of the run is left");
+      assert.deepEqual(below.filter(alive), [], "no process of the run is left");
       assert.deepEqual(runsIn(dataDir), [], "no run data left behind");
       assert.deepEqual(readdirSync(tmp).filter((f) => /^(map-run-results-|embedded-s3-)/.test(f)), [], "no temporary folder left behind");
     });

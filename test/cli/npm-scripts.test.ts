@@ -9,27 +9,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./run-cli";
+import { alive, descendants } from "../support/processes";
 import { tempDir } from "../support/temp-dirs";
-
-function descendants(pid: number): number[] {
-  let listed = "";
-  try {
-    listed = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" });
-  } catch {
-    // ps exits 1 when there are none
-  }
-  const children = listed.split("\n").map(Number).filter((n) => n > 0);
-  return children.flatMap((c) => [c, ...descendants(c)]);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/^Z/.test(execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" }).trim());
-  } catch {
-    return false;
-  }
-}
 
 describe("npm scripts stop with their process", function () {
   this.timeout(120_000);
