@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 const ROOT = join(__dirname, "..");
-const CLI = join(ROOT, "dist", "local", "cli", "main.js");
+const CLI = join(ROOT, "dist", "tools", "cli", "main.js");
 const FILE = join(ROOT, "examples", "exec", "csv-map.asl.json");
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 7));
 const GOAL_MS = 400;

@@ -6,7 +6,7 @@
  * documented error name.
  */
 import type { JsonValue } from "../asl/types";
-import { run } from "../local/engine";
+import { run } from "../engine";
 import { CONFORMANCE_CASES, type ConformanceCase } from "../test/engine/conformance/cases";
 import { isDeepStrictEqual } from "node:util";
 import { loadAwsLocal } from "./aws-local";

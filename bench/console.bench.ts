@@ -7,9 +7,9 @@
  */
 import { get } from "node:http";
 import { performance } from "node:perf_hooks";
-import { startConsole } from "../local/console/server";
-import { ConsoleSession } from "../local/console/session";
-import { runLocalExecution } from "../local/exec/run-local";
+import { startConsole } from "../tools/console/server";
+import { ConsoleSession } from "../tools/console/session";
+import { runLocalExecution } from "../testing/run/run-local";
 
 const ITEMS = Number(process.env["ITEMS"] ?? 100_000);
 const RUNS = Number(process.env["RUNS"] ?? 3);

@@ -23,8 +23,8 @@
 import { spawnSync } from "node:child_process";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../asl/types";
-import { run, type ExecutionResult, type LambdaHandler } from "../local/engine";
-import { withServers, type EmbeddedS3 } from "../local/servers";
+import { run, type ExecutionResult, type LambdaHandler } from "../engine";
+import { withServers, type EmbeddedS3 } from "../emulators/servers";
 import { loadAwsLocal } from "./aws-local";
 
 const N = 20_000;

@@ -15,7 +15,7 @@ import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { captureInput } from "../handlers/capture-input";
 import { paginate } from "../handlers/capture-input/pages";
 import { disposePayloadS3Client, payloadS3Client } from "../handlers/shared/s3-client";
-import { startServers } from "../local/servers";
+import { startServers } from "../emulators/servers";
 
 const NUMBER = 20_000_000;
 const WARM_UP = 2_000_000;

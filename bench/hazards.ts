@@ -18,9 +18,9 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { run } from "../local/engine";
-import { MAX_TIMER_MS, RealClock, type TimerFunctions } from "../local/engine/clock";
-import { runWorkflow } from "../local/testing";
+import { run } from "../engine";
+import { MAX_TIMER_MS, RealClock, type TimerFunctions } from "../engine/clock";
+import { runWorkflow } from "../testing";
 import type { JsonValue } from "../asl/types";
 
 const ROOT = resolve(__dirname, "..");
@@ -177,7 +177,7 @@ export async function runHazardCampaign(options: { runaway: number; timers: numb
         }
       };
       const keptBefore = runsIn();
-      const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), join(ROOT, "local", "cli", "start.ts"), "--input", '{"number": 200000, "chunk": 5}'], {
+      const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), join(ROOT, "tools", "cli", "start.ts"), "--input", '{"number": 200000, "chunk": 5}'], {
         cwd: project,
         env: { ...process.env, CI: "true", LOCAL_S3_DIR: "" },
         stdio: ["ignore", "ignore", "pipe"],

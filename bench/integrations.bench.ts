@@ -9,12 +9,12 @@
  * `npm run bench -- integrations`. `BENCH_INTEGRATIONS_ITEMS` (default 2,000), `BENCH_INTEGRATIONS_RUNS` (default 3).
  */
 import type { JsonValue, StateMachineDefinition } from "../asl/types";
-import { run, type LambdaHandler } from "../local/engine";
+import { run, type LambdaHandler } from "../engine";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { startServers } from "../local/servers";
-import { embeddedDynamoDb } from "../local/servers/dynamodb";
+import { startServers } from "../emulators/servers";
+import { embeddedDynamoDb } from "../emulators/servers/dynamodb";
 
 const N = Number(process.env.BENCH_INTEGRATIONS_ITEMS ?? 2_000);
 const RUNS = Number(process.env.BENCH_INTEGRATIONS_RUNS ?? 3);

@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import { performance } from "node:perf_hooks";
-import { uploadFile } from "../local/exec/objects";
-import { startServers } from "../local/servers";
-import { run } from "../local/engine";
+import { uploadFile } from "../testing/run/objects";
+import { startServers } from "../emulators/servers";
+import { run } from "../engine";
 
 const ITEMS = Number(process.env["ITEMS"] ?? 10_000_000);
 const BATCH = 1_000;

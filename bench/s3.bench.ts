@@ -2,7 +2,7 @@
  * The embedded S3 next to the floor of the machine (`npm run bench -- s3`): small GetObject,
  * PutObject and ListObjectsV2 requests through `@aws-sdk/client-s3` (SigV4-signed, keep-alive,
  * BENCH_S3_CONCURRENCY in flight, default 16 as the map-reduce handler reads), against
- *   - the embedded S3 (local/s3/server.ts: signature verified, names checked, objects on disk), and
+ *   - the embedded S3 (emulators/s3/server.ts: signature verified, names checked, objects on disk), and
  *   - the floor: a bare `node:http` server in the same process answering every request with the
  *     very bytes (status, headers, body) the embedded S3 answered it, recorded first; the client's
  *     own cost (signing, parsing) is in both.
@@ -16,7 +16,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { resolve } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import type { startEmbeddedS3 as Start } from "../local/s3/server";
+import type { startEmbeddedS3 as Start } from "../emulators/s3/server";
 
 const REQUESTS = Number(process.env["BENCH_S3_REQUESTS"] ?? 5_000);
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 3);
@@ -132,7 +132,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function main(): Promise<void> {
-  const modulePath = process.env["BENCH_S3_SERVER"] ? resolve(process.env["BENCH_S3_SERVER"]) : "../local/s3/server";
+  const modulePath = process.env["BENCH_S3_SERVER"] ? resolve(process.env["BENCH_S3_SERVER"]) : "../emulators/s3/server";
   const { startEmbeddedS3 } = (await import(modulePath)) as { startEmbeddedS3: typeof Start };
   const s3 = await startEmbeddedS3({ buckets: [BUCKET] });
   const ours = s3.client();

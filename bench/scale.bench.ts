@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const dataRoot = mkdtempSync(join(tmpdir(), "scale-bench-"));
   const root = join(__dirname, "..");
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "local/cli/start.ts"), "--json", "--input", JSON.stringify({ number: NUMBER, chunk: 5 })], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "tools/cli/start.ts"), "--json", "--input", JSON.stringify({ number: NUMBER, chunk: 5 })], {
     cwd: root,
     env: { ...process.env, CI: "true", LOCAL_S3_DIR: dataRoot, NODE_OPTIONS: "" },
     stdio: ["ignore", "pipe", "inherit"],

@@ -37,7 +37,7 @@ async function runOnce(objects: number): Promise<{ summary: Summary; wallS: numb
   const dataRoot = mkdtempSync(join(tmpdir(), "seed002-bench-"));
   const root = join(__dirname, "..");
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "local/cli/start.ts"), "--workflow", "map-reduce", "--objects", String(objects), "--json"], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "tools/cli/start.ts"), "--workflow", "map-reduce", "--objects", String(objects), "--json"], {
     cwd: root,
     env: { ...process.env, CI: "true", LOCAL_S3_DIR: dataRoot, NODE_OPTIONS: "" },
     stdio: ["ignore", "pipe", "inherit"],

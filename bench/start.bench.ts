@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { processData } from "../handlers/process-data";
-import { createProgressDisplay } from "../local/progress";
-import { runLocal, type RunSummary } from "../local/runner/run";
+import { createProgressDisplay } from "../tools/progress";
+import { runLocal, type RunSummary } from "../tools/runner/run";
 
 const RUNS = 3;
 const dataRoot = mkdtempSync(join(tmpdir(), "start-bench-"));
@@ -55,7 +55,7 @@ async function overheadSplit(): Promise<void> {
   row("2,000,000 numbers: share outside the execution (in-process)", `${((outside / total) * 100).toFixed(1)} %`, `goal < 15 %; before (992ef01, this machine): 13.4 s wall, 6.3 s execution, check 7.0 s → 53 %; the issue measured 45 %`);
   const { spawnSync } = await import("node:child_process");
   const started = performance.now();
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "..", "local", "cli", "start.ts"), "--input", JSON.stringify(input), "--json"], { encoding: "utf8", env: { ...process.env, LOCAL_S3_DIR: dataRoot } });
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "..", "tools", "cli", "start.ts"), "--input", JSON.stringify(input), "--json"], { encoding: "utf8", env: { ...process.env, LOCAL_S3_DIR: dataRoot } });
   const wall = performance.now() - started;
   const ps = JSON.parse(r.stdout) as RunSummary;
   row("2,000,000 numbers: npm start process wall time", `${(wall / 1000).toFixed(2)} s`, `execution ${(ps.executionDurationMs / 1000).toFixed(2)} s → ${(((wall - ps.executionDurationMs) / wall) * 100).toFixed(1)} % outside (incl. node + tsx start ≈ 0.8 s on this machine)`);

@@ -8,8 +8,8 @@
  * make certain: every item SUCCEEDED or FAILED as answered (0 lost), no answer accepted twice
  * (0 doubled), and every run ends with an outcome (0 silent).
  */
-import { run, RunStalledError, VirtualClock, type TaskTokenHook } from "../local/engine";
-import { seededRandom } from "../local/engine/random";
+import { run, RunStalledError, VirtualClock, type TaskTokenHook } from "../engine";
+import { seededRandom } from "../engine/random";
 import type { StateMachineDefinition } from "../asl/types";
 
 type Plan = "ticks" | "ms" | "heartbeat" | "fail" | "late" | "twice" | "never";

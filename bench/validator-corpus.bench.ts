@@ -14,7 +14,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { validateLikeCli } from "../local/iam/validate";
+import { validateLikeCli } from "../engine/iam/validate";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator = require("asl-validator") as (definition: unknown) => { isValid: boolean };

@@ -10,8 +10,8 @@
  * Services AWS lists that the SDK models no longer have (discontinued) are validated by name only.
  */
 import { INTEGRATIONS, listedSdkServices, OPTIMIZED_WITHOUT_ROW, PATTERN_SUFFIX, sdkActionUnsupported, sdkService, sdkServiceNames } from "../asl/integrations";
-import { sdkOperationsOf } from "../local/iam/actions";
-import { validateLikeCli } from "../local/iam/validate";
+import { sdkOperationsOf } from "../engine/iam/actions";
+import { validateLikeCli } from "../engine/iam/validate";
 
 const def = (resource: string) => JSON.stringify({ StartAt: "T", States: { T: { Type: "Task", Resource: resource, Parameters: {}, End: true } } });
 const arn = (tail: string) => `arn:aws:states:::${tail}`;

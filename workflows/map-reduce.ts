@@ -21,7 +21,7 @@ import { countWords, reduceCounts } from "../handlers/map-reduce";
 import type { ReduceResult } from "../handlers/map-reduce/reduce-counts";
 import { checkMapReduceTotals } from "../app/demos/checks";
 import { uploadDataset, type DatasetTotals } from "../app/demos/dataset";
-import { formatCount } from "../local/progress/format";
+import { formatCount } from "../tools/progress/format";
 
 export interface MapReduceRefs {
   /** Map: `{Items: [listed objects], BatchInput: {bucket}}` → per-object counts and word frequencies. */

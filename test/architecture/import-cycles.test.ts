@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
-const FOLDERS = ["asl", "local", "infra", "app", "workflows", "handlers", "config", "stack"];
+const FOLDERS = ["asl", "engine", "emulators", "testing", "tools", "infra", "app", "workflows", "handlers", "config", "stack"];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -69,8 +69,8 @@ function cycles(): string[][] {
 describe("architecture (DESIGN.md)", () => {
   it("the import graph reads the source: it finds the engine's executor and its states", () => {
     const files = [...graph.keys()].map((f) => relative(ROOT, f));
-    assert.ok(files.includes("local/engine/run-execution.ts") && files.includes("local/engine/states/task.ts"));
-    assert.ok((graph.get(join(ROOT, "local/engine/index.ts")) ?? []).length > 3);
+    assert.ok(files.includes("engine/run-execution.ts") && files.includes("engine/states/task.ts"));
+    assert.ok((graph.get(join(ROOT, "engine/index.ts")) ?? []).length > 3);
   });
 
   it("no runtime import cycle in the library folders (the engine included)", () => {
@@ -84,7 +84,7 @@ describe("architecture (DESIGN.md)", () => {
       while (todo.length) for (const next of graph.get(todo.pop()!) ?? []) if (!seen.has(next)) (seen.add(next), todo.push(next));
       return seen;
     };
-    const engine = (f: string) => join(ROOT, "local/engine", f);
+    const engine = (f: string) => join(ROOT, "engine", f);
     const entries = ["executor.ts", "run-execution.ts", "child-execution.ts", "index.ts"].map(engine);
     const statesDir = engine("states") + "/";
     const stateFiles = [...graph.keys()].filter((f) => f.startsWith(statesDir));

@@ -14,16 +14,16 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 const ROOT = join(__dirname, "..", "..");
 
 /**
- * The layers, each the folders it holds. The engine, emulators, testing kit and tools still live
- * under local/; a move gives each its own top folder and changes only this table.
+ * The layers, each the folders it holds (a layer may hold several; each here has its own top
+ * folder). A move changes only this table.
  */
 const LAYER_FOLDERS = {
   asl: ["asl"],
   config: ["config"],
-  engine: ["local/engine", "local/iam"],
-  emulators: ["local/s3", "local/dynamodb", "local/servers"],
-  testing: ["local/testing", "local/exec"],
-  tools: ["local/cli", "local/runner", "local/progress", "local/pricing", "local/console"],
+  engine: ["engine"],
+  emulators: ["emulators"],
+  testing: ["testing"],
+  tools: ["tools"],
   handlers: ["handlers"],
   workflows: ["workflows"],
   app: ["app"],
@@ -61,11 +61,11 @@ const WORKFLOW_DEMO_DEBT = "a workflow module still holds its definition and its
 const KNOWN_DEBTS: ReadonlyArray<{ from: string; to: string; why: string }> = [
   ...Object.entries({
     "workflows/jsonl-ranges.ts": ["config/names.ts", "app/areas.ts", "app/demo.ts", "app/workflow.ts", "config/schema.ts", "handlers/process-data/index.ts", "app/demos/checks.ts"],
-    "workflows/map-reduce.ts": ["app/demo.ts", "app/workflow.ts", "handlers/map-reduce/index.ts", "handlers/map-reduce/reduce-counts.ts", "app/demos/checks.ts", "app/demos/dataset.ts", "local/progress/format.ts"],
-    "workflows/seed.ts": ["app/areas.ts", "app/demo.ts", "app/workflow.ts", "handlers/capture-input/index.ts", "handlers/capture-input/pages.ts", "handlers/process-data/index.ts", "app/demos/checks.ts", "local/runner/explain.ts"],
+    "workflows/map-reduce.ts": ["app/demo.ts", "app/workflow.ts", "handlers/map-reduce/index.ts", "handlers/map-reduce/reduce-counts.ts", "app/demos/checks.ts", "app/demos/dataset.ts", "tools/progress/format.ts"],
+    "workflows/seed.ts": ["app/areas.ts", "app/demo.ts", "app/workflow.ts", "handlers/capture-input/index.ts", "handlers/capture-input/pages.ts", "handlers/process-data/index.ts", "app/demos/checks.ts", "tools/runner/explain.ts"],
   }).flatMap(([from, tos]) => tos.map((to) => ({ from, to, why: WORKFLOW_DEMO_DEBT }))),
-  { from: "local/servers/index.ts", to: "handlers/shared/s3-client.ts", why: "stopping the servers closes the handlers' cached S3 clients" },
-  { from: "app/demos/dataset.ts", to: "local/engine/random.ts", why: "the demo data set uses the engine's seeded random" },
+  { from: "emulators/servers/index.ts", to: "handlers/shared/s3-client.ts", why: "stopping the servers closes the handlers' cached S3 clients" },
+  { from: "app/demos/dataset.ts", to: "engine/random.ts", why: "the demo data set uses the engine's seeded random" },
 ];
 
 /**
@@ -73,7 +73,7 @@ const KNOWN_DEBTS: ReadonlyArray<{ from: string; to: string; why: string }> = [
  * class (an inline `import("...")` type), and the services name the setup they start nested
  * executions with. Remove the line when the circle goes.
  */
-const KNOWN_CIRCLES: ReadonlyArray<readonly string[]> = [["local/engine/execution.ts", "local/engine/integrations/services.ts"]];
+const KNOWN_CIRCLES: ReadonlyArray<readonly string[]> = [["engine/execution.ts", "engine/integrations/services.ts"]];
 
 const LAYERS = Object.keys(LAYER_FOLDERS) as Layer[];
 
@@ -157,18 +157,18 @@ describe("architecture: one table of layers (DESIGN.md)", () => {
   });
 
   it("the check catches each kind of import across layers (static, type-only, re-export, dynamic, require, package)", () => {
-    const file = join(ROOT, "local", "engine", "distributed", "x.ts");
+    const file = join(ROOT, "engine", "distributed", "x.ts");
     const found = violations([
       {
         file,
         text: [
-          `import { runLocal } from "../../runner/run";`,
-          `import type { WORKFLOWS } from "../../../app/catalog";`,
-          `export { seedWorkflow } from "../../../workflows/seed";`,
-          `const m = await import("../../cli/args");`,
-          `const s = require("../../servers");`,
+          `import { runLocal } from "../../tools/runner/run";`,
+          `import type { WORKFLOWS } from "../../app/catalog";`,
+          `export { seedWorkflow } from "../../workflows/seed";`,
+          `const m = await import("../../tools/cli/args");`,
+          `const s = require("../../emulators/servers");`,
           `import * as pulumi from "@pulumi/pulumi";`,
-          `import { ok } from "../../../asl/types";`,
+          `import { ok } from "../../asl/types";`,
           `import { S3Client } from "@aws-sdk/client-s3";`,
           `import { retry } from "../retry";`,
         ].join("\n"),

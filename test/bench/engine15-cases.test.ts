@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { buildCases, startBenchServers, type BenchCase } from "../../bench/engine15/cases";
 import type { JsonValue } from "../../asl/types";
-import type { LocalServers } from "../../local/servers";
+import type { LocalServers } from "../../emulators/servers";
 
 describe("bench/engine15 cases: ours, aws-local-stepfunctions and the bare loop do the same work", function () {
   this.timeout(60_000);

@@ -8,15 +8,15 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { decodeUtf8, invalidUtf8Offset, jsonTextDepth, parseJsonText, valueDepth } from "../../asl/json-text";
 import { validateDefinition } from "../../asl/validator";
-import { parseStartArgs } from "../../local/cli/args";
-import { InvalidExecutionInputError, run } from "../../local/engine";
+import { parseStartArgs } from "../../tools/cli/args";
+import { InvalidExecutionInputError, run } from "../../engine";
 import { tempDir } from "../support/temp-dirs";
 
 const root = resolve(__dirname, "../..");
 const tsx = join(root, "node_modules/.bin/tsx");
 
 function cli(name: string, args: string[]) {
-  const r = spawnSync(tsx, [join(root, "local/cli", `${name}.ts`), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1" } });
+  const r = spawnSync(tsx, [join(root, "tools/cli", `${name}.ts`), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1" } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

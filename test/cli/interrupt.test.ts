@@ -17,7 +17,7 @@ import { tempDir } from "../support/temp-dirs";
  */
 function startLongRun(dataDir: string, viaNpm = false, extraEnv: Record<string, string> = {}): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
   const args = ["--input", '{"number": 2000000, "chunk": 5}'];
-  const [command, commandArgs] = viaNpm ? ["npm", ["start", "--", ...args]] : [process.execPath, ["--import", "tsx", join(ROOT, "local", "cli", "start.ts"), ...args]];
+  const [command, commandArgs] = viaNpm ? ["npm", ["start", "--", ...args]] : [process.execPath, ["--import", "tsx", join(ROOT, "tools", "cli", "start.ts"), ...args]];
   const child = spawn(command, commandArgs, {
     cwd: ROOT,
     detached: true,

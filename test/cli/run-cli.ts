@@ -17,7 +17,7 @@ export const TEST_DATA_DIR = tempDir("cli-test-s3-");
 
 export interface RunCliOptions {
   script?: "start" | "synth";
-  /** Run the script's entry file with node directly (`node -r tsx/cjs local/cli/<script>.ts`), skipping npm's and tsx's own start-up (~1 s). */
+  /** Run the script's entry file with node directly (`node -r tsx/cjs tools/cli/<script>.ts`), skipping npm's and tsx's own start-up (~1 s). */
   direct?: boolean;
   /** Working folder; implies `direct` (npm needs the package folder). */
   cwd?: string;
@@ -29,7 +29,7 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
   const script = options.script ?? "start";
   const [command, commandArgs] =
     options.direct || options.cwd
-      ? [process.execPath, ["-r", require.resolve("tsx/cjs"), join(ROOT, "local", "cli", `${script}.ts`), ...args]]
+      ? [process.execPath, ["-r", require.resolve("tsx/cjs"), join(ROOT, "tools", "cli", `${script}.ts`), ...args]]
       : [NPM, script === "start" ? ["start", "--silent", "--", ...args] : ["run", "--silent", "synth", "--", ...args]];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, commandArgs, {

@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunSummary } from "../../local/runner/run";
+import type { RunSummary } from "../../tools/runner/run";
 import { execFile } from "node:child_process";
 import { ROOT, runCli, TEST_DATA_DIR, type CliResult } from "./run-cli";
 import { tempDir } from "../support/temp-dirs";

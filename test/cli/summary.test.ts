@@ -3,13 +3,13 @@
  * where the results are) last, and on a terminal every line within its width, wrapped at spaces.
  */
 import { strict as assert } from "node:assert";
-import { formatSummary, formatWhatIf } from "../../local/cli/summary";
-import { paletteFor, stripAnsi, wrapLine } from "../../local/progress";
+import { formatSummary, formatWhatIf } from "../../tools/cli/summary";
+import { paletteFor, stripAnsi, wrapLine } from "../../tools/progress";
 import { failedRun, manifest, seedRun } from "./fixtures/summaries";
 
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
 
-describe("local/cli summary", () => {
+describe("tools/cli summary", () => {
   it("prints the outcome block last: status, items, wall time, where the results are", () => {
     const lines = formatSummary(seedRun, { cwd: "/repo" }).trimEnd().split("\n");
     assert.deepEqual(lines.slice(-5), [
@@ -65,7 +65,7 @@ describe("local/cli summary", () => {
   });
 });
 
-describe("local/progress wrapLine", () => {
+describe("tools/progress wrapLine", () => {
   it("wraps at spaces, keeps a line's own spacing where it does not break, and breaks a word longer than a line after a '/'", () => {
     assert.deepEqual(wrapLine("Lambda        a b c", 80, 14), ["Lambda        a b c"]);
     assert.deepEqual(wrapLine("Lambda        CaptureInput 1× (170 ms billed), ProcessData 20,000×  (20,696 ms billed)", 60, 14), [

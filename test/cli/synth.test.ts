@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { WORKFLOWS } from "../../app/catalog";
 import { validateDefinition } from "../../asl/validator";
 import { loadStackConfig } from "../../config/load";
-import { PLACEHOLDERS, synthesizeWorkflow } from "../../local/cli/synth";
+import { PLACEHOLDERS, synthesizeWorkflow } from "../../tools/cli/synth";
 import { runCli } from "./run-cli";
 import { tempDir } from "../support/temp-dirs";
 

@@ -127,7 +127,7 @@ describe("the terminal display in a pseudo-terminal (tmux)", function () {
   it("a usage error at 80 columns: wrapped at spaces, not by the terminal", async () => {
     const session = "usage80";
     const done = join(tempDir("usage-in-tmux-"), "done");
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", inTerminal(`node --import tsx local/cli/start.ts --wokrflow map-reduce; echo $? > '${done}'`));
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", inTerminal(`node --import tsx tools/cli/start.ts --wokrflow map-reduce; echo $? > '${done}'`));
     try {
       await until("start.ts to exit", () => existsSync(done) && readFileSync(done, "utf8").trim() !== "");
       assert.equal(readFileSync(done, "utf8").trim(), "2");

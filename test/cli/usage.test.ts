@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { didYouMean, editDistance, parseArgsMessage, usageLine } from "../../local/cli/usage";
+import { didYouMean, editDistance, parseArgsMessage, usageLine } from "../../tools/cli/usage";
 
-describe("local/cli usage errors", () => {
+describe("tools/cli usage errors", () => {
   it("counts edits as a person counts typos (a swap of two letters is one)", () => {
     assert.equal(editDistance("workflow", "workflow"), 0);
     assert.equal(editDistance("wokrflow", "workflow"), 1);

@@ -33,7 +33,7 @@ interface Running {
 
 /** Starts `exec ... --ui` and resolves once it printed the console's URL. */
 function startExec(input: object, extra: string[] = [], args: string[] = EXAMPLE): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", "local/cli/exec.ts", ...args, "--input", JSON.stringify(input), "--ui", ...extra], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "tools/cli/exec.ts", ...args, "--input", JSON.stringify(input), "--ui", ...extra], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let err = "";
   const exit = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   child.stdout!.resume();

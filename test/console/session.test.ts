@@ -5,9 +5,9 @@
  */
 import { strict as assert } from "node:assert";
 import { request } from "node:http";
-import { startConsole } from "../../local/console/server";
-import { ConsoleSession } from "../../local/console/session";
-import { runLocalExecution } from "../../local/exec/run-local";
+import { startConsole } from "../../tools/console/server";
+import { ConsoleSession } from "../../tools/console/session";
+import { runLocalExecution } from "../../testing/run/run-local";
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 

@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import type { FinalizeHandler, FinalizeHandlerArguments, MetadataBearer } from "@smithy/types";
 import { DynamoDBClient, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { startServers, type LocalServers } from "../../local/servers";
-import { embeddedDynamoDb } from "../../local/servers/dynamodb";
+import { startServers, type LocalServers } from "../../emulators/servers";
+import { embeddedDynamoDb } from "../../emulators/servers/dynamodb";
 
-describe("local/dynamodb gate: signed requests only", function () {
+describe("emulators/dynamodb gate: signed requests only", function () {
   this.timeout(30_000);
   let servers: LocalServers;
   let endpoint: string;

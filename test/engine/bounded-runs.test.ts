@@ -10,8 +10,8 @@
  * Fake timers (a RealClock given timer functions that jump, in due order) stand in for years.
  */
 import { strict as assert } from "node:assert";
-import { RealClock, type TimerFunctions } from "../../local/engine/clock";
-import { MAX_TIMER_MS } from "../../local/engine/clock";
+import { RealClock, type TimerFunctions } from "../../engine/clock";
+import { MAX_TIMER_MS } from "../../engine/clock";
 import type { JsonValue } from "../../asl/types";
 import { fnArn, runDef } from "./helpers";
 

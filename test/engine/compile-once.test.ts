@@ -8,8 +8,8 @@
 import { strict as assert } from "node:assert";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../../asl/types";
-import { compileCount, compileDefinition, run, type LambdaHandler, type RunOptions } from "../../local/engine";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../local/s3/server";
+import { compileCount, compileDefinition, run, type LambdaHandler, type RunOptions } from "../../engine";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../emulators/s3/server";
 import { fnArn } from "./helpers";
 
 type Counts = typeof compileCount;

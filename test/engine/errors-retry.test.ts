@@ -4,7 +4,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html
  */
 import { strict as assert } from "node:assert";
-import { VirtualClock } from "../../local/engine";
+import { VirtualClock } from "../../engine";
 import { eventsOf, fnArn, runDef, single } from "./helpers";
 
 /** A handler that fails `times` times with `name`, then returns "ok"; it records the virtual time of each call. */

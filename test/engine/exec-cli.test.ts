@@ -7,7 +7,7 @@ import { tempDir } from "../support/temp-dirs";
 
 const root = resolve(__dirname, "../..");
 const tsx = join(root, "node_modules/.bin/tsx");
-const cli = join(root, "local/cli/exec.ts");
+const cli = join(root, "tools/cli/exec.ts");
 
 function exec(args: string[]) {
   const r = spawnSync(tsx, [cli, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1" } });

@@ -10,7 +10,7 @@
  */
 import { strict as assert } from "node:assert";
 import type { JsonValue } from "../../asl/types";
-import type { LambdaContext, LambdaHandler } from "../../local/engine";
+import type { LambdaContext, LambdaHandler } from "../../engine";
 import { fnArn, runDef } from "./helpers";
 
 const TOO_BIG = "x".repeat(262_145);

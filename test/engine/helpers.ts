@@ -1,5 +1,5 @@
 /** Shared test helpers: run a definition on a virtual clock with in-process handlers. */
-import { run, type ExecutionResult, type HistoryEvent, type LambdaHandler, type RunOptions } from "../../local/engine";
+import { run, type ExecutionResult, type HistoryEvent, type LambdaHandler, type RunOptions } from "../../engine";
 import type { JsonValue } from "../../asl/types";
 
 export const fnArn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;

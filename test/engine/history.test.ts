@@ -3,7 +3,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
  */
 import { strict as assert } from "node:assert";
-import type { EngineEvent } from "../../local/engine";
+import type { EngineEvent } from "../../engine";
 import { fnArn, plainHistory, runDef } from "./helpers";
 
 describe("engine: history", () => {

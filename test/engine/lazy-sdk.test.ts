@@ -19,7 +19,7 @@ describe("engine: the AWS SDK is loaded lazily", function () {
 
   it("a run without a Distributed Map does not load @aws-sdk/client-s3 (under node -r tsx/cjs)", () => {
     const r = runScript(`
-      const { run } = require("./local/engine");
+      const { run } = require("./engine");
       run({ StartAt: "P", States: { P: { Type: "Pass", End: true } } }, { a: 1 }, {}).then((res) => {
         const sdk = Object.keys(require.cache).filter((k) => k.includes("@aws-sdk" + require("path").sep + "client-s3"));
         console.log(JSON.stringify({ status: res.status, sdk: sdk.length }));
@@ -31,7 +31,7 @@ describe("engine: the AWS SDK is loaded lazily", function () {
 
   it("a Distributed Map runs under node -r tsx/cjs (no dynamic import of TypeScript paths)", () => {
     const r = runScript(`
-      const { run } = require("./local/engine");
+      const { run } = require("./engine");
       const definition = { StartAt: "M", States: { M: { Type: "Map", ItemProcessor: {
         ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
         StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } } };
@@ -43,7 +43,7 @@ describe("engine: the AWS SDK is loaded lazily", function () {
 
   it("a Distributed Map over the state input (no ItemReader, no ResultWriter resource) does not load it either", () => {
     const r = runScript(`
-      const { run } = require("./local/engine");
+      const { run } = require("./engine");
       const definition = { StartAt: "M", States: { M: { Type: "Map", ItemProcessor: {
         ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
         StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } } };

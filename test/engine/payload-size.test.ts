@@ -6,8 +6,8 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import type { JsonValue } from "../../asl/types";
-import { checkPayloadSize, jsonSizeBound } from "../../local/engine/execution";
-import { DataLimitExceededError } from "../../local/engine/errors";
+import { checkPayloadSize, jsonSizeBound } from "../../engine/execution";
+import { DataLimitExceededError } from "../../engine/errors";
 
 const bytes = (v: JsonValue) => Buffer.byteLength(JSON.stringify(v), "utf8");
 

@@ -1,6 +1,6 @@
 /** The library entry point: validation, options, result shape. */
 import { strict as assert } from "node:assert";
-import { DefinitionRejectedError, run, VirtualClock } from "../../local/engine";
+import { DefinitionRejectedError, run, VirtualClock } from "../../engine";
 import { fnArn } from "./helpers";
 
 describe("engine: run()", () => {

@@ -7,8 +7,8 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import type { StateMachineDefinition } from "../../asl/types";
-import { run, RunStalledError, TaskTokens, VirtualClock, type ExecutionResult, type RunOptions, type TaskTokenHook } from "../../local/engine";
-import { runWorkflow } from "../../local/testing";
+import { run, RunStalledError, TaskTokens, VirtualClock, type ExecutionResult, type RunOptions, type TaskTokenHook } from "../../engine";
+import { runWorkflow } from "../../testing";
 
 const ask = (extra: Record<string, unknown> = {}, body: unknown = { "token.$": "$$.Task.Token" }): StateMachineDefinition =>
   ({

@@ -1,6 +1,6 @@
 /** The engine's UUIDs for child executions: the version 4 format, and no repeats across batches. */
 import { strict as assert } from "node:assert";
-import { randomUuid } from "../../local/engine/uuid";
+import { randomUuid } from "../../engine/uuid";
 
 describe("engine/uuid", () => {
   it("ids are lowercase version 4 UUIDs (RFC 9562 variant), all distinct over many batches", () => {

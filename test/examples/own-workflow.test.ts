@@ -51,7 +51,7 @@ describe("the package: npm pack, installed and used as a user would", function (
   it("the tarball holds compiled JavaScript and .d.ts, and no TypeScript sources, tests, bench or examples", () => {
     assert.ok(tarballFiles.includes("dist/infra/index.js") && tarballFiles.includes("dist/infra/index.d.ts"));
     assert.ok(tarballFiles.includes("dist/asl/index.js") && tarballFiles.includes("dist/asl/index.d.ts"));
-    assert.ok(tarballFiles.includes("dist/local/testing/index.js") && tarballFiles.includes("dist/local/testing/index.d.ts"));
+    assert.ok(tarballFiles.includes("dist/testing/index.js") && tarballFiles.includes("dist/testing/index.d.ts"));
     const stray = tarballFiles.filter((f) => /^(test|bench|examples)\//.test(f) || /\.test\./.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts")));
     assert.deepEqual(stray, []);
   });

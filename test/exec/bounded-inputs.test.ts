@@ -11,13 +11,13 @@ import { join } from "node:path";
 import { DeleteBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { loadStackConfig, parseStackFileText, readProjectFile } from "../../config/load";
 import { readBoundedFile } from "../../config/bounded-read";
-import { runWorkflow } from "../../local/testing";
+import { runWorkflow } from "../../testing";
 import { ROOT } from "../cli/run-cli";
 import { tempDir } from "../support/temp-dirs";
 
 function exec(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "local", "cli", "exec.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "tools", "cli", "exec.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);

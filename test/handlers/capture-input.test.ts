@@ -10,7 +10,7 @@ import {
 } from "../../handlers/capture-input";
 import { paginate, serializedPages } from "../../handlers/capture-input/pages";
 import { InvalidInputError, PayloadConfigError, PayloadWriteError } from "../../handlers/shared/errors";
-import { startEmbeddedS3 } from "../../local/s3/server";
+import { startEmbeddedS3 } from "../../emulators/s3/server";
 import { BUCKET, emptyBucket, listKeys, pendingUploads, readText, setEnv, useEmbeddedS3 } from "./helpers";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -10,7 +10,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../local/s3/server";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../emulators/s3/server";
 
 export const BUCKET = "payloads-test";
 

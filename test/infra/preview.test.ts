@@ -9,7 +9,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { WORKFLOWS } from "../../app/catalog";
-import { PLACEHOLDERS } from "../../local/cli/synth";
+import { PLACEHOLDERS } from "../../tools/cli/synth";
 import { runCli } from "../cli/run-cli";
 import { isKnown, MOCK_ACCOUNT, MOCK_REGION, type RecordedResource } from "./mocks";
 import { devStackViaIndex, stackWith, type MockedStack } from "./stacks";

@@ -1,9 +1,9 @@
 /** Local runs of each integration: real emulators (embedded S3, dynalite), the outbox, nested executions, task tokens, mocks. */
 import { strict as assert } from "node:assert";
-import { run, MockedTestCase, TaskTokens, type ExecutionResult } from "../../local/engine";
+import { run, MockedTestCase, TaskTokens, type ExecutionResult } from "../../engine";
 import type { StateMachineDefinition } from "../../asl/types";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../local/s3/server";
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from "../../local/dynamodb/server";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../emulators/s3/server";
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from "../../emulators/dynamodb/server";
 
 const one = (state: Record<string, unknown>, extra: Partial<StateMachineDefinition> = {}): StateMachineDefinition =>
   ({ StartAt: "T", States: { T: { Type: "Task", End: true, ...state } }, ...extra }) as StateMachineDefinition;

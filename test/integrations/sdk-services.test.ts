@@ -11,7 +11,7 @@ import { IAM_ACTION_EXCEPTIONS, IAM_PREFIX_EXCEPTIONS, listedSdkServices, SDK_DA
 import { deriveStateMachinePolicy, type PolicyWarning } from "../../asl/permissions";
 import type { StateMachineDefinition } from "../../asl/types";
 import { validateDefinition } from "../../asl/validator";
-import { iamCatalogFor, sdkOperationsOf } from "../../local/iam/actions";
+import { iamCatalogFor, sdkOperationsOf } from "../../engine/iam/actions";
 import sdkData from "../../asl/integrations/data/sdk-services.json";
 
 const one = (Resource: string, Parameters: Record<string, unknown> = {}) => ({ StartAt: "T", States: { T: { Type: "Task", Resource, Parameters, End: true } } }) as unknown as StateMachineDefinition;

@@ -4,9 +4,9 @@ import { awsSdk, dynamoPutItem, eventBridgePutEvents, jsonata, machine, path, sn
 import { deriveStateMachinePolicy, type StateMachinePolicyContext } from "../../asl/permissions";
 import { validateDefinition } from "../../asl/validator";
 import type { StateMachineDefinition } from "../../asl/types";
-import { iamCatalogFor } from "../../local/iam/actions";
+import { iamCatalogFor } from "../../engine/iam/actions";
 import { buildStateGraph } from "../../asl/graph/model";
-import { estimateBill, nestedUsage } from "../../local/pricing";
+import { estimateBill, nestedUsage } from "../../tools/pricing";
 
 const one = (state: Record<string, unknown>): StateMachineDefinition => ({ StartAt: "T", States: { T: { Type: "Task", End: true, ...state } } }) as unknown as StateMachineDefinition;
 const base: StateMachinePolicyContext = { region: "eu-west-1", accountId: "111122223333", stateMachineName: "m", logging: false, tracing: false };

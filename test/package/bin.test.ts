@@ -57,8 +57,8 @@ exports.doubleRows = machine(distributedMap("Rows", {
 
   it("package.json names the bin, and the tarball holds it", async () => {
     const { manifest, files } = await packOnce();
-    assert.deepEqual(manifest.bin, { "sfn-local": "dist/local/cli/main.js" });
-    assert.ok(files.includes("dist/local/cli/main.js"));
+    assert.deepEqual(manifest.bin, { "sfn-local": "dist/tools/cli/main.js" });
+    assert.ok(files.includes("dist/tools/cli/main.js"));
     assert.ok(!existsSync(join(dir, "node_modules", "tsx")) && !existsSync(join(dir, "node_modules", "ts-node")) && !existsSync(join(dir, "node_modules", "typescript")));
   });
 

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
-import { billedMs, estimateBill, formatBill, formatUsd, PRICE_TABLE } from "../../local/pricing";
+import { billedMs, estimateBill, formatBill, formatUsd, PRICE_TABLE } from "../../tools/pricing";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} != ${b}`);
 
-describe("local/pricing", () => {
+describe("tools/pricing", () => {
   it("prices STANDARD transitions at $25 per million (https://aws.amazon.com/step-functions/pricing/)", () => {
     const bill = estimateBill({ parent: { type: "STANDARD", executions: 1, stateTransitions: 1_000_000, billedDurationMs: 0 }, lambdas: [] });
     assert.equal(bill.lines.length, 1);

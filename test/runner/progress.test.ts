@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { PassThrough } from "node:stream";
-import type { MapRunCounts, MapRunRecord } from "../../local/engine/distributed/contract";
-import { createProgressDisplay, formatSeconds, mapRunFigures, mapRunLines, plainLine, progressModeFor, stripAnsi } from "../../local/progress";
+import type { MapRunCounts, MapRunRecord } from "../../engine/distributed/contract";
+import { createProgressDisplay, formatSeconds, mapRunFigures, mapRunLines, plainLine, progressModeFor, stripAnsi } from "../../tools/progress";
 
 const counts = (c: Partial<MapRunCounts>): MapRunCounts => ({
   pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 0, resultsWritten: 0, ...c,
@@ -26,7 +26,7 @@ function collect(stream: PassThrough): () => string {
   return () => text;
 }
 
-describe("local/progress", () => {
+describe("tools/progress", () => {
   it("has no percent or ETA while the reader is still adding items", () => {
     const f = mapRunFigures(record({ succeeded: 10, pending: 5, total: 15 }), 1_000, false);
     assert.equal(f.percent, undefined);

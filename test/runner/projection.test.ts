@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { formatWhatIf } from "../../local/cli/summary";
-import { projectDuration, QUOTAS, whatIf, whatIfBatchSizes, type MeasuredRun } from "../../local/pricing/projection";
+import { formatWhatIf } from "../../tools/cli/summary";
+import { projectDuration, QUOTAS, whatIf, whatIfBatchSizes, type MeasuredRun } from "../../tools/pricing/projection";
 
 const run = (over: Partial<MeasuredRun> = {}): MeasuredRun => ({
   items: 20_000,
@@ -15,7 +15,7 @@ const run = (over: Partial<MeasuredRun> = {}): MeasuredRun => ({
   ...over,
 });
 
-describe("local/pricing projection (documented quotas) and --what-if", () => {
+describe("tools/pricing projection (documented quotas) and --what-if", () => {
   it("MaxConcurrency 5 × 50 ms per child: concurrency is the ceiling (20,000 × 0.05 s / 5 = 200 s)", () => {
     const p = projectDuration(run());
     assert.equal(p.bottleneck, "concurrency");

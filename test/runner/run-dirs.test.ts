@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import { copyFileSync, lstatSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadStackConfig } from "../../config/load";
-import { parseStartArgs } from "../../local/cli/args";
-import { createRunDir, finishRunDir, prepareRunRoot, pruneOldRuns, removeRunDir } from "../../local/runner/run-dirs";
+import { parseStartArgs } from "../../tools/cli/args";
+import { createRunDir, finishRunDir, prepareRunRoot, pruneOldRuns, removeRunDir } from "../../tools/runner/run-dirs";
 import { ROOT } from "../cli/run-cli";
 import { tempDir } from "../support/temp-dirs";
 
@@ -60,7 +60,7 @@ function start(cwd: string, args: string[], env: Record<string, string | undefin
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
   else childEnv[k] = v;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), join(ROOT, "local", "cli", "start.ts"), ...args], { cwd, env: childEnv, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), join(ROOT, "tools", "cli", "start.ts"), ...args], { cwd, env: childEnv, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);

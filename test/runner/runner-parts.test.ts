@@ -2,15 +2,15 @@ import { strict as assert } from "node:assert";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { StateMachineDefinition } from "../../asl/types";
-import { distributedMapChildTypes } from "../../local/runner/child-types";
-import { explainFailure } from "../../local/runner/explain";
-import { meterHandlers } from "../../local/runner/metering";
-import { findProjectDir } from "../../local/runner/project";
-import { localBucketName } from "../../local/runner/run";
+import { distributedMapChildTypes } from "../../tools/runner/child-types";
+import { explainFailure } from "../../tools/runner/explain";
+import { meterHandlers } from "../../tools/runner/metering";
+import { findProjectDir } from "../../tools/runner/project";
+import { localBucketName } from "../../tools/runner/run";
 import { seedDistributed } from "../graph/fixtures";
 import { tempDir } from "../support/temp-dirs";
 
-describe("local/runner parts", () => {
+describe("tools/runner parts", () => {
   it("reads the child execution type of each Distributed Map, STANDARD for an unvalidated one that names none", () => {
     assert.deepEqual([...distributedMapChildTypes(seedDistributed)], [["MapData", "STANDARD"]]);
     const express: StateMachineDefinition = JSON.parse(JSON.stringify(seedDistributed).replace('"ExecutionType":"STANDARD"', '"ExecutionType":"EXPRESS"'));

@@ -1,7 +1,7 @@
 /** `npm start`'s summary: the Map Run line's counts add up to its items (aborted, running and pending shown when not 0). */
 import { strict as assert } from "node:assert";
-import { formatSummary } from "../../local/cli/summary";
-import type { RunSummary } from "../../local/runner/run";
+import { formatSummary } from "../../tools/cli/summary";
+import type { RunSummary } from "../../tools/runner/run";
 
 describe("summary: the Map Run line adds up", () => {
   const summary = (counts: { succeeded: number; failed: number; aborted: number; running: number; pending: number }): RunSummary =>

@@ -18,7 +18,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../local/s3/server";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../emulators/s3/server";
 
 const B = "behaviour";
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");

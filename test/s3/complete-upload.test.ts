@@ -1,5 +1,5 @@
 /**
- * The embedded S3's CompleteMultipartUpload (local/s3/complete-upload.ts): the parts joined in
+ * The embedded S3's CompleteMultipartUpload (emulators/s3/complete-upload.ts): the parts joined in
  * order, S3's multipart ETag (MD5 of the parts' MD5s, "-N"), and S3's refusals: parts out of
  * order, a part with another ETag or never uploaded, a part other than the last under 5 MiB, an
  * unknown upload id. A refused completion leaves the upload in place (it can be completed after).
@@ -14,8 +14,8 @@ import {
   UploadPartCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { MIN_PART_BYTES } from "../../local/s3/complete-upload";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../local/s3/server";
+import { MIN_PART_BYTES } from "../../emulators/s3/complete-upload";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../emulators/s3/server";
 
 const BUCKET = "parts";
 

@@ -11,8 +11,8 @@ import { join, relative, sep } from "node:path";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import fc from "fast-check";
-import { keyProblem, Sha256 } from "../../local/s3/guard";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../local/s3/server";
+import { keyProblem, Sha256 } from "../../emulators/s3/guard";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../emulators/s3/server";
 
 interface Reply {
   status: number;
@@ -78,7 +78,7 @@ async function raw(
 
 const code = (reply: Reply) => /<Code>([^<]+)<\/Code>/.exec(reply.body)?.[1];
 
-describe("local/s3 guard: nothing outside the data folder, signed requests only", () => {
+describe("emulators/s3 guard: nothing outside the data folder, signed requests only", () => {
   let sandbox: string;
   let dataDir: string;
   let s3: EmbeddedS3;

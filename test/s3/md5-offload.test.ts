@@ -1,12 +1,12 @@
 /**
- * The embedded S3's MD5 for large streamed bodies (local/s3/md5-offload.ts): the same digest as
+ * The embedded S3's MD5 for large streamed bodies (emulators/s3/md5-offload.ts): the same digest as
  * hashing in place on either side of the offload threshold, bodies hashed at the same time kept
  * apart, and no worker keeping the process alive once no digest is owed (also after a body is
  * abandoned).
  */
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { Md5Digester, OFFLOAD_FROM_BYTES } from "../../local/s3/md5-offload";
+import { Md5Digester, OFFLOAD_FROM_BYTES } from "../../emulators/s3/md5-offload";
 
 const md5 = (b: Buffer) => createHash("md5").update(b).digest("hex");
 

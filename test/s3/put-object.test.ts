@@ -1,7 +1,7 @@
 /**
- * The embedded S3's PutObject for streamed bodies (local/s3/put-object.ts): the object is whole on
+ * The embedded S3's PutObject for streamed bodies (emulators/s3/put-object.ts): the object is whole on
  * disk when the PUT is answered, its ETag is the MD5 of the body, its metadata kept, and a
- * multipart upload (its parts streamed the same way, completed by ../../local/s3/complete-upload.ts)
+ * multipart upload (its parts streamed the same way, completed by ../../emulators/s3/complete-upload.ts)
  * still assembles.
  */
 import assert from "node:assert/strict";
@@ -9,7 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../local/s3/server";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../emulators/s3/server";
 
 describe("embedded S3: streamed PutObject", function () {
   this.timeout(30_000);

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../local/s3/server";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../emulators/s3/server";
 
 describe("embedded S3: putObjects (a data set without one request per object)", () => {
   let s3: EmbeddedS3;

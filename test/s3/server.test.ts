@@ -18,12 +18,12 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { InvalidBucketNameError, startEmbeddedS3, type EmbeddedS3 } from "../../local/s3/server";
+import { InvalidBucketNameError, startEmbeddedS3, type EmbeddedS3 } from "../../emulators/s3/server";
 
 const text = async (client: S3Client, Bucket: string, Key: string) =>
   (await client.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToString();
 
-describe("local/s3: the embedded S3 server", () => {
+describe("emulators/s3: the embedded S3 server", () => {
   let s3: EmbeddedS3;
   let client: S3Client;
   beforeEach(async () => {
@@ -148,7 +148,7 @@ describe("local/s3: the embedded S3 server", () => {
   });
 });
 
-describe("local/s3: options", () => {
+describe("emulators/s3: options", () => {
   it("creates any bucket on first use with autoCreateBuckets", async () => {
     const s3 = await startEmbeddedS3({ autoCreateBuckets: true });
     try {
@@ -181,7 +181,7 @@ describe("local/s3: options", () => {
   it("leaves no handle behind: a process that starts, uses (keep-alive) and stops it exits on its own", function () {
     this.timeout(60_000);
     const script = `
-      const { startEmbeddedS3 } = require("./local/s3/server");
+      const { startEmbeddedS3 } = require("./emulators/s3/server");
       const { captureInput } = require("./handlers/capture-input");
       const { PutObjectCommand } = require("@aws-sdk/client-s3");
       (async () => {

@@ -1,12 +1,12 @@
 /**
- * local/servers: the one module that starts a run's embedded servers, gives its handlers their SDK
+ * emulators/servers: the one module that starts a run's embedded servers, gives its handlers their SDK
  * environment (inside the run only), and takes everything down again (stop, abort, a failed start).
  */
 import { strict as assert } from "node:assert";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { startServers, withServers } from "../../local/servers";
-import { embeddedDynamoDb } from "../../local/servers/dynamodb";
+import { startServers, withServers } from "../../emulators/servers";
+import { embeddedDynamoDb } from "../../emulators/servers/dynamodb";
 
 const refused = async (endpoint: string) => {
   try {
@@ -17,7 +17,7 @@ const refused = async (endpoint: string) => {
   }
 };
 
-describe("local/servers: starting and stopping what a run needs", function () {
+describe("emulators/servers: starting and stopping what a run needs", function () {
   this.timeout(30_000);
   const saved = { ...process.env };
   afterEach(() => {

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { runWorkflow } from "../../local/testing";
+import { runWorkflow } from "../../testing";
 
 const fnArn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 const pause = () => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 20)));

@@ -6,11 +6,11 @@
  * a redriven Map Run re-runs only its unsuccessful children.
  */
 import { strict as assert } from "node:assert";
-import type { HistoryEvent } from "../../local/engine/types";
+import type { HistoryEvent } from "../../engine/types";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { ChildLedgers, redriveExecution } from "../../local/exec/redrive";
-import { runLocalExecution, type AfterRun } from "../../local/exec/run-local";
-import { ExecutionNotRedrivableError, redriveWorkflow, runWorkflow } from "../../local/testing";
+import { ChildLedgers, redriveExecution } from "../../testing/run/redrive";
+import { runLocalExecution, type AfterRun } from "../../testing/run/run-local";
+import { ExecutionNotRedrivableError, redriveWorkflow, runWorkflow } from "../../testing";
 
 const mapDefinition = (resultWriter: boolean) => ({
   StartAt: "Prepare",

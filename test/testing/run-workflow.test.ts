@@ -1,11 +1,11 @@
-/** The test API users call from their own suites (local/testing, the package's `/testing` subpath). */
+/** The test API users call from their own suites (testing, the package's `/testing` subpath). */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { distributedMap, lambda, machine, path, s3CsvReader, task } from "../../asl/builders";
-import { runWorkflow } from "../../local/testing";
+import { runWorkflow } from "../../testing";
 
 const double = lambda("Double", async (row: { name: string; qty: string }) => {
   const qty = Number(row.qty);
@@ -104,7 +104,7 @@ describe("testing API: runWorkflow", function () {
 
   it("is Pulumi-free: importing it loads no @pulumi module", () => {
     const root = join(__dirname, "..", "..");
-    const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", "require('./local/testing'); process.stdout.write(String(Object.keys(require.cache).filter((k) => k.includes('@pulumi')).length))"], { cwd: root, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", "require('./testing'); process.stdout.write(String(Object.keys(require.cache).filter((k) => k.includes('@pulumi')).length))"], { cwd: root, encoding: "utf8" });
     assert.equal(r.stdout, "0", r.stderr);
   });
 

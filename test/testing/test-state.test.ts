@@ -4,7 +4,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/apireference/API_TestState.html
  */
 import { strict as assert } from "node:assert";
-import { testState, TestStateRequestError } from "../../local/testing";
+import { testState, TestStateRequestError } from "../../testing";
 
 const task = {
   Type: "Task",

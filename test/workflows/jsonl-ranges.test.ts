@@ -9,8 +9,8 @@ import { checkWorkflowSettings, WORKFLOWS, workflowByName } from "../../app/cata
 import { loadStackConfig } from "../../config/load";
 import { parseStackFileText, readProjectFile } from "../../config/load";
 import { StackConfigError } from "../../config/schema";
-import { createProgressDisplay } from "../../local/progress";
-import { runLocal } from "../../local/runner/run";
+import { createProgressDisplay } from "../../tools/progress";
+import { runLocal } from "../../tools/runner/run";
 import { tempDir } from "../support/temp-dirs";
 
 const ROOT = join(__dirname, "..", "..");

@@ -9,9 +9,9 @@ import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { lambda } from "../../asl/builders";
 import { deriveStateMachinePolicy } from "../../asl/permissions";
 import type { StateMachineDefinition } from "../../asl/types";
-import { run } from "../../local/engine";
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from "../../local/dynamodb/server";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../local/s3/server";
+import { run } from "../../engine";
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from "../../emulators/dynamodb/server";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../emulators/s3/server";
 import { storeAndApproveWorkflow } from "../../workflows/store-and-approve";
 
 const score = lambda("Score", async (item: { id: string; text: string }) => ({ id: item.id, score: item.text.length }));

@@ -9,7 +9,7 @@ import { join } from "node:path";
 
 const repo = join(__dirname, "..", "..", "..");
 const tsx = join(repo, "node_modules", ".bin", "tsx");
-const cli = join(repo, "local", "cli", "validate.ts");
+const cli = join(repo, "tools", "cli", "validate.ts");
 const fixtures = join(repo, "test", "fixtures", "asl");
 
 function run(...args: string[]) {

@@ -5,8 +5,8 @@
  * status is one of Running, Succeeded, Failed or Aborted; aborting the parent aborts the Map Run.
  */
 import { strict as assert } from "node:assert";
-import type { MapRunRecord } from "../../../local/engine/distributed";
-import type { EngineEvent } from "../../../local/engine";
+import type { MapRunRecord } from "../../../engine/distributed";
+import type { EngineEvent } from "../../../engine";
 import { fnArn, runDef } from "../helpers";
 
 describe("engine/distributed: parent stop", () => {

@@ -2,7 +2,7 @@
  * The fault campaign: seeded Map Runs with children that fail or time out at random, and S3 that
  * answers 500 InternalError, 503 SlowDown (throttling) or slowly on GetObject, PutObject,
  * ListObjectsV2 and the multipart operations, through the embedded server's fault layer
- * (local/s3/faults.ts), so the SDK's standard retry (3 attempts, backoff) handles them as on AWS.
+ * (emulators/s3/faults.ts), so the SDK's standard retry (3 attempts, backoff) handles them as on AWS.
  *
  * Every run is checked: whatever it ended with, each item read appears exactly once across the
  * exported SUCCEEDED + FAILED + PENDING records, and the Map Run's item counts add up; a run that
@@ -12,10 +12,10 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { JsonValue, MapState } from "../../../asl/types";
-import { runMapRun } from "../../../local/engine/distributed";
-import { StatesError } from "../../../local/engine/errors";
-import type { S3Fault, S3Operation, S3Request } from "../../../local/s3/faults";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
+import { runMapRun } from "../../../engine/distributed";
+import { StatesError } from "../../../engine/errors";
+import type { S3Fault, S3Operation, S3Request } from "../../../emulators/s3/faults";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
 import { ChildError, fakeContext, seededRandom } from "./fake-context";
 
 const BUCKET = "campaign";

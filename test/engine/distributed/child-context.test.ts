@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "node:assert";
 import type { JsonValue } from "../../../asl/types";
-import { mapRunLabel } from "../../../local/engine/distributed";
+import { mapRunLabel } from "../../../engine/distributed";
 import { runDef } from "../helpers";
 
 const SM = "arn:aws:states:us-east-1:123456789012:stateMachine:LocalStateMachine";

@@ -1,6 +1,6 @@
 /** The spools' buffer pool: whole 1 MiB buffers only, reused last-in first-out, and a bounded number kept. */
 import { strict as assert } from "node:assert";
-import { CHUNK_BYTES, giveBackChunk, pooledChunks, takeChunk } from "../../../local/engine/distributed/chunk-pool";
+import { CHUNK_BYTES, giveBackChunk, pooledChunks, takeChunk } from "../../../engine/distributed/chunk-pool";
 
 describe("engine/distributed chunk pool", () => {
   const empty = () => {

@@ -10,8 +10,8 @@
 import { strict as assert } from "node:assert";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../../../asl/types";
-import { run, type LambdaHandler } from "../../../local/engine";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
+import { run, type LambdaHandler } from "../../../engine";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
 import { seedDistributedAsl } from "../../fixtures/seed-asl";
 
 const BUCKET = "payloads";

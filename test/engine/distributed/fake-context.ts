@@ -6,7 +6,7 @@
 import { JSONPath } from "jsonpath-plus";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, MapState } from "../../../asl/types";
-import type { ChildOutcome, DistributedMapContext, MapItemContext, MapRunRecord } from "../../../local/engine/distributed/contract";
+import type { ChildOutcome, DistributedMapContext, MapItemContext, MapRunRecord } from "../../../engine/distributed/contract";
 
 /** A Distributed Map state whose children are one Pass state, plus `extra`. */
 export function distributed(extra: Partial<MapState>): MapState {
@@ -117,4 +117,4 @@ export function fakeContext(s3: S3Client, child: ChildFn, overrides: Partial<Dis
 }
 
 /** A seeded PRNG so fault tests are deterministic. */
-export { seededRandom } from "../../../local/engine/random";
+export { seededRandom } from "../../../engine/random";

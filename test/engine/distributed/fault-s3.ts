@@ -4,7 +4,7 @@
  */
 import { Readable } from "node:stream";
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { EmbeddedS3 } from "../../../local/s3/server";
+import type { EmbeddedS3 } from "../../../emulators/s3/server";
 
 /** Adds a middleware that can fail requests (or cut a response body short) on demand. */
 export function faultyClient(

@@ -6,13 +6,13 @@
 import { strict as assert } from "node:assert";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, MapState } from "../../../asl/types";
-import { StatesError } from "../../../local/engine/errors";
-import type { MapRunRecord } from "../../../local/engine/distributed/contract";
-import { ItemBatcher } from "../../../local/engine/distributed/item-batcher";
-import { ItemStream } from "../../../local/engine/distributed/item-stream";
-import { zeroCounts } from "../../../local/engine/distributed/map-run-record";
-import type { Units } from "../../../local/engine/distributed/seams";
-import { resolveSettings } from "../../../local/engine/distributed/settings";
+import { StatesError } from "../../../engine/errors";
+import type { MapRunRecord } from "../../../engine/distributed/contract";
+import { ItemBatcher } from "../../../engine/distributed/item-batcher";
+import { ItemStream } from "../../../engine/distributed/item-stream";
+import { zeroCounts } from "../../../engine/distributed/map-run-record";
+import type { Units } from "../../../engine/distributed/seams";
+import { resolveSettings } from "../../../engine/distributed/settings";
 import { distributed, fakeContext } from "./fake-context";
 
 const NO_S3 = {} as S3Client;

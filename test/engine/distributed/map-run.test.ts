@@ -8,10 +8,10 @@
 import { strict as assert } from "node:assert";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { JsonValue, MapState } from "../../../asl/types";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
-import { mapRunLabel, runMapRun } from "../../../local/engine/distributed";
-import { StatesError } from "../../../local/engine/errors";
-import { JSON_READ_AHEAD } from "../../../local/engine/distributed/readers";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
+import { mapRunLabel, runMapRun } from "../../../engine/distributed";
+import { StatesError } from "../../../engine/errors";
+import { JSON_READ_AHEAD } from "../../../engine/distributed/readers";
 import { ChildError, distributed, fakeContext, MACHINE_ARN } from "./fake-context";
 
 const BUCKET = "runs";

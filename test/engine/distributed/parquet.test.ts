@@ -9,10 +9,10 @@ import { strict as assert } from "node:assert";
 import { gzipSync } from "node:zlib";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { JsonValue, MapState } from "../../../asl/types";
-import { runMapRun } from "../../../local/engine/distributed";
-import { StatesError } from "../../../local/engine/errors";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
-import { runWorkflow } from "../../../local/testing";
+import { runMapRun } from "../../../engine/distributed";
+import { StatesError } from "../../../engine/errors";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
+import { runWorkflow } from "../../../testing";
 import { distributed, fakeContext } from "./fake-context";
 
 const BUCKET = "pq";

@@ -8,9 +8,9 @@ import { strict as assert } from "node:assert";
 import { gzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { JsonValue, MapState } from "../../../asl/types";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
-import { runMapRun } from "../../../local/engine/distributed";
-import { StatesError } from "../../../local/engine/errors";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
+import { runMapRun } from "../../../engine/distributed";
+import { StatesError } from "../../../engine/errors";
 import { distributed, fakeContext } from "./fake-context";
 import { faultyClient } from "./fault-s3";
 

@@ -8,9 +8,9 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import type { JsonValue } from "../../../asl/types";
-import type { ChildOutcome } from "../../../local/engine/distributed/contract";
-import { executionRecordJson } from "../../../local/engine/distributed/result-records";
-import { SucceededRecordEncoder } from "../../../local/engine/distributed/record-bytes";
+import type { ChildOutcome } from "../../../engine/distributed/contract";
+import { executionRecordJson } from "../../../engine/distributed/result-records";
+import { SucceededRecordEncoder } from "../../../engine/distributed/record-bytes";
 
 /** The record as an object, stringified: the reference. */
 function reference(o: ChildOutcome, stateMachineArn: string): string {

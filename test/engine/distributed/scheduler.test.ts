@@ -6,14 +6,14 @@
  */
 import { strict as assert } from "node:assert";
 import type { JsonValue } from "../../../asl/types";
-import { StatesError } from "../../../local/engine/errors";
-import { childStarter } from "../../../local/engine/distributed/child-start";
-import type { ChildOutcome, ChildStarter, MapRunRecord } from "../../../local/engine/distributed/contract";
-import { zeroCounts } from "../../../local/engine/distributed/map-run-record";
-import { Scheduler } from "../../../local/engine/distributed/scheduler";
-import type { UnitSink, UnitSource, Units } from "../../../local/engine/distributed/seams";
-import type { MapRunSettings } from "../../../local/engine/distributed/settings";
-import { thresholdExceeded } from "../../../local/engine/distributed/tolerated-failures";
+import { StatesError } from "../../../engine/errors";
+import { childStarter } from "../../../engine/distributed/child-start";
+import type { ChildOutcome, ChildStarter, MapRunRecord } from "../../../engine/distributed/contract";
+import { zeroCounts } from "../../../engine/distributed/map-run-record";
+import { Scheduler } from "../../../engine/distributed/scheduler";
+import type { UnitSink, UnitSource, Units } from "../../../engine/distributed/seams";
+import type { MapRunSettings } from "../../../engine/distributed/settings";
+import { thresholdExceeded } from "../../../engine/distributed/tolerated-failures";
 import { fakeContext } from "./fake-context";
 
 const MAP_RUN = "arn:aws:states:us-east-1:123456789012:mapRun:Seed/L:1";

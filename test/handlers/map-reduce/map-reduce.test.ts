@@ -3,7 +3,7 @@ import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { countText, countWords, parseResultFile, reduceCounts } from "../../../handlers/map-reduce";
 import { disposePayloadS3Client } from "../../../handlers/shared/s3-client";
 import { datasetTotals, objectKey, objectText, uploadDataset } from "../../../app/demos/dataset";
-import { startEmbeddedS3, type EmbeddedS3 } from "../../../local/s3/server";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
 
 const BUCKET = "map-reduce-test";
 const PREFIX = "data/";
