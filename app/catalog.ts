@@ -102,7 +102,11 @@ export const WORKFLOWS: ReadonlyArray<CatalogWorkflow> = [seedEntry, mapReduceEn
  * PAYLOAD_BUCKET, PAYLOAD_PREFIX (the stack's payload prefix plus the function's folder),
  * PAYLOAD_FORMAT.
  */
-export function lambdaEnvironment(name: string, config: StackConfig, bucket: string): Record<"PAYLOAD_BUCKET" | "PAYLOAD_PREFIX" | "PAYLOAD_FORMAT", string> {
+export function lambdaEnvironment(
+  name: string,
+  config: StackConfig,
+  bucket: string,
+): Record<"PAYLOAD_BUCKET" | "PAYLOAD_PREFIX" | "PAYLOAD_FORMAT", string> {
   const entry = LAMBDAS[name];
   if (!entry) throw new Error(`unknown Lambda "${name}" (known: ${Object.keys(LAMBDAS).join(", ")})`);
   return {
@@ -113,10 +117,18 @@ export function lambdaEnvironment(name: string, config: StackConfig, bucket: str
 }
 
 /** The function's payload format: what the readers of its output expect (one), or the declared one, which must agree. */
-export function payloadFormatOf(name: string, declared: PayloadFormat | undefined, config: StackConfig, workflows: ReadonlyArray<CatalogWorkflow> = WORKFLOWS): PayloadFormat {
+export function payloadFormatOf(
+  name: string,
+  declared: PayloadFormat | undefined,
+  config: StackConfig,
+  workflows: ReadonlyArray<CatalogWorkflow> = WORKFLOWS,
+): PayloadFormat {
   const machines = workflows.map((w) => w.build(config, { bucket: "payload-format-inference" }));
   const read = payloadFormatsReadFrom(name, machines);
-  if (read.size > 1) throw new Error(`Lambda "${name}": its output feeds readers of different formats (${[...read].join(", ")}); one payload cannot be both`);
+  if (read.size > 1)
+    throw new Error(
+      `Lambda "${name}": its output feeds readers of different formats (${[...read].join(", ")}); one payload cannot be both`,
+    );
   const inferred = [...read][0];
   if (declared !== undefined && inferred !== undefined && declared !== inferred) {
     throw new Error(`Lambda "${name}": payloadFormat "${declared}" but the ItemReader that reads its output expects "${inferred}"`);
@@ -128,7 +140,8 @@ export function payloadFormatOf(name: string, declared: PayloadFormat | undefine
 export function catalogLambdaFor(ref: AnyLambdaRef, workflow: string): CatalogLambda {
   const entry = LAMBDAS[ref.name];
   if (!entry) throw new Error(`workflow ${workflow} invokes Lambda "${ref.name}", which is not in LAMBDAS (app/catalog.ts)`);
-  if (entry.ref.handler !== ref.handler) throw new Error(`workflow ${workflow}: Lambda "${ref.name}" has a different handler than LAMBDAS.${ref.name}`);
+  if (entry.ref.handler !== ref.handler)
+    throw new Error(`workflow ${workflow}: Lambda "${ref.name}" has a different handler than LAMBDAS.${ref.name}`);
   return entry;
 }
 

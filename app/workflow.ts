@@ -63,7 +63,10 @@ function problemsOf(workflow: Pick<CatalogWorkflow, "name" | "settings">, raw: u
   if (parsed.success) return [];
   return parsed.error.issues.map((i) => {
     const field = i.path.length ? `.${i.path.map(String).join(".")}` : "";
-    const got = i.path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), raw);
+    const got = i.path.reduce<unknown>(
+      (v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined),
+      raw,
+    );
     const unknownKeys = i.code === "unrecognized_keys" ? ` (${i.keys.join(", ")})` : "";
     return `${project}:workflows.${workflow.name}${field}: ${i.message}${unknownKeys}${got !== undefined && i.code !== "unrecognized_keys" ? ` (got ${JSON.stringify(got)})` : ""}`;
   });
@@ -73,7 +76,12 @@ function problemsOf(workflow: Pick<CatalogWorkflow, "name" | "settings">, raw: u
  * The workflow's settings from the stack config, parsed by its own schema (defaults applied).
  * Throws a WorkflowSettingsError naming the stack key and the field.
  */
-export function workflowSettings<T>(workflow: { name: string; settings: z.ZodType<T, unknown> }, config: StackConfig, project = "<project>", source = "the stack config"): T {
+export function workflowSettings<T>(
+  workflow: { name: string; settings: z.ZodType<T, unknown> },
+  config: StackConfig,
+  project = "<project>",
+  source = "the stack config",
+): T {
   const raw = config.workflows?.[workflow.name];
   const problems = problemsOf(workflow, raw, project);
   if (problems.length > 0) throw new WorkflowSettingsError(source, problems);
@@ -84,7 +92,12 @@ export function workflowSettings<T>(workflow: { name: string; settings: z.ZodTyp
  * Checks every workflow's section at once (and that no section names an unknown workflow), so a run
  * or a preview reports every problem of the stack file, not the first workflow's.
  */
-export function checkWorkflowSettings(config: StackConfig, workflows: ReadonlyArray<CatalogWorkflow>, project: string, source: string): void {
+export function checkWorkflowSettings(
+  config: StackConfig,
+  workflows: ReadonlyArray<CatalogWorkflow>,
+  project: string,
+  source: string,
+): void {
   const problems: string[] = [];
   const names = new Set(workflows.map((w) => w.name));
   for (const name of Object.keys(config.workflows ?? {})) {

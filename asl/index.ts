@@ -19,7 +19,16 @@ export type { LambdaRef, LambdaHandler, AnyLambdaRef, LambdaResolver } from "./b
 
 // Values taken from the state input, JSONata, intrinsic functions.
 export { path, jsonata, intrinsic } from "./builders/values";
-export type { PathValue, JsonataValue, IntrinsicValue, Dynamic, ValueOrDynamic, Template, TemplateValue, JsonPathString } from "./builders/values";
+export type {
+  PathValue,
+  JsonataValue,
+  IntrinsicValue,
+  Dynamic,
+  ValueOrDynamic,
+  Template,
+  TemplateValue,
+  JsonPathString,
+} from "./builders/values";
 
 // States, and how they chain.
 export { sequence } from "./builders/state";
@@ -27,7 +36,18 @@ export type { Chain, Chainable, StateOptions } from "./builders/state";
 export { task, lambdaInvoke } from "./builders/task";
 export type { TaskState, TaskOptions, LambdaInvokeOptions, ResourceArn } from "./builders/task";
 export { pass, wait, succeed, fail, parallel } from "./builders/flow";
-export type { PassState, WaitState, SucceedState, FailState, ParallelState, PassOptions, WaitOptions, SucceedOptions, FailOptions, ParallelOptions } from "./builders/flow";
+export type {
+  PassState,
+  WaitState,
+  SucceedState,
+  FailState,
+  ParallelState,
+  PassOptions,
+  WaitOptions,
+  SucceedOptions,
+  FailOptions,
+  ParallelOptions,
+} from "./builders/flow";
 export { choice, Condition } from "./builders/choice";
 export type { ChoiceState, ChoiceCondition, ChoiceOptions, ChoiceBranchOptions } from "./builders/choice";
 export { inlineMap, distributedMap } from "./builders/map";
@@ -36,7 +56,16 @@ export { StatesErrors } from "./builders/io";
 export type { RetryOptions, CatchOptions, IoOptions, ReferencePath } from "./builders/io";
 
 // Distributed Map item readers and the result writer.
-export { s3JsonReader, s3JsonlReader, s3CsvReader, s3ParquetReader, s3ManifestReader, s3ListReader, s3ResultWriter, resultWriterConfig } from "./builders/readers";
+export {
+  s3JsonReader,
+  s3JsonlReader,
+  s3CsvReader,
+  s3ParquetReader,
+  s3ManifestReader,
+  s3ListReader,
+  s3ResultWriter,
+  resultWriterConfig,
+} from "./builders/readers";
 export type {
   ItemReaderSpec,
   ResultWriterSpec,
@@ -51,7 +80,17 @@ export type {
 } from "./builders/readers";
 
 // Service integrations.
-export { dynamoGetItem, dynamoPutItem, dynamoUpdateItem, dynamoDeleteItem, sqsSendMessage, snsPublish, eventBridgePutEvents, startExecution, awsSdk } from "./integrations/builders";
+export {
+  dynamoGetItem,
+  dynamoPutItem,
+  dynamoUpdateItem,
+  dynamoDeleteItem,
+  sqsSendMessage,
+  snsPublish,
+  eventBridgePutEvents,
+  startExecution,
+  awsSdk,
+} from "./integrations/builders";
 export type {
   IntegrationTaskOptions,
   SqsSendMessageParams,

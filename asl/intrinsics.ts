@@ -9,9 +9,7 @@
  */
 
 export type IntrinsicArg =
-  | { kind: "literal"; value: string | number | boolean | null }
-  | { kind: "path"; path: string }
-  | { kind: "call"; call: IntrinsicCall };
+  { kind: "literal"; value: string | number | boolean | null } | { kind: "path"; path: string } | { kind: "call"; call: IntrinsicCall };
 
 export interface IntrinsicCall {
   name: string;
@@ -104,7 +102,11 @@ class Parser {
       this.i += num[0].length;
       return { kind: "literal", value: Number(num[0]) };
     }
-    for (const [word, value] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [word, value] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (rest.startsWith(word)) {
         this.i += word.length;
         return { kind: "literal", value };

@@ -39,7 +39,11 @@ function entryText(pieces: string[], last: string): string {
  * "auto" the first non-blank character decides: `[` a JSON array, anything else JSON Lines (a
  * JSON Lines file whose first line is an array needs "jsonl").
  */
-export async function* jsonEntries(chunks: AsyncIterable<string>, where: string, format: "auto" | "json" | "jsonl" = "auto"): AsyncGenerator<string> {
+export async function* jsonEntries(
+  chunks: AsyncIterable<string>,
+  where: string,
+  format: "auto" | "json" | "jsonl" = "auto",
+): AsyncGenerator<string> {
   for await (const entries of jsonEntryBatches(chunks, where, format)) yield* entries;
 }
 
@@ -48,7 +52,11 @@ export async function* jsonEntries(chunks: AsyncIterable<string>, where: string,
  * 100,000 numbers) then pays one promise per chunk, not one per entry. The entries of a chunk that
  * come before a syntax error are yielded before the error is thrown.
  */
-export async function* jsonEntryBatches(chunks: AsyncIterable<string>, where: string, format: "auto" | "json" | "jsonl" = "auto"): AsyncGenerator<string[]> {
+export async function* jsonEntryBatches(
+  chunks: AsyncIterable<string>,
+  where: string,
+  format: "auto" | "json" | "jsonl" = "auto",
+): AsyncGenerator<string[]> {
   let mode: "unknown" | "array" | "lines" | "done" = format === "jsonl" ? "lines" : "unknown";
   // Array mode: pieces of the current entry, the nesting depth inside it, string state.
   const pieces: string[] = [];

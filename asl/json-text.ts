@@ -85,7 +85,8 @@ export function jsonTextDepth(text: string, limit = Number.POSITIVE_INFINITY): n
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -146,11 +147,14 @@ export function utf8Length(text: string): number {
 export function parseJsonText(text: string, limits: JsonTextLimits): unknown {
   const { what, maxBytes, maxChars, maxDepth = JSON_MAX_DEPTH } = limits;
   if (maxChars !== undefined && text.length > maxChars) {
-    throw new JsonTextError(`${what} is ${text.length.toLocaleString("en-US")} characters; the limit is ${maxChars.toLocaleString("en-US")}`);
+    throw new JsonTextError(
+      `${what} is ${text.length.toLocaleString("en-US")} characters; the limit is ${maxChars.toLocaleString("en-US")}`,
+    );
   }
   if (maxBytes !== undefined) {
     const bytes = utf8Length(text);
-    if (bytes > maxBytes) throw new JsonTextError(`${what} is ${bytes.toLocaleString("en-US")} bytes; the limit is ${maxBytes.toLocaleString("en-US")}`);
+    if (bytes > maxBytes)
+      throw new JsonTextError(`${what} is ${bytes.toLocaleString("en-US")} bytes; the limit is ${maxBytes.toLocaleString("en-US")}`);
   }
   const depth = jsonTextDepth(text, maxDepth);
   if (depth > maxDepth) throw new JsonTextError(`${what} nests objects/arrays more than ${maxDepth.toLocaleString("en-US")} deep`);

@@ -38,7 +38,8 @@ const jsonValue: z.ZodType<JsonValue> = z.any();
 const jsonObject = z.record(z.string(), jsonValue);
 
 /** `{% ... %}`: JSONata fields take either their plain type or an expression (type JsonataString). */
-const jsonataExpr = (what: string) => z.templateLiteral(["{%", z.string(), "%}"], { error: `must be ${what} or a JSONata expression written as {% ... %}` });
+const jsonataExpr = (what: string) =>
+  z.templateLiteral(["{%", z.string(), "%}"], { error: `must be ${what} or a JSONata expression written as {% ... %}` });
 
 /** Every schema made by numberOrExpr, so the fields using one can be listed (NUMBER_OR_EXPRESSION_FIELDS). */
 const numberOrExprSchemas = new WeakSet<z.core.$ZodType>();
@@ -413,15 +414,35 @@ export const NUMBER_OR_EXPRESSION_FIELDS: readonly string[] = [
 
 // Annotated with the schemas' names so the published .d.ts refers to them instead of repeating them.
 export const stateSchema: z.ZodDiscriminatedUnion<
-  [typeof taskStateSchema, typeof passStateSchema, typeof waitStateSchema, typeof succeedStateSchema, typeof failStateSchema, typeof choiceStateSchema, typeof parallelStateSchema, typeof mapStateSchema],
+  [
+    typeof taskStateSchema,
+    typeof passStateSchema,
+    typeof waitStateSchema,
+    typeof succeedStateSchema,
+    typeof failStateSchema,
+    typeof choiceStateSchema,
+    typeof parallelStateSchema,
+    typeof mapStateSchema,
+  ],
   "Type"
-> = z.discriminatedUnion("Type", [taskStateSchema, passStateSchema, waitStateSchema, succeedStateSchema, failStateSchema, choiceStateSchema, parallelStateSchema, mapStateSchema]);
+> = z.discriminatedUnion("Type", [
+  taskStateSchema,
+  passStateSchema,
+  waitStateSchema,
+  succeedStateSchema,
+  failStateSchema,
+  choiceStateSchema,
+  parallelStateSchema,
+  mapStateSchema,
+]);
 
 // Counted on the input: zod builds a record's output by assignment, so a state named "__proto__"
 // (a name AWS allows) would not be an own key of the output and the record would look empty.
 const statesRecord: z.ZodPipe<z.ZodUnknown, z.ZodRecord<z.ZodString, typeof stateSchema>> = z
   .unknown()
-  .refine((s) => typeof s !== "object" || s === null || Array.isArray(s) || Object.keys(s).length > 0, { error: "States must contain at least one state" })
+  .refine((s) => typeof s !== "object" || s === null || Array.isArray(s) || Object.keys(s).length > 0, {
+    error: "States must contain at least one state",
+  })
   .pipe(z.record(z.string(), stateSchema));
 
 export const stateMachineSchema = subWorkflowSchema.extend({

@@ -44,7 +44,8 @@ export function mapProcessor(state: MapState): { processor: ItemProcessor; key: 
 
 /** The workflows nested in `state`: a Parallel's branches in order, a Map's processor. */
 export function childWorkflows(state: State): ChildWorkflow[] {
-  if (state.Type === "Parallel") return (state.Branches ?? []).map((workflow, index) => ({ kind: "branch", workflow, index, key: ["Branches", index] as const }));
+  if (state.Type === "Parallel")
+    return (state.Branches ?? []).map((workflow, index) => ({ kind: "branch", workflow, index, key: ["Branches", index] as const }));
   if (state.Type === "Map") {
     const p = mapProcessor(state);
     return p ? [{ kind: "processor", workflow: p.processor, key: [p.key] as const }] : [];
@@ -70,11 +71,23 @@ export function walkStates(definition: Workflow, handlers: WalkHandlers | ((v: V
     const scopeLanguage = wf.QueryLanguage ?? top;
     for (const [name, state] of Object.entries(wf.States ?? {})) {
       const stateAt = [...at, "States", name];
-      const visited: VisitedState = { name, state, at: stateAt, scope: wf, queryLanguage: state.QueryLanguage ?? scopeLanguage, inDistributedChild: inChild, enclosingMap };
+      const visited: VisitedState = {
+        name,
+        state,
+        at: stateAt,
+        scope: wf,
+        queryLanguage: state.QueryLanguage ?? scopeLanguage,
+        inDistributedChild: inChild,
+        enclosingMap,
+      };
       enter?.(visited);
       for (const child of childWorkflows(state)) {
         if (child.kind === "branch") scope(child.workflow, [...stateAt, ...child.key], inChild, enclosingMap);
-        else if (state.Type === "Map") scope(child.workflow, [...stateAt, ...child.key], inChild || child.workflow.ProcessorConfig?.Mode === "DISTRIBUTED", { name, state });
+        else if (state.Type === "Map")
+          scope(child.workflow, [...stateAt, ...child.key], inChild || child.workflow.ProcessorConfig?.Mode === "DISTRIBUTED", {
+            name,
+            state,
+          });
       }
       leave?.(visited);
     }

@@ -16,9 +16,13 @@ type Verdict = { pass: boolean; detail: string };
 function judge(c: ConformanceCase, got: { output?: JsonValue; error?: string }): Verdict {
   if ("output" in c.expected) {
     if (got.error !== undefined) return { pass: false, detail: `failed with ${got.error}` };
-    return isDeepStrictEqual(got.output, c.expected.output) ? { pass: true, detail: "" } : { pass: false, detail: `output ${JSON.stringify(got.output)?.slice(0, 80)}` };
+    return isDeepStrictEqual(got.output, c.expected.output)
+      ? { pass: true, detail: "" }
+      : { pass: false, detail: `output ${JSON.stringify(got.output)?.slice(0, 80)}` };
   }
-  return got.error === c.expected.error ? { pass: true, detail: "" } : { pass: false, detail: got.error ? `error ${got.error}` : "succeeded" };
+  return got.error === c.expected.error
+    ? { pass: true, detail: "" }
+    : { pass: false, detail: got.error ? `error ${got.error}` : "succeeded" };
 }
 
 async function ours(c: ConformanceCase): Promise<Verdict> {
@@ -54,7 +58,10 @@ async function main(): Promise<void> {
   const differ = rows.filter((r) => !r[1].pass || !r[2].pass);
   if (differ.length) {
     console.log("  cases not passed by both:");
-    for (const [name, o, t] of differ) console.log(`    ${name}: ours ${o.pass ? "pass" : `FAIL (${o.detail})`}; aws-local-stepfunctions ${t.pass ? "pass" : `FAIL (${t.detail})`}`);
+    for (const [name, o, t] of differ)
+      console.log(
+        `    ${name}: ours ${o.pass ? "pass" : `FAIL (${o.detail})`}; aws-local-stepfunctions ${t.pass ? "pass" : `FAIL (${t.detail})`}`,
+      );
   }
 }
 

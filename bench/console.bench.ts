@@ -19,7 +19,11 @@ const definition = {
   States: {
     Items: {
       Type: "Map",
-      ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSONL" }, Parameters: { Bucket: "bench-items", Key: "items.jsonl" } },
+      ItemReader: {
+        Resource: "arn:aws:states:::s3:getObject",
+        ReaderConfig: { InputType: "JSONL" },
+        Parameters: { Bucket: "bench-items", Key: "items.jsonl" },
+      },
       MaxConcurrency: 1000,
       ToleratedFailurePercentage: 100,
       ItemProcessor: {
@@ -94,12 +98,16 @@ async function main(): Promise<void> {
   const a = median(without);
   const b = median(withUi);
   const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s (${Math.round((ITEMS * 1000) / ms).toLocaleString("en-US")} children/s)`;
-  console.log(`${ITEMS.toLocaleString("en-US")} STANDARD children (1 in 1,000 failing), ResultWriter; median of ${RUNS} runs each, alternated`);
+  console.log(
+    `${ITEMS.toLocaleString("en-US")} STANDARD children (1 in 1,000 failing), ResultWriter; median of ${RUNS} runs each, alternated`,
+  );
   console.log(`  without --ui: ${fmt(a)}   runs: ${without.map((x) => Math.round(x)).join(", ")} ms`);
   console.log(`  with --ui:    ${fmt(b)}   runs: ${withUi.map((x) => Math.round(x)).join(", ")} ms`);
   const ca = median(cpuWithout);
   const cb = median(cpuWith);
-  console.log(`  --ui costs ${(((b - a) / a) * 100).toFixed(1)} % wall time (goal: at most 10 %); the console listed ${last?.failures} failed children, ${last?.events} parent events`);
+  console.log(
+    `  --ui costs ${(((b - a) / a) * 100).toFixed(1)} % wall time (goal: at most 10 %); the console listed ${last?.failures} failed children, ${last?.events} parent events`,
+  );
   // CPU time (the process's, S3 server included) is steadier than wall time on a shared machine.
   console.log(`  CPU time: ${Math.round(ca)} ms without, ${Math.round(cb)} ms with --ui (${(((cb - ca) / ca) * 100).toFixed(1)} %)`);
 }

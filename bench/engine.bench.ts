@@ -64,7 +64,9 @@ const distributedDefinition = (key: string, resultWriter: boolean): StateMachine
         Parameters: { Bucket: BUCKET, Key: key },
       },
       ItemProcessor: processor("DISTRIBUTED"),
-      ...(resultWriter ? { ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: BUCKET, Prefix: "results" } } } : {}),
+      ...(resultWriter
+        ? { ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: BUCKET, Prefix: "results" } } }
+        : {}),
       End: true,
     },
   },
@@ -273,12 +275,16 @@ async function partOne(s3: EmbeddedS3): Promise<void> {
   console.log(`  vs the bare loop (target: within 5x, i.e. bare/ours <= 5):`);
   console.log(`    DISTRIBUTED ${ratio(bare, distributed).toFixed(1)}x slower  ${verdict(ratio(bare, distributed) <= 5)}`);
   console.log(`    INLINE      ${ratio(bare, inline).toFixed(1)}x slower  ${verdict(ratio(bare, inline) <= 5)}`);
-  console.log(`    (INLINE with the history kept in memory: ${ratio(bare, inlineKept).toFixed(1)}x slower; ${ratio(inlineKept, theirs).toFixed(1)}x aws-local-stepfunctions)`);
+  console.log(
+    `    (INLINE with the history kept in memory: ${ratio(bare, inlineKept).toFixed(1)}x slower; ${ratio(inlineKept, theirs).toFixed(1)}x aws-local-stepfunctions)`,
+  );
   // What the bare loop does not do and a faithful engine must: the floors, in bare-loop units.
   const floor = us(roundTrips) + us(getObject);
-  console.log(`  floors, in bare-loop units: the Lambda JSON round trips alone ${ratio(bare, roundTrips).toFixed(1)}x; plus the S3 read ` +
-    `(${(getObject.seconds * 1000).toFixed(1)} ms, ${us(getObject).toFixed(2)} µs/item) ${(floor / us(bare)).toFixed(1)}x: a DISTRIBUTED run has ` +
-    `${(5 * us(bare) - floor).toFixed(2)} µs/item left within 5x for its engine work (scheduling, the child execution, its history, the Map Run counts)`);
+  console.log(
+    `  floors, in bare-loop units: the Lambda JSON round trips alone ${ratio(bare, roundTrips).toFixed(1)}x; plus the S3 read ` +
+      `(${(getObject.seconds * 1000).toFixed(1)} ms, ${us(getObject).toFixed(2)} µs/item) ${(floor / us(bare)).toFixed(1)}x: a DISTRIBUTED run has ` +
+      `${(5 * us(bare) - floor).toFixed(2)} µs/item left within 5x for its engine work (scheduling, the child execution, its history, the Map Run counts)`,
+  );
 }
 
 async function partTwo(s3: EmbeddedS3): Promise<void> {
@@ -299,14 +305,18 @@ async function partTwo(s3: EmbeddedS3): Promise<void> {
   let figure: Figure;
   try {
     figure = await timed(`ours, DISTRIBUTED map, ${BIG.toLocaleString("en-US")} JSONL items, ResultWriter`, BIG, async () => {
-      const result = await run(distributedDefinition("big.jsonl", true), {}, {
-        handlers,
-        s3: s3.client(),
-        keepHistory: false,
-        onEvent: (e) => {
-          if (e.kind === "mapRun") updates++;
+      const result = await run(
+        distributedDefinition("big.jsonl", true),
+        {},
+        {
+          handlers,
+          s3: s3.client(),
+          keepHistory: false,
+          onEvent: (e) => {
+            if (e.kind === "mapRun") updates++;
+          },
         },
-      });
+      );
       expectSucceeded(result, "1M distributed");
       const record = result.mapRuns[result.mapRuns.length - 1];
       if (record.itemCounts.succeeded !== BIG || record.itemCounts.resultsWritten !== BIG) {
@@ -320,9 +330,13 @@ async function partTwo(s3: EmbeddedS3): Promise<void> {
   peak = Math.max(peak, process.memoryUsage().rss);
   console.log(`\n${BIG.toLocaleString("en-US")} items from a JSONL object through a Distributed Map with a ResultWriter:`);
   table([figure]);
-  console.log(`  peak RSS ${(peak / MB).toFixed(0)} MB sampled, process high-water mark ${maxRss.toFixed(0)} MB (the embedded S3 server and the`);
+  console.log(
+    `  peak RSS ${(peak / MB).toFixed(0)} MB sampled, process high-water mark ${maxRss.toFixed(0)} MB (the embedded S3 server and the`,
+  );
   console.log(`  ${bodyMb.toFixed(0)} MB JSONL upload share this process); RSS before the run ${(baseline / MB).toFixed(0)} MB`);
-  console.log(`  target < 512 MB: ${Math.max(peak / MB, maxRss) < 512 ? "meets target" : "MISSES target"}; Map Run progress callbacks: ${updates}`);
+  console.log(
+    `  target < 512 MB: ${Math.max(peak / MB, maxRss) < 512 ? "meets target" : "MISSES target"}; Map Run progress callbacks: ${updates}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -337,7 +351,9 @@ async function main(): Promise<void> {
     if (child.status !== 0) throw new Error(`part 2 exited with ${child.status ?? child.signal}`);
     return;
   }
-  await withServers({ s3: { buckets: [BUCKET] }, setProcessEnv: false }, (servers) => (part === "1" ? partOne(servers.s3!) : partTwo(servers.s3!)));
+  await withServers({ s3: { buckets: [BUCKET] }, setProcessEnv: false }, (servers) =>
+    part === "1" ? partOne(servers.s3!) : partTwo(servers.s3!),
+  );
 }
 
 main().catch((err: unknown) => {

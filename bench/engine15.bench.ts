@@ -92,7 +92,13 @@ async function measure(caseNumber: number): Promise<Measured> {
     // loop (a way's garbage is still being freed when the next one starts).
     const order = ways.length === 4 ? [0, 3, 1, 2] : [0, 1, 2];
     for (let round = 0; round < RUNS; round++) for (const i of order) times[i]!.push(await ways[i]!.run());
-    return { c: ways[0]!.info, ours: spread(times[0]!), theirs: spread(times[1]!), bare: spread(times[2]!), ...(times[3] ? { bareRecords: spread(times[3]) } : {}) };
+    return {
+      c: ways[0]!.info,
+      ours: spread(times[0]!),
+      theirs: spread(times[1]!),
+      bare: spread(times[2]!),
+      ...(times[3] ? { bareRecords: spread(times[3]) } : {}),
+    };
   } finally {
     for (const way of ways) way.stop();
   }
@@ -109,7 +115,12 @@ function memoryPart(): void {
     stdio: ["ignore", "pipe", "inherit"],
   });
   if (child.status !== 0) throw new Error(`the memory run exited with ${child.status ?? child.signal}`);
-  const m = JSON.parse(child.stdout.trim().split("\n").pop()!) as { children: number; seconds: number; maxRssMb: number; rssBeforeMb: number };
+  const m = JSON.parse(child.stdout.trim().split("\n").pop()!) as {
+    children: number;
+    seconds: number;
+    maxRssMb: number;
+    rssBeforeMb: number;
+  };
   const full = m.children === 1_000_000;
   console.log(
     `\nmemory: ${m.children.toLocaleString("en-US")} STANDARD children (a Pass each, JSONL ItemReader, results to a ResultWriter) in ${m.seconds.toFixed(1)} s, in a process of its own:`,
@@ -135,9 +146,21 @@ async function main(): Promise<void> {
     const vsBare = ours.median / bare.median;
     console.log(`\n${c.name}`);
     if (c.note) console.log(`  note: ${c.note}`);
-    console.log(`  ours                     ${ms(ours).padStart(30)} ms   ${Math.round(c.items / (ours.median / 1000)).toLocaleString("en-US").padStart(11)} items/s`);
-    console.log(`  aws-local-stepfunctions  ${ms(theirs).padStart(30)} ms   ${Math.round(c.items / (theirs.median / 1000)).toLocaleString("en-US").padStart(11)} items/s`);
-    console.log(`  bare loop (floor)        ${ms(bare).padStart(30)} ms   ${Math.round(c.items / (bare.median / 1000)).toLocaleString("en-US").padStart(11)} items/s`);
+    console.log(
+      `  ours                     ${ms(ours).padStart(30)} ms   ${Math.round(c.items / (ours.median / 1000))
+        .toLocaleString("en-US")
+        .padStart(11)} items/s`,
+    );
+    console.log(
+      `  aws-local-stepfunctions  ${ms(theirs).padStart(30)} ms   ${Math.round(c.items / (theirs.median / 1000))
+        .toLocaleString("en-US")
+        .padStart(11)} items/s`,
+    );
+    console.log(
+      `  bare loop (floor)        ${ms(bare).padStart(30)} ms   ${Math.round(c.items / (bare.median / 1000))
+        .toLocaleString("en-US")
+        .padStart(11)} items/s`,
+    );
     console.log(
       `  throughput ours / aws-local: ${vsTheirs.toFixed(1)}x (target >= ${AWS_LOCAL_TARGET}x) ${verdict(vsTheirs >= AWS_LOCAL_TARGET)};  ` +
         `time ours / bare loop: ${vsBare.toFixed(1)}x (target <= ${BARE_TARGET}x) ${verdict(vsBare <= BARE_TARGET)}`,

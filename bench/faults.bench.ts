@@ -34,12 +34,22 @@ async function main(): Promise<void> {
   row("fault campaign: seeded runs", n(f.runs), `${(f.wallMs / 1000).toFixed(1)} s in all`);
   for (const [outcome, count] of Object.entries(f.outcomes).sort()) row(`  ended ${outcome}`, n(count));
   row("items read (all runs)", n(f.items));
-  row("  SUCCEEDED + FAILED + PENDING records", n(f.succeeded + f.failed + f.pending), `= ${n(f.succeeded)} + ${n(f.failed)} + ${n(f.pending)} (must equal the items)`);
+  row(
+    "  SUCCEEDED + FAILED + PENDING records",
+    n(f.succeeded + f.failed + f.pending),
+    `= ${n(f.succeeded)} + ${n(f.failed)} + ${n(f.pending)} (must equal the items)`,
+  );
   row("  lost", n(f.lost), "must be 0");
   row("  doubled", n(f.doubled), "must be 0");
   row("  runs whose export failed too (counts checked)", n(f.exportsFailed), "a result PUT failing 3 attempts after a threshold failure");
   row("  input uploads failed after retries", n(f.uploadsFailed));
-  row("S3 requests", n(Object.values(f.requests).reduce((a, b) => a + b, 0)), Object.entries(f.requests).map(([k, v]) => `${k} ${n(v)}`).join(", "));
+  row(
+    "S3 requests",
+    n(Object.values(f.requests).reduce((a, b) => a + b, 0)),
+    Object.entries(f.requests)
+      .map(([k, v]) => `${k} ${n(v)}`)
+      .join(", "),
+  );
   row("  injected 500 InternalError", n(f.injected.InternalError));
   row("  injected 503 SlowDown (throttling)", n(f.injected.SlowDown));
   row("  injected slow responses (5-50 ms)", n(f.injected.delays));
@@ -51,7 +61,13 @@ async function main(): Promise<void> {
   const t = await runTokenCampaign(SEEDS);
   row("token campaign: seeded runs (virtual clock)", n(t.runs), `${(t.wallMs / 1000).toFixed(1)} s in all`);
   for (const [outcome, count] of Object.entries(t.outcomes).sort()) row(`  ended ${outcome}`, n(count));
-  row("  children (items)", n(t.items), Object.entries(t.plans).map(([k, v]) => `${k} ${n(v)}`).join(", "));
+  row(
+    "  children (items)",
+    n(t.items),
+    Object.entries(t.plans)
+      .map(([k, v]) => `${k} ${n(v)}`)
+      .join(", "),
+  );
   row("  SUCCEEDED + FAILED children", n(t.succeeded + t.failed), `= ${n(t.succeeded)} + ${n(t.failed)} (of runs that ended)`);
   row("  stalls stopped loudly, naming the unanswered state", n(t.stalledAsExpected), "one per seed with a child no one answers");
   row("  late / second answers refused (TaskTimedOut)", n(t.refusedLate));

@@ -144,8 +144,15 @@ function main(): void {
     // A JSON string longer than V8's maximum cannot exist: the seed's way cannot even build it.
     if (c.way === "naive" && c.chunk === 1) {
       if (streamedBytes <= bufferConstants.MAX_STRING_LENGTH) throw new Error("expected the chunk-1 JSON to exceed V8's string limit");
-      rows.push([c.name, fmt(NUMBER / c.chunk), `${fmt(streamedBytes / MB)} MiB`, "—", "—",
-        `does not fit: the string would exceed V8's max length (${fmt(bufferConstants.MAX_STRING_LENGTH / MB)} Mi chars)`, ""]);
+      rows.push([
+        c.name,
+        fmt(NUMBER / c.chunk),
+        `${fmt(streamedBytes / MB)} MiB`,
+        "—",
+        "—",
+        `does not fit: the string would exceed V8's max length (${fmt(bufferConstants.MAX_STRING_LENGTH / MB)} Mi chars)`,
+        "",
+      ]);
       continue;
     }
     const res = spawnSync(process.execPath, ["--expose-gc", "--require", "tsx/cjs", __filename, "--case", c.name], {

@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { run } from "../engine";
-import { MAX_TIMER_MS, RealClock, type TimerFunctions } from "../engine/clock";
+import { MAX_TIMER_MS, RealClock, type TimerFunctions } from "../engine/model/clock";
 import { runWorkflow } from "../testing";
 import type { JsonValue } from "../asl/types";
 
@@ -40,7 +40,7 @@ export interface HazardFigures {
 
 function seeded(seed: number): () => number {
   let s = seed >>> 0 || 1;
-  return () => ((s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
 }
 
 /** Node-like timers that jump to the earliest due one (a delay over 2^31-1 fires after 1 ms, as Node's). */
@@ -97,7 +97,12 @@ function snapshot(dir: string, skip: string): Map<string, string> {
   return out;
 }
 
-export async function runHazardCampaign(options: { runaway: number; timers: number; sigterm: number; concurrentBatches: number }): Promise<HazardFigures> {
+export async function runHazardCampaign(options: {
+  runaway: number;
+  timers: number;
+  sigterm: number;
+  concurrentBatches: number;
+}): Promise<HazardFigures> {
   const started = performance.now();
   const figures: HazardFigures = { runs: {}, outcomes: {}, wrong: [], hung: 0, lost: 0, doubled: 0, touchedOutsideRunRoot: 0, wallMs: 0 };
   const count = (kind: string, outcome: string) => {
@@ -124,17 +129,49 @@ export async function runHazardCampaign(options: { runaway: number; timers: numb
   try {
     // 1. Runaway JSONata.
     const runaways = [
-      { name: "tail recursion, TimeoutSeconds 1", expr: "( $f := function($n) { $f($n + 1) }; $f(0) )", extra: { TimeoutSeconds: 1 }, stopAfterMs: undefined, expected: ["TIMED_OUT States.Timeout"] },
-      { name: "tail recursion, stopped", expr: "( $f := function($n) { $f($n + 1) }; $f(0) )", extra: {}, stopAfterMs: 100, expected: ["ABORTED"] },
-      { name: "deep recursion", expr: "( $f := function($n) { 1 + $f($n + 1) }; $f(0) )", extra: {}, stopAfterMs: undefined, expected: ["FAILED States.QueryEvaluationError"] },
-      { name: "doubling sequence", expr: "$reduce([1..64], function($a, $v) { $append($a, $a) }, [1])", extra: {}, stopAfterMs: undefined, expected: ["FAILED States.QueryEvaluationError"] },
+      {
+        name: "tail recursion, TimeoutSeconds 1",
+        expr: "( $f := function($n) { $f($n + 1) }; $f(0) )",
+        extra: { TimeoutSeconds: 1 },
+        stopAfterMs: undefined,
+        expected: ["TIMED_OUT States.Timeout"],
+      },
+      {
+        name: "tail recursion, stopped",
+        expr: "( $f := function($n) { $f($n + 1) }; $f(0) )",
+        extra: {},
+        stopAfterMs: 100,
+        expected: ["ABORTED"],
+      },
+      {
+        name: "deep recursion",
+        expr: "( $f := function($n) { 1 + $f($n + 1) }; $f(0) )",
+        extra: {},
+        stopAfterMs: undefined,
+        expected: ["FAILED States.QueryEvaluationError"],
+      },
+      {
+        name: "doubling sequence",
+        expr: "$reduce([1..64], function($a, $v) { $append($a, $a) }, [1])",
+        extra: {},
+        stopAfterMs: undefined,
+        expected: ["FAILED States.QueryEvaluationError"],
+      },
     ];
     for (let seed = 1; seed <= options.runaway; seed++) {
       const c = runaways[seed % runaways.length]!;
       const stop = new AbortController();
       const timer = c.stopAfterMs === undefined ? undefined : setTimeout(() => stop.abort(), c.stopAfterMs);
-      const def = { QueryLanguage: "JSONata", ...c.extra, StartAt: "P", States: { P: { Type: "Pass", Output: `{% ${c.expr} %}`, End: true } } };
-      const r = await watchdog(run(def, {}, { handlers: {}, clock: "real", validate: false, keepHistory: false, signal: stop.signal }), 30_000);
+      const def = {
+        QueryLanguage: "JSONata",
+        ...c.extra,
+        StartAt: "P",
+        States: { P: { Type: "Pass", Output: `{% ${c.expr} %}`, End: true } },
+      };
+      const r = await watchdog(
+        run(def, {}, { handlers: {}, clock: "real", validate: false, keepHistory: false, signal: stop.signal }),
+        30_000,
+      );
       clearTimeout(timer);
       const outcome = r === "HUNG" ? "HUNG" : `${r.status}${r.error ? ` ${r.error}` : ""}`;
       count("runaway JSONata", outcome);
@@ -156,14 +193,32 @@ export async function runHazardCampaign(options: { runaway: number; timers: numb
         kind === 0
           ? { StartAt: "W", States: { W: { Type: "Wait", Seconds: seconds, End: true } } }
           : kind === 1
-            ? { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("Flaky"), Retry: [{ ErrorEquals: ["Flaky"], IntervalSeconds: seconds, MaxAttempts: 1 }], End: true } } }
+            ? {
+                StartAt: "T",
+                States: {
+                  T: {
+                    Type: "Task",
+                    Resource: fnArn("Flaky"),
+                    Retry: [{ ErrorEquals: ["Flaky"], IntervalSeconds: seconds, MaxAttempts: 1 }],
+                    End: true,
+                  },
+                },
+              }
             : { TimeoutSeconds: seconds, StartAt: "W", States: { W: { Type: "Wait", Seconds: seconds + 1, End: true } } };
-      const r = await watchdog(run(def, {}, { handlers: { Flaky: flaky }, clock: new RealClock(timers), validate: false, keepHistory: false }), 30_000);
+      const r = await watchdog(
+        run(def, {}, { handlers: { Flaky: flaky }, clock: new RealClock(timers), validate: false, keepHistory: false }),
+        30_000,
+      );
       const label = ["Wait", "Retry interval", "TimeoutSeconds"][kind]!;
       const outcome = r === "HUNG" ? "HUNG" : r.status;
       count("long timers", `${label} ${outcome}`);
       const expectedStatus = kind === 2 ? "TIMED_OUT" : "SUCCEEDED";
-      expect("long timers", seed, outcome === expectedStatus && timers.now === seconds * 1000 && timers.longest <= MAX_TIMER_MS, `${label} of ${seconds} s: ${outcome} after ${timers.now / 1000} s`);
+      expect(
+        "long timers",
+        seed,
+        outcome === expectedStatus && timers.now === seconds * 1000 && timers.longest <= MAX_TIMER_MS,
+        `${label} of ${seconds} s: ${outcome} after ${timers.now / 1000} s`,
+      );
     }
 
     // 3. SIGTERM mid-run: `npm start` (start.ts run directly) in the throwaway project.
@@ -177,11 +232,15 @@ export async function runHazardCampaign(options: { runaway: number; timers: numb
         }
       };
       const keptBefore = runsIn();
-      const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), join(ROOT, "tools", "cli", "start.ts"), "--input", '{"number": 200000, "chunk": 5}'], {
-        cwd: project,
-        env: { ...process.env, CI: "true", LOCAL_S3_DIR: "" },
-        stdio: ["ignore", "ignore", "pipe"],
-      });
+      const child = spawn(
+        process.execPath,
+        ["-r", require.resolve("tsx/cjs"), join(ROOT, "tools", "cli", "start.ts"), "--input", '{"number": 200000, "chunk": 5}'],
+        {
+          cwd: project,
+          env: { ...process.env, CI: "true", LOCAL_S3_DIR: "" },
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
@@ -210,7 +269,12 @@ export async function runHazardCampaign(options: { runaway: number; timers: numb
       const incomplete = left.filter((n) => existsSync(join(runRoot, "dev", n, "IN_PROGRESS")));
       expect("SIGTERM mid-run", seed, incomplete.length === 0, `runs left in progress: ${incomplete.join(", ")}`);
       // An interrupted run keeps nothing; finished ones are kept (three at most).
-      expect("SIGTERM mid-run", seed, left.length <= 3 && (code !== 143 || left.every((n) => keptBefore.includes(n))), `kept ${left.join(", ")} (before: ${keptBefore.join(", ")})`);
+      expect(
+        "SIGTERM mid-run",
+        seed,
+        left.length <= 3 && (code !== 143 || left.every((n) => keptBefore.includes(n))),
+        `kept ${left.join(", ")} (before: ${keptBefore.join(", ")})`,
+      );
     }
 
     // 4. Concurrent runs: 8 at once, a Distributed Map over each run's own objects.
@@ -228,8 +292,16 @@ export async function runHazardCampaign(options: { runaway: number; timers: numb
                 States: {
                   Map: {
                     Type: "Map",
-                    ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { Bucket: "data", Key: "items.json" } },
-                    ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, StartAt: "P", States: { P: { Type: "Task", Resource: fnArn("Process"), End: true } } },
+                    ItemReader: {
+                      Resource: "arn:aws:states:::s3:getObject",
+                      ReaderConfig: { InputType: "JSON" },
+                      Parameters: { Bucket: "data", Key: "items.json" },
+                    },
+                    ItemProcessor: {
+                      ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
+                      StartAt: "P",
+                      States: { P: { Type: "Task", Resource: fnArn("Process"), End: true } },
+                    },
                     MaxConcurrency: 4,
                     End: true,
                   },

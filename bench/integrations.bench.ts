@@ -42,13 +42,21 @@ const lambdaOnly = map({ NoOp: { Type: "Task", Resource: FN, End: true } }, "NoO
 const lambdaThenPut = map(
   {
     NoOp: { Type: "Task", Resource: FN, Next: "Store" },
-    Store: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "BenchResults", Item: { id: { "S.$": "$.id" }, v: { "N.$": "States.Format('{}', $.v)" } } }, End: true },
+    Store: {
+      Type: "Task",
+      Resource: "arn:aws:states:::dynamodb:putItem",
+      Parameters: { TableName: "BenchResults", Item: { id: { "S.$": "$.id" }, v: { "N.$": "States.Format('{}', $.v)" } } },
+      End: true,
+    },
   },
   "NoOp",
 );
 
 async function main(): Promise<void> {
-  const servers = await startServers({ dynamodb: embeddedDynamoDb({ tables: [{ name: "BenchResults", partitionKey: "id" }] }), setProcessEnv: false });
+  const servers = await startServers({
+    dynamodb: embeddedDynamoDb({ tables: [{ name: "BenchResults", partitionKey: "id" }] }),
+    setProcessEnv: false,
+  });
   const db = { client: () => servers.dynamodb() };
   try {
     const items: JsonValue[] = Array.from({ length: N }, (_, i) => ({ id: `item-${i}`, v: i }));
@@ -73,7 +81,9 @@ async function main(): Promise<void> {
     const w = Math.max(FLOOR.length, ...variants.map((v) => v.name.length));
     variants.forEach((v, i) => {
       const perSecond = (N / best[i]!) * 1000;
-      console.log(`  ${v.name.padEnd(w)}  ${(best[i]! / 1000).toFixed(3).padStart(7)} s  ${Math.round(perSecond).toLocaleString("en-US").padStart(9)} children/s`);
+      console.log(
+        `  ${v.name.padEnd(w)}  ${(best[i]! / 1000).toFixed(3).padStart(7)} s  ${Math.round(perSecond).toLocaleString("en-US").padStart(9)} children/s`,
+      );
     });
     // The floor under the second figure: the same putItems straight through the SDK, 100 at a time.
     const puts = async (client: DynamoDBClient, tag: string) => {
@@ -90,22 +100,36 @@ async function main(): Promise<void> {
       return performance.now() - t0;
     };
     const floorMs = await puts(await db.client(), "floor");
-    console.log(`  ${FLOOR.padEnd(w)}  ${(floorMs / 1000).toFixed(3).padStart(7)} s  ${Math.round((N / floorMs) * 1000).toLocaleString("en-US").padStart(9)} puts/s`);
+    console.log(
+      `  ${FLOOR.padEnd(w)}  ${(floorMs / 1000).toFixed(3).padStart(7)} s  ${Math.round((N / floorMs) * 1000)
+        .toLocaleString("en-US")
+        .padStart(9)} puts/s`,
+    );
     // The machine's floor: the same SDK putItems to a bare node:http server answering PutItem's `{}`.
     const bare = createServer((req, res) => {
       req.resume();
       req.once("end", () => res.writeHead(200, { "content-type": "application/x-amz-json-1.0", "content-length": 2 }).end("{}"));
     });
     await new Promise<void>((ok) => bare.listen(0, "127.0.0.1", ok));
-    const bareClient = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(bare.address() as AddressInfo).port}`, region: "us-east-1", credentials: { accessKeyId: "bench", secretAccessKey: "bench" } });
+    const bareClient = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${(bare.address() as AddressInfo).port}`,
+      region: "us-east-1",
+      credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+    });
     const bareMs = await puts(bareClient, "bare");
     bareClient.destroy();
     bare.closeAllConnections();
     bare.close();
     const BARE = "machine floor: the same putItems to a bare node:http server";
-    console.log(`  ${BARE.padEnd(w)}  ${(bareMs / 1000).toFixed(3).padStart(7)} s  ${Math.round((N / bareMs) * 1000).toLocaleString("en-US").padStart(9)} puts/s  (the emulator at ${(floorMs / bareMs).toFixed(1)}x its time)`);
+    console.log(
+      `  ${BARE.padEnd(w)}  ${(bareMs / 1000).toFixed(3).padStart(7)} s  ${Math.round((N / bareMs) * 1000)
+        .toLocaleString("en-US")
+        .padStart(9)} puts/s  (the emulator at ${(floorMs / bareMs).toFixed(1)}x its time)`,
+    );
     const rate = (N / best[1]!) * 1000;
-    console.log(`  DynamoDB-writing map >= ${TARGET_CHILDREN_PER_S.toLocaleString("en-US")} children/s: ${Math.round(rate).toLocaleString("en-US")} — ${rate >= TARGET_CHILDREN_PER_S ? "MET" : "MISSED"} (under this machine's load)`);
+    console.log(
+      `  DynamoDB-writing map >= ${TARGET_CHILDREN_PER_S.toLocaleString("en-US")} children/s: ${Math.round(rate).toLocaleString("en-US")} — ${rate >= TARGET_CHILDREN_PER_S ? "MET" : "MISSED"} (under this machine's load)`,
+    );
     console.log(
       `  the DynamoDB-writing map runs at ${((best[0]! / best[1]!) * 100).toFixed(1)}% of the Lambda-only rate: ${((best[1]! - best[0]!) / N).toFixed(3)} ms more per child of wall time,` +
         ` the putItem round trip to dynalite (HTTP on 127.0.0.1, SDK signing, LevelDB in memory; on AWS a putItem is a network round trip too)`,

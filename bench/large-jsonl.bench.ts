@@ -51,7 +51,11 @@ async function main(): Promise<void> {
       States: {
         Items: {
           Type: "Map",
-          ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSONL" }, Parameters: { Bucket: "big", Key: "items.jsonl" } },
+          ItemReader: {
+            Resource: "arn:aws:states:::s3:getObject",
+            ReaderConfig: { InputType: "JSONL" },
+            Parameters: { Bucket: "big", Key: "items.jsonl" },
+          },
           ItemBatcher: { MaxItemsPerBatch: BATCH },
           MaxConcurrency: 1_000,
           ItemProcessor: {
@@ -71,9 +75,14 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const mapRun = result.mapRuns[0]!;
-    if (result.status !== "SUCCEEDED" || mapRun.itemCounts.succeeded !== ITEMS) throw new Error(`run ${result.status} ${result.error ?? ""} ${result.cause ?? ""}: ${mapRun.itemCounts.succeeded} items`);
+    if (result.status !== "SUCCEEDED" || mapRun.itemCounts.succeeded !== ITEMS)
+      throw new Error(`run ${result.status} ${result.error ?? ""} ${result.cause ?? ""}: ${mapRun.itemCounts.succeeded} items`);
     const row = (label: string, value: string, note = "") => process.stdout.write(`${label.padEnd(58)}${value.padStart(16)}   ${note}\n`);
-    row(`JSONL ItemReader → ResultWriter: ${ITEMS.toLocaleString("en-US")} items`, `${Math.round(ITEMS / (ms / 1000)).toLocaleString("en-US")} items/s`, `${(ms / 1000).toFixed(1)} s; ${(bytes / 1e6).toFixed(0)} MB object, ${mapRun.executionCounts.total.toLocaleString("en-US")} EXPRESS children of ${BATCH.toLocaleString("en-US")} (writing the file and uploading it: ${(setupMs / 1000).toFixed(1)} s, not counted)`);
+    row(
+      `JSONL ItemReader → ResultWriter: ${ITEMS.toLocaleString("en-US")} items`,
+      `${Math.round(ITEMS / (ms / 1000)).toLocaleString("en-US")} items/s`,
+      `${(ms / 1000).toFixed(1)} s; ${(bytes / 1e6).toFixed(0)} MB object, ${mapRun.executionCounts.total.toLocaleString("en-US")} EXPRESS children of ${BATCH.toLocaleString("en-US")} (writing the file and uploading it: ${(setupMs / 1000).toFixed(1)} s, not counted)`,
+    );
     row("  peak RSS during the run", `${Math.round(peakRss / 1024 / 1024)} MB`, "goal < 512 MB (sampled every 50 ms, and at the end)");
   } finally {
     await servers.stop();

@@ -19,18 +19,25 @@ function main(): void {
   mkdirSync(DIR, { recursive: true });
   // Named by us, so the report reads exactly this run's profile.
   const name = `case-${process.env.BENCH_PROFILE_CASE ?? 2}-${Date.now()}.cpuprofile`;
-  const child = spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", DIR, "--cpu-prof-name", name, "--import", "tsx", join(__dirname, "engine15", "profile-target.ts")], {
-    stdio: "inherit",
-    env: { ...process.env, BENCH_PROFILE_WINDOW: WINDOW },
-  });
+  const child = spawnSync(
+    process.execPath,
+    ["--cpu-prof", "--cpu-prof-dir", DIR, "--cpu-prof-name", name, "--import", "tsx", join(__dirname, "engine15", "profile-target.ts")],
+    {
+      stdio: "inherit",
+      env: { ...process.env, BENCH_PROFILE_WINDOW: WINDOW },
+    },
+  );
   if (child.status !== 0) throw new Error(`the profiled run exited with ${child.status ?? child.signal}`);
   const file = join(DIR, name);
   const window = JSON.parse(readFileSync(WINDOW, "utf8")) as { start: number; end: number; runs: number };
   const top = topSelfTime(JSON.parse(readFileSync(file, "utf8")), 15, `${ROOT}/`, window);
   console.log(`case (${process.env.BENCH_PROFILE_CASE ?? 2}) under --cpu-prof: ${file}`);
-  console.log(`top 15 functions by self time over the ${window.runs} measured runs (${((window.end - window.start) / 1000).toFixed(0)} ms; start-up and the warm-up run left out):`);
+  console.log(
+    `top 15 functions by self time over the ${window.runs} measured runs (${((window.end - window.start) / 1000).toFixed(0)} ms; start-up and the warm-up run left out):`,
+  );
   const w = Math.max(...top.map((t) => t.fn.length));
-  for (const t of top) console.log(`  ${t.ms.toFixed(1).padStart(9)} ms ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.fn.padEnd(w)}  ${t.where}`);
+  for (const t of top)
+    console.log(`  ${t.ms.toFixed(1).padStart(9)} ms ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.fn.padEnd(w)}  ${t.where}`);
 }
 
 main();

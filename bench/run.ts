@@ -16,7 +16,10 @@ const files = readdirSync(dir)
 let failed = 0;
 for (const file of files) {
   process.stdout.write(`\n=== ${file.replace(/\.bench\.ts$/, "")} ===\n`);
-  const res = spawnSync(process.execPath, ["--import", "tsx", join(dir, file)], { stdio: "inherit", env: { ...process.env, NODE_OPTIONS: "--expose-gc" } });
+  const res = spawnSync(process.execPath, ["--import", "tsx", join(dir, file)], {
+    stdio: "inherit",
+    env: { ...process.env, NODE_OPTIONS: "--expose-gc" },
+  });
   if (res.status !== 0) {
     failed++;
     process.stdout.write(`!!! ${file} exited with ${res.status ?? res.signal}\n`);

@@ -65,7 +65,8 @@ async function drive(client: S3Client, op: Op, n: number): Promise<number> {
 
 /** A bare server answering each op with its recorded response. */
 async function floorServer(recorded: Map<Op, Recorded>): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const opOf = (req: IncomingMessage): Op => (req.method === "PUT" ? "PutObject" : (req.url ?? "").includes("list-type=2") ? "ListObjectsV2" : "GetObject");
+  const opOf = (req: IncomingMessage): Op =>
+    req.method === "PUT" ? "PutObject" : (req.url ?? "").includes("list-type=2") ? "ListObjectsV2" : "GetObject";
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const r = recorded.get(opOf(req))!;
     req.resume();
@@ -95,9 +96,20 @@ async function record(endpoint: string, makeClient: () => S3Client): Promise<Map
     const c = makeClient();
     c.middlewareStack.add(
       (next) => async (args) => {
-        const req = args.request as { method: string; path: string; query?: Record<string, string>; headers: Record<string, string>; body?: unknown };
+        const req = args.request as {
+          method: string;
+          path: string;
+          query?: Record<string, string>;
+          headers: Record<string, string>;
+          body?: unknown;
+        };
         const qs = new URLSearchParams(req.query ?? {}).toString();
-        captured = { method: req.method, path: req.path + (qs ? `?${qs}` : ""), headers: req.headers, body: typeof req.body === "string" ? req.body : undefined };
+        captured = {
+          method: req.method,
+          path: req.path + (qs ? `?${qs}` : ""),
+          headers: req.headers,
+          body: typeof req.body === "string" ? req.body : undefined,
+        };
         return next(args);
       },
       { step: "finalizeRequest", priority: "low", name: "benchCapture" },
@@ -116,7 +128,8 @@ async function record(endpoint: string, makeClient: () => S3Client): Promise<Map
           res.on("data", (d: Buffer) => chunks.push(d));
           res.on("end", () => {
             const headers: Record<string, string | string[]> = {};
-            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && k !== "date" && k !== "connection" && k !== "keep-alive") headers[k] = v;
+            for (const [k, v] of Object.entries(res.headers))
+              if (v !== undefined && k !== "date" && k !== "connection" && k !== "keep-alive") headers[k] = v;
             ok({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
           });
         });
@@ -136,9 +149,17 @@ async function main(): Promise<void> {
   const { startEmbeddedS3 } = (await import(modulePath)) as { startEmbeddedS3: typeof Start };
   const s3 = await startEmbeddedS3({ buckets: [BUCKET] });
   const ours = s3.client();
-  for (let i = 0; i < LISTED; i++) await ours.send(new PutObjectCommand({ Bucket: BUCKET, Key: `get/${i}.txt`, Body: BODY, ContentType: "text/plain" }));
+  for (let i = 0; i < LISTED; i++)
+    await ours.send(new PutObjectCommand({ Bucket: BUCKET, Key: `get/${i}.txt`, Body: BODY, ContentType: "text/plain" }));
   const clientOf = (endpoint: string) =>
-    new S3Client({ endpoint, region: s3.region, forcePathStyle: true, credentials: s3.credentials, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
+    new S3Client({
+      endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      credentials: s3.credentials,
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    });
   const recorded = await record(s3.endpoint, () => clientOf(s3.endpoint));
   const floor = await floorServer(recorded);
   const floorClient = clientOf(floor.endpoint);
@@ -162,7 +183,9 @@ async function main(): Promise<void> {
     const ratio = floorRps / rps;
     const met = rps >= TARGET_RPS && ratio <= TARGET_RATIO;
     missed ||= !met;
-    process.stdout.write(`${op.padEnd(16)}${`${fmt(rps)}/s`.padStart(14)}${`${fmt(floorRps)}/s`.padStart(14)}${`${ratio.toFixed(2)}x`.padStart(8)}   ${met ? "MET" : "MISSED"}\n`);
+    process.stdout.write(
+      `${op.padEnd(16)}${`${fmt(rps)}/s`.padStart(14)}${`${fmt(floorRps)}/s`.padStart(14)}${`${ratio.toFixed(2)}x`.padStart(8)}   ${met ? "MET" : "MISSED"}\n`,
+    );
   }
   floorClient.destroy();
   await floor.close();

@@ -35,11 +35,15 @@ async function main(): Promise<void> {
   const dataRoot = mkdtempSync(join(tmpdir(), "scale-bench-"));
   const root = join(__dirname, "..");
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "tools/cli/start.ts"), "--json", "--input", JSON.stringify({ number: NUMBER, chunk: 5 })], {
-    cwd: root,
-    env: { ...process.env, CI: "true", LOCAL_S3_DIR: dataRoot, NODE_OPTIONS: "" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(root, "tools/cli/start.ts"), "--json", "--input", JSON.stringify({ number: NUMBER, chunk: 5 })],
+    {
+      cwd: root,
+      env: { ...process.env, CI: "true", LOCAL_S3_DIR: dataRoot, NODE_OPTIONS: "" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   let stdout = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   let peak = 0;
@@ -48,11 +52,15 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   const wallS = (performance.now() - started) / 1000;
   rmSync(dataRoot, { recursive: true, force: true });
-  const summary = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { status?: string; items?: number; check?: { passed: boolean; detail: string } };
+  const summary = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as {
+    status?: string;
+    items?: number;
+    check?: { passed: boolean; detail: string };
+  };
   const items = (NUMBER / 5).toLocaleString("en-US");
   row(`seed demo, ${items} items: status`, `${summary.status ?? `exit ${code}`}`, summary.check?.detail.slice(0, 90) ?? "");
   row("  exactly-once check", summary.check?.passed ? "PASSED" : "NOT PASSED");
-  row("  wall time", `${wallS.toFixed(0)} s`, `${Math.round((NUMBER / 5) / wallS).toLocaleString("en-US")} items/s end to end`);
+  row("  wall time", `${wallS.toFixed(0)} s`, `${Math.round(NUMBER / 5 / wallS).toLocaleString("en-US")} items/s end to end`);
   row("  peak RSS", `${(peak / 1024 ** 2).toFixed(0)} MiB`, `budget < ${BUDGET / 1024 ** 2} MiB — ${peak < BUDGET ? "met" : "MISSED"}`);
   if (code !== 0 || !summary.check?.passed) process.exitCode = 1;
 }

@@ -13,7 +13,10 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
-const SIZES = (process.env["BENCH_SEED002_OBJECTS"] ?? "1500,50000,500000").split(",").map(Number).filter((n) => n > 0);
+const SIZES = (process.env["BENCH_SEED002_OBJECTS"] ?? "1500,50000,500000")
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 const TARGET_OBJECTS_PER_S = 5_000;
 const RSS_BUDGET = 1024 ** 3;
 
@@ -37,11 +40,15 @@ async function runOnce(objects: number): Promise<{ summary: Summary; wallS: numb
   const dataRoot = mkdtempSync(join(tmpdir(), "seed002-bench-"));
   const root = join(__dirname, "..");
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "tools/cli/start.ts"), "--workflow", "map-reduce", "--objects", String(objects), "--json"], {
-    cwd: root,
-    env: { ...process.env, CI: "true", LOCAL_S3_DIR: dataRoot, NODE_OPTIONS: "" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(root, "tools/cli/start.ts"), "--workflow", "map-reduce", "--objects", String(objects), "--json"],
+    {
+      cwd: root,
+      env: { ...process.env, CI: "true", LOCAL_S3_DIR: dataRoot, NODE_OPTIONS: "" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   let stdout = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   let peak = 0;
@@ -74,7 +81,9 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function main(): Promise<void> {
   process.stdout.write(
-    `seed 002 map-reduce (npm start -- --workflow map-reduce --objects N), one process per size; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on this machine at start\n` +
+    `seed 002 map-reduce (npm start -- --workflow map-reduce --objects N), one process per size; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on this machine at start\n` +
       `${"objects".padStart(9)}${"data set".padStart(11)}${"put/s".padStart(9)}${"Map Run".padStart(10)}${"objects/s".padStart(11)}${"wall".padStart(9)}${"CPU".padStart(9)}${"peak RSS".padStart(10)}   check\n`,
   );
   let missed = false;

@@ -30,7 +30,8 @@ async function runOnce(args: { workflow?: string; objects?: number; input?: Reco
     signal: new AbortController().signal,
     dataRoot,
   });
-  if (summary.status !== "SUCCEEDED" || summary.check?.passed !== true) throw new Error(`run failed: ${summary.status} ${summary.error ?? ""} ${summary.check?.detail ?? ""}`);
+  if (summary.status !== "SUCCEEDED" || summary.check?.passed !== true)
+    throw new Error(`run failed: ${summary.status} ${summary.error ?? ""} ${summary.check?.detail ?? ""}`);
   return summary;
 }
 
@@ -51,14 +52,30 @@ async function overheadSplit(): Promise<void> {
   const p = s.phasesMs!;
   const teardown = total - s.wallTimeMs;
   const outside = total - p.execution;
-  row("2,000,000 numbers: runLocal wall time", `${(total / 1000).toFixed(2)} s`, `setup ${p.setup} ms · dataset ${p.dataset} ms · execution ${(p.execution / 1000).toFixed(2)} s · check ${p.check} ms · teardown ${Math.round(teardown)} ms`);
-  row("2,000,000 numbers: share outside the execution (in-process)", `${((outside / total) * 100).toFixed(1)} %`, `goal < 15 %; before (992ef01, this machine): 13.4 s wall, 6.3 s execution, check 7.0 s → 53 %; the issue measured 45 %`);
+  row(
+    "2,000,000 numbers: runLocal wall time",
+    `${(total / 1000).toFixed(2)} s`,
+    `setup ${p.setup} ms · dataset ${p.dataset} ms · execution ${(p.execution / 1000).toFixed(2)} s · check ${p.check} ms · teardown ${Math.round(teardown)} ms`,
+  );
+  row(
+    "2,000,000 numbers: share outside the execution (in-process)",
+    `${((outside / total) * 100).toFixed(1)} %`,
+    `goal < 15 %; before (992ef01, this machine): 13.4 s wall, 6.3 s execution, check 7.0 s → 53 %; the issue measured 45 %`,
+  );
   const { spawnSync } = await import("node:child_process");
   const started = performance.now();
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "..", "tools", "cli", "start.ts"), "--input", JSON.stringify(input), "--json"], { encoding: "utf8", env: { ...process.env, LOCAL_S3_DIR: dataRoot } });
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(__dirname, "..", "tools", "cli", "start.ts"), "--input", JSON.stringify(input), "--json"],
+    { encoding: "utf8", env: { ...process.env, LOCAL_S3_DIR: dataRoot } },
+  );
   const wall = performance.now() - started;
   const ps = JSON.parse(r.stdout) as RunSummary;
-  row("2,000,000 numbers: npm start process wall time", `${(wall / 1000).toFixed(2)} s`, `execution ${(ps.executionDurationMs / 1000).toFixed(2)} s → ${(((wall - ps.executionDurationMs) / wall) * 100).toFixed(1)} % outside (incl. node + tsx start ≈ 0.8 s on this machine)`);
+  row(
+    "2,000,000 numbers: npm start process wall time",
+    `${(wall / 1000).toFixed(2)} s`,
+    `execution ${(ps.executionDurationMs / 1000).toFixed(2)} s → ${(((wall - ps.executionDurationMs) / wall) * 100).toFixed(1)} % outside (incl. node + tsx start ≈ 0.8 s on this machine)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -85,12 +102,34 @@ async function main(): Promise<void> {
   const mrWall = median(mr.map((s) => s.wallTimeMs));
   const mrMapRun = median(mr.map((s) => s.mapRuns[0]?.durationMs ?? s.executionDurationMs));
 
-  process.stdout.write(`median of ${RUNS} runs each; stack dev (MaxConcurrency ${seed[0]!.mapRuns[0]?.maxConcurrency}, ${seed[0]!.lambdas.length} functions)\n\n`);
-  row("seed demo: npm start wall time (20,000 children)", `${(seedWall / 1000).toFixed(2)} s`, `execution ${(seedExec / 1000).toFixed(2)} s; the rest is S3 start, CaptureInput upload, checks`);
-  row("seed demo: child executions per second", `${Math.round(20_000 / (seedExec / 1000)).toLocaleString("en-US")}/s`, `bare loop of the same 20,000 ProcessData calls: ${Math.round(20_000 / (median(bare) / 1000)).toLocaleString("en-US")}/s`);
-  row("seed demo: estimated AWS bill of one run", `$${seed[0]!.bill.totalUsd.toFixed(4)}`, `20,000 STANDARD child transitions at $25/M dominate`);
-  row(`map-reduce: ${objects.toLocaleString("en-US")} objects, objects/s through the Map Run`, `${Math.round(objects / (mrMapRun / 1000)).toLocaleString("en-US")}/s`, `Map Run ${(mrMapRun / 1000).toFixed(2)} s (list + ${mr[0]!.childExecutions} batches of 250 + ResultWriter)`);
-  row(`map-reduce: objects/s end to end (incl. reduce)`, `${Math.round(objects / (mrExec / 1000)).toLocaleString("en-US")}/s`, `execution ${(mrExec / 1000).toFixed(2)} s; wall ${(mrWall / 1000).toFixed(1)} s incl. uploading the data set`);
+  process.stdout.write(
+    `median of ${RUNS} runs each; stack dev (MaxConcurrency ${seed[0]!.mapRuns[0]?.maxConcurrency}, ${seed[0]!.lambdas.length} functions)\n\n`,
+  );
+  row(
+    "seed demo: npm start wall time (20,000 children)",
+    `${(seedWall / 1000).toFixed(2)} s`,
+    `execution ${(seedExec / 1000).toFixed(2)} s; the rest is S3 start, CaptureInput upload, checks`,
+  );
+  row(
+    "seed demo: child executions per second",
+    `${Math.round(20_000 / (seedExec / 1000)).toLocaleString("en-US")}/s`,
+    `bare loop of the same 20,000 ProcessData calls: ${Math.round(20_000 / (median(bare) / 1000)).toLocaleString("en-US")}/s`,
+  );
+  row(
+    "seed demo: estimated AWS bill of one run",
+    `$${seed[0]!.bill.totalUsd.toFixed(4)}`,
+    `20,000 STANDARD child transitions at $25/M dominate`,
+  );
+  row(
+    `map-reduce: ${objects.toLocaleString("en-US")} objects, objects/s through the Map Run`,
+    `${Math.round(objects / (mrMapRun / 1000)).toLocaleString("en-US")}/s`,
+    `Map Run ${(mrMapRun / 1000).toFixed(2)} s (list + ${mr[0]!.childExecutions} batches of 250 + ResultWriter)`,
+  );
+  row(
+    `map-reduce: objects/s end to end (incl. reduce)`,
+    `${Math.round(objects / (mrExec / 1000)).toLocaleString("en-US")}/s`,
+    `execution ${(mrExec / 1000).toFixed(2)} s; wall ${(mrWall / 1000).toFixed(1)} s incl. uploading the data set`,
+  );
 }
 
 main()

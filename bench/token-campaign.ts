@@ -9,7 +9,7 @@
  * (0 doubled), and every run ends with an outcome (0 silent).
  */
 import { run, RunStalledError, VirtualClock, type TaskTokenHook } from "../engine";
-import { seededRandom } from "../engine/random";
+import { seededRandom } from "../engine/model/random";
 import type { StateMachineDefinition } from "../asl/types";
 
 type Plan = "ticks" | "ms" | "heartbeat" | "fail" | "late" | "twice" | "never";
@@ -40,18 +40,22 @@ function definition(heartbeat: number, timeout: number, stallItem: number | unde
   const task = (extra: Record<string, unknown>) => ({
     Type: "Task",
     Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-    Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/work", MessageBody: { "token.$": "$$.Task.Token", "item.$": "$.i" } },
+    Parameters: {
+      QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/work",
+      MessageBody: { "token.$": "$$.Task.Token", "item.$": "$.i" },
+    },
     ResultPath: "$.answer",
     End: true,
     ...extra,
   });
-  const states: Record<string, unknown> = stallItem === undefined
-    ? { Ask: task({ HeartbeatSeconds: heartbeat, TimeoutSeconds: timeout }) }
-    : {
-        Route: { Type: "Choice", Choices: [{ Variable: "$.i", NumericEquals: stallItem, Next: "AskForever" }], Default: "Ask" },
-        Ask: task({ HeartbeatSeconds: heartbeat, TimeoutSeconds: timeout }),
-        AskForever: task({}),
-      };
+  const states: Record<string, unknown> =
+    stallItem === undefined
+      ? { Ask: task({ HeartbeatSeconds: heartbeat, TimeoutSeconds: timeout }) }
+      : {
+          Route: { Type: "Choice", Choices: [{ Variable: "$.i", NumericEquals: stallItem, Next: "AskForever" }], Default: "Ask" },
+          Ask: task({ HeartbeatSeconds: heartbeat, TimeoutSeconds: timeout }),
+          AskForever: task({}),
+        };
   return {
     StartAt: "M",
     States: {
@@ -60,7 +64,11 @@ function definition(heartbeat: number, timeout: number, stallItem: number | unde
         ItemsPath: "$.items",
         MaxConcurrency: 8,
         ToleratedFailurePercentage: 100,
-        ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: stallItem === undefined ? "Ask" : "Route", States: states },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+          StartAt: stallItem === undefined ? "Ask" : "Route",
+          States: states,
+        },
         End: true,
       },
     },
@@ -69,8 +77,19 @@ function definition(heartbeat: number, timeout: number, stallItem: number | unde
 
 export async function runTokenCampaign(seeds: number): Promise<TokenCampaignFigures> {
   const f: TokenCampaignFigures = {
-    runs: 0, items: 0, outcomes: {}, plans: { ticks: 0, ms: 0, heartbeat: 0, fail: 0, late: 0, twice: 0, never: 0 },
-    succeeded: 0, failed: 0, lost: 0, doubled: 0, silent: 0, refusedLate: 0, stalledAsExpected: 0, violations: [], wallMs: 0,
+    runs: 0,
+    items: 0,
+    outcomes: {},
+    plans: { ticks: 0, ms: 0, heartbeat: 0, fail: 0, late: 0, twice: 0, never: 0 },
+    succeeded: 0,
+    failed: 0,
+    lost: 0,
+    doubled: 0,
+    silent: 0,
+    refusedLate: 0,
+    stalledAsExpected: 0,
+    violations: [],
+    wallMs: 0,
   };
   const started = Date.now();
   for (let seed = 1; seed <= seeds; seed++) {
@@ -132,7 +151,14 @@ export async function runTokenCampaign(seeds: number): Promise<TokenCampaignFigu
     const watchdog = new Promise<"silent">((resolve) => setTimeout(() => resolve("silent"), 30_000).unref());
     let outcome: string;
     try {
-      const result = await Promise.race([run(definition(heartbeat, timeout, stallItem), { items }, { handlers: {}, clock, random: seed, integrations: { onTaskToken: hook } }), watchdog]);
+      const result = await Promise.race([
+        run(
+          definition(heartbeat, timeout, stallItem),
+          { items },
+          { handlers: {}, clock, random: seed, integrations: { onTaskToken: hook } },
+        ),
+        watchdog,
+      ]);
       if (result === "silent") {
         outcome = "SILENT";
         f.silent++;
@@ -143,20 +169,26 @@ export async function runTokenCampaign(seeds: number): Promise<TokenCampaignFigu
         f.failed += counts.failed + counts.timedOut;
         const ended = counts.succeeded + counts.failed + counts.timedOut + counts.aborted;
         f.lost += count - ended;
-        if (stallItem !== undefined) f.violations.push(`seed ${seed}: a child waits forever for a token nobody answers, and the run ended ${result.status} instead of stopping loudly`);
-        if (counts.succeeded !== expectSucceeded) f.violations.push(`seed ${seed}: ${counts.succeeded} children succeeded, the answers make ${expectSucceeded} certain`);
+        if (stallItem !== undefined)
+          f.violations.push(
+            `seed ${seed}: a child waits forever for a token nobody answers, and the run ended ${result.status} instead of stopping loudly`,
+          );
+        if (counts.succeeded !== expectSucceeded)
+          f.violations.push(`seed ${seed}: ${counts.succeeded} children succeeded, the answers make ${expectSucceeded} certain`);
       }
     } catch (e) {
       if (!(e instanceof RunStalledError)) throw e;
       outcome = "RunStalled";
-      if (stallItem === undefined) f.violations.push(`seed ${seed}: stopped as stalled although every task has a timeout: ${e.message.split("\n")[0]}`);
+      if (stallItem === undefined)
+        f.violations.push(`seed ${seed}: stopped as stalled although every task has a timeout: ${e.message.split("\n")[0]}`);
       else if (e.waiting.tasks.some((t) => t.stateName === "AskForever")) f.stalledAsExpected++;
       else f.violations.push(`seed ${seed}: the stall names ${e.waiting.tasks.map((t) => t.stateName).join(", ")}, not AskForever`);
     }
-    for (const [item, n] of accepted) if (n > 1) {
-      f.doubled++;
-      f.violations.push(`seed ${seed} item ${item}: ${n} answers accepted`);
-    }
+    for (const [item, n] of accepted)
+      if (n > 1) {
+        f.doubled++;
+        f.violations.push(`seed ${seed} item ${item}: ${n} answers accepted`);
+      }
     f.outcomes[outcome] = (f.outcomes[outcome] ?? 0) + 1;
     f.runs++;
     if (process.env.TOKEN_CAMPAIGN_DEBUG) console.error(`seed ${seed}: ${outcome}`);

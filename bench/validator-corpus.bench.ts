@@ -64,14 +64,17 @@ function findState(def: Obj, pred: (s: Obj) => boolean): Obj | undefined {
   for (const s of Object.values(states)) {
     if (!isObj(s)) continue;
     if (pred(s)) return s;
-    for (const key of ["ItemProcessor", "Iterator"]) if (isObj(s[key])) {
-      const found = findState(s[key] as Obj, pred);
-      if (found) return found;
-    }
-    if (Array.isArray(s["Branches"])) for (const b of s["Branches"]) if (isObj(b)) {
-      const found = findState(b, pred);
-      if (found) return found;
-    }
+    for (const key of ["ItemProcessor", "Iterator"])
+      if (isObj(s[key])) {
+        const found = findState(s[key] as Obj, pred);
+        if (found) return found;
+      }
+    if (Array.isArray(s["Branches"]))
+      for (const b of s["Branches"])
+        if (isObj(b)) {
+          const found = findState(b, pred);
+          if (found) return found;
+        }
   }
   return undefined;
 }
@@ -87,28 +90,180 @@ interface Mutation {
   apply(def: Obj, text: string): { value: Obj; text: string } | undefined;
 }
 
-const onCopy = (f: (d: Obj) => boolean) => (def: Obj): { value: Obj; text: string } | undefined => {
-  const d = structuredClone(def);
-  return f(d) ? { value: d, text: JSON.stringify(d, null, 2) } : undefined;
-};
+const onCopy =
+  (f: (d: Obj) => boolean) =>
+  (def: Obj): { value: Obj; text: string } | undefined => {
+    const d = structuredClone(def);
+    return f(d) ? { value: d, text: JSON.stringify(d, null, 2) } : undefined;
+  };
 
 const MUTATIONS: Mutation[] = [
-  { name: "StartAt names no state", rule: "MISSING_TRANSITION_TARGET (API_ValidateStateMachineDefinitionDiagnostic)", apply: onCopy((d) => ((d["StartAt"] = "NoSuchState"), true)) },
-  { name: "Next names no state", rule: "MISSING_TRANSITION_TARGET", apply: onCopy((d) => { const s = findState(d, (x) => typeof x["Next"] === "string"); if (!s) return false; s["Next"] = "NoSuchState"; return true; }) },
-  { name: "unknown state field", rule: "SCHEMA_VALIDATION_FAILED (statemachine-structure)", apply: onCopy((d) => { const s = firstState(d); if (!s) return false; s["Nxt"] = "x"; return true; }) },
-  { name: "unknown state Type", rule: "SCHEMA_VALIDATION_FAILED (workflow-states)", apply: onCopy((d) => { const s = firstState(d); if (!s) return false; s["Type"] = "Sleep"; return true; }) },
-  { name: "Next and End together", rule: "statemachine-structure: a state has Next or End", apply: onCopy((d) => { const s = findState(d, (x) => typeof x["Next"] === "string" && x["Type"] !== "Choice"); if (!s) return false; s["End"] = true; return true; }) },
-  { name: "unreachable state", rule: "states-language.net: every state must be reachable", apply: onCopy((d) => ((d["States"] as Obj)["OrphanState"] = { Type: "Succeed" }, true)) },
-  { name: "Retry BackoffRate below 1", rule: "concepts-error-handling: BackoffRate >= 1.0", apply: onCopy((d) => { const s = findState(d, isTask); if (!s) return false; s["Retry"] = [{ ErrorEquals: ["States.ALL"], BackoffRate: 0.5 }]; return true; }) },
-  { name: "States.ALL retrier not last", rule: "concepts-error-handling: States.ALL must be last", apply: onCopy((d) => { const s = findState(d, isTask); if (!s) return false; s["Retry"] = [{ ErrorEquals: ["States.ALL"] }, { ErrorEquals: ["X"] }]; return true; }) },
-  { name: "TimeoutSeconds 0", rule: "state-task: a positive integer", apply: onCopy((d) => { const s = findState(d, isTask); if (!s) return false; delete s["TimeoutSecondsPath"]; s["TimeoutSeconds"] = 0; return true; }) },
-  { name: "empty Credentials", rule: "state-task: Credentials needs RoleArn", apply: onCopy((d) => { const s = findState(d, isTask); if (!s) return false; s["Credentials"] = {}; return true; }) },
-  { name: "malformed Lambda alias", rule: "INVALID_RESOURCE (Lambda alias names)", apply: onCopy((d) => { const s = findState(d, isTask); if (!s) return false; s["Resource"] = "arn:aws:lambda:us-east-1:123456789012:function:F:a.b"; return true; }) },
-  { name: "misspelt integration pattern", rule: "INVALID_RESOURCE (connect-to-resource: .sync, .sync:2, .waitForTaskToken)", apply: onCopy((d) => { const s = findState(d, (x) => isTask(x) && typeof x["Resource"] === "string" && (x["Resource"] as string).startsWith("arn:aws:states:::")); if (!s) return false; s["Resource"] = `${(s["Resource"] as string).replace(/\.(sync(:2)?|waitForTaskToken)$/, "")}.waitForTaskTokens`; return true; }) },
-  { name: "misspelt integration action", rule: "INVALID_RESOURCE (the resource is not recognized)", apply: onCopy((d) => { const s = findState(d, (x) => isTask(x) && typeof x["Resource"] === "string" && (x["Resource"] as string).startsWith("arn:aws:states:::")); if (!s) return false; s["Resource"] = (s["Resource"] as string).replace(/:([a-z][A-Za-z0-9]*)((\.[A-Za-z:0-9]+)?)$/, ":$1Xx$2"); return true; }) },
-  { name: "bad intrinsic escape", rule: "intrinsic-functions: only \\' \\{ \\} \\\\", apply: onCopy((d) => { if (!isJsonPathTop(d)) return false; const s = findState(d, (x) => x["Type"] === "Pass" && x["QueryLanguage"] === undefined); if (!s) return false; s["Parameters"] = { "v.$": "States.Format('a\\nb')" }; return true; }) },
-  { name: "empty Map Label", rule: "state-map-distributed: Label 1-40 characters", apply: onCopy((d) => { const s = findState(d, (x) => x["Type"] === "Map" && isObj(x["ItemProcessor"]) && isObj((x["ItemProcessor"] as Obj)["ProcessorConfig"]) && ((x["ItemProcessor"] as Obj)["ProcessorConfig"] as Obj)["Mode"] === "DISTRIBUTED"); if (!s) return false; s["Label"] = ""; return true; }) },
-  { name: "JSONPath state under a JSONata machine", rule: "QueryLanguage: no JSONPath under JSONata", apply: onCopy((d) => { if (isJsonPathTop(d)) return false; const s = firstState(d); if (!s) return false; s["QueryLanguage"] = "JSONPath"; return true; }) },
+  {
+    name: "StartAt names no state",
+    rule: "MISSING_TRANSITION_TARGET (API_ValidateStateMachineDefinitionDiagnostic)",
+    apply: onCopy((d) => ((d["StartAt"] = "NoSuchState"), true)),
+  },
+  {
+    name: "Next names no state",
+    rule: "MISSING_TRANSITION_TARGET",
+    apply: onCopy((d) => {
+      const s = findState(d, (x) => typeof x["Next"] === "string");
+      if (!s) return false;
+      s["Next"] = "NoSuchState";
+      return true;
+    }),
+  },
+  {
+    name: "unknown state field",
+    rule: "SCHEMA_VALIDATION_FAILED (statemachine-structure)",
+    apply: onCopy((d) => {
+      const s = firstState(d);
+      if (!s) return false;
+      s["Nxt"] = "x";
+      return true;
+    }),
+  },
+  {
+    name: "unknown state Type",
+    rule: "SCHEMA_VALIDATION_FAILED (workflow-states)",
+    apply: onCopy((d) => {
+      const s = firstState(d);
+      if (!s) return false;
+      s["Type"] = "Sleep";
+      return true;
+    }),
+  },
+  {
+    name: "Next and End together",
+    rule: "statemachine-structure: a state has Next or End",
+    apply: onCopy((d) => {
+      const s = findState(d, (x) => typeof x["Next"] === "string" && x["Type"] !== "Choice");
+      if (!s) return false;
+      s["End"] = true;
+      return true;
+    }),
+  },
+  {
+    name: "unreachable state",
+    rule: "states-language.net: every state must be reachable",
+    apply: onCopy((d) => (((d["States"] as Obj)["OrphanState"] = { Type: "Succeed" }), true)),
+  },
+  {
+    name: "Retry BackoffRate below 1",
+    rule: "concepts-error-handling: BackoffRate >= 1.0",
+    apply: onCopy((d) => {
+      const s = findState(d, isTask);
+      if (!s) return false;
+      s["Retry"] = [{ ErrorEquals: ["States.ALL"], BackoffRate: 0.5 }];
+      return true;
+    }),
+  },
+  {
+    name: "States.ALL retrier not last",
+    rule: "concepts-error-handling: States.ALL must be last",
+    apply: onCopy((d) => {
+      const s = findState(d, isTask);
+      if (!s) return false;
+      s["Retry"] = [{ ErrorEquals: ["States.ALL"] }, { ErrorEquals: ["X"] }];
+      return true;
+    }),
+  },
+  {
+    name: "TimeoutSeconds 0",
+    rule: "state-task: a positive integer",
+    apply: onCopy((d) => {
+      const s = findState(d, isTask);
+      if (!s) return false;
+      delete s["TimeoutSecondsPath"];
+      s["TimeoutSeconds"] = 0;
+      return true;
+    }),
+  },
+  {
+    name: "empty Credentials",
+    rule: "state-task: Credentials needs RoleArn",
+    apply: onCopy((d) => {
+      const s = findState(d, isTask);
+      if (!s) return false;
+      s["Credentials"] = {};
+      return true;
+    }),
+  },
+  {
+    name: "malformed Lambda alias",
+    rule: "INVALID_RESOURCE (Lambda alias names)",
+    apply: onCopy((d) => {
+      const s = findState(d, isTask);
+      if (!s) return false;
+      s["Resource"] = "arn:aws:lambda:us-east-1:123456789012:function:F:a.b";
+      return true;
+    }),
+  },
+  {
+    name: "misspelt integration pattern",
+    rule: "INVALID_RESOURCE (connect-to-resource: .sync, .sync:2, .waitForTaskToken)",
+    apply: onCopy((d) => {
+      const s = findState(
+        d,
+        (x) => isTask(x) && typeof x["Resource"] === "string" && (x["Resource"] as string).startsWith("arn:aws:states:::"),
+      );
+      if (!s) return false;
+      s["Resource"] = `${(s["Resource"] as string).replace(/\.(sync(:2)?|waitForTaskToken)$/, "")}.waitForTaskTokens`;
+      return true;
+    }),
+  },
+  {
+    name: "misspelt integration action",
+    rule: "INVALID_RESOURCE (the resource is not recognized)",
+    apply: onCopy((d) => {
+      const s = findState(
+        d,
+        (x) => isTask(x) && typeof x["Resource"] === "string" && (x["Resource"] as string).startsWith("arn:aws:states:::"),
+      );
+      if (!s) return false;
+      s["Resource"] = (s["Resource"] as string).replace(/:([a-z][A-Za-z0-9]*)((\.[A-Za-z:0-9]+)?)$/, ":$1Xx$2");
+      return true;
+    }),
+  },
+  {
+    name: "bad intrinsic escape",
+    rule: "intrinsic-functions: only \\' \\{ \\} \\\\",
+    apply: onCopy((d) => {
+      if (!isJsonPathTop(d)) return false;
+      const s = findState(d, (x) => x["Type"] === "Pass" && x["QueryLanguage"] === undefined);
+      if (!s) return false;
+      s["Parameters"] = { "v.$": "States.Format('a\\nb')" };
+      return true;
+    }),
+  },
+  {
+    name: "empty Map Label",
+    rule: "state-map-distributed: Label 1-40 characters",
+    apply: onCopy((d) => {
+      const s = findState(
+        d,
+        (x) =>
+          x["Type"] === "Map" &&
+          isObj(x["ItemProcessor"]) &&
+          isObj((x["ItemProcessor"] as Obj)["ProcessorConfig"]) &&
+          ((x["ItemProcessor"] as Obj)["ProcessorConfig"] as Obj)["Mode"] === "DISTRIBUTED",
+      );
+      if (!s) return false;
+      s["Label"] = "";
+      return true;
+    }),
+  },
+  {
+    name: "JSONPath state under a JSONata machine",
+    rule: "QueryLanguage: no JSONPath under JSONata",
+    apply: onCopy((d) => {
+      if (isJsonPathTop(d)) return false;
+      const s = firstState(d);
+      if (!s) return false;
+      s["QueryLanguage"] = "JSONPath";
+      return true;
+    }),
+  },
   {
     name: "duplicate state name (raw text)",
     rule: "DUPLICATE_STATE_NAME",
@@ -177,7 +332,9 @@ async function main(): Promise<void> {
   }
   const invalid = [...knownInvalid.map((d) => ({ name: d.name, mutation: "published mistake", value: d.value, text: d.text })), ...mutated];
 
-  console.log(`\n${valid.length} deployable definitions, ${invalid.length} invalid ones (${knownInvalid.length} published + ${mutated.length} single mutations of ${MUTATIONS.length} kinds):`);
+  console.log(
+    `\n${valid.length} deployable definitions, ${invalid.length} invalid ones (${knownInvalid.length} published + ${mutated.length} single mutations of ${MUTATIONS.length} kinds):`,
+  );
   console.log("  validator                              valid rejected   invalid caught");
   const missedBy = new Map<string, Map<string, number>>();
   for (const [label, verdict] of VALIDATORS) {
@@ -190,7 +347,9 @@ async function main(): Promise<void> {
       else missed.set(d.mutation, (missed.get(d.mutation) ?? 0) + 1);
     }
     missedBy.set(label, missed);
-    console.log(`  ${label.padEnd(38)} ${`${rejected}/${valid.length}`.padStart(14)}   ${`${caught}/${invalid.length}`.padStart(14)} (${((100 * caught) / invalid.length).toFixed(1)}%)`);
+    console.log(
+      `  ${label.padEnd(38)} ${`${rejected}/${valid.length}`.padStart(14)}   ${`${caught}/${invalid.length}`.padStart(14)} (${((100 * caught) / invalid.length).toFixed(1)}%)`,
+    );
   }
   if (serviceSilent) console.log(`  (amazon-states-language-service never answered for ${serviceSilent} definitions; counted as accepted)`);
   console.log("\n  missed mistakes, by kind:");

@@ -9,11 +9,20 @@
  *   be another valid resource (then it is skipped, and counted as such).
  * Services AWS lists that the SDK models no longer have (discontinued) are validated by name only.
  */
-import { INTEGRATIONS, listedSdkServices, OPTIMIZED_WITHOUT_ROW, PATTERN_SUFFIX, sdkActionUnsupported, sdkService, sdkServiceNames } from "../asl/integrations";
+import {
+  INTEGRATIONS,
+  listedSdkServices,
+  OPTIMIZED_WITHOUT_ROW,
+  PATTERN_SUFFIX,
+  sdkActionUnsupported,
+  sdkService,
+  sdkServiceNames,
+} from "../asl/integrations";
 import { sdkOperationsOf } from "../engine/iam/actions";
 import { validateLikeCli } from "../engine/iam/validate";
 
-const def = (resource: string) => JSON.stringify({ StartAt: "T", States: { T: { Type: "Task", Resource: resource, Parameters: {}, End: true } } });
+const def = (resource: string) =>
+  JSON.stringify({ StartAt: "T", States: { T: { Type: "Task", Resource: resource, Parameters: {}, End: true } } });
 const arn = (tail: string) => `arn:aws:states:::${tail}`;
 const drop = (s: string, i: number) => s.slice(0, i) + s.slice(i + 1);
 
@@ -22,8 +31,11 @@ async function main(): Promise<void> {
   const listed = listedSdkServices();
   const valid: string[] = [];
   const optimized: string[] = [];
-  for (const row of INTEGRATIONS) if (row.id !== "aws-sdk:*" && row.id !== "lambda:function") for (const p of row.patterns) optimized.push(`${row.id}${PATTERN_SUFFIX[p]}`);
-  for (const [svc, { actions }] of Object.entries(OPTIMIZED_WITHOUT_ROW)) for (const [a, ps] of Object.entries(actions)) for (const p of ps) optimized.push(`${svc}:${a}${PATTERN_SUFFIX[p]}`);
+  for (const row of INTEGRATIONS)
+    if (row.id !== "aws-sdk:*" && row.id !== "lambda:function")
+      for (const p of row.patterns) optimized.push(`${row.id}${PATTERN_SUFFIX[p]}`);
+  for (const [svc, { actions }] of Object.entries(OPTIMIZED_WITHOUT_ROW))
+    for (const [a, ps] of Object.entries(actions)) for (const p of ps) optimized.push(`${svc}:${a}${PATTERN_SUFFIX[p]}`);
   let discontinued = 0;
   // The actions AWS's page lists as unsupported are not AWS-valid: counted with the misspellings.
   const unsupported: string[] = [];
@@ -44,7 +56,12 @@ async function main(): Promise<void> {
   let skipped = 0;
   const add = (tail: string) => {
     const [, svc, op] = tail.split(":");
-    const isValid = validSet.has(tail) || (tail.startsWith("aws-sdk:") && services.has(svc!) && (sdkOperationsOf(svc!)?.includes(op!.replace(/\..*$/, "")) ?? false) && !tail.includes(".waitForTaskTokens"));
+    const isValid =
+      validSet.has(tail) ||
+      (tail.startsWith("aws-sdk:") &&
+        services.has(svc!) &&
+        (sdkOperationsOf(svc!)?.includes(op!.replace(/\..*$/, "")) ?? false) &&
+        !tail.includes(".waitForTaskTokens"));
     if (isValid) skipped++;
     else misspelt.push(tail);
   };
@@ -80,12 +97,18 @@ async function main(): Promise<void> {
     else if (missed.length < 5) missed.push(tail);
   }
   const ms = performance.now() - started;
-  console.log(`AWS SDK and optimized resources (${listed.length} services on AWS's list, ${discontinued} of them discontinued and checked by name only; ${optimized.length} optimized resources), as \`validate\` checks them:`);
+  console.log(
+    `AWS SDK and optimized resources (${listed.length} services on AWS's list, ${discontinued} of them discontinued and checked by name only; ${optimized.length} optimized resources), as \`validate\` checks them:`,
+  );
   console.log(`  AWS-valid definitions rejected   ${rejectedValid}/${valid.length}`);
   for (const e of rejectedExamples) console.log(`    ${e}`);
-  console.log(`  misspelt resources rejected      ${caught}/${misspelt.length}  (${unsupported.length} of them actions AWS lists as unsupported; ${skipped} misspellings skipped: another valid name)`);
+  console.log(
+    `  misspelt resources rejected      ${caught}/${misspelt.length}  (${unsupported.length} of them actions AWS lists as unsupported; ${skipped} misspellings skipped: another valid name)`,
+  );
   for (const m of missed) console.log(`    missed: ${m}`);
-  console.log(`  ${(valid.length + misspelt.length).toLocaleString("en-US")} definitions in ${(ms / 1000).toFixed(1)} s (machine shared with other work: timing is noisy)`);
+  console.log(
+    `  ${(valid.length + misspelt.length).toLocaleString("en-US")} definitions in ${(ms / 1000).toFixed(1)} s (machine shared with other work: timing is noisy)`,
+  );
   if (rejectedValid > 0 || caught < misspelt.length) process.exitCode = 1;
 }
 

@@ -67,15 +67,29 @@ const states = countStates(large);
 const oursLarge = validateDefinition(large);
 const theirsLarge = aslValidator(structuredClone(large));
 if (!oursLarge.valid || !theirsLarge.isValid) {
-  throw new Error(`benchmark input must be valid for both: ours ${JSON.stringify(oursLarge.diagnostics.slice(0, 3))}, asl-validator ${JSON.stringify(theirsLarge.errors.slice(0, 3))}`);
+  throw new Error(
+    `benchmark input must be valid for both: ours ${JSON.stringify(oursLarge.diagnostics.slice(0, 3))}, asl-validator ${JSON.stringify(theirsLarge.errors.slice(0, 3))}`,
+  );
 }
-const largeOurs = measure(() => large, (d) => validateDefinition(d));
-const largeTheirs = measure(() => structuredClone(large), (d) => aslValidator(d));
+const largeOurs = measure(
+  () => large,
+  (d) => validateDefinition(d),
+);
+const largeTheirs = measure(
+  () => structuredClone(large),
+  (d) => aslValidator(d),
+);
 
 // Same definition with JSONata states (asl-validator also parses JSONata).
 const largeJsonata = generateDefinition(1000, { toleratedFailurePercentage: 5, jsonata: true });
-const jsonataOurs = measure(() => largeJsonata, (d) => validateDefinition(d));
-const jsonataTheirs = measure(() => structuredClone(largeJsonata), (d) => aslValidator(d));
+const jsonataOurs = measure(
+  () => largeJsonata,
+  (d) => validateDefinition(d),
+);
+const jsonataTheirs = measure(
+  () => structuredClone(largeJsonata),
+  (d) => aslValidator(d),
+);
 
 // 2. A folder of definitions (text → parse → validate, per file).
 const root = join(__dirname, "..", "test", "fixtures", "asl");
@@ -90,15 +104,21 @@ const parseOrNull = (text: string): unknown => {
     return null;
   }
 };
-const folderOurs = measure(() => files, (texts) => {
-  for (const t of texts) validateDefinition(t);
-});
-const folderTheirs = measure(() => files, (texts) => {
-  for (const t of texts) {
-    const def = parseOrNull(t);
-    if (def) aslValidator(def);
-  }
-});
+const folderOurs = measure(
+  () => files,
+  (texts) => {
+    for (const t of texts) validateDefinition(t);
+  },
+);
+const folderTheirs = measure(
+  () => files,
+  (texts) => {
+    for (const t of texts) {
+      const def = parseOrNull(t);
+      if (def) aslValidator(def);
+    }
+  },
+);
 
 process.stdout.write(`validator throughput (node ${process.version}); ms per validation, lower is better\n`);
 process.stdout.write(header + "\n");

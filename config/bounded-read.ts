@@ -30,7 +30,8 @@ export function readBoundedFile(file: string, maxBytes: number, what: string): B
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new FileReadError(`${what} '${file}' is ${kindOf(st)}; give a regular file`);
-    const tooLarge = () => new FileReadError(`${what} '${file}' is larger than ${maxBytes.toLocaleString("en-US")} bytes, the most it may hold`);
+    const tooLarge = () =>
+      new FileReadError(`${what} '${file}' is larger than ${maxBytes.toLocaleString("en-US")} bytes, the most it may hold`);
     if (st.size > maxBytes) throw tooLarge();
     // The size can grow while reading: read at most one byte more than allowed, to tell.
     const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(st.size + 1, 64 * 1024)));

@@ -24,9 +24,11 @@ const projectFileSchema = z.object({
   config: z.record(z.string(), declaredKey).optional(),
 });
 
-const stackFileSchema = z.object({
-  config: z.record(z.string(), z.unknown()).optional(),
-}).nullable();
+const stackFileSchema = z
+  .object({
+    config: z.record(z.string(), z.unknown()).optional(),
+  })
+  .nullable();
 
 export interface ProjectFile {
   name: string;
@@ -38,7 +40,10 @@ export function readProjectFile(projectDir: string): ProjectFile {
   const path = join(projectDir, "Pulumi.yaml");
   const parsed = projectFileSchema.safeParse(parseYaml(readConfigFile(path, "Pulumi.yaml"), path));
   if (!parsed.success) {
-    throw new StackConfigError(path, parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
+    throw new StackConfigError(
+      path,
+      parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
+    );
   }
   return { name: parsed.data.name, declared: parsed.data.config ?? {} };
 }
@@ -59,7 +64,11 @@ export function loadStackConfig(options: LoadOptions = {}): LoadedStackConfig {
   const stack = options.stack ?? "dev";
   // The stack name becomes a file name here and a folder name for run data: one path segment only.
   const name = stackNameSchema("the stack name").safeParse(stack);
-  if (!name.success) throw new StackConfigError(`stack "${stack}"`, name.error.issues.map((i) => i.message));
+  if (!name.success)
+    throw new StackConfigError(
+      `stack "${stack}"`,
+      name.error.issues.map((i) => i.message),
+    );
   const projectDir = options.projectDir ?? join(__dirname, "..");
   const projectFile = readProjectFile(projectDir);
   const stackPath = join(projectDir, `Pulumi.${stack}.yaml`);
@@ -98,7 +107,8 @@ function parseYaml(text: string, source: string): unknown {
   // 21 s): off, and done here with one set per map instead. A duplicate key is still an error.
   const document = parseDocument(text, { uniqueKeys: false });
   const problem = document.errors[0] ?? duplicateKey(document.contents);
-  if (problem) throw new StackConfigError(source, [`not valid YAML: ${typeof problem === "string" ? problem : problem.message.split("\n")[0]}`]);
+  if (problem)
+    throw new StackConfigError(source, [`not valid YAML: ${typeof problem === "string" ? problem : problem.message.split("\n")[0]}`]);
   try {
     return document.toJS({ maxAliasCount: 100 });
   } catch (e) {

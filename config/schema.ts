@@ -42,15 +42,27 @@ const s3Prefix = (key: string) =>
     .refine((p) => !p.startsWith("/"), { error: `${key} must not start with "/" (S3 keys are relative to the bucket)` })
     // Each "/"-separated segment becomes a folder on a local S3 store: "", "." and ".." would name
     // the same folder, its parent or an empty name, and a run could write outside .local-s3.
-    .refine((p) => p.slice(0, -1).split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".."), {
-      error: `${key} must not contain empty, "." or ".." path segments (e.g. "a//b/", "./", "../")`,
-    });
+    .refine(
+      (p) =>
+        p
+          .slice(0, -1)
+          .split("/")
+          .every((segment) => segment !== "" && segment !== "." && segment !== ".."),
+      {
+        error: `${key} must not contain empty, "." or ".." path segments (e.g. "a//b/", "./", "../")`,
+      },
+    );
 
 /** The project's own keys (namespaced `<project>:<key>` in stack files). */
 export const projectConfigSchema = z
   .object({
     /** The seed demo used MaxConcurrency 5. 0 means "no limit" in ASL; AWS caps Distributed Map at 10,000 (LIMITS.distributedMaxConcurrency). */
-    maxConcurrency: int("maxConcurrency", 0, 10_000, " (0 = no limit; Distributed Map runs at most 10,000 child executions at once)").default(5),
+    maxConcurrency: int(
+      "maxConcurrency",
+      0,
+      10_000,
+      " (0 = no limit; Distributed Map runs at most 10,000 child executions at once)",
+    ).default(5),
     childExecutionType: oneOf("childExecutionType", ["STANDARD", "EXPRESS"]).default("STANDARD"),
     /** 0 = no ItemBatcher (each child gets one item, as in the seed demo). */
     batchSize: int("batchSize", 0, 100_000_000, " (0 = no ItemBatcher)").default(0),
@@ -118,7 +130,12 @@ export const workflowsConfigSchema = z
     // "__proto__" are refused before this schema: zod drops them silently, see forbiddenKeys.)
     z.string().refine(isPathSegment, { error: `a workflow name must be ${PATH_SEGMENT_RULE}` }),
     z.record(z.string(), z.unknown(), { error: "each workflow's settings must be a map, e.g. {batchSize: 10}" }),
-    { error: (issue) => (issue.code === "invalid_key" ? `a workflow name must be ${PATH_SEGMENT_RULE}` : "workflows must be a map from workflow name to its settings") },
+    {
+      error: (issue) =>
+        issue.code === "invalid_key"
+          ? `a workflow name must be ${PATH_SEGMENT_RULE}`
+          : "workflows must be a map from workflow name to its settings",
+    },
   )
   .default({});
 
@@ -174,19 +191,26 @@ export interface RawStackConfig {
  * it breaks, e.g. `sfn-distributed-map:maxConcurrency: maxConcurrency must be between 0 and 10000`.
  */
 export function parseStackConfig(raw: RawStackConfig, source: string, project: string): StackConfig {
-  const problems: string[] = forbiddenKeys(raw.project).map((path) => `${qualifiedKey(project, path, false)}: "${path.at(-1)}" is not a valid key (it names JavaScript's object machinery, not a setting)`);
+  const problems: string[] = forbiddenKeys(raw.project).map(
+    (path) =>
+      `${qualifiedKey(project, path, false)}: "${path.at(-1)}" is not a valid key (it names JavaScript's object machinery, not a setting)`,
+  );
   const { workflows: rawWorkflows, ...flat } = raw.project;
   const workflowsResult = workflowsConfigSchema.safeParse(rawWorkflows);
   if (!workflowsResult.success) {
-    for (const issue of workflowsResult.error.issues) problems.push(`${qualifiedKey(project, ["workflows", ...issue.path], false)}: ${issue.message}`);
+    for (const issue of workflowsResult.error.issues)
+      problems.push(`${qualifiedKey(project, ["workflows", ...issue.path], false)}: ${issue.message}`);
   }
   const projectResult = projectConfigSchema.safeParse(flat);
   if (!projectResult.success) {
     for (const issue of projectResult.error.issues) {
       if (issue.code === "unrecognized_keys") {
-        for (const k of issue.keys) problems.push(`${project}:${k}: unknown key (known keys: ${Object.keys(PROJECT_CONFIG_TYPES).join(", ")})`);
+        for (const k of issue.keys)
+          problems.push(`${project}:${k}: unknown key (known keys: ${Object.keys(PROJECT_CONFIG_TYPES).join(", ")})`);
       } else {
-        problems.push(`${qualifiedKey(project, issue.path, false)}: ${issue.message} (got ${JSON.stringify(valueAt(raw.project, issue.path))})`);
+        problems.push(
+          `${qualifiedKey(project, issue.path, false)}: ${issue.message} (got ${JSON.stringify(valueAt(raw.project, issue.path))})`,
+        );
       }
     }
   }
@@ -196,7 +220,8 @@ export function parseStackConfig(raw: RawStackConfig, source: string, project: s
       problems.push(`${qualifiedKey(project, issue.path, true)}: ${issue.message} (got ${JSON.stringify(raw.region)})`);
     }
   }
-  if (problems.length > 0 || !projectResult.success || !providerResult.success || !workflowsResult.success) throw new StackConfigError(source, problems);
+  if (problems.length > 0 || !projectResult.success || !providerResult.success || !workflowsResult.success)
+    throw new StackConfigError(source, problems);
   return { ...projectResult.data, ...providerResult.data, workflows: workflowsResult.data };
 }
 

@@ -4,10 +4,10 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
 import type { JsonValue } from "../asl/types";
-import type { ChildStopper, RunningChild } from "./abort";
+import type { ChildStopper, RunningChild } from "./model/abort";
 import type { CompiledWorkflow } from "./compile";
 import type { ChildHistoryEvent, ChildOutcome } from "./distributed/contract";
-import { executionEnding, STATES_ERRORS } from "./errors";
+import { executionEnding, STATES_ERRORS } from "./model/errors";
 import type { ExecutionSetup, Executor, Flow, WorkflowSink } from "./execution";
 import * as execution from "./execution";
 import * as executor from "./executor";
@@ -58,7 +58,11 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
     const exec = (this.exec = new Execution(setup, executor));
     this.keeps = exec.history.keeps;
     const history = exec.history;
-    const startedId = history.add("ExecutionStarted", 0, history.recording ? new InputDetails({ roleArn: ROLE_ARN, stateMachineArn: setup.stateMachineArn }, setup.input) : undefined);
+    const startedId = history.add(
+      "ExecutionStarted",
+      0,
+      history.recording ? new InputDetails({ roleArn: ROLE_ARN, stateMachineArn: setup.stateMachineArn }, setup.input) : undefined,
+    );
     this.frame = new Frame(exec, undefined, setup.signal, startedId, undefined, stopper.flag);
     this.frame.sink = this;
   }

@@ -4,7 +4,7 @@
  */
 import type { ChoiceRule, JsonValue } from "../asl/types";
 import { compileCount } from "./compile-count";
-import { RuntimeError } from "./errors";
+import { RuntimeError } from "./model/errors";
 import { compilePath, type PathEnv } from "./json/path";
 
 export type Predicate = (input: JsonValue, env: PathEnv) => boolean;
@@ -97,7 +97,9 @@ export function compileChoiceRule(rule: ChoiceRule, stateName: string): Predicat
   const read = (input: JsonValue, env: PathEnv): JsonValue => {
     const v = variable.evaluate(input, env);
     if (v === undefined) {
-      throw new RuntimeError(`Invalid path '${variableText}' in Choice state '${stateName}': the choice state's condition path references an invalid value.`);
+      throw new RuntimeError(
+        `Invalid path '${variableText}' in Choice state '${stateName}': the choice state's condition path references an invalid value.`,
+      );
     }
     return v;
   };
@@ -132,7 +134,10 @@ export function compileChoiceRule(rule: ChoiceRule, stateName: string): Predicat
     const other = compilePath(otherText);
     return (input, env) => {
       const b = other.evaluate(input, env);
-      if (b === undefined) throw new RuntimeError(`Invalid path '${otherText}' in Choice state '${stateName}': the choice state's condition path references an invalid value.`);
+      if (b === undefined)
+        throw new RuntimeError(
+          `Invalid path '${otherText}' in Choice state '${stateName}': the choice state's condition path references an invalid value.`,
+        );
       const x = typed(kind, read(input, env));
       const y = typed(kind, b);
       return x !== null && y !== null && compare(cmp, x, y);

@@ -58,11 +58,24 @@ export function compileDistributed(
   const selector = m.ItemSelector ?? m.Parameters;
   if (lang === "JSONPath") {
     const templates = [m.ItemReader?.Parameters, m.ItemBatcher?.BatchInput, m.ResultWriter?.Parameters];
-    for (const t of templates) if (t !== null && typeof t === "object") dist.templates.set(t, deferFailure(() => compileTemplate(t)));
+    for (const t of templates)
+      if (t !== null && typeof t === "object")
+        dist.templates.set(
+          t,
+          deferFailure(() => compileTemplate(t)),
+        );
     if (selector !== null && typeof selector === "object" && selectorPath) dist.templates.set(selector, selectorPath);
     const cfg = m.ItemReader?.ReaderConfig;
     const b = m.ItemBatcher;
-    const paths = [m.ItemsPath ?? "$", m.MaxConcurrencyPath, m.ToleratedFailureCountPath, m.ToleratedFailurePercentagePath, cfg?.MaxItemsPath, b?.MaxItemsPerBatchPath, b?.MaxInputBytesPerBatchPath];
+    const paths = [
+      m.ItemsPath ?? "$",
+      m.MaxConcurrencyPath,
+      m.ToleratedFailureCountPath,
+      m.ToleratedFailurePercentagePath,
+      cfg?.MaxItemsPath,
+      b?.MaxItemsPerBatchPath,
+      b?.MaxInputBytesPerBatchPath,
+    ];
     // Parsed with the definition; compilePath keeps one compiled path per text, which the Map Run's
     // evaluatePath then finds.
     for (const p of paths) {

@@ -3,14 +3,28 @@
  * expression is parsed here, so running a state (or a Map item) is evaluation only.
  */
 import type {
-  Catcher, ChoiceState, FailState, JsonObject, JsonValue, MapState, ParallelState, PassState, QueryLanguage, Retrier,
-  State, StateMachineDefinition, SubWorkflow, SucceedState, TaskState, WaitState,
+  Catcher,
+  ChoiceState,
+  FailState,
+  JsonObject,
+  JsonValue,
+  MapState,
+  ParallelState,
+  PassState,
+  QueryLanguage,
+  Retrier,
+  State,
+  StateMachineDefinition,
+  SubWorkflow,
+  SucceedState,
+  TaskState,
+  WaitState,
 } from "../asl/types";
 import { mapProcessor } from "../asl/walk";
 import { compileChoiceRule, type Predicate } from "./choice";
 import { compileCount } from "./compile-count";
 import { compileDistributed, type CompiledDistributed } from "./compile-distributed";
-import { RuntimeError } from "./errors";
+import { RuntimeError } from "./model/errors";
 import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "./jsonata";
 import { compilePath, compileResultPath, type CompiledPath, type PathSegment } from "./json/path";
 import { compileDynamicValue, compileTemplate, type CompiledTemplate } from "./json/template";
@@ -98,7 +112,10 @@ export interface CompiledChoice extends Base {
 export interface CompiledWait extends Base {
   type: "Wait";
   seconds?: NumberSource;
-  timestamp?: { kind: "literal"; value: string } | { kind: "path"; path: CompiledPath; text: string } | { kind: "jsonata"; expr: CompiledJsonata; text: string };
+  timestamp?:
+    | { kind: "literal"; value: string }
+    | { kind: "path"; path: CompiledPath; text: string }
+    | { kind: "jsonata"; expr: CompiledJsonata; text: string };
 }
 export interface CompiledSucceed extends Base {
   type: "Succeed";
@@ -136,7 +153,7 @@ export interface CompiledMap extends Base {
 }
 
 export type CompiledState =
-  | CompiledTask | CompiledPass | CompiledChoice | CompiledWait | CompiledSucceed | CompiledFail | CompiledParallel | CompiledMap;
+  CompiledTask | CompiledPass | CompiledChoice | CompiledWait | CompiledSucceed | CompiledFail | CompiledParallel | CompiledMap;
 
 export interface CompiledWorkflow {
   startAt: string;
@@ -181,7 +198,13 @@ function jsonPathIO(state: State, name: string): JsonPathIO {
     resultPath: hasResult ? resultPathOf(s.ResultPath) : [],
     assign: s.Assign !== undefined ? compileTemplate(s.Assign, name) : undefined,
   };
-  const plain = io.inputPath === undefined && io.outputPath === undefined && !io.parameters && !io.resultSelector && io.resultPath?.length === 0 && !io.assign;
+  const plain =
+    io.inputPath === undefined &&
+    io.outputPath === undefined &&
+    !io.parameters &&
+    !io.resultSelector &&
+    io.resultPath?.length === 0 &&
+    !io.assign;
   return { ...io, plain };
 }
 
@@ -195,16 +218,23 @@ function jsonataIO(state: State, name: string): JsonataIO {
   };
 }
 
-function numberSource(lang: QueryLanguage, value: number | string | undefined, path: string | undefined, where: string): NumberSource | undefined {
+function numberSource(
+  lang: QueryLanguage,
+  value: number | string | undefined,
+  path: string | undefined,
+  where: string,
+): NumberSource | undefined {
   if (typeof value === "number") return { kind: "literal", value };
-  if (typeof value === "string" && (isJsonataString(value) || lang === "JSONata")) return { kind: "jsonata", expr: compileJsonataValue(value, where), text: value };
+  if (typeof value === "string" && (isJsonataString(value) || lang === "JSONata"))
+    return { kind: "jsonata", expr: compileJsonataValue(value, where), text: value };
   if (path !== undefined) return { kind: "path", path: compilePath(path), text: path };
   return undefined;
 }
 
 function stringSource(lang: QueryLanguage, literal: string | undefined, path: string | undefined, where: string): StringSource | undefined {
   if (literal !== undefined) {
-    if (lang === "JSONata" && isJsonataString(literal)) return { kind: "jsonata", expr: compileJsonataValue(literal, where.replace(/Path$/, "")) };
+    if (lang === "JSONata" && isJsonataString(literal))
+      return { kind: "jsonata", expr: compileJsonataValue(literal, where.replace(/Path$/, "")) };
     return { kind: "literal", value: literal };
   }
   if (path !== undefined) return { kind: "dynamic", eval: compileDynamicValue(path, where, ""), text: path };
@@ -247,7 +277,13 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
         retriers: state.Retry ?? [],
         catchers: compileCatchers(lang, state.Catch, name),
       };
-      const simple = task.target !== null && task.io.lang === "JSONPath" && task.retriers.length === 0 && task.catchers.length === 0 && !task.timeout && !task.heartbeat;
+      const simple =
+        task.target !== null &&
+        task.io.lang === "JSONPath" &&
+        task.retriers.length === 0 &&
+        task.catchers.length === 0 &&
+        !task.timeout &&
+        !task.heartbeat;
       return { ...task, simple };
     }
     case "Pass":
@@ -265,7 +301,8 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
             predicate: lang === "JSONPath" ? compileChoiceRule(rule, name) : undefined,
             condition: lang === "JSONata" ? compileJsonataValue(rule.Condition as JsonValue, `${where}/Condition`) : undefined,
             assignPath: lang === "JSONPath" && rule.Assign !== undefined ? compileTemplate(rule.Assign) : undefined,
-            assignJsonata: lang === "JSONata" && rule.Assign !== undefined ? compileJsonataValue(rule.Assign, `${where}/Assign`) : undefined,
+            assignJsonata:
+              lang === "JSONata" && rule.Assign !== undefined ? compileJsonataValue(rule.Assign, `${where}/Assign`) : undefined,
             output: lang === "JSONata" && rule.Output !== undefined ? compileJsonataValue(rule.Output, `${where}/Output`) : undefined,
           };
         }),
@@ -309,7 +346,8 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
       const selector = m.ItemSelector ?? m.Parameters;
       const distributed = processorDef.ProcessorConfig?.Mode === "DISTRIBUTED";
       const itemSelectorPath = lang === "JSONPath" && selector !== undefined ? compileTemplate(selector as JsonObject) : undefined;
-      const itemSelectorJsonata = lang === "JSONata" && selector !== undefined ? compileJsonataValue(selector as JsonValue, "ItemSelector") : undefined;
+      const itemSelectorJsonata =
+        lang === "JSONata" && selector !== undefined ? compileJsonataValue(selector as JsonValue, "ItemSelector") : undefined;
       return {
         ...base,
         type: "Map",
@@ -323,7 +361,9 @@ export function compileState(name: string, state: State, inherited: QueryLanguag
         maxConcurrency: numberSource(lang, m.MaxConcurrency, m.MaxConcurrencyPath, "MaxConcurrency"),
         retriers: m.Retry ?? [],
         catchers: compileCatchers(lang, m.Catch, name),
-        dist: distributed ? compileDistributed(m, lang, processorDef.ProcessorConfig?.ExecutionType, itemSelectorPath, itemSelectorJsonata) : undefined,
+        dist: distributed
+          ? compileDistributed(m, lang, processorDef.ProcessorConfig?.ExecutionType, itemSelectorPath, itemSelectorJsonata)
+          : undefined,
       };
     }
   }

@@ -4,7 +4,7 @@
  */
 import type { JsonObject, JsonValue, Retrier } from "../asl/types";
 import type { CompiledCatcher, JsonataIO, JsonPathIO } from "./compile";
-import { StatesError } from "./errors";
+import { StatesError } from "./model/errors";
 import type { StateEnv } from "./execution";
 import * as execution from "./execution";
 import * as retry from "./retry";

@@ -6,13 +6,13 @@
 import { randomUUID } from "node:crypto";
 import type { JsonObject, JsonValue } from "../asl/types";
 import * as aslTypes from "../asl/types";
-import type { Clock } from "./clock";
+import type { Clock } from "./model/clock";
 import type { CompiledWorkflow } from "./compile";
 import type { ChildOutcome, MapItemContext, MapRunRecord } from "./distributed/contract";
-import { DataLimitExceededError, ExecutionAbortedError } from "./errors";
+import { DataLimitExceededError, ExecutionAbortedError } from "./model/errors";
 import type { Lazy } from "./history";
 import * as history from "./history";
-import { abortPromise, stopFlagOf, type ChildStopper, type StopFlag } from "./abort";
+import { abortPromise, stopFlagOf, type ChildStopper, type StopFlag } from "./model/abort";
 import type { IntrinsicEnv } from "./intrinsics";
 import type { JsonataEnv, StatesVariable } from "./jsonata";
 import * as lambda from "./lambda";
@@ -27,7 +27,8 @@ const History = history.History;
 type History = history.History;
 
 /** The role every local execution reports (`$$.Execution.RoleArn`, ExecutionStarted): there is no IAM locally. */
-export const ROLE_ARN = "arn:aws:iam::123456789012:role/StepFunctionsLocalRole";
+export { ROLE_ARN } from "./model/local-account";
+import { ROLE_ARN } from "./model/local-account";
 
 export interface ExecutionSetup {
   arn: string;
@@ -72,11 +73,19 @@ export interface Executor {
   /** The same as a promise, for callers that await anyway. */
   run(wf: CompiledWorkflow, input: JsonValue, frame: Frame): Promise<JsonValue>;
   /** A Distributed Map child execution; `onDone` gets its outcome and `token` (at once when it finished without waiting). */
-  startChild<T>(setup: ExecutionSetup, wf: CompiledWorkflow, stopper: ChildStopper, onDone: (outcome: ChildOutcome, token: T) => void, token: T): void;
+  startChild<T>(
+    setup: ExecutionSetup,
+    wf: CompiledWorkflow,
+    stopper: ChildStopper,
+    onDone: (outcome: ChildOutcome, token: T) => void,
+    token: T,
+  ): void;
 }
 
 function hex8(unit: number): string {
-  return Math.floor(unit * 0x100000000).toString(16).padStart(8, "0");
+  return Math.floor(unit * 0x100000000)
+    .toString(16)
+    .padStart(8, "0");
 }
 
 export class Execution {
@@ -124,13 +133,15 @@ export class Execution {
     );
   }
 
-
   /** A request id for a Lambda call: a v4 UUID, from the run's random when it is seeded. */
   requestId(): string {
     const r = this.setup.random;
     if (r === Math.random) return randomUUID();
     this.requestCounter++;
-    const a = hex8(r()), b = hex8(r()), c = hex8(r()), d = hex8(r());
+    const a = hex8(r()),
+      b = hex8(r()),
+      c = hex8(r()),
+      d = hex8(r());
     return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-a${c.slice(1, 4)}-${c.slice(4)}${d}`;
   }
 

@@ -8,7 +8,7 @@
 import { performance } from "node:perf_hooks";
 import type { JsonValue } from "../asl/types";
 import type { CompiledState, CompiledWorkflow } from "./compile";
-import { RuntimeError } from "./errors";
+import { RuntimeError } from "./model/errors";
 import type { Flow, Frame } from "./execution";
 import * as execution from "./execution";
 import { stateHandlers, type StateHandler } from "./state-table";

@@ -8,8 +8,8 @@
  * https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
  */
 import type { JsonValue } from "../asl/types";
-import type { Clock } from "./clock";
-import { RuntimeError } from "./errors";
+import type { Clock } from "./model/clock";
+import { RuntimeError } from "./model/errors";
 import { functionArn } from "./lambda";
 import type { EngineEvent, HistoryEvent } from "./types";
 
@@ -183,12 +183,39 @@ class RecordedEvent {
 // The details object is reachable under its API name (e.g. `event.taskSucceededEventDetails`):
 // a getter per known name on the prototype, so events keep one shape whatever their type.
 const KNOWN_TYPES = [
-  "ExecutionStarted", "ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut",
-  "TaskStateEntered", "TaskStateExited", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded",
-  "LambdaFunctionFailed", "LambdaFunctionTimedOut", "LambdaFunctionScheduleFailed", "LambdaFunctionStartFailed",
-  "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskFailed", "TaskTimedOut", "TaskSubmitted", "TaskSubmitFailed", "TaskStartFailed",
-  "MapStateStarted", "MapIterationStarted", "MapIterationSucceeded", "MapIterationFailed", "MapIterationAborted",
-  "MapRunStarted", "MapRunSucceeded", "MapRunFailed", "MapRunAborted", "MapRunRedriven", "EvaluationFailed",
+  "ExecutionStarted",
+  "ExecutionSucceeded",
+  "ExecutionFailed",
+  "ExecutionAborted",
+  "ExecutionTimedOut",
+  "TaskStateEntered",
+  "TaskStateExited",
+  "LambdaFunctionScheduled",
+  "LambdaFunctionStarted",
+  "LambdaFunctionSucceeded",
+  "LambdaFunctionFailed",
+  "LambdaFunctionTimedOut",
+  "LambdaFunctionScheduleFailed",
+  "LambdaFunctionStartFailed",
+  "TaskScheduled",
+  "TaskStarted",
+  "TaskSucceeded",
+  "TaskFailed",
+  "TaskTimedOut",
+  "TaskSubmitted",
+  "TaskSubmitFailed",
+  "TaskStartFailed",
+  "MapStateStarted",
+  "MapIterationStarted",
+  "MapIterationSucceeded",
+  "MapIterationFailed",
+  "MapIterationAborted",
+  "MapRunStarted",
+  "MapRunSucceeded",
+  "MapRunFailed",
+  "MapRunAborted",
+  "MapRunRedriven",
+  "EvaluationFailed",
 ];
 for (const key of new Set(KNOWN_TYPES.map(detailsKey))) {
   Object.defineProperty(RecordedEvent.prototype, key, {
@@ -328,7 +355,14 @@ export class History {
     return this.record(type, previousEventId, kind, a, b, false);
   }
 
-  private record(type: string, previousEventId: number, details: object | Lazy | undefined, a: unknown, b: unknown, force: boolean): number {
+  private record(
+    type: string,
+    previousEventId: number,
+    details: object | Lazy | undefined,
+    a: unknown,
+    b: unknown,
+    force: boolean,
+  ): number {
     // After the terminal event the history is closed: work still finishing in the background
     // (a handler that outlived a stop, an iteration of a failed Map) records nothing more.
     if (this.closed) return this.count;

@@ -2,13 +2,13 @@
  * The local Step Functions engine: `run(definition, input, options)` executes any ASL definition
  * offline, Lambda tasks in-process, Distributed Map over the S3 API.
  */
-import { seededRandom } from "./random";
+import { seededRandom } from "./model/random";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, StateMachineDefinition } from "../asl/types";
 import { validateDefinition } from "../asl/validator";
-import { RealClock, VirtualClock, type Clock } from "./clock";
+import { RealClock, VirtualClock, type Clock } from "./model/clock";
 import { compileDefinition } from "./compile";
-import { ACCOUNT, REGION } from "./lambda";
+import { executionArn, REGION, stateMachineArn as localStateMachineArn } from "./model/local-account";
 import { runExecution } from "./run-execution";
 // Every state type's handler into the executor's table (before any run; see state-table.ts).
 import "./states/register";
@@ -21,10 +21,23 @@ import { trackedS3 } from "./tracked-io";
 import { RunStalledError, RunWaits } from "./waits";
 
 export * from "./types";
-export { RealClock, VirtualClock, type Clock } from "./clock";
-export { StatesError, STATES_ERRORS } from "./errors";
+export { RealClock, VirtualClock, type Clock } from "./model/clock";
+export { StatesError, STATES_ERRORS } from "./model/errors";
 export { RunStalledError, describeWaiting, HOW_TO_ANSWER, type WaitingReport } from "./waits";
-export { TaskTokens, TaskDoesNotExistError, TaskTimedOutError, TokenNotSentError, MockConfigError, MockedTestCase, type TaskTokenRequest, type TaskTokenHook, type WaitingTask, type OutboxMessage, type NestedExecutionRecord, type IntegrationOptions } from "./integrations";
+export {
+  TaskTokens,
+  TaskDoesNotExistError,
+  TaskTimedOutError,
+  TokenNotSentError,
+  MockConfigError,
+  MockedTestCase,
+  type TaskTokenRequest,
+  type TaskTokenHook,
+  type WaitingTask,
+  type OutboxMessage,
+  type NestedExecutionRecord,
+  type IntegrationOptions,
+} from "./integrations";
 
 /** Compiles (once per definition object) and returns the executable form. */
 export { compileDefinition };
@@ -53,7 +66,10 @@ function s3Factory(option: RunOptions["s3"], clock: Clock): () => Promise<S3Clie
               endpoint: option.endpoint,
               forcePathStyle: true,
               region: process.env.AWS_REGION ?? REGION,
-              credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "S3RVER", secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "S3RVER" },
+              credentials: {
+                accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "S3RVER",
+                secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "S3RVER",
+              },
             }),
             clock,
           );
@@ -89,22 +105,32 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
     // Every machine `states:startExecution` may start is checked before this one starts: a broken
     // child must not surface only after the parent's Map Run has started its children.
     for (const [key, value] of Object.entries(options.integrations?.stateMachines ?? {})) {
-      const entry = value !== null && typeof value === "object" && "definition" in value && typeof value.definition === "object" && value.definition !== null && "StartAt" in value.definition ? (value as StateMachineEntry) : { definition: value as StateMachineDefinition, type: undefined };
+      const entry =
+        value !== null &&
+        typeof value === "object" &&
+        "definition" in value &&
+        typeof value.definition === "object" &&
+        value.definition !== null &&
+        "StartAt" in value.definition
+          ? (value as StateMachineEntry)
+          : { definition: value as StateMachineDefinition, type: undefined };
       await check(entry.definition, entry.type, `nested machine ${key}`);
     }
   }
   if (valueDepth(input, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) {
-    throw new InvalidExecutionInputError(`The provided JSON input data is not valid: it nests objects/arrays more than ${JSON_MAX_DEPTH} deep`);
+    throw new InvalidExecutionInputError(
+      `The provided JSON input data is not valid: it nests objects/arrays more than ${JSON_MAX_DEPTH} deep`,
+    );
   }
   const def = definition as StateMachineDefinition;
   const compiled = compileDefinition(def);
   const services = new IntegrationServices(options.integrations, runExecution);
   services.mocks?.checkDefinitions([def, ...Object.values(options.integrations?.stateMachines ?? {})]);
-  const stateMachineArn = options.stateMachineArn ?? `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:LocalStateMachine`;
+  const stateMachineArn = options.stateMachineArn ?? localStateMachineArn("LocalStateMachine");
   const smName = stateMachineArn.slice(stateMachineArn.lastIndexOf(":") + 1);
   const random = typeof options.random === "number" ? seededRandom(options.random) : (options.random ?? Math.random);
   const name = options.executionName ?? `local-${Date.now().toString(36)}-${(++executionCounter).toString(36)}`;
-  const arn = `arn:aws:states:${REGION}:${ACCOUNT}:${type === "EXPRESS" ? "express" : "execution"}:${smName}:${name}`;
+  const arn = executionArn(smName, name, type);
   let clock = clockOf(options.clock);
   let signal = options.signal ?? new AbortController().signal;
   // A run whose machines can wait for task tokens is watched: when nothing can make progress, it

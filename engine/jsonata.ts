@@ -11,7 +11,7 @@ import jsonata from "jsonata";
 import type { JsonObject, JsonValue } from "../asl/types";
 import { isJsonataString } from "../asl/validator/jsonata";
 import { compileCount } from "./compile-count";
-import { ExecutionAbortedError, QueryEvaluationError, StatesError } from "./errors";
+import { ExecutionAbortedError, QueryEvaluationError, StatesError } from "./model/errors";
 import { intrinsicImpl, type IntrinsicRuntime } from "./intrinsics/functions";
 
 export interface StatesVariable {
@@ -38,7 +38,10 @@ export interface JsonataEnv extends IntrinsicRuntime {
  * nothing (undefined)." Fields are named from the state: `/` before an object key, `[i]` for an index.
  */
 export function queryEvaluationCause(env: Pick<JsonataEnv, "stateName" | "enteredEventId"> | undefined, detail: string): string {
-  const prefix = env?.stateName !== undefined ? `An error occurred while executing the state '${env.stateName}' (entered at the event id #${env.enteredEventId ?? 0}). ` : "";
+  const prefix =
+    env?.stateName !== undefined
+      ? `An error occurred while executing the state '${env.stateName}' (entered at the event id #${env.enteredEventId ?? 0}). `
+      : "";
   return prefix + detail;
 }
 
@@ -50,9 +53,18 @@ export function jsonataTypeName(v: unknown): string {
 }
 
 /** "... returned an unexpected result type. Expected 'array', but was 'object' for value: {...}" (AWS, Map Items). */
-export function unexpectedResultType(env: Pick<JsonataEnv, "stateName" | "enteredEventId"> | undefined, expr: string, field: string, expected: string, value: unknown): QueryEvaluationError {
+export function unexpectedResultType(
+  env: Pick<JsonataEnv, "stateName" | "enteredEventId"> | undefined,
+  expr: string,
+  field: string,
+  expected: string,
+  value: unknown,
+): QueryEvaluationError {
   return new QueryEvaluationError(
-    queryEvaluationCause(env, `The JSONata expression '${expressionText(expr)}' specified for the field '${field}' returned an unexpected result type. Expected '${expected}', but was '${jsonataTypeName(value)}' for value: ${JSON.stringify(value) ?? "undefined"}`),
+    queryEvaluationCause(
+      env,
+      `The JSONata expression '${expressionText(expr)}' specified for the field '${field}' returned an unexpected result type. Expected '${expected}', but was '${jsonataTypeName(value)}' for value: ${JSON.stringify(value) ?? "undefined"}`,
+    ),
   );
 }
 
@@ -88,9 +100,11 @@ function stepFunctionsFunctions(rt: IntrinsicRuntime): Record<string, unknown> {
     // tests/aws/services/stepfunctions/v2/intrinsic_functions/test_array_jsonata.snapshot.json,
     // test_array_range), while $partition([0], 1) stays [[0]]. JSONata: "a sequence containing a
     // single value is equivalent to that value" (https://docs.jsonata.org/processing#sequences).
-    range: (start: JsonValue, end: JsonValue, step: JsonValue) => Object.assign(call("States.ArrayRange", [start, end, step]) as JsonValue[], { sequence: true }),
+    range: (start: JsonValue, end: JsonValue, step: JsonValue) =>
+      Object.assign(call("States.ArrayRange", [start, end, step]) as JsonValue[], { sequence: true }),
     hash: (data: JsonValue, algorithm: JsonValue) => call("States.Hash", [data, algorithm]),
-    random: (seed?: JsonValue) => (typeof seed === "number" ? call("States.MathRandom", [0, 2 ** 31 - 2, seed]) as number / (2 ** 31 - 1) : rt.random()),
+    random: (seed?: JsonValue) =>
+      typeof seed === "number" ? (call("States.MathRandom", [0, 2 ** 31 - 2, seed]) as number) / (2 ** 31 - 1) : rt.random(),
     uuid: () => call("States.UUID", []),
     parse: (text: JsonValue) => call("States.StringToJson", [text]),
   };
@@ -103,7 +117,8 @@ function stepFunctionsFunctions(rt: IntrinsicRuntime): Record<string, unknown> {
  * this keeps any other one-value sequence flagged as such from leaking out as an array.
  */
 function toJson(value: unknown, expr: string, where: string, env: JsonataEnv): JsonValue {
-  const detail = (what: string) => new QueryEvaluationError(queryEvaluationCause(env, `The JSONata expression '${expr}' specified for the field '${where}' ${what}`));
+  const detail = (what: string) =>
+    new QueryEvaluationError(queryEvaluationCause(env, `The JSONata expression '${expr}' specified for the field '${where}' ${what}`));
   if (value === undefined) throw detail("returned nothing (undefined).");
   if (typeof value === "function") throw detail("returned a function, which is not JSON.");
   if (value === null || typeof value !== "object") {
@@ -150,7 +165,9 @@ function onEvaluateEntry(): Promise<void> | undefined {
   if (guard === undefined || (++guard.nodes & 1023) !== 0) return undefined;
   const heap = getHeapStatistics();
   if (heap.used_heap_size > heap.heap_size_limit * HEAP_STOP_SHARE) {
-    throw new JsonataResourceError(`the evaluation ran out of memory (over ${Math.round(HEAP_STOP_SHARE * 100)} % of the ${Math.round(heap.heap_size_limit / 2 ** 20)} MiB heap in use)`);
+    throw new JsonataResourceError(
+      `the evaluation ran out of memory (over ${Math.round(HEAP_STOP_SHARE * 100)} % of the ${Math.round(heap.heap_size_limit / 2 ** 20)} MiB heap in use)`,
+    );
   }
   if (guard.signal?.aborted) throw new ExecutionAbortedError();
   if (performance.now() - guard.lastTurn < YIELD_AFTER_MS) return undefined;
@@ -171,18 +188,25 @@ export function compileJsonataExpression(text: string, where: string): CompiledJ
     expr = jsonata(body, { ...JSONATA_BOUNDS });
     expr.assign(EVALUATE_ENTRY as unknown as string, onEvaluateEntry);
   } catch (e) {
-    throw new QueryEvaluationError(`The JSONata expression '${shown}' specified for the field '${where}' is not valid JSONata: ${(e as Error).message}`);
+    throw new QueryEvaluationError(
+      `The JSONata expression '${shown}' specified for the field '${where}' is not valid JSONata: ${(e as Error).message}`,
+    );
   }
   return async (env) => {
     const bindings: Record<string, unknown> = { ...env.variables(), ...stepFunctionsFunctions(env), states: env.states };
     let result: unknown;
     try {
-      result = await guards.run({ signal: env.signal, nodes: 0, lastTurn: performance.now() }, () => expr.evaluate(env.states.input, bindings));
+      result = await guards.run({ signal: env.signal, nodes: 0, lastTurn: performance.now() }, () =>
+        expr.evaluate(env.states.input, bindings),
+      );
     } catch (e) {
       if (e instanceof StatesError || e instanceof ExecutionAbortedError) throw e;
       const err = e as { message?: string; code?: string };
       throw new QueryEvaluationError(
-        queryEvaluationCause(env, `The JSONata expression '${shown}' specified for the field '${where}' failed: ${err.code ? err.code + ": " : ""}${err.message ?? String(e)}`),
+        queryEvaluationCause(
+          env,
+          `The JSONata expression '${shown}' specified for the field '${where}' failed: ${err.code ? err.code + ": " : ""}${err.message ?? String(e)}`,
+        ),
       );
     }
     return toJson(result, shown, where, env);

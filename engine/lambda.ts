@@ -7,19 +7,18 @@
  */
 import type { JsonObject, JsonValue } from "../asl/types";
 import { LAMBDA_INVOKE } from "../asl/types";
-import { StatesError, TaskFailedError } from "./errors";
+import { StatesError, TaskFailedError } from "./model/errors";
 import type { LambdaContext, LambdaHandler } from "./types";
 
-export const REGION = "us-east-1";
+import { ACCOUNT, REGION } from "./model/local-account";
+
+export { ACCOUNT, REGION };
 
 /** "If not provided, the default value [of TimeoutSeconds] is 99999999." (ASL spec, Task state) */
 export const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
-export const ACCOUNT = "123456789012";
 
 /** How a Task resource reaches Lambda. */
-export type LambdaTarget =
-  | { kind: "direct"; functionName: string; arn: string }
-  | { kind: "invoke"; waitForTaskToken: boolean };
+export type LambdaTarget = { kind: "direct"; functionName: string; arn: string } | { kind: "invoke"; waitForTaskToken: boolean };
 
 const FUNCTION_ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?$/;
 
@@ -71,7 +70,7 @@ export function lambdaError(thrown: unknown): TaskFailedError {
   if (thrown instanceof StatesError) return new TaskFailedError(thrown.error, thrown.causeText);
   const err = thrown instanceof Error ? thrown : null;
   const errorType = err ? err.name || "Error" : "Error";
-  const errorMessage = err ? err.message : typeof thrown === "string" ? thrown : JSON.stringify(thrown) ?? String(thrown);
+  const errorMessage = err ? err.message : typeof thrown === "string" ? thrown : (JSON.stringify(thrown) ?? String(thrown));
   const trace = err?.stack ? err.stack.split("\n") : [];
   return new TaskFailedError(errorType, JSON.stringify({ errorType, errorMessage, trace }));
 }
@@ -164,13 +163,14 @@ export function serializeResult(returned: unknown): InvokeOutcome {
 }
 
 export function resultValue(returned: unknown, text: string): JsonValue {
-  if (typeof returned === "string" || typeof returned === "boolean" || (typeof returned === "number" && Number.isFinite(returned))) return returned;
+  if (typeof returned === "string" || typeof returned === "boolean" || (typeof returned === "number" && Number.isFinite(returned)))
+    return returned;
   return text === "null" ? null : (JSON.parse(text) as JsonValue);
 }
 
 /** The text Lambda sends back for a returned value. */
 export function resultText(returned: unknown): string {
-  return returned === undefined ? "null" : JSON.stringify(returned) ?? "null";
+  return returned === undefined ? "null" : (JSON.stringify(returned) ?? "null");
 }
 
 /** The response lambda:invoke gives back (Payload wrapped with the SDK's metadata). */

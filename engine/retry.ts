@@ -3,7 +3,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
  */
 import type { Retrier } from "../asl/types";
-import { STATES_ERRORS } from "./errors";
+import { STATES_ERRORS } from "./model/errors";
 
 /**
  * - "States.ALL ... can't catch the States.DataLimitExceeded terminal error or Runtime error types."
@@ -63,6 +63,9 @@ export class RetryTracker {
   }
 }
 
-export function findCatcher<C extends { errorEquals: readonly string[] }>(catchers: readonly C[] | undefined, error: string): C | undefined {
+export function findCatcher<C extends { errorEquals: readonly string[] }>(
+  catchers: readonly C[] | undefined,
+  error: string,
+): C | undefined {
   return catchers?.find((c) => errorMatches(c.errorEquals, error));
 }

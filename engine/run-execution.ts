@@ -5,11 +5,11 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-executions.html
  */
 import type { JsonValue } from "../asl/types";
-import { abortPromise, linkedAbort } from "./abort";
+import { abortPromise, linkedAbort } from "./model/abort";
 import { startChildExecution } from "./child-execution";
-import { RealClock } from "./clock";
+import { RealClock } from "./model/clock";
 import type { CompiledWorkflow } from "./compile";
-import { executionEnding, STATES_ERRORS } from "./errors";
+import { executionEnding, STATES_ERRORS } from "./model/errors";
 import { checkPayload, Execution, Frame, ROLE_ARN, type ExecutionSetup, type Executor } from "./execution";
 import { runWorkflow, runWorkflowFlow } from "./executor";
 import { InputDetails, PlainOutputDetails } from "./history";
@@ -42,11 +42,19 @@ export const MAX_EXECUTION_SECONDS = { STANDARD: 365 * 24 * 60 * 60, EXPRESS: 5 
 /** The timeout an execution runs under, and the words its TIMED_OUT cause uses. */
 function executionTimeout(type: ExecutionSetup["type"], timeoutSeconds: number | undefined): { seconds: number; cause: string } {
   const max = MAX_EXECUTION_SECONDS[type];
-  if (timeoutSeconds !== undefined && timeoutSeconds <= max) return { seconds: timeoutSeconds, cause: `The execution exceeded its TimeoutSeconds of ${timeoutSeconds}` };
-  return { seconds: max, cause: `The execution exceeded the maximum duration of ${type === "EXPRESS" ? "an EXPRESS execution (5 minutes)" : "a STANDARD execution (1 year)"}` };
+  if (timeoutSeconds !== undefined && timeoutSeconds <= max)
+    return { seconds: timeoutSeconds, cause: `The execution exceeded its TimeoutSeconds of ${timeoutSeconds}` };
+  return {
+    seconds: max,
+    cause: `The execution exceeded the maximum duration of ${type === "EXPRESS" ? "an EXPRESS execution (5 minutes)" : "a STANDARD execution (1 year)"}`,
+  };
 }
 
-export async function runExecution(setup: ExecutionSetup, workflow: CompiledWorkflow, definitionTimeout?: number): Promise<ExecutionResult> {
+export async function runExecution(
+  setup: ExecutionSetup,
+  workflow: CompiledWorkflow,
+  definitionTimeout?: number,
+): Promise<ExecutionResult> {
   const limit = executionTimeout(setup.type, definitionTimeout);
   // The workflow type's own limit is armed on the real clock only: a virtual clock jumps to its
   // earliest timer once a handler has been busy for its grace period, and a limit always pending
@@ -97,7 +105,12 @@ export async function runExecution(setup: ExecutionSetup, workflow: CompiledWork
     exec.history.add(
       ending.event,
       frame.lastEventId,
-      ending.event === "ExecutionAborted" ? {} : { ...(ending.error !== undefined ? { error: ending.error } : {}), ...(ending.cause !== undefined ? { cause: ending.cause } : {}) },
+      ending.event === "ExecutionAborted"
+        ? {}
+        : {
+            ...(ending.error !== undefined ? { error: ending.error } : {}),
+            ...(ending.cause !== undefined ? { cause: ending.cause } : {}),
+          },
       true,
     );
   } finally {

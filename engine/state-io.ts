@@ -5,7 +5,7 @@
  */
 import type { JsonObject, JsonValue } from "../asl/types";
 import type { JsonataIO, JsonPathIO, NumberSource } from "./compile";
-import { RuntimeError } from "./errors";
+import { RuntimeError } from "./model/errors";
 import type { Frame } from "./execution";
 import * as execution from "./execution";
 import * as history from "./history";
@@ -34,7 +34,8 @@ export function applyOutputPath(io: JsonPathIO, value: JsonValue, env: StateEnv)
 function selectPath(p: CompiledPath | null, value: JsonValue, env: StateEnv, field: "InputPath" | "OutputPath"): JsonValue {
   if (p === null) return {};
   const v = p.evaluate(value, env);
-  if (v === undefined) throw new RuntimeError(`Invalid path '${p.source}' : No results for path: ${p.source} (state '${env.stateName}', ${field})`);
+  if (v === undefined)
+    throw new RuntimeError(`Invalid path '${p.source}' : No results for path: ${p.source} (state '${env.stateName}', ${field})`);
   return v;
 }
 
@@ -59,7 +60,14 @@ export function placeResult(resultPath: PathSegment[] | null, rawInput: JsonValu
 }
 
 /** JSONata result processing: Output (default: the result) and Assign, both on the same `$states`. */
-export async function finishJsonata(io: JsonataIO, rawInput: JsonValue, result: JsonValue, env: StateEnv, resultChecked: boolean, defaultToInput = false): Promise<JsonValue> {
+export async function finishJsonata(
+  io: JsonataIO,
+  rawInput: JsonValue,
+  result: JsonValue,
+  env: StateEnv,
+  resultChecked: boolean,
+  defaultToInput = false,
+): Promise<JsonValue> {
   env.states.result = result;
   const output = io.output ? await io.output(env) : defaultToInput ? rawInput : result;
   const assigned = io.assign ? ((await io.assign(env)) as JsonObject) : undefined;
@@ -68,7 +76,12 @@ export async function finishJsonata(io: JsonataIO, rawInput: JsonValue, result: 
   return output;
 }
 
-export async function evalNumber(src: NumberSource | undefined, effectiveInput: JsonValue, env: StateEnv, field: string): Promise<number | undefined> {
+export async function evalNumber(
+  src: NumberSource | undefined,
+  effectiveInput: JsonValue,
+  env: StateEnv,
+  field: string,
+): Promise<number | undefined> {
   if (!src) return undefined;
   let v: JsonValue | undefined;
   if (src.kind === "literal") v = src.value;
@@ -81,7 +94,9 @@ export async function evalNumber(src: NumberSource | undefined, effectiveInput: 
   // States.Runtime, as AWS does; a JSONata expression that yields one is States.QueryEvaluationError.
   if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
     if (src.kind === "jsonata") throw unexpectedResultType(env, src.text, field, "integer", v);
-    throw new RuntimeError(`${src.kind === "path" ? `${field}Path '${src.text}'` : field} in state '${env.stateName}' must select a non-negative integer, got ${JSON.stringify(v)}`);
+    throw new RuntimeError(
+      `${src.kind === "path" ? `${field}Path '${src.text}'` : field} in state '${env.stateName}' must select a non-negative integer, got ${JSON.stringify(v)}`,
+    );
   }
   return v;
 }
@@ -94,12 +109,22 @@ export type EventStateType = "Task" | "Pass" | "Choice" | "Wait" | "Succeed" | "
 
 // Interned event type names: no string is built per event, and Map lookups on them hash once.
 const ENTERED: Record<EventStateType, string> = {
-  Task: "TaskStateEntered", Pass: "PassStateEntered", Choice: "ChoiceStateEntered", Wait: "WaitStateEntered",
-  Succeed: "SucceedStateEntered", Parallel: "ParallelStateEntered", Map: "MapStateEntered",
+  Task: "TaskStateEntered",
+  Pass: "PassStateEntered",
+  Choice: "ChoiceStateEntered",
+  Wait: "WaitStateEntered",
+  Succeed: "SucceedStateEntered",
+  Parallel: "ParallelStateEntered",
+  Map: "MapStateEntered",
 };
 const EXITED: Record<EventStateType, string> = {
-  Task: "TaskStateExited", Pass: "PassStateExited", Choice: "ChoiceStateExited", Wait: "WaitStateExited",
-  Succeed: "SucceedStateExited", Parallel: "ParallelStateExited", Map: "MapStateExited",
+  Task: "TaskStateExited",
+  Pass: "PassStateExited",
+  Choice: "ChoiceStateExited",
+  Wait: "WaitStateExited",
+  Succeed: "SucceedStateExited",
+  Parallel: "ParallelStateExited",
+  Map: "MapStateExited",
 };
 
 export function entered(frame: Frame, type: EventStateType, name: string, input: JsonValue): void {
@@ -111,14 +136,24 @@ export function exited(frame: Frame, type: EventStateType, name: string, output:
 }
 
 /** Records the Exited event and the transition of a state that ends normally. */
-export function leave(frame: Frame, type: EventStateType, state: { name: string; next?: string; end: boolean }, output: JsonValue): JsonValue {
+export function leave(
+  frame: Frame,
+  type: EventStateType,
+  state: { name: string; next?: string; end: boolean },
+  output: JsonValue,
+): JsonValue {
   exited(frame, type, state.name, output);
   frame.next = transition(state);
   return output;
 }
 
 /** After Retry/Catch: a caught error goes to its Catcher's Next with no Exited event; otherwise the state leaves normally. */
-export function leaveHandled(frame: Frame, type: EventStateType, state: { name: string; next?: string; end: boolean }, outcome: { output: JsonValue; next?: string; caught?: boolean }): JsonValue {
+export function leaveHandled(
+  frame: Frame,
+  type: EventStateType,
+  state: { name: string; next?: string; end: boolean },
+  outcome: { output: JsonValue; next?: string; caught?: boolean },
+): JsonValue {
   if (!outcome.caught) return leave(frame, type, state, outcome.output);
   frame.next = outcome.next;
   return outcome.output;

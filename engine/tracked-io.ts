@@ -6,7 +6,7 @@
  * the clock).
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { Clock } from "./clock";
+import type { Clock } from "./model/clock";
 
 const clocks = new WeakMap<object, Clock>();
 

@@ -2,7 +2,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Diagnostic } from "../asl/diagnostics";
 import type { JsonValue } from "../asl/types";
-import type { Clock } from "./clock";
+import type { Clock } from "./model/clock";
 import type { MapRunHooks, MapRunRecord } from "./distributed/contract";
 import type { IntegrationOptions, NestedExecutionRecord } from "./integrations/options";
 import type { OutboxMessage } from "./integrations/outbox";
@@ -39,9 +39,7 @@ export interface HistoryEvent {
   [details: string]: unknown;
 }
 
-export type EngineEvent =
-  | { kind: "history"; executionArn: string; event: HistoryEvent }
-  | { kind: "mapRun"; record: MapRunRecord };
+export type EngineEvent = { kind: "history"; executionArn: string; event: HistoryEvent } | { kind: "mapRun"; record: MapRunRecord };
 
 export type ExecutionStatus = "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
 export type StateMachineType = "STANDARD" | "EXPRESS";

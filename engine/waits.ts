@@ -8,7 +8,7 @@
  * tokens wait for an answerer that may still answer, it reports what the run waits for every
  * `noticeMs` of real time.
  */
-import type { Clock, SleepOptions } from "./clock";
+import type { Clock, SleepOptions } from "./model/clock";
 import type { TaskTokens, WaitingTask } from "./integrations/task-tokens";
 import type { ExecutionResult, WaitingReport } from "./types";
 
@@ -28,7 +28,8 @@ function describe(t: WaitingTask & { answerable: boolean }): string {
     return `${where}: the task's Parameters/Arguments do not carry $$.Task.Token, so nothing could receive the token (on AWS it waits until it times out): send it, e.g. "token.$": "$$.Task.Token"`;
   }
   if (t.answering > 0) return `${where}: an onTaskToken answer is in progress`;
-  if ((t.graceUntil ?? 0) > Date.now()) return `${where}: the onTaskToken hook returned no promise; its answer may still come (return a promise when you answer later)`;
+  if ((t.graceUntil ?? 0) > Date.now())
+    return `${where}: the onTaskToken hook returned no promise; its answer may still come (return a promise when you answer later)`;
   if (t.answerable) return `${where}: waiting for an answer through the TaskTokens given in integrations.taskTokens`;
   return `${where}: nothing answers it${t.hookError ? ` (the onTaskToken hook failed: ${t.hookError})` : " (no --task-token / --task-token-handler, no integrations.onTaskToken answer)"}`;
 }
@@ -147,7 +148,10 @@ export class RunWaits implements Clock {
   private report(): WaitingReport {
     const inner = this.inner as InnerCounts;
     return {
-      tasks: this.tokens.waitingTasks.map((t) => ({ ...t, answerable: t.sent && (t.answering > 0 || this.options.answeredFromOutside || (t.graceUntil ?? 0) > Date.now()) })),
+      tasks: this.tokens.waitingTasks.map((t) => ({
+        ...t,
+        answerable: t.sent && (t.answering > 0 || this.options.answeredFromOutside || (t.graceUntil ?? 0) > Date.now()),
+      })),
       inFlight: Math.max(this.inFlight, inner.pendingWork ?? 0),
       timers: Math.max(this.timers, inner.pendingTimers ?? 0),
       waitedMs: Date.now() - this.firstWait,
@@ -160,7 +164,11 @@ export class RunWaits implements Clock {
     const every = this.options.noticeMs ?? 10_000;
     const noticeDue = this.options.onWaiting !== undefined && Date.now() - this.lastNotice >= every;
     const inner = this.inner as InnerCounts;
-    if (!exiting && !noticeDue && (this.timers > 0 || this.inFlight > 0 || (inner.pendingTimers ?? 0) > 0 || (inner.pendingWork ?? 0) > 0)) {
+    if (
+      !exiting &&
+      !noticeDue &&
+      (this.timers > 0 || this.inFlight > 0 || (inner.pendingTimers ?? 0) > 0 || (inner.pendingWork ?? 0) > 0)
+    ) {
       // Something can still move: no need to list the waiting tasks (thousands, in a large Map Run).
       this.sampled = -1;
       return;

@@ -60,7 +60,11 @@ export class SecureBucket extends pulumi.ComponentResource {
     new aws.s3.BucketOwnershipControls(name, { bucket: this.bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
 
     this.key = args.kms
-      ? new aws.kms.Key(`${name}-key`, { description: `Encrypts the objects of bucket ${name}`, enableKeyRotation: true, deletionWindowInDays: 30, tags }, parent)
+      ? new aws.kms.Key(
+          `${name}-key`,
+          { description: `Encrypts the objects of bucket ${name}`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
+          parent,
+        )
       : undefined;
     this.kmsKeyArn = this.key?.arn;
 
@@ -82,9 +86,15 @@ export class SecureBucket extends pulumi.ComponentResource {
     );
 
     const partition = aws.getPartitionOutput({}, parent).partition;
-    this.policy = pulumi.all([this.bucket.bucket, partition]).apply(([bucket, p]) => JSON.stringify(denyInsecureTransportPolicy(`arn:${p}:s3:::${bucket}`)));
+    this.policy = pulumi
+      .all([this.bucket.bucket, partition])
+      .apply(([bucket, p]) => JSON.stringify(denyInsecureTransportPolicy(`arn:${p}:s3:::${bucket}`)));
     // A bucket policy put before the public access block exists can race it.
-    new aws.s3.BucketPolicy(name, { bucket: this.bucket.bucket, policy: this.policy }, { parent: this, dependsOn: [this.publicAccessBlock] });
+    new aws.s3.BucketPolicy(
+      name,
+      { bucket: this.bucket.bucket, policy: this.policy },
+      { parent: this, dependsOn: [this.publicAccessBlock] },
+    );
 
     new aws.s3.BucketLifecycleConfiguration(name, { bucket: this.bucket.bucket, rules: lifecycleRules(args.expire ?? []) }, parent);
 

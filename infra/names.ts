@@ -37,6 +37,7 @@ export function bucketLogicalName(n: Naming): string {
 }
 
 function limited(name: string, max: number, what: string): string {
-  if (name.length > max) throw new Error(`${what} "${name}" is ${name.length} characters; AWS allows ${max}: use a shorter project or stack name`);
+  if (name.length > max)
+    throw new Error(`${what} "${name}" is ${name.length} characters; AWS allows ${max}: use a shorter project or stack name`);
   return name;
 }

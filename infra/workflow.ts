@@ -66,7 +66,10 @@ export interface DeferredMachine<K extends string = string> {
   readonly build: (values: Readonly<Record<K, string>>) => StateMachine;
 }
 
-export function buildWith<K extends string>(values: Readonly<Record<K, pulumi.Input<string>>>, build: (values: Readonly<Record<K, string>>) => StateMachine): DeferredMachine<K> {
+export function buildWith<K extends string>(
+  values: Readonly<Record<K, pulumi.Input<string>>>,
+  build: (values: Readonly<Record<K, string>>) => StateMachine,
+): DeferredMachine<K> {
   return { kind: "deferred-machine", values, build };
 }
 
@@ -143,8 +146,15 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
       const placeholders: Record<string, string> = Object.fromEntries(Object.keys(machineArg.values).map((k) => [k, placeholderFor(k)]));
       // A declared location given as the same Output as a deferred value stands in as its placeholder.
       const standIn = (bucket: pulumi.Input<string>) => Object.entries(machineArg.values).find(([, v]) => v === bucket)?.[0];
-      const dynamic = args.s3?.dynamic?.map((l) => ({ bucket: typeof l.bucket === "string" ? l.bucket : (placeholders[standIn(l.bucket) ?? ""] ?? l.bucket), prefix: l.prefix }));
-      precheckMachine(machineArg.build(placeholders), { functions: args.functions, s3: { dynamic }, resources: args.resources }, machineName);
+      const dynamic = args.s3?.dynamic?.map((l) => ({
+        bucket: typeof l.bucket === "string" ? l.bucket : (placeholders[standIn(l.bucket) ?? ""] ?? l.bucket),
+        prefix: l.prefix,
+      }));
+      precheckMachine(
+        machineArg.build(placeholders),
+        { functions: args.functions, s3: { dynamic }, resources: args.resources },
+        machineName,
+      );
     } else if (!pulumi.Output.isInstance(machineArg)) {
       precheckMachine(machineArg, args, machineName);
     }
@@ -164,11 +174,16 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
       ])
       .apply(([accountId, region, partition]) => ({ accountId, region, partition }));
     const functionNames = pulumi.output(
-      Object.fromEntries(Object.entries(args.functions).map(([ref, fn]) => [ref, typeof fn === "object" && fn !== null && "name" in fn ? fn.name : fn])),
+      Object.fromEntries(
+        Object.entries(args.functions).map(([ref, fn]) => [ref, typeof fn === "object" && fn !== null && "name" in fn ? fn.name : fn]),
+      ),
     ) as pulumi.Output<Record<string, string>>;
-    const declared = pulumi.output((args.s3?.dynamic ?? []).map((l) => pulumi.output(l.bucket).apply((bucket) => ({ bucket, prefix: l.prefix })))) as pulumi.Output<S3Location[]>;
+    const declared = pulumi.output(
+      (args.s3?.dynamic ?? []).map((l) => pulumi.output(l.bucket).apply((bucket) => ({ bucket, prefix: l.prefix }))),
+    ) as pulumi.Output<S3Location[]>;
     const declaredResources = pulumi.output(args.resources ?? {}) as pulumi.Output<Record<string, string[]>>;
-    const logging = args.logging === false ? undefined : { level: "ERROR" as const, includeExecutionData: false, retentionInDays: 14, ...args.logging };
+    const logging =
+      args.logging === false ? undefined : { level: "ERROR" as const, includeExecutionData: false, retentionInDays: 14, ...args.logging };
     const tracing = args.tracing ?? false;
     // Never through pulumi.output()/all(): they copy class instances into plain objects.
     const machineOutput: pulumi.Output<StateMachine> | StateMachine = isDeferred(machineArg)
@@ -178,33 +193,39 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
       pulumi.Output.isInstance(machineOutput) ? machineOutput.apply(f) : (pulumi.output(f(machineOutput)) as pulumi.Output<T>);
 
     // Render, validate and derive together: the policy is a function of exactly the deployed definition.
-    const rendered: pulumi.Output<Rendered> = pulumi.all([env, functionNames, declared, declaredResources]).apply(([e, fns, locations, resources]) => withMachine((m): Rendered => reported(this, () => {
-      checkFunctions(m, args.functions, this);
-      const { definition, diagnostics } = m.renderChecked((ref) => functionArn(e, fns[ref.name]!));
-      failOnIamWarnings(diagnostics);
-      for (const d of diagnostics) pulumi.log.warn(`${d.code} at ${d.location || "/"}: ${d.message}`, this);
-      const derived = deriveStateMachinePolicy(definition, {
-        ...e,
-        stateMachineName: machineName,
-        logging: logging !== undefined,
-        tracing,
-        dynamicS3: locations,
-        dynamicResources: resources,
-        sdkIamActions: args.sdkIamActions,
-        onWarning: (w) => pulumi.log.warn(`IAM policy at ${w.location || "/"}: ${w.message}`, this),
-        kms: args.s3?.kmsKeyArn !== undefined ? { keyArn: KMS_PLACEHOLDER } : undefined,
-      });
-      // One derivation, two documents: the KMS grant (naming a key AWS may not have made yet) apart.
-      const usesKey = (st: PolicyDocument["Statement"][number]) => st.Resource.includes(KMS_PLACEHOLDER);
-      const policy = policyDocument(derived.Statement.filter((st) => !usesKey(st)));
-      const kms = derived.Statement.filter(usesKey);
-      return {
-        definition: JSON.stringify(definition, null, 2),
-        policy: JSON.stringify(policy, null, 2),
-        kms: kms.length > 0 ? policyDocument(kms) : undefined,
-        type: args.type ?? m.type ?? "STANDARD",
-      };
-    })));
+    const rendered: pulumi.Output<Rendered> = pulumi
+      .all([env, functionNames, declared, declaredResources])
+      .apply(([e, fns, locations, resources]) =>
+        withMachine((m): Rendered =>
+          reported(this, () => {
+            checkFunctions(m, args.functions, this);
+            const { definition, diagnostics } = m.renderChecked((ref) => functionArn(e, fns[ref.name]!));
+            failOnIamWarnings(diagnostics);
+            for (const d of diagnostics) pulumi.log.warn(`${d.code} at ${d.location || "/"}: ${d.message}`, this);
+            const derived = deriveStateMachinePolicy(definition, {
+              ...e,
+              stateMachineName: machineName,
+              logging: logging !== undefined,
+              tracing,
+              dynamicS3: locations,
+              dynamicResources: resources,
+              sdkIamActions: args.sdkIamActions,
+              onWarning: (w) => pulumi.log.warn(`IAM policy at ${w.location || "/"}: ${w.message}`, this),
+              kms: args.s3?.kmsKeyArn !== undefined ? { keyArn: KMS_PLACEHOLDER } : undefined,
+            });
+            // One derivation, two documents: the KMS grant (naming a key AWS may not have made yet) apart.
+            const usesKey = (st: PolicyDocument["Statement"][number]) => st.Resource.includes(KMS_PLACEHOLDER);
+            const policy = policyDocument(derived.Statement.filter((st) => !usesKey(st)));
+            const kms = derived.Statement.filter(usesKey);
+            return {
+              definition: JSON.stringify(definition, null, 2),
+              policy: JSON.stringify(policy, null, 2),
+              kms: kms.length > 0 ? policyDocument(kms) : undefined,
+              type: args.type ?? m.type ?? "STANDARD",
+            };
+          }),
+        ),
+      );
 
     this.role = new aws.iam.Role(
       `${name}-sfn-role`,
@@ -222,7 +243,11 @@ export class StepFunctionsWorkflow extends pulumi.ComponentResource {
     if (args.s3?.kmsKeyArn !== undefined) {
       // The derived KMS statement, with the key's ARN put in: its own policy, so that only this
       // document waits for a new key's ARN on the first preview.
-      const kmsPolicy = pulumi.all([rendered, args.s3.kmsKeyArn]).apply(([r, keyArn]) => JSON.stringify(r.kms ?? unusedKeyPolicy(KMS_PLACEHOLDER), null, 2).split(KMS_PLACEHOLDER).join(keyArn));
+      const kmsPolicy = pulumi.all([rendered, args.s3.kmsKeyArn]).apply(([r, keyArn]) =>
+        JSON.stringify(r.kms ?? unusedKeyPolicy(KMS_PLACEHOLDER), null, 2)
+          .split(KMS_PLACEHOLDER)
+          .join(keyArn),
+      );
       policies.push(new aws.iam.RolePolicy(`${name}-sfn-kms-policy`, { role: this.role.id, policy: kmsPolicy }, parent));
     }
 
@@ -314,7 +339,9 @@ function checkFunctions(machine: StateMachine, functions: StepFunctionsWorkflowA
     if (!(use.ref.name in functions)) missing.set(use.ref.name, [...(missing.get(use.ref.name) ?? []), use]);
   }
   if (missing.size > 0) {
-    const lines = [...missing].map(([ref, uses]) => `  reference "${ref}" used by ${uses.map((u) => `state "${u.state}" (${u.location})`).join(", ")}`);
+    const lines = [...missing].map(
+      ([ref, uses]) => `  reference "${ref}" used by ${uses.map((u) => `state "${u.state}" (${u.location})`).join(", ")}`,
+    );
     throw new WorkflowFunctionsError(
       `StepFunctionsWorkflow: no function for ${missing.size === 1 ? "a Lambda reference" : "Lambda references"} the machine uses; add them to \`functions\`:\n${lines.join("\n")}\n  functions given: ${Object.keys(functions).join(", ") || "(none)"}`,
     );
@@ -338,7 +365,11 @@ function failOnIamWarnings(diagnostics: Parameters<typeof diagnosticsReachingIam
  * and the policy derives (with placeholder account values) when every declared location is a plain
  * string. Throws InvalidDefinitionError, WorkflowFunctionsError or PermissionDerivationError.
  */
-export function precheckMachine(machine: StateMachine, args: Pick<StepFunctionsWorkflowArgs, "functions" | "s3" | "resources">, machineName: string): void {
+export function precheckMachine(
+  machine: StateMachine,
+  args: Pick<StepFunctionsWorkflowArgs, "functions" | "s3" | "resources">,
+  machineName: string,
+): void {
   checkFunctions(machine, args.functions);
   const { definition, diagnostics } = machine.renderChecked(localLambdaArn);
   failOnIamWarnings(diagnostics);
@@ -364,5 +395,8 @@ export function precheckMachine(machine: StateMachine, args: Pick<StepFunctionsW
  * the role was never granted keeps the resource and allows nothing.
  */
 function unusedKeyPolicy(keyArn: string): PolicyDocument {
-  return { Version: "2012-10-17", Statement: [{ Sid: "KeyNotUsed", Effect: "Deny", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] }] };
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "KeyNotUsed", Effect: "Deny", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] }],
+  };
 }

@@ -16,10 +16,13 @@ export function apiReports(check: boolean): string[] {
   const changed: string[] = [];
   for (const name of ENTRY_POINTS) {
     const config = ExtractorConfig.loadFileAndPrepare(join(ROOT, "api", `${name}.api-extractor.json`));
-    const result = Extractor.invoke(config, { localBuild: !check, messageCallback: (m) => {
-      // Only what makes the report wrong is shown: compiler errors in the .d.ts.
-      if (m.logLevel !== "error" && m.logLevel !== "warning") m.handled = true;
-    } });
+    const result = Extractor.invoke(config, {
+      localBuild: !check,
+      messageCallback: (m) => {
+        // Only what makes the report wrong is shown: compiler errors in the .d.ts.
+        if (m.logLevel !== "error" && m.logLevel !== "warning") m.handled = true;
+      },
+    });
     if (!result.succeeded && !result.apiReportChanged) throw new Error(`API Extractor failed on ${name}: ${result.errorCount} errors`);
     if (result.apiReportChanged) changed.push(`api/${name}.api.md`);
   }

@@ -15,13 +15,22 @@ const ROOT = resolve(__dirname, "..");
 const ENTRY = join(ROOT, "asl", "index.ts");
 export const REFERENCE = join(ROOT, "docs", "builders.md");
 
-const FORMAT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope | ts.TypeFormatFlags.WriteArrowStyleSignature;
+const FORMAT =
+  ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope | ts.TypeFormatFlags.WriteArrowStyleSignature;
 /** Inline code, also when the text holds backticks (a template literal type). */
 const code = (text: string) => (text.includes("`") ? "`` " + text + " ``" : "`" + text + "`");
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 
 export function builderReference(): string {
-  const program = ts.createProgram([ENTRY], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, noEmit: true });
+  const program = ts.createProgram([ENTRY], {
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const entry = program.getSourceFile(ENTRY)!;
   const doc = (symbol: ts.Symbol) => ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
@@ -48,7 +57,10 @@ export function builderReference(): string {
   let section = "";
   for (const statement of entry.statements) {
     if (!ts.isExportDeclaration(statement) || !statement.exportClause || !ts.isNamedExports(statement.exportClause)) continue;
-    const comment = ts.getLeadingCommentRanges(entry.text, statement.getFullStart())?.map((r) => entry.text.slice(r.pos, r.end)).find((c) => c.startsWith("// "));
+    const comment = ts
+      .getLeadingCommentRanges(entry.text, statement.getFullStart())
+      ?.map((r) => entry.text.slice(r.pos, r.end))
+      .find((c) => c.startsWith("// "));
     if (comment && comment !== section) {
       section = comment;
       out.push(`## ${comment.slice(3).replace(/\.$/, "")}`, "");
@@ -63,7 +75,12 @@ export function builderReference(): string {
       if (symbol.flags & ts.SymbolFlags.Function) {
         const type = checker.getTypeOfSymbolAtLocation(symbol, declaration);
         out.push(`### \`${name}\``, "");
-        for (const sig of type.getCallSignatures()) out.push("```ts", `${name}${checker.signatureToString(sig, declaration, FORMAT & ~ts.TypeFormatFlags.WriteArrowStyleSignature)}`, "```");
+        for (const sig of type.getCallSignatures())
+          out.push(
+            "```ts",
+            `${name}${checker.signatureToString(sig, declaration, FORMAT & ~ts.TypeFormatFlags.WriteArrowStyleSignature)}`,
+            "```",
+          );
         out.push("", ...(text ? [text, ""] : []));
       } else if (symbol.flags & ts.SymbolFlags.Variable) {
         // Condition, StatesErrors: objects whose members are the API.
@@ -78,21 +95,44 @@ export function builderReference(): string {
         out.push(`### \`${name}\` (class)`, "", ...(text ? [text, ""] : []));
         if (/Error$/.test(name)) continue;
         const instance = checker.getDeclaredTypeOfSymbol(symbol);
-        const members = checker.getPropertiesOfType(instance).filter((p) => !p.name.startsWith("_") && !(p.valueDeclaration && ts.getCombinedModifierFlags(p.valueDeclaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)));
+        const members = checker
+          .getPropertiesOfType(instance)
+          .filter(
+            (p) =>
+              !p.name.startsWith("_") &&
+              !(
+                p.valueDeclaration &&
+                ts.getCombinedModifierFlags(p.valueDeclaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)
+              ),
+          );
         if (members.length > 0) {
           out.push("| member | type | |", "|---|---|---|");
-          for (const p of members) out.push(`| \`${p.name}\` | ${code(cell(checker.typeToString(checker.getTypeOfSymbolAtLocation(p, declaration), declaration, FORMAT)))} | ${cell(doc(p))} |`);
+          for (const p of members)
+            out.push(
+              `| \`${p.name}\` | ${code(cell(checker.typeToString(checker.getTypeOfSymbolAtLocation(p, declaration), declaration, FORMAT)))} | ${cell(doc(p))} |`,
+            );
           out.push("");
         }
       } else if (symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias)) {
         const type = checker.getDeclaredTypeOfSymbol(symbol);
         out.push(`### \`${name}\` (type)`, "", ...(text ? [text, ""] : []));
         if (/(Options|Params|Entry|Location|Context|Source)$/.test(name)) out.push(...optionsTable(type, declaration));
-        else if (!(type.flags & ts.TypeFlags.Object) || type.isUnion()) out.push("```ts", `type ${name} = ${checker.typeToString(type, declaration, FORMAT | ts.TypeFormatFlags.InTypeAlias)}`, "```", "");
+        else if (!(type.flags & ts.TypeFlags.Object) || type.isUnion())
+          out.push(
+            "```ts",
+            `type ${name} = ${checker.typeToString(type, declaration, FORMAT | ts.TypeFormatFlags.InTypeAlias)}`,
+            "```",
+            "",
+          );
       }
     }
   }
-  return out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+  return (
+    out
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trimEnd() + "\n"
+  );
 }
 
 if (require.main === module) {

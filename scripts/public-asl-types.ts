@@ -24,7 +24,12 @@ const isInferred = (alias: ts.TypeAliasDeclaration, sf: ts.SourceFile) => /\bz\.
 
 /** `export ... from "./schema"`: the re-exports whose types come from zod. */
 function fromSchema(s: ts.Statement): s is ts.ExportDeclaration {
-  return ts.isExportDeclaration(s) && s.moduleSpecifier !== undefined && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === "./schema";
+  return (
+    ts.isExportDeclaration(s) &&
+    s.moduleSpecifier !== undefined &&
+    ts.isStringLiteral(s.moduleSpecifier) &&
+    s.moduleSpecifier.text === "./schema"
+  );
 }
 
 /** Prints the exported aliases of asl/types.ts that are inferred from the schema, by name. */
@@ -40,7 +45,9 @@ export function inferredAslTypes(): Map<string, string> {
   });
   const checker = program.getTypeChecker();
   const sf = program.getSourceFile(SOURCE)!;
-  const aliases = sf.statements.filter((s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && !!s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword));
+  const aliases = sf.statements.filter(
+    (s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && !!s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword),
+  );
   // The re-exported schema aliases are printed too (they would otherwise pull in ./schema); other
   // re-exports (./json, ./limits) name modules free of zod and stay as they are.
   const reexported = sf.statements.flatMap((s) =>
@@ -57,7 +64,9 @@ export function inferredAslTypes(): Map<string, string> {
     if (ts.isTypeAliasDeclaration(node.parent) && isInferred(node.parent, sf)) inferred.add(type);
   }
   // asl/json.ts's aliases (JsonValue, ...) are imported by types.ts and print by name too.
-  const isOwnAlias = (t: ts.Type) => t.aliasSymbol?.declarations?.some((d) => d.getSourceFile() === sf || /[\\/]asl[\\/]json\.ts$/.test(d.getSourceFile().fileName)) === true;
+  const isOwnAlias = (t: ts.Type) =>
+    t.aliasSymbol?.declarations?.some((d) => d.getSourceFile() === sf || /[\\/]asl[\\/]json\.ts$/.test(d.getSourceFile().fileName)) ===
+    true;
 
   const visiting = new Set<ts.Type>();
   // A recursive schema's inner occurrences are other instantiations of the same type: found by
@@ -66,8 +75,19 @@ export function inferredAslTypes(): Map<string, string> {
   const namedLike = (t: ts.Type): ts.Type | undefined => {
     if (named.has(t) || !(t.flags & (ts.TypeFlags.Object | ts.TypeFlags.Union))) return undefined;
     if (!sameAs.has(t)) {
-      const shape = (x: ts.Type) => JSON.stringify([checker.getPropertiesOfType(x).map((p) => p.name).sort(), checker.getIndexInfosOfType(x).length, x.isUnion() ? x.types.length : 0]);
-      sameAs.set(t, [...inferred].find((n) => shape(n) === shape(t) && checker.isTypeAssignableTo(t, n) && checker.isTypeAssignableTo(n, t)));
+      const shape = (x: ts.Type) =>
+        JSON.stringify([
+          checker
+            .getPropertiesOfType(x)
+            .map((p) => p.name)
+            .sort(),
+          checker.getIndexInfosOfType(x).length,
+          x.isUnion() ? x.types.length : 0,
+        ]);
+      sameAs.set(
+        t,
+        [...inferred].find((n) => shape(n) === shape(t) && checker.isTypeAssignableTo(t, n) && checker.isTypeAssignableTo(n, t)),
+      );
     }
     return sameAs.get(t);
   };
@@ -101,7 +121,11 @@ export function inferredAslTypes(): Map<string, string> {
       const [element] = checker.getTypeArguments(t as ts.TypeReference);
       return `Array<${print(element!)}>`;
     }
-    if (checker.isTupleType(t)) return `[${checker.getTypeArguments(t as ts.TypeReference).map((m) => print(m)).join(", ")}]`;
+    if (checker.isTupleType(t))
+      return `[${checker
+        .getTypeArguments(t as ts.TypeReference)
+        .map((m) => print(m))
+        .join(", ")}]`;
     if (t.flags & ts.TypeFlags.Object) {
       const members: string[] = [];
       for (const info of checker.getIndexInfosOfType(t)) members.push(`[key: ${checker.typeToString(info.keyType)}]: ${print(info.type)};`);
@@ -110,7 +134,8 @@ export function inferredAslTypes(): Map<string, string> {
         const type = checker.getTypeOfSymbol(p);
         members.push(`${/^[A-Za-z_$][\w$]*$/.test(p.name) ? p.name : JSON.stringify(p.name)}${optional ? "?" : ""}: ${print(type)};`);
       }
-      if (checker.getSignaturesOfType(t, ts.SignatureKind.Call).length > 0) throw new Error(`a function type in the ASL types: ${checker.typeToString(t)}`);
+      if (checker.getSignaturesOfType(t, ts.SignatureKind.Call).length > 0)
+        throw new Error(`a function type in the ASL types: ${checker.typeToString(t)}`);
       return `{ ${members.join(" ")} }`;
     }
     // Primitives, literals, template literals (JsonataString's `{%${string}%}`).
@@ -135,13 +160,17 @@ export function rewriteTypesDeclaration(emitted: string, printed: Map<string, st
       const names = s.exportClause && ts.isNamedExports(s.exportClause) ? s.exportClause.elements.map((e) => e.name.text) : [];
       replace(s, names.map((n) => `export type ${n} = ${printed.get(n)!};`).join("\n"));
     } else if (ts.isTypeAliasDeclaration(s) && printed.has(s.name.text) && isInferred(s, sf)) {
-      replace(s, `${s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ? "export " : ""}type ${s.name.text} = ${printed.get(s.name.text)!};`);
+      replace(
+        s,
+        `${s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ? "export " : ""}type ${s.name.text} = ${printed.get(s.name.text)!};`,
+      );
     } else if (ts.isTypeAliasDeclaration(s) && s.name.text === "StateOf") {
       replace(s, ""); // a private helper of the inferred aliases, printed away
     }
   }
   out += emitted.slice(last);
-  if (/from "zod"|from "\.\/schema"|\bz\./.test(out)) throw new Error("dist/asl/types.d.ts still refers to zod or ./schema after the rewrite");
+  if (/from "zod"|from "\.\/schema"|\bz\./.test(out))
+    throw new Error("dist/asl/types.d.ts still refers to zod or ./schema after the rewrite");
   return out;
 }
 

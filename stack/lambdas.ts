@@ -24,7 +24,10 @@ export const HANDLER_PACKAGES = ["zod", "@aws-sdk/client-s3", "@aws-sdk/lib-stor
  * the handlers never load. CallbackFunction zips every production dependency it finds otherwise.
  */
 export const EXCLUDED_FROM_ZIP: string[] = (() => {
-  const manifest = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+  };
   const all = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {}), "esbuild"];
   return all.filter((p) => !HANDLER_PACKAGES.includes(p));
 })();
@@ -79,7 +82,9 @@ export function createLambda(name: string, entry: CatalogLambda, deps: LambdaDep
       tracing: config.tracing,
     });
   // Known at the first preview: names, account, region, partition. No KMS here (see kmsPolicy).
-  const policy = pulumi.all([deps.env, deps.bucketName]).apply(([env, bucket]) => JSON.stringify(grantsOf(env, bucket, undefined), null, 2));
+  const policy = pulumi
+    .all([deps.env, deps.bucketName])
+    .apply(([env, bucket]) => JSON.stringify(grantsOf(env, bucket, undefined), null, 2));
   const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy });
 
   const kmsDocument = deps.kmsKeyArn
@@ -89,9 +94,10 @@ export function createLambda(name: string, entry: CatalogLambda, deps: LambdaDep
       })
     : undefined;
   // Only functions that touch S3 use the key; the catalog says which, so this is decided up front.
-  const kmsPolicy = deps.kmsKeyArn && entry.settings.s3.length > 0 && kmsDocument
-    ? new aws.iam.RolePolicy(`${name}-kms-policy`, { role: role.id, policy: kmsDocument.apply((d) => d!) })
-    : undefined;
+  const kmsPolicy =
+    deps.kmsKeyArn && entry.settings.s3.length > 0 && kmsDocument
+      ? new aws.iam.RolePolicy(`${name}-kms-policy`, { role: role.id, policy: kmsDocument.apply((d) => d!) })
+      : undefined;
 
   const fn = new aws.lambda.CallbackFunction<unknown, unknown>(
     name,

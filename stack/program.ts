@@ -42,7 +42,8 @@ export interface StackOutputs {
 /** Stands in for the bucket's name in the checks that run before the bucket exists. */
 const PRECHECK_BUCKET = "precheck-bucket";
 
-const asList = (d: S3Location | ReadonlyArray<S3Location> | undefined): S3Location[] => (d === undefined ? [] : Array.isArray(d) ? [...d] : [d as S3Location]);
+const asList = (d: S3Location | ReadonlyArray<S3Location> | undefined): S3Location[] =>
+  d === undefined ? [] : Array.isArray(d) ? [...d] : [d as S3Location];
 
 export function deployStack(config: StackConfig, workflows: ReadonlyArray<CatalogWorkflow> = WORKFLOWS): StackOutputs {
   const n = naming(pulumi.getProject(), pulumi.getStack());
@@ -53,8 +54,15 @@ export function deployStack(config: StackConfig, workflows: ReadonlyArray<Catalo
   for (const w of workflows) {
     const machine = w.build(config, { bucket: PRECHECK_BUCKET });
     const functions = Object.fromEntries(machine.lambdas.map((ref) => [ref.name, ref.name]));
-    precheckMachine(machine, { functions, s3: { dynamic: asList(w.dynamicS3(config, { bucket: PRECHECK_BUCKET })) } }, stateMachineName(n, w.name));
-    uses.set(w.name, machine.lambdas.map((ref) => ref.name));
+    precheckMachine(
+      machine,
+      { functions, s3: { dynamic: asList(w.dynamicS3(config, { bucket: PRECHECK_BUCKET })) } },
+      stateMachineName(n, w.name),
+    );
+    uses.set(
+      w.name,
+      machine.lambdas.map((ref) => ref.name),
+    );
   }
 
   const env: pulumi.Output<AwsEnvironment> = pulumi
@@ -84,14 +92,19 @@ export function deployStack(config: StackConfig, workflows: ReadonlyArray<Catalo
           })),
           kmsKeyArn,
         },
-        logging: config.logLevel === "OFF" ? false : { level: config.logLevel, includeExecutionData: config.includeExecutionData, retentionInDays: config.logRetentionDays },
+        logging:
+          config.logLevel === "OFF"
+            ? false
+            : { level: config.logLevel, includeExecutionData: config.includeExecutionData, retentionInDays: config.logRetentionDays },
         tracing: config.tracing,
         tags,
       }),
   );
 
-  const byWorkflow = <T>(pick: (d: StepFunctionsWorkflow) => pulumi.Output<T>) => Object.fromEntries(workflows.map((w, i) => [w.name, pick(deployed[i]!)]));
-  const byLambda = <T>(pick: (l: DeployedLambda) => pulumi.Output<T>) => Object.fromEntries([...lambdas].map(([name, l]) => [name, pick(l)]));
+  const byWorkflow = <T>(pick: (d: StepFunctionsWorkflow) => pulumi.Output<T>) =>
+    Object.fromEntries(workflows.map((w, i) => [w.name, pick(deployed[i]!)]));
+  const byLambda = <T>(pick: (l: DeployedLambda) => pulumi.Output<T>) =>
+    Object.fromEntries([...lambdas].map(([name, l]) => [name, pick(l)]));
 
   return {
     bucketName,

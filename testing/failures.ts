@@ -18,7 +18,10 @@ export interface ChildFailure extends Omit<MapRunChildFailure, "state"> {
  * The engine names the child's state a failure happened in; for a record without it,
  * `childStateOf` falls back on the processor's only Task state, if it has exactly one.
  */
-export function firstFailures(mapRuns: ReadonlyArray<MapRunRecord>, childStateOf: (mapStateName: string) => string | undefined = () => undefined): ChildFailure[] {
+export function firstFailures(
+  mapRuns: ReadonlyArray<MapRunRecord>,
+  childStateOf: (mapStateName: string) => string | undefined = () => undefined,
+): ChildFailure[] {
   const out: ChildFailure[] = [];
   for (const r of mapRuns) {
     for (const { state, ...f } of r.firstFailures ?? []) {

@@ -22,7 +22,14 @@ export { ExecutionNotRedrivableError } from "./run/redrive";
 export type { ChildFailure } from "./failures";
 export type { LambdaHandler, LambdaContext, HistoryEvent } from "../engine/types";
 export { TaskTokens, MockedTestCase, MockConfigError, RunStalledError, TaskTimedOutError } from "../engine";
-export { testState, TestStateRequestError, type TestStateRequest, type TestStateResult, type InspectionData, type InspectionLevel } from "./test-state";
+export {
+  testState,
+  TestStateRequestError,
+  type TestStateRequest,
+  type TestStateResult,
+  type InspectionData,
+  type InspectionLevel,
+} from "./test-state";
 export type { IntegrationOptions, NestedExecutionRecord, OutboxMessage, TaskTokenRequest, TaskTokenHook, WaitingReport } from "../engine";
 
 /** A canned Lambda response: the value it returns, or the error it fails with (Error = the errorType Step Functions sees). */
@@ -47,7 +54,8 @@ interface RunWorkflowBase {
   integrations?: IntegrationOptions;
 }
 
-export type RunWorkflowRequest = RunWorkflowBase & ({ machine: StateMachine; definition?: never } | { definition: unknown; machine?: never });
+export type RunWorkflowRequest = RunWorkflowBase &
+  ({ machine: StateMachine; definition?: never } | { definition: unknown; machine?: never });
 
 export interface MapRunCounts {
   total: number;
@@ -213,7 +221,18 @@ export async function redriveWorkflow(run: WorkflowRun, options: RedriveOptions 
   });
   const result = local.result;
   const out = toWorkflowRun(local, redrive!.redriveCount, redrive!.redriveDate);
-  redrivable.set(out, { ...from, handlers, objects, source: { ...from.source, status: result.status, history: result.history, redriveCount: redrive!.redriveCount, mapRuns: result.mapRuns } });
+  redrivable.set(out, {
+    ...from,
+    handlers,
+    objects,
+    source: {
+      ...from.source,
+      status: result.status,
+      history: result.history,
+      redriveCount: redrive!.redriveCount,
+      mapRuns: result.mapRuns,
+    },
+  });
   return out;
 }
 
@@ -236,7 +255,12 @@ function toWorkflowRun(run: LocalExecution, redriveCount: number, redriveDate?: 
     ...(run.failedState !== undefined ? { failedState: run.failedState } : {}),
     failures: run.failures,
     history: r.history,
-    mapRuns: r.mapRuns.map((m) => ({ name: m.label ?? m.stateName, status: m.status, items: counts(m.itemCounts), childExecutions: counts(m.executionCounts) })),
+    mapRuns: r.mapRuns.map((m) => ({
+      name: m.label ?? m.stateName,
+      status: m.status,
+      items: counts(m.itemCounts),
+      childExecutions: counts(m.executionCounts),
+    })),
     stateTransitions: r.counters.stateTransitions,
     warnings: run.warnings,
     outbox: r.outbox,

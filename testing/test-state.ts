@@ -77,14 +77,28 @@ const Request = z.object({
   definition: z.record(z.string(), z.unknown(), { message: "definition must be a state or a state machine (a JSON object)" }),
   stateName: z.string().min(1).optional(),
   inspectionLevel: z.enum(["INFO", "DEBUG", "TRACE"], { message: "inspectionLevel must be INFO, DEBUG or TRACE" }).default("INFO"),
-  variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a variable name is a letter or _ then letters, digits or _"), z.unknown()).optional(),
-  context: z.object({ Execution: z.record(z.string(), z.unknown()).optional(), StateMachine: z.record(z.string(), z.unknown()).optional() }).strict().optional(),
-  mock: z
-    .union([z.object({ result: z.unknown() }).strict(), z.object({ errorOutput: z.object({ error: z.string().min(1), cause: z.string().optional() }).strict() }).strict()], {
-      message: "mock is { result } or { errorOutput: { error, cause } }",
-    })
+  variables: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a variable name is a letter or _ then letters, digits or _"), z.unknown())
     .optional(),
-  stateConfiguration: z.object({ retrierRetryCount: z.number().int().min(0).optional() }).strict().optional(),
+  context: z
+    .object({ Execution: z.record(z.string(), z.unknown()).optional(), StateMachine: z.record(z.string(), z.unknown()).optional() })
+    .strict()
+    .optional(),
+  mock: z
+    .union(
+      [
+        z.object({ result: z.unknown() }).strict(),
+        z.object({ errorOutput: z.object({ error: z.string().min(1), cause: z.string().optional() }).strict() }).strict(),
+      ],
+      {
+        message: "mock is { result } or { errorOutput: { error, cause } }",
+      },
+    )
+    .optional(),
+  stateConfiguration: z
+    .object({ retrierRetryCount: z.number().int().min(0).optional() })
+    .strict()
+    .optional(),
 });
 
 /** A TestState request that cannot be run (bad field, unknown state): the message names the field. */
@@ -107,7 +121,12 @@ function targetsOf(state: StateDef): string[] {
 }
 
 /** The machine around the state: an optional Pass that sets the variables, the state, placeholders for where it goes. */
-function machineAround(name: string, state: StateDef, queryLanguage: unknown, variables: Record<string, JsonValue> | undefined): StateMachineDefinition {
+function machineAround(
+  name: string,
+  state: StateDef,
+  queryLanguage: unknown,
+  variables: Record<string, JsonValue> | undefined,
+): StateMachineDefinition {
   const states: Record<string, StateDef> = {};
   for (const t of targetsOf(state)) if (t !== name) states[t] = PLACEHOLDER;
   states[name] = state;
@@ -117,7 +136,11 @@ function machineAround(name: string, state: StateDef, queryLanguage: unknown, va
     // Literal values: under JSONata a string is evaluated only between {% %}; under JSONPath only a key ending in .$ is a path.
     states[startAt] = { Type: "Pass", Assign: variables, Next: name };
   }
-  return { ...(queryLanguage ? { QueryLanguage: queryLanguage } : {}), StartAt: startAt, States: states } as unknown as StateMachineDefinition;
+  return {
+    ...(queryLanguage ? { QueryLanguage: queryLanguage } : {}),
+    StartAt: startAt,
+    States: states,
+  } as unknown as StateMachineDefinition;
 }
 
 const STATE_NAME_EVENTS = /StateEntered$/;
@@ -168,7 +191,13 @@ function scheduledParameters(history: HistoryEvent[]): JsonValue | undefined {
 }
 
 /** Runs a one-state probe and returns its output (the value after the fields it has). */
-async function probe(state: StateDef, input: JsonValue, queryLanguage: unknown, request: TestStateRequest, extra: Partial<Parameters<typeof run>[2]> = {}): Promise<JsonValue> {
+async function probe(
+  state: StateDef,
+  input: JsonValue,
+  queryLanguage: unknown,
+  request: TestStateRequest,
+  extra: Partial<Parameters<typeof run>[2]> = {},
+): Promise<JsonValue> {
   const def = machineAround("Probe", { ...state, End: true }, queryLanguage, request.variables);
   const r = await run(def, input, { handlers: {}, ...RUN, context: request.context, ...extra });
   if (r.status !== "SUCCEEDED") throw new TestStateRequestError(`inspecting the state failed: ${r.error}: ${r.cause}`);
@@ -176,11 +205,16 @@ async function probe(state: StateDef, input: JsonValue, queryLanguage: unknown, 
 }
 
 function retrierFor(state: StateDef, error: string, retries: number): { index: number; interval: number } | undefined {
-  const retriers = (state.Retry as Array<{ ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number }> | undefined) ?? [];
+  const retriers =
+    (state.Retry as
+      | Array<{ ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number }>
+      | undefined) ?? [];
   for (let i = 0; i < retriers.length; i++) {
     const r = retriers[i]!;
     // "States.ALL ... matches any known error name" except States.DataLimitExceeded and States.Runtime, which are terminal.
-    const matches = r.ErrorEquals.includes(error) || (r.ErrorEquals.includes("States.ALL") && error !== "States.Runtime" && error !== "States.DataLimitExceeded");
+    const matches =
+      r.ErrorEquals.includes(error) ||
+      (r.ErrorEquals.includes("States.ALL") && error !== "States.Runtime" && error !== "States.DataLimitExceeded");
     if (!matches) continue;
     if (retries >= (r.MaxAttempts ?? 3)) return undefined;
     let interval = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** retries;
@@ -193,7 +227,8 @@ function retrierFor(state: StateDef, error: string, retries: number): { index: n
 /** Tests one state, as TestState does. */
 export async function testState(request: TestStateRequest): Promise<TestStateResult> {
   const parsed = Request.safeParse(request);
-  if (!parsed.success) throw new TestStateRequestError(parsed.error.issues.map((i) => `${i.path.join(".") || "(request)"}: ${i.message}`).join("; "));
+  if (!parsed.success)
+    throw new TestStateRequestError(parsed.error.issues.map((i) => `${i.path.join(".") || "(request)"}: ${i.message}`).join("; "));
   const req = request;
   const level = parsed.data.inspectionLevel;
   const given = parsed.data.definition as StateDef;
@@ -203,21 +238,33 @@ export async function testState(request: TestStateRequest): Promise<TestStateRes
   let queryLanguage: unknown = undefined;
   if (isMachine) {
     const states = given.States as Record<string, StateDef>;
-    if (!req.stateName) throw new TestStateRequestError(`stateName is required with a state machine definition (its states: ${Object.keys(states).join(", ")})`);
-    if (!(req.stateName in states)) throw new TestStateRequestError(`stateName '${req.stateName}' is not a top-level state of the definition (its states: ${Object.keys(states).join(", ")})`);
+    if (!req.stateName)
+      throw new TestStateRequestError(
+        `stateName is required with a state machine definition (its states: ${Object.keys(states).join(", ")})`,
+      );
+    if (!(req.stateName in states))
+      throw new TestStateRequestError(
+        `stateName '${req.stateName}' is not a top-level state of the definition (its states: ${Object.keys(states).join(", ")})`,
+      );
     name = req.stateName;
     state = states[name]!;
     queryLanguage = given.QueryLanguage;
     const verdict = validateDefinition(given);
     const errors = verdict.diagnostics.filter((d) => d.severity === "ERROR");
-    if (errors.length > 0) throw new TestStateRequestError(`the state machine definition is invalid: ${errors.map((d) => `${d.code} at ${d.location}: ${d.message}`).join("; ")}`);
+    if (errors.length > 0)
+      throw new TestStateRequestError(
+        `the state machine definition is invalid: ${errors.map((d) => `${d.code} at ${d.location}: ${d.message}`).join("; ")}`,
+      );
   } else {
     name = req.stateName ?? "TestState";
     state = given;
     queryLanguage = state.QueryLanguage;
     const verdict = validateDefinition(machineAround(name, state, undefined, undefined));
     const errors = verdict.diagnostics.filter((d) => d.severity === "ERROR");
-    if (errors.length > 0) throw new TestStateRequestError(`the state definition is invalid: ${errors.map((d) => `${d.code} at ${d.location}: ${d.message}`).join("; ")}`);
+    if (errors.length > 0)
+      throw new TestStateRequestError(
+        `the state definition is invalid: ${errors.map((d) => `${d.code} at ${d.location}: ${d.message}`).join("; ")}`,
+      );
   }
   const lang = (state.QueryLanguage ?? queryLanguage ?? "JSONPath") as "JSONPath" | "JSONata";
   const input = req.input ?? {};
@@ -232,10 +279,20 @@ export async function testState(request: TestStateRequest): Promise<TestStateRes
     if (type !== "Task") {
       // The Map's or Parallel's result mocked: the same result processing, as a Task whose call returns it.
       const keep = ["ResultSelector", "ResultPath", "OutputPath", "Output", "Assign", "Catch", "Next", "End", "QueryLanguage", "Comment"];
-      tested = { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", ...Object.fromEntries(Object.entries(withoutRetry).filter(([k]) => keep.includes(k))) };
+      tested = {
+        Type: "Task",
+        Resource: "arn:aws:states:::lambda:invoke",
+        ...Object.fromEntries(Object.entries(withoutRetry).filter(([k]) => keep.includes(k))),
+      };
     }
-    const answer = "result" in mock ? { Return: mock.result } : { Throw: { Error: mock.errorOutput.error, ...(mock.errorOutput.cause !== undefined ? { Cause: mock.errorOutput.cause } : {}) } };
-    const file = { StateMachines: { TestState: { TestCases: { Mock: { [name]: "Mocked" } } } }, MockedResponses: { Mocked: { "0": answer } } };
+    const answer =
+      "result" in mock
+        ? { Return: mock.result }
+        : { Throw: { Error: mock.errorOutput.error, ...(mock.errorOutput.cause !== undefined ? { Cause: mock.errorOutput.cause } : {}) } };
+    const file = {
+      StateMachines: { TestState: { TestCases: { Mock: { [name]: "Mocked" } } } },
+      MockedResponses: { Mocked: { "0": answer } },
+    };
     integrations = { ...integrations, mocks: MockedTestCase.from(file, "TestState/Mock") };
   }
   const machine = machineAround(name, tested, queryLanguage, req.variables);
@@ -244,17 +301,27 @@ export async function testState(request: TestStateRequest): Promise<TestStateRes
   const out: TestStateResult = { status: "SUCCEEDED" };
   const next = enteredAfter(result.history, name);
   if (result.status === "SUCCEEDED") {
-    const failure = next && (tested.Catch as Array<{ Next: string }> | undefined)?.some((c) => c.Next === next.name) ? lastError(result.history) : undefined;
+    const failure =
+      next && (tested.Catch as Array<{ Next: string }> | undefined)?.some((c) => c.Next === next.name)
+        ? lastError(result.history)
+        : undefined;
     if (failure) {
       const retrier = retrierFor(state, failure.error, req.stateConfiguration?.retrierRetryCount ?? 0);
       if (retrier) {
         Object.assign(out, { status: "RETRIABLE", error: failure.error, cause: failure.cause });
       } else {
         const catchIndex = (tested.Catch as Array<{ ErrorEquals: string[]; Next: string }>).findIndex((c) => c.Next === next!.name);
-        Object.assign(out, { status: "CAUGHT_ERROR", error: failure.error, cause: failure.cause, output: next!.input, nextState: next!.name });
+        Object.assign(out, {
+          status: "CAUGHT_ERROR",
+          error: failure.error,
+          cause: failure.cause,
+          output: next!.input,
+          nextState: next!.name,
+        });
         if (level !== "INFO") out.inspectionData = { errorDetails: { catchIndex } };
       }
-      if (retrier && level !== "INFO") out.inspectionData = { errorDetails: { retryIndex: retrier.index, retryBackoffIntervalSeconds: retrier.interval } };
+      if (retrier && level !== "INFO")
+        out.inspectionData = { errorDetails: { retryIndex: retrier.index, retryBackoffIntervalSeconds: retrier.interval } };
     } else {
       out.output = next ? next.input : (result.output ?? null);
       if (next) out.nextState = next.name;
@@ -262,8 +329,13 @@ export async function testState(request: TestStateRequest): Promise<TestStateRes
   } else {
     const failure = lastError(result.history) ?? { error: result.error ?? "States.Runtime", cause: result.cause };
     const retrier = retrierFor(state, failure.error, req.stateConfiguration?.retrierRetryCount ?? 0);
-    Object.assign(out, { status: retrier ? "RETRIABLE" : "FAILED", error: result.error ?? failure.error, cause: result.cause ?? failure.cause });
-    if (retrier && level !== "INFO") out.inspectionData = { errorDetails: { retryIndex: retrier.index, retryBackoffIntervalSeconds: retrier.interval } };
+    Object.assign(out, {
+      status: retrier ? "RETRIABLE" : "FAILED",
+      error: result.error ?? failure.error,
+      cause: result.cause ?? failure.cause,
+    });
+    if (retrier && level !== "INFO")
+      out.inspectionData = { errorDetails: { retryIndex: retrier.index, retryBackoffIntervalSeconds: retrier.interval } };
   }
   if (level === "INFO") return out;
 
@@ -274,13 +346,15 @@ export async function testState(request: TestStateRequest): Promise<TestStateRes
   if (lang === "JSONPath") {
     const inputPath = state.InputPath === undefined ? {} : { InputPath: state.InputPath };
     data.afterInputPath = await probe({ Type: "Pass", ...inputPath }, input, queryLanguage, req);
-    if (type === "Task" && state.Parameters !== undefined) data.afterParameters = await probe({ Type: "Pass", ...inputPath, Parameters: state.Parameters }, input, queryLanguage, req);
+    if (type === "Task" && state.Parameters !== undefined)
+      data.afterParameters = await probe({ Type: "Pass", ...inputPath, Parameters: state.Parameters }, input, queryLanguage, req);
     if (type === "Map") {
       const itemsPath = typeof state.ItemsPath === "string" ? state.ItemsPath : "$";
       data.afterItemsPath = await probe({ Type: "Pass", ...inputPath, OutputPath: itemsPath }, input, queryLanguage, req);
     }
   } else if (type === "Task" && state.Arguments !== undefined) {
-    data.afterArguments = scheduledParameters(result.history) ?? (await probe({ Type: "Pass", Output: state.Arguments }, input, queryLanguage, req));
+    data.afterArguments =
+      scheduledParameters(result.history) ?? (await probe({ Type: "Pass", Output: state.Arguments }, input, queryLanguage, req));
   } else if (type === "Map") {
     data.afterItemsPath = state.Items === undefined ? input : await probe({ Type: "Pass", Output: state.Items }, input, queryLanguage, req);
   }
@@ -288,9 +362,15 @@ export async function testState(request: TestStateRequest): Promise<TestStateRes
   if (raw !== undefined && (type === "Task" || type === "Map" || type === "Parallel")) {
     data.result = raw;
     if (lang === "JSONPath" && out.status !== "FAILED" && out.status !== "RETRIABLE") {
-      const selected = state.ResultSelector === undefined ? raw : await probe({ Type: "Pass", Parameters: state.ResultSelector }, raw, queryLanguage, req);
+      const selected =
+        state.ResultSelector === undefined ? raw : await probe({ Type: "Pass", Parameters: state.ResultSelector }, raw, queryLanguage, req);
       data.afterResultSelector = selected;
-      data.afterResultPath = await probe({ Type: "Pass", Result: selected, ...(state.ResultPath !== undefined ? { ResultPath: state.ResultPath } : {}) }, input, queryLanguage, req);
+      data.afterResultPath = await probe(
+        { Type: "Pass", Result: selected, ...(state.ResultPath !== undefined ? { ResultPath: state.ResultPath } : {}) },
+        input,
+        queryLanguage,
+        req,
+      );
     }
   }
   if (level === "TRACE" && type === "Task") {
@@ -308,7 +388,12 @@ async function inspectMap(state: StateDef, data: InspectionData, queryLanguage: 
   const selector = state.ItemSelector ?? state.Parameters;
   if (Array.isArray(items) && selector !== undefined) {
     // The selector over each item, with $$.Map.Item, as an inline Map of Pass states computes it.
-    const map: StateDef = { Type: "Map", ItemsPath: "$", ItemSelector: selector, ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } } };
+    const map: StateDef = {
+      Type: "Map",
+      ItemsPath: "$",
+      ItemSelector: selector,
+      ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } },
+    };
     if ((state.QueryLanguage ?? queryLanguage) === "JSONata") {
       delete map.ItemsPath;
       map.Items = "{% $states.input %}";
@@ -320,7 +405,8 @@ async function inspectMap(state: StateDef, data: InspectionData, queryLanguage: 
   if (batcher && Array.isArray(selected)) {
     const size = batcher.MaxItemsPerBatch ?? selected.length;
     const batches: JsonValue[] = [];
-    for (let i = 0; i < selected.length; i += Math.max(1, size)) batches.push({ ...(batcher.BatchInput ?? {}), Items: selected.slice(i, i + Math.max(1, size)) });
+    for (let i = 0; i < selected.length; i += Math.max(1, size))
+      batches.push({ ...(batcher.BatchInput ?? {}), Items: selected.slice(i, i + Math.max(1, size)) });
     data.afterItemBatcher = batches;
   }
   if (typeof state.ToleratedFailureCount === "number") data.toleratedFailureCount = state.ToleratedFailureCount;

@@ -40,7 +40,8 @@ export const JsonlRangesSettingsSchema = z
 export type JsonlRangesSettings = z.output<typeof JsonlRangesSettingsSchema>;
 
 const NAME = "jsonl-ranges";
-const settingsOf = (config: StackConfig): JsonlRangesSettings => workflowSettings({ name: NAME, settings: JsonlRangesSettingsSchema }, config);
+const settingsOf = (config: StackConfig): JsonlRangesSettings =>
+  workflowSettings({ name: NAME, settings: JsonlRangesSettingsSchema }, config);
 
 function build(config: StackConfig, bucket: string): StateMachine {
   const settings = settingsOf(config);

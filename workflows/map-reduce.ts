@@ -55,14 +55,19 @@ export type MapReduceWorkflowConfig = z.input<typeof MapReduceWorkflowConfigSche
  * Where the job reads and writes within the stack's bucket areas: its input under the payload prefix
  * and its results under the results prefix, so the stack's per-area grants and lifecycle rules cover them.
  */
-export function mapReducePrefixes(areas: { readonly payloadPrefix: string; readonly resultsPrefix: string }): { inputPrefix: string; resultsPrefix: string } {
+export function mapReducePrefixes(areas: { readonly payloadPrefix: string; readonly resultsPrefix: string }): {
+  inputPrefix: string;
+  resultsPrefix: string;
+} {
   return { inputPrefix: `${areas.payloadPrefix}map-reduce/`, resultsPrefix: `${areas.resultsPrefix}map-reduce/` };
 }
 
 export function mapReduceWorkflow(refs: MapReduceRefs, config: MapReduceWorkflowConfig): StateMachine {
   const parsed = MapReduceWorkflowConfigSchema.safeParse(config);
   if (!parsed.success) {
-    throw new Error(`mapReduceWorkflow: invalid config: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; ")}`);
+    throw new Error(
+      `mapReduceWorkflow: invalid config: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; ")}`,
+    );
   }
   const cfg = parsed.data;
   return machine(
@@ -78,7 +83,10 @@ export function mapReduceWorkflow(refs: MapReduceRefs, config: MapReduceWorkflow
       // The seed's item processor fragment, with this job's function.
       processor: processEachItem(refs.countWords, { name: "CountWords" }),
     }).next(task("ReduceCounts", refs.reduceCounts)),
-    { type: "STANDARD", comment: "Map-reduce over the objects of a prefix: count words per batch of 250 objects, then aggregate the exported results." },
+    {
+      type: "STANDARD",
+      comment: "Map-reduce over the objects of a prefix: count words per batch of 250 objects, then aggregate the exported results.",
+    },
   );
 }
 
@@ -92,7 +100,11 @@ export const DEFAULT_OBJECTS = 1_500;
 
 const mapReduceDemo: WorkflowDemo<DatasetTotals> = {
   input: () => ({}),
-  sizeFlag: { description: "how many objects to generate under the input prefix (default 1,500: two listObjectsV2 pages)", default: DEFAULT_OBJECTS, max: 1_000_000 },
+  sizeFlag: {
+    description: "how many objects to generate under the input prefix (default 1,500: two listObjectsV2 pages)",
+    default: DEFAULT_OBJECTS,
+    max: 1_000_000,
+  },
   dataset: async ({ s3, bucket, config, size, signal, putObjects, onProgress }) => {
     const prefix = mapReducePrefixes(config).inputPrefix;
     const totals = await uploadDataset(s3, bucket, prefix, size ?? DEFAULT_OBJECTS, { signal, putObjects, onProgress });
@@ -103,7 +115,14 @@ const mapReduceDemo: WorkflowDemo<DatasetTotals> = {
   describeOutput: (output) => {
     const lines: Array<[string, string]> = [];
     const o = (output ?? {}) as { topWords?: Array<{ word: string; count: number }>; batches?: { succeeded: number; failed: number } };
-    if (o.topWords) lines.push(["Top words", o.topWords.slice(0, 5).map((w) => `${w.word} ${formatCount(w.count)}`).join(", ")]);
+    if (o.topWords)
+      lines.push([
+        "Top words",
+        o.topWords
+          .slice(0, 5)
+          .map((w) => `${w.word} ${formatCount(w.count)}`)
+          .join(", "),
+      ]);
     if (o.batches) lines.push(["Batches", `${formatCount(o.batches.succeeded)} succeeded, ${formatCount(o.batches.failed)} failed`]);
     return lines;
   },
@@ -111,7 +130,8 @@ const mapReduceDemo: WorkflowDemo<DatasetTotals> = {
 
 export const mapReduceEntry: CatalogWorkflow = {
   name: "map-reduce",
-  description: "Seed 002's map-reduce: a Distributed Map over the objects of a prefix, 250 a batch, then a reduce over the exported results",
+  description:
+    "Seed 002's map-reduce: a Distributed Map over the objects of a prefix, 250 a batch, then a reduce over the exported results",
   build: (config, resources) =>
     mapReduceWorkflow(
       { countWords: lambda("CountWords", countWords), reduceCounts: lambda("ReduceCounts", reduceCounts) },

@@ -127,7 +127,8 @@ const refs = { captureInput: lambda("CaptureInput", captureInput), processData: 
 function inlineItemsOf(input: Record<string, unknown>): { count: number; bytes: number } | undefined {
   const number = typeof input["number"] === "number" ? input["number"] : 10;
   const chunk = typeof input["chunk"] === "number" ? input["chunk"] : 1;
-  if (!Number.isInteger(number) || !Number.isInteger(chunk) || chunk < 1 || number < 0 || pageCount(number, chunk) > 1_000_000) return undefined;
+  if (!Number.isInteger(number) || !Number.isInteger(chunk) || chunk < 1 || number < 0 || pageCount(number, chunk) > 1_000_000)
+    return undefined;
   return { count: pageCount(number, chunk), bytes: Buffer.byteLength(JSON.stringify(paginate(number, chunk))) };
 }
 
@@ -137,13 +138,23 @@ const seedDemo: WorkflowDemo = {
   // ResultWriter exported them (or from the Map's output when there is no writer).
   observe: { functions: ["ProcessData"], start: () => new ObservedProcessData() },
   check: async ({ s3, output, input, observed }) =>
-    checkExactlyOnceBySize(s3, output, typeof input["number"] === "number" ? input["number"] : 10, observed instanceof ObservedProcessData ? observed : undefined),
+    checkExactlyOnceBySize(
+      s3,
+      output,
+      typeof input["number"] === "number" ? input["number"] : 10,
+      observed instanceof ObservedProcessData ? observed : undefined,
+    ),
   variants: {
     inline: {
       description: "the seed's original Inline Map variant (fails at 256 KiB, as on AWS)",
       // CaptureInput returns the items inline to an Inline Map.
-      build: (config) => seedInlineWorkflow({ captureInput: lambda("CaptureInput", paginateInline), processData: refs.processData }, { maxConcurrency: config.maxConcurrency }),
-      explain: (error, cause, input) => explainFailure(error, cause, { state: "CaptureInput", variant: "inline", inlineItems: inlineItemsOf(input) }),
+      build: (config) =>
+        seedInlineWorkflow(
+          { captureInput: lambda("CaptureInput", paginateInline), processData: refs.processData },
+          { maxConcurrency: config.maxConcurrency },
+        ),
+      explain: (error, cause, input) =>
+        explainFailure(error, cause, { state: "CaptureInput", variant: "inline", inlineItems: inlineItemsOf(input) }),
     },
   },
 };

@@ -3,7 +3,19 @@
  * run to completion (`.sync:2`), then a wait for a person's approval (`.waitForTaskToken` over SQS):
  * the service integrations real Distributed Map workflows use around and inside the map.
  */
-import { distributedMap, dynamoPutItem, intrinsic, machine, path, s3JsonReader, sqsSendMessage, startExecution, task, type AnyLambdaRef, type StateMachine } from "../asl/builders";
+import {
+  distributedMap,
+  dynamoPutItem,
+  intrinsic,
+  machine,
+  path,
+  s3JsonReader,
+  sqsSendMessage,
+  startExecution,
+  task,
+  type AnyLambdaRef,
+  type StateMachine,
+} from "../asl/builders";
 
 export interface StoreAndApproveConfig {
   /** The DynamoDB table the children write to (partition key `id`, a string). */
@@ -33,7 +45,13 @@ export function storeAndApproveWorkflow(score: AnyLambdaRef, cfg: StoreAndApprov
       ),
       resultPath: "$.scores",
     })
-      .next(startExecution("Report", { StateMachineArn: cfg.reportStateMachineArn, Input: { "scores": path("$.scores") } }, { pattern: "sync:2", resultSelector: { report: path("$.Output") }, resultPath: "$.report" }))
+      .next(
+        startExecution(
+          "Report",
+          { StateMachineArn: cfg.reportStateMachineArn, Input: { scores: path("$.scores") } },
+          { pattern: "sync:2", resultSelector: { report: path("$.Output") }, resultPath: "$.report" },
+        ),
+      )
       .next(
         sqsSendMessage(
           "AwaitApproval",

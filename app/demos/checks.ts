@@ -56,7 +56,10 @@ export async function forEachProcessDataResult(
 }
 
 /** ProcessData's results, collected (small runs and tests; the check itself streams). */
-export async function processDataResults(s3: S3Client, mapOutput: unknown): Promise<{ results: ProcessDataResult[]; source: string; unreadable: number }> {
+export async function processDataResults(
+  s3: S3Client,
+  mapOutput: unknown,
+): Promise<{ results: ProcessDataResult[]; source: string; unreadable: number }> {
   const results: ProcessDataResult[] = [];
   const { source, unreadable } = await forEachProcessDataResult(s3, mapOutput, (r) => results.push(r));
   return { results, source, unreadable };
@@ -96,7 +99,9 @@ export function checkMapReduceTotals(output: ReduceResult, totals: DatasetTotals
   const expectedTop = [...totals.wordCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
   const top = output.topWords[0];
   if (expectedTop && (!top || top.word !== expectedTop[0] || top.count !== expectedTop[1])) {
-    problems.push(`top word: reduce says ${top ? `${top.word}×${top.count}` : "none"}, the data set has ${expectedTop[0]}×${expectedTop[1]}`);
+    problems.push(
+      `top word: reduce says ${top ? `${top.word}×${top.count}` : "none"}, the data set has ${expectedTop[0]}×${expectedTop[1]}`,
+    );
   }
   const passed = problems.length === 0;
   return {
@@ -131,7 +136,15 @@ export class ObservedProcessData {
   add(_fn: string, r: unknown): void {
     // The common shape checked by hand (a zod parse per result costs more than the check itself at 400,000); anything else through the schema.
     const o = r as Partial<Record<"from" | "to" | "count" | "sum", unknown>> | null;
-    if (o !== null && typeof o === "object" && typeof o.from === "number" && typeof o.to === "number" && typeof o.count === "number" && typeof o.sum === "number" && !("ranges" in o)) {
+    if (
+      o !== null &&
+      typeof o === "object" &&
+      typeof o.from === "number" &&
+      typeof o.to === "number" &&
+      typeof o.count === "number" &&
+      typeof o.sum === "number" &&
+      !("ranges" in o)
+    ) {
       this.results++;
       this.check.add(o as ProcessDataResult);
       return;
@@ -144,7 +157,12 @@ export class ObservedProcessData {
   }
 }
 
-export async function checkExactlyOnceBySize(s3: S3Client, mapOutput: unknown, number: number, observed: ObservedProcessData | undefined): Promise<CheckResult> {
+export async function checkExactlyOnceBySize(
+  s3: S3Client,
+  mapOutput: unknown,
+  number: number,
+  observed: ObservedProcessData | undefined,
+): Promise<CheckResult> {
   const location = resultWriterLocation(mapOutput);
   if (!location || !observed) return checkSeedExactlyOnce(s3, mapOutput, number);
   const manifest = await readManifest(s3, location.bucket, location.manifestKey);

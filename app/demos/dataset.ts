@@ -3,7 +3,7 @@
  * (same N and seed, same bytes), with the totals known up front so a run can check the reduce step's
  * aggregate against them.
  */
-import { seededRandom } from "../../engine/random";
+import { seededRandom } from "../../engine/model/random";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 
 /** A vocabulary with a skewed (Zipf-like) draw, so the top words are stable and meaningful. */
@@ -21,7 +21,6 @@ export interface DatasetTotals {
   words: number;
   wordCounts: Map<string, number>;
 }
-
 
 export function objectKey(prefix: string, index: number): string {
   return `${prefix}part-${String(index).padStart(6, "0")}.txt`;
@@ -83,9 +82,12 @@ export async function uploadDataset(
     for (let from = 0; from < objects; from += BATCH) {
       if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
       const to = Math.min(objects, from + BATCH);
-      direct(bucket, (function* () {
-        for (let i = from; i < to; i++) yield { key: objectKey(prefix, i), body: objectText(i, seed), contentType: "text/plain" };
-      })());
+      direct(
+        bucket,
+        (function* () {
+          for (let i = from; i < to; i++) yield { key: objectKey(prefix, i), body: objectText(i, seed), contentType: "text/plain" };
+        })(),
+      );
       options.onProgress?.(to, objects);
       // Between batches the event loop turns: progress, signals.
       await new Promise((resolve) => setImmediate(resolve));
@@ -98,7 +100,9 @@ export async function uploadDataset(
     while (next < objects) {
       if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
       const i = next++;
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(prefix, i), Body: objectText(i, seed), ContentType: "text/plain" }));
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: objectKey(prefix, i), Body: objectText(i, seed), ContentType: "text/plain" }),
+      );
       options.onProgress?.(++written, objects);
     }
   };

@@ -55,12 +55,18 @@ function variable(v: JsonPathString, op: string): string {
 type Comparable = "String" | "Numeric" | "Boolean" | "Timestamp";
 type Relation = "Equals" | "LessThan" | "GreaterThan" | "LessThanEquals" | "GreaterThanEquals";
 
-function compare<T extends JsonPrimitive>(type: Comparable, relation: Relation, v: JsonPathString, value: T | PathValue<T>): ChoiceCondition {
+function compare<T extends JsonPrimitive>(
+  type: Comparable,
+  relation: Relation,
+  v: JsonPathString,
+  value: T | PathValue<T>,
+): ChoiceCondition {
   const op = `${type}${relation}`;
   // The helper's own name (numberEquals for NumericEquals), so the message points at the call to fix.
   const name = (type === "Numeric" ? "number" : type.toLowerCase()) + relation;
   if (isPathValue(value)) return ChoiceCondition.jsonPath({ Variable: variable(v, name), [`${op}Path`]: value.path });
-  if (isJsonataValue(value)) throw new BuilderError(`Condition.${name}: a JSONPath rule cannot compare with jsonata(); use Condition.jsonata(...)`);
+  if (isJsonataValue(value))
+    throw new BuilderError(`Condition.${name}: a JSONPath rule cannot compare with jsonata(); use Condition.jsonata(...)`);
   const expected = type === "String" || type === "Timestamp" ? "string" : type === "Numeric" ? "number" : "boolean";
   if (typeof value !== expected || (typeof value === "number" && !Number.isFinite(value))) {
     throw new BuilderError(`Condition.${name}: the value must be a ${expected} or a path() (got ${JSON.stringify(value)})`);
@@ -68,7 +74,11 @@ function compare<T extends JsonPrimitive>(type: Comparable, relation: Relation, 
   return ChoiceCondition.jsonPath({ Variable: variable(v, name), [op]: value });
 }
 
-function test(op: "IsNull" | "IsPresent" | "IsNumeric" | "IsString" | "IsBoolean" | "IsTimestamp", v: JsonPathString, expected: boolean): ChoiceCondition {
+function test(
+  op: "IsNull" | "IsPresent" | "IsNumeric" | "IsString" | "IsBoolean" | "IsTimestamp",
+  v: JsonPathString,
+  expected: boolean,
+): ChoiceCondition {
   return ChoiceCondition.jsonPath({ Variable: variable(v, op.charAt(0).toLowerCase() + op.slice(1)), [op]: expected });
 }
 
@@ -76,7 +86,9 @@ function combine(op: "And" | "Or", rules: ChoiceCondition[]): ChoiceCondition {
   if (rules.length === 0) throw new BuilderError(`Condition.${op.toLowerCase()}: give at least one rule`);
   for (const r of rules) {
     if (!(r instanceof ChoiceCondition) || r.kind !== "jsonpath") {
-      throw new BuilderError(`Condition.${op.toLowerCase()}: combine JSONPath rules only (a JSONata condition combines with "and"/"or" inside the expression)`);
+      throw new BuilderError(
+        `Condition.${op.toLowerCase()}: combine JSONPath rules only (a JSONata condition combines with "and"/"or" inside the expression)`,
+      );
     }
   }
   return ChoiceCondition.jsonPath({ [op]: rules.map((r) => r.toJSON()) });
@@ -114,7 +126,8 @@ export const Condition = {
   and: (...rules: ChoiceCondition[]) => combine("And", rules),
   or: (...rules: ChoiceCondition[]) => combine("Or", rules),
   not: (rule: ChoiceCondition) => {
-    if (!(rule instanceof ChoiceCondition) || rule.kind !== "jsonpath") throw new BuilderError(`Condition.not: negate a JSONPath rule (in JSONata write "not(...)")`);
+    if (!(rule instanceof ChoiceCondition) || rule.kind !== "jsonpath")
+      throw new BuilderError(`Condition.not: negate a JSONPath rule (in JSONata write "not(...)")`);
     return ChoiceCondition.jsonPath({ Not: rule.toJSON() });
   },
   /** A JSONata condition: `Condition.jsonata("$states.input.count > 0")` → `"Condition": "{% ... %}"`. */
@@ -145,7 +158,10 @@ export class ChoiceState extends StateBuilder {
   private readonly branches: Array<{ rule: ChoiceCondition; target: Chainable; options: ChoiceBranchOptions }> = [];
   private defaultTarget?: Chainable;
 
-  constructor(name: string, private readonly choiceOptions: ChoiceOptions = {}) {
+  constructor(
+    name: string,
+    private readonly choiceOptions: ChoiceOptions = {},
+  ) {
     super(name, choiceOptions);
   }
 

@@ -39,7 +39,10 @@ export interface PassOptions extends StateOptions, JsonPathIoOptions, Parameters
 
 export class PassState extends NextableState {
   readonly type = "Pass" as const;
-  constructor(name: string, private readonly passOptions: PassOptions = {}) {
+  constructor(
+    name: string,
+    private readonly passOptions: PassOptions = {},
+  ) {
     super(name, passOptions);
   }
   render(ctx: RenderContext): PassJson {
@@ -63,12 +66,18 @@ interface WaitCommon extends StateOptions, JsonPathIoOptions, JsonataOutputOptio
 export type WaitOptions = WaitCommon &
   (
     | { /** Seconds to wait. */ readonly seconds: ValueOrDynamic<number>; readonly timestamp?: never }
-    | { /** ISO-8601 timestamp to wait until, e.g. "2026-01-01T00:00:00Z". */ readonly timestamp: ValueOrDynamic<string>; readonly seconds?: never }
+    | {
+        /** ISO-8601 timestamp to wait until, e.g. "2026-01-01T00:00:00Z". */ readonly timestamp: ValueOrDynamic<string>;
+        readonly seconds?: never;
+      }
   );
 
 export class WaitState extends NextableState {
   readonly type = "Wait" as const;
-  constructor(name: string, private readonly waitOptions: WaitOptions) {
+  constructor(
+    name: string,
+    private readonly waitOptions: WaitOptions,
+  ) {
     super(name, waitOptions);
     const given = [waitOptions?.seconds, waitOptions?.timestamp].filter((v) => v !== undefined).length;
     if (given !== 1) throw new BuilderError(`wait("${name}"): give exactly one of seconds and timestamp`);
@@ -98,7 +107,10 @@ export interface SucceedOptions extends StateOptions, JsonPathIoOptions, Jsonata
 
 export class SucceedState extends StateBuilder {
   readonly type = "Succeed" as const;
-  constructor(name: string, private readonly succeedOptions: SucceedOptions = {}) {
+  constructor(
+    name: string,
+    private readonly succeedOptions: SucceedOptions = {},
+  ) {
     super(name, succeedOptions);
   }
   override get endStates(): ReadonlyArray<NextableState> {
@@ -127,7 +139,11 @@ export interface FailOptions extends StateOptions {
  * (https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html: "You can also specify CausePath using an
  * intrinsic function that returns a string", likewise ErrorPath).
  */
-function renderFailField(field: "Error" | "Cause", value: ValueOrDynamic<string> | IntrinsicValue | undefined, site: RenderSite): JsonObject {
+function renderFailField(
+  field: "Error" | "Cause",
+  value: ValueOrDynamic<string> | IntrinsicValue | undefined,
+  site: RenderSite,
+): JsonObject {
   if (isIntrinsicValue(value)) {
     requireLanguage(site.state, field, site.queryLanguage, "JSONPath");
     return { [`${field}Path`]: value.call };
@@ -137,7 +153,10 @@ function renderFailField(field: "Error" | "Cause", value: ValueOrDynamic<string>
 
 export class FailState extends StateBuilder {
   readonly type = "Fail" as const;
-  constructor(name: string, private readonly failOptions: FailOptions = {}) {
+  constructor(
+    name: string,
+    private readonly failOptions: FailOptions = {},
+  ) {
     super(name, failOptions);
   }
   override get endStates(): ReadonlyArray<NextableState> {
@@ -160,7 +179,8 @@ export function fail(name: string, options: FailOptions = {}): FailState {
 }
 
 export interface ParallelOptions
-  extends StateOptions,
+  extends
+    StateOptions,
     JsonPathIoOptions,
     ParametersOptions,
     ResultOptions,
@@ -172,7 +192,11 @@ export interface ParallelOptions
 export class ParallelState extends ErrorHandlingState {
   readonly type = "Parallel" as const;
   private readonly branches: ReadonlyArray<Chainable>;
-  constructor(name: string, branches: ReadonlyArray<Chainable>, private readonly parallelOptions: ParallelOptions = {}) {
+  constructor(
+    name: string,
+    branches: ReadonlyArray<Chainable>,
+    private readonly parallelOptions: ParallelOptions = {},
+  ) {
     super(name, parallelOptions);
     if (!Array.isArray(branches) || branches.length === 0) {
       throw new BuilderError(`parallel("${name}"): give at least one branch (a state, a chain or a fragment)`);

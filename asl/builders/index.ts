@@ -45,4 +45,14 @@ export {
   startExecution,
   awsSdk,
 } from "../integrations/builders";
-export type { IntegrationTaskOptions, SqsSendMessageParams, SnsPublishParams, EventBridgeEntry, StartExecutionParams, DynamoDbPutItemParams, DynamoDbGetItemParams, DynamoDbUpdateItemParams, DynamoDbDeleteItemParams } from "../integrations/builders";
+export type {
+  IntegrationTaskOptions,
+  SqsSendMessageParams,
+  SnsPublishParams,
+  EventBridgeEntry,
+  StartExecutionParams,
+  DynamoDbPutItemParams,
+  DynamoDbGetItemParams,
+  DynamoDbUpdateItemParams,
+  DynamoDbDeleteItemParams,
+} from "../integrations/builders";

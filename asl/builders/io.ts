@@ -69,17 +69,18 @@ function checkReferencePath(state: string, field: string, value: ReferencePath |
 }
 
 /** Everything a state can say about its data, rendered in ASL's field order. */
-export type IoOptions = JsonPathIoOptions & ParametersOptions & ResultOptions & JsonataArgumentsOptions & JsonataOutputOptions & AssignOptions;
+export type IoOptions = JsonPathIoOptions &
+  ParametersOptions &
+  ResultOptions &
+  JsonataArgumentsOptions &
+  JsonataOutputOptions &
+  AssignOptions;
 
 /**
  * Renders the I/O fields present in `options`, split into those that go before a state's own fields
  * (InputPath, Parameters, Arguments) and those after (ResultSelector … Assign), ASL's reading order.
  */
-export function renderIo(
-  state: string,
-  language: QueryLanguage,
-  options: IoOptions,
-): { pre: JsonObject; post: JsonObject } {
+export function renderIo(state: string, language: QueryLanguage, options: IoOptions): { pre: JsonObject; post: JsonObject } {
   const set: Array<[IoField, unknown]> = [
     ["InputPath", options.inputPath],
     ["OutputPath", options.outputPath],

@@ -44,8 +44,11 @@ export function lambda<In, Out>(name: string, handler: LambdaHandler<In, Out>): 
 
 export function isLambdaRef(v: unknown): v is AnyLambdaRef {
   return (
-    typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === "lambda" &&
-    typeof (v as { name?: unknown }).name === "string" && typeof (v as { handler?: unknown }).handler === "function"
+    typeof v === "object" &&
+    v !== null &&
+    (v as { kind?: unknown }).kind === "lambda" &&
+    typeof (v as { name?: unknown }).name === "string" &&
+    typeof (v as { handler?: unknown }).handler === "function"
   );
 }
 

@@ -37,7 +37,11 @@ interface Placement {
 interface ScopePlan {
   readonly id: number;
   readonly start: StateBuilder;
-  readonly states: ReadonlyArray<{ readonly state: StateBuilder; readonly segments: ReadonlyArray<string | number>; readonly children: ScopePlan[] }>;
+  readonly states: ReadonlyArray<{
+    readonly state: StateBuilder;
+    readonly segments: ReadonlyArray<string | number>;
+    readonly children: ScopePlan[];
+  }>;
 }
 
 /**
@@ -178,7 +182,9 @@ export class StateMachine {
       if (arn === undefined) {
         arn = resolveLambda(ref);
         if (typeof arn !== "string" || arn.length === 0) {
-          throw new BuilderError(`The Lambda resolver returned ${JSON.stringify(arn)} for "${ref.name}"; it must return a function ARN string`);
+          throw new BuilderError(
+            `The Lambda resolver returned ${JSON.stringify(arn)} for "${ref.name}"; it must return a function ARN string`,
+          );
         }
         arns.set(ref, arn);
       }

@@ -23,7 +23,8 @@ import type { ItemReaderSpec, ResultWriterSpec } from "./readers";
 import { compact, type Chainable, type RenderContext, type StateOptions, type SubScope } from "./state";
 import { renderTemplate, renderTemplateValue, renderTwin, type Template, type TemplateValue, type ValueOrDynamic } from "./values";
 
-interface MapCommonOptions extends StateOptions, JsonPathIoOptions, ResultOptions, JsonataOutputOptions, AssignOptions, ErrorHandlingOptions {
+interface MapCommonOptions
+  extends StateOptions, JsonPathIoOptions, ResultOptions, JsonataOutputOptions, AssignOptions, ErrorHandlingOptions {
   /** The states run for each item: one state, a chain, or a fragment's result. */
   readonly processor: Chainable;
   /** Builds each item's input (path() values from the item are `$` in JSONPath, `$states.context.Map.Item.Value` in JSONata). */
@@ -37,7 +38,8 @@ type ItemsInInput =
   | { /** JSONPath: the array in the input (default `$`). */ readonly itemsPath?: ReferencePath & string; readonly items?: never }
   | { /** JSONata: an array or an expression yielding one. */ readonly items: TemplateValue; readonly itemsPath?: never };
 
-type DistributedOnly = "reader" | "batcher" | "resultWriter" | "toleratedFailurePercentage" | "toleratedFailureCount" | "label" | "childExecution";
+type DistributedOnly =
+  "reader" | "batcher" | "resultWriter" | "toleratedFailurePercentage" | "toleratedFailureCount" | "label" | "childExecution";
 
 export type InlineMapOptions = MapCommonOptions &
   ItemsInInput & {
@@ -54,7 +56,9 @@ export interface ItemBatcherOptions {
 }
 
 export type DistributedMapOptions = MapCommonOptions &
-  (({ readonly reader: ItemReaderSpec; readonly itemsPath?: never; readonly items?: never }) | (ItemsInInput & { readonly reader?: never })) & {
+  (
+    { readonly reader: ItemReaderSpec; readonly itemsPath?: never; readonly items?: never } | (ItemsInInput & { readonly reader?: never })
+  ) & {
     /** Groups items into batches; each child execution receives `{ Items: [...], ...batchInput }`. */
     readonly batcher?: ItemBatcherOptions;
     /** Exports the Map Run's results to S3 (or only reshapes them). */
@@ -83,7 +87,9 @@ export class MapState extends ErrorHandlingState {
   ) {
     super(name, spec.options);
     if (!spec.options || !spec.options.processor || !spec.options.processor.startState) {
-      throw new BuilderError(`${spec.mode === "INLINE" ? "inlineMap" : "distributedMap"}("${name}"): processor is required (a state, a chain or a fragment)`);
+      throw new BuilderError(
+        `${spec.mode === "INLINE" ? "inlineMap" : "distributedMap"}("${name}"): processor is required (a state, a chain or a fragment)`,
+      );
     }
     if (spec.mode === "DISTRIBUTED") checkDistributedLimits(name, spec.options);
   }
@@ -159,8 +165,15 @@ function checkDistributedLimits(name: string, o: DistributedMapOptions): void {
     throw new BuilderError(`distributedMap("${name}"): ${field} ${rule} (got ${JSON.stringify(got)})`);
   };
   const isNumber = (v: unknown): v is number => typeof v === "number";
-  if (isNumber(o.maxConcurrency) && !(Number.isInteger(o.maxConcurrency) && o.maxConcurrency >= 0 && o.maxConcurrency <= LIMITS.distributedMaxConcurrency)) {
-    fail("maxConcurrency", `must be an integer from 0 (as many as allowed) to ${LIMITS.distributedMaxConcurrency} (AWS runs at most ${LIMITS.distributedMaxConcurrency} child executions at once)`, o.maxConcurrency);
+  if (
+    isNumber(o.maxConcurrency) &&
+    !(Number.isInteger(o.maxConcurrency) && o.maxConcurrency >= 0 && o.maxConcurrency <= LIMITS.distributedMaxConcurrency)
+  ) {
+    fail(
+      "maxConcurrency",
+      `must be an integer from 0 (as many as allowed) to ${LIMITS.distributedMaxConcurrency} (AWS runs at most ${LIMITS.distributedMaxConcurrency} child executions at once)`,
+      o.maxConcurrency,
+    );
   }
   if (isNumber(o.toleratedFailurePercentage) && !(o.toleratedFailurePercentage >= 0 && o.toleratedFailurePercentage <= 100)) {
     fail("toleratedFailurePercentage", "must be between 0 and 100", o.toleratedFailurePercentage);
@@ -169,13 +182,24 @@ function checkDistributedLimits(name: string, o: DistributedMapOptions): void {
     fail("toleratedFailureCount", "must be an integer ≥ 0", o.toleratedFailureCount);
   }
   if (o.label !== undefined) {
-    if (o.label.length === 0 || o.label.length > LIMITS.mapLabelChars) fail("label", `must be 1-${LIMITS.mapLabelChars} characters`, o.label);
-    if (LABEL_FORBIDDEN.test(o.label)) fail("label", "must not contain whitespace, brackets, wildcards, control characters or any of : ; , \\ | ^ ~ $ # % & ` \"", o.label);
+    if (o.label.length === 0 || o.label.length > LIMITS.mapLabelChars)
+      fail("label", `must be 1-${LIMITS.mapLabelChars} characters`, o.label);
+    if (LABEL_FORBIDDEN.test(o.label))
+      fail("label", 'must not contain whitespace, brackets, wildcards, control characters or any of : ; , \\ | ^ ~ $ # % & ` "', o.label);
   }
   const b = o.batcher;
-  if (b && isNumber(b.maxItemsPerBatch) && !(Number.isInteger(b.maxItemsPerBatch) && b.maxItemsPerBatch >= 1)) fail("batcher.maxItemsPerBatch", "must be an integer ≥ 1", b.maxItemsPerBatch);
-  if (b && isNumber(b.maxInputBytesPerBatch) && !(Number.isInteger(b.maxInputBytesPerBatch) && b.maxInputBytesPerBatch >= 1 && b.maxInputBytesPerBatch <= LIMITS.maxInputBytesPerBatch)) {
-    fail("batcher.maxInputBytesPerBatch", `must be an integer from 1 to ${LIMITS.maxInputBytesPerBatch} (256 KiB)`, b.maxInputBytesPerBatch);
+  if (b && isNumber(b.maxItemsPerBatch) && !(Number.isInteger(b.maxItemsPerBatch) && b.maxItemsPerBatch >= 1))
+    fail("batcher.maxItemsPerBatch", "must be an integer ≥ 1", b.maxItemsPerBatch);
+  if (
+    b &&
+    isNumber(b.maxInputBytesPerBatch) &&
+    !(Number.isInteger(b.maxInputBytesPerBatch) && b.maxInputBytesPerBatch >= 1 && b.maxInputBytesPerBatch <= LIMITS.maxInputBytesPerBatch)
+  ) {
+    fail(
+      "batcher.maxInputBytesPerBatch",
+      `must be an integer from 1 to ${LIMITS.maxInputBytesPerBatch} (256 KiB)`,
+      b.maxInputBytesPerBatch,
+    );
   }
 }
 
@@ -187,7 +211,9 @@ function renderBatcher(b: ItemBatcherOptions, state: string, language: "JSONPath
     BatchInput: b.batchInput && renderTemplate(b.batchInput, site("BatchInput")),
   }) as ItemBatcherJson;
   if (Object.keys(out).length === 0) {
-    throw new BuilderError(`state "${state}" field ItemBatcher: give maxItemsPerBatch and/or maxInputBytesPerBatch (an empty batcher batches nothing)`);
+    throw new BuilderError(
+      `state "${state}" field ItemBatcher: give maxItemsPerBatch and/or maxInputBytesPerBatch (an empty batcher batches nothing)`,
+    );
   }
   return out;
 }

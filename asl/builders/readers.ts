@@ -60,7 +60,10 @@ export class ItemReaderSpec {
       ...this.config,
       ...renderTwin("MaxItems", this.maxItems, { ...readerSite, field: "ItemReader.ReaderConfig.MaxItems" }),
     }) as ReaderConfig;
-    const args = renderTemplate(location, { ...readerSite, field: site.queryLanguage === "JSONPath" ? "ItemReader.Parameters" : "ItemReader.Arguments" });
+    const args = renderTemplate(location, {
+      ...readerSite,
+      field: site.queryLanguage === "JSONPath" ? "ItemReader.Parameters" : "ItemReader.Arguments",
+    });
     return compact({
       Resource: this.source.action === "s3:getObject" ? S3_GET_OBJECT : S3_LIST_OBJECTS_V2,
       ReaderConfig: Object.keys(readerConfig).length ? readerConfig : undefined,
@@ -70,7 +73,12 @@ export class ItemReaderSpec {
   }
 }
 
-function getObject(inputType: ItemReaderInputType, location: S3ObjectLocation, config: Omit<ReaderConfig, "InputType">, maxItems?: ValueOrDynamic<number>): ItemReaderSpec {
+function getObject(
+  inputType: ItemReaderInputType,
+  location: S3ObjectLocation,
+  config: Omit<ReaderConfig, "InputType">,
+  maxItems?: ValueOrDynamic<number>,
+): ItemReaderSpec {
   if (location.bucket === undefined || location.key === undefined) {
     throw new BuilderError(`${inputType} reader: bucket and key are required`);
   }
@@ -88,7 +96,9 @@ export interface S3JsonReaderOptions extends S3ObjectLocation, ReaderLimitOption
 /** Items from a JSON file in S3: an array, or an array inside an object (itemsPointer). */
 export function s3JsonReader(options: S3JsonReaderOptions): ItemReaderSpec {
   if (options.itemsPointer !== undefined && !/^(\/[^/]*)*$/.test(options.itemsPointer)) {
-    throw new BuilderError(`s3JsonReader: itemsPointer must be a JSON pointer like "/data/items" (got ${JSON.stringify(options.itemsPointer)})`);
+    throw new BuilderError(
+      `s3JsonReader: itemsPointer must be a JSON pointer like "/data/items" (got ${JSON.stringify(options.itemsPointer)})`,
+    );
   }
   return getObject("JSON", options, compact({ ItemsPointer: options.itemsPointer }), options.maxItems);
 }
@@ -128,7 +138,9 @@ export function s3CsvReader(options: S3ObjectLocation & ReaderLimitOptions & Csv
  * Items from a Parquet file in S3: one item per row. Parquet readers take no VersionId
  * (input-output-itemreader.html: "Parquet ... does not support VersionId").
  */
-export function s3ParquetReader(options: Omit<S3ObjectLocation, "versionId"> & ReaderLimitOptions & { readonly versionId?: never }): ItemReaderSpec {
+export function s3ParquetReader(
+  options: Omit<S3ObjectLocation, "versionId"> & ReaderLimitOptions & { readonly versionId?: never },
+): ItemReaderSpec {
   return getObject("PARQUET", options, {}, options.maxItems);
 }
 
@@ -160,8 +172,13 @@ export function s3ManifestReader(options: S3ManifestReaderOptions): ItemReaderSp
   }
   if (options.dataInputType) throw new BuilderError(`s3ManifestReader: dataInputType applies only to manifest ATHENA_DATA`);
   if (options.manifest === "S3_INVENTORY") {
-    if (options.bucket === undefined || options.key === undefined) throw new BuilderError(`S3_INVENTORY reader: bucket and key are required`);
-    return new ItemReaderSpec({ action: "s3:getObject", inputType: "MANIFEST", location: options }, { ManifestType: "S3_INVENTORY" }, options.maxItems);
+    if (options.bucket === undefined || options.key === undefined)
+      throw new BuilderError(`S3_INVENTORY reader: bucket and key are required`);
+    return new ItemReaderSpec(
+      { action: "s3:getObject", inputType: "MANIFEST", location: options },
+      { ManifestType: "S3_INVENTORY" },
+      options.maxItems,
+    );
   }
   return getObject("MANIFEST", options, {}, options.maxItems);
 }
@@ -204,10 +221,14 @@ export class ResultWriterSpec {
   ) {}
 
   render(site: RenderSite): ResultWriterJson {
-    const writer = this.writerConfig && compact({ OutputType: this.writerConfig.outputType, Transformation: this.writerConfig.transformation });
+    const writer =
+      this.writerConfig && compact({ OutputType: this.writerConfig.outputType, Transformation: this.writerConfig.transformation });
     if (!this.destination) return { WriterConfig: writer };
     const field = site.queryLanguage === "JSONPath" ? "ResultWriter.Parameters" : "ResultWriter.Arguments";
-    const args: JsonObject = renderTemplate(compact({ Bucket: this.destination.bucket, Prefix: this.destination.prefix }), { ...site, field });
+    const args: JsonObject = renderTemplate(compact({ Bucket: this.destination.bucket, Prefix: this.destination.prefix }), {
+      ...site,
+      field,
+    });
     return compact({
       Resource: S3_PUT_OBJECT,
       Parameters: site.queryLanguage === "JSONPath" ? args : undefined,

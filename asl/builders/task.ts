@@ -72,7 +72,10 @@ export class TaskState extends ErrorHandlingState {
       // The typed parameters render as Parameters (JSONPath: path() → "Key.$") or Arguments (JSONata).
       resource = this.target.arn;
       const field = language === "JSONPath" ? "parameters" : "arguments";
-      if (o[field] !== undefined) throw new BuilderError(`state "${this.name}": an integration task builds its own ${language === "JSONPath" ? "Parameters" : "Arguments"} from its typed parameters`);
+      if (o[field] !== undefined)
+        throw new BuilderError(
+          `state "${this.name}": an integration task builds its own ${language === "JSONPath" ? "Parameters" : "Arguments"} from its typed parameters`,
+        );
       io = { ...o, [field]: this.target.params };
     } else {
       resource = LAMBDA_INVOKE;
@@ -85,12 +88,16 @@ export class TaskState extends ErrorHandlingState {
       });
       if (language === "JSONPath") {
         if (o.parameters !== undefined) {
-          throw new BuilderError(`state "${this.name}": a lambda:invoke task builds its own Parameters; use the payload option instead of parameters`);
+          throw new BuilderError(
+            `state "${this.name}": a lambda:invoke task builds its own Parameters; use the payload option instead of parameters`,
+          );
         }
         io = { ...o, parameters: wrapper };
       } else {
         if (o.arguments !== undefined) {
-          throw new BuilderError(`state "${this.name}": a lambda:invoke task builds its own Arguments; use the payload option instead of arguments`);
+          throw new BuilderError(
+            `state "${this.name}": a lambda:invoke task builds its own Arguments; use the payload option instead of arguments`,
+          );
         }
         io = { ...o, arguments: wrapper };
       }

@@ -67,13 +67,25 @@ export function intrinsic(call: `States.${string}`): IntrinsicValue {
 }
 
 export function isPathValue(v: unknown): v is PathValue {
-  return typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === "path" && typeof (v as { path?: unknown }).path === "string";
+  return (
+    typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === "path" && typeof (v as { path?: unknown }).path === "string"
+  );
 }
 export function isJsonataValue(v: unknown): v is JsonataValue {
-  return typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === "jsonata" && typeof (v as { expression?: unknown }).expression === "string";
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    (v as { kind?: unknown }).kind === "jsonata" &&
+    typeof (v as { expression?: unknown }).expression === "string"
+  );
 }
 export function isIntrinsicValue(v: unknown): v is IntrinsicValue {
-  return typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === "intrinsic" && typeof (v as { call?: unknown }).call === "string";
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    (v as { kind?: unknown }).kind === "intrinsic" &&
+    typeof (v as { call?: unknown }).call === "string"
+  );
 }
 
 export function jsonataString(v: JsonataValue): JsonataString {
@@ -121,7 +133,9 @@ export function renderTemplate(template: Template, site: RenderSite, keyPath = "
     const here = keyPath ? `${keyPath}.${key}` : key;
     if (isPathValue(value) || isIntrinsicValue(value)) {
       if (site.queryLanguage !== "JSONPath") {
-        throw new BuilderError(`${describe(site, here)}: path()/intrinsic() values need the JSONPath query language; this state uses JSONata (use jsonata(...))`);
+        throw new BuilderError(
+          `${describe(site, here)}: path()/intrinsic() values need the JSONPath query language; this state uses JSONata (use jsonata(...))`,
+        );
       }
       if (key.endsWith(".$")) throw new BuilderError(`${describe(site, here)}: do not write ".$" yourself; path() adds it`);
       out[`${key}.$`] = isPathValue(value) ? value.path : value.call;
@@ -147,15 +161,21 @@ export function renderTemplateValue(value: TemplateValue, site: RenderSite, keyP
   }
   if (isJsonataValue(value)) {
     if (site.queryLanguage !== "JSONata") {
-      throw new BuilderError(`${describe(site, keyPath)}: jsonata() values need the JSONata query language; this state uses JSONPath (use path(...), or set queryLanguage: "JSONata")`);
+      throw new BuilderError(
+        `${describe(site, keyPath)}: jsonata() values need the JSONata query language; this state uses JSONPath (use path(...), or set queryLanguage: "JSONata")`,
+      );
     }
     return jsonataString(value);
   }
   if (isPathValue(value) || isIntrinsicValue(value)) {
     if (site.queryLanguage !== "JSONPath") {
-      throw new BuilderError(`${describe(site, keyPath)}: path()/intrinsic() values need the JSONPath query language; this state uses JSONata (use jsonata(...))`);
+      throw new BuilderError(
+        `${describe(site, keyPath)}: path()/intrinsic() values need the JSONPath query language; this state uses JSONata (use jsonata(...))`,
+      );
     }
-    throw new BuilderError(`${describe(site, keyPath)}: a path() can only be the value of an object key (it renders as "Key.$"); wrap it in an object`);
+    throw new BuilderError(
+      `${describe(site, keyPath)}: a path() can only be the value of an object key (it renders as "Key.$"); wrap it in an object`,
+    );
   }
   if (typeof value !== "object") {
     throw new BuilderError(`${describe(site, keyPath)}: ${typeof value} is not a JSON value`);
@@ -171,21 +191,21 @@ export function renderTemplateValue(value: TemplateValue, site: RenderSite, keyP
  * a literal goes to `Field`, a path() to `FieldPath`, a jsonata() to `Field` as `{% %}`.
  * Returns the entries to spread into the state, so a field and its twin can never both appear.
  */
-export function renderTwin<T extends JsonValue>(
-  field: string,
-  value: ValueOrDynamic<T> | undefined,
-  site: RenderSite,
-): JsonObject {
+export function renderTwin<T extends JsonValue>(field: string, value: ValueOrDynamic<T> | undefined, site: RenderSite): JsonObject {
   if (value === undefined) return {};
   if (isPathValue(value)) {
     if (site.queryLanguage !== "JSONPath") {
-      throw new BuilderError(`state "${site.state}" field ${field}: path() needs the JSONPath query language; this state uses JSONata (use jsonata(...))`);
+      throw new BuilderError(
+        `state "${site.state}" field ${field}: path() needs the JSONPath query language; this state uses JSONata (use jsonata(...))`,
+      );
     }
     return { [`${field}Path`]: value.path };
   }
   if (isJsonataValue(value)) {
     if (site.queryLanguage !== "JSONata") {
-      throw new BuilderError(`state "${site.state}" field ${field}: jsonata() needs the JSONata query language; this state uses JSONPath (use path(...))`);
+      throw new BuilderError(
+        `state "${site.state}" field ${field}: jsonata() needs the JSONata query language; this state uses JSONPath (use path(...))`,
+      );
     }
     return { [field]: jsonataString(value) };
   }

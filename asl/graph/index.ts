@@ -1,3 +1,11 @@
-export { buildStateGraph, describeChoiceRule, type GraphBadge, type GraphEdge, type GraphNode, type GraphScope, type StateGraph } from "./model";
+export {
+  buildStateGraph,
+  describeChoiceRule,
+  type GraphBadge,
+  type GraphEdge,
+  type GraphNode,
+  type GraphScope,
+  type StateGraph,
+} from "./model";
 export { toMermaid } from "./mermaid";
 export { toSvg, type SvgOptions } from "./svg";

@@ -85,7 +85,15 @@ export function buildStateGraph(definition: StateMachineDefinition): StateGraph 
     for (const [name, state] of stateEntries) {
       const id = idByName.get(name)!;
       const badges = badgesOf(state);
-      scope.nodes.push({ id, kind: "state", name, type: state.Type, detail: detailOf(state), scopes: childScopes(state), ...(badges.length > 0 ? { badges } : {}) });
+      scope.nodes.push({
+        id,
+        kind: "state",
+        name,
+        type: state.Type,
+        detail: detailOf(state),
+        scopes: childScopes(state),
+        ...(badges.length > 0 ? { badges } : {}),
+      });
       for (const target of transitionsOf(state)) addEdge(id, target.to, target.kind, target.label);
       if (withStartEnd && isTerminal(state)) scope.edges.push({ id: nextId("e"), from: id, to: endNode(), kind: "next" });
     }
@@ -179,13 +187,18 @@ function badgesOf(state: State): GraphBadge[] {
     const resource = typeof state.Resource === "string" ? parseResource(state.Resource) : undefined;
     const pattern = resource && "pattern" in resource ? resource.pattern : undefined;
     if (pattern === "waitForTaskToken") {
-      badges.push({ kind: "callback", text: `⏸ waits for a task token${state.HeartbeatSeconds !== undefined ? ` · heartbeat ${state.HeartbeatSeconds} s` : state.HeartbeatSecondsPath ? " · heartbeat" : ""}` });
+      badges.push({
+        kind: "callback",
+        text: `⏸ waits for a task token${state.HeartbeatSeconds !== undefined ? ` · heartbeat ${state.HeartbeatSeconds} s` : state.HeartbeatSecondsPath ? " · heartbeat" : ""}`,
+      });
     } else if (pattern === "sync" || pattern === "sync:2") {
       badges.push({ kind: "sync", text: `⧗ runs to completion (.${pattern})` });
     }
   }
   if ((state.Type === "Task" || state.Type === "Map" || state.Type === "Parallel") && state.Retry?.length) {
-    const retriers = state.Retry.filter((r) => (r.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS) > 0).map((r) => `${r.ErrorEquals.join(", ")} ×${r.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS}`);
+    const retriers = state.Retry.filter((r) => (r.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS) > 0).map(
+      (r) => `${r.ErrorEquals.join(", ")} ×${r.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS}`,
+    );
     if (retriers.length > 0) {
       const text = `↻ retry ${retriers.join(" · ")}`;
       badges.push({ kind: "retry", text: text.length > BADGE_MAX ? `${text.slice(0, BADGE_MAX - 1)}…` : text });
@@ -248,16 +261,25 @@ function detailOf(state: State): string | undefined {
 function mapDetail(state: MapState): string {
   const config = mapProcessor(state)?.processor.ProcessorConfig;
   const mode = config?.Mode ?? "INLINE";
-  const concurrency = state.MaxConcurrency !== undefined ? `max concurrency ${state.MaxConcurrency}` : state.MaxConcurrencyPath ? `max concurrency ${state.MaxConcurrencyPath}` : undefined;
+  const concurrency =
+    state.MaxConcurrency !== undefined
+      ? `max concurrency ${state.MaxConcurrency}`
+      : state.MaxConcurrencyPath
+        ? `max concurrency ${state.MaxConcurrencyPath}`
+        : undefined;
   if (mode !== "DISTRIBUTED") {
-    return [["Inline", concurrency].filter(Boolean).join(" · "), state.ItemsPath ? `items: ${state.ItemsPath}` : undefined].filter(Boolean).join("\n");
+    return [["Inline", concurrency].filter(Boolean).join(" · "), state.ItemsPath ? `items: ${state.ItemsPath}` : undefined]
+      .filter(Boolean)
+      .join("\n");
   }
   const lines = [[`Distributed, ${config?.ExecutionType ?? "STANDARD"} children`, concurrency].filter(Boolean).join(" · ")];
   const reader = state.ItemReader;
   if (reader) {
     const input = reader.ReaderConfig?.InputType;
     const what = reader.Resource.replace(/^arn:aws:states:::s3:/, "s3:");
-    lines.push(`items: ${what}${what === "s3:listObjectsV2" ? (reader.ReaderConfig?.Transformation === "LOAD_AND_FLATTEN" ? ` → ${input ?? "JSON"} contents` : " (every page)") : input ? ` ${input}` : ""}`);
+    lines.push(
+      `items: ${what}${what === "s3:listObjectsV2" ? (reader.ReaderConfig?.Transformation === "LOAD_AND_FLATTEN" ? ` → ${input ?? "JSON"} contents` : " (every page)") : input ? ` ${input}` : ""}`,
+    );
   } else if (state.ItemsPath) {
     lines.push(`items: ${state.ItemsPath}`);
   }

@@ -82,7 +82,16 @@ function scopeContents(scope: GraphScope, info: Map<string, NodeInfo>, edges: Ma
       // Inline (an ELK option of the label): the edge runs through its label, so a label sits on its
       // own edge. Beside the edge (ELK's default), a Choice rule's label could land next to a
       // neighbouring edge's segment and read as that edge's.
-      const labels: ElkLabel[] = e.label ? [{ text: e.label, width: textWidth(e.label, LABEL_SIZE) + 6, height: LABEL_SIZE + 6, layoutOptions: { "elk.edgeLabels.inline": "true" } }] : [];
+      const labels: ElkLabel[] = e.label
+        ? [
+            {
+              text: e.label,
+              width: textWidth(e.label, LABEL_SIZE) + 6,
+              height: LABEL_SIZE + 6,
+              layoutOptions: { "elk.edgeLabels.inline": "true" },
+            },
+          ]
+        : [];
       return { id: e.id, sources: [e.from], targets: [e.to], labels };
     }),
   };
@@ -109,7 +118,10 @@ const BADGE_COLORS: Record<GraphBadge["kind"], string> = { retry: "#b7791f", cal
 
 /** The lines under a state's name: its details, then its badges. */
 function subLines(node: GraphNode): Array<{ text: string; color: string }> {
-  return [...(node.detail ? node.detail.split("\n").map((text) => ({ text, color: "#52606d" })) : []), ...(node.badges ?? []).map((b) => ({ text: b.text, color: BADGE_COLORS[b.kind] }))];
+  return [
+    ...(node.detail ? node.detail.split("\n").map((text) => ({ text, color: "#52606d" })) : []),
+    ...(node.badges ?? []).map((b) => ({ text: b.text, color: BADGE_COLORS[b.kind] })),
+  ];
 }
 
 function elkNode(node: GraphNode, info: Map<string, NodeInfo>, edges: Map<string, GraphEdge>): ElkNode {
@@ -161,7 +173,14 @@ function renderSvg(root: ElkNode, info: Map<string, NodeInfo>, edges: Map<string
   return out.join("\n") + "\n";
 }
 
-function drawContainer(container: ElkNode, ox: number, oy: number, info: Map<string, NodeInfo>, edges: Map<string, GraphEdge>, out: string[]): void {
+function drawContainer(
+  container: ElkNode,
+  ox: number,
+  oy: number,
+  info: Map<string, NodeInfo>,
+  edges: Map<string, GraphEdge>,
+  out: string[],
+): void {
   for (const child of container.children ?? []) drawNode(child, ox + (child.x ?? 0), oy + (child.y ?? 0), info, edges, out);
   // Edge sections are relative to the node that declares the edge (elkjs's default edge coordinates).
   for (const edge of container.edges ?? []) drawEdge(edge, ox, oy, edges.get(edge.id), out);
@@ -172,7 +191,9 @@ function drawNode(n: ElkNode, x: number, y: number, info: Map<string, NodeInfo>,
   const h = n.height ?? 0;
   const meta = info.get(n.id) ?? {};
   if (meta.branch) {
-    out.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="6" fill="${STYLES.branch!.fill}" stroke="${STYLES.branch!.stroke}" stroke-dasharray="4 3"/>`);
+    out.push(
+      `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="6" fill="${STYLES.branch!.fill}" stroke="${STYLES.branch!.stroke}" stroke-dasharray="4 3"/>`,
+    );
     out.push(text(x + 10, y + 16, meta.branch.title, DETAIL_SIZE, "#52606d", "start"));
     drawContainer(n, x, y, info, edges, out);
     return;
@@ -189,7 +210,9 @@ function drawNode(n: ElkNode, x: number, y: number, info: Map<string, NodeInfo>,
   if (node.scopes.length > 0) {
     // A container: header with the state's name and details, the processor or branches inside.
     out.push(`<g id="${n.id}"><title>${escapeXml(title)}</title>`);
-    out.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="8" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"/>`);
+    out.push(
+      `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="8" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"/>`,
+    );
     out.push(text(x + 12, y + 19, title, NAME_SIZE, "#102a43", "start", "bold"));
     subLines(node).forEach((line, i) => out.push(text(x + 12, y + 35 + i * 15, line.text, DETAIL_SIZE, line.color, "start")));
     out.push("</g>");
@@ -198,10 +221,14 @@ function drawNode(n: ElkNode, x: number, y: number, info: Map<string, NodeInfo>,
   }
   out.push(`<g id="${n.id}"><title>${escapeXml(node.type ?? "")}: ${escapeXml(node.name)}</title>`);
   if (node.type === "Choice") {
-    out.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="${h / 2}" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"/>`);
+    out.push(
+      `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="${h / 2}" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"/>`,
+    );
   } else {
     const rx = node.type === "Succeed" || node.type === "Fail" ? h / 2 : 6;
-    out.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="${rx}" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"/>`);
+    out.push(
+      `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="${rx}" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"/>`,
+    );
   }
   const lines = subLines(node);
   if (lines.length > 0) {
@@ -228,7 +255,9 @@ function drawEdge(edge: ElkExtendedEdge, ox: number, oy: number, meta: GraphEdge
     if (!l.text) continue;
     const lx = ox + (l.x ?? 0);
     const ly = oy + (l.y ?? 0);
-    out.push(`<rect x="${round(lx)}" y="${round(ly)}" width="${l.width ?? 0}" height="${l.height ?? 0}" rx="3" fill="#ffffff" stroke="${color}" stroke-width="0.6"/>`);
+    out.push(
+      `<rect x="${round(lx)}" y="${round(ly)}" width="${l.width ?? 0}" height="${l.height ?? 0}" rx="3" fill="#ffffff" stroke="${color}" stroke-width="0.6"/>`,
+    );
     out.push(text(lx + 3, ly + LABEL_SIZE + 1, l.text, LABEL_SIZE, color, "start"));
   }
   out.push("</g>");

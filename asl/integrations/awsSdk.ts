@@ -35,7 +35,12 @@ const bucketOf = (fields: Fields, ctx: IamContext): string => {
   const b = fields.string("Bucket");
   if (b.kind === "static") return b.value;
   if (b.kind === "dynamic" && ctx.dynamicS3) return ctx.dynamicS3.bucket;
-  throw new IntegrationIamError("Bucket", b.kind === "absent" ? "Bucket is required" : "the bucket is chosen at run time: pass context.dynamicS3 (the bucket and prefix run-time values stay within)");
+  throw new IntegrationIamError(
+    "Bucket",
+    b.kind === "absent"
+      ? "Bucket is required"
+      : "the bucket is chosen at run time: pass context.dynamicS3 (the bucket and prefix run-time values stay within)",
+  );
 };
 
 /** The object ARN pattern of a Key (static: exactly it; dynamic: under dynamicS3's prefix in that bucket). */
@@ -44,7 +49,10 @@ const objectOf = (fields: Fields, keyField: string, bucket: string, ctx: IamCont
   if (k.kind === "static") return s3ObjectArn(ctx, bucket, k.value);
   if (k.kind === "absent") throw new IntegrationIamError(keyField, `${keyField} is required`);
   if (ctx.dynamicS3?.bucket === bucket) return s3ObjectArn(ctx, bucket, `${ctx.dynamicS3.prefix ?? ""}*`);
-  throw new IntegrationIamError(keyField, `${keyField} is chosen at run time: pass context.dynamicS3 naming bucket ${bucket} (and the prefix keys stay within)`);
+  throw new IntegrationIamError(
+    keyField,
+    `${keyField} is chosen at run time: pass context.dynamicS3 naming bucket ${bucket} (and the prefix keys stay within)`,
+  );
 };
 
 function s3Grants(action: string, fields: Fields, ctx: IamContext, actions: string[]): IamGrant[] | undefined {
@@ -68,9 +76,25 @@ function s3Grants(action: string, fields: Fields, ctx: IamContext, actions: stri
     case "copyObject": {
       const bucket = bucketOf(fields, ctx);
       const source = fields.string("CopySource");
-      if (source.kind !== "static") throw new IntegrationIamError("CopySource", source.kind === "absent" ? "CopySource is required" : "CopySource is chosen at run time: declare it in context.dynamicResources[\"aws-sdk:s3:copyObject\"]");
+      if (source.kind !== "static")
+        throw new IntegrationIamError(
+          "CopySource",
+          source.kind === "absent"
+            ? "CopySource is required"
+            : 'CopySource is chosen at run time: declare it in context.dynamicResources["aws-sdk:s3:copyObject"]',
+        );
       return [
-        { sid, actions: ["s3:GetObject"], resources: [s3ObjectArn(ctx, source.value.replace(/^\//, "").split("/")[0]!, source.value.replace(/^\//, "").split("/").slice(1).join("/").split("?")[0]!)] },
+        {
+          sid,
+          actions: ["s3:GetObject"],
+          resources: [
+            s3ObjectArn(
+              ctx,
+              source.value.replace(/^\//, "").split("/")[0]!,
+              source.value.replace(/^\//, "").split("/").slice(1).join("/").split("?")[0]!,
+            ),
+          ],
+        },
         { sid, actions: ["s3:PutObject"], resources: [objectOf(fields, "Key", bucket, ctx)] },
       ];
     }
@@ -85,14 +109,20 @@ function s3Grants(action: string, fields: Fields, ctx: IamContext, actions: stri
  * ConditionCheckItem for the items in the transaction",
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
  */
-const TRANSACT_ITEM_ACTIONS: Readonly<Record<string, string>> = { Put: "dynamodb:PutItem", Update: "dynamodb:UpdateItem", Delete: "dynamodb:DeleteItem", ConditionCheck: "dynamodb:ConditionCheckItem" };
+const TRANSACT_ITEM_ACTIONS: Readonly<Record<string, string>> = {
+  Put: "dynamodb:PutItem",
+  Update: "dynamodb:UpdateItem",
+  Delete: "dynamodb:DeleteItem",
+  ConditionCheck: "dynamodb:ConditionCheckItem",
+};
 
 function transactWriteGrants(fields: Fields, ctx: IamContext, sid: string, kind: string): IamGrant[] | undefined {
   const items = fields.get("TransactItems");
   if (items.kind !== "static" || !Array.isArray(items.value)) return undefined;
   const byAction = new Map<string, Set<string>>();
   items.value.forEach((item, i) => {
-    if (item === null || typeof item !== "object" || Array.isArray(item)) throw new IntegrationIamError(`TransactItems/${i}`, "each transaction item must be an object");
+    if (item === null || typeof item !== "object" || Array.isArray(item))
+      throw new IntegrationIamError(`TransactItems/${i}`, "each transaction item must be an object");
     for (const [op, action] of Object.entries(TRANSACT_ITEM_ACTIONS)) {
       const body = item[op];
       if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) continue;
@@ -102,7 +132,8 @@ function transactWriteGrants(fields: Fields, ctx: IamContext, sid: string, kind:
       byAction.set(action, set);
     }
   });
-  if (byAction.size === 0) throw new IntegrationIamError("TransactItems", `${kind} needs at least one Put, Update, Delete or ConditionCheck item`);
+  if (byAction.size === 0)
+    throw new IntegrationIamError("TransactItems", `${kind} needs at least one Put, Update, Delete or ConditionCheck item`);
   return [...byAction].map(([action, tables]) => ({ sid, actions: [action], resources: [...tables] }));
 }
 
@@ -111,17 +142,26 @@ function derivedSdkGrants(r: IntegrationResource, fields: Fields, ctx: IamContex
   const sid = `Sdk${r.service[0]!.toUpperCase()}${r.service.slice(1).replace(/[^A-Za-z0-9]/g, "")}`;
   const kind = `aws-sdk:${r.service}:${r.action}`;
   if (r.service === "s3") return s3Grants(r.action, fields, ctx, actions);
-  if (r.service === "dynamodb" && r.action === "transactWriteItems" && !ctx.declaredActions?.(kind)?.length) return transactWriteGrants(fields, ctx, sid, kind);
+  if (r.service === "dynamodb" && r.action === "transactWriteItems" && !ctx.declaredActions?.(kind)?.length)
+    return transactWriteGrants(fields, ctx, sid, kind);
   if (r.service === "dynamodb" && fields.get("TableName").kind !== "absent") {
     const tables = scopedResources(fields, "TableName", "dynamodb:table", (t) => dynamoTableArn(ctx, t), ctx);
     // A Query or Scan on an index is authorized on the index ARN (table/<name>/index/<index>).
     const index = fields.string("IndexName");
-    const indexes = index.kind === "static" ? tables.map((t) => `${t}/index/${index.value}`) : index.kind === "dynamic" ? tables.map((t) => `${t}/index/*`) : [];
+    const indexes =
+      index.kind === "static"
+        ? tables.map((t) => `${t}/index/${index.value}`)
+        : index.kind === "dynamic"
+          ? tables.map((t) => `${t}/index/*`)
+          : [];
     return [{ sid, actions, resources: [...tables, ...indexes] }];
   }
-  if (r.service === "sqs" && fields.get("QueueUrl").kind !== "absent") return [{ sid, actions, resources: scopedResources(fields, "QueueUrl", kind, (q) => sqsQueueArn(ctx, q), ctx) }];
-  if (r.service === "sns" && fields.get("TopicArn").kind !== "absent") return [{ sid, actions, resources: scopedResources(fields, "TopicArn", kind, (t) => snsTopicArn(ctx, t), ctx) }];
-  if (r.service === "sfn" && fields.get("StateMachineArn").kind !== "absent") return [{ sid, actions, resources: scopedResources(fields, "StateMachineArn", kind, (m) => stateMachineArnOf(ctx, m), ctx) }];
+  if (r.service === "sqs" && fields.get("QueueUrl").kind !== "absent")
+    return [{ sid, actions, resources: scopedResources(fields, "QueueUrl", kind, (q) => sqsQueueArn(ctx, q), ctx) }];
+  if (r.service === "sns" && fields.get("TopicArn").kind !== "absent")
+    return [{ sid, actions, resources: scopedResources(fields, "TopicArn", kind, (t) => snsTopicArn(ctx, t), ctx) }];
+  if (r.service === "sfn" && fields.get("StateMachineArn").kind !== "absent")
+    return [{ sid, actions, resources: scopedResources(fields, "StateMachineArn", kind, (m) => stateMachineArnOf(ctx, m), ctx) }];
   return undefined;
 }
 
@@ -138,7 +178,10 @@ export const awsSdkRow: IntegrationRow = {
     const declared = ctx.declaredActions?.(kind);
     const mapped = sdkIamActions(r.service, r.action);
     if (!declared?.length && !mapped.known) {
-      ctx.warn?.("Resource", `${kind}: ${mapped.reason}. Declare its IAM actions in sdkIamActions["${kind}"]; nothing is granted for this call, so it fails with AccessDenied until then`);
+      ctx.warn?.(
+        "Resource",
+        `${kind}: ${mapped.reason}. Declare its IAM actions in sdkIamActions["${kind}"]; nothing is granted for this call, so it fails with AccessDenied until then`,
+      );
       return [];
     }
     const actions = declared?.length ? [...declared] : mapped.known ? mapped.actions : [];

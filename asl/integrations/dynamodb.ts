@@ -24,7 +24,11 @@ export const dynamoDbRows: IntegrationRow[] = DYNAMODB_ACTIONS.map((action) => (
   matches: (r) => r.kind === "optimized" && r.service === "dynamodb" && r.action === action,
   patterns: ["request-response"],
   iam: (fields, _r, ctx) => [
-    { sid: "DynamoDbItems", actions: [`dynamodb:${pascal(action)}`], resources: scopedResources(fields, "TableName", "dynamodb:table", (t) => dynamoTableArn(ctx, t), ctx) },
+    {
+      sid: "DynamoDbItems",
+      actions: [`dynamodb:${pascal(action)}`],
+      resources: scopedResources(fields, "TableName", "dynamodb:table", (t) => dynamoTableArn(ctx, t), ctx),
+    },
   ],
   local: () => "dynamodb",
   label: () => `DynamoDB ${pascal(action)}`,

@@ -18,7 +18,19 @@ import { PATTERN_SUFFIX, type IntegrationResource, type IntegrationRow, type Par
 export * from "./types";
 export * from "./resource";
 export { iamActionsOf } from "./awsSdk";
-export { IAM_ACTION_EXCEPTIONS, IAM_PREFIX_EXCEPTIONS, sdkIamActions, sdkService, sdkServiceNames, listedSdkServices, sdkActionUnsupported, closest, SDK_DATA_SOURCES, type SdkService, type SdkIamActions } from "./sdkIam";
+export {
+  IAM_ACTION_EXCEPTIONS,
+  IAM_PREFIX_EXCEPTIONS,
+  sdkIamActions,
+  sdkService,
+  sdkServiceNames,
+  listedSdkServices,
+  sdkActionUnsupported,
+  closest,
+  SDK_DATA_SOURCES,
+  type SdkService,
+  type SdkIamActions,
+} from "./sdkIam";
 export { unqualifiedFunctionArn } from "./lambda";
 export { DYNAMODB_ACTIONS } from "./dynamodb";
 export { OPTIMIZED_WITHOUT_ROW, type OptimizedService } from "./optimized";
@@ -62,7 +74,8 @@ function optimizedResources(): string[] {
     if (row.id === "aws-sdk:*" || row.id === "lambda:function") continue;
     for (const p of row.patterns) out.push(`${row.id}${PATTERN_SUFFIX[p]}`);
   }
-  for (const [service, { actions }] of Object.entries(OPTIMIZED_WITHOUT_ROW)) for (const [action, ps] of Object.entries(actions)) for (const p of ps) out.push(`${service}:${action}${PATTERN_SUFFIX[p]}`);
+  for (const [service, { actions }] of Object.entries(OPTIMIZED_WITHOUT_ROW))
+    for (const [action, ps] of Object.entries(actions)) for (const p of ps) out.push(`${service}:${action}${PATTERN_SUFFIX[p]}`);
   return out;
 }
 
@@ -70,7 +83,8 @@ const didYouMean = (partition: string, tail: string | undefined) => (tail ? `; d
 const pascalOf = (a: string) => a[0]!.toUpperCase() + a.slice(1);
 
 /** The AWS SDK resources of one service and action, for "did you mean" (request-response and callback). */
-const sdkTails = (service: string, actions: Iterable<string>) => [...actions].flatMap((a) => [`aws-sdk:${service}:${a}`, `aws-sdk:${service}:${a}.waitForTaskToken`]);
+const sdkTails = (service: string, actions: Iterable<string>) =>
+  [...actions].flatMap((a) => [`aws-sdk:${service}:${a}`, `aws-sdk:${service}:${a}.waitForTaskToken`]);
 
 /**
  * What is wrong with a Task resource: every `arn:aws:states:::` resource is an optimized integration
@@ -87,23 +101,42 @@ export function resourceProblem(resource: string, catalog?: IamActionCatalog): R
   if (parsed.kind === "unknown") {
     const m = STATES_INTEGRATION.exec(resource);
     if (!m) return undefined; // not a Step Functions integration ARN: the ARN rules report it
-    const [, partition, sdk, service, action, suffix] = m as unknown as [string, string, string | undefined, string, string, string | undefined];
+    const [, partition, sdk, service, action, suffix] = m as unknown as [
+      string,
+      string,
+      string | undefined,
+      string,
+      string,
+      string | undefined,
+    ];
     const tail = resource.slice(resource.indexOf(":::") + 3);
     if (suffix !== undefined && !Object.values(PATTERN_SUFFIX).includes(suffix)) {
       const candidates = sdk ? sdkTails(service, [action]) : optimizedResources();
-      return { severity: "ERROR", message: `'${suffix}' is not an integration pattern (those are .sync, .sync:2 and .waitForTaskToken, each where the integration supports it)${didYouMean(partition, closest(tail, candidates))}` };
+      return {
+        severity: "ERROR",
+        message: `'${suffix}' is not an integration pattern (those are .sync, .sync:2 and .waitForTaskToken, each where the integration supports it)${didYouMean(partition, closest(tail, candidates))}`,
+      };
     }
     const guess = closest(tail, sdk ? [...sdkServiceNames().map((s) => `aws-sdk:${s}:${action}`)] : optimizedResources());
-    return { severity: "ERROR", message: `'${resource}' is not a Step Functions integration resource (arn:aws:states:::<service>:<action>[.pattern] or arn:aws:states:::aws-sdk:<service>:<action>)${didYouMean(partition, guess)}` };
+    return {
+      severity: "ERROR",
+      message: `'${resource}' is not a Step Functions integration resource (arn:aws:states:::<service>:<action>[.pattern] or arn:aws:states:::aws-sdk:<service>:<action>)${didYouMean(partition, guess)}`,
+    };
   }
   const found = findIntegration(parsed);
   const suffix = PATTERN_SUFFIX[parsed.pattern];
   if (parsed.kind === "aws-sdk") {
     if (!/^[a-z][A-Za-z0-9]*$/.test(parsed.action)) {
-      return { severity: "ERROR", message: `AWS SDK action '${parsed.action}' must be camelCase, as in arn:aws:states:::aws-sdk:s3:listObjectsV2` };
+      return {
+        severity: "ERROR",
+        message: `AWS SDK action '${parsed.action}' must be camelCase, as in arn:aws:states:::aws-sdk:s3:listObjectsV2`,
+      };
     }
     if (!found!.row.patterns.includes(parsed.pattern)) {
-      return { severity: "ERROR", message: `AWS SDK integrations support ${found!.row.patterns.map((p) => integrationArn(parsed.service, parsed.action, p, true)).join(", ")}; '${suffix}' is not one of them` };
+      return {
+        severity: "ERROR",
+        message: `AWS SDK integrations support ${found!.row.patterns.map((p) => integrationArn(parsed.service, parsed.action, p, true)).join(", ")}; '${suffix}' is not one of them`,
+      };
     }
     const service = sdkService(parsed.service);
     if (!service) {
@@ -114,7 +147,10 @@ export function resourceProblem(resource: string, catalog?: IamActionCatalog): R
       };
     }
     if (sdkActionUnsupported(parsed.service, parsed.action)) {
-      return { severity: "ERROR", message: `AWS lists ${parsed.service}:${parsed.action} among the API actions its AWS SDK integrations do not support (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html)` };
+      return {
+        severity: "ERROR",
+        message: `AWS lists ${parsed.service}:${parsed.action} among the API actions its AWS SDK integrations do not support (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html)`,
+      };
     }
     const ops = catalog?.sdkOperations?.(parsed.service);
     if (ops && !ops.includes(parsed.action)) {
@@ -122,7 +158,10 @@ export function resourceProblem(resource: string, catalog?: IamActionCatalog): R
       const inIam = service.iamPrefix !== undefined && catalog!.hasAction(service.iamPrefix, pascalOf(parsed.action)) === true;
       if (!inIam) {
         const guess = closest(parsed.action, ops);
-        return { severity: "ERROR", message: `'${parsed.action}' is not an API action of ${parsed.service} (the AWS SDK's model of the service has no such operation)${guess ? `; did you mean ${integrationArn(parsed.service, guess, parsed.pattern, true)}?` : ""}` };
+        return {
+          severity: "ERROR",
+          message: `'${parsed.action}' is not an API action of ${parsed.service} (the AWS SDK's model of the service has no such operation)${guess ? `; did you mean ${integrationArn(parsed.service, guess, parsed.pattern, true)}?` : ""}`,
+        };
       }
     }
     if (!service.listed) {
@@ -142,22 +181,35 @@ export function resourceProblem(resource: string, catalog?: IamActionCatalog): R
     const tail = resource.slice(resource.indexOf(":::") + 3);
     if (known) {
       if (!known.includes(parsed.pattern)) {
-        return { severity: "ERROR", message: `${parsed.service}:${parsed.action} does not support the ${parsed.pattern} pattern; supported: ${known.map((p) => integrationArn(parsed.service, parsed.action, p)).join(", ")}` };
+        return {
+          severity: "ERROR",
+          message: `${parsed.service}:${parsed.action} does not support the ${parsed.pattern} pattern; supported: ${known.map((p) => integrationArn(parsed.service, parsed.action, p)).join(", ")}`,
+        };
       }
-      return { severity: "WARNING", message: `${parsed.service}:${parsed.action} is not in this project's integration table: its IAM is not derived and the local engine runs it only with a MockConfigFile response` };
+      return {
+        severity: "WARNING",
+        message: `${parsed.service}:${parsed.action} is not in this project's integration table: its IAM is not derived and the local engine runs it only with a MockConfigFile response`,
+      };
     }
     // An optimized-looking resource that is really an SDK call (dynamodb:query, lambda:listFunctions):
     // AWS refuses it ("Invalid State Machine Definition"); the SDK integration is the one that exists.
     const sdk = sdkService(parsed.service === "states" ? "sfn" : parsed.service);
     const sdkOps = sdk ? catalog?.sdkOperations?.(sdk.name) : undefined;
-    const asSdk = sdk && (!sdkOps || sdkOps.includes(parsed.action)) && parsed.pattern !== "sync" && parsed.pattern !== "sync:2" ? integrationArn(sdk.name, parsed.action, parsed.pattern, true) : undefined;
+    const asSdk =
+      sdk && (!sdkOps || sdkOps.includes(parsed.action)) && parsed.pattern !== "sync" && parsed.pattern !== "sync:2"
+        ? integrationArn(sdk.name, parsed.action, parsed.pattern, true)
+        : undefined;
     const optimized = optimizedResources().filter((r) => r.startsWith(`${parsed.service}:`));
     return {
       severity: "ERROR",
       message:
         `${parsed.service}:${parsed.action}${suffix} is not an optimized integration` +
-        (optimized.length ? ` (those of ${parsed.service}: ${optimized.map((r) => `arn:${parsed.partition}:states:::${r}`).join(", ")})` : "") +
-        (asSdk ? `; for the API call use the AWS SDK integration ${asSdk}` : didYouMean(parsed.partition, closest(tail, optimizedResources()))),
+        (optimized.length
+          ? ` (those of ${parsed.service}: ${optimized.map((r) => `arn:${parsed.partition}:states:::${r}`).join(", ")})`
+          : "") +
+        (asSdk
+          ? `; for the API call use the AWS SDK integration ${asSdk}`
+          : didYouMean(parsed.partition, closest(tail, optimizedResources()))),
     };
   }
   if (!found.row.patterns.includes(parsed.pattern)) {

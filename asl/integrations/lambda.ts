@@ -18,7 +18,9 @@ export function unqualifiedFunctionArn(functionName: string, ctx: IamContext): s
   return `arn:${partitionOf(ctx)}:lambda:${ctx.region}:${ctx.accountId}:function:${functionName.split(":")[0]!}`;
 }
 
-const invokeGrant = (fns: string[]) => [{ sid: "InvokeWorkflowFunctions", actions: ["lambda:InvokeFunction"], resources: [...fns, ...fns.map((f) => `${f}:*`)] }];
+const invokeGrant = (fns: string[]) => [
+  { sid: "InvokeWorkflowFunctions", actions: ["lambda:InvokeFunction"], resources: [...fns, ...fns.map((f) => `${f}:*`)] },
+];
 
 export const lambdaRows: IntegrationRow[] = [
   {
@@ -38,7 +40,8 @@ export const lambdaRows: IntegrationRow[] = [
     iam: (fields, _r, ctx) => {
       const f = fields.string("FunctionName");
       if (f.kind === "absent") throw new IntegrationIamError("FunctionName", "lambda:invoke needs a FunctionName");
-      if (f.kind === "dynamic") return invokeGrant(declaredResources("lambda:function", "FunctionName", f.expression, (n) => unqualifiedFunctionArn(n, ctx), ctx));
+      if (f.kind === "dynamic")
+        return invokeGrant(declaredResources("lambda:function", "FunctionName", f.expression, (n) => unqualifiedFunctionArn(n, ctx), ctx));
       return invokeGrant([unqualifiedFunctionArn(f.value, ctx)]);
     },
     local: () => "lambda",

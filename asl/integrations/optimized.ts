@@ -22,18 +22,39 @@ const page = (p: string) => `https://docs.aws.amazon.com/step-functions/latest/d
 
 export const OPTIMIZED_WITHOUT_ROW: Readonly<Record<string, OptimizedService>> = {
   apigateway: { docs: page("connect-api-gateway"), actions: { invoke: RR_TOKEN } },
-  athena: { docs: page("connect-athena"), actions: { startQueryExecution: RR_SYNC, stopQueryExecution: RR, getQueryExecution: RR, getQueryResults: RR } },
+  athena: {
+    docs: page("connect-athena"),
+    actions: { startQueryExecution: RR_SYNC, stopQueryExecution: RR, getQueryExecution: RR, getQueryResults: RR },
+  },
   batch: { docs: page("connect-batch"), actions: { submitJob: RR_SYNC } },
   // The optimized-integrations table lists .sync and .waitForTaskToken for Bedrock (model customization jobs).
   bedrock: { docs: page("connect-bedrock"), actions: { invokeModel: RR, createModelCustomizationJob: ALL3 } },
   codebuild: {
     docs: page("connect-codebuild"),
-    actions: { startBuild: RR_SYNC, stopBuild: RR, batchDeleteBuilds: RR, batchGetReports: RR, startBuildBatch: RR_SYNC, stopBuildBatch: RR, retryBuildBatch: RR_SYNC, deleteBuildBatch: RR },
+    actions: {
+      startBuild: RR_SYNC,
+      stopBuild: RR,
+      batchDeleteBuilds: RR,
+      batchGetReports: RR,
+      startBuildBatch: RR_SYNC,
+      stopBuildBatch: RR,
+      retryBuildBatch: RR_SYNC,
+      deleteBuildBatch: RR,
+    },
   },
   ecs: { docs: page("connect-ecs"), actions: { runTask: ALL3 } },
   eks: {
     docs: page("connect-eks"),
-    actions: { createCluster: RR_SYNC, deleteCluster: RR_SYNC, createFargateProfile: RR_SYNC, deleteFargateProfile: RR_SYNC, createNodegroup: RR_SYNC, deleteNodegroup: RR_SYNC, runJob: RR_SYNC, call: RR },
+    actions: {
+      createCluster: RR_SYNC,
+      deleteCluster: RR_SYNC,
+      createFargateProfile: RR_SYNC,
+      deleteFargateProfile: RR_SYNC,
+      createNodegroup: RR_SYNC,
+      deleteNodegroup: RR_SYNC,
+      runJob: RR_SYNC,
+      call: RR,
+    },
   },
   elasticmapreduce: {
     docs: page("connect-emr"),
@@ -47,10 +68,20 @@ export const OPTIMIZED_WITHOUT_ROW: Readonly<Record<string, OptimizedService>> =
       modifyInstanceGroupByName: RR,
     },
   },
-  "emr-containers": { docs: page("connect-emr-eks"), actions: { createVirtualCluster: RR, deleteVirtualCluster: RR_SYNC, startJobRun: RR_SYNC } },
+  "emr-containers": {
+    docs: page("connect-emr-eks"),
+    actions: { createVirtualCluster: RR, deleteVirtualCluster: RR_SYNC, startJobRun: RR_SYNC },
+  },
   "emr-serverless": {
     docs: page("connect-emr-serverless"),
-    actions: { createApplication: RR_SYNC, startApplication: RR_SYNC, stopApplication: RR_SYNC, deleteApplication: RR_SYNC, startJobRun: RR_SYNC, cancelJobRun: RR_SYNC },
+    actions: {
+      createApplication: RR_SYNC,
+      startApplication: RR_SYNC,
+      stopApplication: RR_SYNC,
+      deleteApplication: RR_SYNC,
+      startJobRun: RR_SYNC,
+      cancelJobRun: RR_SYNC,
+    },
   },
   glue: { docs: page("connect-glue"), actions: { startJobRun: RR_SYNC } },
   databrew: { docs: page("connect-databrew"), actions: { startJobRun: RR_SYNC } },

@@ -38,7 +38,10 @@ export function dynamoTableArn(env: AwsEnvironment, table: string): string {
  */
 export function sqsQueueArn(env: AwsEnvironment, queue: string): string {
   if (queue.startsWith("arn:")) return queue;
-  const url = /^https?:\/\/(?:sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|([a-z0-9-]+)\.queue\.amazonaws\.com(?:\.cn)?|[^/]+)\/(\d{12})\/([^/?]+)$/.exec(queue);
+  const url =
+    /^https?:\/\/(?:sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|([a-z0-9-]+)\.queue\.amazonaws\.com(?:\.cn)?|[^/]+)\/(\d{12})\/([^/?]+)$/.exec(
+      queue,
+    );
   if (url) return `arn:${partitionOf(env)}:sqs:${url[1] ?? url[2] ?? env.region}:${url[3]}:${url[4]}`;
   return `arn:${partitionOf(env)}:sqs:${env.region}:${env.accountId}:${queue}`;
 }

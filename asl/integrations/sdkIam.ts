@@ -51,7 +51,10 @@ const LISTED = new Map((sfnList as { services: Array<{ name: string; title: stri
 const UNSUPPORTED = (sfnList as { unsupportedActions: Record<string, string[]> }).unsupportedActions;
 
 /** Where the two data files come from (printed by tests and the bench). */
-export const SDK_DATA_SOURCES = { list: (sfnList as { source: Record<string, string> }).source, sdk: (sdkData as { source: Record<string, string> }).source };
+export const SDK_DATA_SOURCES = {
+  list: (sfnList as { source: Record<string, string> }).source,
+  sdk: (sdkData as { source: Record<string, string> }).source,
+};
 
 export interface SdkService {
   /** The Step Functions service name, as in `arn:aws:states:::aws-sdk:<name>:<action>`. */
@@ -189,10 +192,17 @@ export function sdkIamActions(service: string, action: string): SdkIamActions {
   if (exception) return { known: true, actions: [...exception] };
   const s = sdkService(service);
   const prefix = s ? s.iamPrefix : service;
-  if (!prefix) return { known: false, reason: `IAM has no service prefix for the SDK service '${service}' (its signing name in the SDK model is not one)` };
+  if (!prefix)
+    return {
+      known: false,
+      reason: `IAM has no service prefix for the SDK service '${service}' (its signing name in the SDK model is not one)`,
+    };
   const name = pascal(action);
   if (SDK_SERVICES[service]?.noIamAction?.includes(name)) {
-    return { known: false, reason: `IAM's action list has no ${prefix}:${name}; the operation is authorized by an action of another name, which this project does not know` };
+    return {
+      known: false,
+      reason: `IAM's action list has no ${prefix}:${name}; the operation is authorized by an action of another name, which this project does not know`,
+    };
   }
   return { known: true, actions: [`${prefix}:${name}`] };
 }

@@ -4,7 +4,15 @@
  * Nothing else: not CallbackFunction's default nine managed policies, not AWSLambdaBasicExecutionRole
  * (which lets a function write to every log group in the account).
  */
-import { logGroupArn, policyDocument, s3BucketArn, s3ObjectArn, type AwsEnvironment, type PolicyDocument, type PolicyStatement } from "./policy";
+import {
+  logGroupArn,
+  policyDocument,
+  s3BucketArn,
+  s3ObjectArn,
+  type AwsEnvironment,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "./policy";
 
 /** One S3 area a function touches: the prefix, and whether it writes, reads, or lists there. */
 export interface LambdaS3Grant {
@@ -68,7 +76,12 @@ export function deriveLambdaRolePolicy(input: LambdaRolePolicyInput): PolicyDocu
     // `*` is what AWS requires: https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html —
     // the function's role needs xray:PutTraceSegments and xray:PutTelemetryRecords, which have no
     // resource-level permissions.
-    statements.push({ Sid: "WriteXRayTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] });
+    statements.push({
+      Sid: "WriteXRayTraces",
+      Effect: "Allow",
+      Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+      Resource: ["*"],
+    });
   }
   return policyDocument(statements);
 }

@@ -9,14 +9,28 @@ import type { Diagnostic } from "../diagnostics";
 
 /** Parameter fields that name the resource a call (and so the grant) addresses. */
 const RESOURCE_FIELDS = new Set([
-  "Bucket", "Key", "Prefix", "CopySource", "FunctionName", "TableName", "QueueUrl", "TopicArn", "TargetArn",
-  "StateMachineArn", "EventBusName", "RoleArn",
+  "Bucket",
+  "Key",
+  "Prefix",
+  "CopySource",
+  "FunctionName",
+  "TableName",
+  "QueueUrl",
+  "TopicArn",
+  "TargetArn",
+  "StateMachineArn",
+  "EventBusName",
+  "RoleArn",
 ]);
 
 export function diagnosticsReachingIam(diagnostics: ReadonlyArray<Diagnostic>): Diagnostic[] {
   return diagnostics
     .filter((d) => d.code === "NO_DOLLAR" && reachesIam(d.location))
-    .map((d) => ({ ...d, severity: "ERROR" as const, message: `${d.message} (this field names the resource the state calls: the derived IAM policy would grant the literal text)` }));
+    .map((d) => ({
+      ...d,
+      severity: "ERROR" as const,
+      message: `${d.message} (this field names the resource the state calls: the derived IAM policy would grant the literal text)`,
+    }));
 }
 
 function reachesIam(location: string): boolean {

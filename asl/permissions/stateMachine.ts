@@ -131,7 +131,10 @@ export function deriveStateMachinePolicy(definition: StateMachineDefinition, con
 /** Pass, Wait, Choice, Succeed, Fail call no AWS API; Parallel's branches are walked like any scope. */
 function visitTask(state: TaskState, at: Array<string | number>, ctx: StateMachinePolicyContext, needs: Needs): void {
   if (state.Credentials !== undefined) {
-    throw new PermissionDerivationError(jsonPointer([...at, "Credentials"]), "Task Credentials (cross-account role assumption) are not derived: grant sts:AssumeRole explicitly or remove them");
+    throw new PermissionDerivationError(
+      jsonPointer([...at, "Credentials"]),
+      "Task Credentials (cross-account role assumption) are not derived: grant sts:AssumeRole explicitly or remove them",
+    );
   }
   needs.grants.push(...taskGrants(state.Resource, state.Parameters, state.Arguments, at, ctx));
 }
@@ -153,7 +156,10 @@ function visitItemReader(state: MapState, at: Array<string | number>, ctx: State
   const reader = state.ItemReader!;
   const args = argumentsOf(reader.Parameters, reader.Arguments);
   if (reader.ReaderConfig?.InputType === "MANIFEST") {
-    throw new PermissionDerivationError(jsonPointer([...at, "ReaderConfig", "InputType"]), "MANIFEST item readers are not derived yet: they read the manifest and every object it lists");
+    throw new PermissionDerivationError(
+      jsonPointer([...at, "ReaderConfig", "InputType"]),
+      "MANIFEST item readers are not derived yet: they read the manifest and every object it lists",
+    );
   }
   switch (reader.Resource) {
     case S3_GET_OBJECT: {
@@ -175,7 +181,10 @@ function visitItemReader(state: MapState, at: Array<string | number>, ctx: State
       return;
     }
     default:
-      throw new PermissionDerivationError(jsonPointer([...at, "Resource"]), `ItemReader resource ${reader.Resource} has no known permissions`);
+      throw new PermissionDerivationError(
+        jsonPointer([...at, "Resource"]),
+        `ItemReader resource ${reader.Resource} has no known permissions`,
+      );
   }
 }
 
@@ -183,7 +192,10 @@ function visitResultWriter(state: MapState, at: Array<string | number>, ctx: Sta
   const writer = state.ResultWriter!;
   if (writer.Resource === undefined) return; // WriterConfig only: results are shaped in the state output, nothing is written to S3.
   if (writer.Resource !== S3_PUT_OBJECT) {
-    throw new PermissionDerivationError(jsonPointer([...at, "Resource"]), `ResultWriter resource ${writer.Resource} has no known permissions`);
+    throw new PermissionDerivationError(
+      jsonPointer([...at, "Resource"]),
+      `ResultWriter resource ${writer.Resource} has no known permissions`,
+    );
   }
   const args = argumentsOf(writer.Parameters, writer.Arguments);
   const bucket = s3Param(args, "Bucket", at);
@@ -241,12 +253,18 @@ function undeclared(at: Array<string | number>, field: string, what: string): Pe
  * bucket is static). AWS: "Scope the policies down to the bucket and object names the path
  * resolves to at runtime" (https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html).
  */
-function objectPatterns(bucket: S3Param, staticKeyPattern: string | undefined, at: Array<string | number>, ctx: StateMachinePolicyContext): string[] {
+function objectPatterns(
+  bucket: S3Param,
+  staticKeyPattern: string | undefined,
+  at: Array<string | number>,
+  ctx: StateMachinePolicyContext,
+): string[] {
   if (bucket.kind === "absent") throw new PermissionDerivationError(jsonPointer([...at, "Parameters", "Bucket"]), "Bucket is required");
   const declared = declaredLocations(ctx);
   if (bucket.kind === "dynamic") {
     if (declared.length === 0) throw undeclared(at, "Bucket.$", "the bucket");
-    if (staticKeyPattern !== undefined) return [...new Set(declared.map((l) => l.bucket))].map((b) => s3ObjectArn(ctx, b, staticKeyPattern));
+    if (staticKeyPattern !== undefined)
+      return [...new Set(declared.map((l) => l.bucket))].map((b) => s3ObjectArn(ctx, b, staticKeyPattern));
     return declared.map((l) => s3ObjectArn(ctx, l.bucket, `${l.prefix ?? ""}*`));
   }
   if (staticKeyPattern !== undefined) return [s3ObjectArn(ctx, bucket.value, staticKeyPattern)];
@@ -256,7 +274,12 @@ function objectPatterns(bucket: S3Param, staticKeyPattern: string | undefined, a
 }
 
 /** Like objectPatterns: a literal prefix is listed as written, under each declared bucket when the bucket is chosen at run time. */
-function listScopes(bucket: S3Param, prefix: S3Param, at: Array<string | number>, ctx: StateMachinePolicyContext): Array<{ bucketName: string; prefixPattern: string | undefined }> {
+function listScopes(
+  bucket: S3Param,
+  prefix: S3Param,
+  at: Array<string | number>,
+  ctx: StateMachinePolicyContext,
+): Array<{ bucketName: string; prefixPattern: string | undefined }> {
   if (bucket.kind === "absent") throw new PermissionDerivationError(jsonPointer([...at, "Parameters", "Bucket"]), "Bucket is required");
   const literalPrefix = prefix.kind === "static" && prefix.value !== "" ? prefix.value : undefined;
   if (prefix.kind !== "dynamic") {
@@ -274,7 +297,13 @@ function listScopes(bucket: S3Param, prefix: S3Param, at: Array<string | number>
  * activity, a service the table does not model) fails loudly: a silently skipped Task would deploy
  * and then fail at run time with AccessDenied.
  */
-function taskGrants(resource: string, parameters: JsonObject | undefined, args: JsonValue | undefined, at: Array<string | number>, ctx: StateMachinePolicyContext): IamGrant[] {
+function taskGrants(
+  resource: string,
+  parameters: JsonObject | undefined,
+  args: JsonValue | undefined,
+  at: Array<string | number>,
+  ctx: StateMachinePolicyContext,
+): IamGrant[] {
   const found = findIntegration(resource);
   if (!found) {
     throw new PermissionDerivationError(
@@ -292,7 +321,11 @@ function taskGrants(resource: string, parameters: JsonObject | undefined, args: 
     declared: (kind) => ctx.dynamicResources?.[kind],
     declaredActions: (kind) => ctx.sdkIamActions?.[kind],
     warn: (field, message) => {
-      const location = jsonPointer(field === "Resource" || field === undefined ? [...at, ...(field ? [field] : [])] : [...at, parameters ? "Parameters" : "Arguments", ...field.split("/")]);
+      const location = jsonPointer(
+        field === "Resource" || field === undefined
+          ? [...at, ...(field ? [field] : [])]
+          : [...at, parameters ? "Parameters" : "Arguments", ...field.split("/")],
+      );
       const w = { location, message };
       if (ctx.onWarning) ctx.onWarning(w);
       else console.warn(`policy derivation: ${message} (at ${location || "/"})`);
@@ -312,7 +345,9 @@ function statementsFor(needs: Needs, ctx: StateMachinePolicyContext): PolicyStat
   const out: PolicyStatement[] = [];
   // Lambda first (the statement every workflow has), then the other integrations in walk order.
   // policyDocument merges the grants of one Sid and action set into one statement.
-  const byLambdaFirst = [...needs.grants].sort((a, b) => Number(b.sid === "InvokeWorkflowFunctions") - Number(a.sid === "InvokeWorkflowFunctions"));
+  const byLambdaFirst = [...needs.grants].sort(
+    (a, b) => Number(b.sid === "InvokeWorkflowFunctions") - Number(a.sid === "InvokeWorkflowFunctions"),
+  );
   for (const g of byLambdaFirst) out.push({ Sid: g.sid, Effect: "Allow", Action: g.actions, Resource: g.resources });
   if (needs.s3Reads.size > 0) {
     out.push({ Sid: "ReadItems", Effect: "Allow", Action: ["s3:GetObject"], Resource: [...needs.s3Reads] });
@@ -346,7 +381,12 @@ function statementsFor(needs: Needs, ctx: StateMachinePolicyContext): PolicyStat
     // `execution:myStateMachine/myMapRunLabel:*`), which `execution:<stateMachineName>:*` (what
     // CDK granted until aws-cdk#35390 / PR #34760) never matches: the label follows a `/`.
     out.push({ Sid: "StartMapRunChildren", Effect: "Allow", Action: ["states:StartExecution"], Resource: [stateMachineArn(ctx, name)] });
-    out.push({ Sid: "ManageMapRunChildren", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [`${executions}/*`] });
+    out.push({
+      Sid: "ManageMapRunChildren",
+      Effect: "Allow",
+      Action: ["states:DescribeExecution", "states:StopExecution"],
+      Resource: [`${executions}/*`],
+    });
     if (needs.distributedMap.standardChildren) {
       // Same page, "redriving a Map Run": RedriveExecution on the Map Run's child executions,
       // `execution:<stateMachineName>/<mapRunLabel>:*` (any label here: labels may be generated).

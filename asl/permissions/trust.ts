@@ -32,7 +32,11 @@ export function stateMachineTrustPolicy(env: AwsEnvironment, stateMachineName: s
           // of a child, https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html):
           // without it the guard would refuse the role to every child execution.
           ArnLike: {
-            "aws:SourceArn": [stateMachineArn(env, stateMachineName), `${stateMachineArn(env, stateMachineName)}:*`, `${stateMachineArn(env, stateMachineName)}/*`],
+            "aws:SourceArn": [
+              stateMachineArn(env, stateMachineName),
+              `${stateMachineArn(env, stateMachineName)}:*`,
+              `${stateMachineArn(env, stateMachineName)}/*`,
+            ],
           },
         },
       },
@@ -51,4 +55,3 @@ export function lambdaTrustPolicy(): TrustPolicy {
     Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
   };
 }
-

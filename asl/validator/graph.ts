@@ -107,7 +107,13 @@ const describeScope = (kind: "root" | "branch" | "processor") =>
   kind === "branch" ? "this Parallel branch" : kind === "processor" ? "this Map's ItemProcessor" : "the top-level States";
 
 /** Transition targets, reachability and termination for one scope. */
-export function checkScopeGraph(scope: Obj, at: Segments, kind: "root" | "branch" | "processor", allNames: Map<string, Segments[]>, ctx: Context): void {
+export function checkScopeGraph(
+  scope: Obj,
+  at: Segments,
+  kind: "root" | "branch" | "processor",
+  allNames: Map<string, Segments[]>,
+  ctx: Context,
+): void {
   const states = scope["States"];
   if (!isObj(states)) return;
   const names = Object.keys(states);
@@ -121,8 +127,16 @@ export function checkScopeGraph(scope: Obj, at: Segments, kind: "root" | "branch
         `${field} '${target}' names a state outside ${describeScope(kind)}; a branch or Map processor is a closed state machine whose states can only transition to each other`,
       );
     } else {
-      const known = names.slice(0, 8).map((n) => `'${n}'`).join(", ") + (names.length > 8 ? ", ..." : "");
-      ctx.report(CODES.MISSING_TRANSITION_TARGET, loc, `${field} '${target}' does not name a state in ${describeScope(kind)} (states there: ${known})`);
+      const known =
+        names
+          .slice(0, 8)
+          .map((n) => `'${n}'`)
+          .join(", ") + (names.length > 8 ? ", ..." : "");
+      ctx.report(
+        CODES.MISSING_TRANSITION_TARGET,
+        loc,
+        `${field} '${target}' does not name a state in ${describeScope(kind)} (states there: ${known})`,
+      );
     }
   };
 
@@ -157,7 +171,11 @@ export function checkScopeGraph(scope: Obj, at: Segments, kind: "root" | "branch
   }
 
   if (!anyTerminal && broken.size === 0) {
-    ctx.report(CODES.MISSING_END_STATE, [...at, "States"], `${describeScope(kind)} has no terminal state: add a Succeed or Fail state, or "End": true on a state`);
+    ctx.report(
+      CODES.MISSING_END_STATE,
+      [...at, "States"],
+      `${describeScope(kind)} has no terminal state: add a Succeed or Fail state, or "End": true on a state`,
+    );
   }
 
   // Reachability from StartAt (only meaningful when StartAt resolves).
@@ -175,7 +193,11 @@ export function checkScopeGraph(scope: Obj, at: Segments, kind: "root" | "branch
     }
     for (const name of names) {
       if (!reachable.has(name)) {
-        ctx.report(CODES.UNREACHABLE_STATE, [...at, "States", name], `state '${name}' cannot be reached from StartAt '${startAt}'; AWS rejects unreachable states`);
+        ctx.report(
+          CODES.UNREACHABLE_STATE,
+          [...at, "States", name],
+          `state '${name}' cannot be reached from StartAt '${startAt}'; AWS rejects unreachable states`,
+        );
       }
     }
   }
@@ -201,7 +223,11 @@ export function checkScopeGraph(scope: Obj, at: Segments, kind: "root" | "branch
     }
     for (const name of names) {
       if (!ends.has(name) && (!startOk || reachable.has(name)) && isObj(states[name])) {
-        ctx.report(CODES.NO_PATH_TO_END, [...at, "States", name], `no path leads from state '${name}' to a terminal state (Succeed, Fail or "End": true); the execution could never finish`);
+        ctx.report(
+          CODES.NO_PATH_TO_END,
+          [...at, "States", name],
+          `no path leads from state '${name}' to a terminal state (Succeed, Fail or "End": true); the execution could never finish`,
+        );
       }
     }
   }

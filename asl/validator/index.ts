@@ -43,7 +43,11 @@ const languageOf = (v: unknown, fallback: Language): Language => (v === "JSONata
  */
 function checkLanguageNesting(v: unknown, top: Language, at: Segments, ctx: Context): void {
   if (top === "JSONata" && v === "JSONPath") {
-    ctx.report(CODES.INVALID_QUERY_LANGUAGE, at, 'QueryLanguage "JSONPath" is not allowed inside a state machine whose QueryLanguage is "JSONata"; a JSONPath machine may hold JSONata states, not the reverse');
+    ctx.report(
+      CODES.INVALID_QUERY_LANGUAGE,
+      at,
+      'QueryLanguage "JSONPath" is not allowed inside a state machine whose QueryLanguage is "JSONata"; a JSONPath machine may hold JSONata states, not the reverse',
+    );
   }
 }
 
@@ -59,18 +63,35 @@ export function validateDefinition(definition: unknown, options: ValidateOptions
   let value = definition;
   // Size and depth first: everything after this point walks the definition recursively.
   const tooLarge = (chars: number) =>
-    result([{ code: CODES.DEFINITION_TOO_LARGE, location: "", message: `the definition is ${chars.toLocaleString("en-US")} characters; AWS accepts at most ${DEFINITION_MAX_CHARS.toLocaleString("en-US")} (CreateStateMachine definition)`, severity: "ERROR" }]);
+    result([
+      {
+        code: CODES.DEFINITION_TOO_LARGE,
+        location: "",
+        message: `the definition is ${chars.toLocaleString("en-US")} characters; AWS accepts at most ${DEFINITION_MAX_CHARS.toLocaleString("en-US")} (CreateStateMachine definition)`,
+        severity: "ERROR",
+      },
+    ]);
   const tooDeep = () =>
-    result([{ code: CODES.DEFINITION_TOO_DEEP, location: "", message: `the definition nests objects/arrays more than ${JSON_MAX_DEPTH.toLocaleString("en-US")} deep`, severity: "ERROR" }]);
+    result([
+      {
+        code: CODES.DEFINITION_TOO_DEEP,
+        location: "",
+        message: `the definition nests objects/arrays more than ${JSON_MAX_DEPTH.toLocaleString("en-US")} deep`,
+        severity: "ERROR",
+      },
+    ]);
   const text = typeof value === "string" ? value : undefined;
   if (typeof value === "string") {
-    if (value.trim() === "") return result([{ code: CODES.MISSING_DESCRIPTION, location: "", message: "the definition is empty", severity: "ERROR" }]);
+    if (value.trim() === "")
+      return result([{ code: CODES.MISSING_DESCRIPTION, location: "", message: "the definition is empty", severity: "ERROR" }]);
     if (value.length > DEFINITION_MAX_CHARS) return tooLarge(value.length);
     if (jsonTextDepth(value, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) return tooDeep();
     try {
       value = JSON.parse(value);
     } catch (e) {
-      return result([{ code: CODES.INVALID_JSON_DESCRIPTION, location: "", message: `not valid JSON: ${(e as Error).message}`, severity: "ERROR" }]);
+      return result([
+        { code: CODES.INVALID_JSON_DESCRIPTION, location: "", message: `not valid JSON: ${(e as Error).message}`, severity: "ERROR" },
+      ]);
     }
   } else if (value !== null && typeof value === "object") {
     if (valueDepth(value, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) return tooDeep();
@@ -86,15 +107,32 @@ export function validateDefinition(definition: unknown, options: ValidateOptions
     return result([{ code: CODES.MISSING_DESCRIPTION, location: "", message: "no definition was given", severity: "ERROR" }]);
   }
   if (!isObj(value)) {
-    return result([{ code: CODES.SCHEMA_VALIDATION_FAILED, location: "", message: "a state machine definition must be a JSON object with StartAt and States", severity: "ERROR" }]);
+    return result([
+      {
+        code: CODES.SCHEMA_VALIDATION_FAILED,
+        location: "",
+        message: "a state machine definition must be a JSON object with StartAt and States",
+        severity: "ERROR",
+      },
+    ]);
   }
 
   const ctx = new Context();
   if (text !== undefined) {
     for (const d of duplicateKeys(text)) {
       const where = `line ${d.first.line} column ${d.first.column} and line ${d.second.line} column ${d.second.column}`;
-      if (d.stateName) ctx.report(CODES.DUPLICATE_STATE_NAME, [...d.at, d.key], `state name '${d.key}' appears twice in the same States object, at ${where}; JSON keeps only the last one`);
-      else ctx.report(CODES.INVALID_JSON_DESCRIPTION, [...d.at, d.key], `key '${d.key}' appears twice in the same object, at ${where}; JSON keeps only the last one`);
+      if (d.stateName)
+        ctx.report(
+          CODES.DUPLICATE_STATE_NAME,
+          [...d.at, d.key],
+          `state name '${d.key}' appears twice in the same States object, at ${where}; JSON keeps only the last one`,
+        );
+      else
+        ctx.report(
+          CODES.INVALID_JSON_DESCRIPTION,
+          [...d.at, d.key],
+          `key '${d.key}' appears twice in the same object, at ${where}; JSON keeps only the last one`,
+        );
     }
   }
   const parsed = stateMachineSchema.safeParse(value);
@@ -105,7 +143,13 @@ export function validateDefinition(definition: unknown, options: ValidateOptions
   const rules = new StateRules(ctx, options.iamActions);
   const topLanguage = languageOf(value["QueryLanguage"], "JSONPath");
 
-  const walk = (scope: Obj, at: Segments, kind: "root" | "branch" | "processor", language: Language, executionType: StateEnv["executionType"]) => {
+  const walk = (
+    scope: Obj,
+    at: Segments,
+    kind: "root" | "branch" | "processor",
+    language: Language,
+    executionType: StateEnv["executionType"],
+  ) => {
     checkScopeGraph(scope, at, kind, names, ctx);
     const states = scope["States"];
     if (!isObj(states)) return;

@@ -65,11 +65,24 @@ const PARAMS: Readonly<Record<string, readonly ArgType[] | { rest: ArgType; firs
 
 /** What each function returns, for a call nested as another's argument. */
 const RETURNS: Readonly<Record<string, ArgType>> = {
-  "States.Format": "string", "States.StringToJson": "any", "States.JsonToString": "string", "States.Array": "array",
-  "States.ArrayPartition": "array", "States.ArrayContains": "boolean", "States.ArrayRange": "array", "States.ArrayGetItem": "any",
-  "States.ArrayLength": "number", "States.ArrayUnique": "array", "States.Base64Encode": "string", "States.Base64Decode": "string",
-  "States.Hash": "string", "States.JsonMerge": "object", "States.MathRandom": "number", "States.MathAdd": "number",
-  "States.StringSplit": "array", "States.UUID": "string",
+  "States.Format": "string",
+  "States.StringToJson": "any",
+  "States.JsonToString": "string",
+  "States.Array": "array",
+  "States.ArrayPartition": "array",
+  "States.ArrayContains": "boolean",
+  "States.ArrayRange": "array",
+  "States.ArrayGetItem": "any",
+  "States.ArrayLength": "number",
+  "States.ArrayUnique": "array",
+  "States.Base64Encode": "string",
+  "States.Base64Decode": "string",
+  "States.Hash": "string",
+  "States.JsonMerge": "object",
+  "States.MathRandom": "number",
+  "States.MathAdd": "number",
+  "States.StringSplit": "array",
+  "States.UUID": "string",
 };
 
 function staticType(a: IntrinsicArg): ArgType | "null" {
@@ -141,16 +154,29 @@ function checkCall(call: IntrinsicCall, out: IntrinsicProblem[]): void {
     if (call.name === "States.ArrayRange") {
       const [start, end, step] = call.args.map(literal);
       // "You must specify a non-zero value for the third argument."
-      if (step === 0) out.push({ code: CODES.INVALID_INTRINSIC_ARGUMENTS, severity: "WARNING", message: "States.ArrayRange step (third argument) must not be zero" });
+      if (step === 0)
+        out.push({
+          code: CODES.INVALID_INTRINSIC_ARGUMENTS,
+          severity: "WARNING",
+          message: "States.ArrayRange step (third argument) must not be zero",
+        });
       // "The newly generated array can't contain more than 1000 items."
       else if (start !== undefined && end !== undefined && step !== undefined && Math.floor((end - start) / step) + 1 > 1000) {
-        out.push({ code: CODES.INVALID_INTRINSIC_ARGUMENTS, severity: "WARNING", message: "States.ArrayRange would produce more than 1000 items" });
+        out.push({
+          code: CODES.INVALID_INTRINSIC_ARGUMENTS,
+          severity: "WARNING",
+          message: "States.ArrayRange would produce more than 1000 items",
+        });
       }
     }
     // "You must specify a non-zero, positive integer for the second argument representing the chunk size value."
     const chunk = literal(call.args[1]);
     if (call.name === "States.ArrayPartition" && chunk !== undefined && chunk <= 0) {
-      out.push({ code: CODES.INVALID_INTRINSIC_ARGUMENTS, severity: "WARNING", message: "States.ArrayPartition chunk size (second argument) must be a positive integer" });
+      out.push({
+        code: CODES.INVALID_INTRINSIC_ARGUMENTS,
+        severity: "WARNING",
+        message: "States.ArrayPartition chunk size (second argument) must be a positive integer",
+      });
     }
     if (call.name === "States.Format" && first !== undefined) {
       const placeholders = formatPlaceholderCount(first);
@@ -180,7 +206,8 @@ function checkCall(call: IntrinsicCall, out: IntrinsicProblem[]): void {
     if (a.kind === "call") checkCall(a.call, out);
     else if (a.kind === "path") {
       const r = checkPath(a.path);
-      if (!r.ok) out.push({ code: CODES.INVALID_JSON_PATH, severity: "ERROR", message: `argument '${a.path}' of ${call.name}: ${r.message}` });
+      if (!r.ok)
+        out.push({ code: CODES.INVALID_JSON_PATH, severity: "ERROR", message: `argument '${a.path}' of ${call.name}: ${r.message}` });
     }
   }
 }

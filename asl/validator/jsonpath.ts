@@ -21,15 +21,26 @@
 
 export type PathFeature = "wildcard" | "descendant" | "filter" | "script" | "slice" | "union" | "function";
 
-export type PathCheck =
-  | { ok: true; features: ReadonlySet<PathFeature> }
-  | { ok: false; message: string; index: number };
+export type PathCheck = { ok: true; features: ReadonlySet<PathFeature> } | { ok: false; message: string; index: number };
 
 const NO_FEATURES: ReadonlySet<PathFeature> = new Set();
 
 /** Characters that end a dot-notation member name. */
 function endsName(c: string): boolean {
-  return c === "." || c === "[" || c === "]" || c === "(" || c === ")" || c === "'" || c === '"' || c === "," || c === " " || c === "\t" || c === "\n" || c === "\r";
+  return (
+    c === "." ||
+    c === "[" ||
+    c === "]" ||
+    c === "(" ||
+    c === ")" ||
+    c === "'" ||
+    c === '"' ||
+    c === "," ||
+    c === " " ||
+    c === "\t" ||
+    c === "\n" ||
+    c === "\r"
+  );
 }
 
 function isIdentChar(c: string): boolean {
@@ -65,7 +76,20 @@ function skipParens(s: string, i: number): number {
 }
 
 /** https://github.com/json-path/JsonPath#functions (Jayway JsonPath, which Step Functions uses). */
-const JAYWAY_FUNCTIONS: ReadonlySet<string> = new Set(["min", "max", "avg", "stddev", "length", "sum", "keys", "concat", "append", "first", "last", "index"]);
+const JAYWAY_FUNCTIONS: ReadonlySet<string> = new Set([
+  "min",
+  "max",
+  "avg",
+  "stddev",
+  "length",
+  "sum",
+  "keys",
+  "concat",
+  "append",
+  "first",
+  "last",
+  "index",
+]);
 
 const INT = /^-?\d+$/;
 const SLICE = /^(-?\d+)?:(-?\d+)?(:(-?\d+)?)?$/;
@@ -155,7 +179,12 @@ export function checkPath(path: string): PathCheck {
         // Jayway functions: length(), min(), max(), avg(), stddev(), sum(), keys(), first(), last(),
         // and the ones that take arguments, concat(...), append(...), index(...).
         const name = path.slice(nameStart, i);
-        if (!JAYWAY_FUNCTIONS.has(name)) return { ok: false, message: `'${name}()' is not a JsonPath function; known: ${[...JAYWAY_FUNCTIONS].join(", ")}`, index: nameStart };
+        if (!JAYWAY_FUNCTIONS.has(name))
+          return {
+            ok: false,
+            message: `'${name}()' is not a JsonPath function; known: ${[...JAYWAY_FUNCTIONS].join(", ")}`,
+            index: nameStart,
+          };
         const end = skipParens(path, i);
         if (end < 0) return { ok: false, message: `unbalanced parentheses after '${name}'`, index: i };
         features.add("function");

@@ -33,9 +33,21 @@ export interface StateEnv {
  * plain field holding a `{% %}` expression (TimeoutSeconds, Items, ...).
  */
 export const JSONPATH_ONLY_STATE_FIELDS = [
-  "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "ItemsPath",
-  "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath", "MaxConcurrencyPath",
-  "ToleratedFailurePercentagePath", "ToleratedFailureCountPath", "ErrorPath", "CausePath",
+  "InputPath",
+  "OutputPath",
+  "Parameters",
+  "ResultSelector",
+  "ResultPath",
+  "ItemsPath",
+  "TimeoutSecondsPath",
+  "HeartbeatSecondsPath",
+  "SecondsPath",
+  "TimestampPath",
+  "MaxConcurrencyPath",
+  "ToleratedFailurePercentagePath",
+  "ToleratedFailureCountPath",
+  "ErrorPath",
+  "CausePath",
 ];
 export const JSONATA_ONLY_STATE_FIELDS = ["Arguments", "Output", "Items"];
 
@@ -52,8 +64,15 @@ export const TWINS: ReadonlyArray<readonly [string, string]> = [
 
 /** Reference-path fields of a state ("...MUST be a Reference Path", https://states-language.net/spec.html). */
 export const REFERENCE_PATH_FIELDS = [
-  "ResultPath", "ItemsPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath",
-  "MaxConcurrencyPath", "ToleratedFailurePercentagePath", "ToleratedFailureCountPath",
+  "ResultPath",
+  "ItemsPath",
+  "TimeoutSecondsPath",
+  "HeartbeatSecondsPath",
+  "SecondsPath",
+  "TimestampPath",
+  "MaxConcurrencyPath",
+  "ToleratedFailurePercentagePath",
+  "ToleratedFailureCountPath",
 ];
 
 /** Payload templates: objects whose `key.$` fields take a path or an intrinsic function (JSONPath only). */
@@ -127,7 +146,12 @@ export class StateRules {
     this.languageFields(state, at, lang, JSONPATH_ONLY_STATE_FIELDS, JSONATA_ONLY_STATE_FIELDS);
     if (type === "Pass" && lang === "JSONata" && has(state, "Result")) {
       // The guide lists Result only for JSONPath Pass states; whether AWS rejects it under JSONata is not documented.
-      this.report(CODES.JSONPATH_FIELD_IN_JSONATA_STATE, [...at, "Result"], "Result is a JSONPath field; in a JSONata Pass state use Output", "WARNING");
+      this.report(
+        CODES.JSONPATH_FIELD_IN_JSONATA_STATE,
+        [...at, "Result"],
+        "Result is a JSONPath field; in a JSONata Pass state use Output",
+        "WARNING",
+      );
     }
     for (const f of NUMBER_OR_EXPRESSION_FIELDS) this.expressionValue(state, f, at, lang);
     for (const [a, b] of TWINS) this.twins(state, a, b, at);
@@ -166,11 +190,21 @@ export class StateRules {
   private languageFields(o: Obj, at: Segments, lang: Language, jsonPathOnly: readonly string[], jsonataOnly: readonly string[]): void {
     if (lang === "JSONata") {
       for (const f of jsonPathOnly) {
-        if (has(o, f)) this.report(CODES.JSONPATH_FIELD_IN_JSONATA_STATE, [...at, f], `${f} is a JSONPath field and cannot be used where QueryLanguage is JSONata${hintFor(f)}`);
+        if (has(o, f))
+          this.report(
+            CODES.JSONPATH_FIELD_IN_JSONATA_STATE,
+            [...at, f],
+            `${f} is a JSONPath field and cannot be used where QueryLanguage is JSONata${hintFor(f)}`,
+          );
       }
     } else {
       for (const f of jsonataOnly) {
-        if (has(o, f)) this.report(CODES.JSONATA_FIELD_IN_JSONPATH_STATE, [...at, f], `${f} is a JSONata field; set "QueryLanguage": "JSONata" on the state or the state machine to use it${jsonPathHintFor(f)}`);
+        if (has(o, f))
+          this.report(
+            CODES.JSONATA_FIELD_IN_JSONPATH_STATE,
+            [...at, f],
+            `${f} is a JSONata field; set "QueryLanguage": "JSONata" on the state or the state machine to use it${jsonPathHintFor(f)}`,
+          );
       }
     }
   }
@@ -178,7 +212,11 @@ export class StateRules {
   /** A `{% %}` value in a number field is only meaningful in JSONata. */
   private expressionValue(o: Obj, f: string, at: Segments, lang: Language): void {
     if (lang === "JSONPath" && typeof o[f] === "string" && isJsonataString(o[f])) {
-      this.report(CODES.JSONATA_FIELD_IN_JSONPATH_STATE, [...at, f], `${f} holds a JSONata expression but the state uses JSONPath; use ${f}Path with a reference path, or set "QueryLanguage": "JSONata"`);
+      this.report(
+        CODES.JSONATA_FIELD_IN_JSONPATH_STATE,
+        [...at, f],
+        `${f} holds a JSONata expression but the state uses JSONPath; use ${f}Path with a reference path, or set "QueryLanguage": "JSONata"`,
+      );
     }
   }
 
@@ -191,8 +229,9 @@ export class StateRules {
   private transition(o: Obj, at: Segments): void {
     const next = has(o, "Next");
     const end = o["End"] === true;
-    if (next && has(o, "End")) this.report(CODES.NEXT_AND_END, [...at, "End"], "a state has either Next or \"End\": true, not both");
-    else if (!next && !end) this.report(CODES.MISSING_NEXT_OR_END, at, "a non-terminal state needs Next (the state to go to) or \"End\": true");
+    if (next && has(o, "End")) this.report(CODES.NEXT_AND_END, [...at, "End"], 'a state has either Next or "End": true, not both');
+    else if (!next && !end)
+      this.report(CODES.MISSING_NEXT_OR_END, at, 'a non-terminal state needs Next (the state to go to) or "End": true');
   }
 
   /** "States.ALL ... must appear alone in its ErrorEquals array and must be in the last Retrier/Catcher" (concepts-error-handling). */
@@ -214,14 +253,27 @@ export class StateRules {
         if (!Array.isArray(errors)) return;
         const allAt = errors.indexOf("States.ALL");
         if (allAt >= 0 && errors.length > 1) {
-          this.report(CODES.STATES_ALL_NOT_ALONE, [...ruleAt, "ErrorEquals"], `States.ALL must be the only error name in its ErrorEquals; remove the others`);
+          this.report(
+            CODES.STATES_ALL_NOT_ALONE,
+            [...ruleAt, "ErrorEquals"],
+            `States.ALL must be the only error name in its ErrorEquals; remove the others`,
+          );
         }
         if (allAt >= 0 && i !== rules.length - 1) {
-          this.report(CODES.STATES_ALL_NOT_LAST, ruleAt, `a ${key === "Retry" ? "retrier" : "catcher"} matching States.ALL must be the last one in ${key}; rules after it can never match`);
+          this.report(
+            CODES.STATES_ALL_NOT_LAST,
+            ruleAt,
+            `a ${key === "Retry" ? "retrier" : "catcher"} matching States.ALL must be the last one in ${key}; rules after it can never match`,
+          );
         }
         errors.forEach((e, j) => {
           if (typeof e === "string" && e.startsWith("States.") && !STATES_ERROR_NAMES.has(e)) {
-            this.report(CODES.UNKNOWN_STATES_ERROR, [...ruleAt, "ErrorEquals", j], `'${e}' is not one of the predefined States.* error names; custom errors must not start with "States."`, "WARNING");
+            this.report(
+              CODES.UNKNOWN_STATES_ERROR,
+              [...ruleAt, "ErrorEquals", j],
+              `'${e}' is not one of the predefined States.* error names; custom errors must not start with "States."`,
+              "WARNING",
+            );
           }
         });
       });
@@ -239,7 +291,8 @@ export class StateRules {
       const reader = o["ItemReader"];
       if (isObj(reader)) {
         this.template(reader["Parameters"], [...at, "ItemReader", "Parameters"]);
-        if (isObj(reader["ReaderConfig"])) this.referencePath(reader["ReaderConfig"], "MaxItemsPath", [...at, "ItemReader", "ReaderConfig"]);
+        if (isObj(reader["ReaderConfig"]))
+          this.referencePath(reader["ReaderConfig"], "MaxItemsPath", [...at, "ItemReader", "ReaderConfig"]);
       }
       const writer = o["ResultWriter"];
       if (isObj(writer)) this.template(writer["Parameters"], [...at, "ResultWriter", "Parameters"]);
@@ -279,7 +332,11 @@ export class StateRules {
       return;
     }
     if (!v.startsWith("$")) {
-      this.report(CODES.INVALID_PAYLOAD_TEMPLATE, at, `${field} must be a path starting with '$' or an intrinsic function such as States.Format(...); got '${v}'. Drop the '.$' suffix for a literal value`);
+      this.report(
+        CODES.INVALID_PAYLOAD_TEMPLATE,
+        at,
+        `${field} must be a path starting with '$' or an intrinsic function such as States.Format(...); got '${v}'. Drop the '.$' suffix for a literal value`,
+      );
       return;
     }
     const r = this.ctx.path(v);
@@ -307,13 +364,23 @@ export class StateRules {
       const v = value[key];
       if (key.endsWith(".$")) {
         const keyAt = [...at, key];
-        if (typeof v !== "string") this.report(CODES.INVALID_PAYLOAD_TEMPLATE, keyAt, `'${key}' ends in '.$', so its value must be a string holding a path or an intrinsic function`);
+        if (typeof v !== "string")
+          this.report(
+            CODES.INVALID_PAYLOAD_TEMPLATE,
+            keyAt,
+            `'${key}' ends in '.$', so its value must be a string holding a path or an intrinsic function`,
+          );
         else this.pathOrIntrinsic(v, keyAt, `'${key}'`, false);
         (plain ??= new Set(Object.keys(value))).has(key.slice(0, -2)) &&
           this.report(CODES.INVALID_PAYLOAD_TEMPLATE, keyAt, `'${key}' and '${key.slice(0, -2)}' produce the same field`, "WARNING");
       } else if (typeof v === "string") {
         if (/^\$\$?\.|^States\.[A-Za-z]+\(/.test(v)) {
-          this.report(CODES.NO_DOLLAR, [...at, key], `'${key}' holds '${v}', which looks like a path or intrinsic function, but is passed as a literal string; rename the field to '${key}.$' to evaluate it`, "WARNING");
+          this.report(
+            CODES.NO_DOLLAR,
+            [...at, key],
+            `'${key}' holds '${v}', which looks like a path or intrinsic function, but is passed as a literal string; rename the field to '${key}.$' to evaluate it`,
+            "WARNING",
+          );
         }
       } else if (v !== null && typeof v === "object") this.template(v, [...at, key]);
     }
@@ -345,7 +412,8 @@ export class StateRules {
     for (const key of Object.keys(value)) {
       if (topLevel && (key === "Branches" || key === "ItemProcessor" || key === "Iterator")) continue;
       const v = value[key];
-      if ((typeof v === "string" && (v.includes("{%") || v.includes("%}"))) || (v !== null && typeof v === "object")) this.jsonataStrings(v, [...at, key], false, topLevel && key === "Arguments");
+      if ((typeof v === "string" && (v.includes("{%") || v.includes("%}"))) || (v !== null && typeof v === "object"))
+        this.jsonataStrings(v, [...at, key], false, topLevel && key === "Arguments");
     }
   }
 
@@ -363,9 +431,18 @@ export class StateRules {
       // CloudFormation, `npm run synth` output): the ARN arrives at deploy time, so the rest of the
       // file is still worth checking and the placeholder itself is only a reminder.
       if (TEMPLATE_PLACEHOLDER.test(r)) {
-        this.report(CODES.UNSUBSTITUTED_PLACEHOLDER, [...at, "Resource"], `Resource '${r}' is a template placeholder; substitute the ARN before deploying (AWS accepts only an ARN here)`, "WARNING");
+        this.report(
+          CODES.UNSUBSTITUTED_PLACEHOLDER,
+          [...at, "Resource"],
+          `Resource '${r}' is a template placeholder; substitute the ARN before deploying (AWS accepts only an ARN here)`,
+          "WARNING",
+        );
       } else {
-        this.report(CODES.INVALID_RESOURCE, [...at, "Resource"], `Resource must be an ARN (arn:partition:service:region:account:...); got '${r}'`);
+        this.report(
+          CODES.INVALID_RESOURCE,
+          [...at, "Resource"],
+          `Resource must be an ARN (arn:partition:service:region:account:...); got '${r}'`,
+        );
       }
     }
     if (typeof r === "string") {
@@ -391,7 +468,11 @@ export class StateRules {
     const hb = o["HeartbeatSeconds"];
     const to = o["TimeoutSeconds"];
     if (typeof hb === "number" && typeof to === "number" && hb >= to) {
-      this.report(CODES.HEARTBEAT_NOT_BELOW_TIMEOUT, [...at, "HeartbeatSeconds"], `HeartbeatSeconds (${hb}) must be smaller than TimeoutSeconds (${to})`);
+      this.report(
+        CODES.HEARTBEAT_NOT_BELOW_TIMEOUT,
+        [...at, "HeartbeatSeconds"],
+        `HeartbeatSeconds (${hb}) must be smaller than TimeoutSeconds (${to})`,
+      );
     }
   }
 
@@ -403,33 +484,50 @@ export class StateRules {
    */
   private credentials(c: unknown, at: Segments, lang: Language): void {
     if (!isObj(c)) {
-      this.report(CODES.SCHEMA_VALIDATION_FAILED, at, 'Credentials must be an object with exactly one field, RoleArn (or "RoleArn.$" in JSONPath)');
+      this.report(
+        CODES.SCHEMA_VALIDATION_FAILED,
+        at,
+        'Credentials must be an object with exactly one field, RoleArn (or "RoleArn.$" in JSONPath)',
+      );
       return;
     }
     const keys = Object.keys(c);
     const allowed = lang === "JSONPath" ? ["RoleArn", "RoleArn.$"] : ["RoleArn"];
     for (const k of keys) {
-      if (!allowed.includes(k)) this.report(CODES.SCHEMA_VALIDATION_FAILED, [...at, k], `Credentials takes only ${allowed.join(" or ")}; '${k}' is not supported`);
+      if (!allowed.includes(k))
+        this.report(CODES.SCHEMA_VALIDATION_FAILED, [...at, k], `Credentials takes only ${allowed.join(" or ")}; '${k}' is not supported`);
     }
     const present = keys.filter((k) => allowed.includes(k));
-    if (present.length === 0) this.report(CODES.SCHEMA_VALIDATION_FAILED, at, `Credentials needs ${allowed.join(" or ")}, the role to assume`);
-    else if (present.length > 1) this.report(CODES.MUTUALLY_EXCLUSIVE_FIELDS, [...at, "RoleArn.$"], "Credentials takes RoleArn or RoleArn.$, not both");
+    if (present.length === 0)
+      this.report(CODES.SCHEMA_VALIDATION_FAILED, at, `Credentials needs ${allowed.join(" or ")}, the role to assume`);
+    else if (present.length > 1)
+      this.report(CODES.MUTUALLY_EXCLUSIVE_FIELDS, [...at, "RoleArn.$"], "Credentials takes RoleArn or RoleArn.$, not both");
     for (const k of present) {
-      if (typeof c[k] !== "string" || c[k] === "") this.report(CODES.SCHEMA_VALIDATION_FAILED, [...at, k], `Credentials ${k} must be a non-empty string`);
+      if (typeof c[k] !== "string" || c[k] === "")
+        this.report(CODES.SCHEMA_VALIDATION_FAILED, [...at, k], `Credentials ${k} must be a non-empty string`);
     }
   }
 
   /** "A Wait state must contain exactly one of Seconds, SecondsPath, Timestamp, or TimestampPath" (state-wait). */
   private wait(o: Obj, at: Segments, lang: Language): void {
     const present = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].filter((f) => has(o, f));
-    if (present.length === 0) this.report(CODES.INVALID_WAIT_DURATION, at, "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp or TimestampPath");
+    if (present.length === 0)
+      this.report(CODES.INVALID_WAIT_DURATION, at, "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp or TimestampPath");
     for (const extra of present.slice(1)) {
-      this.report(CODES.INVALID_WAIT_DURATION, [...at, extra], `a Wait state takes exactly one of Seconds, SecondsPath, Timestamp or TimestampPath; it already has ${present[0]}`);
+      this.report(
+        CODES.INVALID_WAIT_DURATION,
+        [...at, extra],
+        `a Wait state takes exactly one of Seconds, SecondsPath, Timestamp or TimestampPath; it already has ${present[0]}`,
+      );
     }
     const ts = o["Timestamp"];
     if (lang === "JSONPath") this.noPath(o, "Timestamp", at);
     if (typeof ts === "string" && !(lang === "JSONata" && isJsonataString(ts)) && !TIMESTAMP.test(ts)) {
-      this.report(CODES.INVALID_TIMESTAMP, [...at, "Timestamp"], `Timestamp '${ts}' must be RFC 3339 with an uppercase T and Z or an offset, e.g. 2026-03-14T01:59:00Z`);
+      this.report(
+        CODES.INVALID_TIMESTAMP,
+        [...at, "Timestamp"],
+        `Timestamp '${ts}' must be RFC 3339 with an uppercase T and Z or an offset, e.g. 2026-03-14T01:59:00Z`,
+      );
     }
   }
 
@@ -437,7 +535,12 @@ export class StateRules {
   private staticResult(v: unknown, at: Segments): void {
     if (typeof v === "string") {
       if (/^\$\$?[.[]/.test(v) || /^States\.[A-Za-z]+\(/.test(v)) {
-        this.report(CODES.PASS_RESULT_IS_STATIC, at, `Result is static: '${v}' is passed as a literal string, not evaluated; use Parameters with a '.$' field to select from the input`, "WARNING");
+        this.report(
+          CODES.PASS_RESULT_IS_STATIC,
+          at,
+          `Result is static: '${v}' is passed as a literal string, not evaluated; use Parameters with a '.$' field to select from the input`,
+          "WARNING",
+        );
       }
       return;
     }
@@ -448,7 +551,12 @@ export class StateRules {
     if (!isObj(v)) return;
     for (const k of Object.keys(v)) {
       if (k.endsWith(".$")) {
-        this.report(CODES.PASS_RESULT_IS_STATIC, [...at, k], `Result is static: '${k}' is not evaluated in a Pass state's Result; use Parameters to select from the input`, "WARNING");
+        this.report(
+          CODES.PASS_RESULT_IS_STATIC,
+          [...at, k],
+          `Result is static: '${k}' is not evaluated in a Pass state's Result; use Parameters to select from the input`,
+          "WARNING",
+        );
       } else this.staticResult(v[k], [...at, k]);
     }
   }
@@ -457,7 +565,12 @@ export class StateRules {
   private noPath(o: Obj, f: string, at: Segments): void {
     const v = o[f];
     if (typeof v === "string" && /^\$\$?[.[]/.test(v)) {
-      this.report(CODES.NO_PATH, [...at, f], `${f} holds '${v}', which looks like a path but is used as a literal; use ${f}Path to read it from the input`, "WARNING");
+      this.report(
+        CODES.NO_PATH,
+        [...at, f],
+        `${f} holds '${v}', which looks like a path but is used as a literal; use ${f}Path to read it from the input`,
+        "WARNING",
+      );
     }
   }
 
@@ -480,19 +593,35 @@ export class StateRules {
   /** https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html */
   private choiceRule(r: unknown, at: Segments, lang: Language, top: boolean): void {
     if (!isObj(r)) return;
-    if (top && !has(r, "Next")) this.report(CODES.INVALID_CHOICE_RULE, at, "each Choice rule needs Next, the state to go to when it matches");
-    if (!top && has(r, "Next")) this.report(CODES.INVALID_CHOICE_RULE, [...at, "Next"], "only top-level Choice rules have Next; rules inside And/Or/Not do not");
+    if (top && !has(r, "Next"))
+      this.report(CODES.INVALID_CHOICE_RULE, at, "each Choice rule needs Next, the state to go to when it matches");
+    if (!top && has(r, "Next"))
+      this.report(CODES.INVALID_CHOICE_RULE, [...at, "Next"], "only top-level Choice rules have Next; rules inside And/Or/Not do not");
     const operators = Object.keys(r).filter(isChoiceOperator);
     const combinators = ["And", "Or", "Not"].filter((k) => has(r, k));
     if (lang === "JSONata") {
       for (const k of [...operators, ...combinators, ...(has(r, "Variable") ? ["Variable"] : [])]) {
-        this.report(CODES.JSONPATH_FIELD_IN_JSONATA_STATE, [...at, k], `${k} is a JSONPath Choice field; in JSONata write the test as "Condition": "{% ... %}"`);
+        this.report(
+          CODES.JSONPATH_FIELD_IN_JSONATA_STATE,
+          [...at, k],
+          `${k} is a JSONPath Choice field; in JSONata write the test as "Condition": "{% ... %}"`,
+        );
       }
       if (top && !has(r, "Condition")) this.report(CODES.INVALID_CHOICE_RULE, at, 'a JSONata Choice rule needs "Condition": "{% ... %}"');
       return;
     }
-    if (has(r, "Condition")) this.report(CODES.JSONATA_FIELD_IN_JSONPATH_STATE, [...at, "Condition"], 'Condition is a JSONata field; in JSONPath use Variable with a comparison operator, or set "QueryLanguage": "JSONata"');
-    if (has(r, "Output")) this.report(CODES.JSONATA_FIELD_IN_JSONPATH_STATE, [...at, "Output"], 'Output is a JSONata field; set "QueryLanguage": "JSONata" to use it');
+    if (has(r, "Condition"))
+      this.report(
+        CODES.JSONATA_FIELD_IN_JSONPATH_STATE,
+        [...at, "Condition"],
+        'Condition is a JSONata field; in JSONPath use Variable with a comparison operator, or set "QueryLanguage": "JSONata"',
+      );
+    if (has(r, "Output"))
+      this.report(
+        CODES.JSONATA_FIELD_IN_JSONPATH_STATE,
+        [...at, "Output"],
+        'Output is a JSONata field; set "QueryLanguage": "JSONata" to use it',
+      );
     const count = operators.length + combinators.length;
     if (count !== 1) {
       const found = [...operators, ...combinators];
@@ -504,7 +633,8 @@ export class StateRules {
           : `a Choice rule takes exactly one comparison operator or And/Or/Not; found ${found.join(", ")}`,
       );
     }
-    if (operators.length > 0 && !has(r, "Variable")) this.report(CODES.INVALID_CHOICE_RULE, at, `a comparison (${operators[0]}) needs Variable, the path of the value to compare`);
+    if (operators.length > 0 && !has(r, "Variable"))
+      this.report(CODES.INVALID_CHOICE_RULE, at, `a comparison (${operators[0]}) needs Variable, the path of the value to compare`);
     if (operators.length === 0 && combinators.length > 0 && has(r, "Variable")) {
       this.report(CODES.INVALID_CHOICE_RULE, [...at, "Variable"], "And/Or/Not rules do not take Variable; put it on the rules inside");
     }
@@ -531,12 +661,20 @@ export class StateRules {
     const processorKey = has(o, "ItemProcessor") ? "ItemProcessor" : "Iterator";
     const processor = o[processorKey];
     if (has(o, "ItemProcessor") && has(o, "Iterator")) {
-      this.report(CODES.MUTUALLY_EXCLUSIVE_FIELDS, [...at, "Iterator"], "ItemProcessor and its deprecated name Iterator cannot both be set; keep ItemProcessor");
+      this.report(
+        CODES.MUTUALLY_EXCLUSIVE_FIELDS,
+        [...at, "Iterator"],
+        "ItemProcessor and its deprecated name Iterator cannot both be set; keep ItemProcessor",
+      );
     } else if (!has(o, "ItemProcessor") && !has(o, "Iterator")) {
       this.report(CODES.MISSING_ITEM_PROCESSOR, at, "a Map state needs ItemProcessor, the states to run for each item");
     }
     if (has(o, "ItemSelector") && has(o, "Parameters")) {
-      this.report(CODES.MUTUALLY_EXCLUSIVE_FIELDS, [...at, "Parameters"], "ItemSelector and its deprecated name Parameters cannot both be set; keep ItemSelector");
+      this.report(
+        CODES.MUTUALLY_EXCLUSIVE_FIELDS,
+        [...at, "Parameters"],
+        "ItemSelector and its deprecated name Parameters cannot both be set; keep ItemSelector",
+      );
     }
     const config = isObj(processor) && isObj(processor["ProcessorConfig"]) ? processor["ProcessorConfig"] : undefined;
     const mode = config?.["Mode"] ?? "INLINE";
@@ -548,7 +686,12 @@ export class StateRules {
       // "ExecutionType ... You must provide this field if you specified DISTRIBUTED for the Mode sub-field"
       // (state-map-distributed; the same sentence in the CDK's ProcessorConfig docs,
       // https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_stepfunctions.ProcessorConfig.html).
-      if (!has(config!, "ExecutionType")) this.report(CODES.MISSING_EXECUTION_TYPE, configAt, 'a Distributed Map needs ProcessorConfig.ExecutionType, "STANDARD" or "EXPRESS"');
+      if (!has(config!, "ExecutionType"))
+        this.report(
+          CODES.MISSING_EXECUTION_TYPE,
+          configAt,
+          'a Distributed Map needs ProcessorConfig.ExecutionType, "STANDARD" or "EXPRESS"',
+        );
       if (env.executionType === "EXPRESS") {
         this.report(
           CODES.DISTRIBUTED_MAP_IN_EXPRESS,
@@ -558,8 +701,22 @@ export class StateRules {
       }
     } else if (mode === "INLINE") {
       // These fields configure a Map Run, which only Distributed mode creates (state-map-distributed, "Distributed Map state fields").
-      for (const f of ["ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "Label"]) {
-        if (has(o, f)) this.report(CODES.DISTRIBUTED_ONLY_FIELD, [...at, f], `${f} is only valid on a Distributed Map; set ItemProcessor.ProcessorConfig.Mode to "DISTRIBUTED" or remove it`);
+      for (const f of [
+        "ItemReader",
+        "ItemBatcher",
+        "ResultWriter",
+        "ToleratedFailurePercentage",
+        "ToleratedFailurePercentagePath",
+        "ToleratedFailureCount",
+        "ToleratedFailureCountPath",
+        "Label",
+      ]) {
+        if (has(o, f))
+          this.report(
+            CODES.DISTRIBUTED_ONLY_FIELD,
+            [...at, f],
+            `${f} is only valid on a Distributed Map; set ItemProcessor.ProcessorConfig.Mode to "DISTRIBUTED" or remove it`,
+          );
       }
       if (config && has(config, "ExecutionType")) {
         this.report(CODES.DISTRIBUTED_ONLY_FIELD, [...configAt, "ExecutionType"], 'ExecutionType is only valid when Mode is "DISTRIBUTED"');
@@ -572,19 +729,46 @@ export class StateRules {
     // come from the reader and ItemsPath selects nothing, so the engine ignores it too. A warning, not
     // an error: a validator that rejects a deployable definition gets turned off.
     if (has(o, "ItemReader")) {
-      if (has(o, "ItemsPath")) this.report(CODES.ITEMS_WITH_ITEM_READER, [...at, "ItemsPath"], "ItemsPath is ignored when ItemReader is set: the items come from the reader (AWS accepts the definition and does the same)", "WARNING");
-      if (has(o, "Items")) this.report(CODES.ITEMS_WITH_ITEM_READER, [...at, "Items"], "Items cannot be used together with ItemReader: the items come from the reader");
+      if (has(o, "ItemsPath"))
+        this.report(
+          CODES.ITEMS_WITH_ITEM_READER,
+          [...at, "ItemsPath"],
+          "ItemsPath is ignored when ItemReader is set: the items come from the reader (AWS accepts the definition and does the same)",
+          "WARNING",
+        );
+      if (has(o, "Items"))
+        this.report(
+          CODES.ITEMS_WITH_ITEM_READER,
+          [...at, "Items"],
+          "Items cannot be used together with ItemReader: the items come from the reader",
+        );
     }
 
     const label = o["Label"];
     if (typeof label === "string") {
       const length = [...label].length;
-      if (length === 0) this.report(CODES.INVALID_LABEL, [...at, "Label"], "Label must not be empty: give 1 to 40 characters, or remove it to let Step Functions generate one");
-      if (length > LIMITS.mapLabelChars) this.report(CODES.INVALID_LABEL, [...at, "Label"], `Label is ${length} characters long; the limit is ${LIMITS.mapLabelChars}`);
+      if (length === 0)
+        this.report(
+          CODES.INVALID_LABEL,
+          [...at, "Label"],
+          "Label must not be empty: give 1 to 40 characters, or remove it to let Step Functions generate one",
+        );
+      if (length > LIMITS.mapLabelChars)
+        this.report(CODES.INVALID_LABEL, [...at, "Label"], `Label is ${length} characters long; the limit is ${LIMITS.mapLabelChars}`);
       const bad = LABEL_FORBIDDEN.exec(label);
-      if (bad) this.report(CODES.INVALID_LABEL, [...at, "Label"], `Label must not contain whitespace, brackets, wildcards, control characters or any of : ; , \\ | ^ ~ $ # % & \` "; found ${JSON.stringify(bad[0])}`);
+      if (bad)
+        this.report(
+          CODES.INVALID_LABEL,
+          [...at, "Label"],
+          `Label must not contain whitespace, brackets, wildcards, control characters or any of : ; , \\ | ^ ~ $ # % & \` "; found ${JSON.stringify(bad[0])}`,
+        );
       const first = this.labels.get(label);
-      if (first) this.report(CODES.INVALID_LABEL, [...at, "Label"], `Label '${label}' is already used at ${first.map(String).join("/")}; labels must be unique within a state machine definition`);
+      if (first)
+        this.report(
+          CODES.INVALID_LABEL,
+          [...at, "Label"],
+          `Label '${label}' is already used at ${first.map(String).join("/")}; labels must be unique within a state machine definition`,
+        );
       else this.labels.set(label, at);
     }
 
@@ -604,7 +788,12 @@ export class StateRules {
     this.languageFields(r, at, lang, ["Parameters"], ["Arguments"]);
     const resource = r["Resource"];
     if (typeof resource === "string" && !ITEM_READER_RESOURCES.test(resource)) {
-      this.report(CODES.INVALID_ITEM_READER, [...at, "Resource"], `ItemReader Resource is usually arn:aws:states:::s3:getObject or arn:aws:states:::s3:listObjectsV2; got '${resource}'`, "WARNING");
+      this.report(
+        CODES.INVALID_ITEM_READER,
+        [...at, "Resource"],
+        `ItemReader Resource is usually arn:aws:states:::s3:getObject or arn:aws:states:::s3:listObjectsV2; got '${resource}'`,
+        "WARNING",
+      );
     }
     const config = isObj(r["ReaderConfig"]) ? r["ReaderConfig"] : undefined;
     const configAt = [...at, "ReaderConfig"];
@@ -623,23 +812,43 @@ export class StateRules {
     // "You can specify this field when InputType is CSV or MANIFEST" (CSVDelimiter, CSVHeaderLocation).
     if (inputType !== undefined && inputType !== "CSV" && inputType !== "MANIFEST") {
       for (const f of ["CSVHeaderLocation", "CSVHeaders", "CSVDelimiter"]) {
-        if (has(config, f)) this.report(CODES.INVALID_ITEM_READER, [...configAt, f], `${f} only applies when InputType is "CSV" or "MANIFEST"`, "WARNING");
+        if (has(config, f))
+          this.report(CODES.INVALID_ITEM_READER, [...configAt, f], `${f} only applies when InputType is "CSV" or "MANIFEST"`, "WARNING");
       }
     }
     // "If you use a text delimited file as your dataset, you need to specify a column header."
     if (inputType === "CSV" && !has(config, "CSVHeaderLocation") && config["ManifestType"] === undefined) {
-      this.report(CODES.INVALID_ITEM_READER, configAt, 'a CSV reader should say where the column names are: CSVHeaderLocation "FIRST_ROW" or "GIVEN" with CSVHeaders', "WARNING");
+      this.report(
+        CODES.INVALID_ITEM_READER,
+        configAt,
+        'a CSV reader should say where the column names are: CSVHeaderLocation "FIRST_ROW" or "GIVEN" with CSVHeaders',
+        "WARNING",
+      );
     }
     // "When set to LOAD_AND_FLATTEN, you must also set InputType."
     if (config["Transformation"] === "LOAD_AND_FLATTEN") {
-      if (inputType === undefined) this.report(CODES.INVALID_ITEM_READER, [...configAt, "Transformation"], 'Transformation "LOAD_AND_FLATTEN" needs ReaderConfig.InputType (CSV, JSON, JSONL or PARQUET) to parse the listed objects');
+      if (inputType === undefined)
+        this.report(
+          CODES.INVALID_ITEM_READER,
+          [...configAt, "Transformation"],
+          'Transformation "LOAD_AND_FLATTEN" needs ReaderConfig.InputType (CSV, JSON, JSONL or PARQUET) to parse the listed objects',
+        );
       if (typeof resource === "string" && !resource.endsWith(":s3:listObjectsV2")) {
-        this.report(CODES.INVALID_ITEM_READER, [...configAt, "Transformation"], 'Transformation "LOAD_AND_FLATTEN" applies to arn:aws:states:::s3:listObjectsV2 readers', "WARNING");
+        this.report(
+          CODES.INVALID_ITEM_READER,
+          [...configAt, "Transformation"],
+          'Transformation "LOAD_AND_FLATTEN" applies to arn:aws:states:::s3:listObjectsV2 readers',
+          "WARNING",
+        );
       }
     }
     // "If you specify ManifestType is S3_INVENTORY then InputType cannot be specified."
     if (config["ManifestType"] === "S3_INVENTORY" && inputType !== undefined) {
-      this.report(CODES.INVALID_ITEM_READER, [...configAt, "InputType"], 'InputType cannot be set when ManifestType is "S3_INVENTORY" (an S3 inventory is always CSV)');
+      this.report(
+        CODES.INVALID_ITEM_READER,
+        [...configAt, "InputType"],
+        'InputType cannot be set when ManifestType is "S3_INVENTORY" (an S3 inventory is always CSV)',
+      );
     }
   }
 
@@ -654,7 +863,11 @@ export class StateRules {
     // "To batch items, specify the maximum number of items to batch, the maximum batch size, or both.
     // You must specify one of these values to batch items."
     if (!["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"].some((f) => has(b, f))) {
-      this.report(CODES.INVALID_ITEM_BATCHER, at, "ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch (or their ...Path forms): you must specify one of these values to batch items");
+      this.report(
+        CODES.INVALID_ITEM_BATCHER,
+        at,
+        "ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch (or their ...Path forms): you must specify one of these values to batch items",
+      );
     }
   }
 
@@ -670,13 +883,28 @@ export class StateRules {
     const hasResource = has(w, "Resource");
     const hasTarget = has(w, "Parameters") || has(w, "Arguments");
     if (!hasResource && !hasTarget && !has(w, "WriterConfig")) {
-      this.report(CODES.INVALID_RESULT_WRITER, at, `ResultWriter cannot be empty: give WriterConfig, or Resource and ${target}, or all three`);
+      this.report(
+        CODES.INVALID_RESULT_WRITER,
+        at,
+        `ResultWriter cannot be empty: give WriterConfig, or Resource and ${target}, or all three`,
+      );
     } else if (hasResource !== hasTarget) {
-      this.report(CODES.INVALID_RESULT_WRITER, at, hasResource ? `ResultWriter has Resource but no ${target} (Bucket and Prefix)` : `ResultWriter has ${target} but no Resource ("arn:aws:states:::s3:putObject")`);
+      this.report(
+        CODES.INVALID_RESULT_WRITER,
+        at,
+        hasResource
+          ? `ResultWriter has Resource but no ${target} (Bucket and Prefix)`
+          : `ResultWriter has ${target} but no Resource ("arn:aws:states:::s3:putObject")`,
+      );
     }
     const resource = w["Resource"];
     if (typeof resource === "string" && !RESULT_WRITER_RESOURCE.test(resource)) {
-      this.report(CODES.INVALID_RESULT_WRITER, [...at, "Resource"], `ResultWriter Resource is arn:aws:states:::s3:putObject; got '${resource}'`, "WARNING");
+      this.report(
+        CODES.INVALID_RESULT_WRITER,
+        [...at, "Resource"],
+        `ResultWriter Resource is arn:aws:states:::s3:putObject; got '${resource}'`,
+        "WARNING",
+      );
     }
     const config = w["WriterConfig"];
     if (isObj(config) && !has(config, "OutputType")) {
@@ -697,7 +925,10 @@ export function jsonataSurroundProblem(v: string): string | undefined {
   const opens = t.startsWith("{%");
   const closes = t.endsWith("%}") && t.length >= (opens ? 4 : 2);
   const literal = "; AWS passes the string on as literal text, not evaluated";
-  if (opens && closes) return t === v ? undefined : `the whitespace before '{%' or after '%}' makes this a literal string, not a JSONata expression${literal}: remove it to evaluate the expression`;
+  if (opens && closes)
+    return t === v
+      ? undefined
+      : `the whitespace before '{%' or after '%}' makes this a literal string, not a JSONata expression${literal}: remove it to evaluate the expression`;
   if (opens) return `this string starts with '{%' but does not end with '%}'${literal}`;
   if (closes) return `this string ends with '%}' but does not start with '{%'${literal}`;
   return undefined;

@@ -64,11 +64,17 @@ const familyOf = (t: string) => TYPE_FAMILY[t] ?? t;
 function expectedLabel(issue: Issue): string | undefined {
   if (issue.code === "invalid_type") return issue.expected === "int" ? "an integer" : `a ${issue.expected}`;
   // JSONata expressions are the schema's only regex/template-literal strings (asl/schema.ts jsonataExpr).
-  if (issue.code === "invalid_format" && (issue.format === "regex" || issue.format === "template_literal")) return "a JSONata expression {% ... %}";
+  if (issue.code === "invalid_format" && (issue.format === "regex" || issue.format === "template_literal"))
+    return "a JSONata expression {% ... %}";
   return undefined;
 }
 
-export function zodIssuesToDiagnostics(issues: readonly Issue[], root: unknown, base: readonly Segment[] = [], out: Diagnostic[] = []): Diagnostic[] {
+export function zodIssuesToDiagnostics(
+  issues: readonly Issue[],
+  root: unknown,
+  base: readonly Segment[] = [],
+  out: Diagnostic[] = [],
+): Diagnostic[] {
   for (const issue of issues) {
     const path = [...base, ...(issue.path as Segment[])];
     const value = valueAt(root, path);
@@ -94,7 +100,11 @@ export function zodIssuesToDiagnostics(issues: readonly Issue[], root: unknown, 
         const actual = familyOf(jsonType(value));
         const branch = issue.errors.find((errs) => {
           const first = errs[0];
-          return first !== undefined && !(first.code === "invalid_type" && familyOf(first.expected) !== actual) && !(first.code === "invalid_format" && actual === "string" && typeof value === "string" && !value.startsWith("{%"));
+          return (
+            first !== undefined &&
+            !(first.code === "invalid_type" && familyOf(first.expected) !== actual) &&
+            !(first.code === "invalid_format" && actual === "string" && typeof value === "string" && !value.startsWith("{%"))
+          );
         });
         if (branch) zodIssuesToDiagnostics(branch, root, path, out);
         else {

@@ -119,22 +119,25 @@ async function inlineCase(size: number): Promise<BenchCase> {
 
 // ---------- (2) and (4) DISTRIBUTED Map, STANDARD children with a Pass (Parameters + OutputPath), ResultSelector ----------
 
-const distributedMap = (source: { ItemsPath: string } | { ItemReader: JsonValue }): StateMachineDefinition => ({
-  StartAt: "Each",
-  States: {
-    Each: {
-      Type: "Map",
-      ...source,
-      ItemProcessor: {
-        ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
-        StartAt: "Shape",
-        States: { Shape: { Type: "Pass", Parameters: { "value.$": "$", "next.$": "States.MathAdd($, 1)" }, OutputPath: "$.next", End: true } },
+const distributedMap = (source: { ItemsPath: string } | { ItemReader: JsonValue }): StateMachineDefinition =>
+  ({
+    StartAt: "Each",
+    States: {
+      Each: {
+        Type: "Map",
+        ...source,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+          StartAt: "Shape",
+          States: {
+            Shape: { Type: "Pass", Parameters: { "value.$": "$", "next.$": "States.MathAdd($, 1)" }, OutputPath: "$.next", End: true },
+          },
+        },
+        ResultSelector: { "count.$": "States.ArrayLength($)", "first.$": "$[0]" },
+        End: true,
       },
-      ResultSelector: { "count.$": "States.ArrayLength($)", "first.$": "$[0]" },
-      End: true,
     },
-  },
-} as StateMachineDefinition);
+  }) as StateMachineDefinition;
 
 export const distributedDefinition = distributedMap({ ItemsPath: "$.items" });
 
@@ -183,7 +186,11 @@ async function largeCase(size: number, s3: S3Client): Promise<BenchCase> {
   const items = Array.from({ length: size }, (_, i) => i + 1);
   await s3.send(new PutObjectCommand({ Bucket: LARGE_BUCKET, Key: "items.json", Body: JSON.stringify(items) }));
   const ourDefinition = distributedMap({
-    ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { Bucket: LARGE_BUCKET, Key: "items.json" } },
+    ItemReader: {
+      Resource: "arn:aws:states:::s3:getObject",
+      ReaderConfig: { InputType: "JSON" },
+      Parameters: { Bucket: LARGE_BUCKET, Key: "items.json" },
+    },
   });
   const each = ourDefinition.States["Each"] as unknown as Record<string, unknown>;
   delete each["ResultSelector"];
@@ -217,19 +224,33 @@ async function largeCase(size: number, s3: S3Client): Promise<BenchCase> {
         const startDate = new Date().toISOString();
         const output = await shape(deepCopy(item));
         const name = randomUUID();
-        records.push(JSON.stringify({
-          ExecutionArn: `${LARGE_CHILD_EXECUTION_PREFIX}${name}`, Input: JSON.stringify(item), InputDetails: { Included: true }, Name: name,
-          Output: JSON.stringify(output), OutputDetails: { Included: true }, RedriveCount: 0, RedriveStatus: "NOT_REDRIVABLE",
-          RedriveStatusReason: "Execution is SUCCEEDED and cannot be redriven", StartDate: startDate, StateMachineArn: LARGE_CHILD_MACHINE,
-          Status: "SUCCEEDED", StopDate: new Date().toISOString(),
-        }));
+        records.push(
+          JSON.stringify({
+            ExecutionArn: `${LARGE_CHILD_EXECUTION_PREFIX}${name}`,
+            Input: JSON.stringify(item),
+            InputDetails: { Included: true },
+            Name: name,
+            Output: JSON.stringify(output),
+            OutputDetails: { Included: true },
+            RedriveCount: 0,
+            RedriveStatus: "NOT_REDRIVABLE",
+            RedriveStatusReason: "Execution is SUCCEEDED and cannot be redriven",
+            StartDate: startDate,
+            StateMachineArn: LARGE_CHILD_MACHINE,
+            Status: "SUCCEEDED",
+            StopDate: new Date().toISOString(),
+          }),
+        );
       }
       const file = Buffer.from(`[${records.join(",")}]`);
-      await s3.send(new PutObjectCommand({ Bucket: LARGE_BUCKET, Key: "bare/records.json", Body: Readable.from([file]), ContentLength: file.length }));
+      await s3.send(
+        new PutObjectCommand({ Bucket: LARGE_BUCKET, Key: "bare/records.json", Body: Readable.from([file]), ContentLength: file.length }),
+      );
       return records.length;
     },
     // Result files list children in completion order: compared sorted.
-    comparable: async (way, output) => [...(way === "ours" ? await writtenOutputs(s3, output) : (output as number[]))].sort((a, b) => Number(a) - Number(b)),
+    comparable: async (way, output) =>
+      [...(way === "ours" ? await writtenOutputs(s3, output) : (output as number[]))].sort((a, b) => Number(a) - Number(b)),
   };
 }
 
@@ -252,15 +273,17 @@ async function seedCase(number: number, servers: LocalServers): Promise<BenchCas
   // aws-local ignores ItemReader and ResultWriter: CaptureInput's output carries the items it wrote,
   // read back from S3 as the ItemReader would, and the Map returns its results instead of writing them.
   const { ItemReader: _reader, ResultWriter: _writer, ...mapData } = definition.States["MapData"] as unknown as Record<string, unknown>;
-  const theirDefinition = { ...definition, States: { ...definition.States, MapData: { ...mapData, ItemsPath: "$.items" } } } as unknown as StateMachineDefinition;
+  const theirDefinition = {
+    ...definition,
+    States: { ...definition.States, MapData: { ...mapData, ItemsPath: "$.items" } },
+  } as unknown as StateMachineDefinition;
   const theirs = await awsLocalMachine(theirDefinition);
   const readItems = async (bucket: string, key: string) =>
     JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString()) as JsonValue[];
   return {
     name: `(3) seed demo: ${number.toLocaleString("en-US")} numbers in chunks of 5 → ${Math.ceil(number / 5).toLocaleString("en-US")} STANDARD children, MaxConcurrency ${config.maxConcurrency}, ResultWriter`,
     items: Math.ceil(number / 5),
-    note:
-      "aws-local-stepfunctions: the same definition without ItemReader/ResultWriter (it supports neither); its CaptureInput also reads the item file back, its Map returns the results in memory",
+    note: "aws-local-stepfunctions: the same definition without ItemReader/ResultWriter (it supports neither); its CaptureInput also reads the item file back, its Map returns the results in memory",
     ours: async () => succeeded(await run(definition, input, { handlers, s3, keepHistory: false }), "seed"),
     awsLocal: async () => {
       const out = await theirs.run(input, {
@@ -301,7 +324,13 @@ async function seedCase(number: number, servers: LocalServers): Promise<BenchCas
 export async function buildCase(caseNumber: number, sizes: CaseSizes, servers: LocalServers): Promise<BenchCase> {
   const c = await servers.run(() => buildCaseBare(caseNumber, sizes, servers));
   const inRun = (way: (() => Promise<JsonValue>) | undefined) => way && (() => servers.run(() => way.call(c)));
-  return { ...c, ours: inRun(c.ours)!, awsLocal: inRun(c.awsLocal)!, bare: inRun(c.bare)!, ...(c.bareRecords ? { bareRecords: inRun(c.bareRecords) } : {}) };
+  return {
+    ...c,
+    ours: inRun(c.ours)!,
+    awsLocal: inRun(c.awsLocal)!,
+    bare: inRun(c.bare)!,
+    ...(c.bareRecords ? { bareRecords: inRun(c.bareRecords) } : {}),
+  };
 }
 
 function buildCaseBare(caseNumber: number, sizes: CaseSizes, servers: LocalServers): Promise<BenchCase> {

@@ -23,7 +23,11 @@ const definition: StateMachineDefinition = {
   States: {
     Each: {
       Type: "Map",
-      ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSONL" }, Parameters: { Bucket: BUCKET, Key: "items.jsonl" } },
+      ItemReader: {
+        Resource: "arn:aws:states:::s3:getObject",
+        ReaderConfig: { InputType: "JSONL" },
+        Parameters: { Bucket: BUCKET, Key: "items.jsonl" },
+      },
       ItemProcessor: {
         ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
         StartAt: "Shape",

@@ -15,14 +15,16 @@ import { buildCase, sizesFromEnv, startBenchServers, type BenchCase } from "./ca
 export type Way = "ours" | "awsLocal" | "bare" | "bareRecords";
 
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500);
-export type FromWay = { ready: true; name: string; items: number; note?: string; hasBareRecords: boolean } | { ms: number } | { error: string };
+export type FromWay =
+  { ready: true; name: string; items: number; note?: string; hasBareRecords: boolean } | { ms: number } | { error: string };
 
 const errorText = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : String(e));
 
 async function main(): Promise<void> {
   const caseNumber = Number(process.env.BENCH_CASE);
   const way = process.env.BENCH_WAY as Way;
-  if (![1, 2, 3, 4].includes(caseNumber) || !["ours", "awsLocal", "bare", "bareRecords"].includes(way)) throw new Error(`BENCH_CASE must be 1-4 and BENCH_WAY ours, awsLocal, bare or bareRecords`);
+  if (![1, 2, 3, 4].includes(caseNumber) || !["ours", "awsLocal", "bare", "bareRecords"].includes(way))
+    throw new Error(`BENCH_CASE must be 1-4 and BENCH_WAY ours, awsLocal, bare or bareRecords`);
   const servers = await startBenchServers();
   // The bench gone (stopped, crashed): nothing else would end this process, as its servers listen.
   const leave = () => void servers.stop().then(() => process.exit(0));

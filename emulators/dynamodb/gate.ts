@@ -15,7 +15,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Sha256, type Credentials } from "../s3/guard";
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/dynamodb\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/dynamodb\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const MAX_SKEW_MS = 15 * 60 * 1000;
 /** DynamoDB's largest request is far below this (an item is at most 400 KB; a batch 16 MB). */
@@ -41,12 +42,16 @@ function signerFor(credentials: Credentials, region: string): SignatureV4 {
   let byRegion = signers.get(credentials);
   if (!byRegion) signers.set(credentials, (byRegion = new Map()));
   let signer = byRegion.get(region);
-  if (!signer) byRegion.set(region, (signer = new SignatureV4({ credentials, region, service: "dynamodb", sha256: Sha256, applyChecksum: false })));
+  if (!signer)
+    byRegion.set(region, (signer = new SignatureV4({ credentials, region, service: "dynamodb", sha256: Sha256, applyChecksum: false })));
   return signer;
 }
 
 const mismatch = () =>
-  new DynamoRequestError("InvalidSignatureException", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.");
+  new DynamoRequestError(
+    "InvalidSignatureException",
+    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
+  );
 
 /** Throws DynamoRequestError unless `body` with `req`'s headers is signed with `credentials`. */
 export async function verifyDynamoSignature(req: IncomingMessage, body: Buffer, credentials: Credentials, now = Date.now()): Promise<void> {
@@ -56,16 +61,34 @@ export async function verifyDynamoSignature(req: IncomingMessage, body: Buffer, 
     throw new DynamoRequestError("MissingAuthenticationTokenException", "Request is missing Authentication Token");
   }
   const match = AUTHORIZATION.exec(header);
-  if (!match) throw new DynamoRequestError("IncompleteSignatureException", "The authorization header is malformed; only AWS4-HMAC-SHA256 for service dynamodb is accepted.");
-  const [, accessKeyId, shortDate, region, signedHeaderList, signature] = match as unknown as [string, string, string, string, string, string];
-  if (accessKeyId !== credentials.accessKeyId) throw new DynamoRequestError("UnrecognizedClientException", "The security token included in the request is invalid.");
+  if (!match)
+    throw new DynamoRequestError(
+      "IncompleteSignatureException",
+      "The authorization header is malformed; only AWS4-HMAC-SHA256 for service dynamodb is accepted.",
+    );
+  const [, accessKeyId, shortDate, region, signedHeaderList, signature] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (accessKeyId !== credentials.accessKeyId)
+    throw new DynamoRequestError("UnrecognizedClientException", "The security token included in the request is invalid.");
   const amzDate = req.headers["x-amz-date"];
   const date = typeof amzDate === "string" && amzDate.startsWith(shortDate) ? AMZ_DATE.exec(amzDate) : null;
-  if (!date) throw new DynamoRequestError("IncompleteSignatureException", "Authorization header requires existence of a valid 'X-Amz-Date' header.");
+  if (!date)
+    throw new DynamoRequestError("IncompleteSignatureException", "Authorization header requires existence of a valid 'X-Amz-Date' header.");
   const signingDate = new Date(Date.UTC(+date[1]!, +date[2]! - 1, +date[3]!, +date[4]!, +date[5]!, +date[6]!));
-  if (Math.abs(signingDate.getTime() - now) > MAX_SKEW_MS) throw new DynamoRequestError("InvalidSignatureException", `Signature expired: ${amzDate} is more than 15 minutes from the server's time.`);
+  if (Math.abs(signingDate.getTime() - now) > MAX_SKEW_MS)
+    throw new DynamoRequestError(
+      "InvalidSignatureException",
+      `Signature expired: ${amzDate} is more than 15 minutes from the server's time.`,
+    );
   const signedHeaders = signedHeaderList.split(";");
-  if (!signedHeaders.includes("host")) throw new DynamoRequestError("InvalidSignatureException", "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  if (!signedHeaders.includes("host"))
+    throw new DynamoRequestError("InvalidSignatureException", "'Host' must be a 'SignedHeader' in the AWS Authorization.");
   const headers: Record<string, string> = {};
   for (const name of signedHeaders) {
     const value = req.headers[name];

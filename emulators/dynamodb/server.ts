@@ -67,18 +67,31 @@ function gated(inner: (req: IncomingMessage, res: ServerResponse) => void, crede
     void (async () => {
       const body = await readBody(req);
       await verifyDynamoSignature(req, body, credentials);
-      const replay = Object.assign(Readable.from(body.length > 0 ? [body] : []), { headers: req.headers, url: req.url, method: req.method, socket: req.socket, connection: req.socket });
+      const replay = Object.assign(Readable.from(body.length > 0 ? [body] : []), {
+        headers: req.headers,
+        url: req.url,
+        method: req.method,
+        socket: req.socket,
+        connection: req.socket,
+      });
       inner(replay as unknown as IncomingMessage, res);
     })().catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
-      sendDynamoError(res, error instanceof DynamoRequestError ? error : new DynamoRequestError("InternalFailure", error instanceof Error ? error.message : String(error)));
+      sendDynamoError(
+        res,
+        error instanceof DynamoRequestError
+          ? error
+          : new DynamoRequestError("InternalFailure", error instanceof Error ? error.message : String(error)),
+      );
     });
   };
 }
 
 const keyOf = (k: TableSpec["partitionKey"]) => (typeof k === "string" ? { name: k, type: "S" as const } : k);
 
-export async function startEmbeddedDynamoDb(options: { region?: string; tables?: readonly TableSpec[]; credentials?: Credentials } = {}): Promise<EmbeddedDynamoDb> {
+export async function startEmbeddedDynamoDb(
+  options: { region?: string; tables?: readonly TableSpec[]; credentials?: Credentials } = {},
+): Promise<EmbeddedDynamoDb> {
   const { default: dynalite } = await import("dynalite");
   const credentials = options.credentials ?? LOCAL_CREDENTIALS;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -120,8 +133,14 @@ export async function startEmbeddedDynamoDb(options: { region?: string; tables?:
           new CreateTableCommand({
             TableName: spec.name,
             BillingMode: "PAY_PER_REQUEST",
-            KeySchema: [{ AttributeName: pk.name, KeyType: "HASH" }, ...(sk ? [{ AttributeName: sk.name, KeyType: "RANGE" as const }] : [])],
-            AttributeDefinitions: [{ AttributeName: pk.name, AttributeType: pk.type }, ...(sk ? [{ AttributeName: sk.name, AttributeType: sk.type }] : [])],
+            KeySchema: [
+              { AttributeName: pk.name, KeyType: "HASH" },
+              ...(sk ? [{ AttributeName: sk.name, KeyType: "RANGE" as const }] : []),
+            ],
+            AttributeDefinitions: [
+              { AttributeName: pk.name, AttributeType: pk.type },
+              ...(sk ? [{ AttributeName: sk.name, AttributeType: sk.type }] : []),
+            ],
           }),
         );
       } catch (e) {

@@ -33,10 +33,21 @@ const MAX_DELETE_KEYS = 1000;
 /** Headers stored with an object and given back on GET/HEAD (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html). */
 const STORED_HEADERS = ["content-encoding", "content-disposition", "cache-control", "content-language", "expires"] as const;
 
-const xmlEscape = (s: string) => s.replace(/[&<>"']/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&apos;"));
+const xmlEscape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&apos;"));
 const xmlUnescape = (s: string) =>
   s.replace(/&(amp|lt|gt|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g, (_m, e: string) =>
-    e === "amp" ? "&" : e === "lt" ? "<" : e === "gt" ? ">" : e === "quot" ? '"' : e === "apos" ? "'" : String.fromCodePoint(e[1] === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
+    e === "amp"
+      ? "&"
+      : e === "lt"
+        ? "<"
+        : e === "gt"
+          ? ">"
+          : e === "quot"
+            ? '"'
+            : e === "apos"
+              ? "'"
+              : String.fromCodePoint(e[1] === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
   );
 const iso = (ms: number) => new Date(ms).toISOString();
 const httpDate = (ms: number) => new Date(ms).toUTCString();
@@ -76,7 +87,12 @@ export function sendError(res: ServerResponse, error: S3RequestError, resource: 
     send(res, error.status, headers);
     return;
   }
-  send(res, error.status, headers, `${XML_HEAD}<Error><Code>${error.code}</Code><Message>${xmlEscape(error.message)}</Message><Resource>${xmlEscape(resource)}</Resource></Error>`);
+  send(
+    res,
+    error.status,
+    headers,
+    `${XML_HEAD}<Error><Code>${error.code}</Code><Message>${xmlEscape(error.message)}</Message><Resource>${xmlEscape(resource)}</Resource></Error>`,
+  );
 }
 
 /** Content-Type and the other stored headers, and `x-amz-meta-*`, of a PUT, CreateMultipartUpload or CopyObject with REPLACE. */
@@ -164,13 +180,15 @@ function rangeOf(header: string | undefined, size: number): { start: number; end
   return { start, end };
 }
 
-const invalidRange = (size: number) => Object.assign(new S3RequestError("InvalidRange", 416, "The requested range is not satisfiable"), { size });
+const invalidRange = (size: number) =>
+  Object.assign(new S3RequestError("InvalidRange", 416, "The requested range is not satisfiable"), { size });
 
 function getObject(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, bucket: string, key: string, head: boolean): void {
   const meta = ctx.store.head(bucket, key);
   if (!meta) throw new S3RequestError("NoSuchKey", 404, "The specified key does not exist.");
   const condition = preconditions(req, meta);
-  if (condition === 412) throw new S3RequestError("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold");
+  if (condition === 412)
+    throw new S3RequestError("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold");
   const headers = objectHeaders(meta);
   if (condition === 304) {
     send(res, 304, { etag: headers["etag"]!, "last-modified": headers["last-modified"]! });
@@ -200,7 +218,10 @@ function getObject(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, b
   headers["content-length"] = length;
   headers["x-amz-request-id"] = (++requestCounter).toString(16).toUpperCase().padStart(16, "0");
   res.writeHead(status, headers);
-  const stream = createReadStream(path, range ? { start: range.start, end: range.end, highWaterMark: 1 << 20 } : { highWaterMark: 1 << 20 });
+  const stream = createReadStream(
+    path,
+    range ? { start: range.start, end: range.end, highWaterMark: 1 << 20 } : { highWaterMark: 1 << 20 },
+  );
   stream.on("error", () => res.destroy());
   stream.pipe(res);
 }
@@ -209,12 +230,22 @@ async function putObject(ctx: ApiContext, req: IncomingMessage, res: ServerRespo
   ctx.store.bucket(bucket); // NoSuchBucket before reading a body
   const meta = metaOf(req);
   const body = await receiveBody(req, () => ctx.store.scratch(scratchName()));
-  const stored = body.kind === "memory" ? ctx.store.putBuffer(bucket, key, body.body, meta, body.md5) : ctx.store.putFile(bucket, key, body.path, body.size, body.md5, meta);
+  const stored =
+    body.kind === "memory"
+      ? ctx.store.putBuffer(bucket, key, body.body, meta, body.md5)
+      : ctx.store.putFile(bucket, key, body.path, body.size, body.md5, meta);
   send(res, 200, { etag: `"${stored.etag}"` });
 }
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html (x-amz-metadata-directive COPY or REPLACE). */
-async function copyObject(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, bucket: string, key: string, source: string): Promise<void> {
+async function copyObject(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  bucket: string,
+  key: string,
+  source: string,
+): Promise<void> {
   req.resume();
   const at = source.indexOf("/", 1);
   const srcBucket = decodeURIComponent(source.slice(1, at));
@@ -225,14 +256,28 @@ async function copyObject(ctx: ApiContext, req: IncomingMessage, res: ServerResp
   const directive = req.headers["x-amz-metadata-directive"] ?? "COPY";
   if (directive !== "COPY" && directive !== "REPLACE") throw new S3RequestError("InvalidArgument", 400, "Unknown metadata directive.");
   if (directive === "COPY" && srcBucket === bucket && srcKey === key) {
-    throw new S3RequestError("InvalidRequest", 400, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+    throw new S3RequestError(
+      "InvalidRequest",
+      400,
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    );
   }
   const scratch = ctx.store.scratch(scratchName());
   copyFileSync(ctx.store.objectPath(srcBucket, srcKey), scratch);
   const kept: Omit<ObjectMeta, "size" | "etag" | "mtime"> =
-    directive === "REPLACE" ? metaOf(req) : { ...(meta.contentType ? { contentType: meta.contentType } : {}), ...(meta.headers ? { headers: meta.headers } : {}), ...(meta.userMetadata ? { userMetadata: meta.userMetadata } : {}) };
+    directive === "REPLACE"
+      ? metaOf(req)
+      : {
+          ...(meta.contentType ? { contentType: meta.contentType } : {}),
+          ...(meta.headers ? { headers: meta.headers } : {}),
+          ...(meta.userMetadata ? { userMetadata: meta.userMetadata } : {}),
+        };
   const stored = ctx.store.putFile(bucket, key, scratch, meta.size, meta.etag, kept);
-  sendXml(res, 200, `<CopyObjectResult ${XMLNS}><LastModified>${iso(stored.mtime)}</LastModified><ETag>"${stored.etag}"</ETag></CopyObjectResult>`);
+  sendXml(
+    res,
+    200,
+    `<CopyObjectResult ${XMLNS}><LastModified>${iso(stored.mtime)}</LastModified><ETag>"${stored.etag}"</ETag></CopyObjectResult>`,
+  );
 }
 
 function maxKeysOf(params: ReadonlyMap<string, string>): number {
@@ -242,7 +287,8 @@ function maxKeysOf(params: ReadonlyMap<string, string>): number {
   return Math.min(Number(raw), MAX_KEYS);
 }
 
-const tokenOf = (last: { value: string; isPrefix: boolean }) => Buffer.from(`${last.isPrefix ? "p" : "k"}${last.value}`, "utf8").toString("base64");
+const tokenOf = (last: { value: string; isPrefix: boolean }) =>
+  Buffer.from(`${last.isPrefix ? "p" : "k"}${last.value}`, "utf8").toString("base64");
 
 function fromToken(token: string): { after: string; afterPrefix?: string } {
   const raw = Buffer.from(token, "base64").toString("utf8");
@@ -260,7 +306,8 @@ function listObjects(ctx: ApiContext, res: ServerResponse, bucket: string, param
   const delimiter = params.get("delimiter") || undefined;
   const maxKeys = maxKeysOf(params);
   const encoding = params.get("encoding-type");
-  if (encoding !== undefined && encoding !== "url") throw new S3RequestError("InvalidArgument", 400, "Invalid Encoding Method specified in Request");
+  if (encoding !== undefined && encoding !== "url")
+    throw new S3RequestError("InvalidArgument", 400, "Invalid Encoding Method specified in Request");
   const enc = encoding === "url" ? (s: string) => xmlEscape(encodeURIComponent(s).replace(/%2F/g, "/")) : xmlEscape;
   const token = v2 ? params.get("continuation-token") : undefined;
   const startAfter = v2 ? params.get("start-after") : params.get("marker");
@@ -282,7 +329,9 @@ function listObjects(ctx: ApiContext, res: ServerResponse, bucket: string, param
   }
   if (encoding) parts.push(`<EncodingType>url</EncodingType>`);
   for (const { key, meta } of page.contents) {
-    parts.push(`<Contents><Key>${enc(key)}</Key><LastModified>${iso(meta.mtime)}</LastModified><ETag>&quot;${meta.etag}&quot;</ETag><Size>${meta.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`);
+    parts.push(
+      `<Contents><Key>${enc(key)}</Key><LastModified>${iso(meta.mtime)}</LastModified><ETag>&quot;${meta.etag}&quot;</ETag><Size>${meta.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+    );
   }
   for (const p of page.commonPrefixes) parts.push(`<CommonPrefixes><Prefix>${enc(p)}</Prefix></CommonPrefixes>`);
   parts.push("</ListBucketResult>");
@@ -301,7 +350,12 @@ async function deleteObjects(ctx: ApiContext, req: IncomingMessage, res: ServerR
   const xml = (await readSmall(req, 2 << 20)).toString("utf8");
   ctx.store.bucket(bucket);
   const objects = elements(xml, "Object");
-  if (!xml.includes("<Delete") || objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw new S3RequestError("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema.");
+  if (!xml.includes("<Delete") || objects.length === 0 || objects.length > MAX_DELETE_KEYS)
+    throw new S3RequestError(
+      "MalformedXML",
+      400,
+      "The XML you provided was not well-formed or did not validate against our published schema.",
+    );
   const quiet = elements(xml, "Quiet")[0]?.trim() === "true";
   const parts: string[] = [`<DeleteResult ${XMLNS}>`];
   for (const o of objects) {
@@ -323,35 +377,98 @@ function listUploads(ctx: ApiContext, res: ServerResponse, bucket: string, param
   const prefix = params.get("prefix") ?? "";
   const uploads = ctx.uploads.of(bucket, prefix);
   const body = uploads
-    .map((u) => `<Upload><Key>${xmlEscape(u.key)}</Key><UploadId>${u.id}</UploadId><Initiated>${iso(u.initiated)}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`)
+    .map(
+      (u) =>
+        `<Upload><Key>${xmlEscape(u.key)}</Key><UploadId>${u.id}</UploadId><Initiated>${iso(u.initiated)}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`,
+    )
     .join("");
-  sendXml(res, 200, `<ListMultipartUploadsResult ${XMLNS}><Bucket>${xmlEscape(bucket)}</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><Prefix>${xmlEscape(prefix)}</Prefix><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>${body}</ListMultipartUploadsResult>`);
+  sendXml(
+    res,
+    200,
+    `<ListMultipartUploadsResult ${XMLNS}><Bucket>${xmlEscape(bucket)}</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><Prefix>${xmlEscape(prefix)}</Prefix><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>${body}</ListMultipartUploadsResult>`,
+  );
 }
 
 function listParts(ctx: ApiContext, res: ServerResponse, bucket: string, key: string, id: string): void {
   const upload = ctx.uploads.get(bucket, key, id);
   const parts = [...upload.parts.values()].sort((a, b) => a.number - b.number);
-  const body = parts.map((p) => `<Part><PartNumber>${p.number}</PartNumber><LastModified>${iso(p.mtime)}</LastModified><ETag>&quot;${p.etag}&quot;</ETag><Size>${p.size}</Size></Part>`).join("");
-  sendXml(res, 200, `<ListPartsResult ${XMLNS}><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${id}</UploadId><StorageClass>STANDARD</StorageClass><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>${body}</ListPartsResult>`);
+  const body = parts
+    .map(
+      (p) =>
+        `<Part><PartNumber>${p.number}</PartNumber><LastModified>${iso(p.mtime)}</LastModified><ETag>&quot;${p.etag}&quot;</ETag><Size>${p.size}</Size></Part>`,
+    )
+    .join("");
+  sendXml(
+    res,
+    200,
+    `<ListPartsResult ${XMLNS}><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${id}</UploadId><StorageClass>STANDARD</StorageClass><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>${body}</ListPartsResult>`,
+  );
 }
 
-async function completeMultipart(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, bucket: string, key: string, id: string): Promise<void> {
+async function completeMultipart(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  bucket: string,
+  key: string,
+  id: string,
+): Promise<void> {
   const xml = (await readSmall(req, 2 << 20)).toString("utf8");
   const upload = ctx.uploads.get(bucket, key, id);
   const requested: RequestedParts = elements(xml, "Part").map((p) => ({
     number: Number(elements(p, "PartNumber")[0]),
     etag: xmlUnescape(elements(p, "ETag")[0] ?? "").trim(),
   }));
-  if (requested.some((p) => !Number.isInteger(p.number))) throw new S3RequestError("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema.");
+  if (requested.some((p) => !Number.isInteger(p.number)))
+    throw new S3RequestError(
+      "MalformedXML",
+      400,
+      "The XML you provided was not well-formed or did not validate against our published schema.",
+    );
   const stored = await completeUpload(ctx.store, ctx.uploads, upload, requested);
-  sendXml(res, 200, `<CompleteMultipartUploadResult ${XMLNS}><Location>/${xmlEscape(bucket)}/${xmlEscape(key)}</Location><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><ETag>&quot;${stored.etag}&quot;</ETag></CompleteMultipartUploadResult>`);
+  sendXml(
+    res,
+    200,
+    `<CompleteMultipartUploadResult ${XMLNS}><Location>/${xmlEscape(bucket)}/${xmlEscape(key)}</Location><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><ETag>&quot;${stored.etag}&quot;</ETag></CompleteMultipartUploadResult>`,
+  );
 }
 
-const notImplemented = (what: string) => new S3RequestError("NotImplemented", 501, `A header or query you provided implies functionality that is not implemented by the local S3 server: ${what}`);
+const notImplemented = (what: string) =>
+  new S3RequestError(
+    "NotImplemented",
+    501,
+    `A header or query you provided implies functionality that is not implemented by the local S3 server: ${what}`,
+  );
 
 /** Subresources of a bucket or object this server answers; any other one is NotImplemented. */
-const BUCKET_PARAMS = new Set(["list-type", "prefix", "delimiter", "max-keys", "continuation-token", "start-after", "marker", "encoding-type", "fetch-owner", "uploads", "location", "delete", "x-id", "key-marker", "upload-id-marker", "max-uploads"]);
-const OBJECT_PARAMS = new Set(["uploads", "uploadId", "partNumber", "x-id", "max-parts", "part-number-marker", "response-content-type", "versionId"]);
+const BUCKET_PARAMS = new Set([
+  "list-type",
+  "prefix",
+  "delimiter",
+  "max-keys",
+  "continuation-token",
+  "start-after",
+  "marker",
+  "encoding-type",
+  "fetch-owner",
+  "uploads",
+  "location",
+  "delete",
+  "x-id",
+  "key-marker",
+  "upload-id-marker",
+  "max-uploads",
+]);
+const OBJECT_PARAMS = new Set([
+  "uploads",
+  "uploadId",
+  "partNumber",
+  "x-id",
+  "max-parts",
+  "part-number-marker",
+  "response-content-type",
+  "versionId",
+]);
 
 function checkParams(params: ReadonlyMap<string, string>, allowed: ReadonlySet<string>): void {
   for (const name of params.keys()) if (!allowed.has(name)) throw notImplemented(`?${name}`);
@@ -363,8 +480,14 @@ export async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerR
   const method = req.method ?? "GET";
   if (bucket === undefined) {
     if (method !== "GET") throw new S3RequestError("MethodNotAllowed", 405, "The specified method is not allowed against this resource.");
-    const buckets = ctx.store.bucketNames().map((b) => `<Bucket><Name>${xmlEscape(b.name)}</Name><CreationDate>${iso(b.created)}</CreationDate></Bucket>`);
-    sendXml(res, 200, `<ListAllMyBucketsResult ${XMLNS}><Owner><ID>local</ID><DisplayName>local</DisplayName></Owner><Buckets>${buckets.join("")}</Buckets></ListAllMyBucketsResult>`);
+    const buckets = ctx.store
+      .bucketNames()
+      .map((b) => `<Bucket><Name>${xmlEscape(b.name)}</Name><CreationDate>${iso(b.created)}</CreationDate></Bucket>`);
+    sendXml(
+      res,
+      200,
+      `<ListAllMyBucketsResult ${XMLNS}><Owner><ID>local</ID><DisplayName>local</DisplayName></Owner><Buckets>${buckets.join("")}</Buckets></ListAllMyBucketsResult>`,
+    );
     return;
   }
   if (key === undefined) {
@@ -375,7 +498,11 @@ export async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerR
         if (params.has("location")) {
           ctx.store.bucket(bucket);
           // us-east-1 is the empty LocationConstraint (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html).
-          return sendXml(res, 200, `<LocationConstraint ${XMLNS}>${ctx.region === "us-east-1" ? "" : xmlEscape(ctx.region)}</LocationConstraint>`);
+          return sendXml(
+            res,
+            200,
+            `<LocationConstraint ${XMLNS}>${ctx.region === "us-east-1" ? "" : xmlEscape(ctx.region)}</LocationConstraint>`,
+          );
         }
         return listObjects(ctx, res, bucket, params);
       case "HEAD":
@@ -408,7 +535,8 @@ export async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerR
         if (req.headers["x-amz-copy-source"] !== undefined) throw notImplemented("UploadPartCopy");
         const upload = ctx.uploads.get(bucket, key, uploadId);
         const number = Number(params.get("partNumber"));
-        if (!Number.isInteger(number)) throw new S3RequestError("InvalidArgument", 400, "Part number must be an integer between 1 and 10000, inclusive");
+        if (!Number.isInteger(number))
+          throw new S3RequestError("InvalidArgument", 400, "Part number must be an integer between 1 and 10000, inclusive");
         const body = await receiveBody(req, () => ctx.store.scratch(scratchName()));
         const part = ctx.uploads.putPart(upload, number, body);
         return send(res, 200, { etag: `"${part.etag}"` });
@@ -422,7 +550,11 @@ export async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerR
         req.resume();
         ctx.store.objectPath(bucket, key);
         const upload = ctx.uploads.create(bucket, key, metaOf(req));
-        return sendXml(res, 200, `<InitiateMultipartUploadResult ${XMLNS}><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${upload.id}</UploadId></InitiateMultipartUploadResult>`);
+        return sendXml(
+          res,
+          200,
+          `<InitiateMultipartUploadResult ${XMLNS}><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${upload.id}</UploadId></InitiateMultipartUploadResult>`,
+        );
       }
       if (uploadId !== undefined) return completeMultipart(ctx, req, res, bucket, key, uploadId);
       break;

@@ -31,21 +31,35 @@ export type RequestedParts = ReadonlyArray<{ readonly number: number; readonly e
 const unquote = (etag: string) => etag.replace(/^"|"$/g, "");
 
 export function checkParts(upload: Upload, requested: RequestedParts): Part[] {
-  if (requested.length === 0) throw new S3RequestError("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema.");
+  if (requested.length === 0)
+    throw new S3RequestError(
+      "MalformedXML",
+      400,
+      "The XML you provided was not well-formed or did not validate against our published schema.",
+    );
   const found: Part[] = [];
   for (let i = 0; i < requested.length; i++) {
     const want = requested[i]!;
     if (i > 0 && want.number <= requested[i - 1]!.number) {
-      throw new S3RequestError("InvalidPartOrder", 400, "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
+      throw new S3RequestError(
+        "InvalidPartOrder",
+        400,
+        "The list of parts was not in ascending order. The parts list must be specified in order by part number.",
+      );
     }
     const part = upload.parts.get(want.number);
     if (!part || part.etag !== unquote(want.etag)) {
-      throw new S3RequestError("InvalidPart", 400, "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.");
+      throw new S3RequestError(
+        "InvalidPart",
+        400,
+        "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.",
+      );
     }
     found.push(part);
   }
   for (let i = 0; i < found.length - 1; i++) {
-    if (found[i]!.size < MIN_PART_BYTES) throw new S3RequestError("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size.");
+    if (found[i]!.size < MIN_PART_BYTES)
+      throw new S3RequestError("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size.");
   }
   return found;
 }
@@ -55,9 +69,14 @@ export async function completeUpload(store: ObjectStore, uploads: Uploads, uploa
   const assembled = join(upload.dir, "assembled");
   await rename(parts[0]!.path, assembled);
   for (const part of parts.slice(1)) {
-    await pipeline(createReadStream(part.path, { highWaterMark: APPEND_BUFFER_BYTES }), createWriteStream(assembled, { flags: "a", highWaterMark: APPEND_BUFFER_BYTES }));
+    await pipeline(
+      createReadStream(part.path, { highWaterMark: APPEND_BUFFER_BYTES }),
+      createWriteStream(assembled, { flags: "a", highWaterMark: APPEND_BUFFER_BYTES }),
+    );
   }
-  const etag = `${createHash("md5").update(Buffer.concat(parts.map((p) => Buffer.from(p.etag, "hex")))).digest("hex")}-${parts.length}`;
+  const etag = `${createHash("md5")
+    .update(Buffer.concat(parts.map((p) => Buffer.from(p.etag, "hex"))))
+    .digest("hex")}-${parts.length}`;
   const size = parts.reduce((n, p) => n + p.size, 0);
   const meta = store.putFile(upload.bucket, upload.key, assembled, size, etag, upload.meta);
   uploads.remove(upload);

@@ -82,7 +82,11 @@ function checkKey(key: string): void {
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new S3RequestError("KeyTooLongError", 400, "Your key is too long");
   const problem = keyProblem(key);
   if (problem) {
-    throw new S3RequestError("InvalidArgument", 400, `The local S3 server refuses key ${JSON.stringify(key)}: ${problem} (it would not name one file inside the bucket's folder)`);
+    throw new S3RequestError(
+      "InvalidArgument",
+      400,
+      `The local S3 server refuses key ${JSON.stringify(key)}: ${problem} (it would not name one file inside the bucket's folder)`,
+    );
   }
 }
 
@@ -147,7 +151,8 @@ function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
   return Buffer.from(data);
 }
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/s3\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/s3\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 /** One signer per credentials and region: it caches its signing key (four HMACs) per day. */
@@ -156,23 +161,46 @@ function signerFor(credentials: Credentials, region: string): SignatureV4 {
   let byRegion = signers.get(credentials);
   if (!byRegion) signers.set(credentials, (byRegion = new Map()));
   let signer = byRegion.get(region);
-  if (!signer) byRegion.set(region, (signer = new SignatureV4({ credentials, region, service: "s3", sha256: Sha256, uriEscapePath: false, applyChecksum: false })));
+  if (!signer)
+    byRegion.set(
+      region,
+      (signer = new SignatureV4({ credentials, region, service: "s3", sha256: Sha256, uriEscapePath: false, applyChecksum: false })),
+    );
   return signer;
 }
 
 const accessDenied = (message: string) => new S3RequestError("AccessDenied", 403, message);
 
-async function verifySignature(req: IncomingMessage, rawPath: string, query: RawQuery, credentials: Credentials, now: number): Promise<void> {
+async function verifySignature(
+  req: IncomingMessage,
+  rawPath: string,
+  query: RawQuery,
+  credentials: Credentials,
+  now: number,
+): Promise<void> {
   if ("X-Amz-Signature" in query.values || "X-Amz-Algorithm" in query.values || "Signature" in query.values) {
-    throw accessDenied("Query-string authentication (presigned URLs) is not supported by the local S3 server; sign the Authorization header");
+    throw accessDenied(
+      "Query-string authentication (presigned URLs) is not supported by the local S3 server; sign the Authorization header",
+    );
   }
   const header = req.headers.authorization;
   if (header === undefined) throw accessDenied("Access Denied");
   const match = AUTHORIZATION.exec(header);
   if (!match) {
-    throw new S3RequestError("AuthorizationHeaderMalformed", 400, "The authorization header is malformed; only AWS4-HMAC-SHA256 for service s3 is accepted.");
+    throw new S3RequestError(
+      "AuthorizationHeaderMalformed",
+      400,
+      "The authorization header is malformed; only AWS4-HMAC-SHA256 for service s3 is accepted.",
+    );
   }
-  const [, accessKeyId, shortDate, region, signedHeaderList, signature] = match as unknown as [string, string, string, string, string, string];
+  const [, accessKeyId, shortDate, region, signedHeaderList, signature] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   if (accessKeyId !== credentials.accessKeyId) {
     throw new S3RequestError("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.");
   }
@@ -191,7 +219,12 @@ async function verifySignature(req: IncomingMessage, rawPath: string, query: Raw
   const headers: Record<string, string> = {};
   for (const name of signedHeaders) {
     const value = req.headers[name];
-    if (value === undefined) throw new S3RequestError("SignatureDoesNotMatch", 403, "The request signature we calculated does not match the signature you provided. Check your key and signing method.");
+    if (value === undefined)
+      throw new S3RequestError(
+        "SignatureDoesNotMatch",
+        403,
+        "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+      );
     headers[name] = Array.isArray(value) ? value.join(",") : value;
   }
   const signer = signerFor(credentials, region);
@@ -201,17 +234,37 @@ async function verifySignature(req: IncomingMessage, rawPath: string, query: Raw
   );
   const expected = /Signature=([0-9a-f]{64})$/.exec(String(signed.headers["authorization"]))?.[1] ?? "";
   if (expected.length !== signature.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
-    throw new S3RequestError("SignatureDoesNotMatch", 403, "The request signature we calculated does not match the signature you provided. Check your key and signing method.");
+    throw new S3RequestError(
+      "SignatureDoesNotMatch",
+      403,
+      "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+    );
   }
 }
 
-const AUTH_QUERY = new Set(["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token", "Signature", "AWSAccessKeyId", "Expires"]);
+const AUTH_QUERY = new Set([
+  "X-Amz-Algorithm",
+  "X-Amz-Credential",
+  "X-Amz-Date",
+  "X-Amz-Expires",
+  "X-Amz-SignedHeaders",
+  "X-Amz-Signature",
+  "X-Amz-Security-Token",
+  "Signature",
+  "AWSAccessKeyId",
+  "Expires",
+]);
 
 /**
  * Authenticates and checks one request. Throws S3RequestError when it must be refused; otherwise
  * returns its bucket, key, query and canonical URL.
  */
-export async function checkRequest(req: IncomingMessage, expectedHost: string, credentials: Credentials, now = Date.now()): Promise<CheckedRequest> {
+export async function checkRequest(
+  req: IncomingMessage,
+  expectedHost: string,
+  credentials: Credentials,
+  now = Date.now(),
+): Promise<CheckedRequest> {
   const url = req.url ?? "";
   // Origin-form only ("/bucket/key?query"): an absolute URL would be re-interpreted downstream.
   if (!url.startsWith("/")) throw new S3RequestError("InvalidURI", 400, "Couldn't parse the specified URI.");
@@ -227,7 +280,7 @@ export async function checkRequest(req: IncomingMessage, expectedHost: string, c
   const slash = rawPath.indexOf("/", 1);
   const bucket = decode(slash < 0 ? rawPath.slice(1) : rawPath.slice(1, slash));
   const key = slash < 0 ? "" : decode(rawPath.slice(slash + 1));
-  if (bucket === "" && key !== "") throw new S3RequestError("InvalidBucketName", 400, "The specified bucket is not valid: \"\"");
+  if (bucket === "" && key !== "") throw new S3RequestError("InvalidBucketName", 400, 'The specified bucket is not valid: ""');
   if (bucket !== "") checkBucket(bucket);
   if (key !== "") checkKey(key);
 
@@ -241,12 +294,19 @@ export async function checkRequest(req: IncomingMessage, expectedHost: string, c
   }
   const copySource = req.headers["x-amz-copy-source"];
   if (copySource !== undefined) {
-    const source = decode(String(copySource)).replace(/^\//, "").replace(/\?versionId=.*$/, "");
+    const source = decode(String(copySource))
+      .replace(/^\//, "")
+      .replace(/\?versionId=.*$/, "");
     const cut = source.indexOf("/");
-    if (cut < 0) throw new S3RequestError("InvalidArgument", 400, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+    if (cut < 0)
+      throw new S3RequestError("InvalidArgument", 400, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
     checkBucket(source.slice(0, cut));
     checkKey(source.slice(cut + 1));
-    req.headers["x-amz-copy-source"] = `/${encode(source.slice(0, cut))}/${source.slice(cut + 1).split("/").map(encode).join("/")}`;
+    req.headers["x-amz-copy-source"] = `/${encode(source.slice(0, cut))}/${source
+      .slice(cut + 1)
+      .split("/")
+      .map(encode)
+      .join("/")}`;
   }
 
   const path = bucket === "" ? "/" : `/${encode(bucket)}${slash < 0 ? "" : "/"}${key === "" ? "" : key.split("/").map(encode).join("/")}`;
@@ -255,7 +315,12 @@ export async function checkRequest(req: IncomingMessage, expectedHost: string, c
   const rest = query.pairs
     .filter(([name]) => !AUTH_QUERY.has(name))
     .map(([name, value]) => (value === "" && !url.includes(`${name}=`) ? encode(name) : `${encode(name)}=${encode(value)}`));
-  return { ...(bucket !== "" ? { bucket } : {}), ...(key !== "" ? { key } : {}), url: rest.length > 0 ? `${path}?${rest.join("&")}` : path, params };
+  return {
+    ...(bucket !== "" ? { bucket } : {}),
+    ...(key !== "" ? { key } : {}),
+    url: rest.length > 0 ? `${path}?${rest.join("&")}` : path,
+    params,
+  };
 }
 
 /** Answers a refused request the way S3 does: an XML `<Error>` with the code and message. */

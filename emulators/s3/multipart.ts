@@ -37,7 +37,11 @@ export interface Upload {
 }
 
 export const noSuchUpload = () =>
-  new S3RequestError("NoSuchUpload", 404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.");
+  new S3RequestError(
+    "NoSuchUpload",
+    404,
+    "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+  );
 
 export class Uploads {
   private readonly uploads = new Map<string, Upload>();

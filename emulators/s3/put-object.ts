@@ -35,7 +35,11 @@ function checkFraming(req: IncomingMessage): number | undefined {
   const sha = req.headers["x-amz-content-sha256"];
   const encoding = req.headers["content-encoding"];
   if ((typeof sha === "string" && sha.startsWith("STREAMING-")) || (typeof encoding === "string" && encoding.includes("aws-chunked"))) {
-    throw new S3RequestError("NotImplemented", 501, "aws-chunked bodies (streaming signatures, trailing checksums) are not supported by the local S3 server; set AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED");
+    throw new S3RequestError(
+      "NotImplemented",
+      501,
+      "aws-chunked bodies (streaming signatures, trailing checksums) are not supported by the local S3 server; set AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED",
+    );
   }
   const length = req.headers["content-length"];
   if (length === undefined) return undefined;
@@ -78,7 +82,12 @@ export async function receiveBody(req: IncomingMessage, scratch: () => string): 
   const length = checkFraming(req);
   if (length !== undefined && length <= IN_MEMORY_BODY_BYTES) {
     const body = await readSmall(req);
-    if (body.length !== length) throw new S3RequestError("IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+    if (body.length !== length)
+      throw new S3RequestError(
+        "IncompleteBody",
+        400,
+        "You did not provide the number of bytes specified by the Content-Length HTTP header.",
+      );
     const md5 = createHash("md5").update(body).digest("hex");
     checkContentMd5(req, md5);
     return { kind: "memory", body, md5 };
@@ -93,13 +102,19 @@ export async function receiveBody(req: IncomingMessage, scratch: () => string): 
         transform(chunk: Buffer, _encoding, callback) {
           md5.update(chunk);
           size += chunk.length;
-          if (size > MAX_PUT_BYTES) callback(new S3RequestError("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed object size."));
+          if (size > MAX_PUT_BYTES)
+            callback(new S3RequestError("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed object size."));
           else callback(null, chunk);
         },
       }),
       createWriteStream(path, { highWaterMark: WRITE_BUFFER_BYTES }),
     );
-    if (length !== undefined && size !== length) throw new S3RequestError("IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+    if (length !== undefined && size !== length)
+      throw new S3RequestError(
+        "IncompleteBody",
+        400,
+        "You did not provide the number of bytes specified by the Content-Length HTTP header.",
+      );
     const hex = await md5.hex();
     checkContentMd5(req, hex);
     return { kind: "file", path, size, md5: hex };

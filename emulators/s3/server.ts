@@ -183,7 +183,13 @@ async function listen(route: (req: IncomingMessage, res: ServerResponse) => Prom
       }
       const message = error instanceof Error ? error.message : String(error);
       req.resume();
-      sendError(res, error instanceof S3RequestError ? error : new S3RequestError("InternalError", 500, message), pathOf(req), req.method === "HEAD", false);
+      sendError(
+        res,
+        error instanceof S3RequestError ? error : new S3RequestError("InternalError", 500, message),
+        pathOf(req),
+        req.method === "HEAD",
+        false,
+      );
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -258,14 +264,18 @@ function handle(running: Running): EmbeddedS3 {
     client() {
       // Made inside a run's environment (its endpoint, region and keys are explicit here): the
       // SDK's one-time Node version notice reads its switch there (servers/run-env.ts).
-      const client = withRunEnvironment({}, () => new S3Client({
-        endpoint,
-        region,
-        forcePathStyle: true,
-        credentials,
-        requestChecksumCalculation: "WHEN_REQUIRED",
-        responseChecksumValidation: "WHEN_REQUIRED",
-      }));
+      const client = withRunEnvironment(
+        {},
+        () =>
+          new S3Client({
+            endpoint,
+            region,
+            forcePathStyle: true,
+            credentials,
+            requestChecksumCalculation: "WHEN_REQUIRED",
+            responseChecksumValidation: "WHEN_REQUIRED",
+          }),
+      );
       clients.push(client);
       return client;
     },
@@ -273,8 +283,11 @@ function handle(running: Running): EmbeddedS3 {
       let n = 0;
       for (const o of objects) {
         const problem = keyProblem(o.key);
-        if (problem) throw new S3RequestError("InvalidArgument", 400, `The local S3 server refuses key ${JSON.stringify(o.key)}: ${problem}`);
-        store.putBuffer(bucket, o.key, typeof o.body === "string" ? Buffer.from(o.body) : o.body, { contentType: o.contentType ?? "binary/octet-stream" });
+        if (problem)
+          throw new S3RequestError("InvalidArgument", 400, `The local S3 server refuses key ${JSON.stringify(o.key)}: ${problem}`);
+        store.putBuffer(bucket, o.key, typeof o.body === "string" ? Buffer.from(o.body) : o.body, {
+          contentType: o.contentType ?? "binary/octet-stream",
+        });
         n++;
       }
       return n;

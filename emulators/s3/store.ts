@@ -22,7 +22,22 @@
  * U+E000-U+FFFF; `compareKeys` orders those as UTF-8 does.
  */
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+  type Stats,
+} from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { createInterface } from "node:readline";
 import { BUCKET_NAME, keyProblem, S3RequestError } from "./guard";
@@ -260,7 +275,12 @@ export class ObjectStore {
       } else if (entry.isFile() && keyProblem(key) === undefined) {
         const st = statSync(join(dir, entry.name));
         const meta = known?.get(key);
-        bucket.set(key, meta && meta.size === st.size && this.unchanged(meta, join(dir, entry.name), st) ? meta : { size: st.size, etag: md5Hex(readFileSync(join(dir, entry.name))), mtime: st.mtimeMs });
+        bucket.set(
+          key,
+          meta && meta.size === st.size && this.unchanged(meta, join(dir, entry.name), st)
+            ? meta
+            : { size: st.size, etag: md5Hex(readFileSync(join(dir, entry.name))), mtime: st.mtimeMs },
+        );
       }
     }
   }
@@ -310,8 +330,10 @@ export class ObjectStore {
   }
 
   createBucket(name: string): void {
-    if (!BUCKET_NAME.test(name)) throw new S3RequestError("InvalidBucketName", 400, `The specified bucket is not valid: ${JSON.stringify(name)}`);
-    if (this.buckets.has(name)) throw new S3RequestError("BucketAlreadyOwnedByYou", 409, "The bucket you tried to create already exists, and you own it.");
+    if (!BUCKET_NAME.test(name))
+      throw new S3RequestError("InvalidBucketName", 400, `The specified bucket is not valid: ${JSON.stringify(name)}`);
+    if (this.buckets.has(name))
+      throw new S3RequestError("BucketAlreadyOwnedByYou", 409, "The bucket you tried to create already exists, and you own it.");
     const dir = this.inside(join(this.dataDir, name), name);
     mkdirSync(dir, { recursive: true });
     this.buckets.set(name, new Bucket(name, dir, Date.now()));
@@ -320,7 +342,8 @@ export class ObjectStore {
   /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html: "All objects ... must be deleted before the bucket itself can be deleted." */
   deleteBucket(name: string, hasUploads: boolean): void {
     const bucket = this.bucket(name);
-    if (bucket.objects.size > 0 || hasUploads) throw new S3RequestError("BucketNotEmpty", 409, "The bucket you tried to delete is not empty");
+    if (bucket.objects.size > 0 || hasUploads)
+      throw new S3RequestError("BucketNotEmpty", 409, "The bucket you tried to delete is not empty");
     rmSync(bucket.dir, { recursive: true, force: true });
     this.buckets.delete(name);
     this.journal({ b: name, bucket: "delete" });
@@ -344,7 +367,8 @@ export class ObjectStore {
   }
 
   private inside(path: string, what: string): string {
-    if (!resolve(path).startsWith(this.root)) throw new S3RequestError("InvalidArgument", 400, `${what} would name a file outside the data folder`);
+    if (!resolve(path).startsWith(this.root))
+      throw new S3RequestError("InvalidArgument", 400, `${what} would name a file outside the data folder`);
     return path;
   }
 
@@ -365,7 +389,11 @@ export class ObjectStore {
   private conflict(error: unknown, key: string): unknown {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOTDIR" || code === "EEXIST" || code === "EISDIR") {
-      return new S3RequestError("InvalidArgument", 400, `The local S3 server cannot store key ${JSON.stringify(key)}: one file per key, and another key is a folder of it (or it of another) here; S3 itself would allow both`);
+      return new S3RequestError(
+        "InvalidArgument",
+        400,
+        `The local S3 server cannot store key ${JSON.stringify(key)}: one file per key, and another key is a folder of it (or it of another) here; S3 itself would allow both`,
+      );
     }
     return error;
   }
@@ -390,7 +418,14 @@ export class ObjectStore {
   }
 
   /** Moves a body already written to a scratch file into place. */
-  putFile(bucketName: string, key: string, file: string, size: number, etag: string, meta: Omit<ObjectMeta, "size" | "etag" | "mtime">): ObjectMeta {
+  putFile(
+    bucketName: string,
+    key: string,
+    file: string,
+    size: number,
+    etag: string,
+    meta: Omit<ObjectMeta, "size" | "etag" | "mtime">,
+  ): ObjectMeta {
     const bucket = this.bucket(bucketName);
     const path = this.objectPath(bucketName, key);
     this.prepare(bucket, key);

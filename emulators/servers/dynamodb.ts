@@ -7,5 +7,8 @@ import { startEmbeddedDynamoDb, type TableSpec } from "../dynamodb/server";
 import type { DynamoDbStarter } from "./index";
 
 export function embeddedDynamoDb(options: { tables?: readonly TableSpec[]; region?: string; lazy?: boolean } = {}): DynamoDbStarter {
-  return { start: (credentials) => startEmbeddedDynamoDb({ tables: options.tables, region: options.region, credentials }), lazy: options.lazy };
+  return {
+    start: (credentials) => startEmbeddedDynamoDb({ tables: options.tables, region: options.region, credentials }),
+    lazy: options.lazy,
+  };
 }

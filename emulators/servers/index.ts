@@ -93,7 +93,9 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
     await stop();
     throw error;
   }
-  const dynamoEnv: Record<string, string> = request.dynamodb ? { AWS_ACCESS_KEY_ID: credentials!.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials!.secretAccessKey } : {};
+  const dynamoEnv: Record<string, string> = request.dynamodb
+    ? { AWS_ACCESS_KEY_ID: credentials!.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials!.secretAccessKey }
+    : {};
   const env = { ...dynamoEnv, ...s3?.env, ...(db ? { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint } : {}), ...request.env };
   request.signal?.addEventListener("abort", onAbort, { once: true });
   return {

@@ -52,7 +52,8 @@ function baseEnvironment(): Vars {
  * Variables a run never takes from the process: the whole `AWS_` namespace, and the names the run
  * sets itself (PAYLOAD_*).
  */
-const isRunOwned = (vars: Vars, key: string | symbol): key is string => typeof key === "string" && (key.startsWith("AWS_") || Object.hasOwn(vars, key));
+const isRunOwned = (vars: Vars, key: string | symbol): key is string =>
+  typeof key === "string" && (key.startsWith("AWS_") || Object.hasOwn(vars, key));
 
 let installed: NodeJS.ProcessEnv | undefined;
 /** The process's own environment (not the per-run view). */
@@ -96,7 +97,8 @@ function install(): void {
     },
     getOwnPropertyDescriptor(target, key) {
       const vars = runs.getStore();
-      if (vars && isRunOwned(vars, key)) return Object.hasOwn(vars, key) ? { value: vars[key], writable: true, enumerable: true, configurable: true } : undefined;
+      if (vars && isRunOwned(vars, key))
+        return Object.hasOwn(vars, key) ? { value: vars[key], writable: true, enumerable: true, configurable: true } : undefined;
       return Reflect.getOwnPropertyDescriptor(target, key);
     },
   });

@@ -3,7 +3,7 @@
  * DistributedMapContext (never imported), in its callback form.
  */
 import { randomUUID } from "node:crypto";
-import { StatesError, STATES_ERRORS } from "../errors";
+import { StatesError, STATES_ERRORS } from "../model/errors";
 import type { ChildStarter, DistributedMapContext } from "./contract";
 
 /**
@@ -20,16 +20,19 @@ export function childStarter(ctx: DistributedMapContext, childMachineArn: string
       ctx.startChild(input, { name, signal: options.signal }).then(
         (outcome) => onDone(outcome, token),
         (err: unknown) =>
-          onDone({
-            status: "FAILED",
-            error: err instanceof StatesError ? err.error : STATES_ERRORS.Runtime,
-            cause: err instanceof StatesError ? err.causeText : err instanceof Error ? err.message : String(err),
-            executionArn: `${childMachineArn.replace(":stateMachine:", ":execution:")}:${name}`,
-            name,
-            startDate: new Date(startedAt),
-            stopDate: new Date(),
-            input,
-          }, token),
+          onDone(
+            {
+              status: "FAILED",
+              error: err instanceof StatesError ? err.error : STATES_ERRORS.Runtime,
+              cause: err instanceof StatesError ? err.causeText : err instanceof Error ? err.message : String(err),
+              executionArn: `${childMachineArn.replace(":stateMachine:", ":execution:")}:${name}`,
+              name,
+              startDate: new Date(startedAt),
+              stopDate: new Date(),
+              input,
+            },
+            token,
+          ),
       );
     },
   };

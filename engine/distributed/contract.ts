@@ -71,7 +71,17 @@ export type ChildOutcome = ChildCounters &
   ChildRecordParts &
   (
     | { status: "SUCCEEDED"; output: JsonValue; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
-    | { status: "FAILED"; error: string; cause: string; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue; /** (Additive.) The child's state it failed in, when known. */ failedState?: string }
+    | {
+        status: "FAILED";
+        error: string;
+        cause: string;
+        executionArn: string;
+        name: string;
+        startDate: Date;
+        stopDate: Date;
+        input: JsonValue;
+        /** (Additive.) The child's state it failed in, when known. */ failedState?: string;
+      }
     /** Stopped by the map run (threshold exceeded or parent stopped). */
     | { status: "ABORTED"; executionArn: string; name: string; startDate: Date; stopDate: Date; input: JsonValue }
   );

@@ -5,7 +5,16 @@
 import type { RunDistributedMap } from "./contract";
 import { runMapRun } from "./map-run";
 
-export type { RunDistributedMap, DistributedMapContext, MapRunRecord, ChildOutcome, MapItemContext, ChildCounters, MapRunChildCounters, ChildStarter } from "./contract";
+export type {
+  RunDistributedMap,
+  DistributedMapContext,
+  MapRunRecord,
+  ChildOutcome,
+  MapItemContext,
+  ChildCounters,
+  MapRunChildCounters,
+  ChildStarter,
+} from "./contract";
 export { runMapRun, type MapRunOptions } from "./map-run";
 export { mapRunArnFor, mapRunLabel } from "./map-run-arn";
 

@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html
  */
 import type { JsonValue } from "../../asl/types";
-import { StatesError, STATES_ERRORS } from "../errors";
+import { StatesError, STATES_ERRORS } from "../model/errors";
 import type { BatcherSettings } from "./settings";
 
 /** Bytes of `{"Items":[]}` (and `,"BatchInput":...`) before any item. */
@@ -42,7 +42,10 @@ export class ItemBatcher {
     }
     let closed: JsonValue[] | undefined;
     const batch = this.batch;
-    if (batch.length > 0 && (this.bytes + 1 + bytes > settings.maxBytes || (settings.maxItems !== undefined && batch.length >= settings.maxItems))) {
+    if (
+      batch.length > 0 &&
+      (this.bytes + 1 + bytes > settings.maxBytes || (settings.maxItems !== undefined && batch.length >= settings.maxItems))
+    ) {
       closed = batch;
       this.batch = [];
       this.bytes = this.overhead;

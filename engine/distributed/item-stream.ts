@@ -50,7 +50,12 @@ export class ItemStream implements UnitSource {
       });
     }
     const source = state.ItemReader
-      ? readItems(state.ItemReader, input, { s3: ctx.s3, evaluateTemplate: (t, i) => ctx.evaluateTemplate(t, i), signal }, settings.maxItems)
+      ? readItems(
+          state.ItemReader,
+          input,
+          { s3: ctx.s3, evaluateTemplate: (t, i) => ctx.evaluateTemplate(t, i), signal },
+          settings.maxItems,
+        )
       : itemsFromInput(state, input, ctx);
     this.units = this.produce(source);
   }
@@ -86,11 +91,14 @@ export class ItemStream implements UnitSource {
         const { values, keys, source: itemSource } = read;
         for (let i = 0; i < values.length; i++) {
           const key = keys?.[i];
-          const value = selector === undefined
-            ? key === undefined ? values[i] : { Key: key, Value: values[i] }
-            : selectAsync
-              ? await selectAsync(selector, input, { index, value: values[i], source: itemSource, key })
-              : ctx.evaluateTemplate(selector, input, { index, value: values[i], source: itemSource, key });
+          const value =
+            selector === undefined
+              ? key === undefined
+                ? values[i]
+                : { Key: key, Value: values[i] }
+              : selectAsync
+                ? await selectAsync(selector, input, { index, value: values[i], source: itemSource, key })
+                : ctx.evaluateTemplate(selector, input, { index, value: values[i], source: itemSource, key });
           index++;
           items.total++;
           items.pending++;

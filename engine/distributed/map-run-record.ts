@@ -28,10 +28,13 @@ export class MapRunPublisher {
 
   changed(): void {
     if (this.due !== undefined) return;
-    this.due = setTimeout(() => {
-      this.due = undefined;
-      this.publish(Date.now());
-    }, Math.max(0, this.intervalMs - (Date.now() - this.last)));
+    this.due = setTimeout(
+      () => {
+        this.due = undefined;
+        this.publish(Date.now());
+      },
+      Math.max(0, this.intervalMs - (Date.now() - this.last)),
+    );
     // Progress never keeps the process alive.
     this.due.unref?.();
   }

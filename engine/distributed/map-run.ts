@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { JsonValue, MapState } from "../../asl/types";
-import type { StatesError } from "../errors";
+import type { StatesError } from "../model/errors";
 import { childStarter } from "./child-start";
 import type { DistributedMapContext, MapRunRecord } from "./contract";
 import { ItemStream } from "./item-stream";
@@ -33,7 +33,12 @@ export interface MapRunOptions {
   progressIntervalMs?: number;
 }
 
-export async function runMapRun(state: MapState, input: JsonValue, ctx: DistributedMapContext, options: MapRunOptions = {}): Promise<JsonValue> {
+export async function runMapRun(
+  state: MapState,
+  input: JsonValue,
+  ctx: DistributedMapContext,
+  options: MapRunOptions = {},
+): Promise<JsonValue> {
   const settings = resolveSettings(state, input, ctx);
   const plan = planWriter(state, input, ctx);
   const stateName = ctx.stateName ?? "Map";
@@ -57,7 +62,16 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
   };
   const progress = new MapRunPublisher(record, (r) => ctx.onMapRunUpdate(r), options.progressIntervalMs);
   const onChange = () => progress.changed();
-  const sink = new ResultSink(plan, ctx.s3, mapRunArn, childMachineArn, record, settings.batcher !== undefined, options.maxResultFileBytes, options.spoolMemoryBytes);
+  const sink = new ResultSink(
+    plan,
+    ctx.s3,
+    mapRunArn,
+    childMachineArn,
+    record,
+    settings.batcher !== undefined,
+    options.maxResultFileBytes,
+    options.spoolMemoryBytes,
+  );
   const children = childStarter(ctx, childMachineArn);
   // The scheduler listens to the parent's signal from here on (so a stop during the first
   // progress report is seen) until its run ends.
@@ -127,7 +141,8 @@ export async function runMapRun(state: MapState, input: JsonValue, ctx: Distribu
  */
 async function* earlierRecords(ctx: DistributedMapContext, manifest: { bucket: string; key: string }): AsyncIterable<string> {
   const { GetObjectCommand } = await import("@aws-sdk/client-s3");
-  const text = async (key: string) => (await (await ctx.s3.send(new GetObjectCommand({ Bucket: manifest.bucket, Key: key }))).Body!.transformToString());
+  const text = async (key: string) =>
+    await (await ctx.s3.send(new GetObjectCommand({ Bucket: manifest.bucket, Key: key }))).Body!.transformToString();
   const m = JSON.parse(await text(manifest.key)) as { ResultFiles?: { SUCCEEDED?: Array<{ Key: string }> } };
   for (const f of m.ResultFiles?.SUCCEEDED ?? []) {
     const body = await text(f.Key);

@@ -125,7 +125,14 @@ export class SucceededRecordEncoder implements EntryEncoder {
   }
 
   maxBytes(): number {
-    return FIXED_BYTES + this.head.length + this.tail.length + 2 * this.name.length + literalMaxBytes(this.inputText) + literalMaxBytes(this.outputText);
+    return (
+      FIXED_BYTES +
+      this.head.length +
+      this.tail.length +
+      2 * this.name.length +
+      literalMaxBytes(this.inputText) +
+      literalMaxBytes(this.outputText)
+    );
   }
 
   writeInto(buf: Buffer, at: number): number {

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { JsonValue, MapState, ResultWriterOutputType, ResultWriterTransformation } from "../../asl/types";
 import { S3_PUT_OBJECT } from "../../asl/types";
-import { StatesError, STATES_ERRORS } from "../errors";
+import { StatesError, STATES_ERRORS } from "../model/errors";
 import type { DistributedMapContext } from "./contract";
 
 export interface WriterPlan {
@@ -16,10 +16,12 @@ export interface WriterPlan {
   transformation: ResultWriterTransformation;
 }
 
-const writerParams = z.object({
-  Bucket: z.string().min(1, "Bucket must be a non-empty string"),
-  Prefix: z.string().optional(),
-}).passthrough();
+const writerParams = z
+  .object({
+    Bucket: z.string().min(1, "Bucket must be a non-empty string"),
+    Prefix: z.string().optional(),
+  })
+  .passthrough();
 
 export function planWriter(state: MapState, input: JsonValue, ctx: DistributedMapContext): WriterPlan {
   const rw = state.ResultWriter;

@@ -80,7 +80,11 @@ function partsFor(stateMachineArn: string): typeof parts {
   if (stateMachineArn !== partsOf) {
     partsOf = stateMachineArn;
     const machine = `","StateMachineArn":${q(stateMachineArn)},"Status":"`;
-    parts = { succeededTail: `${machine}SUCCEEDED","StopDate":"`, failedTail: `${machine}FAILED","StopDate":"`, abortedTail: `${machine}ABORTED","StopDate":"` };
+    parts = {
+      succeededTail: `${machine}SUCCEEDED","StopDate":"`,
+      failedTail: `${machine}FAILED","StopDate":"`,
+      abortedTail: `${machine}ABORTED","StopDate":"`,
+    };
   }
   return parts;
 }

@@ -6,7 +6,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue } from "../../asl/types";
-import { StatesError, STATES_ERRORS } from "../errors";
+import { StatesError, STATES_ERRORS } from "../model/errors";
 import { FIRST_FAILURES_KEPT, type ChildOutcome, type MapRunCounts, type MapRunRecord } from "./contract";
 import * as resultRecords from "./result-records";
 import { SucceededRecordEncoder } from "./record-bytes";
@@ -42,7 +42,13 @@ export class ResultSink implements UnitSink {
   ) {
     const t = plan.target;
     this.spool = t
-      ? new ResultSpool(s3, { ...t, outputType: plan.outputType, transformation: plan.transformation }, mapRunArn, maxResultFileBytes, spoolMemoryBytes)
+      ? new ResultSpool(
+          s3,
+          { ...t, outputType: plan.outputType, transformation: plan.transformation },
+          mapRunArn,
+          maxResultFileBytes,
+          spoolMemoryBytes,
+        )
       : undefined;
     this.exporting = this.spool !== undefined;
     this.records = this.spool && plan.transformation === "NONE" ? new SucceededRecordEncoder() : undefined;
@@ -79,7 +85,15 @@ export class ResultSink implements UnitSink {
       execs.failed++;
       const kept = (record.firstFailures ??= []);
       if (kept.length < FIRST_FAILURES_KEPT) {
-        kept.push({ childIndex: seq, ...(this.batched ? {} : { itemIndex: seq }), items: n, executionArn: outcome.executionArn, error: outcome.error, cause: outcome.cause, ...(outcome.failedState !== undefined ? { state: outcome.failedState } : {}) });
+        kept.push({
+          childIndex: seq,
+          ...(this.batched ? {} : { itemIndex: seq }),
+          items: n,
+          executionArn: outcome.executionArn,
+          error: outcome.error,
+          cause: outcome.cause,
+          ...(outcome.failedState !== undefined ? { state: outcome.failedState } : {}),
+        });
       }
     } else {
       items.aborted += n;
@@ -124,7 +138,9 @@ export class ResultSink implements UnitSink {
       try {
         ({ manifestKey } = await spool.upload());
       } catch (err) {
-        throw err instanceof StatesError ? err : new StatesError(STATES_ERRORS.ResultWriterFailed, err instanceof Error ? err.message : String(err));
+        throw err instanceof StatesError
+          ? err
+          : new StatesError(STATES_ERRORS.ResultWriterFailed, err instanceof Error ? err.message : String(err));
       }
       this.markResultsWritten();
       return { MapRunArn: this.mapRunArn, ResultWriterDetails: { Bucket: plan.target.bucket, Key: manifestKey } };
@@ -137,7 +153,11 @@ export class ResultSink implements UnitSink {
 
   /** After the parent stopped: results are still exported; a failure to write them changes nothing. */
   async exportStopped(): Promise<void> {
-    if (this.spool) await this.spool.upload().then(() => this.markResultsWritten(), () => undefined);
+    if (this.spool)
+      await this.spool.upload().then(
+        () => this.markResultsWritten(),
+        () => undefined,
+      );
   }
 
   dispose(): void {

@@ -8,7 +8,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
 import type { ResultWriterOutputType } from "../../asl/types";
-import { StatesError, STATES_ERRORS } from "../errors";
+import { StatesError, STATES_ERRORS } from "../model/errors";
 import { describeError } from "./readers/s3-object";
 import { s3Sdk } from "./s3-sdk";
 
@@ -37,7 +37,11 @@ export async function uploadResults(
   files: ReadonlyMap<ResultStatus, ReadonlyArray<{ body(): Readable; bytes: number }>>,
 ): Promise<{ manifestKey: string; manifest: Manifest }> {
   const ext = target.outputType === "JSONL" ? "jsonl" : "json";
-  const manifest: Manifest = { DestinationBucket: target.bucket, MapRunArn: mapRunArn, ResultFiles: { FAILED: [], PENDING: [], SUCCEEDED: [] } };
+  const manifest: Manifest = {
+    DestinationBucket: target.bucket,
+    MapRunArn: mapRunArn,
+    ResultFiles: { FAILED: [], PENDING: [], SUCCEEDED: [] },
+  };
   for (const status of STATUSES) {
     const list = files.get(status) ?? [];
     for (let n = 0; n < list.length; n++) {
@@ -56,7 +60,14 @@ export async function uploadResults(
 /** The SDK's default `max_attempts` (standard retry mode). */
 const STREAM_PUT_MAX_ATTEMPTS = 3;
 
-const THROTTLING = new Set(["SlowDown", "Throttling", "ThrottlingException", "RequestThrottled", "TooManyRequestsException", "RequestLimitExceeded"]);
+const THROTTLING = new Set([
+  "SlowDown",
+  "Throttling",
+  "ThrottlingException",
+  "RequestThrottled",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+]);
 const TRANSIENT_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "TimeoutError", "RequestTimeout", "InternalError"]);
 
 /** What the SDK's standard retry strategy treats as retryable: throttling, 5xx, connection errors. */
@@ -64,7 +75,13 @@ function retryable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const e = err as Error & { $retryable?: unknown; $metadata?: { httpStatusCode?: number }; code?: string };
   const status = e.$metadata?.httpStatusCode;
-  return e.$retryable !== undefined || THROTTLING.has(e.name) || TRANSIENT_CODES.has(e.name) || (e.code !== undefined && TRANSIENT_CODES.has(e.code)) || (status !== undefined && [500, 502, 503, 504].includes(status));
+  return (
+    e.$retryable !== undefined ||
+    THROTTLING.has(e.name) ||
+    TRANSIENT_CODES.has(e.name) ||
+    (e.code !== undefined && TRANSIENT_CODES.has(e.code)) ||
+    (status !== undefined && [500, 502, 503, 504].includes(status))
+  );
 }
 
 async function putResultObject(s3: S3Client, bucket: string, key: string, body: () => string | Readable, length: number): Promise<void> {
@@ -96,10 +113,7 @@ async function putResultObject(s3: S3Client, bucket: string, key: string, body: 
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(20_000, 100 * 2 ** attempt)));
         continue;
       }
-      throw new StatesError(
-        STATES_ERRORS.ResultWriterFailed,
-        `Could not write s3://${bucket}/${key}: ${describeError(err)}`,
-      );
+      throw new StatesError(STATES_ERRORS.ResultWriterFailed, `Could not write s3://${bucket}/${key}: ${describeError(err)}`);
     } finally {
       if (typeof content !== "string") content.destroy();
     }

@@ -27,7 +27,6 @@ import { uploadResults, type Manifest, type ResultStatus } from "./result-upload
 
 export type { ResultStatus } from "./result-upload";
 
-
 /** "individual result files of up to 5 GB" (ResultWriter page). */
 export const RESULT_FILE_MAX_BYTES = 5 * 1024 ** 3;
 

@@ -4,7 +4,7 @@
  * by callbacks (the unit's position as the token of one shared callback): no promise or worker per child.
  */
 import { setMaxListeners } from "node:events";
-import { StatesError, STATES_ERRORS } from "../errors";
+import { StatesError, STATES_ERRORS } from "../model/errors";
 import type { ChildOutcome, ChildStarter, MapRunCounts, MapRunRecord } from "./contract";
 import { BURST_HOPS, LaunchPacer } from "./launch-pacing";
 import type { UnitSink, UnitSource, Units } from "./seams";
@@ -126,7 +126,10 @@ export class Scheduler {
   /** What the Map Run fails with, if anything: the threshold, else the reader's failure. */
   error(): StatesError | undefined {
     const err = this.readError;
-    if (!this.threshold.error && err !== undefined) return err instanceof StatesError ? err : new StatesError(STATES_ERRORS.ItemReaderFailed, err instanceof Error ? err.message : String(err));
+    if (!this.threshold.error && err !== undefined)
+      return err instanceof StatesError
+        ? err
+        : new StatesError(STATES_ERRORS.ItemReaderFailed, err instanceof Error ? err.message : String(err));
     this.checkThreshold();
     return this.threshold.error;
   }

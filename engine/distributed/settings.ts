@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { JsonValue, MapState } from "../../asl/types";
 import { LIMITS } from "../../asl/types";
-import { StatesError, STATES_ERRORS } from "../errors";
+import { StatesError, STATES_ERRORS } from "../model/errors";
 import type { DistributedMapContext } from "./contract";
 
 /**
@@ -39,10 +39,7 @@ const nonNegativeInt = z.number().int().nonnegative();
 const percentage = z.number().min(0).max(100);
 
 function runtimeError(field: string, rule: string, value: unknown): StatesError {
-  return new StatesError(
-    STATES_ERRORS.Runtime,
-    `${field}: ${rule} (got ${JSON.stringify(value) ?? String(value)})`,
-  );
+  return new StatesError(STATES_ERRORS.Runtime, `${field}: ${rule} (got ${JSON.stringify(value) ?? String(value)})`);
 }
 
 /** Evaluates `field` (a literal or JSONata string) or `pathField` (a reference path) to a number. */
@@ -74,25 +71,45 @@ function resolveNumber(
 
 export function resolveSettings(state: MapState, input: JsonValue, ctx: DistributedMapContext): MapRunSettings {
   const concurrency = resolveNumber(
-    ctx, input, "MaxConcurrency", state.MaxConcurrency, state.MaxConcurrencyPath,
-    nonNegativeInt, "must be a non-negative integer",
+    ctx,
+    input,
+    "MaxConcurrency",
+    state.MaxConcurrency,
+    state.MaxConcurrencyPath,
+    nonNegativeInt,
+    "must be a non-negative integer",
   );
   const count = resolveNumber(
-    ctx, input, "ToleratedFailureCount", state.ToleratedFailureCount, state.ToleratedFailureCountPath,
-    nonNegativeInt, "must be a non-negative integer",
+    ctx,
+    input,
+    "ToleratedFailureCount",
+    state.ToleratedFailureCount,
+    state.ToleratedFailureCountPath,
+    nonNegativeInt,
+    "must be a non-negative integer",
   );
   // https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html (failure
   // threshold): "You must specify a value between zero and 100"; decimals are allowed.
   const pct = resolveNumber(
-    ctx, input, "ToleratedFailurePercentage", state.ToleratedFailurePercentage, state.ToleratedFailurePercentagePath,
-    percentage, "must be a number between 0 and 100",
+    ctx,
+    input,
+    "ToleratedFailurePercentage",
+    state.ToleratedFailurePercentage,
+    state.ToleratedFailurePercentagePath,
+    percentage,
+    "must be a number between 0 and 100",
   );
   const cfg = state.ItemReader?.ReaderConfig;
   // ItemReader page: "You can specify a limit of up to 100,000,000 after which the Distributed
   // Map stops reading items."
   const maxItems = resolveNumber(
-    ctx, input, "ReaderConfig.MaxItems", cfg?.MaxItems, cfg?.MaxItemsPath,
-    nonNegativeInt.max(100_000_000), "must be an integer from 0 to 100,000,000",
+    ctx,
+    input,
+    "ReaderConfig.MaxItems",
+    cfg?.MaxItems,
+    cfg?.MaxItemsPath,
+    nonNegativeInt.max(100_000_000),
+    "must be an integer from 0 to 100,000,000",
   );
   return {
     maxConcurrency: concurrency === undefined || concurrency === 0 ? DEFAULT_DISTRIBUTED_CONCURRENCY : concurrency,
@@ -108,14 +125,24 @@ function resolveBatcher(state: MapState, input: JsonValue, ctx: DistributedMapCo
   if (!b) return undefined;
   const positiveInt = z.number().int().positive();
   const maxItems = resolveNumber(
-    ctx, input, "ItemBatcher.MaxItemsPerBatch", b.MaxItemsPerBatch, b.MaxItemsPerBatchPath,
-    positiveInt, "must be a positive integer",
+    ctx,
+    input,
+    "ItemBatcher.MaxItemsPerBatch",
+    b.MaxItemsPerBatch,
+    b.MaxItemsPerBatchPath,
+    positiveInt,
+    "must be a positive integer",
   );
   // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html —
   // MaxInputBytesPerBatch: "Specifies the maximum size of a batch in bytes, up to 256 KiB."
   const maxBytes = resolveNumber(
-    ctx, input, "ItemBatcher.MaxInputBytesPerBatch", b.MaxInputBytesPerBatch, b.MaxInputBytesPerBatchPath,
-    z.number().int().positive().max(LIMITS.maxInputBytesPerBatch), `must be a positive integer up to ${LIMITS.maxInputBytesPerBatch}`,
+    ctx,
+    input,
+    "ItemBatcher.MaxInputBytesPerBatch",
+    b.MaxInputBytesPerBatch,
+    b.MaxInputBytesPerBatchPath,
+    z.number().int().positive().max(LIMITS.maxInputBytesPerBatch),
+    `must be a positive integer up to ${LIMITS.maxInputBytesPerBatch}`,
   );
   return {
     maxItems,

@@ -17,7 +17,7 @@
  * Functions may continue to run child workflows in a Map Run even after the tolerated failure
  * threshold is exceeded, but before the Map Run fails."
  */
-import { StatesError, STATES_ERRORS } from "../errors";
+import { StatesError, STATES_ERRORS } from "../model/errors";
 import type { MapRunCounts } from "./contract";
 import type { MapRunSettings } from "./settings";
 

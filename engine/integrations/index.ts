@@ -8,7 +8,14 @@
  */
 import type { JsonObject, JsonValue } from "../../asl/types";
 import { type IntegrationResource, type ResolvedIntegration } from "../../asl/integrations";
-import { ExecutionAbortedError, HeartbeatTimeoutError, RuntimeError, StatesError, TaskFailedError, TaskTimeoutError } from "../errors";
+import {
+  ExecutionAbortedError,
+  HeartbeatTimeoutError,
+  RuntimeError,
+  StatesError,
+  TaskFailedError,
+  TaskTimeoutError,
+} from "../model/errors";
 import type { Frame } from "../execution";
 import { functionNameOf, invokeResponse, lambdaError, LambdaInvocation, REGION, resultText, resultValue } from "../lambda";
 import { sendToOutbox } from "./outbox";
@@ -17,7 +24,16 @@ import { startExecution } from "./start-execution";
 import type { TaskTokenRequest } from "./task-tokens";
 
 export { IntegrationServices, type IntegrationOptions, type NestedExecutionRecord, type StateMachineEntry } from "./services";
-export { TaskTokens, TaskDoesNotExistError, TaskTimedOutError, TokenNotSentError, carriesToken, type TaskTokenRequest, type TaskTokenHook, type WaitingTask } from "./task-tokens";
+export {
+  TaskTokens,
+  TaskDoesNotExistError,
+  TaskTimedOutError,
+  TokenNotSentError,
+  carriesToken,
+  type TaskTokenRequest,
+  type TaskTokenHook,
+  type WaitingTask,
+} from "./task-tokens";
 export { MockConfigError, MockedTestCase } from "./mock-config";
 export type { OutboxMessage } from "./outbox";
 
@@ -70,7 +86,10 @@ export async function runIntegration(frame: Frame, call: IntegrationCall): Promi
 async function dispatch(frame: Frame, call: IntegrationCall, onHeartbeat?: () => void): Promise<JsonValue> {
   const services = frame.exec.services!;
   const mock = services.mocks?.next(call.stateName, (frame.exec.mockCalls ??= new Map()));
-  if (mock === "exhausted") throw new RuntimeError(`the mock config's test case '${services.mocks!.name}' has no response for this invocation of state '${call.stateName}'`);
+  if (mock === "exhausted")
+    throw new RuntimeError(
+      `the mock config's test case '${services.mocks!.name}' has no response for this invocation of state '${call.stateName}'`,
+    );
   if (mock) {
     if ("Throw" in mock) throw new TaskFailedError(mock.Throw.Error, mock.Throw.Cause ?? "");
     // A mocked `.waitForTaskToken` state answers with the callback's output, as Step Functions Local does.
@@ -97,11 +116,18 @@ async function dispatch(frame: Frame, call: IntegrationCall, onHeartbeat?: () =>
   });
   const hook = services.onTaskToken;
   if (hook && sent) {
-    const request: TaskTokenRequest = { token: call.token, executionArn: frame.exec.setup.arn, stateName: call.stateName, resource: r.arn, parameters: call.args };
+    const request: TaskTokenRequest = {
+      token: call.token,
+      executionArn: frame.exec.setup.arn,
+      stateName: call.stateName,
+      resource: r.arn,
+      parameters: call.args,
+    };
     try {
       const answering = hook(request, tokens);
       // An answer in progress: the run waits for it (the virtual clock does not jump past it).
-      if (answering && typeof (answering as Promise<unknown>).then === "function") tokens.answering(call.token, clock.track(Promise.resolve(answering)));
+      if (answering && typeof (answering as Promise<unknown>).then === "function")
+        tokens.answering(call.token, clock.track(Promise.resolve(answering)));
       else tokens.hookReturned(call.token);
     } catch (e) {
       tokens.hookFailed(call.token, e);
@@ -112,7 +138,10 @@ async function dispatch(frame: Frame, call: IntegrationCall, onHeartbeat?: () =>
 
 /** The TaskSubmitted event of a callback or `.sync` task. */
 export function submitted(frame: Frame, ids: { resourceType: string; resource: string }, response: JsonValue): void {
-  frame.event("TaskSubmitted", frame.recording ? { ...ids, output: JSON.stringify(response), outputDetails: { truncated: false } } : undefined);
+  frame.event(
+    "TaskSubmitted",
+    frame.recording ? { ...ids, output: JSON.stringify(response), outputDetails: { truncated: false } } : undefined,
+  );
 }
 
 async function perform(frame: Frame, call: IntegrationCall): Promise<JsonValue> {
@@ -127,21 +156,30 @@ async function perform(frame: Frame, call: IntegrationCall): Promise<JsonValue> 
       if (r.kind !== "aws-sdk") break;
       // I/O of the run: the virtual clock does not move while it is in flight.
       return frame.exec.clock.track(
-        Promise.all([import("@aws-sdk/client-s3"), frame.exec.setup.s3()]).then(([mod, client]) => callSdk(mod as unknown as Record<string, unknown>, client, r.action, args, "S3")),
+        Promise.all([import("@aws-sdk/client-s3"), frame.exec.setup.s3()]).then(([mod, client]) =>
+          callSdk(mod as unknown as Record<string, unknown>, client, r.action, args, "S3"),
+        ),
       );
     }
     case "dynamodb": {
       if (r.kind === "lambda-function") break;
       const service = r.kind === "aws-sdk" ? "DynamoDb" : "DynamoDB";
       return frame.exec.clock.track(
-        Promise.all([import("@aws-sdk/client-dynamodb"), services.dynamodb().catch((e: Error) => Promise.reject(new RuntimeError(`State '${call.stateName}' (${r.arn}): ${e.message}`)))]).then(
-          ([mod, client]) => callSdk(mod as unknown as Record<string, unknown>, client, r.action, args, service),
-        ),
+        Promise.all([
+          import("@aws-sdk/client-dynamodb"),
+          services.dynamodb().catch((e: Error) => Promise.reject(new RuntimeError(`State '${call.stateName}' (${r.arn}): ${e.message}`))),
+        ]).then(([mod, client]) => callSdk(mod as unknown as Record<string, unknown>, client, r.action, args, service)),
       );
     }
     case "outbox":
       if (r.kind === "lambda-function") break;
-      return sendToOutbox(`${r.service}:${r.action}`, (args ?? {}) as JsonObject, services.outbox, { executionArn: frame.exec.setup.arn, stateName: call.stateName }, () => frame.exec.requestId());
+      return sendToOutbox(
+        `${r.service}:${r.action}`,
+        (args ?? {}) as JsonObject,
+        services.outbox,
+        { executionArn: frame.exec.setup.arn, stateName: call.stateName },
+        () => frame.exec.requestId(),
+      );
     case "startExecution":
       if (r.kind !== "optimized") break;
       return startExecution(frame, call.stateName, r.pattern, args, (response) => submitted(frame, eventResource(r), response));
@@ -168,7 +206,11 @@ async function invokeLambda(frame: Frame, r: IntegrationResource, args: JsonValu
     payload = p.Payload === undefined ? {} : p.Payload;
   }
   const handler = exec.handlers[name];
-  if (!handler) throw new TaskFailedError("Lambda.ResourceNotFoundException", `Function not found: ${name} (no handler named '${name}' was given to the local engine: CLI --handlers MODULE, API handlers of run() / runWorkflow())`);
+  if (!handler)
+    throw new TaskFailedError(
+      "Lambda.ResourceNotFoundException",
+      `Function not found: ${name} (no handler named '${name}' was given to the local engine: CLI --handlers MODULE, API handlers of run() / runWorkflow())`,
+    );
   const requestId = exec.requestId();
   const invocation = new LambdaInvocation(name, requestId, exec, undefined, exec.clock);
   const returned = await exec.clock.track(LambdaInvocation.start(invocation, handler, JSON.stringify(payload) ?? "null"));

@@ -7,7 +7,9 @@
 import { z } from "zod";
 import type { JsonValue } from "../../asl/types";
 
-const json: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(json), z.record(z.string(), json)]));
+const json: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(json), z.record(z.string(), json)]),
+);
 
 const invocationKey = z.string().regex(/^\d+(-\d+)?$/, 'must be an invocation number ("0") or a range ("1-2")');
 const mockedResponse = z.union([
@@ -62,7 +64,8 @@ export class MockedTestCase {
    */
   static from(config: unknown, testCase: string, stateMachine?: string): MockedTestCase {
     const parsed = MockConfigSchema.safeParse(config);
-    if (!parsed.success) throw new MockConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; "));
+    if (!parsed.success)
+      throw new MockConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; "));
     const file: MockConfigFile = parsed.data;
     let machineName = stateMachine;
     let caseName = testCase;
@@ -74,11 +77,17 @@ export class MockedTestCase {
     }
     const known = Object.entries(file.StateMachines).flatMap(([n, m]) => Object.keys(m.TestCases).map((t) => `${n}/${t}`));
     if (machineName !== undefined && !(machineName in file.StateMachines)) {
-      throw new MockConfigError(`state machine '${machineName}' is not in the mock config's StateMachines (known test cases: ${known.join(", ") || "none"})`);
+      throw new MockConfigError(
+        `state machine '${machineName}' is not in the mock config's StateMachines (known test cases: ${known.join(", ") || "none"})`,
+      );
     }
-    const machines = Object.entries(file.StateMachines).filter(([name, m]) => (machineName === undefined || name === machineName) && caseName in m.TestCases);
+    const machines = Object.entries(file.StateMachines).filter(
+      ([name, m]) => (machineName === undefined || name === machineName) && caseName in m.TestCases,
+    );
     if (machines.length === 0) {
-      throw new MockConfigError(`test case '${caseName}'${machineName ? ` of state machine '${machineName}'` : ""} is not in the mock config (known: ${known.join(", ") || "none"})`);
+      throw new MockConfigError(
+        `test case '${caseName}'${machineName ? ` of state machine '${machineName}'` : ""} is not in the mock config (known: ${known.join(", ") || "none"})`,
+      );
     }
     if (machines.length > 1) {
       throw new MockConfigError(
@@ -89,7 +98,8 @@ export class MockedTestCase {
     const byState = new Map<string, Array<{ from: number; to: number; answer: MockAnswer }>>();
     for (const [state, responseName] of Object.entries(cases.TestCases[caseName]!)) {
       const responses = file.MockedResponses[responseName];
-      if (!responses) throw new MockConfigError(`state '${state}' uses mocked response '${responseName}', which MockedResponses does not define`);
+      if (!responses)
+        throw new MockConfigError(`state '${state}' uses mocked response '${responseName}', which MockedResponses does not define`);
       byState.set(
         state,
         Object.entries(responses).map(([key, answer]) => {
@@ -112,7 +122,11 @@ export class MockedTestCase {
       if (!states || typeof states !== "object") return;
       for (const [name, state] of Object.entries(states as Record<string, unknown>)) {
         names.add(name);
-        const s = state as { Branches?: Array<{ States?: unknown }>; ItemProcessor?: { States?: unknown }; Iterator?: { States?: unknown } };
+        const s = state as {
+          Branches?: Array<{ States?: unknown }>;
+          ItemProcessor?: { States?: unknown };
+          Iterator?: { States?: unknown };
+        };
         for (const b of s.Branches ?? []) visit(b.States);
         visit(s.ItemProcessor?.States);
         visit(s.Iterator?.States);

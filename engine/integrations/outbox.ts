@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { JsonObject, JsonValue } from "../../asl/types";
-import { RuntimeError, TaskFailedError } from "../errors";
+import { RuntimeError, TaskFailedError } from "../model/errors";
 
 export interface OutboxMessage {
   /** `sqs:sendMessage`, `sns:publish`, `events:putEvents`. */
@@ -26,7 +26,13 @@ export interface OutboxMessage {
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 
 /** Records the call and returns the service's response. `id()` makes a UUID (seeded runs: deterministic). */
-export function sendToOutbox(integration: string, params: JsonObject, outbox: OutboxMessage[], where: { executionArn: string; stateName: string }, id: () => string): JsonObject {
+export function sendToOutbox(
+  integration: string,
+  params: JsonObject,
+  outbox: OutboxMessage[],
+  where: { executionArn: string; stateName: string },
+  id: () => string,
+): JsonObject {
   const record = (target: string, body: JsonValue): string => {
     const messageId = id();
     outbox.push({ integration, target, body, ...where, id: messageId });
@@ -35,8 +41,10 @@ export function sendToOutbox(integration: string, params: JsonObject, outbox: Ou
   switch (integration) {
     case "sqs:sendMessage": {
       const queue = params.QueueUrl;
-      if (typeof queue !== "string") throw new TaskFailedError("SQS.MissingParameterException", "The request must contain the parameter QueueUrl.");
-      if (params.MessageBody === undefined) throw new TaskFailedError("SQS.MissingParameterException", "The request must contain the parameter MessageBody.");
+      if (typeof queue !== "string")
+        throw new TaskFailedError("SQS.MissingParameterException", "The request must contain the parameter QueueUrl.");
+      if (params.MessageBody === undefined)
+        throw new TaskFailedError("SQS.MissingParameterException", "The request must contain the parameter MessageBody.");
       // Step Functions serializes a JSON MessageBody to text (connect-sqs: "MessageBody ... JSON").
       const text = typeof params.MessageBody === "string" ? params.MessageBody : JSON.stringify(params.MessageBody);
       const messageId = record(queue, params.MessageBody);
@@ -44,13 +52,18 @@ export function sendToOutbox(integration: string, params: JsonObject, outbox: Ou
     }
     case "sns:publish": {
       const target = params.TopicArn ?? params.TargetArn ?? params.PhoneNumber;
-      if (typeof target !== "string") throw new TaskFailedError("SNS.InvalidParameterException", "Invalid parameter: TopicArn or TargetArn or PhoneNumber must be specified");
+      if (typeof target !== "string")
+        throw new TaskFailedError(
+          "SNS.InvalidParameterException",
+          "Invalid parameter: TopicArn or TargetArn or PhoneNumber must be specified",
+        );
       if (params.Message === undefined) throw new TaskFailedError("SNS.InvalidParameterException", "Invalid parameter: Message");
       return { MessageId: record(target, params.Message) };
     }
     case "events:putEvents": {
       const entries = params.Entries;
-      if (!Array.isArray(entries) || entries.length === 0) throw new TaskFailedError("EventBridge.ValidationException", "Entries must contain at least 1 entry");
+      if (!Array.isArray(entries) || entries.length === 0)
+        throw new TaskFailedError("EventBridge.ValidationException", "Entries must contain at least 1 entry");
       // "You can include up to 10 entries in a single request."
       if (entries.length > 10) throw new TaskFailedError("EventBridge.ValidationException", "Entries must contain at most 10 entries");
       const out = entries.map((e) => {

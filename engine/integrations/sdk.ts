@@ -8,7 +8,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
  */
 import type { JsonObject, JsonValue } from "../../asl/types";
-import { RuntimeError, TaskFailedError } from "../errors";
+import { RuntimeError, TaskFailedError } from "../model/errors";
 
 type Client = { send(command: unknown): Promise<unknown> };
 type CommandClass = new (input: unknown) => unknown;
@@ -24,7 +24,10 @@ export function sdkErrorName(service: "S3" | "DynamoDb" | "DynamoDB", thrown: un
   const e = thrown as { name?: string; message?: string };
   const name = typeof e?.name === "string" && e.name !== "Error" ? e.name : "UnknownError";
   const error = `${service}.${name.endsWith("Exception") ? name : `${name}Exception`}`;
-  return new TaskFailedError(error, `${e?.message ?? String(thrown)} (Service: ${service === "S3" ? "S3" : "DynamoDb"}, Error Code: ${name})`);
+  return new TaskFailedError(
+    error,
+    `${e?.message ?? String(thrown)} (Service: ${service === "S3" ? "S3" : "DynamoDb"}, Error Code: ${name})`,
+  );
 }
 
 async function toJson(value: unknown): Promise<JsonObject> {
@@ -32,7 +35,9 @@ async function toJson(value: unknown): Promise<JsonObject> {
   delete out.$metadata;
   const body = out.Body as { transformToString?: () => Promise<string> } | undefined;
   if (body && typeof body.transformToString === "function") out.Body = await body.transformToString();
-  return JSON.parse(JSON.stringify(out, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v))) as JsonObject;
+  return JSON.parse(
+    JSON.stringify(out, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v)),
+  ) as JsonObject;
 }
 
 export async function callSdk(
@@ -44,7 +49,8 @@ export async function callSdk(
 ): Promise<JsonObject> {
   const Command = module[`${pascal(action)}Command`] as CommandClass | undefined;
   if (typeof Command !== "function") throw new RuntimeError(`the local ${errorService} client has no ${pascal(action)} API action`);
-  if (params === null || typeof params !== "object" || Array.isArray(params)) throw new RuntimeError(`the ${action} parameters must be an object`);
+  if (params === null || typeof params !== "object" || Array.isArray(params))
+    throw new RuntimeError(`the ${action} parameters must be an object`);
   let response: unknown;
   try {
     response = await client.send(new Command(params));

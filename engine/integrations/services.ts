@@ -43,7 +43,10 @@ export class IntegrationServices {
     this.mocks = options.mocks;
     this.onTaskToken = options.onTaskToken;
     for (const [key, value] of Object.entries(options.stateMachines ?? {})) {
-      const entry = "definition" in value && "StartAt" in (value.definition as object) ? (value as StateMachineEntry) : { definition: value as StateMachineDefinition };
+      const entry =
+        "definition" in value && "StartAt" in (value.definition as object)
+          ? (value as StateMachineEntry)
+          : { definition: value as StateMachineDefinition };
       this.machines.set(stateMachineNameOf(key), entry);
     }
   }
@@ -63,13 +66,18 @@ export class IntegrationServices {
       if (typeof option === "function") return option();
       if (option && "send" in option) return option;
       if (!option) {
-        throw new Error("no DynamoDB endpoint was given to the local engine (CLI: --dynamodb-table NAME:KEY starts the embedded dynalite with the table, --dynamodb-endpoint URL uses yours; API: integrations.dynamodb of run() / runWorkflow())");
+        throw new Error(
+          "no DynamoDB endpoint was given to the local engine (CLI: --dynamodb-table NAME:KEY starts the embedded dynalite with the table, --dynamodb-endpoint URL uses yours; API: integrations.dynamodb of run() / runWorkflow())",
+        );
       }
       const { DynamoDBClient: Client } = await import("@aws-sdk/client-dynamodb");
       return new Client({
         endpoint: option.endpoint,
         region: process.env.AWS_REGION ?? "us-east-1",
-        credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local", secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local" },
+        credentials: {
+          accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local",
+          secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
+        },
       });
     })();
     return this.dynamo;

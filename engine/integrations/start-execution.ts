@@ -11,14 +11,20 @@ import type { JsonObject, JsonValue } from "../../asl/types";
 import { STATES_ERRORS } from "../../asl/errors";
 import { stateMachineNameOf } from "../../asl/integrations";
 import { compileDefinition } from "../compile";
-import { TaskFailedError } from "../errors";
+import { TaskFailedError } from "../model/errors";
 import type { Frame } from "../execution";
-import { ACCOUNT, REGION } from "../lambda";
+import { executionArn as localExecutionArn, stateMachineArn as localStateMachineArn } from "../model/local-account";
 import type { ExecutionResult } from "../types";
 import type { NestedExecutionRecord } from "./services";
 
 /** `onSubmitted` gets StartExecution's response of a `.sync` task (its TaskSubmitted event). */
-export async function startExecution(frame: Frame, stateName: string, pattern: string, params: JsonValue, onSubmitted?: (response: JsonObject) => void): Promise<JsonObject> {
+export async function startExecution(
+  frame: Frame,
+  stateName: string,
+  pattern: string,
+  params: JsonValue,
+  onSubmitted?: (response: JsonObject) => void,
+): Promise<JsonObject> {
   const exec = frame.exec;
   const services = exec.services!;
   const p = (params ?? {}) as JsonObject;
@@ -38,16 +44,28 @@ export async function startExecution(frame: Frame, stateName: string, pattern: s
     try {
       input = JSON.parse(input) as JsonValue;
     } catch {
-      throw new TaskFailedError("StepFunctions.InvalidExecutionInputException", "Invalid State Machine Execution Input: the Input string is not JSON");
+      throw new TaskFailedError(
+        "StepFunctions.InvalidExecutionInputException",
+        "Invalid State Machine Execution Input: the Input string is not JSON",
+      );
     }
   }
   const type = entry.type ?? "STANDARD";
   const name = typeof p.Name === "string" ? p.Name : exec.requestId();
   const machineName = stateMachineNameOf(smArn);
-  const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${machineName}`;
-  const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:${type === "EXPRESS" ? "express" : "execution"}:${machineName}:${name}`;
+  const stateMachineArn = localStateMachineArn(machineName);
+  const executionArn = localExecutionArn(machineName, name, type);
   const workflow = compileDefinition(entry.definition);
-  const record: NestedExecutionRecord = { executionArn, stateMachineArn, parentExecutionArn: exec.setup.arn, stateName, status: "RUNNING", stateTransitions: 0, durationMs: 0, type };
+  const record: NestedExecutionRecord = {
+    executionArn,
+    stateMachineArn,
+    parentExecutionArn: exec.setup.arn,
+    stateName,
+    status: "RUNNING",
+    stateTransitions: 0,
+    durationMs: 0,
+    type,
+  };
   services.nested.push(record);
   const setup = exec.setup;
   if (!services.runExecution) throw new Error("IntegrationServices was made without the executor: nested executions cannot run");

@@ -15,7 +15,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { JsonValue } from "../../asl/types";
-import { TaskFailedError } from "../errors";
+import { TaskFailedError } from "../model/errors";
 
 /** What a token answerer receives when a task starts waiting: what the task sent, as a queue consumer gets it. */
 export interface TaskTokenRequest {
@@ -143,7 +143,8 @@ export class TaskTokens {
     if (this.closed.has(token)) {
       throw new TaskTimedOutError(`Task Timed Out: the task of token ${token.slice(0, 12)}... has either timed out or already been closed`);
     }
-    if (!this.pending.has(token)) throw new TaskDoesNotExistError(`Task token not found: ${token.slice(0, 12)}... was not issued by this run`);
+    if (!this.pending.has(token))
+      throw new TaskDoesNotExistError(`Task token not found: ${token.slice(0, 12)}... was not issued by this run`);
     if (this.sentTokens.get(token) === false) {
       const task = this.tasks.get(token);
       throw new TokenNotSentError(

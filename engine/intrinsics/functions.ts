@@ -2,10 +2,10 @@
  * The States.* intrinsic functions, with the argument rules AWS documents; any violation is
  * States.IntrinsicFailure. https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html
  */
-import { seededRandom } from "../random";
+import { seededRandom } from "../model/random";
 import { createHash, randomUUID } from "node:crypto";
 import type { JsonObject, JsonValue } from "../../asl/types";
-import { IntrinsicFailureError } from "../errors";
+import { IntrinsicFailureError } from "../model/errors";
 import { deepEqual } from "../json/equal";
 
 export interface IntrinsicRuntime {
@@ -44,7 +44,13 @@ const MAX_STRING_CHARS = 10_000;
 /** "The array ... can contain a maximum of 1000 elements" (States.ArrayRange). */
 const MAX_RANGE_ITEMS = 1000;
 
-const HASH_ALGORITHMS: Record<string, string> = { MD5: "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+const HASH_ALGORITHMS: Record<string, string> = {
+  MD5: "md5",
+  "SHA-1": "sha1",
+  "SHA-256": "sha256",
+  "SHA-384": "sha384",
+  "SHA-512": "sha512",
+};
 
 /**
  * How States.Format prints a value into its template. Step Functions is a Java service and prints
@@ -54,7 +60,10 @@ const HASH_ALGORITHMS: Record<string, string> = { MD5: "md5", "SHA-1": "sha1", "
 export function formatValue(v: JsonValue): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return `[${v.map(formatValue).join(", ")}]`;
-  if (typeof v === "object") return `{${Object.keys(v).map((k) => `${k}=${formatValue(v[k] as JsonValue)}`).join(", ")}}`;
+  if (typeof v === "object")
+    return `{${Object.keys(v)
+      .map((k) => `${k}=${formatValue(v[k] as JsonValue)}`)
+      .join(", ")}}`;
   return String(v);
 }
 
@@ -78,7 +87,8 @@ const impls: Record<string, Impl> = {
         out += c;
       }
     }
-    if (used !== values.length) fail("States.Format", `the template has ${used} placeholder(s) but ${values.length} argument(s) were given`);
+    if (used !== values.length)
+      fail("States.Format", `the template has ${used} placeholder(s) but ${values.length} argument(s) were given`);
     return out;
   },
   "States.StringToJson": (args) => {
@@ -117,7 +127,9 @@ const impls: Record<string, Impl> = {
     if (!isInteger(start) || !isInteger(end) || !isInteger(step)) fail("States.ArrayRange", "start, end and step must be integers");
     if (step === 0) fail("States.ArrayRange", "step must not be 0");
     const out: number[] = [];
-    const s = start as number, e = end as number, st = step as number;
+    const s = start as number,
+      e = end as number,
+      st = step as number;
     for (let v = s; st > 0 ? v <= e : v >= e; v += st) {
       out.push(v);
       if (out.length > MAX_RANGE_ITEMS) fail("States.ArrayRange", `the result would exceed ${MAX_RANGE_ITEMS} items`);
@@ -185,7 +197,8 @@ const impls: Record<string, Impl> = {
     const finite = (v: JsonValue) => typeof v === "number" && Number.isFinite(v);
     if (!finite(start) || !finite(end)) fail("States.MathRandom", "start and end must be numbers");
     if (seed !== undefined && !isInteger(seed)) fail("States.MathRandom", "seed must be an integer");
-    const s = Math.trunc(start as number), e = Math.trunc(end as number);
+    const s = Math.trunc(start as number),
+      e = Math.trunc(end as number);
     if (e < s) fail("States.MathRandom", "end must not be less than start");
     const r = seed !== undefined ? seededUnit(seed as number) : rt.random();
     return s + Math.floor(r * (e - s + 1));
@@ -195,7 +208,8 @@ const impls: Record<string, Impl> = {
     const [a, b] = args;
     // intrinsic-functions.html (States.MathAdd): decimal arguments are rounded to the nearest
     // integer before adding (Java's Math.round: halves go up, -1.5 -> -1, as JavaScript's does).
-    if (typeof a !== "number" || typeof b !== "number" || !Number.isFinite(a) || !Number.isFinite(b)) fail("States.MathAdd", "both arguments must be numbers");
+    if (typeof a !== "number" || typeof b !== "number" || !Number.isFinite(a) || !Number.isFinite(b))
+      fail("States.MathAdd", "both arguments must be numbers");
     return Math.round(a as number) + Math.round(b as number);
   },
   "States.StringSplit": (args) => {

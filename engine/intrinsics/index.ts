@@ -1,7 +1,7 @@
 /** Compiles an intrinsic call once into an evaluator over (input, env). */
 import type { JsonValue } from "../../asl/types";
 import { compileCount } from "../compile-count";
-import { IntrinsicFailureError, StatesError } from "../errors";
+import { IntrinsicFailureError, StatesError } from "../model/errors";
 import { compilePath, type PathEnv } from "../json/path";
 import { intrinsicImpl, type IntrinsicRuntime } from "./functions";
 import { parseIntrinsic, type IntrinsicArg, type IntrinsicCall } from "./parser";
@@ -38,7 +38,8 @@ function compileCall(call: IntrinsicCall): CompiledIntrinsic {
   const impl = intrinsicImpl(call.name);
   const args = call.args.map(compileArg);
   const first = call.args[0];
-  const formatTemplate = call.name === "States.Format" && first?.kind === "literal" && typeof first.value === "string" ? first.value : undefined;
+  const formatTemplate =
+    call.name === "States.Format" && first?.kind === "literal" && typeof first.value === "string" ? first.value : undefined;
   const raw = { formatTemplate };
   return (input, env) => {
     const values = args.map((a) => a(input, env));

@@ -3,7 +3,7 @@
  * (asl/intrinsics.ts); a syntax error found at run time is AWS's States.IntrinsicFailure.
  */
 import { IntrinsicSyntaxError, parseIntrinsic as parseAst, type IntrinsicCall } from "../../asl/intrinsics";
-import { IntrinsicFailureError } from "../errors";
+import { IntrinsicFailureError } from "../model/errors";
 
 export { isIntrinsic, type IntrinsicArg, type IntrinsicCall } from "../../asl/intrinsics";
 

@@ -10,7 +10,7 @@
 import { JSONPath } from "jsonpath-plus";
 import type { JsonObject, JsonValue } from "../../asl/types";
 import { compileCount } from "../compile-count";
-import { ResultPathMatchFailureError, RuntimeError } from "../errors";
+import { ResultPathMatchFailureError, RuntimeError } from "../model/errors";
 
 export type PathSegment = string | number;
 
@@ -176,7 +176,12 @@ function compileUncached(path: string): CompiledPath {
     return { source: path, definite: true, evaluate: (input, env) => walk(rootValue(root, input, env), segments) };
   }
   // Indefinite path: let jsonpath-plus walk it and return every match, in document order.
-  const jsonPathForLibrary = "$" + rest.replace(/^\.\[/, "[").replace(/\.\.\[/g, "..[").replace(/([^.])\.\[/g, "$1[");
+  const jsonPathForLibrary =
+    "$" +
+    rest
+      .replace(/^\.\[/, "[")
+      .replace(/\.\.\[/g, "..[")
+      .replace(/([^.])\.\[/g, "$1[");
   return {
     source: path,
     definite: false,
@@ -231,7 +236,9 @@ export function setAtPath(input: JsonValue, segments: readonly PathSegment[], va
     return copy;
   };
   if (input === null || typeof input !== "object") {
-    throw new ResultPathMatchFailureError(`Unable to apply ResultPath '${pathText}' to input ${JSON.stringify(input)}: the input is not a JSON object`);
+    throw new ResultPathMatchFailureError(
+      `Unable to apply ResultPath '${pathText}' to input ${JSON.stringify(input)}: the input is not a JSON object`,
+    );
   }
   return put(input, 0);
 }

@@ -7,7 +7,7 @@
  */
 import type { JsonObject, JsonValue } from "../../asl/types";
 import { compileCount } from "../compile-count";
-import { RuntimeError } from "../errors";
+import { RuntimeError } from "../model/errors";
 import { compileIntrinsic, isIntrinsic, type IntrinsicEnv } from "../intrinsics";
 import { compilePath } from "./path";
 
@@ -39,7 +39,10 @@ export function compileTemplate(template: JsonValue, stateName = ""): CompiledTe
       fields.push({ key, eval: compileTemplate(value, stateName) });
     }
   }
-  return objectBuilder(fields.map((f) => f.key), fields.map((f) => f.eval));
+  return objectBuilder(
+    fields.map((f) => f.key),
+    fields.map((f) => f.eval),
+  );
 }
 
 /**
@@ -55,7 +58,9 @@ function objectBuilder(keys: string[], evals: CompiledTemplate[]): CompiledTempl
   if (n > 0 && n <= MAX_LITERAL_FIELDS && !keys.includes("__proto__")) {
     const params = evals.map((_, i) => `f${i}`);
     const fields = keys.map((k, i) => `${JSON.stringify(k)}: f${i}(input, env)`).join(", ");
-    const make = new Function(...params, `"use strict"; return function template(input, env) { return { ${fields} }; };`) as (...f: CompiledTemplate[]) => CompiledTemplate;
+    const make = new Function(...params, `"use strict"; return function template(input, env) { return { ${fields} }; };`) as (
+      ...f: CompiledTemplate[]
+    ) => CompiledTemplate;
     return make(...evals);
   }
   return (input, env) => {

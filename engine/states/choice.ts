@@ -6,7 +6,7 @@
  */
 import type { JsonObject, JsonValue } from "../../asl/types";
 import type { CompiledChoice, JsonataIO } from "../compile";
-import { NoChoiceMatchedError, StatesError } from "../errors";
+import { NoChoiceMatchedError, StatesError } from "../model/errors";
 import type { Flow, Frame } from "../execution";
 import * as execution from "../execution";
 import * as io from "../state-io";
@@ -43,7 +43,11 @@ async function runChoiceJsonata(state: CompiledChoice, io: JsonataIO, input: Jso
   let branch: (typeof state.branches)[number] | undefined;
   for (const b of state.branches) {
     const v = await b.condition!(env);
-    if (typeof v !== "boolean") throw new StatesError("States.QueryEvaluationError", `The Condition of a Choice rule in '${state.name}' must evaluate to a boolean, got ${JSON.stringify(v)}`);
+    if (typeof v !== "boolean")
+      throw new StatesError(
+        "States.QueryEvaluationError",
+        `The Condition of a Choice rule in '${state.name}' must evaluate to a boolean, got ${JSON.stringify(v)}`,
+      );
     if (v) {
       branch = b;
       break;

@@ -6,17 +6,17 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonObject, JsonValue, MapState } from "../../asl/types";
-import { ChildStopper } from "../abort";
+import { ChildStopper } from "../model/abort";
 import type { CompiledMap } from "../compile";
 import type { CompiledDistributed } from "../compile-distributed";
 import type { DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/contract";
 import { mapRunLabel, runDistributedMap } from "../distributed/index";
-import { RuntimeError } from "../errors";
+import { RuntimeError } from "../model/errors";
 import { Frame, StateEnv, type ExecutionSetup } from "../execution";
 import { compileJsonataValue, isJsonataString, unexpectedResultType, type CompiledJsonata } from "../jsonata";
 import { compilePath } from "../json/path";
 import { compileTemplate, type CompiledTemplate } from "../json/template";
-import * as uuid from "../uuid";
+import * as uuid from "../model/uuid";
 
 // Bound once: under tsx every use of an imported name is a getter call (engine/README.md).
 const { randomUuid } = uuid;
@@ -70,7 +70,8 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     // failure is AWS's States.QueryEvaluationError naming the field (settings.ts checks the rest).
     for (const { field, text } of dist.numberExpressions) {
       const v = resolved.get(text);
-      if (!NUMBER_RULES[field](v)) throw unexpectedResultType(env, text, field, field === "ToleratedFailurePercentage" ? "number" : "integer", v);
+      if (!NUMBER_RULES[field](v))
+        throw unexpectedResultType(env, text, field, field === "ToleratedFailurePercentage" ? "number" : "integer", v);
     }
   }
   const substitute = (v: JsonValue): JsonValue => {
@@ -143,7 +144,6 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     }
     return stopper!;
   };
-
 
   const ctx: DistributedMapContext = {
     s3,
@@ -291,9 +291,16 @@ class ChildSetup implements ExecutionSetup {
 /** The Map state with its state-level JSONata already evaluated (processor and selector untouched). */
 function substituteState(state: MapState, substitute: (v: JsonValue) => JsonValue): MapState {
   const out: Record<string, unknown> = { ...state };
-  for (const key of ["Items", "ItemReader", "ItemBatcher", "ResultWriter", "MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount"] as const) {
+  for (const key of [
+    "Items",
+    "ItemReader",
+    "ItemBatcher",
+    "ResultWriter",
+    "MaxConcurrency",
+    "ToleratedFailurePercentage",
+    "ToleratedFailureCount",
+  ] as const) {
     if (state[key] !== undefined) out[key] = substitute(state[key] as JsonValue);
   }
   return out as unknown as MapState;
 }
-

@@ -5,7 +5,7 @@
  */
 import type { JsonValue } from "../../asl/types";
 import type { CompiledFail, StringSource } from "../compile";
-import { RuntimeError, StatesError } from "../errors";
+import { RuntimeError, StatesError } from "../model/errors";
 import { StateEnv, type Flow, type Frame } from "../execution";
 import { StateEnteredDetails } from "../history";
 

@@ -9,10 +9,10 @@ import type { JsonValue } from "../../asl/types";
 import { LIMITS } from "../../asl/types";
 import type { CompiledMap } from "../compile";
 import type { MapItemContext } from "../distributed/contract";
-import { QueryEvaluationError, RuntimeError, StatesError } from "../errors";
+import { QueryEvaluationError, RuntimeError, StatesError } from "../model/errors";
 import type { Executor, Flow, WorkflowSink } from "../execution";
 import * as execution from "../execution";
-import { abortPromise, linkedAbort, stopFlagOf, type StopFlag } from "../abort";
+import { abortPromise, linkedAbort, stopFlagOf, type StopFlag } from "../model/abort";
 import { withErrorHandling } from "../error-handling";
 import { applyInputPath, entered, evalNumber, finishJsonata, finishJsonPath, leaveHandled } from "../state-io";
 import { queryEvaluationCause, unexpectedResultType } from "../jsonata";
@@ -58,19 +58,24 @@ async function itemsOf(state: CompiledMap, effective: JsonValue, env: StateEnv):
   let items: JsonValue | undefined;
   if (state.io.lang === "JSONPath") {
     items = state.itemsPath ? state.itemsPath.evaluate(effective, env) : effective;
-    if (items === undefined) throw new RuntimeError(`Invalid path '${state.itemsPath?.source}' : No results for path (state '${state.name}', ItemsPath)`);
+    if (items === undefined)
+      throw new RuntimeError(`Invalid path '${state.itemsPath?.source}' : No results for path (state '${state.name}', ItemsPath)`);
   } else {
     items = state.items ? await state.items(env) : effective;
   }
   if (!Array.isArray(items)) {
-    if (state.io.lang === "JSONata" && typeof state.raw.Items === "string") throw unexpectedResultType(env, state.raw.Items, "Items", "array", items);
+    if (state.io.lang === "JSONata" && typeof state.raw.Items === "string")
+      throw unexpectedResultType(env, state.raw.Items, "Items", "array", items);
     // A JSONata Map without Items iterates its input; one that is not an array is what AWS reports
     // as States.QueryEvaluationError "Map state input must be an array but was: 1" (executions
     // recorded on AWS for a number, string, boolean, object and null input: localstack/localstack
     // tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.snapshot.json,
     // test_map_state_items_input_types; "Items ... The default is $states.input",
     // https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html).
-    if (state.io.lang === "JSONata" && state.raw.Items === undefined) throw new QueryEvaluationError(queryEvaluationCause(env, `Map state input must be an array but was: ${JSON.stringify(items) ?? "null"}`));
+    if (state.io.lang === "JSONata" && state.raw.Items === undefined)
+      throw new QueryEvaluationError(
+        queryEvaluationCause(env, `Map state input must be an array but was: ${JSON.stringify(items) ?? "null"}`),
+      );
     throw new RuntimeError(`The Map state '${state.name}' needs a JSON array of items, got ${items === null ? "null" : typeof items}`);
   }
   return items;

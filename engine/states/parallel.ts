@@ -5,7 +5,7 @@
  */
 import type { JsonValue } from "../../asl/types";
 import type { CompiledParallel } from "../compile";
-import { abortPromise, linkedAbort } from "../abort";
+import { abortPromise, linkedAbort } from "../model/abort";
 import { withErrorHandling } from "../error-handling";
 import { Frame, StateEnv } from "../execution";
 import { applyInputPath, entered, finishJsonata, finishJsonPath, leaveHandled } from "../state-io";

@@ -6,7 +6,14 @@
  */
 import type { JsonObject, JsonValue } from "../../asl/types";
 import type { CompiledTask, JsonPathIO } from "../compile";
-import { ExecutionAbortedError, HeartbeatTimeoutError, RuntimeError, StatesError, TaskFailedError, TaskTimeoutError } from "../errors";
+import {
+  ExecutionAbortedError,
+  HeartbeatTimeoutError,
+  RuntimeError,
+  StatesError,
+  TaskFailedError,
+  TaskTimeoutError,
+} from "../model/errors";
 import type { Flow, Frame } from "../execution";
 import * as execution from "../execution";
 import { LambdaScheduledDetails, OutputDetails } from "../history";
@@ -87,7 +94,15 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
 }
 
 /** The one-reaction path's second half: the result as Lambda returns it, the I/O fields, TaskStateExited. */
-function completeCall(state: CompiledTask, io: JsonPathIO, input: JsonValue, env: StateEnv | undefined, call: LambdaInvocation, returned: unknown, frame: Frame): JsonValue {
+function completeCall(
+  state: CompiledTask,
+  io: JsonPathIO,
+  input: JsonValue,
+  env: StateEnv | undefined,
+  call: LambdaInvocation,
+  returned: unknown,
+  frame: Frame,
+): JsonValue {
   let output = finishCall(state, call, returned, frame);
   if (env) output = finishIO(io, input, output, env);
   exited(frame, "Task", state.name, output);
@@ -102,7 +117,10 @@ async function runTaskHandled(state: CompiledTask, input: JsonValue, env: StateE
 
 /** A handler's rejection as the Task error, with its Failed/TimedOut event recorded. */
 function callFailed(thrown: unknown, frame: Frame, optimized: boolean): unknown {
-  const e = thrown instanceof TaskTimeoutError || thrown instanceof HeartbeatTimeoutError || thrown instanceof ExecutionAbortedError ? thrown : lambdaError(thrown);
+  const e =
+    thrown instanceof TaskTimeoutError || thrown instanceof HeartbeatTimeoutError || thrown instanceof ExecutionAbortedError
+      ? thrown
+      : lambdaError(thrown);
   if (e instanceof TaskTimeoutError || e instanceof HeartbeatTimeoutError) failEvent(frame, optimized, "TimedOut", e);
   else if (e instanceof StatesError) failEvent(frame, optimized, "Failed", e);
   return e;
@@ -165,7 +183,13 @@ function finishIO(io: JsonPathIO, input: JsonValue, result: JsonValue, env: Stat
 }
 
 function failEvent(frame: Frame, optimized: boolean, type: "Failed" | "TimedOut", e: StatesError): void {
-  if (optimized) frame.event(type === "Failed" ? "TaskFailed" : "TaskTimedOut", { resourceType: "lambda", resource: "invoke", error: e.error, cause: e.causeText });
+  if (optimized)
+    frame.event(type === "Failed" ? "TaskFailed" : "TaskTimedOut", {
+      resourceType: "lambda",
+      resource: "invoke",
+      error: e.error,
+      cause: e.causeText,
+    });
   else frame.event(type === "Failed" ? "LambdaFunctionFailed" : "LambdaFunctionTimedOut", { error: e.error, cause: e.causeText });
 }
 
@@ -175,7 +199,14 @@ const INVOKE_RESOURCE = { resourceType: "lambda", resource: "invoke" } as const;
  * Resolves the function, checks the payload, records Scheduled/Started and calls the handler; the
  * call's result is `LambdaInvocation.pending(call)`.
  */
-function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTime: number | undefined, timeout: number | undefined, heartbeat: number | undefined): LambdaInvocation {
+function startCall(
+  state: CompiledTask,
+  args: JsonValue,
+  frame: Frame,
+  enteredTime: number | undefined,
+  timeout: number | undefined,
+  heartbeat: number | undefined,
+): LambdaInvocation {
   const target = state.target;
   if (!target) {
     throw new RuntimeError(
@@ -192,7 +223,9 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTi
   } else {
     const params = args as JsonObject;
     if (params === null || typeof params !== "object" || typeof params.FunctionName !== "string") {
-      throw new RuntimeError(`State '${state.name}': lambda:invoke needs a string FunctionName in its ${state.io.lang === "JSONPath" ? "Parameters" : "Arguments"}`);
+      throw new RuntimeError(
+        `State '${state.name}': lambda:invoke needs a string FunctionName in its ${state.io.lang === "JSONPath" ? "Parameters" : "Arguments"}`,
+      );
     }
     functionName = functionNameOf(params.FunctionName);
     eventValue = params.Payload === undefined ? {} : params.Payload;
@@ -216,7 +249,11 @@ function startCall(state: CompiledTask, args: JsonValue, frame: Frame, enteredTi
     frame.event("TaskStarted", INVOKE_RESOURCE);
   } else {
     if (timeout === undefined) frame.eventLazy("LambdaFunctionScheduled", Lazy.LambdaScheduled, functionName, eventValue);
-    else frame.event("LambdaFunctionScheduled", recording ? new LambdaScheduledDetails(functionArn(functionName), eventValue, timeout) : undefined);
+    else
+      frame.event(
+        "LambdaFunctionScheduled",
+        recording ? new LambdaScheduledDetails(functionArn(functionName), eventValue, timeout) : undefined,
+      );
     frame.event("LambdaFunctionStarted");
   }
 
@@ -279,7 +316,13 @@ function raceTimeouts<T>(work: Promise<T>, frame: Frame, timeout: number | undef
   return raceWithTimer(work, frame.exec.stopPromise(frame.signal), frame, timeout, heartbeat);
 }
 
-async function raceWithTimer<T>(work: Promise<T>, aborted: Promise<never>, frame: Frame, timeout: number | undefined, heartbeat: number | undefined): Promise<T> {
+async function raceWithTimer<T>(
+  work: Promise<T>,
+  aborted: Promise<never>,
+  frame: Frame,
+  timeout: number | undefined,
+  heartbeat: number | undefined,
+): Promise<T> {
   const useHeartbeat = heartbeat !== undefined && (timeout === undefined || heartbeat < timeout);
   const seconds = useHeartbeat ? heartbeat! : timeout!;
   const cancel = new AbortController();

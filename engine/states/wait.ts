@@ -6,7 +6,7 @@
 import type { JsonObject, JsonValue } from "../../asl/types";
 import type { CompiledWait } from "../compile";
 import { parseTimestamp } from "../choice";
-import { RuntimeError } from "../errors";
+import { RuntimeError } from "../model/errors";
 import { StateEnv, type Frame } from "../execution";
 import { unexpectedResultType } from "../jsonata";
 import { applyInputPath, applyOutputPath, entered, evalNumber, finishJsonata, leave } from "../state-io";

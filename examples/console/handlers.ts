@@ -20,7 +20,15 @@ const declinedOnce = new Set<number>();
 
 export async function ListOrders(batch: Batch): Promise<{ orders: Order[]; maxConcurrency: number }> {
   const count = batch.count ?? 200;
-  return { maxConcurrency: batch.maxConcurrency ?? 0, orders: Array.from({ length: count }, (_, id) => ({ id, amount: 5 + ((id * 37) % 200), declineEvery: batch.declineEvery ?? 0, delayMs: batch.delayMs ?? 0 })) };
+  return {
+    maxConcurrency: batch.maxConcurrency ?? 0,
+    orders: Array.from({ length: count }, (_, id) => ({
+      id,
+      amount: 5 + ((id * 37) % 200),
+      declineEvery: batch.declineEvery ?? 0,
+      delayMs: batch.delayMs ?? 0,
+    })),
+  };
 }
 
 export async function Validate(order: Order): Promise<Order> {
@@ -33,7 +41,9 @@ export async function Charge(order: Order): Promise<{ id: number; charged: numbe
   if (order.delayMs) await sleep(order.delayMs);
   if (order.declineEvery && order.id % order.declineEvery === order.declineEvery - 1 && !declinedOnce.has(order.id)) {
     declinedOnce.add(order.id);
-    throw Object.assign(new Error(`order ${order.id}: the payment service declined ${order.amount} EUR (try again)`), { name: "PaymentDeclined" });
+    throw Object.assign(new Error(`order ${order.id}: the payment service declined ${order.amount} EUR (try again)`), {
+      name: "PaymentDeclined",
+    });
   }
   return { id: order.id, charged: order.amount };
 }

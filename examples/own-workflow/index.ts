@@ -15,7 +15,12 @@ const list = lambda("ListOrders", listOrders);
 const score = lambda("ScoreOrder", scoreOrder);
 
 // A bucket of your own (any bucket works; SecureBucket is private, encrypted, TLS-only, self-cleaning).
-const data = new SecureBucket("orders", { expire: [{ prefix: "work/", expirationDays: 3 }, { prefix: "scores/", expirationDays: 30 }] });
+const data = new SecureBucket("orders", {
+  expire: [
+    { prefix: "work/", expirationDays: 3 },
+    { prefix: "scores/", expirationDays: 30 },
+  ],
+});
 
 // Your own functions, however you deploy them.
 const lambdaRole = new aws.iam.Role("orders-fn-role", {

@@ -30,8 +30,7 @@ const EXECUTION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 const boundedInteger = (min: number, fallback: number) =>
   z
     .number({
-      error: (issue) =>
-        issue.input === undefined ? "required" : `must be a number, got ${JSON.stringify(issue.input)}`,
+      error: (issue) => (issue.input === undefined ? "required" : `must be a number, got ${JSON.stringify(issue.input)}`),
     })
     .int("must be an integer")
     .min(min, `must be >= ${min}`)
@@ -50,7 +49,7 @@ export const CaptureInputSchema = z.object(
       .regex(EXECUTION_NAME, "must be 1-80 characters of A-Z a-z 0-9 . _ - starting with a letter or digit")
       .optional(),
   },
-  { error: "expected an object like {\"number\": 100, \"chunk\": 5}" },
+  { error: 'expected an object like {"number": 100, "chunk": 5}' },
 );
 
 export type CaptureInput = z.input<typeof CaptureInputSchema>;
@@ -142,9 +141,7 @@ async function uploadPages(
     let aborted: boolean | "not-started" = "not-started";
     if (upload.uploadId !== undefined) {
       try {
-        await client.send(
-          new AbortMultipartUploadCommand({ Bucket: config.bucket, Key: key, UploadId: upload.uploadId }),
-        );
+        await client.send(new AbortMultipartUploadCommand({ Bucket: config.bucket, Key: key, UploadId: upload.uploadId }));
         aborted = true;
       } catch {
         aborted = false;

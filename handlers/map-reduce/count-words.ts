@@ -44,7 +44,10 @@ export const ListedObjectSchema = z.object({
 
 export const CountWordsInputSchema = z.object({
   Items: z.array(ListedObjectSchema, { error: "must be an array of listed objects {Key, Size, ...}" }).min(1, "must not be empty"),
-  BatchInput: z.object({ bucket: z.string({ error: "required: the bucket the objects were listed from" }).min(3) }, { error: "required: {bucket}" }),
+  BatchInput: z.object(
+    { bucket: z.string({ error: "required: the bucket the objects were listed from" }).min(3) },
+    { error: "required: {bucket}" },
+  ),
 });
 
 export type CountWordsInput = z.input<typeof CountWordsInputSchema>;

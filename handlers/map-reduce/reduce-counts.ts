@@ -57,7 +57,11 @@ export async function reduceCounts(event: unknown): Promise<ReduceResult> {
     }
     batches.succeeded++;
     const out = CountWordsOutputSchema.safeParse(record.output);
-    if (!out.success) throw new InvalidInputError("ReduceCounts", issuesOf(out.error).map((i) => ({ ...i, path: `result.${i.path}` })));
+    if (!out.success)
+      throw new InvalidInputError(
+        "ReduceCounts",
+        issuesOf(out.error).map((i) => ({ ...i, path: `result.${i.path}` })),
+      );
     approximate ||= out.data.truncated;
     for (const o of out.data.objects) {
       objects++;

@@ -31,7 +31,10 @@ export type ResultManifest = z.output<typeof ResultManifestSchema>;
 /** The Map state's output when it has a ResultWriter that exports to S3. */
 export const ResultWriterOutputSchema = z.object({
   MapRunArn: z.string().optional(),
-  ResultWriterDetails: z.object({ Bucket: z.string().min(1), Key: z.string().min(1) }, { error: "required: the Map's ResultWriterDetails {Bucket, Key}" }),
+  ResultWriterDetails: z.object(
+    { Bucket: z.string().min(1), Key: z.string().min(1) },
+    { error: "required: the Map's ResultWriterDetails {Bucket, Key}" },
+  ),
 });
 
 export type ResultStatus = "SUCCEEDED" | "FAILED" | "PENDING";
@@ -92,7 +95,10 @@ function parseJson(text: string, where: string): unknown {
 export async function readManifest(client: S3Client, bucket: string, manifestKey: string): Promise<ResultManifest> {
   const where = `s3://${bucket}/${manifestKey}`;
   const parsed = ResultManifestSchema.safeParse(parseJson(await getText(client, bucket, manifestKey), where));
-  if (!parsed.success) throw new ResultFilesError(`${where} is not a ResultWriter manifest: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new ResultFilesError(
+      `${where} is not a ResultWriter manifest: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   return parsed.data;
 }
 
@@ -117,7 +123,10 @@ export function parseResultFile(text: string, status: ResultStatus, where: strin
   if (trimmed === "") return [];
   const entries: unknown[] = trimmed.startsWith("[")
     ? (parseJson(trimmed, where) as unknown[])
-    : trimmed.split("\n").filter((l) => l.trim() !== "").map((l, i) => parseJson(l, `${where} line ${i + 1}`));
+    : trimmed
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l, i) => parseJson(l, `${where} line ${i + 1}`));
   return entries.map((entry) => toChildRecord(entry, status, where));
 }
 

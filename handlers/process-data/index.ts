@@ -25,8 +25,7 @@ export class InvalidItemError extends Error {
 
 const bound = z
   .number({
-    error: (issue) =>
-      issue.input === undefined ? "required" : `must be a number, got ${JSON.stringify(issue.input)}`,
+    error: (issue) => (issue.input === undefined ? "required" : `must be a number, got ${JSON.stringify(issue.input)}`),
   })
   .int("must be an integer")
   .min(0, "must be >= 0")
@@ -45,7 +44,14 @@ export type RangeItem = z.infer<typeof RangeItemSchema>;
 export type Batch = z.input<typeof BatchSchema>;
 export type ProcessDataInput = RangeItem | Batch;
 
-export { BatchResultSchema, ProcessDataResultSchema, RangeResultSchema, type BatchResult, type ProcessDataResult, type RangeResult } from "./result";
+export {
+  BatchResultSchema,
+  ProcessDataResultSchema,
+  RangeResultSchema,
+  type BatchResult,
+  type ProcessDataResult,
+  type RangeResult,
+} from "./result";
 
 /** Count and sum of the integers in `[from, to)` (Gauss; exact below 2^53). */
 export function rangeStats(from: number, to: number): RangeResult {

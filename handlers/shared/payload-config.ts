@@ -24,9 +24,7 @@ export const PayloadEnvSchema = z.object({
     .max(512, "must be at most 512 characters")
     .refine((p) => !p.startsWith("/"), "must not start with '/' (S3 keys have no leading slash)")
     .default("payloads/"),
-  PAYLOAD_FORMAT: z
-    .enum(PAYLOAD_FORMATS, { error: `must be one of ${PAYLOAD_FORMATS.join(", ")}` })
-    .default("json"),
+  PAYLOAD_FORMAT: z.enum(PAYLOAD_FORMATS, { error: `must be one of ${PAYLOAD_FORMATS.join(", ")}` }).default("json"),
 });
 
 export interface PayloadConfig {

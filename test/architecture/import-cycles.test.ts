@@ -22,7 +22,10 @@ function runtimeImports(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/^\s*(import|export)\s+(?!type\b)([^;]*?)\s+from\s+"([^"]+)"/gms)) {
     // `import { type A, type B } from` loads nothing at run time either.
-    const names = m[2]!.replace(/[{}\s]/g, "").split(",").filter(Boolean);
+    const names = m[2]!
+      .replace(/[{}\s]/g, "")
+      .split(",")
+      .filter(Boolean);
     if (m[2]!.trim().startsWith("{") && names.length > 0 && names.every((n) => n.startsWith("type"))) continue;
     out.push(m[3]!);
   }
@@ -43,8 +46,14 @@ const bare = new Map<string, string[]>();
 for (const folder of FOLDERS) {
   for (const file of sources(join(ROOT, folder))) {
     const specs = runtimeImports(readFileSync(file, "utf8"));
-    graph.set(file, specs.map((s) => resolveLocal(file, s)).filter((f): f is string => f !== undefined));
-    bare.set(file, specs.filter((s) => !s.startsWith(".")));
+    graph.set(
+      file,
+      specs.map((s) => resolveLocal(file, s)).filter((f): f is string => f !== undefined),
+    );
+    bare.set(
+      file,
+      specs.filter((s) => !s.startsWith(".")),
+    );
   }
 }
 
@@ -89,7 +98,9 @@ describe("architecture (DESIGN.md)", () => {
     const statesDir = engine("states") + "/";
     const stateFiles = [...graph.keys()].filter((f) => f.startsWith(statesDir));
     assert.ok(stateFiles.length >= 9, "one file per state type");
-    const offending = stateFiles.flatMap((f) => [...reach(f)].filter((g) => entries.includes(g)).map((g) => `${relative(ROOT, f)} -> ${relative(ROOT, g)}`));
+    const offending = stateFiles.flatMap((f) =>
+      [...reach(f)].filter((g) => entries.includes(g)).map((g) => `${relative(ROOT, f)} -> ${relative(ROOT, g)}`),
+    );
     assert.deepEqual(offending, []);
     const executorLoads = [...reach(engine("executor.ts"))].filter((g) => g.startsWith(statesDir)).map((g) => relative(ROOT, g));
     assert.deepEqual(executorLoads, []);
@@ -97,7 +108,9 @@ describe("architecture (DESIGN.md)", () => {
 
   it("asl/ imports nothing that does I/O or talks to AWS (no node:fs/net/http/child_process, no AWS SDK, no Pulumi)", () => {
     const banned = /^(node:)?(fs|fs\/promises|net|http|https|child_process|dgram|tls)$|^@aws-sdk\/|^@smithy\/|^@pulumi\//;
-    const offending = [...bare].filter(([file]) => relative(ROOT, file).startsWith("asl/")).flatMap(([file, specs]) => specs.filter((s) => banned.test(s)).map((s) => `${relative(ROOT, file)}: ${s}`));
+    const offending = [...bare]
+      .filter(([file]) => relative(ROOT, file).startsWith("asl/"))
+      .flatMap(([file, specs]) => specs.filter((s) => banned.test(s)).map((s) => `${relative(ROOT, file)}: ${s}`));
     assert.deepEqual(offending, []);
   });
 });

@@ -22,26 +22,38 @@ async function entries(text: string, cuts: number[] = [], format: "auto" | "json
 describe("asl/json-stream: entries of a JSON array or JSON Lines, streamed", () => {
   it("property: a JSON array cut anywhere yields its elements", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 8 }), fc.array(fc.nat(400), { maxLength: 10 }), fc.boolean(), async (values, cuts, pretty) => {
-        const text = pretty ? JSON.stringify(values, null, 2) : JSON.stringify(values);
-        assert.deepEqual(await entries(text, cuts), JSON.parse(text));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 8 }),
+        fc.array(fc.nat(400), { maxLength: 10 }),
+        fc.boolean(),
+        async (values, cuts, pretty) => {
+          const text = pretty ? JSON.stringify(values, null, 2) : JSON.stringify(values);
+          assert.deepEqual(await entries(text, cuts), JSON.parse(text));
+        },
+      ),
       { numRuns: 300, seed: 16 },
     );
   });
 
   it("property: JSON Lines cut anywhere yields its lines", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.jsonValue({ maxDepth: 3 }), { minLength: 1, maxLength: 8 }), fc.array(fc.nat(400), { maxLength: 10 }), async (values, cuts) => {
-        const text = values.map((v) => JSON.stringify(v)).join("\n") + "\n";
-        assert.deepEqual(await entries(text, cuts, "jsonl"), values.map((v) => JSON.parse(JSON.stringify(v))));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.jsonValue({ maxDepth: 3 }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(400), { maxLength: 10 }),
+        async (values, cuts) => {
+          const text = values.map((v) => JSON.stringify(v)).join("\n") + "\n";
+          assert.deepEqual(
+            await entries(text, cuts, "jsonl"),
+            values.map((v) => JSON.parse(JSON.stringify(v))),
+          );
+        },
+      ),
       { numRuns: 200, seed: 16 },
     );
   });
 
   it("keeps strings with brackets, commas, quotes and backslashes whole, even cut after a backslash", async () => {
-    const values = [{ a: 'x,]}["\\' }, "\\\\\",", [1, [2, { b: "}" }]]];
+    const values = [{ a: 'x,]}["\\' }, '\\\\",', [1, [2, { b: "}" }]]];
     const text = JSON.stringify(values);
     for (let cut = 0; cut < text.length; cut++) assert.deepEqual(await entries(text, [cut]), values);
   });

@@ -5,7 +5,15 @@
  */
 import { strict as assert } from "node:assert";
 import { z } from "zod";
-import { itemProcessorSchema, NUMBER_OR_EXPRESSION_FIELDS, STATE_SCHEMAS, STATE_TYPES, stateMachineSchema, stateSchema, subWorkflowSchema } from "../../asl/schema";
+import {
+  itemProcessorSchema,
+  NUMBER_OR_EXPRESSION_FIELDS,
+  STATE_SCHEMAS,
+  STATE_TYPES,
+  stateMachineSchema,
+  stateSchema,
+  subWorkflowSchema,
+} from "../../asl/schema";
 import type {
   ChoiceRule,
   ItemProcessor,
@@ -72,9 +80,16 @@ describe("asl: one schema, the single source", () => {
     const nested = STATE_TYPES.flatMap((type) =>
       Object.entries(STATE_SCHEMAS[type].shape as Record<string, z.ZodType>)
         .filter(([, field]) => [subWorkflowSchema, itemProcessorSchema].includes(inner(field) as never))
-        .map(([key, field]) => ({ type, key, array: field instanceof z.ZodArray || (field instanceof z.ZodOptional && field.unwrap() instanceof z.ZodArray) })),
+        .map(([key, field]) => ({
+          type,
+          key,
+          array: field instanceof z.ZodArray || (field instanceof z.ZodOptional && field.unwrap() instanceof z.ZodArray),
+        })),
     );
-    assert.deepEqual(nested.map((n) => `${n.type}.${n.key}`), ["Parallel.Branches", "Map.ItemProcessor", "Map.Iterator"]);
+    assert.deepEqual(
+      nested.map((n) => `${n.type}.${n.key}`),
+      ["Parallel.Branches", "Map.ItemProcessor", "Map.Iterator"],
+    );
     for (const { type, key, array } of nested) {
       const workflow = { StartAt: "Inside", States: { Inside: { Type: "Succeed" } } };
       const state = { Type: type, [key]: array ? [workflow] : workflow, End: true };
@@ -89,18 +104,34 @@ describe("asl: one schema, the single source", () => {
   });
 
   it("NUMBER_OR_EXPRESSION_FIELDS is read off the schema: the number fields that also take {% %}", () => {
-    assert.deepEqual(NUMBER_OR_EXPRESSION_FIELDS, ["TimeoutSeconds", "HeartbeatSeconds", "Seconds", "MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount"]);
+    assert.deepEqual(NUMBER_OR_EXPRESSION_FIELDS, [
+      "TimeoutSeconds",
+      "HeartbeatSeconds",
+      "Seconds",
+      "MaxConcurrency",
+      "ToleratedFailurePercentage",
+      "ToleratedFailureCount",
+    ]);
   });
 
   it("the validator's field tables name only fields of the schema, and list every state-level ...Path field", () => {
     const stateFields = new Set(STATE_TYPES.flatMap((t) => Object.keys(STATE_SCHEMAS[t].shape)));
     const named = [...JSONPATH_ONLY_STATE_FIELDS, ...JSONATA_ONLY_STATE_FIELDS, ...REFERENCE_PATH_FIELDS, ...TWINS.flat()];
-    assert.deepEqual(named.filter((f) => !stateFields.has(f)), []);
+    assert.deepEqual(
+      named.filter((f) => !stateFields.has(f)),
+      [],
+    );
     // https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html: the `...Path`
     // fields are JSONPath's; a JSONata state writes the plain field with a {% %} expression.
     const pathFields = [...stateFields].filter((f) => f.endsWith("Path"));
-    assert.deepEqual(pathFields.filter((f) => !JSONPATH_ONLY_STATE_FIELDS.includes(f)), []);
+    assert.deepEqual(
+      pathFields.filter((f) => !JSONPATH_ONLY_STATE_FIELDS.includes(f)),
+      [],
+    );
     // Every path field is a Reference Path but InputPath/OutputPath (which also take null) and ErrorPath/CausePath (a path or an intrinsic function).
-    assert.deepEqual(pathFields.filter((f) => !REFERENCE_PATH_FIELDS.includes(f) && !["InputPath", "OutputPath", "ErrorPath", "CausePath"].includes(f)), []);
+    assert.deepEqual(
+      pathFields.filter((f) => !REFERENCE_PATH_FIELDS.includes(f) && !["InputPath", "OutputPath", "ErrorPath", "CausePath"].includes(f)),
+      [],
+    );
   });
 });

@@ -10,7 +10,11 @@ describe("asl: walkStates, the one state walk", () => {
         P: { Type: "Parallel", Branches: [{ StartAt: "B", States: { B: { Type: "Pass", End: true } } }], Next: "D" },
         D: {
           Type: "Map",
-          Iterator: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "I", States: { I: { Type: "Map", ItemProcessor: { StartAt: "X", States: { X: { Type: "Succeed" } } }, End: true } } },
+          Iterator: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "I",
+            States: { I: { Type: "Map", ItemProcessor: { StartAt: "X", States: { X: { Type: "Succeed" } } }, End: true } },
+          },
           End: true,
         },
       },
@@ -66,7 +70,9 @@ describe("asl: walkStates, nesting, languages and order", () => {
 
   it("visits a Parallel inside a Map inside a legacy-Iterator Distributed Map, with locations, enclosing Map and scope", () => {
     const seen: Array<[string, string, boolean, string | undefined, string]> = [];
-    walkStates(def, (v) => seen.push([v.name, v.at.join("/"), v.inDistributedChild, v.enclosingMap?.name, Object.keys(v.scope.States).join(",")]));
+    walkStates(def, (v) =>
+      seen.push([v.name, v.at.join("/"), v.inDistributedChild, v.enclosingMap?.name, Object.keys(v.scope.States).join(",")]),
+    );
     assert.deepEqual(seen, [
       ["Outer", "States/Outer", false, undefined, "Outer"],
       ["Inner", "States/Outer/Iterator/States/Inner", true, "Outer", "Inner"],
@@ -95,10 +101,31 @@ describe("asl: walkStates, nesting, languages and order", () => {
       childWorkflows(outer).map((c) => [c.kind, c.key.join("/")]),
       [["processor", "Iterator"]],
     );
-    const both = { Type: "Map", ItemProcessor: { StartAt: "X", States: {} }, Iterator: { StartAt: "Y", States: {} }, End: true } as unknown as State;
-    assert.deepEqual(childWorkflows(both).map((c) => c.key.join("/")), ["ItemProcessor"]);
-    const par = { Type: "Parallel", Branches: [{ StartAt: "X", States: {} }, { StartAt: "Y", States: {} }], End: true } as unknown as State;
-    assert.deepEqual(childWorkflows(par).map((c) => [c.kind, c.key.join("/"), c.workflow.StartAt]), [["branch", "Branches/0", "X"], ["branch", "Branches/1", "Y"]]);
+    const both = {
+      Type: "Map",
+      ItemProcessor: { StartAt: "X", States: {} },
+      Iterator: { StartAt: "Y", States: {} },
+      End: true,
+    } as unknown as State;
+    assert.deepEqual(
+      childWorkflows(both).map((c) => c.key.join("/")),
+      ["ItemProcessor"],
+    );
+    const par = {
+      Type: "Parallel",
+      Branches: [
+        { StartAt: "X", States: {} },
+        { StartAt: "Y", States: {} },
+      ],
+      End: true,
+    } as unknown as State;
+    assert.deepEqual(
+      childWorkflows(par).map((c) => [c.kind, c.key.join("/"), c.workflow.StartAt]),
+      [
+        ["branch", "Branches/0", "X"],
+        ["branch", "Branches/1", "Y"],
+      ],
+    );
     assert.deepEqual(childWorkflows({ Type: "Pass", End: true }), []);
   });
 });

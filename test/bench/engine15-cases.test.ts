@@ -43,14 +43,18 @@ describe("bench/engine15 cases: ours, aws-local-stepfunctions and the bare loop 
     const c = cases[3]!;
     assert.equal(await c.bareRecords!(), 11);
     const s3 = servers.s3Client!;
-    const read = async (key: string) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: "bench-large", Key: key }))).Body!.transformToString()) as Array<Record<string, unknown>>;
+    const read = async (key: string) =>
+      JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: "bench-large", Key: key }))).Body!.transformToString()) as Array<
+        Record<string, unknown>
+      >;
     const theirs = await read("bare/records.json");
     const out = (await c.ours()) as { ResultWriterDetails: { Key: string } };
     const manifest = (await read(out.ResultWriterDetails.Key)) as unknown as { ResultFiles: { SUCCEEDED: Array<{ Key: string }> } };
     const ours = await read(manifest.ResultFiles.SUCCEEDED[0]!.Key);
     assert.equal(theirs.length, ours.length);
     assert.deepEqual(Object.keys(theirs[0]!), Object.keys(ours[0]!));
-    const outputs = (records: Array<Record<string, unknown>>) => records.map((r) => Number(JSON.parse(r.Output as string))).sort((a, b) => a - b);
+    const outputs = (records: Array<Record<string, unknown>>) =>
+      records.map((r) => Number(JSON.parse(r.Output as string))).sort((a, b) => a - b);
     assert.deepEqual(outputs(theirs), outputs(ours));
   });
 

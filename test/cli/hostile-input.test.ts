@@ -16,7 +16,11 @@ const root = resolve(__dirname, "../..");
 const tsx = join(root, "node_modules/.bin/tsx");
 
 function cli(name: string, args: string[]) {
-  const r = spawnSync(tsx, [join(root, "tools/cli", `${name}.ts`), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1" } });
+  const r = spawnSync(tsx, [join(root, "tools/cli", `${name}.ts`), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NODE_NO_WARNINGS: "1" },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -49,7 +53,10 @@ describe("hostile input", function () {
 
     it("drops a leading BOM (RFC 8259 §8.1) and refuses invalid UTF-8 naming the offset", () => {
       assert.equal(decodeUtf8(Buffer.from("\uFEFF{}"), "x"), "{}");
-      assert.throws(() => decodeUtf8(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), "f.json"), /f\.json is not valid UTF-8: invalid byte sequence at byte offset 2/);
+      assert.throws(
+        () => decodeUtf8(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), "f.json"),
+        /f\.json is not valid UTF-8: invalid byte sequence at byte offset 2/,
+      );
       assert.throws(() => decodeUtf8(Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0xff]), "f.json"), /at byte offset 4/);
     });
 
@@ -61,8 +68,14 @@ describe("hostile input", function () {
     });
 
     it("checks size, then depth, then parses", () => {
-      assert.throws(() => parseJsonText("[" + "1,".repeat(200_000) + "1]", { what: "--input", maxBytes: 262_144 }), /--input is 400,003 bytes; the limit is 262,144/);
-      assert.throws(() => parseJsonText(deepArray(100_000), { what: "--input", maxBytes: 262_144 }), /--input nests objects\/arrays more than 1,000 deep/);
+      assert.throws(
+        () => parseJsonText("[" + "1,".repeat(200_000) + "1]", { what: "--input", maxBytes: 262_144 }),
+        /--input is 400,003 bytes; the limit is 262,144/,
+      );
+      assert.throws(
+        () => parseJsonText(deepArray(100_000), { what: "--input", maxBytes: 262_144 }),
+        /--input nests objects\/arrays more than 1,000 deep/,
+      );
       assert.deepEqual(parseJsonText(deepArray(3), { what: "x" }), [[[]]]);
     });
   });
@@ -102,7 +115,10 @@ describe("hostile input", function () {
     });
 
     it("the engine refuses an input nested deeper than the limit as InvalidExecutionInput", async () => {
-      await assert.rejects(run(JSON.parse(pass("A")), JSON.parse(deepArray(100_000)) as never, { handlers: {} }), InvalidExecutionInputError);
+      await assert.rejects(
+        run(JSON.parse(pass("A")), JSON.parse(deepArray(100_000)) as never, { handlers: {} }),
+        InvalidExecutionInputError,
+      );
     });
   });
 
@@ -111,7 +127,14 @@ describe("hostile input", function () {
       const files = [
         file("deep.json", deepDefinition(100_000)),
         file("huge.json", JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", Result: "x".repeat(1_100_000), End: true } } })),
-        file("latin1.json", Buffer.concat([Buffer.from('{"StartAt":"A","States":{"A":{"Type":"Pass","Comment":"caf'), Buffer.from([0xe9]), Buffer.from('","End":true}}}')])),
+        file(
+          "latin1.json",
+          Buffer.concat([
+            Buffer.from('{"StartAt":"A","States":{"A":{"Type":"Pass","Comment":"caf'),
+            Buffer.from([0xe9]),
+            Buffer.from('","End":true}}}'),
+          ]),
+        ),
         file("bom.json", "\uFEFF" + pass("A")),
         file("proto.json", pass("__proto__")),
         file("good.json", pass("A")),
@@ -119,7 +142,11 @@ describe("hostile input", function () {
       const r = cli("validate", ["--json", ...files]);
       assert.equal(r.code, 1);
       assert.doesNotMatch(r.stderr + r.stdout, STACK);
-      const results = JSON.parse(r.stdout) as Array<{ file: string; valid: boolean; diagnostics: Array<{ code: string; message: string }> }>;
+      const results = JSON.parse(r.stdout) as Array<{
+        file: string;
+        valid: boolean;
+        diagnostics: Array<{ code: string; message: string }>;
+      }>;
       assert.equal(results.length, 6);
       const byName = Object.fromEntries(results.map((x) => [x.file.slice(dir.length + 1), x]));
       assert.equal(byName["deep.json"]!.diagnostics[0]!.code, "DEFINITION_TOO_DEEP");
@@ -160,7 +187,10 @@ describe("hostile input", function () {
 
   describe("npm start --input", () => {
     it("refuses more than 256 KiB and deep nesting before parsing, naming the flag", () => {
-      assert.throws(() => parseStartArgs(["--input", JSON.stringify({ a: "x".repeat(300_000) })]), /--input is 300,008 bytes; the limit is 262,144/);
+      assert.throws(
+        () => parseStartArgs(["--input", JSON.stringify({ a: "x".repeat(300_000) })]),
+        /--input is 300,008 bytes; the limit is 262,144/,
+      );
       assert.throws(() => parseStartArgs(["--input", `{"a":${deepArray(100_000)}}`]), /--input nests objects\/arrays more than 1,000 deep/);
       assert.throws(() => parseStartArgs(["--input", "{nope"]), /--input must be JSON/);
     });

@@ -15,9 +15,15 @@ import { tempDir } from "../support/temp-dirs";
  * A long run (400,000 children: seconds even on a fast machine, so the signal always lands mid-run)
  * of start.ts, in its own process group as a terminal starts it.
  */
-function startLongRun(dataDir: string, viaNpm = false, extraEnv: Record<string, string> = {}): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
+function startLongRun(
+  dataDir: string,
+  viaNpm = false,
+  extraEnv: Record<string, string> = {},
+): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
   const args = ["--input", '{"number": 2000000, "chunk": 5}'];
-  const [command, commandArgs] = viaNpm ? ["npm", ["start", "--", ...args]] : [process.execPath, ["--import", "tsx", join(ROOT, "tools", "cli", "start.ts"), ...args]];
+  const [command, commandArgs] = viaNpm
+    ? ["npm", ["start", "--", ...args]]
+    : [process.execPath, ["--import", "tsx", join(ROOT, "tools", "cli", "start.ts"), ...args]];
   const child = spawn(command, commandArgs, {
     cwd: ROOT,
     detached: true,
@@ -93,14 +99,20 @@ describe("npm start interrupted", function () {
       await new Promise((r) => setTimeout(r, 200));
       assert.deepEqual(below.filter(alive), [], "no process of the run is left");
       assert.deepEqual(runsIn(dataDir), [], "no run data left behind");
-      assert.deepEqual(readdirSync(tmp).filter((f) => /^(map-run-results-|embedded-s3-)/.test(f)), [], "no temporary folder left behind");
+      assert.deepEqual(
+        readdirSync(tmp).filter((f) => /^(map-run-results-|embedded-s3-)/.test(f)),
+        [],
+        "no temporary folder left behind",
+      );
     });
   }
 
   it("runs started side by side keep the stack's three newest runs, no more", async () => {
     const dataDir = tempDir("concurrent-");
     const runs = await Promise.all(
-      Array.from({ length: 5 }, () => runCli(["--input", '{"number": 50, "chunk": 5}', "--json"], { direct: true, env: { LOCAL_S3_DIR: dataDir } })),
+      Array.from({ length: 5 }, () =>
+        runCli(["--input", '{"number": 50, "chunk": 5}', "--json"], { direct: true, env: { LOCAL_S3_DIR: dataDir } }),
+      ),
     );
     for (const r of runs) assert.equal(r.code, 0, r.stderr);
     assert.equal(runsIn(dataDir).length, 3);

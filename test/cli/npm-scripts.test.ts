@@ -25,11 +25,26 @@ describe("npm scripts stop with their process", function () {
 
   for (const [label, signal, definition] of [
     ["a 1-hour Wait", "SIGTERM", { StartAt: "W", States: { W: { Type: "Wait", Seconds: 3600, End: true } } }],
-    ["a never-ending JSONata function", "SIGTERM", { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: "{% ( $f := function($n) { $f($n + 1) }; $f(0) ) %}", End: true } } }],
+    [
+      "a never-ending JSONata function",
+      "SIGTERM",
+      {
+        QueryLanguage: "JSONata",
+        StartAt: "P",
+        States: { P: { Type: "Pass", Output: "{% ( $f := function($n) { $f($n + 1) }; $f(0) ) %}", End: true } },
+      },
+    ],
     [
       "a Choice loop",
       "SIGINT",
-      { StartAt: "C", States: { C: { Type: "Choice", Choices: [{ Variable: "$.x", NumericEquals: 2, Next: "Done" }], Default: "P" }, P: { Type: "Pass", Next: "C" }, Done: { Type: "Succeed" } } },
+      {
+        StartAt: "C",
+        States: {
+          C: { Type: "Choice", Choices: [{ Variable: "$.x", NumericEquals: 2, Next: "Done" }], Default: "P" },
+          P: { Type: "Pass", Next: "C" },
+          Done: { Type: "Succeed" },
+        },
+      },
     ],
   ] as const) {
     it(`${signal} to npm alone during \`npm run exec\` of ${label} ends node: no process left, the embedded S3's port freed`, async () => {
@@ -38,7 +53,12 @@ describe("npm scripts stop with their process", function () {
       writeFileSync(file, JSON.stringify(definition));
       // The Choice loop runs as EXPRESS: a STANDARD one ends itself at 25,000 history events, as on AWS.
       const type = label === "a Choice loop" ? ["--type", "EXPRESS"] : [];
-      const child = spawn("npm", ["run", "--silent", "exec", "--", file, "--s3", "--input", '{"x": 1}', ...type], { cwd: ROOT, detached: true, env: { ...process.env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("npm", ["run", "--silent", "exec", "--", file, "--s3", "--input", '{"x": 1}', ...type], {
+        cwd: ROOT,
+        detached: true,
+        env: { ...process.env, CI: "true" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
       child.stdout.resume();
@@ -51,7 +71,10 @@ describe("npm scripts stop with their process", function () {
         await new Promise((r) => setTimeout(r, 100));
         below = descendants(child.pid!);
         const listening = execFileSync("ss", ["-ltnpH"], { encoding: "utf8" });
-        port = listening.split("\n").find((l) => below.some((pid) => l.includes(`pid=${pid},`)))?.match(/127\.0\.0\.1:(\d+)/)?.[1];
+        port = listening
+          .split("\n")
+          .find((l) => below.some((pid) => l.includes(`pid=${pid},`)))
+          ?.match(/127\.0\.0\.1:(\d+)/)?.[1];
       }
       assert.ok(port, `node never listened:\n${stderr}`);
       const sentAt = Date.now();

@@ -52,7 +52,9 @@ describe("npm start (subprocess)", function () {
   it("`npm start -s -- --json | jq` reads one JSON object; without -s, npm's banner comes first and stderr says to add -s", async () => {
     const pipe = (command: string) =>
       new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
-        execFile("sh", ["-c", command], { cwd: ROOT, env: { ...process.env, LOCAL_S3_DIR: TEST_DATA_DIR } }, (e, stdout, stderr) => (e ? reject(e) : resolve({ stdout, stderr }))),
+        execFile("sh", ["-c", command], { cwd: ROOT, env: { ...process.env, LOCAL_S3_DIR: TEST_DATA_DIR } }, (e, stdout, stderr) =>
+          e ? reject(e) : resolve({ stdout, stderr }),
+        ),
       );
     const input = `--input '{"number": 200, "chunk": 5}'`;
     // The README's form; node stands in for jq (the same pipe, one JSON document on stdin).
@@ -94,19 +96,44 @@ describe("npm start (subprocess)", function () {
     let badProject: string;
     const cases: Array<{ name: string; args: string[]; message: RegExp; inBadProject?: boolean }> = [
       { name: "an unknown flag", args: ["--bogus"], message: /^npm start: unknown option --bogus \(npm start -- --help for usage\)\n$/ },
-      { name: "a misspelt flag", args: ["--wokrflow", "seed"], message: /^npm start: unknown option --wokrflow; did you mean --workflow\? \(npm start -- --help for usage\)\n$/ },
+      {
+        name: "a misspelt flag",
+        args: ["--wokrflow", "seed"],
+        message: /^npm start: unknown option --wokrflow; did you mean --workflow\? \(npm start -- --help for usage\)\n$/,
+      },
       { name: "--input that is not JSON", args: ["--input", "{number: 1}"], message: /--input must be JSON/ },
       { name: "--input that is not an object", args: ["--input", "[1,2]"], message: /--input must be a JSON object/ },
-      { name: "--input without a value", args: ["--input"], message: /^npm start: --input needs a value \(npm start -- --help for usage\)\n$/ },
-      { name: "--objects that is not a number", args: ["--workflow", "map-reduce", "--objects", "many"], message: /--objects must be a whole number/ },
+      {
+        name: "--input without a value",
+        args: ["--input"],
+        message: /^npm start: --input needs a value \(npm start -- --help for usage\)\n$/,
+      },
+      {
+        name: "--objects that is not a number",
+        args: ["--workflow", "map-reduce", "--objects", "many"],
+        message: /--objects must be a whole number/,
+      },
       { name: "--objects 0", args: ["--workflow", "map-reduce", "--objects", "0"], message: /--objects must be at least 1/ },
       { name: "an unknown workflow", args: ["--workflow", "nope"], message: /unknown workflow "nope" \(this stack has: seed/ },
-      { name: "a misspelt workflow", args: ["--workflow", "map-reduse"], message: /unknown workflow "map-reduse"; did you mean map-reduce\?/ },
-      { name: "--inline on another workflow", args: ["--workflow", "map-reduce", "--inline"], message: /--inline applies to the seed workflow only/ },
+      {
+        name: "a misspelt workflow",
+        args: ["--workflow", "map-reduse"],
+        message: /unknown workflow "map-reduse"; did you mean map-reduce\?/,
+      },
+      {
+        name: "--inline on another workflow",
+        args: ["--workflow", "map-reduce", "--inline"],
+        message: /--inline applies to the seed workflow only/,
+      },
       { name: "--objects on the seed workflow", args: ["--objects", "5"], message: /--objects applies to the map-reduce workflow only/ },
       { name: "a stack name with a slash", args: ["--stack", "../etc"], message: /--stack must be a stack name/ },
       { name: "a stack without a stack file", args: ["--stack", "nostack"], message: /Pulumi\.nostack\.yaml[\s\S]*stack file not found/ },
-      { name: "a bad value in the stack file", args: ["--stack", "bad"], message: /sfn-distributed-map:maxConcurrency: maxConcurrency must be between 0 and 10000/, inBadProject: true },
+      {
+        name: "a bad value in the stack file",
+        args: ["--stack", "bad"],
+        message: /sfn-distributed-map:maxConcurrency: maxConcurrency must be between 0 and 10000/,
+        inBadProject: true,
+      },
     ];
     const results = new Map<string, CliResult>();
 
@@ -118,7 +145,9 @@ describe("npm start (subprocess)", function () {
       const dev = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
       writeFileSync(join(badProject, "Pulumi.bad.yaml"), dev.replace(/maxConcurrency: \d+/, "maxConcurrency: 20000"));
       // All cases at once, each its own process running start.ts directly (npm start runs the same file).
-      await Promise.all(cases.map(async (c) => results.set(c.name, await runCli(c.args, c.inBadProject ? { cwd: badProject } : { direct: true }))));
+      await Promise.all(
+        cases.map(async (c) => results.set(c.name, await runCli(c.args, c.inBadProject ? { cwd: badProject } : { direct: true }))),
+      );
     });
 
     for (const c of cases) {

@@ -38,7 +38,13 @@ describe("tools/cli summary", () => {
       // The words are the same as unwrapped, except where a URI longer than a line was broken after a "/" or "-".
       const unwrapped = words(formatSummary(seedRun, { cwd: "/repo" }));
       const wrapped = words(text);
-      const rejoined = wrapped.reduce<string[]>((out, w) => (out.length > 0 && /[/-]$/.test(out.at(-1)!) && !unwrapped.includes(out.at(-1)!) ? [...out.slice(0, -1), out.at(-1)! + w] : [...out, w]), []);
+      const rejoined = wrapped.reduce<string[]>(
+        (out, w) =>
+          out.length > 0 && /[/-]$/.test(out.at(-1)!) && !unwrapped.includes(out.at(-1)!)
+            ? [...out.slice(0, -1), out.at(-1)! + w]
+            : [...out, w],
+        [],
+      );
       assert.deepEqual(rejoined, unwrapped);
       assert.ok(lines.length - lines.findIndex((l) => l.startsWith("Status")) <= 24);
       // A row's value wraps under its first word.
@@ -49,8 +55,20 @@ describe("tools/cli summary", () => {
 
   it("the --what-if table fits 80 columns with its columns intact", () => {
     const rows = formatWhatIf([
-      { childType: "EXPRESS", batchSize: 100, childExecutions: 200, projection: { seconds: 4.2, bottleneck: "concurrency", ceilings: {} as never }, bill: { ...seedRun.bill, totalUsd: 0.000367 } },
-      { childType: "STANDARD", batchSize: 1, childExecutions: 20_000, projection: { seconds: 62.3, bottleneck: "child start rate", ceilings: {} as never }, bill: seedRun.bill },
+      {
+        childType: "EXPRESS",
+        batchSize: 100,
+        childExecutions: 200,
+        projection: { seconds: 4.2, bottleneck: "concurrency", ceilings: {} as never },
+        bill: { ...seedRun.bill, totalUsd: 0.000367 },
+      },
+      {
+        childType: "STANDARD",
+        batchSize: 1,
+        childExecutions: 20_000,
+        projection: { seconds: 62.3, bottleneck: "child start rate", ceilings: {} as never },
+        bill: seedRun.bill,
+      },
     ]);
     for (const r of rows) assert.ok(r.length < 80, r);
     assert.match(rows[1]!, /^ {2}children {2}batch {2}executions {3}on AWS {2}bottleneck {8}bill *$/);
@@ -72,7 +90,10 @@ describe("tools/progress wrapLine", () => {
       "Lambda        CaptureInput 1× (170 ms billed), ProcessData",
       "              20,000×  (20,696 ms billed)",
     ]);
-    assert.deepEqual(wrapLine("  total     $0.5041     (us-east-1 prices of 2026-11-21)", 40, 3), ["  total     $0.5041     (us-east-1", "   prices of 2026-11-21)"]);
+    assert.deepEqual(wrapLine("  total     $0.5041     (us-east-1 prices of 2026-11-21)", 40, 3), [
+      "  total     $0.5041     (us-east-1",
+      "   prices of 2026-11-21)",
+    ]);
     assert.deepEqual(wrapLine("Results       s3://bucket/results/seed/9517accf-1989-4df6-a0ae-c6cbbbeb8bf3/manifest.json", 51, 14), [
       "Results       s3://bucket/results/seed/",
       "              9517accf-1989-4df6-a0ae-c6cbbbeb8bf3/",

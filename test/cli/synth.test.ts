@@ -30,7 +30,10 @@ describe("npm run synth", function () {
     }
     const policy = JSON.parse(readFileSync(join(out, "dev", "seed.policy.json"), "utf8")) as { Statement: Array<{ Action: string[] }> };
     assert.ok(policy.Statement.length > 0);
-    assert.ok(policy.Statement.every((s) => s.Action.every((a) => !a.includes("*"))), "no wildcard actions");
+    assert.ok(
+      policy.Statement.every((s) => s.Action.every((a) => !a.includes("*"))),
+      "no wildcard actions",
+    );
     assert.match(readFileSync(join(out, "dev", "map-reduce.mmd"), "utf8"), /subgraph \w+\["Map: MapObjects/);
     const svg = readFileSync(join(out, "dev", "map-reduce.svg"), "utf8");
     assert.match(svg, /^<svg /);

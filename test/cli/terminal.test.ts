@@ -14,12 +14,15 @@ import { ROOT, TEST_DATA_DIR } from "./run-cli";
 import { tempDir } from "../support/temp-dirs";
 
 const SOCKET = `sfn-dm-test-${process.pid}`;
-const tmux = (...args: string[]): string => execFileSync("tmux", ["-L", SOCKET, "-f", "/dev/null", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const tmux = (...args: string[]): string =>
+  execFileSync("tmux", ["-L", SOCKET, "-f", "/dev/null", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 const GOLDEN = join(__dirname, "golden");
 
 /** The pane's rows, wrapped rows joined back into the line the program wrote, trailing blanks dropped. */
 function screen(session: string): string[] {
-  const rows = tmux("capture-pane", "-p", "-J", "-t", session).split("\n").map((l) => l.trimEnd());
+  const rows = tmux("capture-pane", "-p", "-J", "-t", session)
+    .split("\n")
+    .map((l) => l.trimEnd());
   while (rows.length > 0 && rows.at(-1) === "") rows.pop();
   return rows;
 }
@@ -40,7 +43,17 @@ const inTerminal = (command: string) => `cd '${ROOT}' && env -u CI -u NO_COLOR T
 async function driveFrames(columns: number, rows: number, mode: "run" | "interrupt"): Promise<{ frames: string[]; cursorShown: string }> {
   const session = `d${columns}${mode}`;
   const status = join(tempDir("display-driver-"), "status");
-  tmux("new-session", "-d", "-s", session, "-x", String(columns), "-y", String(rows), inTerminal(`node --import tsx test/cli/fixtures/display-driver.ts '${status}' ${mode}`));
+  tmux(
+    "new-session",
+    "-d",
+    "-s",
+    session,
+    "-x",
+    String(columns),
+    "-y",
+    String(rows),
+    inTerminal(`node --import tsx test/cli/fixtures/display-driver.ts '${status}' ${mode}`),
+  );
   try {
     await until("the driver to start", () => existsSync(status) && readFileSync(status, "utf8").length > 0);
     const pid = Number(readFileSync(status, "utf8").split("\n")[0]);
@@ -50,7 +63,8 @@ async function driveFrames(columns: number, rows: number, mode: "run" | "interru
       process.kill(pid, "SIGUSR2");
       await until(`step ${step}`, () => readFileSync(status, "utf8").includes(`step ${step}\n`));
       const shown = screen(session);
-      for (const line of shown) assert.ok(line.length < columns, `step ${step}: a line of ${line.length} columns wrapped at ${columns}:\n${line}`);
+      for (const line of shown)
+        assert.ok(line.length < columns, `step ${step}: a line of ${line.length} columns wrapped at ${columns}:\n${line}`);
       frames.push(`--- after step ${step} ---\n${normalise(shown)}`);
     }
     await new Promise((r) => setTimeout(r, 150));
@@ -109,7 +123,17 @@ describe("the terminal display in a pseudo-terminal (tmux)", function () {
   it("npm start at 80×24, Ctrl-C mid-run: the npm banner, then one line; no ^C, no library noise, the cursor back", async () => {
     const session = "ctrlc80";
     const done = join(tempDir("ctrlc-in-tmux-"), "done");
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", inTerminal(`LOCAL_S3_DIR='${TEST_DATA_DIR}' npm start -- --input '{"number": 2000000, "chunk": 5}'; echo $? > '${done}'`));
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      session,
+      "-x",
+      "80",
+      "-y",
+      "24",
+      inTerminal(`LOCAL_S3_DIR='${TEST_DATA_DIR}' npm start -- --input '{"number": 2000000, "chunk": 5}'; echo $? > '${done}'`),
+    );
     try {
       await until("the Map Run on screen", () => screen(session).some((l) => l.startsWith("Map Run MapData RUNNING")), 120_000);
       tmux("send-keys", "-t", session, "C-c");
@@ -117,7 +141,10 @@ describe("the terminal display in a pseudo-terminal (tmux)", function () {
       assert.equal(readFileSync(done, "utf8").trim(), "130");
       const shown = screen(session).filter((l) => l !== "");
       assert.deepEqual(shown.slice(-1), ["Interrupted: the execution was stopped (ABORTED); nothing of this run was kept."]);
-      assert.ok(shown.slice(0, -1).every((l) => l.startsWith(">")), `only npm's banner above it:\n${shown.join("\n")}`);
+      assert.ok(
+        shown.slice(0, -1).every((l) => l.startsWith(">")),
+        `only npm's banner above it:\n${shown.join("\n")}`,
+      );
       assert.equal(tmux("display-message", "-p", "-t", session, "#{cursor_flag}").trim(), "1");
     } finally {
       tmux("kill-session", "-t", session);
@@ -127,11 +154,24 @@ describe("the terminal display in a pseudo-terminal (tmux)", function () {
   it("a usage error at 80 columns: wrapped at spaces, not by the terminal", async () => {
     const session = "usage80";
     const done = join(tempDir("usage-in-tmux-"), "done");
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", inTerminal(`node --import tsx tools/cli/start.ts --wokrflow map-reduce; echo $? > '${done}'`));
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      session,
+      "-x",
+      "80",
+      "-y",
+      "24",
+      inTerminal(`node --import tsx tools/cli/start.ts --wokrflow map-reduce; echo $? > '${done}'`),
+    );
     try {
       await until("start.ts to exit", () => existsSync(done) && readFileSync(done, "utf8").trim() !== "");
       assert.equal(readFileSync(done, "utf8").trim(), "2");
-      assert.deepEqual(screen(session), ["npm start: unknown option --wokrflow; did you mean --workflow? (npm start --", "  --help for usage)"]);
+      assert.deepEqual(screen(session), [
+        "npm start: unknown option --wokrflow; did you mean --workflow? (npm start --",
+        "  --help for usage)",
+      ]);
     } finally {
       tmux("kill-session", "-t", session);
     }
@@ -140,7 +180,17 @@ describe("the terminal display in a pseudo-terminal (tmux)", function () {
   it("npm start at 80×24: no line wrapped, and Status, Items, Wall time and Results on the last screen", async () => {
     const session = "start80";
     const done = join(tempDir("start-in-tmux-"), "done");
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", inTerminal(`LOCAL_S3_DIR='${TEST_DATA_DIR}' npm start -- --input '{"number": 20000, "chunk": 5}'; echo $? > '${done}'`));
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      session,
+      "-x",
+      "80",
+      "-y",
+      "24",
+      inTerminal(`LOCAL_S3_DIR='${TEST_DATA_DIR}' npm start -- --input '{"number": 20000, "chunk": 5}'; echo $? > '${done}'`),
+    );
     try {
       await until("npm start to finish", () => existsSync(done) && readFileSync(done, "utf8").trim() !== "", 150_000);
       assert.equal(readFileSync(done, "utf8").trim(), "0");
@@ -150,7 +200,10 @@ describe("the terminal display in a pseudo-terminal (tmux)", function () {
       const status = shown.findIndex((l) => l.startsWith("Status "));
       assert.ok(status >= 0 && status >= shown.length - 24, shown.join("\n"));
       // The local copy's path is relative to the checkout, so its length (and where it wraps) depends on where the checkout is.
-      assert.match(shown.slice(status).join("\n"), /^Status {8}SUCCEEDED · exactly-once check PASSED\nItems {9}4,000 in 4,000 child executions\nWall time {5}[\d.]+ s \(execution [\d.]+ s\)\nResults {7}s3:\/\/sfn-distributed-map-dev\/results\/seed\/[^\n]*\n( {14}\S+\n)? {14}local copy in( |\n {14})\S+(\n {14}\S+)?$/);
+      assert.match(
+        shown.slice(status).join("\n"),
+        /^Status {8}SUCCEEDED · exactly-once check PASSED\nItems {9}4,000 in 4,000 child executions\nWall time {5}[\d.]+ s \(execution [\d.]+ s\)\nResults {7}s3:\/\/sfn-distributed-map-dev\/results\/seed\/[^\n]*\n( {14}\S+\n)? {14}local copy in( |\n {14})\S+(\n {14}\S+)?$/,
+      );
       assert.equal(tmux("display-message", "-p", "-t", session, "#{cursor_flag}").trim(), "1");
     } finally {
       tmux("kill-session", "-t", session);

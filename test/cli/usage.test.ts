@@ -23,8 +23,17 @@ describe("tools/cli usage errors", () => {
 
   it("rewords parseArgs's messages and keeps errors to one line with a pointer to --help", () => {
     const flags = ["workflow", "input"];
-    assert.equal(parseArgsMessage("Unknown option '--wrkflow'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--wrkflow\"", flags), "unknown option --wrkflow; did you mean --workflow?");
+    assert.equal(
+      parseArgsMessage(
+        "Unknown option '--wrkflow'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--wrkflow\"",
+        flags,
+      ),
+      "unknown option --wrkflow; did you mean --workflow?",
+    );
     assert.equal(parseArgsMessage("Option '--input <value>' argument missing", flags), "--input needs a value");
-    assert.equal(usageLine({ program: "npm start", help: "npm start -- --help" }, "--a is wrong\n--b is wrong"), "npm start: --a is wrong; --b is wrong (npm start -- --help for usage)");
+    assert.equal(
+      usageLine({ program: "npm start", help: "npm start -- --help" }, "--a is wrong\n--b is wrong"),
+      "npm start: --a is wrong; --b is wrong (npm start -- --help for usage)",
+    );
   });
 });

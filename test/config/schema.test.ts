@@ -76,7 +76,11 @@ describe("config: the stack config schema", () => {
       ["maxConcurrency", "five", /sfn-distributed-map:maxConcurrency: maxConcurrency must be a number.*\(got "five"\)/],
       ["childExecutionType", "SYNC", /sfn-distributed-map:childExecutionType: childExecutionType must be one of STANDARD, EXPRESS/],
       ["batchSize", "-5", /sfn-distributed-map:batchSize: batchSize must be between 0 and 100000000 \(0 = no ItemBatcher\)/],
-      ["toleratedFailurePercentage", "101", /sfn-distributed-map:toleratedFailurePercentage: toleratedFailurePercentage must be between 0 and 100/],
+      [
+        "toleratedFailurePercentage",
+        "101",
+        /sfn-distributed-map:toleratedFailurePercentage: toleratedFailurePercentage must be between 0 and 100/,
+      ],
       ["writeResults", "yes please", /sfn-distributed-map:writeResults: writeResults must be true or false/],
       ["lambdaMemoryMb", "64", /sfn-distributed-map:lambdaMemoryMb: lambdaMemoryMb must be between 128 and 10240/],
       ["lambdaTimeoutSeconds", "901", /sfn-distributed-map:lambdaTimeoutSeconds: lambdaTimeoutSeconds must be between 1 and 900/],
@@ -86,15 +90,35 @@ describe("config: the stack config schema", () => {
       ["kms", "on", /sfn-distributed-map:kms: kms must be true or false/],
       ["payloadPrefix", "payloads", /sfn-distributed-map:payloadPrefix: payloadPrefix must end with "\/"/],
       ["payloadPrefix", "/payloads/", /sfn-distributed-map:payloadPrefix: payloadPrefix must not start with "\/"/],
-      ["payloadPrefix", "../payloads/", /sfn-distributed-map:payloadPrefix: payloadPrefix must not contain empty, "\." or "\.\." path segments/],
-      ["payloadPrefix", "payloads/../../x/", /sfn-distributed-map:payloadPrefix: payloadPrefix must not contain empty, "\." or "\.\." path segments/],
+      [
+        "payloadPrefix",
+        "../payloads/",
+        /sfn-distributed-map:payloadPrefix: payloadPrefix must not contain empty, "\." or "\.\." path segments/,
+      ],
+      [
+        "payloadPrefix",
+        "payloads/../../x/",
+        /sfn-distributed-map:payloadPrefix: payloadPrefix must not contain empty, "\." or "\.\." path segments/,
+      ],
       ["resultsPrefix", "./", /sfn-distributed-map:resultsPrefix: resultsPrefix must not contain empty, "\." or "\.\." path segments/],
-      ["resultsPrefix", "results/./x/", /sfn-distributed-map:resultsPrefix: resultsPrefix must not contain empty, "\." or "\.\." path segments/],
-      ["resultsPrefix", "results//x/", /sfn-distributed-map:resultsPrefix: resultsPrefix must not contain empty, "\." or "\.\." path segments/],
+      [
+        "resultsPrefix",
+        "results/./x/",
+        /sfn-distributed-map:resultsPrefix: resultsPrefix must not contain empty, "\." or "\.\." path segments/,
+      ],
+      [
+        "resultsPrefix",
+        "results//x/",
+        /sfn-distributed-map:resultsPrefix: resultsPrefix must not contain empty, "\." or "\.\." path segments/,
+      ],
       ["resultsPrefix", "payloads/results/", /sfn-distributed-map:resultsPrefix: resultsPrefix must not overlap payloadPrefix/],
       ["payloadExpirationDays", "0", /sfn-distributed-map:payloadExpirationDays: payloadExpirationDays must be between 1 and 3650/],
       ["resultsExpirationDays", "0", /sfn-distributed-map:resultsExpirationDays: resultsExpirationDays must be between 1 and 3650/],
-      ["logRetentionDays", "10", /sfn-distributed-map:logRetentionDays: logRetentionDays must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14/],
+      [
+        "logRetentionDays",
+        "10",
+        /sfn-distributed-map:logRetentionDays: logRetentionDays must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14/,
+      ],
       ["aws:region", "Mars-1", /aws:region: aws:region must be an AWS region code such as us-east-1/],
       ["maxConcurency", "5", /sfn-distributed-map:maxConcurency: unknown key/],
     ];
@@ -116,12 +140,21 @@ describe("config: the stack config schema", () => {
     });
 
     it("a file that is not YAML is reported as such, naming the file", () => {
-      assert.throws(() => parseStackFileText("config:\n  a: [", "Pulumi.dev.yaml", projectFile), /Invalid stack configuration in Pulumi.dev.yaml:\n  - not valid YAML/);
+      assert.throws(
+        () => parseStackFileText("config:\n  a: [", "Pulumi.dev.yaml", projectFile),
+        /Invalid stack configuration in Pulumi.dev.yaml:\n  - not valid YAML/,
+      );
     });
 
     it("a missing aws:region is reported with the command that sets it", () => {
-      const text = devText.split("\n").filter((l) => !l.includes("aws:region")).join("\n");
-      assert.throws(() => parseStackFileText(text, "Pulumi.dev.yaml", projectFile), /aws:region is required \(pulumi config set aws:region us-east-1\)/);
+      const text = devText
+        .split("\n")
+        .filter((l) => !l.includes("aws:region"))
+        .join("\n");
+      assert.throws(
+        () => parseStackFileText(text, "Pulumi.dev.yaml", projectFile),
+        /aws:region is required \(pulumi config set aws:region us-east-1\)/,
+      );
     });
 
     it("reports every problem at once, not just the first", () => {

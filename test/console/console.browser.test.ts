@@ -33,7 +33,11 @@ interface Running {
 
 /** Starts `exec ... --ui` and resolves once it printed the console's URL. */
 function startExec(input: object, extra: string[] = [], args: string[] = EXAMPLE): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", "tools/cli/exec.ts", ...args, "--input", JSON.stringify(input), "--ui", ...extra], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "tools/cli/exec.ts", ...args, "--input", JSON.stringify(input), "--ui", ...extra],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
   let err = "";
   const exit = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   child.stdout!.resume();
@@ -77,7 +81,8 @@ async function finished(run: Running): Promise<string> {
 }
 
 const statusOf = (page: Page, state: string) => page.$eval(`#graph g[data-state="${state}"]`, (g) => (g as SVGGElement).dataset.status);
-const count = (page: Page, which: string) => page.$eval(`[data-count="${which}"]`, (td) => Number((td.textContent ?? "").replace(/,/g, "")));
+const count = (page: Page, which: string) =>
+  page.$eval(`[data-count="${which}"]`, (td) => Number((td.textContent ?? "").replace(/,/g, "")));
 
 describe("local console (--ui) in Chromium", function () {
   this.timeout(120_000);
@@ -93,7 +98,15 @@ describe("local console (--ui) in Chromium", function () {
       executablePath: CHROMIUM,
       headless: true,
       userDataDir: profile,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
   });
 
@@ -155,7 +168,10 @@ describe("local console (--ui) in Chromium", function () {
     // The ResultWriter's manifest and files, downloadable.
     await page.waitForSelector('[data-testid="manifest"]');
     const links = await page.$$eval(".results a", (as) => as.map((a) => (a as HTMLAnchorElement).textContent));
-    assert.ok(links.some((t) => /manifest\.json$/.test(t ?? "")) && links.some((t) => /SUCCEEDED_0\.json$/.test(t ?? "")), links.join(", "));
+    assert.ok(
+      links.some((t) => /manifest\.json$/.test(t ?? "")) && links.some((t) => /SUCCEEDED_0\.json$/.test(t ?? "")),
+      links.join(", "),
+    );
     const download = await page.$eval(".results ul a", (a) => (a as HTMLAnchorElement).href);
     const got = await page.evaluate((href) => fetch(href).then((r) => r.text()), download);
     assert.ok(got.includes("charged"), got.slice(0, 200));
@@ -192,7 +208,9 @@ describe("local console (--ui) in Chromium", function () {
     await page.waitForFunction(() => !document.querySelector('#graph g[data-state="ListOrders"]'));
     await page.waitForSelector('#graph g[data-state="Charge"][data-status="FAILED"]');
     assert.equal(await statusOf(page, "Validate"), "SUCCEEDED");
-    await page.waitForFunction(() => Array.from(document.querySelectorAll("#history tbody tr")).some((r) => (r as HTMLElement).dataset.type === "ExecutionFailed"));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll("#history tbody tr")).some((r) => (r as HTMLElement).dataset.type === "ExecutionFailed"),
+    );
     const types = await page.$$eval("#history tbody tr", (rows) => rows.map((r) => (r as HTMLElement).dataset.type));
     assert.ok(types.includes("LambdaFunctionFailed"), types.join(", "));
     assert.equal(await page.$eval("#redrive", (b) => (b as HTMLButtonElement).hidden), false);
@@ -231,10 +249,18 @@ describe("local console (--ui) in Chromium", function () {
         States: {
           Items: {
             Type: "Map",
-            ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSONL" }, Parameters: { Bucket: "big-items", Key: "items.jsonl" } },
+            ItemReader: {
+              Resource: "arn:aws:states:::s3:getObject",
+              ReaderConfig: { InputType: "JSONL" },
+              Parameters: { Bucket: "big-items", Key: "items.jsonl" },
+            },
             ToleratedFailurePercentage: 100,
             MaxConcurrency: 500,
-            ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Work", End: true } } },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+              StartAt: "Work",
+              States: { Work: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Work", End: true } },
+            },
             ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "big-results", Prefix: "out" } },
             End: true,
           },
@@ -242,8 +268,15 @@ describe("local console (--ui) in Chromium", function () {
       }),
     );
     // 1 child in 100 fails: 1,000 failures to list.
-    writeFileSync(join(dir, "handlers.mjs"), `export async function Work(item) { await new Promise((r) => setTimeout(r, 1)); if (item.id % 100 === 7) { const e = new Error("bad " + item.id); e.name = "Bad"; throw e; } return item.id; }\n`);
-    const run = await startExec({}, ["--put", `s3://big-items/items.jsonl=${join(dir, "items.jsonl")}`], [join(dir, "def.json"), "--handlers", join(dir, "handlers.mjs")]);
+    writeFileSync(
+      join(dir, "handlers.mjs"),
+      `export async function Work(item) { await new Promise((r) => setTimeout(r, 1)); if (item.id % 100 === 7) { const e = new Error("bad " + item.id); e.name = "Bad"; throw e; } return item.id; }\n`,
+    );
+    const run = await startExec(
+      {},
+      ["--put", `s3://big-items/items.jsonl=${join(dir, "items.jsonl")}`],
+      [join(dir, "def.json"), "--handlers", join(dir, "handlers.mjs")],
+    );
     started.push(run);
     try {
       const page = await open(run, 1280, 800, "Items");

@@ -31,8 +31,18 @@ describe("console session and API", function () {
     const definition = {
       StartAt: "Flaky",
       States: {
-        Flaky: { Type: "Task", Resource: fn("Flaky"), Retry: [{ ErrorEquals: ["Again"], IntervalSeconds: 1, MaxAttempts: 2 }], Next: "Risky" },
-        Risky: { Type: "Task", Resource: fn("Risky"), Catch: [{ ErrorEquals: ["States.ALL"], Next: "Broken", ResultPath: "$.error" }], Next: "Never" },
+        Flaky: {
+          Type: "Task",
+          Resource: fn("Flaky"),
+          Retry: [{ ErrorEquals: ["Again"], IntervalSeconds: 1, MaxAttempts: 2 }],
+          Next: "Risky",
+        },
+        Risky: {
+          Type: "Task",
+          Resource: fn("Risky"),
+          Catch: [{ ErrorEquals: ["States.ALL"], Next: "Broken", ResultPath: "$.error" }],
+          Next: "Never",
+        },
         Never: { Type: "Pass", End: true },
         Broken: { Type: "Task", Resource: fn("Broken"), End: true },
       },
@@ -79,7 +89,11 @@ describe("console session and API", function () {
           Type: "Map",
           ItemsPath: "$.items",
           ToleratedFailurePercentage: 100,
-          ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fn("Work"), End: true } } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "Work",
+            States: { Work: { Type: "Task", Resource: fn("Work"), End: true } },
+          },
           End: true,
         },
       },
@@ -110,7 +124,10 @@ describe("console session and API", function () {
       assert.ok(items.every((f) => f.error === "Bad" && f.itemIndex % 10 === 3 && f.history));
       // A failed child's own history, served like the parent's.
       const child = await getJson(server.port, `/api/history?token=${t}&exec=${encodeURIComponent(items[0]!.executionArn)}`);
-      assert.deepEqual((child.body.events as Array<{ type: string }>).map((e) => e.type).slice(-2), ["LambdaFunctionFailed", "ExecutionFailed"]);
+      assert.deepEqual((child.body.events as Array<{ type: string }>).map((e) => e.type).slice(-2), [
+        "LambdaFunctionFailed",
+        "ExecutionFailed",
+      ]);
       const tooBig = await getJson(server.port, `/api/failures?token=${t}&mapRun=${encodeURIComponent(mapRun.mapRunArn)}&limit=100000`);
       assert.equal(tooBig.status, 400);
       const noToken = await getJson(server.port, `/api/failures?mapRun=x`);

@@ -15,12 +15,17 @@ describe("emulators/dynamodb gate: signed requests only", function () {
   let servers: LocalServers;
   let endpoint: string;
   before(async () => {
-    servers = await startServers({ s3: {}, dynamodb: embeddedDynamoDb({ tables: [{ name: "Things", partitionKey: "id" }] }), setProcessEnv: false });
+    servers = await startServers({
+      s3: {},
+      dynamodb: embeddedDynamoDb({ tables: [{ name: "Things", partitionKey: "id" }] }),
+      setProcessEnv: false,
+    });
     endpoint = servers.env["AWS_ENDPOINT_URL_DYNAMODB"]!;
   });
   after(() => servers?.stop());
 
-  const clientWith = (credentials: { accessKeyId: string; secretAccessKey: string }) => new DynamoDBClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
+  const clientWith = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+    new DynamoDBClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
 
   it("serves the run's credentials (the S3 server's, in the run's environment)", async () => {
     const client = clientWith({ accessKeyId: servers.env["AWS_ACCESS_KEY_ID"]!, secretAccessKey: servers.env["AWS_SECRET_ACCESS_KEY"]! });
@@ -35,7 +40,11 @@ describe("emulators/dynamodb gate: signed requests only", function () {
 
   for (const [what, credentials, type] of [
     ["the fixed local key", () => ({ accessKeyId: "local", secretAccessKey: "local" }), "UnrecognizedClientException"],
-    ["another key id", () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: servers.env["AWS_SECRET_ACCESS_KEY"]! }), "UnrecognizedClientException"],
+    [
+      "another key id",
+      () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: servers.env["AWS_SECRET_ACCESS_KEY"]! }),
+      "UnrecognizedClientException",
+    ],
     ["a wrong secret", () => ({ accessKeyId: servers.env["AWS_ACCESS_KEY_ID"]!, secretAccessKey: "wrong" }), "InvalidSignatureException"],
   ] as const) {
     it(`refuses ${what} with ${type}`, async () => {
@@ -51,11 +60,21 @@ describe("emulators/dynamodb gate: signed requests only", function () {
   it("refuses an unsigned request with MissingAuthenticationTokenException", async () => {
     const url = new URL(endpoint);
     const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, method: "POST", path: "/", agent: false, headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.ListTables" } }, (res) => {
-        let body = "";
-        res.on("data", (c: Buffer) => (body += c.toString()));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: "POST",
+          path: "/",
+          agent: false,
+          headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.ListTables" },
+        },
+        (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on("error", reject);
       req.end("{}");
     });
@@ -76,7 +95,9 @@ describe("emulators/dynamodb gate: signed requests only", function () {
       { relation: "after", toMiddleware: "httpSigningMiddleware", name: "tamper" },
     );
     try {
-      await assert.rejects(client.send(new PutItemCommand({ TableName: "Things", Item: { id: { S: "x" } } })), { name: "InvalidSignatureException" });
+      await assert.rejects(client.send(new PutItemCommand({ TableName: "Things", Item: { id: { S: "x" } } })), {
+        name: "InvalidSignatureException",
+      });
     } finally {
       client.destroy();
     }

@@ -12,7 +12,11 @@ async function evalIntrinsic(expr: string, input: JsonValue = {}): Promise<{ val
   if (r.status === "SUCCEEDED") return { value: (r.output as { v: JsonValue }).v };
   return { error: r.error, cause: r.cause };
 }
-const processor = (config: Record<string, unknown> | undefined, states: Record<string, unknown> = { P: { Type: "Pass", End: true } }, startAt = "P") => ({
+const processor = (
+  config: Record<string, unknown> | undefined,
+  states: Record<string, unknown> = { P: { Type: "Pass", End: true } },
+  startAt = "P",
+) => ({
   ...(config ? { ProcessorConfig: config } : {}),
   StartAt: startAt,
   States: states,
@@ -31,7 +35,10 @@ describe("engine AWS fidelity: intrinsic functions", () => {
   });
   it("States.Format prints objects and arrays the Java way: {a=1, b=[1, 2]}", async () => {
     const input = { o: { a: 1, b: [1, 2], c: { d: "x" }, e: null }, arr: ["p", 2, true] };
-    assert.equal((await evalIntrinsic("States.Format('o={} arr={}', $.o, $.arr)", input)).value, "o={a=1, b=[1, 2], c={d=x}, e=null} arr=[p, 2, true]");
+    assert.equal(
+      (await evalIntrinsic("States.Format('o={} arr={}', $.o, $.arr)", input)).value,
+      "o={a=1, b=[1, 2], c={d=x}, e=null} arr=[p, 2, true]",
+    );
   });
 });
 
@@ -39,7 +46,13 @@ describe("engine AWS fidelity: intrinsic functions", () => {
 // deprecated ItemProcessor; ProcessorConfig applies to it the same way.
 describe("engine AWS fidelity: legacy Iterator", () => {
   it("Iterator with ProcessorConfig DISTRIBUTED runs a Map Run, like ItemProcessor", async () => {
-    const def = single({ Type: "Map", Iterator: processor({ Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, { P: { Type: "Pass", Parameters: { "v.$": "$.n" }, End: true } }) });
+    const def = single({
+      Type: "Map",
+      Iterator: processor(
+        { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
+        { P: { Type: "Pass", Parameters: { "v.$": "$.n" }, End: true } },
+      ),
+    });
     const r = await runDef(def, [{ n: 1 }, { n: 2 }]);
     assert.equal(r.status, "SUCCEEDED");
     assert.deepEqual(r.output, [{ v: 1 }, { v: 2 }]);
@@ -80,11 +93,15 @@ describe("engine AWS fidelity: variables in *Path fields", () => {
           MaxConcurrencyPath: "$c",
           ToleratedFailureCountPath: "$n",
           ToleratedFailurePercentagePath: "$pct",
-          ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, {
-            C: { Type: "Choice", Choices: [{ Variable: "$", NumericEquals: 2, Next: "F" }], Default: "P" },
-            P: { Type: "Pass", End: true },
-            F: { Type: "Fail", Error: "Two" },
-          }, "C"),
+          ItemProcessor: processor(
+            { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            {
+              C: { Type: "Choice", Choices: [{ Variable: "$", NumericEquals: 2, Next: "F" }], Default: "P" },
+              P: { Type: "Pass", End: true },
+              F: { Type: "Fail", Error: "Two" },
+            },
+            "C",
+          ),
           End: true,
         },
       },
@@ -104,7 +121,11 @@ describe("engine AWS fidelity: SecondsPath non-integer", () => {
     assert.match(r.cause!, /SecondsPath '\$\.s'.*non-negative integer.*1\.5/);
   });
   it("TimeoutSecondsPath selecting a string fails with States.Runtime", async () => {
-    const r = await runDef(single({ Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:F", TimeoutSecondsPath: "$.t" }), { t: "5" }, { F: async () => 1 });
+    const r = await runDef(
+      single({ Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:F", TimeoutSecondsPath: "$.t" }),
+      { t: "5" },
+      { F: async () => 1 },
+    );
     assert.equal(r.error, "States.Runtime");
   });
 });
@@ -117,22 +138,36 @@ describe("engine AWS fidelity: JSONata errors are States.QueryEvaluationError wi
   it("an expression that returns nothing names the state, the entered event and the field path", async () => {
     const r = await runDef(jsonata(single({ Type: "Pass", Output: { v: { w: ["{% 1 %}", "{% $states.input.absent %}"] } } })), {});
     assert.equal(r.error, "States.QueryEvaluationError");
-    assert.equal(r.cause, "An error occurred while executing the state 'S' (entered at the event id #2). The JSONata expression '$states.input.absent' specified for the field 'Output/v/w[1]' returned nothing (undefined).");
+    assert.equal(
+      r.cause,
+      "An error occurred while executing the state 'S' (entered at the event id #2). The JSONata expression '$states.input.absent' specified for the field 'Output/v/w[1]' returned nothing (undefined).",
+    );
   });
   it("Items that is not an array", async () => {
-    const r = await runDef(jsonata(single({ Type: "Map", Items: "{% $states.input.o %}", ItemProcessor: processor(undefined) })), { o: { a: 1 } });
+    const r = await runDef(jsonata(single({ Type: "Map", Items: "{% $states.input.o %}", ItemProcessor: processor(undefined) })), {
+      o: { a: 1 },
+    });
     assert.equal(r.error, "States.QueryEvaluationError");
-    assert.equal(r.cause, "An error occurred while executing the state 'S' (entered at the event id #2). The JSONata expression '$states.input.o' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was 'object' for value: {\"a\":1}");
+    assert.equal(
+      r.cause,
+      "An error occurred while executing the state 'S' (entered at the event id #2). The JSONata expression '$states.input.o' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was 'object' for value: {\"a\":1}",
+    );
   });
   it("Items of a Distributed Map that is neither an array nor an object", async () => {
-    const r = await runDef(jsonata(single({ Type: "Map", Items: "{% 'x' %}", ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }) })), {});
+    const r = await runDef(
+      jsonata(single({ Type: "Map", Items: "{% 'x' %}", ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }) })),
+      {},
+    );
     assert.equal(r.error, "States.QueryEvaluationError");
     assert.match(r.cause!, /field 'Items' returned an unexpected result type\. Expected 'array', but was 'string'/);
   });
   it("a Wait Timestamp that is not a timestamp", async () => {
     const r = await runDef(jsonata(single({ Type: "Wait", Timestamp: "{% 'tomorrow' %}" })), {});
     assert.equal(r.error, "States.QueryEvaluationError");
-    assert.match(r.cause!, /field 'Timestamp' returned an unexpected result type\. Expected 'timestamp', but was 'string' for value: "tomorrow"/);
+    assert.match(
+      r.cause!,
+      /field 'Timestamp' returned an unexpected result type\. Expected 'timestamp', but was 'string' for value: "tomorrow"/,
+    );
   });
   it("a Wait Seconds that is not an integer", async () => {
     const r = await runDef(jsonata(single({ Type: "Wait", Seconds: "{% 1.5 %}" })), {});
@@ -143,7 +178,12 @@ describe("engine AWS fidelity: JSONata errors are States.QueryEvaluationError wi
     const def = jsonata({
       StartAt: "T",
       States: {
-        T: { Type: "Parallel", Branches: [{ StartAt: "P", States: { P: { Type: "Pass", Output: "{% $states.input.a + 'x' %}", End: true } } }], Catch: [{ ErrorEquals: ["States.QueryEvaluationError"], Next: "C", Output: "{% $states.errorOutput %}" }], End: true },
+        T: {
+          Type: "Parallel",
+          Branches: [{ StartAt: "P", States: { P: { Type: "Pass", Output: "{% $states.input.a + 'x' %}", End: true } } }],
+          Catch: [{ ErrorEquals: ["States.QueryEvaluationError"], Next: "C", Output: "{% $states.errorOutput %}" }],
+          End: true,
+        },
         C: { Type: "Pass", End: true },
       },
     });
@@ -151,7 +191,10 @@ describe("engine AWS fidelity: JSONata errors are States.QueryEvaluationError wi
     assert.equal(r.status, "SUCCEEDED");
     const out = r.output as { Error: string; Cause: string };
     assert.equal(out.Error, "States.QueryEvaluationError");
-    assert.match(out.Cause, /^An error occurred while executing the state 'P' \(entered at the event id #\d+\)\. The JSONata expression '\$states\.input\.a \+ 'x'' specified for the field 'Output' failed: T2002/);
+    assert.match(
+      out.Cause,
+      /^An error occurred while executing the state 'P' \(entered at the event id #\d+\)\. The JSONata expression '\$states\.input\.a \+ 'x'' specified for the field 'Output' failed: T2002/,
+    );
   });
 });
 
@@ -159,13 +202,28 @@ describe("engine AWS fidelity: JSONata errors are States.QueryEvaluationError wi
 // thresholds and MaxConcurrency take a JSONata expression in a JSONata state.
 describe("engine AWS fidelity: JSONata in MaxConcurrency and the failure thresholds", () => {
   const map = (fields: Record<string, unknown>) =>
-    jsonata(single({ Type: "Map", Items: "{% $states.input.items %}", ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, {
-      C: { Type: "Choice", Choices: [{ Condition: "{% $states.input = 2 %}", Next: "F" }], Default: "P" },
-      P: { Type: "Pass", End: true },
-      F: { Type: "Fail", Error: "Two" },
-    }, "C"), ...fields }));
+    jsonata(
+      single({
+        Type: "Map",
+        Items: "{% $states.input.items %}",
+        ItemProcessor: processor(
+          { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+          {
+            C: { Type: "Choice", Choices: [{ Condition: "{% $states.input = 2 %}", Next: "F" }], Default: "P" },
+            P: { Type: "Pass", End: true },
+            F: { Type: "Fail", Error: "Two" },
+          },
+          "C",
+        ),
+        ...fields,
+      }),
+    );
   it("evaluates them and applies them", async () => {
-    const ok = await runDef(map({ MaxConcurrency: "{% $states.input.c %}", ToleratedFailureCount: "{% $states.input.n %}" }), { items: [1, 2, 3], c: 2, n: 1 });
+    const ok = await runDef(map({ MaxConcurrency: "{% $states.input.c %}", ToleratedFailureCount: "{% $states.input.n %}" }), {
+      items: [1, 2, 3],
+      c: 2,
+      n: 1,
+    });
     assert.equal(ok.status, "SUCCEEDED", ok.cause);
     const pct = await runDef(map({ ToleratedFailurePercentage: "{% $states.input.p %}" }), { items: [1, 2, 3], p: 10 });
     assert.equal(pct.error, "States.ExceedToleratedFailureThreshold");
@@ -188,13 +246,36 @@ describe("engine AWS fidelity: JSONata in MaxConcurrency and the failure thresho
 // strings starting with '$' are literals in JSONata states (transforming-data.html: "not-evaluated": "$customerName").
 describe("engine AWS fidelity: JSONata values", () => {
   it("a filter matching one item yields the item; [] keeps the array", async () => {
-    const r = await runDef(jsonata(single({ Type: "Pass", Output: { one: "{% $states.input.items[x = 1] %}", kept: "{% $states.input.items[x = 1][] %}", two: "{% $states.input.items.x %}" } })), { items: [{ x: 1 }, { x: 2 }] });
+    const r = await runDef(
+      jsonata(
+        single({
+          Type: "Pass",
+          Output: {
+            one: "{% $states.input.items[x = 1] %}",
+            kept: "{% $states.input.items[x = 1][] %}",
+            two: "{% $states.input.items.x %}",
+          },
+        }),
+      ),
+      { items: [{ x: 1 }, { x: 2 }] },
+    );
     assert.deepEqual(r.output, { one: { x: 1 }, kept: [{ x: 1 }], two: [1, 2] });
   });
   it("'$'-strings in Output and Arguments are literals", async () => {
     const r = await runDef(jsonata(single({ Type: "Pass", Output: { a: "$customerName", b: "$.x", c: "$$.Execution.Id" } })), { x: 1 });
     assert.deepEqual(r.output, { a: "$customerName", b: "$.x", c: "$$.Execution.Id" });
-    const t = await runDef(jsonata(single({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: "F", Payload: { p: "$.literal" } }, Output: "{% $states.result.Payload %}" })), {}, { F: async (e) => e });
+    const t = await runDef(
+      jsonata(
+        single({
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Arguments: { FunctionName: "F", Payload: { p: "$.literal" } },
+          Output: "{% $states.result.Payload %}",
+        }),
+      ),
+      {},
+      { F: async (e) => e },
+    );
     assert.deepEqual(t.output, { p: "$.literal" });
   });
 });
@@ -203,23 +284,53 @@ describe("engine AWS fidelity: JSONata values", () => {
 // may run inside a Distributed Map's child workflow (STANDARD children), each level a Map Run of its own.
 describe("engine AWS fidelity: nested Distributed Maps", () => {
   it("a DISTRIBUTED Map inside a Distributed Map child runs its own Map Run with its own limits", async () => {
-    const inner = { Type: "Map", ItemsPath: "$.xs", MaxConcurrency: 1, ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, { Q: { Type: "Pass", Parameters: { "d.$": "States.MathAdd($, $)" }, End: true } }, "Q"), End: true };
-    const def = single({ Type: "Map", MaxConcurrency: 2, ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, { I: inner }, "I") });
+    const inner = {
+      Type: "Map",
+      ItemsPath: "$.xs",
+      MaxConcurrency: 1,
+      ItemProcessor: processor(
+        { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
+        { Q: { Type: "Pass", Parameters: { "d.$": "States.MathAdd($, $)" }, End: true } },
+        "Q",
+      ),
+      End: true,
+    };
+    const def = single({
+      Type: "Map",
+      MaxConcurrency: 2,
+      ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, { I: inner }, "I"),
+    });
     const runs = new Map<string, { stateName: string; maxConcurrency: number; status: string }>();
-    const r = await runDef(def, [{ xs: [1, 2] }, { xs: [3] }], {}, { childEvents: true, onEvent: (e) => e.kind === "mapRun" && runs.set(e.record.mapRunArn, e.record) });
+    const r = await runDef(
+      def,
+      [{ xs: [1, 2] }, { xs: [3] }],
+      {},
+      { childEvents: true, onEvent: (e) => e.kind === "mapRun" && runs.set(e.record.mapRunArn, e.record) },
+    );
     assert.equal(r.status, "SUCCEEDED", r.cause);
     assert.deepEqual(r.output, [[{ d: 2 }, { d: 4 }], [{ d: 6 }]]);
     // The execution lists its own Map Run; each child execution has its own (AWS: ListMapRuns per execution).
     assert.equal(r.mapRuns.length, 1);
     const all = [...runs.values()].map((m) => [m.stateName, m.maxConcurrency, m.status]).sort();
-    assert.deepEqual(all, [["I", 1, "SUCCEEDED"], ["I", 1, "SUCCEEDED"], ["S", 2, "SUCCEEDED"]]);
+    assert.deepEqual(all, [
+      ["I", 1, "SUCCEEDED"],
+      ["I", 1, "SUCCEEDED"],
+      ["S", 2, "SUCCEEDED"],
+    ]);
   });
 });
 
 // https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html — Paths
 // follow JsonPath as Step Functions runs it (Jayway): `$.[0]`, filters, deep scans, functions.
 describe("engine AWS fidelity: the Jayway JsonPath dialect in Paths", () => {
-  const input = { a: [{ x: 1, b: 2 }, { x: 2, b: 3 }], "a b": 5, n: [3, 1, 2] };
+  const input = {
+    a: [
+      { x: 1, b: 2 },
+      { x: 2, b: 3 },
+    ],
+    "a b": 5,
+    n: [3, 1, 2],
+  };
   const cases: Array<[string, JsonValue]> = [
     ["$.a.[1].b", 3],
     ["$.a.[?(@.x > 1)]", [{ x: 2, b: 3 }]],

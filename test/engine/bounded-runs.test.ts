@@ -10,8 +10,8 @@
  * Fake timers (a RealClock given timer functions that jump, in due order) stand in for years.
  */
 import { strict as assert } from "node:assert";
-import { RealClock, type TimerFunctions } from "../../engine/clock";
-import { MAX_TIMER_MS } from "../../engine/clock";
+import { RealClock, type TimerFunctions } from "../../engine/model/clock";
+import { MAX_TIMER_MS } from "../../engine/model/clock";
 import type { JsonValue } from "../../asl/types";
 import { fnArn, runDef } from "./helpers";
 
@@ -58,7 +58,10 @@ describe("engine: timers of any length", function () {
   it("the real clock sleeps a year in steps Node keeps (each at most 2^31-1 ms), all of the year", async () => {
     const timers = new JumpingTimers();
     await new RealClock(timers).sleep(YEAR_S * 1000);
-    assert.ok(timers.delays.every((d) => d >= 0 && d <= MAX_TIMER_MS), `steps: ${timers.delays.join(", ")}`);
+    assert.ok(
+      timers.delays.every((d) => d >= 0 && d <= MAX_TIMER_MS),
+      `steps: ${timers.delays.join(", ")}`,
+    );
     assert.equal(timers.now, YEAR_S * 1000);
   });
 
@@ -74,7 +77,12 @@ describe("engine: timers of any length", function () {
   it("a Wait of 364 days on the real clock waits 364 days (fake timers), not 4 ms", async () => {
     const timers = new JumpingTimers();
     const days = 364 * 24 * 60 * 60;
-    const r = await runDef({ StartAt: "W", States: { W: { Type: "Wait", Seconds: days, End: true } } }, {}, {}, { clock: new RealClock(timers) });
+    const r = await runDef(
+      { StartAt: "W", States: { W: { Type: "Wait", Seconds: days, End: true } } },
+      {},
+      {},
+      { clock: new RealClock(timers) },
+    );
     assert.equal(r.status, "SUCCEEDED");
     assert.equal(timers.now, days * 1000);
   });
@@ -88,7 +96,12 @@ describe("engine: timers of any length", function () {
   it("a 1-year Wait on the real clock does not end at once (stopped after 300 ms, it is still waiting)", async () => {
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 300);
-    const r = await runDef({ StartAt: "W", States: { W: { Type: "Wait", Seconds: YEAR_S, End: true } } }, {}, {}, { clock: "real", signal: stop.signal });
+    const r = await runDef(
+      { StartAt: "W", States: { W: { Type: "Wait", Seconds: YEAR_S, End: true } } },
+      {},
+      {},
+      { clock: "real", signal: stop.signal },
+    );
     assert.equal(r.status, "ABORTED");
   });
 
@@ -97,7 +110,10 @@ describe("engine: timers of any length", function () {
       await new Promise((r) => setTimeout(r, 50));
       return { ok: true };
     };
-    const def = { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("Slow"), TimeoutSeconds: 99_999_999, HeartbeatSeconds: 99_999_998, End: true } } };
+    const def = {
+      StartAt: "T",
+      States: { T: { Type: "Task", Resource: fnArn("Slow"), TimeoutSeconds: 99_999_999, HeartbeatSeconds: 99_999_998, End: true } },
+    };
     const r = await runDef(def, {}, { Slow: slow }, { clock: "real" });
     assert.equal(r.status, "SUCCEEDED", `${r.error}: ${r.cause}`);
     assert.deepEqual(r.output, { ok: true });
@@ -111,7 +127,17 @@ describe("engine: timers of any length", function () {
       return { calls };
     };
     const interval = 30_000_000;
-    const def = { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("Flaky"), Retry: [{ ErrorEquals: ["Flaky"], IntervalSeconds: interval, MaxAttempts: 1 }], End: true } } };
+    const def = {
+      StartAt: "T",
+      States: {
+        T: {
+          Type: "Task",
+          Resource: fnArn("Flaky"),
+          Retry: [{ ErrorEquals: ["Flaky"], IntervalSeconds: interval, MaxAttempts: 1 }],
+          End: true,
+        },
+      },
+    };
     const r = await runDef(def, {}, { Flaky: flaky }, { clock: new RealClock(timers) });
     assert.equal(r.status, "SUCCEEDED", `${r.error}: ${r.cause}`);
     assert.equal(calls, 2);
@@ -142,7 +168,13 @@ describe("engine: timers of any length", function () {
 
 describe("engine: every run is bounded and stoppable", function () {
   this.timeout(20_000);
-  const loop = { StartAt: "C", States: { C: { Type: "Choice", Choices: [{ Variable: "$.x", NumericEquals: 1, Next: "P" }], Default: "P" }, P: { Type: "Pass", Next: "C" } } };
+  const loop = {
+    StartAt: "C",
+    States: {
+      C: { Type: "Choice", Choices: [{ Variable: "$.x", NumericEquals: 1, Next: "P" }], Default: "P" },
+      P: { Type: "Pass", Next: "C" },
+    },
+  };
 
   it("an EXPRESS Choice loop ends at the 5-minute maximum duration of an EXPRESS execution (fake timers)", async () => {
     const timers = new JumpingTimers();
@@ -161,7 +193,11 @@ describe("engine: every run is bounded and stoppable", function () {
   });
 
   it("a definition's TimeoutSeconds longer than the type's maximum is cut to it; a shorter one is kept", async () => {
-    const wait = (seconds: number, timeout: number) => ({ TimeoutSeconds: timeout, StartAt: "W", States: { W: { Type: "Wait", Seconds: seconds, End: true } } });
+    const wait = (seconds: number, timeout: number) => ({
+      TimeoutSeconds: timeout,
+      StartAt: "W",
+      States: { W: { Type: "Wait", Seconds: seconds, End: true } },
+    });
     const timers = new JumpingTimers();
     const long = await runDef(wait(2 * YEAR_S, 99_999_999), {}, {}, { clock: new RealClock(timers) });
     assert.equal(long.status, "TIMED_OUT");
@@ -171,7 +207,12 @@ describe("engine: every run is bounded and stoppable", function () {
     assert.equal(short.cause, "The execution exceeded its TimeoutSeconds of 60");
   });
 
-  const jsonataPass = (expr: string, extra: Record<string, unknown> = {}) => ({ QueryLanguage: "JSONata", ...extra, StartAt: "P", States: { P: { Type: "Pass", Output: `{% ${expr} %}`, End: true } } });
+  const jsonataPass = (expr: string, extra: Record<string, unknown> = {}) => ({
+    QueryLanguage: "JSONata",
+    ...extra,
+    StartAt: "P",
+    States: { P: { Type: "Pass", Output: `{% ${expr} %}`, End: true } },
+  });
   const forever = "( $f := function($n) { $f($n + 1) }; $f(0) )";
 
   it("a never-ending tail-recursive JSONata function ends at the execution's TimeoutSeconds", async () => {

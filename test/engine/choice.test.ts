@@ -45,7 +45,10 @@ describe("engine: Choice", () => {
     // "...Path: compare to a value selected from the state input"
     assert.equal(await decide({ Variable: "$.a", NumericLessThanPath: "$.b" }, { a: 1, b: 2 }), "yes");
     assert.equal(await decide({ Variable: "$.a", StringEqualsPath: "$.b" }, { a: "x", b: "y" }), "no");
-    assert.equal(await decide({ Variable: "$.a", TimestampLessThanEqualsPath: "$.b" }, { a: "2024-01-01T00:00:00Z", b: "2024-01-01T00:00:00Z" }), "yes");
+    assert.equal(
+      await decide({ Variable: "$.a", TimestampLessThanEqualsPath: "$.b" }, { a: "2024-01-01T00:00:00Z", b: "2024-01-01T00:00:00Z" }),
+      "yes",
+    );
     assert.equal(await decide({ Variable: "$.a", BooleanEqualsPath: "$.b" }, { a: false, b: false }), "yes");
   });
 
@@ -72,8 +75,30 @@ describe("engine: Choice", () => {
 
   it("And, Or, Not combine rules", async () => {
     const input = { a: 1, b: "x" };
-    assert.equal(await decide({ And: [{ Variable: "$.a", NumericEquals: 1 }, { Variable: "$.b", StringEquals: "x" }] }, input), "yes");
-    assert.equal(await decide({ Or: [{ Variable: "$.a", NumericEquals: 2 }, { Variable: "$.b", StringEquals: "y" }] }, input), "no");
+    assert.equal(
+      await decide(
+        {
+          And: [
+            { Variable: "$.a", NumericEquals: 1 },
+            { Variable: "$.b", StringEquals: "x" },
+          ],
+        },
+        input,
+      ),
+      "yes",
+    );
+    assert.equal(
+      await decide(
+        {
+          Or: [
+            { Variable: "$.a", NumericEquals: 2 },
+            { Variable: "$.b", StringEquals: "y" },
+          ],
+        },
+        input,
+      ),
+      "no",
+    );
     assert.equal(await decide({ Not: { Variable: "$.a", NumericEquals: 2 } }, input), "yes");
   });
 
@@ -81,10 +106,13 @@ describe("engine: Choice", () => {
     const def = {
       StartAt: "C",
       States: {
-        C: { Type: "Choice", Choices: [
-          { Variable: "$.a", NumericGreaterThan: 0, Next: "First" },
-          { Variable: "$.a", NumericGreaterThan: 0, Next: "Second" },
-        ] },
+        C: {
+          Type: "Choice",
+          Choices: [
+            { Variable: "$.a", NumericGreaterThan: 0, Next: "First" },
+            { Variable: "$.a", NumericGreaterThan: 0, Next: "Second" },
+          ],
+        },
         First: { Type: "Pass", Result: 1, End: true },
         Second: { Type: "Pass", Result: 2, End: true },
       },
@@ -94,7 +122,10 @@ describe("engine: Choice", () => {
 
   it("no match and no Default fails with States.NoChoiceMatched", async () => {
     // "If no Choice Rule matches and no Default is specified, the state machine fails with States.NoChoiceMatched"
-    const def = { StartAt: "C", States: { C: { Type: "Choice", Choices: [{ Variable: "$.a", NumericEquals: 2, Next: "X" }] }, X: { Type: "Succeed" } } };
+    const def = {
+      StartAt: "C",
+      States: { C: { Type: "Choice", Choices: [{ Variable: "$.a", NumericEquals: 2, Next: "X" }] }, X: { Type: "Succeed" } },
+    };
     const r = await runDef(def, { a: 1 });
     assert.equal(r.status, "FAILED");
     assert.equal(r.error, "States.NoChoiceMatched");

@@ -47,7 +47,11 @@ const jsonPathMachine = (): StateMachineDefinition =>
       Fan: {
         Type: "Map",
         ItemsPath: "$.items",
-        ItemSelector: { "item.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index", "tag.$": "States.Format('item-{}', $$.Map.Item.Index)" },
+        ItemSelector: {
+          "item.$": "$$.Map.Item.Value",
+          "index.$": "$$.Map.Item.Index",
+          "tag.$": "States.Format('item-{}', $$.Map.Item.Index)",
+        },
         MaxConcurrencyPath: "$.concurrency",
         ToleratedFailurePercentage: 0,
         ItemProcessor: {
@@ -83,7 +87,13 @@ const jsonataMachine = (): StateMachineDefinition =>
           StartAt: "Kind",
           States: {
             Kind: { Type: "Choice", Choices: [{ Condition: "{% $states.input.item.kind = 'fizz' %}", Next: "Call" }], Default: "Call" },
-            Call: { Type: "Task", Resource: fnArn("echo"), Arguments: { id: "{% $states.input.item.id %}" }, Output: { id: "{% $states.result.id %}" }, End: true },
+            Call: {
+              Type: "Task",
+              Resource: fnArn("echo"),
+              Arguments: { id: "{% $states.input.item.id %}" },
+              Output: { id: "{% $states.result.id %}" },
+              End: true,
+            },
           },
         },
         Output: "{% $count($states.result) %}",
@@ -134,7 +144,10 @@ describe("engine: compile once, run many", function () {
                 Each: {
                   Type: "Map",
                   ItemsPath: "$.items",
-                  ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", Parameters: { "id.$": "$.id", "twice.$": "States.MathAdd($.id, $.id)" }, End: true } } },
+                  ItemProcessor: {
+                    StartAt: "P",
+                    States: { P: { Type: "Pass", Parameters: { "id.$": "$.id", "twice.$": "States.MathAdd($.id, $.id)" }, End: true } },
+                  },
                   End: true,
                 },
               },
@@ -153,10 +166,20 @@ describe("engine: compile once, run many", function () {
   });
 
   it("a nested states:startExecution machine compiles once, shared with run() of the same definition", async () => {
-    const child = { StartAt: "P", States: { P: { Type: "Pass", Parameters: { "n.$": "$.n" }, End: true } } } as unknown as StateMachineDefinition;
+    const child = {
+      StartAt: "P",
+      States: { P: { Type: "Pass", Parameters: { "n.$": "$.n" }, End: true } },
+    } as unknown as StateMachineDefinition;
     const parent = {
       StartAt: "Start",
-      States: { Start: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: { StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:Child", "Input.$": "$" }, End: true } },
+      States: {
+        Start: {
+          Type: "Task",
+          Resource: "arn:aws:states:::states:startExecution.sync:2",
+          Parameters: { StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:Child", "Input.$": "$" },
+          End: true,
+        },
+      },
     } as unknown as StateMachineDefinition;
     await run(child, { n: 1 }, options());
     const before = snapshot();
@@ -180,7 +203,11 @@ describe("engine: compile once, run many", function () {
             Type: "Map",
             Items: "{% $states.input %}",
             ItemSelector: { item: "{% $states.context.Map.Item.Value.missing %}" },
-            ItemProcessor: { ProcessorConfig: mode === "INLINE" ? { Mode: mode } : { Mode: mode, ExecutionType: "STANDARD" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+            ItemProcessor: {
+              ProcessorConfig: mode === "INLINE" ? { Mode: mode } : { Mode: mode, ExecutionType: "STANDARD" },
+              StartAt: "P",
+              States: { P: { Type: "Pass", End: true } },
+            },
             End: true,
           },
         },
@@ -207,14 +234,26 @@ describe("engine: compile once, run many", function () {
         States: {
           Fan: {
             Type: "Map",
-            ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON", MaxItemsPath: "$.max" }, Parameters: { "Bucket.$": "$.bucket", Key: "items.json" } },
-            ItemBatcher: { MaxItemsPerBatchPath: "$.per", BatchInput: { "run.$": "$$.Execution.Name", "source.$": "States.Format('{}/items.json', $.bucket)" } },
+            ItemReader: {
+              Resource: "arn:aws:states:::s3:getObject",
+              ReaderConfig: { InputType: "JSON", MaxItemsPath: "$.max" },
+              Parameters: { "Bucket.$": "$.bucket", Key: "items.json" },
+            },
+            ItemBatcher: {
+              MaxItemsPerBatchPath: "$.per",
+              BatchInput: { "run.$": "$$.Execution.Name", "source.$": "States.Format('{}/items.json', $.bucket)" },
+            },
             ItemProcessor: {
               ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
               StartAt: "Count",
-              States: { Count: { Type: "Pass", Parameters: { "n.$": "States.ArrayLength($.Items)", "source.$": "$.BatchInput.source" }, End: true } },
+              States: {
+                Count: { Type: "Pass", Parameters: { "n.$": "States.ArrayLength($.Items)", "source.$": "$.BatchInput.source" }, End: true },
+              },
             },
-            ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { "Bucket.$": "$.bucket", "Prefix.$": "States.Format('out/{}', $$.Execution.Name)" } },
+            ResultWriter: {
+              Resource: "arn:aws:states:::s3:putObject",
+              Parameters: { "Bucket.$": "$.bucket", "Prefix.$": "States.Format('out/{}', $$.Execution.Name)" },
+            },
             End: true,
           },
         },

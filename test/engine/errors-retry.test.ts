@@ -53,7 +53,12 @@ describe("engine: Retry", () => {
     // "IntervalSeconds ... (1 by default)", "MaxAttempts ... (3 by default)", "BackoffRate ... (2.0 by default)"
     const clock = new VirtualClock(0);
     const f = flaky(3, "Boom", clock);
-    const r = await runDef(single({ Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: ["Boom"] }] }), {}, { f: f.handler }, { clock });
+    const r = await runDef(
+      single({ Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: ["Boom"] }] }),
+      {},
+      { f: f.handler },
+      { clock },
+    );
     assert.equal(r.status, "SUCCEEDED");
     assert.deepEqual(f.calls, [0, 1000, 3000, 7000]);
   });
@@ -63,8 +68,14 @@ describe("engine: Retry", () => {
     const clock = new VirtualClock(0);
     const f = flaky(5, "States.Timeout", clock);
     const r = await runDef(
-      single({ Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: ["States.Timeout"], IntervalSeconds: 3, MaxAttempts: 2, BackoffRate: 1.5 }] }),
-      {}, { f: f.handler }, { clock },
+      single({
+        Type: "Task",
+        Resource: fnArn("f"),
+        Retry: [{ ErrorEquals: ["States.Timeout"], IntervalSeconds: 3, MaxAttempts: 2, BackoffRate: 1.5 }],
+      }),
+      {},
+      { f: f.handler },
+      { clock },
     );
     assert.equal(r.status, "FAILED");
     assert.deepEqual(f.calls, [0, 3000, 7500]);
@@ -73,7 +84,11 @@ describe("engine: Retry", () => {
   it("MaxAttempts 0 never retries", async () => {
     // "A value of 0 specifies that the error or errors are never retried."
     const f = flaky(1);
-    const r = await runDef(single({ Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 0 }] }), {}, { f: f.handler });
+    const r = await runDef(
+      single({ Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 0 }] }),
+      {},
+      { f: f.handler },
+    );
     assert.equal(r.status, "FAILED");
     assert.equal(f.calls.length, 1);
   });
@@ -82,7 +97,16 @@ describe("engine: Retry", () => {
     // "MaxDelaySeconds ... sets the maximum value up to which a retry interval can increase."
     const clock = new VirtualClock(0);
     const f = flaky(4, "Boom", clock);
-    await runDef(single({ Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: ["Boom"], IntervalSeconds: 2, BackoffRate: 10, MaxAttempts: 4, MaxDelaySeconds: 5 }] }), {}, { f: f.handler }, { clock });
+    await runDef(
+      single({
+        Type: "Task",
+        Resource: fnArn("f"),
+        Retry: [{ ErrorEquals: ["Boom"], IntervalSeconds: 2, BackoffRate: 10, MaxAttempts: 4, MaxDelaySeconds: 5 }],
+      }),
+      {},
+      { f: f.handler },
+      { clock },
+    );
     assert.deepEqual(f.calls, [0, 2000, 7000, 12000, 17000]);
   });
 
@@ -90,11 +114,19 @@ describe("engine: Retry", () => {
     // "FULL ... randomizes the delay intervals between 0 and the computed interval"
     const clock = new VirtualClock(0);
     const f = flaky(3, "Boom", clock);
-    await runDef(single({ Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: ["Boom"], IntervalSeconds: 10, JitterStrategy: "FULL" }] }), {}, { f: f.handler }, { clock });
+    await runDef(
+      single({ Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: ["Boom"], IntervalSeconds: 10, JitterStrategy: "FULL" }] }),
+      {},
+      { f: f.handler },
+      { clock },
+    );
     const gaps = f.calls.slice(1).map((t, i) => t - f.calls[i]);
     assert.equal(gaps.length, 3);
     gaps.forEach((g, i) => assert.ok(g >= 0 && g <= 10_000 * 2 ** i, `gap ${i} = ${g}`));
-    assert.ok(gaps.some((g, i) => g !== 10_000 * 2 ** i), "jitter changes at least one interval");
+    assert.ok(
+      gaps.some((g, i) => g !== 10_000 * 2 ** i),
+      "jitter changes at least one interval",
+    );
   });
 
   it("a retrier's count applies across all its matches; exhausted → Catch (doc's complex scenario)", async () => {
@@ -112,8 +144,13 @@ describe("engine: Retry", () => {
       StartAt: "X",
       States: {
         X: {
-          Type: "Task", Resource: fnArn("f"), Next: "Y",
-          Retry: [{ ErrorEquals: ["ErrorA", "ErrorB"], IntervalSeconds: 1, BackoffRate: 2.0, MaxAttempts: 2 }, { ErrorEquals: ["ErrorC"], IntervalSeconds: 5 }],
+          Type: "Task",
+          Resource: fnArn("f"),
+          Next: "Y",
+          Retry: [
+            { ErrorEquals: ["ErrorA", "ErrorB"], IntervalSeconds: 1, BackoffRate: 2.0, MaxAttempts: 2 },
+            { ErrorEquals: ["ErrorC"], IntervalSeconds: 5 },
+          ],
           Catch: [{ ErrorEquals: ["States.ALL"], Next: "Z" }],
         },
         Y: { Type: "Succeed" },
@@ -124,7 +161,10 @@ describe("engine: Retry", () => {
     assert.equal(r.status, "SUCCEEDED");
     assert.equal((r.output as { Error: string }).Error, "ErrorB");
     // waits of 1, 2, 5, then 4: "The fourth error matches the first retrier and causes a wait of 4 seconds."
-    assert.deepEqual(calls.map((t, i) => (i ? t - calls[i - 1] : 0)), [0, 1000, 2000, 5000, 4000]);
+    assert.deepEqual(
+      calls.map((t, i) => (i ? t - calls[i - 1] : 0)),
+      [0, 1000, 2000, 5000, 4000],
+    );
   });
 
   it("$$.State.RetryCount counts retries", async () => {
@@ -135,7 +175,16 @@ describe("engine: Retry", () => {
       if (n++ < 2) throw new Error("again");
       return "done";
     };
-    const r = await runDef(single({ Type: "Task", Resource: fnArn("f"), Parameters: { "rc.$": "$$.State.RetryCount" }, Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 1 }] }), {}, { f: handler });
+    const r = await runDef(
+      single({
+        Type: "Task",
+        Resource: fnArn("f"),
+        Parameters: { "rc.$": "$$.State.RetryCount" },
+        Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 1 }],
+      }),
+      {},
+      { f: handler },
+    );
     assert.equal(r.status, "SUCCEEDED");
     assert.deepEqual(seen, [{ rc: 0 }, { rc: 1 }, { rc: 2 }]);
   });
@@ -147,7 +196,12 @@ describe("engine: Catch and error names", () => {
     const def = {
       StartAt: "T",
       States: {
-        T: { Type: "Task", Resource: fnArn("f"), Catch: [{ ErrorEquals: ["CustomError"], ResultPath: "$.error-info", Next: "R" }], End: true },
+        T: {
+          Type: "Task",
+          Resource: fnArn("f"),
+          Catch: [{ ErrorEquals: ["CustomError"], ResultPath: "$.error-info", Next: "R" }],
+          End: true,
+        },
         R: { Type: "Pass", End: true },
       },
     };
@@ -176,7 +230,15 @@ describe("engine: Catch and error names", () => {
         R: { Type: "Pass", End: true },
       },
     };
-    const r = await runDef(def, { keep: 1 }, { f: async () => { throw new TypeError("bad"); } });
+    const r = await runDef(
+      def,
+      { keep: 1 },
+      {
+        f: async () => {
+          throw new TypeError("bad");
+        },
+      },
+    );
     assert.deepEqual(Object.keys(r.output as object), ["Error", "Cause"]);
     assert.equal((r.output as { Error: string }).Error, "TypeError");
   });
@@ -186,11 +248,30 @@ describe("engine: Catch and error names", () => {
     const def = (resource: string, timeout?: number) => ({
       StartAt: "T",
       States: {
-        T: { Type: "Task", Resource: resource, TimeoutSeconds: timeout, Catch: [{ ErrorEquals: ["States.TaskFailed"], Next: "R" }], End: true },
+        T: {
+          Type: "Task",
+          Resource: resource,
+          TimeoutSeconds: timeout,
+          Catch: [{ ErrorEquals: ["States.TaskFailed"], Next: "R" }],
+          End: true,
+        },
         R: { Type: "Pass", Result: "caught", End: true },
       },
     });
-    assert.equal((await runDef(def(fnArn("f")), {}, { f: async () => { throw new Error("x"); } })).output, "caught");
+    assert.equal(
+      (
+        await runDef(
+          def(fnArn("f")),
+          {},
+          {
+            f: async () => {
+              throw new Error("x");
+            },
+          },
+        )
+      ).output,
+      "caught",
+    );
     const hang = async () => new Promise(() => undefined);
     const timedOut = await runDef(def(fnArn("h"), 5), {}, { h: hang });
     assert.equal(timedOut.status, "FAILED");
@@ -214,7 +295,11 @@ describe("engine: Catch and error names", () => {
 
   it("HeartbeatSeconds → States.HeartbeatTimeout (a Lambda task never heartbeats)", async () => {
     // "States.HeartbeatTimeout: A Task state failed to send a heartbeat for a period longer than the HeartbeatSeconds value."
-    const r = await runDef(single({ Type: "Task", Resource: fnArn("h"), TimeoutSeconds: 100, HeartbeatSeconds: 10 }), {}, { h: async () => new Promise(() => undefined) });
+    const r = await runDef(
+      single({ Type: "Task", Resource: fnArn("h"), TimeoutSeconds: 100, HeartbeatSeconds: 10 }),
+      {},
+      { h: async () => new Promise(() => undefined) },
+    );
     assert.equal(r.error, "States.HeartbeatTimeout");
   });
 
@@ -240,7 +325,17 @@ describe("engine: Catch and error names", () => {
 
   it("aborting through the signal ends the execution as ABORTED", async () => {
     const ac = new AbortController();
-    const p = runDef({ StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("h"), End: true } } }, {}, { h: async () => { ac.abort(); return new Promise(() => undefined); } }, { signal: ac.signal, clock: "real" });
+    const p = runDef(
+      { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("h"), End: true } } },
+      {},
+      {
+        h: async () => {
+          ac.abort();
+          return new Promise(() => undefined);
+        },
+      },
+      { signal: ac.signal, clock: "real" },
+    );
     const r = await p;
     assert.equal(r.status, "ABORTED");
     assert.equal(eventsOf(r, "ExecutionAborted").length, 1);
@@ -250,14 +345,19 @@ describe("engine: Catch and error names", () => {
     const ac = new AbortController();
     const def = { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("h"), Next: "N" }, N: { Type: "Pass", End: true } } };
     let finished = false;
-    const r = await runDef(def, {}, {
-      h: async () => {
-        setTimeout(() => ac.abort(), 1);
-        await new Promise((res) => setTimeout(res, 20));
-        finished = true;
-        return 1;
+    const r = await runDef(
+      def,
+      {},
+      {
+        h: async () => {
+          setTimeout(() => ac.abort(), 1);
+          await new Promise((res) => setTimeout(res, 20));
+          finished = true;
+          return 1;
+        },
       },
-    }, { signal: ac.signal, clock: "real" });
+      { signal: ac.signal, clock: "real" },
+    );
     assert.equal(r.status, "ABORTED");
     await new Promise((res) => setTimeout(res, 40));
     assert.equal(finished, true);

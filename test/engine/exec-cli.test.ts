@@ -18,11 +18,26 @@ describe("exec CLI", function () {
   this.timeout(60_000);
   const dir = tempDir("exec-cli-");
   const def = join(dir, "def.json");
-  writeFileSync(def, JSON.stringify({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Add", End: true } } }));
+  writeFileSync(
+    def,
+    JSON.stringify({
+      StartAt: "T",
+      States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Add", End: true } },
+    }),
+  );
   const handlers = join(dir, "handlers.cjs");
-  writeFileSync(handlers, "exports.Add = async (e) => ({ sum: e.a + e.b });\nexports.Boom = async () => { const e = new Error('kaput'); e.name = 'BoomError'; throw e; };\n");
+  writeFileSync(
+    handlers,
+    "exports.Add = async (e) => ({ sum: e.a + e.b });\nexports.Boom = async () => { const e = new Error('kaput'); e.name = 'BoomError'; throw e; };\n",
+  );
   const failDef = join(dir, "fail.json");
-  writeFileSync(failDef, JSON.stringify({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Boom", End: true } } }));
+  writeFileSync(
+    failDef,
+    JSON.stringify({
+      StartAt: "T",
+      States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Boom", End: true } },
+    }),
+  );
 
   it("--json prints exactly status, output, stateTransitions, historyEvents, durationMs, mapRuns (always there); exit 0", () => {
     const r = exec([def, "--input", '{"a":1,"b":2}', "--handlers", handlers, "--json"]);
@@ -93,15 +108,24 @@ describe("exec CLI", function () {
 
   it("--batch runs one case per line and prints one JSON result line each", () => {
     const cases = join(dir, "cases.jsonl");
-    const addDef = { StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Add", End: true } } };
-    writeFileSync(cases, [
-      JSON.stringify({ name: "one", definition: addDef, input: { a: 1, b: 1 } }),
-      JSON.stringify({ name: "two", definition: { StartAt: "F", States: { F: { Type: "Fail", Error: "E" } } }, input: {} }),
-      "",
-    ].join("\n"));
+    const addDef = {
+      StartAt: "T",
+      States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Add", End: true } },
+    };
+    writeFileSync(
+      cases,
+      [
+        JSON.stringify({ name: "one", definition: addDef, input: { a: 1, b: 1 } }),
+        JSON.stringify({ name: "two", definition: { StartAt: "F", States: { F: { Type: "Fail", Error: "E" } } }, input: {} }),
+        "",
+      ].join("\n"),
+    );
     const r = exec(["--batch", cases, "--handlers", handlers]);
     assert.equal(r.code, 1);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 2);
     assert.deepEqual([lines[0].name, lines[0].status, lines[0].output], ["one", "SUCCEEDED", { sum: 2 }]);
     assert.deepEqual([lines[1].name, lines[1].status, lines[1].error], ["two", "FAILED", "E"]);

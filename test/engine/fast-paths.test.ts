@@ -38,7 +38,12 @@ const lastTask = { T: { Type: "Task", Resource: fnArn("f"), End: true } };
 describe("engine: fast paths keep the general paths' rules", () => {
   describe("a last Task reporting straight to an inline iteration", () => {
     it("a result over 256 KiB fails the Map with States.DataLimitExceeded naming the Task", async () => {
-      const r = await runDef(inlineMap(lastTask, "T"), [1, 2], { f: async (n) => (n === 2 ? TOO_BIG : n) }, { stateMachineType: "EXPRESS" });
+      const r = await runDef(
+        inlineMap(lastTask, "T"),
+        [1, 2],
+        { f: async (n) => (n === 2 ? TOO_BIG : n) },
+        { stateMachineType: "EXPRESS" },
+      );
       assert.equal(r.status, "FAILED");
       assert.equal(r.error, "States.DataLimitExceeded");
       assert.match(r.cause!, /'T'/);
@@ -48,7 +53,12 @@ describe("engine: fast paths keep the general paths' rules", () => {
       class RowRejected extends Error {
         override name = "RowRejected";
       }
-      for (const f of [async () => Promise.reject(new RowRejected("late")), () => { throw new RowRejected("at once"); }] as LambdaHandler[]) {
+      for (const f of [
+        async () => Promise.reject(new RowRejected("late")),
+        () => {
+          throw new RowRejected("at once");
+        },
+      ] as LambdaHandler[]) {
         const r = await runDef(inlineMap(lastTask, "T"), [1, 2, 3], { f }, { stateMachineType: "EXPRESS" });
         assert.equal(r.status, "FAILED");
         assert.equal(r.error, "RowRejected");
@@ -66,8 +76,17 @@ describe("engine: fast paths keep the general paths' rules", () => {
       const handlers = { double: async (n: unknown) => (n as number) * 2, tag: async (e: unknown) => e };
       const waits = await runDef(inlineMap(twoWaits, "A"), [1, 2, 3], handlers, { stateMachineType: "EXPRESS" });
       assert.equal(waits.status, "SUCCEEDED", waits.cause);
-      assert.deepEqual(waits.output, [{ n: 2, size: "small" }, { n: 4, size: "small" }, { n: 6, size: "big" }] as JsonValue);
-      const noWait = await runDef(inlineMap({ P: { Type: "Pass", Parameters: { "v.$": "$" }, End: true } }, "P"), [1, 2, 3], {}, { stateMachineType: "EXPRESS" });
+      assert.deepEqual(waits.output, [
+        { n: 2, size: "small" },
+        { n: 4, size: "small" },
+        { n: 6, size: "big" },
+      ] as JsonValue);
+      const noWait = await runDef(
+        inlineMap({ P: { Type: "Pass", Parameters: { "v.$": "$" }, End: true } }, "P"),
+        [1, 2, 3],
+        {},
+        { stateMachineType: "EXPRESS" },
+      );
       assert.deepEqual(noWait.output, [{ v: 1 }, { v: 2 }, { v: 3 }] as JsonValue);
     });
   });
@@ -76,7 +95,12 @@ describe("engine: fast paths keep the general paths' rules", () => {
     // A Map's result array is one payload; when every output's JSON text is known, the engine adds
     // their lengths (at most 3 UTF-8 bytes each) instead of serializing the array again.
     const sizes = async (outputs: string[]) =>
-      runDef(inlineMap(lastTask, "T"), outputs.map((_, i) => i), { f: async (i) => outputs[i as number] }, { stateMachineType: "EXPRESS" });
+      runDef(
+        inlineMap(lastTask, "T"),
+        outputs.map((_, i) => i),
+        { f: async (i) => outputs[i as number] },
+        { stateMachineType: "EXPRESS" },
+      );
 
     it("near the quota the array is measured exactly: 2 x 130,000 ASCII characters pass (260,007 bytes)", async () => {
       const r = await sizes(["a".repeat(130_000), "b".repeat(130_000)]);
@@ -146,7 +170,10 @@ describe("engine: fast paths keep the general paths' rules", () => {
     it("passes its input as the event and returns the result as its output (ResultPath `$` spelled out, too)", async () => {
       const seen: unknown[] = [];
       const f = async (e: unknown) => (seen.push(e), { got: e });
-      for (const task of [{ Type: "Task", Resource: fnArn("f"), End: true }, { Type: "Task", Resource: fnArn("f"), ResultPath: "$", End: true }]) {
+      for (const task of [
+        { Type: "Task", Resource: fnArn("f"), End: true },
+        { Type: "Task", Resource: fnArn("f"), ResultPath: "$", End: true },
+      ]) {
         const r = await runDef({ StartAt: "T", States: { T: task } }, { a: [1, { b: 2 }] }, { f });
         assert.deepEqual(r.output, { got: { a: [1, { b: 2 }] } } as JsonValue);
       }
@@ -154,7 +181,11 @@ describe("engine: fast paths keep the general paths' rules", () => {
     });
 
     it("with ResultPath it merges into the input, as the general path does", async () => {
-      const r = await runDef({ StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), ResultPath: "$.r", End: true } } }, { a: 1 }, { f: async () => 2 });
+      const r = await runDef(
+        { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), ResultPath: "$.r", End: true } } },
+        { a: 1 },
+        { f: async () => 2 },
+      );
       assert.deepEqual(r.output, { a: 1, r: 2 } as JsonValue);
     });
   });
@@ -162,7 +193,11 @@ describe("engine: fast paths keep the general paths' rules", () => {
   describe("the Lambda context object", () => {
     it("has the Node.js runtime's fields and no engine internals among its own properties", async () => {
       let ctx: LambdaContext | undefined;
-      await runDef({ StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), End: true } } }, {}, { f: async (_e, c) => void (ctx = c) });
+      await runDef(
+        { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), End: true } } },
+        {},
+        { f: async (_e, c) => void (ctx = c) },
+      );
       assert.ok(ctx);
       assert.equal(ctx.functionVersion, "$LATEST");
       assert.equal(ctx.memoryLimitInMB, "128");

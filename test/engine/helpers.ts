@@ -4,7 +4,12 @@ import type { JsonValue } from "../../asl/types";
 
 export const fnArn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 
-export function runDef(definition: unknown, input: JsonValue, handlers: Record<string, LambdaHandler> = {}, options: Partial<RunOptions> = {}): Promise<ExecutionResult> {
+export function runDef(
+  definition: unknown,
+  input: JsonValue,
+  handlers: Record<string, LambdaHandler> = {},
+  options: Partial<RunOptions> = {},
+): Promise<ExecutionResult> {
   // validate: false keeps these tests about the interpreter, independent of the validator's progress.
   return run(definition, input, { handlers, clock: "virtual", random: 42, validate: false, ...options });
 }

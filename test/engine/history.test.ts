@@ -19,17 +19,31 @@ describe("engine: history", () => {
     // HistoryEvent: "id: The id of the event. Events are numbered sequentially, starting at one."
     const r = await runDef(def, { in: 1 }, { f: async () => ({ out: 2 }) });
     const h = plainHistory(r);
-    assert.deepEqual(h.map((e) => e.type), [
-      "ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded",
-      "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
-    ]);
+    assert.deepEqual(
+      h.map((e) => e.type),
+      [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "LambdaFunctionScheduled",
+        "LambdaFunctionStarted",
+        "LambdaFunctionSucceeded",
+        "TaskStateExited",
+        "PassStateEntered",
+        "PassStateExited",
+        "ExecutionSucceeded",
+      ],
+    );
     h.forEach((e, i) => {
       assert.equal(e.id, i + 1);
       assert.equal(e.previousEventId, i);
       assert.equal(typeof e.timestamp, "string");
     });
     assert.deepEqual(h[1].stateEnteredEventDetails, { name: "T", input: '{"in":1}', inputDetails: { truncated: false } });
-    assert.deepEqual(h[2].lambdaFunctionScheduledEventDetails, { resource: fnArn("f"), input: '{"in":1}', inputDetails: { truncated: false } });
+    assert.deepEqual(h[2].lambdaFunctionScheduledEventDetails, {
+      resource: fnArn("f"),
+      input: '{"in":1}',
+      inputDetails: { truncated: false },
+    });
     assert.deepEqual(h[4].lambdaFunctionSucceededEventDetails, { output: '{"out":2}', outputDetails: { truncated: false } });
     assert.deepEqual(h[5].stateExitedEventDetails, { name: "T", output: '{"out":2}', outputDetails: { truncated: false } });
     assert.equal((h[8].executionSucceededEventDetails as { output: string }).output, '{"out":2}');
@@ -50,23 +64,55 @@ describe("engine: history", () => {
   });
 
   it("ExecutionFailed carries error and cause", async () => {
-    const r = await runDef(def, {}, { f: async () => { throw new Error("nope"); } });
+    const r = await runDef(
+      def,
+      {},
+      {
+        f: async () => {
+          throw new Error("nope");
+        },
+      },
+    );
     const last = plainHistory(r).at(-1)!;
     assert.equal(last.type, "ExecutionFailed");
     assert.equal((last.executionFailedEventDetails as { error: string }).error, "Error");
   });
 
   it("a long history (several storage chunks) reads back complete and in order", async () => {
-    const mapDef = { StartAt: "M", States: { M: { Type: "Map", MaxConcurrency: 1, ItemProcessor: { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), End: true } } }, End: true } } };
-    const r = await runDef(mapDef, Array.from({ length: 400 }, (_, i) => i), { f: async (e) => e });
+    const mapDef = {
+      StartAt: "M",
+      States: {
+        M: {
+          Type: "Map",
+          MaxConcurrency: 1,
+          ItemProcessor: { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), End: true } } },
+          End: true,
+        },
+      },
+    };
+    const r = await runDef(
+      mapDef,
+      Array.from({ length: 400 }, (_, i) => i),
+      { f: async (e) => e },
+    );
     const h = plainHistory(r);
     assert.equal(h.length, r.counters.historyEvents);
     assert.ok(h.length > 2000);
     h.forEach((e, i) => assert.equal(e.id, i + 1));
-    const started = h.filter((e) => e.type === "MapIterationStarted").map((e) => (e.mapIterationStartedEventDetails as { index: number }).index);
-    assert.deepEqual(started, Array.from({ length: 400 }, (_, i) => i));
-    const succeeded = h.filter((e) => e.type === "LambdaFunctionSucceeded").map((e) => JSON.parse((e.lambdaFunctionSucceededEventDetails as { output: string }).output));
-    assert.deepEqual(succeeded, Array.from({ length: 400 }, (_, i) => i));
+    const started = h
+      .filter((e) => e.type === "MapIterationStarted")
+      .map((e) => (e.mapIterationStartedEventDetails as { index: number }).index);
+    assert.deepEqual(
+      started,
+      Array.from({ length: 400 }, (_, i) => i),
+    );
+    const succeeded = h
+      .filter((e) => e.type === "LambdaFunctionSucceeded")
+      .map((e) => JSON.parse((e.lambdaFunctionSucceededEventDetails as { output: string }).output));
+    assert.deepEqual(
+      succeeded,
+      Array.from({ length: 400 }, (_, i) => i),
+    );
   });
 
   it("keepHistory: false keeps counters but no array", async () => {

@@ -15,7 +15,10 @@ async function evalIntrinsic(expr: string, input: JsonValue = {}): Promise<{ val
 describe("engine: intrinsic functions", () => {
   it("States.Format fills {} in order; \\{ \\} are literal braces", async () => {
     // "States.Format ... constructs a string from both literal and interpolated values"; "{}" marks each argument.
-    assert.equal((await evalIntrinsic("States.Format('Hello, my name is {}.', $.name)", { name: "Arnav" })).value, "Hello, my name is Arnav.");
+    assert.equal(
+      (await evalIntrinsic("States.Format('Hello, my name is {}.', $.name)", { name: "Arnav" })).value,
+      "Hello, my name is Arnav.",
+    );
     assert.equal((await evalIntrinsic("States.Format('{} and {}', 1, true)")).value, "1 and true");
     assert.equal((await evalIntrinsic("States.Format('brace \\{\\} {}', 'x')")).value, "brace {} x");
   });
@@ -37,7 +40,11 @@ describe("engine: intrinsic functions", () => {
 
   it("States.ArrayPartition chunks, the last chunk may be shorter", async () => {
     // example: "inputArray": [1,2,3,4,5,6,7,8,9], chunkSize 4 → [[1,2,3,4],[5,6,7,8],[9]]
-    assert.deepEqual((await evalIntrinsic("States.ArrayPartition($.a, 4)", { a: [1, 2, 3, 4, 5, 6, 7, 8, 9] })).value, [[1, 2, 3, 4], [5, 6, 7, 8], [9]]);
+    assert.deepEqual((await evalIntrinsic("States.ArrayPartition($.a, 4)", { a: [1, 2, 3, 4, 5, 6, 7, 8, 9] })).value, [
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [9],
+    ]);
     assert.equal((await evalIntrinsic("States.ArrayPartition($.a, 0)", { a: [1] })).error, "States.IntrinsicFailure");
   });
 
@@ -77,7 +84,10 @@ describe("engine: intrinsic functions", () => {
 
   it("States.JsonMerge merges shallowly and refuses deep merge", async () => {
     // "the deep merging mode ... set the boolean value to false" — only shallow merge is supported.
-    assert.deepEqual((await evalIntrinsic("States.JsonMerge($.a, $.b, false)", { a: { x: { p: 1 }, y: 1 }, b: { x: { q: 2 } } })).value, { x: { q: 2 }, y: 1 });
+    assert.deepEqual((await evalIntrinsic("States.JsonMerge($.a, $.b, false)", { a: { x: { p: 1 }, y: 1 }, b: { x: { q: 2 } } })).value, {
+      x: { q: 2 },
+      y: 1,
+    });
     assert.equal((await evalIntrinsic("States.JsonMerge($.a, $.b, true)", { a: {}, b: {} })).error, "States.IntrinsicFailure");
   });
 
@@ -100,12 +110,21 @@ describe("engine: intrinsic functions", () => {
 
   it("States.StringSplit splits on every delimiter character", async () => {
     // example: "This.is+a,test=string" with ".+,=" → ["This","is","a","test","string"]
-    assert.deepEqual((await evalIntrinsic("States.StringSplit($.s, '.+,=')", { s: "This.is+a,test=string" })).value, ["This", "is", "a", "test", "string"]);
+    assert.deepEqual((await evalIntrinsic("States.StringSplit($.s, '.+,=')", { s: "This.is+a,test=string" })).value, [
+      "This",
+      "is",
+      "a",
+      "test",
+      "string",
+    ]);
     assert.deepEqual((await evalIntrinsic("States.StringSplit('1,2,3,4,5', ',')")).value, ["1", "2", "3", "4", "5"]);
   });
 
   it("States.UUID returns a v4 UUID", async () => {
-    assert.match((await evalIntrinsic("States.UUID()")).value as string, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.match(
+      (await evalIntrinsic("States.UUID()")).value as string,
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it("nested intrinsics evaluate inside out", async () => {

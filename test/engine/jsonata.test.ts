@@ -10,8 +10,22 @@ describe("engine: JSONata", () => {
   it("a JSONata Map without Items whose input is not an array fails with States.QueryEvaluationError, as AWS reports it", async () => {
     // Recorded on AWS: "Map state input must be an array but was: 1" (error States.QueryEvaluationError);
     // state-map.html: Items defaults to $states.input.
-    const def = { QueryLanguage: "JSONata", StartAt: "M", States: { M: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } } };
-    for (const [input, shown] of [[1, "1"], ["string", '"string"'], [{ foo: "bar" }, '{"foo":"bar"}']] as const) {
+    const def = {
+      QueryLanguage: "JSONata",
+      StartAt: "M",
+      States: {
+        M: {
+          Type: "Map",
+          ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+          End: true,
+        },
+      },
+    };
+    for (const [input, shown] of [
+      [1, "1"],
+      ["string", '"string"'],
+      [{ foo: "bar" }, '{"foo":"bar"}'],
+    ] as const) {
       const r = await runDef(def, input as never, {});
       assert.equal(r.error, "States.QueryEvaluationError");
       assert.match(r.cause ?? "", new RegExp(`Map state input must be an array but was: ${shown.replace(/[{}]/g, "\\$&")}$`));
@@ -20,7 +34,20 @@ describe("engine: JSONata", () => {
 
   it("a Fail state without Error or Cause ends the execution with neither (AWS records executionFailedEventDetails: {})", async () => {
     // state-fail.html: Error and Cause are optional; recorded on AWS for a Map whose item fails so.
-    const r = await runDef({ StartAt: "M", States: { M: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "F", States: { F: { Type: "Fail" } } }, End: true } } }, [1], {});
+    const r = await runDef(
+      {
+        StartAt: "M",
+        States: {
+          M: {
+            Type: "Map",
+            ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "F", States: { F: { Type: "Fail" } } },
+            End: true,
+          },
+        },
+      },
+      [1],
+      {},
+    );
     assert.equal(r.status, "FAILED");
     assert.equal(r.error, undefined);
     assert.equal(r.cause, undefined);
@@ -30,7 +57,14 @@ describe("engine: JSONata", () => {
   it("$range gives a sequence: one value is that value (AWS: $range(1, 9, 9) → 1); $partition keeps its array", async () => {
     // JSONata: "a sequence containing a single value is equivalent to that value" (https://docs.jsonata.org/processing#sequences);
     // recorded on AWS: $range(1,9,9) output "1", $range(1,9,2) "[1,3,5,7,9]", $partition([0],1) "[[0]]".
-    const out = async (expr: string) => (await runDef({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: `{% ${expr} %}`, End: true } } }, {}, {})).output;
+    const out = async (expr: string) =>
+      (
+        await runDef(
+          { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: `{% ${expr} %}`, End: true } } },
+          {},
+          {},
+        )
+      ).output;
     assert.equal(await out("$range(1, 9, 9)"), 1);
     assert.deepEqual(await out("$range(1, 9, 2)"), [1, 3, 5, 7, 9]);
     assert.deepEqual(await out("$partition([0], 1)"), [[0]]);
@@ -39,7 +73,11 @@ describe("engine: JSONata", () => {
   it("a string with anything around '{%' ... '%}' is literal text, not an expression", async () => {
     // "JSONata syntax: "{% <JSONata expression> %}"" — the whole string
     // (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html); AWS passes any other string on as it is.
-    const def = { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: { spaced: " {% states.input %} ", open: "{% 1", whole: "{% 1 + 1 %}" }, End: true } } };
+    const def = {
+      QueryLanguage: "JSONata",
+      StartAt: "P",
+      States: { P: { Type: "Pass", Output: { spaced: " {% states.input %} ", open: "{% 1", whole: "{% 1 + 1 %}" }, End: true } },
+    };
     assert.deepEqual((await runDef(def, { a: 1 }, {})).output, { spaced: " {% states.input %} ", open: "{% 1", whole: 2 });
   });
 
@@ -118,7 +156,11 @@ describe("engine: JSONata", () => {
   });
 
   it("$states.context is the context object", async () => {
-    const def = { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: "{% $states.context.State.Name & '/' & $states.context.Execution.Name %}", End: true } } };
+    const def = {
+      QueryLanguage: "JSONata",
+      StartAt: "P",
+      States: { P: { Type: "Pass", Output: "{% $states.context.State.Name & '/' & $states.context.Execution.Name %}", End: true } },
+    };
     assert.equal((await runDef(def, {}, {}, { executionName: "run-7" })).output, "P/run-7");
   });
 
@@ -130,13 +172,28 @@ describe("engine: JSONata", () => {
         T: {
           Type: "Task",
           Resource: fnArn("f"),
-          Catch: [{ ErrorEquals: ["States.ALL"], Output: { err: "{% $states.errorOutput.Error %}", input: "{% $states.input %}" }, Assign: { failed: true }, Next: "N" }],
+          Catch: [
+            {
+              ErrorEquals: ["States.ALL"],
+              Output: { err: "{% $states.errorOutput.Error %}", input: "{% $states.input %}" },
+              Assign: { failed: true },
+              Next: "N",
+            },
+          ],
           End: true,
         },
         N: { Type: "Pass", Output: { out: "{% $states.input %}", failed: "{% $failed %}" }, End: true },
       },
     };
-    const r = await runDef(def, { i: 1 }, { f: async () => { throw new RangeError("r"); } });
+    const r = await runDef(
+      def,
+      { i: 1 },
+      {
+        f: async () => {
+          throw new RangeError("r");
+        },
+      },
+    );
     assert.deepEqual(r.output, { out: { err: "RangeError", input: { i: 1 } }, failed: true });
   });
 
@@ -176,7 +233,9 @@ describe("engine: JSONata", () => {
           ItemSelector: { v: "{% $states.context.Map.Item.Value %}", i: "{% $states.context.Map.Item.Index %}" },
           ItemProcessor: {
             StartAt: "Mul",
-            States: { Mul: { Type: "Pass", Assign: { inner: "changed" }, Output: "{% $states.input.v * $factor + $states.input.i %}", End: true } },
+            States: {
+              Mul: { Type: "Pass", Assign: { inner: "changed" }, Output: "{% $states.input.v * $factor + $states.input.i %}", End: true },
+            },
           },
           Next: "After",
         },
@@ -190,9 +249,27 @@ describe("engine: JSONata", () => {
     const def = {
       QueryLanguage: "JSONata",
       StartAt: "P",
-      States: { P: { Type: "Pass", Output: { p: "{% $partition([1,2,3], 2) %}", r: "{% $range(0, 4, 2) %}", h: "{% $hash('input data', 'SHA-1') %}", u: "{% $length($uuid()) %}", j: "{% $parse('{\"a\":1}') %}" }, End: true } },
+      States: {
+        P: {
+          Type: "Pass",
+          Output: {
+            p: "{% $partition([1,2,3], 2) %}",
+            r: "{% $range(0, 4, 2) %}",
+            h: "{% $hash('input data', 'SHA-1') %}",
+            u: "{% $length($uuid()) %}",
+            j: "{% $parse('{\"a\":1}') %}",
+          },
+          End: true,
+        },
+      },
     };
-    assert.deepEqual((await runDef(def, {})).output, { p: [[1, 2], [3]], r: [0, 2, 4], h: "aaff4a450a104cd177d28d18d74485e8cae074b7", u: 36, j: { a: 1 } });
+    assert.deepEqual((await runDef(def, {})).output, {
+      p: [[1, 2], [3]],
+      r: [0, 2, 4],
+      h: "aaff4a450a104cd177d28d18d74485e8cae074b7",
+      u: 36,
+      j: { a: 1 },
+    });
   });
 
   it("an expression error is States.QueryEvaluationError (catchable)", async () => {
@@ -206,13 +283,21 @@ describe("engine: JSONata", () => {
   });
 
   it("Fail with JSONata Error and Cause", async () => {
-    const def = { QueryLanguage: "JSONata", StartAt: "F", States: { F: { Type: "Fail", Error: "{% 'E' & $states.input.code %}", Cause: "{% $states.input.why %}" } } };
+    const def = {
+      QueryLanguage: "JSONata",
+      StartAt: "F",
+      States: { F: { Type: "Fail", Error: "{% 'E' & $states.input.code %}", Cause: "{% $states.input.why %}" } },
+    };
     const r = await runDef(def, { code: 42, why: "because" });
     assert.deepEqual([r.error, r.cause], ["E42", "because"]);
   });
 
   it("Wait Seconds as a JSONata expression", async () => {
-    const def = { QueryLanguage: "JSONata", StartAt: "W", States: { W: { Type: "Wait", Seconds: "{% $states.input.s * 2 %}", End: true } } };
+    const def = {
+      QueryLanguage: "JSONata",
+      StartAt: "W",
+      States: { W: { Type: "Wait", Seconds: "{% $states.input.s * 2 %}", End: true } },
+    };
     assert.equal((await runDef(def, { s: 5 })).durationMs, 10_000);
   });
 });

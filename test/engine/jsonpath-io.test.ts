@@ -103,10 +103,14 @@ describe("engine: JSONPath input and output processing", () => {
     const def = {
       StartAt: "A",
       States: {
-        A: { Type: "Parallel", Branches: [
-          { StartAt: "B1", States: { B1: { Type: "Pass", Result: 1, ResultPath: "$.x", End: true } } },
-          { StartAt: "B2", States: { B2: { Type: "Pass", End: true } } },
-        ], End: true },
+        A: {
+          Type: "Parallel",
+          Branches: [
+            { StartAt: "B1", States: { B1: { Type: "Pass", Result: 1, ResultPath: "$.x", End: true } } },
+            { StartAt: "B2", States: { B2: { Type: "Pass", End: true } } },
+          ],
+          End: true,
+        },
       },
     };
     const r = await runDef(def, { shared: true });
@@ -119,7 +123,7 @@ describe("engine: JSONPath input and output processing", () => {
     const def = single({
       Type: "Task",
       Resource: fnArn("f"),
-      ResultSelector: { "n.$": "$.count", "fixed": 1 },
+      ResultSelector: { "n.$": "$.count", fixed: 1 },
       ResultPath: "$.res",
       OutputPath: "$.res",
     });

@@ -9,7 +9,12 @@ import { eventsOf, fnArn, plainHistory, runDef, single } from "./helpers";
 describe("engine: Lambda tasks", () => {
   it("resolves direct, qualified and lambda:invoke FunctionName forms (name, partial ARN, full ARN) to the handler by name", async () => {
     const seen: string[] = [];
-    const handlers = { fn: async (_e: unknown, ctx: { functionName: string }) => { seen.push(ctx.functionName); return 1; } };
+    const handlers = {
+      fn: async (_e: unknown, ctx: { functionName: string }) => {
+        seen.push(ctx.functionName);
+        return 1;
+      },
+    };
     const resources = [
       { Resource: fnArn("fn") },
       { Resource: fnArn("fn") + ":live" },
@@ -27,7 +32,9 @@ describe("engine: Lambda tasks", () => {
   });
 
   it("a direct ARN's result is the handler's return value; undefined becomes null", async () => {
-    assert.deepEqual((await runDef(single({ Type: "Task", Resource: fnArn("f") }), {}, { f: async () => ({ a: [1] }) })).output, { a: [1] });
+    assert.deepEqual((await runDef(single({ Type: "Task", Resource: fnArn("f") }), {}, { f: async () => ({ a: [1] }) })).output, {
+      a: [1],
+    });
     assert.equal((await runDef(single({ Type: "Task", Resource: fnArn("f") }), {}, { f: async () => undefined })).output, null);
   });
 
@@ -74,11 +81,15 @@ describe("engine: Lambda tasks", () => {
       override name = "ValidationError";
     }
     for (const resource of [fnArn("f"), "arn:aws:states:::lambda:invoke"]) {
-      const r = await runDef(single({ Type: "Task", Resource: resource, Parameters: { FunctionName: "f", Payload: {} } }), {}, {
-        f: async () => {
-          throw new ValidationError("bad input");
+      const r = await runDef(
+        single({ Type: "Task", Resource: resource, Parameters: { FunctionName: "f", Payload: {} } }),
+        {},
+        {
+          f: async () => {
+            throw new ValidationError("bad input");
+          },
         },
-      });
+      );
       assert.equal(r.status, "FAILED");
       assert.equal(r.error, "ValidationError");
       const cause = JSON.parse(r.cause!);
@@ -89,8 +100,16 @@ describe("engine: Lambda tasks", () => {
     }
   });
 
-  it("a plain Error reports errorType \"Error\"", async () => {
-    const r = await runDef(single({ Type: "Task", Resource: fnArn("f") }), {}, { f: async () => { throw new Error("x"); } });
+  it('a plain Error reports errorType "Error"', async () => {
+    const r = await runDef(
+      single({ Type: "Task", Resource: fnArn("f") }),
+      {},
+      {
+        f: async () => {
+          throw new Error("x");
+        },
+      },
+    );
     assert.equal(r.error, "Error");
     assert.equal(eventsOf(r, "LambdaFunctionFailed").length, 1);
   });
@@ -111,7 +130,16 @@ describe("engine: Lambda tasks", () => {
 
   it("the handler context carries the function name, ARN and a request id", async () => {
     let ctx: any;
-    await runDef(single({ Type: "Task", Resource: fnArn("f") }), {}, { f: async (_e, c) => { ctx = c; return null; } });
+    await runDef(
+      single({ Type: "Task", Resource: fnArn("f") }),
+      {},
+      {
+        f: async (_e, c) => {
+          ctx = c;
+          return null;
+        },
+      },
+    );
     assert.equal(ctx.functionName, "f");
     assert.equal(ctx.invokedFunctionArn, fnArn("f"));
     assert.match(ctx.awsRequestId, /^[0-9a-f-]{36}$/);

@@ -24,7 +24,10 @@ const seedInline = {
       MaxConcurrency: 5,
       Type: "Map",
       InputPath: "$",
-      Iterator: { StartAt: "ProcessData", States: { ProcessData: { Type: "Task", Resource: fnArn("dev-limit-payload-step-function-processOutput"), End: true } } },
+      Iterator: {
+        StartAt: "ProcessData",
+        States: { ProcessData: { Type: "Task", Resource: fnArn("dev-limit-payload-step-function-processOutput"), End: true } },
+      },
       End: true,
     },
   },
@@ -41,7 +44,10 @@ describe("engine: service limits", () => {
     const r = await runDef(seedInline, { number: 100000, chunk: 5 }, seedHandlers);
     assert.equal(r.status, "FAILED");
     assert.equal(r.error, "States.DataLimitExceeded");
-    assert.equal(r.cause, "The state/task 'CaptureInput' returned a result with a size exceeding the maximum number of bytes service limit.");
+    assert.equal(
+      r.cause,
+      "The state/task 'CaptureInput' returned a result with a size exceeding the maximum number of bytes service limit.",
+    );
     assert.equal(eventsOf(r, "MapStateEntered").length, 0, "the Map never starts");
     assert.equal(eventsOf(r, "LambdaFunctionFailed").length, 1);
   });
@@ -55,10 +61,16 @@ describe("engine: service limits", () => {
   it("a result of exactly 262,144 bytes passes; one byte more fails (UTF-8 bytes, not characters)", async () => {
     const exact = "x".repeat(LIMITS.payloadBytes - 2); // JSON string quotes add 2 bytes
     assert.equal((await runDef(single({ Type: "Task", Resource: fnArn("f") }), {}, { f: async () => exact })).status, "SUCCEEDED");
-    assert.equal((await runDef(single({ Type: "Task", Resource: fnArn("f") }), {}, { f: async () => exact + "x" })).error, "States.DataLimitExceeded");
+    assert.equal(
+      (await runDef(single({ Type: "Task", Resource: fnArn("f") }), {}, { f: async () => exact + "x" })).error,
+      "States.DataLimitExceeded",
+    );
     // "é" is 2 bytes in UTF-8: half as many characters reach the limit.
     const accented = "é".repeat((LIMITS.payloadBytes - 2) / 2 + 1);
-    assert.equal((await runDef(single({ Type: "Task", Resource: fnArn("f") }), {}, { f: async () => accented })).error, "States.DataLimitExceeded");
+    assert.equal(
+      (await runDef(single({ Type: "Task", Resource: fnArn("f") }), {}, { f: async () => accented })).error,
+      "States.DataLimitExceeded",
+    );
   });
 
   it("States.DataLimitExceeded is not caught by States.ALL, only when named", async () => {
@@ -68,12 +80,21 @@ describe("engine: service limits", () => {
     const withCatch = (errors: string[]) => ({
       StartAt: "T",
       States: {
-        T: { Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: errors, MaxAttempts: 1 }], Catch: [{ ErrorEquals: errors, Next: "C" }], End: true },
+        T: {
+          Type: "Task",
+          Resource: fnArn("f"),
+          Retry: [{ ErrorEquals: errors, MaxAttempts: 1 }],
+          Catch: [{ ErrorEquals: errors, Next: "C" }],
+          End: true,
+        },
         C: { Type: "Pass", Result: "caught", End: true },
       },
     });
     let calls = 0;
-    const counted = async () => { calls++; return big(); };
+    const counted = async () => {
+      calls++;
+      return big();
+    };
     const all = await runDef(withCatch(["States.ALL"]), {}, { f: counted });
     assert.equal(all.status, "FAILED");
     assert.equal(all.error, "States.DataLimitExceeded");
@@ -101,7 +122,12 @@ describe("engine: service limits", () => {
   });
 
   it("a Map whose collected output exceeds the limit fails", async () => {
-    const def = { StartAt: "M", States: { M: { Type: "Map", ItemProcessor: { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), End: true } } }, End: true } } };
+    const def = {
+      StartAt: "M",
+      States: {
+        M: { Type: "Map", ItemProcessor: { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), End: true } } }, End: true },
+      },
+    };
     const r = await runDef(def, [1, 2, 3], { f: async () => "w".repeat(100_000) }, { stateMachineType: "EXPRESS" });
     assert.equal(r.status, "FAILED");
     assert.equal(r.error, "States.DataLimitExceeded");
@@ -111,7 +137,12 @@ describe("engine: service limits", () => {
   it("a STANDARD execution fails when its history reaches 25,000 events; EXPRESS has no such quota", async () => {
     // service-quotas.html: "Maximum execution history size: 25,000 events"
     const items = Array.from({ length: 5000 }, (_, i) => i);
-    const def = { StartAt: "M", States: { M: { Type: "Map", ItemProcessor: { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), End: true } } }, End: true } } };
+    const def = {
+      StartAt: "M",
+      States: {
+        M: { Type: "Map", ItemProcessor: { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), End: true } } }, End: true },
+      },
+    };
     const standard = await runDef(def, items, { f: async () => 0 }, { keepHistory: false });
     assert.equal(standard.status, "FAILED");
     assert.equal(standard.error, "States.Runtime");

@@ -12,12 +12,16 @@ const echoProcessor = { StartAt: "E", States: { E: { Type: "Task", Resource: fnA
 describe("engine: inline Map", () => {
   it("ItemsPath selects the array; the output is the results in item order", async () => {
     const delays = [30, 10, 20, 0];
-    const r = await runDef(mapDef({ ItemsPath: "$.items", ItemProcessor: echoProcessor }), { items: [0, 1, 2, 3] }, {
-      echo: async (e: any) => {
-        await new Promise((res) => setTimeout(res, delays[e]));
-        return e * 10;
+    const r = await runDef(
+      mapDef({ ItemsPath: "$.items", ItemProcessor: echoProcessor }),
+      { items: [0, 1, 2, 3] },
+      {
+        echo: async (e: any) => {
+          await new Promise((res) => setTimeout(res, delays[e]));
+          return e * 10;
+        },
       },
-    });
+    );
     assert.deepEqual(r.output, [0, 10, 20, 30]);
   });
 
@@ -31,12 +35,18 @@ describe("engine: inline Map", () => {
       }),
       { xs: ["a", "b"], shared: 1 },
     );
-    assert.deepEqual(r.output, [{ idx: 0, val: "a", shared: 1 }, { idx: 1, val: "b", shared: 1 }]);
+    assert.deepEqual(r.output, [
+      { idx: 0, val: "a", shared: 1 },
+      { idx: 1, val: "b", shared: 1 },
+    ]);
   });
 
   it("accepts the legacy Iterator and Parameters fields", async () => {
     // state-map-inline.html: "Iterator" and "Parameters" are the deprecated names of ItemProcessor and ItemSelector.
-    const r = await runDef(mapDef({ Parameters: { "v.$": "$$.Map.Item.Value" }, Iterator: { StartAt: "P", States: { P: { Type: "Pass", End: true } } } }), [1, 2]);
+    const r = await runDef(
+      mapDef({ Parameters: { "v.$": "$$.Map.Item.Value" }, Iterator: { StartAt: "P", States: { P: { Type: "Pass", End: true } } } }),
+      [1, 2],
+    );
     assert.deepEqual(r.output, [{ v: 1 }, { v: 2 }]);
   });
 
@@ -44,15 +54,19 @@ describe("engine: inline Map", () => {
   async function peakConcurrency(MaxConcurrency: number, items: number): Promise<{ status: string; peak: number }> {
     let running = 0;
     let peak = 0;
-    const r = await runDef(mapDef({ MaxConcurrency, ItemProcessor: echoProcessor }), Array.from({ length: items }, (_, i) => i), {
-      echo: async (e) => {
-        running++;
-        peak = Math.max(peak, running);
-        await new Promise((res) => setTimeout(res, 2));
-        running--;
-        return e;
+    const r = await runDef(
+      mapDef({ MaxConcurrency, ItemProcessor: echoProcessor }),
+      Array.from({ length: items }, (_, i) => i),
+      {
+        echo: async (e) => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise((res) => setTimeout(res, 2));
+          running--;
+          return e;
+        },
       },
-    });
+    );
     return { status: r.status, peak };
   }
 
@@ -80,11 +94,30 @@ describe("engine: inline Map", () => {
     const def = {
       StartAt: "M",
       States: {
-        M: { Type: "Map", ItemsPath: "$.xs", ItemProcessor: echoProcessor, Catch: [{ ErrorEquals: ["Bad"], ResultPath: "$.err", Next: "C" }], End: true },
+        M: {
+          Type: "Map",
+          ItemsPath: "$.xs",
+          ItemProcessor: echoProcessor,
+          Catch: [{ ErrorEquals: ["Bad"], ResultPath: "$.err", Next: "C" }],
+          End: true,
+        },
         C: { Type: "Pass", End: true },
       },
     };
-    const r = await runDef(def, { xs: [1, 2, 3] }, { echo: async (e) => { if (e === 2) { const x = new Error("two"); x.name = "Bad"; throw x; } return e; } });
+    const r = await runDef(
+      def,
+      { xs: [1, 2, 3] },
+      {
+        echo: async (e) => {
+          if (e === 2) {
+            const x = new Error("two");
+            x.name = "Bad";
+            throw x;
+          }
+          return e;
+        },
+      },
+    );
     assert.equal(r.status, "SUCCEEDED");
     assert.equal((r.output as any).err.Error, "Bad");
     assert.deepEqual((r.output as any).xs, [1, 2, 3]);
@@ -93,12 +126,30 @@ describe("engine: inline Map", () => {
   });
 
   it("Map history: MapStateStarted, MapIterationStarted/Succeeded per item, MapStateSucceeded", async () => {
-    const r = await runDef(mapDef({ MaxConcurrency: 1, ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } } }), [1, 2]);
+    const r = await runDef(
+      mapDef({ MaxConcurrency: 1, ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } } }),
+      [1, 2],
+    );
     assert.deepEqual(
       r.history.map((e) => e.type).filter((t) => t.startsWith("Map")),
-      ["MapStateEntered", "MapStateStarted", "MapIterationStarted", "MapIterationSucceeded", "MapIterationStarted", "MapIterationSucceeded", "MapStateSucceeded", "MapStateExited"],
+      [
+        "MapStateEntered",
+        "MapStateStarted",
+        "MapIterationStarted",
+        "MapIterationSucceeded",
+        "MapIterationStarted",
+        "MapIterationSucceeded",
+        "MapStateSucceeded",
+        "MapStateExited",
+      ],
     );
-    assert.deepEqual(eventsOf(r, "MapIterationStarted").map((e) => e.mapIterationStartedEventDetails), [{ name: "M", index: 0 }, { name: "M", index: 1 }]);
+    assert.deepEqual(
+      eventsOf(r, "MapIterationStarted").map((e) => e.mapIterationStartedEventDetails),
+      [
+        { name: "M", index: 0 },
+        { name: "M", index: 1 },
+      ],
+    );
   });
 });
 
@@ -132,13 +183,25 @@ describe("engine: Parallel", () => {
           Type: "Parallel",
           Branches: [
             { StartAt: "F", States: { F: { Type: "Fail", Error: "BranchBroke", Cause: "c" } } },
-            { StartAt: "W", States: { W: { Type: "Wait", Seconds: 100, Next: "T" }, T: { Type: "Task", Resource: fnArn("slow"), End: true } } },
+            {
+              StartAt: "W",
+              States: { W: { Type: "Wait", Seconds: 100, Next: "T" }, T: { Type: "Task", Resource: fnArn("slow"), End: true } },
+            },
           ],
           End: true,
         },
       },
     };
-    const r = await runDef(def, {}, { slow: async () => { slowFinished = true; return 1; } });
+    const r = await runDef(
+      def,
+      {},
+      {
+        slow: async () => {
+          slowFinished = true;
+          return 1;
+        },
+      },
+    );
     assert.equal(r.status, "FAILED");
     assert.equal(r.error, "BranchBroke");
     assert.equal(slowFinished, false);
@@ -158,7 +221,16 @@ describe("engine: Parallel", () => {
         },
       },
     };
-    const r = await runDef(def, {}, { f: async () => { if (++calls < 3) throw new Error("x"); return "ok"; } });
+    const r = await runDef(
+      def,
+      {},
+      {
+        f: async () => {
+          if (++calls < 3) throw new Error("x");
+          return "ok";
+        },
+      },
+    );
     assert.deepEqual(r.output, ["ok"]);
   });
 });

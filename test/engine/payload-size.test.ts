@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import type { JsonValue } from "../../asl/types";
 import { checkPayloadSize, jsonSizeBound } from "../../engine/execution";
-import { DataLimitExceededError } from "../../engine/errors";
+import { DataLimitExceededError } from "../../engine/model/errors";
 
 const bytes = (v: JsonValue) => Buffer.byteLength(JSON.stringify(v), "utf8");
 
@@ -15,14 +15,36 @@ describe("payload size bound", () => {
   it("is never under the UTF-8 size of JSON.stringify (any JSON, any Unicode, lone surrogates and control characters)", () => {
     const text = fc.string({ unit: "binary" });
     const json = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: "small" }, fc.constant(null), fc.boolean(), fc.double({ noNaN: true }), fc.double({ min: -1e-5, max: -1e-6 }), fc.integer(), text, fc.array(tie("value")), fc.dictionary(text, tie("value"))),
+      value: fc.oneof(
+        { depthSize: "small" },
+        fc.constant(null),
+        fc.boolean(),
+        fc.double({ noNaN: true }),
+        fc.double({ min: -1e-5, max: -1e-6 }),
+        fc.integer(),
+        text,
+        fc.array(tie("value")),
+        fc.dictionary(text, tie("value")),
+      ),
     })).value as fc.Arbitrary<JsonValue>;
-    fc.assert(fc.property(json, (v) => jsonSizeBound(v, Number.MAX_SAFE_INTEGER) >= bytes(v)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(json, (v) => jsonSizeBound(v, Number.MAX_SAFE_INTEGER) >= bytes(v)),
+      { numRuns: 2000 },
+    );
   });
 
   it("the longest numbers and escapes hit the bound's worst cases", () => {
     // The longest: decimal notation with 17 significant digits from 1e-6 on (25 characters; found by the property above).
-    for (const v of [-0.0000010523638128410161, -1.7976931348623157e308, -2.2250738585072014e-308, "\u0000", "\ud800", "€", "😀", { "\u0001": [true, null] }] as JsonValue[]) {
+    for (const v of [
+      -0.0000010523638128410161,
+      -1.7976931348623157e308,
+      -2.2250738585072014e-308,
+      "\u0000",
+      "\ud800",
+      "€",
+      "😀",
+      { "\u0001": [true, null] },
+    ] as JsonValue[]) {
       assert.ok(jsonSizeBound(v, Number.MAX_SAFE_INTEGER) >= bytes(v), JSON.stringify(v));
     }
   });

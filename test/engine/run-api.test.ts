@@ -7,7 +7,8 @@ describe("engine: run()", () => {
   it("refuses an invalid definition with the validator's diagnostics (validate defaults to true)", async () => {
     await assert.rejects(
       run({ StartAt: "X", States: { A: { Type: "Pass", Next: "Nope" } } }, {}, { handlers: {} }),
-      (e: unknown) => e instanceof DefinitionRejectedError && e.diagnostics.length > 0 && e.diagnostics.every((d) => d.severity === "ERROR"),
+      (e: unknown) =>
+        e instanceof DefinitionRejectedError && e.diagnostics.length > 0 && e.diagnostics.every((d) => d.severity === "ERROR"),
     );
   });
 
@@ -17,12 +18,28 @@ describe("engine: run()", () => {
       StartAt: "F",
       States: {
         F: { Type: "Task", Resource: fnArn("F"), Next: "N" },
-        N: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: { StateMachineArn: "Child", Input: {} }, End: true },
+        N: {
+          Type: "Task",
+          Resource: "arn:aws:states:::states:startExecution.sync:2",
+          Parameters: { StateMachineArn: "Child", Input: {} },
+          End: true,
+        },
       },
     };
     await assert.rejects(
-      run(parent, {}, { handlers: { F: async () => (called++, {}) }, integrations: { stateMachines: { Child: { StartAt: "P", States: { P: { Type: "Pass", Next: "Gone" } } } as never } } }),
-      (e: unknown) => e instanceof DefinitionRejectedError && e.machine === "nested machine Child" && /of nested machine Child is invalid/.test(e.message) && e.diagnostics.some((d) => d.code === "MISSING_TRANSITION_TARGET"),
+      run(
+        parent,
+        {},
+        {
+          handlers: { F: async () => (called++, {}) },
+          integrations: { stateMachines: { Child: { StartAt: "P", States: { P: { Type: "Pass", Next: "Gone" } } } as never } },
+        },
+      ),
+      (e: unknown) =>
+        e instanceof DefinitionRejectedError &&
+        e.machine === "nested machine Child" &&
+        /of nested machine Child is invalid/.test(e.message) &&
+        e.diagnostics.some((d) => d.code === "MISSING_TRANSITION_TARGET"),
     );
     assert.equal(called, 0);
   });
@@ -37,7 +54,12 @@ describe("engine: run()", () => {
     const r = await run(
       { StartAt: "W", States: { W: { Type: "Wait", Seconds: 2, Next: "T" }, T: { Type: "Task", Resource: fnArn("f"), End: true } } },
       {},
-      { handlers: { f: async () => "done" }, clock, executionName: "n1", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:SM" },
+      {
+        handlers: { f: async () => "done" },
+        clock,
+        executionName: "n1",
+        stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:SM",
+      },
     );
     assert.equal(r.status, "SUCCEEDED");
     assert.equal(r.output, "done");
@@ -51,11 +73,20 @@ describe("engine: run()", () => {
   it("a seeded random makes jitter and request ids reproducible", async () => {
     const ids: string[][] = [[], []];
     for (const k of [0, 1]) {
-      await run({ StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), End: true } } }, {}, {
-        handlers: { f: async (_e, ctx) => { ids[k].push(ctx.awsRequestId); return null; } },
-        random: 7,
-        clock: "virtual",
-      });
+      await run(
+        { StartAt: "T", States: { T: { Type: "Task", Resource: fnArn("f"), End: true } } },
+        {},
+        {
+          handlers: {
+            f: async (_e, ctx) => {
+              ids[k].push(ctx.awsRequestId);
+              return null;
+            },
+          },
+          random: 7,
+          clock: "virtual",
+        },
+      );
     }
     assert.deepEqual(ids[0], ids[1]);
   });
@@ -63,6 +94,9 @@ describe("engine: run()", () => {
   it("compiles a definition once and can run it many times concurrently", async () => {
     const def = { StartAt: "P", States: { P: { Type: "Pass", Parameters: { "v.$": "$.v" }, End: true } } };
     const results = await Promise.all([1, 2, 3].map((v) => run(def, { v }, { handlers: {}, clock: "virtual" })));
-    assert.deepEqual(results.map((r) => r.output), [{ v: 1 }, { v: 2 }, { v: 3 }]);
+    assert.deepEqual(
+      results.map((r) => r.output),
+      [{ v: 1 }, { v: 2 }, { v: 3 }],
+    );
   });
 });

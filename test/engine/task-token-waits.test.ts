@@ -14,7 +14,14 @@ const ask = (extra: Record<string, unknown> = {}, body: unknown = { "token.$": "
   ({
     StartAt: "Ask",
     States: {
-      Ask: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q", MessageBody: body }, ResultPath: "$.answer", ...extra, End: true },
+      Ask: {
+        Type: "Task",
+        Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q", MessageBody: body },
+        ResultPath: "$.answer",
+        ...extra,
+        End: true,
+      },
     },
   }) as StateMachineDefinition;
 
@@ -22,10 +29,12 @@ const ticks = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
 };
 /** Answers every token after `n` event-loop turns (an answer in progress: a promise). */
-const afterTicks = (n: number, output: unknown = { ok: true }): TaskTokenHook => async (req, tokens) => {
-  await ticks(n);
-  tokens.sendTaskSuccess(req.token, output as never);
-};
+const afterTicks =
+  (n: number, output: unknown = { ok: true }): TaskTokenHook =>
+  async (req, tokens) => {
+    await ticks(n);
+    tokens.sendTaskSuccess(req.token, output as never);
+  };
 const types = (r: ExecutionResult) => r.history.map((e) => e.type);
 
 describe("task-token waits", function () {
@@ -46,15 +55,23 @@ describe("task-token waits", function () {
     });
 
     it("runWorkflow (the testing API, virtual clock by default) rejects the same way", async () => {
-      await assert.rejects(runWorkflow({ definition: ask() }), (e: unknown) => e instanceof RunStalledError && /state 'Ask'/.test(e.message));
+      await assert.rejects(
+        runWorkflow({ definition: ask() }),
+        (e: unknown) => e instanceof RunStalledError && /state 'Ask'/.test(e.message),
+      );
     });
 
     it("the same under the virtual clock, and inside a Parallel branch once the other branch has finished", async () => {
       const def = {
         StartAt: "P",
-        States: { P: { Type: "Parallel", End: true, Branches: [ask(), { StartAt: "W", States: { W: { Type: "Wait", Seconds: 5, End: true } } }] } },
+        States: {
+          P: { Type: "Parallel", End: true, Branches: [ask(), { StartAt: "W", States: { W: { Type: "Wait", Seconds: 5, End: true } } }] },
+        },
       } as StateMachineDefinition;
-      await assert.rejects(run(def, {}, { handlers: {}, clock: "virtual" }), (e: unknown) => e instanceof RunStalledError && /state 'Ask'/.test(e.message));
+      await assert.rejects(
+        run(def, {}, { handlers: {}, clock: "virtual" }),
+        (e: unknown) => e instanceof RunStalledError && /state 'Ask'/.test(e.message),
+      );
     });
 
     it("a task whose Parameters do not carry $$.Task.Token cannot be answered, even with an answerer: the message says to send it", async () => {
@@ -68,7 +85,11 @@ describe("task-token waits", function () {
 
     it("a token that was never sent cannot be answered through the TaskTokens either (InvalidToken)", async () => {
       const tokens = new TaskTokens();
-      const r = run(ask({ TimeoutSeconds: 5 }, { note: "no token" }), {}, { handlers: {}, clock: "virtual", integrations: { taskTokens: tokens } });
+      const r = run(
+        ask({ TimeoutSeconds: 5 }, { note: "no token" }),
+        {},
+        { handlers: {}, clock: "virtual", integrations: { taskTokens: tokens } },
+      );
       for (let i = 0; i < 1000 && tokens.waitingTasks.length === 0; i++) await ticks(1);
       assert.throws(() => tokens.sendTaskSuccess(tokens.open[0]!, {}), /InvalidToken|never sent/);
       assert.equal((await r).error, "States.Timeout");
@@ -104,7 +125,16 @@ describe("task-token waits", function () {
         await new Promise((r) => setTimeout(r, 400));
         tokens.sendTaskSuccess(req.token, 1);
       };
-      await run(ask(), {}, { handlers: {}, waitingNoticeSeconds: 0.1, onWaiting: (w) => notices.push(w.tasks.map((t) => t.stateName).join()), integrations: { onTaskToken: hook } });
+      await run(
+        ask(),
+        {},
+        {
+          handlers: {},
+          waitingNoticeSeconds: 0.1,
+          onWaiting: (w) => notices.push(w.tasks.map((t) => t.stateName).join()),
+          integrations: { onTaskToken: hook },
+        },
+      );
       assert.ok(notices.length >= 1 && notices.every((n) => n === "Ask"), JSON.stringify(notices));
     });
   });
@@ -130,7 +160,10 @@ describe("task-token waits", function () {
             Type: "Map",
             ItemsPath: "$.items",
             MaxConcurrency: 20,
-            ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, ...ask({ HeartbeatSeconds: 5 }, { "token.$": "$$.Task.Token", "item.$": "$.i" }) },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+              ...ask({ HeartbeatSeconds: 5 }, { "token.$": "$$.Task.Token", "item.$": "$.i" }),
+            },
             End: true,
           },
         },
@@ -143,7 +176,10 @@ describe("task-token waits", function () {
       const items = Array.from({ length: 100 }, (_, i) => ({ i }));
       const r = await run(def, { items }, { handlers: {}, clock: "virtual", integrations: { onTaskToken: hook } });
       assert.equal(r.status, "SUCCEEDED", r.cause);
-      assert.deepEqual(r.output, items.map(({ i }) => ({ i, answer: i * 2 })));
+      assert.deepEqual(
+        r.output,
+        items.map(({ i }) => ({ i, answer: i * 2 })),
+      );
       assert.equal(r.mapRuns[0]!.itemCounts.succeeded, 100);
     });
 
@@ -167,7 +203,10 @@ describe("task-token waits", function () {
             // A virtual time in half seconds, never on a deadline (ties are not what this tests).
             fc.record({ kind: fc.constant("at" as const), n: fc.integer({ min: 0, max: 30 }).map((h) => h * 1000 + 250) }),
           ),
-          fc.array(fc.integer({ min: 1, max: 24 }).map((h) => h * 500 + 100), { maxLength: 4 }),
+          fc.array(
+            fc.integer({ min: 1, max: 24 }).map((h) => h * 500 + 100),
+            { maxLength: 4 },
+          ),
           async (heartbeat, timeoutAbove, answer, beats) => {
             // "HeartbeatSeconds must be smaller than TimeoutSeconds" (the validator's rule).
             const timeout = heartbeat + timeoutAbove;
@@ -181,13 +220,14 @@ describe("task-token waits", function () {
                   // TaskTimedOut: the task ended first (its history says so).
                 }
               };
-              for (const b of beats) void clock.sleep(b).then(() => {
-                try {
-                  tokens.sendTaskHeartbeat(req.token);
-                } catch {
-                  // Finished already.
-                }
-              });
+              for (const b of beats)
+                void clock.sleep(b).then(() => {
+                  try {
+                    tokens.sendTaskHeartbeat(req.token);
+                  } catch {
+                    // Finished already.
+                  }
+                });
               if (answer.kind === "at") {
                 void clock.sleep(answer.n).then(send);
                 return undefined;
@@ -199,7 +239,15 @@ describe("task-token waits", function () {
             assert.equal(outcome(r), expected, `${JSON.stringify({ heartbeat, timeout, answer, beats })}: ${r.cause ?? ""}`);
             if (answer.kind !== "at") {
               // On the real clock too (an answer within milliseconds: no second waited).
-              const real = await run(def, {}, { handlers: {}, clock: "real", integrations: { onTaskToken: afterTicks(answer.kind === "ticks" ? answer.n : 1, answer.kind) } });
+              const real = await run(
+                def,
+                {},
+                {
+                  handlers: {},
+                  clock: "real",
+                  integrations: { onTaskToken: afterTicks(answer.kind === "ticks" ? answer.n : 1, answer.kind) },
+                },
+              );
               assert.equal(outcome(real), expected);
               assert.deepEqual(types(real), types(r));
             }
@@ -214,7 +262,12 @@ describe("task-token waits", function () {
     it("TaskSubmitted (with the SendMessage response) between TaskStarted and TaskSucceeded", async () => {
       const r = await run(ask(), {}, { handlers: {}, clock: "virtual", integrations: { onTaskToken: afterTicks(1) } });
       const t = types(r);
-      assert.deepEqual(t.slice(t.indexOf("TaskScheduled"), t.indexOf("TaskSucceeded") + 1), ["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"]);
+      assert.deepEqual(t.slice(t.indexOf("TaskScheduled"), t.indexOf("TaskSucceeded") + 1), [
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSubmitted",
+        "TaskSucceeded",
+      ]);
       const submitted = r.history.find((e) => e.type === "TaskSubmitted")!;
       const details = submitted["taskSubmittedEventDetails"] as { resourceType: string; resource: string; output: string };
       assert.deepEqual([details.resourceType, details.resource], ["sqs", "sendMessage.waitForTaskToken"]);
@@ -224,21 +277,52 @@ describe("task-token waits", function () {
     it("TaskSubmitted for startExecution.sync:2 once the nested execution has started", async () => {
       const def = {
         StartAt: "Run",
-        States: { Run: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: { StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:Child" }, End: true } },
+        States: {
+          Run: {
+            Type: "Task",
+            Resource: "arn:aws:states:::states:startExecution.sync:2",
+            Parameters: { StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:Child" },
+            End: true,
+          },
+        },
       } as StateMachineDefinition;
-      const options: RunOptions = { handlers: {}, clock: "virtual", integrations: { stateMachines: { Child: { StartAt: "W", States: { W: { Type: "Wait", Seconds: 3, End: true } } } as StateMachineDefinition } } };
+      const options: RunOptions = {
+        handlers: {},
+        clock: "virtual",
+        integrations: {
+          stateMachines: { Child: { StartAt: "W", States: { W: { Type: "Wait", Seconds: 3, End: true } } } as StateMachineDefinition },
+        },
+      };
       const t = types(await run(def, {}, options));
-      assert.deepEqual(t.slice(t.indexOf("TaskScheduled"), t.indexOf("TaskSucceeded") + 1), ["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"]);
+      assert.deepEqual(t.slice(t.indexOf("TaskScheduled"), t.indexOf("TaskSucceeded") + 1), [
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSubmitted",
+        "TaskSucceeded",
+      ]);
     });
 
     it("an answer or heartbeat after the task timed out gets TaskTimedOut, as SendTaskSuccess/SendTaskHeartbeat return it", async () => {
       const tokens = new TaskTokens();
       let token = "";
-      const r = await run(ask({ HeartbeatSeconds: 1 }), {}, { handlers: {}, clock: "virtual", integrations: { taskTokens: tokens, onTaskToken: (req) => void (token = req.token) } });
+      const r = await run(
+        ask({ HeartbeatSeconds: 1 }),
+        {},
+        { handlers: {}, clock: "virtual", integrations: { taskTokens: tokens, onTaskToken: (req) => void (token = req.token) } },
+      );
       assert.equal(r.error, "States.HeartbeatTimeout");
-      assert.throws(() => tokens.sendTaskSuccess(token, {}), (e: Error) => e.name === "TaskTimedOut");
-      assert.throws(() => tokens.sendTaskHeartbeat(token), (e: Error) => e.name === "TaskTimedOut");
-      assert.throws(() => tokens.sendTaskSuccess("never-issued", {}), (e: Error) => e.name === "TaskDoesNotExist");
+      assert.throws(
+        () => tokens.sendTaskSuccess(token, {}),
+        (e: Error) => e.name === "TaskTimedOut",
+      );
+      assert.throws(
+        () => tokens.sendTaskHeartbeat(token),
+        (e: Error) => e.name === "TaskTimedOut",
+      );
+      assert.throws(
+        () => tokens.sendTaskSuccess("never-issued", {}),
+        (e: Error) => e.name === "TaskDoesNotExist",
+      );
     });
   });
 });

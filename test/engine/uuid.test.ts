@@ -1,8 +1,8 @@
 /** The engine's UUIDs for child executions: the version 4 format, and no repeats across batches. */
 import { strict as assert } from "node:assert";
-import { randomUuid } from "../../engine/uuid";
+import { randomUuid } from "../../engine/model/uuid";
 
-describe("engine/uuid", () => {
+describe("engine/model/uuid", () => {
   it("ids are lowercase version 4 UUIDs (RFC 9562 variant), all distinct over many batches", () => {
     const seen = new Set<string>();
     const nibbles = new Set<string>();

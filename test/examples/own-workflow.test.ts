@@ -52,7 +52,9 @@ describe("the package: npm pack, installed and used as a user would", function (
     assert.ok(tarballFiles.includes("dist/infra/index.js") && tarballFiles.includes("dist/infra/index.d.ts"));
     assert.ok(tarballFiles.includes("dist/asl/index.js") && tarballFiles.includes("dist/asl/index.d.ts"));
     assert.ok(tarballFiles.includes("dist/testing/index.js") && tarballFiles.includes("dist/testing/index.d.ts"));
-    const stray = tarballFiles.filter((f) => /^(test|bench|examples)\//.test(f) || /\.test\./.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts")));
+    const stray = tarballFiles.filter(
+      (f) => /^(test|bench|examples)\//.test(f) || /\.test\./.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts")),
+    );
     assert.deepEqual(stray, []);
   });
 
@@ -79,7 +81,14 @@ describe("the package: npm pack, installed and used as a user would", function (
       });`;
     // No tsx anywhere: NODE_OPTIONS cleared, a plain .js probe.
     const { stdout } = await run(process.execPath, ["-e", probe], { cwd: SCRATCH, env: { ...process.env, NODE_OPTIONS: "" } });
-    const out = JSON.parse(stdout) as { aslLoadsPulumi: boolean; aslExports: string[]; rendered: unknown; libExports: string[]; buildersOnceInAsl: boolean; component: boolean };
+    const out = JSON.parse(stdout) as {
+      aslLoadsPulumi: boolean;
+      aslExports: string[];
+      rendered: unknown;
+      libExports: string[];
+      buildersOnceInAsl: boolean;
+      component: boolean;
+    };
     assert.equal(out.aslLoadsPulumi, false);
     assert.deepEqual(out.aslExports, []);
     assert.deepEqual(out.rendered, { StartAt: "Hello", States: { Hello: { Type: "Pass", End: true } } });
@@ -100,7 +109,9 @@ describe("the package: npm pack, installed and used as a user would", function (
     const declared = new Set([...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)]);
     const missing = new Set<string>();
     // Follow relative requires from each export: the modules a user can load.
-    const queue = Object.values(manifest.exports).map((e) => join(PKG, typeof e === "string" ? e : e.default)).filter((f) => f.endsWith(".js"));
+    const queue = Object.values(manifest.exports)
+      .map((e) => join(PKG, typeof e === "string" ? e : e.default))
+      .filter((f) => f.endsWith(".js"));
     const seen = new Set<string>();
     while (queue.length > 0) {
       const file = queue.pop()!;
@@ -129,12 +140,28 @@ describe("the package: npm pack, installed and used as a user would", function (
     for (const f of ["index.ts", "handlers.ts", "handlers.js"]) cpSync(join(ROOT, "examples", "own-workflow", f), join(SCRATCH, f));
     writeFileSync(
       join(SCRATCH, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "node16", moduleResolution: "node16", target: "ES2022", types: ["node"], skipLibCheck: true }, files: ["index.ts"] }),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: "node16",
+          moduleResolution: "node16",
+          target: "ES2022",
+          types: ["node"],
+          skipLibCheck: true,
+        },
+        files: ["index.ts"],
+      }),
     );
-    await run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", SCRATCH], { cwd: SCRATCH }).catch((e: { stdout?: string }) => {
-      throw new Error(`tsc on the example failed:\n${e.stdout ?? String(e)}`);
+    await run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", SCRATCH], { cwd: SCRATCH }).catch(
+      (e: { stdout?: string }) => {
+        throw new Error(`tsc on the example failed:\n${e.stdout ?? String(e)}`);
+      },
+    );
+    const { stdout } = await run(process.execPath, ["--import", "tsx", join(__dirname, "run-under-mocks.ts"), join(SCRATCH, "index.ts")], {
+      cwd: SCRATCH,
+      maxBuffer: 64 * 1024 * 1024,
     });
-    const { stdout } = await run(process.execPath, ["--import", "tsx", join(__dirname, "run-under-mocks.ts"), join(SCRATCH, "index.ts")], { cwd: SCRATCH, maxBuffer: 64 * 1024 * 1024 });
     const resources = JSON.parse(stdout) as Recorded[];
     const one = (type: string) => resources.find((r) => r.type === type)!;
     const sm = one("aws:sfn/stateMachine:StateMachine").inputs as { definition: string; type: string; name: string };
@@ -143,7 +170,9 @@ describe("the package: npm pack, installed and used as a user would", function (
     assert.equal(def.States.ListOrders.Resource, "arn:aws:lambda:us-east-1:123456789012:function:list-orders-e5f6a7b");
     assert.equal(def.States.ScoreEach.ResultWriter.Parameters.Bucket, "orders-a1b2c3d");
     assert.equal(sm.type, "STANDARD");
-    const policy = JSON.parse(resources.find((r) => r.name === "score-orders-sfn-policy")!.inputs.policy as string) as { Statement: Array<{ Sid: string; Resource: string[] }> };
+    const policy = JSON.parse(resources.find((r) => r.name === "score-orders-sfn-policy")!.inputs.policy as string) as {
+      Statement: Array<{ Sid: string; Resource: string[] }>;
+    };
     const read = policy.Statement.find((s) => s.Sid === "ReadItems")!;
     assert.deepEqual(read.Resource, ["arn:aws:s3:::orders-a1b2c3d/work/*"]);
     assert.ok(resources.some((r) => r.type === "sfn-distributed-map:index:StepFunctionsWorkflow"));

@@ -17,7 +17,10 @@ import { tempDir } from "../support/temp-dirs";
 
 function exec(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "tools", "cli", "exec.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "tools", "cli", "exec.ts"), ...args], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
@@ -65,7 +68,10 @@ describe("exec: bounded inputs", function () {
     const many = "config:\n  aws:region: us-east-1\n" + Array.from({ length: 20_000 }, (_, i) => `  other:k${i}: v`).join("\n");
     // yaml's own duplicate check compared every pair (21 s here); linear now. Not timed: the pairs are never compared.
     assert.equal(parseStackFileText(many, "Pulumi.t.yaml", project).region, "us-east-1");
-    assert.throws(() => parseStackFileText("config:\n  aws:region: us-east-1\n  aws:region: eu-west-1\n", "Pulumi.t.yaml", project), /"aws:region" is repeated/);
+    assert.throws(
+      () => parseStackFileText("config:\n  aws:region: us-east-1\n  aws:region: eu-west-1\n", "Pulumi.t.yaml", project),
+      /"aws:region" is repeated/,
+    );
   });
 });
 
@@ -81,8 +87,16 @@ describe("embedded S3: a deleted ResultWriter bucket", function () {
           DropBucket: { Type: "Task", Resource: arn("DropBucket"), ResultPath: null, Next: "Map" },
           Map: {
             Type: "Map",
-            ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { Bucket: "in", Key: "items.json" } },
-            ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+            ItemReader: {
+              Resource: "arn:aws:states:::s3:getObject",
+              ReaderConfig: { InputType: "JSON" },
+              Parameters: { Bucket: "in", Key: "items.json" },
+            },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
+              StartAt: "P",
+              States: { P: { Type: "Pass", End: true } },
+            },
             ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "results", Prefix: "out" } },
             End: true,
           },

@@ -14,7 +14,11 @@ const root = resolve(__dirname, "../..");
 const cli = join(root, "tools/cli/exec.ts");
 
 function exec(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", cli, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1", ...env } });
+  const r = spawnSync(process.execPath, ["--import", "tsx", cli, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NODE_NO_WARNINGS: "1", ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -23,7 +27,11 @@ const csvMap = (handler: string, extra: Record<string, unknown> = {}) => ({
   States: {
     Rows: {
       Type: "Map",
-      ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" }, Parameters: { Bucket: "data-in", Key: "rows.csv" } },
+      ItemReader: {
+        Resource: "arn:aws:states:::s3:getObject",
+        ReaderConfig: { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" },
+        Parameters: { Bucket: "data-in", Key: "rows.csv" },
+      },
       ItemProcessor: {
         ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
         StartAt: "Handle",
@@ -88,7 +96,15 @@ describe("exec with the embedded S3", function () {
   it("runs a workflow module (a catalog entry built from the dev stack, its own handlers) with --put", () => {
     const ranges = join(dir, "ranges.jsonl");
     writeFileSync(ranges, '{"from":0,"to":5}\n{"from":5,"to":7}\n');
-    const r = exec([join(root, "workflows", "jsonl-ranges.ts"), "--put", `s3://sfn-distributed-map-dev/payloads/jsonl-ranges/ranges.jsonl=${ranges}`, "--json"], env);
+    const r = exec(
+      [
+        join(root, "workflows", "jsonl-ranges.ts"),
+        "--put",
+        `s3://sfn-distributed-map-dev/payloads/jsonl-ranges/ranges.jsonl=${ranges}`,
+        "--json",
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
     assert.equal(s.status, "SUCCEEDED");
@@ -129,12 +145,16 @@ describe("exec with the embedded S3", function () {
   it("SIGINT stops the execution and the server, exits 130 and leaves no temporary folder", async () => {
     const slow = join(dir, "slow.cjs");
     writeFileSync(slow, "exports.Double = async (row) => { await new Promise((r) => setTimeout(r, 60_000)); return row; };\n");
-    const child = spawn(process.execPath, ["--import", "tsx", cli, def, "--handlers", slow, "--put", `s3://data-in/rows.csv=${csv}`], { cwd: root, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ["--import", "tsx", cli, def, "--handlers", slow, "--put", `s3://data-in/rows.csv=${csv}`], {
+      cwd: root,
+      env: { ...process.env, ...env },
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     // Wait until the children are running (the server is up and the object seeded).
     const before = Date.now();
-    while (readdirSync(tmp).filter((f) => f.startsWith("embedded-s3-")).length === 0 && Date.now() - before < 30_000) await new Promise((r) => setTimeout(r, 100));
+    while (readdirSync(tmp).filter((f) => f.startsWith("embedded-s3-")).length === 0 && Date.now() - before < 30_000)
+      await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1_500));
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));

@@ -5,7 +5,11 @@ import { seedDistributedAsl } from "../fixtures/seed-asl";
 const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 
 /** The seed's Distributed Map workflow, as the seed article deploys it. */
-export const seedDistributed = seedDistributedAsl({ captureInputArn: fn("captureInput"), processDataArn: fn("processOutput"), keyPath: "$.path" });
+export const seedDistributed = seedDistributedAsl({
+  captureInputArn: fn("captureInput"),
+  processDataArn: fn("processOutput"),
+  keyPath: "$.path",
+});
 
 /** Every kind of edge and nesting: Choice, Catch, Parallel branches, an inline Map inside a branch. */
 export const everything: StateMachineDefinition = {
@@ -15,7 +19,13 @@ export const everything: StateMachineDefinition = {
       Type: "Choice",
       Choices: [
         { Variable: "$.count", NumericGreaterThan: 10, Next: "FanOut" },
-        { And: [{ Variable: "$.mode", StringEquals: "skip" }, { Variable: "$.force", BooleanEquals: false }], Next: "Done" },
+        {
+          And: [
+            { Variable: "$.mode", StringEquals: "skip" },
+            { Variable: "$.force", BooleanEquals: false },
+          ],
+          Next: "Done",
+        },
       ],
       Default: "Wait5",
     },
@@ -35,7 +45,14 @@ export const everything: StateMachineDefinition = {
               ItemsPath: "$.items",
               ItemProcessor: {
                 StartAt: "Square",
-                States: { Square: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: fn("square"), "Payload.$": "$" }, End: true } },
+                States: {
+                  Square: {
+                    Type: "Task",
+                    Resource: "arn:aws:states:::lambda:invoke",
+                    Parameters: { FunctionName: fn("square"), "Payload.$": "$" },
+                    End: true,
+                  },
+                },
               },
               End: true,
             },
@@ -74,8 +91,18 @@ export const patterns: StateMachineDefinition = {
       HeartbeatSeconds: 3600,
       Next: "Call",
     },
-    RunJob: { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", Parameters: { Cluster: "c", TaskDefinition: "t" }, Next: "Call" },
-    RunNested: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: { StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:child", Input: {} }, End: true },
+    RunJob: {
+      Type: "Task",
+      Resource: "arn:aws:states:::ecs:runTask.sync",
+      Parameters: { Cluster: "c", TaskDefinition: "t" },
+      Next: "Call",
+    },
+    RunNested: {
+      Type: "Task",
+      Resource: "arn:aws:states:::states:startExecution.sync:2",
+      Parameters: { StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:child", Input: {} },
+      End: true,
+    },
     Call: {
       Type: "Task",
       Resource: fn("call"),

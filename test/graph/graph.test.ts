@@ -4,7 +4,9 @@ import { everything, patterns, seedDistributed } from "./fixtures";
 
 /** The rectangle of `<g id="ID">`'s first `<rect>` in an SVG we rendered. */
 function rectOf(svg: string, id: string): { x: number; y: number; w: number; h: number } {
-  const m = new RegExp(`<g id="${id}">(?:<title>[^<]*</title>)?\\s*<rect x="([\\d.]+)" y="([\\d.]+)" width="([\\d.]+)" height="([\\d.]+)"`).exec(svg);
+  const m = new RegExp(
+    `<g id="${id}">(?:<title>[^<]*</title>)?\\s*<rect x="([\\d.]+)" y="([\\d.]+)" width="([\\d.]+)" height="([\\d.]+)"`,
+  ).exec(svg);
   assert.ok(m, `no rect for ${id}`);
   return { x: Number(m[1]), y: Number(m[2]), w: Number(m[3]), h: Number(m[4]) };
 }
@@ -35,7 +37,10 @@ describe("asl/graph model", () => {
     const map = root.nodes.find((n) => n.name === "MapData");
     assert.equal(map?.type, "Map");
     assert.equal(map?.scopes.length, 1);
-    assert.deepEqual(map?.scopes[0]?.nodes.map((n) => n.name), ["ProcessData"]);
+    assert.deepEqual(
+      map?.scopes[0]?.nodes.map((n) => n.name),
+      ["ProcessData"],
+    );
     assert.equal(map?.detail, "Distributed, STANDARD children · max concurrency 5\nitems: s3:getObject JSON");
     // Start → CaptureInput → MapData → End at the top level; nothing crosses into the processor.
     const names = new Map(root.nodes.map((n) => [n.id, n.name]));
@@ -48,7 +53,10 @@ describe("asl/graph model", () => {
   it("draws one scope per Parallel branch, Choice rules, Default and Catch edges", () => {
     const { root } = buildStateGraph(everything);
     const fanOut = root.nodes.find((n) => n.name === "FanOut");
-    assert.deepEqual(fanOut?.scopes.map((s) => s.title), ["Branch 1", "Branch 2"]);
+    assert.deepEqual(
+      fanOut?.scopes.map((s) => s.title),
+      ["Branch 1", "Branch 2"],
+    );
     const kinds = root.edges.map((e) => `${e.kind}:${e.label ?? ""}`);
     assert.ok(kinds.includes("choice:$.count > 10"));
     assert.ok(kinds.includes("default:Default"));
@@ -65,7 +73,15 @@ describe("asl/graph model", () => {
     assert.equal(retry?.kind, "retry");
     assert.ok(retry!.text.startsWith("↻ retry Lambda.ServiceException, Lambda.TooManyRe"), retry!.text);
     assert.ok(retry!.text.length <= 52 && retry!.text.endsWith("…"));
-    assert.equal(buildStateGraph({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Retry: [{ ErrorEquals: ["States.Timeout"] }], End: true } } }).root.nodes[1]!.badges?.[0]?.text, "↻ retry States.Timeout ×3");
+    assert.equal(
+      buildStateGraph({
+        StartAt: "T",
+        States: {
+          T: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Retry: [{ ErrorEquals: ["States.Timeout"] }], End: true },
+        },
+      }).root.nodes[1]!.badges?.[0]?.text,
+      "↻ retry States.Timeout ×3",
+    );
     assert.equal(nodes.get("Route")?.badges, undefined);
   });
 
@@ -73,7 +89,10 @@ describe("asl/graph model", () => {
     assert.equal(describeChoiceRule({ Variable: "$.n", NumericLessThanEqualsPath: "$.max", Next: "X" }), "$.n <= $.max");
     assert.equal(describeChoiceRule({ Variable: "$.s", IsPresent: true, Next: "X" }), "$.s IsPresent");
     assert.equal(describeChoiceRule({ Condition: "{% $states.input.n > 3 %}", Next: "X" }), "$states.input.n > 3");
-    const long = describeChoiceRule({ Or: Array.from({ length: 10 }, (_, i) => ({ Variable: `$.field${i}`, StringEquals: "x" })), Next: "X" });
+    const long = describeChoiceRule({
+      Or: Array.from({ length: 10 }, (_, i) => ({ Variable: `$.field${i}`, StringEquals: "x" })),
+      Next: "X",
+    });
     assert.ok(long.length <= 48 && long.endsWith("…"));
   });
 });
@@ -82,13 +101,20 @@ describe("asl/graph Mermaid", () => {
   it("renders the Map as a subgraph that contains its processor state", () => {
     const text = toMermaid(seedDistributed);
     assert.match(text, /^flowchart TD\n/);
-    const sub = new RegExp(`subgraph ${idOf("MapData")}\\["Map: MapData[^\\n]*\\n\\s+direction TB\\n\\s+${idOf("ProcessData")}\\["ProcessData`);
+    const sub = new RegExp(
+      `subgraph ${idOf("MapData")}\\["Map: MapData[^\\n]*\\n\\s+direction TB\\n\\s+${idOf("ProcessData")}\\["ProcessData`,
+    );
     assert.match(text, sub);
   });
 
   it("shows the badges under the state's name", () => {
     const text = toMermaid(patterns);
-    assert.match(text, new RegExp(`${idOf("AskApproval", patterns)}\\["AskApproval<br/><small>SQS[^"]*<br/>⏸ waits for a task token · heartbeat 3600 s</small>"\\]`));
+    assert.match(
+      text,
+      new RegExp(
+        `${idOf("AskApproval", patterns)}\\["AskApproval<br/><small>SQS[^"]*<br/>⏸ waits for a task token · heartbeat 3600 s</small>"\\]`,
+      ),
+    );
     assert.match(text, new RegExp(`${idOf("Call", patterns)}\\["Call<br/><small>Lambda: call<br/>↻ retry Lambda.ServiceException`));
   });
 
@@ -137,7 +163,9 @@ describe("asl/graph SVG", () => {
       const svg = await toSvg(def);
       const groups = [...svg.matchAll(/<g id="(e\d+)" class="edge[^"]*">([\s\S]*?)<\/g>/g)].map((m) => ({
         id: m[1]!,
-        lines: [...m[2]!.matchAll(/<polyline points="([^"]+)"/g)].map((p) => p[1]!.split(" ").map((xy) => xy.split(",").map(Number) as [number, number])),
+        lines: [...m[2]!.matchAll(/<polyline points="([^"]+)"/g)].map((p) =>
+          p[1]!.split(" ").map((xy) => xy.split(",").map(Number) as [number, number]),
+        ),
         label: /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/.exec(m[2]!)?.slice(1).map(Number),
       }));
       const labelled = groups.filter((g) => g.label);

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { S3Client, type UploadPartCommandInput } from "@aws-sdk/client-s3";
 import fc from "fast-check";
-import {
-  captureInput,
-  createCaptureInput,
-  MAX_NUMBER,
-  paginateInline,
-  ResponseSizeTooLargeError,
-} from "../../handlers/capture-input";
+import { captureInput, createCaptureInput, MAX_NUMBER, paginateInline, ResponseSizeTooLargeError } from "../../handlers/capture-input";
 import { paginate, serializedPages } from "../../handlers/capture-input/pages";
 import { InvalidInputError, PayloadConfigError, PayloadWriteError } from "../../handlers/shared/errors";
 import { startEmbeddedS3 } from "../../emulators/s3/server";
@@ -102,10 +96,7 @@ describe("handlers/capture-input against the embedded S3", () => {
       const out = await captureInput({ number: 7, chunk: 3 });
       assert.ok(out.key.endsWith(".jsonl"));
       assert.equal(out.count, 3);
-      assert.equal(
-        await readText(fx.client, out.key),
-        '{"from":0,"to":3}\n{"from":3,"to":6}\n{"from":6,"to":7}\n',
-      );
+      assert.equal(await readText(fx.client, out.key), '{"from":0,"to":3}\n{"from":3,"to":6}\n{"from":6,"to":7}\n');
     } finally {
       restore();
     }
@@ -254,17 +245,14 @@ describe("handlers/capture-input against the embedded S3", () => {
       maxAttempts: 1,
     });
     try {
-      await assert.rejects(
-        createCaptureInput({ s3: () => client })({ number: 5, executionName: "outage" }),
-        (error: unknown) => {
-          assert.ok(error instanceof PayloadWriteError);
-          assert.equal(error.bucket, BUCKET);
-          assert.equal(error.key, "payloads/outage.json");
-          assert.equal(error.s3ErrorName, "ECONNREFUSED");
-          assert.match(error.message, /could not write s3:\/\/payloads-test\/payloads\/outage\.json: ECONNREFUSED/);
-          return true;
-        },
-      );
+      await assert.rejects(createCaptureInput({ s3: () => client })({ number: 5, executionName: "outage" }), (error: unknown) => {
+        assert.ok(error instanceof PayloadWriteError);
+        assert.equal(error.bucket, BUCKET);
+        assert.equal(error.key, "payloads/outage.json");
+        assert.equal(error.s3ErrorName, "ECONNREFUSED");
+        assert.match(error.message, /could not write s3:\/\/payloads-test\/payloads\/outage\.json: ECONNREFUSED/);
+        return true;
+      });
     } finally {
       client.destroy();
     }

@@ -58,9 +58,7 @@ export async function listKeys(client: S3Client, bucket = BUCKET, prefix?: strin
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     for (const o of page.Contents ?? []) keys.push(o.Key!);
     token = page.NextContinuationToken;
   } while (token);

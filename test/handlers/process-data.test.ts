@@ -67,7 +67,16 @@ describe("handlers/process-data", () => {
       ["a number", 42, /expected an object/],
       ["a batch with no items", { Items: [] }, /Items: must not be empty/],
       ["a batch whose Items is not an array", { Items: { from: 0, to: 1 } }, /Items: must be an array/],
-      ["a bad item inside a batch", { Items: [{ from: 0, to: 1 }, { from: 1, to: "2" }] }, /Items\.1\.to: must be a number/],
+      [
+        "a bad item inside a batch",
+        {
+          Items: [
+            { from: 0, to: 1 },
+            { from: 1, to: "2" },
+          ],
+        },
+        /Items\.1\.to: must be a number/,
+      ],
     ];
     for (const [title, input, message] of cases) {
       it(title, async () => {

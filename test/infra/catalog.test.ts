@@ -22,18 +22,32 @@ describe("app/catalog: the one list of Lambdas and workflows", () => {
   it("every workflow's definition has a derivable policy (no unknown resources)", () => {
     for (const w of WORKFLOWS) {
       const definition = w.build(config, { bucket: "local-bucket" }).renderLocal();
-      deriveStateMachinePolicy(definition, { region: "us-east-1", accountId: "123456789012", stateMachineName: w.name, logging: true, tracing: true, dynamicS3: w.dynamicS3(config, { bucket: "local-bucket" }) });
+      deriveStateMachinePolicy(definition, {
+        region: "us-east-1",
+        accountId: "123456789012",
+        stateMachineName: w.name,
+        logging: true,
+        tracing: true,
+        dynamicS3: w.dynamicS3(config, { bucket: "local-bucket" }),
+      });
     }
   });
 
   it("workflows keep to their own folders: the map-reduce prefixes are its catalog folder", () => {
-    assert.deepEqual(mapReducePrefixes(config), { inputPrefix: areaPrefix(config, "payload", MAP_REDUCE_FOLDER), resultsPrefix: areaPrefix(config, "results", MAP_REDUCE_FOLDER) });
+    assert.deepEqual(mapReducePrefixes(config), {
+      inputPrefix: areaPrefix(config, "payload", MAP_REDUCE_FOLDER),
+      resultsPrefix: areaPrefix(config, "results", MAP_REDUCE_FOLDER),
+    });
     const folders = Object.values(LAMBDAS).flatMap((l) => l.settings.s3.map((g) => areaPrefix(config, g.area, g.folder)));
     for (const f of folders) assert.ok(f.startsWith(config.payloadPrefix) || f.startsWith(config.resultsPrefix), f);
   });
 
   it("lambdaEnvironment: PAYLOAD_BUCKET, PAYLOAD_PREFIX with the function's folder, PAYLOAD_FORMAT", () => {
-    assert.deepEqual(lambdaEnvironment("CaptureInput", config, "b"), { PAYLOAD_BUCKET: "b", PAYLOAD_PREFIX: "payloads/seed/", PAYLOAD_FORMAT: "json" });
+    assert.deepEqual(lambdaEnvironment("CaptureInput", config, "b"), {
+      PAYLOAD_BUCKET: "b",
+      PAYLOAD_PREFIX: "payloads/seed/",
+      PAYLOAD_FORMAT: "json",
+    });
     assert.throws(() => lambdaEnvironment("Nope", config, "b"), /unknown Lambda "Nope"/);
     assert.throws(() => workflowByName("nope"), /unknown workflow "nope" \(known: seed/);
   });
@@ -57,7 +71,10 @@ describe("catalog: PAYLOAD_FORMAT inferred from the reader that reads a function
     const json = entry("json", () => feeding(s3JsonReader({ bucket: path("$.bucket"), key: path("$.key") })));
     assert.equal(payloadFormatOf("Writer", undefined, config, [jsonl]), "jsonl");
     assert.equal(payloadFormatOf("Writer", undefined, config, []), "json");
-    assert.throws(() => payloadFormatOf("Writer", "json", config, [jsonl]), /payloadFormat "json" but the ItemReader that reads its output expects "jsonl"/);
+    assert.throws(
+      () => payloadFormatOf("Writer", "json", config, [jsonl]),
+      /payloadFormat "json" but the ItemReader that reads its output expects "jsonl"/,
+    );
     assert.throws(() => payloadFormatOf("Writer", undefined, config, [jsonl, json]), /feeds readers of different formats/);
   });
 });

@@ -3,8 +3,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 
-interface Step { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
-interface Workflow { on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, { steps: Step[]; if?: string }> }
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, { steps: Step[]; if?: string }>;
+}
 
 const load = (file: string) => parse(readFileSync(join(__dirname, "..", "..", ".github", "workflows", file), "utf8")) as Workflow;
 const indexOf = (steps: Step[], match: (s: Step) => boolean) => steps.findIndex(match);

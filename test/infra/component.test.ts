@@ -93,7 +93,13 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
     const fns = Object.fromEntries(
       ["capture", "process", "notify"].map((n) => [
         n,
-        new aws.lambda.Function(n, { name: `team-${n}`, role: "arn:aws:iam::123456789012:role/x", runtime: "nodejs22.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}) }),
+        new aws.lambda.Function(n, {
+          name: `team-${n}`,
+          role: "arn:aws:iam::123456789012:role/x",
+          runtime: "nodejs22.x",
+          handler: "index.handler",
+          code: new pulumi.asset.AssetArchive({}),
+        }),
       ]),
     );
     const first = new StepFunctionsWorkflow("ingest", {
@@ -119,12 +125,24 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
 
     const policy = JSON.parse(recorder.one("aws:iam/rolePolicy:RolePolicy", "ingest-sfn-policy").inputs.policy) as PolicyDocument;
     const byId = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s.Resource]));
-    assert.deepEqual(byId.InvokeWorkflowFunctions, [arnOf("team-capture"), `${arnOf("team-capture")}:*`, arnOf("team-process"), `${arnOf("team-process")}:*`].sort());
+    assert.deepEqual(
+      byId.InvokeWorkflowFunctions,
+      [arnOf("team-capture"), `${arnOf("team-capture")}:*`, arnOf("team-process"), `${arnOf("team-process")}:*`].sort(),
+    );
     assert.deepEqual(byId.ReadItems, ["arn:aws:s3:::data-a1b2c3d/payloads/*"], "the declared location, exactly");
     assert.deepEqual(byId.WriteResults, ["arn:aws:s3:::data-a1b2c3d/results/*"]);
     const other = JSON.parse(recorder.one("aws:iam/rolePolicy:RolePolicy", "notify-sfn-policy").inputs.policy) as PolicyDocument;
-    assert.deepEqual(other.Statement.map((s) => s.Sid), ["InvokeWorkflowFunctions"]);
-    assert.equal(recorder.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.name).join(), "ingest-sfn-logs");
+    assert.deepEqual(
+      other.Statement.map((s) => s.Sid),
+      ["InvokeWorkflowFunctions"],
+    );
+    assert.equal(
+      recorder
+        .ofType("aws:cloudwatch/logGroup:LogGroup")
+        .map((g) => g.name)
+        .join(),
+      "ingest-sfn-logs",
+    );
     assert.deepEqual(recorder.one("aws:sfn/stateMachine:StateMachine", "notify").inputs.loggingConfiguration, { level: "OFF" });
     for (const r of recorder.ofType("aws:iam/rolePolicy:RolePolicy")) assert.ok(isKnown(r.inputs.policy), r.name);
     assert.deepEqual(warnings, []);
@@ -133,27 +151,38 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
   it("children are parented to the component; outputs are registered (definition, policy, arn, role, stateMachine)", async () => {
     const wf = new StepFunctionsWorkflow("solo", { machine: machine(task("Notify", notify)), functions: { Notify: "existing-notify" } });
     await settle([wf.definition, wf.policy]);
-    assert.equal(JSON.parse(await new Promise<string>((r) => wf.definition.apply((d) => r(d)))).States.Notify.Resource, arnOf("existing-notify"));
+    assert.equal(
+      JSON.parse(await new Promise<string>((r) => wf.definition.apply((d) => r(d)))).States.Notify.Resource,
+      arnOf("existing-notify"),
+    );
     assert.ok(wf.stateMachine instanceof aws.sfn.StateMachine && wf.role instanceof aws.iam.Role);
     assert.equal(wf.stateMachineName, "sfn-distributed-map-dev-solo");
-    assert.deepEqual(
-      recorder.resources.map((r) => `${r.type} ${r.name}`).sort(),
-      [
-        "aws:cloudwatch/logGroup:LogGroup solo-sfn-logs",
-        "aws:iam/role:Role solo-sfn-role",
-        "aws:iam/rolePolicy:RolePolicy solo-sfn-policy",
-        "aws:sfn/stateMachine:StateMachine solo",
-        "sfn-distributed-map:index:StepFunctionsWorkflow solo",
-      ],
-    );
+    assert.deepEqual(recorder.resources.map((r) => `${r.type} ${r.name}`).sort(), [
+      "aws:cloudwatch/logGroup:LogGroup solo-sfn-logs",
+      "aws:iam/role:Role solo-sfn-role",
+      "aws:iam/rolePolicy:RolePolicy solo-sfn-policy",
+      "aws:sfn/stateMachine:StateMachine solo",
+      "sfn-distributed-map:index:StepFunctionsWorkflow solo",
+    ]);
   });
 
   it("two components given the same stateMachineName: an error at preview naming both; the second registers nothing", () => {
-    new StepFunctionsWorkflow("orders", { machine: machine(task("Notify", notify)), functions: { Notify: "n" }, stateMachineName: "shared-name" });
+    new StepFunctionsWorkflow("orders", {
+      machine: machine(task("Notify", notify)),
+      functions: { Notify: "n" },
+      stateMachineName: "shared-name",
+    });
     const before = recorder.resources.length;
     assert.throws(
-      () => new StepFunctionsWorkflow("invoices", { machine: machine(task("Notify", notify)), functions: { Notify: "n" }, stateMachineName: "shared-name" }),
-      (e: unknown) => e instanceof DuplicatePhysicalNameError && /state machine name "shared-name" is used by two components, "orders" and "invoices"/.test(e.message),
+      () =>
+        new StepFunctionsWorkflow("invoices", {
+          machine: machine(task("Notify", notify)),
+          functions: { Notify: "n" },
+          stateMachineName: "shared-name",
+        }),
+      (e: unknown) =>
+        e instanceof DuplicatePhysicalNameError &&
+        /state machine name "shared-name" is used by two components, "orders" and "invoices"/.test(e.message),
     );
     assert.equal(recorder.resources.length, before);
   });
@@ -180,8 +209,16 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
 
   it("a Lambda reference without a function is an error naming the state and the reference; nothing is registered", () => {
     assert.throws(
-      () => new StepFunctionsWorkflow("broken", { machine: fanOut("results-bucket"), functions: { Capture: "cap" }, s3: { dynamic: [{ bucket: "b" }] } }),
-      (e: unknown) => e instanceof WorkflowFunctionsError && /reference "ProcessItem" used by state "ProcessItem" \(\/States\/Fan\/ItemProcessor\/States\/ProcessItem\)/.test(e.message) && /functions given: Capture/.test(e.message),
+      () =>
+        new StepFunctionsWorkflow("broken", {
+          machine: fanOut("results-bucket"),
+          functions: { Capture: "cap" },
+          s3: { dynamic: [{ bucket: "b" }] },
+        }),
+      (e: unknown) =>
+        e instanceof WorkflowFunctionsError &&
+        /reference "ProcessItem" used by state "ProcessItem" \(\/States\/Fan\/ItemProcessor\/States\/ProcessItem\)/.test(e.message) &&
+        /functions given: Capture/.test(e.message),
     );
     assert.equal(recorder.resources.length, 0);
   });
@@ -197,7 +234,9 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
   it("a missing transition target fails the program with the validator's diagnostic (code, state path, message); nothing is registered", () => {
     assert.throws(
       () => new StepFunctionsWorkflow("dangling", { machine: machine(new DanglingState("Start")), functions: {} }),
-      (e: unknown) => e instanceof InvalidDefinitionError && e.diagnostics.some((d) => d.code === "MISSING_TRANSITION_TARGET" && d.location === "/States/Start/Next" && d.severity === "ERROR"),
+      (e: unknown) =>
+        e instanceof InvalidDefinitionError &&
+        e.diagnostics.some((d) => d.code === "MISSING_TRANSITION_TARGET" && d.location === "/States/Start/Next" && d.severity === "ERROR"),
     );
     assert.equal(recorder.resources.length, 0);
   });
@@ -213,7 +252,9 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
       () => new StepFunctionsWorkflow("literal", { machine: literal, functions: { ProcessItem: "p" } }),
       (e: unknown) =>
         e instanceof InvalidDefinitionError &&
-        e.diagnostics.some((d) => d.code === "NO_DOLLAR" && d.severity === "ERROR" && d.location === "/States/Fan/ItemReader/Parameters/Bucket"),
+        e.diagnostics.some(
+          (d) => d.code === "NO_DOLLAR" && d.severity === "ERROR" && d.location === "/States/Fan/ItemReader/Parameters/Bucket",
+        ),
     );
     assert.equal(recorder.resources.length, 0);
   });
@@ -221,7 +262,10 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
   it("a path-addressed bucket must be declared: without `s3.dynamic` the program fails naming the field; nothing is registered", () => {
     assert.throws(
       () => new StepFunctionsWorkflow("undeclared", { machine: fanOut("results-bucket"), functions: { Capture: "c", ProcessItem: "p" } }),
-      (e: unknown) => e instanceof PermissionDerivationError && /ItemReader\/Parameters\/Bucket\.\$/.test(e.message) && /declare the buckets/.test(e.message),
+      (e: unknown) =>
+        e instanceof PermissionDerivationError &&
+        /ItemReader\/Parameters\/Bucket\.\$/.test(e.message) &&
+        /declare the buckets/.test(e.message),
     );
     assert.equal(recorder.resources.length, 0);
   });
@@ -238,7 +282,11 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
       (e: unknown) => e instanceof WorkflowFunctionsError && /reference "ProcessItem"/.test(e.message),
     );
     assert.throws(
-      () => new StepFunctionsWorkflow("deferred-undeclared", { machine: buildWith({ bucket: bucketName }, ({ bucket }) => fanOut(bucket)), functions: { Capture: "c", ProcessItem: "p" } }),
+      () =>
+        new StepFunctionsWorkflow("deferred-undeclared", {
+          machine: buildWith({ bucket: bucketName }, ({ bucket }) => fanOut(bucket)),
+          functions: { Capture: "c", ProcessItem: "p" },
+        }),
       PermissionDerivationError,
     );
     assert.equal(recorder.resources.length, 0);
@@ -252,7 +300,10 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
       s3: { dynamic: [{ bucket: bucketName, prefix: "in/" }] },
     });
     await settle([wf.definition, wf.policy]);
-    assert.equal(JSON.parse(recorder.one("aws:sfn/stateMachine:StateMachine", "deferred").inputs.definition).States.Fan.ResultWriter.Parameters.Bucket, "late-bucket");
+    assert.equal(
+      JSON.parse(recorder.one("aws:sfn/stateMachine:StateMachine", "deferred").inputs.definition).States.Fan.ResultWriter.Parameters.Bucket,
+      "late-bucket",
+    );
     const doc = JSON.parse(recorder.one("aws:iam/rolePolicy:RolePolicy", "deferred-sfn-policy").inputs.policy) as PolicyDocument;
     assert.deepEqual(doc.Statement.find((st) => st.Sid === "ReadItems")!.Resource, ["arn:aws:s3:::late-bucket/in/*"]);
   });
@@ -267,14 +318,24 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on("unhandledRejection", onUnhandled);
     try {
-      const wf = new StepFunctionsWorkflow("late", { machine: pulumi.output("b").apply((b) => fanOut(b)), functions: { Capture: "c" }, s3: { dynamic: [{ bucket: "b" }] } });
-      await Promise.race([(wf.definition as unknown as { isKnown: Promise<boolean> }).isKnown.catch(() => false), new Promise((r) => setTimeout(r, 500))]);
+      const wf = new StepFunctionsWorkflow("late", {
+        machine: pulumi.output("b").apply((b) => fanOut(b)),
+        functions: { Capture: "c" },
+        s3: { dynamic: [{ bucket: "b" }] },
+      });
+      await Promise.race([
+        (wf.definition as unknown as { isKnown: Promise<boolean> }).isKnown.catch(() => false),
+        new Promise((r) => setTimeout(r, 500)),
+      ]);
       await new Promise((r) => setTimeout(r, 100));
     } finally {
       (pulumi.log as { error: typeof pulumi.log.error }).error = originalError;
       process.off("unhandledRejection", onUnhandled);
     }
-    assert.ok(errors.some((m) => /reference "ProcessItem" used by state "ProcessItem"/.test(m)), JSON.stringify(errors));
+    assert.ok(
+      errors.some((m) => /reference "ProcessItem" used by state "ProcessItem"/.test(m)),
+      JSON.stringify(errors),
+    );
   });
 
   it("service integrations deploy too: the store-and-approve workflow (DynamoDB putItem in the children, nested .sync:2, SQS task token) with its derived role", async () => {
@@ -295,20 +356,26 @@ describe("infra: StepFunctionsWorkflow (the component a user deploys)", function
     assert.deepEqual(by.SendToQueues!.Resource, [`arn:aws:sqs:${MOCK_REGION}:${MOCK_ACCOUNT}:approvals`]);
     assert.deepEqual(by.StartNestedExecutions!.Resource, [`arn:aws:states:${MOCK_REGION}:${MOCK_ACCOUNT}:stateMachine:report`]);
     assert.ok(by.NestedExecutionEventsRule);
-    for (const st of doc.Statement) if (st.Resource.includes("*")) assert.ok(["DeliverExecutionLogs", "NestedExecutionEventsRule"].includes(st.Sid) || st.Sid.startsWith("WatchNested"), st.Sid);
+    for (const st of doc.Statement)
+      if (st.Resource.includes("*"))
+        assert.ok(["DeliverExecutionLogs", "NestedExecutionEventsRule"].includes(st.Sid) || st.Sid.startsWith("WatchNested"), st.Sid);
   });
 
   it("a path-addressed integration resource must be declared in `resources`; the grant names exactly those", async () => {
-    const put = () =>
-      machine(
-        dynamoPutItem("Put", { TableName: path("$.table"), Item: { id: { S: path("$.id") } } }),
-      );
+    const put = () => machine(dynamoPutItem("Put", { TableName: path("$.table"), Item: { id: { S: path("$.id") } } }));
     assert.throws(() => new StepFunctionsWorkflow("undeclared-table", { machine: put(), functions: {} }), /TableName/);
     assert.equal(recorder.resources.length, 0);
-    const wf = new StepFunctionsWorkflow("declared-table", { machine: put(), functions: {}, resources: { "dynamodb:table": ["Orders", "Archive"] } });
+    const wf = new StepFunctionsWorkflow("declared-table", {
+      machine: put(),
+      functions: {},
+      resources: { "dynamodb:table": ["Orders", "Archive"] },
+    });
     await settle([wf.policy]);
     const doc = JSON.parse(recorder.one("aws:iam/rolePolicy:RolePolicy", "declared-table-sfn-policy").inputs.policy) as PolicyDocument;
-    assert.deepEqual(doc.Statement.find((st) => st.Sid === "DynamoDbItems")!.Resource, [`arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT}:table/Archive`, `arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT}:table/Orders`]);
+    assert.deepEqual(doc.Statement.find((st) => st.Sid === "DynamoDbItems")!.Resource, [
+      `arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT}:table/Archive`,
+      `arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT}:table/Orders`,
+    ]);
   });
 
   it("several declared locations: the grant names exactly those", async () => {
@@ -338,7 +405,10 @@ describe("infra: this repo's program checks every catalog workflow before any re
       build: () => machine(new DanglingState("Start")),
       dynamicS3: () => undefined,
     };
-    assert.throws(() => deployStack(readStackConfig(), [broken]), (e: unknown) => e instanceof InvalidDefinitionError && /MISSING_TRANSITION_TARGET at \/States\/Start\/Next/.test(e.message));
+    assert.throws(
+      () => deployStack(readStackConfig(), [broken]),
+      (e: unknown) => e instanceof InvalidDefinitionError && /MISSING_TRANSITION_TARGET at \/States\/Start\/Next/.test(e.message),
+    );
     assert.equal(recorder.resources.length, 0);
   });
 });

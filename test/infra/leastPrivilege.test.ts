@@ -57,7 +57,8 @@ const MACHINES = { seed: `${PREFIX}-seed`, mapReduce: `${PREFIX}-map-reduce` };
 /** Every catalog workflow's state machine, and what each one does at run time (declared by hand in its module). */
 const DEV_CONFIG = loadStackConfig({ stack: "dev" }).config;
 const CATALOG = WORKFLOWS.map((w) => {
-  if (!w.runtimeAccess) throw new Error(`catalog workflow ${w.name} declares no runtimeAccess: the least-privilege proof needs what it does at run time`);
+  if (!w.runtimeAccess)
+    throw new Error(`catalog workflow ${w.name} declares no runtimeAccess: the least-privilege proof needs what it does at run time`);
   return { name: w.name, machine: `${PREFIX}-${w.name}`, access: w.runtimeAccess(DEV_CONFIG) };
 });
 
@@ -66,7 +67,15 @@ function universeOf(d: Deployment): Universe {
     // What aws.kms.Key gets without a `policy`: the account's IAM policies decide.
     // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
     Version: "2012-10-17",
-    Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${MOCK_ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
+    Statement: [
+      {
+        Sid: "Enable IAM User Permissions",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${MOCK_ACCOUNT}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+    ],
   };
   const machines = CATALOG.map((c) => c.machine);
   return {
@@ -76,7 +85,18 @@ function universeOf(d: Deployment): Universe {
     resourcePolicies: [{ arnPrefix: arn("kms", "key/"), policy: defaultKeyPolicy }],
     values: {
       BucketName: [d.bucket, "foreign-bucket"],
-      ObjectName: [...new Set([PAYLOAD_KEY, "payloads/seed/exec-2.json", MR_INPUT_KEY, RESULT_KEY, MR_RESULT_KEY, ...CATALOG.flatMap((c) => [...c.access.reads, ...(c.access.resultWriterKey ? [c.access.resultWriterKey] : [])]), "payloads/other.json", "other/file.json"])],
+      ObjectName: [
+        ...new Set([
+          PAYLOAD_KEY,
+          "payloads/seed/exec-2.json",
+          MR_INPUT_KEY,
+          RESULT_KEY,
+          MR_RESULT_KEY,
+          ...CATALOG.flatMap((c) => [...c.access.reads, ...(c.access.resultWriterKey ? [c.access.resultWriterKey] : [])]),
+          "payloads/other.json",
+          "other/file.json",
+        ]),
+      ],
       FunctionName: [...LAMBDA_NAMES.map((n) => `${PREFIX}-${n}`), "foreign-function"],
       Version: ["1"],
       Alias: ["live"],
@@ -84,7 +104,11 @@ function universeOf(d: Deployment): Universe {
       ExecutionId: ["exec-1"],
       MapRunLabel: ["Label"],
       KeyId: [d.keyId ?? "no-project-key", "foreign-key"],
-      LogGroupName: [...LAMBDA_NAMES.map((n) => `/aws/lambda/${PREFIX}-${n}`), ...machines.map((m) => `/aws/vendedlogs/states/${m}`), "/aws/lambda/foreign-function"],
+      LogGroupName: [
+        ...LAMBDA_NAMES.map((n) => `/aws/lambda/${PREFIX}-${n}`),
+        ...machines.map((m) => `/aws/vendedlogs/states/${m}`),
+        "/aws/lambda/foreign-function",
+      ],
       LogStreamName: ["stream-1"],
     },
   };
@@ -118,27 +142,63 @@ function requestsOf(d: Deployment): Record<string, SimRequest[]> {
   const lambdaXRay = (fn: string): SimRequest[] =>
     ["xray:PutTraceSegments", "xray:PutTelemetryRecords"].map((action) => ({ why: `${fn}: send traces`, action, resource: "*" }));
   const invoke = (fns: string[]): SimRequest[] =>
-    fns.map((f) => arn("lambda", `function:${PREFIX}-${f}`)).flatMap((f) => [
-      { why: "Task: invoke the function", action: "lambda:InvokeFunction", resource: f },
-      { why: "Task: invoke a version", action: "lambda:InvokeFunction", resource: `${f}:1` },
-      { why: "Task: invoke an alias", action: "lambda:InvokeFunction", resource: `${f}:live` },
-    ]);
+    fns
+      .map((f) => arn("lambda", `function:${PREFIX}-${f}`))
+      .flatMap((f) => [
+        { why: "Task: invoke the function", action: "lambda:InvokeFunction", resource: f },
+        { why: "Task: invoke a version", action: "lambda:InvokeFunction", resource: `${f}:1` },
+        { why: "Task: invoke an alias", action: "lambda:InvokeFunction", resource: `${f}:live` },
+      ]);
   const resultWriter = (k: string): SimRequest[] =>
     ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"].map((action) => ({
-      why: "ResultWriter: write the Map Run results", action, resource: obj(k), context: tls,
+      why: "ResultWriter: write the Map Run results",
+      action,
+      resource: obj(k),
+      context: tls,
     }));
   const distributedMap = (machine: string): SimRequest[] => [
-    { why: "Distributed Map: start child executions of itself", action: "states:StartExecution", resource: arn("states", `stateMachine:${machine}`) },
+    {
+      why: "Distributed Map: start child executions of itself",
+      action: "states:StartExecution",
+      resource: arn("states", `stateMachine:${machine}`),
+    },
     // A Map Run child's ARN: `execution:<machine>/<mapRunLabel>:<id>` (the label after a `/`).
-    { why: "Distributed Map: describe a child execution", action: "states:DescribeExecution", resource: arn("states", `execution:${machine}/Label:exec-1`) },
-    { why: "Distributed Map: stop a child execution", action: "states:StopExecution", resource: arn("states", `execution:${machine}/Label:exec-1`) },
-    { why: "Map Run redrive: redrive a STANDARD child", action: "states:RedriveExecution", resource: arn("states", `execution:${machine}/Label:exec-1`) },
+    {
+      why: "Distributed Map: describe a child execution",
+      action: "states:DescribeExecution",
+      resource: arn("states", `execution:${machine}/Label:exec-1`),
+    },
+    {
+      why: "Distributed Map: stop a child execution",
+      action: "states:StopExecution",
+      resource: arn("states", `execution:${machine}/Label:exec-1`),
+    },
+    {
+      why: "Map Run redrive: redrive a STANDARD child",
+      action: "states:RedriveExecution",
+      resource: arn("states", `execution:${machine}/Label:exec-1`),
+    },
   ];
   const machineLogsAndTraces: SimRequest[] = [
-    ...["CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery", "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies", "DescribeLogGroups"].map((a) => ({
-      why: "logging: deliver execution logs", action: `logs:${a}`, resource: "*",
+    ...[
+      "CreateLogDelivery",
+      "GetLogDelivery",
+      "UpdateLogDelivery",
+      "DeleteLogDelivery",
+      "ListLogDeliveries",
+      "PutResourcePolicy",
+      "DescribeResourcePolicies",
+      "DescribeLogGroups",
+    ].map((a) => ({
+      why: "logging: deliver execution logs",
+      action: `logs:${a}`,
+      resource: "*",
     })),
-    ...["PutTraceSegments", "PutTelemetryRecords", "GetSamplingRules", "GetSamplingTargets"].map((a) => ({ why: "tracing: X-Ray", action: `xray:${a}`, resource: "*" })),
+    ...["PutTraceSegments", "PutTelemetryRecords", "GetSamplingRules", "GetSamplingTargets"].map((a) => ({
+      why: "tracing: X-Ray",
+      action: `xray:${a}`,
+      resource: "*",
+    })),
   ];
   return {
     // One list per catalog workflow, from what its module declares it does (runtimeAccess).
@@ -147,18 +207,35 @@ function requestsOf(d: Deployment): Record<string, SimRequest[]> {
         `${c.name}-sfn-policy`,
         [
           ...invoke(c.access.invokes),
-          ...c.access.reads.map((k): SimRequest => ({ why: "ItemReader: read the items object", action: "s3:GetObject", resource: obj(k), context: tls })),
-          ...c.access.lists.map((prefix): SimRequest => ({ why: "ItemReader: list the input prefix", action: "s3:ListBucket", resource: `arn:aws:s3:::${d.bucket}`, context: { ...tls, "s3:prefix": prefix } })),
+          ...c.access.reads.map((k): SimRequest => ({
+            why: "ItemReader: read the items object",
+            action: "s3:GetObject",
+            resource: obj(k),
+            context: tls,
+          })),
+          ...c.access.lists.map((prefix): SimRequest => ({
+            why: "ItemReader: list the input prefix",
+            action: "s3:ListBucket",
+            resource: `arn:aws:s3:::${d.bucket}`,
+            context: { ...tls, "s3:prefix": prefix },
+          })),
           ...(c.access.resultWriterKey ? resultWriter(c.access.resultWriterKey) : []),
           ...(c.access.distributedMap ? distributedMap(c.machine) : []),
           ...machineLogsAndTraces,
-          ...(c.access.reads.length + c.access.lists.length > 0 || c.access.resultWriterKey ? kms(`${c.name} reader/writer`, ["kms:Decrypt", "kms:GenerateDataKey"]) : []),
+          ...(c.access.reads.length + c.access.lists.length > 0 || c.access.resultWriterKey
+            ? kms(`${c.name} reader/writer`, ["kms:Decrypt", "kms:GenerateDataKey"])
+            : []),
         ],
       ]),
     ),
     "CaptureInput-policy": [
       ...ownLogs("CaptureInput"),
-      { why: "CaptureInput: write the payload (PutObject also authorizes multipart create/upload/complete)", action: "s3:PutObject", resource: obj(PAYLOAD_KEY), context: tls },
+      {
+        why: "CaptureInput: write the payload (PutObject also authorizes multipart create/upload/complete)",
+        action: "s3:PutObject",
+        resource: obj(PAYLOAD_KEY),
+        context: tls,
+      },
       { why: "CaptureInput: abort a failed multipart upload", action: "s3:AbortMultipartUpload", resource: obj(PAYLOAD_KEY), context: tls },
       ...kms("CaptureInput", ["kms:GenerateDataKey", "kms:Decrypt"]),
       ...lambdaXRay("CaptureInput"),
@@ -219,7 +296,13 @@ describe("least privilege by simulation (roles as rendered by the program)", fun
   for (const variant of ["dev", "dev+kms"] as const) {
     it(`${variant}: every request each workflow makes is Allowed (Strict mode, the bucket's TLS-only policy attached)`, async () => {
       const d = variant === "dev" ? dev : kms;
-      const u: Universe = { ...universeOf(d), resourcePolicies: [...(universeOf(d).resourcePolicies ?? []), { arnPrefix: `arn:aws:s3:::${d.bucket}`, policy: denyInsecureTransportPolicy(`arn:aws:s3:::${d.bucket}`) }] };
+      const u: Universe = {
+        ...universeOf(d),
+        resourcePolicies: [
+          ...(universeOf(d).resourcePolicies ?? []),
+          { arnPrefix: `arn:aws:s3:::${d.bucket}`, policy: denyInsecureTransportPolicy(`arn:aws:s3:::${d.bucket}`) },
+        ],
+      };
       const denied: string[] = [];
       let count = 0;
       for (const [role, requests] of Object.entries(requestsOf(d))) {
@@ -257,29 +340,95 @@ describe("least privilege by simulation (roles as rendered by the program)", fun
 
   it("the conditions hold: non-TLS denied by the bucket policy; KMS only through S3; ListBucket only under the prefix; foreign resources denied", async () => {
     const d = kms;
-    const u: Universe = { ...universeOf(d), resourcePolicies: [...(universeOf(d).resourcePolicies ?? []), { arnPrefix: `arn:aws:s3:::${d.bucket}`, policy: denyInsecureTransportPolicy(`arn:aws:s3:::${d.bucket}`) }] };
+    const u: Universe = {
+      ...universeOf(d),
+      resourcePolicies: [
+        ...(universeOf(d).resourcePolicies ?? []),
+        { arnPrefix: `arn:aws:s3:::${d.bucket}`, policy: denyInsecureTransportPolicy(`arn:aws:s3:::${d.bucket}`) },
+      ],
+    };
     const seed = d.policies["seed-sfn-policy"]!;
     const tls = { "aws:SecureTransport": "true" };
-    assert.equal(await decide(seed, { action: "s3:GetObject", resource: `arn:aws:s3:::${d.bucket}/${PAYLOAD_KEY}`, context: { "aws:SecureTransport": "false" } }, u), "ExplicitlyDenied");
-    assert.equal(await decide(seed, { action: "s3:GetObject", resource: `arn:aws:s3:::${d.bucket}/other/file.json`, context: tls }, u), "ImplicitlyDenied");
-    assert.equal(await decide(seed, { action: "lambda:InvokeFunction", resource: arn("lambda", "function:foreign-function") }, u), "ImplicitlyDenied");
-    assert.equal(await decide(seed, { action: "lambda:InvokeFunction", resource: arn("lambda", `function:${PREFIX}-CountWords`) }, u), "ImplicitlyDenied", "seed may not invoke map-reduce's functions");
-    assert.equal(await decide(seed, { action: "states:StartExecution", resource: arn("states", `stateMachine:${MACHINES.mapReduce}`) }, u), "ImplicitlyDenied", "nor start the other machine");
-    assert.equal(await decide(d.policies["CaptureInput-policy"]!, { action: "s3:PutObject", resource: `arn:aws:s3:::${d.bucket}/${RESULT_KEY}`, context: tls }, u), "ImplicitlyDenied");
+    assert.equal(
+      await decide(
+        seed,
+        { action: "s3:GetObject", resource: `arn:aws:s3:::${d.bucket}/${PAYLOAD_KEY}`, context: { "aws:SecureTransport": "false" } },
+        u,
+      ),
+      "ExplicitlyDenied",
+    );
+    assert.equal(
+      await decide(seed, { action: "s3:GetObject", resource: `arn:aws:s3:::${d.bucket}/other/file.json`, context: tls }, u),
+      "ImplicitlyDenied",
+    );
+    assert.equal(
+      await decide(seed, { action: "lambda:InvokeFunction", resource: arn("lambda", "function:foreign-function") }, u),
+      "ImplicitlyDenied",
+    );
+    assert.equal(
+      await decide(seed, { action: "lambda:InvokeFunction", resource: arn("lambda", `function:${PREFIX}-CountWords`) }, u),
+      "ImplicitlyDenied",
+      "seed may not invoke map-reduce's functions",
+    );
+    assert.equal(
+      await decide(seed, { action: "states:StartExecution", resource: arn("states", `stateMachine:${MACHINES.mapReduce}`) }, u),
+      "ImplicitlyDenied",
+      "nor start the other machine",
+    );
+    assert.equal(
+      await decide(
+        d.policies["CaptureInput-policy"]!,
+        { action: "s3:PutObject", resource: `arn:aws:s3:::${d.bucket}/${RESULT_KEY}`, context: tls },
+        u,
+      ),
+      "ImplicitlyDenied",
+    );
     const mr = d.policies["map-reduce-sfn-policy"];
     if (mr) {
-      assert.equal(await decide(mr, { action: "s3:ListBucket", resource: `arn:aws:s3:::${d.bucket}`, context: { ...tls, "s3:prefix": "results/" } }, u), "ImplicitlyDenied");
-      assert.equal(await decide(mr, { action: "s3:ListBucket", resource: `arn:aws:s3:::${d.bucket}`, context: tls }, u), "ImplicitlyDenied", "no listing without a prefix");
+      assert.equal(
+        await decide(
+          mr,
+          { action: "s3:ListBucket", resource: `arn:aws:s3:::${d.bucket}`, context: { ...tls, "s3:prefix": "results/" } },
+          u,
+        ),
+        "ImplicitlyDenied",
+      );
+      assert.equal(
+        await decide(mr, { action: "s3:ListBucket", resource: `arn:aws:s3:::${d.bucket}`, context: tls }, u),
+        "ImplicitlyDenied",
+        "no listing without a prefix",
+      );
     }
     const key = arn("kms", `key/${d.keyId}`);
-    assert.equal(await decide(seed, { action: "kms:Decrypt", resource: key }, u), "ImplicitlyDenied", "KMS directly (not via S3) is denied");
-    assert.equal(await decide(seed, { action: "kms:Decrypt", resource: key, context: { "kms:ViaService": `s3.${MOCK_REGION}.amazonaws.com` } }, u), "Allowed");
-    assert.equal(await decide(seed, { action: "kms:Decrypt", resource: arn("kms", "key/foreign-key"), context: { "kms:ViaService": `s3.${MOCK_REGION}.amazonaws.com` } }, u), "ImplicitlyDenied");
+    assert.equal(
+      await decide(seed, { action: "kms:Decrypt", resource: key }, u),
+      "ImplicitlyDenied",
+      "KMS directly (not via S3) is denied",
+    );
+    assert.equal(
+      await decide(seed, { action: "kms:Decrypt", resource: key, context: { "kms:ViaService": `s3.${MOCK_REGION}.amazonaws.com` } }, u),
+      "Allowed",
+    );
+    assert.equal(
+      await decide(
+        seed,
+        {
+          action: "kms:Decrypt",
+          resource: arn("kms", "key/foreign-key"),
+          context: { "kms:ViaService": `s3.${MOCK_REGION}.amazonaws.com` },
+        },
+        u,
+      ),
+      "ImplicitlyDenied",
+    );
   });
 });
 
 after(() => {
   if (sweepTable.length > 0) {
-    console.log(`\n  least-privilege simulation (sweep in Discovery mode; ${ambiguity.count} ambiguous-type ARNs decided unvalidated):\n  ` + sweepTable.join("\n  "));
+    console.log(
+      `\n  least-privilege simulation (sweep in Discovery mode; ${ambiguity.count} ambiguous-type ARNs decided unvalidated):\n  ` +
+        sweepTable.join("\n  "),
+    );
   }
 });

@@ -111,7 +111,10 @@ export function installMocks(preview: boolean): Recorder {
     ofType: (type) => resources.filter((r) => r.type === type),
     one(type, name) {
       const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
-      if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+      if (found.length !== 1)
+        throw new Error(
+          `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`,
+        );
       return found[0]!;
     },
   };
@@ -137,7 +140,12 @@ export function isKnown(value: unknown): boolean {
 /** The value of an Output (resolved once every resource it depends on has been mocked). */
 export function valueOf<T>(output: pulumi.Output<T> | undefined): Promise<T> {
   if (output === undefined) return Promise.reject(new Error("no output"));
-  return new Promise((resolve) => output.apply((v) => { resolve(v); return v; }));
+  return new Promise((resolve) =>
+    output.apply((v) => {
+      resolve(v);
+      return v;
+    }),
+  );
 }
 
 /** Waits until the program's resources have all been registered (their outputs settled). */

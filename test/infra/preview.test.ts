@@ -83,14 +83,27 @@ describe("infra: the first pulumi preview (new stack, computed outputs unknown)"
     assert.equal(result.code, 0, result.stderr);
     const fill = (text: string) =>
       text
-        .split(PLACEHOLDERS.bucket).join(PLANNED_BUCKET)
-        .split(PLACEHOLDERS.accountId).join(MOCK_ACCOUNT)
-        .replace(/\$\{([A-Za-z0-9_-]+)FunctionArn\}/g, (_, fn: string) => `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT}:function:${PREFIX}-${fn}`);
+        .split(PLACEHOLDERS.bucket)
+        .join(PLANNED_BUCKET)
+        .split(PLACEHOLDERS.accountId)
+        .join(MOCK_ACCOUNT)
+        .replace(
+          /\$\{([A-Za-z0-9_-]+)FunctionArn\}/g,
+          (_, fn: string) => `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT}:function:${PREFIX}-${fn}`,
+        );
     for (const w of WORKFLOWS) {
       const synthDefinition = JSON.parse(fill(readFileSync(join(out, "dev", `${w.name}.asl.json`), "utf8")));
       const synthPolicy = JSON.parse(fill(readFileSync(join(out, "dev", `${w.name}.policy.json`), "utf8")));
-      assert.deepEqual(JSON.parse(preview.recorder.one("aws:sfn/stateMachine:StateMachine", w.name).inputs.definition), synthDefinition, w.name);
-      assert.deepEqual(JSON.parse(preview.recorder.one("aws:iam/rolePolicy:RolePolicy", `${w.name}-sfn-policy`).inputs.policy), synthPolicy, w.name);
+      assert.deepEqual(
+        JSON.parse(preview.recorder.one("aws:sfn/stateMachine:StateMachine", w.name).inputs.definition),
+        synthDefinition,
+        w.name,
+      );
+      assert.deepEqual(
+        JSON.parse(preview.recorder.one("aws:iam/rolePolicy:RolePolicy", `${w.name}-sfn-policy`).inputs.policy),
+        synthPolicy,
+        w.name,
+      );
     }
   });
 });

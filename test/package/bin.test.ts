@@ -23,7 +23,11 @@ describe("the tarball's bin (sfn-local), in a project with only the tarball inst
     const env = { ...process.env, NODE_OPTIONS: "", PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` };
     return run(bin, args, { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: typeof e.code === "number" ? e.code : -1,
+        stdout: e.stdout ?? "",
+        stderr: e.stderr ?? "",
+      }),
     );
   };
 
@@ -52,14 +56,24 @@ exports.doubleRows = machine(distributedMap("Rows", {
   processor: task("Double", lambda("Double", Double)),
 }));\n`,
     );
-    writeFileSync(join(dir, "workflow.ts"), readFileSync(join(dir, "workflow.js"), "utf8").replace("const { Double }", "const { Double }: { Double: (row: unknown) => Promise<unknown> }"));
+    writeFileSync(
+      join(dir, "workflow.ts"),
+      readFileSync(join(dir, "workflow.js"), "utf8").replace(
+        "const { Double }",
+        "const { Double }: { Double: (row: unknown) => Promise<unknown> }",
+      ),
+    );
   });
 
   it("package.json names the bin, and the tarball holds it", async () => {
     const { manifest, files } = await packOnce();
     assert.deepEqual(manifest.bin, { "sfn-local": "dist/tools/cli/main.js" });
     assert.ok(files.includes("dist/tools/cli/main.js"));
-    assert.ok(!existsSync(join(dir, "node_modules", "tsx")) && !existsSync(join(dir, "node_modules", "ts-node")) && !existsSync(join(dir, "node_modules", "typescript")));
+    assert.ok(
+      !existsSync(join(dir, "node_modules", "tsx")) &&
+        !existsSync(join(dir, "node_modules", "ts-node")) &&
+        !existsSync(join(dir, "node_modules", "typescript")),
+    );
   });
 
   it("--help lists the commands; --version prints the package's; each command has --help", async () => {
@@ -92,7 +106,19 @@ exports.doubleRows = machine(distributedMap("Rows", {
   });
 
   it("exec --put runs the CSV Distributed Map on the embedded S3 with JavaScript handlers, and downloads the results", async () => {
-    const r = await sfn("exec", "csv-map.asl.json", "--handlers", "handlers.js", "--put", "s3://my-data/rows.csv=rows.csv", "--input", '{"key": "rows.csv"}', "--out", "out", "--json");
+    const r = await sfn(
+      "exec",
+      "csv-map.asl.json",
+      "--handlers",
+      "handlers.js",
+      "--put",
+      "s3://my-data/rows.csv=rows.csv",
+      "--input",
+      '{"key": "rows.csv"}',
+      "--out",
+      "out",
+      "--json",
+    );
     assert.equal(r.code, 0, r.stderr);
     const summary = JSON.parse(r.stdout) as { status: string; output: { ResultWriterDetails: { Bucket: string; Key: string } } };
     assert.equal(summary.status, "SUCCEEDED");
@@ -112,7 +138,10 @@ exports.doubleRows = machine(distributedMap("Rows", {
     const r = await sfn("iam", "workflow.js", "--dynamic", "s3://my-data/", "--account", "111122223333");
     assert.equal(r.code, 0, r.stderr);
     const policy = JSON.parse(r.stdout) as { Statement: Array<{ Sid: string; Resource: string[] }> };
-    assert.deepEqual(policy.Statement.find((s) => s.Sid === "InvokeWorkflowFunctions")!.Resource, ["arn:aws:lambda:us-east-1:111122223333:function:Double", "arn:aws:lambda:us-east-1:111122223333:function:Double:*"]);
+    assert.deepEqual(policy.Statement.find((s) => s.Sid === "InvokeWorkflowFunctions")!.Resource, [
+      "arn:aws:lambda:us-east-1:111122223333:function:Double",
+      "arn:aws:lambda:us-east-1:111122223333:function:Double:*",
+    ]);
     assert.ok(policy.Statement.some((s) => s.Resource.includes("arn:aws:s3:::my-data/*")));
   });
 
@@ -130,7 +159,10 @@ exports.doubleRows = machine(distributedMap("Rows", {
     if ((process.features as { typescript?: unknown }).typescript) assert.equal(r.code, 0, r.stderr);
     else {
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /^graph: cannot load workflow module 'workflow\.ts': it is TypeScript, and this project has neither tsx nor ts-node installed.*npm install --save-dev tsx/s);
+      assert.match(
+        r.stderr,
+        /^graph: cannot load workflow module 'workflow\.ts': it is TypeScript, and this project has neither tsx nor ts-node installed.*npm install --save-dev tsx/s,
+      );
     }
   });
 

@@ -35,7 +35,10 @@ export function packOnce(): Promise<Packed> {
     const given = process.env.SFN_TEST_TARBALL;
     if (given) {
       const { stdout } = await run("tar", ["-tzf", given], { maxBuffer: 64 * 1024 * 1024 });
-      const files = stdout.split("\n").filter((f) => f && !f.endsWith("/")).map((f) => f.replace(/^package\//, ""));
+      const files = stdout
+        .split("\n")
+        .filter((f) => f && !f.endsWith("/"))
+        .map((f) => f.replace(/^package\//, ""));
       const manifest = JSON.parse((await run("tar", ["-xzOf", given, "package/package.json"])).stdout) as Packed["manifest"];
       return { tarball: given, files, manifest };
     }
@@ -43,7 +46,11 @@ export function packOnce(): Promise<Packed> {
     const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dest], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
     const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const tarball = join(dest, packed!.filename);
-    return { tarball, files: packed!.files.map((f) => f.path), manifest: JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as Packed["manifest"] };
+    return {
+      tarball,
+      files: packed!.files.map((f) => f.path),
+      manifest: JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as Packed["manifest"],
+    };
   })();
   return packing;
 }

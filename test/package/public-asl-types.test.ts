@@ -22,7 +22,8 @@ describe("the published ASL types (printed without zod)", function () {
     // The JSON value types stay imported from asl/json.ts, as the rewritten types.d.ts imports them.
     const json = join(ROOT, "asl", "json").split("\\").join("/");
     const emitted =
-      `import type { JsonObject, JsonPrimitive, JsonValue } from ${JSON.stringify(json)};\n` + [...printed].map(([name, text]) => `export type ${name} = ${text};`).join("\n");
+      `import type { JsonObject, JsonPrimitive, JsonValue } from ${JSON.stringify(json)};\n` +
+      [...printed].map(([name, text]) => `export type ${name} = ${text};`).join("\n");
     assert.doesNotMatch(emitted, /\bany\b/);
     writeFileSync(join(dir, "printed.ts"), emitted);
     const names = [...printed.keys()];
@@ -34,7 +35,16 @@ import type * as P from "./printed";
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 export const same: { ${names.map((n) => `${n}: true`).join("; ")} } = { ${names.map((n) => `${n}: true as Same<S.${n}, P.${n}>`).join(", ")} };\n`,
     );
-    const program = ts.createProgram([join(dir, "check.ts")], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, types: [] });
+    const program = ts.createProgram([join(dir, "check.ts")], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      types: [],
+    });
     const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     assert.deepEqual(errors, []);
     assert.ok(names.includes("State") && names.includes("StateMachineDefinition") && names.includes("ChoiceRule"), names.join(", "));
@@ -42,7 +52,16 @@ export const same: { ${names.map((n) => `${n}: true`).join("; ")} } = { ${names.
 
   it("the rewrite leaves no zod and no ./schema import in types.d.ts", () => {
     const emitted = `import type { z } from "zod";\nimport type { stateSchema } from "./schema";\nexport type { StateType } from "./schema";\nexport type JsonValue = string;\nexport type State = z.infer<typeof stateSchema>;\nexport declare const LIMITS: { readonly payloadBytes: 262144 };\n`;
-    const out = rewriteTypesDeclaration(emitted, new Map([["State", "{ Type: \"Pass\" }"], ["StateType", "\"Pass\""]]));
-    assert.equal(out, `\n\nexport type StateType = "Pass";\nexport type JsonValue = string;\nexport type State = { Type: "Pass" };\nexport declare const LIMITS: { readonly payloadBytes: 262144 };\n`);
+    const out = rewriteTypesDeclaration(
+      emitted,
+      new Map([
+        ["State", '{ Type: "Pass" }'],
+        ["StateType", '"Pass"'],
+      ]),
+    );
+    assert.equal(
+      out,
+      `\n\nexport type StateType = "Pass";\nexport type JsonValue = string;\nexport type State = { Type: "Pass" };\nexport declare const LIMITS: { readonly payloadBytes: 262144 };\n`,
+    );
   });
 });

@@ -42,7 +42,7 @@ export function readmeProgram(): Map<string, string> {
   const start = readme.indexOf("## Use it in your own Pulumi program");
   const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
   const files = new Map([...section.matchAll(/```ts\n\/\/ ([\w-]+\.ts)\n([\s\S]*?)```/g)].map((m) => [m[1]!, `// ${m[1]}\n${m[2]}`]));
-  assert.ok(files.has("index.ts"), "README: no ```ts block starting with // index.ts in \"Use it in your own Pulumi program\"");
+  assert.ok(files.has("index.ts"), 'README: no ```ts block starting with // index.ts in "Use it in your own Pulumi program"');
   return files;
 }
 
@@ -114,7 +114,9 @@ describe("a `pulumi new aws-typescript` project with the packed tarball installe
 
   it("the template's tsconfig is as pulumi/templates has it: no esModuleInterop, no skipLibCheck", () => {
     for (const t of ["commonjs", "nodenext"]) {
-      const { compilerOptions } = JSON.parse(readFileSync(join(TEMPLATE, t, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
+      const { compilerOptions } = JSON.parse(readFileSync(join(TEMPLATE, t, "tsconfig.json"), "utf8")) as {
+        compilerOptions: Record<string, unknown>;
+      };
       assert.equal(compilerOptions.strict, true);
       assert.equal(compilerOptions.esModuleInterop, undefined);
       assert.equal(compilerOptions.skipLibCheck, undefined);
@@ -127,7 +129,10 @@ describe("a `pulumi new aws-typescript` project with the packed tarball installe
     (checked ??= Promise.all(
       VARIANTS.map(async (v) => {
         const tsc = join(base, "node_modules", "typescript", "bin", "tsc");
-        const r = await run(process.execPath, [tsc, "--noEmit", "--pretty", "false", "-p", join(base, slug(v))], { cwd: join(base, slug(v)), maxBuffer: 16 * 1024 * 1024 }).then(
+        const r = await run(process.execPath, [tsc, "--noEmit", "--pretty", "false", "-p", join(base, slug(v))], {
+          cwd: join(base, slug(v)),
+          maxBuffer: 16 * 1024 * 1024,
+        }).then(
           () => "",
           (e: { stdout?: string }) => e.stdout || String(e),
         );
@@ -153,8 +158,13 @@ describe("a `pulumi new aws-typescript` project with the packed tarball installe
       }).catch((e: { stderr?: string }) => {
         throw new Error(`the program did not load:\n${e.stderr ?? String(e)}`);
       });
-      const { outputs, resources } = JSON.parse(stdout) as { outputs: Record<string, unknown>; resources: Array<{ type: string; name: string; inputs: Record<string, unknown> }> };
-      const definition = JSON.parse(outputs.definition as string) as { States: Record<string, { ItemProcessor?: { ProcessorConfig: { Mode: string } } }> };
+      const { outputs, resources } = JSON.parse(stdout) as {
+        outputs: Record<string, unknown>;
+        resources: Array<{ type: string; name: string; inputs: Record<string, unknown> }>;
+      };
+      const definition = JSON.parse(outputs.definition as string) as {
+        States: Record<string, { ItemProcessor?: { ProcessorConfig: { Mode: string } } }>;
+      };
       assert.equal(definition.States.ScoreEach!.ItemProcessor!.ProcessorConfig.Mode, "DISTRIBUTED");
       const policy = JSON.parse(outputs.rolePolicy as string) as { Statement: Array<{ Sid: string; Resource: string[] }> };
       assert.deepEqual(policy.Statement.find((s) => s.Sid === "ReadItems")!.Resource, ["arn:aws:s3:::orders-1a2b3c/work/*"]);
@@ -165,5 +175,8 @@ describe("a `pulumi new aws-typescript` project with the packed tarball installe
 });
 
 function slug(v: Variant): string {
-  return v.name.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
+  return v.name
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .toLowerCase();
 }

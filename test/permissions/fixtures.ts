@@ -28,12 +28,24 @@ export const mapReduce: StateMachineDefinition = {
       ItemProcessor: {
         ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
         StartAt: "Count",
-        States: { Count: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "Count:live", "Payload.$": "$" }, End: true } },
+        States: {
+          Count: {
+            Type: "Task",
+            Resource: "arn:aws:states:::lambda:invoke",
+            Parameters: { FunctionName: "Count:live", "Payload.$": "$" },
+            End: true,
+          },
+        },
       },
       ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "data-bucket", Prefix: "output" } },
       Next: "Reduce",
     },
-    Reduce: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: fn("Reduce"), "Payload.$": "$" }, End: true },
+    Reduce: {
+      Type: "Task",
+      Resource: "arn:aws:states:::lambda:invoke",
+      Parameters: { FunctionName: fn("Reduce"), "Payload.$": "$" },
+      End: true,
+    },
   },
 };
 
@@ -45,7 +57,17 @@ export const nested: StateMachineDefinition = {
     Fan: {
       Type: "Parallel",
       Branches: [
-        { StartAt: "A", States: { A: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Arguments: { FunctionName: `${ACCOUNT}:function:Alpha`, Payload: "{% $states.input %}" }, End: true } } },
+        {
+          StartAt: "A",
+          States: {
+            A: {
+              Type: "Task",
+              Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+              Arguments: { FunctionName: `${ACCOUNT}:function:Alpha`, Payload: "{% $states.input %}" },
+              End: true,
+            },
+          },
+        },
         {
           StartAt: "Each",
           States: {
@@ -70,8 +92,16 @@ export const staticReader: StateMachineDefinition = {
   States: {
     Map: {
       Type: "Map",
-      ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" }, Arguments: { Bucket: "fixed", Key: "in/items.csv" } },
-      ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+      ItemReader: {
+        Resource: "arn:aws:states:::s3:getObject",
+        ReaderConfig: { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" },
+        Arguments: { Bucket: "fixed", Key: "in/items.csv" },
+      },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+        StartAt: "P",
+        States: { P: { Type: "Pass", End: true } },
+      },
       End: true,
     },
   },

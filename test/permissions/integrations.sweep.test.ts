@@ -12,7 +12,12 @@ import { decide, sweepService, unexpected, type SimRequest, type Universe } from
 const REGION = "eu-west-1";
 const ACCOUNT = "111122223333";
 const arn = (svc: string, rest: string) => `arn:aws:${svc}:${REGION}:${ACCOUNT}:${rest}`;
-const task = (Resource: string, Parameters: Record<string, unknown>, Next?: string) => ({ Type: "Task", Resource, Parameters, ...(Next ? { Next } : { End: true }) });
+const task = (Resource: string, Parameters: Record<string, unknown>, Next?: string) => ({
+  Type: "Task",
+  Resource,
+  Parameters,
+  ...(Next ? { Next } : { End: true }),
+});
 
 const definition = {
   StartAt: "Put",
@@ -20,7 +25,11 @@ const definition = {
     Put: task("arn:aws:states:::dynamodb:putItem", { TableName: "Results", Item: {} }, "Get"),
     Get: task("arn:aws:states:::dynamodb:getItem", { TableName: "Results", Key: {} }, "Query"),
     Query: task("arn:aws:states:::aws-sdk:dynamodb:query", { TableName: "Results" }, "Send"),
-    Send: task("arn:aws:states:::sqs:sendMessage.waitForTaskToken", { QueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/work`, MessageBody: { "t.$": "$$.Task.Token" } }, "Publish"),
+    Send: task(
+      "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      { QueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/work`, MessageBody: { "t.$": "$$.Task.Token" } },
+      "Publish",
+    ),
     Publish: task("arn:aws:states:::sns:publish", { TopicArn: arn("sns", "done"), Message: "x" }, "Emit"),
     Emit: task("arn:aws:states:::events:putEvents", { Entries: [{ Source: "s", DetailType: "d", Detail: {} }] }, "Nested"),
     Nested: task("arn:aws:states:::states:startExecution.sync:2", { StateMachineArn: arn("states", "stateMachine:child") }),
@@ -53,12 +62,22 @@ const requests: SimRequest[] = [
   { why: "start the nested execution", action: "states:StartExecution", resource: arn("states", "stateMachine:child") },
   { why: ".sync:2: describe it", action: "states:DescribeExecution", resource: arn("states", "execution:child:exec-1") },
   { why: ".sync:2: stop it", action: "states:StopExecution", resource: arn("states", "execution:child:exec-1") },
-  ...["PutTargets", "PutRule", "DescribeRule"].map((a) => ({ why: ".sync:2: the managed rule", action: `events:${a}`, resource: arn("events", "rule/StepFunctionsGetEventsForStepFunctionsExecutionRule") })),
+  ...["PutTargets", "PutRule", "DescribeRule"].map((a) => ({
+    why: ".sync:2: the managed rule",
+    action: `events:${a}`,
+    resource: arn("events", "rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"),
+  })),
 ];
 
 describe("permissions: integration rows under the IAM simulator", function () {
   this.timeout(300_000);
-  const policy = deriveStateMachinePolicy(definition, { region: REGION, accountId: ACCOUNT, stateMachineName: "parent", logging: false, tracing: false });
+  const policy = deriveStateMachinePolicy(definition, {
+    region: REGION,
+    accountId: ACCOUNT,
+    stateMachineName: "parent",
+    logging: false,
+    tracing: false,
+  });
 
   it("every request the workflow makes is Allowed", async () => {
     for (const r of requests) assert.equal(await decide(policy, r, universe), "Allowed", `${r.why}: ${r.action} on ${r.resource}`);

@@ -41,7 +41,12 @@ const PRINCIPAL_ROLE = "role/sweep-principal";
 /** How many sweep requests matched two resource types of their action (see decide()). */
 export const ambiguity = { count: 0 };
 
-export async function decide(policy: PolicyDocument, request: Omit<SimRequest, "why">, universe: Universe, mode: "Strict" | "Discovery" = "Strict"): Promise<Decision> {
+export async function decide(
+  policy: PolicyDocument,
+  request: Omit<SimRequest, "why">,
+  universe: Universe,
+  mode: "Strict" | "Discovery" = "Strict",
+): Promise<Decision> {
   const simulation: Simulation = {
     request: {
       principal: `arn:aws:iam::${universe.accountId}:${PRINCIPAL_ROLE}`,
@@ -85,7 +90,9 @@ export interface SweepResult {
 /** Every concrete ARN of a resource-type template, from the universe's values (cartesian product). */
 export function expandTemplate(template: string, universe: Universe): string[] {
   let arns = [template.replace(/\$\{Partition\}/g, "aws").replace(/\$\{Region\}/g, universe.region)];
-  const placeholders = [...new Set([...template.matchAll(/\$\{([A-Za-z]+)\}/g)].map((m) => m[1]!))].filter((p) => p !== "Partition" && p !== "Region");
+  const placeholders = [...new Set([...template.matchAll(/\$\{([A-Za-z]+)\}/g)].map((m) => m[1]!))].filter(
+    (p) => p !== "Partition" && p !== "Region",
+  );
   for (const p of placeholders) {
     const values = p === "Account" ? [universe.accountId, universe.foreignAccountId] : (universe.values[p] ?? [`sweep-${p.toLowerCase()}`]);
     arns = arns.flatMap((arn) => values.map((v) => arn.split("${" + p + "}").join(v)));

@@ -1,9 +1,23 @@
 import { strict as assert } from "node:assert";
-import { deriveLambdaRolePolicy, deriveStateMachinePolicy, lambdaTrustPolicy, PermissionDerivationError, stateMachineTrustPolicy, type PolicyDocument, type StateMachinePolicyContext } from "../../asl/permissions";
+import {
+  deriveLambdaRolePolicy,
+  deriveStateMachinePolicy,
+  lambdaTrustPolicy,
+  PermissionDerivationError,
+  stateMachineTrustPolicy,
+  type PolicyDocument,
+  type StateMachinePolicyContext,
+} from "../../asl/permissions";
 import type { StateMachineDefinition } from "../../asl/types";
 import { ACCOUNT, fn, mapReduce, nested, REGION, seedDistributed, staticReader, withTask } from "./fixtures";
 
-const base: StateMachinePolicyContext = { region: REGION, accountId: ACCOUNT, stateMachineName: "dev-seed", logging: false, tracing: false };
+const base: StateMachinePolicyContext = {
+  region: REGION,
+  accountId: ACCOUNT,
+  stateMachineName: "dev-seed",
+  logging: false,
+  tracing: false,
+};
 const stmt = (doc: PolicyDocument, sid: string) => doc.Statement.find((s) => s.Sid === sid);
 const sids = (doc: PolicyDocument) => doc.Statement.map((s) => s.Sid);
 
@@ -25,12 +39,15 @@ describe("permissions: deriveStateMachinePolicy", () => {
   });
 
   it("a dynamic bucket without context.dynamicS3 fails, naming the reader", () => {
-    assert.throws(() => deriveStateMachinePolicy(seedDistributed, base), (e: unknown) => {
-      assert.ok(e instanceof PermissionDerivationError);
-      assert.equal(e.location, "/States/MapData/ItemReader/Parameters/Bucket.$");
-      assert.match(e.message, /context\.dynamicS3/);
-      return true;
-    });
+    assert.throws(
+      () => deriveStateMachinePolicy(seedDistributed, base),
+      (e: unknown) => {
+        assert.ok(e instanceof PermissionDerivationError);
+        assert.equal(e.location, "/States/MapData/ItemReader/Parameters/Bucket.$");
+        assert.match(e.message, /context\.dynamicS3/);
+        return true;
+      },
+    );
   });
 
   it("ResultWriter: PutObject, GetObject, ListMultipartUploadParts, AbortMultipartUpload under its prefix", () => {
@@ -98,14 +115,33 @@ describe("permissions: deriveStateMachinePolicy", () => {
           Map: {
             Type: "Map",
             ItemReader: reader,
-            ...(writerPrefix !== undefined ? { ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { "Bucket.$": "$.bucket", Prefix: writerPrefix } } } : {}),
-            ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+            ...(writerPrefix !== undefined
+              ? {
+                  ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { "Bucket.$": "$.bucket", Prefix: writerPrefix } },
+                }
+              : {}),
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+              StartAt: "P",
+              States: { P: { Type: "Pass", End: true } },
+            },
             End: true,
           },
         },
       }) as unknown as StateMachineDefinition;
-    const getObject = (params: Record<string, unknown>) => ({ Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" }, Parameters: params });
-    const declared = { ...base, dynamicS3: [{ bucket: "in-a", prefix: "input/" }, { bucket: "in-b", prefix: "input/" }, { bucket: "in-a", prefix: "other/" }] };
+    const getObject = (params: Record<string, unknown>) => ({
+      Resource: "arn:aws:states:::s3:getObject",
+      ReaderConfig: { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" },
+      Parameters: params,
+    });
+    const declared = {
+      ...base,
+      dynamicS3: [
+        { bucket: "in-a", prefix: "input/" },
+        { bucket: "in-b", prefix: "input/" },
+        { bucket: "in-a", prefix: "other/" },
+      ],
+    };
 
     it("Bucket.$ with a literal Key outside the declared prefixes: the key under each declared bucket (never the prefix, which would deny it)", () => {
       const doc = deriveStateMachinePolicy(runTimeBucket(getObject({ "Bucket.$": "$.bucket", Key: "data/rows.csv" })), declared);
@@ -119,7 +155,11 @@ describe("permissions: deriveStateMachinePolicy", () => {
 
     it("a run-time Key is still scoped to the declared prefixes", () => {
       const doc = deriveStateMachinePolicy(runTimeBucket(getObject({ "Bucket.$": "$.bucket", "Key.$": "$.key" })), declared);
-      assert.deepEqual(stmt(doc, "ReadItems")!.Resource, ["arn:aws:s3:::in-a/input/*", "arn:aws:s3:::in-a/other/*", "arn:aws:s3:::in-b/input/*"]);
+      assert.deepEqual(stmt(doc, "ReadItems")!.Resource, [
+        "arn:aws:s3:::in-a/input/*",
+        "arn:aws:s3:::in-a/other/*",
+        "arn:aws:s3:::in-b/input/*",
+      ]);
     });
 
     it("listObjectsV2 with Bucket.$ and a literal Prefix lists that prefix in each declared bucket", () => {
@@ -144,17 +184,32 @@ describe("permissions: deriveStateMachinePolicy", () => {
   it("logging on → the eight Logs delivery actions on * (AWS requires *); tracing on → four X-Ray actions on *", () => {
     const doc = deriveStateMachinePolicy(nested, { ...base, logging: true, tracing: true });
     assert.deepEqual(stmt(doc, "DeliverExecutionLogs")!.Action, [
-      "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies",
-      "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery",
+      "logs:CreateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:DescribeLogGroups",
+      "logs:DescribeResourcePolicies",
+      "logs:GetLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:UpdateLogDelivery",
     ]);
     assert.deepEqual(stmt(doc, "DeliverExecutionLogs")!.Resource, ["*"]);
-    assert.deepEqual(stmt(doc, "WriteXRayTraces")!.Action, ["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"]);
+    assert.deepEqual(stmt(doc, "WriteXRayTraces")!.Action, [
+      "xray:GetSamplingRules",
+      "xray:GetSamplingTargets",
+      "xray:PutTelemetryRecords",
+      "xray:PutTraceSegments",
+    ]);
     assert.deepEqual(stmt(doc, "WriteXRayTraces")!.Resource, ["*"]);
   });
 
   it("KMS: decrypt (and generate-data-key when writing) on the bucket key, only via S3", () => {
     const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/abc`;
-    const doc = deriveStateMachinePolicy(seedDistributed, { ...base, dynamicS3: { bucket: "payload-bucket", prefix: "payloads/" }, kms: { keyArn } });
+    const doc = deriveStateMachinePolicy(seedDistributed, {
+      ...base,
+      dynamicS3: { bucket: "payload-bucket", prefix: "payloads/" },
+      kms: { keyArn },
+    });
     assert.deepEqual(stmt(doc, "UseBucketKeyThroughS3"), {
       Sid: "UseBucketKeyThroughS3",
       Effect: "Allow",
@@ -169,7 +224,13 @@ describe("permissions: deriveStateMachinePolicy", () => {
 
   it("no `*` action anywhere; `*` resources only in the Logs delivery and X-Ray statements", () => {
     for (const def of [seedDistributed, mapReduce, nested, staticReader]) {
-      const doc = deriveStateMachinePolicy(def, { ...base, logging: true, tracing: true, kms: { keyArn: "arn:aws:kms:eu-west-1:111122223333:key/k" }, dynamicS3: { bucket: "payload-bucket", prefix: "payloads/" } });
+      const doc = deriveStateMachinePolicy(def, {
+        ...base,
+        logging: true,
+        tracing: true,
+        kms: { keyArn: "arn:aws:kms:eu-west-1:111122223333:key/k" },
+        dynamicS3: { bucket: "payload-bucket", prefix: "payloads/" },
+      });
       for (const s of doc.Statement) {
         for (const a of s.Action) assert.ok(!a.includes("*"), `${s.Sid}: ${a}`);
         if (s.Resource.includes("*")) assert.ok(["DeliverExecutionLogs", "WriteXRayTraces"].includes(s.Sid), s.Sid);
@@ -181,14 +242,42 @@ describe("permissions: deriveStateMachinePolicy", () => {
     const cases: Array<[string, ReturnType<typeof withTask>, RegExp]> = [
       // Since the integration table (issue 13) these integrations are derived; what stays
       // underivable is a missing or run-time field nobody declared.
-      ["an SQS integration with a run-time queue", withTask("arn:aws:states:::sqs:sendMessage", { Parameters: { "QueueUrl.$": "$.q" } }), /QueueUrl is chosen at run time .*dynamicResources\["sqs:queue"\].*\(at \/States\/T\/Parameters\/QueueUrl\)/],
-      ["an AWS SDK integration without its Bucket", withTask("arn:aws:states:::aws-sdk:s3:getObject"), /Bucket is required \(at \/States\/T\/Parameters\/Bucket\)/],
-      ["an AWS SDK call whose resources cannot be derived", withTask("arn:aws:states:::aws-sdk:ec2:describeInstances", { Parameters: {} }), /dynamicResources\["aws-sdk:ec2:describeInstances"\].*\(at \/States\/T\/Resource\)/],
-      ["a nested startExecution without StateMachineArn", withTask("arn:aws:states:::states:startExecution.sync:2"), /StateMachineArn is required/],
-      ["a service the table does not model", withTask("arn:aws:states:::ecs:runTask.sync"), /ecs:runTask.sync has no row in the service integration table.*\(at \/States\/T\/Resource\)/],
+      [
+        "an SQS integration with a run-time queue",
+        withTask("arn:aws:states:::sqs:sendMessage", { Parameters: { "QueueUrl.$": "$.q" } }),
+        /QueueUrl is chosen at run time .*dynamicResources\["sqs:queue"\].*\(at \/States\/T\/Parameters\/QueueUrl\)/,
+      ],
+      [
+        "an AWS SDK integration without its Bucket",
+        withTask("arn:aws:states:::aws-sdk:s3:getObject"),
+        /Bucket is required \(at \/States\/T\/Parameters\/Bucket\)/,
+      ],
+      [
+        "an AWS SDK call whose resources cannot be derived",
+        withTask("arn:aws:states:::aws-sdk:ec2:describeInstances", { Parameters: {} }),
+        /dynamicResources\["aws-sdk:ec2:describeInstances"\].*\(at \/States\/T\/Resource\)/,
+      ],
+      [
+        "a nested startExecution without StateMachineArn",
+        withTask("arn:aws:states:::states:startExecution.sync:2"),
+        /StateMachineArn is required/,
+      ],
+      [
+        "a service the table does not model",
+        withTask("arn:aws:states:::ecs:runTask.sync"),
+        /ecs:runTask.sync has no row in the service integration table.*\(at \/States\/T\/Resource\)/,
+      ],
       ["an activity", withTask(`arn:aws:states:${REGION}:${ACCOUNT}:activity:a`), /activity:a/],
-      ["a dynamic FunctionName", withTask("arn:aws:states:::lambda:invoke", { Parameters: { "FunctionName.$": "$.fn" } }), /FunctionName is chosen at run time/],
-      ["a JSONata FunctionName", withTask("arn:aws:states:::lambda:invoke", { Arguments: { FunctionName: "{% $fn %}" } }), /FunctionName is chosen at run time/],
+      [
+        "a dynamic FunctionName",
+        withTask("arn:aws:states:::lambda:invoke", { Parameters: { "FunctionName.$": "$.fn" } }),
+        /FunctionName is chosen at run time/,
+      ],
+      [
+        "a JSONata FunctionName",
+        withTask("arn:aws:states:::lambda:invoke", { Arguments: { FunctionName: "{% $fn %}" } }),
+        /FunctionName is chosen at run time/,
+      ],
       ["a lambda:invoke without FunctionName", withTask("arn:aws:states:::lambda:invoke", { Parameters: {} }), /needs a FunctionName/],
       ["Task Credentials", withTask(fn("x"), { Credentials: { RoleArn: "arn:aws:iam::1:role/r" } }), /Credentials/],
     ];
@@ -199,7 +288,10 @@ describe("permissions: deriveStateMachinePolicy", () => {
     it("an unknown ItemReader resource", () => {
       const def = structuredClone(staticReader);
       (def.States.Map as { ItemReader: { Resource: string } }).ItemReader.Resource = "arn:aws:states:::dynamodb:scan";
-      assert.throws(() => deriveStateMachinePolicy(def, base), /ItemReader resource arn:aws:states:::dynamodb:scan has no known permissions \(at \/States\/Map\/ItemReader\/Resource\)/);
+      assert.throws(
+        () => deriveStateMachinePolicy(def, base),
+        /ItemReader resource arn:aws:states:::dynamodb:scan has no known permissions \(at \/States\/Map\/ItemReader\/Resource\)/,
+      );
     });
 
     it("a MANIFEST reader", () => {
@@ -214,15 +306,38 @@ describe("permissions: Lambda roles and trust policies", () => {
   const env = { region: REGION, accountId: ACCOUNT };
 
   it("a writer: its own log group, PutObject + AbortMultipartUpload under the payload prefix only", () => {
-    const doc = deriveLambdaRolePolicy({ ...env, functionName: "f", logGroupName: "/aws/lambda/f", s3: [{ bucket: "b", prefix: "payloads/", access: "write" }], tracing: false });
+    const doc = deriveLambdaRolePolicy({
+      ...env,
+      functionName: "f",
+      logGroupName: "/aws/lambda/f",
+      s3: [{ bucket: "b", prefix: "payloads/", access: "write" }],
+      tracing: false,
+    });
     assert.deepEqual(doc.Statement, [
-      { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/f:*`] },
-      { Sid: "WritePayloads", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:PutObject"], Resource: ["arn:aws:s3:::b/payloads/*"] },
+      {
+        Sid: "WriteOwnLogGroup",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/f:*`],
+      },
+      {
+        Sid: "WritePayloads",
+        Effect: "Allow",
+        Action: ["s3:AbortMultipartUpload", "s3:PutObject"],
+        Resource: ["arn:aws:s3:::b/payloads/*"],
+      },
     ]);
   });
 
   it("no S3 grants → no S3 and no KMS statement, even with KMS on; tracing adds the two X-Ray actions", () => {
-    const doc = deriveLambdaRolePolicy({ ...env, functionName: "g", logGroupName: "/aws/lambda/g", s3: [], kms: { keyArn: "k" }, tracing: true });
+    const doc = deriveLambdaRolePolicy({
+      ...env,
+      functionName: "g",
+      logGroupName: "/aws/lambda/g",
+      s3: [],
+      kms: { keyArn: "k" },
+      tracing: true,
+    });
     assert.deepEqual(sids(doc), ["WriteOwnLogGroup", "WriteXRayTraces"]);
     assert.deepEqual(stmt(doc, "WriteXRayTraces")!.Action, ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]);
   });

@@ -5,7 +5,10 @@ const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} 
 
 describe("tools/pricing", () => {
   it("prices STANDARD transitions at $25 per million (https://aws.amazon.com/step-functions/pricing/)", () => {
-    const bill = estimateBill({ parent: { type: "STANDARD", executions: 1, stateTransitions: 1_000_000, billedDurationMs: 0 }, lambdas: [] });
+    const bill = estimateBill({
+      parent: { type: "STANDARD", executions: 1, stateTransitions: 1_000_000, billedDurationMs: 0 },
+      lambdas: [],
+    });
     assert.equal(bill.lines.length, 1);
     close(bill.totalUsd, 25);
   });
@@ -16,7 +19,13 @@ describe("tools/pricing", () => {
     assert.equal(perChild, 200);
     const bill = estimateBill({
       parent: { type: "STANDARD", executions: 1, stateTransitions: 0, billedDurationMs: 0 },
-      children: { type: "EXPRESS", executions: 1_000_000, stateTransitions: 3_000_000, billedDurationMs: perChild * 1_000_000, memoryMb: 100 },
+      children: {
+        type: "EXPRESS",
+        executions: 1_000_000,
+        stateTransitions: 3_000_000,
+        billedDurationMs: perChild * 1_000_000,
+        memoryMb: 100,
+      },
       lambdas: [],
     });
     const requests = bill.lines.find((l) => l.item.startsWith("child requests"));
@@ -52,7 +61,9 @@ describe("tools/pricing", () => {
   it("formats sub-cent amounts visibly and names its sources and date", () => {
     assert.equal(formatUsd(0.5025), "$0.5025");
     assert.equal(formatUsd(0.000213), "$0.000213");
-    const text = formatBill(estimateBill({ parent: { type: "STANDARD", executions: 1, stateTransitions: 4, billedDurationMs: 0 }, lambdas: [] })).join("\n");
+    const text = formatBill(
+      estimateBill({ parent: { type: "STANDARD", executions: 1, stateTransitions: 4, billedDurationMs: 0 }, lambdas: [] }),
+    ).join("\n");
     assert.match(text, /https:\/\/aws\.amazon\.com\/step-functions\/pricing\//);
     assert.match(text, new RegExp(PRICE_TABLE.retrieved));
   });

@@ -1,10 +1,26 @@
 import { strict as assert } from "node:assert";
 import { PassThrough } from "node:stream";
 import type { MapRunCounts, MapRunRecord } from "../../engine/distributed/contract";
-import { createProgressDisplay, formatSeconds, mapRunFigures, mapRunLines, plainLine, progressModeFor, stripAnsi } from "../../tools/progress";
+import {
+  createProgressDisplay,
+  formatSeconds,
+  mapRunFigures,
+  mapRunLines,
+  plainLine,
+  progressModeFor,
+  stripAnsi,
+} from "../../tools/progress";
 
 const counts = (c: Partial<MapRunCounts>): MapRunCounts => ({
-  pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 0, resultsWritten: 0, ...c,
+  pending: 0,
+  running: 0,
+  succeeded: 0,
+  failed: 0,
+  timedOut: 0,
+  aborted: 0,
+  total: 0,
+  resultsWritten: 0,
+  ...c,
 });
 
 const record = (c: Partial<MapRunCounts>, extra: Partial<MapRunRecord> = {}): MapRunRecord => ({
@@ -94,7 +110,8 @@ describe("tools/progress", () => {
   });
 
   // A bar only once the reader has finished (the record says so), and every line fits the terminal's width.
-  const ttyStream = (columns: number) => Object.assign(new PassThrough(), { isTTY: true, columns, cursorTo() {}, clearLine() {}, moveCursor() {} });
+  const ttyStream = (columns: number) =>
+    Object.assign(new PassThrough(), { isTTY: true, columns, cursorTo() {}, clearLine() {}, moveCursor() {} });
 
   it("tty mode draws a bar with the counts and ETA once the total is known (one line on a wide terminal)", () => {
     const stream = ttyStream(200);
@@ -102,7 +119,10 @@ describe("tools/progress", () => {
     const display = createProgressDisplay({ mode: "tty", stream, now: () => 1_000 });
     display.update(record({ succeeded: 50, running: 5, pending: 45, total: 100 }, { readerDone: true }));
     display.stop();
-    assert.match(stripAnsi(text()), /Map Run MapData RUNNING \[\u2588+\u2591+\] 50% 50\/100 items \| succeeded 50 · failed 0 · running 5 · pending 45 \| 50.0 items\/s · ETA 1.0s/);
+    assert.match(
+      stripAnsi(text()),
+      /Map Run MapData RUNNING \[\u2588+\u2591+\] 50% 50\/100 items \| succeeded 50 · failed 0 · running 5 · pending 45 \| 50.0 items\/s · ETA 1.0s/,
+    );
   });
 
   it("tty mode while the reader still reads: items read and the read rate, no bar, no ETA", () => {
@@ -115,7 +135,10 @@ describe("tools/progress", () => {
     assert.doesNotMatch(text(), /\u2588|\u2591/);
   });
 
-  const big = record({ succeeded: 1_234_567, failed: 12_345, running: 9_999, pending: 8_765_432, total: 10_022_343 }, { readerDone: true, label: "AVeryLongMapRunLabelForTheDisplay" });
+  const big = record(
+    { succeeded: 1_234_567, failed: 12_345, running: 9_999, pending: 8_765_432, total: 10_022_343 },
+    { readerDone: true, label: "AVeryLongMapRunLabelForTheDisplay" },
+  );
   for (const columns of [200, 160, 120, 100, 80, 60, 40]) {
     it(`every tty line fits a ${columns}-column terminal, with the counts, rate and ETA shown down to 60`, () => {
       const stream = ttyStream(columns);
@@ -124,7 +147,9 @@ describe("tools/progress", () => {
       display.update(big);
       display.phase("Running MapData");
       display.stop();
-      const lines = stripAnsi(text()).split(/[\r\n]+/).filter((l) => l.trim() !== "");
+      const lines = stripAnsi(text())
+        .split(/[\r\n]+/)
+        .filter((l) => l.trim() !== "");
       assert.ok(lines.length > 0);
       for (const line of lines) assert.ok(line.length < columns, `${line.length} ≥ ${columns}: ${line}`);
       const final = lines.slice(-mapRunLines(big, mapRunFigures(big, 10_000), columns - 1).length).join("\n");

@@ -11,7 +11,16 @@ const run = (over: Partial<MeasuredRun> = {}): MeasuredRun => ({
   batchSize: 1,
   maxConcurrency: 5,
   parentTransitions: 2,
-  lambdas: [{ functionName: "ProcessData", invocations: 20_000, billedDurationMs: 20_000 * 50, memoryMb: 128, architecture: "arm64", inChild: true }],
+  lambdas: [
+    {
+      functionName: "ProcessData",
+      invocations: 20_000,
+      billedDurationMs: 20_000 * 50,
+      memoryMb: 128,
+      architecture: "arm64",
+      inChild: true,
+    },
+  ],
   ...over,
 });
 
@@ -37,14 +46,26 @@ describe("tools/pricing projection (documented quotas) and --what-if", () => {
   });
 
   it("lambda concurrency caps MaxConcurrency 10,000 at the account's 1,000", () => {
-    const p = projectDuration(run({ maxConcurrency: 10_000, childType: "EXPRESS", items: 1_000_000, childExecutions: 1_000_000, childTransitions: 1_000_000, childLambdaMs: 1_000_000 * 1_000 }));
+    const p = projectDuration(
+      run({
+        maxConcurrency: 10_000,
+        childType: "EXPRESS",
+        items: 1_000_000,
+        childExecutions: 1_000_000,
+        childTransitions: 1_000_000,
+        childLambdaMs: 1_000_000 * 1_000,
+      }),
+    );
     assert.equal(p.bottleneck, "concurrency");
     assert.ok(Math.abs(p.seconds - 1_000) < 1e-9);
   });
 
   it("what-if: EXPRESS and STANDARD × batch sizes; batching cuts children, transitions and the bill", () => {
     const rows = whatIf(run(), whatIfBatchSizes(1));
-    assert.deepEqual(rows.map((r) => `${r.childType}/${r.batchSize}/${r.childExecutions}`), ["EXPRESS/1/20000", "EXPRESS/10/2000", "EXPRESS/100/200", "STANDARD/1/20000", "STANDARD/10/2000", "STANDARD/100/200"]);
+    assert.deepEqual(
+      rows.map((r) => `${r.childType}/${r.batchSize}/${r.childExecutions}`),
+      ["EXPRESS/1/20000", "EXPRESS/10/2000", "EXPRESS/100/200", "STANDARD/1/20000", "STANDARD/10/2000", "STANDARD/100/200"],
+    );
     const standard1 = rows[3]!.bill.totalUsd;
     const standard100 = rows[5]!.bill.totalUsd;
     assert.ok(standard100 < standard1 / 10, `${standard100} vs ${standard1}`);

@@ -44,7 +44,8 @@ function throwawayProject(): { outer: string; project: string } {
   writeFileSync(join(project, "src", "index.ts"), "export {};\n");
   writeFileSync(join(project, "node_modules", "pkg", "index.js"), "module.exports = 1;\n");
   // Files older than the run, so a prune by age would pick them first.
-  for (const p of [join(project, "README.md"), join(project, "src"), join(project, "node_modules")]) utimesSync(p, new Date(2020, 0, 1), new Date(2020, 0, 1));
+  for (const p of [join(project, "README.md"), join(project, "src"), join(project, "node_modules")])
+    utimesSync(p, new Date(2020, 0, 1), new Date(2020, 0, 1));
   return { outer, project };
 }
 
@@ -57,10 +58,15 @@ interface Result {
 function start(cwd: string, args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, CI: "true" };
   delete childEnv["LOCAL_S3_DIR"];
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
-  else childEnv[k] = v;
+  for (const [k, v] of Object.entries(env))
+    if (v === undefined) delete childEnv[k];
+    else childEnv[k] = v;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), join(ROOT, "tools", "cli", "start.ts"), ...args], { cwd, env: childEnv, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), join(ROOT, "tools", "cli", "start.ts"), ...args], {
+      cwd,
+      env: childEnv,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
@@ -94,7 +100,10 @@ describe("runner: a local run deletes only what it made", function () {
       utimesSync(join(project, ".local-s3", stack), new Date(2025, 0, 1), new Date(2025, 0, 1));
     }
     const before = snapshot(outer);
-    assert.ok([...before.keys()].some((p) => p.includes(join(".local-s3", "dev", "local-"))), "the dev run's data exists");
+    assert.ok(
+      [...before.keys()].some((p) => p.includes(join(".local-s3", "dev", "local-"))),
+      "the dev run's data exists",
+    );
     const r = await start(project, ["--stack", ".", ...SMALL]);
     assert.equal(r.code, 2, r.stderr);
     assert.deepEqual(snapshot(outer), before);
@@ -138,7 +147,12 @@ describe("runner: pruning", () => {
     const root = tempDir("prune-");
     await prepareRunRoot(root, true, "LOCAL_S3_DIR");
     const stackDir = join(root, "dev");
-    const names = ["local-20260101T000000-0000000a", "local-20260101T000001-0000000b", "local-20260101T000002-0000000c", "local-20260101T000003-0000000d"];
+    const names = [
+      "local-20260101T000000-0000000a",
+      "local-20260101T000001-0000000b",
+      "local-20260101T000002-0000000c",
+      "local-20260101T000003-0000000d",
+    ];
     for (const n of names) {
       await createRunDir(stackDir, n);
       await finishRunDir(join(stackDir, n));
@@ -157,12 +171,24 @@ describe("runner: pruning", () => {
     const outside = tempDir("prune-outside-");
     writeFileSync(join(outside, "precious.txt"), "x");
     symlinkSync(outside, join(stackDir, "local-20000101T000000-22222222"));
-    for (const n of ["mine", "notes.txt", "local-20000101T000000-00000000", "local-20000101T000000-11111111"]) utimesSync(join(stackDir, n), old, old);
+    for (const n of ["mine", "notes.txt", "local-20000101T000000-00000000", "local-20000101T000000-11111111"])
+      utimesSync(join(stackDir, n), old, old);
     const outsideBefore = snapshot(outside);
 
     await pruneOldRuns(stackDir, 1);
     const left = readdirSync(stackDir).sort();
-    assert.deepEqual(left, [".sfn-local-stack", "local-20000101T000000-00000000", "local-20000101T000000-11111111", "local-20000101T000000-22222222", names[3]!, "mine", "notes.txt"].sort());
+    assert.deepEqual(
+      left,
+      [
+        ".sfn-local-stack",
+        "local-20000101T000000-00000000",
+        "local-20000101T000000-11111111",
+        "local-20000101T000000-22222222",
+        names[3]!,
+        "mine",
+        "notes.txt",
+      ].sort(),
+    );
     assert.deepEqual(snapshot(outside), outsideBefore);
     assert.equal(await removeRunDir(join(stackDir, "mine")), false);
     assert.equal(await removeRunDir(join(stackDir, "local-20000101T000000-11111111")), false);

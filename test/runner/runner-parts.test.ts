@@ -13,14 +13,20 @@ import { tempDir } from "../support/temp-dirs";
 describe("tools/runner parts", () => {
   it("reads the child execution type of each Distributed Map, STANDARD for an unvalidated one that names none", () => {
     assert.deepEqual([...distributedMapChildTypes(seedDistributed)], [["MapData", "STANDARD"]]);
-    const express: StateMachineDefinition = JSON.parse(JSON.stringify(seedDistributed).replace('"ExecutionType":"STANDARD"', '"ExecutionType":"EXPRESS"'));
+    const express: StateMachineDefinition = JSON.parse(
+      JSON.stringify(seedDistributed).replace('"ExecutionType":"STANDARD"', '"ExecutionType":"EXPRESS"'),
+    );
     assert.deepEqual([...distributedMapChildTypes(express)], [["MapData", "EXPRESS"]]);
     const unnamed: StateMachineDefinition = JSON.parse(JSON.stringify(seedDistributed).replace(',"ExecutionType":"STANDARD"', ""));
     assert.deepEqual([...distributedMapChildTypes(unnamed)], [["MapData", "STANDARD"]]);
   });
 
   it("explains the Inline Map's payload failure with the limit and the way out", () => {
-    const text = explainFailure("States.DataLimitExceeded", "too big", { state: "CaptureInput", variant: "inline", inlineItems: { count: 20_000, bytes: 515_562 } })!;
+    const text = explainFailure("States.DataLimitExceeded", "too big", {
+      state: "CaptureInput",
+      variant: "inline",
+      inlineItems: { count: 20_000, bytes: 515_562 },
+    })!;
     assert.match(text, /at CaptureInput/);
     assert.match(text, /262,144 bytes \(256 KiB\)/);
     assert.match(text, /20,000 pages, 515,562 bytes/);

@@ -33,7 +33,8 @@ describe("embedded S3: S3 API behaviour (as AWS documents it)", function () {
   this.timeout(30_000);
   let s3: EmbeddedS3;
   let client: S3Client;
-  const put = (Key: string, Body = "x", extra: Record<string, unknown> = {}) => client.send(new PutObjectCommand({ Bucket: B, Key, Body, ...extra }));
+  const put = (Key: string, Body = "x", extra: Record<string, unknown> = {}) =>
+    client.send(new PutObjectCommand({ Bucket: B, Key, Body, ...extra }));
   const keysOf = (r: { Contents?: Array<{ Key?: string }> }) => (r.Contents ?? []).map((c) => c.Key);
 
   before(async () => {
@@ -93,15 +94,24 @@ describe("embedded S3: S3 API behaviour (as AWS documents it)", function () {
       assert.deepEqual(await range("bytes=7-"), ["789", "bytes 7-9/10", 206]);
       assert.deepEqual(await range("bytes=-3"), ["789", "bytes 7-9/10", 206]);
       assert.deepEqual(await range("bytes=8-100"), ["89", "bytes 8-9/10", 206]);
-      await assert.rejects(client.send(new GetObjectCommand({ Bucket: B, Key: "o/range", Range: "bytes=10-" })), rejectsWith("InvalidRange", 416));
+      await assert.rejects(
+        client.send(new GetObjectCommand({ Bucket: B, Key: "o/range", Range: "bytes=10-" })),
+        rejectsWith("InvalidRange", 416),
+      );
     });
 
     // API_GetObject: If-Match → 412 PreconditionFailed; If-None-Match → 304 Not Modified.
     it("honours If-Match and If-None-Match", async () => {
       const { ETag } = await put("o/cond", "v1");
       await client.send(new GetObjectCommand({ Bucket: B, Key: "o/cond", IfMatch: ETag }));
-      await assert.rejects(client.send(new GetObjectCommand({ Bucket: B, Key: "o/cond", IfMatch: '"0000"' })), rejectsWith("PreconditionFailed", 412));
-      await assert.rejects(client.send(new GetObjectCommand({ Bucket: B, Key: "o/cond", IfNoneMatch: ETag })), (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 304);
+      await assert.rejects(
+        client.send(new GetObjectCommand({ Bucket: B, Key: "o/cond", IfMatch: '"0000"' })),
+        rejectsWith("PreconditionFailed", 412),
+      );
+      await assert.rejects(
+        client.send(new GetObjectCommand({ Bucket: B, Key: "o/cond", IfNoneMatch: ETag })),
+        (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 304,
+      );
     });
   });
 
@@ -113,7 +123,10 @@ describe("embedded S3: S3 API behaviour (as AWS documents it)", function () {
 
     it("lists in UTF-8 binary order with Key, Size, ETag, LastModified and StorageClass", async () => {
       const r = await client.send(new ListObjectsV2Command({ Bucket: B, Prefix: "l/p-0" }));
-      assert.deepEqual(keysOf(r), Array.from({ length: 10 }, (_, i) => `l/p-0${i}.txt`));
+      assert.deepEqual(
+        keysOf(r),
+        Array.from({ length: 10 }, (_, i) => `l/p-0${i}.txt`),
+      );
       const first = r.Contents![0]!;
       assert.equal(first.Size, "object 0".length);
       assert.equal(first.ETag, `"${md5("object 0")}"`);
@@ -135,7 +148,10 @@ describe("embedded S3: S3 API behaviour (as AWS documents it)", function () {
         token = r.NextContinuationToken;
       } while (token);
       assert.equal(pages, 4);
-      assert.deepEqual(seen, Array.from({ length: 25 }, (_, i) => `l/p-${String(i).padStart(2, "0")}.txt`));
+      assert.deepEqual(
+        seen,
+        Array.from({ length: 25 }, (_, i) => `l/p-${String(i).padStart(2, "0")}.txt`),
+      );
     });
 
     it("StartAfter starts after the given key", async () => {
@@ -146,12 +162,23 @@ describe("embedded S3: S3 API behaviour (as AWS documents it)", function () {
     it("groups by Delimiter into CommonPrefixes, which count toward MaxKeys and page like keys", async () => {
       const r = await client.send(new ListObjectsV2Command({ Bucket: B, Prefix: "l/d/", Delimiter: "/" }));
       assert.deepEqual(keysOf(r), ["l/d/c"]);
-      assert.deepEqual(r.CommonPrefixes?.map((p) => p.Prefix), ["l/d/a/", "l/d/b/"]);
+      assert.deepEqual(
+        r.CommonPrefixes?.map((p) => p.Prefix),
+        ["l/d/a/", "l/d/b/"],
+      );
       assert.equal(r.KeyCount, 3);
       const first = await client.send(new ListObjectsV2Command({ Bucket: B, Prefix: "l/d/", Delimiter: "/", MaxKeys: 1 }));
-      assert.deepEqual(first.CommonPrefixes?.map((p) => p.Prefix), ["l/d/a/"]);
-      const second = await client.send(new ListObjectsV2Command({ Bucket: B, Prefix: "l/d/", Delimiter: "/", MaxKeys: 1, ContinuationToken: first.NextContinuationToken }));
-      assert.deepEqual(second.CommonPrefixes?.map((p) => p.Prefix), ["l/d/b/"]);
+      assert.deepEqual(
+        first.CommonPrefixes?.map((p) => p.Prefix),
+        ["l/d/a/"],
+      );
+      const second = await client.send(
+        new ListObjectsV2Command({ Bucket: B, Prefix: "l/d/", Delimiter: "/", MaxKeys: 1, ContinuationToken: first.NextContinuationToken }),
+      );
+      assert.deepEqual(
+        second.CommonPrefixes?.map((p) => p.Prefix),
+        ["l/d/b/"],
+      );
     });
 
     it("returns at most 1,000 keys a page whatever MaxKeys asks", async () => {
@@ -170,8 +197,21 @@ describe("embedded S3: S3 API behaviour (as AWS documents it)", function () {
       const first = await client.send(new ListObjectsV2Command({ Bucket: B, Prefix: "l/p-", MaxKeys: 10 }));
       await client.send(new DeleteObjectCommand({ Bucket: B, Key: "l/p-12.txt" }));
       await put("l/p-12a.txt");
-      const rest = await client.send(new ListObjectsV2Command({ Bucket: B, Prefix: "l/p-1", ContinuationToken: first.NextContinuationToken }));
-      assert.deepEqual(keysOf(rest), ["l/p-10.txt", "l/p-11.txt", "l/p-12a.txt", "l/p-13.txt", "l/p-14.txt", "l/p-15.txt", "l/p-16.txt", "l/p-17.txt", "l/p-18.txt", "l/p-19.txt"]);
+      const rest = await client.send(
+        new ListObjectsV2Command({ Bucket: B, Prefix: "l/p-1", ContinuationToken: first.NextContinuationToken }),
+      );
+      assert.deepEqual(keysOf(rest), [
+        "l/p-10.txt",
+        "l/p-11.txt",
+        "l/p-12a.txt",
+        "l/p-13.txt",
+        "l/p-14.txt",
+        "l/p-15.txt",
+        "l/p-16.txt",
+        "l/p-17.txt",
+        "l/p-18.txt",
+        "l/p-19.txt",
+      ]);
       await put("l/p-12.txt", "object 12");
       await client.send(new DeleteObjectCommand({ Bucket: B, Key: "l/p-12a.txt" }));
     });
@@ -190,7 +230,9 @@ describe("embedded S3: S3 API behaviour (as AWS documents it)", function () {
     it("DeleteObjects deletes many keys and reports each", async () => {
       await put("d/a");
       await put("d/b");
-      const r = await client.send(new DeleteObjectsCommand({ Bucket: B, Delete: { Objects: [{ Key: "d/a" }, { Key: "d/b" }, { Key: "d/never" }] } }));
+      const r = await client.send(
+        new DeleteObjectsCommand({ Bucket: B, Delete: { Objects: [{ Key: "d/a" }, { Key: "d/b" }, { Key: "d/never" }] } }),
+      );
       assert.deepEqual(r.Deleted?.map((d) => d.Key).sort(), ["d/a", "d/b", "d/never"]);
       assert.deepEqual(keysOf(await client.send(new ListObjectsV2Command({ Bucket: B, Prefix: "d/" }))), []);
     });
@@ -204,7 +246,10 @@ describe("embedded S3: S3 API behaviour (as AWS documents it)", function () {
       assert.equal(await got.Body!.transformToString(), "copy me");
       assert.equal(got.ContentType, "application/json");
       assert.deepEqual(got.Metadata, { a: "1" });
-      await assert.rejects(client.send(new CopyObjectCommand({ Bucket: B, Key: "c/dst2", CopySource: `${B}/c/none` })), rejectsWith("NoSuchKey", 404));
+      await assert.rejects(
+        client.send(new CopyObjectCommand({ Bucket: B, Key: "c/dst2", CopySource: `${B}/c/none` })),
+        rejectsWith("NoSuchKey", 404),
+      );
     });
 
     it("ListBuckets lists the buckets", async () => {

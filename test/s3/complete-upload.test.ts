@@ -46,7 +46,12 @@ describe("embedded S3: CompleteMultipartUpload as S3 does it", function () {
     const client = s3.client();
     const bodies = [randomBytes(MIN_PART_BYTES), randomBytes(MIN_PART_BYTES + 17), randomBytes(1000)];
     const { uploadId, etags } = await upload(client, "a/whole.json", bodies);
-    const done = await complete(client, "a/whole.json", uploadId, etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })));
+    const done = await complete(
+      client,
+      "a/whole.json",
+      uploadId,
+      etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })),
+    );
     const md5s = Buffer.concat(bodies.map((b) => createHash("md5").update(b).digest()));
     const expected = `"${createHash("md5").update(md5s).digest("hex")}-3"`;
     assert.equal(done.ETag, expected);
@@ -65,7 +70,10 @@ describe("embedded S3: CompleteMultipartUpload as S3 does it", function () {
     const list = etags.map((ETag, i) => ({ PartNumber: i + 1, ETag }));
     await assert.rejects(complete(client, "refused.bin", uploadId, [list[1], list[0]]), refusedWith("InvalidPartOrder"));
     await assert.rejects(complete(client, "refused.bin", uploadId, [{ PartNumber: 1, ETag: etags[1] }]), refusedWith("InvalidPart"));
-    await assert.rejects(complete(client, "refused.bin", uploadId, [...list, { PartNumber: 4, ETag: etags[0] }]), refusedWith("InvalidPart"));
+    await assert.rejects(
+      complete(client, "refused.bin", uploadId, [...list, { PartNumber: 4, ETag: etags[0] }]),
+      refusedWith("InvalidPart"),
+    );
     await assert.rejects(complete(client, "refused.bin", uploadId, list), refusedWith("EntityTooSmall"));
     // The small first part alone is the last part: allowed, and the upload was still there to complete.
     await complete(client, "refused.bin", uploadId, [list[0]]);
@@ -74,6 +82,9 @@ describe("embedded S3: CompleteMultipartUpload as S3 does it", function () {
   });
 
   it("an unknown upload id is NoSuchUpload", async () => {
-    await assert.rejects(complete(s3.client(), "x", "0123456789abcdef0123456789abcdef", [{ PartNumber: 1, ETag: '"0"' }]), refusedWith("NoSuchUpload"));
+    await assert.rejects(
+      complete(s3.client(), "x", "0123456789abcdef0123456789abcdef", [{ PartNumber: 1, ETag: '"0"' }]),
+      refusedWith("NoSuchUpload"),
+    );
   });
 });

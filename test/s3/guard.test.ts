@@ -59,7 +59,15 @@ async function raw(
       uriEscapePath: false,
     });
     const signed = await signer.sign(
-      { method, protocol: "http:", hostname: url.hostname, port: Number(url.port), path: q < 0 ? rawPath : rawPath.slice(0, q), query, headers },
+      {
+        method,
+        protocol: "http:",
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: q < 0 ? rawPath : rawPath.slice(0, q),
+        query,
+        headers,
+      },
       { signingDate: options.date ?? new Date() },
     );
     headers = signed.headers as Record<string, string>;
@@ -136,7 +144,12 @@ describe("emulators/s3 guard: nothing outside the data folder, signed requests o
       const reply = await raw(s3, "GET", "/other/secret.json", { secret: "wrong" });
       assert.equal(reply.status, 403);
       assert.equal(code(reply), "SignatureDoesNotMatch");
-      const wrong = new S3Client({ endpoint: s3.endpoint, region: s3.region, credentials: { ...s3.credentials, secretAccessKey: "wrong" }, maxAttempts: 1 });
+      const wrong = new S3Client({
+        endpoint: s3.endpoint,
+        region: s3.region,
+        credentials: { ...s3.credentials, secretAccessKey: "wrong" },
+        maxAttempts: 1,
+      });
       try {
         await assert.rejects(wrong.send(new GetObjectCommand({ Bucket: "other", Key: "secret.json" })), { name: "SignatureDoesNotMatch" });
       } finally {
@@ -145,7 +158,12 @@ describe("emulators/s3 guard: nothing outside the data folder, signed requests o
     });
 
     it("answers InvalidAccessKeyId to another key id (the old fixed S3RVER one included)", async () => {
-      const stranger = new S3Client({ endpoint: s3.endpoint, region: s3.region, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }, maxAttempts: 1 });
+      const stranger = new S3Client({
+        endpoint: s3.endpoint,
+        region: s3.region,
+        credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+        maxAttempts: 1,
+      });
       try {
         await assert.rejects(stranger.send(new PutObjectCommand({ Bucket: "bkt", Key: "x", Body: "x" })), { name: "InvalidAccessKeyId" });
       } finally {
@@ -155,14 +173,29 @@ describe("emulators/s3 guard: nothing outside the data folder, signed requests o
 
     it("answers SignatureDoesNotMatch when a signed part of the request was changed (the path)", async () => {
       const url = new URL(s3.endpoint);
-      const signer = new SignatureV4({ credentials: s3.credentials, region: s3.region, service: "s3", sha256: Sha256, uriEscapePath: false });
-      const signed = await signer.sign({ method: "GET", protocol: "http:", hostname: url.hostname, path: "/bkt/public.json", headers: { host: url.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+      const signer = new SignatureV4({
+        credentials: s3.credentials,
+        region: s3.region,
+        service: "s3",
+        sha256: Sha256,
+        uriEscapePath: false,
+      });
+      const signed = await signer.sign({
+        method: "GET",
+        protocol: "http:",
+        hostname: url.hostname,
+        path: "/bkt/public.json",
+        headers: { host: url.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
+      });
       const reply = await new Promise<Reply>((resolve, reject) => {
-        const req = request({ host: url.hostname, port: url.port, path: "/other/secret.json", headers: signed.headers, agent: false }, (res) => {
-          let body = "";
-          res.on("data", (c: Buffer) => (body += c.toString()));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        });
+        const req = request(
+          { host: url.hostname, port: url.port, path: "/other/secret.json", headers: signed.headers, agent: false },
+          (res) => {
+            let body = "";
+            res.on("data", (c: Buffer) => (body += c.toString()));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
         req.on("error", reject);
         req.end();
       });
@@ -239,9 +272,16 @@ describe("emulators/s3 guard: nothing outside the data folder, signed requests o
     });
 
     it("the SDK gets InvalidArgument for a key with '..' segments, and the object next door is intact", async () => {
-      await assert.rejects(client.send(new PutObjectCommand({ Bucket: "bkt", Key: "../../../../tmp/x", Body: "x" })), { name: "InvalidArgument" });
-      await assert.rejects(client.send(new DeleteObjectCommand({ Bucket: "bkt", Key: "../other/secret.json" })), { name: "InvalidArgument" });
-      assert.equal(await (await client.send(new GetObjectCommand({ Bucket: "other", Key: "secret.json" }))).Body!.transformToString(), "secret");
+      await assert.rejects(client.send(new PutObjectCommand({ Bucket: "bkt", Key: "../../../../tmp/x", Body: "x" })), {
+        name: "InvalidArgument",
+      });
+      await assert.rejects(client.send(new DeleteObjectCommand({ Bucket: "bkt", Key: "../other/secret.json" })), {
+        name: "InvalidArgument",
+      });
+      assert.equal(
+        await (await client.send(new GetObjectCommand({ Bucket: "other", Key: "secret.json" }))).Body!.transformToString(),
+        "secret",
+      );
     });
 
     it("lists only the bucket's own keys whatever the prefix", async () => {
@@ -254,8 +294,28 @@ describe("emulators/s3 guard: nothing outside the data folder, signed requests o
   });
 
   it("property: whatever the key, nothing appears outside the data folder, and an accepted key round-trips", async () => {
-    const piece = fc.constantFrom("..", ".", "/", "\\", "%2e", "%2f", "%5c", "a", "é", " ", "%", "~", "", "..%2f", "\u0000", "x".repeat(220));
-    const key = fc.oneof(fc.array(piece, { maxLength: 12 }).map((p) => p.join("")), fc.string({ unit: "binary", maxLength: 40 }));
+    const piece = fc.constantFrom(
+      "..",
+      ".",
+      "/",
+      "\\",
+      "%2e",
+      "%2f",
+      "%5c",
+      "a",
+      "é",
+      " ",
+      "%",
+      "~",
+      "",
+      "..%2f",
+      "\u0000",
+      "x".repeat(220),
+    );
+    const key = fc.oneof(
+      fc.array(piece, { maxLength: 12 }).map((p) => p.join("")),
+      fc.string({ unit: "binary", maxLength: 40 }),
+    );
     await fc.assert(
       fc.asyncProperty(key, async (k) => {
         if (k === "") return;

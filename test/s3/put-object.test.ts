@@ -24,7 +24,15 @@ describe("embedded S3: streamed PutObject", function () {
     const chunks = Array.from({ length: 40 }, (_, i) => randomBytes(64 * 1024 + i));
     const body = Buffer.concat(chunks);
     const md5 = createHash("md5").update(body).digest("hex");
-    const put = await client.send(new PutObjectCommand({ Bucket: "puts", Key: "a/b.json", Body: Readable.from(chunks), ContentLength: body.length, ContentType: "application/json" }));
+    const put = await client.send(
+      new PutObjectCommand({
+        Bucket: "puts",
+        Key: "a/b.json",
+        Body: Readable.from(chunks),
+        ContentLength: body.length,
+        ContentType: "application/json",
+      }),
+    );
     assert.equal(put.ETag, `"${md5}"`);
     const got = await client.send(new GetObjectCommand({ Bucket: "puts", Key: "a/b.json" }));
     assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(body));
@@ -36,7 +44,11 @@ describe("embedded S3: streamed PutObject", function () {
   it("a multipart upload (lib-storage, 5 MiB parts) completes to the same bytes", async () => {
     const client = s3.client();
     const body = randomBytes(11 * 1024 * 1024);
-    await new Upload({ client, params: { Bucket: "puts", Key: "multi.bin", Body: Readable.from([body]) }, partSize: 5 * 1024 * 1024 }).done();
+    await new Upload({
+      client,
+      params: { Bucket: "puts", Key: "multi.bin", Body: Readable.from([body]) },
+      partSize: 5 * 1024 * 1024,
+    }).done();
     const got = await client.send(new GetObjectCommand({ Bucket: "puts", Key: "multi.bin" }));
     assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(body));
   });

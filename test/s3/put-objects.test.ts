@@ -16,13 +16,19 @@ describe("embedded S3: putObjects (a data set without one request per object)", 
   after(() => s3?.stop());
 
   it("stores objects as PutObject would: bytes, MD5 ETag, content type, listed in order", async () => {
-    const n = s3.putObjects("direct", (function* () {
-      for (let i = 2; i >= 0; i--) yield { key: `set/part-${i}.txt`, body: `text ${i}\n`, contentType: "text/plain" };
-    })());
+    const n = s3.putObjects(
+      "direct",
+      (function* () {
+        for (let i = 2; i >= 0; i--) yield { key: `set/part-${i}.txt`, body: `text ${i}\n`, contentType: "text/plain" };
+      })(),
+    );
     assert.equal(n, 3);
     const client = s3.client();
     const listed = await client.send(new ListObjectsV2Command({ Bucket: "direct", Prefix: "set/" }));
-    assert.deepEqual(listed.Contents?.map((c) => [c.Key, c.Size, c.ETag]), [0, 1, 2].map((i) => [`set/part-${i}.txt`, `text ${i}\n`.length, `"${createHash("md5").update(`text ${i}\n`).digest("hex")}"`]));
+    assert.deepEqual(
+      listed.Contents?.map((c) => [c.Key, c.Size, c.ETag]),
+      [0, 1, 2].map((i) => [`set/part-${i}.txt`, `text ${i}\n`.length, `"${createHash("md5").update(`text ${i}\n`).digest("hex")}"`]),
+    );
     const got = await client.send(new GetObjectCommand({ Bucket: "direct", Key: "set/part-1.txt" }));
     assert.equal(await got.Body!.transformToString(), "text 1\n");
     assert.equal(got.ContentType, "text/plain");

@@ -72,7 +72,10 @@ describe("emulators/s3: the embedded S3 server", () => {
 
   it("a declared bucket deleted by DeleteBucket stays deleted, as on AWS (NoSuchBucket), until CreateBucket makes it again", async () => {
     await client.send(new DeleteBucketCommand({ Bucket: "declared" }));
-    await assert.rejects(client.send(new PutObjectCommand({ Bucket: "declared", Key: "k", Body: "back" })), (e: Error) => e.name === "NoSuchBucket");
+    await assert.rejects(
+      client.send(new PutObjectCommand({ Bucket: "declared", Key: "k", Body: "back" })),
+      (e: Error) => e.name === "NoSuchBucket",
+    );
     await client.send(new CreateBucketCommand({ Bucket: "declared" }));
     await client.send(new PutObjectCommand({ Bucket: "declared", Key: "k", Body: "back" }));
     assert.equal(await text(client, "declared", "k"), "back");
@@ -93,7 +96,10 @@ describe("emulators/s3: the embedded S3 server", () => {
     await s3.ensureBucket("other"); // idempotent
     await client.send(new HeadBucketCommand({ Bucket: "other" }));
     await client.send(new DeleteBucketCommand({ Bucket: "other" }));
-    await assert.rejects(client.send(new PutObjectCommand({ Bucket: "other", Key: "k", Body: "v" })), (e: Error) => e.name === "NoSuchBucket");
+    await assert.rejects(
+      client.send(new PutObjectCommand({ Bucket: "other", Key: "k", Body: "v" })),
+      (e: Error) => e.name === "NoSuchBucket",
+    );
     await s3.ensureBucket("other");
     await client.send(new PutObjectCommand({ Bucket: "other", Key: "k", Body: "v" }));
     assert.equal(await text(client, "other", "k"), "v");
@@ -107,9 +113,7 @@ describe("emulators/s3: the embedded S3 server", () => {
 
   it("lists and aborts multipart uploads (which s3rver alone does not)", async () => {
     const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: "declared", Key: "mp/x" }));
-    await client.send(
-      new UploadPartCommand({ Bucket: "declared", Key: "mp/x", UploadId, PartNumber: 1, Body: Buffer.alloc(1024, 1) }),
-    );
+    await client.send(new UploadPartCommand({ Bucket: "declared", Key: "mp/x", UploadId, PartNumber: 1, Body: Buffer.alloc(1024, 1) }));
     const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: "declared" }));
     assert.deepEqual(
       listed.Uploads?.map((u) => [u.Key, u.UploadId]),

@@ -88,7 +88,10 @@ describe("emulators/servers: starting and stopping what a run needs", function (
       const tables = await (await servers.dynamodb()).send(new ListTablesCommand({}));
       assert.deepEqual(tables.TableNames, ["Things"]);
     });
-    const lazy = await startServers({ dynamodb: embeddedDynamoDb({ tables: [{ name: "Lazy", partitionKey: "id" }], lazy: true }), setProcessEnv: false });
+    const lazy = await startServers({
+      dynamodb: embeddedDynamoDb({ tables: [{ name: "Lazy", partitionKey: "id" }], lazy: true }),
+      setProcessEnv: false,
+    });
     assert.equal(lazy.env.AWS_ENDPOINT_URL_DYNAMODB, undefined);
     const [a, b] = await Promise.all([lazy.dynamodb(), lazy.dynamodb()]);
     assert.deepEqual((await a.send(new ListTablesCommand({}))).TableNames, ["Lazy"]);

@@ -9,7 +9,10 @@ export function descendants(pid: number): number[] {
   } catch {
     // ps exits 1 when there are none
   }
-  const children = listed.split("\n").map(Number).filter((n) => n > 0);
+  const children = listed
+    .split("\n")
+    .map(Number)
+    .filter((n) => n > 0);
   return children.flatMap((c) => [c, ...descendants(c)]);
 }
 

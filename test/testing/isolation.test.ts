@@ -42,7 +42,14 @@ describe("testing: runs side by side are isolated", function () {
         await pause();
         const client = new S3Client({ maxAttempts: 1 });
         const got = await client.send(new GetObjectCommand({ Bucket: "data", Key: "who.txt" }));
-        seen.push({ run, body: await got.Body!.transformToString(), endpoint: process.env.AWS_ENDPOINT_URL_S3, keyId: process.env.AWS_ACCESS_KEY_ID, token: process.env.AWS_SESSION_TOKEN, profile: process.env.AWS_PROFILE });
+        seen.push({
+          run,
+          body: await got.Body!.transformToString(),
+          endpoint: process.env.AWS_ENDPOINT_URL_S3,
+          keyId: process.env.AWS_ACCESS_KEY_ID,
+          token: process.env.AWS_SESSION_TOKEN,
+          profile: process.env.AWS_PROFILE,
+        });
         client.destroy();
       }
       for (const s of seen.slice(1)) assert.deepEqual(s, seen[0], "the same servers at every look");

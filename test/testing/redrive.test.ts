@@ -24,7 +24,9 @@ const mapDefinition = (resultWriter: boolean) => ({
         StartAt: "Work",
         States: { Work: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Work", End: true } },
       },
-      ...(resultWriter ? { ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "out", Prefix: "results" } } } : {}),
+      ...(resultWriter
+        ? { ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "out", Prefix: "results" } } }
+        : {}),
       End: true,
     },
   },
@@ -59,7 +61,10 @@ describe("testing API: redriveWorkflow", function () {
     const callsBefore = new Map(calls);
     const second = await redriveWorkflow(first);
     assert.equal(second.status, "SUCCEEDED", `${second.error}: ${second.cause}`);
-    assert.deepEqual(second.output, Array.from({ length: 12 }, (_, i) => i * 10));
+    assert.deepEqual(
+      second.output,
+      Array.from({ length: 12 }, (_, i) => i * 10),
+    );
     assert.equal(second.redriveCount, 1);
     assert.ok(second.redriveDate instanceof Date);
     // Prepare succeeded before: not run again.
@@ -72,18 +77,27 @@ describe("testing API: redriveWorkflow", function () {
     for (let i = 1; i < 12; i += 4) assert.equal(calls.get(i), 2, `failed item ${i} ran again`);
     const mapRun = second.mapRuns[0]!;
     assert.equal(mapRun.status, "SUCCEEDED");
-    assert.deepEqual({ total: mapRun.childExecutions.total, succeeded: mapRun.childExecutions.succeeded, failed: mapRun.childExecutions.failed }, { total: 12, succeeded: 12, failed: 0 });
+    assert.deepEqual(
+      { total: mapRun.childExecutions.total, succeeded: mapRun.childExecutions.succeeded, failed: mapRun.childExecutions.failed },
+      { total: 12, succeeded: 12, failed: 0 },
+    );
 
     // One history: the first attempt, ExecutionRedriven, then the redrive's events, ids in sequence.
     const types = second.history.map((e: HistoryEvent) => e.type);
     const redriven = types.indexOf("ExecutionRedriven");
     assert.ok(redriven > types.indexOf("ExecutionFailed"));
-    assert.deepEqual(second.history.map((e) => e.id), second.history.map((_, i) => i + 1));
+    assert.deepEqual(
+      second.history.map((e) => e.id),
+      second.history.map((_, i) => i + 1),
+    );
     assert.equal(types.filter((t) => t === "ExecutionStarted").length, 1);
     assert.ok(types.slice(redriven).includes("MapRunRedriven"));
     assert.equal(types.at(-1), "ExecutionSucceeded");
     // The Map Run kept its ARN.
-    const arnOf = (type: string) => second.history.find((e) => e.type === type)![type === "MapRunStarted" ? "mapRunStartedEventDetails" : "mapRunRedrivenEventDetails"] as { mapRunArn: string };
+    const arnOf = (type: string) =>
+      second.history.find((e) => e.type === type)![
+        type === "MapRunStarted" ? "mapRunStartedEventDetails" : "mapRunRedrivenEventDetails"
+      ] as { mapRunArn: string };
     assert.equal(arnOf("MapRunRedriven").mapRunArn, arnOf("MapRunStarted").mapRunArn);
   });
 
@@ -114,17 +128,30 @@ describe("testing API: redriveWorkflow", function () {
       assert.equal(first.result.status, "FAILED");
       broken = false;
       const { result } = await redriveExecution(
-        { definition: mapDefinition(true), executionArn: first.result.executionArn, executionName: "rw", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:LocalStateMachine", type: "STANDARD", status: "FAILED", history: first.result.history, ledgers, redriveCount: 0, mapRuns: first.result.mapRuns },
+        {
+          definition: mapDefinition(true),
+          executionArn: first.result.executionArn,
+          executionName: "rw",
+          stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:LocalStateMachine",
+          type: "STANDARD",
+          status: "FAILED",
+          history: first.result.history,
+          ledgers,
+          redriveCount: 0,
+          mapRuns: first.result.mapRuns,
+        },
         after!.rerun,
       );
       assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
       const s3 = after!.s3Client!;
-      const text = async (key: string) => (await (await s3.send(new GetObjectCommand({ Bucket: "out", Key: key }))).Body!.transformToString());
+      const text = async (key: string) =>
+        await (await s3.send(new GetObjectCommand({ Bucket: "out", Key: key }))).Body!.transformToString();
       const details = (result.output as { ResultWriterDetails: { Key: string } }).ResultWriterDetails;
       const manifest = JSON.parse(await text(details.Key)) as { ResultFiles: Record<string, Array<{ Key: string }>> };
       assert.deepEqual(manifest.ResultFiles.FAILED, []);
       const records = [];
-      for (const f of manifest.ResultFiles.SUCCEEDED!) records.push(...(JSON.parse(await text(f.Key)) as Array<{ Input: string; Output: string; Status: string }>));
+      for (const f of manifest.ResultFiles.SUCCEEDED!)
+        records.push(...(JSON.parse(await text(f.Key)) as Array<{ Input: string; Output: string; Status: string }>));
       assert.deepEqual(records.map((r) => JSON.parse(r.Input) as number).sort(), [0, 1, 2, 3]);
       assert.ok(records.every((r) => r.Status === "SUCCEEDED"));
       assert.deepEqual(JSON.parse(records.find((r) => r.Input === "2")!.Output), { doubled: 4 });
@@ -134,9 +161,16 @@ describe("testing API: redriveWorkflow", function () {
   });
 
   it("refuses what AWS refuses: a SUCCEEDED execution, with ExecutionNotRedrivable", async () => {
-    const run = await runWorkflow({ definition: mapDefinition(false), input: { n: 2 }, handlers: { Prepare: async () => ({ items: [1] }), Work: async () => 1 } });
+    const run = await runWorkflow({
+      definition: mapDefinition(false),
+      input: { n: 2 },
+      handlers: { Prepare: async () => ({ items: [1] }), Work: async () => 1 },
+    });
     assert.equal(run.status, "SUCCEEDED");
-    await assert.rejects(() => redriveWorkflow(run), (e: unknown) => e instanceof ExecutionNotRedrivableError && /SUCCEEDED/.test(e.message));
+    await assert.rejects(
+      () => redriveWorkflow(run),
+      (e: unknown) => e instanceof ExecutionNotRedrivableError && /SUCCEEDED/.test(e.message),
+    );
   });
 
   it("a failed Task state is run again with the input it entered with", async () => {

@@ -88,7 +88,12 @@ describe("testing API: runWorkflow", function () {
     const definition = {
       StartAt: "A",
       States: {
-        A: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Flaky", Retry: [{ ErrorEquals: ["Throttled"], MaxAttempts: 2 }], Next: "B" },
+        A: {
+          Type: "Task",
+          Resource: "arn:aws:lambda:us-east-1:123456789012:function:Flaky",
+          Retry: [{ ErrorEquals: ["Throttled"], MaxAttempts: 2 }],
+          Next: "B",
+        },
         B: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Add", End: true },
       },
     };
@@ -104,13 +109,28 @@ describe("testing API: runWorkflow", function () {
 
   it("is Pulumi-free: importing it loads no @pulumi module", () => {
     const root = join(__dirname, "..", "..");
-    const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", "require('./testing'); process.stdout.write(String(Object.keys(require.cache).filter((k) => k.includes('@pulumi')).length))"], { cwd: root, encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "-r",
+        "tsx/cjs",
+        "-e",
+        "require('./testing'); process.stdout.write(String(Object.keys(require.cache).filter((k) => k.includes('@pulumi')).length))",
+      ],
+      { cwd: root, encoding: "utf8" },
+    );
     assert.equal(r.stdout, "0", r.stderr);
   });
 
   it("a function without a handler is an error before the run that lists the handlers given", async () => {
     await assert.rejects(
-      runWorkflow({ definition: { StartAt: "A", States: { A: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Nope", End: true } } }, handlers: { Other: async () => 1 } }),
+      runWorkflow({
+        definition: {
+          StartAt: "A",
+          States: { A: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Nope", End: true } },
+        },
+        handlers: { Other: async () => 1 },
+      }),
       /function "Nope" \(used by state A\) has no handler in handlers[\s\S]*exports: Other/,
     );
   });
@@ -123,7 +143,10 @@ describe("testing API: nothing left listening", function () {
 
   it("after a run, after a failed run and after an aborted run, no server of the run is still listening", async () => {
     const before = listening();
-    const seeded = { s3Objects: [{ bucket: "in", key: "rows.csv", body: "name,qty\napple,3\n" }], input: { bucket: "in", key: "rows.csv" } };
+    const seeded = {
+      s3Objects: [{ bucket: "in", key: "rows.csv", body: "name,qty\napple,3\n" }],
+      input: { bucket: "in", key: "rows.csv" },
+    };
     assert.equal((await runWorkflow({ machine: rowsMachine(), ...seeded })).status, "SUCCEEDED");
     assert.equal(listening(), before, "after a run");
     const bad = { s3Objects: [{ bucket: "in", key: "rows.csv", body: "name,qty\napple,x\n" }], input: { bucket: "in", key: "rows.csv" } };
@@ -135,7 +158,9 @@ describe("testing API: nothing left listening", function () {
       during = listening();
       return new Promise<never>(() => setTimeout(() => controller.abort(), 10));
     });
-    const hanging = machine(distributedMap("Rows", { reader: s3CsvReader({ bucket: path("$.bucket"), key: path("$.key") }), processor: task("Double", slow) }));
+    const hanging = machine(
+      distributedMap("Rows", { reader: s3CsvReader({ bucket: path("$.bucket"), key: path("$.key") }), processor: task("Double", slow) }),
+    );
     const aborted = await runWorkflow({ machine: hanging, ...seeded, signal: controller.signal });
     assert.equal(aborted.status, "ABORTED");
     assert.ok(during > before, "the embedded S3 listens while the run is on (the probe sees it)");

@@ -42,14 +42,41 @@ describe("testState (one state, like AWS's TestState)", function () {
   });
 
   it("a mocked error a retrier matches is RETRIABLE (with its back-off); one only a catcher matches is CAUGHT_ERROR with the catcher's output and next state", async () => {
-    const retriable = await testState({ definition: machine, stateName: "Double", input: { n: 1 }, mock: { errorOutput: { error: "Lambda.TooManyRequestsException", cause: "slow down" } }, inspectionLevel: "DEBUG", stateConfiguration: { retrierRetryCount: 1 } });
+    const retriable = await testState({
+      definition: machine,
+      stateName: "Double",
+      input: { n: 1 },
+      mock: { errorOutput: { error: "Lambda.TooManyRequestsException", cause: "slow down" } },
+      inspectionLevel: "DEBUG",
+      stateConfiguration: { retrierRetryCount: 1 },
+    });
     assert.deepEqual([retriable.status, retriable.error, retriable.cause], ["RETRIABLE", "Lambda.TooManyRequestsException", "slow down"]);
     assert.deepEqual(retriable.inspectionData!.errorDetails, { retryIndex: 0, retryBackoffIntervalSeconds: 6 });
-    const exhausted = await testState({ definition: machine, stateName: "Double", input: { n: 1 }, mock: { errorOutput: { error: "Lambda.TooManyRequestsException" } }, stateConfiguration: { retrierRetryCount: 2 } });
+    const exhausted = await testState({
+      definition: machine,
+      stateName: "Double",
+      input: { n: 1 },
+      mock: { errorOutput: { error: "Lambda.TooManyRequestsException" } },
+      stateConfiguration: { retrierRetryCount: 2 },
+    });
     assert.equal(exhausted.status, "CAUGHT_ERROR");
-    const caught = await testState({ definition: machine, stateName: "Double", input: { n: 1 }, mock: { errorOutput: { error: "Custom", cause: "no" } } });
-    assert.deepEqual(caught, { status: "CAUGHT_ERROR", error: "Custom", cause: "no", output: { n: 1, error: { Error: "Custom", Cause: "no" } }, nextState: "Report" });
-    const failed = await testState({ definition: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "F" }, End: true }, mock: { errorOutput: { error: "Custom" } } });
+    const caught = await testState({
+      definition: machine,
+      stateName: "Double",
+      input: { n: 1 },
+      mock: { errorOutput: { error: "Custom", cause: "no" } },
+    });
+    assert.deepEqual(caught, {
+      status: "CAUGHT_ERROR",
+      error: "Custom",
+      cause: "no",
+      output: { n: 1, error: { Error: "Custom", Cause: "no" } },
+      nextState: "Report",
+    });
+    const failed = await testState({
+      definition: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "F" }, End: true },
+      mock: { errorOutput: { error: "Custom" } },
+    });
     assert.deepEqual([failed.status, failed.error, failed.nextState], ["FAILED", "Custom", undefined]);
   });
 
@@ -74,25 +101,50 @@ describe("testState (one state, like AWS's TestState)", function () {
       ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { run: "r1" } },
       MaxConcurrency: 5,
       ToleratedFailurePercentage: 10,
-      ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, StartAt: "P", States: { P: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Proc", End: true } } },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
+        StartAt: "P",
+        States: { P: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:Proc", End: true } },
+      },
       ResultSelector: { "count.$": "States.ArrayLength($)" },
       ResultPath: "$.summary",
       Next: "Done",
     };
-    const r = await testState({ definition: dmap, input: { items: ["a", "b", "c"] }, mock: { result: [{ ok: 1 }, { ok: 2 }] }, inspectionLevel: "DEBUG" });
+    const r = await testState({
+      definition: dmap,
+      input: { items: ["a", "b", "c"] },
+      mock: { result: [{ ok: 1 }, { ok: 2 }] },
+      inspectionLevel: "DEBUG",
+    });
     assert.deepEqual([r.status, r.nextState], ["SUCCEEDED", "Done"]);
     assert.deepEqual(r.output, { items: ["a", "b", "c"], summary: { count: 2 } });
     const d = r.inspectionData!;
     assert.deepEqual(d.afterItemsPath, ["a", "b", "c"]);
-    assert.deepEqual(d.afterItemSelector, [{ value: "a", index: 0 }, { value: "b", index: 1 }, { value: "c", index: 2 }]);
-    assert.deepEqual(d.afterItemBatcher, [{ run: "r1", Items: [{ value: "a", index: 0 }, { value: "b", index: 1 }] }, { run: "r1", Items: [{ value: "c", index: 2 }] }]);
+    assert.deepEqual(d.afterItemSelector, [
+      { value: "a", index: 0 },
+      { value: "b", index: 1 },
+      { value: "c", index: 2 },
+    ]);
+    assert.deepEqual(d.afterItemBatcher, [
+      {
+        run: "r1",
+        Items: [
+          { value: "a", index: 0 },
+          { value: "b", index: 1 },
+        ],
+      },
+      { run: "r1", Items: [{ value: "c", index: 2 }] },
+    ]);
     assert.deepEqual([d.toleratedFailurePercentage, d.maxConcurrency], [10, 5]);
     assert.deepEqual(d.result, [{ ok: 1 }, { ok: 2 }]);
     assert.deepEqual(d.afterResultSelector, { count: 2 });
   });
 
   it("a request it cannot run names the field: an unknown state, a machine without stateName, a bad inspection level", async () => {
-    await assert.rejects(testState({ definition: machine, stateName: "Nope" }), (e: unknown) => e instanceof TestStateRequestError && /'Nope'.*Double, Store, Report/.test(e.message));
+    await assert.rejects(
+      testState({ definition: machine, stateName: "Nope" }),
+      (e: unknown) => e instanceof TestStateRequestError && /'Nope'.*Double, Store, Report/.test(e.message),
+    );
     await assert.rejects(testState({ definition: machine }), /stateName is required/);
     await assert.rejects(testState({ definition: task, inspectionLevel: "LOUD" as never }), /inspectionLevel must be INFO, DEBUG or TRACE/);
   });

@@ -21,13 +21,27 @@ describe("workflows/jsonl-ranges: a workflow added as one file + one catalog lin
   const stackText = (extra: string) => `config:\n  aws:region: us-east-1\n${extra}`;
 
   it("reads its settings from <project>:workflows.jsonl-ranges (defaults when absent)", () => {
-    const config = parseStackFileText(stackText("  sfn-distributed-map:workflows:\n    jsonl-ranges:\n      batchSize: 20\n"), "Pulumi.t.yaml", project);
+    const config = parseStackFileText(
+      stackText("  sfn-distributed-map:workflows:\n    jsonl-ranges:\n      batchSize: 20\n"),
+      "Pulumi.t.yaml",
+      project,
+    );
     const definition = workflowByName("jsonl-ranges").build(config, { bucket: "b" }).renderLocal();
-    const map = definition.States["MapRanges"] as unknown as { ItemBatcher?: { MaxItemsPerBatch?: number }; ItemReader: { Parameters: { Key: string } } };
+    const map = definition.States["MapRanges"] as unknown as {
+      ItemBatcher?: { MaxItemsPerBatch?: number };
+      ItemReader: { Parameters: { Key: string } };
+    };
     assert.equal(map.ItemBatcher?.MaxItemsPerBatch, 20);
     assert.equal(map.ItemReader.Parameters.Key, "payloads/jsonl-ranges/ranges.jsonl");
     const plain = loadStackConfig({ stack: "dev" }).config;
-    assert.equal((workflowByName("jsonl-ranges").build(plain, { bucket: "b" }).renderLocal().States["MapRanges"] as unknown as { ItemBatcher?: unknown }).ItemBatcher, undefined);
+    assert.equal(
+      (
+        workflowByName("jsonl-ranges").build(plain, { bucket: "b" }).renderLocal().States["MapRanges"] as unknown as {
+          ItemBatcher?: unknown;
+        }
+      ).ItemBatcher,
+      undefined,
+    );
   });
 
   it("a bad value names the stack key and the field; an unknown workflow section is reported", () => {
@@ -51,19 +65,35 @@ describe("workflows/jsonl-ranges: a workflow added as one file + one catalog lin
   });
 
   it('keys that would name another folder or JavaScript\'s object machinery are refused before a run: key "..", workflows.__proto__', () => {
-    const config = parseStackFileText(stackText('  sfn-distributed-map:workflows:\n    jsonl-ranges:\n      key: ".."\n'), "Pulumi.t.yaml", project);
-    assert.throws(() => checkWorkflowSettings(config, WORKFLOWS, project.name, "Pulumi.t.yaml"), /workflows\.jsonl-ranges\.key: must be a file name, not "\." or "\.\."/);
+    const config = parseStackFileText(
+      stackText('  sfn-distributed-map:workflows:\n    jsonl-ranges:\n      key: ".."\n'),
+      "Pulumi.t.yaml",
+      project,
+    );
+    assert.throws(
+      () => checkWorkflowSettings(config, WORKFLOWS, project.name, "Pulumi.t.yaml"),
+      /workflows\.jsonl-ranges\.key: must be a file name, not "\." or "\.\."/,
+    );
     for (const key of ["__proto__", "constructor"]) {
       assert.throws(
-        () => parseStackFileText(stackText(`  sfn-distributed-map:workflows:\n    ${key}:\n      batchSize: 1\n`), "Pulumi.t.yaml", project),
+        () =>
+          parseStackFileText(stackText(`  sfn-distributed-map:workflows:\n    ${key}:\n      batchSize: 1\n`), "Pulumi.t.yaml", project),
         new RegExp(`sfn-distributed-map:workflows\\.${key}: "${key}" is not a valid key`),
       );
     }
     assert.throws(
-      () => parseStackFileText(stackText(`  sfn-distributed-map:workflows:\n    jsonl-ranges:\n      __proto__: {batchSize: 1}\n`), "Pulumi.t.yaml", project),
+      () =>
+        parseStackFileText(
+          stackText(`  sfn-distributed-map:workflows:\n    jsonl-ranges:\n      __proto__: {batchSize: 1}\n`),
+          "Pulumi.t.yaml",
+          project,
+        ),
       /workflows\.jsonl-ranges\.__proto__: "__proto__" is not a valid key/,
     );
-    assert.throws(() => parseStackFileText(stackText(`  sfn-distributed-map:workflows:\n    "..": {}\n`), "Pulumi.t.yaml", project), /a workflow name must be one folder name/);
+    assert.throws(
+      () => parseStackFileText(stackText(`  sfn-distributed-map:workflows:\n    "..": {}\n`), "Pulumi.t.yaml", project),
+      /a workflow name must be one folder name/,
+    );
   });
 
   it("its demo runs end to end: data set written, Map Run over the JSONL object, every number processed exactly once", async () => {

@@ -20,7 +20,10 @@ describe("workflows/map-reduce", () => {
     const def = mapReduceWorkflow(refs, config).renderLocal();
     assert.equal(def.StartAt, "MapObjects");
     const map = def.States["MapObjects"] as MapState;
-    assert.deepEqual(map.ItemReader, { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { Bucket: "my-bucket", Prefix: "datasets/words/" } });
+    assert.deepEqual(map.ItemReader, {
+      Resource: "arn:aws:states:::s3:listObjectsV2",
+      Parameters: { Bucket: "my-bucket", Prefix: "datasets/words/" },
+    });
     assert.deepEqual(map.ItemBatcher, { MaxItemsPerBatch: 250, BatchInput: { bucket: "my-bucket" } });
     assert.equal(map.ToleratedFailurePercentage, 5);
     assert.deepEqual(map.ItemProcessor?.ProcessorConfig, { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" });

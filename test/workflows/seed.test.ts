@@ -81,7 +81,8 @@ describe("workflows/seed", () => {
   });
 
   it("offers the modern ItemProcessor name for the inline variant", () => {
-    const map = seedInlineWorkflow(refs, { maxConcurrency: 5, processorField: "ItemProcessor" }).render(arnOf).States.MapData as unknown as Record<string, unknown>;
+    const map = seedInlineWorkflow(refs, { maxConcurrency: 5, processorField: "ItemProcessor" }).render(arnOf).States
+      .MapData as unknown as Record<string, unknown>;
     assert.equal(map.Iterator, undefined);
     assert.deepStrictEqual(Object.keys(map.ItemProcessor as object), ["StartAt", "States"]);
   });
@@ -101,7 +102,10 @@ describe("workflows/seed", () => {
       Resource: "arn:aws:states:::s3:putObject",
       Parameters: { Bucket: "payloads", Prefix: "results/" },
     });
-    assert.deepStrictEqual((map.ItemProcessor as Record<string, unknown>).ProcessorConfig, { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" });
+    assert.deepStrictEqual((map.ItemProcessor as Record<string, unknown>).ProcessorConfig, {
+      Mode: "DISTRIBUTED",
+      ExecutionType: "EXPRESS",
+    });
     assert.equal(map.MaxConcurrency, 1000);
     assert.ok(validateDefinition(definition, { stateMachineType: "STANDARD" }).valid);
   });
@@ -117,7 +121,10 @@ describe("workflows/seed", () => {
 
   it("renders local ARNs for the engine", () => {
     const definition = seedWorkflow(refs, { maxConcurrency: 5, childExecutionType: "STANDARD" }).renderLocal();
-    assert.equal((definition.States.CaptureInput as { Resource: string }).Resource, "arn:aws:lambda:us-east-1:123456789012:function:CaptureInput");
+    assert.equal(
+      (definition.States.CaptureInput as { Resource: string }).Resource,
+      "arn:aws:lambda:us-east-1:123456789012:function:CaptureInput",
+    );
   });
 
   it("rejects a bad config with a message naming the field and the rule", () => {

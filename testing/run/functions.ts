@@ -54,7 +54,11 @@ export class HandlerResolutionError extends Error {
  * Checks the handlers against the functions the definition uses. Throws when one is missing (the
  * message names the state and lists what the module exports); returns warnings for unused exports.
  */
-export function resolveHandlers<H>(used: ReadonlyArray<FunctionUse>, handlers: Readonly<Record<string, H>>, source: string): { handlers: Record<string, H>; warnings: string[] } {
+export function resolveHandlers<H>(
+  used: ReadonlyArray<FunctionUse>,
+  handlers: Readonly<Record<string, H>>,
+  source: string,
+): { handlers: Record<string, H>; warnings: string[] } {
   const exported = Object.keys(handlers);
   const missing = used.filter((u) => !(u.name in handlers));
   if (missing.length > 0) {
@@ -65,6 +69,8 @@ export function resolveHandlers<H>(used: ReadonlyArray<FunctionUse>, handlers: R
     );
   }
   const usedNames = new Set(used.map((u) => u.name));
-  const warnings = exported.filter((e) => !usedNames.has(e)).map((e) => `${source}: export "${e}" is not used by any state (functions used: ${[...usedNames].join(", ") || "none"})`);
+  const warnings = exported
+    .filter((e) => !usedNames.has(e))
+    .map((e) => `${source}: export "${e}" is not used by any state (functions used: ${[...usedNames].join(", ") || "none"})`);
   return { handlers: { ...handlers }, warnings };
 }

@@ -33,7 +33,9 @@ export function parsePut(spec: string): PutSpec {
   if (!m) throw new Error(`--put ${JSON.stringify(spec)}: expected s3://bucket/key=./file or s3://bucket/prefix/=./dir/`);
   const [, bucket, key, source] = m as unknown as [string, string, string, string];
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    throw new Error(`--put ${JSON.stringify(spec)}: "${bucket}" is not a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens; https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)`);
+    throw new Error(
+      `--put ${JSON.stringify(spec)}: "${bucket}" is not a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens; https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)`,
+    );
   }
   return { bucket, key, source };
 }
@@ -51,7 +53,8 @@ export async function expandPut(put: PutSpec): Promise<Array<{ bucket: string; k
     if (put.key === "" || put.key.endsWith("/")) return [{ bucket: put.bucket, key: `${put.key}${path.split(sep).pop()}`, file: path }];
     return [{ bucket: put.bucket, key: put.key, file: path }];
   }
-  if (!put.key.endsWith("/") && put.key !== "") throw new Error(`--put s3://${put.bucket}/${put.key}: ${put.source} is a folder; the key must be a prefix ending with "/"`);
+  if (!put.key.endsWith("/") && put.key !== "")
+    throw new Error(`--put s3://${put.bucket}/${put.key}: ${put.source} is a folder; the key must be a prefix ending with "/"`);
   const files = (await readdir(path, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
   return files
     .map((e) => join(e.parentPath, e.name))
@@ -92,7 +95,12 @@ export async function listAll(s3: S3Client, buckets: ReadonlyArray<string>): Pro
 }
 
 /** Downloads every object that is new or changed since `before` to `dir/<bucket>/<key>`; returns the local paths. */
-export async function downloadChanged(s3: S3Client, buckets: ReadonlyArray<string>, before: ReadonlyMap<string, string>, dir: string): Promise<string[]> {
+export async function downloadChanged(
+  s3: S3Client,
+  buckets: ReadonlyArray<string>,
+  before: ReadonlyMap<string, string>,
+  dir: string,
+): Promise<string[]> {
   const after = await listAll(s3, buckets);
   const written: string[] = [];
   for (const [path, etag] of after) {
@@ -118,7 +126,12 @@ export async function snapshotObjects(s3: S3Client, buckets: ReadonlyArray<strin
     const bucket = path.slice(0, slash);
     const key = path.slice(slash + 1);
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    out.push({ bucket, key, body: await object.Body!.transformToByteArray(), ...(object.ContentType ? { contentType: object.ContentType } : {}) });
+    out.push({
+      bucket,
+      key,
+      body: await object.Body!.transformToByteArray(),
+      ...(object.ContentType ? { contentType: object.ContentType } : {}),
+    });
   }
   return out;
 }

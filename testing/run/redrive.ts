@@ -196,13 +196,17 @@ function assignsVariables(value: unknown): boolean {
 
 /** Where the execution continues: the last top-level state entered and not exited, with its input. */
 export function planRedrive(source: RedriveSource): RedrivePlan {
-  if (source.type === "EXPRESS") throw new ExecutionNotRedrivableError("EXPRESS executions cannot be redriven (RedriveExecution supports Standard workflows only)");
+  if (source.type === "EXPRESS")
+    throw new ExecutionNotRedrivableError("EXPRESS executions cannot be redriven (RedriveExecution supports Standard workflows only)");
   if (source.status !== "FAILED" && source.status !== "ABORTED" && source.status !== "TIMED_OUT") {
     throw new ExecutionNotRedrivableError(`only a FAILED, ABORTED or TIMED_OUT execution can be redriven; this one is ${source.status}`);
   }
-  if (source.redriveCount >= MAX_REDRIVES) throw new ExecutionNotRedrivableError(`the execution was already redriven ${MAX_REDRIVES} times (the limit)`);
+  if (source.redriveCount >= MAX_REDRIVES)
+    throw new ExecutionNotRedrivableError(`the execution was already redriven ${MAX_REDRIVES} times (the limit)`);
   if (assignsVariables(source.definition)) {
-    throw new ExecutionNotRedrivableError("the definition assigns workflow variables, and the local engine does not restore their values on a redrive");
+    throw new ExecutionNotRedrivableError(
+      "the definition assigns workflow variables, and the local engine does not restore their values on a redrive",
+    );
   }
   const def = source.definition as StateMachineDefinition;
   const topLevel = new Set(Object.keys(def.States ?? {}));
@@ -245,7 +249,9 @@ export function planRedrive(source: RedriveSource): RedrivePlan {
     for (let i = source.history.length - 1; i > from; i--) {
       const e = source.history[i]!;
       if (e.type === "MapRunStarted" || e.type === "MapRunRedriven") {
-        const arn = (detailsOf(e, e.type === "MapRunStarted" ? "mapRunStartedEventDetails" : "mapRunRedrivenEventDetails")?.mapRunArn as string | undefined) ?? undefined;
+        const arn =
+          (detailsOf(e, e.type === "MapRunStarted" ? "mapRunStartedEventDetails" : "mapRunRedrivenEventDetails")?.mapRunArn as
+            string | undefined) ?? undefined;
         if (arn) mapRun = { mapRunArn: arn, stateName: startAt };
         break;
       }
@@ -255,7 +261,11 @@ export function planRedrive(source: RedriveSource): RedrivePlan {
 }
 
 /** Runs the engine for a redrive: the caller supplies the handlers, S3 and clock it ran with. */
-export type RedriveRunner = (definition: unknown, input: JsonValue, options: Pick<RunOptions, "validate" | "executionName" | "stateMachineArn" | "mapRunHooks" | "stateMachineType">) => Promise<ExecutionResult>;
+export type RedriveRunner = (
+  definition: unknown,
+  input: JsonValue,
+  options: Pick<RunOptions, "validate" | "executionName" | "stateMachineArn" | "mapRunHooks" | "stateMachineType">,
+) => Promise<ExecutionResult>;
 
 export interface RedriveOutcome {
   result: ExecutionResult;
@@ -298,7 +308,12 @@ export async function redriveExecution(source: RedriveSource, runner: RedriveRun
     stateMachineType: source.type,
     mapRunHooks: hooks,
   });
-  return { result: { ...result, history: continueHistory(source.history, result.history, redriveCount, redriveDate) }, plan, redriveCount, redriveDate };
+  return {
+    result: { ...result, history: continueHistory(source.history, result.history, redriveCount, redriveDate) },
+    plan,
+    redriveCount,
+    redriveDate,
+  };
 }
 
 /** A history event as a plain object (the engine's events serialize lazily through toJSON). */
@@ -311,7 +326,13 @@ export function plainEvent(e: HistoryEvent): HistoryEvent {
 export function continueHistory(before: HistoryEvent[], attempt: HistoryEvent[], redriveCount: number, redriveDate: Date): HistoryEvent[] {
   const out = before.map(plainEvent);
   const redrivenId = out.length + 1;
-  out.push({ id: redrivenId, previousEventId: out.length, timestamp: redriveDate, type: "ExecutionRedriven", executionRedrivenEventDetails: { redriveCount } });
+  out.push({
+    id: redrivenId,
+    previousEventId: out.length,
+    timestamp: redriveDate,
+    type: "ExecutionRedriven",
+    executionRedrivenEventDetails: { redriveCount },
+  });
   out.push(...shiftEvents(attempt, redrivenId));
   return out;
 }

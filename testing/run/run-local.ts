@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue } from "../../asl/types";
 import { run } from "../../engine";
-import type { Clock } from "../../engine/clock";
+import type { Clock } from "../../engine/model/clock";
 import type { EngineEvent, ExecutionResult, LambdaHandler, RunOptions, StateMachineType } from "../../engine/types";
 import type { IntegrationOptions } from "../../engine";
 import { firstFailures, processorTaskOf, type ChildFailure } from "../failures";
@@ -76,7 +76,11 @@ export interface AfterRun {
   /** The embedded S3's client, when the run started one. */
   s3Client?: S3Client;
   buckets: string[];
-  rerun(definition: unknown, input: JsonValue, options: Pick<RunOptions, "validate" | "executionName" | "stateMachineArn" | "mapRunHooks" | "stateMachineType">): Promise<ExecutionResult>;
+  rerun(
+    definition: unknown,
+    input: JsonValue,
+    options: Pick<RunOptions, "validate" | "executionName" | "stateMachineArn" | "mapRunHooks" | "stateMachineType">,
+  ): Promise<ExecutionResult>;
 }
 
 export interface LocalExecution {
@@ -123,7 +127,8 @@ async function prepareData(request: LocalExecutionRequest, prepared: PreparedDat
     prepared.s3 = mode;
     return;
   }
-  const wantS3 = mode === "always" || (mode === "auto" && (definitionUsesS3(definition) || seeds.length > 0 || request.outDir !== undefined));
+  const wantS3 =
+    mode === "always" || (mode === "auto" && (definitionUsesS3(definition) || seeds.length > 0 || request.outDir !== undefined));
   if (!wantS3) return;
   prepared.s3DataDir = request.keep ? await mkdtemp(join(tmpdir(), "sfn-exec-s3-")) : undefined;
   // No `signal` here: an aborted run still reports, and downloads what it wrote (`outDir`), before the stop.
@@ -147,7 +152,12 @@ async function runStep(
   const s3 = prepared.s3;
   let parentArn: string | undefined;
   let lastState: string | undefined;
-  const { onEvent: observe, ...observing } = request.observer?.starting({ definition: request.definition, stateMachineType: request.stateMachineType ?? "STANDARD", buckets: prepared.buckets }) ?? {};
+  const { onEvent: observe, ...observing } =
+    request.observer?.starting({
+      definition: request.definition,
+      stateMachineType: request.stateMachineType ?? "STANDARD",
+      buckets: prepared.buckets,
+    }) ?? {};
   const onEvent = (event: EngineEvent) => {
     request.onEvent?.(event);
     observe?.(event);
@@ -190,7 +200,10 @@ async function report(
 ): Promise<LocalExecution> {
   const { result } = ran;
   const client = prepared.servers?.s3Client;
-  const downloaded = client && prepared.before && request.outDir !== undefined ? await downloadChanged(client, prepared.buckets, prepared.before, request.outDir) : [];
+  const downloaded =
+    client && prepared.before && request.outDir !== undefined
+      ? await downloadChanged(client, prepared.buckets, prepared.before, request.outDir)
+      : [];
   return {
     result,
     ...(result.status === "FAILED" || result.status === "TIMED_OUT" ? { failedState: ran.lastState } : {}),
@@ -218,7 +231,10 @@ export async function runLocalExecution(request: LocalExecutionRequest): Promise
     const env =
       prepared.servers?.env ??
       (typeof s3 === "object"
-        ? { AWS_ENDPOINT_URL_S3: s3.endpoint, ...pick(process.env, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"]) }
+        ? {
+            AWS_ENDPOINT_URL_S3: s3.endpoint,
+            ...pick(process.env, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"]),
+          }
         : {});
     const ran = await withRunEnvironment(env, () => runStep(request, handlers, prepared, env));
     const reported = await report(request, prepared, ran, warnings);

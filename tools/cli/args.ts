@@ -22,7 +22,12 @@ const jsonObject = z.string().transform((text, ctx) => {
     value = parseJsonText(text, executionInputLimits("--input"));
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    ctx.addIssue({ code: "custom", message: message.includes("not valid JSON") ? `--input must be JSON: ${message.replace(/^--input is not valid JSON: /, "")}` : message });
+    ctx.addIssue({
+      code: "custom",
+      message: message.includes("not valid JSON")
+        ? `--input must be JSON: ${message.replace(/^--input is not valid JSON: /, "")}`
+        : message,
+    });
     return z.NEVER;
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -57,7 +62,13 @@ const startFlags = z
       .string()
       .regex(/^\d+$/, { error: "--objects must be a whole number, e.g. --objects 1000" })
       .transform(Number)
-      .pipe(z.number().int().min(1, { error: "--objects must be at least 1" }).max(MAX_OBJECTS, { error: `--objects must be at most ${MAX_OBJECTS}` }))
+      .pipe(
+        z
+          .number()
+          .int()
+          .min(1, { error: "--objects must be at least 1" })
+          .max(MAX_OBJECTS, { error: `--objects must be at most ${MAX_OBJECTS}` }),
+      )
       .optional(),
     help: z.boolean().default(false),
   })

@@ -25,20 +25,26 @@ export class DefinitionSourceError extends Error {
 }
 
 export type DefinitionSource =
-  | { kind: "json"; name: string; definition: StateMachineDefinition }
-  | { kind: "module"; name: string; machine: StateMachine };
+  { kind: "json"; name: string; definition: StateMachineDefinition } | { kind: "module"; name: string; machine: StateMachine };
 
 /** The name the outputs are called by: the file's name without `.asl.json`, `.json` or the module extension. */
-export const sourceName = (file: string): string => basename(file).replace(/(\.asl)?\.json$/, "").replace(/\.[cm]?[jt]s$/, "");
+export const sourceName = (file: string): string =>
+  basename(file)
+    .replace(/(\.asl)?\.json$/, "")
+    .replace(/\.[cm]?[jt]s$/, "");
 
-const isMachine = (v: unknown): v is StateMachine => typeof v === "object" && v !== null && typeof (v as { renderChecked?: unknown }).renderChecked === "function";
+const isMachine = (v: unknown): v is StateMachine =>
+  typeof v === "object" && v !== null && typeof (v as { renderChecked?: unknown }).renderChecked === "function";
 
 export async function loadDefinitionSource(file: string): Promise<DefinitionSource> {
   const name = sourceName(file);
   if (MODULE_EXTENSIONS.includes(extname(file))) {
     const mod = await loadUserModule(file, "workflow module");
     // A CommonJS module's exports may come as the namespace's `default` only (no named-export detection).
-    const candidates = [...Object.values(mod), ...(typeof mod.default === "object" && mod.default !== null ? Object.values(mod.default) : [])];
+    const candidates = [
+      ...Object.values(mod),
+      ...(typeof mod.default === "object" && mod.default !== null ? Object.values(mod.default) : []),
+    ];
     const machines = [...new Set(candidates.filter(isMachine))];
     if (machines.length !== 1) {
       throw new DefinitionSourceError(
@@ -58,6 +64,10 @@ export async function loadDefinitionSource(file: string): Promise<DefinitionSour
   }
   const { validateDefinition } = await import("../../asl/validator");
   const result = validateDefinition(definition);
-  if (!result.valid) throw new DefinitionSourceError(`definition file '${file}' is not a valid state machine`, result.diagnostics.filter((d) => d.severity === "ERROR"));
+  if (!result.valid)
+    throw new DefinitionSourceError(
+      `definition file '${file}' is not a valid state machine`,
+      result.diagnostics.filter((d) => d.severity === "ERROR"),
+    );
   return { kind: "json", name, definition: definition as StateMachineDefinition };
 }

@@ -14,7 +14,15 @@ import { z } from "zod";
 import { stackNameSchema } from "../../config/names";
 import type { StateMachine } from "../../asl/builders";
 import { readBoundedFile } from "../../config/bounded-read";
-import { DEFINITION_MAX_CHARS, decodeUtf8, definitionLimits, executionInputLimits, JSON_MAX_DEPTH, jsonTextDepth, parseJsonText } from "../../asl/json-text";
+import {
+  DEFINITION_MAX_CHARS,
+  decodeUtf8,
+  definitionLimits,
+  executionInputLimits,
+  JSON_MAX_DEPTH,
+  jsonTextDepth,
+  parseJsonText,
+} from "../../asl/json-text";
 import type { JsonValue } from "../../asl/types";
 import type { CatalogWorkflow } from "../../app/workflow";
 import type { ExecutionResult, LambdaHandler, RunOptions } from "../../engine/types";
@@ -62,7 +70,10 @@ Service integrations (see README "Service integrations"):
 
 class UsageError extends Error {
   /** Whether the usage text helps: not for a handlers mismatch, which names its own fix. */
-  constructor(message: string, readonly showUsage = true) {
+  constructor(
+    message: string,
+    readonly showUsage = true,
+  ) {
     super(message);
   }
 }
@@ -92,13 +103,19 @@ const FLAGS = {
   json: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
   history: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
   "test-state": { parse: { type: "string" }, schema: z.string().min(1, { message: "--test-state needs a state name" }).optional() },
-  "inspection-level": { parse: { type: "string" }, schema: z.enum(["INFO", "DEBUG", "TRACE"], { message: "--inspection-level must be INFO, DEBUG or TRACE" }).default("INFO") },
+  "inspection-level": {
+    parse: { type: "string" },
+    schema: z.enum(["INFO", "DEBUG", "TRACE"], { message: "--inspection-level must be INFO, DEBUG or TRACE" }).default("INFO"),
+  },
   variables: { parse: { type: "string" }, schema: z.string().optional() },
   context: { parse: { type: "string" }, schema: z.string().optional() },
   mock: { parse: { type: "string" }, schema: z.string().optional() },
   batch: { parse: { type: "string" }, schema: z.string().optional() },
   clock: { parse: { type: "string" }, schema: z.enum(["real", "virtual"], { message: "--clock must be real or virtual" }).default("real") },
-  type: { parse: { type: "string" }, schema: z.enum(["STANDARD", "EXPRESS"], { message: "--type must be STANDARD or EXPRESS" }).default("STANDARD") },
+  type: {
+    parse: { type: "string" },
+    schema: z.enum(["STANDARD", "EXPRESS"], { message: "--type must be STANDARD or EXPRESS" }).default("STANDARD"),
+  },
   stack: { parse: { type: "string" }, schema: stackNameSchema("--stack").default("dev") },
   "s3-endpoint": { parse: { type: "string" }, schema: z.url({ message: "--s3-endpoint must be a URL" }).optional() },
   ui: { parse: { type: "boolean" }, schema: z.boolean().default(false) },
@@ -108,20 +125,37 @@ const FLAGS = {
 const Flags = z
   .object({
     definition: z.string().min(1).optional(),
-    ...(Object.fromEntries(Object.entries(FLAGS).map(([k, v]) => [k, v.schema])) as { [K in keyof typeof FLAGS]: (typeof FLAGS)[K]["schema"] }),
+    ...(Object.fromEntries(Object.entries(FLAGS).map(([k, v]) => [k, v.schema])) as {
+      [K in keyof typeof FLAGS]: (typeof FLAGS)[K]["schema"];
+    }),
   })
   // The service-integration flags are their own table (tools/cli/integration-flags.ts).
   .and(IntegrationFlags)
   .superRefine((f, ctx) => {
-    if (f.input !== undefined && f["input-file"] !== undefined) ctx.addIssue({ code: "custom", path: ["input"], message: "give --input or --input-file, not both" });
-    if (f.batch === undefined && f.definition === undefined) ctx.addIssue({ code: "custom", path: ["definition"], message: "a definition file (DEF.json) or workflow module is required unless --batch is given" });
-    if (f.batch !== undefined && f.definition !== undefined) ctx.addIssue({ code: "custom", path: ["batch"], message: "--batch takes its definitions from the cases file; do not also give DEF.json" });
-    if (f["s3-endpoint"] !== undefined && (f.put.length > 0 || f.keep)) ctx.addIssue({ code: "custom", path: ["put"], message: "--put and --keep use the embedded S3; not with --s3-endpoint" });
+    if (f.input !== undefined && f["input-file"] !== undefined)
+      ctx.addIssue({ code: "custom", path: ["input"], message: "give --input or --input-file, not both" });
+    if (f.batch === undefined && f.definition === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["definition"],
+        message: "a definition file (DEF.json) or workflow module is required unless --batch is given",
+      });
+    if (f.batch !== undefined && f.definition !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["batch"],
+        message: "--batch takes its definitions from the cases file; do not also give DEF.json",
+      });
+    if (f["s3-endpoint"] !== undefined && (f.put.length > 0 || f.keep))
+      ctx.addIssue({ code: "custom", path: ["put"], message: "--put and --keep use the embedded S3; not with --s3-endpoint" });
     for (const k of ["variables", "context", "mock"] as const) {
-      if (f[k] !== undefined && f["test-state"] === undefined) ctx.addIssue({ code: "custom", path: [k], message: `--${k} applies to --test-state NAME (one state); give --test-state too` });
+      if (f[k] !== undefined && f["test-state"] === undefined)
+        ctx.addIssue({ code: "custom", path: [k], message: `--${k} applies to --test-state NAME (one state); give --test-state too` });
     }
-    if (f["test-state"] !== undefined && f.batch !== undefined) ctx.addIssue({ code: "custom", path: ["test-state"], message: "--test-state tests one state of DEF.json; not with --batch" });
-    if (f.batch !== undefined && (f.ui || f["ui-port"] !== undefined)) ctx.addIssue({ code: "custom", path: ["ui"], message: "--ui shows one run; not with --batch" });
+    if (f["test-state"] !== undefined && f.batch !== undefined)
+      ctx.addIssue({ code: "custom", path: ["test-state"], message: "--test-state tests one state of DEF.json; not with --batch" });
+    if (f.batch !== undefined && (f.ui || f["ui-port"] !== undefined))
+      ctx.addIssue({ code: "custom", path: ["ui"], message: "--ui shows one run; not with --batch" });
   });
 
 const BatchCase = z.object({ name: z.string(), definition: z.unknown(), input: z.unknown().default({}) });
@@ -132,7 +166,11 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { ...Object.fromEntries(Object.entries(FLAGS).map(([k, v]) => [k, v.parse])), ...INTEGRATION_OPTIONS, help: { type: "boolean", short: "h" } },
+      options: {
+        ...Object.fromEntries(Object.entries(FLAGS).map(([k, v]) => [k, v.parse])),
+        ...INTEGRATION_OPTIONS,
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (e) {
     throw new UsageError(parseArgsMessage((e as Error).message, [...Object.keys(FLAGS), ...Object.keys(INTEGRATION_OPTIONS), "help"]));
@@ -141,7 +179,8 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> {
     console.log(USAGE);
     process.exit(0);
   }
-  if (parsed.positionals.length > 1) throw new UsageError(`expected one definition file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
+  if (parsed.positionals.length > 1)
+    throw new UsageError(`expected one definition file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
   const { help: _help, ...values } = parsed.values;
   const result = Flags.safeParse({ ...values, definition: parsed.positionals[0] });
   if (!result.success) {
@@ -219,12 +258,19 @@ async function loadHandlers(modulePath: string | undefined): Promise<Record<stri
   return handlers;
 }
 
-const isMachine = (v: unknown): v is StateMachine => typeof v === "object" && v !== null && typeof (v as { renderLocal?: unknown }).renderLocal === "function";
+const isMachine = (v: unknown): v is StateMachine =>
+  typeof v === "object" && v !== null && typeof (v as { renderLocal?: unknown }).renderLocal === "function";
 const isCatalogEntry = (v: unknown): v is CatalogWorkflow =>
-  typeof v === "object" && v !== null && typeof (v as { build?: unknown }).build === "function" && typeof (v as { name?: unknown }).name === "string";
+  typeof v === "object" &&
+  v !== null &&
+  typeof (v as { build?: unknown }).build === "function" &&
+  typeof (v as { name?: unknown }).name === "string";
 
 /** A workflow module: the builder machine it exports (or the machine a catalog entry builds from the stack config), with its handlers. */
-async function loadWorkflowModule(file: string, stack: string): Promise<{ definition: unknown; handlers: Record<string, LambdaHandler>; name: string }> {
+async function loadWorkflowModule(
+  file: string,
+  stack: string,
+): Promise<{ definition: unknown; handlers: Record<string, LambdaHandler>; name: string }> {
   const mod = await importModule(file, "workflow module");
   const exports = Object.entries(mod).filter(([k]) => k !== "module.exports");
   const machines = exports.filter(([, v]) => isMachine(v));
@@ -255,13 +301,26 @@ async function loadWorkflowModule(file: string, stack: string): Promise<{ defini
 
 /** Every Map Run with its counts (`--json` always has the key, `[]` without a Distributed Map). */
 function mapRunsJson(result: ExecutionResult): JsonValue {
-  return result.mapRuns.map((r) => ({ name: r.label ?? r.stateName, status: r.status, items: r.itemCounts as unknown as JsonValue, executions: r.executionCounts as unknown as JsonValue }));
+  return result.mapRuns.map((r) => ({
+    name: r.label ?? r.stateName,
+    status: r.status,
+    items: r.itemCounts as unknown as JsonValue,
+    executions: r.executionCounts as unknown as JsonValue,
+  }));
 }
 
 /** A run that could make no progress, reported like a failed execution (exit 1), naming what it waited for. */
 function stalledSummary(e: Error & { result?: ExecutionResult }): Record<string, JsonValue> {
   const r = e.result;
-  return { status: "FAILED", error: "RunStalled", cause: e.message, stateTransitions: r?.counters.stateTransitions ?? 0, historyEvents: r?.counters.historyEvents ?? 0, durationMs: r?.durationMs ?? 0, mapRuns: r ? mapRunsJson(r) : [] };
+  return {
+    status: "FAILED",
+    error: "RunStalled",
+    cause: e.message,
+    stateTransitions: r?.counters.stateTransitions ?? 0,
+    historyEvents: r?.counters.historyEvents ?? 0,
+    durationMs: r?.durationMs ?? 0,
+    mapRuns: r ? mapRunsJson(r) : [],
+  };
 }
 
 /** What the run waits for, every 10 s on stderr while tasks wait for their task tokens. */
@@ -377,21 +436,39 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       if (lines[i]!.trim() === "") continue;
       const parsed = BatchCase.safeParse(parseJson(lines[i]!, `line ${i + 1} of ${flags.batch}`));
       if (!parsed.success) {
-        throw new UsageError(`line ${i + 1} of ${flags.batch}: ${parsed.error.issues.map((x) => `${x.path.join(".") || "(case)"}: ${x.message}`).join("; ")}`);
+        throw new UsageError(
+          `line ${i + 1} of ${flags.batch}: ${parsed.error.issues.map((x) => `${x.path.join(".") || "(case)"}: ${x.message}`).join("; ")}`,
+        );
       }
       cases.push({ line: i + 1, case: parsed.data, text: lines[i]! });
     }
     // Every case's definition and every nested machine validated as `validate` would, before any case runs.
     const rejected = await rejectedMachines([
       ...nested,
-      ...cases.map((c) => ({ machine: `case ${c.case.name} (line ${c.line} of ${flags.batch})`, definition: memberText(c.text, "definition") ?? c.case.definition, type: flags.type })),
+      ...cases.map((c) => ({
+        machine: `case ${c.case.name} (line ${c.line} of ${flags.batch})`,
+        definition: memberText(c.text, "definition") ?? c.case.definition,
+        type: flags.type,
+      })),
     ]);
     if (rejected) {
       for (const r of rejected.rejected) {
         const c = cases.find((x) => r.machine.startsWith(`case ${x.case.name} (line ${x.line} `));
-        process.stdout.write(JSON.stringify({ ...(c ? { name: c.case.name } : { machine: r.machine }), status: "FAILED", error: "InvalidDefinition", cause: new DefinitionsRejectedError([r]).message, stateTransitions: 0, historyEvents: 0, durationMs: 0 }) + "\n");
+        process.stdout.write(
+          JSON.stringify({
+            ...(c ? { name: c.case.name } : { machine: r.machine }),
+            status: "FAILED",
+            error: "InvalidDefinition",
+            cause: new DefinitionsRejectedError([r]).message,
+            stateTransitions: 0,
+            historyEvents: 0,
+            durationMs: 0,
+          }) + "\n",
+        );
       }
-      process.stderr.write(`exec: no case was started: ${rejected.rejected.length} definition${rejected.rejected.length > 1 ? "s are" : " is"} invalid (${rejected.rejected.map((r) => r.machine).join("; ")})\n`);
+      process.stderr.write(
+        `exec: no case was started: ${rejected.rejected.length} definition${rejected.rejected.length > 1 ? "s are" : " is"} invalid (${rejected.rejected.map((r) => r.machine).join("; ")})\n`,
+      );
       return 1;
     }
     let allSucceeded = true;
@@ -400,8 +477,17 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       try {
         result = summary(await run(c.definition, c.input as JsonValue, options));
       } catch (e) {
-        if (e instanceof InvalidExecutionInputError) result = { status: "FAILED", error: "InvalidExecutionInput", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
-        else if (e instanceof DefinitionRejectedError) result = { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+        if (e instanceof InvalidExecutionInputError)
+          result = {
+            status: "FAILED",
+            error: "InvalidExecutionInput",
+            cause: e.message,
+            stateTransitions: 0,
+            historyEvents: 0,
+            durationMs: 0,
+          };
+        else if (e instanceof DefinitionRejectedError)
+          result = { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
         else if (e instanceof RunStalledError) result = stalledSummary(e);
         else throw e;
       }
@@ -427,16 +513,27 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   }
   // The definition and every nested machine, validated as `validate` would (the file's text: its
   // duplicate keys too), before anything starts; a failure names the machine.
-  const rejected = await rejectedMachines([{ machine: `${isModule ? "workflow module" : "definition file"} ${file}`, definition: definitionText ?? definition, type: flags.type }, ...nested]);
+  const rejected = await rejectedMachines([
+    { machine: `${isModule ? "workflow module" : "definition file"} ${file}`, definition: definitionText ?? definition, type: flags.type },
+    ...nested,
+  ]);
   if (rejected) {
-    const result = { status: "FAILED", error: "InvalidDefinition", cause: rejected.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+    const result = {
+      status: "FAILED",
+      error: "InvalidDefinition",
+      cause: rejected.message,
+      stateTransitions: 0,
+      historyEvents: 0,
+      durationMs: 0,
+    };
     if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
     else process.stdout.write(`status: FAILED\nerror:  InvalidDefinition\ncause:  ${rejected.message}\n`);
     return 1;
   }
   let input: JsonValue = {};
   if (flags.input !== undefined) input = parseJson(flags.input, "--input", "input");
-  if (flags["input-file"] !== undefined) input = parseJson(readText(flags["input-file"], "--input-file"), `--input-file '${flags["input-file"]}'`, "input");
+  if (flags["input-file"] !== undefined)
+    input = parseJson(readText(flags["input-file"], "--input-file"), `--input-file '${flags["input-file"]}'`, "input");
   if (flags["test-state"] !== undefined) return testOneState(flags, definition, input, allHandlers, integrations.options);
 
   // Every --put checked (and its folder listed) before any server starts.
@@ -451,7 +548,10 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
 
   const { runLocalExecution } = await import("../../testing/run/run-local");
   // --ui: the local console, open before the run so the page follows it live (tools/console).
-  const ui = flags.ui || flags["ui-port"] !== undefined ? await (await import("../console")).openRunConsole({ port: flags["ui-port"], log: (line) => process.stderr.write(line + "\n") }) : undefined;
+  const ui =
+    flags.ui || flags["ui-port"] !== undefined
+      ? await (await import("../console")).openRunConsole({ port: flags["ui-port"], log: (line) => process.stderr.write(line + "\n") })
+      : undefined;
   if (ui) stopServices.push(ui.close);
   let executed: LocalExecution;
   try {
@@ -459,7 +559,11 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       definition,
       input,
       handlers: allHandlers,
-      handlersSource: flags.handlers ? `--handlers ${flags.handlers}` : isModule ? `workflow module ${file}` : "the handlers (no --handlers module given)",
+      handlersSource: flags.handlers
+        ? `--handlers ${flags.handlers}`
+        : isModule
+          ? `workflow module ${file}`
+          : "the handlers (no --handlers module given)",
       files,
       s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : flags.s3 ? "always" : "auto",
       keep: flags.keep,
@@ -495,7 +599,8 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     throw e;
   }
   for (const w of executed.warnings) process.stderr.write(`exec: warning: ${w}\n`);
-  if (executed.s3DataDir) process.stderr.write(`exec: --keep: the embedded S3's data is in ${executed.s3DataDir} (one folder per bucket)\n`);
+  if (executed.s3DataDir)
+    process.stderr.write(`exec: --keep: the embedded S3's data is in ${executed.s3DataDir} (one folder per bucket)\n`);
   if (signal.aborted || executed.result.status === "ABORTED") {
     process.stderr.write("exec: interrupted: the execution was stopped (ABORTED) and the embedded S3 stopped.\n");
     if (flags.json) process.stdout.write(JSON.stringify(fullSummary(executed)) + "\n");
@@ -519,13 +624,21 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       );
     }
     for (const f of executed.failures) {
-      process.stdout.write(`  failed ${f.itemIndex !== undefined ? `item ${f.itemIndex}` : `child ${f.childIndex} (${f.items} items)`} at ${f.state}: ${f.error}${f.cause ? ` — ${f.cause.replace(/\s+/g, " ").slice(0, 300)}` : ""}\n`);
+      process.stdout.write(
+        `  failed ${f.itemIndex !== undefined ? `item ${f.itemIndex}` : `child ${f.childIndex} (${f.items} items)`} at ${f.state}: ${f.error}${f.cause ? ` — ${f.cause.replace(/\s+/g, " ").slice(0, 300)}` : ""}\n`,
+      );
     }
-    process.stdout.write(`state transitions: ${result.stateTransitions}, history events: ${result.historyEvents}, ${result.durationMs} ms\n`);
+    process.stdout.write(
+      `state transitions: ${result.stateTransitions}, history events: ${result.historyEvents}, ${result.durationMs} ms\n`,
+    );
     const outbox = executed.result.outbox;
     // Recorded, never sent: a local run has no queues, topics or event buses.
-    if (outbox.length > 0) process.stdout.write(`outbox (${outbox.length} recorded, not sent):\n${outbox.map((m) => `  ${m.integration} → ${m.target}: ${JSON.stringify(m.body)}`).join("\n")}\n`);
-    if (executed.downloaded.length > 0) process.stdout.write(`--out: ${executed.downloaded.length} files written under ${resolve(flags.out!)}\n`);
+    if (outbox.length > 0)
+      process.stdout.write(
+        `outbox (${outbox.length} recorded, not sent):\n${outbox.map((m) => `  ${m.integration} → ${m.target}: ${JSON.stringify(m.body)}`).join("\n")}\n`,
+      );
+    if (executed.downloaded.length > 0)
+      process.stdout.write(`--out: ${executed.downloaded.length} files written under ${resolve(flags.out!)}\n`);
     if (flags.history) process.stdout.write(historyText(executed.result.history, process.stdout.columns || 160));
   }
   // --ui: serves until Ctrl-C/SIGTERM; the exit status is the execution's last (a redrive may have changed it).
@@ -559,7 +672,9 @@ process.on("beforeExit", () => {
     lastChance = undefined;
     if (finished) return;
     finished = true;
-    process.stderr.write("exec: the run can make no progress: a handler call or an answer it waits for can never finish (its promise holds nothing Node could wait on); the execution did not end.\n");
+    process.stderr.write(
+      "exec: the run can make no progress: a handler call or an answer it waits for can never finish (its promise holds nothing Node could wait on); the execution did not end.\n",
+    );
     process.exit(1);
   }, 500);
 });
@@ -567,23 +682,28 @@ main(process.argv.slice(2), controller.signal)
   .finally(() => (finished = true))
   .finally(() => Promise.all(stopServices.map((stop) => stop())))
   .then(
-  (code) => {
-    process.exitCode = code;
-    // Everything was stopped; a stray keep-alive socket must not hang the shell.
-    setTimeout(() => process.exit(code), 1_000).unref();
-  },
-  (e) => {
-    if (e instanceof UsageError) {
-      // One line: the usage text is --help's (it scrolled the error off the screen).
-      process.stderr.write(fitForStream(e.showUsage ? usageLine({ program: "exec", help: "npm run exec -- --help" }, e.message) : `exec: ${e.message}`, process.stderr));
-      process.exit(2);
-    }
-    if (controller.signal.aborted) {
-      process.stderr.write("exec: interrupted before the execution finished; the embedded S3 was stopped.\n");
-      process.exit(130);
-    }
-    // No stack trace for the user: the error's name and message say what failed.
-    process.stderr.write(`exec: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
-    process.exit(1);
-  },
-);
+    (code) => {
+      process.exitCode = code;
+      // Everything was stopped; a stray keep-alive socket must not hang the shell.
+      setTimeout(() => process.exit(code), 1_000).unref();
+    },
+    (e) => {
+      if (e instanceof UsageError) {
+        // One line: the usage text is --help's (it scrolled the error off the screen).
+        process.stderr.write(
+          fitForStream(
+            e.showUsage ? usageLine({ program: "exec", help: "npm run exec -- --help" }, e.message) : `exec: ${e.message}`,
+            process.stderr,
+          ),
+        );
+        process.exit(2);
+      }
+      if (controller.signal.aborted) {
+        process.stderr.write("exec: interrupted before the execution finished; the embedded S3 was stopped.\n");
+        process.exit(130);
+      }
+      // No stack trace for the user: the error's name and message say what failed.
+      process.stderr.write(`exec: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+      process.exit(1);
+    },
+  );

@@ -37,7 +37,11 @@ export async function main(argv: string[]): Promise<number> {
   };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: "string" }, title: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { out: { type: "string" }, title: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
   } catch (e) {
     return usage((e as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
   }
@@ -45,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(GRAPH_USAGE + "\n");
     return 0;
   }
-  if (parsed.positionals.length > 1) return usage(`expected one definition file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
+  if (parsed.positionals.length > 1)
+    return usage(`expected one definition file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
   const { help: _help, ...values } = parsed.values;
   const flags = Flags.safeParse({ ...values, file: parsed.positionals[0] });
   if (!flags.success) return usage(flags.error.issues.map((i) => i.message).join("\n"));
@@ -61,7 +66,9 @@ export async function main(argv: string[]): Promise<number> {
       mkdirSync(dir, { recursive: true });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      return usage(`--out ${out}: cannot create ${dir}: ${code === "ENOTDIR" || code === "EEXIST" ? "a file is in the way (--out must be a folder)" : (e as Error).message}`);
+      return usage(
+        `--out ${out}: cannot create ${dir}: ${code === "ENOTDIR" || code === "EEXIST" ? "a file is in the way (--out must be a folder)" : (e as Error).message}`,
+      );
     }
     const files: Array<[string, string]> = [
       [`${source.name}.mmd`, toMermaid(definition)],
@@ -73,7 +80,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof DefinitionSourceError) {
-      process.stderr.write(`graph: ${e.message}\n${e.diagnostics.map((d) => `  ${d.severity} ${d.code} at ${d.location || "/"}: ${d.message}\n`).join("")}`);
+      process.stderr.write(
+        `graph: ${e.message}\n${e.diagnostics.map((d) => `  ${d.severity} ${d.code} at ${d.location || "/"}: ${d.message}\n`).join("")}`,
+      );
       return 1;
     }
     if (e instanceof UserModuleError || e instanceof InvalidDefinitionError) {

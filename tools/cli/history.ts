@@ -33,7 +33,12 @@ export function historyText(events: ReadonlyArray<HistoryEvent>, width = 160): s
     const details = detailsOf(e);
     const name = details && typeof details.name === "string" && type.endsWith("StateEntered") ? details.name : undefined;
     if (name !== undefined) state = name;
-    const row = [String(e.id), type, type.startsWith("Execution") ? "" : (name ?? (details && typeof details.name === "string" ? details.name : state)), `+${new Date(String(e.timestamp)).getTime() - start} ms`];
+    const row = [
+      String(e.id),
+      type,
+      type.startsWith("Execution") ? "" : (name ?? (details && typeof details.name === "string" ? details.name : state)),
+      `+${new Date(String(e.timestamp)).getTime() - start} ms`,
+    ];
     const rest = details ? Object.fromEntries(Object.entries(details).filter(([k]) => k !== "name" && !k.endsWith("Details"))) : {};
     const text = Object.keys(rest).length > 0 ? JSON.stringify(rest) : "";
     return { row, text };

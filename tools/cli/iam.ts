@@ -38,11 +38,22 @@ const Flags = z
   .object({
     file: z.string({ error: "a definition file (DEF.json) or workflow module is required" }).min(1),
     dynamic: z.array(z.string().regex(S3_URL, { error: "--dynamic must be s3://BUCKET or s3://BUCKET/PREFIX" })).default([]),
-    resource: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9:-]+=.+$/, { error: "--resource must be KIND=NAME, e.g. dynamodb:table=Orders" })).default([]),
+    resource: z
+      .array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9:-]+=.+$/, { error: "--resource must be KIND=NAME, e.g. dynamodb:table=Orders" }))
+      .default([]),
     function: z.array(z.string().regex(/^[^=]+=.+$/, { error: "--function must be REF=NAME or REF=ARN" })).default([]),
-    name: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, { error: "--name must be a state machine name (1-80 letters, digits, - or _)" }).optional(),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "--region must be a region name, e.g. eu-west-1" }).default("us-east-1"),
-    account: z.string().regex(/^\d{12}$/, { error: "--account must be a 12-digit account id" }).optional(),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,80}$/, { error: "--name must be a state machine name (1-80 letters, digits, - or _)" })
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "--region must be a region name, e.g. eu-west-1" })
+      .default("us-east-1"),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, { error: "--account must be a 12-digit account id" })
+      .optional(),
     partition: z.enum(["aws", "aws-cn", "aws-us-gov"], { error: "--partition must be aws, aws-cn or aws-us-gov" }).default("aws"),
     logging: z.boolean().default(true),
     tracing: z.boolean().default(false),
@@ -78,7 +89,8 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> | "help" {
   }
   const { help, ...values } = parsed.values;
   if (help) return "help";
-  if (parsed.positionals.length > 1) throw new UsageError(`expected one definition file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
+  if (parsed.positionals.length > 1)
+    throw new UsageError(`expected one definition file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
   const r = Flags.safeParse({ ...values, file: parsed.positionals[0] });
   if (!r.success) throw new UsageError(r.error.issues.map((i) => i.message).join("\n"));
   return r.data;
@@ -105,7 +117,9 @@ export async function main(argv: string[]): Promise<number> {
     if (source.kind === "module") {
       const unknown = [...functions.keys()].filter((ref) => !source.machine.lambdas.some((l) => l.name === ref));
       if (unknown.length > 0) {
-        process.stderr.write(`iam: --function ${unknown[0]}: the machine has no Lambda reference of that name (it has: ${source.machine.lambdas.map((l) => l.name).join(", ") || "none"})\n`);
+        process.stderr.write(
+          `iam: --function ${unknown[0]}: the machine has no Lambda reference of that name (it has: ${source.machine.lambdas.map((l) => l.name).join(", ") || "none"})\n`,
+        );
         return 2;
       }
       definition = source.machine.render((ref) => {
@@ -140,11 +154,16 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof DefinitionSourceError) {
-      process.stderr.write(`iam: ${e.message}\n${e.diagnostics.map((d) => `  ${d.severity} ${d.code} at ${d.location || "/"}: ${d.message}\n`).join("")}`);
+      process.stderr.write(
+        `iam: ${e.message}\n${e.diagnostics.map((d) => `  ${d.severity} ${d.code} at ${d.location || "/"}: ${d.message}\n`).join("")}`,
+      );
       return 1;
     }
     if (e instanceof UserModuleError || e instanceof InvalidDefinitionError || e instanceof PermissionDerivationError) {
-      const hint = e instanceof PermissionDerivationError && /dynamicS3/.test(e.message) ? "\n  declare them with --dynamic s3://BUCKET/PREFIX (repeatable)" : "";
+      const hint =
+        e instanceof PermissionDerivationError && /dynamicS3/.test(e.message)
+          ? "\n  declare them with --dynamic s3://BUCKET/PREFIX (repeatable)"
+          : "";
       process.stderr.write(`iam: ${e.message}${hint}\n`);
       return 1;
     }

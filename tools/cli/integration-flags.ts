@@ -36,15 +36,27 @@ export const IntegrationFlags = z
     "mock-config": z.string().optional(),
     "test-case": z.string().optional(),
     "state-machine": z.array(z.string().regex(/^[A-Za-z0-9_-]+=.+$/, "must be NAME=DEF.json")).default([]),
-    "dynamodb-table": z.array(z.string().regex(/^[A-Za-z0-9_.-]{3,255}:[^:]+(:[^:]+)?$/, "must be NAME:KEY or NAME:KEY:SORTKEY (string keys)")).default([]),
+    "dynamodb-table": z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{3,255}:[^:]+(:[^:]+)?$/, "must be NAME:KEY or NAME:KEY:SORTKEY (string keys)"))
+      .default([]),
     "dynamodb-endpoint": z.url({ message: "--dynamodb-endpoint must be a URL" }).optional(),
-    "task-token": z.string().regex(/^(succeed(=.*)?|fail(=.*)?)$/s, "must be succeed[=JSON] or fail[=ERROR[:CAUSE]]").optional(),
+    "task-token": z
+      .string()
+      .regex(/^(succeed(=.*)?|fail(=.*)?)$/s, "must be succeed[=JSON] or fail[=ERROR[:CAUSE]]")
+      .optional(),
     "task-token-handler": z.string().min(1).optional(),
   })
   .superRefine((f, ctx) => {
-    if ((f["mock-config"] === undefined) !== (f["test-case"] === undefined)) ctx.addIssue({ code: "custom", path: ["test-case"], message: "--mock-config and --test-case go together" });
-    if (f["task-token"] !== undefined && f["task-token-handler"] !== undefined) ctx.addIssue({ code: "custom", path: ["task-token-handler"], message: "give --task-token or --task-token-handler, not both" });
-    if (f["dynamodb-endpoint"] !== undefined && f["dynamodb-table"].length > 0) ctx.addIssue({ code: "custom", path: ["dynamodb-table"], message: "--dynamodb-table creates tables in the embedded DynamoDB; not with --dynamodb-endpoint" });
+    if ((f["mock-config"] === undefined) !== (f["test-case"] === undefined))
+      ctx.addIssue({ code: "custom", path: ["test-case"], message: "--mock-config and --test-case go together" });
+    if (f["task-token"] !== undefined && f["task-token-handler"] !== undefined)
+      ctx.addIssue({ code: "custom", path: ["task-token-handler"], message: "give --task-token or --task-token-handler, not both" });
+    if (f["dynamodb-endpoint"] !== undefined && f["dynamodb-table"].length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["dynamodb-table"],
+        message: "--dynamodb-table creates tables in the embedded DynamoDB; not with --dynamodb-endpoint",
+      });
   });
 export type IntegrationFlags = z.infer<typeof IntegrationFlags>;
 
@@ -68,7 +80,9 @@ function readJson(file: string, what: string, texts?: Array<{ what: string; text
 }
 
 /** The engine's integration options for these flags, and what to stop afterwards (the embedded DynamoDB). */
-export async function integrationOptions(flags: IntegrationFlags): Promise<{ options: IntegrationOptions; stop(): Promise<void>; machines: Array<{ what: string; text: string }> }> {
+export async function integrationOptions(
+  flags: IntegrationFlags,
+): Promise<{ options: IntegrationOptions; stop(): Promise<void>; machines: Array<{ what: string; text: string }> }> {
   // The nested machines' JSON texts, validated by the run like any file (duplicate keys included).
   const machines: Array<{ what: string; text: string }> = [];
   const { MockConfigError, MockedTestCase } = await import("../../engine");
@@ -78,7 +92,9 @@ export async function integrationOptions(flags: IntegrationFlags): Promise<{ opt
     try {
       options.mocks = MockedTestCase.from(config, flags["test-case"]!);
     } catch (e) {
-      throw new IntegrationFlagError(e instanceof MockConfigError ? `--mock-config '${flags["mock-config"]}': ${e.message}` : `--test-case: ${(e as Error).message}`);
+      throw new IntegrationFlagError(
+        e instanceof MockConfigError ? `--mock-config '${flags["mock-config"]}': ${e.message}` : `--test-case: ${(e as Error).message}`,
+      );
     }
   }
   if (flags["state-machine"].length > 0) {
@@ -138,7 +154,8 @@ export async function integrationOptions(flags: IntegrationFlags): Promise<{ opt
       throw new IntegrationFlagError(`cannot load --task-token-handler module '${file}': ${(e as Error).message}`);
     }
     const hook = mod.onTaskToken ?? mod.default?.onTaskToken;
-    if (typeof hook !== "function") throw new IntegrationFlagError(`--task-token-handler module '${file}' must export a function onTaskToken(request, tokens)`);
+    if (typeof hook !== "function")
+      throw new IntegrationFlagError(`--task-token-handler module '${file}' must export a function onTaskToken(request, tokens)`);
     options.onTaskToken = hook as NonNullable<IntegrationOptions["onTaskToken"]>;
   }
   return { options, stop: async () => servers?.stop(), machines };

@@ -34,11 +34,27 @@ const selfRunning = (load: () => unknown) => (argv: string[]) => {
 
 const COMMANDS: Record<string, Command> = {
   validate: { summary: "validate ASL JSON files (exit 1 if any is invalid)", listed: true, run: selfRunning(() => require("./validate")) },
-  exec: { summary: "run a definition or builder module locally, end to end, with the embedded S3 it needs", listed: true, run: selfRunning(() => require("./exec")) },
-  iam: { summary: "print the state machine role's policy derived from a definition or module", listed: true, run: async (argv) => (await import("./iam")).main(argv) },
-  graph: { summary: "draw a definition or module as Mermaid and SVG", listed: true, run: async (argv) => (await import("./graph")).main(argv) },
+  exec: {
+    summary: "run a definition or builder module locally, end to end, with the embedded S3 it needs",
+    listed: true,
+    run: selfRunning(() => require("./exec")),
+  },
+  iam: {
+    summary: "print the state machine role's policy derived from a definition or module",
+    listed: true,
+    run: async (argv) => (await import("./iam")).main(argv),
+  },
+  graph: {
+    summary: "draw a definition or module as Mermaid and SVG",
+    listed: true,
+    run: async (argv) => (await import("./graph")).main(argv),
+  },
   // This repository's catalog (npm run synth): ASL, policy and graph of every workflow of a stack.
-  synth: { summary: "this repository's catalog: ASL, policies and graphs", listed: false, run: async (argv) => (await import("./synth")).main(argv) },
+  synth: {
+    summary: "this repository's catalog: ASL, policies and graphs",
+    listed: false,
+    run: async (argv) => (await import("./synth")).main(argv),
+  },
 };
 
 /** The package's version, from the package.json above this file (source or dist). */
@@ -97,7 +113,9 @@ async function main(argv: string[]): Promise<number | undefined> {
   const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   if (!command) {
     const near = suggest(first.replace(/^-+/, ""));
-    process.stderr.write(`${PROGRAM}: unknown ${first.startsWith("-") ? "option" : "command"} '${first}'${near ? `; did you mean '${near}'?` : ""} (${PROGRAM} --help lists the commands)\n`);
+    process.stderr.write(
+      `${PROGRAM}: unknown ${first.startsWith("-") ? "option" : "command"} '${first}'${near ? `; did you mean '${near}'?` : ""} (${PROGRAM} --help lists the commands)\n`,
+    );
     return 2;
   }
   const code = await command.run(rest);

@@ -108,7 +108,10 @@ export async function main(argv: string[]): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load works under every TS loader (tsx CLI, node -r tsx/cjs).
   const { runLocal } = require("../runner/run") as typeof import("../runner/run");
   // --ui: the local console, open before the run so the page follows it live (tools/console).
-  const ui = flags.ui || flags["ui-port"] !== undefined ? await (require("../console") as typeof import("../console")).openRunConsole({ port: flags["ui-port"], log: (line) => say(line) }) : undefined;
+  const ui =
+    flags.ui || flags["ui-port"] !== undefined
+      ? await (require("../console") as typeof import("../console")).openRunConsole({ port: flags["ui-port"], log: (line) => say(line) })
+      : undefined;
   try {
     const summary = await runLocal({
       stack: flags.stack,
@@ -128,7 +131,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const stdout = process.stdout;
     process.stdout.write(
-      flags.json ? JSON.stringify(summary) + "\n" : formatSummary(summary, { width: stdout.isTTY ? stdout.columns : undefined, palette: paletteFor(stdout) }),
+      flags.json
+        ? JSON.stringify(summary) + "\n"
+        : formatSummary(summary, { width: stdout.isTTY ? stdout.columns : undefined, palette: paletteFor(stdout) }),
     );
     // --ui: serves until Ctrl-C/SIGTERM; the exit status is the execution's last (a redrive may have changed it).
     runFinished = true;

@@ -23,9 +23,17 @@ export function formatProjection(p: Projection): string {
 export function formatWhatIf(rows: ReadonlyArray<WhatIfRow>): string[] {
   // Short headers: the table fits 80 columns.
   const header = ["children", "batch", "executions", "on AWS", "bottleneck", "bill"];
-  const body = rows.map((r) => [r.childType, formatCount(r.batchSize), formatCount(r.childExecutions), `~${formatDuration(r.projection.seconds)}`, r.projection.bottleneck, formatUsd(r.bill.totalUsd)]);
+  const body = rows.map((r) => [
+    r.childType,
+    formatCount(r.batchSize),
+    formatCount(r.childExecutions),
+    `~${formatDuration(r.projection.seconds)}`,
+    r.projection.bottleneck,
+    formatUsd(r.bill.totalUsd),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const fmt = (cells: string[]) => "  " + cells.map((c, i) => (i >= 1 && i <= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
+  const fmt = (cells: string[]) =>
+    "  " + cells.map((c, i) => (i >= 1 && i <= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
   return ["What if (same items; per-item Lambda time as measured):", fmt(header), ...body.map(fmt)];
 }
 
@@ -72,7 +80,10 @@ export function formatSummary(s: RunSummary, layout: SummaryLayout = {}): string
   if (s.explanation) details.push(row("Why", s.explanation));
   details.push(...formatFailures(s.failures));
   if (s.projection) details.push(row("On AWS", formatProjection(s.projection)));
-  if (s.dataset) details.push(row("Data set", `${formatCount(s.dataset.objects)} objects, ${formatCount(s.dataset.bytes)} bytes under ${s.dataset.prefix}`));
+  if (s.dataset)
+    details.push(
+      row("Data set", `${formatCount(s.dataset.objects)} objects, ${formatCount(s.dataset.bytes)} bytes under ${s.dataset.prefix}`),
+    );
   for (const r of s.mapRuns) {
     details.push(
       row(
@@ -90,7 +101,12 @@ export function formatSummary(s: RunSummary, layout: SummaryLayout = {}): string
       ),
     );
   }
-  details.push(row("Transitions", `${formatCount(s.stateTransitions.parent)} parent + ${formatCount(s.stateTransitions.children)} in children = ${formatCount(s.stateTransitions.total)}`));
+  details.push(
+    row(
+      "Transitions",
+      `${formatCount(s.stateTransitions.parent)} parent + ${formatCount(s.stateTransitions.children)} in children = ${formatCount(s.stateTransitions.total)}`,
+    ),
+  );
   details.push(
     row(
       "History",
@@ -101,13 +117,26 @@ export function formatSummary(s: RunSummary, layout: SummaryLayout = {}): string
   );
   if (s.check) details.push(row("Check", `${s.check.passed ? "PASSED" : "FAILED"} ${s.check.name}: ${s.check.detail}`));
   for (const [label, text] of s.outputLines ?? []) details.push(row(label, text));
-  if (s.nestedExecutions?.length) details.push(row("Nested", s.nestedExecutions.map((n) => `${n.executionArn.split(":").slice(-2).join(":")} ${n.status} (${formatCount(n.stateTransitions)} transitions)`).join(", ")));
+  if (s.nestedExecutions?.length)
+    details.push(
+      row(
+        "Nested",
+        s.nestedExecutions
+          .map((n) => `${n.executionArn.split(":").slice(-2).join(":")} ${n.status} (${formatCount(n.stateTransitions)} transitions)`)
+          .join(", "),
+      ),
+    );
   if (s.outbox?.length) {
     // Recorded, never sent: the local run has no queues, topics or event buses.
     details.push(row("Outbox", `${formatCount(s.outbox.length)} message(s) recorded, not sent`));
     for (const m of s.outbox.slice(0, 5)) details.push(row("", `${m.integration} → ${m.target}: ${JSON.stringify(m.body).slice(0, 100)}`));
   }
-  details.push(row("Lambda", s.lambdas.map((l) => `${l.name} ${formatCount(l.invocations)}× (${formatCount(l.billedDurationMs)} ms billed)`).join(", ")));
+  details.push(
+    row(
+      "Lambda",
+      s.lambdas.map((l) => `${l.name} ${formatCount(l.invocations)}× (${formatCount(l.billedDurationMs)} ms billed)`).join(", "),
+    ),
+  );
   details.push("Estimated AWS bill for this run:");
   details.push(...formatBill(s.bill));
   if (s.whatIf) details.push(...formatWhatIf(s.whatIf));
@@ -117,7 +146,14 @@ export function formatSummary(s: RunSummary, layout: SummaryLayout = {}): string
   const status = s.status + (s.error ? ` ${s.error}` : "") + (s.failedState ? ` at ${s.failedState}` : "");
   const check = s.check ? ` · ${s.check.name} check ${s.check.passed ? "PASSED" : "FAILED"}` : "";
   outcome.push(row("Status", status + check));
-  outcome.push(row("Items", s.mapRuns.length === 0 ? `${formatCount(s.items)} (no Map Run started)` : `${formatCount(s.items)} in ${formatCount(s.childExecutions)} child executions`));
+  outcome.push(
+    row(
+      "Items",
+      s.mapRuns.length === 0
+        ? `${formatCount(s.items)} (no Map Run started)`
+        : `${formatCount(s.items)} in ${formatCount(s.childExecutions)} child executions`,
+    ),
+  );
   outcome.push(row("Wall time", `${seconds(s.wallTimeMs)} (execution ${seconds(s.executionDurationMs)})`));
   if (s.resultWriter) {
     outcome.push(row("Results", s.resultWriter.manifest));

@@ -48,7 +48,12 @@ export interface SynthesizedWorkflowArtifacts {
 }
 
 /** Everything synth writes for one workflow, in memory (tests use it directly). */
-export async function synthesizeWorkflow(workflow: CatalogWorkflow, config: StackConfig, project: string, stack: string): Promise<SynthesizedWorkflowArtifacts> {
+export async function synthesizeWorkflow(
+  workflow: CatalogWorkflow,
+  config: StackConfig,
+  project: string,
+  stack: string,
+): Promise<SynthesizedWorkflowArtifacts> {
   const names = naming(project, stack);
   // The ARN parsers want a 12-digit account; derive with a sentinel, then put the placeholder in.
   const env: AwsEnvironment = { region: config.region, accountId: SENTINEL_ACCOUNT };
@@ -83,7 +88,9 @@ export async function main(argv: string[]): Promise<number> {
     flags = parseSynthArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(fitForStream(usageLine({ program: "npm run synth", help: "npm run synth -- --help" }, e.message), process.stderr));
+      process.stderr.write(
+        fitForStream(usageLine({ program: "npm run synth", help: "npm run synth -- --help" }, e.message), process.stderr),
+      );
       return 2;
     }
     throw e;
@@ -108,7 +115,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // --out names a file, or a folder we may not write: say so, without a stack trace.
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOTDIR" || code === "EEXIST" ? "a file is in the way (--out must be a folder)" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
+    const why =
+      code === "ENOTDIR" || code === "EEXIST"
+        ? "a file is in the way (--out must be a folder)"
+        : code === "EACCES" || code === "EPERM"
+          ? "permission denied"
+          : (e as Error).message;
     process.stderr.write(`npm run synth: --out ${flags.out}: cannot create ${outDir}: ${why}\n`);
     return 2;
   }

@@ -64,7 +64,10 @@ export function parseArgsMessage(message: string, flags: readonly string[]): str
   const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message);
   if (unknown) {
     const flag = unknown[1]!;
-    const near = didYouMean(flag.replace(/=.*$/, ""), flags.map((f) => `--${f}`));
+    const near = didYouMean(
+      flag.replace(/=.*$/, ""),
+      flags.map((f) => `--${f}`),
+    );
     return `unknown option ${flag}${near ? `; did you mean ${near}?` : ""}`;
   }
   const missing = /^Option '(-{1,2}[^' ]+)[^']*' argument missing/.exec(message);

@@ -84,7 +84,10 @@ export async function loadUserModule(file: string, what: string): Promise<Record
   const tsNode = resolveFrom("ts-node", lookIn);
   if (tsNode) {
     // ts-node hooks require(); the module is compiled to CommonJS whatever the project's tsconfig says.
-    (require(tsNode) as { register(options: object): void }).register({ transpileOnly: true, compilerOptions: { module: "commonjs", moduleResolution: "node" } });
+    (require(tsNode) as { register(options: object): void }).register({
+      transpileOnly: true,
+      compilerOptions: { module: "commonjs", moduleResolution: "node" },
+    });
     try {
       return require(path) as Record<string, unknown>;
     } catch (e) {

@@ -75,11 +75,26 @@ function expand(paths: string[]): string[] {
 }
 
 async function validateFile(file: string, type: Args["type"]): Promise<FileResult> {
-  const invalid = (message: string): FileResult => ({ file, valid: false, diagnostics: [{ code: "INVALID_JSON_DESCRIPTION", location: "", message, severity: "ERROR" }] });
+  const invalid = (message: string): FileResult => ({
+    file,
+    valid: false,
+    diagnostics: [{ code: "INVALID_JSON_DESCRIPTION", location: "", message, severity: "ERROR" }],
+  });
   let text: string;
   try {
     // Bigger than CreateStateMachine accepts even at three bytes (the most UTF-8 takes) per character: not read whole, not decoded.
-    const tooLarge = (bytes: number) => ({ file, valid: false, diagnostics: [{ code: "DEFINITION_TOO_LARGE", location: "", message: `the definition is ${bytes.toLocaleString("en-US")} bytes; AWS accepts at most ${DEFINITION_MAX_CHARS.toLocaleString("en-US")} characters (CreateStateMachine definition)`, severity: "ERROR" as const }] });
+    const tooLarge = (bytes: number) => ({
+      file,
+      valid: false,
+      diagnostics: [
+        {
+          code: "DEFINITION_TOO_LARGE",
+          location: "",
+          message: `the definition is ${bytes.toLocaleString("en-US")} bytes; AWS accepts at most ${DEFINITION_MAX_CHARS.toLocaleString("en-US")} characters (CreateStateMachine definition)`,
+          severity: "ERROR" as const,
+        },
+      ],
+    });
     const size = statSync(file).size;
     if (size > 3 * DEFINITION_MAX_CHARS) return tooLarge(size);
     // A FIFO or a device is refused, not waited on; a file that grew meanwhile is still read no further than the limit.
@@ -105,7 +120,11 @@ function formatHuman(results: FileResult[]): string {
   for (const r of results) {
     const errors = r.diagnostics.filter((d) => d.severity === "ERROR").length;
     const warnings = r.diagnostics.length - errors;
-    const summary = r.valid ? (warnings ? `OK (${warnings} warning${warnings > 1 ? "s" : ""})` : "OK") : `INVALID (${errors} error${errors > 1 ? "s" : ""}${warnings ? `, ${warnings} warning${warnings > 1 ? "s" : ""}` : ""})`;
+    const summary = r.valid
+      ? warnings
+        ? `OK (${warnings} warning${warnings > 1 ? "s" : ""})`
+        : "OK"
+      : `INVALID (${errors} error${errors > 1 ? "s" : ""}${warnings ? `, ${warnings} warning${warnings > 1 ? "s" : ""}` : ""})`;
     lines.push(`${r.file}: ${summary}`);
     for (const d of r.diagnostics) lines.push(`  ${d.severity.padEnd(7)} ${d.code} at ${d.location || "/"}: ${d.message}`);
   }
@@ -126,7 +145,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (args.help) {
-    process.stdout.write(`${USAGE}\n  --json   print [{"file","valid","diagnostics":[...]}] only\n  --type   STANDARD or EXPRESS: also run checks that depend on the state machine type\n`);
+    process.stdout.write(
+      `${USAGE}\n  --json   print [{"file","valid","diagnostics":[...]}] only\n  --type   STANDARD or EXPRESS: also run checks that depend on the state machine type\n`,
+    );
     return 0;
   }
   const files = expand(args.files);
@@ -136,7 +157,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const results = await Promise.all(files.map((f) => validateFile(f, args.type)));
   if (args.json) {
-    process.stdout.write(JSON.stringify(results.map((r) => ({ file: r.file, valid: r.valid, diagnostics: r.diagnostics.map(pick) }))) + "\n");
+    process.stdout.write(
+      JSON.stringify(results.map((r) => ({ file: r.file, valid: r.valid, diagnostics: r.diagnostics.map(pick) }))) + "\n",
+    );
   } else process.stdout.write(formatHuman(results));
   return results.every((r) => r.valid) ? 0 : 1;
 }

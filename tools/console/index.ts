@@ -32,7 +32,9 @@ export async function openRunConsole(options: { port?: number; log: (line: strin
     server = await startConsole(session, { port: options.port });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === "EADDRINUSE" ? `--ui-port ${options.port}: the port is in use` : `the console could not start: ${(e as Error).message}`);
+    throw new Error(
+      code === "EADDRINUSE" ? `--ui-port ${options.port}: the port is in use` : `the console could not start: ${(e as Error).message}`,
+    );
   }
   options.log(`console: ${server.url}`);
   let release: (() => Promise<void>) | undefined;

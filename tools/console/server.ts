@@ -75,18 +75,26 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
   let port = 0;
 
   const authorized = (req: IncomingMessage, url: URL): boolean => {
-    const given = url.searchParams.get("token") ?? (req.headers.authorization?.startsWith("Bearer ") ? req.headers.authorization.slice(7) : "");
+    const given =
+      url.searchParams.get("token") ?? (req.headers.authorization?.startsWith("Bearer ") ? req.headers.authorization.slice(7) : "");
     const bytes = Buffer.from(given);
     return bytes.length === tokenBytes.length && timingSafeEqual(bytes, tokenBytes);
   };
 
-  const send = (res: ServerResponse, status: number, body: string | Buffer, type = "application/json; charset=utf-8", extra: Record<string, string> = {}) => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: string | Buffer,
+    type = "application/json; charset=utf-8",
+    extra: Record<string, string> = {},
+  ) => {
     res.writeHead(status, {
       "Content-Type": type,
       "Cache-Control": "no-store",
       "X-Content-Type-Options": "nosniff",
       "Referrer-Policy": "no-referrer",
-      "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+      "Content-Security-Policy":
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
       ...extra,
     });
     res.end(body);
@@ -155,7 +163,18 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
       if (!view) throw new HttpError(404, `no execution ${arn} with a kept history`);
       const states: Record<string, unknown> = {};
       for (const [name, s] of view.states) states[name] = s;
-      json(res, { arn, status: view.status, startDate: view.startDate, stopDate: view.stopDate, input: view.input, output: view.output, error: view.error, cause: view.cause, states, historyTotal: view.events.length });
+      json(res, {
+        arn,
+        status: view.status,
+        startDate: view.startDate,
+        stopDate: view.stopDate,
+        input: view.input,
+        output: view.output,
+        error: view.error,
+        cause: view.cause,
+        states,
+        historyTotal: view.events.length,
+      });
     },
     "/api/state-detail": (_req, res, url) => {
       const arn = url.searchParams.get("exec") ?? "";
@@ -164,7 +183,12 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
       if (!view) throw new HttpError(404, `no execution ${arn}`);
       const s = view.states.get(name);
       const children = arn === session.parent?.arn ? session.processorStates().get(name) : undefined;
-      json(res, { name, ...(s ?? { status: children ? "—" : "NOT_RUN" }), ...(children ? { children } : {}), executionStart: view.startDate });
+      json(res, {
+        name,
+        ...(s ?? { status: children ? "—" : "NOT_RUN" }),
+        ...(children ? { children } : {}),
+        executionStart: view.startDate,
+      });
     },
     "/api/history": (_req, res, url) => {
       const arn = url.searchParams.get("exec") ?? session.parent?.arn ?? "";
@@ -189,7 +213,14 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
         const e = view.events[i]!;
         const plain = (e as { toJSON?: () => Record<string, unknown> }).toJSON?.() ?? (e as unknown as Record<string, unknown>);
         const details = Object.entries(plain).find(([k]) => k.endsWith("EventDetails"))?.[1];
-        return { id: e.id, type: e.type, state: view.eventState[i] ?? null, elapsedMs: (e.timestamp as Date).getTime() - start, timestamp: (e.timestamp as Date).toISOString(), details: details === undefined ? "" : JSON.stringify(details) };
+        return {
+          id: e.id,
+          type: e.type,
+          state: view.eventState[i] ?? null,
+          elapsedMs: (e.timestamp as Date).getTime() - start,
+          timestamp: (e.timestamp as Date).toISOString(),
+          details: details === undefined ? "" : JSON.stringify(details),
+        };
       });
       json(res, { total: matched.length, all: view.events.length, offset, events, types: [...types].sort(), states: [...states].sort() });
     },
@@ -239,7 +270,12 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
       (got.Body as Readable).pipe(res);
     },
     "/api/events": (req, res) => {
-      res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store", Connection: "keep-alive", "X-Content-Type-Options": "nosniff" });
+      res.writeHead(200, {
+        "Content-Type": "text/event-stream",
+        "Cache-Control": "no-store",
+        Connection: "keep-alive",
+        "X-Content-Type-Options": "nosniff",
+      });
       res.write(`retry: 1000\n\n`);
       let sent = -1;
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -266,7 +302,8 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const host = req.headers.host ?? "";
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return send(res, 403, JSON.stringify({ error: "this console answers on 127.0.0.1 only" }));
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`)
+      return send(res, 403, JSON.stringify({ error: "this console answers on 127.0.0.1 only" }));
     if (!authorized(req, url)) return send(res, 401, JSON.stringify({ error: "a token is required: open the URL the run printed" }));
     const handle = async () => {
       if (req.method === "POST" && url.pathname === "/api/redrive") {
@@ -283,7 +320,8 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
         }
       }
       if (req.method !== "GET") throw new HttpError(405, "method not allowed");
-      if (url.pathname === "/" || url.pathname === "/index.html") return send(res, 200, files.get("index.html")!.toString("utf8").replaceAll("__TOKEN__", token), "text/html; charset=utf-8");
+      if (url.pathname === "/" || url.pathname === "/index.html")
+        return send(res, 200, files.get("index.html")!.toString("utf8").replaceAll("__TOKEN__", token), "text/html; charset=utf-8");
       const asset = ASSETS[url.pathname];
       if (asset) return send(res, 200, files.get(url.pathname.slice(1))!, asset);
       const route = routes[url.pathname];
@@ -293,7 +331,12 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
     handle().catch((e: unknown) => {
       if (res.headersSent) return res.destroy();
       const status = e instanceof HttpError ? e.status : e instanceof z.ZodError ? 400 : 500;
-      const message = e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : e instanceof Error ? e.message : String(e);
+      const message =
+        e instanceof z.ZodError
+          ? e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")
+          : e instanceof Error
+            ? e.message
+            : String(e);
       json(res, { error: message }, status);
     });
   });

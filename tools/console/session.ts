@@ -14,7 +14,15 @@ import { walkStates } from "../../asl/walk";
 import type { MapRunRecord } from "../../engine/distributed/contract";
 import type { EngineEvent, ExecutionStatus, HistoryEvent, RunOptions } from "../../engine/types";
 import type { RunFinished, RunObserver, RunStarting } from "../../testing/run/observer";
-import { ChildLedgers, ExecutionNotRedrivableError, planRedrive, redriveExecution, shiftEvents, type LedgerFailure, type RedriveSource } from "../../testing/run/redrive";
+import {
+  ChildLedgers,
+  ExecutionNotRedrivableError,
+  planRedrive,
+  redriveExecution,
+  shiftEvents,
+  type LedgerFailure,
+  type RedriveSource,
+} from "../../testing/run/redrive";
 
 export type StateStatus = "NOT_RUN" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CAUGHT" | "ABORTED";
 
@@ -110,7 +118,14 @@ export class ExecutionView {
       this.stopDate = undefined;
       this.error = this.cause = undefined;
     } else if (type === "ExecutionSucceeded" || type === "ExecutionFailed" || type === "ExecutionAborted" || type === "ExecutionTimedOut") {
-      this.status = type === "ExecutionSucceeded" ? "SUCCEEDED" : type === "ExecutionFailed" ? "FAILED" : type === "ExecutionAborted" ? "ABORTED" : "TIMED_OUT";
+      this.status =
+        type === "ExecutionSucceeded"
+          ? "SUCCEEDED"
+          : type === "ExecutionFailed"
+            ? "FAILED"
+            : type === "ExecutionAborted"
+              ? "ABORTED"
+              : "TIMED_OUT";
       this.stopDate = time;
       const d = (event[detailsKeyOf(type)] ?? {}) as { output?: string; error?: string; cause?: string };
       if (type === "ExecutionSucceeded") this.output = d.output;
@@ -285,7 +300,16 @@ export class ConsoleSession implements RunObserver {
       let failedHere = 0;
       for (const f of this.ledgers.byArn.get(r.mapRunArn)?.failures ?? []) if (f.state === inner) failedHere++;
       const c = r.executionCounts;
-      const status: StateStatus = failedHere > 0 ? "FAILED" : r.status === "RUNNING" ? (c.running > 0 || c.succeeded > 0 ? "RUNNING" : "NOT_RUN") : c.succeeded > 0 ? "SUCCEEDED" : "NOT_RUN";
+      const status: StateStatus =
+        failedHere > 0
+          ? "FAILED"
+          : r.status === "RUNNING"
+            ? c.running > 0 || c.succeeded > 0
+              ? "RUNNING"
+              : "NOT_RUN"
+            : c.succeeded > 0
+              ? "SUCCEEDED"
+              : "NOT_RUN";
       out.set(inner, { status, running: c.running, succeeded: c.succeeded, failed: failedHere });
     }
     return out;
@@ -350,7 +374,13 @@ export class ConsoleSession implements RunObserver {
     // The history goes on: ExecutionRedriven, then the redrive's events (renumbered in ingest).
     const p = this.parent;
     const redrivenId = p.events.length + 1;
-    p.add({ id: redrivenId, previousEventId: p.events.length, timestamp: new Date(this.redriveDate), type: "ExecutionRedriven", executionRedrivenEventDetails: { redriveCount: this.redriveCount } });
+    p.add({
+      id: redrivenId,
+      previousEventId: p.events.length,
+      timestamp: new Date(this.redriveDate),
+      type: "ExecutionRedriven",
+      executionRedrivenEventDetails: { redriveCount: this.redriveCount },
+    });
     this.idOffset = redrivenId - 1;
     this.ledgers.seen = 0;
     // Failed children that are run again leave the failure list when they succeed (the ledger does
@@ -367,7 +397,11 @@ export class ConsoleSession implements RunObserver {
   }
 
   /** The failed children of a Map Run, page by page. */
-  failures(mapRunArn: string, offset: number, limit: number): { total: number; dropped: number; items: Array<LedgerFailure & { history: boolean }> } {
+  failures(
+    mapRunArn: string,
+    offset: number,
+    limit: number,
+  ): { total: number; dropped: number; items: Array<LedgerFailure & { history: boolean }> } {
     const ledger = this.ledgers.byArn.get(mapRunArn);
     if (!ledger) return { total: 0, dropped: 0, items: [] };
     const list = ledger.failures;

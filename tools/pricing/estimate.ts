@@ -41,7 +41,9 @@ export interface RunUsage {
 }
 
 /** The nested executions of a run (ExecutionResult.nestedExecutions) as billable usage, one entry per type. */
-export function nestedUsage(records: ReadonlyArray<{ type: ExecutionType; stateTransitions: number; durationMs: number }>): ExecutionUsage[] {
+export function nestedUsage(
+  records: ReadonlyArray<{ type: ExecutionType; stateTransitions: number; durationMs: number }>,
+): ExecutionUsage[] {
   const out: ExecutionUsage[] = [];
   for (const type of ["STANDARD", "EXPRESS"] as const) {
     const of = records.filter((r) => r.type === type);
@@ -147,7 +149,8 @@ export function estimateBill(usage: RunUsage): BillEstimate {
     "Lambda and Express durations measured locally (an estimate of AWS's)",
     "S3 requests and storage, CloudWatch Logs and X-Ray not included",
   ];
-  if (usage.children?.type === "EXPRESS" && usage.children.memoryMb === undefined) notes.push("Express memory assumed at the 64-MB minimum");
+  if (usage.children?.type === "EXPRESS" && usage.children.memoryMb === undefined)
+    notes.push("Express memory assumed at the 64-MB minimum");
   return {
     region: PRICE_TABLE.region,
     priceDate: PRICE_TABLE.retrieved,
@@ -170,7 +173,9 @@ export function formatUsd(amount: number): string {
 export function formatBill(bill: BillEstimate): string[] {
   const rows = bill.lines.map((l) => [l.service, l.item, formatQuantity(l.quantity), formatUsd(l.costUsd)]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 0));
-  const out = rows.map((r) => `  ${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]!.padStart(widths[2]!)}  ${r[3]!.padStart(widths[3]!)}`);
+  const out = rows.map(
+    (r) => `  ${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]!.padStart(widths[2]!)}  ${r[3]!.padStart(widths[3]!)}`,
+  );
   out.push(`  ${"total".padEnd(widths[0]! + widths[1]! + widths[2]! + 4)}  ${formatUsd(bill.totalUsd).padStart(widths[3]!)}`);
   out.push(`  (${bill.region} prices of ${bill.priceDate}: ${bill.sources.join(" , ")}; ${bill.notes.join("; ")})`);
   return out;

@@ -65,9 +65,18 @@ function bucketSeconds(count: number, bucket: { burst: number; refillPerSecond: 
 
 export function projectDuration(run: MeasuredRun): Projection {
   const n = run.childExecutions;
-  if (n === 0) return { seconds: 0, bottleneck: "no children", ceilings: { concurrency: Infinity, "child start rate": Infinity, "state transitions": Infinity } };
+  if (n === 0)
+    return {
+      seconds: 0,
+      bottleneck: "no children",
+      ceilings: { concurrency: Infinity, "child start rate": Infinity, "state transitions": Infinity },
+    };
   // 0 means "as many as possible" in ASL.
-  const concurrency = Math.min(run.maxConcurrency === 0 ? QUOTAS.maxChildConcurrency : run.maxConcurrency, QUOTAS.maxChildConcurrency, run.childLambdaMs > 0 ? QUOTAS.lambdaConcurrency : Infinity);
+  const concurrency = Math.min(
+    run.maxConcurrency === 0 ? QUOTAS.maxChildConcurrency : run.maxConcurrency,
+    QUOTAS.maxChildConcurrency,
+    run.childLambdaMs > 0 ? QUOTAS.lambdaConcurrency : Infinity,
+  );
   // A child is busy at least 1 ms even when its Lambda time rounds to nothing.
   const busySeconds = Math.max(0.001, run.childLambdaMs / n / 1000);
   const byConcurrency = (n * busySeconds) / concurrency;
@@ -82,7 +91,11 @@ export function projectDuration(run: MeasuredRun): Projection {
   ];
   const [bottleneck, seconds] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
   const rate = (s: number) => (s > 0 ? n / s : Infinity);
-  return { seconds, bottleneck, ceilings: { concurrency: rate(byConcurrency), "child start rate": rate(byStarts), "state transitions": rate(byTransitions) } };
+  return {
+    seconds,
+    bottleneck,
+    ceilings: { concurrency: rate(byConcurrency), "child start rate": rate(byStarts), "state transitions": rate(byTransitions) },
+  };
 }
 
 export interface WhatIfRow {
@@ -105,11 +118,26 @@ export function whatIf(run: MeasuredRun, batchSizes: ReadonlyArray<number>): Wha
     for (const batchSize of batchSizes) {
       const children = Math.ceil(run.items / batchSize);
       const childLambdaMs = perItemMs * run.items;
-      const scenario: MeasuredRun = { ...run, childType, batchSize, childExecutions: children, childTransitions: Math.round(transitionsPerChild * children), childLambdaMs };
+      const scenario: MeasuredRun = {
+        ...run,
+        childType,
+        batchSize,
+        childExecutions: children,
+        childTransitions: Math.round(transitionsPerChild * children),
+        childLambdaMs,
+      };
       const perChildMs = children > 0 ? childLambdaMs / children : 0;
       const bill = estimateBill({
         parent: { type: "STANDARD", executions: 1, stateTransitions: run.parentTransitions, billedDurationMs: 0 },
-        children: children > 0 ? { type: childType, executions: children, stateTransitions: scenario.childTransitions, billedDurationMs: children * billedMs(perChildMs, PRICE_TABLE.stepFunctions.expressDurationRoundingMs) } : undefined,
+        children:
+          children > 0
+            ? {
+                type: childType,
+                executions: children,
+                stateTransitions: scenario.childTransitions,
+                billedDurationMs: children * billedMs(perChildMs, PRICE_TABLE.stepFunctions.expressDurationRoundingMs),
+              }
+            : undefined,
         lambdas: run.lambdas.map((l) => {
           if (!l.inChild) return l;
           const invocations = children;

@@ -75,7 +75,9 @@ export function createProgressDisplay(options: ProgressOptions): ProgressDisplay
   if (options.mode === "off") return { update() {}, phase() {}, interrupt() {}, stop() {} };
   const stream = options.stream ?? process.stderr;
   const now = options.now ?? Date.now;
-  return options.mode === "tty" ? ttyDisplay(stream, now, paletteFor({ isTTY: true }, options.env ?? process.env)) : plainDisplay(stream, now, options.intervalMs ?? 2000);
+  return options.mode === "tty"
+    ? ttyDisplay(stream, now, paletteFor({ isTTY: true }, options.env ?? process.env))
+    : plainDisplay(stream, now, options.intervalMs ?? 2000);
 }
 
 function plainDisplay(stream: NodeJS.WritableStream, now: () => number, intervalMs: number): ProgressDisplay {
@@ -91,17 +93,20 @@ function plainDisplay(stream: NodeJS.WritableStream, now: () => number, interval
   };
   // Lines come from the timer too, so a Map Run whose children are slow still reports.
   let phase: { label: string; detail?: string; since: number; printed: boolean } | undefined;
-  const timer = setInterval(() => {
-    for (const record of latest.values()) {
-      if (!finished.has(record.mapRunArn) && now() - (printedAt.get(record.mapRunArn) ?? 0) >= intervalMs) print(record);
-    }
-    // While a Map Run runs, its lines report; a step line would only interrupt them.
-    const mapRunRunning = [...latest.values()].some((r) => !finished.has(r.mapRunArn));
-    if (phase && !phase.printed && !mapRunRunning && now() - phase.since >= PHASE_NOTICE_MS) {
-      phase.printed = true;
-      stream.write(`${phase.label}${phase.detail ? `: ${phase.detail}` : ""}…\n`);
-    }
-  }, Math.max(50, Math.min(250, Math.floor(intervalMs / 2))));
+  const timer = setInterval(
+    () => {
+      for (const record of latest.values()) {
+        if (!finished.has(record.mapRunArn) && now() - (printedAt.get(record.mapRunArn) ?? 0) >= intervalMs) print(record);
+      }
+      // While a Map Run runs, its lines report; a step line would only interrupt them.
+      const mapRunRunning = [...latest.values()].some((r) => !finished.has(r.mapRunArn));
+      if (phase && !phase.printed && !mapRunRunning && now() - phase.since >= PHASE_NOTICE_MS) {
+        phase.printed = true;
+        stream.write(`${phase.label}${phase.detail ? `: ${phase.detail}` : ""}…\n`);
+      }
+    },
+    Math.max(50, Math.min(250, Math.floor(intervalMs / 2))),
+  );
   timer.unref();
   let stopped = false;
   return {
@@ -196,7 +201,13 @@ function ttyDisplay(stream: NodeJS.WritableStream, now: () => number, palette: P
     if (stopped) return;
     const width = columnsOf(stream) - 1;
     const lines = mapRunBlock(width);
-    if (phase) lines.push(cutLine(`${SPINNER[frame++ % SPINNER.length]} ${phase.label}${phase.detail ? `: ${phase.detail}` : ""} · ${formatSeconds((now() - phase.since) / 1000)}`, width));
+    if (phase)
+      lines.push(
+        cutLine(
+          `${SPINNER[frame++ % SPINNER.length]} ${phase.label}${phase.detail ? `: ${phase.detail}` : ""} · ${formatSeconds((now() - phase.since) / 1000)}`,
+          width,
+        ),
+      );
     if (lines.length > 0 || shown.length > 0) draw(lines, false);
     drawnAt = now();
   };

@@ -108,7 +108,8 @@ export function paletteFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv =
     cyan,
     dim: enabled ? sgr(2, 22) : id,
     bold: enabled ? sgr(1, 22) : id,
-    status: (t) => (/^(SUCCEEDED|PASSED)/.test(t) ? green(t) : /^(FAILED|TIMED_OUT|ABORTED)/.test(t) ? red(t) : /^RUNNING/.test(t) ? cyan(t) : t),
+    status: (t) =>
+      /^(SUCCEEDED|PASSED)/.test(t) ? green(t) : /^(FAILED|TIMED_OUT|ABORTED)/.test(t) ? red(t) : /^RUNNING/.test(t) ? cyan(t) : t,
   };
 }
 

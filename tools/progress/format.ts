@@ -116,7 +116,8 @@ export function formatBytesRate(perSecond: number): string {
 export function progressText(f: MapRunFigures): string {
   return f.percent !== undefined
     ? `${f.percent}% ${formatCount(f.done)}/${formatCount(f.total)} items`
-    : `${formatCount(f.done)} items done of ${formatCount(f.total)} read so far` + (f.readBytesPerSecond !== undefined ? ` (reading ${formatBytesRate(f.readBytesPerSecond)})` : "");
+    : `${formatCount(f.done)} items done of ${formatCount(f.total)} read so far` +
+        (f.readBytesPerSecond !== undefined ? ` (reading ${formatBytesRate(f.readBytesPerSecond)})` : "");
 }
 
 /** The Map Run's counts as the console's Map Run page lists them. */
@@ -147,7 +148,9 @@ export function rateText(f: MapRunFigures, status: string): string {
 /** The progress part of the head line; `reading items…` before the reader has counted any. */
 function headProgress(f: MapRunFigures, status: string): string {
   if (status === "RUNNING" && !f.totalKnown && f.total === 0) return "reading items…";
-  return f.percent !== undefined ? `${f.percent}% ${formatCount(f.done)}/${formatCount(f.total)} items` : `${formatCount(f.done)} done of ${formatCount(f.total)} read so far`;
+  return f.percent !== undefined
+    ? `${f.percent}% ${formatCount(f.done)}/${formatCount(f.total)} items`
+    : `${formatCount(f.done)} done of ${formatCount(f.total)} read so far`;
 }
 
 const BAR_MIN = 10;
@@ -179,7 +182,10 @@ export function mapRunLines(record: MapRunRecord, f: MapRunFigures, width: numbe
   const counts = countsOnly(f);
   const rate = rateText(f, record.status);
   const oneLine = `${counts} | ${rate}`;
-  if (`${head} [${"x".repeat(BAR_MIN)}] ${progress} | ${oneLine}`.length <= width || (!f.totalKnown && `${head} ${progress} | ${oneLine}`.length <= width)) {
+  if (
+    `${head} [${"x".repeat(BAR_MIN)}] ${progress} | ${oneLine}`.length <= width ||
+    (!f.totalKnown && `${head} ${progress} | ${oneLine}`.length <= width)
+  ) {
     return [`${withBar(oneLine.length + 3)} | ${oneLine}`];
   }
   const indent = "  ";

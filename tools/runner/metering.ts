@@ -36,7 +36,10 @@ async function yieldToEventLoopIfDue(): Promise<void> {
   lastYield = performance.now();
 }
 
-export function meterHandlers<H extends (...args: never[]) => unknown>(byName: ReadonlyMap<string, H> | Record<string, H>, onResult: Readonly<Record<string, (result: unknown) => void>> = {}): MeteredHandlers<H> {
+export function meterHandlers<H extends (...args: never[]) => unknown>(
+  byName: ReadonlyMap<string, H> | Record<string, H>,
+  onResult: Readonly<Record<string, (result: unknown) => void>> = {},
+): MeteredHandlers<H> {
   const entries = byName instanceof Map ? [...byName.entries()] : Object.entries(byName as Record<string, H>);
   const meters = new Map<string, FunctionMeter>();
   const handlers: Record<string, H> = {};

@@ -23,6 +23,7 @@ import { StackConfigError, type StackConfig } from "../../config/schema";
 import { UsageError } from "../cli/args";
 import { didYouMean } from "../cli/usage";
 import { run as runEngine } from "../../engine";
+import { stateMachineArn as localStateMachineArn } from "../../engine/model/local-account";
 import type { MapRunRecord } from "../../engine/distributed/contract";
 import type { EngineEvent, ExecutionResult, LambdaHandler } from "../../engine/types";
 import type { OutboxMessage } from "../../engine";
@@ -41,7 +42,6 @@ import { firstFailures, processorTaskOf, type ChildFailure } from "../../testing
 
 /** How many past runs' S3 data a stack keeps under .local-s3/<stack>/. */
 const KEEP_RUNS = 3;
-const LOCAL_ACCOUNT = "123456789012";
 
 export interface RunRequest {
   stack: string;
@@ -126,10 +126,12 @@ export interface RunSummary {
 
 /** The bucket a stack's workflows use locally: deterministic, a valid S3 bucket name. */
 export function localBucketName(project: string, stack: string): string {
-  const name = `${project}-${stack}`.toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "");
+  const name = `${project}-${stack}`
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, "-")
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "");
   return (name.length >= 3 ? name : `${name}-local`).slice(0, 63);
 }
-
 
 function findWorkflow(name: string | undefined): CatalogWorkflow {
   const names = WORKFLOWS.map((w) => w.name);
@@ -138,7 +140,9 @@ function findWorkflow(name: string | undefined): CatalogWorkflow {
   if (name.trim() === "") throw new UsageError(`--workflow needs a name (this stack has: ${names.join(", ")})`);
   if (!found) {
     const near = didYouMean(name, names);
-    throw new UsageError(`--workflow: unknown workflow "${name}"${near ? `; did you mean ${near}?` : ""} (this stack has: ${names.join(", ")})`);
+    throw new UsageError(
+      `--workflow: unknown workflow "${name}"${near ? `; did you mean ${near}?` : ""} (this stack has: ${names.join(", ")})`,
+    );
   }
   return found;
 }
@@ -173,8 +177,10 @@ function prepare(workflow: CatalogWorkflow, config: StackConfig, bucket: string,
         : `--variant: workflow "${workflow.name}" has no variant "${request.variant}" (it has: ${Object.keys(demo?.variants ?? {}).join(", ") || "none"})`,
     );
   }
-  if (request.objects !== undefined && !demo?.sizeFlag) throw new UsageError(`--objects applies to the ${withSize.join(", ")} workflow only (not "${workflow.name}")`);
-  if (request.objects !== undefined && demo?.sizeFlag && request.objects > demo.sizeFlag.max) throw new UsageError(`--objects must be at most ${demo.sizeFlag.max} for ${workflow.name}`);
+  if (request.objects !== undefined && !demo?.sizeFlag)
+    throw new UsageError(`--objects applies to the ${withSize.join(", ")} workflow only (not "${workflow.name}")`);
+  if (request.objects !== undefined && demo?.sizeFlag && request.objects > demo.sizeFlag.max)
+    throw new UsageError(`--objects must be at most ${demo.sizeFlag.max} for ${workflow.name}`);
   const input = request.input ?? demo?.input(config) ?? {};
   if (request.variant !== undefined) {
     const spec = demo!.variants![request.variant]!;
@@ -234,12 +240,28 @@ function resolveRun(request: RunRequest): ResolvedRun {
   const definition = prepared.machine.renderLocal();
   const executionName = `local-${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const stateMachineName = `${project}-${stack}-${workflow.name}${prepared.variant === "distributed" ? "" : `-${prepared.variant}`}`;
-  const stateMachineArn = `arn:aws:states:${config.region}:${LOCAL_ACCOUNT}:stateMachine:${stateMachineName}`;
+  const stateMachineArn = localStateMachineArn(stateMachineName, config.region);
   const given = request.dataRoot !== undefined ? "dataRoot" : process.env["LOCAL_S3_DIR"] ? "LOCAL_S3_DIR" : undefined;
   const dataRoot = resolve(request.dataRoot ?? (process.env["LOCAL_S3_DIR"] || join(projectDir, ".local-s3")));
   const stackDir = stackDirOf(dataRoot, stack);
   const runDir = join(stackDir, executionName);
-  return { projectDir, project, stack, config, workflow, bucket, prepared, definition, executionName, stateMachineArn, dataRoot, rootGivenBy: given, stackDir, runDir, s3Dir: join(runDir, "s3") };
+  return {
+    projectDir,
+    project,
+    stack,
+    config,
+    workflow,
+    bucket,
+    prepared,
+    definition,
+    executionName,
+    stateMachineArn,
+    dataRoot,
+    rootGivenBy: given,
+    stackDir,
+    runDir,
+    s3Dir: join(runDir, "s3"),
+  };
 }
 
 type DemoContext = Parameters<NonNullable<NonNullable<CatalogWorkflow["demo"]>["dataset"]>>[0];
@@ -260,7 +282,12 @@ interface Execution {
 }
 
 /** Step 3: the engine, handlers metered, Map Run updates to the progress display, per-execution counts. */
-async function runExecution(run: ResolvedRun, request: RunRequest, s3: S3Client, inRunEnv: <T>(body: () => Promise<T>) => Promise<T>): Promise<Execution> {
+async function runExecution(
+  run: ResolvedRun,
+  request: RunRequest,
+  s3: S3Client,
+  inRunEnv: <T>(body: () => Promise<T>) => Promise<T>,
+): Promise<Execution> {
   const demo = run.workflow.demo;
   const observed = demo?.observe?.start();
   const observers: Record<string, (result: unknown) => void> = {};
@@ -269,7 +296,8 @@ async function runExecution(run: ResolvedRun, request: RunRequest, s3: S3Client,
   const perExecution = new Map<string, { events: number; transitions: number }>();
   let parentArn: string | undefined;
   let lastParentState: string | undefined;
-  const { onEvent: observe, ...observing } = request.observer?.starting({ definition: run.definition, stateMachineType: "STANDARD", buckets: [run.bucket] }) ?? {};
+  const { onEvent: observe, ...observing } =
+    request.observer?.starting({ definition: run.definition, stateMachineType: "STANDARD", buckets: [run.bucket] }) ?? {};
   const onEvent = (event: EngineEvent) => {
     observe?.(event);
     if (event.kind === "mapRun") {
@@ -319,23 +347,21 @@ function countMapRuns(result: ExecutionResult) {
     childTransitions += c.stateTransitions;
     if (!largestChild || c.maxHistoryEvents > largestChild.events) largestChild = { mapRunArn: r.mapRunArn, events: c.maxHistoryEvents };
   }
-  const mapRuns = result.mapRuns.map(
-    (r): MapRunSummary => ({
-      name: r.label ?? r.stateName,
-      status: r.status,
-      items: r.itemCounts.total,
-      itemsSucceeded: r.itemCounts.succeeded,
-      itemsFailed: r.itemCounts.failed + r.itemCounts.timedOut,
-      itemsAborted: r.itemCounts.aborted,
-      itemsRunning: r.itemCounts.running,
-      itemsPending: r.itemCounts.pending,
-      childExecutions: r.executionCounts.total,
-      childExecutionsSucceeded: r.executionCounts.succeeded,
-      childExecutionsFailed: r.executionCounts.failed + r.executionCounts.timedOut,
-      maxConcurrency: r.maxConcurrency,
-      durationMs: r.stopDate ? r.stopDate.getTime() - r.startDate.getTime() : undefined,
-    }),
-  );
+  const mapRuns = result.mapRuns.map((r): MapRunSummary => ({
+    name: r.label ?? r.stateName,
+    status: r.status,
+    items: r.itemCounts.total,
+    itemsSucceeded: r.itemCounts.succeeded,
+    itemsFailed: r.itemCounts.failed + r.itemCounts.timedOut,
+    itemsAborted: r.itemCounts.aborted,
+    itemsRunning: r.itemCounts.running,
+    itemsPending: r.itemCounts.pending,
+    childExecutions: r.executionCounts.total,
+    childExecutionsSucceeded: r.executionCounts.succeeded,
+    childExecutionsFailed: r.executionCounts.failed + r.executionCounts.timedOut,
+    maxConcurrency: r.maxConcurrency,
+    durationMs: r.stopDate ? r.stopDate.getTime() - r.startDate.getTime() : undefined,
+  }));
   const childExecutions = mapRuns.reduce((s, r) => s + r.childExecutions, 0);
   const items = mapRuns.reduce((s, r) => s + r.items, 0);
   return { mapRuns, childTransitions, largestChild, childExecutions, items };
@@ -367,11 +393,18 @@ function estimate(run: ResolvedRun, execution: Execution, counts: ReturnType<typ
             executions: childExecutions,
             stateTransitions: childTransitions,
             // EXPRESS children keep no history; their duration is estimated from their Lambda time, each rounded up to 100 ms.
-            billedDurationMs: childExecutions * billedMs(childLambdaMs / childExecutions, PRICE_TABLE.stepFunctions.expressDurationRoundingMs),
+            billedDurationMs:
+              childExecutions * billedMs(childLambdaMs / childExecutions, PRICE_TABLE.stepFunctions.expressDurationRoundingMs),
           }
         : undefined,
     nested: nestedUsage(result.nestedExecutions),
-    lambdas: lambdas.map((l) => ({ functionName: l.name, invocations: l.invocations, billedDurationMs: l.billedDurationMs, memoryMb: l.memoryMb, architecture: l.architecture })),
+    lambdas: lambdas.map((l) => ({
+      functionName: l.name,
+      invocations: l.invocations,
+      billedDurationMs: l.billedDurationMs,
+      memoryMb: l.memoryMb,
+      architecture: l.architecture,
+    })),
   });
   const measured: MeasuredRun = {
     items,
@@ -382,7 +415,14 @@ function estimate(run: ResolvedRun, execution: Execution, counts: ReturnType<typ
     batchSize: childExecutions > 0 ? Math.max(1, Math.round(items / childExecutions)) : 1,
     maxConcurrency: result.mapRuns[0]?.maxConcurrency ?? 0,
     parentTransitions,
-    lambdas: lambdas.map((l) => ({ functionName: l.name, invocations: l.invocations, billedDurationMs: l.billedDurationMs, memoryMb: l.memoryMb, architecture: l.architecture, inChild: childFns.has(l.name) })),
+    lambdas: lambdas.map((l) => ({
+      functionName: l.name,
+      invocations: l.invocations,
+      billedDurationMs: l.billedDurationMs,
+      memoryMb: l.memoryMb,
+      architecture: l.architecture,
+      inChild: childFns.has(l.name),
+    })),
   };
   return { lambdas, bill, measured };
 }
@@ -406,7 +446,10 @@ function report(
 ): RunSummary {
   const { result, perExecution, lastParentState } = execution;
   const { prepared, workflow } = run;
-  const parentCounts = perExecution.get(result.executionArn) ?? { events: result.counters.historyEvents, transitions: result.counters.stateTransitions };
+  const parentCounts = perExecution.get(result.executionArn) ?? {
+    events: result.counters.historyEvents,
+    transitions: result.counters.stateTransitions,
+  };
   const counts = countMapRuns(result);
   const { mapRuns, childExecutions, childTransitions, largestChild, items } = counts;
   const { lambdas, bill, measured } = estimate(run, execution, counts, parentCounts.transitions);
@@ -439,7 +482,13 @@ function report(
     bill,
     ...(result.outbox.length > 0 ? { outbox: result.outbox } : {}),
     ...(result.nestedExecutions.length > 0
-      ? { nestedExecutions: result.nestedExecutions.map((n) => ({ executionArn: n.executionArn, status: n.status, stateTransitions: n.stateTransitions })) }
+      ? {
+          nestedExecutions: result.nestedExecutions.map((n) => ({
+            executionArn: n.executionArn,
+            status: n.status,
+            stateTransitions: n.stateTransitions,
+          })),
+        }
       : {}),
     ...(childExecutions > 0 ? { projection: projectDuration(measured) } : {}),
     ...(request.whatIf && childExecutions > 0 ? { whatIf: whatIf(measured, whatIfBatchSizes(measured.batchSize)) } : {}),
@@ -456,7 +505,8 @@ function report(
     summary.output = output;
     summary.outputLines = workflow.demo.describeOutput(output);
   }
-  if (writerLocation) summary.resultWriter = { manifest: `s3://${writerLocation.bucket}/${writerLocation.manifestKey}`, localData: run.s3Dir };
+  if (writerLocation)
+    summary.resultWriter = { manifest: `s3://${writerLocation.bucket}/${writerLocation.manifestKey}`, localData: run.s3Dir };
   if (check) summary.check = check;
   if (dataset) summary.dataset = dataset.summary;
   return summary;
@@ -507,7 +557,12 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       let check: CheckResult | undefined;
       if (execution.result.status === "SUCCEEDED" && prepared.variant === "distributed" && workflow.demo?.check) {
         request.progress.phase("Checking what the run wrote");
-        check = await workflow.demo.check({ ...demoContext, output: execution.result.output, expected: dataset?.expected, observed: execution.observed });
+        check = await workflow.demo.check({
+          ...demoContext,
+          output: execution.result.output,
+          expected: dataset?.expected,
+          observed: execution.observed,
+        });
       }
       return { dataset, datasetDone, execution, executionDone, check };
     });

@@ -3,7 +3,7 @@
  * each row's fields. https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
  */
 import type { JsonValue, ReaderConfig } from "../../../asl/types";
-import { StatesError, STATES_ERRORS } from "../../errors";
+import { StatesError, STATES_ERRORS } from "../../model/errors";
 import { CSV_DELIMITERS, parseAwsCsv, rowToItem } from "./csv";
 import { checkHeaderSize, checkItemSize, ITEM_MAX_BYTES, type ItemBatch } from "./items";
 import { readerFailed, type S3Location } from "./s3-object";

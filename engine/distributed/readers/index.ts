@@ -15,7 +15,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import type { ItemReader, ItemReaderInputType, JsonValue, ReaderConfig } from "../../../asl/types";
 import { S3_GET_OBJECT, S3_LIST_OBJECTS_V2 } from "../../../asl/types";
-import { StatesError, STATES_ERRORS } from "../../errors";
+import { StatesError, STATES_ERRORS } from "../../model/errors";
 import { readCsvItems } from "./csv-items";
 import type { ItemBatch, ReaderDeps } from "./items";
 import { readJsonLinesItems, readJsonObjectItems } from "./json";
@@ -30,16 +30,20 @@ export { listObjects, type ListedObjectItem } from "./listing";
 
 export const STATE_DATA_SOURCE = "STATE_DATA";
 
-const getObjectParams = z.object({
-  Bucket: z.string().min(1, "Bucket must be a non-empty string"),
-  Key: z.string().min(1, "Key must be a non-empty string"),
-  VersionId: z.string().optional(),
-}).passthrough();
+const getObjectParams = z
+  .object({
+    Bucket: z.string().min(1, "Bucket must be a non-empty string"),
+    Key: z.string().min(1, "Key must be a non-empty string"),
+    VersionId: z.string().optional(),
+  })
+  .passthrough();
 
-const listParams = z.object({
-  Bucket: z.string().min(1, "Bucket must be a non-empty string"),
-  Prefix: z.string().optional(),
-}).passthrough();
+const listParams = z
+  .object({
+    Bucket: z.string().min(1, "Bucket must be a non-empty string"),
+    Prefix: z.string().optional(),
+  })
+  .passthrough();
 
 function paramsError(issues: z.core.$ZodIssue[], field: string): StatesError {
   const first = issues[0];
@@ -51,12 +55,7 @@ function paramsError(issues: z.core.$ZodIssue[], field: string): StatesError {
  * Streams the items an ItemReader describes, in batches. `maxItems` stops reading early
  * (ReaderConfig.MaxItems).
  */
-export async function* readItems(
-  reader: ItemReader,
-  input: JsonValue,
-  deps: ReaderDeps,
-  maxItems?: number,
-): AsyncGenerator<ItemBatch> {
+export async function* readItems(reader: ItemReader, input: JsonValue, deps: ReaderDeps, maxItems?: number): AsyncGenerator<ItemBatch> {
   let left = maxItems ?? Number.POSITIVE_INFINITY;
   if (left <= 0) return;
   for await (const batch of readAll(reader, input, deps)) {

@@ -6,7 +6,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { jsonEntryBatches, JsonStreamError } from "../../../asl/json-stream";
 import type { JsonValue } from "../../../asl/types";
-import { StatesError } from "../../errors";
+import { StatesError } from "../../model/errors";
 import { BATCH, checkItemSize, ITEM_MAX_BYTES, JSON_FILE_MAX_BYTES, type ItemBatch } from "./items";
 import { readerFailed, readObjectText, readWholeObject, s3Uri, splitLines, type S3Location } from "./s3-object";
 
@@ -68,7 +68,8 @@ async function* readJsonArrayItems(s3: S3Client, loc: S3Location, signal?: Abort
     throw readerFailed(loc, "The object is not valid JSON", err);
   }
   const total = streaming ? undefined : held.length;
-  for (let i = 0; i < held.length; i += BATCH) yield { source: where, values: held.slice(i, i + BATCH), ...(total !== undefined ? { total } : {}) };
+  for (let i = 0; i < held.length; i += BATCH)
+    yield { source: where, values: held.slice(i, i + BATCH), ...(total !== undefined ? { total } : {}) };
 }
 
 /** RFC 6901 JSON pointer ("" is the whole document; "~1" is "/", "~0" is "~"). */
@@ -92,7 +93,12 @@ export function resolveJsonPointer(doc: JsonValue, pointer: string): JsonValue |
 }
 
 /** A JSON object's items: the top-level array, or the array ItemsPointer selects. */
-export async function* readJsonObjectItems(s3: S3Client, loc: S3Location, itemsPointer: string | undefined, signal?: AbortSignal): AsyncGenerator<ItemBatch> {
+export async function* readJsonObjectItems(
+  s3: S3Client,
+  loc: S3Location,
+  itemsPointer: string | undefined,
+  signal?: AbortSignal,
+): AsyncGenerator<ItemBatch> {
   if (itemsPointer === undefined) {
     yield* readJsonArrayItems(s3, loc, signal);
     return;

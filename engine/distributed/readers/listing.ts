@@ -34,10 +34,9 @@ export async function* listObjects(
   do {
     let page;
     try {
-      page = await s3.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }),
-        { abortSignal: signal },
-      );
+      page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }), {
+        abortSignal: signal,
+      });
     } catch (err) {
       throw readerFailed({ bucket, key: prefix ? `${prefix}*` : undefined }, "Could not list the objects", err);
     }

@@ -10,15 +10,23 @@ import { ITEM_MAX_BYTES, type ItemBatch } from "./items";
 import { readerFailed, readObjectText, readWholeObject, s3Uri, splitLines, type S3Location } from "./s3-object";
 
 /** Reads one object's items by InputType (readers/index.ts's readObjectItems). */
-export type ReadObjectItems = (s3: S3Client, loc: S3Location, cfg: ReaderConfig, inputType: ItemReaderInputType | undefined, signal?: AbortSignal) => AsyncGenerator<ItemBatch>;
+export type ReadObjectItems = (
+  s3: S3Client,
+  loc: S3Location,
+  cfg: ReaderConfig,
+  inputType: ItemReaderInputType | undefined,
+  signal?: AbortSignal,
+) => AsyncGenerator<ItemBatch>;
 
-const inventoryManifest = z.object({
-  sourceBucket: z.string().optional(),
-  destinationBucket: z.string().min(1),
-  fileFormat: z.string(),
-  fileSchema: z.string().min(1),
-  files: z.array(z.object({ key: z.string().min(1) }).passthrough()),
-}).passthrough();
+const inventoryManifest = z
+  .object({
+    sourceBucket: z.string().optional(),
+    destinationBucket: z.string().min(1),
+    fileFormat: z.string(),
+    fileSchema: z.string().min(1),
+    files: z.array(z.object({ key: z.string().min(1) }).passthrough()),
+  })
+  .passthrough();
 
 /**
  * MANIFEST datasets. https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
@@ -30,7 +38,13 @@ const inventoryManifest = z.object({
  *   data files, each read with `InputType` (CSV, JSONL or PARQUET). Athena's UNLOAD CSV has no
  *   header row, so CSV needs `CSVHeaderLocation: GIVEN`.
  */
-export async function* readManifest(s3: S3Client, loc: S3Location, cfg: ReaderConfig, readObjectItems: ReadObjectItems, signal?: AbortSignal): AsyncGenerator<ItemBatch> {
+export async function* readManifest(
+  s3: S3Client,
+  loc: S3Location,
+  cfg: ReaderConfig,
+  readObjectItems: ReadObjectItems,
+  signal?: AbortSignal,
+): AsyncGenerator<ItemBatch> {
   if (cfg.ManifestType === "ATHENA_DATA") {
     const dataType = cfg.InputType === "MANIFEST" || cfg.InputType === undefined ? "CSV" : cfg.InputType;
     const uris: string[] = [];

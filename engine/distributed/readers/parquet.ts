@@ -27,13 +27,18 @@ interface AsyncBuffer {
 /** A ranged view of the S3 object, as hyparquet reads files. */
 async function s3AsyncBuffer(s3: S3Client, loc: S3Location, signal?: AbortSignal): Promise<AsyncBuffer> {
   const { GetObjectCommand, HeadObjectCommand } = await s3Sdk();
-  const head = await s3.send(new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.versionId }), { abortSignal: signal });
+  const head = await s3.send(new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.versionId }), {
+    abortSignal: signal,
+  });
   const byteLength = head.ContentLength ?? 0;
   return {
     byteLength,
     async slice(start: number, end = byteLength): Promise<ArrayBuffer> {
       if (end <= start) return new ArrayBuffer(0);
-      const res = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.versionId, Range: `bytes=${start}-${end - 1}` }), { abortSignal: signal });
+      const res = await s3.send(
+        new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.versionId, Range: `bytes=${start}-${end - 1}` }),
+        { abortSignal: signal },
+      );
       const bytes = await trackedWork(s3, res.Body!.transformToByteArray());
       countReaderBytes(signal, bytes.byteLength);
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -42,7 +47,11 @@ async function s3AsyncBuffer(s3: S3Client, loc: S3Location, signal?: AbortSignal
 }
 
 /** Items of one Parquet object, one batch per row group. */
-export async function* readParquetItems(s3: S3Client, loc: S3Location, signal?: AbortSignal): AsyncGenerator<{ source: string; values: JsonValue[] }> {
+export async function* readParquetItems(
+  s3: S3Client,
+  loc: S3Location,
+  signal?: AbortSignal,
+): AsyncGenerator<{ source: string; values: JsonValue[] }> {
   // ESM-only packages: loaded on first use (and only by runs that read Parquet).
   const { parquetMetadataAsync, parquetReadObjects, toJson } = await import("hyparquet");
   const { compressors } = await import("hyparquet-compressors");

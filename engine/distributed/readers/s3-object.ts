@@ -10,7 +10,7 @@ import type { Readable } from "node:stream";
 import * as zlib from "node:zlib";
 import { createGunzip } from "node:zlib";
 import { countReaderBytes } from "./byte-meter";
-import { StatesError, STATES_ERRORS } from "../../errors";
+import { StatesError, STATES_ERRORS } from "../../model/errors";
 
 export interface S3Location {
   bucket: string;
@@ -33,10 +33,7 @@ export function describeError(err: unknown): string {
 
 export function readerFailed(loc: { bucket: string; key?: string }, what: string, err?: unknown): StatesError {
   const where = loc.key === undefined ? `bucket ${loc.bucket}` : `s3://${loc.bucket}/${loc.key}`;
-  return new StatesError(
-    STATES_ERRORS.ItemReaderFailed,
-    `${what} (${where})${err === undefined ? "" : `: ${describeError(err)}`}`,
-  );
+  return new StatesError(STATES_ERRORS.ItemReaderFailed, `${what} (${where})${err === undefined ? "" : `: ${describeError(err)}`}`);
 }
 
 /**
@@ -64,24 +61,22 @@ function decompressorFor(loc: S3Location): Decompressor | undefined {
 }
 
 /** Streams an object's bytes, decompressing GZIP / ZSTD objects by their file extension. */
-export async function* readObjectChunks(
-  s3: S3Client,
-  loc: S3Location,
-  signal?: AbortSignal,
-): AsyncGenerator<Buffer> {
+export async function* readObjectChunks(s3: S3Client, loc: S3Location, signal?: AbortSignal): AsyncGenerator<Buffer> {
   const decompress = decompressorFor(loc);
   const { GetObjectCommand } = await s3Sdk();
   let body: Readable;
   try {
-    const res = await s3.send(
-      new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.versionId }),
-      { abortSignal: signal },
-    );
+    const res = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.versionId }), {
+      abortSignal: signal,
+    });
     body = res.Body as Readable;
     if (!body) throw new Error("empty response body");
     if ((res.ContentLength ?? 0) > OBJECT_MAX_BYTES) {
       body.destroy();
-      throw readerFailed(loc, `The object is ${res.ContentLength} bytes; Step Functions supports 10 GB as the maximum size of an individual file`);
+      throw readerFailed(
+        loc,
+        `The object is ${res.ContentLength} bytes; Step Functions supports 10 GB as the maximum size of an individual file`,
+      );
     }
   } catch (err) {
     if (err instanceof StatesError) throw err;

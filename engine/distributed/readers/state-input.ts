@@ -5,7 +5,7 @@
  * will iterate directly over the elements of an array, or the key-value pairs of a JSON object."
  */
 import type { JsonValue, MapState } from "../../../asl/types";
-import { StatesError, STATES_ERRORS } from "../../errors";
+import { StatesError, STATES_ERRORS } from "../../model/errors";
 import type { DistributedMapContext } from "../contract";
 import { STATE_DATA_SOURCE, type ItemBatch } from "./index";
 
@@ -18,7 +18,9 @@ import { STATE_DATA_SOURCE, type ItemBatch } from "./index";
 export async function* itemsFromInput(state: MapState, input: JsonValue, ctx: DistributedMapContext): AsyncGenerator<ItemBatch> {
   const jsonata = ctx.queryLanguage === "JSONata";
   const items = jsonata
-    ? state.Items === undefined ? input : ctx.evaluateTemplate(state.Items, input)
+    ? state.Items === undefined
+      ? input
+      : ctx.evaluateTemplate(state.Items, input)
     : ctx.evaluatePath(state.ItemsPath ?? "$", input);
   if (Array.isArray(items)) {
     yield { source: STATE_DATA_SOURCE, values: items, total: items.length };

@@ -40,8 +40,14 @@ describe("asl/builders choice() and Condition", () => {
       [Condition.timestampEquals("$.t", "2026-01-01T00:00:00Z"), { Variable: "$.t", TimestampEquals: "2026-01-01T00:00:00Z" }],
       [Condition.timestampLessThan("$.t", "2026-01-01T00:00:00Z"), { Variable: "$.t", TimestampLessThan: "2026-01-01T00:00:00Z" }],
       [Condition.timestampGreaterThan("$.t", path("$.u")), { Variable: "$.t", TimestampGreaterThanPath: "$.u" }],
-      [Condition.timestampLessThanEquals("$.t", "2026-01-01T00:00:00Z"), { Variable: "$.t", TimestampLessThanEquals: "2026-01-01T00:00:00Z" }],
-      [Condition.timestampGreaterThanEquals("$.t", "2026-01-01T00:00:00Z"), { Variable: "$.t", TimestampGreaterThanEquals: "2026-01-01T00:00:00Z" }],
+      [
+        Condition.timestampLessThanEquals("$.t", "2026-01-01T00:00:00Z"),
+        { Variable: "$.t", TimestampLessThanEquals: "2026-01-01T00:00:00Z" },
+      ],
+      [
+        Condition.timestampGreaterThanEquals("$.t", "2026-01-01T00:00:00Z"),
+        { Variable: "$.t", TimestampGreaterThanEquals: "2026-01-01T00:00:00Z" },
+      ],
       [Condition.isNull("$.x"), { Variable: "$.x", IsNull: true }],
       [Condition.isPresent("$.x", false), { Variable: "$.x", IsPresent: false }],
       [Condition.isNumeric("$.x"), { Variable: "$.x", IsNumeric: true }],
@@ -50,7 +56,12 @@ describe("asl/builders choice() and Condition", () => {
       [Condition.isTimestamp("$.x"), { Variable: "$.x", IsTimestamp: true }],
       [
         Condition.and(Condition.isPresent("$.a"), Condition.or(Condition.numberEquals("$.a", 1), Condition.not(Condition.isNull("$.b")))),
-        { And: [{ Variable: "$.a", IsPresent: true }, { Or: [{ Variable: "$.a", NumericEquals: 1 }, { Not: { Variable: "$.b", IsNull: true } }] }] },
+        {
+          And: [
+            { Variable: "$.a", IsPresent: true },
+            { Or: [{ Variable: "$.a", NumericEquals: 1 }, { Not: { Variable: "$.b", IsNull: true } }] },
+          ],
+        },
       ],
     ];
     for (const [rule, expected] of cases) {
@@ -96,15 +107,30 @@ describe("asl/builders choice() and Condition", () => {
   });
 
   it("rejects rules of the other query language, empty combinators, bad variables and values", () => {
-    assert.throws(() => render(choice("C").when(Condition.jsonata("$x"), succeed("S"))), /state "C" Choices\[0\]: a JSONata Condition in a JSONPath state/);
-    assert.throws(() => render(choice("C").when(Condition.isNull("$.x"), succeed("S")), { queryLanguage: "JSONata" }), /a JSONPath rule in a JSONata state; use Condition\.jsonata/);
-    assert.throws(() => render(choice("C").when(Condition.isNull("$.x"), succeed("S"), { output: 1 })), /Choices\[0\]\.Output: only allowed in JSONata/);
+    assert.throws(
+      () => render(choice("C").when(Condition.jsonata("$x"), succeed("S"))),
+      /state "C" Choices\[0\]: a JSONata Condition in a JSONPath state/,
+    );
+    assert.throws(
+      () => render(choice("C").when(Condition.isNull("$.x"), succeed("S")), { queryLanguage: "JSONata" }),
+      /a JSONPath rule in a JSONata state; use Condition\.jsonata/,
+    );
+    assert.throws(
+      () => render(choice("C").when(Condition.isNull("$.x"), succeed("S"), { output: 1 })),
+      /Choices\[0\]\.Output: only allowed in JSONata/,
+    );
     assert.throws(() => render(choice("C")), /choice\("C"\): add at least one rule/);
     assert.throws(() => Condition.and(), /Condition\.and: give at least one rule/);
     assert.throws(() => Condition.or(Condition.jsonata("$x")), /combine JSONPath rules only/);
     assert.throws(() => Condition.not(Condition.jsonata("$x")), /Condition\.not: negate a JSONPath rule/);
-    assert.throws(() => Condition.stringEquals("x" as `$${string}`, "a"), /Condition\.stringEquals: the variable must be a JSONPath starting with "\$"/);
-    assert.throws(() => Condition.numberEquals("$.n", "1" as unknown as number), /Condition\.numberEquals: the value must be a number or a path\(\)/);
+    assert.throws(
+      () => Condition.stringEquals("x" as `$${string}`, "a"),
+      /Condition\.stringEquals: the variable must be a JSONPath starting with "\$"/,
+    );
+    assert.throws(
+      () => Condition.numberEquals("$.n", "1" as unknown as number),
+      /Condition\.numberEquals: the value must be a number or a path\(\)/,
+    );
     assert.throws(() => Condition.numberEquals("$.n", jsonata("1") as never), /cannot compare with jsonata\(\)/);
     assert.throws(() => Condition.jsonata(" "), /Condition\.jsonata: the expression is empty/);
     assert.throws(() => choice("C").when({} as never, succeed("S")), /build the rule with Condition/);

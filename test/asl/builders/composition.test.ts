@@ -19,7 +19,9 @@ import { FN_ARN, fn, render } from "./helpers";
 
 /** A fragment: a function returning a fresh chain, with an optional name prefix to place it twice. */
 const enrichAndStore = (ref: AnyLambdaRef, prefix = ""): Chain =>
-  task(`${prefix}Enrich`, ref, { resultPath: "$.enriched" }).next(pass(`${prefix}Store`, { result: { stored: true }, resultPath: "$.store" }));
+  task(`${prefix}Enrich`, ref, { resultPath: "$.enriched" }).next(
+    pass(`${prefix}Store`, { result: { stored: true }, resultPath: "$.store" }),
+  );
 
 const fragmentStates = (prefix = "") => ({
   [`${prefix}Enrich`]: { Type: "Task", Resource: FN_ARN, ResultPath: "$.enriched", Next: `${prefix}Store` },
@@ -43,7 +45,10 @@ describe("asl/builders composition", () => {
         parallel("Both", [enrichAndStore(fn, "Left"), enrichAndStore(fn, "Right")]),
       ),
     );
-    assert.deepStrictEqual((def.States.EachItem as { ItemProcessor: unknown }).ItemProcessor, { StartAt: "Enrich", States: fragmentStates() });
+    assert.deepStrictEqual((def.States.EachItem as { ItemProcessor: unknown }).ItemProcessor, {
+      StartAt: "Enrich",
+      States: fragmentStates(),
+    });
     assert.deepStrictEqual((def.States.Both as { Branches: unknown }).Branches, [
       { StartAt: "LeftEnrich", States: fragmentStates("Left") },
       { StartAt: "RightEnrich", States: fragmentStates("Right") },
@@ -63,7 +68,10 @@ describe("asl/builders composition", () => {
       assert.equal(e.stateName, "Enrich");
       assert.equal(e.firstLocation, "/States/Enrich");
       assert.equal(e.secondLocation, "/States/MapData/ItemProcessor/States/Enrich");
-      assert.match(e.message, /State name "Enrich" is used by two different states: at \/States\/Enrich and at \/States\/MapData\/ItemProcessor\/States\/Enrich/);
+      assert.match(
+        e.message,
+        /State name "Enrich" is used by two different states: at \/States\/Enrich and at \/States\/MapData\/ItemProcessor\/States\/Enrich/,
+      );
       return true;
     });
   });
@@ -73,9 +81,17 @@ describe("asl/builders composition", () => {
       () => machine(parallel("P", [enrichAndStore(fn), enrichAndStore(fn)])),
       /"Enrich" is used by two different states: at \/States\/P\/Branches\/0\/States\/Enrich and at \/States\/P\/Branches\/1\/States\/Enrich/,
     );
-    assert.throws(() => machine(pass("Same").next(pass("Same"))), /"Same" is used by two different states: at \/States\/Same and at \/States\/Same/);
     assert.throws(
-      () => machine(choice("C").when(Condition.isPresent("$.a"), succeed("End")).otherwise(pass("X").next(succeed("End")))),
+      () => machine(pass("Same").next(pass("Same"))),
+      /"Same" is used by two different states: at \/States\/Same and at \/States\/Same/,
+    );
+    assert.throws(
+      () =>
+        machine(
+          choice("C")
+            .when(Condition.isPresent("$.a"), succeed("End"))
+            .otherwise(pass("X").next(succeed("End"))),
+        ),
       StateNameCollisionError,
     );
   });
@@ -93,8 +109,15 @@ describe("asl/builders composition", () => {
   it("refuses one state object in two scopes (a transition cannot leave a branch or processor)", () => {
     const shared = pass("Shared");
     assert.throws(
-      () => machine(pass("Top").next(shared).next(inlineMap("M", { processor: pass("Inner").next(shared) }))),
-      (e: unknown) => e instanceof BuilderError && /State "Shared" is reached from two scopes \(\/States\/Shared and \/States\/M\/ItemProcessor\/States\/Shared\)/.test(e.message),
+      () =>
+        machine(
+          pass("Top")
+            .next(shared)
+            .next(inlineMap("M", { processor: pass("Inner").next(shared) })),
+        ),
+      (e: unknown) =>
+        e instanceof BuilderError &&
+        /State "Shared" is reached from two scopes \(\/States\/Shared and \/States\/M\/ItemProcessor\/States\/Shared\)/.test(e.message),
     );
   });
 

@@ -4,7 +4,15 @@ import { FN_ARN, OTHER_ARN, fn, other, render, stateOf } from "./helpers";
 
 describe("asl/builders pass()", () => {
   it("renders Result, Parameters and the JSONPath I/O fields", () => {
-    const p = pass("P", { comment: "seed", inputPath: "$.in", parameters: { a: path("$.a") }, result: { fixed: [1, 2] }, resultPath: "$.r", outputPath: "$.r", assign: { x: 1 } });
+    const p = pass("P", {
+      comment: "seed",
+      inputPath: "$.in",
+      parameters: { a: path("$.a") },
+      result: { fixed: [1, 2] },
+      resultPath: "$.r",
+      outputPath: "$.r",
+      assign: { x: 1 },
+    });
     assert.deepStrictEqual(stateOf(p, "P"), {
       Type: "Pass",
       Comment: "seed",
@@ -13,7 +21,7 @@ describe("asl/builders pass()", () => {
       Result: { fixed: [1, 2] },
       ResultPath: "$.r",
       OutputPath: "$.r",
-      Assign: { "x": 1 },
+      Assign: { x: 1 },
       End: true,
     });
     assert.deepStrictEqual(stateOf(pass("Q"), "Q"), { Type: "Pass", End: true });
@@ -42,7 +50,11 @@ describe("asl/builders wait()", () => {
   it("renders exactly one of Seconds, SecondsPath, Timestamp, TimestampPath", () => {
     assert.deepStrictEqual(stateOf(wait("W", { seconds: 10 }), "W"), { Type: "Wait", Seconds: 10, End: true });
     assert.deepStrictEqual(stateOf(wait("W", { seconds: path("$.delay") }), "W"), { Type: "Wait", SecondsPath: "$.delay", End: true });
-    assert.deepStrictEqual(stateOf(wait("W", { timestamp: "2026-01-01T00:00:00Z" }), "W"), { Type: "Wait", Timestamp: "2026-01-01T00:00:00Z", End: true });
+    assert.deepStrictEqual(stateOf(wait("W", { timestamp: "2026-01-01T00:00:00Z" }), "W"), {
+      Type: "Wait",
+      Timestamp: "2026-01-01T00:00:00Z",
+      End: true,
+    });
     assert.deepStrictEqual(stateOf(wait("W", { timestamp: path("$.at") }), "W"), { Type: "Wait", TimestampPath: "$.at", End: true });
     assert.deepStrictEqual(stateOf(wait("W", { seconds: jsonata("$states.input.delay") }), "W", { queryLanguage: "JSONata" }), {
       Type: "Wait",
@@ -73,7 +85,11 @@ describe("asl/builders succeed() and fail()", () => {
 
   it("renders Fail with Error/Cause literals, paths or JSONata", () => {
     assert.deepStrictEqual(stateOf(fail("F", { error: "Bad", cause: "because" }), "F"), { Type: "Fail", Error: "Bad", Cause: "because" });
-    assert.deepStrictEqual(stateOf(fail("F", { error: path("$.e"), cause: path("$.c") }), "F"), { Type: "Fail", ErrorPath: "$.e", CausePath: "$.c" });
+    assert.deepStrictEqual(stateOf(fail("F", { error: path("$.e"), cause: path("$.c") }), "F"), {
+      Type: "Fail",
+      ErrorPath: "$.e",
+      CausePath: "$.c",
+    });
     assert.deepStrictEqual(stateOf(fail("F", { error: jsonata("$states.input.e") }), "F", { queryLanguage: "JSONata" }), {
       Type: "Fail",
       Error: "{% $states.input.e %}",
@@ -85,7 +101,10 @@ describe("asl/builders succeed() and fail()", () => {
       Error: "Bad",
       CausePath: "States.Format('item {} failed', $.id)",
     });
-    assert.throws(() => render(fail("F", { cause: intrinsic("States.Format('x')") }), { queryLanguage: "JSONata" }), /state "F" field Cause: only allowed in JSONPath/);
+    assert.throws(
+      () => render(fail("F", { cause: intrinsic("States.Format('x')") }), { queryLanguage: "JSONata" }),
+      /state "F" field Cause: only allowed in JSONPath/,
+    );
   });
 
   it("cannot be continued: a chain ending in them has no open ends", () => {

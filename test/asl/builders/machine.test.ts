@@ -17,7 +17,13 @@ import { fn, other } from "./helpers";
 
 describe("asl/builders machine()", () => {
   it("renders StartAt, States and the machine-level fields", () => {
-    const m = machine(pass("A").next(pass("B")), { comment: "demo", timeoutSeconds: 300, queryLanguage: "JSONata", version: "1.0", type: "STANDARD" });
+    const m = machine(pass("A").next(pass("B")), {
+      comment: "demo",
+      timeoutSeconds: 300,
+      queryLanguage: "JSONata",
+      version: "1.0",
+      type: "STANDARD",
+    });
     assert.deepStrictEqual(m.renderLocal(), {
       Comment: "demo",
       QueryLanguage: "JSONata",
@@ -40,7 +46,10 @@ describe("asl/builders machine()", () => {
         .next(parallel("P", [task("B", other), lambdaInvoke("C", fn)]))
         .next(distributedMap("D", { itemsPath: "$", processor: inlineMap("Inner", { processor: task("E", third) }) })),
     );
-    assert.deepStrictEqual(m.lambdas.map((r) => r.name), ["Fn", "Other", "Fourth", "Third"]);
+    assert.deepStrictEqual(
+      m.lambdas.map((r) => r.name),
+      ["Fn", "Other", "Fourth", "Third"],
+    );
     assert.ok(Object.isFrozen(m.lambdas));
   });
 
@@ -53,7 +62,10 @@ describe("asl/builders machine()", () => {
   it("refuses one name for two different handlers (the engine and IAM could not tell them apart)", () => {
     const a = lambda("Dup", async () => 1);
     const b = lambda("Dup", async () => 2);
-    assert.throws(() => machine(task("A", a).next(task("B", b))), /Two different Lambda references are both named "Dup" \(state "B" uses the second\)/);
+    assert.throws(
+      () => machine(task("A", a).next(task("B", b))),
+      /Two different Lambda references are both named "Dup" \(state "B" uses the second\)/,
+    );
   });
 
   it("maps function names to handlers for the local engine", async () => {
@@ -78,20 +90,29 @@ describe("asl/builders machine()", () => {
     // https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html — labels are unique
     // within a definition: only the whole machine can tell (a label's length is checked when built).
     const twice = machine(
-      distributedMap("D", { itemsPath: "$", processor: pass("P"), label: "Same" }).next(distributedMap("E", { itemsPath: "$", processor: pass("Q"), label: "Same" })),
+      distributedMap("D", { itemsPath: "$", processor: pass("P"), label: "Same" }).next(
+        distributedMap("E", { itemsPath: "$", processor: pass("Q"), label: "Same" }),
+      ),
     );
     assert.throws(
       () => twice.renderLocal(),
-      (e: unknown) => e instanceof InvalidDefinitionError && e.diagnostics.some((d) => d.location === "/States/E/Label" && d.severity === "ERROR"),
+      (e: unknown) =>
+        e instanceof InvalidDefinitionError && e.diagnostics.some((d) => d.location === "/States/E/Label" && d.severity === "ERROR"),
     );
     // renderUnchecked leaves reporting to the caller (e.g. a CLI that prints diagnostics).
-    assert.equal((twice.renderUnchecked(() => "arn:aws:lambda:us-east-1:123456789012:function:x").States.E as { Label: string }).Label, "Same");
+    assert.equal(
+      (twice.renderUnchecked(() => "arn:aws:lambda:us-east-1:123456789012:function:x").States.E as { Label: string }).Label,
+      "Same",
+    );
   });
 
   it("passes the machine type to the validator (no Distributed Map in an EXPRESS machine)", () => {
     const m = (type: "STANDARD" | "EXPRESS") => machine(distributedMap("D", { itemsPath: "$", processor: pass("P") }), { type });
     assert.doesNotThrow(() => m("STANDARD").renderLocal());
-    assert.throws(() => m("EXPRESS").renderLocal(), (e: unknown) => e instanceof InvalidDefinitionError && e.diagnostics.some((d) => d.location.startsWith("/States/D")));
+    assert.throws(
+      () => m("EXPRESS").renderLocal(),
+      (e: unknown) => e instanceof InvalidDefinitionError && e.diagnostics.some((d) => d.location.startsWith("/States/D")),
+    );
   });
 
   it("renders the same JSON every time (render is repeatable)", () => {
@@ -100,6 +121,9 @@ describe("asl/builders machine()", () => {
   });
 
   it("needs a state or chain", () => {
-    assert.throws(() => machine(undefined as never), (e: unknown) => e instanceof BuilderError && /machine\(\.\.\.\): the first argument must be a state or a chain/.test(e.message));
+    assert.throws(
+      () => machine(undefined as never),
+      (e: unknown) => e instanceof BuilderError && /machine\(\.\.\.\): the first argument must be a state or a chain/.test(e.message),
+    );
   });
 });

@@ -79,11 +79,17 @@ describe("asl/builders inlineMap()", () => {
       Assign: { count: "{% $count($states.result) %}" },
       End: true,
     });
-    assert.deepStrictEqual(stateOf(inlineMap("L", { processor: proc(), items: [1, 2, 3] }), "L", { queryLanguage: "JSONata" }).Items, [1, 2, 3]);
+    assert.deepStrictEqual(
+      stateOf(inlineMap("L", { processor: proc(), items: [1, 2, 3] }), "L", { queryLanguage: "JSONata" }).Items,
+      [1, 2, 3],
+    );
   });
 
   it("rejects ItemsPath in JSONata and Items in JSONPath, and a missing processor", () => {
-    assert.throws(() => render(inlineMap("M", { processor: proc(), itemsPath: "$.x" }), { queryLanguage: "JSONata" }), /state "M" field ItemsPath: only allowed in JSONPath/);
+    assert.throws(
+      () => render(inlineMap("M", { processor: proc(), itemsPath: "$.x" }), { queryLanguage: "JSONata" }),
+      /state "M" field ItemsPath: only allowed in JSONPath/,
+    );
     assert.throws(() => render(inlineMap("M", { processor: proc(), items: [1] })), /state "M" field Items: only allowed in JSONata/);
     assert.throws(() => inlineMap("M", {} as never), /inlineMap\("M"\): processor is required/);
   });
@@ -161,17 +167,29 @@ describe("asl/builders distributedMap()", () => {
   });
 
   it("accepts a ResultWriter with only WriterConfig (AWS accepts it)", () => {
-    const m = distributedMap("D", { processor: proc(), resultWriter: resultWriterConfig({ outputType: "JSON", transformation: "COMPACT" }) });
+    const m = distributedMap("D", {
+      processor: proc(),
+      resultWriter: resultWriterConfig({ outputType: "JSON", transformation: "COMPACT" }),
+    });
     assert.deepStrictEqual(stateOf(m, "D").ResultWriter, { WriterConfig: { OutputType: "JSON", Transformation: "COMPACT" } });
   });
 
   it("rejects an empty batcher and a path() in a JSONata reader", () => {
-    assert.throws(() => render(distributedMap("D", { processor: proc(), batcher: {} })), /state "D" field ItemBatcher: give maxItemsPerBatch and\/or maxInputBytesPerBatch/);
     assert.throws(
-      () => render(distributedMap("D", { processor: proc(), reader: s3JsonReader({ bucket: path("$.b"), key: "k" }) }), { queryLanguage: "JSONata" }),
+      () => render(distributedMap("D", { processor: proc(), batcher: {} })),
+      /state "D" field ItemBatcher: give maxItemsPerBatch and\/or maxInputBytesPerBatch/,
+    );
+    assert.throws(
+      () =>
+        render(distributedMap("D", { processor: proc(), reader: s3JsonReader({ bucket: path("$.b"), key: "k" }) }), {
+          queryLanguage: "JSONata",
+        }),
       /state "D" field ItemReader\.Arguments\.Bucket: path\(\)\/intrinsic\(\) values need the JSONPath/,
     );
-    assert.throws(() => distributedMap("D", { reader: s3JsonReader({ bucket: "b", key: "k" }) } as never), /distributedMap\("D"\): processor is required/);
+    assert.throws(
+      () => distributedMap("D", { reader: s3JsonReader({ bucket: "b", key: "k" }) } as never),
+      /distributedMap\("D"\): processor is required/,
+    );
   });
 
   it("may end a Map's processor in Succeed or Fail", () => {
@@ -190,36 +208,57 @@ describe("asl/builders readers", () => {
       ReaderConfig: { InputType: "JSON" },
       Parameters: { Bucket: "b", Key: "k.json", VersionId: "v1" },
     });
-    assert.throws(() => s3JsonReader({ bucket: "b", key: "k", itemsPointer: "data" }), /itemsPointer must be a JSON pointer like "\/data\/items"/);
+    assert.throws(
+      () => s3JsonReader({ bucket: "b", key: "k", itemsPointer: "data" }),
+      /itemsPointer must be a JSON pointer like "\/data\/items"/,
+    );
   });
 
   it("s3CsvReader: FIRST_ROW by default, GIVEN with headers, delimiter, MaxItemsPath", () => {
-    assert.deepStrictEqual(s3CsvReader({ bucket: "b", key: "k.csv" }).render(site).ReaderConfig, { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" });
-    assert.deepStrictEqual(s3CsvReader({ bucket: "b", key: "k.csv", headers: ["id", "name"], delimiter: "PIPE", maxItems: path("$.max") }).render(site).ReaderConfig, {
+    assert.deepStrictEqual(s3CsvReader({ bucket: "b", key: "k.csv" }).render(site).ReaderConfig, {
       InputType: "CSV",
-      CSVHeaderLocation: "GIVEN",
-      CSVHeaders: ["id", "name"],
-      CSVDelimiter: "PIPE",
-      MaxItemsPath: "$.max",
+      CSVHeaderLocation: "FIRST_ROW",
     });
+    assert.deepStrictEqual(
+      s3CsvReader({ bucket: "b", key: "k.csv", headers: ["id", "name"], delimiter: "PIPE", maxItems: path("$.max") }).render(site)
+        .ReaderConfig,
+      {
+        InputType: "CSV",
+        CSVHeaderLocation: "GIVEN",
+        CSVHeaders: ["id", "name"],
+        CSVDelimiter: "PIPE",
+        MaxItemsPath: "$.max",
+      },
+    );
     assert.throws(() => s3CsvReader({ bucket: "b", key: "k", headers: [] }), /headers must name at least one column/);
   });
 
   it("s3ParquetReader and s3ManifestReader (S3 inventory manifest.json, S3_INVENTORY, ATHENA_DATA)", () => {
     assert.deepStrictEqual(s3ParquetReader({ bucket: "b", key: "k.parquet" }).render(site).ReaderConfig, { InputType: "PARQUET" });
-    assert.deepStrictEqual(s3ManifestReader({ bucket: "b", key: "inv/manifest.json" }).render(site).ReaderConfig, { InputType: "MANIFEST" });
+    assert.deepStrictEqual(s3ManifestReader({ bucket: "b", key: "inv/manifest.json" }).render(site).ReaderConfig, {
+      InputType: "MANIFEST",
+    });
     // input-output-itemreader.html: "If S3_INVENTORY, do not specify InputType".
-    assert.deepStrictEqual(s3ManifestReader({ bucket: "b", key: "inv.csv", manifest: "S3_INVENTORY" }).render(site).ReaderConfig, { ManifestType: "S3_INVENTORY" });
-    assert.deepStrictEqual(s3ManifestReader({ bucket: "b", key: "q-manifest.csv", manifest: "ATHENA_DATA", dataInputType: "PARQUET" }).render(site).ReaderConfig, {
-      InputType: "PARQUET",
-      ManifestType: "ATHENA_DATA",
+    assert.deepStrictEqual(s3ManifestReader({ bucket: "b", key: "inv.csv", manifest: "S3_INVENTORY" }).render(site).ReaderConfig, {
+      ManifestType: "S3_INVENTORY",
     });
     assert.deepStrictEqual(
-      s3ManifestReader({ bucket: "b", key: "q-manifest.csv", manifest: "ATHENA_DATA", dataInputType: "CSV", headers: ["a"] }).render(site).ReaderConfig,
+      s3ManifestReader({ bucket: "b", key: "q-manifest.csv", manifest: "ATHENA_DATA", dataInputType: "PARQUET" }).render(site).ReaderConfig,
+      {
+        InputType: "PARQUET",
+        ManifestType: "ATHENA_DATA",
+      },
+    );
+    assert.deepStrictEqual(
+      s3ManifestReader({ bucket: "b", key: "q-manifest.csv", manifest: "ATHENA_DATA", dataInputType: "CSV", headers: ["a"] }).render(site)
+        .ReaderConfig,
       { InputType: "CSV", ManifestType: "ATHENA_DATA", CSVHeaderLocation: "GIVEN", CSVHeaders: ["a"] },
     );
     assert.throws(() => s3ManifestReader({ bucket: "b", key: "k", manifest: "ATHENA_DATA" } as never), /ATHENA_DATA needs dataInputType/);
-    assert.throws(() => s3ManifestReader({ bucket: "b", key: "k", dataInputType: "CSV" } as never), /dataInputType applies only to manifest ATHENA_DATA/);
+    assert.throws(
+      () => s3ManifestReader({ bucket: "b", key: "k", dataInputType: "CSV" } as never),
+      /dataInputType applies only to manifest ATHENA_DATA/,
+    );
   });
 
   it("s3ListReader: Bucket/Prefix, with or without LOAD_AND_FLATTEN", () => {
@@ -227,16 +266,29 @@ describe("asl/builders readers", () => {
       Resource: "arn:aws:states:::s3:listObjectsV2",
       Parameters: { Bucket: "b", Prefix: "in/" },
     });
-    assert.deepStrictEqual(s3ListReader({ bucket: path("$.bucket"), loadAndFlatten: { inputType: "CSV", delimiter: "TAB" }, maxItems: 5 }).render(site), {
-      Resource: "arn:aws:states:::s3:listObjectsV2",
-      ReaderConfig: { Transformation: "LOAD_AND_FLATTEN", InputType: "CSV", CSVHeaderLocation: "FIRST_ROW", CSVDelimiter: "TAB", MaxItems: 5 },
-      Parameters: { "Bucket.$": "$.bucket" },
-    });
+    assert.deepStrictEqual(
+      s3ListReader({ bucket: path("$.bucket"), loadAndFlatten: { inputType: "CSV", delimiter: "TAB" }, maxItems: 5 }).render(site),
+      {
+        Resource: "arn:aws:states:::s3:listObjectsV2",
+        ReaderConfig: {
+          Transformation: "LOAD_AND_FLATTEN",
+          InputType: "CSV",
+          CSVHeaderLocation: "FIRST_ROW",
+          CSVDelimiter: "TAB",
+          MaxItems: 5,
+        },
+        Parameters: { "Bucket.$": "$.bucket" },
+      },
+    );
   });
 
   it("exposes what a reader reads, for permissions and the engine", () => {
     assert.deepStrictEqual(s3ListReader({ bucket: "b", prefix: "p/" }).source, { action: "s3:listObjectsV2", bucket: "b", prefix: "p/" });
-    assert.deepStrictEqual(s3JsonReader({ bucket: "b", key: "k" }).source, { action: "s3:getObject", inputType: "JSON", location: { bucket: "b", key: "k" } });
+    assert.deepStrictEqual(s3JsonReader({ bucket: "b", key: "k" }).source, {
+      action: "s3:getObject",
+      inputType: "JSON",
+      location: { bucket: "b", key: "k" },
+    });
   });
 
   it("requires a bucket (and a key for object readers)", () => {
@@ -248,10 +300,14 @@ describe("asl/builders readers", () => {
 
 describe("distributedMap: AWS limits checked when the state is built", () => {
   const processor = () => pass("P");
-  const build = (options: Partial<Parameters<typeof distributedMap>[1]>) => () => distributedMap("Fan", { processor: processor(), itemsPath: "$.items", ...options } as Parameters<typeof distributedMap>[1]);
+  const build = (options: Partial<Parameters<typeof distributedMap>[1]>) => () =>
+    distributedMap("Fan", { processor: processor(), itemsPath: "$.items", ...options } as Parameters<typeof distributedMap>[1]);
 
   it("maxConcurrency above 10,000 (AWS runs at most 10,000 children at once), negative or fractional", () => {
-    assert.throws(build({ maxConcurrency: 10_001 }), /distributedMap\("Fan"\): maxConcurrency must be an integer from 0 .* to 10000 .*got 10001/);
+    assert.throws(
+      build({ maxConcurrency: 10_001 }),
+      /distributedMap\("Fan"\): maxConcurrency must be an integer from 0 .* to 10000 .*got 10001/,
+    );
     assert.throws(build({ maxConcurrency: -1 }), /maxConcurrency/);
     assert.throws(build({ maxConcurrency: 1.5 }), /maxConcurrency/);
     assert.doesNotThrow(build({ maxConcurrency: 10_000 }));
@@ -273,6 +329,9 @@ describe("distributedMap: AWS limits checked when the state is built", () => {
 
   it("batcher: maxItemsPerBatch < 1, maxInputBytesPerBatch above 256 KiB", () => {
     assert.throws(build({ batcher: { maxItemsPerBatch: 0 } }), /batcher\.maxItemsPerBatch must be an integer ≥ 1/);
-    assert.throws(build({ batcher: { maxInputBytesPerBatch: 262_145 } }), /batcher\.maxInputBytesPerBatch must be an integer from 1 to 262144/);
+    assert.throws(
+      build({ batcher: { maxInputBytesPerBatch: 262_145 } }),
+      /batcher\.maxInputBytesPerBatch must be an integer from 1 to 262144/,
+    );
   });
 });

@@ -39,16 +39,22 @@ import {
   type ResultWriterSpec,
 } from "../../../asl/builders";
 
-const refs = [
-  lambda("Alpha", async (e: unknown) => e),
-  lambda("Beta", async (e: unknown) => e),
-  lambda("Gamma", async (e: unknown) => e),
-];
+const refs = [lambda("Alpha", async (e: unknown) => e), lambda("Beta", async (e: unknown) => e), lambda("Gamma", async (e: unknown) => e)];
 
 type RetrySpec = { errors: string[]; interval?: number; attempts?: number; backoff?: number; maxDelay?: number; jitter?: "FULL" | "NONE" };
 type ChainSpec = { steps: StepSpec[]; end: EndSpec };
 type StepSpec =
-  | { k: "task"; ref: number; invoke: boolean; withResult: boolean; timeout?: number; heartbeat?: number; dynamicTimeout: boolean; retry: RetrySpec[]; catchChain?: ChainSpec }
+  | {
+      k: "task";
+      ref: number;
+      invoke: boolean;
+      withResult: boolean;
+      timeout?: number;
+      heartbeat?: number;
+      dynamicTimeout: boolean;
+      retry: RetrySpec[];
+      catchChain?: ChainSpec;
+    }
   | { k: "pass"; result?: { v: number } }
   | { k: "wait"; seconds: number; dynamic: boolean }
   | { k: "parallel"; branches: ChainSpec[]; catchChain?: ChainSpec }
@@ -158,7 +164,11 @@ function stepOf(depth: number): fc.Arbitrary<StepSpec> {
 }
 
 function endOf(depth: number): fc.Arbitrary<EndSpec> {
-  const simple: Array<fc.Arbitrary<EndSpec>> = [fc.constant({ k: "open" as const }), fc.constant({ k: "succeed" as const }), fc.constant({ k: "fail" as const })];
+  const simple: Array<fc.Arbitrary<EndSpec>> = [
+    fc.constant({ k: "open" as const }),
+    fc.constant({ k: "succeed" as const }),
+    fc.constant({ k: "fail" as const }),
+  ];
   if (depth === 0) return fc.oneof(...simple);
   const inner = chainOf(depth - 1);
   return fc.oneof(
@@ -218,7 +228,14 @@ class ProgramBuilder {
     // States.ALL must be alone and last: keep the rules up to the first States.ALL one.
     const out: RetryOptions[] = [];
     for (const r of specs) {
-      out.push({ errors: r.errors, intervalSeconds: r.interval, maxAttempts: r.attempts, backoffRate: r.backoff, maxDelaySeconds: r.maxDelay, jitterStrategy: r.jitter });
+      out.push({
+        errors: r.errors,
+        intervalSeconds: r.interval,
+        maxAttempts: r.attempts,
+        backoffRate: r.backoff,
+        maxDelaySeconds: r.maxDelay,
+        jitterStrategy: r.jitter,
+      });
       if (r.errors.includes("States.ALL")) break;
     }
     return out;
@@ -229,7 +246,8 @@ class ProgramBuilder {
       case "task": {
         const { name, lang, ql } = this.next("Task");
         const jp = lang === "JSONPath";
-        const timeout = s.timeout === undefined ? undefined : s.dynamicTimeout ? this.dyn<number>(lang, "$.timeout", "$states.input.timeout") : s.timeout;
+        const timeout =
+          s.timeout === undefined ? undefined : s.dynamicTimeout ? this.dyn<number>(lang, "$.timeout", "$states.input.timeout") : s.timeout;
         const heartbeat = typeof timeout === "number" && s.heartbeat !== undefined && s.heartbeat < timeout ? s.heartbeat : undefined;
         const options = {
           ...ql,
@@ -239,12 +257,18 @@ class ProgramBuilder {
           ...(s.withResult ? (jp ? { resultPath: "$.result" as const } : { output: { result: jsonata("$states.result") } }) : {}),
         };
         const t = s.invoke ? lambdaInvoke(name, refs[s.ref]!, options) : task(name, refs[s.ref]!, options);
-        if (s.catchChain) t.addCatch(this.chain(s.catchChain, express), jp ? { resultPath: "$.error" } : { output: jsonata("$states.errorOutput") });
+        if (s.catchChain)
+          t.addCatch(this.chain(s.catchChain, express), jp ? { resultPath: "$.error" } : { output: jsonata("$states.errorOutput") });
         return t;
       }
       case "pass": {
         const { name, lang, ql } = this.next("Pass");
-        return pass(name, lang === "JSONPath" ? { ...ql, result: s.result, resultPath: s.result ? "$.fixed" : undefined } : { ...ql, output: { v: jsonata("$states.input") } });
+        return pass(
+          name,
+          lang === "JSONPath"
+            ? { ...ql, result: s.result, resultPath: s.result ? "$.fixed" : undefined }
+            : { ...ql, output: { v: jsonata("$states.input") } },
+        );
       }
       case "wait": {
         const { name, lang, ql } = this.next("Wait");
@@ -252,8 +276,16 @@ class ProgramBuilder {
       }
       case "parallel": {
         const { name, lang, ql } = this.next("Parallel");
-        const p = parallel(name, s.branches.map((b) => this.chain(b, express)), ql);
-        if (s.catchChain) p.addCatch(this.chain(s.catchChain, express), lang === "JSONPath" ? { resultPath: "$.error" } : { output: jsonata("$states.errorOutput") });
+        const p = parallel(
+          name,
+          s.branches.map((b) => this.chain(b, express)),
+          ql,
+        );
+        if (s.catchChain)
+          p.addCatch(
+            this.chain(s.catchChain, express),
+            lang === "JSONPath" ? { resultPath: "$.error" } : { output: jsonata("$states.errorOutput") },
+          );
         return p;
       }
       case "inline": {
@@ -289,13 +321,21 @@ class ProgramBuilder {
         const writers: Array<ResultWriterSpec | undefined> = s.writer
           ? [
               s3ResultWriter({ bucket: "out", prefix: "results/" }),
-              s3ResultWriter({ bucket, prefix: "results/", writerConfig: { outputType: s.writer.outputType, transformation: s.writer.transformation } }),
+              s3ResultWriter({
+                bucket,
+                prefix: "results/",
+                writerConfig: { outputType: s.writer.outputType, transformation: s.writer.transformation },
+              }),
               resultWriterConfig({ outputType: s.writer.outputType, transformation: s.writer.transformation }),
             ]
           : [];
         const batcher =
           s.batch && (s.batch.items !== undefined || s.batch.bytes !== undefined)
-            ? { maxItemsPerBatch: s.batch.items, maxInputBytesPerBatch: s.batch.bytes, batchInput: s.batch.input ? { source: "test" } : undefined }
+            ? {
+                maxItemsPerBatch: s.batch.items,
+                maxInputBytesPerBatch: s.batch.bytes,
+                batchInput: s.batch.input ? { source: "test" } : undefined,
+              }
             : undefined;
         const common = {
           ...ql,
@@ -308,7 +348,9 @@ class ProgramBuilder {
           childExecution: s.express ? ("EXPRESS" as const) : ("STANDARD" as const),
           maxConcurrency: s.maxConcurrency,
         };
-        return reader ? distributedMap(name, { ...common, reader }) : distributedMap(name, { ...common, ...(jp ? { itemsPath: "$.items" as const } : {}) });
+        return reader
+          ? distributedMap(name, { ...common, reader })
+          : distributedMap(name, { ...common, ...(jp ? { itemsPath: "$.items" as const } : {}) });
       }
     }
   }
@@ -358,7 +400,11 @@ describe("asl/builders property: random well-formed programs", () => {
         const m = machine(builder.chain(spec, false), { queryLanguage: mode === "JSONata" ? "JSONata" : undefined, type: "STANDARD" });
         const definition = m.renderUnchecked((ref) => `arn:aws:lambda:us-east-1:123456789012:function:${ref.name}`);
         const result = validateDefinition(definition, { stateMachineType: "STANDARD" });
-        assert.deepStrictEqual(result.diagnostics.filter((d) => d.severity === "ERROR"), [], JSON.stringify(definition));
+        assert.deepStrictEqual(
+          result.diagnostics.filter((d) => d.severity === "ERROR"),
+          [],
+          JSON.stringify(definition),
+        );
         assert.ok(result.valid);
         assert.deepStrictEqual(JSON.parse(JSON.stringify(definition)), definition);
         // render() agrees with renderUnchecked() + the validator, and is repeatable.

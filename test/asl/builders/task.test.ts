@@ -35,7 +35,16 @@ describe("asl/builders task()", () => {
       assign: { last: path("$.n") },
       timeoutSeconds: 30,
       heartbeatSeconds: path("$.hb"),
-      retry: [{ errors: [StatesErrors.TaskFailed], intervalSeconds: 2, maxAttempts: 3, backoffRate: 2, maxDelaySeconds: 10, jitterStrategy: "FULL" }],
+      retry: [
+        {
+          errors: [StatesErrors.TaskFailed],
+          intervalSeconds: 2,
+          maxAttempts: 3,
+          backoffRate: 2,
+          maxDelaySeconds: 10,
+          jitterStrategy: "FULL",
+        },
+      ],
     });
     const state = stateOf(t, "T");
     assert.deepStrictEqual(state, {
@@ -50,18 +59,42 @@ describe("asl/builders task()", () => {
       Assign: { "last.$": "$.n" },
       TimeoutSeconds: 30,
       HeartbeatSecondsPath: "$.hb",
-      Retry: [{ ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 10, JitterStrategy: "FULL" }],
+      Retry: [
+        {
+          ErrorEquals: ["States.TaskFailed"],
+          IntervalSeconds: 2,
+          MaxAttempts: 3,
+          BackoffRate: 2,
+          MaxDelaySeconds: 10,
+          JitterStrategy: "FULL",
+        },
+      ],
       End: true,
     });
     assert.deepStrictEqual(Object.keys(state), [
-      "Type", "Comment", "Resource", "InputPath", "Parameters", "ResultSelector", "ResultPath", "OutputPath", "Assign",
-      "TimeoutSeconds", "HeartbeatSecondsPath", "Retry", "End",
+      "Type",
+      "Comment",
+      "Resource",
+      "InputPath",
+      "Parameters",
+      "ResultSelector",
+      "ResultPath",
+      "OutputPath",
+      "Assign",
+      "TimeoutSeconds",
+      "HeartbeatSecondsPath",
+      "Retry",
+      "End",
     ]);
   });
 
   it("renders null paths (discard) as null", () => {
     assert.deepStrictEqual(stateOf(task("T", fn, { resultPath: null, outputPath: null }), "T"), {
-      Type: "Task", Resource: FN_ARN, ResultPath: null, OutputPath: null, End: true,
+      Type: "Task",
+      Resource: FN_ARN,
+      ResultPath: null,
+      OutputPath: null,
+      End: true,
     });
   });
 
@@ -99,7 +132,9 @@ describe("asl/builders task()", () => {
 
   it("adds Catch rules whose targets are states, not names (default ErrorEquals States.ALL)", () => {
     const failed = succeed("Recovered");
-    const t = task("T", fn).addRetry({ errors: ["Lambda.TooManyRequestsException"], maxAttempts: 6 }).addCatch(failed, { resultPath: "$.error" });
+    const t = task("T", fn)
+      .addRetry({ errors: ["Lambda.TooManyRequestsException"], maxAttempts: 6 })
+      .addCatch(failed, { resultPath: "$.error" });
     const def = render(t);
     assert.deepStrictEqual(def.States.T, {
       Type: "Task",
@@ -119,27 +154,55 @@ describe("asl/builders task()", () => {
       comment: "timeouts",
     });
     assert.deepStrictEqual(stateOf(t, "T").Catch, [
-      { ErrorEquals: ["States.Timeout"], Next: "Done", Output: { error: "{% $states.errorOutput %}" }, Assign: { failed: true }, Comment: "timeouts" },
+      {
+        ErrorEquals: ["States.Timeout"],
+        Next: "Done",
+        Output: { error: "{% $states.errorOutput %}" },
+        Assign: { failed: true },
+        Comment: "timeouts",
+      },
     ]);
   });
 
   it("rejects fields of the other query language, naming the state and field", () => {
-    assert.throws(() => render(task("T", fn, { queryLanguage: "JSONata", inputPath: "$.x" })), /state "T" field InputPath: only allowed in JSONPath states; this state uses JSONata/);
-    assert.throws(() => render(task("T", fn, { queryLanguage: "JSONata", parameters: { a: 1 } })), /field Parameters: only allowed in JSONPath/);
-    assert.throws(() => render(task("T", fn, { resultPath: "$.r" }), { queryLanguage: "JSONata" }), /field ResultPath: only allowed in JSONPath/);
-    assert.throws(() => render(task("T", fn, { arguments: { a: 1 } })), /state "T" field Arguments: only allowed in JSONata states; this state uses JSONPath/);
+    assert.throws(
+      () => render(task("T", fn, { queryLanguage: "JSONata", inputPath: "$.x" })),
+      /state "T" field InputPath: only allowed in JSONPath states; this state uses JSONata/,
+    );
+    assert.throws(
+      () => render(task("T", fn, { queryLanguage: "JSONata", parameters: { a: 1 } })),
+      /field Parameters: only allowed in JSONPath/,
+    );
+    assert.throws(
+      () => render(task("T", fn, { resultPath: "$.r" }), { queryLanguage: "JSONata" }),
+      /field ResultPath: only allowed in JSONPath/,
+    );
+    assert.throws(
+      () => render(task("T", fn, { arguments: { a: 1 } })),
+      /state "T" field Arguments: only allowed in JSONata states; this state uses JSONPath/,
+    );
     assert.throws(() => render(task("T", fn, { output: 1 })), /field Output: only allowed in JSONata/);
     assert.throws(() => render(task("T", fn).addCatch(succeed("S"), { output: 1 })), /field Catch\[0\]\.Output: only allowed in JSONata/);
-    assert.throws(() => render(task("T", fn, { queryLanguage: "JSONata" }).addCatch(succeed("S"), { resultPath: "$.e" })), /Catch\[0\]\.ResultPath: only allowed in JSONPath/);
+    assert.throws(
+      () => render(task("T", fn, { queryLanguage: "JSONata" }).addCatch(succeed("S"), { resultPath: "$.e" })),
+      /Catch\[0\]\.ResultPath: only allowed in JSONPath/,
+    );
   });
 
   it("rejects a malformed reference path, empty error lists, and a Lambda ARN given as a string", () => {
-    assert.throws(() => render(task("T", fn, { inputPath: "in" as `$${string}` })), /field InputPath: must be a JSONPath starting with "\$" or null/);
+    assert.throws(
+      () => render(task("T", fn, { inputPath: "in" as `$${string}` })),
+      /field InputPath: must be a JSONPath starting with "\$" or null/,
+    );
     assert.throws(() => render(task("T", fn, { retry: [{ errors: [] }] })), /Retry\[0\]: errors must list at least one error name/);
-    assert.throws(() => render(task("T", fn).addCatch(succeed("S"), { errors: [] })), /Catch\[0\]: errors must list at least one error name/);
+    assert.throws(
+      () => render(task("T", fn).addCatch(succeed("S"), { errors: [] })),
+      /Catch\[0\]: errors must list at least one error name/,
+    );
     assert.throws(
       () => task("T", "arn:aws:lambda:us-east-1:123456789012:function:Fn"),
-      (e: unknown) => e instanceof BuilderError && /is a Lambda function ARN; reference the function with lambda\(name, handler\)/.test(e.message),
+      (e: unknown) =>
+        e instanceof BuilderError && /is a Lambda function ARN; reference the function with lambda\(name, handler\)/.test(e.message),
     );
     assert.throws(() => task("T", "not-an-arn" as `arn:${string}`), /must be a lambda\(\.\.\.\) reference or a resource ARN/);
     assert.throws(() => task("", fn), /A state needs a non-empty name/);
@@ -157,7 +220,12 @@ describe("asl/builders lambdaInvoke()", () => {
   });
 
   it("takes a payload template, a qualifier, an invocation type and the usual I/O fields", () => {
-    const t = lambdaInvoke("T", fn, { payload: { n: path("$.n") }, qualifier: "live", invocationType: "Event", resultSelector: { r: path("$.Payload") } });
+    const t = lambdaInvoke("T", fn, {
+      payload: { n: path("$.n") },
+      qualifier: "live",
+      invocationType: "Event",
+      resultSelector: { r: path("$.Payload") },
+    });
     assert.deepStrictEqual(stateOf(t, "T"), {
       Type: "Task",
       Resource: "arn:aws:states:::lambda:invoke",
@@ -165,22 +233,31 @@ describe("asl/builders lambdaInvoke()", () => {
       ResultSelector: { "r.$": "$.Payload" },
       End: true,
     });
-    assert.deepStrictEqual(stateOf(lambdaInvoke("U", fn, { payload: path("$.item") }), "U").Parameters, { FunctionName: FN_ARN, "Payload.$": "$.item" });
+    assert.deepStrictEqual(stateOf(lambdaInvoke("U", fn, { payload: path("$.item") }), "U").Parameters, {
+      FunctionName: FN_ARN,
+      "Payload.$": "$.item",
+    });
   });
 
   it("renders Arguments {FunctionName, Payload: {% $states.input %}} in JSONata", () => {
-    assert.deepStrictEqual(stateOf(lambdaInvoke("T", fn, { output: jsonata("$states.result.Payload") }), "T", { queryLanguage: "JSONata" }), {
-      Type: "Task",
-      Resource: "arn:aws:states:::lambda:invoke",
-      Arguments: { FunctionName: FN_ARN, Payload: "{% $states.input %}" },
-      Output: "{% $states.result.Payload %}",
-      End: true,
-    });
+    assert.deepStrictEqual(
+      stateOf(lambdaInvoke("T", fn, { output: jsonata("$states.result.Payload") }), "T", { queryLanguage: "JSONata" }),
+      {
+        Type: "Task",
+        Resource: "arn:aws:states:::lambda:invoke",
+        Arguments: { FunctionName: FN_ARN, Payload: "{% $states.input %}" },
+        Output: "{% $states.result.Payload %}",
+        End: true,
+      },
+    );
   });
 
   it("refuses hand-written Parameters/Arguments (the payload option says it) and non-references", () => {
     assert.throws(() => render(lambdaInvoke("T", fn, { parameters: { a: 1 } })), /builds its own Parameters; use the payload option/);
-    assert.throws(() => render(lambdaInvoke("T", fn, { arguments: { a: 1 } }), { queryLanguage: "JSONata" }), /builds its own Arguments; use the payload option/);
+    assert.throws(
+      () => render(lambdaInvoke("T", fn, { arguments: { a: 1 } }), { queryLanguage: "JSONata" }),
+      /builds its own Arguments; use the payload option/,
+    );
     assert.throws(() => lambdaInvoke("T", "Fn" as unknown as typeof fn), /must be a lambda\(\.\.\.\) reference/);
   });
 

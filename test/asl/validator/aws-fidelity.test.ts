@@ -10,27 +10,49 @@ import { distributedMap, errors, inlineMap, LAMBDA, machine, task, warnings } fr
 
 const ok = (def: unknown, opts?: Parameters<typeof errors>[1]) => assert.deepEqual(errors(def, opts), []);
 const only = (def: unknown, expected: Array<[string, string]>, opts?: Parameters<typeof errors>[1]) =>
-  assert.deepEqual(errors(def, opts), [...expected].sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1)));
+  assert.deepEqual(
+    errors(def, opts),
+    [...expected].sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1)),
+  );
 const j = { QueryLanguage: "JSONata" };
 const pass = (fields: Record<string, unknown> = {}) => ({ Type: "Pass", End: true, ...fields });
-const messages = (def: unknown) => validateDefinition(def).diagnostics.map((d) => d.message).join("\n");
+const messages = (def: unknown) =>
+  validateDefinition(def)
+    .diagnostics.map((d) => d.message)
+    .join("\n");
 
 // https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html — "Iterator" is the
 // deprecated name of ItemProcessor; AWS takes the same fields, ProcessorConfig included.
 describe("AWS fidelity: legacy Iterator", () => {
-  const processor = (config?: Record<string, unknown>) => ({ ...(config ? { ProcessorConfig: config } : {}), StartAt: "P", States: { P: pass() } });
+  const processor = (config?: Record<string, unknown>) => ({
+    ...(config ? { ProcessorConfig: config } : {}),
+    StartAt: "P",
+    States: { P: pass() },
+  });
   it("accepts Iterator with ProcessorConfig INLINE and DISTRIBUTED", () => {
     ok(machine({ Type: "Map", Iterator: processor({ Mode: "INLINE" }), End: true }));
     ok(machine({ Type: "Map", Iterator: processor({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }), End: true, Label: "L" }));
   });
   it("applies the Distributed Map rules to an Iterator's ProcessorConfig, located under Iterator", () => {
-    only(machine({ Type: "Map", Iterator: processor({ Mode: "DISTRIBUTED" }), End: true }), [["MISSING_EXECUTION_TYPE", "/States/A/Iterator/ProcessorConfig"]]);
-    only(machine({ Type: "Map", Iterator: processor({ Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }), End: true }), [], { stateMachineType: "STANDARD" });
-    only(machine({ Type: "Map", Iterator: processor({ Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }), End: true }), [["DISTRIBUTED_MAP_IN_EXPRESS", "/States/A/Iterator/ProcessorConfig/Mode"]], { stateMachineType: "EXPRESS" });
-    only(machine({ Type: "Map", Iterator: processor(), ItemBatcher: { MaxItemsPerBatch: 2 }, End: true }), [["DISTRIBUTED_ONLY_FIELD", "/States/A/ItemBatcher"]]);
+    only(machine({ Type: "Map", Iterator: processor({ Mode: "DISTRIBUTED" }), End: true }), [
+      ["MISSING_EXECUTION_TYPE", "/States/A/Iterator/ProcessorConfig"],
+    ]);
+    only(machine({ Type: "Map", Iterator: processor({ Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }), End: true }), [], {
+      stateMachineType: "STANDARD",
+    });
+    only(
+      machine({ Type: "Map", Iterator: processor({ Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }), End: true }),
+      [["DISTRIBUTED_MAP_IN_EXPRESS", "/States/A/Iterator/ProcessorConfig/Mode"]],
+      { stateMachineType: "EXPRESS" },
+    );
+    only(machine({ Type: "Map", Iterator: processor(), ItemBatcher: { MaxItemsPerBatch: 2 }, End: true }), [
+      ["DISTRIBUTED_ONLY_FIELD", "/States/A/ItemBatcher"],
+    ]);
   });
   it("still rejects unknown ProcessorConfig fields", () => {
-    only(machine({ Type: "Map", Iterator: processor({ Mode: "INLINE", Bogus: 1 }), End: true }), [["SCHEMA_VALIDATION_FAILED", "/States/A/Iterator/ProcessorConfig/Bogus"]]);
+    only(machine({ Type: "Map", Iterator: processor({ Mode: "INLINE", Bogus: 1 }), End: true }), [
+      ["SCHEMA_VALIDATION_FAILED", "/States/A/Iterator/ProcessorConfig/Bogus"],
+    ]);
   });
 });
 
@@ -38,14 +60,28 @@ describe("AWS fidelity: legacy Iterator", () => {
 // follow JsonPath (Step Functions runs Jayway JsonPath); "A reference path is a path whose syntax is
 // limited ... Functions such as length() aren't supported ... The operators @, ,, :, and ? are not supported".
 describe("AWS fidelity: JsonPath dialect (Paths) and Reference Paths", () => {
-  const jayway = ["$.[0]", "$.[?(@.x > 0)]", "$..x", "$['a b']", "$.a[*].b", "$.a.length()", "$.['a'].b", "$.a[-1:]", "$.a[0,1]", "$.a.concat('x')", "$[?(@.b == 'x')].c"];
+  const jayway = [
+    "$.[0]",
+    "$.[?(@.x > 0)]",
+    "$..x",
+    "$['a b']",
+    "$.a[*].b",
+    "$.a.length()",
+    "$.['a'].b",
+    "$.a[-1:]",
+    "$.a[0,1]",
+    "$.a.concat('x')",
+    "$[?(@.b == 'x')].c",
+  ];
   for (const p of jayway) {
     it(`accepts ${p} in InputPath, OutputPath and a Parameters '.$' field`, () => {
       ok(machine(task({ InputPath: p, OutputPath: p, Parameters: { "v.$": p } })));
     });
   }
   it("accepts the same dialect in a Choice Variable", () => {
-    ok(machine({ Type: "Choice", Choices: [{ Variable: "$.[0].x", IsPresent: true, Next: "B" }], Default: "B" }, { B: { Type: "Succeed" } }));
+    ok(
+      machine({ Type: "Choice", Choices: [{ Variable: "$.[0].x", IsPresent: true, Next: "B" }], Default: "B" }, { B: { Type: "Succeed" } }),
+    );
   });
   it("rejects what Jayway cannot parse: an unknown function, an unclosed bracket, a trailing dot", () => {
     only(machine(task({ InputPath: "$.a.foo()" })), [["INVALID_JSON_PATH", "/States/A/InputPath"]]);
@@ -67,7 +103,12 @@ describe("AWS fidelity: JsonPath dialect (Paths) and Reference Paths", () => {
 // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemspath.html
 describe("AWS fidelity: ItemsPath beside ItemReader", () => {
   it("is accepted with a warning saying the reader supplies the items", () => {
-    const def = machine(distributedMap({ ItemReader: { Resource: "arn:aws:states:::s3:getObject", Parameters: { Bucket: "b", Key: "k" } }, ItemsPath: "$.items" }));
+    const def = machine(
+      distributedMap({
+        ItemReader: { Resource: "arn:aws:states:::s3:getObject", Parameters: { Bucket: "b", Key: "k" } },
+        ItemsPath: "$.items",
+      }),
+    );
     ok(def);
     assert.deepEqual(warnings(def), [["ITEMS_WITH_ITEM_READER", "/States/A/ItemsPath"]]);
     assert.match(messages(def), /ignored/);
@@ -125,8 +166,12 @@ describe("AWS fidelity: Task Credentials", () => {
   });
   it("rejects an empty object, other fields, both forms, a JSONPath form in JSONata, a non-string", () => {
     only(machine(task({ Credentials: {} })), [["SCHEMA_VALIDATION_FAILED", "/States/A/Credentials"]]);
-    only(machine(task({ Credentials: { RoleArn: role, ExternalId: "x" } })), [["SCHEMA_VALIDATION_FAILED", "/States/A/Credentials/ExternalId"]]);
-    only(machine(task({ Credentials: { RoleArn: role, "RoleArn.$": "$.r" } })), [["MUTUALLY_EXCLUSIVE_FIELDS", "/States/A/Credentials/RoleArn.$"]]);
+    only(machine(task({ Credentials: { RoleArn: role, ExternalId: "x" } })), [
+      ["SCHEMA_VALIDATION_FAILED", "/States/A/Credentials/ExternalId"],
+    ]);
+    only(machine(task({ Credentials: { RoleArn: role, "RoleArn.$": "$.r" } })), [
+      ["MUTUALLY_EXCLUSIVE_FIELDS", "/States/A/Credentials/RoleArn.$"],
+    ]);
     only(machine(task({ Credentials: { "RoleArn.$": "$.r" } }), {}, j), [
       ["SCHEMA_VALIDATION_FAILED", "/States/A/Credentials"],
       ["SCHEMA_VALIDATION_FAILED", "/States/A/Credentials/RoleArn.$"],
@@ -154,17 +199,36 @@ describe("AWS fidelity: intrinsic string escapes", () => {
 describe("AWS fidelity: static intrinsic argument types", () => {
   it("rejects a literal of the wrong type", () => {
     only(machine(pass({ Parameters: { "v.$": "States.MathAdd('1', 2)" } })), [["INVALID_INTRINSIC_ARGUMENTS", "/States/A/Parameters/v.$"]]);
-    only(machine(pass({ Parameters: { "v.$": "States.StringSplit(5, ',')" } })), [["INVALID_INTRINSIC_ARGUMENTS", "/States/A/Parameters/v.$"]]);
-    only(machine(pass({ Parameters: { "v.$": "States.ArrayRange(1, 'x', 1)" } })), [["INVALID_INTRINSIC_ARGUMENTS", "/States/A/Parameters/v.$"]]);
-    only(machine(pass({ Parameters: { "v.$": "States.Base64Encode(null)" } })), [["INVALID_INTRINSIC_ARGUMENTS", "/States/A/Parameters/v.$"]]);
+    only(machine(pass({ Parameters: { "v.$": "States.StringSplit(5, ',')" } })), [
+      ["INVALID_INTRINSIC_ARGUMENTS", "/States/A/Parameters/v.$"],
+    ]);
+    only(machine(pass({ Parameters: { "v.$": "States.ArrayRange(1, 'x', 1)" } })), [
+      ["INVALID_INTRINSIC_ARGUMENTS", "/States/A/Parameters/v.$"],
+    ]);
+    only(machine(pass({ Parameters: { "v.$": "States.Base64Encode(null)" } })), [
+      ["INVALID_INTRINSIC_ARGUMENTS", "/States/A/Parameters/v.$"],
+    ]);
   });
   it("rejects a nested call whose result has the wrong type", () => {
     const def = machine(pass({ Parameters: { "v.$": "States.ArrayLength(States.Format('{}', $.x))" } }));
     only(def, [["INVALID_INTRINSIC_ARGUMENTS", "/States/A/Parameters/v.$"]]);
-    assert.match(messages(def), /first argument of States.ArrayLength must be an array; got States.Format\(\.\.\.\), which returns a string/);
+    assert.match(
+      messages(def),
+      /first argument of States.ArrayLength must be an array; got States.Format\(\.\.\.\), which returns a string/,
+    );
   });
   it("leaves paths to run time and accepts matching literals and calls", () => {
-    ok(machine(pass({ Parameters: { "v.$": "States.MathAdd($.a, 2)", "w.$": "States.ArrayLength(States.Array(1, 2))", "x.$": "States.MathAdd(1.5, States.ArrayLength($.a))" } })));
+    ok(
+      machine(
+        pass({
+          Parameters: {
+            "v.$": "States.MathAdd($.a, 2)",
+            "w.$": "States.ArrayLength(States.Array(1, 2))",
+            "x.$": "States.MathAdd(1.5, States.ArrayLength($.a))",
+          },
+        }),
+      ),
+    );
   });
 });
 
@@ -260,10 +324,16 @@ describe("AWS fidelity: AWS's warning codes", () => {
   it("NO_DOLLAR: a payload field that looks like a path or intrinsic without '.$'", () => {
     const def = machine(pass({ Parameters: { a: "$.x", b: "States.Format('{}', $.x)" } }));
     ok(def);
-    assert.deepEqual(warnings(def), [["NO_DOLLAR", "/States/A/Parameters/a"], ["NO_DOLLAR", "/States/A/Parameters/b"]]);
+    assert.deepEqual(warnings(def), [
+      ["NO_DOLLAR", "/States/A/Parameters/a"],
+      ["NO_DOLLAR", "/States/A/Parameters/b"],
+    ]);
   });
   it("NO_PATH: a path in a field whose name does not end in Path", () => {
-    assert.deepEqual(warnings(machine({ Type: "Fail", Error: "$.error", Cause: "$.cause" })), [["NO_PATH", "/States/A/Error"], ["NO_PATH", "/States/A/Cause"]]);
+    assert.deepEqual(warnings(machine({ Type: "Fail", Error: "$.error", Cause: "$.cause" })), [
+      ["NO_PATH", "/States/A/Error"],
+      ["NO_PATH", "/States/A/Cause"],
+    ]);
     assert.deepEqual(warnings(machine({ Type: "Fail", Error: "Oops" })), []);
   });
   it("PASS_RESULT_IS_STATIC: a path in a Pass state's Result", () => {
@@ -286,11 +356,17 @@ describe("AWS fidelity: AWS's warning codes", () => {
 // (test/fixtures/asl/public/SOURCES.md).
 describe("AWS fidelity: public deployed definitions", () => {
   const dir = join(__dirname, "..", "..", "fixtures", "asl", "public");
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     it(`${file}: ${file.startsWith("INVALID-") ? "rejected" : "no ERROR"}`, () => {
       const r = validateDefinition(readFileSync(join(dir, file), "utf8"));
       if (file.startsWith("INVALID-")) assert.equal(r.valid, false);
-      else assert.deepEqual(r.diagnostics.filter((d) => d.severity === "ERROR"), []);
+      else
+        assert.deepEqual(
+          r.diagnostics.filter((d) => d.severity === "ERROR"),
+          [],
+        );
     });
   }
 });

@@ -23,9 +23,28 @@ describe("validate CLI", function () {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "validate-cli-"));
     writeFileSync(join(dir, "ok.json"), JSON.stringify({ StartAt: "A", States: { A: { Type: "Succeed" } } }));
-    writeFileSync(join(dir, "warn.json"), JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", Parameters: { a: "$.x" }, End: true } } }));
-    writeFileSync(join(dir, "broken.json"), "{ \"StartAt\": ");
-    writeFileSync(join(dir, "express.json"), JSON.stringify({ StartAt: "M", States: { M: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, StartAt: "P", States: { P: { Type: "Succeed" } } }, End: true } } }));
+    writeFileSync(
+      join(dir, "warn.json"),
+      JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", Parameters: { a: "$.x" }, End: true } } }),
+    );
+    writeFileSync(join(dir, "broken.json"), '{ "StartAt": ');
+    writeFileSync(
+      join(dir, "express.json"),
+      JSON.stringify({
+        StartAt: "M",
+        States: {
+          M: {
+            Type: "Map",
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
+              StartAt: "P",
+              States: { P: { Type: "Succeed" } },
+            },
+            End: true,
+          },
+        },
+      }),
+    );
     writeFileSync(join(dir, "notes.txt"), "not a definition");
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,12 +64,23 @@ describe("validate CLI", function () {
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stderr, "");
     const out = JSON.parse(r.stdout) as Array<{ file: string; valid: boolean; diagnostics: Array<Record<string, string>> }>;
-    assert.deepEqual(out.map((f) => [f.file, f.valid]), [[join(dir, "ok.json"), true], [invalid, false], [join(dir, "broken.json"), false], [missing, false]]);
+    assert.deepEqual(
+      out.map((f) => [f.file, f.valid]),
+      [
+        [join(dir, "ok.json"), true],
+        [invalid, false],
+        [join(dir, "broken.json"), false],
+        [missing, false],
+      ],
+    );
     for (const f of out) {
       assert.deepEqual(Object.keys(f), ["file", "valid", "diagnostics"]);
       for (const d of f.diagnostics) assert.deepEqual(Object.keys(d), ["code", "location", "message", "severity"]);
     }
-    assert.deepEqual(out[1]!.diagnostics.map((d) => [d.code, d.location]), [["MISSING_TRANSITION_TARGET", "/States/A/Next"]]);
+    assert.deepEqual(
+      out[1]!.diagnostics.map((d) => [d.code, d.location]),
+      [["MISSING_TRANSITION_TARGET", "/States/A/Next"]],
+    );
     assert.equal(out[2]!.diagnostics[0]!.code, "INVALID_JSON_DESCRIPTION");
     assert.equal(out[3]!.diagnostics[0]!.code, "INVALID_JSON_DESCRIPTION");
     assert.match(out[3]!.diagnostics[0]!.message, /file not found/);
@@ -60,8 +90,14 @@ describe("validate CLI", function () {
     const r = run("--json", "--type", "EXPRESS", dir);
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout) as Array<{ file: string; valid: boolean; diagnostics: Array<{ code: string }> }>;
-    assert.deepEqual(out.map((f) => f.file.slice(dir.length + 1)), ["broken.json", "express.json", "ok.json", "warn.json"]);
-    assert.deepEqual(out[1]!.diagnostics.map((d) => d.code), ["DISTRIBUTED_MAP_IN_EXPRESS"]);
+    assert.deepEqual(
+      out.map((f) => f.file.slice(dir.length + 1)),
+      ["broken.json", "express.json", "ok.json", "warn.json"],
+    );
+    assert.deepEqual(
+      out[1]!.diagnostics.map((d) => d.code),
+      ["DISTRIBUTED_MAP_IN_EXPRESS"],
+    );
   });
 
   it("exits 2 with a message on stderr for usage errors (no files, unknown flag, bad --type)", () => {

@@ -14,10 +14,15 @@ const root = join(__dirname, "..", "..", "fixtures", "asl");
 
 describe("validator: fixture corpus", () => {
   describe("valid definitions produce no ERROR", () => {
-    for (const file of readdirSync(join(root, "valid")).filter((f) => f.endsWith(".json")).sort()) {
+    for (const file of readdirSync(join(root, "valid"))
+      .filter((f) => f.endsWith(".json"))
+      .sort()) {
       it(file, () => {
         const r = validateDefinition(readFileSync(join(root, "valid", file), "utf8"));
-        assert.deepEqual(r.diagnostics.filter((d) => d.severity === "ERROR"), []);
+        assert.deepEqual(
+          r.diagnostics.filter((d) => d.severity === "ERROR"),
+          [],
+        );
         assert.equal(r.valid, true);
       });
     }
@@ -28,14 +33,19 @@ describe("validator: fixture corpus", () => {
       string,
       { errors: Array<[string, string]>; stateMachineType?: "STANDARD" | "EXPRESS" }
     >;
-    const files = readdirSync(join(root, "invalid")).filter((f) => f.endsWith(".asl.json")).sort();
+    const files = readdirSync(join(root, "invalid"))
+      .filter((f) => f.endsWith(".asl.json"))
+      .sort();
     it("every invalid fixture has an expectation", () => assert.deepEqual(files, Object.keys(expected).sort()));
     for (const file of files) {
       it(file, () => {
         const e = expected[file]!;
         const text = readFileSync(join(root, "invalid", file), "utf8");
         const opts = e.stateMachineType ? { stateMachineType: e.stateMachineType } : undefined;
-        assert.deepEqual(errors(text, opts), [...e.errors].sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1)));
+        assert.deepEqual(
+          errors(text, opts),
+          [...e.errors].sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1)),
+        );
         assert.equal(validateDefinition(text, opts).valid, false);
       });
     }

@@ -24,7 +24,13 @@ export function generateDefinition(states: number, opts: { jsonata?: boolean; to
       TimeoutSeconds: 30,
       HeartbeatSeconds: 10,
       Retry: [
-        { ErrorEquals: ["Lambda.ServiceException", "Lambda.TooManyRequestsException"], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: "FULL" },
+        {
+          ErrorEquals: ["Lambda.ServiceException", "Lambda.TooManyRequestsException"],
+          IntervalSeconds: 2,
+          MaxAttempts: 6,
+          BackoffRate: 2,
+          JitterStrategy: "FULL",
+        },
         { ErrorEquals: ["States.ALL"], MaxAttempts: 1 },
       ],
       Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: n("Failed") }],
@@ -34,7 +40,13 @@ export function generateDefinition(states: number, opts: { jsonata?: boolean; to
       Type: "Choice",
       Choices: [
         { Variable: "$.fetched.count", NumericGreaterThan: 100, Next: n("Fanout") },
-        { And: [{ Variable: "$.mode", IsPresent: true }, { Variable: "$.mode", StringEquals: "wait" }], Next: n("Pause") },
+        {
+          And: [
+            { Variable: "$.mode", IsPresent: true },
+            { Variable: "$.mode", StringEquals: "wait" },
+          ],
+          Next: n("Pause"),
+        },
         { Not: { Variable: "$.when", TimestampLessThan: "2026-01-01T00:00:00Z" }, Next: n("Shape") },
       ],
       Default: n("Shape"),
@@ -73,7 +85,14 @@ export function generateDefinition(states: number, opts: { jsonata?: boolean; to
         {
           StartAt: n("Right"),
           States: opts.jsonata
-            ? { [n("Right")]: { Type: "Pass", QueryLanguage: "JSONata", Output: { side: "{% $uppercase('right') & $string($count($states.input)) %}" }, End: true } }
+            ? {
+                [n("Right")]: {
+                  Type: "Pass",
+                  QueryLanguage: "JSONata",
+                  Output: { side: "{% $uppercase('right') & $string($count($states.input)) %}" },
+                  End: true,
+                },
+              }
             : { [n("Right")]: { Type: "Pass", Result: { side: "right" }, End: true } },
         },
       ],
@@ -88,8 +107,12 @@ export function generateDefinition(states: number, opts: { jsonata?: boolean; to
         ReaderConfig: { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW", CSVDelimiter: "COMMA", MaxItems: 1000 },
         Parameters: { "Bucket.$": "$.bucket", "Key.$": "$.key" },
       },
-      ItemBatcher: { MaxItemsPerBatch: 100, MaxInputBytesPerBatch: 262144, BatchInput: { "block": b } },
-      ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "results", Prefix: `run/${b}` }, WriterConfig: { OutputType: "JSONL", Transformation: "COMPACT" } },
+      ItemBatcher: { MaxItemsPerBatch: 100, MaxInputBytesPerBatch: 262144, BatchInput: { block: b } },
+      ResultWriter: {
+        Resource: "arn:aws:states:::s3:putObject",
+        Parameters: { Bucket: "results", Prefix: `run/${b}` },
+        WriterConfig: { OutputType: "JSONL", Transformation: "COMPACT" },
+      },
       MaxConcurrency: 1000,
       ToleratedFailurePercentage: opts.toleratedFailurePercentage ?? 0.5,
       ItemProcessor: {
@@ -106,7 +129,13 @@ export function generateDefinition(states: number, opts: { jsonata?: boolean; to
       Next: n("Finish"),
     };
     all[n("Finish")] = opts.jsonata
-      ? { Type: "Pass", QueryLanguage: "JSONata", Assign: { [`total${b}`]: "{% $sum($states.input.counts) %}" }, Output: "{% $states.input %}", Next: next }
+      ? {
+          Type: "Pass",
+          QueryLanguage: "JSONata",
+          Assign: { [`total${b}`]: "{% $sum($states.input.counts) %}" },
+          Output: "{% $states.input %}",
+          Next: next,
+        }
       : { Type: "Pass", Assign: { [`total${b}`]: 1, "seen.$": "$.fetched.count" }, Next: next };
     all[n("Failed")] = { Type: "Fail", Error: "FetchFailed", Cause: "fetch failed after retries" };
   }

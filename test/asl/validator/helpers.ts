@@ -26,7 +26,11 @@ export const task = (fields: Record<string, unknown> = {}) => ({ Type: "Task", R
 export function distributedMap(fields: Record<string, unknown> = {}, executionType = "STANDARD") {
   return {
     Type: "Map",
-    ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: executionType }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+    ItemProcessor: {
+      ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: executionType },
+      StartAt: "P",
+      States: { P: { Type: "Pass", End: true } },
+    },
     End: true,
     ...fields,
   };

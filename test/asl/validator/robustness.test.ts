@@ -44,7 +44,10 @@ describe("validator: robustness (property-based)", () => {
   };
 
   it("never throws on arbitrary JSON", () => {
-    fc.assert(fc.property(fc.json(), (text) => shape(validateDefinition(text))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.json(), (text) => shape(validateDefinition(text))),
+      { numRuns: 300 },
+    );
   });
 
   it("never throws when valid definitions are edited at random", () => {
@@ -53,7 +56,8 @@ describe("validator: robustness (property-based)", () => {
     // Replace one random node (object member or array element) with a random JSON value.
     const nodes = (v: unknown, out: Array<[Record<string, unknown> | unknown[], string | number]> = []) => {
       if (Array.isArray(v)) v.forEach((x, i) => (out.push([v, i]), nodes(x, out)));
-      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) out.push([v as Record<string, unknown>, k]), nodes(x, out);
+      else if (v && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) (out.push([v as Record<string, unknown>, k]), nodes(x, out));
       return out;
     };
     fc.assert(
@@ -70,7 +74,11 @@ describe("validator: robustness (property-based)", () => {
 
   it("reference paths built from names and indexes are accepted; adding a wildcard, filter or deep scan is not", () => {
     const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/);
-    const segment = fc.oneof(name.map((n) => `.${n}`), fc.nat(99).map((i) => `[${i}]`), name.map((n) => `['${n} x']`));
+    const segment = fc.oneof(
+      name.map((n) => `.${n}`),
+      fc.nat(99).map((i) => `[${i}]`),
+      name.map((n) => `['${n} x']`),
+    );
     const path = fc.array(segment, { maxLength: 6 }).map((s) => "$" + s.join(""));
     fc.assert(
       fc.property(path, fc.constantFrom("[*]", ".*", "..x", "[?(@.a)]", "[0:2]", "[1,2]", ".length()"), (p, bad) => {

@@ -8,7 +8,10 @@ import { distributedMap, errors, inlineMap, LAMBDA, machine, task, warnings } fr
 
 const ok = (def: unknown, opts?: Parameters<typeof errors>[1]) => assert.deepEqual(errors(def, opts), []);
 const only = (def: unknown, expected: Array<[string, string]>, opts?: Parameters<typeof errors>[1]) =>
-  assert.deepEqual(errors(def, opts), [...expected].sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1)));
+  assert.deepEqual(
+    errors(def, opts),
+    [...expected].sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1)),
+  );
 
 describe("validator: input", () => {
   it("accepts JSON text and reports JSON syntax errors as INVALID_JSON_DESCRIPTION", () => {
@@ -51,10 +54,22 @@ describe("validator: schema", () => {
     assert.match(d!.message, /MaxInputBytesPerBatch must be at most 262144; got 300000/);
   });
   it("Retry: 'BackoffRate ... must be greater than or equal to 1.0', 'IntervalSeconds ... a positive integer'", () => {
-    ok(machine(task({ Retry: [{ ErrorEquals: ["X"], BackoffRate: 1.0, IntervalSeconds: 1, MaxAttempts: 0, MaxDelaySeconds: 5, JitterStrategy: "NONE" }] })));
-    only(machine(task({ Retry: [{ ErrorEquals: ["X"], BackoffRate: 0.5 }] })), [["SCHEMA_VALIDATION_FAILED", "/States/A/Retry/0/BackoffRate"]]);
-    only(machine(task({ Retry: [{ ErrorEquals: ["X"], IntervalSeconds: 1.5 }] })), [["SCHEMA_VALIDATION_FAILED", "/States/A/Retry/0/IntervalSeconds"]]);
-    only(machine(task({ Retry: [{ ErrorEquals: ["X"], JitterStrategy: "HALF" }] })), [["SCHEMA_VALIDATION_FAILED", "/States/A/Retry/0/JitterStrategy"]]);
+    ok(
+      machine(
+        task({
+          Retry: [{ ErrorEquals: ["X"], BackoffRate: 1.0, IntervalSeconds: 1, MaxAttempts: 0, MaxDelaySeconds: 5, JitterStrategy: "NONE" }],
+        }),
+      ),
+    );
+    only(machine(task({ Retry: [{ ErrorEquals: ["X"], BackoffRate: 0.5 }] })), [
+      ["SCHEMA_VALIDATION_FAILED", "/States/A/Retry/0/BackoffRate"],
+    ]);
+    only(machine(task({ Retry: [{ ErrorEquals: ["X"], IntervalSeconds: 1.5 }] })), [
+      ["SCHEMA_VALIDATION_FAILED", "/States/A/Retry/0/IntervalSeconds"],
+    ]);
+    only(machine(task({ Retry: [{ ErrorEquals: ["X"], JitterStrategy: "HALF" }] })), [
+      ["SCHEMA_VALIDATION_FAILED", "/States/A/Retry/0/JitterStrategy"],
+    ]);
     only(machine(task({ Retry: [{ ErrorEquals: [] }] })), [["SCHEMA_VALIDATION_FAILED", "/States/A/Retry/0/ErrorEquals"]]);
   });
   it("number fields take a number or a JSONata expression, and say so", () => {
@@ -67,23 +82,40 @@ describe("validator: schema", () => {
     ok(machine(distributedMap({ ToleratedFailurePercentage: 0.5 })));
     ok(machine(distributedMap({ ToleratedFailurePercentage: 0 })));
     ok(machine(distributedMap({ ToleratedFailurePercentage: 100 })));
-    only(machine(distributedMap({ ToleratedFailurePercentage: -1 })), [["SCHEMA_VALIDATION_FAILED", "/States/A/ToleratedFailurePercentage"]]);
-    only(machine(distributedMap({ ToleratedFailurePercentage: 100.01 })), [["SCHEMA_VALIDATION_FAILED", "/States/A/ToleratedFailurePercentage"]]);
+    only(machine(distributedMap({ ToleratedFailurePercentage: -1 })), [
+      ["SCHEMA_VALIDATION_FAILED", "/States/A/ToleratedFailurePercentage"],
+    ]);
+    only(machine(distributedMap({ ToleratedFailurePercentage: 100.01 })), [
+      ["SCHEMA_VALIDATION_FAILED", "/States/A/ToleratedFailurePercentage"],
+    ]);
   });
   it("MaxInputBytesPerBatch: 'maximum of 256 KiB' (262144)", () => {
     ok(machine(distributedMap({ ItemBatcher: { MaxInputBytesPerBatch: 262144 } })));
-    only(machine(distributedMap({ ItemBatcher: { MaxInputBytesPerBatch: 262145 } })), [["SCHEMA_VALIDATION_FAILED", "/States/A/ItemBatcher/MaxInputBytesPerBatch"]]);
+    only(machine(distributedMap({ ItemBatcher: { MaxInputBytesPerBatch: 262145 } })), [
+      ["SCHEMA_VALIDATION_FAILED", "/States/A/ItemBatcher/MaxInputBytesPerBatch"],
+    ]);
   });
   it("ReaderConfig values: InputType, CSVHeaderLocation, CSVDelimiter enums; MaxItems 'up to 100,000,000'", () => {
-    const reader = (cfg: Record<string, unknown>) => machine(distributedMap({ ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: cfg, Parameters: { Bucket: "b", Key: "k" } } }));
+    const reader = (cfg: Record<string, unknown>) =>
+      machine(
+        distributedMap({
+          ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: cfg, Parameters: { Bucket: "b", Key: "k" } },
+        }),
+      );
     ok(reader({ InputType: "CSV", CSVHeaderLocation: "FIRST_ROW", CSVDelimiter: "TAB", MaxItems: 100_000_000 }));
     only(reader({ InputType: "XML" }), [["SCHEMA_VALIDATION_FAILED", "/States/A/ItemReader/ReaderConfig/InputType"]]);
-    only(reader({ InputType: "CSV", CSVHeaderLocation: "FIRST_ROW", CSVDelimiter: "COLON" }), [["SCHEMA_VALIDATION_FAILED", "/States/A/ItemReader/ReaderConfig/CSVDelimiter"]]);
-    only(reader({ InputType: "JSON", MaxItems: 100_000_001 }), [["SCHEMA_VALIDATION_FAILED", "/States/A/ItemReader/ReaderConfig/MaxItems"]]);
+    only(reader({ InputType: "CSV", CSVHeaderLocation: "FIRST_ROW", CSVDelimiter: "COLON" }), [
+      ["SCHEMA_VALIDATION_FAILED", "/States/A/ItemReader/ReaderConfig/CSVDelimiter"],
+    ]);
+    only(reader({ InputType: "JSON", MaxItems: 100_000_001 }), [
+      ["SCHEMA_VALIDATION_FAILED", "/States/A/ItemReader/ReaderConfig/MaxItems"],
+    ]);
   });
   it("WriterConfig values: OutputType JSON|JSONL, Transformation NONE|COMPACT|FLATTEN", () => {
     ok(machine(distributedMap({ ResultWriter: { WriterConfig: { OutputType: "JSONL", Transformation: "NONE" } } })));
-    only(machine(distributedMap({ ResultWriter: { WriterConfig: { OutputType: "CSV" } } })), [["SCHEMA_VALIDATION_FAILED", "/States/A/ResultWriter/WriterConfig/OutputType"]]);
+    only(machine(distributedMap({ ResultWriter: { WriterConfig: { OutputType: "CSV" } } })), [
+      ["SCHEMA_VALIDATION_FAILED", "/States/A/ResultWriter/WriterConfig/OutputType"],
+    ]);
   });
   it("ProcessorConfig: Mode INLINE|DISTRIBUTED, ExecutionType STANDARD|EXPRESS", () => {
     const def = machine(distributedMap());
@@ -96,29 +128,51 @@ describe("validator: graph", () => {
   it("StartAt and every Next/Default/Catch target exist in the same scope (MISSING_TRANSITION_TARGET)", () => {
     ok(machine(task({ End: undefined, Next: "B", Catch: [{ ErrorEquals: ["States.ALL"], Next: "B" }] }), { B: { Type: "Succeed" } }));
     only({ StartAt: "Nope", States: { A: { Type: "Succeed" } } }, [["MISSING_TRANSITION_TARGET", "/StartAt"]]);
-    only(machine({ Type: "Choice", Choices: [{ Variable: "$.x", IsNull: true, Next: "Gone" }], Default: "Away" }, { Gone2: { Type: "Succeed" } }), [
-      ["MISSING_TRANSITION_TARGET", "/States/A/Choices/0/Next"],
-      ["MISSING_TRANSITION_TARGET", "/States/A/Default"],
-      ["UNREACHABLE_STATE", "/States/Gone2"],
+    only(
+      machine(
+        { Type: "Choice", Choices: [{ Variable: "$.x", IsNull: true, Next: "Gone" }], Default: "Away" },
+        { Gone2: { Type: "Succeed" } },
+      ),
+      [
+        ["MISSING_TRANSITION_TARGET", "/States/A/Choices/0/Next"],
+        ["MISSING_TRANSITION_TARGET", "/States/A/Default"],
+        ["UNREACHABLE_STATE", "/States/Gone2"],
+      ],
+    );
+    only(machine(task({ Catch: [{ ErrorEquals: ["States.ALL"], Next: "Handler" }] })), [
+      ["MISSING_TRANSITION_TARGET", "/States/A/Catch/0/Next"],
     ]);
-    only(machine(task({ Catch: [{ ErrorEquals: ["States.ALL"], Next: "Handler" }] })), [["MISSING_TRANSITION_TARGET", "/States/A/Catch/0/Next"]]);
   });
   it("no transition leaves a Parallel branch or a Map processor (TRANSITION_LEAVES_SCOPE)", () => {
-    const intoParent = machine(inlineMap({ End: undefined, Next: "B", ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", Next: "B" } } } }), { B: { Type: "Succeed" } });
+    const intoParent = machine(
+      inlineMap({ End: undefined, Next: "B", ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", Next: "B" } } } }),
+      { B: { Type: "Succeed" } },
+    );
     only(intoParent, [["TRANSITION_LEAVES_SCOPE", "/States/A/ItemProcessor/States/P/Next"]]);
     const intoBranch = machine({ Type: "Parallel", Branches: [{ StartAt: "X", States: { X: { Type: "Succeed" } } }], Next: "X" });
     only(intoBranch, [["TRANSITION_LEAVES_SCOPE", "/States/A/Next"]]);
   });
   it("'Each state ... MUST be reachable' (UNREACHABLE_STATE), also inside branches", () => {
     only(machine({ Type: "Succeed" }, { Orphan: { Type: "Succeed" } }), [["UNREACHABLE_STATE", "/States/Orphan"]]);
-    only(machine({ Type: "Parallel", End: true, Branches: [{ StartAt: "X", States: { X: { Type: "Succeed" }, Y: { Type: "Succeed" } } }] }), [["UNREACHABLE_STATE", "/States/A/Branches/0/States/Y"]]);
+    only(
+      machine({ Type: "Parallel", End: true, Branches: [{ StartAt: "X", States: { X: { Type: "Succeed" }, Y: { Type: "Succeed" } } }] }),
+      [["UNREACHABLE_STATE", "/States/A/Branches/0/States/Y"]],
+    );
   });
   it("every state can reach a terminal state (MISSING_END_STATE / NO_PATH_TO_END)", () => {
     only(machine({ Type: "Pass", Next: "A" }), [["MISSING_END_STATE", "/States"]]);
-    const loop = machine({ Type: "Choice", Choices: [{ Variable: "$.go", BooleanEquals: true, Next: "Spin" }], Default: "End" }, { Spin: { Type: "Pass", Next: "Spin" }, End: { Type: "Succeed" } });
+    const loop = machine(
+      { Type: "Choice", Choices: [{ Variable: "$.go", BooleanEquals: true, Next: "Spin" }], Default: "End" },
+      { Spin: { Type: "Pass", Next: "Spin" }, End: { Type: "Succeed" } },
+    );
     only(loop, [["NO_PATH_TO_END", "/States/Spin"]]);
     // A loop with an exit is fine.
-    ok(machine({ Type: "Choice", Choices: [{ Variable: "$.again", BooleanEquals: true, Next: "A" }], Default: "End" }, { End: { Type: "Succeed" } }));
+    ok(
+      machine(
+        { Type: "Choice", Choices: [{ Variable: "$.again", BooleanEquals: true, Next: "A" }], Default: "End" },
+        { End: { Type: "Succeed" } },
+      ),
+    );
   });
   it("state names 'must be unique within the scope of the whole state machine' (DUPLICATE_STATE_NAME)", () => {
     const def = machine(inlineMap({ ItemProcessor: { StartAt: "A", States: { A: { Type: "Pass", End: true } } } }));
@@ -142,14 +196,29 @@ describe("validator: graph", () => {
 describe("validator: Retry and Catch", () => {
   it("'States.ALL ... must appear alone ... and must be the last' in Retry", () => {
     ok(machine(task({ Retry: [{ ErrorEquals: ["X", "Y"] }, { ErrorEquals: ["States.ALL"] }] })));
-    only(machine(task({ Retry: [{ ErrorEquals: ["States.ALL"] }, { ErrorEquals: ["X"] }] })), [["STATES_ALL_NOT_LAST", "/States/A/Retry/0"]]);
+    only(machine(task({ Retry: [{ ErrorEquals: ["States.ALL"] }, { ErrorEquals: ["X"] }] })), [
+      ["STATES_ALL_NOT_LAST", "/States/A/Retry/0"],
+    ]);
     only(machine(task({ Retry: [{ ErrorEquals: ["States.ALL", "X"] }] })), [["STATES_ALL_NOT_ALONE", "/States/A/Retry/0/ErrorEquals"]]);
   });
   it("... and in Catch", () => {
     const withCatch = (c: unknown[]) => machine(task({ Catch: c }), { H: { Type: "Succeed" } });
-    ok(withCatch([{ ErrorEquals: ["X"], Next: "H" }, { ErrorEquals: ["States.ALL"], Next: "H" }]));
-    only(withCatch([{ ErrorEquals: ["States.ALL"], Next: "H" }, { ErrorEquals: ["X"], Next: "H" }]), [["STATES_ALL_NOT_LAST", "/States/A/Catch/0"]]);
-    only(withCatch([{ ErrorEquals: ["States.Timeout", "States.ALL"], Next: "H" }]), [["STATES_ALL_NOT_ALONE", "/States/A/Catch/0/ErrorEquals"]]);
+    ok(
+      withCatch([
+        { ErrorEquals: ["X"], Next: "H" },
+        { ErrorEquals: ["States.ALL"], Next: "H" },
+      ]),
+    );
+    only(
+      withCatch([
+        { ErrorEquals: ["States.ALL"], Next: "H" },
+        { ErrorEquals: ["X"], Next: "H" },
+      ]),
+      [["STATES_ALL_NOT_LAST", "/States/A/Catch/0"]],
+    );
+    only(withCatch([{ ErrorEquals: ["States.Timeout", "States.ALL"], Next: "H" }]), [
+      ["STATES_ALL_NOT_ALONE", "/States/A/Catch/0/ErrorEquals"],
+    ]);
   });
   it("warns (does not reject) on unknown States.* error names", () => {
     const def = machine(task({ Retry: [{ ErrorEquals: ["States.Timeout", "States.Tiemout"] }] }));
@@ -166,7 +235,10 @@ describe("validator: field pairs", () => {
     [distributedMap({ ToleratedFailurePercentage: 5, ToleratedFailurePercentagePath: "$.p" }), "/States/A/ToleratedFailurePercentagePath"],
     [distributedMap({ ToleratedFailureCount: 5, ToleratedFailureCountPath: "$.c" }), "/States/A/ToleratedFailureCountPath"],
     [distributedMap({ ItemBatcher: { MaxItemsPerBatch: 5, MaxItemsPerBatchPath: "$.c" } }), "/States/A/ItemBatcher/MaxItemsPerBatchPath"],
-    [distributedMap({ ItemBatcher: { MaxInputBytesPerBatch: 5, MaxInputBytesPerBatchPath: "$.c" } }), "/States/A/ItemBatcher/MaxInputBytesPerBatchPath"],
+    [
+      distributedMap({ ItemBatcher: { MaxInputBytesPerBatch: 5, MaxInputBytesPerBatchPath: "$.c" } }),
+      "/States/A/ItemBatcher/MaxInputBytesPerBatchPath",
+    ],
     [{ Type: "Fail", Error: "E", ErrorPath: "$.e" }, "/States/A/ErrorPath"],
     [{ Type: "Fail", Cause: "C", CausePath: "$.c" }, "/States/A/CausePath"],
   ];
@@ -178,12 +250,22 @@ describe("validator: field pairs", () => {
     ok(machine({ Type: "Fail", ErrorPath: "$.e", Cause: "c" }));
   });
   it("ReaderConfig MaxItems and MaxItemsPath never together", () => {
-    const def = machine(distributedMap({ ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON", MaxItems: 1, MaxItemsPath: "$.m" }, Parameters: { Bucket: "b", Key: "k" } } }));
+    const def = machine(
+      distributedMap({
+        ItemReader: {
+          Resource: "arn:aws:states:::s3:getObject",
+          ReaderConfig: { InputType: "JSON", MaxItems: 1, MaxItemsPath: "$.m" },
+          Parameters: { Bucket: "b", Key: "k" },
+        },
+      }),
+    );
     only(def, [["MUTUALLY_EXCLUSIVE_FIELDS", "/States/A/ItemReader/ReaderConfig/MaxItemsPath"]]);
   });
   it("ItemSelector and Parameters; ItemProcessor and Iterator", () => {
     only(machine(inlineMap({ ItemSelector: {}, Parameters: {} })), [["MUTUALLY_EXCLUSIVE_FIELDS", "/States/A/Parameters"]]);
-    only(machine(inlineMap({ Iterator: { StartAt: "Q", States: { Q: { Type: "Succeed" } } } })), [["MUTUALLY_EXCLUSIVE_FIELDS", "/States/A/Iterator"]]);
+    only(machine(inlineMap({ Iterator: { StartAt: "Q", States: { Q: { Type: "Succeed" } } } })), [
+      ["MUTUALLY_EXCLUSIVE_FIELDS", "/States/A/Iterator"],
+    ]);
     ok(machine({ Type: "Map", Iterator: { StartAt: "Q", States: { Q: { Type: "Succeed" } } }, End: true }));
     only(machine({ Type: "Map", End: true }), [["MISSING_ITEM_PROCESSOR", "/States/A"]]);
   });
@@ -199,12 +281,16 @@ describe("validator: Task and Wait", () => {
     only(machine(task({ Resource: "my-function" })), [["INVALID_RESOURCE", "/States/A/Resource"]]);
     // Templates (SAM DefinitionSubstitutions, `npm run synth`) carry `${Name}` until deploy time: a reminder, not an error.
     ok(machine(task({ Resource: "${ProcessDataFunctionArn}" })));
-    assert.deepEqual(warnings(machine(task({ Resource: "${ProcessDataFunctionArn}" }))), [["UNSUBSTITUTED_PLACEHOLDER", "/States/A/Resource"]]);
+    assert.deepEqual(warnings(machine(task({ Resource: "${ProcessDataFunctionArn}" }))), [
+      ["UNSUBSTITUTED_PLACEHOLDER", "/States/A/Resource"],
+    ]);
   });
   it("'A Wait state must contain exactly one of Seconds, SecondsPath, Timestamp, or TimestampPath'", () => {
     ok(machine({ Type: "Wait", TimestampPath: "$.t", End: true }));
     only(machine({ Type: "Wait", End: true }), [["INVALID_WAIT_DURATION", "/States/A"]]);
-    only(machine({ Type: "Wait", Seconds: 1, Timestamp: "2026-01-01T00:00:00Z", End: true }), [["INVALID_WAIT_DURATION", "/States/A/Timestamp"]]);
+    only(machine({ Type: "Wait", Seconds: 1, Timestamp: "2026-01-01T00:00:00Z", End: true }), [
+      ["INVALID_WAIT_DURATION", "/States/A/Timestamp"],
+    ]);
   });
   it("Timestamp: RFC 3339 with 'an uppercase T' and 'an uppercase Z' or an offset", () => {
     ok(machine({ Type: "Wait", Timestamp: "2026-01-01T00:00:00.123+02:00", End: true }));
@@ -222,23 +308,39 @@ describe("validator: Choice", () => {
     only(choice({ Variable: "$.a", StringEquals: "x", IsPresent: true, Next: "B" }), [["INVALID_CHOICE_RULE", "/States/A/Choices/0"]]);
     only(choice({ StringEquals: "x", Next: "B" }), [["INVALID_CHOICE_RULE", "/States/A/Choices/0"]]);
     only(choice({ Variable: "$.a", StringEquals: "x" }), [["INVALID_CHOICE_RULE", "/States/A/Choices/0"]]);
-    only(choice({ Not: { Variable: "$.a", IsNull: true, Next: "B" }, Next: "B" }), [["INVALID_CHOICE_RULE", "/States/A/Choices/0/Not/Next"]]);
+    only(choice({ Not: { Variable: "$.a", IsNull: true, Next: "B" }, Next: "B" }), [
+      ["INVALID_CHOICE_RULE", "/States/A/Choices/0/Not/Next"],
+    ]);
   });
   it("operands have the operator's type", () => {
     only(choice({ Variable: "$.a", NumericEquals: "1", Next: "B" }), [["SCHEMA_VALIDATION_FAILED", "/States/A/Choices/0/NumericEquals"]]);
-    only(choice({ Variable: "$.a", TimestampEquals: "yesterday", Next: "B" }), [["INVALID_TIMESTAMP", "/States/A/Choices/0/TimestampEquals"]]);
+    only(choice({ Variable: "$.a", TimestampEquals: "yesterday", Next: "B" }), [
+      ["INVALID_TIMESTAMP", "/States/A/Choices/0/TimestampEquals"],
+    ]);
   });
   it("JSONata rules use Condition; JSONPath rules may not", () => {
-    ok(machine({ Type: "Choice", Choices: [{ Condition: "{% $states.input.x > 1 %}", Next: "B" }], Default: "B" }, { B: { Type: "Succeed" } }, { QueryLanguage: "JSONata" }));
+    ok(
+      machine(
+        { Type: "Choice", Choices: [{ Condition: "{% $states.input.x > 1 %}", Next: "B" }], Default: "B" },
+        { B: { Type: "Succeed" } },
+        { QueryLanguage: "JSONata" },
+      ),
+    );
     only(choice({ Condition: "{% true %}", Next: "B" }), [
       ["INVALID_CHOICE_RULE", "/States/A/Choices/0"],
       ["JSONATA_FIELD_IN_JSONPATH_STATE", "/States/A/Choices/0/Condition"],
     ]);
-    only(machine({ Type: "Choice", QueryLanguage: "JSONata", Choices: [{ Variable: "$.x", IsNull: true, Next: "B" }], Default: "B" }, { B: { Type: "Succeed" } }), [
-      ["INVALID_CHOICE_RULE", "/States/A/Choices/0"],
-      ["JSONPATH_FIELD_IN_JSONATA_STATE", "/States/A/Choices/0/IsNull"],
-      ["JSONPATH_FIELD_IN_JSONATA_STATE", "/States/A/Choices/0/Variable"],
-    ]);
+    only(
+      machine(
+        { Type: "Choice", QueryLanguage: "JSONata", Choices: [{ Variable: "$.x", IsNull: true, Next: "B" }], Default: "B" },
+        { B: { Type: "Succeed" } },
+      ),
+      [
+        ["INVALID_CHOICE_RULE", "/States/A/Choices/0"],
+        ["JSONPATH_FIELD_IN_JSONATA_STATE", "/States/A/Choices/0/IsNull"],
+        ["JSONPATH_FIELD_IN_JSONATA_STATE", "/States/A/Choices/0/Variable"],
+      ],
+    );
   });
 });
 
@@ -263,9 +365,18 @@ describe("validator: Map modes", () => {
     const def = machine(distributedMap());
     delete ((def.States.A as ReturnType<typeof distributedMap>).ItemProcessor.ProcessorConfig as { ExecutionType?: string }).ExecutionType;
     only(def, [["MISSING_EXECUTION_TYPE", "/States/A/ItemProcessor/ProcessorConfig"]]);
-    only(machine(inlineMap({ ItemProcessor: { ProcessorConfig: { Mode: "INLINE", ExecutionType: "EXPRESS" }, StartAt: "P", States: { P: { Type: "Succeed" } } } })), [
-      ["DISTRIBUTED_ONLY_FIELD", "/States/A/ItemProcessor/ProcessorConfig/ExecutionType"],
-    ]);
+    only(
+      machine(
+        inlineMap({
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "INLINE", ExecutionType: "EXPRESS" },
+            StartAt: "P",
+            States: { P: { Type: "Succeed" } },
+          },
+        }),
+      ),
+      [["DISTRIBUTED_ONLY_FIELD", "/States/A/ItemProcessor/ProcessorConfig/ExecutionType"]],
+    );
   });
   // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemspath.html — "You can use
   // ItemsPath in the Distributed Map state only if you use a JSON input passed from a previous state";
@@ -274,20 +385,31 @@ describe("validator: Map modes", () => {
     const reader = { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { Bucket: "b" } };
     ok(machine(distributedMap({ ItemsPath: "$.items" })));
     ok(machine(distributedMap({ ItemReader: reader, ItemsPath: "$.items" })));
-    assert.deepEqual(warnings(machine(distributedMap({ ItemReader: reader, ItemsPath: "$.items" }))), [["ITEMS_WITH_ITEM_READER", "/States/A/ItemsPath"]]);
-    only(machine(distributedMap({ ItemReader: { Resource: reader.Resource, Arguments: { Bucket: "b" } }, Items: "{% $states.input.x %}" }), {}, { QueryLanguage: "JSONata" }), [
-      ["ITEMS_WITH_ITEM_READER", "/States/A/Items"],
+    assert.deepEqual(warnings(machine(distributedMap({ ItemReader: reader, ItemsPath: "$.items" }))), [
+      ["ITEMS_WITH_ITEM_READER", "/States/A/ItemsPath"],
     ]);
+    only(
+      machine(
+        distributedMap({ ItemReader: { Resource: reader.Resource, Arguments: { Bucket: "b" } }, Items: "{% $states.input.x %}" }),
+        {},
+        { QueryLanguage: "JSONata" },
+      ),
+      [["ITEMS_WITH_ITEM_READER", "/States/A/Items"]],
+    );
   });
   it("a Distributed Map in an EXPRESS machine is rejected when the type is given", () => {
     ok(machine(distributedMap()));
     ok(machine(distributedMap()), { stateMachineType: "STANDARD" });
-    only(machine(distributedMap()), [["DISTRIBUTED_MAP_IN_EXPRESS", "/States/A/ItemProcessor/ProcessorConfig/Mode"]], { stateMachineType: "EXPRESS" });
+    only(machine(distributedMap()), [["DISTRIBUTED_MAP_IN_EXPRESS", "/States/A/ItemProcessor/ProcessorConfig/Mode"]], {
+      stateMachineType: "EXPRESS",
+    });
     ok(machine(inlineMap()), { stateMachineType: "EXPRESS" });
   });
   it("... and inside the EXPRESS children of another Distributed Map", () => {
     const inner = distributedMap();
-    const outer = distributedMap({ ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, StartAt: "In", States: { In: inner } } });
+    const outer = distributedMap({
+      ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, StartAt: "In", States: { In: inner } },
+    });
     only(machine(outer), [["DISTRIBUTED_MAP_IN_EXPRESS", "/States/A/ItemProcessor/States/In/ItemProcessor/ProcessorConfig/Mode"]]);
   });
 });
@@ -297,12 +419,38 @@ describe("validator: Map Run fields", () => {
     ok(machine(distributedMap({ Label: "L".repeat(40) })));
     ok(machine(distributedMap({ Label: "my-label_1.v2/part" })));
     only(machine(distributedMap({ Label: "L".repeat(41) })), [["INVALID_LABEL", "/States/A/Label"]]);
-    for (const bad of ["a b", "a<b", "a{b", "a[b", "a?b", "a*b", 'a"b', "a#b", "a%b", "a\\b", "a^b", "a|b", "a~b", "a`b", "a$b", "a&b", "a,b", "a;b", "a:b", "a\u0001b", "a\u007fb"]) {
+    for (const bad of [
+      "a b",
+      "a<b",
+      "a{b",
+      "a[b",
+      "a?b",
+      "a*b",
+      'a"b',
+      "a#b",
+      "a%b",
+      "a\\b",
+      "a^b",
+      "a|b",
+      "a~b",
+      "a`b",
+      "a$b",
+      "a&b",
+      "a,b",
+      "a;b",
+      "a:b",
+      "a\u0001b",
+      "a\u007fb",
+    ]) {
       only(machine(distributedMap({ Label: bad })), [["INVALID_LABEL", "/States/A/Label"]]);
     }
   });
   it("Label: 'must be unique within a state machine definition'", () => {
-    const processor = { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Q", States: { Q: { Type: "Succeed" } } };
+    const processor = {
+      ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+      StartAt: "Q",
+      States: { Q: { Type: "Succeed" } },
+    };
     const first = distributedMap({ Label: "run", End: undefined, Next: "B" });
     ok(machine(first, { B: distributedMap({ Label: "other", ItemProcessor: processor }) }));
     only(machine(first, { B: distributedMap({ Label: "run", ItemProcessor: processor }) }), [["INVALID_LABEL", "/States/B/Label"]]);
@@ -315,32 +463,62 @@ describe("validator: Map Run fields", () => {
     ok(machine(distributedMap({ ResultWriter: { WriterConfig: { OutputType: "JSON", Transformation: "FLATTEN" } } })));
     ok(machine(distributedMap({ ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "b", Prefix: "p" } } })));
     only(machine(distributedMap({ ResultWriter: {} })), [["INVALID_RESULT_WRITER", "/States/A/ResultWriter"]]);
-    only(machine(distributedMap({ ResultWriter: { Resource: "arn:aws:states:::s3:putObject" } })), [["INVALID_RESULT_WRITER", "/States/A/ResultWriter"]]);
+    only(machine(distributedMap({ ResultWriter: { Resource: "arn:aws:states:::s3:putObject" } })), [
+      ["INVALID_RESULT_WRITER", "/States/A/ResultWriter"],
+    ]);
     only(machine(distributedMap({ ResultWriter: { Parameters: { Bucket: "b" } } })), [["INVALID_RESULT_WRITER", "/States/A/ResultWriter"]]);
   });
   it("WriterConfig needs OutputType", () => {
-    only(machine(distributedMap({ ResultWriter: { WriterConfig: { Transformation: "COMPACT" } } })), [["INVALID_RESULT_WRITER", "/States/A/ResultWriter/WriterConfig"]]);
+    only(machine(distributedMap({ ResultWriter: { WriterConfig: { Transformation: "COMPACT" } } })), [
+      ["INVALID_RESULT_WRITER", "/States/A/ResultWriter/WriterConfig"],
+    ]);
   });
   it("'CSVHeaders ... required if CSVHeaderLocation is GIVEN'", () => {
-    const csv = (cfg: Record<string, unknown>) => machine(distributedMap({ ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "CSV", ...cfg }, Parameters: { Bucket: "b", Key: "k" } } }));
+    const csv = (cfg: Record<string, unknown>) =>
+      machine(
+        distributedMap({
+          ItemReader: {
+            Resource: "arn:aws:states:::s3:getObject",
+            ReaderConfig: { InputType: "CSV", ...cfg },
+            Parameters: { Bucket: "b", Key: "k" },
+          },
+        }),
+      );
     ok(csv({ CSVHeaderLocation: "GIVEN", CSVHeaders: ["a", "b"] }));
     ok(csv({ CSVHeaderLocation: "FIRST_ROW" }));
     only(csv({ CSVHeaderLocation: "GIVEN" }), [["MISSING_CSV_HEADERS", "/States/A/ItemReader/ReaderConfig"]]);
     only(csv({ CSVHeaderLocation: "GIVEN", CSVHeaders: [] }), [["MISSING_CSV_HEADERS", "/States/A/ItemReader/ReaderConfig"]]);
   });
   it("'When set to LOAD_AND_FLATTEN, you must also set InputType'", () => {
-    const flat = (cfg: Record<string, unknown>) => machine(distributedMap({ ItemReader: { Resource: "arn:aws:states:::s3:listObjectsV2", ReaderConfig: cfg, Parameters: { Bucket: "b" } } }));
+    const flat = (cfg: Record<string, unknown>) =>
+      machine(
+        distributedMap({ ItemReader: { Resource: "arn:aws:states:::s3:listObjectsV2", ReaderConfig: cfg, Parameters: { Bucket: "b" } } }),
+      );
     ok(flat({ InputType: "JSONL", Transformation: "LOAD_AND_FLATTEN" }));
     only(flat({ Transformation: "LOAD_AND_FLATTEN" }), [["INVALID_ITEM_READER", "/States/A/ItemReader/ReaderConfig/Transformation"]]);
   });
   it("'If you specify ManifestType is S3_INVENTORY then InputType cannot be specified'", () => {
-    const inv = (cfg: Record<string, unknown>) => machine(distributedMap({ ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: cfg, Parameters: { Bucket: "b", Key: "manifest.json" } } }));
+    const inv = (cfg: Record<string, unknown>) =>
+      machine(
+        distributedMap({
+          ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: cfg, Parameters: { Bucket: "b", Key: "manifest.json" } },
+        }),
+      );
     ok(inv({ ManifestType: "S3_INVENTORY" }));
     only(inv({ ManifestType: "S3_INVENTORY", InputType: "CSV" }), [["INVALID_ITEM_READER", "/States/A/ItemReader/ReaderConfig/InputType"]]);
   });
   it("warns, without rejecting, where the docs leave room", () => {
     // MaxConcurrency above 10,000 is fine too: "you can specify a higher concurrency limit".
-    const def = machine(distributedMap({ MaxConcurrency: 20000, ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "CSV" }, Parameters: { Bucket: "b", Key: "k" } } }));
+    const def = machine(
+      distributedMap({
+        MaxConcurrency: 20000,
+        ItemReader: {
+          Resource: "arn:aws:states:::s3:getObject",
+          ReaderConfig: { InputType: "CSV" },
+          Parameters: { Bucket: "b", Key: "k" },
+        },
+      }),
+    );
     ok(def);
     assert.deepEqual(warnings(def), [["INVALID_ITEM_READER", "/States/A/ItemReader/ReaderConfig"]]);
   });
@@ -358,12 +536,22 @@ describe("validator: JSONPath", () => {
     only(machine(inlineMap({ ItemsPath: "$..items" })), [["INVALID_REFERENCE_PATH", "/States/A/ItemsPath"]]);
     only(machine({ Type: "Wait", SecondsPath: "$.a[0:2]", End: true }), [["INVALID_REFERENCE_PATH", "/States/A/SecondsPath"]]);
     only(machine(distributedMap({ MaxConcurrencyPath: "$.a.length()" })), [["INVALID_REFERENCE_PATH", "/States/A/MaxConcurrencyPath"]]);
-    only(machine(task({ Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.e[?(@.x)]", Next: "B" }] }), { B: { Type: "Succeed" } }), [["INVALID_REFERENCE_PATH", "/States/A/Catch/0/ResultPath"]]);
+    only(machine(task({ Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.e[?(@.x)]", Next: "B" }] }), { B: { Type: "Succeed" } }), [
+      ["INVALID_REFERENCE_PATH", "/States/A/Catch/0/ResultPath"],
+    ]);
   });
   it("'.$' fields take a path or an intrinsic function (INVALID_PAYLOAD_TEMPLATE)", () => {
-    ok(machine({ Type: "Pass", Parameters: { "a.$": "$.x", "b.$": "$$.Map.Item.Value", "c.$": "$myVar.field", nested: [{ "d.$": "$[0]" }] }, End: true }));
+    ok(
+      machine({
+        Type: "Pass",
+        Parameters: { "a.$": "$.x", "b.$": "$$.Map.Item.Value", "c.$": "$myVar.field", nested: [{ "d.$": "$[0]" }] },
+        End: true,
+      }),
+    );
     only(machine({ Type: "Pass", Parameters: { "a.$": "x" }, End: true }), [["INVALID_PAYLOAD_TEMPLATE", "/States/A/Parameters/a.$"]]);
-    only(machine({ Type: "Pass", Parameters: { nested: { "a.$": 5 } }, End: true }), [["INVALID_PAYLOAD_TEMPLATE", "/States/A/Parameters/nested/a.$"]]);
+    only(machine({ Type: "Pass", Parameters: { nested: { "a.$": 5 } }, End: true }), [
+      ["INVALID_PAYLOAD_TEMPLATE", "/States/A/Parameters/nested/a.$"],
+    ]);
     only(machine(task({ ResultSelector: { "a.$": "$.[" } })), [["INVALID_JSON_PATH", "/States/A/ResultSelector/a.$"]]);
   });
   it("a literal that looks like a path gets AWS's NO_DOLLAR warning", () => {
@@ -414,29 +602,50 @@ describe("validator: query languages", () => {
     const j = { QueryLanguage: "JSONata" };
     only(machine(task({ ResultPath: "$.x" }), {}, j), [["JSONPATH_FIELD_IN_JSONATA_STATE", "/States/A/ResultPath"]]);
     only(machine(task({ TimeoutSecondsPath: "$.t" }), {}, j), [["JSONPATH_FIELD_IN_JSONATA_STATE", "/States/A/TimeoutSecondsPath"]]);
-    only(machine(task({ Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.e", Next: "B" }] }), { B: { Type: "Succeed" } }, j), [["JSONPATH_FIELD_IN_JSONATA_STATE", "/States/A/Catch/0/ResultPath"]]);
-    only(machine(distributedMap({ ItemReader: { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { Bucket: "b" } } }), {}, j), [["JSONPATH_FIELD_IN_JSONATA_STATE", "/States/A/ItemReader/Parameters"]]);
-    only(machine(distributedMap({ ItemBatcher: { MaxItemsPerBatchPath: "$.n" } }), {}, j), [["JSONPATH_FIELD_IN_JSONATA_STATE", "/States/A/ItemBatcher/MaxItemsPerBatchPath"]]);
+    only(machine(task({ Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.e", Next: "B" }] }), { B: { Type: "Succeed" } }, j), [
+      ["JSONPATH_FIELD_IN_JSONATA_STATE", "/States/A/Catch/0/ResultPath"],
+    ]);
+    only(machine(distributedMap({ ItemReader: { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { Bucket: "b" } } }), {}, j), [
+      ["JSONPATH_FIELD_IN_JSONATA_STATE", "/States/A/ItemReader/Parameters"],
+    ]);
+    only(machine(distributedMap({ ItemBatcher: { MaxItemsPerBatchPath: "$.n" } }), {}, j), [
+      ["JSONPATH_FIELD_IN_JSONATA_STATE", "/States/A/ItemBatcher/MaxItemsPerBatchPath"],
+    ]);
   });
   it("JSONata-only fields and {% %} values are rejected in JSONPath scope", () => {
     only(machine(task({ Output: { a: 1 } })), [["JSONATA_FIELD_IN_JSONPATH_STATE", "/States/A/Output"]]);
     only(machine(task({ TimeoutSeconds: "{% 5 %}" })), [["JSONATA_FIELD_IN_JSONPATH_STATE", "/States/A/TimeoutSeconds"]]);
-    only(machine(distributedMap({ ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Arguments: { Bucket: "b" } } })), [["JSONATA_FIELD_IN_JSONPATH_STATE", "/States/A/ResultWriter/Arguments"]]);
+    only(machine(distributedMap({ ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Arguments: { Bucket: "b" } } })), [
+      ["JSONATA_FIELD_IN_JSONPATH_STATE", "/States/A/ResultWriter/Arguments"],
+    ]);
   });
   it("a state's QueryLanguage overrides the machine's; nested states default to the machine's", () => {
     ok(machine(task({ QueryLanguage: "JSONata", Arguments: { a: "{% 1 %}" } })));
     // "If JSONata is specified at the top level, JSONPath cannot be used in the state machine definition"
     // (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_stepfunctions.QueryLanguage.html).
-    only(machine(task({ QueryLanguage: "JSONPath", Parameters: { a: 1 } }), {}, { QueryLanguage: "JSONata" }), [["INVALID_QUERY_LANGUAGE", "/States/A/QueryLanguage"]]);
-    const nested = machine(inlineMap({ QueryLanguage: "JSONata", ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", Parameters: { "a.$": "$" }, End: true } } } }));
+    only(machine(task({ QueryLanguage: "JSONPath", Parameters: { a: 1 } }), {}, { QueryLanguage: "JSONata" }), [
+      ["INVALID_QUERY_LANGUAGE", "/States/A/QueryLanguage"],
+    ]);
+    const nested = machine(
+      inlineMap({
+        QueryLanguage: "JSONata",
+        ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", Parameters: { "a.$": "$" }, End: true } } },
+      }),
+    );
     ok(nested);
   });
   it("parses every {% %} expression with the jsonata parser (INVALID_JSONATA), wherever it is", () => {
     const j = { QueryLanguage: "JSONata" };
-    ok(machine(task({ Arguments: { a: "{% $states.input.items[price > 5].name %}" }, Assign: { n: "{% $count($states.input) %}" } }), {}, j));
-    only(machine(task({ Arguments: { deep: [{ a: "{% $states.input[ %}" }] } }), {}, j), [["INVALID_JSONATA", "/States/A/Arguments/deep/0/a"]]);
+    ok(
+      machine(task({ Arguments: { a: "{% $states.input.items[price > 5].name %}" }, Assign: { n: "{% $count($states.input) %}" } }), {}, j),
+    );
+    only(machine(task({ Arguments: { deep: [{ a: "{% $states.input[ %}" }] } }), {}, j), [
+      ["INVALID_JSONATA", "/States/A/Arguments/deep/0/a"],
+    ]);
     only(machine(task({ HeartbeatSeconds: "{% %}" }), {}, j), [["INVALID_JSONATA", "/States/A/HeartbeatSeconds"]]);
-    only(machine({ Type: "Choice", Choices: [{ Condition: "{% $x = %}", Next: "B" }], Default: "B" }, { B: { Type: "Succeed" } }, j), [["INVALID_JSONATA", "/States/A/Choices/0/Condition"]]);
+    only(machine({ Type: "Choice", Choices: [{ Condition: "{% $x = %}", Next: "B" }], Default: "B" }, { B: { Type: "Succeed" } }, j), [
+      ["INVALID_JSONATA", "/States/A/Choices/0/Condition"],
+    ]);
   });
   it("does not parse {% %} strings in JSONPath states (they are literals there)", () => {
     ok(machine({ Type: "Pass", Parameters: { text: "{% not jsonata ( %}" }, End: true }));
@@ -451,7 +660,10 @@ describe("validator: query languages", () => {
 
 describe("validator: diagnostics shape", () => {
   it("every diagnostic has code, JSON-pointer location, message and severity", () => {
-    const r = validateDefinition({ StartAt: "A", States: { A: { Type: "Task", Resource: "x", Next: "Nope", Foo: 1, Parameters: { "a.$": "States.Nope()" } } } });
+    const r = validateDefinition({
+      StartAt: "A",
+      States: { A: { Type: "Task", Resource: "x", Next: "Nope", Foo: 1, Parameters: { "a.$": "States.Nope()" } } },
+    });
     assert.equal(r.valid, false);
     for (const d of r.diagnostics) {
       assert.deepEqual(Object.keys(d).sort(), ["code", "location", "message", "severity"]);

@@ -25,7 +25,11 @@ const FILTERING = `${DG}input-output-inputpath-params.html`;
 const JSONATA = `${DG}transforming-data.html`;
 
 /** A one-state machine: a Pass state with the given fields. */
-const pass = (fields: Record<string, unknown>, top: Record<string, unknown> = {}) => ({ StartAt: "S", States: { S: { Type: "Pass", End: true, ...fields } }, ...top });
+const pass = (fields: Record<string, unknown>, top: Record<string, unknown> = {}) => ({
+  StartAt: "S",
+  States: { S: { Type: "Pass", End: true, ...fields } },
+  ...top,
+});
 const intrinsic = (name: string, expr: string, input: JsonValue, output: JsonValue): ConformanceCase => ({
   name: `intrinsic ${name}`,
   source: INTRINSICS,
@@ -39,10 +43,20 @@ const nine = { inputArray: [1, 2, 3, 4, 5, 6, 7, 8, 9] };
 export const CONFORMANCE_CASES: ConformanceCase[] = [
   // ---- Intrinsic functions: every deterministic example of the page ----
   intrinsic("States.Format", "States.Format('Hello, my name is {}.', $.name)", { name: "Arnav" }, "Hello, my name is Arnav."),
-  intrinsic("States.Format with an escaped quote", "States.Format('Welcome to {} {}\\'s playlist.', $.firstName, $.lastName)", { firstName: "John", lastName: "Doe" }, "Welcome to John Doe's playlist."),
+  intrinsic(
+    "States.Format with an escaped quote",
+    "States.Format('Welcome to {} {}\\'s playlist.', $.firstName, $.lastName)",
+    { firstName: "John", lastName: "Doe" },
+    "Welcome to John Doe's playlist.",
+  ),
   intrinsic("States.StringToJson", "States.StringToJson($.escapedJsonString)", { escapedJsonString: '{"foo": "bar"}' }, { foo: "bar" }),
   intrinsic("States.JsonToString", "States.JsonToString($.unescapedJson)", { unescapedJson: { foo: "bar" } }, '{"foo":"bar"}'),
-  intrinsic("States.Array", "States.Array('Foo', 2020, $.someJson, null)", { someJson: { random: "abcdefg" } }, ["Foo", 2020, { random: "abcdefg" }, null]),
+  intrinsic("States.Array", "States.Array('Foo', 2020, $.someJson, null)", { someJson: { random: "abcdefg" } }, [
+    "Foo",
+    2020,
+    { random: "abcdefg" },
+    null,
+  ]),
   intrinsic("States.ArrayPartition", "States.ArrayPartition($.inputArray,4)", nine, [[1, 2, 3, 4], [5, 6, 7, 8], [9]]),
   intrinsic("States.ArrayContains", "States.ArrayContains($.inputArray, $.lookingFor)", { ...nine, lookingFor: 5 }, true),
   intrinsic("States.ArrayRange", "States.ArrayRange(1, 9, 2)", {}, [1, 3, 5, 7, 9]),
@@ -51,7 +65,12 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
   intrinsic("States.ArrayUnique", "States.ArrayUnique($.inputArray)", { inputArray: [1, 2, 3, 3, 3, 3, 3, 3, 4] }, [1, 2, 3, 4]),
   intrinsic("States.Base64Encode", "States.Base64Encode($.input)", { input: "Data to encode" }, "RGF0YSB0byBlbmNvZGU="),
   intrinsic("States.Base64Decode", "States.Base64Decode($.base64)", { base64: "RGF0YSB0byBlbmNvZGU=" }, "Data to encode"),
-  intrinsic("States.Hash", "States.Hash($.Data, $.Algorithm)", { Data: "input data", Algorithm: "SHA-1" }, "aaff4a450a104cd177d28d18d74485e8cae074b7"),
+  intrinsic(
+    "States.Hash",
+    "States.Hash($.Data, $.Algorithm)",
+    { Data: "input data", Algorithm: "SHA-1" },
+    "aaff4a450a104cd177d28d18d74485e8cae074b7",
+  ),
   intrinsic(
     "States.JsonMerge",
     "States.JsonMerge($.json1, $.json2, false)",
@@ -59,12 +78,35 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     { a: { a3: 1, a4: 2 }, b: 2, c: 3 },
   ),
   intrinsic("States.MathAdd", "States.MathAdd($.value1, $.step)", { value1: 111, step: -1 }, 110),
-  intrinsic("States.StringSplit", "States.StringSplit($.inputString, $.splitter)", { inputString: "1,2,3,4,5", splitter: "," }, ["1", "2", "3", "4", "5"]),
-  intrinsic("States.StringSplit, several delimiters", "States.StringSplit($.inputString, $.splitter)", { inputString: "This.is+a,test=string", splitter: ".+,=" }, ["This", "is", "a", "test", "string"]),
+  intrinsic("States.StringSplit", "States.StringSplit($.inputString, $.splitter)", { inputString: "1,2,3,4,5", splitter: "," }, [
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+  ]),
+  intrinsic(
+    "States.StringSplit, several delimiters",
+    "States.StringSplit($.inputString, $.splitter)",
+    { inputString: "This.is+a,test=string", splitter: ".+,=" },
+    ["This", "is", "a", "test", "string"],
+  ),
 
   // ---- ResultPath ----
-  { name: "ResultPath $ replaces the input (the default)", source: RESULTPATH, definition: pass({ Result: "Hello, Step Functions!", ResultPath: "$" }), input: resultPathInput, expected: { output: "Hello, Step Functions!" } },
-  { name: "ResultPath null keeps the input", source: RESULTPATH, definition: pass({ Result: "Hello, Step Functions!", ResultPath: null }), input: resultPathInput, expected: { output: resultPathInput } },
+  {
+    name: "ResultPath $ replaces the input (the default)",
+    source: RESULTPATH,
+    definition: pass({ Result: "Hello, Step Functions!", ResultPath: "$" }),
+    input: resultPathInput,
+    expected: { output: "Hello, Step Functions!" },
+  },
+  {
+    name: "ResultPath null keeps the input",
+    source: RESULTPATH,
+    definition: pass({ Result: "Hello, Step Functions!", ResultPath: null }),
+    input: resultPathInput,
+    expected: { output: resultPathInput },
+  },
   {
     name: "ResultPath $.taskresult includes the result",
     source: RESULTPATH,
@@ -77,7 +119,13 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     source: RESULTPATH,
     definition: pass({ Result: "Hello, Step Functions!", ResultPath: "$.strings.lambdaresult" }),
     input: { comment: "An input comment.", strings: { string1: "foo", string2: "bar", string3: "baz" }, who: "AWS Step Functions" },
-    expected: { output: { comment: "An input comment.", strings: { string1: "foo", string2: "bar", string3: "baz", lambdaresult: "Hello, Step Functions!" }, who: "AWS Step Functions" } },
+    expected: {
+      output: {
+        comment: "An input comment.",
+        strings: { string1: "foo", string2: "bar", string3: "baz", lambdaresult: "Hello, Step Functions!" },
+        who: "AWS Step Functions",
+      },
+    },
   },
   {
     name: "Catch with ResultPath adds the error to the input",
@@ -85,7 +133,12 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     definition: {
       StartAt: "P",
       States: {
-        P: { Type: "Parallel", Branches: [{ StartAt: "F", States: { F: { Type: "Fail", Error: "Error", Cause: "Cause description" } } }], Catch: [{ ErrorEquals: ["States.ALL"], Next: "Recover", ResultPath: "$.error" }], End: true },
+        P: {
+          Type: "Parallel",
+          Branches: [{ StartAt: "F", States: { F: { Type: "Fail", Error: "Error", Cause: "Cause description" } } }],
+          Catch: [{ ErrorEquals: ["States.ALL"], Next: "Recover", ResultPath: "$.error" }],
+          End: true,
+        },
         Recover: { Type: "Pass", End: true },
       },
     },
@@ -104,8 +157,16 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
   {
     name: "Parameters with static values and paths",
     source: FILTERING,
-    definition: pass({ Parameters: { comment: "Selecting what I care about.", MyDetails: { "size.$": "$.product.details.size", "exists.$": "$.product.availability", StaticValue: "foo" } } }),
-    input: { comment: "Example for Parameters.", product: { details: { color: "blue", size: "small", material: "cotton" }, availability: "in stock", sku: "2317", cost: "$23" } },
+    definition: pass({
+      Parameters: {
+        comment: "Selecting what I care about.",
+        MyDetails: { "size.$": "$.product.details.size", "exists.$": "$.product.availability", StaticValue: "foo" },
+      },
+    }),
+    input: {
+      comment: "Example for Parameters.",
+      product: { details: { color: "blue", size: "small", material: "cotton" }, availability: "in stock", sku: "2317", cost: "$23" },
+    },
     expected: { output: { comment: "Selecting what I care about.", MyDetails: { size: "small", exists: "in stock", StaticValue: "foo" } } },
   },
   {
@@ -123,7 +184,19 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     definition: {
       StartAt: "C",
       States: {
-        C: { Type: "Choice", Choices: [{ And: [{ Variable: "$.value", NumericGreaterThanEquals: 20 }, { Variable: "$.value", NumericLessThan: 30 }], Next: "ValueInTwenties" }], Default: "Other" },
+        C: {
+          Type: "Choice",
+          Choices: [
+            {
+              And: [
+                { Variable: "$.value", NumericGreaterThanEquals: 20 },
+                { Variable: "$.value", NumericLessThan: 30 },
+              ],
+              Next: "ValueInTwenties",
+            },
+          ],
+          Default: "Other",
+        },
         ValueInTwenties: { Type: "Pass", Result: "twenties", End: true },
         Other: { Type: "Pass", Result: "other", End: true },
       },
@@ -148,7 +221,10 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
   {
     name: "Choice with no match and no Default fails with States.NoChoiceMatched",
     source: `${DG}concepts-error-handling.html`,
-    definition: { StartAt: "C", States: { C: { Type: "Choice", Choices: [{ Variable: "$.x", NumericEquals: 1, Next: "D" }] }, D: { Type: "Succeed" } } },
+    definition: {
+      StartAt: "C",
+      States: { C: { Type: "Choice", Choices: [{ Variable: "$.x", NumericEquals: 1, Next: "D" }] }, D: { Type: "Succeed" } },
+    },
     input: { x: 2 },
     expected: { error: "States.NoChoiceMatched" },
   },
@@ -159,9 +235,19 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     source: `${DG}input-output-itemspath.html`,
     definition: {
       StartAt: "PiratesSay",
-      States: { PiratesSay: { Type: "Map", ItemsPath: "$.ThingsPiratesSay", ItemProcessor: { StartAt: "SayWord", States: { SayWord: { Type: "Pass", End: true } } }, End: true } },
+      States: {
+        PiratesSay: {
+          Type: "Map",
+          ItemsPath: "$.ThingsPiratesSay",
+          ItemProcessor: { StartAt: "SayWord", States: { SayWord: { Type: "Pass", End: true } } },
+          End: true,
+        },
+      },
     },
-    input: { ThingsPiratesSay: [{ say: "Avast!" }, { say: "Yar!" }, { say: "Walk the Plank!" }], ThingsGiantsSay: [{ say: "Fee!" }, { say: "Fi!" }, { say: "Fo!" }, { say: "Fum!" }] },
+    input: {
+      ThingsPiratesSay: [{ say: "Avast!" }, { say: "Yar!" }, { say: "Walk the Plank!" }],
+      ThingsGiantsSay: [{ say: "Fee!" }, { say: "Fi!" }, { say: "Fo!" }, { say: "Fum!" }],
+    },
     expected: { output: [{ say: "Avast!" }, { say: "Yar!" }, { say: "Walk the Plank!" }] },
   },
   {
@@ -179,7 +265,16 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
         },
       },
     },
-    input: { "ship-date": "2016-03-14T01:59:00Z", detail: { "delivery-partner": "UQS", shipped: [{ prod: "R31", "dest-code": 9511, quantity: 1344 }, { prod: "S39", "dest-code": 9511, quantity: 40 }] } },
+    input: {
+      "ship-date": "2016-03-14T01:59:00Z",
+      detail: {
+        "delivery-partner": "UQS",
+        shipped: [
+          { prod: "R31", "dest-code": 9511, quantity: 1344 },
+          { prod: "S39", "dest-code": 9511, quantity: 40 },
+        ],
+      },
+    },
     expected: {
       output: [
         { parcel: { prod: "R31", "dest-code": 9511, quantity: 1344 }, courier: "UQS" },
@@ -192,10 +287,22 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     source: `${DG}input-output-itemselector.html`,
     definition: {
       StartAt: "M",
-      States: { M: { Type: "Map", ItemSelector: { "index.$": "$$.Map.Item.Index", "value.$": "$$.Map.Item.Value" }, ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } },
+      States: {
+        M: {
+          Type: "Map",
+          ItemSelector: { "index.$": "$$.Map.Item.Index", "value.$": "$$.Map.Item.Value" },
+          ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+          End: true,
+        },
+      },
     },
     input: ["a", "b"],
-    expected: { output: [{ index: 0, value: "a" }, { index: 1, value: "b" }] },
+    expected: {
+      output: [
+        { index: 0, value: "a" },
+        { index: 1, value: "b" },
+      ],
+    },
   },
   {
     name: "Parallel: an array of the branches' outputs, in order",
@@ -216,8 +323,20 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     input: {},
     expected: { output: [{ branch: 1 }, { branch: 2 }] },
   },
-  { name: "Wait passes its input through", source: `${DG}state-wait.html`, definition: { StartAt: "W", States: { W: { Type: "Wait", Seconds: 10, End: true } } }, input: { a: 1 }, expected: { output: { a: 1 } } },
-  { name: "Fail ends the execution with its Error", source: `${DG}state-fail.html`, definition: { StartAt: "F", States: { F: { Type: "Fail", Error: "ErrorA", Cause: "Kaiju attack" } } }, input: {}, expected: { error: "ErrorA" } },
+  {
+    name: "Wait passes its input through",
+    source: `${DG}state-wait.html`,
+    definition: { StartAt: "W", States: { W: { Type: "Wait", Seconds: 10, End: true } } },
+    input: { a: 1 },
+    expected: { output: { a: 1 } },
+  },
+  {
+    name: "Fail ends the execution with its Error",
+    source: `${DG}state-fail.html`,
+    definition: { StartAt: "F", States: { F: { Type: "Fail", Error: "ErrorA", Cause: "Kaiju attack" } } },
+    input: {},
+    expected: { error: "ErrorA" },
+  },
   {
     name: "Pass Result with ResultPath (the Pass state example)",
     source: `${DG}state-pass.html`,
@@ -235,7 +354,11 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
       StartAt: "V",
       States: {
         V: { Type: "Pass", Assign: { customerName: "María" }, Next: "S" },
-        S: { Type: "Pass", Output: { static: "Hello", title: "{% $states.input.title %}", name: "{% $customerName %}", "not-evaluated": "$customerName" }, End: true },
+        S: {
+          Type: "Pass",
+          Output: { static: "Hello", title: "{% $states.input.title %}", name: "{% $customerName %}", "not-evaluated": "$customerName" },
+          End: true,
+        },
       },
     },
     input: { title: "Doctor" },
@@ -246,7 +369,12 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
     source: `${JSONATA}#jsonata-functions-provided-by-sfn`,
     definition: pass({ Output: "{% $partition([1,2,3,4], 2) %}" }, { QueryLanguage: "JSONata" }),
     input: {},
-    expected: { output: [[1, 2], [3, 4]] },
+    expected: {
+      output: [
+        [1, 2],
+        [3, 4],
+      ],
+    },
   },
   {
     name: "JSONata: $range",

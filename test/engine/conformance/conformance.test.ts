@@ -11,7 +11,10 @@ describe("engine conformance: AWS-documented examples", () => {
   for (const c of CONFORMANCE_CASES) {
     it(`${c.name} (${c.source})`, async () => {
       // Each example is also a valid definition.
-      assert.deepEqual(validateDefinition(c.definition).diagnostics.filter((d) => d.severity === "ERROR"), []);
+      assert.deepEqual(
+        validateDefinition(c.definition).diagnostics.filter((d) => d.severity === "ERROR"),
+        [],
+      );
       const r = await runDef(c.definition, c.input);
       if ("output" in c.expected) {
         assert.equal(r.status, "SUCCEEDED", `${r.error}: ${r.cause}`);

@@ -20,7 +20,11 @@ describe("engine/distributed: parent stop", () => {
         Fan: {
           Type: "Map",
           MaxConcurrency: 2,
-          ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("Hang"), End: true } } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
+            StartAt: "Work",
+            States: { Work: { Type: "Task", Resource: fnArn("Hang"), End: true } },
+          },
           End: true,
         },
       },
@@ -41,10 +45,7 @@ describe("engine/distributed: parent stop", () => {
     const last = records[records.length - 1];
     assert.equal(last.status, "ABORTED");
     assert.ok(last.stopDate instanceof Date);
-    assert.deepEqual(
-      { running: last.executionCounts.running, aborted: last.executionCounts.aborted },
-      { running: 0, aborted: 2 },
-    );
+    assert.deepEqual({ running: last.executionCounts.running, aborted: last.executionCounts.aborted }, { running: 0, aborted: 2 });
     assert.equal(result.mapRuns[0].status, "ABORTED");
     const types = result.history.map((e) => e.type);
     assert.ok(types.indexOf("MapRunAborted") >= 0 && types.indexOf("MapRunAborted") < types.indexOf("ExecutionAborted"), types.join(","));

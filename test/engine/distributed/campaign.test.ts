@@ -33,7 +33,10 @@ describe("engine/distributed fault campaign", function () {
     assert.equal(f.items, f.succeeded + f.failed + f.pending);
     assert.ok(f.injected.InternalError > 0 && f.injected.SlowDown > 0 && f.injected.delays > 0, JSON.stringify(f.injected));
     assert.ok(f.retried > 0, "the SDK retried injected errors");
-    assert.ok((f.outcomes["SUCCEEDED"] ?? 0) > 0 && (f.outcomes["States.ExceedToleratedFailureThreshold"] ?? 0) > 0, JSON.stringify(f.outcomes));
+    assert.ok(
+      (f.outcomes["SUCCEEDED"] ?? 0) > 0 && (f.outcomes["States.ExceedToleratedFailureThreshold"] ?? 0) > 0,
+      JSON.stringify(f.outcomes),
+    );
     for (const op of ["GetObject", "PutObject", "ListObjectsV2", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"]) {
       assert.ok((f.requests[op] ?? 0) > 0, `${op} was exercised`);
     }

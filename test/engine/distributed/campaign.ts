@@ -13,7 +13,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { Upload } from "@aws-sdk/lib-storage";
 import type { JsonValue, MapState } from "../../../asl/types";
 import { runMapRun } from "../../../engine/distributed";
-import { StatesError } from "../../../engine/errors";
+import { StatesError } from "../../../engine/model/errors";
 import type { S3Fault, S3Operation, S3Request } from "../../../emulators/s3/faults";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
 import { ChildError, fakeContext, seededRandom } from "./fake-context";
@@ -21,7 +21,14 @@ import { ChildError, fakeContext, seededRandom } from "./fake-context";
 const BUCKET = "campaign";
 /** Objects under the listing prefix: more than one 1,000-key ListObjectsV2 page. */
 const LISTED_OBJECTS = 1_100;
-const FAULTED_OPERATIONS: readonly S3Operation[] = ["GetObject", "PutObject", "ListObjectsV2", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"];
+const FAULTED_OPERATIONS: readonly S3Operation[] = [
+  "GetObject",
+  "PutObject",
+  "ListObjectsV2",
+  "CreateMultipartUpload",
+  "UploadPart",
+  "CompleteMultipartUpload",
+];
 
 export interface CampaignFigures {
   runs: number;
@@ -115,13 +122,18 @@ export async function startCampaign(): Promise<Campaign> {
     const listing = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
     const manifestKey = (listing.Contents ?? []).map((c) => c.Key!).find((k) => k.endsWith("/manifest.json"));
     if (!manifestKey) return undefined;
-    const manifest = JSON.parse(await text(manifestKey)) as { ResultFiles: Record<"SUCCEEDED" | "FAILED" | "PENDING", Array<{ Key: string }>> };
+    const manifest = JSON.parse(await text(manifestKey)) as {
+      ResultFiles: Record<"SUCCEEDED" | "FAILED" | "PENDING", Array<{ Key: string }>>;
+    };
     const out = { SUCCEEDED: [] as string[], FAILED: [] as string[], PENDING: [] as string[] };
     for (const status of ["SUCCEEDED", "FAILED", "PENDING"] as const) {
       for (const f of manifest.ResultFiles[status]) {
         for (const r of JSON.parse(await text(f.Key)) as Array<{ Input: string }>) {
           const input = JSON.parse(r.Input) as JsonValue;
-          const entries = input !== null && typeof input === "object" && !Array.isArray(input) && "Items" in input ? (input["Items"] as JsonValue[]) : [input];
+          const entries =
+            input !== null && typeof input === "object" && !Array.isArray(input) && "Items" in input
+              ? (input["Items"] as JsonValue[])
+              : [input];
           out[status].push(...entries.map(idOf));
         }
       }
@@ -157,13 +169,21 @@ export async function startCampaign(): Promise<Campaign> {
     try {
       if (source === "json") {
         await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `in/${seed}.json`, Body: JSON.stringify(ids.map(Number)) }));
-        reader = { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { Bucket: BUCKET, Key: `in/${seed}.json` } };
+        reader = {
+          Resource: "arn:aws:states:::s3:getObject",
+          ReaderConfig: { InputType: "JSON" },
+          Parameters: { Bucket: BUCKET, Key: `in/${seed}.json` },
+        };
       } else if (source === "jsonl-multipart") {
         // Each line padded so the body passes lib-storage's 5 MiB part size: two parts.
         const pad = "p".repeat(Math.ceil((6 * 1024 * 1024) / n));
         const body = ids.map((id) => JSON.stringify({ n: Number(id), pad })).join("\n") + "\n";
         await new Upload({ client, params: { Bucket: BUCKET, Key: `in/${seed}.jsonl`, Body: body }, queueSize: 2 }).done();
-        reader = { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSONL" }, Parameters: { Bucket: BUCKET, Key: `in/${seed}.jsonl` } };
+        reader = {
+          Resource: "arn:aws:states:::s3:getObject",
+          ReaderConfig: { InputType: "JSONL" },
+          Parameters: { Bucket: BUCKET, Key: `in/${seed}.jsonl` },
+        };
       } else {
         reader = { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { Bucket: BUCKET, Prefix: "listed/" } };
       }
@@ -206,7 +226,10 @@ export async function startCampaign(): Promise<Campaign> {
       await runMapRun(state, {}, ctx, { maxResultFileBytes: 32_768 });
     } catch (error) {
       outcome = error instanceof StatesError ? error.error : `unexpected ${String(error)}`;
-      if (!(error instanceof StatesError) || !["States.ExceedToleratedFailureThreshold", "States.ItemReaderFailed", "States.ResultWriterFailed"].includes(error.error)) {
+      if (
+        !(error instanceof StatesError) ||
+        !["States.ExceedToleratedFailureThreshold", "States.ItemReaderFailed", "States.ResultWriterFailed"].includes(error.error)
+      ) {
         figures.violations.push(`seed ${seed}: unexpected error ${String(error)}`);
       } else if (error.error !== "States.ExceedToleratedFailureThreshold" && !/InternalError|SlowDown/.test(error.causeText)) {
         figures.violations.push(`seed ${seed}: ${error.error} does not name its S3 cause: ${error.causeText}`);
@@ -226,7 +249,8 @@ export async function startCampaign(): Promise<Campaign> {
       figures.violations.push(`seed ${seed}: item counts do not add up: ${JSON.stringify(c)}`);
     }
     // A run that stops early (threshold, S3) stops its reader too: the items it read are its items.
-    if (outcome === "SUCCEEDED" ? c.total !== n : c.total > n) figures.violations.push(`seed ${seed}: ${c.total} items counted, ${n} in the source`);
+    if (outcome === "SUCCEEDED" ? c.total !== n : c.total > n)
+      figures.violations.push(`seed ${seed}: ${c.total} items counted, ${n} in the source`);
     const files = await exported(`out/${seed}/`);
     if (!files) {
       // A Map Run that failed (its threshold) and then could not write its results reports the
@@ -252,10 +276,14 @@ export async function startCampaign(): Promise<Campaign> {
     figures.lost += lost;
     figures.doubled += doubled;
     if (lost || doubled || all.length !== expected.length) {
-      figures.violations.push(`seed ${seed}: ${lost} lost, ${doubled} doubled, ${all.length} exported of ${expected.length} (outcome ${outcome})`);
+      figures.violations.push(
+        `seed ${seed}: ${lost} lost, ${doubled} doubled, ${all.length} exported of ${expected.length} (outcome ${outcome})`,
+      );
     }
     if (files.SUCCEEDED.length !== c.succeeded || files.PENDING.length !== c.pending) {
-      figures.violations.push(`seed ${seed}: files disagree with the counts: ${JSON.stringify(c)} vs ${files.SUCCEEDED.length}/${files.FAILED.length}/${files.PENDING.length}`);
+      figures.violations.push(
+        `seed ${seed}: files disagree with the counts: ${JSON.stringify(c)} vs ${files.SUCCEEDED.length}/${files.FAILED.length}/${files.PENDING.length}`,
+      );
     }
     figures.wallMs += Date.now() - started;
   }

@@ -53,19 +53,32 @@ describe("engine/distributed: child execution context", () => {
 
   it("items of a JSON object: $$.Map.Item.Key in a JSONPath ItemSelector", async () => {
     const result = await runDef(
-      distributed({ ItemSelector: { "k.$": "$$.Map.Item.Key", "v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index" } }, { P: { Type: "Pass", End: true } }),
+      distributed(
+        { ItemSelector: { "k.$": "$$.Map.Item.Key", "v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index" } },
+        { P: { Type: "Pass", End: true } },
+      ),
       { a: 1, b: { c: 2 } },
     );
     assert.equal(result.status, "SUCCEEDED", result.cause);
-    assert.deepEqual(result.output, [{ k: "a", v: 1, i: 0 }, { k: "b", v: { c: 2 }, i: 1 }] as JsonValue);
+    assert.deepEqual(result.output, [
+      { k: "a", v: 1, i: 0 },
+      { k: "b", v: { c: 2 }, i: 1 },
+    ] as JsonValue);
   });
 
   it("items of a JSON object: $states.context.Map.Item.Key in a JSONata ItemSelector", async () => {
     const result = await runDef(
-      distributed({ ItemSelector: { k: "{% $states.context.Map.Item.Key %}", v: "{% $states.context.Map.Item.Value %}" } }, { P: { Type: "Pass", End: true } }, "JSONata"),
+      distributed(
+        { ItemSelector: { k: "{% $states.context.Map.Item.Key %}", v: "{% $states.context.Map.Item.Value %}" } },
+        { P: { Type: "Pass", End: true } },
+        "JSONata",
+      ),
       { a: 1, b: 2 },
     );
     assert.equal(result.status, "SUCCEEDED", result.cause);
-    assert.deepEqual(result.output, [{ k: "a", v: 1 }, { k: "b", v: 2 }]);
+    assert.deepEqual(result.output, [
+      { k: "a", v: 1 },
+      { k: "b", v: 2 },
+    ]);
   });
 });

@@ -28,7 +28,12 @@ describe("engine/distributed: child execution path", () => {
     try {
       const items = Array.from({ length: 40 }, (_, i) => i);
       const result = await runDef(
-        fan("EXPRESS", 50, { Pause: { Type: "Wait", Seconds: 1, Next: "Work" }, Work: { Type: "Task", Resource: fnArn("Echo"), End: true } }, "Pause"),
+        fan(
+          "EXPRESS",
+          50,
+          { Pause: { Type: "Wait", Seconds: 1, Next: "Work" }, Work: { Type: "Task", Resource: fnArn("Echo"), End: true } },
+          "Pause",
+        ),
         items,
         { Echo: async (e) => e as JsonValue },
       );
@@ -39,16 +44,24 @@ describe("engine/distributed: child execution path", () => {
     } finally {
       process.off("warning", onWarning);
     }
-    assert.deepEqual(warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message), []);
+    assert.deepEqual(
+      warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message),
+      [],
+    );
   });
 
   it("a stopped Map Run still ends children that are waiting (shared signal)", async () => {
     const controller = new AbortController();
     const stopLater = setTimeout(() => controller.abort(), 200);
-    const result = await runDef(fan("STANDARD", 5, { Pause: { Type: "Wait", Seconds: 3600, End: true } }, "Pause"), [1, 2, 3], {}, {
-      signal: controller.signal,
-      clock: "real",
-    });
+    const result = await runDef(
+      fan("STANDARD", 5, { Pause: { Type: "Wait", Seconds: 3600, End: true } }, "Pause"),
+      [1, 2, 3],
+      {},
+      {
+        signal: controller.signal,
+        clock: "real",
+      },
+    );
     clearTimeout(stopLater);
     assert.equal(result.status, "ABORTED");
     assert.equal(result.mapRuns[0].executionCounts.aborted, 3);
@@ -68,7 +81,10 @@ describe("engine/distributed: the Map Run yields to the event loop", () => {
       },
     });
     assert.equal(result.status, "SUCCEEDED", result.cause);
-    assert.ok(doneWhenTimerFired >= 0 && doneWhenTimerFired < items.length, `timer fired after ${doneWhenTimerFired} of ${items.length} children`);
+    assert.ok(
+      doneWhenTimerFired >= 0 && doneWhenTimerFired < items.length,
+      `timer fired after ${doneWhenTimerFired} of ${items.length} children`,
+    );
   });
 });
 
@@ -114,7 +130,8 @@ describe("engine/distributed: child counters and child events", () => {
 });
 
 describe("engine/distributed: Task timeouts in children", () => {
-  const activeTimers = () => (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  const activeTimers = () =>
+    (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((r) => r === "Timeout").length;
   const stopHanging = async (timeoutSeconds?: number) => {
     const controller = new AbortController();
     let calls = 0;

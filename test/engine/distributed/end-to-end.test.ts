@@ -84,14 +84,22 @@ describe("engine/distributed end to end (run)", function () {
 
   it("the seed's Distributed Map succeeds on the same input with a ResultWriter; 20,000 items, Map Run events in the parent's history", async () => {
     processed = 0;
-    const def = distributed({ ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: BUCKET, Prefix: "results" } } });
-    const result = await run(def, { number: 100_000, chunk: 5 }, { handlers: handlers(), s3: s3.client(), clock: "virtual", keepHistory: true });
+    const def = distributed({
+      ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: BUCKET, Prefix: "results" } },
+    });
+    const result = await run(
+      def,
+      { number: 100_000, chunk: 5 },
+      { handlers: handlers(), s3: s3.client(), clock: "virtual", keepHistory: true },
+    );
     assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
     assert.equal(processed, 20_000);
     const out = result.output as { MapRunArn: string; ResultWriterDetails: { Bucket: string; Key: string } };
     // No Label: "Step Functions automatically generates a unique label".
     assert.match(out.MapRunArn, /:mapRun:[^/]+\/[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}:[0-9a-f-]{36}$/);
-    const manifest = JSON.parse(await (await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: out.ResultWriterDetails.Key }))).Body!.transformToString()) as {
+    const manifest = JSON.parse(
+      await (await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: out.ResultWriterDetails.Key }))).Body!.transformToString(),
+    ) as {
       ResultFiles: { SUCCEEDED: unknown[]; FAILED: unknown[] };
     };
     assert.equal(manifest.ResultFiles.SUCCEEDED.length, 1);
@@ -108,16 +116,26 @@ describe("engine/distributed end to end (run)", function () {
   it("ResultWriter records carry Input and Output as the JSON text of each child's input and output, and ISO dates", async () => {
     // ResultWriter page: records have "Input" and "Output" as JSON strings. A plain Task's result
     // text is reused for Output; a ResultSelector's output is serialized afresh: both must agree.
-    const items = [{ id: 1, name: "ünïcødé \"quoted\"" }, { id: 2, nested: { a: [1, 2.5, null, true] } }];
+    const items = [
+      { id: 1, name: 'ünïcødé "quoted"' },
+      { id: 2, nested: { a: [1, 2.5, null, true] } },
+    ];
     await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "records/items.json", Body: JSON.stringify(items) }));
     const echo: LambdaHandler = async (e) => ({ got: e, big: 1e21, neg: -0 });
-    for (const task of [{ Type: "Task", Resource: fn("Echo"), End: true }, { Type: "Task", Resource: fn("Echo"), ResultSelector: { "got.$": "$.got" }, End: true }]) {
+    for (const task of [
+      { Type: "Task", Resource: fn("Echo"), End: true },
+      { Type: "Task", Resource: fn("Echo"), ResultSelector: { "got.$": "$.got" }, End: true },
+    ]) {
       const def = {
         StartAt: "M",
         States: {
           M: {
             Type: "Map",
-            ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { Bucket: BUCKET, Key: "records/items.json" } },
+            ItemReader: {
+              Resource: "arn:aws:states:::s3:getObject",
+              ReaderConfig: { InputType: "JSON" },
+              Parameters: { Bucket: BUCKET, Key: "records/items.json" },
+            },
             ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "T", States: { T: task } },
             ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: BUCKET, Prefix: "records/out" } },
             End: true,
@@ -127,7 +145,8 @@ describe("engine/distributed end to end (run)", function () {
       const result = await run(def, {}, { handlers: { Echo: echo }, s3: s3.client(), clock: "virtual" });
       assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
       const { ResultWriterDetails } = result.output as { ResultWriterDetails: { Key: string } };
-      const read = async (key: string) => (await (await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString());
+      const read = async (key: string) =>
+        await (await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
       const manifest = JSON.parse(await read(ResultWriterDetails.Key)) as { ResultFiles: { SUCCEEDED: Array<{ Key: string }> } };
       const records = JSON.parse(await read(manifest.ResultFiles.SUCCEEDED[0].Key)) as Array<Record<string, string>>;
       const byInput = new Map(records.map((r) => [r.Input, r]));
@@ -156,7 +175,10 @@ describe("engine/distributed end to end (run)", function () {
     assert.equal(processed, 20_000);
     const out = result.output as { count: number }[];
     assert.equal(out.length, 40);
-    assert.equal(out.reduce((n, r) => n + r.count, 0), 100_000);
+    assert.equal(
+      out.reduce((n, r) => n + r.count, 0),
+      100_000,
+    );
   });
 
   it("JSONata: Arguments for the ItemReader and ResultWriter, an item-dependent ItemSelector, ItemBatcher from an expression", async () => {
@@ -189,21 +211,35 @@ describe("engine/distributed end to end (run)", function () {
       seen.push(event as JsonValue);
       return {};
     };
-    const result = await run(def, { bucket: BUCKET, key: "jsonata/items.jsonl", per: 2 }, { handlers: h, s3: s3.client(), clock: "virtual" });
+    const result = await run(
+      def,
+      { bucket: BUCKET, key: "jsonata/items.jsonl", per: 2 },
+      { handlers: h, s3: s3.client(), clock: "virtual" },
+    );
     assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
-    assert.deepEqual(seen.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))), [
-      { Items: [{ index: 0, n: 10 }, { index: 1, n: 20 }] },
-      { Items: [{ index: 2, n: 30 }] },
-    ]);
+    assert.deepEqual(
+      seen.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      [
+        {
+          Items: [
+            { index: 0, n: 10 },
+            { index: 1, n: 20 },
+          ],
+        },
+        { Items: [{ index: 2, n: 30 }] },
+      ],
+    );
   });
 
   it("the CSV parsing page's example machine: GIVEN headers, ItemSelector with States.StringToJson", async () => {
     // https://docs.aws.amazon.com/step-functions/latest/dg/example-csv-parse-dist-map.html
-    await s3.client().send(new PutObjectCommand({
-      Bucket: BUCKET,
-      Key: "myCSVInput.csv",
-      Body: 'abc,123,"This string contains commas, a double quotation marks (""), and a newline (\n)",{""MyKey"":""MyValue""},"[1,2,3]"',
-    }));
+    await s3.client().send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: "myCSVInput.csv",
+        Body: 'abc,123,"This string contains commas, a double quotation marks (""), and a newline (\n)",{""MyKey"":""MyValue""},"[1,2,3]"',
+      }),
+    );
     const def: StateMachineDefinition = {
       StartAt: "Map",
       States: {
@@ -219,7 +255,11 @@ describe("engine/distributed end to end (run)", function () {
           MaxConcurrency: 1000,
           ItemReader: {
             Resource: "arn:aws:states:::s3:getObject",
-            ReaderConfig: { InputType: "CSV", CSVHeaderLocation: "GIVEN", CSVHeaders: ["MyLetters", "MyNumbers", "MyString", "MyObject", "MyArray"] },
+            ReaderConfig: {
+              InputType: "CSV",
+              CSVHeaderLocation: "GIVEN",
+              CSVHeaders: ["MyLetters", "MyNumbers", "MyString", "MyObject", "MyArray"],
+            },
             Parameters: { Bucket: BUCKET, Key: "myCSVInput.csv" },
           },
           ItemSelector: {
@@ -234,13 +274,15 @@ describe("engine/distributed end to end (run)", function () {
     };
     const result = await run(def, {}, { handlers: handlers(), s3: s3.client(), clock: "virtual" });
     assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
-    assert.deepEqual(result.output, [{
-      MyNumbers: 123,
-      MyObject: { MyKey: "MyValue" },
-      MyString: 'This string contains commas, a double quotation marks ("), and a newline (\n)',
-      MyLetters: "abc",
-      MyArray: [1, 2, 3],
-    }]);
+    assert.deepEqual(result.output, [
+      {
+        MyNumbers: 123,
+        MyObject: { MyKey: "MyValue" },
+        MyString: 'This string contains commas, a double quotation marks ("), and a newline (\n)',
+        MyLetters: "abc",
+        MyArray: [1, 2, 3],
+      },
+    ]);
   });
 
   it("a failing child over the threshold fails the execution with States.ExceedToleratedFailureThreshold, catchable by Catch", async () => {
@@ -254,9 +296,15 @@ describe("engine/distributed end to end (run)", function () {
     const failed = await run(def, { number: 1_000, chunk: 5 }, { handlers: h, s3: s3.client(), clock: "virtual" });
     assert.equal(failed.status, "FAILED");
     assert.equal(failed.error, "States.ExceedToleratedFailureThreshold");
-    const tolerated = await run(distributed({ ToleratedFailurePercentage: 10 }), { number: 1_000, chunk: 5 }, { handlers: h, s3: s3.client(), clock: "virtual" });
+    const tolerated = await run(
+      distributed({ ToleratedFailurePercentage: 10 }),
+      { number: 1_000, chunk: 5 },
+      { handlers: h, s3: s3.client(), clock: "virtual" },
+    );
     assert.equal(tolerated.status, "SUCCEEDED", `${tolerated.error}: ${tolerated.cause}`);
-    const caught: StateMachineDefinition = distributed({ Catch: [{ ErrorEquals: ["States.ExceedToleratedFailureThreshold"], Next: "Handled" }] });
+    const caught: StateMachineDefinition = distributed({
+      Catch: [{ ErrorEquals: ["States.ExceedToleratedFailureThreshold"], Next: "Handled" }],
+    });
     (caught.States.MapData as { End?: boolean }).End = undefined;
     delete (caught.States.MapData as { End?: boolean }).End;
     (caught.States.MapData as { Next?: string }).Next = "Handled";

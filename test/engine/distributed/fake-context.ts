@@ -12,7 +12,11 @@ import type { ChildOutcome, DistributedMapContext, MapItemContext, MapRunRecord 
 export function distributed(extra: Partial<MapState>): MapState {
   return {
     Type: "Map",
-    ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+    ItemProcessor: {
+      ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+      StartAt: "P",
+      States: { P: { Type: "Pass", End: true } },
+    },
     End: true,
     ...extra,
   };
@@ -24,7 +28,10 @@ export const EXECUTION_ARN = "arn:aws:states:us-east-1:123456789012:execution:Se
 export type ChildFn = (input: JsonValue, signal: AbortSignal) => JsonValue | Promise<JsonValue>;
 
 export class ChildError extends Error {
-  constructor(readonly error: string, message: string) {
+  constructor(
+    readonly error: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -40,7 +47,16 @@ function readPath(path: string, input: JsonValue, context: JsonValue): JsonValue
 
 export function evaluateTemplate(template: JsonValue, input: JsonValue, item?: MapItemContext): JsonValue {
   const context: JsonValue = item
-    ? { Map: { Item: { Index: item.index, Value: item.value, ...(item.source ? { Source: item.source } : {}), ...(item.key !== undefined ? { Key: item.key } : {}) } } }
+    ? {
+        Map: {
+          Item: {
+            Index: item.index,
+            Value: item.value,
+            ...(item.source ? { Source: item.source } : {}),
+            ...(item.key !== undefined ? { Key: item.key } : {}),
+          },
+        },
+      }
     : {};
   const walk = (t: JsonValue): JsonValue => {
     if (Array.isArray(t)) return t.map(walk);
@@ -105,7 +121,11 @@ export function fakeContext(s3: S3Client, child: ChildFn, overrides: Partial<Dis
           status: "FAILED",
           error: e.error ?? e.name,
           cause: JSON.stringify({ errorMessage: e.message, errorType: e.error ?? e.name }),
-          executionArn, name, startDate, stopDate: new Date(), input,
+          executionArn,
+          name,
+          startDate,
+          stopDate: new Date(),
+          input,
         };
       } finally {
         running--;
@@ -117,4 +137,4 @@ export function fakeContext(s3: S3Client, child: ChildFn, overrides: Partial<Dis
 }
 
 /** A seeded PRNG so fault tests are deterministic. */
-export { seededRandom } from "../../../engine/random";
+export { seededRandom } from "../../../engine/model/random";

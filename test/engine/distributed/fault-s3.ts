@@ -24,17 +24,19 @@ export function faultyClient(
         const body = output.Body!;
         let seen = 0;
         const limit = decision.cutAfterBytes;
-        output.Body = Readable.from((async function* () {
-          for await (const chunk of body) {
-            const buf = chunk as Buffer;
-            if (seen + buf.length > limit) {
-              yield buf.subarray(0, limit - seen);
-              throw Object.assign(new Error("socket hang up"), { name: "ECONNRESET" });
+        output.Body = Readable.from(
+          (async function* () {
+            for await (const chunk of body) {
+              const buf = chunk as Buffer;
+              if (seen + buf.length > limit) {
+                yield buf.subarray(0, limit - seen);
+                throw Object.assign(new Error("socket hang up"), { name: "ECONNRESET" });
+              }
+              seen += buf.length;
+              yield buf;
             }
-            seen += buf.length;
-            yield buf;
-          }
-        })()) as Readable;
+          })(),
+        ) as Readable;
       }
       return result;
     },
@@ -42,4 +44,3 @@ export function faultyClient(
   );
   return client;
 }
-

@@ -8,7 +8,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-s
 import type { JsonValue, MapState } from "../../../asl/types";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
 import { runMapRun } from "../../../engine/distributed";
-import { StatesError } from "../../../engine/errors";
+import { StatesError } from "../../../engine/model/errors";
 import { ChildError, fakeContext, seededRandom, type FakeContext } from "./fake-context";
 import { faultyClient } from "./fault-s3";
 
@@ -86,7 +86,11 @@ describe("engine/distributed faults", function () {
       const state: MapState = {
         Type: "Map",
         ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
-        ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { Bucket: BUCKET, Key: `in/${seed}.json` } },
+        ItemReader: {
+          Resource: "arn:aws:states:::s3:getObject",
+          ReaderConfig: { InputType: "JSON" },
+          Parameters: { Bucket: BUCKET, Key: `in/${seed}.json` },
+        },
         ...(batch ? { ItemBatcher: { MaxItemsPerBatch: batch } } : {}),
         ...(pct !== undefined ? { ToleratedFailurePercentage: pct } : { ToleratedFailureCount: Math.floor(rnd() * 20) }),
         MaxConcurrency: 1 + Math.floor(rnd() * 40),
@@ -120,7 +124,11 @@ describe("engine/distributed faults", function () {
     };
     await assert.rejects(runMapRun(state, { xs }, ctx), /path \$\$\.Map\.Item\.Value\.n not found/);
     const files = await exported("out/selector-fault/");
-    assertAccounted(ctx, files, Array.from({ length: 1_500 }, (_, i) => i));
+    assertAccounted(
+      ctx,
+      files,
+      Array.from({ length: 1_500 }, (_, i) => i),
+    );
   });
 
   it("a JSONL body cut short mid-stream: States.ItemReaderFailed naming the object; no item is counted twice", async () => {
@@ -131,20 +139,32 @@ describe("engine/distributed faults", function () {
     const state: MapState = {
       Type: "Map",
       ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
-      ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSONL" }, Parameters: { Bucket: BUCKET, Key: "cut.jsonl" } },
+      ItemReader: {
+        Resource: "arn:aws:states:::s3:getObject",
+        ReaderConfig: { InputType: "JSONL" },
+        Parameters: { Bucket: BUCKET, Key: "cut.jsonl" },
+      },
       End: true,
     };
-    await assert.rejects(runMapRun(state, {}, ctx), (e: StatesError) =>
-      e.error === "States.ItemReaderFailed" && /s3:\/\/faults\/cut\.jsonl/.test(e.causeText));
+    await assert.rejects(
+      runMapRun(state, {}, ctx),
+      (e: StatesError) => e.error === "States.ItemReaderFailed" && /s3:\/\/faults\/cut\.jsonl/.test(e.causeText),
+    );
     const started = ctx.started.map((x) => (x as { i: number }).i);
     assert.equal(new Set(started).size, started.length, "no item started twice");
-    assert.deepEqual(started, Array.from({ length: started.length }, (_, i) => i), "items started in order, none skipped");
+    assert.deepEqual(
+      started,
+      Array.from({ length: started.length }, (_, i) => i),
+      "items started in order, none skipped",
+    );
     const c = ctx.updates[ctx.updates.length - 1].itemCounts;
     assert.equal(c.succeeded + c.failed + c.aborted + c.pending, c.total);
   });
 
   it("S3 failing on a result file PUT: States.ResultWriterFailed, Map Run FAILED", async () => {
-    const client = faultyClient(s3, (cmd, input) => (cmd === "PutObjectCommand" && String(input.Key).includes("FAILED_0") ? "fail" : undefined));
+    const client = faultyClient(s3, (cmd, input) =>
+      cmd === "PutObjectCommand" && String(input.Key).includes("FAILED_0") ? "fail" : undefined,
+    );
     const ctx = fakeContext(client, (x) => {
       if ((x as number) % 10 === 0) throw new ChildError("Tens", "no");
       return x;
@@ -157,8 +177,11 @@ describe("engine/distributed faults", function () {
       ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: BUCKET, Prefix: "out/write-fault" } },
       End: true,
     };
-    await assert.rejects(runMapRun(state, { xs: items }, ctx), (e: StatesError) =>
-      e.error === "States.ResultWriterFailed" && /s3:\/\/faults\/out\/write-fault\/[0-9a-f-]+\/FAILED_0\.json/.test(e.causeText));
+    await assert.rejects(
+      runMapRun(state, { xs: items }, ctx),
+      (e: StatesError) =>
+        e.error === "States.ResultWriterFailed" && /s3:\/\/faults\/out\/write-fault\/[0-9a-f-]+\/FAILED_0\.json/.test(e.causeText),
+    );
     assert.equal(ctx.history[ctx.history.length - 1].type, "MapRunFailed");
     assert.equal(ctx.updates[ctx.updates.length - 1].status, "FAILED");
   });

@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, MapState } from "../../../asl/types";
-import { StatesError } from "../../../engine/errors";
+import { StatesError } from "../../../engine/model/errors";
 import type { MapRunRecord } from "../../../engine/distributed/contract";
 import { ItemBatcher } from "../../../engine/distributed/item-batcher";
 import { ItemStream } from "../../../engine/distributed/item-stream";
@@ -19,14 +19,29 @@ const NO_S3 = {} as S3Client;
 
 function newRecord(): MapRunRecord {
   return {
-    mapRunArn: "arn:aws:states:us-east-1:123456789012:mapRun:Seed/L:1", stateName: "MapData", status: "RUNNING", startDate: new Date(),
-    maxConcurrency: 1, toleratedFailureCount: 0, toleratedFailurePercentage: 0, itemCounts: zeroCounts(), executionCounts: zeroCounts(),
+    mapRunArn: "arn:aws:states:us-east-1:123456789012:mapRun:Seed/L:1",
+    stateName: "MapData",
+    status: "RUNNING",
+    startDate: new Date(),
+    maxConcurrency: 1,
+    toleratedFailureCount: 0,
+    toleratedFailurePercentage: 0,
+    itemCounts: zeroCounts(),
+    executionCounts: zeroCounts(),
   };
 }
 
 function open(state: MapState, input: JsonValue, ctx = fakeContext(NO_S3, (x) => x)) {
   const record = newRecord();
-  const stream = new ItemStream(state, input, ctx, resolveSettings(state, input, ctx), record, new AbortController().signal, () => undefined);
+  const stream = new ItemStream(
+    state,
+    input,
+    ctx,
+    resolveSettings(state, input, ctx),
+    record,
+    new AbortController().signal,
+    () => undefined,
+  );
   return { stream, record };
 }
 
@@ -55,23 +70,45 @@ describe("engine/distributed item stream", () => {
   it("the key-value pairs of an object become {Key, Value} items", async () => {
     const { stream } = open(distributed({ ItemsPath: "$.m" }), { m: { x: 1, y: 2 } });
     const { groups } = await drain(stream);
-    assert.deepEqual(groups[0].inputs, [{ Key: "x", Value: 1 }, { Key: "y", Value: 2 }]);
+    assert.deepEqual(groups[0].inputs, [
+      { Key: "x", Value: 1 },
+      { Key: "y", Value: 2 },
+    ]);
   });
 
   it("ItemSelector sees $$.Map.Item.Index and .Value, and the state input", async () => {
-    const state = distributed({ ItemsPath: "$.xs", ItemSelector: { "i.$": "$$.Map.Item.Index", "v.$": "$$.Map.Item.Value", "run.$": "$.run" } });
+    const state = distributed({
+      ItemsPath: "$.xs",
+      ItemSelector: { "i.$": "$$.Map.Item.Index", "v.$": "$$.Map.Item.Value", "run.$": "$.run" },
+    });
     const { stream } = open(state, { xs: [10, 20], run: "r" });
     const { groups } = await drain(stream);
-    assert.deepEqual(groups[0].inputs, [{ i: 0, v: 10, run: "r" }, { i: 1, v: 20, run: "r" }]);
+    assert.deepEqual(groups[0].inputs, [
+      { i: 0, v: 10, run: "r" },
+      { i: 1, v: 20, run: "r" },
+    ]);
   });
 
   it("ItemBatcher: batches as units, their sizes as a column; items and executions counted apart", async () => {
-    const { stream, record } = open(distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { k: 1 } } }), { xs: [0, 1, 2, 3, 4] });
+    const { stream, record } = open(distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { k: 1 } } }), {
+      xs: [0, 1, 2, 3, 4],
+    });
     const { groups } = await drain(stream);
     const units = groups.flatMap((g) => g.inputs);
-    assert.deepEqual(units, [{ BatchInput: { k: 1 }, Items: [0, 1] }, { BatchInput: { k: 1 }, Items: [2, 3] }, { BatchInput: { k: 1 }, Items: [4] }]);
-    assert.deepEqual(groups.flatMap((g) => g.items), [2, 2, 1]);
-    assert.deepEqual(groups.map((g) => g.firstSeq), [0, 2], "the last, unfinished batch goes out as its own group");
+    assert.deepEqual(units, [
+      { BatchInput: { k: 1 }, Items: [0, 1] },
+      { BatchInput: { k: 1 }, Items: [2, 3] },
+      { BatchInput: { k: 1 }, Items: [4] },
+    ]);
+    assert.deepEqual(
+      groups.flatMap((g) => g.items),
+      [2, 2, 1],
+    );
+    assert.deepEqual(
+      groups.map((g) => g.firstSeq),
+      [0, 2],
+      "the last, unfinished batch goes out as its own group",
+    );
     assert.equal(record.itemCounts.total, 5);
     assert.equal(record.executionCounts.total, 3);
   });
@@ -87,7 +124,10 @@ describe("engine/distributed item stream", () => {
     const { stream, record } = open(state, { xs: [0, 1, 2, 3, 4] }, ctx);
     const { groups, error } = await drain(stream);
     assert.ok(error instanceof StatesError && error.causeText === "bad item");
-    assert.deepEqual(groups.flatMap((g) => g.inputs), [{ Items: [{ v: 0 }, { v: 1 }] }, { Items: [{ v: 2 }] }]);
+    assert.deepEqual(
+      groups.flatMap((g) => g.inputs),
+      [{ Items: [{ v: 0 }, { v: 1 }] }, { Items: [{ v: 2 }] }],
+    );
     assert.equal(record.itemCounts.total, 3, "every item counted is in a unit");
     assert.equal(record.executionCounts.total, 2);
   });
@@ -112,7 +152,10 @@ describe("engine/distributed item stream", () => {
 
     it("an item that alone passes the limit fails with States.DataLimitExceeded naming its index", () => {
       const b = new ItemBatcher({ maxBytes: 20 });
-      assert.throws(() => b.add("x".repeat(20), 7), (e: unknown) => e instanceof StatesError && e.error === "States.DataLimitExceeded" && /^Item 7 is 22 bytes/.test(e.causeText));
+      assert.throws(
+        () => b.add("x".repeat(20), 7),
+        (e: unknown) => e instanceof StatesError && e.error === "States.DataLimitExceeded" && /^Item 7 is 22 bytes/.test(e.causeText),
+      );
     });
 
     it("child input: {Items} or {BatchInput, Items}", () => {

@@ -10,7 +10,7 @@ import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { JsonValue, MapState } from "../../../asl/types";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
 import { mapRunLabel, runMapRun } from "../../../engine/distributed";
-import { StatesError } from "../../../engine/errors";
+import { StatesError } from "../../../engine/model/errors";
 import { JSON_READ_AHEAD } from "../../../engine/distributed/readers";
 import { ChildError, distributed, fakeContext, MACHINE_ARN } from "./fake-context";
 
@@ -22,7 +22,7 @@ describe("engine/distributed Map Run", function () {
   this.timeout(60_000);
   let s3: EmbeddedS3;
   const getText = async (key: string) =>
-    (await (await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString());
+    await (await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
   const getJson = async (key: string) => JSON.parse(await getText(key)) as JsonValue;
 
   before(async () => {
@@ -70,7 +70,10 @@ describe("engine/distributed Map Run", function () {
         assert.ok(Buffer.byteLength(JSON.stringify(input)) <= limit, `batch of ${JSON.stringify(input).length} bytes exceeds ${limit}`);
       }
       // {"BatchInput":{"k":"v"},"Items":[...]}: 35 bytes of envelope + 3 x 100 + 2 commas = 337 <= 350; a 4th would not fit.
-      assert.deepEqual(ctx.started.map((b) => (b as { Items: JsonValue[] }).Items.length), [3, 3, 1]);
+      assert.deepEqual(
+        ctx.started.map((b) => (b as { Items: JsonValue[] }).Items.length),
+        [3, 3, 1],
+      );
       assert.equal(Buffer.byteLength(JSON.stringify(ctx.started[0])), 337);
     });
 
@@ -79,7 +82,10 @@ describe("engine/distributed Map Run", function () {
       const state = distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatch: 100, MaxInputBytesPerBatch: 60 } });
       await runMapRun(state, { xs: range(30).map((i) => i * 1000) }, ctx);
       assert.ok(ctx.started.every((b) => Buffer.byteLength(JSON.stringify(b)) <= 60));
-      assert.deepEqual(ctx.started.flatMap((b) => (b as { Items: number[] }).Items), range(30).map((i) => i * 1000));
+      assert.deepEqual(
+        ctx.started.flatMap((b) => (b as { Items: number[] }).Items),
+        range(30).map((i) => i * 1000),
+      );
     });
 
     it("with only MaxItemsPerBatch, a batch still never exceeds 256 KiB (262,144 bytes)", async () => {
@@ -87,20 +93,32 @@ describe("engine/distributed Map Run", function () {
       const big = "y".repeat(100_000);
       const state = distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatch: 50 } });
       await runMapRun(state, { xs: range(6).map(() => big) }, ctx);
-      assert.deepEqual(ctx.started.map((b) => (b as { Items: JsonValue[] }).Items.length), [2, 2, 2]);
+      assert.deepEqual(
+        ctx.started.map((b) => (b as { Items: JsonValue[] }).Items.length),
+        [2, 2, 2],
+      );
     });
 
     it("an item that alone exceeds MaxInputBytesPerBatch fails the Map Run", async () => {
       const ctx = fakeContext(s3.client(), (x) => x);
       const state = distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxInputBytesPerBatch: 50 } });
-      await assert.rejects(runMapRun(state, { xs: ["ok", "z".repeat(60)] }, ctx), (e: StatesError) =>
-        e.error === "States.DataLimitExceeded" && /Item 1/.test(e.causeText));
+      await assert.rejects(
+        runMapRun(state, { xs: ["ok", "z".repeat(60)] }, ctx),
+        (e: StatesError) => e.error === "States.DataLimitExceeded" && /Item 1/.test(e.causeText),
+      );
       assert.equal(ctx.history[ctx.history.length - 1].type, "MapRunFailed");
     });
 
     it("MaxInputBytesPerBatch over 256 KiB is refused", async () => {
       const state = distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxInputBytesPerBatch: 262_145 } });
-      await assert.rejects(runMapRun(state, { xs: [1] }, fakeContext(s3.client(), (x) => x)), /MaxInputBytesPerBatch/);
+      await assert.rejects(
+        runMapRun(
+          state,
+          { xs: [1] },
+          fakeContext(s3.client(), (x) => x),
+        ),
+        /MaxInputBytesPerBatch/,
+      );
     });
   });
 
@@ -137,8 +155,10 @@ describe("engine/distributed Map Run", function () {
 
     it("with no threshold, any failure fails the Map Run with States.ExceedToleratedFailureThreshold", async () => {
       const ctx = fakeContext(s3.client(), failOdd);
-      await assert.rejects(runMapRun(distributed({ ItemsPath: "$.xs", MaxConcurrency: 1 }), { xs: range(10) }, ctx), (e: StatesError) =>
-        e.error === "States.ExceedToleratedFailureThreshold");
+      await assert.rejects(
+        runMapRun(distributed({ ItemsPath: "$.xs", MaxConcurrency: 1 }), { xs: range(10) }, ctx),
+        (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
+      );
       assert.equal(ctx.started.length, 2, "it stops launching after the first failure");
       const failed = ctx.history.find((h) => h.type === "MapRunFailed");
       assert.equal(failed?.details?.error, "States.ExceedToleratedFailureThreshold");
@@ -146,24 +166,44 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("ToleratedFailureCount: 'The Map Run fails if it exceeds this number' (equal is tolerated)", async () => {
-      const ok = await runMapRun(distributed({ ItemsPath: "$.xs", ToleratedFailureCount: 5 }), { xs: range(10) }, fakeContext(s3.client(), failOdd));
+      const ok = await runMapRun(
+        distributed({ ItemsPath: "$.xs", ToleratedFailureCount: 5 }),
+        { xs: range(10) },
+        fakeContext(s3.client(), failOdd),
+      );
       assert.equal((ok as JsonValue[]).length, 10, "5 failures of 10 tolerated with a count of 5");
       await assert.rejects(
-        runMapRun(distributed({ ItemsPath: "$.xs", ToleratedFailureCountPath: "$.n" }), { xs: range(10), n: 4 }, fakeContext(s3.client(), failOdd)),
+        runMapRun(
+          distributed({ ItemsPath: "$.xs", ToleratedFailureCountPath: "$.n" }),
+          { xs: range(10), n: 4 },
+          fakeContext(s3.client(), failOdd),
+        ),
         (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
       );
     });
 
     it("ToleratedFailurePercentage: failed items / total items, decimals allowed", async () => {
       // 5 of 10 failed = 50%.
-      const ok = await runMapRun(distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 50 }), { xs: range(10) }, fakeContext(s3.client(), failOdd));
+      const ok = await runMapRun(
+        distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 50 }),
+        { xs: range(10) },
+        fakeContext(s3.client(), failOdd),
+      );
       assert.equal((ok as JsonValue[]).length, 10);
       await assert.rejects(
-        runMapRun(distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 49.9 }), { xs: range(10) }, fakeContext(s3.client(), failOdd)),
+        runMapRun(
+          distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 49.9 }),
+          { xs: range(10) },
+          fakeContext(s3.client(), failOdd),
+        ),
         (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
       );
       await assert.rejects(
-        runMapRun(distributed({ ItemsPath: "$.xs", ToleratedFailurePercentagePath: "$.p" }), { xs: range(10), p: 12.5 }, fakeContext(s3.client(), failOdd)),
+        runMapRun(
+          distributed({ ItemsPath: "$.xs", ToleratedFailurePercentagePath: "$.p" }),
+          { xs: range(10), p: 12.5 },
+          fakeContext(s3.client(), failOdd),
+        ),
         (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
       );
     });
@@ -194,11 +234,18 @@ describe("engine/distributed Map Run", function () {
         await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "threshold/items.json", Body: JSON.stringify(xs) }));
         const ctx = fakeContext(s3.client(), failEveryTenth);
         const state = distributed({
-          ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { Bucket: BUCKET, Key: "threshold/items.json" } },
+          ItemReader: {
+            Resource: "arn:aws:states:::s3:getObject",
+            ReaderConfig: { InputType: "JSON" },
+            Parameters: { Bucket: BUCKET, Key: "threshold/items.json" },
+          },
           ToleratedFailurePercentage: 5,
           MaxConcurrency: 5,
         });
-        await assert.rejects(runMapRun(state, {}, ctx), (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold" && /: 251 of 5000 items failed/.test(e.causeText));
+        await assert.rejects(
+          runMapRun(state, {}, ctx),
+          (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold" && /: 251 of 5000 items failed/.test(e.causeText),
+        );
         assert.ok(ctx.started.length < 2_600, `${ctx.started.length} children started`);
       });
 
@@ -206,11 +253,18 @@ describe("engine/distributed Map Run", function () {
         // 1,000 of 5,000 items read; every tenth fails: 10% of 1,000, over a 9.5% limit.
         const ctx = fakeContext(s3.client(), failEveryTenth);
         const state = distributed({
-          ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON", MaxItems: 1_000 }, Parameters: { Bucket: BUCKET, Key: "threshold/items.json" } },
+          ItemReader: {
+            Resource: "arn:aws:states:::s3:getObject",
+            ReaderConfig: { InputType: "JSON", MaxItems: 1_000 },
+            Parameters: { Bucket: BUCKET, Key: "threshold/items.json" },
+          },
           ToleratedFailurePercentage: 9.5,
           MaxConcurrency: 5,
         });
-        await assert.rejects(runMapRun(state, {}, ctx), (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold" && / of 1000 items failed/.test(e.causeText));
+        await assert.rejects(
+          runMapRun(state, {}, ctx),
+          (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold" && / of 1000 items failed/.test(e.causeText),
+        );
       });
 
       it("a JSON file past the read-ahead streams: every item in order, the percentage judged once the total is read", async () => {
@@ -219,7 +273,11 @@ describe("engine/distributed Map Run", function () {
         try {
           await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "threshold/streamed.json", Body: JSON.stringify(xs) }));
           const ok = fakeContext(s3.client(), (x) => x);
-          const reader = { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" as const }, Parameters: { Bucket: BUCKET, Key: "threshold/streamed.json" } };
+          const reader = {
+            Resource: "arn:aws:states:::s3:getObject",
+            ReaderConfig: { InputType: "JSON" as const },
+            Parameters: { Bucket: BUCKET, Key: "threshold/streamed.json" },
+          };
           await runMapRun(distributed({ ItemReader: reader, MaxConcurrency: 5 }), {}, ok);
           assert.deepEqual(ok.started, xs, "all 5,000 items, in order");
           const ctx = fakeContext(s3.client(), failEveryTenth);
@@ -235,7 +293,11 @@ describe("engine/distributed Map Run", function () {
       });
 
       it("below the limit the run completes", async () => {
-        const out = await runMapRun(distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 10, MaxConcurrency: 5 }), { xs }, fakeContext(s3.client(), failEveryTenth));
+        const out = await runMapRun(
+          distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 10, MaxConcurrency: 5 }),
+          { xs },
+          fakeContext(s3.client(), failEveryTenth),
+        );
         assert.equal((out as JsonValue[]).length, 5_000);
       });
     });
@@ -248,11 +310,15 @@ describe("engine/distributed Map Run", function () {
       };
       const batched = (extra: Partial<MapState>) => distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatch: 3 }, ...extra });
       await runMapRun(batched({ ToleratedFailureCount: 3 }), { xs: range(9) }, fakeContext(s3.client(), failBatchWith4));
-      await assert.rejects(runMapRun(batched({ ToleratedFailureCount: 2 }), { xs: range(9) }, fakeContext(s3.client(), failBatchWith4)),
-        (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold");
+      await assert.rejects(
+        runMapRun(batched({ ToleratedFailureCount: 2 }), { xs: range(9) }, fakeContext(s3.client(), failBatchWith4)),
+        (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
+      );
       await runMapRun(batched({ ToleratedFailurePercentage: 33.34 }), { xs: range(9) }, fakeContext(s3.client(), failBatchWith4));
-      await assert.rejects(runMapRun(batched({ ToleratedFailurePercentage: 33.3 }), { xs: range(9) }, fakeContext(s3.client(), failBatchWith4)),
-        (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold");
+      await assert.rejects(
+        runMapRun(batched({ ToleratedFailurePercentage: 33.3 }), { xs: range(9) }, fakeContext(s3.client(), failBatchWith4)),
+        (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
+      );
     });
 
     it("when exceeded: stops launching, aborts running children, the rest stay PENDING", async () => {
@@ -265,11 +331,20 @@ describe("engine/distributed Map Run", function () {
         return x;
       });
       const state = distributed({ ItemsPath: "$.xs", MaxConcurrency: 4 });
-      await assert.rejects(runMapRun(state, { xs: range(10) }, ctx), (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold");
+      await assert.rejects(
+        runMapRun(state, { xs: range(10) }, ctx),
+        (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
+      );
       const final = ctx.updates[ctx.updates.length - 1];
       assert.equal(ctx.started.length, 4);
       assert.deepEqual(
-        { failed: final.itemCounts.failed, aborted: final.itemCounts.aborted, pending: final.itemCounts.pending, running: final.itemCounts.running, total: final.itemCounts.total },
+        {
+          failed: final.itemCounts.failed,
+          aborted: final.itemCounts.aborted,
+          pending: final.itemCounts.pending,
+          running: final.itemCounts.running,
+          total: final.itemCounts.total,
+        },
         { failed: 1, aborted: 3, pending: 6, running: 0, total: 10 },
       );
     });
@@ -297,7 +372,9 @@ describe("engine/distributed Map Run", function () {
       assert.equal(out.MapRunArn, `arn:aws:states:us-east-1:123456789012:mapRun:Seed/${label}:${id}`);
       assert.deepEqual(out.ResultWriterDetails, { Bucket: BUCKET, Key: `jobs/${id}/manifest.json` });
       const manifest = (await getJson(out.ResultWriterDetails.Key)) as {
-        DestinationBucket: string; MapRunArn: string; ResultFiles: Record<string, { Key: string; Size: number }[]>;
+        DestinationBucket: string;
+        MapRunArn: string;
+        ResultFiles: Record<string, { Key: string; Size: number }[]>;
       };
       assert.equal(manifest.DestinationBucket, BUCKET);
       assert.equal(manifest.MapRunArn, out.MapRunArn);
@@ -311,8 +388,19 @@ describe("engine/distributed Map Run", function () {
       assert.equal(succeeded.length, 4);
       const rec = succeeded.find((r) => r.Input === "0")!;
       assert.deepEqual(Object.keys(rec).sort(), [
-        "ExecutionArn", "Input", "InputDetails", "Name", "Output", "OutputDetails", "RedriveCount",
-        "RedriveStatus", "RedriveStatusReason", "StartDate", "StateMachineArn", "Status", "StopDate",
+        "ExecutionArn",
+        "Input",
+        "InputDetails",
+        "Name",
+        "Output",
+        "OutputDetails",
+        "RedriveCount",
+        "RedriveStatus",
+        "RedriveStatusReason",
+        "StartDate",
+        "StateMachineArn",
+        "Status",
+        "StopDate",
       ]);
       assert.equal(rec.Output, JSON.stringify({ doubled: 0 }), "Input and Output are JSON strings");
       assert.deepEqual(rec.InputDetails, { Included: true });
@@ -329,7 +417,10 @@ describe("engine/distributed Map Run", function () {
       const final = ctx.updates[ctx.updates.length - 1];
       assert.equal(final.itemCounts.resultsWritten, 5);
       assert.equal(final.status, "SUCCEEDED");
-      assert.deepEqual(ctx.history.map((h) => h.type), ["MapRunStarted", "MapRunSucceeded"]);
+      assert.deepEqual(
+        ctx.history.map((h) => h.type),
+        ["MapRunStarted", "MapRunSucceeded"],
+      );
       assert.deepEqual(ctx.history[0].details, { mapRunArn: out.MapRunArn });
     });
 
@@ -342,13 +433,19 @@ describe("engine/distributed Map Run", function () {
       const manifest = (await getJson(out.ResultWriterDetails.Key)) as { ResultFiles: Record<string, { Key: string; Size: number }[]> };
       const files = manifest.ResultFiles.SUCCEEDED;
       assert.ok(files.length > 1);
-      assert.deepEqual(files.map((f) => f.Key.split("/").pop()), files.map((_, i) => `SUCCEEDED_${i}.json`));
+      assert.deepEqual(
+        files.map((f) => f.Key.split("/").pop()),
+        files.map((_, i) => `SUCCEEDED_${i}.json`),
+      );
       const inputs: number[] = [];
       for (const f of files) {
         assert.ok(f.Size <= 2_000);
         for (const r of (await getJson(f.Key)) as { Input: string }[]) inputs.push(JSON.parse(r.Input) as number);
       }
-      assert.deepEqual(inputs.sort((a, b) => a - b), range(50));
+      assert.deepEqual(
+        inputs.sort((a, b) => a - b),
+        range(50),
+      );
     });
 
     it("WriterConfig COMPACT writes the outputs themselves; FLATTEN spreads array outputs; failures stay in the NONE shape", async () => {
@@ -357,15 +454,25 @@ describe("engine/distributed Map Run", function () {
         return [x, `${String(x)}!`];
       };
       const run = async (transformation: "COMPACT" | "FLATTEN") => {
-        const state = distributed({ ItemsPath: "$.xs", ToleratedFailureCount: 1, ResultWriter: writer({ WriterConfig: { Transformation: transformation, OutputType: "JSON" } }) });
-        const out = (await runMapRun(state, { xs: range(4), prefix: transformation }, fakeContext(s3.client(), child))) as { ResultWriterDetails: { Key: string } };
+        const state = distributed({
+          ItemsPath: "$.xs",
+          ToleratedFailureCount: 1,
+          ResultWriter: writer({ WriterConfig: { Transformation: transformation, OutputType: "JSON" } }),
+        });
+        const out = (await runMapRun(state, { xs: range(4), prefix: transformation }, fakeContext(s3.client(), child))) as {
+          ResultWriterDetails: { Key: string };
+        };
         const manifest = (await getJson(out.ResultWriterDetails.Key)) as { ResultFiles: Record<string, { Key: string }[]> };
         const ok = (await getJson(manifest.ResultFiles.SUCCEEDED[0].Key)) as JsonValue[];
         const failed = (await getJson(manifest.ResultFiles.FAILED[0].Key)) as Record<string, JsonValue>[];
         return { ok, failed };
       };
       const compact = await run("COMPACT");
-      assert.deepEqual(compact.ok.sort(), [[0, "0!"], [1, "1!"], [3, "3!"]]);
+      assert.deepEqual(compact.ok.sort(), [
+        [0, "0!"],
+        [1, "1!"],
+        [3, "3!"],
+      ]);
       assert.equal(compact.failed[0].Error, "Two");
       const flat = await run("FLATTEN");
       assert.deepEqual((flat.ok as (number | string)[]).map(String).sort(), ["0", "0!", "1", "1!", "3", "3!"]);
@@ -373,18 +480,43 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("OutputType JSONL writes one entry per line", async () => {
-      const state = distributed({ ItemsPath: "$.xs", ResultWriter: writer({ WriterConfig: { Transformation: "COMPACT", OutputType: "JSONL" } }) });
-      const out = (await runMapRun(state, { xs: range(3), prefix: "jsonl" }, fakeContext(s3.client(), (x) => ({ x })))) as { ResultWriterDetails: { Key: string } };
+      const state = distributed({
+        ItemsPath: "$.xs",
+        ResultWriter: writer({ WriterConfig: { Transformation: "COMPACT", OutputType: "JSONL" } }),
+      });
+      const out = (await runMapRun(
+        state,
+        { xs: range(3), prefix: "jsonl" },
+        fakeContext(s3.client(), (x) => ({ x })),
+      )) as { ResultWriterDetails: { Key: string } };
       const manifest = (await getJson(out.ResultWriterDetails.Key)) as { ResultFiles: Record<string, { Key: string }[]> };
       const text = await getText(manifest.ResultFiles.SUCCEEDED[0].Key);
-      assert.deepEqual(text.trimEnd().split("\n").map((l) => JSON.parse(l) as JsonValue).sort((a, b) => (a as { x: number }).x - (b as { x: number }).x), [{ x: 0 }, { x: 1 }, { x: 2 }]);
+      assert.deepEqual(
+        text
+          .trimEnd()
+          .split("\n")
+          .map((l) => JSON.parse(l) as JsonValue)
+          .sort((a, b) => (a as { x: number }).x - (b as { x: number }).x),
+        [{ x: 0 }, { x: 1 }, { x: 2 }],
+      );
     });
 
     it("WriterConfig alone (no Resource) returns the formatted results as the state output", async () => {
       const state = distributed({ ItemsPath: "$.xs", ResultWriter: { WriterConfig: { Transformation: "FLATTEN", OutputType: "JSON" } } });
-      assert.deepEqual(await runMapRun(state, { xs: [1, 2] }, fakeContext(s3.client(), (x) => [x, x])), [1, 1, 2, 2]);
+      assert.deepEqual(
+        await runMapRun(
+          state,
+          { xs: [1, 2] },
+          fakeContext(s3.client(), (x) => [x, x]),
+        ),
+        [1, 1, 2, 2],
+      );
       const none = distributed({ ItemsPath: "$.xs", ResultWriter: { WriterConfig: { Transformation: "NONE", OutputType: "JSON" } } });
-      const records = (await runMapRun(none, { xs: [7] }, fakeContext(s3.client(), (x) => x))) as Record<string, JsonValue>[];
+      const records = (await runMapRun(
+        none,
+        { xs: [7] },
+        fakeContext(s3.client(), (x) => x),
+      )) as Record<string, JsonValue>[];
       assert.equal(records[0].Output, "7");
       assert.equal(records[0].Status, "SUCCEEDED");
     });
@@ -395,13 +527,20 @@ describe("engine/distributed Map Run", function () {
         return x;
       });
       const state = distributed({ ItemsPath: "$.xs", MaxConcurrency: 1, ResultWriter: writer() });
-      await assert.rejects(runMapRun(state, { xs: range(6), prefix: "pending" }, ctx), (e: StatesError) =>
-        e.error === "States.ExceedToleratedFailureThreshold");
-      const listing = await s3.client().send(new (await import("@aws-sdk/client-s3")).ListObjectsV2Command({ Bucket: BUCKET, Prefix: "pending/" }));
+      await assert.rejects(
+        runMapRun(state, { xs: range(6), prefix: "pending" }, ctx),
+        (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
+      );
+      const listing = await s3
+        .client()
+        .send(new (await import("@aws-sdk/client-s3")).ListObjectsV2Command({ Bucket: BUCKET, Prefix: "pending/" }));
       const manifestKey = listing.Contents!.map((c) => c.Key!).find((k) => k.endsWith("manifest.json"))!;
       const manifest = (await getJson(manifestKey)) as { ResultFiles: Record<string, { Key: string }[]> };
       const pending = (await getJson(manifest.ResultFiles.PENDING[0].Key)) as Record<string, JsonValue>[];
-      assert.deepEqual(pending.map((p) => p.Input), ["2", "3", "4", "5"]);
+      assert.deepEqual(
+        pending.map((p) => p.Input),
+        ["2", "3", "4", "5"],
+      );
       assert.deepEqual(pending[0], { Input: "2", InputDetails: { Included: true }, Status: "PENDING" });
     });
 
@@ -415,22 +554,46 @@ describe("engine/distributed Map Run", function () {
       const running = runMapRun(state, { xs: range(6), prefix: "aborted" }, ctx);
       setTimeout(() => ctx.parent.abort(), 10);
       assert.equal(await running, null);
-      const listing = await s3.client().send(new (await import("@aws-sdk/client-s3")).ListObjectsV2Command({ Bucket: BUCKET, Prefix: "aborted/" }));
+      const listing = await s3
+        .client()
+        .send(new (await import("@aws-sdk/client-s3")).ListObjectsV2Command({ Bucket: BUCKET, Prefix: "aborted/" }));
       const manifestKey = listing.Contents!.map((c) => c.Key!).find((k) => k.endsWith("manifest.json"))!;
       const manifest = (await getJson(manifestKey)) as { ResultFiles: Record<string, { Key: string }[]> };
       const inputs = async (status: string) =>
-        (await Promise.all(manifest.ResultFiles[status].map(async (f) => (await getJson(f.Key)) as { Input: string; Status: string }[]))).flat();
-      assert.deepEqual((await inputs("SUCCEEDED")).map((r) => r.Input), ["0"]);
-      assert.deepEqual((await inputs("FAILED")).map((r) => [r.Input, r.Status]).sort(), [["1", "ABORTED"], ["2", "ABORTED"]]);
-      assert.deepEqual((await inputs("PENDING")).map((r) => r.Input), ["3", "4", "5"]);
+        (
+          await Promise.all(manifest.ResultFiles[status].map(async (f) => (await getJson(f.Key)) as { Input: string; Status: string }[]))
+        ).flat();
+      assert.deepEqual(
+        (await inputs("SUCCEEDED")).map((r) => r.Input),
+        ["0"],
+      );
+      assert.deepEqual((await inputs("FAILED")).map((r) => [r.Input, r.Status]).sort(), [
+        ["1", "ABORTED"],
+        ["2", "ABORTED"],
+      ]);
+      assert.deepEqual(
+        (await inputs("PENDING")).map((r) => r.Input),
+        ["3", "4", "5"],
+      );
       const final = ctx.updates[ctx.updates.length - 1];
       assert.equal(final.status, "ABORTED");
       assert.equal(final.itemCounts.resultsWritten, 6);
     });
 
     it("an empty dataset succeeds: output [] without a ResultWriter, an empty manifest with one", async () => {
-      assert.deepEqual(await runMapRun(distributed({ ItemsPath: "$.xs" }), { xs: [] }, fakeContext(s3.client(), (x) => x)), []);
-      const out = (await runMapRun(distributed({ ItemsPath: "$.xs", ResultWriter: writer() }), { xs: [], prefix: "empty" }, fakeContext(s3.client(), (x) => x))) as {
+      assert.deepEqual(
+        await runMapRun(
+          distributed({ ItemsPath: "$.xs" }),
+          { xs: [] },
+          fakeContext(s3.client(), (x) => x),
+        ),
+        [],
+      );
+      const out = (await runMapRun(
+        distributed({ ItemsPath: "$.xs", ResultWriter: writer() }),
+        { xs: [], prefix: "empty" },
+        fakeContext(s3.client(), (x) => x),
+      )) as {
         ResultWriterDetails: { Key: string };
       };
       const manifest = (await getJson(out.ResultWriterDetails.Key)) as { ResultFiles: Record<string, unknown[]> };
@@ -438,10 +601,16 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("a write failure is States.ResultWriterFailed naming bucket and key", async () => {
-      const state = distributed({ ItemsPath: "$.xs", ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "missing-bucket", Prefix: "p" } } });
+      const state = distributed({
+        ItemsPath: "$.xs",
+        ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "missing-bucket", Prefix: "p" } },
+      });
       const ctx = fakeContext(s3.client(), (x) => x);
-      await assert.rejects(runMapRun(state, { xs: [1] }, ctx), (e: StatesError) =>
-        e.error === "States.ResultWriterFailed" && /s3:\/\/missing-bucket\/p\/[0-9a-f-]+\/SUCCEEDED_0\.json/.test(e.causeText));
+      await assert.rejects(
+        runMapRun(state, { xs: [1] }, ctx),
+        (e: StatesError) =>
+          e.error === "States.ResultWriterFailed" && /s3:\/\/missing-bucket\/p\/[0-9a-f-]+\/SUCCEEDED_0\.json/.test(e.causeText),
+      );
       assert.equal(ctx.history[ctx.history.length - 1].type, "MapRunFailed");
     });
   });
@@ -468,7 +637,16 @@ describe("engine/distributed Map Run", function () {
       assert.ok(ctx.updates.length <= 3, `${ctx.updates.length} updates`);
       const final = ctx.updates[ctx.updates.length - 1];
       assert.equal(final.status, "SUCCEEDED");
-      assert.deepEqual(final.itemCounts, { pending: 0, running: 0, succeeded: 20_000, failed: 0, timedOut: 0, aborted: 0, total: 20_000, resultsWritten: 0 });
+      assert.deepEqual(final.itemCounts, {
+        pending: 0,
+        running: 0,
+        succeeded: 20_000,
+        failed: 0,
+        timedOut: 0,
+        aborted: 0,
+        total: 20_000,
+        resultsWritten: 0,
+      });
       assert.ok(final.stopDate instanceof Date);
     });
 
@@ -501,10 +679,23 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("reads from S3 via the ItemReader and sends ItemSelector output to children", async () => {
-      await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "in/pairs.json", Body: JSON.stringify([{ from: 0, to: 5 }, { from: 5, to: 7 }]) }));
+      await s3.client().send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: "in/pairs.json",
+          Body: JSON.stringify([
+            { from: 0, to: 5 },
+            { from: 5, to: 7 },
+          ]),
+        }),
+      );
       const ctx = fakeContext(s3.client(), (x) => x);
       const state = distributed({
-        ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { "Bucket.$": "$.bucket", "Key.$": "$.key" } },
+        ItemReader: {
+          Resource: "arn:aws:states:::s3:getObject",
+          ReaderConfig: { InputType: "JSON" },
+          Parameters: { "Bucket.$": "$.bucket", "Key.$": "$.key" },
+        },
         ItemSelector: { "span.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index" },
       });
       assert.deepEqual(await runMapRun(state, { bucket: BUCKET, key: "in/pairs.json" }, ctx), [

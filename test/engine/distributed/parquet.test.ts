@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { JsonValue, MapState } from "../../../asl/types";
 import { runMapRun } from "../../../engine/distributed";
-import { StatesError } from "../../../engine/errors";
+import { StatesError } from "../../../engine/model/errors";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
 import { runWorkflow } from "../../../testing";
 import { distributed, fakeContext } from "./fake-context";
@@ -56,12 +56,18 @@ describe("engine/distributed ItemReader: PARQUET", function () {
     assert.equal(items.length, 2_500);
     assert.deepEqual(items[0], { id: 0, name: "row-0", big: 0, at: "2026-01-01T00:00:00.000Z" });
     assert.deepEqual(items[2_499], { id: 2_499, name: "row-2499", big: 2_499_000_000_000, at: "2026-01-01T00:41:39.000Z" });
-    assert.deepEqual(items.map((i) => i["id"]), Array.from({ length: 2_500 }, (_, i) => i));
+    assert.deepEqual(
+      items.map((i) => i["id"]),
+      Array.from({ length: 2_500 }, (_, i) => i),
+    );
   });
 
   it("MaxItems stops within the first row group", async () => {
     const items = await childInputs(reader("rows.parquet", { InputType: "PARQUET", MaxItems: 3 }));
-    assert.deepEqual(items.map((i) => (i as { id: number }).id), [0, 1, 2]);
+    assert.deepEqual(
+      items.map((i) => (i as { id: number }).id),
+      [0, 1, 2],
+    );
   });
 
   it("a GZIP-compressed file reads through hyparquet-compressors", async () => {
@@ -76,12 +82,18 @@ describe("engine/distributed ItemReader: PARQUET", function () {
     await put("q/part-1.parquet", await parquetBytes(3));
     await put("q-manifest.csv", `s3://${BUCKET}/q/part-0.parquet\ns3://${BUCKET}/q/part-1.parquet\n`);
     const items = await childInputs(reader("q-manifest.csv", { InputType: "PARQUET", ManifestType: "ATHENA_DATA" }));
-    assert.deepEqual(items.map((i) => (i as { id: number }).id), [0, 1, 2, 3, 0, 1, 2]);
+    assert.deepEqual(
+      items.map((i) => (i as { id: number }).id),
+      [0, 1, 2, 3, 0, 1, 2],
+    );
   });
 
   it("an object that is not Parquet fails with States.ItemReaderFailed naming it", async () => {
     await put("not.parquet", "a,b\n1,2\n");
-    await assert.rejects(childInputs(reader("not.parquet", { InputType: "PARQUET" })), (e: unknown) => e instanceof StatesError && e.error === "States.ItemReaderFailed" && /not\.parquet/.test(e.causeText));
+    await assert.rejects(
+      childInputs(reader("not.parquet", { InputType: "PARQUET" })),
+      (e: unknown) => e instanceof StatesError && e.error === "States.ItemReaderFailed" && /not\.parquet/.test(e.causeText),
+    );
   });
 
   it("end to end: a Distributed Map over a Parquet object seeded through the testing API", async () => {
@@ -91,8 +103,16 @@ describe("engine/distributed ItemReader: PARQUET", function () {
         States: {
           Rows: {
             Type: "Map",
-            ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "PARQUET" }, Parameters: { Bucket: "data", Key: "in.parquet" } },
-            ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, StartAt: "Id", States: { Id: { Type: "Pass", OutputPath: "$.id", End: true } } },
+            ItemReader: {
+              Resource: "arn:aws:states:::s3:getObject",
+              ReaderConfig: { InputType: "PARQUET" },
+              Parameters: { Bucket: "data", Key: "in.parquet" },
+            },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
+              StartAt: "Id",
+              States: { Id: { Type: "Pass", OutputPath: "$.id", End: true } },
+            },
             End: true,
           },
         },
@@ -100,7 +120,10 @@ describe("engine/distributed ItemReader: PARQUET", function () {
       s3Objects: [{ bucket: "data", key: "in.parquet", body: await parquetBytes(1_200, { rowGroupSize: 500 }) }],
     });
     assert.equal(run.status, "SUCCEEDED", `${run.error} ${run.cause}`);
-    assert.deepEqual(run.output, Array.from({ length: 1_200 }, (_, i) => i));
+    assert.deepEqual(
+      run.output,
+      Array.from({ length: 1_200 }, (_, i) => i),
+    );
     assert.equal(run.mapRuns[0]!.items.succeeded, 1_200);
   });
 });

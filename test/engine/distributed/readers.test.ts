@@ -10,7 +10,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-s
 import type { JsonValue, MapState } from "../../../asl/types";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
 import { runMapRun } from "../../../engine/distributed";
-import { StatesError } from "../../../engine/errors";
+import { StatesError } from "../../../engine/model/errors";
 import { distributed, fakeContext } from "./fake-context";
 import { faultyClient } from "./fault-s3";
 
@@ -20,9 +20,8 @@ describe("engine/distributed ItemReader", function () {
   this.timeout(60_000);
   let s3: EmbeddedS3;
   const getText = async (key: string) =>
-    (await (await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString());
-  const put = (key: string, body: string | Buffer) =>
-    s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+    await (await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
+  const put = (key: string, body: string | Buffer) => s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
 
   before(async () => {
     s3 = await startEmbeddedS3({ buckets: [BUCKET] });
@@ -45,7 +44,11 @@ describe("engine/distributed ItemReader", function () {
   it("JSON: the top-level array's elements are the items", async () => {
     await put("a.json", JSON.stringify([{ from: 0, to: 5 }, { from: 5, to: 10 }, 3, "x", null]));
     assert.deepEqual(await childInputs(getObject("a.json", { InputType: "JSON" }), { key: "a.json" }), [
-      { from: 0, to: 5 }, { from: 5, to: 10 }, 3, "x", null,
+      { from: 0, to: 5 },
+      { from: 5, to: 10 },
+      3,
+      "x",
+      null,
     ]);
   });
 
@@ -59,18 +62,30 @@ describe("engine/distributed ItemReader", function () {
     const big = "p".repeat(8 * 1024 * 1024);
     await put("huge.json", JSON.stringify({ rows: [1, { pad: big }] }));
     await assert.rejects(
-      runMapRun(getObject("huge.json", { InputType: "JSON", ItemsPointer: "/rows" }), { key: "huge.json" }, fakeContext(s3.client(), (x) => x)),
+      runMapRun(
+        getObject("huge.json", { InputType: "JSON", ItemsPointer: "/rows" }),
+        { key: "huge.json" },
+        fakeContext(s3.client(), (x) => x),
+      ),
       (e: StatesError) => e.error === "States.ItemReaderFailed" && /Item 1 is \d+ bytes/.test(e.causeText) && /8 MB/.test(e.causeText),
     );
     await put("huge.jsonl", `{"a":1}\n${JSON.stringify({ pad: big })}\n`);
     await assert.rejects(
-      runMapRun(getObject("huge.jsonl", { InputType: "JSONL" }), { key: "huge.jsonl" }, fakeContext(s3.client(), (x) => x)),
+      runMapRun(
+        getObject("huge.jsonl", { InputType: "JSONL" }),
+        { key: "huge.jsonl" },
+        fakeContext(s3.client(), (x) => x),
+      ),
       (e: StatesError) => e.error === "States.ItemReaderFailed" && /Line 2/.test(e.causeText),
     );
     // Just under the limit is read.
     await put("ok.jsonl", `${JSON.stringify({ pad: "q".repeat(8 * 1024 * 1024 - 20) })}\n`);
     const ctx = fakeContext(s3.client(), () => null);
-    await runMapRun(getObject("ok.jsonl", { InputType: "JSONL" }, { ItemSelector: { "n.$": "$$.Map.Item.Index" } }), { key: "ok.jsonl" }, ctx);
+    await runMapRun(
+      getObject("ok.jsonl", { InputType: "JSONL" }, { ItemSelector: { "n.$": "$$.Map.Item.Index" } }),
+      { key: "ok.jsonl" },
+      ctx,
+    );
     assert.deepEqual(ctx.started, [{ n: 0 }]);
   });
 
@@ -81,7 +96,11 @@ describe("engine/distributed ItemReader", function () {
 
   it("MaxItems above 100,000,000 is refused", async () => {
     await assert.rejects(
-      runMapRun(getObject("a.json", { InputType: "JSON", MaxItems: 100_000_001 }), { key: "a.json" }, fakeContext(s3.client(), (x) => x)),
+      runMapRun(
+        getObject("a.json", { InputType: "JSON", MaxItems: 100_000_001 }),
+        { key: "a.json" },
+        fakeContext(s3.client(), (x) => x),
+      ),
       /MaxItems/,
     );
   });
@@ -94,7 +113,10 @@ describe("engine/distributed ItemReader", function () {
       assert.match(e.causeText, /s3:\/\/items\/obj\.json/);
       return true;
     });
-    assert.deepEqual(ctx.history.map((h) => h.type), ["MapRunStarted", "MapRunFailed"]);
+    assert.deepEqual(
+      ctx.history.map((h) => h.type),
+      ["MapRunStarted", "MapRunFailed"],
+    );
   });
 
   it("a missing object fails with States.ItemReaderFailed naming bucket and key", async () => {
@@ -109,19 +131,37 @@ describe("engine/distributed ItemReader", function () {
 
   it("JSONL: one item per line; blank lines skipped; a bad line fails naming its number", async () => {
     await put("a.jsonl", '{"n":1}\r\n{"n":2}\n\n[3]\n"four"\n');
-    assert.deepEqual(await childInputs(getObject("a.jsonl", { InputType: "JSONL" }), { key: "a.jsonl" }), [{ n: 1 }, { n: 2 }, [3], "four"]);
+    assert.deepEqual(await childInputs(getObject("a.jsonl", { InputType: "JSONL" }), { key: "a.jsonl" }), [
+      { n: 1 },
+      { n: 2 },
+      [3],
+      "four",
+    ]);
     await put("bad.jsonl", '{"n":1}\n{oops\n');
     await assert.rejects(
-      runMapRun(getObject("bad.jsonl", { InputType: "JSONL" }), { key: "bad.jsonl" }, fakeContext(s3.client(), (x) => x)),
+      runMapRun(
+        getObject("bad.jsonl", { InputType: "JSONL" }),
+        { key: "bad.jsonl" },
+        fakeContext(s3.client(), (x) => x),
+      ),
       (e: StatesError) => e.error === "States.ItemReaderFailed" && /Line 2/.test(e.causeText),
     );
   });
 
-  it("$$.Map.Item.Source is \"S3://bucket-name/object-key\" for objects and Index counts from 0", async () => {
+  it('$$.Map.Item.Source is "S3://bucket-name/object-key" for objects and Index counts from 0', async () => {
     await put("src.jsonl", '{"n":1}\n{"n":2}\n');
-    const state = getObject("src.jsonl", { InputType: "JSONL" }, {
-      ItemSelector: { "source.$": "$$.Map.Item.Source", "index.$": "$$.Map.Item.Index", "n.$": "$$.Map.Item.Value.n", "fixed.$": "$.tag" },
-    });
+    const state = getObject(
+      "src.jsonl",
+      { InputType: "JSONL" },
+      {
+        ItemSelector: {
+          "source.$": "$$.Map.Item.Source",
+          "index.$": "$$.Map.Item.Index",
+          "n.$": "$$.Map.Item.Value.n",
+          "fixed.$": "$.tag",
+        },
+      },
+    );
     assert.deepEqual(await childInputs(state, { key: "src.jsonl", tag: "t" }), [
       { source: "S3://items/src.jsonl", index: 0, n: 1, fixed: "t" },
       { source: "S3://items/src.jsonl", index: 1, n: 2, fixed: "t" },
@@ -130,7 +170,10 @@ describe("engine/distributed ItemReader", function () {
 
   it("items from the state input (no ItemReader) report Source STATE_DATA", async () => {
     const state = distributed({ ItemsPath: "$.list", ItemSelector: { "s.$": "$$.Map.Item.Source", "v.$": "$$.Map.Item.Value" } });
-    assert.deepEqual(await childInputs(state, { list: [1, 2] }), [{ s: "STATE_DATA", v: 1 }, { s: "STATE_DATA", v: 2 }]);
+    assert.deepEqual(await childInputs(state, { list: [1, 2] }), [
+      { s: "STATE_DATA", v: 1 },
+      { s: "STATE_DATA", v: 2 },
+    ]);
   });
 
   it("a JSON object from the state input: its key-value pairs are the items ($$.Map.Item.Key)", async () => {
@@ -138,8 +181,14 @@ describe("engine/distributed ItemReader", function () {
       { Key: "a", Value: 1 },
       { Key: "b", Value: { x: 2 } },
     ]);
-    const selected = distributed({ ItemsPath: "$.o", ItemSelector: { "k.$": "$$.Map.Item.Key", "v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index" } });
-    assert.deepEqual(await childInputs(selected, { o: { a: 1, b: 2 } }), [{ k: "a", v: 1, i: 0 }, { k: "b", v: 2, i: 1 }]);
+    const selected = distributed({
+      ItemsPath: "$.o",
+      ItemSelector: { "k.$": "$$.Map.Item.Key", "v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index" },
+    });
+    assert.deepEqual(await childInputs(selected, { o: { a: 1, b: 2 } }), [
+      { k: "a", v: 1, i: 0 },
+      { k: "b", v: 2, i: 1 },
+    ]);
   });
 
   describe("CSV", () => {
@@ -147,19 +196,24 @@ describe("engine/distributed ItemReader", function () {
       // The page's example file, one row:
       // abc,123,"This string contains commas, a double quotation marks (""), and a newline (
       // )",{""MyKey"":""MyValue""},"[1,2,3]"
-      await put("doc.csv", 'abc,123,"This string contains commas, a double quotation marks (""), and a newline (\n)",{""MyKey"":""MyValue""},"[1,2,3]"\n');
+      await put(
+        "doc.csv",
+        'abc,123,"This string contains commas, a double quotation marks (""), and a newline (\n)",{""MyKey"":""MyValue""},"[1,2,3]"\n',
+      );
       const state = getObject("doc.csv", {
         InputType: "CSV",
         CSVHeaderLocation: "GIVEN",
         CSVHeaders: ["MyLetters", "MyNumbers", "MyString", "MyObject", "MyArray"],
       });
-      assert.deepEqual(await childInputs(state, { key: "doc.csv" }), [{
-        MyLetters: "abc",
-        MyNumbers: "123",
-        MyString: 'This string contains commas, a double quotation marks ("), and a newline (\n)',
-        MyObject: '{"MyKey":"MyValue"}',
-        MyArray: "[1,2,3]",
-      }]);
+      assert.deepEqual(await childInputs(state, { key: "doc.csv" }), [
+        {
+          MyLetters: "abc",
+          MyNumbers: "123",
+          MyString: 'This string contains commas, a double quotation marks ("), and a newline (\n)',
+          MyObject: '{"MyKey":"MyValue"}',
+          MyArray: "[1,2,3]",
+        },
+      ]);
     });
 
     it("FIRST_ROW header; 'Fields are treated as strings'; short rows padded with empty strings, extra fields skipped", async () => {
@@ -175,14 +229,20 @@ describe("engine/distributed ItemReader", function () {
     it("backslashes: '\\\\' keeps one backslash, '\\,' keeps the delimiter, '\\\"' a quote; before any other character the backslash is removed", async () => {
       // "You can preserve backslashes by repeating them. For example: path,size
       //  C:\\Program Files\\MyApp.exe,6534512"
-      await put("bs.csv", "path,size,other\nC:\\\\Program Files\\\\MyApp.exe,6534512,a\\,b\\\"c\\xd\n");
+      await put("bs.csv", 'path,size,other\nC:\\\\Program Files\\\\MyApp.exe,6534512,a\\,b\\"c\\xd\n');
       const state = getObject("bs.csv", { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" });
       assert.deepEqual(await childInputs(state, { key: "bs.csv" }), [
         { path: "C:\\Program Files\\MyApp.exe", size: "6534512", other: 'a,b"cxd' },
       ]);
     });
 
-    for (const [name, d] of [["PIPE", "|"], ["SEMICOLON", ";"], ["SPACE", " "], ["TAB", "\t"], ["COMMA", ","]] as const) {
+    for (const [name, d] of [
+      ["PIPE", "|"],
+      ["SEMICOLON", ";"],
+      ["SPACE", " "],
+      ["TAB", "\t"],
+      ["COMMA", ","],
+    ] as const) {
       it(`CSVDelimiter ${name}`, async () => {
         await put(`d-${name}.csv`, `a${d}b\n1${d}"x${d}y"\n`);
         const state = getObject(`d-${name}.csv`, { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW", CSVDelimiter: name });
@@ -200,7 +260,11 @@ describe("engine/distributed ItemReader", function () {
       const header = Array.from({ length: 1200 }, (_, i) => `column_${i}`).join(",");
       await put("wide.csv", `${header}\n1\n`);
       await assert.rejects(
-        runMapRun(getObject("wide.csv", { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" }), { key: "wide.csv" }, fakeContext(s3.client(), (x) => x)),
+        runMapRun(
+          getObject("wide.csv", { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" }),
+          { key: "wide.csv" },
+          fakeContext(s3.client(), (x) => x),
+        ),
         (e: StatesError) => e.error === "States.ItemReaderFailed" && /10 KiB/.test(e.causeText),
       );
     });
@@ -208,9 +272,14 @@ describe("engine/distributed ItemReader", function () {
 
   it("MaxItems and MaxItemsPath limit the items read (the CSV header is not an item)", async () => {
     await put("many.csv", "n\n" + Array.from({ length: 50 }, (_, i) => String(i)).join("\n") + "\n");
-    const a = await childInputs(getObject("many.csv", { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW", MaxItems: 3 }), { key: "many.csv" });
+    const a = await childInputs(getObject("many.csv", { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW", MaxItems: 3 }), {
+      key: "many.csv",
+    });
     assert.deepEqual(a, [{ n: "0" }, { n: "1" }, { n: "2" }]);
-    const b = await childInputs(getObject("many.csv", { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW", MaxItemsPath: "$.limit" }), { key: "many.csv", limit: 5 });
+    const b = await childInputs(getObject("many.csv", { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW", MaxItemsPath: "$.limit" }), {
+      key: "many.csv",
+      limit: 5,
+    });
     assert.equal(b.length, 5);
   });
 
@@ -219,8 +288,13 @@ describe("engine/distributed ItemReader", function () {
   it("PARQUET: a truncated file fails with States.ItemReaderFailed naming the object", async () => {
     await put("p.parquet", "PAR1");
     await assert.rejects(
-      runMapRun(getObject("p.parquet", { InputType: "PARQUET" }), { key: "p.parquet" }, fakeContext(s3.client(), (x) => x)),
-      (e: StatesError) => e.error === "States.ItemReaderFailed" && /not a readable Parquet file \(s3:\/\/items\/p\.parquet\)/.test(e.causeText),
+      runMapRun(
+        getObject("p.parquet", { InputType: "PARQUET" }),
+        { key: "p.parquet" },
+        fakeContext(s3.client(), (x) => x),
+      ),
+      (e: StatesError) =>
+        e.error === "States.ItemReaderFailed" && /not a readable Parquet file \(s3:\/\/items\/p\.parquet\)/.test(e.causeText),
     );
   });
 
@@ -285,25 +359,41 @@ describe("engine/distributed ItemReader", function () {
         End: true,
       };
       // The injected failure sits outside the SDK's retries, so the second page fails outright.
-      await assert.rejects(runMapRun(state, {}, ctx), (e: StatesError) =>
-        e.error === "States.ItemReaderFailed" && /items/.test(e.causeText) && /InternalError/.test(e.causeText));
+      await assert.rejects(
+        runMapRun(state, {}, ctx),
+        (e: StatesError) => e.error === "States.ItemReaderFailed" && /items/.test(e.causeText) && /InternalError/.test(e.causeText),
+      );
       const final = ctx.updates[ctx.updates.length - 1];
       assert.equal(final.status, "FAILED");
       assert.equal(final.itemCounts.total, 1_000, "exactly the first page was read");
       const listing = await s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "out/list-fault/" }));
       const manifestKey = listing.Contents!.map((c) => c.Key!).find((k) => k.endsWith("/manifest.json"))!;
-      const manifest = JSON.parse(await getText(manifestKey)) as { ResultFiles: Record<"SUCCEEDED" | "FAILED" | "PENDING", { Key: string }[]> };
+      const manifest = JSON.parse(await getText(manifestKey)) as {
+        ResultFiles: Record<"SUCCEEDED" | "FAILED" | "PENDING", { Key: string }[]>;
+      };
       const seen: number[] = [];
       for (const status of ["SUCCEEDED", "FAILED", "PENDING"] as const) {
-        for (const f of manifest.ResultFiles[status]) for (const r of JSON.parse(await getText(f.Key)) as { Input: string }[]) seen.push((JSON.parse(r.Input) as { i: number }).i);
+        for (const f of manifest.ResultFiles[status])
+          for (const r of JSON.parse(await getText(f.Key)) as { Input: string }[]) seen.push((JSON.parse(r.Input) as { i: number }).i);
       }
-      assert.deepEqual(seen.sort((a, b) => a - b), Array.from({ length: 1_000 }, (_, i) => i));
+      assert.deepEqual(
+        seen.sort((a, b) => a - b),
+        Array.from({ length: 1_000 }, (_, i) => i),
+      );
     });
 
     it("a missing bucket fails with States.ItemReaderFailed naming the bucket", async () => {
-      const state = distributed({ ItemReader: { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { Bucket: "no-such-bucket" } } });
-      await assert.rejects(runMapRun(state, {}, fakeContext(s3.client(), (x) => x)), (e: StatesError) =>
-        e.error === "States.ItemReaderFailed" && /no-such-bucket/.test(e.causeText));
+      const state = distributed({
+        ItemReader: { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { Bucket: "no-such-bucket" } },
+      });
+      await assert.rejects(
+        runMapRun(
+          state,
+          {},
+          fakeContext(s3.client(), (x) => x),
+        ),
+        (e: StatesError) => e.error === "States.ItemReaderFailed" && /no-such-bucket/.test(e.causeText),
+      );
     });
   });
 
@@ -313,14 +403,20 @@ describe("engine/distributed ItemReader", function () {
       const rows2 = '"items","photos/c.jpg","300","2024-01-03T00:00:00.000Z"\n';
       await put("inv/data/1.csv.gz", gzipSync(rows1));
       await put("inv/data/2.csv.gz", gzipSync(rows2));
-      await put("inv/manifest.json", JSON.stringify({
-        sourceBucket: "items",
-        destinationBucket: "arn:aws:s3:::items",
-        version: "2016-11-30",
-        fileFormat: "CSV",
-        fileSchema: "Bucket, Key, Size, LastModifiedDate",
-        files: [{ key: "inv/data/1.csv.gz", size: 1, MD5checksum: "x" }, { key: "inv/data/2.csv.gz", size: 1, MD5checksum: "y" }],
-      }));
+      await put(
+        "inv/manifest.json",
+        JSON.stringify({
+          sourceBucket: "items",
+          destinationBucket: "arn:aws:s3:::items",
+          version: "2016-11-30",
+          fileFormat: "CSV",
+          fileSchema: "Bucket, Key, Size, LastModifiedDate",
+          files: [
+            { key: "inv/data/1.csv.gz", size: 1, MD5checksum: "x" },
+            { key: "inv/data/2.csv.gz", size: 1, MD5checksum: "y" },
+          ],
+        }),
+      );
       const state = getObject("inv/manifest.json", { InputType: "MANIFEST" });
       assert.deepEqual(await childInputs(state, { key: "inv/manifest.json" }), [
         { Bucket: "items", Key: "photos/a.jpg", Size: "100", LastModifiedDate: "2024-01-01T00:00:00.000Z" },

@@ -17,7 +17,13 @@ function reference(o: ChildOutcome, stateMachineArn: string): string {
   const failure = o.status === "FAILED" ? { Cause: o.cause, Error: o.error } : {};
   const output =
     o.status === "SUCCEEDED"
-      ? { Output: o.outputText ?? JSON.stringify(o.output), OutputDetails: { Included: true }, RedriveCount: 0, RedriveStatus: "NOT_REDRIVABLE", RedriveStatusReason: "Execution is SUCCEEDED and cannot be redriven" }
+      ? {
+          Output: o.outputText ?? JSON.stringify(o.output),
+          OutputDetails: { Included: true },
+          RedriveCount: 0,
+          RedriveStatus: "NOT_REDRIVABLE",
+          RedriveStatusReason: "Execution is SUCCEEDED and cannot be redriven",
+        }
       : { RedriveCount: 0, RedriveStatus: "REDRIVABLE_BY_MAP_RUN" };
   return JSON.stringify({
     ...failure,
@@ -34,18 +40,35 @@ function reference(o: ChildOutcome, stateMachineArn: string): string {
 }
 
 // Any code points, and the characters JSON escapes: quotes, backslashes, controls, lone surrogates.
-const text = fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: fc.constantFrom("\ud800", "\udfff", "a", "é", '"', "\\", "\n", "\u0001") }));
+const text = fc.oneof(
+  fc.string({ unit: "binary" }),
+  fc.string({ unit: fc.constantFrom("\ud800", "\udfff", "a", "é", '"', "\\", "\n", "\u0001") }),
+);
 const json = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: "small" }, fc.constant(null), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true }), text, fc.array(tie("value")), fc.dictionary(text, tie("value"))),
+  value: fc.oneof(
+    { depthSize: "small" },
+    fc.constant(null),
+    fc.boolean(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    text,
+    fc.array(tie("value")),
+    fc.dictionary(text, tie("value")),
+  ),
 })).value as fc.Arbitrary<JsonValue>;
 // Years 0 to 9999 and around the epoch (negative milliseconds too), whole or not (a caller's own
 // Clock, RunOptions.clock, may give fractions of a millisecond).
 const wholeTime = fc.oneof(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), fc.integer({ min: -5000, max: 5000 }));
-const time = fc.oneof(wholeTime, fc.tuple(wholeTime, fc.double({ min: 0.001, max: 0.999, noNaN: true })).map(([ms, fraction]) => ms + fraction));
+const time = fc.oneof(
+  wholeTime,
+  fc.tuple(wholeTime, fc.double({ min: 0.001, max: 0.999, noNaN: true })).map(([ms, fraction]) => ms + fraction),
+);
 const outcome: fc.Arbitrary<ChildOutcome> = fc
   .record({
     status: fc.constantFrom("SUCCEEDED", "FAILED", "ABORTED"),
-    executionArn: fc.oneof(text, fc.uuid().map((u) => `arn:aws:states:us-east-1:123456789012:execution:Machine/Label:${u}`)),
+    executionArn: fc.oneof(
+      text,
+      fc.uuid().map((u) => `arn:aws:states:us-east-1:123456789012:execution:Machine/Label:${u}`),
+    ),
     name: fc.oneof(text, fc.uuid()),
     // Set, the ARN is made of it and the name (executionArnPrefix).
     arnPrefix: fc.option(fc.oneof(text, fc.constant("arn:aws:states:us-east-1:123456789012:execution:Machine/Label:"))),
@@ -81,7 +104,17 @@ describe("ResultWriter execution records", () => {
     const arn = "arn:aws:states:us-east-1:123456789012:stateMachine:Machine/Label";
     const t0 = Date.UTC(2026, 11, 3, 16, 59, 59, 990);
     for (let i = 0; i < 30; i++) {
-      const o = { status: "SUCCEEDED", output: i, input: i, executionArn: `${arn}:${i}`, name: String(i), startDate: new Date(t0 + i), stopDate: new Date(t0 + 2 * i), startTime: t0 + i, stopTime: t0 + 2 * i } as ChildOutcome;
+      const o = {
+        status: "SUCCEEDED",
+        output: i,
+        input: i,
+        executionArn: `${arn}:${i}`,
+        name: String(i),
+        startDate: new Date(t0 + i),
+        stopDate: new Date(t0 + 2 * i),
+        startTime: t0 + i,
+        stopTime: t0 + 2 * i,
+      } as ChildOutcome;
       assert.equal(executionRecordJson(o, arn), reference(o, arn));
     }
   });
@@ -102,7 +135,10 @@ describe("ResultWriter execution records", () => {
           const end = encoder.writeInto(buf, offset);
           assert.ok(end - offset <= max, `${end - offset} bytes written, ${max} reserved`);
           assert.deepEqual(buf.subarray(offset, end), Buffer.from(executionRecordJson(o, arn)));
-          assert.ok(buf.subarray(0, offset).every((b) => b === 0xee) && buf.subarray(end).every((b) => b === 0xee), "nothing written outside");
+          assert.ok(
+            buf.subarray(0, offset).every((b) => b === 0xee) && buf.subarray(end).every((b) => b === 0xee),
+            "nothing written outside",
+          );
         }
       }),
       { numRuns: 1500 },

@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
 import type { JsonValue, MapState } from "../../../asl/types";
-import { StatesError } from "../../../engine/errors";
+import { StatesError } from "../../../engine/model/errors";
 import type { ChildOutcome, MapRunRecord } from "../../../engine/distributed/contract";
 import { zeroCounts } from "../../../engine/distributed/map-run-record";
 import { planWriter, type WriterPlan } from "../../../engine/distributed/result-plan";
@@ -22,13 +22,27 @@ const CHILD_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:Seed/L
 
 function newRecord(): MapRunRecord {
   return {
-    mapRunArn: MAP_RUN, stateName: "MapData", status: "RUNNING", startDate: new Date(),
-    maxConcurrency: 1, toleratedFailureCount: 0, toleratedFailurePercentage: 0, itemCounts: zeroCounts(), executionCounts: zeroCounts(),
+    mapRunArn: MAP_RUN,
+    stateName: "MapData",
+    status: "RUNNING",
+    startDate: new Date(),
+    maxConcurrency: 1,
+    toleratedFailureCount: 0,
+    toleratedFailurePercentage: 0,
+    itemCounts: zeroCounts(),
+    executionCounts: zeroCounts(),
   };
 }
 
-const base = (input: JsonValue) => ({ executionArn: "arn:aws:states:us-east-1:123456789012:execution:Seed/L:c", name: "c", startDate: new Date(0), stopDate: new Date(1000), input });
-const ok = (output: JsonValue, extra: Partial<ChildOutcome> = {}): ChildOutcome => ({ status: "SUCCEEDED", output, ...base(null), ...extra }) as ChildOutcome;
+const base = (input: JsonValue) => ({
+  executionArn: "arn:aws:states:us-east-1:123456789012:execution:Seed/L:c",
+  name: "c",
+  startDate: new Date(0),
+  stopDate: new Date(1000),
+  input,
+});
+const ok = (output: JsonValue, extra: Partial<ChildOutcome> = {}): ChildOutcome =>
+  ({ status: "SUCCEEDED", output, ...base(null), ...extra }) as ChildOutcome;
 const failed = (input: JsonValue): ChildOutcome => ({ status: "FAILED", error: "E", cause: "boom", failedState: "P", ...base(input) });
 const aborted = (input: JsonValue): ChildOutcome => ({ status: "ABORTED", ...base(input) });
 
@@ -87,7 +101,9 @@ describe("engine/distributed result sink", () => {
     s.add(2, 4, aborted(null));
     assert.deepEqual([record.itemCounts.succeeded, record.itemCounts.failed, record.itemCounts.aborted], [3, 2, 4]);
     assert.deepEqual([record.executionCounts.succeeded, record.executionCounts.failed, record.executionCounts.aborted], [1, 1, 1]);
-    assert.deepEqual(record.firstFailures, [{ childIndex: 1, items: 2, executionArn: base(null).executionArn, error: "E", cause: "boom", state: "P" }]);
+    assert.deepEqual(record.firstFailures, [
+      { childIndex: 1, items: 2, executionArn: base(null).executionArn, error: "E", cause: "boom", state: "P" },
+    ]);
     assert.deepEqual(record.childCounters, { stateTransitions: 2, historyEvents: 5, maxHistoryEvents: 5 });
     const single = newRecord();
     sink({ outputType: "JSON", transformation: "COMPACT" }, single).add(4, 1, failed(null));
@@ -108,7 +124,9 @@ describe("engine/distributed result sink", () => {
     s.dispose();
     assert.deepEqual(JSON.parse(s3.objects.get("runs/run-id/SUCCEEDED_0.json")!), [{ v: 1 }]);
     assert.equal(JSON.parse(s3.objects.get("runs/run-id/FAILED_0.json")!)[0].Cause, "boom");
-    assert.deepEqual(JSON.parse(s3.objects.get("runs/run-id/PENDING_0.json")!), [{ Input: '{"i":2}', InputDetails: { Included: true }, Status: "PENDING" }]);
+    assert.deepEqual(JSON.parse(s3.objects.get("runs/run-id/PENDING_0.json")!), [
+      { Input: '{"i":2}', InputDetails: { Included: true }, Status: "PENDING" },
+    ]);
     const manifest = JSON.parse(s3.objects.get("runs/run-id/manifest.json")!);
     assert.deepEqual(Object.keys(manifest.ResultFiles), ["FAILED", "PENDING", "SUCCEEDED"]);
     assert.equal(record.itemCounts.resultsWritten, 3);
@@ -117,7 +135,13 @@ describe("engine/distributed result sink", () => {
   it("the spool writes the same files whether its results stayed in memory or spilled to temporary files mid-run", async () => {
     const write = async (memoryBytes: number) => {
       const s3 = fakeS3();
-      const spool = new ResultSpool(s3.client, { bucket: "out", prefix: "p", outputType: "JSON", transformation: "NONE" }, MAP_RUN, 3_000, memoryBytes);
+      const spool = new ResultSpool(
+        s3.client,
+        { bucket: "out", prefix: "p", outputType: "JSON", transformation: "NONE" },
+        MAP_RUN,
+        3_000,
+        memoryBytes,
+      );
       for (let i = 0; i < 60; i++) spool.addJson(i % 3 === 0 ? "FAILED" : "SUCCEEDED", JSON.stringify({ i, text: "é".repeat(i) }));
       const spilled = spool.spilled;
       const { manifest } = await spool.upload();
@@ -145,13 +169,33 @@ describe("engine/distributed result sink", () => {
     const outcomes: ChildOutcome[] = [];
     for (let i = 0; i < 80; i++) {
       const name = i % 7 === 0 ? `name "${i}"` : `c-${i}`; // a name that needs escaping takes the string path
-      const timing = { executionArn: prefix + name, executionArnPrefix: prefix, name, startDate: new Date(t0 + i), stopDate: new Date(t0 + 3 * i), startTime: t0 + i, stopTime: t0 + 3 * i };
-      const input = { i, text: "é\"\\".repeat(i % 4) };
-      outcomes.push(i % 5 === 0 ? ({ status: "FAILED", error: "E", cause: "boom", input, ...timing } as ChildOutcome) : ({ status: "SUCCEEDED", input, output: [i, "ü"], ...timing } as ChildOutcome));
+      const timing = {
+        executionArn: prefix + name,
+        executionArnPrefix: prefix,
+        name,
+        startDate: new Date(t0 + i),
+        stopDate: new Date(t0 + 3 * i),
+        startTime: t0 + i,
+        stopTime: t0 + 3 * i,
+      };
+      const input = { i, text: 'é"\\'.repeat(i % 4) };
+      outcomes.push(
+        i % 5 === 0
+          ? ({ status: "FAILED", error: "E", cause: "boom", input, ...timing } as ChildOutcome)
+          : ({ status: "SUCCEEDED", input, output: [i, "ü"], ...timing } as ChildOutcome),
+      );
     }
     for (const outputType of ["JSON", "JSONL"] as const) {
       const viaSink = fakeS3();
-      const s = new ResultSink({ target: { bucket: "out", prefix: "p" }, outputType, transformation: "NONE" }, viaSink.client, MAP_RUN, CHILD_MACHINE, newRecord(), false, 4_000);
+      const s = new ResultSink(
+        { target: { bucket: "out", prefix: "p" }, outputType, transformation: "NONE" },
+        viaSink.client,
+        MAP_RUN,
+        CHILD_MACHINE,
+        newRecord(),
+        false,
+        4_000,
+      );
       outcomes.forEach((o, i) => s.add(i, 1, o));
       await s.result();
       s.dispose();
@@ -227,7 +271,11 @@ describe("engine/distributed result sink", () => {
     const plan: WriterPlan = { target: { bucket: "out", prefix: "" }, outputType: "JSONL", transformation: "NONE" };
     const s = sink(plan, record, fakeS3(true).client);
     s.add(0, 1, ok(1));
-    await assert.rejects(s.result(), (e: unknown) => e instanceof StatesError && e.error === "States.ResultWriterFailed" && /s3:\/\/out\/run-id\/SUCCEEDED_0\.jsonl/.test(e.causeText));
+    await assert.rejects(
+      s.result(),
+      (e: unknown) =>
+        e instanceof StatesError && e.error === "States.ResultWriterFailed" && /s3:\/\/out\/run-id\/SUCCEEDED_0\.jsonl/.test(e.causeText),
+    );
     assert.equal(record.itemCounts.resultsWritten, 0);
     await s.exportStopped();
     s.dispose();
@@ -241,13 +289,21 @@ describe("engine/distributed result sink", () => {
       assert.deepEqual(plan(undefined), { outputType: "JSON", transformation: "COMPACT" });
       assert.deepEqual(plan({ WriterConfig: { OutputType: "JSONL" } }), { outputType: "JSONL", transformation: "COMPACT" });
       assert.deepEqual(plan({ Resource: "arn:aws:states:::s3:putObject", Parameters: { "Bucket.$": "$.b", Prefix: "p" } }, { b: "bk" }), {
-        outputType: "JSON", transformation: "NONE", target: { bucket: "bk", prefix: "p" },
+        outputType: "JSON",
+        transformation: "NONE",
+        target: { bucket: "bk", prefix: "p" },
       });
     });
 
     it("a bad Resource or Bucket fails with States.Runtime naming the field", () => {
-      assert.throws(() => plan({ Resource: "arn:aws:states:::s3:getObject", Parameters: { Bucket: "b" } }), /ResultWriter.Resource must be arn:aws:states:::s3:putObject/);
-      assert.throws(() => plan({ Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "" } }), /ResultWriter.Parameters.Bucket: Bucket must be a non-empty string/);
+      assert.throws(
+        () => plan({ Resource: "arn:aws:states:::s3:getObject", Parameters: { Bucket: "b" } }),
+        /ResultWriter.Resource must be arn:aws:states:::s3:putObject/,
+      );
+      assert.throws(
+        () => plan({ Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "" } }),
+        /ResultWriter.Parameters.Bucket: Bucket must be a non-empty string/,
+      );
     });
   });
 });

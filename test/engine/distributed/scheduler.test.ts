@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import type { JsonValue } from "../../../asl/types";
-import { StatesError } from "../../../engine/errors";
+import { StatesError } from "../../../engine/model/errors";
 import { childStarter } from "../../../engine/distributed/child-start";
 import type { ChildOutcome, ChildStarter, MapRunRecord } from "../../../engine/distributed/contract";
 import { zeroCounts } from "../../../engine/distributed/map-run-record";
@@ -20,8 +20,15 @@ const MAP_RUN = "arn:aws:states:us-east-1:123456789012:mapRun:Seed/L:1";
 
 function newRecord(): MapRunRecord {
   return {
-    mapRunArn: MAP_RUN, stateName: "MapData", status: "RUNNING", startDate: new Date(),
-    maxConcurrency: 1, toleratedFailureCount: 0, toleratedFailurePercentage: 0, itemCounts: zeroCounts(), executionCounts: zeroCounts(),
+    mapRunArn: MAP_RUN,
+    stateName: "MapData",
+    status: "RUNNING",
+    startDate: new Date(),
+    maxConcurrency: 1,
+    toleratedFailureCount: 0,
+    toleratedFailurePercentage: 0,
+    itemCounts: zeroCounts(),
+    executionCounts: zeroCounts(),
   };
 }
 
@@ -31,7 +38,7 @@ function source(record: MapRunRecord, inputs: JsonValue[], opts: { group?: numbe
   async function* units(): AsyncGenerator<Units> {
     for (let i = 0; i < inputs.length; i += group) {
       const part = inputs.slice(i, i + group);
-      for (const c of [record.itemCounts, record.executionCounts]) (c.total += part.length), (c.pending += part.length);
+      for (const c of [record.itemCounts, record.executionCounts]) ((c.total += part.length), (c.pending += part.length));
       yield { firstSeq: i, inputs: part };
     }
     if (opts.fail) throw opts.fail;
@@ -84,8 +91,22 @@ function children(fails: (input: JsonValue) => boolean = () => false) {
   return c;
 }
 
-function scheduler(settings: Partial<MapRunSettings>, record: MapRunRecord, kids: ChildStarter, out: UnitSink, parent = new AbortController()) {
-  return new Scheduler({ settings: { maxConcurrency: 10_000, ...settings }, mapRunArn: MAP_RUN, record, progress: { changed: () => undefined }, children: kids, sink: out, parentSignal: parent.signal });
+function scheduler(
+  settings: Partial<MapRunSettings>,
+  record: MapRunRecord,
+  kids: ChildStarter,
+  out: UnitSink,
+  parent = new AbortController(),
+) {
+  return new Scheduler({
+    settings: { maxConcurrency: 10_000, ...settings },
+    mapRunArn: MAP_RUN,
+    record,
+    progress: { changed: () => undefined },
+    children: kids,
+    sink: out,
+    parentSignal: parent.signal,
+  });
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -99,7 +120,10 @@ describe("engine/distributed scheduler", () => {
     await s.run(source(record, range(20), { group: 7 }));
     assert.equal(kids.maxRunning, 3);
     assert.deepEqual(kids.started, range(20));
-    assert.deepEqual(out.added.map(([seq]) => seq).sort((a, b) => a - b), range(20));
+    assert.deepEqual(
+      out.added.map(([seq]) => seq).sort((a, b) => a - b),
+      range(20),
+    );
     assert.equal(record.itemCounts.succeeded, 20);
     assert.deepEqual([record.itemCounts.running, record.itemCounts.pending, record.executionCounts.running], [0, 0, 0]);
     assert.equal(record.readerDone, true);
@@ -133,7 +157,12 @@ describe("engine/distributed scheduler", () => {
 
   it("ToleratedFailureCount: failures up to the count pass", async () => {
     const record = newRecord();
-    const s = scheduler({ toleratedFailureCount: 2 }, record, children((x) => (x as number) < 2), sink(record));
+    const s = scheduler(
+      { toleratedFailureCount: 2 },
+      record,
+      children((x) => (x as number) < 2),
+      sink(record),
+    );
     await s.run(source(record, range(5)));
     assert.equal(s.error(), undefined);
     assert.equal(record.itemCounts.failed, 2);
@@ -184,7 +213,9 @@ describe("engine/distributed scheduler", () => {
       startChild: () => Promise.reject(new StatesError("States.Runtime", "cannot start")),
     });
     const starter = childStarter(ctx, "arn:aws:states:us-east-1:123456789012:stateMachine:Seed/L");
-    const got = await new Promise<[ChildOutcome, string]>((resolve) => starter.runChild({ a: 1 }, { signal: new AbortController().signal }, (o, t) => resolve([o, t]), "tok"));
+    const got = await new Promise<[ChildOutcome, string]>((resolve) =>
+      starter.runChild({ a: 1 }, { signal: new AbortController().signal }, (o, t) => resolve([o, t]), "tok"),
+    );
     assert.equal(got[1], "tok");
     assert.equal(got[0].status, "FAILED");
     assert.ok(got[0].status === "FAILED" && got[0].cause === "cannot start" && got[0].error === "States.Runtime");

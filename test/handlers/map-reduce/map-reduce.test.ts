@@ -54,7 +54,10 @@ describe("handlers/map-reduce", function () {
     assert.equal(items.length, 30);
 
     // Two batches, as an ItemBatcher of 20 would make them; records shaped as the ResultWriter writes them (NONE transformation).
-    const outputs = [await countWords({ Items: items.slice(0, 20), BatchInput: { bucket: BUCKET } }), await countWords({ Items: items.slice(20), BatchInput: { bucket: BUCKET } })];
+    const outputs = [
+      await countWords({ Items: items.slice(0, 20), BatchInput: { bucket: BUCKET } }),
+      await countWords({ Items: items.slice(20), BatchInput: { bucket: BUCKET } }),
+    ];
     assert.equal(outputs[0]!.objects[0]!.key, objectKey(PREFIX, 0));
     const record = (output: unknown, i: number) => ({
       ExecutionArn: `arn:aws:states:us-east-1:123456789012:execution:m/MapObjects:${i}`,
@@ -63,16 +66,25 @@ describe("handlers/map-reduce", function () {
       Status: "SUCCEEDED",
     });
     const failed = [{ ExecutionArn: "arn:x:2", Input: "{}", Error: "ObjectReadError", Cause: "gone", Status: "FAILED" }];
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "results/run/SUCCEEDED_0.json", Body: JSON.stringify(outputs.map(record)) }));
+    await client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: "results/run/SUCCEEDED_0.json", Body: JSON.stringify(outputs.map(record)) }),
+    );
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "results/run/FAILED_0.json", Body: JSON.stringify(failed) }));
     const manifest = {
       DestinationBucket: BUCKET,
       MapRunArn: "arn:aws:states:us-east-1:123456789012:mapRun:m/MapObjects:run",
-      ResultFiles: { SUCCEEDED: [{ Key: "results/run/SUCCEEDED_0.json", Size: 1 }], FAILED: [{ Key: "results/run/FAILED_0.json", Size: 1 }], PENDING: [] },
+      ResultFiles: {
+        SUCCEEDED: [{ Key: "results/run/SUCCEEDED_0.json", Size: 1 }],
+        FAILED: [{ Key: "results/run/FAILED_0.json", Size: 1 }],
+        PENDING: [],
+      },
     };
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "results/run/manifest.json", Body: JSON.stringify(manifest) }));
 
-    const reduced = await reduceCounts({ MapRunArn: manifest.MapRunArn, ResultWriterDetails: { Bucket: BUCKET, Key: "results/run/manifest.json" } });
+    const reduced = await reduceCounts({
+      MapRunArn: manifest.MapRunArn,
+      ResultWriterDetails: { Bucket: BUCKET, Key: "results/run/manifest.json" },
+    });
     assert.equal(reduced.objects, totals.objects);
     assert.equal(reduced.bytes, totals.bytes);
     assert.equal(reduced.lines, totals.lines);
@@ -85,15 +97,28 @@ describe("handlers/map-reduce", function () {
   });
 
   it("reads JSON Lines and COMPACT result files", () => {
-    const jsonl = parseResultFile('{"ExecutionArn":"a","Output":"{\\"x\\":1}","Status":"SUCCEEDED"}\n{"ExecutionArn":"b","Output":"{\\"x\\":2}","Status":"SUCCEEDED"}\n', "SUCCEEDED", "f");
-    assert.deepEqual(jsonl.map((r) => r.output), [{ x: 1 }, { x: 2 }]);
+    const jsonl = parseResultFile(
+      '{"ExecutionArn":"a","Output":"{\\"x\\":1}","Status":"SUCCEEDED"}\n{"ExecutionArn":"b","Output":"{\\"x\\":2}","Status":"SUCCEEDED"}\n',
+      "SUCCEEDED",
+      "f",
+    );
+    assert.deepEqual(
+      jsonl.map((r) => r.output),
+      [{ x: 1 }, { x: 2 }],
+    );
     const compact = parseResultFile('[{"x":3}]', "SUCCEEDED", "f");
-    assert.deepEqual(compact.map((r) => r.output), [{ x: 3 }]);
+    assert.deepEqual(
+      compact.map((r) => r.output),
+      [{ x: 3 }],
+    );
   });
 
   it("names a bad batch and a missing object", async () => {
     await assert.rejects(countWords({ Items: [] }), { name: "InvalidBatchError" });
-    await assert.rejects(countWords({ Items: [{ Key: "nope.txt" }], BatchInput: { bucket: BUCKET } }), { name: "ObjectReadError", message: /nope\.txt: NoSuchKey/ });
+    await assert.rejects(countWords({ Items: [{ Key: "nope.txt" }], BatchInput: { bucket: BUCKET } }), {
+      name: "ObjectReadError",
+      message: /nope\.txt: NoSuchKey/,
+    });
     await assert.rejects(reduceCounts({ MapRunArn: "x" }), { name: "InvalidInputError", message: /ResultWriterDetails/ });
   });
 });

@@ -46,7 +46,19 @@
 
   // What is on screen: the execution shown (the parent, or a child opened from a Map Run) and the
   // history page and filters.
-  const view = { exec: null, parentArn: null, state: null, offset: 0, filterState: "", filterType: "", graphFor: null, nodes: {}, lastSnapshot: null, historyTotal: -1, failurePages: {} };
+  const view = {
+    exec: null,
+    parentArn: null,
+    state: null,
+    offset: 0,
+    filterState: "",
+    filterType: "",
+    graphFor: null,
+    nodes: {},
+    lastSnapshot: null,
+    historyTotal: -1,
+    failurePages: {},
+  };
 
   function route() {
     const m = /^#\/child\/(.+)$/.exec(location.hash);
@@ -65,7 +77,9 @@
     $("out-h").textContent = isChild ? "Child execution" : "Execution";
     $("crumb").textContent = isChild ? `› child execution ${arn.slice(arn.lastIndexOf(":") + 1)}` : "";
     $("maprun-section").hidden = isChild || !(view.lastSnapshot && view.lastSnapshot.mapRuns.length);
-    $("detail").replaceChildren(el("p", { class: "muted" }, "Select a state (click it, or Tab to it and press Enter) to see its input, output, error and timing."));
+    $("detail").replaceChildren(
+      el("p", { class: "muted" }, "Select a state (click it, or Tab to it and press Enter) to see its input, output, error and timing."),
+    );
     await loadGraph(arn);
     await refreshExecution();
     await loadHistory();
@@ -120,9 +134,18 @@
   function renderExecIo(e) {
     if (!e) return;
     const box = $("exec-io");
-    const rows = [["Status", e.status], ["ARN", e.arn], ["Started", e.startDate ? new Date(e.startDate).toISOString() : "—"], ["Duration", e.startDate ? fmtMs((e.stopDate || Date.now()) - e.startDate) : "—"]];
+    const rows = [
+      ["Status", e.status],
+      ["ARN", e.arn],
+      ["Started", e.startDate ? new Date(e.startDate).toISOString() : "—"],
+      ["Duration", e.startDate ? fmtMs((e.stopDate || Date.now()) - e.startDate) : "—"],
+    ];
     if (e.redriveCount) rows.push(["Redrives", `${e.redriveCount} (last ${new Date(e.redriveDate).toISOString()})`]);
-    const dl = el("dl", { class: "kv" }, rows.map(([k, v]) => [el("dt", {}, k), el("dd", { class: k === "ARN" ? "mono" : "" }, v)]));
+    const dl = el(
+      "dl",
+      { class: "kv" },
+      rows.map(([k, v]) => [el("dt", {}, k), el("dd", { class: k === "ARN" ? "mono" : "" }, v)]),
+    );
     const parts = [dl];
     if (e.error) parts.push(el("h3", {}, "Error"), el("pre", { "data-testid": "exec-error" }, `${e.error}\n${e.cause || ""}`));
     if (e.output) parts.push(el("h3", {}, "Output"), el("pre", {}, pretty(e.output).slice(0, 20000)));
@@ -134,15 +157,31 @@
     view.state = name;
     for (const n of $("graph").querySelectorAll("g[data-state]")) n.classList.toggle("selected", n.dataset.state === name);
     const d = await getJson("/api/state-detail", { exec: view.exec, state: name });
-    const rows = [["State", name], ["Status", d.status]];
+    const rows = [
+      ["State", name],
+      ["Status", d.status],
+    ];
     if (d.entered) rows.push(["Entered", `${d.entered} time${d.entered === 1 ? "" : "s"}`]);
     if (d.enteredAt) rows.push(["Started", `${new Date(d.enteredAt).toISOString()} (+${fmtMs(d.enteredAt - d.executionStart)})`]);
     if (d.enteredAt) rows.push(["Duration", fmtMs((d.exitedAt || Date.now()) - d.enteredAt)]);
     if (d.failures) rows.push(["Errors", `${d.failures} (each retried, caught, or the end)`]);
-    const parts = [el("dl", {}, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]))];
+    const parts = [
+      el(
+        "dl",
+        {},
+        rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]),
+      ),
+    ];
     if (d.children) {
       const c = d.children;
-      parts.push(el("h3", {}, "Child executions"), el("p", {}, `Map Run: ${fmtN(c.running)} running, ${fmtN(c.succeeded)} succeeded; ${fmtN(c.failed)} failed at this state (open one from the Map Run's failures to see its own graph and history)`));
+      parts.push(
+        el("h3", {}, "Child executions"),
+        el(
+          "p",
+          {},
+          `Map Run: ${fmtN(c.running)} running, ${fmtN(c.succeeded)} succeeded; ${fmtN(c.failed)} failed at this state (open one from the Map Run's failures to see its own graph and history)`,
+        ),
+      );
     }
     if (d.error) parts.push(el("h3", {}, "Error"), el("pre", {}, `${d.error}\n${d.cause || ""}`));
     if (d.input !== undefined) parts.push(el("h3", {}, "Input"), el("pre", {}, pretty(d.input).slice(0, 20000)));
@@ -163,7 +202,13 @@
 
   async function loadHistory() {
     if (!view.exec) return;
-    const h = await getJson("/api/history", { exec: view.exec, offset: view.offset, limit: PAGE, state: view.filterState, type: view.filterType });
+    const h = await getJson("/api/history", {
+      exec: view.exec,
+      offset: view.offset,
+      limit: PAGE,
+      state: view.filterState,
+      type: view.filterType,
+    });
     view.historyTotal = h.all;
     fillSelect($("f-state"), h.states, "All states", view.filterState);
     fillSelect($("f-type"), h.types, "All types", view.filterType);
@@ -188,23 +233,61 @@
   }
 
   function fillSelect(sel, values, all, current) {
-    const have = [...sel.options].map((o) => o.value).slice(1).join("\n");
+    const have = [...sel.options]
+      .map((o) => o.value)
+      .slice(1)
+      .join("\n");
     if (have === values.join("\n")) return;
     sel.replaceChildren(el("option", { value: "" }, all), ...values.map((v) => el("option", { value: v }, v)));
     sel.value = values.includes(current) ? current : "";
   }
 
   function countsTable(r) {
-    const cols = [["pending", "Pending"], ["running", "Running"], ["succeeded", "Succeeded"], ["failed", "Failed"], ["timedOut", "Timed out"], ["aborted", "Aborted"], ["total", "Total"]];
+    const cols = [
+      ["pending", "Pending"],
+      ["running", "Running"],
+      ["succeeded", "Succeeded"],
+      ["failed", "Failed"],
+      ["timedOut", "Timed out"],
+      ["aborted", "Aborted"],
+      ["total", "Total"],
+    ];
     return el(
       "table",
       { class: "counts" },
-      el("thead", {}, el("tr", {}, el("th", { scope: "col" }, ""), cols.map(([, t]) => el("th", { scope: "col" }, t)))),
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          el("th", { scope: "col" }, ""),
+          cols.map(([, t]) => el("th", { scope: "col" }, t)),
+        ),
+      ),
       el(
         "tbody",
         {},
-        [["Items", r.itemCounts], ["Children", r.executionCounts]].map(([label, c]) =>
-          el("tr", {}, el("th", { scope: "row" }, label), cols.map(([k]) => el("td", { class: k, "data-count": `${label === "Items" ? "items" : "executions"}-${k}`, title: `${label === "Items" ? "Items" : "Child executions"} ${k}` }, fmtN(c[k])))),
+        [
+          ["Items", r.itemCounts],
+          ["Children", r.executionCounts],
+        ].map(([label, c]) =>
+          el(
+            "tr",
+            {},
+            el("th", { scope: "row" }, label),
+            cols.map(([k]) =>
+              el(
+                "td",
+                {
+                  class: k,
+                  "data-count": `${label === "Items" ? "items" : "executions"}-${k}`,
+                  title: `${label === "Items" ? "Items" : "Child executions"} ${k}`,
+                },
+                fmtN(c[k]),
+              ),
+            ),
+          ),
         ),
       ),
     );
@@ -220,7 +303,10 @@
         card = el("div", { class: "maprun", "data-maprun": r.mapRunArn });
         box.append(card);
       }
-      const threshold = r.toleratedFailurePercentage || r.toleratedFailureCount ? `${r.toleratedFailurePercentage}% / ${fmtN(r.toleratedFailureCount)} children` : "0 (any failure fails the Map Run)";
+      const threshold =
+        r.toleratedFailurePercentage || r.toleratedFailureCount
+          ? `${r.toleratedFailurePercentage}% / ${fmtN(r.toleratedFailureCount)} children`
+          : "0 (any failure fails the Map Run)";
       const head = el(
         "h3",
         {},
@@ -256,9 +342,33 @@
     const res = await getJson("/api/results", { mapRun: r.mapRunArn });
     const parts = [el("h3", {}, "ResultWriter")];
     if (res.note) parts.push(el("p", { class: "muted" }, res.note));
-    parts.push(el("p", {}, "Manifest: ", el("a", { href: api("/api/file", { bucket: res.bucket, key: res.manifestKey }), download: "manifest.json" }, `s3://${res.bucket}/${res.manifestKey}`)));
+    parts.push(
+      el(
+        "p",
+        {},
+        "Manifest: ",
+        el(
+          "a",
+          { href: api("/api/file", { bucket: res.bucket, key: res.manifestKey }), download: "manifest.json" },
+          `s3://${res.bucket}/${res.manifestKey}`,
+        ),
+      ),
+    );
     if (res.manifest) parts.push(el("pre", { "data-testid": "manifest" }, JSON.stringify(res.manifest, null, 2).slice(0, 4000)));
-    parts.push(el("ul", { class: "files" }, res.files.map((f) => el("li", {}, el("a", { href: api("/api/file", { bucket: f.bucket, key: f.key }), download: f.key.slice(f.key.lastIndexOf("/") + 1) }, f.key), ` (${fmtN(f.size)} bytes)`))));
+    parts.push(
+      el(
+        "ul",
+        { class: "files" },
+        res.files.map((f) =>
+          el(
+            "li",
+            {},
+            el("a", { href: api("/api/file", { bucket: f.bucket, key: f.key }), download: f.key.slice(f.key.lastIndexOf("/") + 1) }, f.key),
+            ` (${fmtN(f.size)} bytes)`,
+          ),
+        ),
+      ),
+    );
     box.replaceChildren(...parts);
   }
 
@@ -274,15 +384,45 @@
         el("td", {}, c.status === "ABORTED" ? "ABORTED" : c.error || ""),
         el("td", { class: "details" }, (c.cause || "").slice(0, 300)),
         el("td", { class: "details" }, JSON.stringify(c.input).slice(0, 200)),
-        el("td", {}, c.history ? el("button", { type: "button", class: "open-child", onclick: () => (location.hash = `#/child/${encodeURIComponent(c.executionArn)}`) }, "Open") : el("span", { class: "muted" }, "history not kept")),
+        el(
+          "td",
+          {},
+          c.history
+            ? el(
+                "button",
+                { type: "button", class: "open-child", onclick: () => (location.hash = `#/child/${encodeURIComponent(c.executionArn)}`) },
+                "Open",
+              )
+            : el("span", { class: "muted" }, "history not kept"),
+        ),
       ),
     );
     const pager = el(
       "div",
       { class: "filters" },
-      el("button", { type: "button", disabled: offset === 0, onclick: () => ((view.failurePages[r.mapRunArn] = Math.max(0, offset - 20)), loadFailures(r, box)) }, "‹ Previous"),
-      el("span", { class: "muted" }, `${fmtN(offset + 1)}–${fmtN(offset + f.items.length)} of ${fmtN(f.total)}${f.dropped ? ` (+${fmtN(f.dropped)} not listed)` : ""}`),
-      el("button", { type: "button", disabled: offset + 20 >= f.total, onclick: () => ((view.failurePages[r.mapRunArn] = offset + 20), loadFailures(r, box)) }, "Next ›"),
+      el(
+        "button",
+        {
+          type: "button",
+          disabled: offset === 0,
+          onclick: () => ((view.failurePages[r.mapRunArn] = Math.max(0, offset - 20)), loadFailures(r, box)),
+        },
+        "‹ Previous",
+      ),
+      el(
+        "span",
+        { class: "muted" },
+        `${fmtN(offset + 1)}–${fmtN(offset + f.items.length)} of ${fmtN(f.total)}${f.dropped ? ` (+${fmtN(f.dropped)} not listed)` : ""}`,
+      ),
+      el(
+        "button",
+        {
+          type: "button",
+          disabled: offset + 20 >= f.total,
+          onclick: () => ((view.failurePages[r.mapRunArn] = offset + 20), loadFailures(r, box)),
+        },
+        "Next ›",
+      ),
     );
     box.replaceChildren(
       el("h3", {}, "Failed child executions"),
@@ -290,7 +430,20 @@
       el(
         "div",
         { class: "table-wrap" },
-        el("table", { class: "children" }, el("thead", {}, el("tr", {}, ["Item", "Error", "Cause", "Input", "History"].map((t) => el("th", { scope: "col" }, t)))), el("tbody", {}, rows)),
+        el(
+          "table",
+          { class: "children" },
+          el(
+            "thead",
+            {},
+            el(
+              "tr",
+              {},
+              ["Item", "Error", "Cause", "Input", "History"].map((t) => el("th", { scope: "col" }, t)),
+            ),
+          ),
+          el("tbody", {}, rows),
+        ),
       ),
     );
   }
@@ -327,7 +480,10 @@
       if (snapshot.historyTotal !== view.historyTotal) await loadHistory();
       if (view.state) await selectState(view.state);
     }
-    if (snapshot.childHistoriesDropped) notice(`${fmtN(snapshot.childHistoriesDropped)} failed children are listed without their events: histories are recorded for the first 10,000 children of a run (and of each redrive) and kept for 1,000 failed ones.`);
+    if (snapshot.childHistoriesDropped)
+      notice(
+        `${fmtN(snapshot.childHistoriesDropped)} failed children are listed without their events: histories are recorded for the first 10,000 children of a run (and of each redrive) and kept for 1,000 failed ones.`,
+      );
   }
 
   function notice(text) {

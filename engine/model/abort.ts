@@ -81,7 +81,7 @@ export class ChildStopper {
     signal.addEventListener(
       "abort",
       () => {
-        for (let child = this.head; child; ) {
+        for (let child = this.head; child;) {
           const next = child.nextRunning;
           child.stop();
           child = next;

@@ -1,4 +1,4 @@
-import { STATES_ERRORS } from "../asl/errors";
+import { STATES_ERRORS } from "../../asl/errors";
 
 /**
  * A Step Functions error as the engine carries it: an error name (`States.TaskFailed`, a Lambda's
