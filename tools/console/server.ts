@@ -13,13 +13,13 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
-import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { z } from "zod";
-import { buildStateGraph, toSvg, type GraphScope } from "../../asl/graph";
-import type { StateMachineDefinition } from "../../asl/types";
 import { ExecutionNotRedrivableError } from "../../testing/run/redrive";
+import { HttpError, json, send } from "./http";
+import { streamUpdates } from "./live";
+import { resultFiles, sendResultFile } from "./results";
 import type { ConsoleSession } from "./session";
+import { executionDetail, GraphCache, historyPage, PageQuery, runSnapshot, stateDetail } from "./views";
 
 export interface ConsoleOptions {
   /** 0 (default): a free port chosen by the system. */
@@ -50,27 +50,13 @@ function pageDir(): string {
 
 const ASSETS: Record<string, string> = { "/app.js": "text/javascript; charset=utf-8", "/app.css": "text/css; charset=utf-8" };
 
-const PageQuery = z.object({
-  offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export async function startConsole(session: ConsoleSession, options: ConsoleOptions = {}): Promise<ConsoleServer> {
   const token = randomBytes(32).toString("base64url");
   const tokenBytes = Buffer.from(token);
   const dir = pageDir();
   const files = new Map<string, Buffer>();
   for (const name of ["index.html", "app.js", "app.css"]) files.set(name, readFileSync(join(dir, name)));
-  const graphs = new WeakMap<object, Promise<{ svg: string; nodes: Record<string, string> }>>();
+  const graphs = new GraphCache();
   const streams = new Set<ServerResponse>();
   let port = 0;
 
@@ -81,222 +67,26 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
     return bytes.length === tokenBytes.length && timingSafeEqual(bytes, tokenBytes);
   };
 
-  const send = (
-    res: ServerResponse,
-    status: number,
-    body: string | Buffer,
-    type = "application/json; charset=utf-8",
-    extra: Record<string, string> = {},
-  ) => {
-    res.writeHead(status, {
-      "Content-Type": type,
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-      "Referrer-Policy": "no-referrer",
-      "Content-Security-Policy":
-        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
-      ...extra,
-    });
-    res.end(body);
-  };
-  const json = (res: ServerResponse, value: unknown, status = 200) => send(res, status, JSON.stringify(value));
-
-  const graphOf = (definition: StateMachineDefinition) => {
-    let g = graphs.get(definition);
-    if (!g) {
-      g = toSvg(definition).then((svg) => {
-        const nodes: Record<string, string> = {};
-        const visit = (scope: GraphScope) => {
-          for (const n of scope.nodes) {
-            if (n.kind === "state") nodes[n.id] = n.name;
-            n.scopes.forEach(visit);
-          }
-        };
-        visit(buildStateGraph(definition).root);
-        return { svg, nodes };
-      });
-      graphs.set(definition, g);
-    }
-    return g;
-  };
-
-  const snapshot = () => {
-    const parent = session.parent;
-    const states: Record<string, unknown> = {};
-    for (const [name, s] of parent?.states ?? []) states[name] = { status: s.status, failures: s.failures };
-    for (const [name, c] of session.processorStates()) states[name] = { status: c.status, children: c };
-    const now = Date.now();
-    const mapRuns = [...session.mapRuns.values()].map((r) => {
-      const start = r.startDate.getTime();
-      const durationMs = (r.stopDate?.getTime() ?? now) - start;
-      const i = r.itemCounts;
-      const done = i.succeeded + i.failed + i.timedOut + i.aborted;
-      const ledger = session.ledgers.byArn.get(r.mapRunArn);
-      return {
-        ...r,
-        durationMs,
-        itemsPerSecond: durationMs > 0 ? (done * 1000) / durationMs : 0,
-        failuresListed: (ledger?.failureCount ?? 0) + (ledger?.failuresDropped ?? 0),
-      };
-    });
-    return {
-      version: session.version,
-      execution: session.summary(),
-      states,
-      mapRuns,
-      historyTotal: parent?.events.length ?? 0,
-      childHistoriesDropped: session.childHistoriesDropped,
-    };
-  };
-
-  const routes: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void> = {
-    "/api/state": (_req, res) => json(res, snapshot()),
+  type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+  const parentArn = (url: URL) => url.searchParams.get("exec") ?? session.parent?.arn ?? "";
+  const routes: Record<string, Route> = {
+    "/api/state": (_req, res) => json(res, runSnapshot(session)),
     "/api/graph": async (_req, res, url) => {
-      const arn = url.searchParams.get("exec") ?? session.parent?.arn ?? "";
-      const def = session.definitionOf(arn);
-      if (!def) throw new HttpError(404, `no execution ${arn} with a kept history`);
-      json(res, await graphOf(def));
+      const def = session.definitionOf(parentArn(url));
+      if (!def) throw new HttpError(404, `no execution ${parentArn(url)} with a kept history`);
+      json(res, await graphs.of(def));
     },
-    "/api/execution": (_req, res, url) => {
-      const arn = url.searchParams.get("exec") ?? "";
-      const view = session.execution(arn);
-      if (!view) throw new HttpError(404, `no execution ${arn} with a kept history`);
-      const states: Record<string, unknown> = {};
-      for (const [name, s] of view.states) states[name] = s;
-      json(res, {
-        arn,
-        status: view.status,
-        startDate: view.startDate,
-        stopDate: view.stopDate,
-        input: view.input,
-        output: view.output,
-        error: view.error,
-        cause: view.cause,
-        states,
-        historyTotal: view.events.length,
-      });
-    },
-    "/api/state-detail": (_req, res, url) => {
-      const arn = url.searchParams.get("exec") ?? "";
-      const name = url.searchParams.get("state") ?? "";
-      const view = session.execution(arn);
-      if (!view) throw new HttpError(404, `no execution ${arn}`);
-      const s = view.states.get(name);
-      const children = arn === session.parent?.arn ? session.processorStates().get(name) : undefined;
-      json(res, {
-        name,
-        ...(s ?? { status: children ? "—" : "NOT_RUN" }),
-        ...(children ? { children } : {}),
-        executionStart: view.startDate,
-      });
-    },
-    "/api/history": (_req, res, url) => {
-      const arn = url.searchParams.get("exec") ?? session.parent?.arn ?? "";
-      const view = session.execution(arn);
-      if (!view) throw new HttpError(404, `no execution ${arn}`);
-      const { offset, limit } = PageQuery.parse(Object.fromEntries(url.searchParams));
-      const stateFilter = url.searchParams.get("state") ?? "";
-      const typeFilter = url.searchParams.get("type") ?? "";
-      const start = view.startDate ?? 0;
-      const matched: number[] = [];
-      const types = new Set<string>();
-      const states = new Set<string>();
-      view.events.forEach((e, i) => {
-        types.add(e.type);
-        const st = view.eventState[i];
-        if (st) states.add(st);
-        if (stateFilter && st !== stateFilter) return;
-        if (typeFilter && e.type !== typeFilter) return;
-        matched.push(i);
-      });
-      const events = matched.slice(offset, offset + limit).map((i) => {
-        const e = view.events[i]!;
-        const plain = (e as { toJSON?: () => Record<string, unknown> }).toJSON?.() ?? (e as unknown as Record<string, unknown>);
-        const details = Object.entries(plain).find(([k]) => k.endsWith("EventDetails"))?.[1];
-        return {
-          id: e.id,
-          type: e.type,
-          state: view.eventState[i] ?? null,
-          elapsedMs: (e.timestamp as Date).getTime() - start,
-          timestamp: (e.timestamp as Date).toISOString(),
-          details: details === undefined ? "" : JSON.stringify(details),
-        };
-      });
-      json(res, { total: matched.length, all: view.events.length, offset, events, types: [...types].sort(), states: [...states].sort() });
-    },
+    "/api/execution": (_req, res, url) => json(res, executionDetail(session, url.searchParams.get("exec") ?? "")),
+    "/api/state-detail": (_req, res, url) =>
+      json(res, stateDetail(session, url.searchParams.get("exec") ?? "", url.searchParams.get("state") ?? "")),
+    "/api/history": (_req, res, url) => json(res, historyPage(session, parentArn(url), url.searchParams)),
     "/api/failures": (_req, res, url) => {
       const { offset, limit } = PageQuery.parse(Object.fromEntries(url.searchParams));
       json(res, session.failures(url.searchParams.get("mapRun") ?? "", offset, limit));
     },
-    "/api/results": async (_req, res, url) => {
-      const record = session.mapRuns.get(url.searchParams.get("mapRun") ?? "");
-      const where = record?.resultWriterDetails;
-      const s3 = session.s3Client;
-      if (!record || !where) return json(res, { manifest: null, files: [] });
-      if (!s3) return json(res, { manifest: null, files: [], note: "the results are on an S3 endpoint the console does not read" });
-      const folder = where.key.slice(0, where.key.lastIndexOf("/") + 1);
-      const files: Array<{ bucket: string; key: string; size: number }> = [];
-      let next: string | undefined;
-      do {
-        const page = await s3.send(new ListObjectsV2Command({ Bucket: where.bucket, Prefix: folder, ContinuationToken: next }));
-        for (const o of page.Contents ?? []) if (o.Key) files.push({ bucket: where.bucket, key: o.Key, size: o.Size ?? 0 });
-        next = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (next);
-      let manifest: unknown = null;
-      try {
-        const got = await s3.send(new GetObjectCommand({ Bucket: where.bucket, Key: where.key }));
-        manifest = JSON.parse(await got.Body!.transformToString());
-      } catch {
-        manifest = null;
-      }
-      json(res, { bucket: where.bucket, manifestKey: where.key, manifest, files });
-    },
-    "/api/file": async (_req, res, url) => {
-      const bucket = url.searchParams.get("bucket") ?? "";
-      const key = url.searchParams.get("key") ?? "";
-      // Only a Map Run's result files: the console is no general window on the buckets.
-      const allowed = [...session.mapRuns.values()].some((r) => {
-        const w = r.resultWriterDetails;
-        return w !== undefined && w.bucket === bucket && key.startsWith(w.key.slice(0, w.key.lastIndexOf("/") + 1)) && !key.includes("..");
-      });
-      if (!allowed || !session.s3Client) throw new HttpError(404, "not a result file of this run");
-      const got = await session.s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      res.writeHead(200, {
-        "Content-Type": "application/octet-stream",
-        "Content-Disposition": `attachment; filename="${key.slice(key.lastIndexOf("/") + 1).replace(/[^A-Za-z0-9._-]/g, "_")}"`,
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-      });
-      (got.Body as Readable).pipe(res);
-    },
-    "/api/events": (req, res) => {
-      res.writeHead(200, {
-        "Content-Type": "text/event-stream",
-        "Cache-Control": "no-store",
-        Connection: "keep-alive",
-        "X-Content-Type-Options": "nosniff",
-      });
-      res.write(`retry: 1000\n\n`);
-      let sent = -1;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const tickMs = options.tickMs ?? 250;
-      const push = () => {
-        timer = undefined;
-        if (sent === session.version) return;
-        sent = session.version;
-        res.write(`event: tick\ndata: ${JSON.stringify(snapshot())}\n\n`);
-      };
-      const off = session.onChange(() => {
-        timer ??= setTimeout(push, tickMs);
-      });
-      push();
-      streams.add(res);
-      req.on("close", () => {
-        off();
-        if (timer) clearTimeout(timer);
-        streams.delete(res);
-      });
-    },
+    "/api/results": async (_req, res, url) => json(res, await resultFiles(session, url.searchParams.get("mapRun") ?? "")),
+    "/api/file": (_req, res, url) => sendResultFile(session, url.searchParams.get("bucket") ?? "", url.searchParams.get("key") ?? "", res),
+    "/api/events": (req, res) => streamUpdates(session, req, res, options.tickMs ?? 250, streams),
   };
 
   const server: Server = createServer((req, res) => {
