@@ -4,7 +4,10 @@
  *
  * This is the one description of ASL: the TypeScript types of ./types.ts are inferred from it
  * (`z.infer`), the validator parses with it, and the builders are typed by those inferred types.
- * A new field is one entry here. Pulumi-free and I/O-free like the rest of asl/.
+ * A new field is one entry here: with it go its facts (./fields.ts: its range, its query language,
+ * its `...Path` variant, the kind of path it holds, Distributed-only), from which the validator's
+ * field lists, the builders' range checks and the engine's checks are derived.
+ * Pulumi-free and I/O-free like the rest of asl/.
  *
  * The schema describes *shape*: which fields exist on which object, their JSON types, enums and
  * numeric ranges. Every object is strict, because AWS rejects fields it does not know
@@ -24,6 +27,7 @@
  *   https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
  */
 import { z } from "zod";
+import { jsonataExpr, numberOrExpr, numberOrExpressionFields, withFacts, type FieldFacts } from "./fields";
 import type { JsonValue } from "./json";
 import { LIMITS } from "./limits";
 
@@ -36,19 +40,6 @@ import { LIMITS } from "./limits";
  */
 const jsonValue: z.ZodType<JsonValue> = z.any();
 const jsonObject = z.record(z.string(), jsonValue);
-
-/** `{% ... %}`: JSONata fields take either their plain type or an expression (type JsonataString). */
-const jsonataExpr = (what: string) =>
-  z.templateLiteral(["{%", z.string(), "%}"], { error: `must be ${what} or a JSONata expression written as {% ... %}` });
-
-/** Every schema made by numberOrExpr, so the fields using one can be listed (NUMBER_OR_EXPRESSION_FIELDS). */
-const numberOrExprSchemas = new WeakSet<z.core.$ZodType>();
-/** A number field that also accepts a JSONata expression (the query-language rule lives in validator/rules.ts). */
-const numberOrExpr = (n: z.ZodNumber) => {
-  const schema = z.union([n, jsonataExpr("a number")]);
-  numberOrExprSchemas.add(schema);
-  return schema;
-};
 
 const positiveInt = () => z.number().int().min(1);
 const nonNegativeInt = () => z.number().int().min(0);
@@ -67,14 +58,42 @@ export const queryLanguageSchema = z.enum(["JSONPath", "JSONata"]);
 const pathString = z.string();
 const nullablePath = z.string().nullable();
 
+/** JSONPath's fields of the five it has and JSONata does not (InputPath, Parameters, ResultSelector, ResultPath, OutputPath). */
+const jsonPathOnly: FieldFacts = { language: "JSONPath" };
+const jsonataOnly: FieldFacts = { language: "JSONata" };
+const referencePath = () => withFacts(nullablePath.optional(), { ...jsonPathOnly, path: "reference" });
+const parameters = () => withFacts(jsonObject.optional(), jsonPathOnly);
+const argumentsField = () => withFacts(jsonValue.optional(), jsonataOnly);
+
+/**
+ * A field `name` and its JSONPath variant `${name}Path`, a reference path that supplies the value at
+ * run time (TimeoutSeconds/TimeoutSecondsPath, ...): the two entries with their facts, `facts`
+ * applying to both.
+ */
+function withPathVariant<const N extends string, T extends z.ZodType>(
+  name: N,
+  value: T,
+  facts: FieldFacts = {},
+  path: FieldFacts["path"] = "reference",
+): { [K in N]: z.ZodOptional<T> } & { [K in `${N}Path`]: z.ZodOptional<z.ZodString> } {
+  const entries = {
+    [name]: withFacts(value.optional(), facts),
+    [`${name}Path`]: withFacts(pathString.optional(), { ...facts, ...jsonPathOnly, path, pathVariantOf: name }),
+  };
+  return entries as { [K in N]: z.ZodOptional<T> } & { [K in `${N}Path`]: z.ZodOptional<z.ZodString> };
+}
+
 const common = {
   Comment: z.string().optional(),
   QueryLanguage: queryLanguageSchema.optional(),
 };
 const transition = { Next: z.string().optional(), End: z.boolean().optional() };
-const ioPaths = { InputPath: nullablePath.optional(), OutputPath: nullablePath.optional() };
+const ioPaths = {
+  InputPath: withFacts(nullablePath.optional(), { ...jsonPathOnly, path: "path" }),
+  OutputPath: withFacts(nullablePath.optional(), { ...jsonPathOnly, path: "path" }),
+};
 const assign = { Assign: jsonObject.optional() };
-const output = { Output: jsonValue.optional() };
+const output = { Output: withFacts(jsonValue.optional(), jsonataOnly) };
 
 export const retrierSchema = z.strictObject({
   ErrorEquals: z.array(z.string()).min(1),
@@ -89,8 +108,8 @@ export const retrierSchema = z.strictObject({
 export const catcherSchema = z.strictObject({
   ErrorEquals: z.array(z.string()).min(1),
   Next: z.string(),
-  ResultPath: nullablePath.optional(),
-  Output: jsonValue.optional(),
+  ResultPath: referencePath(),
+  ...output,
   Assign: jsonObject.optional(),
   Comment: z.string().optional(),
 });
@@ -98,10 +117,8 @@ export const catcherSchema = z.strictObject({
 const errorHandling = { Retry: z.array(retrierSchema).optional(), Catch: z.array(catcherSchema).optional() };
 
 const timeouts = {
-  TimeoutSeconds: numberOrExpr(positiveInt().max(MAX_SECONDS)).optional(),
-  TimeoutSecondsPath: pathString.optional(),
-  HeartbeatSeconds: numberOrExpr(positiveInt().max(MAX_SECONDS)).optional(),
-  HeartbeatSecondsPath: pathString.optional(),
+  ...withPathVariant("TimeoutSeconds", numberOrExpr(positiveInt().max(MAX_SECONDS))),
+  ...withPathVariant("HeartbeatSeconds", numberOrExpr(positiveInt().max(MAX_SECONDS))),
 };
 
 export const taskStateSchema = z.strictObject({
@@ -110,11 +127,11 @@ export const taskStateSchema = z.strictObject({
   Resource: z.string(),
   ...transition,
   ...ioPaths,
-  Parameters: jsonObject.optional(),
-  Arguments: jsonValue.optional(),
+  Parameters: parameters(),
+  Arguments: argumentsField(),
   Credentials: jsonObject.optional(),
-  ResultSelector: jsonObject.optional(),
-  ResultPath: nullablePath.optional(),
+  ResultSelector: parameters(),
+  ResultPath: referencePath(),
   ...output,
   ...assign,
   ...errorHandling,
@@ -126,9 +143,9 @@ export const passStateSchema = z.strictObject({
   ...common,
   ...transition,
   ...ioPaths,
-  Parameters: jsonObject.optional(),
+  Parameters: parameters(),
   Result: jsonValue.optional(),
-  ResultPath: nullablePath.optional(),
+  ResultPath: referencePath(),
   ...output,
   ...assign,
 });
@@ -138,11 +155,10 @@ export const waitStateSchema = z.strictObject({
   ...common,
   ...transition,
   ...ioPaths,
-  // "Seconds ... a non-negative integer" up to 99999999 (state-wait).
-  Seconds: numberOrExpr(nonNegativeInt().max(MAX_SECONDS)).optional(),
-  SecondsPath: pathString.optional(),
-  Timestamp: z.string().optional(),
-  TimestampPath: pathString.optional(),
+  // "Seconds ... a non-negative integer" up to 99999999; "A Wait state must contain exactly one of
+  // Seconds, SecondsPath, Timestamp, or TimestampPath" (state-wait).
+  ...withPathVariant("Seconds", numberOrExpr(nonNegativeInt().max(MAX_SECONDS)), { oneOf: "WaitDuration" }),
+  ...withPathVariant("Timestamp", z.string(), { oneOf: "WaitDuration" }),
   ...output,
   ...assign,
 });
@@ -157,10 +173,9 @@ export const succeedStateSchema = z.strictObject({
 export const failStateSchema = z.strictObject({
   Type: z.literal("Fail"),
   ...common,
-  Error: z.string().optional(),
-  ErrorPath: pathString.optional(),
-  Cause: z.string().optional(),
-  CausePath: pathString.optional(),
+  // "ErrorPath/CausePath ... a reference path or an intrinsic function" (state-fail).
+  ...withPathVariant("Error", z.string(), {}, "referenceOrIntrinsic"),
+  ...withPathVariant("Cause", z.string(), {}, "referenceOrIntrinsic"),
 });
 
 type OperandKind = "string" | "number" | "boolean" | "timestamp" | "path";
@@ -281,10 +296,10 @@ export const parallelStateSchema = z.strictObject({
   Branches: z.array(subWorkflowSchema).min(1),
   ...transition,
   ...ioPaths,
-  Parameters: jsonObject.optional(),
-  Arguments: jsonValue.optional(),
-  ResultSelector: jsonObject.optional(),
-  ResultPath: nullablePath.optional(),
+  Parameters: parameters(),
+  Arguments: argumentsField(),
+  ResultSelector: parameters(),
+  ResultPath: referencePath(),
   ...output,
   ...assign,
   ...errorHandling,
@@ -300,8 +315,7 @@ export const readerConfigSchema = z.strictObject({
   CSVHeaders: z.array(z.string()).optional(),
   CSVDelimiter: z.enum(["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]).optional(),
   // "You can specify a limit of up to 100,000,000 after which the Distributed Map stops reading items."
-  MaxItems: numberOrExpr(nonNegativeInt().max(100_000_000)).optional(),
-  MaxItemsPath: pathString.optional(),
+  ...withPathVariant("MaxItems", numberOrExpr(nonNegativeInt().max(100_000_000))),
   /** JSON objects only: a JSON pointer to the array inside the object. */
   ItemsPointer: z.string().optional(),
 });
@@ -310,25 +324,23 @@ export const itemReaderSchema = z.strictObject({
   Resource: z.string(),
   ReaderConfig: readerConfigSchema.optional(),
   /** JSONPath scope: `{ "Bucket": ..., "Key": ... }` or `{ "Bucket.$": "$.bucket", ... }`. */
-  Parameters: jsonObject.optional(),
+  Parameters: parameters(),
   /** JSONata scope. */
-  Arguments: jsonValue.optional(),
+  Arguments: argumentsField(),
 });
 
 /** "MaxInputBytesPerBatch ... maximum of 256 KiB" (input-output-itembatcher). */
 export const itemBatcherSchema = z.strictObject({
-  MaxItemsPerBatch: numberOrExpr(positiveInt()).optional(),
-  MaxItemsPerBatchPath: pathString.optional(),
-  MaxInputBytesPerBatch: numberOrExpr(positiveInt().max(LIMITS.maxInputBytesPerBatch)).optional(),
-  MaxInputBytesPerBatchPath: pathString.optional(),
+  ...withPathVariant("MaxItemsPerBatch", numberOrExpr(positiveInt())),
+  ...withPathVariant("MaxInputBytesPerBatch", numberOrExpr(positiveInt().max(LIMITS.maxInputBytesPerBatch))),
   BatchInput: jsonValue.optional(),
 });
 
 /** https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html */
 export const resultWriterSchema = z.strictObject({
   Resource: z.string().optional(),
-  Parameters: jsonObject.optional(),
-  Arguments: jsonValue.optional(),
+  Parameters: parameters(),
+  Arguments: argumentsField(),
   WriterConfig: z
     .strictObject({
       OutputType: z.enum(["JSON", "JSONL"]).optional(),
@@ -336,6 +348,9 @@ export const resultWriterSchema = z.strictObject({
     })
     .optional(),
 });
+
+/** Map Run configuration (state-map-distributed, "Distributed Map state fields"). */
+const distributedOnly: FieldFacts = { distributedOnly: true };
 
 export const mapStateSchema = z.strictObject({
   Type: z.literal("Map"),
@@ -346,28 +361,27 @@ export const mapStateSchema = z.strictObject({
    * included (INLINE and DISTRIBUTED): read it through asl/walk.ts `mapProcessor`.
    */
   Iterator: itemProcessorSchema.optional(),
-  ItemsPath: pathString.optional(),
+  ItemsPath: withFacts(pathString.optional(), { ...jsonPathOnly, path: "reference" }),
   /** JSONata scope: an array or a `{% %}` expression that yields one. */
-  Items: jsonValue.optional(),
+  Items: withFacts(jsonValue.optional(), jsonataOnly),
   // JSONata states may compute the whole selector with one expression.
   ItemSelector: z.union([jsonObject, jsonataExpr("an object")]).optional(),
   /** Deprecated name of ItemSelector; still accepted by AWS. */
-  Parameters: jsonObject.optional(),
-  ItemReader: itemReaderSchema.optional(),
-  ItemBatcher: itemBatcherSchema.optional(),
-  ResultWriter: resultWriterSchema.optional(),
-  MaxConcurrency: numberOrExpr(nonNegativeInt()).optional(),
-  MaxConcurrencyPath: pathString.optional(),
+  Parameters: parameters(),
+  ItemReader: withFacts(itemReaderSchema.optional(), distributedOnly),
+  ItemBatcher: withFacts(itemBatcherSchema.optional(), distributedOnly),
+  ResultWriter: withFacts(resultWriterSchema.optional(), distributedOnly),
+  // No upper bound: the guide says "While you can specify a higher concurrency limit for parallel
+  // child workflow executions ..." than the default 10,000.
+  ...withPathVariant("MaxConcurrency", numberOrExpr(nonNegativeInt())),
   // "ToleratedFailurePercentage ... an integer or decimal from 0 through 100" — AWS accepts e.g. 0.5.
-  ToleratedFailurePercentage: numberOrExpr(z.number().min(0).max(100)).optional(),
-  ToleratedFailurePercentagePath: pathString.optional(),
-  ToleratedFailureCount: numberOrExpr(nonNegativeInt()).optional(),
-  ToleratedFailureCountPath: pathString.optional(),
-  Label: z.string().optional(),
+  ...withPathVariant("ToleratedFailurePercentage", numberOrExpr(z.number().min(0).max(100)), distributedOnly),
+  ...withPathVariant("ToleratedFailureCount", numberOrExpr(nonNegativeInt()), distributedOnly),
+  Label: withFacts(z.string().optional(), distributedOnly),
   ...transition,
   ...ioPaths,
-  ResultSelector: jsonObject.optional(),
-  ResultPath: nullablePath.optional(),
+  ResultSelector: parameters(),
+  ResultPath: referencePath(),
   ...output,
   ...assign,
   ...errorHandling,
@@ -402,15 +416,7 @@ export const STATE_TYPES = Object.keys(STATE_SCHEMAS) as StateType[];
  * schema order: read off the schema so a new such field gets the validator's query-language rule
  * without a second list.
  */
-export const NUMBER_OR_EXPRESSION_FIELDS: readonly string[] = [
-  ...new Set(
-    Object.values(STATE_SCHEMAS).flatMap((state) =>
-      Object.entries(state.shape)
-        .filter(([, field]) => field instanceof z.ZodOptional && numberOrExprSchemas.has(field.unwrap()))
-        .map(([key]) => key),
-    ),
-  ),
-];
+export const NUMBER_OR_EXPRESSION_FIELDS: readonly string[] = numberOrExpressionFields(Object.values(STATE_SCHEMAS));
 
 // Annotated with the schemas' names so the published .d.ts refers to them instead of repeating them.
 export const stateSchema: z.ZodDiscriminatedUnion<
