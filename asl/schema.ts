@@ -66,22 +66,14 @@ const parameters = () => withFacts(jsonObject.optional(), jsonPathOnly);
 const argumentsField = () => withFacts(jsonValue.optional(), jsonataOnly);
 
 /**
- * A field `name` and its JSONPath variant `${name}Path`, a reference path that supplies the value at
- * run time (TimeoutSeconds/TimeoutSecondsPath, ...): the two entries with their facts, `facts`
- * applying to both.
+ * The JSONPath variant `${of}Path` of field `of`: a reference path (or, for Fail's, a reference path or
+ * an intrinsic function) that supplies `of`'s value at run time (TimeoutSeconds/TimeoutSecondsPath,
+ * ...). `facts` are the value field's own, which the variant shares (Distributed-only, one-of group).
+ * Two plain entries rather than one helper returning both, so the inferred types keep the schema's
+ * field order.
  */
-function withPathVariant<const N extends string, T extends z.ZodType>(
-  name: N,
-  value: T,
-  facts: FieldFacts = {},
-  path: FieldFacts["path"] = "reference",
-): { [K in N]: z.ZodOptional<T> } & { [K in `${N}Path`]: z.ZodOptional<z.ZodString> } {
-  const entries = {
-    [name]: withFacts(value.optional(), facts),
-    [`${name}Path`]: withFacts(pathString.optional(), { ...facts, ...jsonPathOnly, path, pathVariantOf: name }),
-  };
-  return entries as { [K in N]: z.ZodOptional<T> } & { [K in `${N}Path`]: z.ZodOptional<z.ZodString> };
-}
+const pathVariant = (of: string, facts: FieldFacts = {}, path: FieldFacts["path"] = "reference") =>
+  withFacts(pathString.optional(), { ...facts, ...jsonPathOnly, path, pathVariantOf: of });
 
 const common = {
   Comment: z.string().optional(),
@@ -117,8 +109,10 @@ export const catcherSchema = z.strictObject({
 const errorHandling = { Retry: z.array(retrierSchema).optional(), Catch: z.array(catcherSchema).optional() };
 
 const timeouts = {
-  ...withPathVariant("TimeoutSeconds", numberOrExpr(positiveInt().max(MAX_SECONDS))),
-  ...withPathVariant("HeartbeatSeconds", numberOrExpr(positiveInt().max(MAX_SECONDS))),
+  TimeoutSeconds: numberOrExpr(positiveInt().max(MAX_SECONDS)).optional(),
+  TimeoutSecondsPath: pathVariant("TimeoutSeconds"),
+  HeartbeatSeconds: numberOrExpr(positiveInt().max(MAX_SECONDS)).optional(),
+  HeartbeatSecondsPath: pathVariant("HeartbeatSeconds"),
 };
 
 export const taskStateSchema = z.strictObject({
@@ -150,15 +144,19 @@ export const passStateSchema = z.strictObject({
   ...assign,
 });
 
+/** "A Wait state must contain exactly one of Seconds, SecondsPath, Timestamp, or TimestampPath" (state-wait). */
+const waitDuration: FieldFacts = { oneOf: "WaitDuration" };
+
 export const waitStateSchema = z.strictObject({
   Type: z.literal("Wait"),
   ...common,
   ...transition,
   ...ioPaths,
-  // "Seconds ... a non-negative integer" up to 99999999; "A Wait state must contain exactly one of
-  // Seconds, SecondsPath, Timestamp, or TimestampPath" (state-wait).
-  ...withPathVariant("Seconds", numberOrExpr(nonNegativeInt().max(MAX_SECONDS)), { oneOf: "WaitDuration" }),
-  ...withPathVariant("Timestamp", z.string(), { oneOf: "WaitDuration" }),
+  // "Seconds ... a non-negative integer" up to 99999999 (state-wait).
+  Seconds: withFacts(numberOrExpr(nonNegativeInt().max(MAX_SECONDS)).optional(), waitDuration),
+  SecondsPath: pathVariant("Seconds", waitDuration),
+  Timestamp: withFacts(z.string().optional(), waitDuration),
+  TimestampPath: pathVariant("Timestamp", waitDuration),
   ...output,
   ...assign,
 });
@@ -174,8 +172,10 @@ export const failStateSchema = z.strictObject({
   Type: z.literal("Fail"),
   ...common,
   // "ErrorPath/CausePath ... a reference path or an intrinsic function" (state-fail).
-  ...withPathVariant("Error", z.string(), {}, "referenceOrIntrinsic"),
-  ...withPathVariant("Cause", z.string(), {}, "referenceOrIntrinsic"),
+  Error: z.string().optional(),
+  ErrorPath: pathVariant("Error", {}, "referenceOrIntrinsic"),
+  Cause: z.string().optional(),
+  CausePath: pathVariant("Cause", {}, "referenceOrIntrinsic"),
 });
 
 type OperandKind = "string" | "number" | "boolean" | "timestamp" | "path";
@@ -315,7 +315,8 @@ export const readerConfigSchema = z.strictObject({
   CSVHeaders: z.array(z.string()).optional(),
   CSVDelimiter: z.enum(["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]).optional(),
   // "You can specify a limit of up to 100,000,000 after which the Distributed Map stops reading items."
-  ...withPathVariant("MaxItems", numberOrExpr(nonNegativeInt().max(100_000_000))),
+  MaxItems: numberOrExpr(nonNegativeInt().max(100_000_000)).optional(),
+  MaxItemsPath: pathVariant("MaxItems"),
   /** JSON objects only: a JSON pointer to the array inside the object. */
   ItemsPointer: z.string().optional(),
 });
@@ -331,8 +332,10 @@ export const itemReaderSchema = z.strictObject({
 
 /** "MaxInputBytesPerBatch ... maximum of 256 KiB" (input-output-itembatcher). */
 export const itemBatcherSchema = z.strictObject({
-  ...withPathVariant("MaxItemsPerBatch", numberOrExpr(positiveInt())),
-  ...withPathVariant("MaxInputBytesPerBatch", numberOrExpr(positiveInt().max(LIMITS.maxInputBytesPerBatch))),
+  MaxItemsPerBatch: numberOrExpr(positiveInt()).optional(),
+  MaxItemsPerBatchPath: pathVariant("MaxItemsPerBatch"),
+  MaxInputBytesPerBatch: numberOrExpr(positiveInt().max(LIMITS.maxInputBytesPerBatch)).optional(),
+  MaxInputBytesPerBatchPath: pathVariant("MaxInputBytesPerBatch"),
   BatchInput: jsonValue.optional(),
 });
 
@@ -373,10 +376,13 @@ export const mapStateSchema = z.strictObject({
   ResultWriter: withFacts(resultWriterSchema.optional(), distributedOnly),
   // No upper bound: the guide says "While you can specify a higher concurrency limit for parallel
   // child workflow executions ..." than the default 10,000.
-  ...withPathVariant("MaxConcurrency", numberOrExpr(nonNegativeInt())),
+  MaxConcurrency: numberOrExpr(nonNegativeInt()).optional(),
+  MaxConcurrencyPath: pathVariant("MaxConcurrency"),
   // "ToleratedFailurePercentage ... an integer or decimal from 0 through 100" — AWS accepts e.g. 0.5.
-  ...withPathVariant("ToleratedFailurePercentage", numberOrExpr(z.number().min(0).max(100)), distributedOnly),
-  ...withPathVariant("ToleratedFailureCount", numberOrExpr(nonNegativeInt()), distributedOnly),
+  ToleratedFailurePercentage: withFacts(numberOrExpr(z.number().min(0).max(100)).optional(), distributedOnly),
+  ToleratedFailurePercentagePath: pathVariant("ToleratedFailurePercentage", distributedOnly),
+  ToleratedFailureCount: withFacts(numberOrExpr(nonNegativeInt()).optional(), distributedOnly),
+  ToleratedFailureCountPath: pathVariant("ToleratedFailureCount", distributedOnly),
   Label: withFacts(z.string().optional(), distributedOnly),
   ...transition,
   ...ioPaths,
