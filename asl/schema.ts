@@ -101,7 +101,7 @@ export const catcherSchema = z.strictObject({
   ErrorEquals: z.array(z.string()).min(1),
   Next: z.string(),
   ResultPath: referencePath(),
-  ...output,
+  Output: withFacts(jsonValue.optional(), jsonataOnly),
   Assign: jsonObject.optional(),
   Comment: z.string().optional(),
 });
