@@ -77,19 +77,15 @@ function resolveNumber<S extends { readonly shape: Shape }>(
 }
 
 export function resolveSettings(state: MapState, input: JsonValue, ctx: DistributedMapContext): MapRunSettings {
-  // Ranges (asl/schema.ts): MaxConcurrency and ToleratedFailureCount are non-negative integers;
-  // "You must specify a value between zero and 100" for the percentage, decimals allowed
-  // (state-map-distributed, failure threshold); MaxItems: "You can specify a limit of up to
-  // 100,000,000 after which the Distributed Map stops reading items" (input-output-itemreader).
+  // Each field's range, with the AWS page it comes from, is the field's own in asl/schema.ts.
+  // Resolved in this order (the first bad one fails the Map Run): one line per setting.
   const concurrency = resolveNumber(ctx, input, mapStateSchema, state, "MaxConcurrency");
-  const count = resolveNumber(ctx, input, mapStateSchema, state, "ToleratedFailureCount");
-  const pct = resolveNumber(ctx, input, mapStateSchema, state, "ToleratedFailurePercentage");
-  const maxItems = resolveNumber(ctx, input, readerConfigSchema, state.ItemReader?.ReaderConfig, "MaxItems", "ReaderConfig.");
   return {
     maxConcurrency: concurrency === undefined || concurrency === 0 ? DEFAULT_DISTRIBUTED_CONCURRENCY : concurrency,
-    toleratedFailureCount: count,
-    toleratedFailurePercentage: pct,
-    maxItems: maxItems === 0 ? undefined : maxItems,
+    toleratedFailureCount: resolveNumber(ctx, input, mapStateSchema, state, "ToleratedFailureCount"),
+    toleratedFailurePercentage: resolveNumber(ctx, input, mapStateSchema, state, "ToleratedFailurePercentage"),
+    // MaxItems 0: no limit.
+    maxItems: resolveNumber(ctx, input, readerConfigSchema, state.ItemReader?.ReaderConfig, "MaxItems", "ReaderConfig.") || undefined,
     batcher: resolveBatcher(state, input, ctx),
   };
 }
