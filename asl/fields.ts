@@ -90,12 +90,12 @@ export function numberOf(field: z.core.$ZodType): z.ZodNumber | undefined {
 export const isNumberOrExpression = (field: z.core.$ZodType): boolean => NUMBER_PARTS.has(unwrap(field));
 
 type Shaped = { readonly shape: Readonly<Record<string, z.core.$ZodType>> };
+const shapes = (objects: Shaped | readonly Shaped[]): readonly Shaped[] => (Array.isArray(objects) ? objects : [objects as Shaped]);
 
 /** The fields of one or more object schemas whose facts match, in schema order, each once. */
 export function fieldsWhere(objects: Shaped | readonly Shaped[], match: (facts: FieldFacts, field: z.core.$ZodType) => boolean): string[] {
-  const list = Array.isArray(objects) ? (objects as readonly Shaped[]) : [objects as Shaped];
   const out = new Set<string>();
-  for (const o of list) for (const [key, field] of Object.entries(o.shape)) if (match(factsOf(field), field)) out.add(key);
+  for (const o of shapes(objects)) for (const [key, field] of Object.entries(o.shape)) if (match(factsOf(field), field)) out.add(key);
   return [...out];
 }
 
@@ -104,11 +104,20 @@ export function fieldsWhere(objects: Shaped | readonly Shaped[], match: (facts: 
  * in schema order: every declared variant but those of a one-of group (whose own rule reports them).
  */
 export function pathVariantPairs(objects: Shaped | readonly Shaped[]): Array<readonly [string, string]> {
-  return fieldsWhere(objects, (f) => f.pathVariantOf !== undefined && f.oneOf === undefined).map((pathField) => {
-    const list = Array.isArray(objects) ? (objects as readonly Shaped[]) : [objects as Shaped];
-    const owner = list.find((o) => o.shape[pathField] !== undefined)!;
-    return [factsOf(owner.shape[pathField]!).pathVariantOf!, pathField] as const;
-  });
+  const out = new Map<string, readonly [string, string]>();
+  for (const o of shapes(objects))
+    for (const [key, field] of Object.entries(o.shape)) {
+      const { pathVariantOf, oneOf } = factsOf(field);
+      if (pathVariantOf !== undefined && oneOf === undefined && !out.has(key)) out.set(key, [pathVariantOf, key]);
+    }
+  return [...out.values()];
+}
+
+/** The `...Path` variant of `object`'s field `key`, when the schema declares one. */
+export function pathVariantKey(object: Shaped, key: string): string | undefined {
+  const candidate = `${key}Path`;
+  const field = object.shape[candidate];
+  return field && factsOf(field).pathVariantOf === key ? candidate : undefined;
 }
 
 /** The number fields of an object schema that also take a `{% %}` expression, in schema order. */

@@ -99,17 +99,20 @@ export function compileDistributed(
 /** The Map state's own number fields that take a `{% %}` expression (MaxConcurrency, the failure thresholds, ...). */
 const MAP_NUMBER_FIELDS = numberOrExpressionFields(mapStateSchema) as Array<keyof MapState & string>;
 
-/** The `...Path` variants of the number fields of the Map state, its ReaderConfig and its ItemBatcher: each a reference path the Map Run evaluates. */
-const NUMBER_PATHS = [
-  [mapStateSchema, (m: MapState) => m],
-  [readerConfigSchema, (m: MapState) => m.ItemReader?.ReaderConfig],
-  [itemBatcherSchema, (m: MapState) => m.ItemBatcher],
-] as const;
+/**
+ * The `...Path` variants of the Map state's, its ReaderConfig's and its ItemBatcher's fields (read off
+ * the schema): each a reference path the Map Run evaluates.
+ */
+const VARIANT_PATHS: ReadonlyArray<readonly [(m: MapState) => object | undefined, readonly string[]]> = [
+  [(m) => m, pathVariantPairs(mapStateSchema).map(([, path]) => path)],
+  [(m) => m.ItemReader?.ReaderConfig, pathVariantPairs(readerConfigSchema).map(([, path]) => path)],
+  [(m) => m.ItemBatcher, pathVariantPairs(itemBatcherSchema).map(([, path]) => path)],
+];
 
 function numberPaths(m: MapState): unknown[] {
-  return NUMBER_PATHS.flatMap(([schema, object]) => {
-    const o = object(m) as Readonly<Record<string, unknown>> | undefined;
-    return o ? pathVariantPairs(schema).map(([, path]) => o[path]) : [];
+  return VARIANT_PATHS.flatMap(([objectOf, paths]) => {
+    const o = objectOf(m) as Readonly<Record<string, unknown>> | undefined;
+    return o ? paths.map((p) => o[p]) : [];
   });
 }
 

@@ -4,7 +4,7 @@
  * reference-path twin evaluated against the state input.
  */
 import type { z } from "zod";
-import { describeNumber, numberField, pathVariantPairs } from "../../asl/fields";
+import { describeNumber, numberField, pathVariantKey } from "../../asl/fields";
 import { itemBatcherSchema, mapStateSchema, readerConfigSchema } from "../../asl/schema";
 import type { JsonValue, MapState } from "../../asl/types";
 import { LIMITS } from "../../asl/types";
@@ -56,7 +56,7 @@ function resolveNumber<S extends { readonly shape: Shape }>(
   prefix = "",
 ): number | undefined {
   const range = numberField(schema, key);
-  const pathKey = pathVariantPairs(schema).find(([value]) => value === key)?.[1];
+  const pathKey = pathVariantKey(schema, key);
   const literal = object?.[key];
   const path = pathKey === undefined ? undefined : object?.[pathKey];
   let value: unknown;
