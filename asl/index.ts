@@ -51,7 +51,7 @@ export type {
 export { choice, Condition } from "./builders/choice";
 export type { ChoiceState, ChoiceCondition, ChoiceOptions, ChoiceBranchOptions } from "./builders/choice";
 export { inlineMap, distributedMap } from "./builders/map";
-export type { MapState, InlineMapOptions, DistributedMapOptions, ItemBatcherOptions } from "./builders/map";
+export type { MapState, InlineMapOptions, DistributedMapOptions, DistributedOnlyOptions, ItemBatcherOptions } from "./builders/map";
 export { StatesErrors } from "./builders/io";
 export type { RetryOptions, CatchOptions, IoOptions, ReferencePath } from "./builders/io";
 

@@ -4,7 +4,10 @@
  *
  * This is the one description of ASL: the TypeScript types of ./types.ts are inferred from it
  * (`z.infer`), the validator parses with it, and the builders are typed by those inferred types.
- * A new field is one entry here. Pulumi-free and I/O-free like the rest of asl/.
+ * A new field is one entry here: with it go its facts (./fields.ts: its range, its query language,
+ * its `...Path` variant, the kind of path it holds, Distributed-only), from which the validator's
+ * field lists, the builders' range checks and the engine's checks are derived.
+ * Pulumi-free and I/O-free like the rest of asl/.
  *
  * The schema describes *shape*: which fields exist on which object, their JSON types, enums and
  * numeric ranges. Every object is strict, because AWS rejects fields it does not know
@@ -24,6 +27,7 @@
  *   https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
  */
 import { z } from "zod";
+import { jsonataExpr, numberOrExpr, numberOrExpressionFields, withFacts, type FieldFacts } from "./fields";
 import type { JsonValue } from "./json";
 import { LIMITS } from "./limits";
 
@@ -36,19 +40,6 @@ import { LIMITS } from "./limits";
  */
 const jsonValue: z.ZodType<JsonValue> = z.any();
 const jsonObject = z.record(z.string(), jsonValue);
-
-/** `{% ... %}`: JSONata fields take either their plain type or an expression (type JsonataString). */
-const jsonataExpr = (what: string) =>
-  z.templateLiteral(["{%", z.string(), "%}"], { error: `must be ${what} or a JSONata expression written as {% ... %}` });
-
-/** Every schema made by numberOrExpr, so the fields using one can be listed (NUMBER_OR_EXPRESSION_FIELDS). */
-const numberOrExprSchemas = new WeakSet<z.core.$ZodType>();
-/** A number field that also accepts a JSONata expression (the query-language rule lives in validator/rules.ts). */
-const numberOrExpr = (n: z.ZodNumber) => {
-  const schema = z.union([n, jsonataExpr("a number")]);
-  numberOrExprSchemas.add(schema);
-  return schema;
-};
 
 const positiveInt = () => z.number().int().min(1);
 const nonNegativeInt = () => z.number().int().min(0);
@@ -67,14 +58,34 @@ export const queryLanguageSchema = z.enum(["JSONPath", "JSONata"]);
 const pathString = z.string();
 const nullablePath = z.string().nullable();
 
+/** JSONPath's fields of the five it has and JSONata does not (InputPath, Parameters, ResultSelector, ResultPath, OutputPath). */
+const jsonPathOnly: FieldFacts = { language: "JSONPath" };
+const jsonataOnly: FieldFacts = { language: "JSONata" };
+const referencePath = () => withFacts(nullablePath.optional(), { ...jsonPathOnly, path: "reference" });
+const parameters = () => withFacts(jsonObject.optional(), jsonPathOnly);
+const argumentsField = () => withFacts(jsonValue.optional(), jsonataOnly);
+
+/**
+ * The JSONPath variant `${of}Path` of field `of`: a reference path (or, for Fail's, a reference path or
+ * an intrinsic function) that supplies `of`'s value at run time (TimeoutSeconds/TimeoutSecondsPath,
+ * ...). `facts` are the value field's own, which the variant shares (Distributed-only, one-of group).
+ * Two plain entries rather than one helper returning both, so the inferred types keep the schema's
+ * field order.
+ */
+const pathVariant = (of: string, facts: FieldFacts = {}, path: FieldFacts["path"] = "reference") =>
+  withFacts(pathString.optional(), { ...facts, ...jsonPathOnly, path, pathVariantOf: of });
+
 const common = {
   Comment: z.string().optional(),
   QueryLanguage: queryLanguageSchema.optional(),
 };
 const transition = { Next: z.string().optional(), End: z.boolean().optional() };
-const ioPaths = { InputPath: nullablePath.optional(), OutputPath: nullablePath.optional() };
+const ioPaths = {
+  InputPath: withFacts(nullablePath.optional(), { ...jsonPathOnly, path: "path" }),
+  OutputPath: withFacts(nullablePath.optional(), { ...jsonPathOnly, path: "path" }),
+};
 const assign = { Assign: jsonObject.optional() };
-const output = { Output: jsonValue.optional() };
+const output = { Output: withFacts(jsonValue.optional(), jsonataOnly) };
 
 export const retrierSchema = z.strictObject({
   ErrorEquals: z.array(z.string()).min(1),
@@ -89,8 +100,8 @@ export const retrierSchema = z.strictObject({
 export const catcherSchema = z.strictObject({
   ErrorEquals: z.array(z.string()).min(1),
   Next: z.string(),
-  ResultPath: nullablePath.optional(),
-  Output: jsonValue.optional(),
+  ResultPath: referencePath(),
+  Output: withFacts(jsonValue.optional(), jsonataOnly),
   Assign: jsonObject.optional(),
   Comment: z.string().optional(),
 });
@@ -99,9 +110,9 @@ const errorHandling = { Retry: z.array(retrierSchema).optional(), Catch: z.array
 
 const timeouts = {
   TimeoutSeconds: numberOrExpr(positiveInt().max(MAX_SECONDS)).optional(),
-  TimeoutSecondsPath: pathString.optional(),
+  TimeoutSecondsPath: pathVariant("TimeoutSeconds"),
   HeartbeatSeconds: numberOrExpr(positiveInt().max(MAX_SECONDS)).optional(),
-  HeartbeatSecondsPath: pathString.optional(),
+  HeartbeatSecondsPath: pathVariant("HeartbeatSeconds"),
 };
 
 export const taskStateSchema = z.strictObject({
@@ -110,11 +121,11 @@ export const taskStateSchema = z.strictObject({
   Resource: z.string(),
   ...transition,
   ...ioPaths,
-  Parameters: jsonObject.optional(),
-  Arguments: jsonValue.optional(),
+  Parameters: parameters(),
+  Arguments: argumentsField(),
   Credentials: jsonObject.optional(),
-  ResultSelector: jsonObject.optional(),
-  ResultPath: nullablePath.optional(),
+  ResultSelector: parameters(),
+  ResultPath: referencePath(),
   ...output,
   ...assign,
   ...errorHandling,
@@ -126,12 +137,15 @@ export const passStateSchema = z.strictObject({
   ...common,
   ...transition,
   ...ioPaths,
-  Parameters: jsonObject.optional(),
+  Parameters: parameters(),
   Result: jsonValue.optional(),
-  ResultPath: nullablePath.optional(),
+  ResultPath: referencePath(),
   ...output,
   ...assign,
 });
+
+/** "A Wait state must contain exactly one of Seconds, SecondsPath, Timestamp, or TimestampPath" (state-wait). */
+const waitDuration: FieldFacts = { oneOf: "WaitDuration" };
 
 export const waitStateSchema = z.strictObject({
   Type: z.literal("Wait"),
@@ -139,10 +153,10 @@ export const waitStateSchema = z.strictObject({
   ...transition,
   ...ioPaths,
   // "Seconds ... a non-negative integer" up to 99999999 (state-wait).
-  Seconds: numberOrExpr(nonNegativeInt().max(MAX_SECONDS)).optional(),
-  SecondsPath: pathString.optional(),
-  Timestamp: z.string().optional(),
-  TimestampPath: pathString.optional(),
+  Seconds: withFacts(numberOrExpr(nonNegativeInt().max(MAX_SECONDS)).optional(), waitDuration),
+  SecondsPath: pathVariant("Seconds", waitDuration),
+  Timestamp: withFacts(z.string().optional(), waitDuration),
+  TimestampPath: pathVariant("Timestamp", waitDuration),
   ...output,
   ...assign,
 });
@@ -157,10 +171,11 @@ export const succeedStateSchema = z.strictObject({
 export const failStateSchema = z.strictObject({
   Type: z.literal("Fail"),
   ...common,
+  // "ErrorPath/CausePath ... a reference path or an intrinsic function" (state-fail).
   Error: z.string().optional(),
-  ErrorPath: pathString.optional(),
+  ErrorPath: pathVariant("Error", {}, "referenceOrIntrinsic"),
   Cause: z.string().optional(),
-  CausePath: pathString.optional(),
+  CausePath: pathVariant("Cause", {}, "referenceOrIntrinsic"),
 });
 
 type OperandKind = "string" | "number" | "boolean" | "timestamp" | "path";
@@ -281,10 +296,10 @@ export const parallelStateSchema = z.strictObject({
   Branches: z.array(subWorkflowSchema).min(1),
   ...transition,
   ...ioPaths,
-  Parameters: jsonObject.optional(),
-  Arguments: jsonValue.optional(),
-  ResultSelector: jsonObject.optional(),
-  ResultPath: nullablePath.optional(),
+  Parameters: parameters(),
+  Arguments: argumentsField(),
+  ResultSelector: parameters(),
+  ResultPath: referencePath(),
   ...output,
   ...assign,
   ...errorHandling,
@@ -301,7 +316,7 @@ export const readerConfigSchema = z.strictObject({
   CSVDelimiter: z.enum(["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]).optional(),
   // "You can specify a limit of up to 100,000,000 after which the Distributed Map stops reading items."
   MaxItems: numberOrExpr(nonNegativeInt().max(100_000_000)).optional(),
-  MaxItemsPath: pathString.optional(),
+  MaxItemsPath: pathVariant("MaxItems"),
   /** JSON objects only: a JSON pointer to the array inside the object. */
   ItemsPointer: z.string().optional(),
 });
@@ -310,25 +325,25 @@ export const itemReaderSchema = z.strictObject({
   Resource: z.string(),
   ReaderConfig: readerConfigSchema.optional(),
   /** JSONPath scope: `{ "Bucket": ..., "Key": ... }` or `{ "Bucket.$": "$.bucket", ... }`. */
-  Parameters: jsonObject.optional(),
+  Parameters: parameters(),
   /** JSONata scope. */
-  Arguments: jsonValue.optional(),
+  Arguments: argumentsField(),
 });
 
 /** "MaxInputBytesPerBatch ... maximum of 256 KiB" (input-output-itembatcher). */
 export const itemBatcherSchema = z.strictObject({
   MaxItemsPerBatch: numberOrExpr(positiveInt()).optional(),
-  MaxItemsPerBatchPath: pathString.optional(),
+  MaxItemsPerBatchPath: pathVariant("MaxItemsPerBatch"),
   MaxInputBytesPerBatch: numberOrExpr(positiveInt().max(LIMITS.maxInputBytesPerBatch)).optional(),
-  MaxInputBytesPerBatchPath: pathString.optional(),
+  MaxInputBytesPerBatchPath: pathVariant("MaxInputBytesPerBatch"),
   BatchInput: jsonValue.optional(),
 });
 
 /** https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html */
 export const resultWriterSchema = z.strictObject({
   Resource: z.string().optional(),
-  Parameters: jsonObject.optional(),
-  Arguments: jsonValue.optional(),
+  Parameters: parameters(),
+  Arguments: argumentsField(),
   WriterConfig: z
     .strictObject({
       OutputType: z.enum(["JSON", "JSONL"]).optional(),
@@ -336,6 +351,9 @@ export const resultWriterSchema = z.strictObject({
     })
     .optional(),
 });
+
+/** Map Run configuration (state-map-distributed, "Distributed Map state fields"). */
+const distributedOnly: FieldFacts = { distributedOnly: true };
 
 export const mapStateSchema = z.strictObject({
   Type: z.literal("Map"),
@@ -346,28 +364,30 @@ export const mapStateSchema = z.strictObject({
    * included (INLINE and DISTRIBUTED): read it through asl/walk.ts `mapProcessor`.
    */
   Iterator: itemProcessorSchema.optional(),
-  ItemsPath: pathString.optional(),
+  ItemsPath: withFacts(pathString.optional(), { ...jsonPathOnly, path: "reference" }),
   /** JSONata scope: an array or a `{% %}` expression that yields one. */
-  Items: jsonValue.optional(),
+  Items: withFacts(jsonValue.optional(), jsonataOnly),
   // JSONata states may compute the whole selector with one expression.
   ItemSelector: z.union([jsonObject, jsonataExpr("an object")]).optional(),
   /** Deprecated name of ItemSelector; still accepted by AWS. */
-  Parameters: jsonObject.optional(),
-  ItemReader: itemReaderSchema.optional(),
-  ItemBatcher: itemBatcherSchema.optional(),
-  ResultWriter: resultWriterSchema.optional(),
+  Parameters: parameters(),
+  ItemReader: withFacts(itemReaderSchema.optional(), distributedOnly),
+  ItemBatcher: withFacts(itemBatcherSchema.optional(), distributedOnly),
+  ResultWriter: withFacts(resultWriterSchema.optional(), distributedOnly),
+  // No upper bound: the guide says "While you can specify a higher concurrency limit for parallel
+  // child workflow executions ..." than the default 10,000.
   MaxConcurrency: numberOrExpr(nonNegativeInt()).optional(),
-  MaxConcurrencyPath: pathString.optional(),
+  MaxConcurrencyPath: pathVariant("MaxConcurrency"),
   // "ToleratedFailurePercentage ... an integer or decimal from 0 through 100" — AWS accepts e.g. 0.5.
-  ToleratedFailurePercentage: numberOrExpr(z.number().min(0).max(100)).optional(),
-  ToleratedFailurePercentagePath: pathString.optional(),
-  ToleratedFailureCount: numberOrExpr(nonNegativeInt()).optional(),
-  ToleratedFailureCountPath: pathString.optional(),
-  Label: z.string().optional(),
+  ToleratedFailurePercentage: withFacts(numberOrExpr(z.number().min(0).max(100)).optional(), distributedOnly),
+  ToleratedFailurePercentagePath: pathVariant("ToleratedFailurePercentage", distributedOnly),
+  ToleratedFailureCount: withFacts(numberOrExpr(nonNegativeInt()).optional(), distributedOnly),
+  ToleratedFailureCountPath: pathVariant("ToleratedFailureCount", distributedOnly),
+  Label: withFacts(z.string().optional(), distributedOnly),
   ...transition,
   ...ioPaths,
-  ResultSelector: jsonObject.optional(),
-  ResultPath: nullablePath.optional(),
+  ResultSelector: parameters(),
+  ResultPath: referencePath(),
   ...output,
   ...assign,
   ...errorHandling,
@@ -402,15 +422,7 @@ export const STATE_TYPES = Object.keys(STATE_SCHEMAS) as StateType[];
  * schema order: read off the schema so a new such field gets the validator's query-language rule
  * without a second list.
  */
-export const NUMBER_OR_EXPRESSION_FIELDS: readonly string[] = [
-  ...new Set(
-    Object.values(STATE_SCHEMAS).flatMap((state) =>
-      Object.entries(state.shape)
-        .filter(([, field]) => field instanceof z.ZodOptional && numberOrExprSchemas.has(field.unwrap()))
-        .map(([key]) => key),
-    ),
-  ),
-];
+export const NUMBER_OR_EXPRESSION_FIELDS: readonly string[] = numberOrExpressionFields(Object.values(STATE_SCHEMAS));
 
 // Annotated with the schemas' names so the published .d.ts refers to them instead of repeating them.
 export const stateSchema: z.ZodDiscriminatedUnion<

@@ -3,6 +3,9 @@
  * Map state whose ItemProcessor runs DISTRIBUTED): the Map Run only evaluates them.
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
+import type { z } from "zod";
+import { numberField, numberOrExpressionFields, pathVariantPairs } from "../asl/fields";
+import { itemBatcherSchema, mapStateSchema, readerConfigSchema } from "../asl/schema";
 import type { JsonValue, MapState, QueryLanguage } from "../asl/types";
 import { compileJsonataValue, isJsonataString, type CompiledJsonata } from "./jsonata";
 import { compilePath } from "./json/path";
@@ -33,8 +36,8 @@ export interface CompiledDistributed {
   stateJsonata: Array<{ text: string; field: string; expr: CompiledJsonata }>;
   /** JSONata: `Items` as an expression, without an ItemReader: its result must be an array or an object. */
   itemsExpression?: string;
-  /** JSONata: the number fields given as expressions, each checked where the expression is known. */
-  numberExpressions: Array<{ field: "MaxConcurrency" | "ToleratedFailureCount" | "ToleratedFailurePercentage"; text: string }>;
+  /** JSONata: the number fields given as expressions, each with its range (asl/schema.ts), checked where the expression is known. */
+  numberExpressions: Array<{ field: string; text: string; range: z.ZodNumber }>;
   /** Templates the Map Run passes that compile.ts did not see, compiled on first use (see states/distributed.ts). */
   otherJsonata?: Map<object | string, CompiledJsonata>;
   /** The last Map Run label made (it depends on the machine ARN: one per nested child machine). */
@@ -65,17 +68,7 @@ export function compileDistributed(
           deferFailure(() => compileTemplate(t)),
         );
     if (selector !== null && typeof selector === "object" && selectorPath) dist.templates.set(selector, selectorPath);
-    const cfg = m.ItemReader?.ReaderConfig;
-    const b = m.ItemBatcher;
-    const paths = [
-      m.ItemsPath ?? "$",
-      m.MaxConcurrencyPath,
-      m.ToleratedFailureCountPath,
-      m.ToleratedFailurePercentagePath,
-      cfg?.MaxItemsPath,
-      b?.MaxItemsPerBatchPath,
-      b?.MaxInputBytesPerBatchPath,
-    ];
+    const paths = [m.ItemsPath ?? "$", ...numberPaths(m)];
     // Parsed with the definition; compilePath keeps one compiled path per text, which the Map Run's
     // evaluatePath then finds.
     for (const p of paths) {
@@ -96,11 +89,31 @@ export function compileDistributed(
     dist.stateJsonata.push({ text, field, expr: deferFailure(() => compileJsonataValue(text, field)) });
   }
   if (isJsonataString(m.Items) && m.ItemReader === undefined) dist.itemsExpression = m.Items;
-  for (const field of ["MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage"] as const) {
+  for (const field of MAP_NUMBER_FIELDS) {
     const text = m[field];
-    if (isJsonataString(text)) dist.numberExpressions.push({ field, text });
+    if (isJsonataString(text)) dist.numberExpressions.push({ field, text, range: numberField(mapStateSchema, field) });
   }
   return dist;
+}
+
+/** The Map state's own number fields that take a `{% %}` expression (MaxConcurrency, the failure thresholds, ...). */
+const MAP_NUMBER_FIELDS = numberOrExpressionFields(mapStateSchema) as Array<keyof MapState & string>;
+
+/**
+ * The `...Path` variants of the Map state's, its ReaderConfig's and its ItemBatcher's fields (read off
+ * the schema): each a reference path the Map Run evaluates.
+ */
+const VARIANT_PATHS: ReadonlyArray<readonly [(m: MapState) => object | undefined, readonly string[]]> = [
+  [(m) => m, pathVariantPairs(mapStateSchema).map(([, path]) => path)],
+  [(m) => m.ItemReader?.ReaderConfig, pathVariantPairs(readerConfigSchema).map(([, path]) => path)],
+  [(m) => m.ItemBatcher, pathVariantPairs(itemBatcherSchema).map(([, path]) => path)],
+];
+
+function numberPaths(m: MapState): unknown[] {
+  return VARIANT_PATHS.flatMap(([objectOf, paths]) => {
+    const o = objectOf(m) as Readonly<Record<string, unknown>> | undefined;
+    return o ? paths.map((p) => o[p]) : [];
+  });
 }
 
 /**
@@ -118,7 +131,22 @@ function deferFailure<F extends (...args: never[]) => unknown>(compile: () => F)
   }
 }
 
-/** Every `{% %}` string in a Map state's own fields (not the processor, the per-item selector, Output, Assign or Catch), with its field. */
+/**
+ * The Map state's fields whose JSONata is not evaluated once per Map Run: the processor, the per-item
+ * selector (and its deprecated name), and what is evaluated after the Map Run (Output, Assign, Catch).
+ * Every other field's `{% %}` strings are evaluated once when the Map Run starts (states/distributed.ts).
+ */
+export const NOT_STATE_LEVEL: ReadonlySet<string> = new Set([
+  "ItemProcessor",
+  "Iterator",
+  "ItemSelector",
+  "Parameters",
+  "Output",
+  "Assign",
+  "Catch",
+]);
+
+/** Every `{% %}` string in a Map state's own fields (not NOT_STATE_LEVEL), with its field. */
 function stateLevelJsonata(state: MapState): Array<[text: string, field: string]> {
   const found: Array<[string, string]> = [];
   const visit = (v: unknown, field: string) => {
@@ -126,7 +154,6 @@ function stateLevelJsonata(state: MapState): Array<[text: string, field: string]
     else if (Array.isArray(v)) v.forEach((x, i) => visit(x, `${field}[${i}]`));
     else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) visit(x, field ? `${field}/${k}` : k);
   };
-  const { ItemProcessor: _p, Iterator: _i, ItemSelector: _s, Parameters: _q, Output: _o, Assign: _a, Catch: _c, ...rest } = state;
-  visit(rest, "");
+  for (const [k, x] of Object.entries(state)) if (!NOT_STATE_LEVEL.has(k)) visit(x, k);
   return found;
 }

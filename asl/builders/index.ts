@@ -14,7 +14,7 @@ export type { RetryOptions, CatchOptions, IoOptions, ReferencePath } from "./io"
 export { task, lambdaInvoke, TaskState } from "./task";
 export type { TaskOptions, LambdaInvokeOptions, ResourceArn } from "./task";
 export { inlineMap, distributedMap, MapState } from "./map";
-export type { InlineMapOptions, DistributedMapOptions, ItemBatcherOptions } from "./map";
+export type { InlineMapOptions, DistributedMapOptions, DistributedOnlyOptions, ItemBatcherOptions } from "./map";
 export {
   s3JsonReader,
   s3JsonlReader,

@@ -5,6 +5,9 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
+import type { z } from "zod";
+import { describeNumber, numberField } from "../fields";
+import { itemBatcherSchema, mapStateSchema } from "../schema";
 import { LIMITS, type ChildExecutionType, type ItemBatcher as ItemBatcherJson, type JsonObject, type MapState as MapJson } from "../types";
 import { LABEL_FORBIDDEN } from "../validator/rules";
 import { BuilderError } from "./errors";
@@ -21,7 +24,15 @@ import {
 } from "./io";
 import type { ItemReaderSpec, ResultWriterSpec } from "./readers";
 import { compact, type Chainable, type RenderContext, type StateOptions, type SubScope } from "./state";
-import { renderTemplate, renderTemplateValue, renderTwin, type Template, type TemplateValue, type ValueOrDynamic } from "./values";
+import {
+  renderTemplate,
+  renderTemplateValue,
+  renderTwin,
+  type RenderSite,
+  type Template,
+  type TemplateValue,
+  type ValueOrDynamic,
+} from "./values";
 
 interface MapCommonOptions
   extends StateOptions, JsonPathIoOptions, ResultOptions, JsonataOutputOptions, AssignOptions, ErrorHandlingOptions {
@@ -38,14 +49,11 @@ type ItemsInInput =
   | { /** JSONPath: the array in the input (default `$`). */ readonly itemsPath?: ReferencePath & string; readonly items?: never }
   | { /** JSONata: an array or an expression yielding one. */ readonly items: TemplateValue; readonly itemsPath?: never };
 
-type DistributedOnly =
-  "reader" | "batcher" | "resultWriter" | "toleratedFailurePercentage" | "toleratedFailureCount" | "label" | "childExecution";
-
 export type InlineMapOptions = MapCommonOptions &
   ItemsInInput & {
     /** Render the processor under the deprecated name `Iterator` (as older definitions, e.g. the seed, do). */
     readonly legacyIterator?: boolean;
-  } & { readonly [K in DistributedOnly]?: never };
+  } & { readonly [K in keyof DistributedOnlyOptions]?: never };
 
 export interface ItemBatcherOptions {
   readonly maxItemsPerBatch?: ValueOrDynamic<number>;
@@ -55,24 +63,45 @@ export interface ItemBatcherOptions {
   readonly batchInput?: Template;
 }
 
+/** What only a Distributed Map takes: an inline Map's options rule out each of these. */
+export interface DistributedOnlyOptions {
+  /** Reads the items from S3 (instead of the state input). */
+  readonly reader?: ItemReaderSpec;
+  /** Groups items into batches; each child execution receives `{ Items: [...], ...batchInput }`. */
+  readonly batcher?: ItemBatcherOptions;
+  /** Exports the Map Run's results to S3 (or only reshapes them). */
+  readonly resultWriter?: ResultWriterSpec;
+  /** The Map Run fails when more than this percentage (0–100, decimals allowed) of items fail. */
+  readonly toleratedFailurePercentage?: ValueOrDynamic<number>;
+  /** The Map Run fails when more than this many items fail. */
+  readonly toleratedFailureCount?: ValueOrDynamic<number>;
+  /** Names the child executions (at most 40 characters). */
+  readonly label?: string;
+  /** Child executions' workflow type; STANDARD unless given. */
+  readonly childExecution?: ChildExecutionType;
+}
+
+/**
+ * The Distributed Map options that render as one number field of the schema (or its `...Path`
+ * variant, or a `{% %}` expression), by option: rendered, and checked against the field's range in
+ * the schema, from this table.
+ */
+const DISTRIBUTED_NUMBERS = {
+  toleratedFailurePercentage: "ToleratedFailurePercentage",
+  toleratedFailureCount: "ToleratedFailureCount",
+} as const satisfies { readonly [K in keyof DistributedOnlyOptions]?: keyof typeof mapStateSchema.shape };
+
+/** The same for the batcher's options and the ItemBatcher's fields. */
+const BATCHER_NUMBERS = {
+  maxItemsPerBatch: "MaxItemsPerBatch",
+  maxInputBytesPerBatch: "MaxInputBytesPerBatch",
+} as const satisfies { readonly [K in keyof ItemBatcherOptions]?: keyof typeof itemBatcherSchema.shape };
+
+const entries = <T extends object>(o: T) => Object.entries(o) as Array<[keyof T & string, T[keyof T] & string]>;
+
 export type DistributedMapOptions = MapCommonOptions &
-  (
-    { readonly reader: ItemReaderSpec; readonly itemsPath?: never; readonly items?: never } | (ItemsInInput & { readonly reader?: never })
-  ) & {
-    /** Groups items into batches; each child execution receives `{ Items: [...], ...batchInput }`. */
-    readonly batcher?: ItemBatcherOptions;
-    /** Exports the Map Run's results to S3 (or only reshapes them). */
-    readonly resultWriter?: ResultWriterSpec;
-    /** The Map Run fails when more than this percentage (0–100, decimals allowed) of items fail. */
-    readonly toleratedFailurePercentage?: ValueOrDynamic<number>;
-    /** The Map Run fails when more than this many items fail. */
-    readonly toleratedFailureCount?: ValueOrDynamic<number>;
-    /** Names the child executions (at most 40 characters). */
-    readonly label?: string;
-    /** Child executions' workflow type; STANDARD unless given. */
-    readonly childExecution?: ChildExecutionType;
-    readonly legacyIterator?: never;
-  };
+  ({ readonly reader: ItemReaderSpec; readonly itemsPath?: never; readonly items?: never } | (ItemsInInput & { readonly reader?: never })) &
+  DistributedOnlyOptions & { readonly legacyIterator?: never };
 
 type MapMode =
   | { readonly mode: "INLINE"; readonly options: InlineMapOptions }
@@ -127,8 +156,7 @@ export class MapState extends ErrorHandlingState {
       const d = this.spec.options;
       processorConfig = { Mode: "DISTRIBUTED", ExecutionType: d.childExecution ?? "STANDARD" };
       distributed = compact({
-        ...renderTwin("ToleratedFailurePercentage", d.toleratedFailurePercentage, site("ToleratedFailurePercentage")),
-        ...renderTwin("ToleratedFailureCount", d.toleratedFailureCount, site("ToleratedFailureCount")),
+        ...renderNumbers(DISTRIBUTED_NUMBERS, d, site),
         Label: d.label,
         ItemReader: d.reader?.render(site("ItemReader")),
         ItemBatcher: d.batcher && renderBatcher(d.batcher, this.name, language),
@@ -152,35 +180,40 @@ export class MapState extends ErrorHandlingState {
   }
 }
 
+/** The twins of each option of `table` that is set, in the table's order (./values.ts renderTwin). */
+function renderNumbers<O extends object>(
+  table: { readonly [K in keyof O]?: string },
+  options: O,
+  site: (field: string) => RenderSite,
+): JsonObject {
+  const out: JsonObject = {};
+  for (const [option, field] of entries(table))
+    Object.assign(out, renderTwin(field, options[option] as ValueOrDynamic<number>, site(field)));
+  return out;
+}
+
 /**
  * The AWS limits a static value can break, checked when the state is built, so the mistake points at
- * the builder call rather than at a render or a deploy.
- * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html (MaxConcurrency up to
- * 10,000 at once, so a higher MaxConcurrency only hides a typo; ToleratedFailurePercentage 0-100; Label:
- * up to 40 characters, the validator's forbidden characters) and
- * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html (at most 256 KiB a batch).
+ * the builder call rather than at a render or a deploy. Number ranges are the schema's own
+ * (asl/schema.ts); the builder adds one bound of its own: MaxConcurrency up to 10,000
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html runs at most
+ * 10,000 child executions at once, so a higher MaxConcurrency only hides a typo). Label: up to 40
+ * characters, the validator's forbidden characters.
  */
 function checkDistributedLimits(name: string, o: DistributedMapOptions): void {
   const fail = (field: string, rule: string, got: unknown) => {
     throw new BuilderError(`distributedMap("${name}"): ${field} ${rule} (got ${JSON.stringify(got)})`);
   };
-  const isNumber = (v: unknown): v is number => typeof v === "number";
-  if (
-    isNumber(o.maxConcurrency) &&
-    !(Number.isInteger(o.maxConcurrency) && o.maxConcurrency >= 0 && o.maxConcurrency <= LIMITS.distributedMaxConcurrency)
-  ) {
-    fail(
-      "maxConcurrency",
-      `must be an integer from 0 (as many as allowed) to ${LIMITS.distributedMaxConcurrency} (AWS runs at most ${LIMITS.distributedMaxConcurrency} child executions at once)`,
-      o.maxConcurrency,
-    );
-  }
-  if (isNumber(o.toleratedFailurePercentage) && !(o.toleratedFailurePercentage >= 0 && o.toleratedFailurePercentage <= 100)) {
-    fail("toleratedFailurePercentage", "must be between 0 and 100", o.toleratedFailurePercentage);
-  }
-  if (isNumber(o.toleratedFailureCount) && !(Number.isInteger(o.toleratedFailureCount) && o.toleratedFailureCount >= 0)) {
-    fail("toleratedFailureCount", "must be an integer ≥ 0", o.toleratedFailureCount);
-  }
+  const check = (option: string, value: unknown, range: z.ZodNumber, rule = `must be ${describeNumber(range)}`) => {
+    if (typeof value === "number" && !range.safeParse(value).success) fail(option, rule, value);
+  };
+  check(
+    "maxConcurrency",
+    o.maxConcurrency,
+    numberField(mapStateSchema, "MaxConcurrency").max(LIMITS.distributedMaxConcurrency),
+    `must be an integer from 0 (as many as allowed) to ${LIMITS.distributedMaxConcurrency} (AWS runs at most ${LIMITS.distributedMaxConcurrency} child executions at once)`,
+  );
+  for (const [option, field] of entries(DISTRIBUTED_NUMBERS)) check(option, o[option], numberField(mapStateSchema, field));
   if (o.label !== undefined) {
     if (o.label.length === 0 || o.label.length > LIMITS.mapLabelChars)
       fail("label", `must be 1-${LIMITS.mapLabelChars} characters`, o.label);
@@ -188,26 +221,14 @@ function checkDistributedLimits(name: string, o: DistributedMapOptions): void {
       fail("label", 'must not contain whitespace, brackets, wildcards, control characters or any of : ; , \\ | ^ ~ $ # % & ` "', o.label);
   }
   const b = o.batcher;
-  if (b && isNumber(b.maxItemsPerBatch) && !(Number.isInteger(b.maxItemsPerBatch) && b.maxItemsPerBatch >= 1))
-    fail("batcher.maxItemsPerBatch", "must be an integer ≥ 1", b.maxItemsPerBatch);
-  if (
-    b &&
-    isNumber(b.maxInputBytesPerBatch) &&
-    !(Number.isInteger(b.maxInputBytesPerBatch) && b.maxInputBytesPerBatch >= 1 && b.maxInputBytesPerBatch <= LIMITS.maxInputBytesPerBatch)
-  ) {
-    fail(
-      "batcher.maxInputBytesPerBatch",
-      `must be an integer from 1 to ${LIMITS.maxInputBytesPerBatch} (256 KiB)`,
-      b.maxInputBytesPerBatch,
-    );
-  }
+  if (b)
+    for (const [option, field] of entries(BATCHER_NUMBERS)) check(`batcher.${option}`, b[option], numberField(itemBatcherSchema, field));
 }
 
 function renderBatcher(b: ItemBatcherOptions, state: string, language: "JSONPath" | "JSONata"): ItemBatcherJson {
   const site = (field: string) => ({ state, field: `ItemBatcher.${field}`, queryLanguage: language });
   const out = compact({
-    ...renderTwin("MaxItemsPerBatch", b.maxItemsPerBatch, site("MaxItemsPerBatch")),
-    ...renderTwin("MaxInputBytesPerBatch", b.maxInputBytesPerBatch, site("MaxInputBytesPerBatch")),
+    ...renderNumbers(BATCHER_NUMBERS, b, site),
     BatchInput: b.batchInput && renderTemplate(b.batchInput, site("BatchInput")),
   }) as ItemBatcherJson;
   if (Object.keys(out).length === 0) {

@@ -9,7 +9,20 @@ import { CODES } from "./codes";
 import type { Context, Segments } from "./context";
 import { referencePathProblem } from "./jsonpath";
 import { isJsonataString } from "./jsonata";
-import { CHOICE_OPERATORS, isChoiceOperator, NUMBER_OR_EXPRESSION_FIELDS } from "../schema";
+import {
+  catcherSchema,
+  CHOICE_OPERATORS,
+  isChoiceOperator,
+  itemBatcherSchema,
+  itemReaderSchema,
+  mapStateSchema,
+  NUMBER_OR_EXPRESSION_FIELDS,
+  readerConfigSchema,
+  resultWriterSchema,
+  STATE_SCHEMAS,
+  waitStateSchema,
+} from "../schema";
+import { fieldsWhere, numberOrExpressionFields, pathVariantPairs } from "../fields";
 import { LIMITS } from "../types";
 import { resourceProblem, type IamActionCatalog } from "../integrations";
 
@@ -25,55 +38,43 @@ export interface StateEnv {
 }
 
 /**
- * Fields that exist only in JSONPath states, and only in JSONata states.
- * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html — "After selecting
- * JSONata, your workflow fields will be reduced from five JSONPath fields (InputPath, Parameters,
- * ResultSelector, ResultPath, and OutputPath) to only two fields: Arguments and Output."
- * The `...Path` fields (TimeoutSecondsPath, ItemsPath, ...) are JSONPath; their JSONata form is the
- * plain field holding a `{% %}` expression (TimeoutSeconds, Items, ...).
+ * The field lists the rules walk, each read off the schema's field facts (../fields.ts), in schema
+ * order: a new field gets its rules from its one entry in ../schema.ts.
  */
-export const JSONPATH_ONLY_STATE_FIELDS = [
-  "InputPath",
-  "OutputPath",
-  "Parameters",
-  "ResultSelector",
-  "ResultPath",
-  "ItemsPath",
-  "TimeoutSecondsPath",
-  "HeartbeatSecondsPath",
-  "SecondsPath",
-  "TimestampPath",
-  "MaxConcurrencyPath",
-  "ToleratedFailurePercentagePath",
-  "ToleratedFailureCountPath",
-  "ErrorPath",
-  "CausePath",
-];
-export const JSONATA_ONLY_STATE_FIELDS = ["Arguments", "Output", "Items"];
+const STATES = Object.values(STATE_SCHEMAS);
+/** Fields that exist only in JSONPath states, and only in JSONata states (transforming-data; see FieldFacts.language). */
+export const JSONPATH_ONLY_STATE_FIELDS: readonly string[] = fieldsWhere(STATES, (f) => f.language === "JSONPath");
+export const JSONATA_ONLY_STATE_FIELDS: readonly string[] = fieldsWhere(STATES, (f) => f.language === "JSONata");
 
-/** Pairs that may not appear together: a value and the path that supplies it at run time. */
-export const TWINS: ReadonlyArray<readonly [string, string]> = [
-  ["TimeoutSeconds", "TimeoutSecondsPath"],
-  ["HeartbeatSeconds", "HeartbeatSecondsPath"],
-  ["MaxConcurrency", "MaxConcurrencyPath"],
-  ["ToleratedFailurePercentage", "ToleratedFailurePercentagePath"],
-  ["ToleratedFailureCount", "ToleratedFailureCountPath"],
-  ["Error", "ErrorPath"],
-  ["Cause", "CausePath"],
-];
+/** A value field and its `...Path` variant, which may not appear together (a value and the path that supplies it at run time). */
+export const PATH_VARIANTS: ReadonlyArray<readonly [string, string]> = pathVariantPairs(STATES);
 
 /** Reference-path fields of a state ("...MUST be a Reference Path", https://states-language.net/spec.html). */
-export const REFERENCE_PATH_FIELDS = [
-  "ResultPath",
-  "ItemsPath",
-  "TimeoutSecondsPath",
-  "HeartbeatSecondsPath",
-  "SecondsPath",
-  "TimestampPath",
-  "MaxConcurrencyPath",
-  "ToleratedFailurePercentagePath",
-  "ToleratedFailureCountPath",
-];
+export const REFERENCE_PATH_FIELDS: readonly string[] = fieldsWhere(STATES, (f) => f.path === "reference");
+/** Path fields of a state (any JSONPath: InputPath, OutputPath). */
+const PATH_FIELDS = fieldsWhere(STATES, (f) => f.path === "path");
+/** Fields holding a reference path or an intrinsic function (Fail's ErrorPath, CausePath). */
+const PATH_OR_INTRINSIC_FIELDS = fieldsWhere(STATES, (f) => f.path === "referenceOrIntrinsic");
+/** Fields that configure a Map Run, so only a Distributed Map takes them. */
+export const DISTRIBUTED_ONLY_FIELDS: readonly string[] = fieldsWhere(mapStateSchema, (f) => f.distributedOnly === true);
+
+/** Wait's duration fields, of which it takes exactly one (FieldFacts.oneOf), and their names as a message lists them. */
+const WAIT_DURATION = fieldsWhere(waitStateSchema, (f) => f.oneOf === "WaitDuration");
+const WAIT_DURATION_NAMES = `${WAIT_DURATION.slice(0, -1).join(", ")} or ${WAIT_DURATION.at(-1)}`;
+
+/** The same lists for the objects inside a state (a Catch rule, a Map's reader, batcher and writer). */
+const objectFields = (o: Parameters<typeof fieldsWhere>[0]) => ({
+  jsonPathOnly: fieldsWhere(o, (f) => f.language === "JSONPath"),
+  jsonataOnly: fieldsWhere(o, (f) => f.language === "JSONata"),
+  referencePaths: fieldsWhere(o, (f) => f.path === "reference"),
+  numbers: numberOrExpressionFields(o),
+  pathVariants: pathVariantPairs(o),
+});
+const CATCHER = objectFields(catcherSchema);
+const ITEM_READER = objectFields(itemReaderSchema);
+const READER_CONFIG = objectFields(readerConfigSchema);
+const ITEM_BATCHER = objectFields(itemBatcherSchema);
+const RESULT_WRITER = objectFields(resultWriterSchema);
 
 /** Payload templates: objects whose `key.$` fields take a path or an intrinsic function (JSONPath only). */
 const TEMPLATE_FIELDS = ["Parameters", "ResultSelector", "ItemSelector", "Credentials", "Assign"];
@@ -154,7 +155,7 @@ export class StateRules {
       );
     }
     for (const f of NUMBER_OR_EXPRESSION_FIELDS) this.expressionValue(state, f, at, lang);
-    for (const [a, b] of TWINS) this.twins(state, a, b, at);
+    for (const [a, b] of PATH_VARIANTS) this.pathVariants(state, a, b, at);
 
     if (type === "Task" || type === "Pass" || type === "Wait" || type === "Parallel" || type === "Map") this.transition(state, at);
     if (type === "Task" || type === "Parallel" || type === "Map") this.errorHandling(state, at, lang);
@@ -220,7 +221,7 @@ export class StateRules {
     }
   }
 
-  private twins(o: Obj, a: string, b: string, at: Segments): void {
+  private pathVariants(o: Obj, a: string, b: string, at: Segments): void {
     if (has(o, a) && has(o, b)) this.report(CODES.MUTUALLY_EXCLUSIVE_FIELDS, [...at, b], `${a} and ${b} cannot both be set; keep one`);
   }
 
@@ -244,9 +245,9 @@ export class StateRules {
         const errors = rule["ErrorEquals"];
         const ruleAt = [...at, key, i];
         if (key === "Catch") {
-          this.languageFields(rule, ruleAt, lang, ["ResultPath"], ["Output"]);
+          this.languageFields(rule, ruleAt, lang, CATCHER.jsonPathOnly, CATCHER.jsonataOnly);
           if (lang === "JSONPath") {
-            this.referencePath(rule, "ResultPath", ruleAt);
+            for (const f of CATCHER.referencePaths) this.referencePath(rule, f, ruleAt);
             if (rule["Assign"] !== undefined) this.template(rule["Assign"], [...ruleAt, "Assign"]);
           }
         }
@@ -283,7 +284,7 @@ export class StateRules {
   // ---- JSONPath ---------------------------------------------------------------------------------
 
   private jsonPathFields(o: Obj, at: Segments): void {
-    for (const f of ["InputPath", "OutputPath"]) this.path(o, f, at);
+    for (const f of PATH_FIELDS) this.path(o, f, at);
     for (const f of REFERENCE_PATH_FIELDS) this.referencePath(o, f, at);
     for (const f of TEMPLATE_FIELDS) if (o[f] !== undefined) this.template(o[f], [...at, f]);
     if (o["Type"] === "Map") {
@@ -291,15 +292,15 @@ export class StateRules {
       const reader = o["ItemReader"];
       if (isObj(reader)) {
         this.template(reader["Parameters"], [...at, "ItemReader", "Parameters"]);
-        if (isObj(reader["ReaderConfig"]))
-          this.referencePath(reader["ReaderConfig"], "MaxItemsPath", [...at, "ItemReader", "ReaderConfig"]);
+        const config = reader["ReaderConfig"];
+        if (isObj(config))
+          for (const f of READER_CONFIG.referencePaths) this.referencePath(config, f, [...at, "ItemReader", "ReaderConfig"]);
       }
       const writer = o["ResultWriter"];
       if (isObj(writer)) this.template(writer["Parameters"], [...at, "ResultWriter", "Parameters"]);
       const batcher = o["ItemBatcher"];
       if (isObj(batcher)) {
-        this.referencePath(batcher, "MaxItemsPerBatchPath", [...at, "ItemBatcher"]);
-        this.referencePath(batcher, "MaxInputBytesPerBatchPath", [...at, "ItemBatcher"]);
+        for (const f of ITEM_BATCHER.referencePaths) this.referencePath(batcher, f, [...at, "ItemBatcher"]);
         this.template(batcher["BatchInput"], [...at, "ItemBatcher", "BatchInput"]);
       }
     }
@@ -510,14 +511,13 @@ export class StateRules {
 
   /** "A Wait state must contain exactly one of Seconds, SecondsPath, Timestamp, or TimestampPath" (state-wait). */
   private wait(o: Obj, at: Segments, lang: Language): void {
-    const present = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].filter((f) => has(o, f));
-    if (present.length === 0)
-      this.report(CODES.INVALID_WAIT_DURATION, at, "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp or TimestampPath");
+    const present = WAIT_DURATION.filter((f) => has(o, f));
+    if (present.length === 0) this.report(CODES.INVALID_WAIT_DURATION, at, `a Wait state needs exactly one of ${WAIT_DURATION_NAMES}`);
     for (const extra of present.slice(1)) {
       this.report(
         CODES.INVALID_WAIT_DURATION,
         [...at, extra],
-        `a Wait state takes exactly one of Seconds, SecondsPath, Timestamp or TimestampPath; it already has ${present[0]}`,
+        `a Wait state takes exactly one of ${WAIT_DURATION_NAMES}; it already has ${present[0]}`,
       );
     }
     const ts = o["Timestamp"];
@@ -578,7 +578,7 @@ export class StateRules {
     this.noPath(o, "Error", at);
     this.noPath(o, "Cause", at);
     // "ErrorPath/CausePath ... a reference path or an intrinsic function" (state-fail), JSONPath only.
-    for (const f of ["ErrorPath", "CausePath"]) {
+    for (const f of PATH_OR_INTRINSIC_FIELDS) {
       const v = o[f];
       if (typeof v === "string") this.pathOrIntrinsic(v, [...at, f], f, true);
     }
@@ -701,16 +701,7 @@ export class StateRules {
       }
     } else if (mode === "INLINE") {
       // These fields configure a Map Run, which only Distributed mode creates (state-map-distributed, "Distributed Map state fields").
-      for (const f of [
-        "ItemReader",
-        "ItemBatcher",
-        "ResultWriter",
-        "ToleratedFailurePercentage",
-        "ToleratedFailurePercentagePath",
-        "ToleratedFailureCount",
-        "ToleratedFailureCountPath",
-        "Label",
-      ]) {
+      for (const f of DISTRIBUTED_ONLY_FIELDS) {
         if (has(o, f))
           this.report(
             CODES.DISTRIBUTED_ONLY_FIELD,
@@ -772,9 +763,6 @@ export class StateRules {
       else this.labels.set(label, at);
     }
 
-    // No upper bound on MaxConcurrency: the guide says "While you can specify a higher concurrency
-    // limit for parallel child workflow executions ..." than the default 10,000.
-
     this.itemReader(o["ItemReader"], [...at, "ItemReader"], env.language);
     this.itemBatcher(o["ItemBatcher"], [...at, "ItemBatcher"], env.language);
     this.resultWriter(o["ResultWriter"], [...at, "ResultWriter"], env.language);
@@ -785,7 +773,7 @@ export class StateRules {
    */
   private itemReader(r: unknown, at: Segments, lang: Language): void {
     if (!isObj(r)) return;
-    this.languageFields(r, at, lang, ["Parameters"], ["Arguments"]);
+    this.languageFields(r, at, lang, ITEM_READER.jsonPathOnly, ITEM_READER.jsonataOnly);
     const resource = r["Resource"];
     if (typeof resource === "string" && !ITEM_READER_RESOURCES.test(resource)) {
       this.report(
@@ -798,9 +786,9 @@ export class StateRules {
     const config = isObj(r["ReaderConfig"]) ? r["ReaderConfig"] : undefined;
     const configAt = [...at, "ReaderConfig"];
     if (!config) return;
-    this.languageFields(config, configAt, lang, ["MaxItemsPath"], []);
-    this.expressionValue(config, "MaxItems", configAt, lang);
-    this.twins(config, "MaxItems", "MaxItemsPath", configAt);
+    this.languageFields(config, configAt, lang, READER_CONFIG.jsonPathOnly, READER_CONFIG.jsonataOnly);
+    for (const f of READER_CONFIG.numbers) this.expressionValue(config, f, configAt, lang);
+    for (const [a, b] of READER_CONFIG.pathVariants) this.pathVariants(config, a, b, configAt);
     // "CSVHeaders ... required if CSVHeaderLocation is GIVEN".
     if (config["CSVHeaderLocation"] === "GIVEN") {
       const headers = config["CSVHeaders"];
@@ -855,10 +843,10 @@ export class StateRules {
   /** https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html */
   private itemBatcher(b: unknown, at: Segments, lang: Language): void {
     if (!isObj(b)) return;
-    this.languageFields(b, at, lang, ["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"], []);
-    for (const f of ["MaxItemsPerBatch", "MaxInputBytesPerBatch"]) {
+    this.languageFields(b, at, lang, ITEM_BATCHER.jsonPathOnly, ITEM_BATCHER.jsonataOnly);
+    for (const f of ITEM_BATCHER.numbers) {
       this.expressionValue(b, f, at, lang);
-      this.twins(b, f, `${f}Path`, at);
+      for (const [a, p] of ITEM_BATCHER.pathVariants) if (a === f) this.pathVariants(b, a, p, at);
     }
     // "To batch items, specify the maximum number of items to batch, the maximum batch size, or both.
     // You must specify one of these values to batch items."
@@ -878,7 +866,7 @@ export class StateRules {
    */
   private resultWriter(w: unknown, at: Segments, lang: Language): void {
     if (!isObj(w)) return;
-    this.languageFields(w, at, lang, ["Parameters"], ["Arguments"]);
+    this.languageFields(w, at, lang, RESULT_WRITER.jsonPathOnly, RESULT_WRITER.jsonataOnly);
     const target = lang === "JSONata" ? "Arguments" : "Parameters";
     const hasResource = has(w, "Resource");
     const hasTarget = has(w, "Parameters") || has(w, "Arguments");

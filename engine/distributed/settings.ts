@@ -3,7 +3,9 @@
  * MaxItems) once per Map Run: each may be a number, a JSONata `{% %}` string, or its `...Path`
  * reference-path twin evaluated against the state input.
  */
-import { z } from "zod";
+import type { z } from "zod";
+import { describeNumber, numberField, pathVariantKey } from "../../asl/fields";
+import { itemBatcherSchema, mapStateSchema, readerConfigSchema } from "../../asl/schema";
 import type { JsonValue, MapState } from "../../asl/types";
 import { LIMITS } from "../../asl/types";
 import { StatesError, STATES_ERRORS } from "../model/errors";
@@ -33,89 +35,57 @@ export interface MapRunSettings {
   batcher?: BatcherSettings;
 }
 
-type NumberField = number | string | undefined;
-
-const nonNegativeInt = z.number().int().nonnegative();
-const percentage = z.number().min(0).max(100);
-
 function runtimeError(field: string, rule: string, value: unknown): StatesError {
   return new StatesError(STATES_ERRORS.Runtime, `${field}: ${rule} (got ${JSON.stringify(value) ?? String(value)})`);
 }
 
-/** Evaluates `field` (a literal or JSONata string) or `pathField` (a reference path) to a number. */
-function resolveNumber(
+type Shape = Readonly<Record<string, z.core.$ZodType>>;
+
+/**
+ * Evaluates the number field `key` of `object` (a literal or a JSONata string) or its `...Path`
+ * variant (a reference path) to a number, checked against the field's range in the schema
+ * (asl/schema.ts): the same check the validator makes on a literal, made here on the value the
+ * definition computes. `prefix` names the enclosing object in messages ("ItemBatcher.").
+ */
+function resolveNumber<S extends { readonly shape: Shape }>(
   ctx: DistributedMapContext,
   input: JsonValue,
-  name: string,
-  literal: NumberField,
-  path: string | undefined,
-  schema: z.ZodType<number>,
-  rule: string,
+  schema: S,
+  object: Readonly<Record<string, unknown>> | undefined,
+  key: keyof S["shape"] & string,
+  prefix = "",
 ): number | undefined {
+  const range = numberField(schema, key);
+  const pathKey = pathVariantKey(schema, key);
+  const literal = object?.[key];
+  const path = pathKey === undefined ? undefined : object?.[pathKey];
   let value: unknown;
-  let field = name;
+  let field = prefix + key;
   if (literal !== undefined) {
     value = typeof literal === "string" ? ctx.evaluateTemplate(literal, input) : literal;
-  } else if (path !== undefined) {
-    field = `${name}Path`;
+  } else if (typeof path === "string") {
+    field = prefix + pathKey;
     value = ctx.evaluatePath(path, input);
   } else {
     return undefined;
   }
   // A reference path may point at a numeric string (e.g. a CSV-derived value); AWS documents the
   // Path variants as selecting a "positive integer", so only real numbers pass.
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw runtimeError(field, rule, value);
+  const parsed = range.safeParse(value);
+  if (!parsed.success) throw runtimeError(field, `must be ${describeNumber(range)}`, value);
   return parsed.data;
 }
 
 export function resolveSettings(state: MapState, input: JsonValue, ctx: DistributedMapContext): MapRunSettings {
-  const concurrency = resolveNumber(
-    ctx,
-    input,
-    "MaxConcurrency",
-    state.MaxConcurrency,
-    state.MaxConcurrencyPath,
-    nonNegativeInt,
-    "must be a non-negative integer",
-  );
-  const count = resolveNumber(
-    ctx,
-    input,
-    "ToleratedFailureCount",
-    state.ToleratedFailureCount,
-    state.ToleratedFailureCountPath,
-    nonNegativeInt,
-    "must be a non-negative integer",
-  );
-  // https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html (failure
-  // threshold): "You must specify a value between zero and 100"; decimals are allowed.
-  const pct = resolveNumber(
-    ctx,
-    input,
-    "ToleratedFailurePercentage",
-    state.ToleratedFailurePercentage,
-    state.ToleratedFailurePercentagePath,
-    percentage,
-    "must be a number between 0 and 100",
-  );
-  const cfg = state.ItemReader?.ReaderConfig;
-  // ItemReader page: "You can specify a limit of up to 100,000,000 after which the Distributed
-  // Map stops reading items."
-  const maxItems = resolveNumber(
-    ctx,
-    input,
-    "ReaderConfig.MaxItems",
-    cfg?.MaxItems,
-    cfg?.MaxItemsPath,
-    nonNegativeInt.max(100_000_000),
-    "must be an integer from 0 to 100,000,000",
-  );
+  // Each field's range, with the AWS page it comes from, is the field's own in asl/schema.ts.
+  // Resolved in this order (the first bad one fails the Map Run): one line per setting.
+  const concurrency = resolveNumber(ctx, input, mapStateSchema, state, "MaxConcurrency");
   return {
     maxConcurrency: concurrency === undefined || concurrency === 0 ? DEFAULT_DISTRIBUTED_CONCURRENCY : concurrency,
-    toleratedFailureCount: count,
-    toleratedFailurePercentage: pct,
-    maxItems: maxItems === 0 ? undefined : maxItems,
+    toleratedFailureCount: resolveNumber(ctx, input, mapStateSchema, state, "ToleratedFailureCount"),
+    toleratedFailurePercentage: resolveNumber(ctx, input, mapStateSchema, state, "ToleratedFailurePercentage"),
+    // MaxItems 0: no limit.
+    maxItems: resolveNumber(ctx, input, readerConfigSchema, state.ItemReader?.ReaderConfig, "MaxItems", "ReaderConfig.") || undefined,
     batcher: resolveBatcher(state, input, ctx),
   };
 }
@@ -123,27 +93,10 @@ export function resolveSettings(state: MapState, input: JsonValue, ctx: Distribu
 function resolveBatcher(state: MapState, input: JsonValue, ctx: DistributedMapContext): BatcherSettings | undefined {
   const b = state.ItemBatcher;
   if (!b) return undefined;
-  const positiveInt = z.number().int().positive();
-  const maxItems = resolveNumber(
-    ctx,
-    input,
-    "ItemBatcher.MaxItemsPerBatch",
-    b.MaxItemsPerBatch,
-    b.MaxItemsPerBatchPath,
-    positiveInt,
-    "must be a positive integer",
-  );
   // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html —
   // MaxInputBytesPerBatch: "Specifies the maximum size of a batch in bytes, up to 256 KiB."
-  const maxBytes = resolveNumber(
-    ctx,
-    input,
-    "ItemBatcher.MaxInputBytesPerBatch",
-    b.MaxInputBytesPerBatch,
-    b.MaxInputBytesPerBatchPath,
-    z.number().int().positive().max(LIMITS.maxInputBytesPerBatch),
-    `must be a positive integer up to ${LIMITS.maxInputBytesPerBatch}`,
-  );
+  const maxItems = resolveNumber(ctx, input, itemBatcherSchema, b, "MaxItemsPerBatch", "ItemBatcher.");
+  const maxBytes = resolveNumber(ctx, input, itemBatcherSchema, b, "MaxInputBytesPerBatch", "ItemBatcher.");
   return {
     maxItems,
     maxBytes: maxBytes ?? LIMITS.maxInputBytesPerBatch,

@@ -8,7 +8,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonObject, JsonValue, MapState } from "../../asl/types";
 import { ChildStopper } from "../model/abort";
 import type { CompiledMap } from "../compile";
-import type { CompiledDistributed } from "../compile-distributed";
+import { NOT_STATE_LEVEL, type CompiledDistributed } from "../compile-distributed";
 import type { DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/contract";
 import { mapRunLabel, runDistributedMap } from "../distributed/index";
 import { RuntimeError } from "../model/errors";
@@ -68,10 +68,9 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     }
     // Numbers a JSONata expression computes are checked here, where the expression is known, so the
     // failure is AWS's States.QueryEvaluationError naming the field (settings.ts checks the rest).
-    for (const { field, text } of dist.numberExpressions) {
+    for (const { field, text, range } of dist.numberExpressions) {
       const v = resolved.get(text);
-      if (!NUMBER_RULES[field](v))
-        throw unexpectedResultType(env, text, field, field === "ToleratedFailurePercentage" ? "number" : "integer", v);
+      if (!range.safeParse(v).success) throw unexpectedResultType(env, text, field, range.isInt ? "integer" : "number", v);
     }
   }
   const substitute = (v: JsonValue): JsonValue => {
@@ -207,14 +206,6 @@ function labelOf(dist: CompiledDistributed, stateMachineArn: string, state: Comp
   return label;
 }
 
-const nonNegativeInteger = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
-/** state-map-distributed: MaxConcurrency and ToleratedFailureCount are non-negative integers; the percentage is 0..100. */
-const NUMBER_RULES: Record<CompiledDistributed["numberExpressions"][number]["field"], (v: unknown) => boolean> = {
-  MaxConcurrency: nonNegativeInteger,
-  ToleratedFailureCount: nonNegativeInteger,
-  ToleratedFailurePercentage: (v) => typeof v === "number" && v >= 0 && v <= 100,
-};
-
 /** The S3 client of a Map state without ItemReader or ResultWriter resource: never called. */
 const NO_S3 = {
   send(): never {
@@ -288,19 +279,14 @@ class ChildSetup implements ExecutionSetup {
   }
 }
 
-/** The Map state with its state-level JSONata already evaluated (processor and selector untouched). */
+/**
+ * The Map state with its state-level JSONata already evaluated (every field compile-distributed.ts
+ * evaluates once per Map Run; processor and selector untouched), so the Map Run reads any field of
+ * it, a new one included, as a value.
+ */
 function substituteState(state: MapState, substitute: (v: JsonValue) => JsonValue): MapState {
   const out: Record<string, unknown> = { ...state };
-  for (const key of [
-    "Items",
-    "ItemReader",
-    "ItemBatcher",
-    "ResultWriter",
-    "MaxConcurrency",
-    "ToleratedFailurePercentage",
-    "ToleratedFailureCount",
-  ] as const) {
-    if (state[key] !== undefined) out[key] = substitute(state[key] as JsonValue);
-  }
+  for (const [key, value] of Object.entries(state))
+    if (!NOT_STATE_LEVEL.has(key) && value !== undefined) out[key] = substitute(value as JsonValue);
   return out as unknown as MapState;
 }

@@ -6,7 +6,9 @@
 import { strict as assert } from "node:assert";
 import { z } from "zod";
 import {
+  itemBatcherSchema,
   itemProcessorSchema,
+  mapStateSchema,
   NUMBER_OR_EXPRESSION_FIELDS,
   STATE_SCHEMAS,
   STATE_TYPES,
@@ -30,7 +32,14 @@ import type {
   WaitState,
 } from "../../asl/types";
 import { childScopes } from "../../asl/validator/graph";
-import { JSONATA_ONLY_STATE_FIELDS, JSONPATH_ONLY_STATE_FIELDS, REFERENCE_PATH_FIELDS, TWINS } from "../../asl/validator/rules";
+import {
+  DISTRIBUTED_ONLY_FIELDS,
+  JSONATA_ONLY_STATE_FIELDS,
+  JSONPATH_ONLY_STATE_FIELDS,
+  PATH_VARIANTS,
+  REFERENCE_PATH_FIELDS,
+} from "../../asl/validator/rules";
+import { describeNumber, factsOf, numberField } from "../../asl/fields";
 import { walkStates } from "../../asl/walk";
 
 /** Exact type equality (tells `any` and `unknown` apart from JsonValue). */
@@ -116,7 +125,7 @@ describe("asl: one schema, the single source", () => {
 
   it("the validator's field tables name only fields of the schema, and list every state-level ...Path field", () => {
     const stateFields = new Set(STATE_TYPES.flatMap((t) => Object.keys(STATE_SCHEMAS[t].shape)));
-    const named = [...JSONPATH_ONLY_STATE_FIELDS, ...JSONATA_ONLY_STATE_FIELDS, ...REFERENCE_PATH_FIELDS, ...TWINS.flat()];
+    const named = [...JSONPATH_ONLY_STATE_FIELDS, ...JSONATA_ONLY_STATE_FIELDS, ...REFERENCE_PATH_FIELDS, ...PATH_VARIANTS.flat()];
     assert.deepEqual(
       named.filter((f) => !stateFields.has(f)),
       [],
@@ -133,5 +142,73 @@ describe("asl: one schema, the single source", () => {
       pathFields.filter((f) => !REFERENCE_PATH_FIELDS.includes(f) && !["InputPath", "OutputPath", "ErrorPath", "CausePath"].includes(f)),
       [],
     );
+  });
+
+  // The lists the validator walks are read off each field's facts (asl/fields.ts); these are the
+  // lists as they were written by hand before, so a fact that goes missing (or a field that gains
+  // one by accident) changes a list and fails here.
+  it("field facts: the validator's lists, derived from the schema, are the documented ones", () => {
+    assert.deepEqual(JSONPATH_ONLY_STATE_FIELDS, [
+      "InputPath",
+      "OutputPath",
+      "Parameters",
+      "ResultSelector",
+      "ResultPath",
+      "TimeoutSecondsPath",
+      "HeartbeatSecondsPath",
+      "SecondsPath",
+      "TimestampPath",
+      "ErrorPath",
+      "CausePath",
+      "ItemsPath",
+      "MaxConcurrencyPath",
+      "ToleratedFailurePercentagePath",
+      "ToleratedFailureCountPath",
+    ]);
+    assert.deepEqual(JSONATA_ONLY_STATE_FIELDS, ["Arguments", "Output", "Items"]);
+    assert.deepEqual(PATH_VARIANTS, [
+      ["TimeoutSeconds", "TimeoutSecondsPath"],
+      ["HeartbeatSeconds", "HeartbeatSecondsPath"],
+      ["Error", "ErrorPath"],
+      ["Cause", "CausePath"],
+      ["MaxConcurrency", "MaxConcurrencyPath"],
+      ["ToleratedFailurePercentage", "ToleratedFailurePercentagePath"],
+      ["ToleratedFailureCount", "ToleratedFailureCountPath"],
+    ]);
+    assert.deepEqual(REFERENCE_PATH_FIELDS, [
+      "ResultPath",
+      "TimeoutSecondsPath",
+      "HeartbeatSecondsPath",
+      "SecondsPath",
+      "TimestampPath",
+      "ItemsPath",
+      "MaxConcurrencyPath",
+      "ToleratedFailurePercentagePath",
+      "ToleratedFailureCountPath",
+    ]);
+    assert.deepEqual(DISTRIBUTED_ONLY_FIELDS, [
+      "ItemReader",
+      "ItemBatcher",
+      "ResultWriter",
+      "ToleratedFailurePercentage",
+      "ToleratedFailurePercentagePath",
+      "ToleratedFailureCount",
+      "ToleratedFailureCountPath",
+      "Label",
+    ]);
+  });
+
+  it("field facts: a number field's range is its schema, in words for the builders' and the engine's messages", () => {
+    assert.deepEqual(factsOf(mapStateSchema.shape.ToleratedFailureCountPath), {
+      distributedOnly: true,
+      language: "JSONPath",
+      path: "reference",
+      pathVariantOf: "ToleratedFailureCount",
+    });
+    assert.equal(describeNumber(numberField(mapStateSchema, "ToleratedFailureCount")), "an integer ≥ 0");
+    assert.equal(describeNumber(numberField(mapStateSchema, "ToleratedFailurePercentage")), "between 0 and 100");
+    assert.equal(describeNumber(numberField(itemBatcherSchema, "MaxInputBytesPerBatch")), "an integer from 1 to 262144");
+    assert.equal(numberField(mapStateSchema, "ToleratedFailurePercentage").safeParse(0.5).success, true);
+    assert.throws(() => numberField(mapStateSchema, "Label"), /Label is not a number field/);
   });
 });

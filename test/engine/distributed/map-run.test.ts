@@ -182,6 +182,26 @@ describe("engine/distributed Map Run", function () {
       );
     });
 
+    it("a threshold a reference path selects is checked with the field's range in the schema (asl/schema.ts)", async () => {
+      await assert.rejects(
+        runMapRun(
+          distributed({ ItemsPath: "$.xs", ToleratedFailureCountPath: "$.n" }),
+          { xs: range(2), n: -1 },
+          fakeContext(s3.client(), failOdd),
+        ),
+        (e: StatesError) => e.error === "States.Runtime" && e.causeText === "ToleratedFailureCountPath: must be an integer ≥ 0 (got -1)",
+      );
+      await assert.rejects(
+        runMapRun(
+          distributed({ ItemsPath: "$.xs", ToleratedFailurePercentagePath: "$.p" }),
+          { xs: range(2), p: 100.5 },
+          fakeContext(s3.client(), failOdd),
+        ),
+        (e: StatesError) =>
+          e.error === "States.Runtime" && e.causeText === "ToleratedFailurePercentagePath: must be between 0 and 100 (got 100.5)",
+      );
+    });
+
     it("ToleratedFailurePercentage: failed items / total items, decimals allowed", async () => {
       // 5 of 10 failed = 50%.
       const ok = await runMapRun(
