@@ -70,8 +70,12 @@ export interface DemoVariant {
   description: string;
   /** Builds the variant's machine (it may use handlers the deployed workflow does not). */
   build(config: StackConfig, resources: { bucket: string }): StateMachine;
-  /** Explains a failure of this variant in words (why and what to do), when it has something to say. */
-  explain?(error: string | undefined, cause: string | undefined, input: Record<string, unknown>): string | undefined;
+  /**
+   * What to do about a failure of this variant, when it has something to say: it takes the place of
+   * the general advice after the runner's explanation of the error (why this variant fails where the
+   * workflow does not, and the way out).
+   */
+  advice?(error: string | undefined, input: Record<string, unknown>): string | undefined;
 }
 
 export interface WorkflowDemo<T = unknown> {

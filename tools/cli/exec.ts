@@ -235,7 +235,7 @@ async function importModule(modulePath: string, what: string): Promise<Record<st
 /**
  * The handlers a module offers, by function name: every exported function under its export name,
  * and every object export whose values are all functions (a `{ FunctionName: handler }` map such as
- * handlers/index.ts's HANDLERS) merged in; the same for properties of a default export.
+ * `export const HANDLERS = { Add: add }`) merged in; the same for properties of a default export.
  */
 async function loadHandlers(modulePath: string | undefined): Promise<Record<string, LambdaHandler>> {
   if (!modulePath) return {};

@@ -16,7 +16,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { StateMachine } from "../../asl/builders";
 import type { StateMachineDefinition } from "../../asl/types";
 import { walkStates } from "../../asl/walk";
-import { checkWorkflowSettings, LAMBDAS, lambdaEnvironment, WORKFLOWS, type CatalogWorkflow } from "../../app/catalog";
+import { catalogLambda, checkWorkflowSettings, lambdaEnvironment, WORKFLOWS, type CatalogWorkflow } from "../../app/catalog";
 import type { CheckResult, DemoVariant } from "../../app/demo";
 import { loadStackConfig } from "../../config/load";
 import { StackConfigError, type StackConfig } from "../../config/schema";
@@ -194,8 +194,8 @@ function prepare(workflow: CatalogWorkflow, config: StackConfig, bucket: string,
  * process holds one environment: the writer's wins; the other handlers do not read it).
  */
 function payloadEnvironment(machine: StateMachine, config: StackConfig, bucket: string): Record<string, string> {
-  const names = machine.lambdas.map((l) => l.name).filter((n) => LAMBDAS[n]);
-  const writer = names.find((n) => LAMBDAS[n]!.settings.s3.some((a) => a.area === "payload" && a.access === "write")) ?? names[0];
+  const names = machine.lambdas.map((l) => l.name).filter((n) => catalogLambda(n));
+  const writer = names.find((n) => catalogLambda(n)!.settings.s3.some((a) => a.area === "payload" && a.access === "write")) ?? names[0];
   return writer ? lambdaEnvironment(writer, config, bucket) : {};
 }
 
@@ -379,7 +379,7 @@ function estimate(run: ResolvedRun, execution: Execution, counts: ReturnType<typ
     invocations: m.invocations,
     errors: m.errors,
     billedDurationMs: m.billedDurationMs,
-    memoryMb: LAMBDAS[name]?.settings.memoryMb ?? config.lambdaMemoryMb,
+    memoryMb: catalogLambda(name)?.settings.memoryMb ?? config.lambdaMemoryMb,
     architecture: config.lambdaArchitecture,
   }));
   const childFns = childFunctionNames(definition);
@@ -495,9 +495,10 @@ function report(
   };
   if (result.status === "FAILED") {
     summary.failedState = lastParentState;
-    summary.explanation =
-      prepared.variantSpec?.explain?.(result.error, result.cause, prepared.input) ??
-      explainFailure(result.error, result.cause, { state: lastParentState, variant: "distributed" });
+    summary.explanation = explainFailure(result.error, result.cause, {
+      state: lastParentState,
+      advice: prepared.variantSpec?.advice?.(result.error, prepared.input),
+    });
   }
   const failures = firstFailures(result.mapRuns, processorTaskOf(run.definition));
   if (failures.length > 0) summary.failures = failures;
