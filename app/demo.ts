@@ -25,6 +25,9 @@ export interface DatasetSummary {
   prefix: string;
 }
 
+/** A reproducible random source from a seed (mulberry32 in the engine's model: same seed, same numbers). */
+export type SeededRandom = (seed: number) => () => number;
+
 export interface DemoContext {
   /** A client of the embedded S3 server. */
   s3: S3Client;
@@ -36,6 +39,8 @@ export interface DemoContext {
   /** `--objects N` when given (only for demos that declare `sizeFlag`). */
   size?: number;
   signal: AbortSignal;
+  /** The runner's seeded random, for generated data sets (passed in: a demo imports nothing from the engine). */
+  seededRandom: SeededRandom;
   /** Reports how far a long step got (the data set's objects written), for the live display. */
   onProgress?: (done: number, total: number) => void;
   /**

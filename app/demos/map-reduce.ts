@@ -38,9 +38,9 @@ const mapReduceDemo: WorkflowDemo<DatasetTotals> = {
     default: DEFAULT_OBJECTS,
     max: 1_000_000,
   },
-  dataset: async ({ s3, bucket, config, size, signal, putObjects, onProgress }) => {
+  dataset: async ({ s3, bucket, config, size, signal, putObjects, onProgress, seededRandom }) => {
     const prefix = mapReducePrefixes(config).inputPrefix;
-    const totals = await uploadDataset(s3, bucket, prefix, size ?? DEFAULT_OBJECTS, { signal, putObjects, onProgress });
+    const totals = await uploadDataset(s3, bucket, prefix, size ?? DEFAULT_OBJECTS, { seededRandom, signal, putObjects, onProgress });
     return { summary: { objects: totals.objects, bytes: totals.bytes, prefix: `s3://${bucket}/${prefix}` }, expected: totals };
   },
   // The reduce step's totals equal the generated data set's.

@@ -61,14 +61,7 @@ const PACKAGE_RULES: ReadonlyArray<{ pattern: RegExp; only: readonly string[]; w
  * Known debts, each an exact file → file edge, so that no new one can hide among them. Remove a line
  * when its edge goes; the test fails on a line that no longer matches anything.
  */
-const KNOWN_DEBTS: ReadonlyArray<{ from: string; to: string; why: string }> = [
-  {
-    from: "emulators/servers/index.ts",
-    to: "handlers/shared/s3-client.ts",
-    why: "stopping the servers closes the handlers' cached S3 clients",
-  },
-  { from: "app/demos/dataset.ts", to: "engine/model/random.ts", why: "the demo data set uses the engine's seeded random" },
-];
+const KNOWN_DEBTS: ReadonlyArray<{ from: string; to: string; why: string }> = [];
 
 /**
  * Known circles, each the exact files in it: the execution's setup names the integration services'

@@ -37,6 +37,8 @@ import { meterHandlers } from "./metering";
 import { findProjectDir } from "./project";
 import { createRunDir, finishRunDir, prepareRunRoot, pruneOldRuns, removeRunDir, stackDirOf } from "./run-dirs";
 import { distributedMapChildTypes } from "./child-types";
+import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
+import { seededRandom } from "../../engine/model/random";
 import { explainFailure } from "./explain";
 import { firstFailures, processorTaskOf, type ChildFailure } from "../../testing/failures";
 
@@ -531,6 +533,10 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       s3: { buckets: [bucket], dataDir: run.s3Dir, region: config.region },
       env: payloadEnvironment(prepared.machine, config, bucket),
       signal: request.signal,
+      // The handlers' cached S3 client of this server: dropped with it (other runs' stay).
+      onStop: ({ s3Endpoint }) => {
+        if (s3Endpoint !== undefined) disposePayloadS3Client(s3Endpoint);
+      },
     });
     const client = servers.s3Client!;
     const writing = "Writing the data set to the embedded S3";
@@ -542,6 +548,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       input: prepared.input,
       size: request.objects ?? workflow.demo?.sizeFlag?.default,
       signal: request.signal,
+      seededRandom,
       onProgress: (done: number, total: number) => request.progress.phase(writing, `${formatCount(done)}/${formatCount(total)} objects`),
       putObjects: (b: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => embedded.putObjects(b, objects),
     };
