@@ -5,13 +5,10 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { executionInputLimits, parseJsonText } from "../../asl/json-text";
-import { parseArgsMessage } from "./usage";
+import { parseArgsMessage, UsageError } from "./usage";
 import { stackNameSchema } from "../../config/names";
 
-/** Bad usage or bad config: the CLI prints the message on stderr and exits 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+export { UsageError } from "./usage";
 
 const stackFlag = stackNameSchema("--stack").default("dev");
 

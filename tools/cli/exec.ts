@@ -35,7 +35,7 @@ import { loadUserModule } from "./user-module";
 import { uiPort } from "./args";
 import { INTEGRATION_OPTIONS, INTEGRATION_USAGE, IntegrationFlagError, IntegrationFlags, integrationOptions } from "./integration-flags";
 import { fitForStream } from "../progress/fit";
-import { parseArgsMessage, usageLine } from "./usage";
+import { parseArgsMessage, usageLine, UsageError } from "./usage";
 
 const USAGE = `usage: sfn-local exec DEF.json|WORKFLOW.ts [options]
        sfn-local exec --batch CASES.jsonl [--handlers MODULE] [--clock real|virtual] [--type ...] [--s3-endpoint URL]
@@ -67,16 +67,6 @@ Runs an ASL definition file, or a module exporting a builder machine, on the loc
   --s3-endpoint URL         use this S3 endpoint instead of the embedded server
 Service integrations (see README "Service integrations"):
   ${INTEGRATION_USAGE}`;
-
-class UsageError extends Error {
-  /** Whether the usage text helps: not for a handlers mismatch, which names its own fix. */
-  constructor(
-    message: string,
-    readonly showUsage = true,
-  ) {
-    super(message);
-  }
-}
 
 const jsonText = (what: string) =>
   z.string().transform((text, ctx) => {

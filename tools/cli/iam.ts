@@ -10,6 +10,7 @@ import { InvalidDefinitionError } from "../../asl/diagnostics";
 import { deriveStateMachinePolicy, lambdaFunctionArn, PermissionDerivationError, type AwsEnvironment } from "../../asl/permissions";
 import type { StateMachineDefinition } from "../../asl/types";
 import { DefinitionSourceError, loadDefinitionSource } from "./definition-source";
+import { UsageError } from "./usage";
 import { UserModuleError } from "./user-module";
 
 export const IAM_USAGE = `usage: sfn-local iam DEF.json|MODULE [options]
@@ -60,8 +61,6 @@ const Flags = z
     "kms-key": z.string().startsWith("arn:", { error: "--kms-key must be a key ARN" }).optional(),
   })
   .strict();
-
-class UsageError extends Error {}
 
 function parseFlags(argv: string[]): z.infer<typeof Flags> | "help" {
   let parsed;

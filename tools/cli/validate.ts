@@ -14,6 +14,7 @@ import { z } from "zod";
 import type { Diagnostic, ValidationResult } from "../../asl/diagnostics";
 import { decodeUtf8, DEFINITION_MAX_CHARS, JsonTextError } from "../../asl/json-text";
 import { validateLikeCli } from "../../engine/iam/validate";
+import { UsageError } from "./usage";
 
 const USAGE = "usage: sfn-local validate [--json] [--type STANDARD|EXPRESS] FILE|DIR...";
 
@@ -24,8 +25,6 @@ const argsSchema = z.object({
   files: z.array(z.string().min(1, { error: "file names must not be empty" })),
 });
 type Args = z.infer<typeof argsSchema>;
-
-class UsageError extends Error {}
 
 function parseCommandLine(argv: string[]): Args {
   let parsed;
