@@ -7,6 +7,7 @@ import { z } from "zod";
 import { executionInputLimits, parseJsonText } from "../../asl/json-text";
 import { parseArgsMessage, UsageError } from "./usage";
 import { stackNameSchema } from "../../config/names";
+import { formatIssues } from "../../asl/zod-issues";
 
 export { UsageError } from "./usage";
 
@@ -93,7 +94,7 @@ function parseWith<T extends z.ZodType>(argv: string[], options: ParseArgsConfig
     throw new UsageError(e instanceof Error ? parseArgsMessage(e.message, Object.keys(options ?? {})) : String(e));
   }
   const result = schema.safeParse(values);
-  if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join("\n"));
+  if (!result.success) throw new UsageError(formatIssues(result.error, { messagesOnly: true, separator: "\n" }));
   return result.data;
 }
 

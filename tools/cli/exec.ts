@@ -36,6 +36,7 @@ import { uiPort } from "./args";
 import { INTEGRATION_OPTIONS, INTEGRATION_USAGE, IntegrationFlagError, IntegrationFlags, integrationOptions } from "./integration-flags";
 import { fitForStream } from "../progress/fit";
 import { parseArgsMessage, usageLine, UsageError } from "./usage";
+import { formatIssues } from "../../asl/zod-issues";
 
 const USAGE = `usage: sfn-local exec DEF.json|WORKFLOW.ts [options]
        sfn-local exec --batch CASES.jsonl [--handlers MODULE] [--clock real|virtual] [--type ...] [--s3-endpoint URL]
@@ -174,7 +175,7 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> {
   const { help: _help, ...values } = parsed.values;
   const result = Flags.safeParse({ ...values, definition: parsed.positionals[0] });
   if (!result.success) {
-    throw new UsageError(result.error.issues.map((i) => `${i.path.length ? "--" + i.path.join(".") + ": " : ""}${i.message}`).join("\n"));
+    throw new UsageError(formatIssues(result.error, { pathPrefix: "--", root: "", separator: "\n" }));
   }
   return result.data;
 }
@@ -426,9 +427,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       if (lines[i]!.trim() === "") continue;
       const parsed = BatchCase.safeParse(parseJson(lines[i]!, `line ${i + 1} of ${flags.batch}`));
       if (!parsed.success) {
-        throw new UsageError(
-          `line ${i + 1} of ${flags.batch}: ${parsed.error.issues.map((x) => `${x.path.join(".") || "(case)"}: ${x.message}`).join("; ")}`,
-        );
+        throw new UsageError(`line ${i + 1} of ${flags.batch}: ${formatIssues(parsed.error, { root: "(case)" })}`);
       }
       cases.push({ line: i + 1, case: parsed.data, text: lines[i]! });
     }

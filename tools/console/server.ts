@@ -20,6 +20,7 @@ import { buildStateGraph, toSvg, type GraphScope } from "../../asl/graph";
 import type { StateMachineDefinition } from "../../asl/types";
 import { ExecutionNotRedrivableError } from "../../testing/run/redrive";
 import type { ConsoleSession } from "./session";
+import { formatIssues } from "../../asl/zod-issues";
 
 export interface ConsoleOptions {
   /** 0 (default): a free port chosen by the system. */
@@ -331,12 +332,7 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
     handle().catch((e: unknown) => {
       if (res.headersSent) return res.destroy();
       const status = e instanceof HttpError ? e.status : e instanceof z.ZodError ? 400 : 500;
-      const message =
-        e instanceof z.ZodError
-          ? e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")
-          : e instanceof Error
-            ? e.message
-            : String(e);
+      const message = e instanceof z.ZodError ? formatIssues(e, { root: "(request)" }) : e instanceof Error ? e.message : String(e);
       json(res, { error: message }, status);
     });
   });
