@@ -1,6 +1,6 @@
 /**
  * One way of one case (ours, aws-local-stepfunctions or the bare loop), in a process of its own, run
- * on the bench's request: `npm run bench -- engine-vs-aws-local` forks one per way, so each is timed on its own
+ * on the bench's request: `npm run bench -- engine15` forks one per way, so each is timed on its own
  * heap. In one process, the garbage of one way's runs (aws-local-stepfunctions makes gigabytes in a
  * case (4) run) was collected during the next way's timed run: ours measured 2-3x slower
  * interleaved than alone (case (1): 18 ms vs 6.5 ms median).

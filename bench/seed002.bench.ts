@@ -1,6 +1,6 @@
 /**
- * Seed 002 at its own scale (`npm run bench -- map-reduce-objects`): `npm start -- --workflow map-reduce
- * --objects N --json` for N = 1,500, 50,000 and 500,000 (BENCH_MAP_REDUCE_OBJECTS, comma-separated),
+ * Seed 002 at its own scale (`npm run bench -- seed002`): `npm start -- --workflow map-reduce
+ * --objects N --json` for N = 1,500, 50,000 and 500,000 (BENCH_SEED002_OBJECTS, comma-separated),
  * each in a process of its own: the data set's generation (PutObject of every object, reported
  * apart), the Map Run's objects/s (its own duration), the wall time, the peak RSS (VmHWM sampled
  * every 200 ms from /proc) and the reduce step's check. Targets at 500,000: the check PASSED, the
@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
-const SIZES = (process.env["BENCH_MAP_REDUCE_OBJECTS"] ?? "1500,50000,500000")
+const SIZES = (process.env["BENCH_SEED002_OBJECTS"] ?? "1500,50000,500000")
   .split(",")
   .map(Number)
   .filter((n) => n > 0);
@@ -37,7 +37,7 @@ interface Summary {
 }
 
 async function runOnce(objects: number): Promise<{ summary: Summary; wallS: number; peak: number; code: number | null; cpuS: number }> {
-  const dataRoot = mkdtempSync(join(tmpdir(), "map-reduce-objects-bench-"));
+  const dataRoot = mkdtempSync(join(tmpdir(), "seed002-bench-"));
   const root = join(__dirname, "..");
   const started = performance.now();
   const child = spawn(
