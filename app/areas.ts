@@ -12,3 +12,8 @@ export type BucketArea = "payload" | "results";
 export function areaPrefix(config: Pick<StackConfig, "payloadPrefix" | "resultsPrefix">, area: BucketArea, folder: string): string {
   return `${area === "payload" ? config.payloadPrefix : config.resultsPrefix}${folder}`;
 }
+
+/** Each workflow's folder inside the payload and results areas (its Lambdas' grants and its definition use the same). */
+export const SEED_FOLDER = "seed/";
+export const MAP_REDUCE_FOLDER = "map-reduce/";
+export const JSONL_RANGES_FOLDER = "jsonl-ranges/";

@@ -25,6 +25,9 @@ export interface DatasetSummary {
   prefix: string;
 }
 
+/** A reproducible random source from a seed (mulberry32 in the engine's model: same seed, same numbers). */
+export type SeededRandom = (seed: number) => () => number;
+
 export interface DemoContext {
   /** A client of the embedded S3 server. */
   s3: S3Client;
@@ -36,6 +39,8 @@ export interface DemoContext {
   /** `--objects N` when given (only for demos that declare `sizeFlag`). */
   size?: number;
   signal: AbortSignal;
+  /** The runner's seeded random, for generated data sets (passed in: a demo imports nothing from the engine). */
+  seededRandom: SeededRandom;
   /** Reports how far a long step got (the data set's objects written), for the live display. */
   onProgress?: (done: number, total: number) => void;
   /**
@@ -70,8 +75,12 @@ export interface DemoVariant {
   description: string;
   /** Builds the variant's machine (it may use handlers the deployed workflow does not). */
   build(config: StackConfig, resources: { bucket: string }): StateMachine;
-  /** Explains a failure of this variant in words (why and what to do), when it has something to say. */
-  explain?(error: string | undefined, cause: string | undefined, input: Record<string, unknown>): string | undefined;
+  /**
+   * What to do about a failure of this variant, when it has something to say: it takes the place of
+   * the general advice after the runner's explanation of the error (why this variant fails where the
+   * workflow does not, and the way out).
+   */
+  advice?(error: string | undefined, input: Record<string, unknown>): string | undefined;
 }
 
 export interface WorkflowDemo<T = unknown> {

@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { StateMachine } from "../asl/builders";
 import { StackConfigError, type StackConfig } from "../config/schema";
 import type { WorkflowDemo } from "./demo";
+import { formatIssue } from "../asl/zod-issues";
 
 /** What a workflow needs to know about the deployed (or local) resources when it is built. */
 export interface WorkflowResources {
@@ -62,13 +63,13 @@ function problemsOf(workflow: Pick<CatalogWorkflow, "name" | "settings">, raw: u
   const parsed = workflow.settings.safeParse(raw ?? {});
   if (parsed.success) return [];
   return parsed.error.issues.map((i) => {
-    const field = i.path.length ? `.${i.path.map(String).join(".")}` : "";
     const got = i.path.reduce<unknown>(
       (v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined),
       raw,
     );
     const unknownKeys = i.code === "unrecognized_keys" ? ` (${i.keys.join(", ")})` : "";
-    return `${project}:workflows.${workflow.name}${field}: ${i.message}${unknownKeys}${got !== undefined && i.code !== "unrecognized_keys" ? ` (got ${JSON.stringify(got)})` : ""}`;
+    const key = `${project}:workflows.${workflow.name}`;
+    return `${formatIssue(i, { root: key, pathPrefix: `${key}.` })}${unknownKeys}${got !== undefined && i.code !== "unrecognized_keys" ? ` (got ${JSON.stringify(got)})` : ""}`;
   });
 }
 

@@ -22,5 +22,3 @@ export const STATES_ERRORS = {
   ResultWriterFailed: "States.ResultWriterFailed",
   Runtime: "States.Runtime",
 } as const;
-
-export type StatesErrorName = (typeof STATES_ERRORS)[keyof typeof STATES_ERRORS];

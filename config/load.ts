@@ -10,6 +10,7 @@ import { isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { z } from "zod";
 import { stackNameSchema } from "./names";
 import { parseStackConfig, StackConfigError, type StackConfig } from "./schema";
+import { formatIssue } from "../asl/zod-issues";
 
 const declaredKey = z.object({
   type: z.enum(["string", "integer", "boolean", "array"]),
@@ -42,7 +43,7 @@ export function readProjectFile(projectDir: string): ProjectFile {
   if (!parsed.success) {
     throw new StackConfigError(
       path,
-      parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
+      parsed.error.issues.map((i) => formatIssue(i, { root: "(root)" })),
     );
   }
   return { name: parsed.data.name, declared: parsed.data.config ?? {} };

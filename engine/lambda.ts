@@ -54,12 +54,6 @@ export function utf8Bytes(text: string, limit: number): number {
   return Buffer.byteLength(text, "utf8");
 }
 
-export interface InvokeOutcome {
-  value: JsonValue;
-  /** The result as JSON text (what Lambda returned on the wire). */
-  text: string;
-}
-
 /**
  * The error a Node.js Lambda reports for a thrown value: errorType is the error's name, and the
  * function error JSON is `{"errorType","errorMessage","trace"}`. Step Functions uses errorType as
@@ -153,15 +147,10 @@ export class LambdaInvocation implements LambdaContext {
 }
 
 /**
- * Lambda serializes the return value (undefined becomes null). A string, boolean or finite number
- * comes back as itself; anything else is parsed back from the text (a deep copy that also applies
- * toJSON, as the wire does).
+ * Lambda serializes the return value (undefined becomes null, see resultText). A string, boolean or
+ * finite number comes back as itself; anything else is parsed back from the text (a deep copy that
+ * also applies toJSON, as the wire does).
  */
-export function serializeResult(returned: unknown): InvokeOutcome {
-  const text = resultText(returned);
-  return { value: resultValue(returned, text), text };
-}
-
 export function resultValue(returned: unknown, text: string): JsonValue {
   if (typeof returned === "string" || typeof returned === "boolean" || (typeof returned === "number" && Number.isFinite(returned)))
     return returned;

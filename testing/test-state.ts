@@ -20,6 +20,7 @@ import { z } from "zod";
 import type { JsonObject, JsonValue, StateMachineDefinition } from "../asl/types";
 import { validateDefinition } from "../asl/validator";
 import { MockedTestCase, run, type ExecutionResult, type HistoryEvent, type IntegrationOptions, type LambdaHandler } from "../engine";
+import { formatIssues } from "../asl/zod-issues";
 
 export type InspectionLevel = "INFO" | "DEBUG" | "TRACE";
 
@@ -227,8 +228,7 @@ function retrierFor(state: StateDef, error: string, retries: number): { index: n
 /** Tests one state, as TestState does. */
 export async function testState(request: TestStateRequest): Promise<TestStateResult> {
   const parsed = Request.safeParse(request);
-  if (!parsed.success)
-    throw new TestStateRequestError(parsed.error.issues.map((i) => `${i.path.join(".") || "(request)"}: ${i.message}`).join("; "));
+  if (!parsed.success) throw new TestStateRequestError(formatIssues(parsed.error, { root: "(request)" }));
   const req = request;
   const level = parsed.data.inspectionLevel;
   const given = parsed.data.definition as StateDef;

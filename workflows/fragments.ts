@@ -3,7 +3,9 @@
  * fresh states: a fragment can be placed in several machines, or twice in one machine under
  * different names.
  */
+import type { z } from "zod";
 import { task, type AnyLambdaRef, type TaskState } from "../asl/builders";
+import { formatIssues } from "../asl/zod-issues";
 
 export interface StepNameOptions {
   /** The state's name; change it when the fragment is placed twice in one machine. */
@@ -24,4 +26,11 @@ export function captureInputStep(captureInput: AnyLambdaRef, options: StepNameOp
  */
 export function processEachItem(processData: AnyLambdaRef, options: StepNameOptions = {}): TaskState {
   return task(options.name ?? "ProcessData", processData);
+}
+
+/** A workflow function's config, parsed by its schema; a bad value throws naming the function, the field and the rule. */
+export function parseWorkflowConfig<T>(schema: z.ZodType<T>, config: unknown, who: string): T {
+  const parsed = schema.safeParse(config);
+  if (!parsed.success) throw new Error(`${who}: invalid config: ${formatIssues(parsed.error, { root: "(config)" })}`);
+  return parsed.data;
 }

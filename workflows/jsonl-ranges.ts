@@ -1,91 +1,48 @@
 /**
- * A small third workflow, added as this one file plus one line in app/catalog.ts: a Distributed Map
- * whose ItemReader reads `{from, to}` ranges from a JSON Lines object the user (or the demo) put in
- * the payload area, runs ProcessData on each range (or batch) and exports the results with a
- * ResultWriter. Its settings live under `<project>:workflows: { jsonl-ranges: {...} }` in the stack
- * file and are checked by the schema below; its demo writes the JSONL file and proves every number
- * was processed exactly once.
+ * A Distributed Map whose ItemReader reads `{from, to}` ranges from a JSON Lines object, runs
+ * ProcessData on each range (or batch) and exports the results with a ResultWriter.
+ *
+ * The definition only (asl): its stack settings, deployment and demo are app/demos/jsonl-ranges.ts.
  */
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { z } from "zod";
-import { isPathSegment } from "../config/names";
-import { distributedMap, lambda, machine, s3JsonlReader, s3ResultWriter, type StateMachine } from "../asl/builders";
-import { areaPrefix } from "../app/areas";
-import type { WorkflowDemo } from "../app/demo";
-import { workflowSettings, type CatalogWorkflow } from "../app/workflow";
-import type { StackConfig } from "../config/schema";
-import { processData } from "../handlers/process-data";
-import { checkSeedExactlyOnce } from "../app/demos/checks";
-import { processEachItem } from "./fragments";
+import { distributedMap, machine, s3JsonlReader, s3ResultWriter, type AnyLambdaRef, type StateMachine } from "../asl/builders";
+import { parseWorkflowConfig, processEachItem } from "./fragments";
 
-const FOLDER = "jsonl-ranges/";
+export interface JsonlRangesRefs {
+  /** `{from, to}` (or a batch of them) → its result. */
+  readonly processData: AnyLambdaRef;
+}
 
-export const JsonlRangesSettingsSchema = z
+export const JsonlRangesWorkflowConfigSchema = z
   .object({
-    /** The JSONL object's name inside the workflow's payload folder. */
-    key: z
-      .string()
-      .regex(/^[A-Za-z0-9!_.*'()-]+$/, "must be a file name (S3 safe characters, no /)")
-      // "." and ".." are S3 keys on AWS, but a local S3 store keeps each key segment as a folder name.
-      .refine(isPathSegment, `must be a file name, not "." or ".."`)
-      .default("ranges.jsonl"),
-    /** https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html — MaxItemsPerBatch; 0 = no ItemBatcher. */
-    batchSize: z.number().int("must be an integer").min(0, "must be ≥ 0").default(0),
-    /** The demo's data: numbers [0, numbers) in ranges of `chunk`. */
-    numbers: z.number().int("must be an integer").min(1, "must be ≥ 1").max(10_000_000, "must be ≤ 10000000").default(10_000),
-    chunk: z.number().int("must be an integer").min(1, "must be ≥ 1").default(5),
+    bucket: z.string().min(1, "must not be empty"),
+    /** The JSON Lines object's key. */
+    key: z.string().min(1, "must not be empty"),
+    /** Where the ResultWriter writes. */
+    resultsPrefix: z.string(),
+    /** https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html — MaxItemsPerBatch; omitted = no ItemBatcher. */
+    batchSize: z.number().int("must be an integer").min(1, "must be ≥ 1").optional(),
+    /** 0 = as many as AWS allows (10,000). */
+    maxConcurrency: z.number().int("must be an integer").min(0, "must be ≥ 0").max(10_000, "must be ≤ 10000 (Distributed Map limit)"),
+    childExecutionType: z.enum(["STANDARD", "EXPRESS"]),
+    toleratedFailurePercentage: z.number().min(0, "must be ≥ 0").max(100, "must be ≤ 100").optional(),
   })
   .strict();
 
-export type JsonlRangesSettings = z.output<typeof JsonlRangesSettingsSchema>;
+export type JsonlRangesWorkflowConfig = z.input<typeof JsonlRangesWorkflowConfigSchema>;
 
-const NAME = "jsonl-ranges";
-const settingsOf = (config: StackConfig): JsonlRangesSettings =>
-  workflowSettings({ name: NAME, settings: JsonlRangesSettingsSchema }, config);
-
-function build(config: StackConfig, bucket: string): StateMachine {
-  const settings = settingsOf(config);
+export function jsonlRangesWorkflow(refs: JsonlRangesRefs, config: JsonlRangesWorkflowConfig): StateMachine {
+  const cfg = parseWorkflowConfig(JsonlRangesWorkflowConfigSchema, config, "jsonlRangesWorkflow");
   return machine(
     distributedMap("MapRanges", {
-      reader: s3JsonlReader({ bucket, key: `${areaPrefix(config, "payload", FOLDER)}${settings.key}` }),
-      batcher: settings.batchSize > 0 ? { maxItemsPerBatch: settings.batchSize } : undefined,
-      maxConcurrency: config.maxConcurrency,
-      childExecution: config.childExecutionType,
-      toleratedFailurePercentage: config.toleratedFailurePercentage > 0 ? config.toleratedFailurePercentage : undefined,
-      resultWriter: s3ResultWriter({ bucket, prefix: areaPrefix(config, "results", FOLDER) }),
-      processor: processEachItem(lambda("ProcessData", processData)),
+      reader: s3JsonlReader({ bucket: cfg.bucket, key: cfg.key }),
+      batcher: cfg.batchSize !== undefined ? { maxItemsPerBatch: cfg.batchSize } : undefined,
+      maxConcurrency: cfg.maxConcurrency,
+      childExecution: cfg.childExecutionType,
+      toleratedFailurePercentage: cfg.toleratedFailurePercentage,
+      resultWriter: s3ResultWriter({ bucket: cfg.bucket, prefix: cfg.resultsPrefix }),
+      processor: processEachItem(refs.processData),
     }),
     { type: "STANDARD", comment: "ProcessData over {from, to} ranges read from a JSON Lines object" },
   );
 }
-
-const demo: WorkflowDemo<number> = {
-  input: () => ({}),
-  dataset: async ({ s3, bucket, config }) => {
-    const { key, numbers, chunk } = settingsOf(config);
-    const lines: string[] = [];
-    for (let from = 0; from < numbers; from += chunk) lines.push(JSON.stringify({ from, to: Math.min(from + chunk, numbers) }));
-    const body = lines.join("\n") + "\n";
-    const objectKey = `${areaPrefix(config, "payload", FOLDER)}${key}`;
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey, Body: body, ContentType: "application/jsonl" }));
-    return { summary: { objects: 1, bytes: Buffer.byteLength(body), prefix: `s3://${bucket}/${objectKey}` }, expected: numbers };
-  },
-  check: async ({ s3, output, expected }) => (expected === undefined ? undefined : checkSeedExactlyOnce(s3, output, expected)),
-};
-
-export const jsonlRangesEntry: CatalogWorkflow = {
-  name: NAME,
-  description: "ProcessData over {from, to} ranges read from a JSON Lines object in the payload area, results exported",
-  settings: JsonlRangesSettingsSchema,
-  build: (config, resources) => build(config, resources.bucket),
-  // Every S3 location is static in this definition.
-  dynamicS3: () => undefined,
-  demo: demo as WorkflowDemo,
-  runtimeAccess: (config) => ({
-    invokes: ["ProcessData"],
-    reads: [`${areaPrefix(config, "payload", FOLDER)}${settingsOf(config).key}`],
-    lists: [],
-    resultWriterKey: `${areaPrefix(config, "results", FOLDER)}run-1/manifest.json`,
-    distributedMap: true,
-  }),
-};

@@ -10,18 +10,12 @@
  *
  * The bucket and prefixes are static so the derived role can be narrowed to them (s3:ListBucket with
  * an s3:prefix condition, s3:PutObject under the results prefix).
+ *
+ * The definition only (asl): its deployment and demo are app/demos/map-reduce.ts.
  */
 import { z } from "zod";
 import { distributedMap, machine, s3ListReader, s3ResultWriter, task, type AnyLambdaRef, type StateMachine } from "../asl/builders";
-import { processEachItem } from "./fragments";
-import { lambda } from "../asl/builders";
-import type { WorkflowDemo } from "../app/demo";
-import type { CatalogWorkflow } from "../app/workflow";
-import { countWords, reduceCounts } from "../handlers/map-reduce";
-import type { ReduceResult } from "../handlers/map-reduce/reduce-counts";
-import { checkMapReduceTotals } from "../app/demos/checks";
-import { uploadDataset, type DatasetTotals } from "../app/demos/dataset";
-import { formatCount } from "../tools/progress/format";
+import { parseWorkflowConfig, processEachItem } from "./fragments";
 
 export interface MapReduceRefs {
   /** Map: `{Items: [listed objects], BatchInput: {bucket}}` → per-object counts and word frequencies. */
@@ -51,25 +45,8 @@ export const MapReduceWorkflowConfigSchema = z
 
 export type MapReduceWorkflowConfig = z.input<typeof MapReduceWorkflowConfigSchema>;
 
-/**
- * Where the job reads and writes within the stack's bucket areas: its input under the payload prefix
- * and its results under the results prefix, so the stack's per-area grants and lifecycle rules cover them.
- */
-export function mapReducePrefixes(areas: { readonly payloadPrefix: string; readonly resultsPrefix: string }): {
-  inputPrefix: string;
-  resultsPrefix: string;
-} {
-  return { inputPrefix: `${areas.payloadPrefix}map-reduce/`, resultsPrefix: `${areas.resultsPrefix}map-reduce/` };
-}
-
 export function mapReduceWorkflow(refs: MapReduceRefs, config: MapReduceWorkflowConfig): StateMachine {
-  const parsed = MapReduceWorkflowConfigSchema.safeParse(config);
-  if (!parsed.success) {
-    throw new Error(
-      `mapReduceWorkflow: invalid config: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; ")}`,
-    );
-  }
-  const cfg = parsed.data;
+  const cfg = parseWorkflowConfig(MapReduceWorkflowConfigSchema, config, "mapReduceWorkflow");
   return machine(
     distributedMap("MapObjects", {
       reader: s3ListReader({ bucket: cfg.bucket, prefix: cfg.inputPrefix }),
@@ -89,69 +66,3 @@ export function mapReduceWorkflow(refs: MapReduceRefs, config: MapReduceWorkflow
     },
   );
 }
-
-// ---------- the catalog entry: deployment and demo ----------
-
-/** The map-reduce workflow's folder inside the payload and results areas (mapReducePrefixes uses the same; a test checks). */
-export const MAP_REDUCE_FOLDER = "map-reduce/";
-
-/** Objects generated for the demo when --objects is not given: more than one 1,000-key listObjectsV2 page. */
-export const DEFAULT_OBJECTS = 1_500;
-
-const mapReduceDemo: WorkflowDemo<DatasetTotals> = {
-  input: () => ({}),
-  sizeFlag: {
-    description: "how many objects to generate under the input prefix (default 1,500: two listObjectsV2 pages)",
-    default: DEFAULT_OBJECTS,
-    max: 1_000_000,
-  },
-  dataset: async ({ s3, bucket, config, size, signal, putObjects, onProgress }) => {
-    const prefix = mapReducePrefixes(config).inputPrefix;
-    const totals = await uploadDataset(s3, bucket, prefix, size ?? DEFAULT_OBJECTS, { signal, putObjects, onProgress });
-    return { summary: { objects: totals.objects, bytes: totals.bytes, prefix: `s3://${bucket}/${prefix}` }, expected: totals };
-  },
-  // The reduce step's totals equal the generated data set's.
-  check: async ({ output, expected }) => (expected ? checkMapReduceTotals(output as ReduceResult, expected) : undefined),
-  describeOutput: (output) => {
-    const lines: Array<[string, string]> = [];
-    const o = (output ?? {}) as { topWords?: Array<{ word: string; count: number }>; batches?: { succeeded: number; failed: number } };
-    if (o.topWords)
-      lines.push([
-        "Top words",
-        o.topWords
-          .slice(0, 5)
-          .map((w) => `${w.word} ${formatCount(w.count)}`)
-          .join(", "),
-      ]);
-    if (o.batches) lines.push(["Batches", `${formatCount(o.batches.succeeded)} succeeded, ${formatCount(o.batches.failed)} failed`]);
-    return lines;
-  },
-};
-
-export const mapReduceEntry: CatalogWorkflow = {
-  name: "map-reduce",
-  description:
-    "Seed 002's map-reduce: a Distributed Map over the objects of a prefix, 250 a batch, then a reduce over the exported results",
-  build: (config, resources) =>
-    mapReduceWorkflow(
-      { countWords: lambda("CountWords", countWords), reduceCounts: lambda("ReduceCounts", reduceCounts) },
-      {
-        bucket: resources.bucket,
-        ...mapReducePrefixes(config),
-        batchSize: 250,
-        maxConcurrency: config.maxConcurrency,
-        childExecutionType: config.childExecutionType,
-        toleratedFailurePercentage: config.toleratedFailurePercentage,
-      },
-    ),
-  // Every S3 location is static in this definition.
-  dynamicS3: () => undefined,
-  demo: mapReduceDemo,
-  runtimeAccess: (config) => ({
-    invokes: ["CountWords", "ReduceCounts"],
-    reads: [],
-    lists: [mapReducePrefixes(config).inputPrefix],
-    resultWriterKey: `${mapReducePrefixes(config).resultsPrefix}run-1/SUCCEEDED_0.json`,
-    distributedMap: true,
-  }),
-};

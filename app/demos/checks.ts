@@ -55,16 +55,6 @@ export async function forEachProcessDataResult(
   return { source: "nothing (the Map produced no results)", unreadable };
 }
 
-/** ProcessData's results, collected (small runs and tests; the check itself streams). */
-export async function processDataResults(
-  s3: S3Client,
-  mapOutput: unknown,
-): Promise<{ results: ProcessDataResult[]; source: string; unreadable: number }> {
-  const results: ProcessDataResult[] = [];
-  const { source, unreadable } = await forEachProcessDataResult(s3, mapOutput, (r) => results.push(r));
-  return { results, source, unreadable };
-}
-
 export async function checkSeedExactlyOnce(s3: S3Client, mapOutput: unknown, number: number): Promise<CheckResult> {
   const check = new ExactlyOnceCheck();
   const { source, unreadable } = await forEachProcessDataResult(s3, mapOutput, (r) => check.add(r));

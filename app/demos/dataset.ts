@@ -3,8 +3,8 @@
  * (same N and seed, same bytes), with the totals known up front so a run can check the reduce step's
  * aggregate against them.
  */
-import { seededRandom } from "../../engine/model/random";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { SeededRandom } from "../demo";
 
 /** A vocabulary with a skewed (Zipf-like) draw, so the top words are stable and meaningful. */
 const VOCABULARY = (
@@ -26,8 +26,8 @@ export function objectKey(prefix: string, index: number): string {
   return `${prefix}part-${String(index).padStart(6, "0")}.txt`;
 }
 
-/** The text of object `index`: 1-8 lines of 3-15 words. */
-export function objectText(index: number, seed = 42): string {
+/** The text of object `index`: 1-8 lines of 3-15 words, drawn from `seededRandom` (DemoContext.seededRandom). */
+export function objectText(index: number, seededRandom: SeededRandom, seed = 42): string {
   const random = seededRandom(seed * 1_000_003 + index);
   const lineCount = 1 + Math.floor(random() * 8);
   const lines: string[] = [];
@@ -40,10 +40,10 @@ export function objectText(index: number, seed = 42): string {
   return lines.join("\n") + "\n";
 }
 
-export function datasetTotals(objects: number, seed = 42): DatasetTotals {
+export function datasetTotals(objects: number, seededRandom: SeededRandom, seed = 42): DatasetTotals {
   const totals: DatasetTotals = { objects, bytes: 0, lines: 0, words: 0, wordCounts: new Map() };
   for (let i = 0; i < objects; i++) {
-    const text = objectText(i, seed);
+    const text = objectText(i, seededRandom, seed);
     totals.bytes += Buffer.byteLength(text);
     for (const line of text.split("\n")) {
       if (line === "") continue;
@@ -64,6 +64,8 @@ export async function uploadDataset(
   prefix: string,
   objects: number,
   options: {
+    /** The random source the text is drawn from (DemoContext.seededRandom). */
+    seededRandom: SeededRandom;
     seed?: number;
     concurrency?: number;
     signal?: AbortSignal;
@@ -73,7 +75,7 @@ export async function uploadDataset(
      */
     putObjects?: (bucket: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => number;
     onProgress?: (written: number, total: number) => void;
-  } = {},
+  },
 ): Promise<DatasetTotals> {
   const seed = options.seed ?? 42;
   const direct = options.putObjects;
@@ -85,14 +87,15 @@ export async function uploadDataset(
       direct(
         bucket,
         (function* () {
-          for (let i = from; i < to; i++) yield { key: objectKey(prefix, i), body: objectText(i, seed), contentType: "text/plain" };
+          for (let i = from; i < to; i++)
+            yield { key: objectKey(prefix, i), body: objectText(i, options.seededRandom, seed), contentType: "text/plain" };
         })(),
       );
       options.onProgress?.(to, objects);
       // Between batches the event loop turns: progress, signals.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return datasetTotals(objects, seed);
+    return datasetTotals(objects, options.seededRandom, seed);
   }
   let next = 0;
   let written = 0;
@@ -101,11 +104,16 @@ export async function uploadDataset(
       if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
       const i = next++;
       await client.send(
-        new PutObjectCommand({ Bucket: bucket, Key: objectKey(prefix, i), Body: objectText(i, seed), ContentType: "text/plain" }),
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: objectKey(prefix, i),
+          Body: objectText(i, options.seededRandom, seed),
+          ContentType: "text/plain",
+        }),
       );
       options.onProgress?.(++written, objects);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 32, objects) }, worker));
-  return datasetTotals(objects, seed);
+  return datasetTotals(objects, options.seededRandom, seed);
 }

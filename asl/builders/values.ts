@@ -236,8 +236,3 @@ export function cloneJson(value: JsonValue, where: string): JsonValue {
   }
   throw new BuilderError(`${where}: ${typeof value} is not a JSON value`);
 }
-
-/** Renders a field that takes a literal or a jsonata() value (no path twin), e.g. Output, Items. */
-export function renderJsonataField(value: TemplateValue, site: RenderSite): JsonValue {
-  return renderTemplateValue(value, site, "");
-}

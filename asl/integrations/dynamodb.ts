@@ -34,9 +34,4 @@ export const dynamoDbRows: IntegrationRow[] = DYNAMODB_ACTIONS.map((action) => (
   label: () => `DynamoDB ${pascal(action)}`,
 }));
 
-/** DynamoDB actions only the AWS SDK integration has: the validator's suggestion for `dynamodb:query`. */
-export function dynamoDbSdkOnly(action: string): boolean {
-  return !(DYNAMODB_ACTIONS as readonly string[]).includes(action);
-}
-
 export type DynamoDbItemParams = JsonObject;

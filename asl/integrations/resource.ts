@@ -46,11 +46,6 @@ export function sqsQueueArn(env: AwsEnvironment, queue: string): string {
   return `arn:${partitionOf(env)}:sqs:${env.region}:${env.accountId}:${queue}`;
 }
 
-/** The queue name and account of a QueueUrl (for the local outbox and the graph). */
-export function sqsQueueName(queue: string): string {
-  return queue.slice(Math.max(queue.lastIndexOf("/"), queue.lastIndexOf(":")) + 1);
-}
-
 export function snsTopicArn(env: AwsEnvironment, topic: string): string {
   return topic.startsWith("arn:") ? topic : `arn:${partitionOf(env)}:sns:${env.region}:${env.accountId}:${topic}`;
 }

@@ -22,7 +22,7 @@
  *   then acts on.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
 
 /** What a request can be refused with: the S3 error code, its HTTP status and a message. */
@@ -321,14 +321,4 @@ export async function checkRequest(
     url: rest.length > 0 ? `${path}?${rest.join("&")}` : path,
     params,
   };
-}
-
-/** Answers a refused request the way S3 does: an XML `<Error>` with the code and message. */
-export function sendS3Error(res: ServerResponse, error: S3RequestError, resource: string): void {
-  const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-  const body =
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${xmlEscape(error.message)}</Message>` +
-    `<Resource>${xmlEscape(resource)}</Resource></Error>`;
-  res.writeHead(error.status, { "content-type": "application/xml", "content-length": Buffer.byteLength(body), connection: "close" });
-  res.end(body);
 }

@@ -11,7 +11,6 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
 import type { EmbeddedDynamoDb } from "../dynamodb/server";
 import type { Credentials } from "../s3/guard";
 import { randomCredentials, startEmbeddedS3, type EmbeddedS3, type EmbeddedS3Options } from "../s3/server";
@@ -35,6 +34,12 @@ export interface ServersRequest {
   setProcessEnv?: boolean;
   /** Aborting it stops the servers. */
   signal?: AbortSignal;
+  /**
+   * Called once as the servers stop, with the S3 endpoint that goes away: a caller that runs handlers
+   * caching SDK clients per endpoint drops theirs here (the runner closes this repo's handlers' S3
+   * clients). A hook rather than an import: the emulators know nothing of any handler.
+   */
+  onStop?: (stopping: { s3Endpoint?: string }) => void;
 }
 
 export interface DynamoDbStarter {
@@ -74,8 +79,7 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
   function stop(): Promise<void> {
     stopping ??= (async () => {
       request.signal?.removeEventListener("abort", onAbort);
-      // The handlers' cached S3 client of this server: dropped with it (other runs' stay).
-      if (s3) disposePayloadS3Client(s3.endpoint);
+      request.onStop?.({ s3Endpoint: s3?.endpoint });
       await closeServers();
     })();
     return stopping;

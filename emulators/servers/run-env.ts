@@ -119,8 +119,3 @@ export function withRunEnvironment<T>(vars: Readonly<Record<string, string>>, bo
   install();
   return runs.run(runEnvironment(vars), body);
 }
-
-/** The running run's environment, when inside one. */
-export function currentRunEnvironment(): Readonly<Record<string, string>> | undefined {
-  return runs.getStore();
-}

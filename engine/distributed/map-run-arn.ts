@@ -4,6 +4,7 @@
  * (the ResultWriter page's example output): `mapRun:<machine>/<label>:<uuid>`.
  */
 import { createHash } from "node:crypto";
+import { ACCOUNT, REGION } from "../model/local-account";
 
 /**
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html — Label: "For
@@ -23,7 +24,7 @@ export function mapRunLabel(stateMachineArn: string, stateName: string, label?: 
 
 export function mapRunArnFor(stateMachineArn: string, label: string, id: string): string {
   const m = /^(arn:[^:]+:states:[^:]*:[^:]*):stateMachine:(.+)$/.exec(stateMachineArn);
-  const head = m ? m[1] : "arn:aws:states:us-east-1:123456789012";
+  const head = m ? m[1] : `arn:aws:states:${REGION}:${ACCOUNT}`;
   const machine = m ? m[2] : stateMachineArn;
   return `${head}:mapRun:${machine}/${label}:${id}`;
 }

@@ -8,6 +8,7 @@ import type { JsonValue, MapState, ResultWriterOutputType, ResultWriterTransform
 import { S3_PUT_OBJECT } from "../../asl/types";
 import { StatesError, STATES_ERRORS } from "../model/errors";
 import type { DistributedMapContext } from "./contract";
+import { formatIssue } from "../../asl/zod-issues";
 
 export interface WriterPlan {
   /** Set when results go to S3 (Resource + Parameters/Arguments). */
@@ -44,11 +45,8 @@ export function planWriter(state: MapState, input: JsonValue, ctx: DistributedMa
   }
   const parsed = writerParams.safeParse(ctx.evaluateTemplate(template, input));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new StatesError(
-      STATES_ERRORS.Runtime,
-      `ResultWriter.${rw.Parameters ? "Parameters" : "Arguments"}.${issue.path.join(".") || "(root)"}: ${issue.message}`,
-    );
+    const field = `ResultWriter.${rw.Parameters ? "Parameters" : "Arguments"}.`;
+    throw new StatesError(STATES_ERRORS.Runtime, formatIssue(parsed.error.issues[0]!, { pathPrefix: field, root: `${field}(root)` }));
   }
   plan.target = { bucket: parsed.data.Bucket, prefix: parsed.data.Prefix ?? "" };
   return plan;

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { JsonValue } from "../../asl/types";
+import { formatIssues } from "../../asl/zod-issues";
 
 const json: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(json), z.record(z.string(), json)]),
@@ -64,8 +65,7 @@ export class MockedTestCase {
    */
   static from(config: unknown, testCase: string, stateMachine?: string): MockedTestCase {
     const parsed = MockConfigSchema.safeParse(config);
-    if (!parsed.success)
-      throw new MockConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; "));
+    if (!parsed.success) throw new MockConfigError(formatIssues(parsed.error, { root: "(file)" }));
     const file: MockConfigFile = parsed.data;
     let machineName = stateMachine;
     let caseName = testCase;

@@ -255,5 +255,3 @@ export function intrinsicImpl(name: string): Impl {
   if (!impl) throw new IntrinsicFailureError(`Unknown intrinsic function '${name}'`);
   return impl;
 }
-
-export const INTRINSIC_NAMES = Object.keys(impls);

@@ -62,12 +62,6 @@ export interface CaptureOutput {
   readonly count: number;
 }
 
-export const CaptureOutputSchema = z.object({
-  bucket: z.string(),
-  key: z.string(),
-  count: z.number().int().nonnegative(),
-});
-
 export function parseCaptureInput(event: unknown, handler = "CaptureInput"): CaptureInputParsed {
   const parsed = CaptureInputSchema.safeParse(event ?? {});
   if (!parsed.success) throw new InvalidInputError(handler, issuesOf(parsed.error));

@@ -10,6 +10,7 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { jsonEntryBatches, utf8Chunks } from "../../asl/json-stream";
+import { formatIssues } from "../../asl/zod-issues";
 
 const ResultFileSchema = z.object({ Key: z.string(), Size: z.number().optional() });
 
@@ -96,9 +97,7 @@ export async function readManifest(client: S3Client, bucket: string, manifestKey
   const where = `s3://${bucket}/${manifestKey}`;
   const parsed = ResultManifestSchema.safeParse(parseJson(await getText(client, bucket, manifestKey), where));
   if (!parsed.success)
-    throw new ResultFilesError(
-      `${where} is not a ResultWriter manifest: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-    );
+    throw new ResultFilesError(`${where} is not a ResultWriter manifest: ${formatIssues(parsed.error, { root: "(manifest)" })}`);
   return parsed.data;
 }
 

@@ -42,7 +42,6 @@ export const BatchSchema = z.object({
 
 export type RangeItem = z.infer<typeof RangeItemSchema>;
 export type Batch = z.input<typeof BatchSchema>;
-export type ProcessDataInput = RangeItem | Batch;
 
 export {
   BatchResultSchema,

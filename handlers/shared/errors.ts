@@ -5,6 +5,7 @@
  * "The name property of the Error object must match the ErrorEquals value").
  */
 import type { z } from "zod";
+import { issuePath } from "../../asl/zod-issues";
 
 /** One problem with an input: the dotted path to the field and the rule it broke. */
 export interface InputIssue {
@@ -13,10 +14,7 @@ export interface InputIssue {
 }
 
 export function issuesOf(error: z.ZodError): InputIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.length === 0 ? "(input)" : issue.path.map(String).join("."),
-    message: issue.message,
-  }));
+  return error.issues.map((issue) => ({ path: issuePath(issue), message: issue.message }));
 }
 
 function describe(issues: readonly InputIssue[]): string {

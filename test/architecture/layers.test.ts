@@ -61,45 +61,7 @@ const PACKAGE_RULES: ReadonlyArray<{ pattern: RegExp; only: readonly string[]; w
  * Known debts, each an exact file → file edge, so that no new one can hide among them. Remove a line
  * when its edge goes; the test fails on a line that no longer matches anything.
  */
-const WORKFLOW_DEMO_DEBT = "a workflow module still holds its definition and its demo (data set, check, Lambda handlers) together";
-const KNOWN_DEBTS: ReadonlyArray<{ from: string; to: string; why: string }> = [
-  ...Object.entries({
-    "workflows/jsonl-ranges.ts": [
-      "config/names.ts",
-      "app/areas.ts",
-      "app/demo.ts",
-      "app/workflow.ts",
-      "config/schema.ts",
-      "handlers/process-data/index.ts",
-      "app/demos/checks.ts",
-    ],
-    "workflows/map-reduce.ts": [
-      "app/demo.ts",
-      "app/workflow.ts",
-      "handlers/map-reduce/index.ts",
-      "handlers/map-reduce/reduce-counts.ts",
-      "app/demos/checks.ts",
-      "app/demos/dataset.ts",
-      "tools/progress/format.ts",
-    ],
-    "workflows/seed.ts": [
-      "app/areas.ts",
-      "app/demo.ts",
-      "app/workflow.ts",
-      "handlers/capture-input/index.ts",
-      "handlers/capture-input/pages.ts",
-      "handlers/process-data/index.ts",
-      "app/demos/checks.ts",
-      "tools/runner/explain.ts",
-    ],
-  }).flatMap(([from, tos]) => tos.map((to) => ({ from, to, why: WORKFLOW_DEMO_DEBT }))),
-  {
-    from: "emulators/servers/index.ts",
-    to: "handlers/shared/s3-client.ts",
-    why: "stopping the servers closes the handlers' cached S3 clients",
-  },
-  { from: "app/demos/dataset.ts", to: "engine/model/random.ts", why: "the demo data set uses the engine's seeded random" },
-];
+const KNOWN_DEBTS: ReadonlyArray<{ from: string; to: string; why: string }> = [];
 
 /**
  * Known circles, each the exact files in it: the execution's setup names the integration services'

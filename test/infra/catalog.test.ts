@@ -1,9 +1,18 @@
 import { strict as assert } from "node:assert";
-import { areaPrefix, LAMBDAS, lambdaEnvironment, MAP_REDUCE_FOLDER, payloadFormatOf, WORKFLOWS, workflowByName } from "../../app/catalog";
+import {
+  areaPrefix,
+  catalogLambda,
+  LAMBDAS,
+  lambdaEnvironment,
+  MAP_REDUCE_FOLDER,
+  payloadFormatOf,
+  WORKFLOWS,
+  workflowByName,
+} from "../../app/catalog";
 import { distributedMap, lambda, machine, path, s3JsonlReader, s3JsonReader, task } from "../../asl/builders";
 import { deriveStateMachinePolicy } from "../../asl/permissions";
 import { loadStackConfig } from "../../config/load";
-import { mapReducePrefixes } from "../../workflows/map-reduce";
+import { mapReducePrefixes } from "../../app/demos/map-reduce";
 
 const { config } = loadStackConfig({ stack: "dev" });
 
@@ -12,11 +21,15 @@ describe("app/catalog: the one list of Lambdas and workflows", () => {
     for (const w of WORKFLOWS) {
       const machine = w.build(config, { bucket: "local-bucket" });
       for (const ref of machine.lambdas) {
-        assert.ok(LAMBDAS[ref.name], `${w.name} uses ${ref.name}`);
-        assert.equal(LAMBDAS[ref.name]!.ref.handler, ref.handler);
+        assert.ok(catalogLambda(ref.name), `${w.name} uses ${ref.name}`);
+        assert.equal(catalogLambda(ref.name)!.ref.handler, ref.handler);
       }
       machine.renderLocal();
     }
+  });
+
+  it("the registry is the one place a function is named: each key is its ref's name", () => {
+    for (const [name, entry] of Object.entries(LAMBDAS)) assert.equal(entry.ref.name, name);
   });
 
   it("every workflow's definition has a derivable policy (no unknown resources)", () => {
@@ -62,7 +75,7 @@ describe("catalog: PAYLOAD_FORMAT inferred from the reader that reads a function
   const entry = (name: string, m: () => ReturnType<typeof machine>) => ({ ...WORKFLOWS[0]!, name, build: m });
 
   it("CaptureInput declares none: the seed's JSON reader makes it json", () => {
-    assert.equal(LAMBDAS.CaptureInput!.settings.payloadFormat, undefined);
+    assert.equal(LAMBDAS.CaptureInput.settings.payloadFormat, undefined);
     assert.equal(lambdaEnvironment("CaptureInput", config, "b").PAYLOAD_FORMAT, "json");
   });
 

@@ -211,7 +211,7 @@ describe("infra: the dev stack under Pulumi mocks (index.ts)", function () {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const entry = require(join(dir, "__index.js")) as { handler: (event: unknown) => Promise<unknown> };
       const result = await entry.handler({ from: 0, to: 5 });
-      assert.deepEqual(result, await LAMBDAS.ProcessData!.ref.handler({ from: 0, to: 5 } as never));
+      assert.deepEqual(result, await LAMBDAS.ProcessData.ref.handler({ from: 0, to: 5 } as never));
     });
   });
 

@@ -21,17 +21,15 @@ describe("tools/runner parts", () => {
     assert.deepEqual([...distributedMapChildTypes(unnamed)], [["MapData", "STANDARD"]]);
   });
 
-  it("explains the Inline Map's payload failure with the limit and the way out", () => {
-    const text = explainFailure("States.DataLimitExceeded", "too big", {
-      state: "CaptureInput",
-      variant: "inline",
-      inlineItems: { count: 20_000, bytes: 515_562 },
-    })!;
+  it("explains the payload failure with the limit, and the variant's own advice in place of the general one", () => {
+    const text = explainFailure("States.DataLimitExceeded", "too big", { state: "CaptureInput" })!;
     assert.match(text, /at CaptureInput/);
     assert.match(text, /262,144 bytes \(256 KiB\)/);
-    assert.match(text, /20,000 pages, 515,562 bytes/);
-    assert.match(text, /Distributed Map/);
-    assert.equal(explainFailure("SomethingElse", "x", { variant: "distributed" }), undefined);
+    assert.match(text, /Keep large data in S3/);
+    const advised = explainFailure("States.DataLimitExceeded", "too big", { state: "CaptureInput", advice: "Run without --inline." })!;
+    assert.match(advised, /262,144 bytes \(256 KiB\).*Run without --inline\.$/);
+    assert.doesNotMatch(advised, /Keep large data in S3/);
+    assert.equal(explainFailure("SomethingElse", "x"), undefined);
   });
 
   it("meters invocations, errors and billed milliseconds per function", async () => {

@@ -1,5 +1,5 @@
 /**
- * The third catalog workflow, added as one file in workflows/ plus one catalog line: it builds,
+ * The third catalog workflow, added as its definition (workflows/), its entry and demo (app/demos/) and one catalog line: it builds,
  * its settings come from `<project>:workflows.jsonl-ranges` with errors naming the stack key and
  * the field, and its demo runs end to end through the same runner as `npm start`.
  */
@@ -15,7 +15,7 @@ import { tempDir } from "../support/temp-dirs";
 
 const ROOT = join(__dirname, "..", "..");
 
-describe("workflows/jsonl-ranges: a workflow added as one file + one catalog line", function () {
+describe("workflows/jsonl-ranges: a workflow added as a definition, a demo and one catalog line", function () {
   this.timeout(120_000);
   const project = readProjectFile(ROOT);
   const stackText = (extra: string) => `config:\n  aws:region: us-east-1\n${extra}`;

@@ -3,6 +3,7 @@ import { lambda, type AnyLambdaRef } from "../../asl/builders";
 import { validateDefinition } from "../../asl/validator/index";
 import { seedInlineWorkflow, seedWorkflow } from "../../workflows/seed";
 import { processEachItem } from "../../workflows/fragments";
+import { seedEntry } from "../../app/demos/seed";
 
 const captureInput = lambda("CaptureInput", async (_event: { number: number; chunk: number }) => ({ bucket: "b", key: "k", count: 0 }));
 const processData = lambda("ProcessData", async (_event: { from: number; to: number }) => ({ ok: true }));
@@ -141,5 +142,13 @@ describe("workflows/seed", () => {
   it("exports the item processor as a fragment another workflow can reuse under another name", () => {
     const step = processEachItem(processData, { name: "ProcessObject" });
     assert.equal(step.name, "ProcessObject");
+  });
+
+  it("its demo's inline variant advises the Distributed Map way out, with the size of this input's item list", () => {
+    const advice = seedEntry.demo!.variants!["inline"]!.advice!;
+    const text = advice("States.DataLimitExceeded", { number: 100_000, chunk: 5 })!;
+    assert.match(text, /20,000 pages, 515,562 bytes/);
+    assert.match(text, /Distributed Map variant \(run without --inline\)/);
+    assert.equal(advice("States.Timeout", {}), undefined);
   });
 });

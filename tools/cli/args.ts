@@ -5,13 +5,11 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { executionInputLimits, parseJsonText } from "../../asl/json-text";
-import { parseArgsMessage } from "./usage";
+import { parseArgsMessage, UsageError } from "./usage";
 import { stackNameSchema } from "../../config/names";
+import { formatIssues } from "../../asl/zod-issues";
 
-/** Bad usage or bad config: the CLI prints the message on stderr and exits 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+export { UsageError } from "./usage";
 
 const stackFlag = stackNameSchema("--stack").default("dev");
 
@@ -96,7 +94,7 @@ function parseWith<T extends z.ZodType>(argv: string[], options: ParseArgsConfig
     throw new UsageError(e instanceof Error ? parseArgsMessage(e.message, Object.keys(options ?? {})) : String(e));
   }
   const result = schema.safeParse(values);
-  if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join("\n"));
+  if (!result.success) throw new UsageError(formatIssues(result.error, { messagesOnly: true, separator: "\n" }));
   return result.data;
 }
 

@@ -35,7 +35,8 @@ import { loadUserModule } from "./user-module";
 import { uiPort } from "./args";
 import { INTEGRATION_OPTIONS, INTEGRATION_USAGE, IntegrationFlagError, IntegrationFlags, integrationOptions } from "./integration-flags";
 import { fitForStream } from "../progress/fit";
-import { parseArgsMessage, usageLine } from "./usage";
+import { parseArgsMessage, usageLine, UsageError } from "./usage";
+import { formatIssues } from "../../asl/zod-issues";
 
 const USAGE = `usage: sfn-local exec DEF.json|WORKFLOW.ts [options]
        sfn-local exec --batch CASES.jsonl [--handlers MODULE] [--clock real|virtual] [--type ...] [--s3-endpoint URL]
@@ -67,16 +68,6 @@ Runs an ASL definition file, or a module exporting a builder machine, on the loc
   --s3-endpoint URL         use this S3 endpoint instead of the embedded server
 Service integrations (see README "Service integrations"):
   ${INTEGRATION_USAGE}`;
-
-class UsageError extends Error {
-  /** Whether the usage text helps: not for a handlers mismatch, which names its own fix. */
-  constructor(
-    message: string,
-    readonly showUsage = true,
-  ) {
-    super(message);
-  }
-}
 
 const jsonText = (what: string) =>
   z.string().transform((text, ctx) => {
@@ -184,7 +175,7 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> {
   const { help: _help, ...values } = parsed.values;
   const result = Flags.safeParse({ ...values, definition: parsed.positionals[0] });
   if (!result.success) {
-    throw new UsageError(result.error.issues.map((i) => `${i.path.length ? "--" + i.path.join(".") + ": " : ""}${i.message}`).join("\n"));
+    throw new UsageError(formatIssues(result.error, { pathPrefix: "--", root: "", separator: "\n" }));
   }
   return result.data;
 }
@@ -235,7 +226,7 @@ async function importModule(modulePath: string, what: string): Promise<Record<st
 /**
  * The handlers a module offers, by function name: every exported function under its export name,
  * and every object export whose values are all functions (a `{ FunctionName: handler }` map such as
- * handlers/index.ts's HANDLERS) merged in; the same for properties of a default export.
+ * `export const HANDLERS = { Add: add }`) merged in; the same for properties of a default export.
  */
 async function loadHandlers(modulePath: string | undefined): Promise<Record<string, LambdaHandler>> {
   if (!modulePath) return {};
@@ -436,9 +427,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       if (lines[i]!.trim() === "") continue;
       const parsed = BatchCase.safeParse(parseJson(lines[i]!, `line ${i + 1} of ${flags.batch}`));
       if (!parsed.success) {
-        throw new UsageError(
-          `line ${i + 1} of ${flags.batch}: ${parsed.error.issues.map((x) => `${x.path.join(".") || "(case)"}: ${x.message}`).join("; ")}`,
-        );
+        throw new UsageError(`line ${i + 1} of ${flags.batch}: ${formatIssues(parsed.error, { root: "(case)" })}`);
       }
       cases.push({ line: i + 1, case: parsed.data, text: lines[i]! });
     }

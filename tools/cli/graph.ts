@@ -11,6 +11,7 @@ import { InvalidDefinitionError } from "../../asl/diagnostics";
 import { localLambdaArn } from "../../asl/builders/lambda";
 import { DefinitionSourceError, loadDefinitionSource } from "./definition-source";
 import { UserModuleError } from "./user-module";
+import { formatIssues } from "../../asl/zod-issues";
 
 export const GRAPH_USAGE = `usage: sfn-local graph DEF.json|MODULE --out DIR [--title TEXT] [--json]
 
@@ -53,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     return usage(`expected one definition file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
   const { help: _help, ...values } = parsed.values;
   const flags = Flags.safeParse({ ...values, file: parsed.positionals[0] });
-  if (!flags.success) return usage(flags.error.issues.map((i) => i.message).join("\n"));
+  if (!flags.success) return usage(formatIssues(flags.error, { messagesOnly: true, separator: "\n" }));
   const { file, out, title, json } = flags.data;
   try {
     const source = await loadDefinitionSource(file);

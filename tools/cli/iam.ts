@@ -10,7 +10,9 @@ import { InvalidDefinitionError } from "../../asl/diagnostics";
 import { deriveStateMachinePolicy, lambdaFunctionArn, PermissionDerivationError, type AwsEnvironment } from "../../asl/permissions";
 import type { StateMachineDefinition } from "../../asl/types";
 import { DefinitionSourceError, loadDefinitionSource } from "./definition-source";
+import { UsageError } from "./usage";
 import { UserModuleError } from "./user-module";
+import { formatIssues } from "../../asl/zod-issues";
 
 export const IAM_USAGE = `usage: sfn-local iam DEF.json|MODULE [options]
 
@@ -61,8 +63,6 @@ const Flags = z
   })
   .strict();
 
-class UsageError extends Error {}
-
 function parseFlags(argv: string[]): z.infer<typeof Flags> | "help" {
   let parsed;
   try {
@@ -92,7 +92,7 @@ function parseFlags(argv: string[]): z.infer<typeof Flags> | "help" {
   if (parsed.positionals.length > 1)
     throw new UsageError(`expected one definition file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
   const r = Flags.safeParse({ ...values, file: parsed.positionals[0] });
-  if (!r.success) throw new UsageError(r.error.issues.map((i) => i.message).join("\n"));
+  if (!r.success) throw new UsageError(formatIssues(r.error, { messagesOnly: true, separator: "\n" }));
   return r.data;
 }
 

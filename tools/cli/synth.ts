@@ -34,11 +34,6 @@ export const PLACEHOLDERS = {
 
 const SENTINEL_ACCOUNT = "000000000000";
 
-export interface SynthesizedWorkflow {
-  workflow: string;
-  files: string[];
-}
-
 export interface SynthesizedWorkflowArtifacts {
   definition: StateMachineDefinition;
   placeholderDefinition: StateMachineDefinition;

@@ -4,6 +4,18 @@
  * is printed by `--help` only, never after an error (it scrolled the error off the screen).
  */
 
+/** Bad usage or bad config: the CLI prints the message on stderr and exits 2. One class for every command. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+  constructor(
+    message: string,
+    /** Whether the usage text helps: not for a handlers mismatch, which names its own fix. */
+    readonly showUsage = true,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Optimal string alignment distance (Levenshtein plus adjacent transpositions): "--wokrflow" is one
  * edit from "--workflow", as a person counts typos.

@@ -14,6 +14,8 @@ import { z } from "zod";
 import type { Diagnostic, ValidationResult } from "../../asl/diagnostics";
 import { decodeUtf8, DEFINITION_MAX_CHARS, JsonTextError } from "../../asl/json-text";
 import { validateLikeCli } from "../../engine/iam/validate";
+import { UsageError } from "./usage";
+import { formatIssues } from "../../asl/zod-issues";
 
 const USAGE = "usage: sfn-local validate [--json] [--type STANDARD|EXPRESS] FILE|DIR...";
 
@@ -24,8 +26,6 @@ const argsSchema = z.object({
   files: z.array(z.string().min(1, { error: "file names must not be empty" })),
 });
 type Args = z.infer<typeof argsSchema>;
-
-class UsageError extends Error {}
 
 function parseCommandLine(argv: string[]): Args {
   let parsed;
@@ -45,7 +45,7 @@ function parseCommandLine(argv: string[]): Args {
     help: parsed.values.help ?? false,
     files: parsed.positionals,
   });
-  if (!r.success) throw new UsageError(r.error.issues.map((i) => i.message).join("; "));
+  if (!r.success) throw new UsageError(formatIssues(r.error, { messagesOnly: true }));
   if (!r.data.help && r.data.files.length === 0) throw new UsageError("no files given");
   return r.data;
 }

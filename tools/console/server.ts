@@ -20,6 +20,7 @@ import { streamUpdates } from "./live";
 import { resultFiles, sendResultFile } from "./results";
 import type { ConsoleSession } from "./session";
 import { executionDetail, GraphCache, historyPage, PageQuery, runSnapshot, stateDetail } from "./views";
+import { formatIssues } from "../../asl/zod-issues";
 
 export interface ConsoleOptions {
   /** 0 (default): a free port chosen by the system. */
@@ -121,12 +122,7 @@ export async function startConsole(session: ConsoleSession, options: ConsoleOpti
     handle().catch((e: unknown) => {
       if (res.headersSent) return res.destroy();
       const status = e instanceof HttpError ? e.status : e instanceof z.ZodError ? 400 : 500;
-      const message =
-        e instanceof z.ZodError
-          ? e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")
-          : e instanceof Error
-            ? e.message
-            : String(e);
+      const message = e instanceof z.ZodError ? formatIssues(e, { root: "(request)" }) : e instanceof Error ? e.message : String(e);
       json(res, { error: message }, status);
     });
   });

@@ -14,8 +14,6 @@ export interface FunctionMeter {
   billedDurationMs: number;
 }
 
-export type InProcessHandler = (event: unknown, context: never) => Promise<unknown>;
-
 export interface MeteredHandlers<H> {
   handlers: Record<string, H>;
   meters: Map<string, FunctionMeter>;

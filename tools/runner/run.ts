@@ -16,7 +16,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { StateMachine } from "../../asl/builders";
 import type { StateMachineDefinition } from "../../asl/types";
 import { walkStates } from "../../asl/walk";
-import { checkWorkflowSettings, LAMBDAS, lambdaEnvironment, WORKFLOWS, type CatalogWorkflow } from "../../app/catalog";
+import { catalogLambda, checkWorkflowSettings, lambdaEnvironment, WORKFLOWS, type CatalogWorkflow } from "../../app/catalog";
 import type { CheckResult, DemoVariant } from "../../app/demo";
 import { loadStackConfig } from "../../config/load";
 import { StackConfigError, type StackConfig } from "../../config/schema";
@@ -37,6 +37,8 @@ import { meterHandlers } from "./metering";
 import { findProjectDir } from "./project";
 import { createRunDir, finishRunDir, prepareRunRoot, pruneOldRuns, removeRunDir, stackDirOf } from "./run-dirs";
 import { distributedMapChildTypes } from "./child-types";
+import { disposePayloadS3Client } from "../../handlers/shared/s3-client";
+import { seededRandom } from "../../engine/model/random";
 import { explainFailure } from "./explain";
 import { firstFailures, processorTaskOf, type ChildFailure } from "../../testing/failures";
 
@@ -194,8 +196,8 @@ function prepare(workflow: CatalogWorkflow, config: StackConfig, bucket: string,
  * process holds one environment: the writer's wins; the other handlers do not read it).
  */
 function payloadEnvironment(machine: StateMachine, config: StackConfig, bucket: string): Record<string, string> {
-  const names = machine.lambdas.map((l) => l.name).filter((n) => LAMBDAS[n]);
-  const writer = names.find((n) => LAMBDAS[n]!.settings.s3.some((a) => a.area === "payload" && a.access === "write")) ?? names[0];
+  const names = machine.lambdas.map((l) => l.name).filter((n) => catalogLambda(n));
+  const writer = names.find((n) => catalogLambda(n)!.settings.s3.some((a) => a.area === "payload" && a.access === "write")) ?? names[0];
   return writer ? lambdaEnvironment(writer, config, bucket) : {};
 }
 
@@ -379,7 +381,7 @@ function estimate(run: ResolvedRun, execution: Execution, counts: ReturnType<typ
     invocations: m.invocations,
     errors: m.errors,
     billedDurationMs: m.billedDurationMs,
-    memoryMb: LAMBDAS[name]?.settings.memoryMb ?? config.lambdaMemoryMb,
+    memoryMb: catalogLambda(name)?.settings.memoryMb ?? config.lambdaMemoryMb,
     architecture: config.lambdaArchitecture,
   }));
   const childFns = childFunctionNames(definition);
@@ -495,9 +497,10 @@ function report(
   };
   if (result.status === "FAILED") {
     summary.failedState = lastParentState;
-    summary.explanation =
-      prepared.variantSpec?.explain?.(result.error, result.cause, prepared.input) ??
-      explainFailure(result.error, result.cause, { state: lastParentState, variant: "distributed" });
+    summary.explanation = explainFailure(result.error, result.cause, {
+      state: lastParentState,
+      advice: prepared.variantSpec?.advice?.(result.error, prepared.input),
+    });
   }
   const failures = firstFailures(result.mapRuns, processorTaskOf(run.definition));
   if (failures.length > 0) summary.failures = failures;
@@ -530,6 +533,10 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       s3: { buckets: [bucket], dataDir: run.s3Dir, region: config.region },
       env: payloadEnvironment(prepared.machine, config, bucket),
       signal: request.signal,
+      // The handlers' cached S3 client of this server: dropped with it (other runs' stay).
+      onStop: ({ s3Endpoint }) => {
+        if (s3Endpoint !== undefined) disposePayloadS3Client(s3Endpoint);
+      },
     });
     const client = servers.s3Client!;
     const writing = "Writing the data set to the embedded S3";
@@ -541,6 +548,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       input: prepared.input,
       size: request.objects ?? workflow.demo?.sizeFlag?.default,
       signal: request.signal,
+      seededRandom,
       onProgress: (done: number, total: number) => request.progress.phase(writing, `${formatCount(done)}/${formatCount(total)} objects`),
       putObjects: (b: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => embedded.putObjects(b, objects),
     };

@@ -23,6 +23,7 @@ import { listObjects } from "./listing";
 import { readManifest } from "./manifest";
 import { readParquetItems } from "./parquet";
 import { readObjectText, s3Uri, type S3Location } from "./s3-object";
+import { formatIssue } from "../../../asl/zod-issues";
 
 export { CSV_HEADER_MAX_BYTES, ITEM_MAX_BYTES, JSON_FILE_MAX_BYTES, type ItemBatch, type ReaderDeps } from "./items";
 export { JSON_READ_AHEAD, resolveJsonPointer } from "./json";
@@ -46,9 +47,10 @@ const listParams = z
   .passthrough();
 
 function paramsError(issues: z.core.$ZodIssue[], field: string): StatesError {
-  const first = issues[0];
-  const path = first.path.length ? `${field}.${first.path.join(".")}` : field;
-  return new StatesError(STATES_ERRORS.Runtime, `ItemReader ${path}: ${first.message}`);
+  return new StatesError(
+    STATES_ERRORS.Runtime,
+    formatIssue(issues[0]!, { pathPrefix: `ItemReader ${field}.`, root: `ItemReader ${field}` }),
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { countText, countWords, parseResultFile, reduceCounts } from "../../../handlers/map-reduce";
 import { disposePayloadS3Client } from "../../../handlers/shared/s3-client";
 import { datasetTotals, objectKey, objectText, uploadDataset } from "../../../app/demos/dataset";
+import { seededRandom } from "../../../engine/model/random";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
 
 const BUCKET = "map-reduce-test";
@@ -38,9 +39,9 @@ describe("handlers/map-reduce", function () {
   });
 
   it("generates the same data set for the same seed, with exact totals", () => {
-    assert.equal(objectText(7), objectText(7));
-    assert.notEqual(objectText(7), objectText(8));
-    const totals = datasetTotals(20);
+    assert.equal(objectText(7, seededRandom), objectText(7, seededRandom));
+    assert.notEqual(objectText(7, seededRandom), objectText(8, seededRandom));
+    const totals = datasetTotals(20, seededRandom);
     let words = 0;
     for (const c of totals.wordCounts.values()) words += c;
     assert.equal(words, totals.words);
@@ -48,7 +49,7 @@ describe("handlers/map-reduce", function () {
 
   it("maps a batch of listed objects and reduces the ResultWriter's files to the data set's totals", async () => {
     const client = s3.client();
-    const totals = await uploadDataset(client, BUCKET, PREFIX, 30);
+    const totals = await uploadDataset(client, BUCKET, PREFIX, 30, { seededRandom });
     const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: PREFIX }));
     const items = (listed.Contents ?? []).map((o) => ({ Key: o.Key!, Size: o.Size, Etag: o.ETag, StorageClass: o.StorageClass }));
     assert.equal(items.length, 30);
