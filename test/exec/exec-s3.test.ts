@@ -98,7 +98,7 @@ describe("exec with the embedded S3", function () {
     writeFileSync(ranges, '{"from":0,"to":5}\n{"from":5,"to":7}\n');
     const r = exec(
       [
-        join(root, "workflows", "jsonl-ranges.ts"),
+        join(root, "app", "demos", "jsonl-ranges.ts"),
         "--put",
         `s3://sfn-distributed-map-dev/payloads/jsonl-ranges/ranges.jsonl=${ranges}`,
         "--json",
