@@ -1,0 +1,202 @@
+"""
+Extracts bench/data/aws-recorded.json from a checkout of localstack/localstack (Apache-2.0): every
+execution history LocalStack recorded against AWS in tests/aws/services/stepfunctions/v2/**/*.snapshot.json
+whose state machine is self-contained (no Resource anywhere: no Task, no ItemReader/ResultWriter), so that
+the definition (tests/aws/services/stepfunctions/templates/**), the input (the recorded ExecutionStarted
+event) and the outcome (the recorded last event) are all that is needed to replay it.
+
+Usage: python3 bench/data/extract-aws-recorded.py LOCALSTACK_CHECKOUT COMMIT > bench/data/aws-recorded.json
+Needs the json5 package (the templates are JSON5, as LocalStack's TemplateLoader reads them).
+
+A test whose function edits the loaded template (subscript assignment, str.replace, f-string definitions)
+or creates more than one state machine is left out: what ran on AWS is then not the template file.
+"""
+
+import ast
+import glob
+import json
+import os
+import re
+import sys
+
+import json5
+
+ROOT = sys.argv[1]
+COMMIT = sys.argv[2] if len(sys.argv) > 2 else "unknown"
+SFN = os.path.join(ROOT, "tests/aws/services/stepfunctions")
+
+
+def template_map():
+    """(ClassName, ATTR) -> json5 path, from every templates/**/*.py."""
+    out = {}
+    for py in glob.glob(os.path.join(SFN, "templates/**/*.py"), recursive=True):
+        folder = os.path.dirname(py)
+        tree = ast.parse(open(py).read())
+        for cls in [n for n in tree.body if isinstance(n, ast.ClassDef)]:
+            for st in cls.body:
+                target = st.target if isinstance(st, ast.AnnAssign) else (st.targets[0] if isinstance(st, ast.Assign) else None)
+                value = getattr(st, "value", None)
+                if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
+                    continue
+                parts = [a.value for a in value.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                if parts and parts[-1].endswith((".json5", ".json")):
+                    out[(cls.name, target.id)] = os.path.join(folder, *parts)
+    return out
+
+
+TEMPLATES = template_map()
+
+
+def has_resource(node):
+    if isinstance(node, dict):
+        return any(k == "Resource" or has_resource(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(has_resource(v) for v in node)
+    return False
+
+
+def refs(node, aliases):
+    found = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name):
+            cls = aliases.get(n.value.id, n.value.id)
+            if (cls, n.attr) in TEMPLATES:
+                found.append((cls, n.attr))
+    return found
+
+
+def edits_template(fn):
+    src = ast.unparse(fn)
+    if re.search(r"template\[[^\n]*\]\.(update|pop|append|setdefault)\(|del template", src):
+        return True
+    if ".replace(" in src or "definition = f" in src or 'definition = "' in src:
+        return True
+    for n in ast.walk(fn):
+        if isinstance(n, (ast.Assign, ast.AugAssign)):
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            if any(isinstance(t, ast.Subscript) for t in targets):
+                return True
+    return src.count("create_state_machine(") > 1
+
+
+def param_ids(fn, aliases):
+    """pytest id -> (Class, ATTR) from @pytest.mark.parametrize(..., [templates], ids=[...])."""
+    out = {}
+    for dec in fn.decorator_list:
+        if not (isinstance(dec, ast.Call) and ast.unparse(dec.func).endswith("parametrize")):
+            continue
+        if len(dec.args) < 2 or not isinstance(dec.args[1], (ast.List, ast.Tuple)):
+            continue
+        values = dec.args[1].elts
+        ids = next((k.value for k in dec.keywords if k.arg == "ids"), None)
+        id_list = [e.value for e in ids.elts] if isinstance(ids, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in ids.elts) else None
+        for i, v in enumerate(values):
+            r = refs(v, aliases)
+            if len(r) != 1:
+                continue
+            if id_list is not None and i < len(id_list):
+                out[str(id_list[i])] = r[0]
+            out[r[0][1]] = r[0]
+            out[os.path.basename(TEMPLATES[r[0]])] = r[0]
+    return out
+
+
+def functions(tree):
+    for n in tree.body:
+        if isinstance(n, ast.ClassDef):
+            for m in n.body:
+                if isinstance(m, ast.FunctionDef):
+                    yield n.name, m
+        elif isinstance(n, ast.FunctionDef):
+            yield "", n
+
+
+cases = []
+skipped = {"no-template": 0, "edited": 0, "has-resource": 0}
+for snap in sorted(glob.glob(os.path.join(SFN, "v2/**/*.snapshot.json"), recursive=True)):
+    py = snap.replace(".snapshot.json", ".py")
+    if not os.path.exists(py):
+        continue
+    tree = ast.parse(open(py).read())
+    aliases = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.ImportFrom):
+            for a in n.names:
+                aliases[a.asname or a.name] = a.name
+    fns = {(c, f.name): f for c, f in functions(tree)}
+    for key, rec in json.load(open(snap)).items():
+        histories = [(k, v["events"]) for k, v in rec.get("recorded-content", {}).items() if isinstance(v, dict) and isinstance(v.get("events"), list)]
+        if not histories:
+            continue
+        test = key.split("::")
+        cls = test[1] if len(test) == 3 else ""
+        name, _, param = test[-1].partition("[")
+        param = param.rstrip("]")
+        fn = fns.get((cls, name))
+        if fn is None:
+            skipped["no-template"] += len(histories)
+            continue
+        ids = param_ids(fn, aliases)
+        ref = None
+        for p in [param, *param.split("-")]:
+            if p in ids:
+                ref = ids[p]
+                break
+            tail = os.path.basename(p)
+            if tail in ids:
+                ref = ids[tail]
+                break
+        if ref is None:
+            cands = set(refs(fn, aliases))
+            if len(cands) == 1:
+                ref = cands.pop()
+        if ref is None:
+            skipped["no-template"] += len(histories)
+            continue
+        if edits_template(fn):
+            skipped["edited"] += len(histories)
+            continue
+        definition = json5.load(open(TEMPLATES[ref]))
+        if has_resource(definition):
+            skipped["has-resource"] += len(histories)
+            continue
+        for hk, events in histories:
+            started = next((e for e in events if e["type"] == "ExecutionStarted"), None)
+            last = events[-1]
+            # A history read in reverse, or an execution stopped from outside, is not a replayable outcome.
+            if started is None or last["type"] not in ("ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut"):
+                continue
+            t = last["type"]
+            d = last.get("executionSucceededEventDetails") or last.get("executionFailedEventDetails") or {}
+            expected = {"status": t.replace("Execution", "").upper()}
+            if "output" in d:
+                expected["output"] = d["output"]
+            for f in ("error", "cause"):
+                if f in d:
+                    expected[f] = d[f]
+            cases.append(
+                {
+                    "id": f"{os.path.relpath(py, os.path.join(SFN, 'v2'))}::{test[-1]}::{hk}",
+                    "template": os.path.relpath(TEMPLATES[ref], os.path.join(SFN, "templates")),
+                    "input": started["executionStartedEventDetails"].get("input", {}),
+                    "expected": expected,
+                    "events": len(events),
+                }
+            )
+defs = {}
+for c in cases:
+    p = c["template"]
+    if p not in defs:
+        defs[p] = json5.load(open(os.path.join(SFN, "templates", p)))
+json.dump(
+    {
+        "source": f"https://github.com/localstack/localstack/tree/{COMMIT}/tests/aws/services/stepfunctions",
+        "licence": "Apache-2.0 (localstack/localstack LICENSE.txt); extracted by bench/data/extract-aws-recorded.py",
+        "skipped": skipped,
+        "definitions": defs,
+        "cases": cases,
+    },
+    sys.stdout,
+    separators=(",", ":"),
+)
+print(f"{len(cases)} cases, {len(defs)} definitions, skipped {skipped}", file=sys.stderr)
