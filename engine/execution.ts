@@ -313,16 +313,26 @@ export class StateEnv implements IntrinsicEnv, JsonataEnv {
   private statesVar?: StatesVariable;
   private ctx?: JsonObject;
 
+  /**
+   * @param retriable whether the state can have a Retry field (Task, Parallel, Map): only those carry
+   * `$$.State.RetryCount`. AWS-recorded executions of Pass states show `State` as `{Name, EnteredTime}`
+   * alone (localstack/localstack tests/aws/services/stepfunctions/v2/base/test_base.py::
+   * test_query_context_object_values and outputdecl/test_output.py::test_base_cases[BASE_EXPR]);
+   * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html lists
+   * RetryCount without saying which states have it.
+   */
   constructor(
     readonly frame: Frame,
     readonly stateName: string,
     private readonly input: JsonValue,
+    private readonly retriable = false,
   ) {
     this.enteredTime = frame.exec.clock.now();
     this.enteredEventId = frame.lastEventId;
   }
 
   private statesRetry = -1;
+  private ctxRetry = -1;
   private token: string | undefined;
 
   /** `$$.Task.Token` of a `.waitForTaskToken` task (set before its Parameters/Arguments are evaluated). */
@@ -351,13 +361,12 @@ export class StateEnv implements IntrinsicEnv, JsonataEnv {
   }
 
   context(): JsonObject {
-    if (!this.ctx || (this.ctx.State as JsonObject).RetryCount !== this.retryCount) {
+    if (!this.ctx || this.ctxRetry !== this.retryCount) {
       const base = this.frame.exec.contextStatic();
-      const ctx: JsonObject = {
-        Execution: base.Execution,
-        State: { EnteredTime: new Date(this.enteredTime).toISOString(), Name: this.stateName, RetryCount: this.retryCount },
-        StateMachine: base.StateMachine,
-      };
+      const State: JsonObject = { EnteredTime: new Date(this.enteredTime).toISOString(), Name: this.stateName };
+      if (this.retriable) State.RetryCount = this.retryCount;
+      const ctx: JsonObject = { Execution: base.Execution, State, StateMachine: base.StateMachine };
+      this.ctxRetry = this.retryCount;
       const item = this.frame.mapItem;
       if (item) {
         const Item: JsonObject = { Index: item.index, Value: item.value };

@@ -92,7 +92,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
 
   const envFor = (input: JsonValue, item?: MapItemContext): StateEnv => {
     const f = item ? new Frame(frame.exec, frame.vars, frame.signal, frame.lastEventId, item) : frame;
-    const e = new StateEnv(f, state.name, input);
+    const e = new StateEnv(f, state.name, input, true);
     return e;
   };
 

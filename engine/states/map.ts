@@ -39,7 +39,7 @@ const MAX_IN_FLIGHT = 40;
 
 export async function runMap(state: CompiledMap, input: JsonValue, frame: Frame): Promise<JsonValue> {
   entered(frame, "Map", state.name, input);
-  const env = new StateEnv(frame, state.name, input);
+  const env = new StateEnv(frame, state.name, input, true);
   const outcome = await withErrorHandling(state, input, env, async () => {
     const effective = state.io.lang === "JSONPath" ? applyInputPath(state.io, input, env) : input;
     let result: JsonValue;
@@ -209,12 +209,12 @@ function runIteration(it: InlineIterations, index: number): boolean {
   const iterFrame = (iteration.frame = new Frame(frame.exec, frame.vars, it.controller.signal, it.startedId, iteration, it.stop));
   iterFrame.eventLazy("MapIterationStarted", Lazy.Iteration, state.name, index);
   if (state.itemSelectorPath) {
-    const selected = state.itemSelectorPath(it.effective, new StateEnv(iterFrame, state.name, it.effective));
+    const selected = state.itemSelectorPath(it.effective, new StateEnv(iterFrame, state.name, it.effective, true));
     checkPayloadSize(state.name, selected);
     return iterationBody(iteration, selected);
   }
   if (state.itemSelectorJsonata) {
-    state.itemSelectorJsonata(new StateEnv(iterFrame, state.name, it.effective)).then(
+    state.itemSelectorJsonata(new StateEnv(iterFrame, state.name, it.effective, true)).then(
       (selected) => {
         try {
           checkPayloadSize(state.name, selected);

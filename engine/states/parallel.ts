@@ -12,7 +12,7 @@ import { applyInputPath, entered, finishJsonata, finishJsonPath, leaveHandled } 
 
 export async function runParallel(state: CompiledParallel, input: JsonValue, frame: Frame): Promise<JsonValue> {
   entered(frame, "Parallel", state.name, input);
-  const env = new StateEnv(frame, state.name, input);
+  const env = new StateEnv(frame, state.name, input, true);
   const outcome = await withErrorHandling(state, input, env, async () => {
     let branchInput: JsonValue;
     if (state.io.lang === "JSONPath") {
