@@ -205,7 +205,7 @@ export function compileJsonataExpression(text: string, where: string): CompiledJ
       throw new QueryEvaluationError(
         queryEvaluationCause(
           env,
-          `The JSONata expression '${shown}' specified for the field '${where}' failed: ${err.code ? err.code + ": " : ""}${err.message ?? String(e)}`,
+          `The JSONata expression '${shown}' specified for the field '${where}' threw an error during evaluation. ${err.code ? err.code + ": " : ""}${err.message ?? String(e)}`,
         ),
       );
     }

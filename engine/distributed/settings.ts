@@ -42,6 +42,42 @@ function runtimeError(field: string, rule: string, value: unknown): StatesError 
   return new StatesError(STATES_ERRORS.Runtime, `${field}: ${rule} (got ${JSON.stringify(value) ?? String(value)})`);
 }
 
+/**
+ * AWS's words for a `...Path` that selects an unusable value, as recorded on AWS (localstack/localstack
+ * tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.py::test_max_concurrency_path,
+ * test_map_state_tolerated_failure_count_path, test_map_state_tolerated_failure_percentage_path):
+ * `The ToleratedFailureCountPath field refers to value "NoNumber" which is not a valid integer:
+ * $.ToleratedFailureCount`, and for a number out of range `ToleratedFailureCount cannot be negative.` /
+ * `ToleratedFailurePercentage must be between 0 and 100.`, each after AWS's "An error occurred while
+ * executing the state 'X' (entered at the event id #N). ". Undocumented otherwise: other fields keep ours.
+ */
+const PATH_NUMBER_KIND: Record<string, "integer" | "float"> = {
+  MaxConcurrency: "integer",
+  ToleratedFailureCount: "integer",
+  ToleratedFailurePercentage: "float",
+};
+const OUT_OF_RANGE: Record<string, string> = {
+  ToleratedFailureCount: "ToleratedFailureCount cannot be negative.",
+  ToleratedFailurePercentage: "ToleratedFailurePercentage must be between 0 and 100.",
+};
+
+function pathRefusal(ctx: DistributedMapContext, name: string, path: string, value: unknown, rule: string): StatesError {
+  const prefix =
+    ctx.enteredEventId !== undefined
+      ? `An error occurred while executing the state '${ctx.stateName ?? "Map"}' (entered at the event id #${ctx.enteredEventId}). `
+      : "";
+  const kind = PATH_NUMBER_KIND[name];
+  if (kind === undefined) return runtimeError(`${name}Path`, rule, value);
+  if (typeof value !== "number" || (kind === "integer" && !Number.isInteger(value))) {
+    const shown = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+    return new StatesError(
+      STATES_ERRORS.Runtime,
+      `${prefix}The ${name}Path field refers to value "${shown}" which is not a valid ${kind}: ${path}`,
+    );
+  }
+  return new StatesError(STATES_ERRORS.Runtime, prefix + (OUT_OF_RANGE[name] ?? `${name}Path: ${rule} (got ${value})`));
+}
+
 /** Evaluates `field` (a literal or JSONata string) or `pathField` (a reference path) to a number. */
 function resolveNumber(
   ctx: DistributedMapContext,
@@ -53,11 +89,9 @@ function resolveNumber(
   rule: string,
 ): number | undefined {
   let value: unknown;
-  let field = name;
   if (literal !== undefined) {
     value = typeof literal === "string" ? ctx.evaluateTemplate(literal, input) : literal;
   } else if (path !== undefined) {
-    field = `${name}Path`;
     value = ctx.evaluatePath(path, input);
   } else {
     return undefined;
@@ -65,7 +99,7 @@ function resolveNumber(
   // A reference path may point at a numeric string (e.g. a CSV-derived value); AWS documents the
   // Path variants as selecting a "positive integer", so only real numbers pass.
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw runtimeError(field, rule, value);
+  if (!parsed.success) throw literal !== undefined ? runtimeError(name, rule, value) : pathRefusal(ctx, name, path!, value, rule);
   return parsed.data;
 }
 

@@ -90,6 +90,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     return v;
   };
 
+  const entered = frame.lastEventId;
   const envFor = (input: JsonValue, item?: MapItemContext): StateEnv => {
     const f = item ? new Frame(frame.exec, frame.vars, frame.signal, frame.lastEventId, item) : frame;
     const e = new StateEnv(f, state.name, input, true);
@@ -150,6 +151,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     executionArn: setup.arn,
     stateMachineArn: setup.stateMachineArn,
     stateName: state.name,
+    enteredEventId: entered,
     label,
     queryLanguage: lang,
     evaluateTemplate(template, input, item) {

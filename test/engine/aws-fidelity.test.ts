@@ -118,7 +118,10 @@ describe("engine AWS fidelity: SecondsPath non-integer", () => {
   it("SecondsPath selecting 1.5 fails with States.Runtime", async () => {
     const r = await runDef(single({ Type: "Wait", SecondsPath: "$.s" }), { s: 1.5 });
     assert.equal(r.error, "States.Runtime");
-    assert.match(r.cause!, /SecondsPath '\$\.s'.*non-negative integer.*1\.5/);
+    assert.equal(
+      r.cause,
+      "An error occurred while executing the state 'S' (entered at the event id #2). The SecondsPath parameter cannot be parsed as a long value: $.s == 1.5",
+    );
   });
   it("TimeoutSecondsPath selecting a string fails with States.Runtime", async () => {
     const r = await runDef(
@@ -193,7 +196,7 @@ describe("engine AWS fidelity: JSONata errors are States.QueryEvaluationError wi
     assert.equal(out.Error, "States.QueryEvaluationError");
     assert.match(
       out.Cause,
-      /^An error occurred while executing the state 'P' \(entered at the event id #\d+\)\. The JSONata expression '\$states\.input\.a \+ 'x'' specified for the field 'Output' failed: T2002/,
+      /^An error occurred while executing the state 'P' \(entered at the event id #\d+\)\. The JSONata expression '\$states\.input\.a \+ 'x'' specified for the field 'Output' threw an error during evaluation\. T2002/,
     );
   });
 });
@@ -351,5 +354,80 @@ describe("engine AWS fidelity: the Jayway JsonPath dialect in Paths", () => {
   }
   it("$.[0] selects the first element of an array input (InputPath)", async () => {
     assert.deepEqual((await runDef(single({ Type: "Pass", InputPath: "$.[0]" }), [7, 8])).output, 7);
+  });
+});
+
+/**
+ * Runtime error causes in AWS's words. The rules (https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html:
+ * SecondsPath selects "a positive integer"; https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html:
+ * ToleratedFailurePercentage "a value between zero and 100", ToleratedFailureCount "an integer" not negative;
+ * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html: a path that matches
+ * nothing is a States.Runtime error) are documented; their texts are as executions recorded on AWS show
+ * (localstack/localstack tests/aws/services/stepfunctions/v2/base/test_wait.py, v2/scenarios/test_base_scenarios.py,
+ * v2/intrinsic_functions/test_math_operations_jsonata.py; replayed by bench/aws-recorded.bench.ts).
+ */
+describe("engine AWS fidelity: error causes as AWS words them", () => {
+  const prefix = (state: string, id = 2) => `An error occurred while executing the state '${state}' (entered at the event id #${id}). `;
+  it("SecondsPath: a negative value; a value that is not a whole number", async () => {
+    const wait = single({ Type: "Wait", SecondsPath: "$.input.waitSeconds" });
+    const neg = await runDef(wait, { input: { waitSeconds: -1 } });
+    assert.equal(neg.cause, prefix("S") + "The SecondsPath parameter references a negative value: $.input.waitSeconds == -1");
+    const frac = await runDef(wait, { input: { waitSeconds: -1.5 } });
+    assert.equal(frac.cause, prefix("S") + "The SecondsPath parameter cannot be parsed as a long value: $.input.waitSeconds == -1.5");
+  });
+  it("InputPath/OutputPath matching nothing: the path in bracket notation", async () => {
+    const r = await runDef(single({ Type: "Pass", InputPath: "$.NoSuchInputPath" }), { a: 1 });
+    assert.equal(r.error, "States.Runtime");
+    assert.equal(r.cause, prefix("S") + "Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']");
+    const o = await runDef(single({ Type: "Pass", OutputPath: "$.a.b[0]" }), { a: 1 });
+    assert.equal(o.cause, prefix("S") + "Invalid path '$.a.b[0]' : No results for path: $['a']['b'][0]");
+  });
+  it("MaxConcurrencyPath selecting what is not an integer (inline Map)", async () => {
+    const def = single({
+      Type: "Map",
+      ItemsPath: "$.Values",
+      MaxConcurrencyPath: "$.MaxConcurrencyValue",
+      ItemProcessor: processor(undefined),
+    });
+    const r = await runDef(def, { MaxConcurrencyValue: "NoNumber", Values: ["HelloWorld"] });
+    assert.equal(r.error, "States.Runtime");
+    assert.equal(
+      r.cause,
+      prefix("S") + 'The MaxConcurrencyPath field refers to value "NoNumber" which is not a valid integer: $.MaxConcurrencyValue',
+    );
+  });
+  it("ToleratedFailureCountPath / ToleratedFailurePercentagePath (Distributed Map): not a number, out of range", async () => {
+    const map = (field: string) =>
+      single({
+        Type: "Map",
+        ItemsPath: "$.Items",
+        [field]: `$.${field.replace(/Path$/, "")}`,
+        ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }),
+      });
+    const causes = async (field: string, value: JsonValue) =>
+      (await runDef(map(field), { Items: [0], [field.replace(/Path$/, "")]: value })).cause;
+    assert.equal(
+      await causes("ToleratedFailureCountPath", {}),
+      prefix("S") + 'The ToleratedFailureCountPath field refers to value "{}" which is not a valid integer: $.ToleratedFailureCount',
+    );
+    assert.equal(await causes("ToleratedFailureCountPath", -1), prefix("S") + "ToleratedFailureCount cannot be negative.");
+    assert.equal(
+      await causes("ToleratedFailurePercentagePath", "NoNumber"),
+      prefix("S") +
+        'The ToleratedFailurePercentagePath field refers to value "NoNumber" which is not a valid float: $.ToleratedFailurePercentage',
+    );
+    assert.equal(
+      await causes("ToleratedFailurePercentagePath", 100.1),
+      prefix("S") + "ToleratedFailurePercentage must be between 0 and 100.",
+    );
+  });
+  it("a JSONata expression that throws: '... threw an error during evaluation. T1006: ...'", async () => {
+    const r = await runDef(jsonata(single({ Type: "Pass", Output: { FunctionResult: "{% $randomSeeded($states.input.x) %}" } })), { x: 1 });
+    assert.equal(r.error, "States.QueryEvaluationError");
+    assert.equal(
+      r.cause,
+      prefix("S") +
+        "The JSONata expression '$randomSeeded($states.input.x)' specified for the field 'Output/FunctionResult' threw an error during evaluation. T1006: Attempted to invoke a non-function",
+    );
   });
 });
