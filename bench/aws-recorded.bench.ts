@@ -19,7 +19,8 @@ interface RecordedCase {
   template: string;
   input: JsonValue;
   expected: { status: string; output?: JsonValue; error?: string; cause?: JsonValue };
-  events: number;
+  /** The recorded history's event types, in order. */
+  eventTypes: string[];
 }
 interface RecordedData {
   source: string;
@@ -63,7 +64,15 @@ function rewritten(v: JsonValue): boolean {
   return (Array.isArray(v) ? v : Object.values(v)).some(rewritten);
 }
 
-type Verdict = { kind: "same" } | { kind: "differs" | "cause"; detail: string };
+type Verdict = { kind: "same"; events?: string } | { kind: "differs" | "cause"; detail: string; events?: string };
+
+/** Where our history's event types first part from AWS's, or undefined when they are the same. */
+function eventsDiffer(want: string[], got: string[]): string | undefined {
+  let i = 0;
+  while (i < want.length && i < got.length && want[i] === got[i]) i++;
+  if (i === want.length && i === got.length) return undefined;
+  return `event ${i + 1}: ours ${got[i] ?? "(end)"}, AWS ${want[i] ?? "(end)"} (${got.length} vs ${want.length} events)`;
+}
 
 async function replay(c: RecordedCase): Promise<Verdict> {
   const definition = data.definitions[c.template];
@@ -74,6 +83,15 @@ async function replay(c: RecordedCase): Promise<Verdict> {
   } catch (e) {
     return { kind: "differs", detail: `not run: ${(e as Error).message.split("\n")[0]?.slice(0, 160)}` };
   }
+  const events = eventsDiffer(
+    c.eventTypes,
+    r.history.map((e) => e.type),
+  );
+  const verdict = outcome(c, r);
+  return events === undefined ? verdict : { ...verdict, events };
+}
+
+function outcome(c: RecordedCase, r: Awaited<ReturnType<typeof run>>): Verdict {
   const want = c.expected;
   const cut = (v: unknown) => JSON.stringify(v)?.slice(0, 2400);
   if (r.status !== want.status) return { kind: "differs", detail: `${r.status} ${r.error ?? ""} ${cut(r.cause ?? r.output)}` };
@@ -103,8 +121,11 @@ async function main(): Promise<void> {
   console.log(
     `  reproduced ${n - differs.length}/${n} (status, output, error); with the cause text too ${n - differs.length - cause.length}/${n}`,
   );
+  const histories = verdicts.filter(([, v]) => v.events !== undefined);
+  console.log(`  history event types in AWS's order: ${n - histories.length}/${n}`);
   for (const [c, v] of [...differs, ...cause])
     console.log(`  ${v.kind === "differs" ? "DIFFERS" : "CAUSE  "} ${c.id} (${c.template})\n      ours   ${"detail" in v ? v.detail : ""}`);
+  for (const [c, v] of histories) console.log(`  HISTORY ${c.id} (${c.template})\n      ${v.events}`);
 }
 
 void main();
