@@ -44,6 +44,7 @@ export async function withErrorHandling(
       return { output: await body() };
     } catch (e) {
       if (!(e instanceof StatesError)) throw e;
+      env.evaluationFailed(e);
       const delay = tracker ? tracker.next(e.error, frame.exec.setup.random) : null;
       if (delay !== null) {
         env.retryCount++;

@@ -14,6 +14,15 @@ import { applyInputPath, applyOutputPath, entered, evalNumber, finishJsonata, le
 export async function runWait(state: CompiledWait, input: JsonValue, frame: Frame): Promise<JsonValue> {
   entered(frame, "Wait", state.name, input);
   const env = new StateEnv(frame, state.name, input);
+  try {
+    return await waitBody(state, input, frame, env);
+  } catch (e) {
+    env.evaluationFailed(e);
+    throw e;
+  }
+}
+
+async function waitBody(state: CompiledWait, input: JsonValue, frame: Frame, env: StateEnv): Promise<JsonValue> {
   const effective = state.io.lang === "JSONPath" ? applyInputPath(state.io, input, env) : input;
   let ms = 0;
   if (state.seconds) {

@@ -431,3 +431,51 @@ describe("engine AWS fidelity: error causes as AWS words them", () => {
     );
   });
 });
+
+/**
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_EvaluationFailedEventDetails.html —
+ * "Contains details about an evaluation failure that occurred while processing a state, for example,
+ * when a JSONata expression throws an error": error, cause, location, state. Where it goes, as
+ * executions recorded on AWS show (localstack/localstack tests/aws/services/stepfunctions/v2/assign/
+ * test_assign_reference_variables.py::test_undefined_reference, v2/scenarios/test_base_scenarios.py::
+ * test_map_state_items_input_types): after the StateEntered event, then ExecutionFailed (a Map: MapStateFailed first).
+ */
+describe("engine AWS fidelity: EvaluationFailed events", () => {
+  it("a JSONata Assign that reads an undefined variable: PassStateEntered, EvaluationFailed (location Assign/result), ExecutionFailed", async () => {
+    const r = await runDef(jsonata(single({ Type: "Pass", Assign: { result: "{% $doesNotExist %}" } })), {});
+    assert.deepEqual(
+      r.history.map((e) => e.type),
+      ["ExecutionStarted", "PassStateEntered", "EvaluationFailed", "ExecutionFailed"],
+    );
+    const details = (r.history[2] as unknown as { evaluationFailedEventDetails: Record<string, string> }).evaluationFailedEventDetails;
+    assert.deepEqual(details, {
+      error: "States.QueryEvaluationError",
+      cause: r.cause,
+      location: "Assign/result",
+      state: "S",
+    });
+  });
+  it("a JSONata Map whose input is not an array: MapStateEntered, EvaluationFailed (no location), MapStateFailed, ExecutionFailed", async () => {
+    const r = await runDef(jsonata(single({ Type: "Map", ItemProcessor: processor(undefined) })), { foo: "bar" } as JsonValue);
+    assert.deepEqual(
+      r.history.map((e) => e.type),
+      ["ExecutionStarted", "MapStateEntered", "EvaluationFailed", "MapStateFailed", "ExecutionFailed"],
+    );
+    const details = (r.history[2] as unknown as { evaluationFailedEventDetails: Record<string, string> }).evaluationFailedEventDetails;
+    assert.equal(details.location, undefined);
+    assert.match(details.cause!, /Map state input must be an array but was: \{"foo":"bar"\}$/);
+  });
+  it("an error inside an iteration is recorded once, by the state that evaluated", async () => {
+    const def = jsonata(
+      single({
+        Type: "Map",
+        Items: "{% [1] %}",
+        ItemProcessor: processor(undefined, { P: { Type: "Pass", Output: "{% $nope %}", End: true } }),
+      }),
+    );
+    const r = await runDef(def, {});
+    const failed = r.history.filter((e) => e.type === "EvaluationFailed");
+    assert.equal(failed.length, 1);
+    assert.equal((failed[0] as unknown as { evaluationFailedEventDetails: { state: string } }).evaluationFailedEventDetails.state, "P");
+  });
+});
