@@ -312,6 +312,13 @@ export class StateEnv implements IntrinsicEnv, JsonataEnv {
   retryCount = 0;
   /** Whether this state recorded an EvaluationFailed event (a Map then records MapStateFailed after it). */
   evaluationFailedHere = false;
+  /**
+   * A Map's or Parallel's failure event, recorded only once no retrier takes the error: executions
+   * recorded on AWS show one MapStateFailed/ParallelStateFailed after the last attempt, none between
+   * attempts (localstack/localstack tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.py::
+   * test_map_state_retry, test_parallel_state_retry). See error-handling.ts.
+   */
+  owedFailedEvent: "MapStateFailed" | "ParallelStateFailed" | undefined = undefined;
   readonly enteredTime: number;
   /** The id of the state's StateEntered event (made just before this env): AWS names it in QueryEvaluationError causes. */
   readonly enteredEventId: number;

@@ -194,6 +194,11 @@ export function leaveHandled(
   outcome: { output: JsonValue; next?: string; caught?: boolean },
 ): JsonValue {
   if (!outcome.caught) return leave(frame, type, state, outcome.output);
+  // A caught Map or Parallel records MapStateExited/ParallelStateExited with the Catch's output after
+  // its failure event; a caught Task records no exit (executions recorded on AWS: localstack/localstack
+  // tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.py::test_map_state_catch,
+  // test_parallel_state_catch).
+  if (type === "Map" || type === "Parallel") exited(frame, type, state.name, outcome.output);
   frame.next = outcome.next;
   return outcome.output;
 }

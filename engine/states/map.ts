@@ -48,7 +48,7 @@ export async function runMap(state: CompiledMap, input: JsonValue, frame: Frame)
       // AWS records EvaluationFailed, then MapStateFailed (see StateEnv.evaluationFailed).
       if (e instanceof StatesError && e.error === STATES_ERRORS.QueryEvaluationError && !env.evaluationFailedHere) {
         env.evaluationFailed(e);
-        if (env.evaluationFailedHere) frame.event("MapStateFailed");
+        if (env.evaluationFailedHere) env.owedFailedEvent = "MapStateFailed";
       }
       throw e;
     }
@@ -112,7 +112,7 @@ async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv
     await Promise.race([run.all, abortPromise(controller.signal)]);
   } catch (e) {
     // A stop of the execution ends the Map without an event of its own.
-    if (run.failure) frame.event("MapStateFailed");
+    if (run.failure) env.owedFailedEvent = "MapStateFailed";
     throw e;
   } finally {
     release();

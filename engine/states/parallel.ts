@@ -41,7 +41,9 @@ export async function runParallel(state: CompiledParallel, input: JsonValue, fra
       );
       results = await Promise.race([all, abortPromise(controller.signal)]);
     } catch (e) {
-      frame.event("ParallelStateFailed");
+      // A branch's failure is recorded once no retrier takes it (error-handling.ts); a stop at once, as before.
+      if (branchFailure) env.owedFailedEvent = "ParallelStateFailed";
+      else frame.event("ParallelStateFailed");
       throw branchFailure ? branchFailure.error : e;
     } finally {
       release();

@@ -479,3 +479,111 @@ describe("engine AWS fidelity: EvaluationFailed events", () => {
     assert.equal((failed[0] as unknown as { evaluationFailedEventDetails: { state: string } }).evaluationFailedEventDetails.state, "P");
   });
 });
+
+/**
+ * A Distributed Map's own events around its Map Run, as executions recorded on AWS show (localstack/localstack
+ * tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.py::test_map_state_label,
+ * test_map_state_tolerated_failure_count_path); the events are those of
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html (MapStateStarted: "the size of the array").
+ */
+describe("engine AWS fidelity: Distributed Map state events", () => {
+  const distributed = (extra: Record<string, unknown> = {}) =>
+    single({ Type: "Map", ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }), ...extra });
+  it("MapStateEntered, MapStateStarted {length}, MapRunStarted, MapRunSucceeded, MapStateSucceeded, MapStateExited", async () => {
+    const r = await runDef(distributed(), ["Hello", "World"]);
+    assert.deepEqual(
+      r.history.map((e) => e.type),
+      [
+        "ExecutionStarted",
+        "MapStateEntered",
+        "MapStateStarted",
+        "MapRunStarted",
+        "MapRunSucceeded",
+        "MapStateSucceeded",
+        "MapStateExited",
+        "ExecutionSucceeded",
+      ],
+    );
+    assert.deepEqual((r.history[2] as unknown as { mapStateStartedEventDetails: unknown }).mapStateStartedEventDetails, { length: 2 });
+  });
+  it("a Map Run setting that cannot be used fails the state after MapStateStarted, with no MapStateFailed", async () => {
+    const r = await runDef(distributed({ ItemsPath: "$.Items", ToleratedFailureCountPath: "$.ToleratedFailureCount" }), {
+      Items: [0],
+      ToleratedFailureCount: "NoNumber",
+    });
+    assert.deepEqual(
+      r.history.map((e) => e.type),
+      ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "ExecutionFailed"],
+    );
+  });
+  it("a Map Run that fails: MapRunFailed, then MapStateFailed (as an inline Map's failure)", async () => {
+    const def = single({
+      Type: "Map",
+      ItemProcessor: processor({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, { F: { Type: "Fail", Error: "E" } }, "F"),
+    });
+    const r = await runDef(def, [1]);
+    const types = r.history.map((e) => e.type);
+    assert.deepEqual(types.slice(-3), ["MapRunFailed", "MapStateFailed", "ExecutionFailed"]);
+  });
+});
+
+/**
+ * Retry and Catch on a Map or Parallel state, as executions recorded on AWS show (localstack/localstack
+ * tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.py::test_map_state_retry,
+ * test_map_state_catch, test_parallel_state_retry, test_parallel_state_catch): one MapStateFailed /
+ * ParallelStateFailed, after the last attempt; a caught one records its Exited event with the Catch's output.
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html: retriers first, then the catcher.)
+ */
+describe("engine AWS fidelity: retried and caught Map and Parallel states", () => {
+  const failing = { F: { Type: "Fail", Error: "HandleItemFailError", Cause: "HandleItemFailCause" } };
+  const map = (extra: Record<string, unknown>) => ({
+    StartAt: "M",
+    States: {
+      M: { Type: "Map", ItemsPath: "$.arr", ItemProcessor: processor(undefined, failing, "F"), ...extra },
+      Done: { Type: "Pass", End: true },
+    },
+  });
+  it("a Map retried twice: MapStateStarted three times, one MapStateFailed at the end", async () => {
+    const r = await runDef(map({ End: true, Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 1, MaxAttempts: 2 }] }), { arr: [1] });
+    const types = r.history.map((e) => e.type);
+    assert.equal(types.filter((t) => t === "MapStateStarted").length, 3);
+    assert.deepEqual(types.slice(-3), ["MapIterationFailed", "MapStateFailed", "ExecutionFailed"]);
+    assert.equal(types.filter((t) => t === "MapStateFailed").length, 1);
+  });
+  it("a caught Map: MapStateFailed, MapStateExited with the error output, then the Catch's state", async () => {
+    const r = await runDef(map({ End: true, Catch: [{ ErrorEquals: ["States.ALL"], Next: "Done" }] }), { arr: [1] });
+    const types = r.history.map((e) => e.type);
+    assert.deepEqual(types.slice(-5), ["MapStateFailed", "MapStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    const exited = r.history[types.indexOf("MapStateExited")] as unknown as { stateExitedEventDetails: { output: string } };
+    assert.deepEqual(JSON.parse(exited.stateExitedEventDetails.output), { Error: "HandleItemFailError", Cause: "HandleItemFailCause" });
+  });
+  it("a Parallel retried and then caught: ParallelStateFailed once, then ParallelStateExited", async () => {
+    const def = {
+      StartAt: "P",
+      States: {
+        P: {
+          Type: "Parallel",
+          Branches: [{ StartAt: "F", States: failing }],
+          Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 1, MaxAttempts: 1 }],
+          Catch: [{ ErrorEquals: ["States.ALL"], Next: "Done" }],
+          End: true,
+        },
+        Done: { Type: "Pass", End: true },
+      },
+    };
+    const types = (await runDef(def, {})).history.map((e) => e.type);
+    assert.deepEqual(types, [
+      "ExecutionStarted",
+      "ParallelStateEntered",
+      "ParallelStateStarted",
+      "FailStateEntered",
+      "ParallelStateStarted",
+      "FailStateEntered",
+      "ParallelStateFailed",
+      "ParallelStateExited",
+      "PassStateEntered",
+      "PassStateExited",
+      "ExecutionSucceeded",
+    ]);
+  });
+});
