@@ -164,13 +164,12 @@ describe("engine AWS fidelity: JSONata errors are States.QueryEvaluationError wi
     assert.equal(r.error, "States.QueryEvaluationError");
     assert.match(r.cause!, /field 'Items' returned an unexpected result type\. Expected 'array', but was 'string'/);
   });
-  it("a Wait Timestamp that is not a timestamp", async () => {
+  it("a Wait Timestamp that is not a timestamp (a string: AWS's recorded wording; another type: unexpected result type)", async () => {
     const r = await runDef(jsonata(single({ Type: "Wait", Timestamp: "{% 'tomorrow' %}" })), {});
     assert.equal(r.error, "States.QueryEvaluationError");
-    assert.match(
-      r.cause!,
-      /field 'Timestamp' returned an unexpected result type\. Expected 'timestamp', but was 'string' for value: "tomorrow"/,
-    );
+    assert.match(r.cause!, /The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: tomorrow$/);
+    const n = await runDef(jsonata(single({ Type: "Wait", Timestamp: "{% 7 %}" })), {});
+    assert.match(n.cause!, /field 'Timestamp' returned an unexpected result type\. Expected 'timestamp', but was 'number' for value: 7/);
   });
   it("a Wait Seconds that is not an integer", async () => {
     const r = await runDef(jsonata(single({ Type: "Wait", Seconds: "{% 1.5 %}" })), {});
@@ -363,7 +362,8 @@ describe("engine AWS fidelity: the Jayway JsonPath dialect in Paths", () => {
  * ToleratedFailurePercentage "a value between zero and 100", ToleratedFailureCount "an integer" not negative;
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html: a path that matches
  * nothing is a States.Runtime error) are documented; their texts are as executions recorded on AWS show
- * (localstack/localstack tests/aws/services/stepfunctions/v2/base/test_wait.py, v2/scenarios/test_base_scenarios.py,
+ * (localstack/localstack tests/aws/services/stepfunctions/v2/base/test_wait.py, v2/scenarios/test_base_scenarios.py
+ * (test_wait_timestamp_path, test_wait_timestamp_jsonata: their inputs are rewritten in the snapshot, so the bench cannot replay them),
  * v2/intrinsic_functions/test_math_operations_jsonata.py; replayed by bench/aws-recorded.bench.ts).
  */
 describe("engine AWS fidelity: error causes as AWS words them", () => {
@@ -374,6 +374,33 @@ describe("engine AWS fidelity: error causes as AWS words them", () => {
     assert.equal(neg.cause, prefix("S") + "The SecondsPath parameter references a negative value: $.input.waitSeconds == -1");
     const frac = await runDef(wait, { input: { waitSeconds: -1.5 } });
     assert.equal(frac.cause, prefix("S") + "The SecondsPath parameter cannot be parsed as a long value: $.input.waitSeconds == -1.5");
+  });
+  it("a Timestamp that is not ISO-8601 (a space for the T, no Z, month 13, hour 25): TimestampPath and JSONata", async () => {
+    for (const t of [
+      "2016-12-05 21:29:29Z",
+      "2016-12-05T21:29:29",
+      "2016-13-05T21:29:29Z",
+      "2016-12-05T25:29:29Z",
+      "05-12-2016T21:29:29Z",
+    ]) {
+      const path = await runDef(single({ Type: "Wait", TimestampPath: "$.TimestampValue" }), { TimestampValue: t });
+      assert.equal(path.error, "States.Runtime");
+      assert.equal(
+        path.cause,
+        prefix("S") +
+          `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.TimestampValue == ${t}`,
+      );
+      const ja = await runDef(jsonata(single({ Type: "Wait", Timestamp: "{% $states.input.TimestampValue %}" })), { TimestampValue: t });
+      assert.equal(ja.error, "States.QueryEvaluationError");
+      assert.equal(
+        ja.cause,
+        prefix("S") + `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${t}`,
+      );
+      assert.deepEqual(
+        ja.history.map((e) => e.type),
+        ["ExecutionStarted", "WaitStateEntered", "EvaluationFailed", "ExecutionFailed"],
+      );
+    }
   });
   it("InputPath/OutputPath matching nothing: the path in bracket notation", async () => {
     const r = await runDef(single({ Type: "Pass", InputPath: "$.NoSuchInputPath" }), { a: 1 });
