@@ -701,21 +701,30 @@ export class StateRules {
       }
     } else if (mode === "INLINE") {
       // These fields configure a Map Run, which only Distributed mode creates (state-map-distributed, "Distributed Map state fields").
-      for (const f of [
-        "ItemReader",
-        "ItemBatcher",
-        "ResultWriter",
-        "ToleratedFailurePercentage",
-        "ToleratedFailurePercentagePath",
-        "ToleratedFailureCount",
-        "ToleratedFailureCountPath",
-        "Label",
-      ]) {
+      for (const f of ["ItemReader", "ItemBatcher", "ResultWriter", "Label"]) {
         if (has(o, f))
           this.report(
             CODES.DISTRIBUTED_ONLY_FIELD,
             [...at, f],
             `${f} is only valid on a Distributed Map; set ItemProcessor.ProcessorConfig.Mode to "DISTRIBUTED" or remove it`,
+          );
+      }
+      // The failure thresholds are accepted on an INLINE Map: AWS ran one with ToleratedFailureCount and
+      // ToleratedFailurePercentage JSONata expressions on an INLINE Map to success (an execution recorded
+      // on AWS: localstack/localstack tests/aws/services/stepfunctions/v2/evaluate_jsonata/
+      // test_base_evaluate_expressions.py::test_base_map). They have no effect there: a warning.
+      for (const f of [
+        "ToleratedFailurePercentage",
+        "ToleratedFailurePercentagePath",
+        "ToleratedFailureCount",
+        "ToleratedFailureCountPath",
+      ]) {
+        if (has(o, f))
+          this.report(
+            CODES.DISTRIBUTED_ONLY_FIELD,
+            [...at, f],
+            `${f} has no effect on an INLINE Map (it sets a Distributed Map's failure threshold); AWS accepts it: set ItemProcessor.ProcessorConfig.Mode to "DISTRIBUTED" or remove it`,
+            "WARNING",
           );
       }
       if (config && has(config, "ExecutionType")) {
