@@ -107,6 +107,9 @@ export async function evalNumber(
   else if (src.kind === "path") {
     v = src.path.evaluate(effectiveInput, env);
     if (v === undefined) throw new RuntimeError(`Invalid path '${src.text}' for ${field} in state '${env.stateName}': no value found`);
+    // MaxConcurrencyPath selecting "1" runs on AWS (an execution recorded on AWS: localstack/localstack
+    // tests/aws/services/stepfunctions/v2/assign/test_assign_reference_variables.py::test_reference_in_map_state).
+    if (field === "MaxConcurrency" && typeof v === "string" && /^[+-]?\d+$/.test(v.trim())) v = Number(v);
   } else v = await src.expr(env);
   // Seconds, TimeoutSeconds, HeartbeatSeconds and MaxConcurrency are non-negative integers
   // (state-wait, state-task, state-map). A `...Path` that selects 1.5 fails the state with

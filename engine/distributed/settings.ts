@@ -61,6 +61,13 @@ const OUT_OF_RANGE: Record<string, string> = {
   ToleratedFailurePercentage: "ToleratedFailurePercentage must be between 0 and 100.",
 };
 
+/** A string holding an integer (or, for a float field, a decimal) as the number; anything else as it is. */
+export function numericText(value: unknown, kind: "integer" | "float" | undefined): unknown {
+  if (typeof value !== "string" || kind === undefined) return value;
+  const pattern = kind === "integer" ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)$/;
+  return pattern.test(value.trim()) ? Number(value) : value;
+}
+
 function pathRefusal(ctx: DistributedMapContext, name: string, path: string, value: unknown, rule: string): StatesError {
   const prefix =
     ctx.enteredEventId !== undefined
@@ -96,8 +103,12 @@ function resolveNumber(
   } else {
     return undefined;
   }
-  // A reference path may point at a numeric string (e.g. a CSV-derived value); AWS documents the
-  // Path variants as selecting a "positive integer", so only real numbers pass.
+  // A reference path that selects a numeric string is read as the number: AWS ran a Map whose
+  // ToleratedFailureCountPath selected the string "1" to success, and its words for a bad value are
+  // 'refers to value "NoNumber" which is not a valid integer' (executions recorded on AWS:
+  // localstack/localstack tests/aws/services/stepfunctions/v2/assign/test_assign_reference_variables.py::
+  // test_reference_in_map_state, v2/scenarios/test_base_scenarios.py::test_map_state_tolerated_failure_count_path).
+  if (literal === undefined) value = numericText(value, PATH_NUMBER_KIND[name]);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw literal !== undefined ? runtimeError(name, rule, value) : pathRefusal(ctx, name, path!, value, rule);
   return parsed.data;

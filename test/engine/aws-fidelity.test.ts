@@ -614,3 +614,60 @@ describe("engine AWS fidelity: retried and caught Map and Parallel states", () =
     ]);
   });
 });
+
+/**
+ * What AWS accepts and runs, as executions recorded on AWS show (localstack/localstack tests/aws/services/
+ * stepfunctions/v2/assign/test_assign_reference_variables.py::test_reference_in_map_state,
+ * v2/evaluate_jsonata/test_base_evaluate_expressions.py::test_base_map, v2/scenarios/test_base_scenarios.py::
+ * test_map_state_items_eval_jsonata_fail[function]).
+ */
+describe("engine AWS fidelity: Map fields as AWS reads them", () => {
+  it('MaxConcurrencyPath and ToleratedFailureCountPath selecting the string "1" (a variable) run', async () => {
+    const def = (field: string, mode: "INLINE" | "DISTRIBUTED") => ({
+      StartAt: "Start",
+      States: {
+        Start: { Type: "Pass", Assign: { v: "1" }, Result: { Values: [1, 2, 3] }, Next: "M" },
+        M: {
+          Type: "Map",
+          ItemsPath: "$.Values",
+          [field]: "$v",
+          ItemProcessor: processor(mode === "INLINE" ? { Mode: "INLINE" } : { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }),
+          End: true,
+        },
+      },
+    });
+    for (const [field, mode] of [
+      ["MaxConcurrencyPath", "INLINE"],
+      ["MaxConcurrencyPath", "DISTRIBUTED"],
+      ["ToleratedFailureCountPath", "DISTRIBUTED"],
+      ["ToleratedFailurePercentagePath", "DISTRIBUTED"],
+    ] as const) {
+      const r = await runDef(def(field, mode), {});
+      assert.equal(r.status, "SUCCEEDED", `${field} ${mode}: ${r.cause}`);
+      assert.deepEqual(r.output, [1, 2, 3]);
+    }
+  });
+  it("ToleratedFailureCount / ToleratedFailurePercentage on an INLINE Map run (no effect there)", async () => {
+    for (const field of ["ToleratedFailureCount", "ToleratedFailurePercentage"]) {
+      const def = jsonata(
+        single({ Type: "Map", Items: [1], MaxConcurrency: 1, ItemProcessor: processor(undefined), [field]: "{% $variable := 1 %}" }),
+      );
+      const r = await runDef(def, {});
+      assert.equal(r.status, "SUCCEEDED", r.cause);
+      assert.deepEqual(r.output, [1]);
+    }
+  });
+  it("JSONata Items that returns a function: 'returned an unsupported result type.'", async () => {
+    const r = await runDef(
+      jsonata(
+        single({ Type: "Map", MaxConcurrency: 1, Items: "{% $fn := function($x){$x} %}", ItemProcessor: processor({ Mode: "INLINE" }) }),
+      ),
+      {},
+    );
+    assert.equal(r.error, "States.QueryEvaluationError");
+    assert.equal(
+      r.cause,
+      "An error occurred while executing the state 'S' (entered at the event id #2). The JSONata expression '$fn := function($x){$x}' specified for the field 'Items' returned an unsupported result type.",
+    );
+  });
+});
