@@ -47,6 +47,104 @@ def template_map():
 TEMPLATES = template_map()
 
 
+def class_constants():
+    """(ClassName, ATTR) -> literal value, for the template classes' other constants (JSONata strings, ...)."""
+    out = {}
+    for py in glob.glob(os.path.join(SFN, "templates/**/*.py"), recursive=True):
+        for cls in [n for n in ast.parse(open(py).read()).body if isinstance(n, ast.ClassDef)]:
+            for st in cls.body:
+                target = st.target if isinstance(st, ast.AnnAssign) else (st.targets[0] if isinstance(st, ast.Assign) else None)
+                if isinstance(target, ast.Name) and getattr(st, "value", None) is not None:
+                    try:
+                        out[(cls.name, target.id)] = ast.literal_eval(st.value)
+                    except (ValueError, SyntaxError, TypeError):
+                        pass
+    return out
+
+
+CONSTANTS = class_constants()
+
+
+class TemplateClass:
+    """A stand-in for a template class: its template paths and constants, and load_sfn_template."""
+
+    def __init__(self, name):
+        for (cls, attr), path in TEMPLATES.items():
+            if cls == name:
+                setattr(self, attr, path)
+        for (cls, attr), value in CONSTANTS.items():
+            if cls == name and not hasattr(self, attr):
+                setattr(self, attr, value)
+
+    @staticmethod
+    def load_sfn_template(path):
+        return json5.load(open(path))
+
+
+# Names a test's template edits may use; any other (a fixture, a Lambda ARN) means the edit cannot be replayed.
+FIXTURES = ("aws_client", "create_", "sfn_snapshot", "function_arn", "function_name", "_arn", "sqs", "sns", "s3", "lambda")
+
+
+def replay_edits(fn, aliases, param):
+    """
+    The definition a parametrized test ran, when its edits to the loaded template are plain Python on
+    literal parameters (`template["States"]["X"].update(expression_dict)`): the parametrize values and
+    ids are read from the decorator, the edits replayed. None when that cannot be done faithfully.
+    """
+    decs = [d for d in fn.decorator_list if isinstance(d, ast.Call) and ast.unparse(d.func).endswith("parametrize")]
+    if len(decs) != 1 or len(decs[0].args) < 2 or not isinstance(decs[0].args[1], (ast.List, ast.Tuple)):
+        return None
+    dec = decs[0]
+    names_node = dec.args[0]
+    if isinstance(names_node, ast.Constant) and isinstance(names_node.value, str):
+        names = [n.strip() for n in names_node.value.split(",")]
+    else:
+        return None
+    ns = {"json": json}
+    for alias, cls in aliases.items():
+        if any(c == cls for c, _ in TEMPLATES):
+            ns[alias] = TemplateClass(cls)
+    ids_kw = next((k.value for k in dec.keywords if k.arg == "ids"), None)
+    id_list = [e.value for e in ids_kw.elts] if isinstance(ids_kw, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in ids_kw.elts) else None
+    chosen = None
+    for i, elt in enumerate(dec.args[1].elts):
+        pid = id_list[i] if id_list is not None and i < len(id_list) else None
+        value_node = elt
+        if isinstance(elt, ast.Call) and ast.unparse(elt.func).endswith("param"):
+            pid = next((k.value.value for k in elt.keywords if k.arg == "id" and isinstance(k.value, ast.Constant)), pid)
+            value_node = ast.Tuple(elts=elt.args, ctx=ast.Load()) if len(names) > 1 else elt.args[0]
+        if pid == param:
+            chosen = value_node
+            break
+    if chosen is None:
+        return None
+    try:
+        value = eval(compile(ast.Expression(chosen), "<param>", "eval"), ns)
+    except Exception:
+        return None
+    if len(names) > 1:
+        if not isinstance(value, tuple) or len(value) != len(names):
+            return None
+        ns.update(zip(names, value))
+    else:
+        ns[names[0]] = value
+    for st in fn.body:
+        src = ast.unparse(st)
+        if "create_and_" in src or "aws_client" in src:
+            break
+        if "template" not in src and "definition" not in src:
+            continue
+        if any(f in src for f in FIXTURES):
+            return None
+        try:
+            exec(compile(ast.Module(body=[st], type_ignores=[]), "<test>", "exec"), ns)
+        except Exception:
+            return None
+    if isinstance(ns.get("definition"), str):
+        return json.loads(ns["definition"])
+    return ns.get("template") if isinstance(ns.get("template"), dict) else None
+
+
 def has_resource(node):
     if isinstance(node, dict):
         return any(k == "Resource" or has_resource(v) for k, v in node.items())
@@ -112,6 +210,7 @@ def functions(tree):
 
 
 cases = []
+replayed_edits = {}
 skipped = {"no-template": 0, "edited": 0, "has-resource": 0}
 for snap in sorted(glob.glob(os.path.join(SFN, "v2/**/*.snapshot.json"), recursive=True)):
     py = snap.replace(".snapshot.json", ".py")
@@ -153,10 +252,17 @@ for snap in sorted(glob.glob(os.path.join(SFN, "v2/**/*.snapshot.json"), recursi
         if ref is None:
             skipped["no-template"] += len(histories)
             continue
+        template_name = os.path.relpath(TEMPLATES[ref], os.path.join(SFN, "templates"))
         if edits_template(fn):
-            skipped["edited"] += len(histories)
-            continue
-        definition = json5.load(open(TEMPLATES[ref]))
+            definition = replay_edits(fn, aliases, param)
+            if definition is None:
+                skipped["edited"] += len(histories)
+                continue
+            # The edited definition is its own entry, named after the template and the test's parameter.
+            template_name = f"{template_name}[{param}]"
+            replayed_edits[template_name] = definition
+        else:
+            definition = json5.load(open(TEMPLATES[ref]))
         if has_resource(definition):
             skipped["has-resource"] += len(histories)
             continue
@@ -177,7 +283,7 @@ for snap in sorted(glob.glob(os.path.join(SFN, "v2/**/*.snapshot.json"), recursi
             cases.append(
                 {
                     "id": f"{os.path.relpath(py, os.path.join(SFN, 'v2'))}::{test[-1]}::{hk}",
-                    "template": os.path.relpath(TEMPLATES[ref], os.path.join(SFN, "templates")),
+                    "template": template_name,
                     "input": started["executionStartedEventDetails"].get("input", {}),
                     "expected": expected,
                     # The recorded history's event types, in order (run-specific details left out); null where
@@ -189,7 +295,7 @@ defs = {}
 for c in cases:
     p = c["template"]
     if p not in defs:
-        defs[p] = json5.load(open(os.path.join(SFN, "templates", p)))
+        defs[p] = replayed_edits[p] if p in replayed_edits else json5.load(open(os.path.join(SFN, "templates", p)))
 json.dump(
     {
         "source": f"https://github.com/localstack/localstack/tree/{COMMIT}/tests/aws/services/stepfunctions",
