@@ -4,9 +4,15 @@
  * token found there; orders over 1000 are rejected. A message without a token cannot be answered:
  * on AWS that task waits until its TimeoutSeconds, and so it does here.
  *
- *   npx sfn-local exec examples/order-approvals/order-approvals.asl.json --input-file examples/order-approvals/input.json \
+ * In this repository (`npm run exec --` is the package's `sfn-local exec` under tsx):
+ *
+ *   npm run exec -- examples/order-approvals/order-approvals.asl.json --input-file examples/order-approvals/input.json \
  *     --state-machine RecordOrder=examples/order-approvals/record-order.asl.json \
  *     --dynamodb-table CustomerTotals:customer --task-token-handler examples/order-approvals/consumer.ts
+ *
+ * prints SUCCEEDED with {"customer":"alice","total":"450","orders":"3"} and the Map Run line
+ * "6 items = 5 succeeded + 1 failed" (o-5 rejected, tolerated by ToleratedFailureCount 1). In a project that
+ * installed the package: `npx sfn-local exec` with the same flags (a .ts consumer needs tsx or ts-node there).
  */
 import type { TaskTokenRequest, TaskTokens } from "../../testing";
 
