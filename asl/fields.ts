@@ -33,9 +33,10 @@ export interface FieldFacts {
   /**
    * Only a Distributed Map takes it: the field configures a Map Run, which only Distributed mode
    * creates (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html,
-   * "Distributed Map state fields").
+   * "Distributed Map state fields"). `"ignoredInline"`: AWS accepts it on an INLINE Map too and it
+   * has no effect there (a warning, not an error).
    */
-  readonly distributedOnly?: true;
+  readonly distributedOnly?: true | "ignoredInline";
   /**
    * The field belongs to a group of which the state takes exactly one (Wait's Seconds, SecondsPath,
    * Timestamp, TimestampPath): the group's own rule reports a second one, so its value and path

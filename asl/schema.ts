@@ -354,6 +354,11 @@ export const resultWriterSchema = z.strictObject({
 
 /** Map Run configuration (state-map-distributed, "Distributed Map state fields"). */
 const distributedOnly: FieldFacts = { distributedOnly: true };
+// The failure thresholds are accepted on an INLINE Map: AWS ran one with ToleratedFailureCount and
+// ToleratedFailurePercentage JSONata expressions on an INLINE Map to success (an execution recorded
+// on AWS: localstack/localstack tests/aws/services/stepfunctions/v2/evaluate_jsonata/
+// test_base_evaluate_expressions.py::test_base_map). They have no effect there.
+const failureThreshold: FieldFacts = { distributedOnly: "ignoredInline" };
 
 export const mapStateSchema = z.strictObject({
   Type: z.literal("Map"),
@@ -379,10 +384,10 @@ export const mapStateSchema = z.strictObject({
   MaxConcurrency: numberOrExpr(nonNegativeInt()).optional(),
   MaxConcurrencyPath: pathVariant("MaxConcurrency"),
   // "ToleratedFailurePercentage ... an integer or decimal from 0 through 100" — AWS accepts e.g. 0.5.
-  ToleratedFailurePercentage: withFacts(numberOrExpr(z.number().min(0).max(100)).optional(), distributedOnly),
-  ToleratedFailurePercentagePath: pathVariant("ToleratedFailurePercentage", distributedOnly),
-  ToleratedFailureCount: withFacts(numberOrExpr(nonNegativeInt()).optional(), distributedOnly),
-  ToleratedFailureCountPath: pathVariant("ToleratedFailureCount", distributedOnly),
+  ToleratedFailurePercentage: withFacts(numberOrExpr(z.number().min(0).max(100)).optional(), failureThreshold),
+  ToleratedFailurePercentagePath: pathVariant("ToleratedFailurePercentage", failureThreshold),
+  ToleratedFailureCount: withFacts(numberOrExpr(nonNegativeInt()).optional(), failureThreshold),
+  ToleratedFailureCountPath: pathVariant("ToleratedFailureCount", failureThreshold),
   Label: withFacts(z.string().optional(), distributedOnly),
   ...transition,
   ...ioPaths,

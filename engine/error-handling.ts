@@ -44,7 +44,12 @@ export async function withErrorHandling(
       return { output: await body() };
     } catch (e) {
       if (!(e instanceof StatesError)) throw e;
+      env.evaluationFailed(e);
       const delay = tracker ? tracker.next(e.error, frame.exec.setup.random) : null;
+      // A Map's or Parallel's failure event waits for this: a retried attempt records none.
+      const owed = env.owedFailedEvent;
+      env.owedFailedEvent = undefined;
+      if (delay === null && owed !== undefined) frame.event(owed);
       if (delay !== null) {
         env.retryCount++;
         // "Retries are treated as state transitions."

@@ -9,7 +9,7 @@ import * as aslTypes from "../asl/types";
 import type { Clock } from "./model/clock";
 import type { CompiledWorkflow } from "./compile";
 import type { ChildOutcome, MapItemContext, MapRunRecord } from "./distributed/contract";
-import { DataLimitExceededError, ExecutionAbortedError } from "./model/errors";
+import { DataLimitExceededError, ExecutionAbortedError, StatesError, STATES_ERRORS } from "./model/errors";
 import type { Lazy } from "./history";
 import * as history from "./history";
 import { abortPromise, stopFlagOf, type ChildStopper, type StopFlag } from "./model/abort";
@@ -304,25 +304,47 @@ export class Frame {
   }
 }
 
+/** Evaluation errors already recorded (an iteration's error is the Map's too: one EvaluationFailed event). */
+const recordedEvaluationErrors = new WeakSet<StatesError>();
+
 /** What one state visit can read: `$$`, variables, randomness; and, for JSONata, `$states`. */
 export class StateEnv implements IntrinsicEnv, JsonataEnv {
   retryCount = 0;
+  /** Whether this state recorded an EvaluationFailed event (a Map then records MapStateFailed after it). */
+  evaluationFailedHere = false;
+  /**
+   * A Map's or Parallel's failure event, recorded only once no retrier takes the error: executions
+   * recorded on AWS show one MapStateFailed/ParallelStateFailed after the last attempt, none between
+   * attempts (localstack/localstack tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.py::
+   * test_map_state_retry, test_parallel_state_retry). See error-handling.ts.
+   */
+  owedFailedEvent: "MapStateFailed" | "ParallelStateFailed" | undefined = undefined;
   readonly enteredTime: number;
   /** The id of the state's StateEntered event (made just before this env): AWS names it in QueryEvaluationError causes. */
   readonly enteredEventId: number;
   private statesVar?: StatesVariable;
   private ctx?: JsonObject;
 
+  /**
+   * @param retriable whether the state can have a Retry field (Task, Parallel, Map): only those carry
+   * `$$.State.RetryCount`. AWS-recorded executions of Pass states show `State` as `{Name, EnteredTime}`
+   * alone (localstack/localstack tests/aws/services/stepfunctions/v2/base/test_base.py::
+   * test_query_context_object_values and outputdecl/test_output.py::test_base_cases[BASE_EXPR]);
+   * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html lists
+   * RetryCount without saying which states have it.
+   */
   constructor(
     readonly frame: Frame,
     readonly stateName: string,
     private readonly input: JsonValue,
+    private readonly retriable = false,
   ) {
     this.enteredTime = frame.exec.clock.now();
     this.enteredEventId = frame.lastEventId;
   }
 
   private statesRetry = -1;
+  private ctxRetry = -1;
   private token: string | undefined;
 
   /** `$$.Task.Token` of a `.waitForTaskToken` task (set before its Parameters/Arguments are evaluated). */
@@ -351,13 +373,12 @@ export class StateEnv implements IntrinsicEnv, JsonataEnv {
   }
 
   context(): JsonObject {
-    if (!this.ctx || (this.ctx.State as JsonObject).RetryCount !== this.retryCount) {
+    if (!this.ctx || this.ctxRetry !== this.retryCount) {
       const base = this.frame.exec.contextStatic();
-      const ctx: JsonObject = {
-        Execution: base.Execution,
-        State: { EnteredTime: new Date(this.enteredTime).toISOString(), Name: this.stateName, RetryCount: this.retryCount },
-        StateMachine: base.StateMachine,
-      };
+      const State: JsonObject = { EnteredTime: new Date(this.enteredTime).toISOString(), Name: this.stateName };
+      if (this.retriable) State.RetryCount = this.retryCount;
+      const ctx: JsonObject = { Execution: base.Execution, State, StateMachine: base.StateMachine };
+      this.ctxRetry = this.retryCount;
       const item = this.frame.mapItem;
       if (item) {
         const Item: JsonObject = { Index: item.index, Value: item.value };
@@ -370,6 +391,27 @@ export class StateEnv implements IntrinsicEnv, JsonataEnv {
       this.ctx = ctx;
     }
     return this.ctx;
+  }
+
+  /**
+   * States.QueryEvaluationError is recorded as an `EvaluationFailed` event of the state before it
+   * fails the state: "Contains details about an evaluation failure that occurred while processing a
+   * state, for example, when a JSONata expression throws an error" with `error`, `cause`, `location`
+   * (the field) and `state` (https://docs.aws.amazon.com/step-functions/latest/apireference/API_EvaluationFailedEventDetails.html);
+   * executions recorded on AWS show it after the StateEntered event, before MapStateFailed or
+   * ExecutionFailed (localstack/localstack tests/aws/services/stepfunctions/v2/assign/
+   * test_assign_reference_variables.py::test_undefined_reference, v2/scenarios/test_base_scenarios.py::
+   * test_map_state_items_input_types). Called where a state's error surfaces; once per error.
+   */
+  evaluationFailed(e: unknown): void {
+    if (!(e instanceof StatesError) || e.error !== STATES_ERRORS.QueryEvaluationError || recordedEvaluationErrors.has(e)) return;
+    recordedEvaluationErrors.add(e);
+    const details: JsonObject = { error: e.error, cause: e.causeText };
+    const location = /specified for the field '([^']*)'/.exec(e.causeText)?.[1];
+    if (location !== undefined) details.location = location;
+    details.state = this.stateName;
+    this.frame.event("EvaluationFailed", details);
+    this.evaluationFailedHere = true;
   }
 
   variable(name: string): JsonValue | undefined {

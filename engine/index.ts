@@ -14,7 +14,7 @@ import { runExecution } from "./run-execution";
 import "./states/register";
 import { IntegrationServices, type StateMachineEntry } from "./integrations";
 import { resources } from "./iam/actions";
-import { validateLikeCli } from "./iam/validate";
+import { machineWarning, validateLikeCli } from "./iam/validate";
 import { JSON_MAX_DEPTH, valueDepth } from "../asl/json-text";
 import { DefinitionRejectedError, InvalidExecutionInputError, type ExecutionResult, type RunOptions } from "./types";
 import { trackedS3 } from "./tracked-io";
@@ -100,6 +100,8 @@ export async function run(definition: StateMachineDefinition | unknown, input: J
       const verdict = hasSdkTask(def) ? await validateLikeCli(def, t) : validateDefinition(def, t ? { stateMachineType: t } : {});
       const errors = verdict.diagnostics.filter((d) => d.severity === "ERROR");
       if (!verdict.valid || errors.length > 0) throw new DefinitionRejectedError(errors.length ? errors : verdict.diagnostics, machine);
+      for (const d of verdict.diagnostics)
+        if (d.severity === "WARNING") options.onValidationWarning?.(machineWarning(machine ?? "the state machine", d));
     };
     await check(definition, type);
     // Every machine `states:startExecution` may start is checked before this one starts: a broken

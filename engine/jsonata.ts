@@ -120,7 +120,14 @@ function toJson(value: unknown, expr: string, where: string, env: JsonataEnv): J
   const detail = (what: string) =>
     new QueryEvaluationError(queryEvaluationCause(env, `The JSONata expression '${expr}' specified for the field '${where}' ${what}`));
   if (value === undefined) throw detail("returned nothing (undefined).");
-  if (typeof value === "function") throw detail("returned a function, which is not JSON.");
+  // A function (a JSONata lambda is an object marked _jsonata_lambda): AWS's words, as an execution
+  // recorded on AWS shows (localstack/localstack tests/aws/services/stepfunctions/v2/scenarios/
+  // test_base_scenarios.py::test_map_state_items_eval_jsonata_fail[function]).
+  if (
+    typeof value === "function" ||
+    (value !== null && typeof value === "object" && ("_jsonata_lambda" in value || "_jsonata_function" in value))
+  )
+    throw detail("returned an unsupported result type.");
   if (value === null || typeof value !== "object") {
     if (typeof value === "number" && !Number.isFinite(value)) throw detail("returned a non-finite number, which is not JSON.");
     return value as JsonValue;
@@ -205,7 +212,7 @@ export function compileJsonataExpression(text: string, where: string): CompiledJ
       throw new QueryEvaluationError(
         queryEvaluationCause(
           env,
-          `The JSONata expression '${shown}' specified for the field '${where}' failed: ${err.code ? err.code + ": " : ""}${err.message ?? String(e)}`,
+          `The JSONata expression '${shown}' specified for the field '${where}' threw an error during evaluation. ${err.code ? err.code + ": " : ""}${err.message ?? String(e)}`,
         ),
       );
     }

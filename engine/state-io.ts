@@ -9,7 +9,7 @@ import { RuntimeError } from "./model/errors";
 import type { Frame } from "./execution";
 import * as execution from "./execution";
 import * as history from "./history";
-import { unexpectedResultType } from "./jsonata";
+import { queryEvaluationCause, unexpectedResultType } from "./jsonata";
 import * as path from "./json/path";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
 // imported name is a getter call on the exporting module, and these run for every Map item
@@ -34,9 +34,28 @@ export function applyOutputPath(io: JsonPathIO, value: JsonValue, env: StateEnv)
 function selectPath(p: CompiledPath | null, value: JsonValue, env: StateEnv, field: "InputPath" | "OutputPath"): JsonValue {
   if (p === null) return {};
   const v = p.evaluate(value, env);
+  // AWS's words (an execution recorded on AWS: localstack/localstack tests/aws/services/stepfunctions/
+  // v2/scenarios/test_base_scenarios.py::test_invalid_jsonpath): "An error occurred while executing
+  // the state 'pass' (entered at the event id #2). Invalid path '$.NoSuchInputPath' : No results for
+  // path: $['NoSuchInputPath']", the same for InputPath and OutputPath.
   if (v === undefined)
-    throw new RuntimeError(`Invalid path '${p.source}' : No results for path: ${p.source} (state '${env.stateName}', ${field})`);
+    throw new RuntimeError(queryEvaluationCause(env, `Invalid path '${p.source}' : No results for path: ${bracketPath(p.source)}`));
   return v;
+}
+
+/** `$.a.b[0]` as AWS's error messages print it, `$['a']['b'][0]`; a path with more than names and indexes as written. */
+export function bracketPath(source: string): string {
+  const segment = /^(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\])/;
+  if (!source.startsWith("$")) return source;
+  let rest = source.slice(1);
+  let out = "$";
+  while (rest.length > 0) {
+    const m = segment.exec(rest);
+    if (!m) return source;
+    out += m[3] !== undefined ? `[${m[3]}]` : `['${m[1] ?? m[2]}']`;
+    rest = rest.slice(m[0].length);
+  }
+  return out;
 }
 
 /**
@@ -88,17 +107,40 @@ export async function evalNumber(
   else if (src.kind === "path") {
     v = src.path.evaluate(effectiveInput, env);
     if (v === undefined) throw new RuntimeError(`Invalid path '${src.text}' for ${field} in state '${env.stateName}': no value found`);
+    // MaxConcurrencyPath selecting "1" runs on AWS (an execution recorded on AWS: localstack/localstack
+    // tests/aws/services/stepfunctions/v2/assign/test_assign_reference_variables.py::test_reference_in_map_state).
+    if (field === "MaxConcurrency" && typeof v === "string" && /^[+-]?\d+$/.test(v.trim())) v = Number(v);
   } else v = await src.expr(env);
   // Seconds, TimeoutSeconds, HeartbeatSeconds and MaxConcurrency are non-negative integers
   // (state-wait, state-task, state-map). A `...Path` that selects 1.5 fails the state with
   // States.Runtime, as AWS does; a JSONata expression that yields one is States.QueryEvaluationError.
   if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
     if (src.kind === "jsonata") throw unexpectedResultType(env, src.text, field, "integer", v);
+    const aws = src.kind === "path" ? pathNumberCause(field, src.text, v) : undefined;
+    if (aws !== undefined) throw new RuntimeError(queryEvaluationCause(env, aws));
     throw new RuntimeError(
       `${src.kind === "path" ? `${field}Path '${src.text}'` : field} in state '${env.stateName}' must select a non-negative integer, got ${JSON.stringify(v)}`,
     );
   }
   return v;
+}
+
+/**
+ * AWS's words for a SecondsPath or MaxConcurrencyPath that selects an unusable value, as recorded on
+ * AWS (localstack/localstack tests/aws/services/stepfunctions/v2/base/test_wait.py::
+ * test_base_wait_seconds_path and v2/scenarios/test_base_scenarios.py::test_max_concurrency_path);
+ * undefined where no recording says (TimeoutSecondsPath, HeartbeatSecondsPath keep ours).
+ */
+function pathNumberCause(field: string, pathText: string, v: JsonValue): string | undefined {
+  const shown = typeof v === "string" ? v : JSON.stringify(v);
+  if (field === "Seconds") {
+    return typeof v === "number" && Number.isInteger(v)
+      ? `The SecondsPath parameter references a negative value: ${pathText} == ${v}`
+      : `The SecondsPath parameter cannot be parsed as a long value: ${pathText} == ${shown}`;
+  }
+  if (field === "MaxConcurrency" && !(typeof v === "number" && Number.isInteger(v)))
+    return `The MaxConcurrencyPath field refers to value "${shown}" which is not a valid integer: ${pathText}`;
+  return undefined;
 }
 
 export function transition(state: { next?: string; end: boolean }): string | undefined {
@@ -155,6 +197,11 @@ export function leaveHandled(
   outcome: { output: JsonValue; next?: string; caught?: boolean },
 ): JsonValue {
   if (!outcome.caught) return leave(frame, type, state, outcome.output);
+  // A caught Map or Parallel records MapStateExited/ParallelStateExited with the Catch's output after
+  // its failure event; a caught Task records no exit (executions recorded on AWS: localstack/localstack
+  // tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.py::test_map_state_catch,
+  // test_parallel_state_catch).
+  if (type === "Map" || type === "Parallel") exited(frame, type, state.name, outcome.output);
   frame.next = outcome.next;
   return outcome.output;
 }

@@ -60,6 +60,11 @@ export interface RunOptions {
   random?: (() => number) | number;
   /** Default true: refuse definitions the validator rejects. */
   validate?: boolean;
+  /**
+   * The validator's warnings on each machine the run may start (`nested machine Child: TASK_TOKEN_NOT_SENT
+   * at /States/...: ...`), told before it starts: what AWS accepts but cannot work is warned of, not refused.
+   */
+  onValidationWarning?: (warning: string) => void;
   /** Stops the execution (status ABORTED). */
   signal?: AbortSignal;
   /** Keep the history array in the result (default true). Events still go to onEvent when false. */

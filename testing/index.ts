@@ -87,7 +87,10 @@ export interface WorkflowRun {
   history: HistoryEvent[];
   mapRuns: MapRunResult[];
   stateTransitions: number;
-  /** Handler exports no state uses. */
+  /**
+   * Handler exports no state uses, and the validator's warnings on each machine the run could start
+   * (`nested machine RecordOrder: TASK_TOKEN_NOT_SENT at /States/...: ...`): what AWS accepts but cannot work.
+   */
   warnings: string[];
   /** SQS/SNS/EventBridge calls, recorded and never sent. */
   outbox: OutboxMessage[];

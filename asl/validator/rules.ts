@@ -57,6 +57,8 @@ const PATH_FIELDS = fieldsWhere(STATES, (f) => f.path === "path");
 const PATH_OR_INTRINSIC_FIELDS = fieldsWhere(STATES, (f) => f.path === "referenceOrIntrinsic");
 /** Fields that configure a Map Run, so only a Distributed Map takes them. */
 export const DISTRIBUTED_ONLY_FIELDS: readonly string[] = fieldsWhere(mapStateSchema, (f) => f.distributedOnly === true);
+/** Fields of a Distributed Map that AWS also accepts, to no effect, on an INLINE Map (a warning there). */
+export const IGNORED_INLINE_FIELDS: readonly string[] = fieldsWhere(mapStateSchema, (f) => f.distributedOnly === "ignoredInline");
 
 /** Wait's duration fields, of which it takes exactly one (FieldFacts.oneOf), and their names as a message lists them. */
 const WAIT_DURATION = fieldsWhere(waitStateSchema, (f) => f.oneOf === "WaitDuration");
@@ -707,6 +709,16 @@ export class StateRules {
             CODES.DISTRIBUTED_ONLY_FIELD,
             [...at, f],
             `${f} is only valid on a Distributed Map; set ItemProcessor.ProcessorConfig.Mode to "DISTRIBUTED" or remove it`,
+          );
+      }
+      // The failure thresholds: AWS accepts them on an INLINE Map, to no effect (asl/schema.ts cites the recorded execution).
+      for (const f of IGNORED_INLINE_FIELDS) {
+        if (has(o, f))
+          this.report(
+            CODES.DISTRIBUTED_ONLY_FIELD,
+            [...at, f],
+            `${f} has no effect on an INLINE Map (it sets a Distributed Map's failure threshold); AWS accepts it: set ItemProcessor.ProcessorConfig.Mode to "DISTRIBUTED" or remove it`,
+            "WARNING",
           );
       }
       if (config && has(config, "ExecutionType")) {

@@ -207,6 +207,8 @@ export interface DistributedMapContext {
    * its Label), when the state already made it for its child ARNs; made by the Map Run otherwise.
    */
   label?: string;
+  /** (Additive, optional.) The id of the Map state's MapStateEntered event: AWS's error causes name it. */
+  enteredEventId?: number;
   /** Query language in force for this state (state's own, else the machine's, else JSONPath). */
   queryLanguage: "JSONPath" | "JSONata";
   /**

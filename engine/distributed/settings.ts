@@ -39,6 +39,49 @@ function runtimeError(field: string, rule: string, value: unknown): StatesError 
   return new StatesError(STATES_ERRORS.Runtime, `${field}: ${rule} (got ${JSON.stringify(value) ?? String(value)})`);
 }
 
+/**
+ * AWS's words for a `...Path` that selects an unusable value, as recorded on AWS (localstack/localstack
+ * tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.py::test_max_concurrency_path,
+ * test_map_state_tolerated_failure_count_path, test_map_state_tolerated_failure_percentage_path):
+ * `The ToleratedFailureCountPath field refers to value "NoNumber" which is not a valid integer:
+ * $.ToleratedFailureCount`, and for a number out of range `ToleratedFailureCount cannot be negative.` /
+ * `ToleratedFailurePercentage must be between 0 and 100.`, each after AWS's "An error occurred while
+ * executing the state 'X' (entered at the event id #N). ". Undocumented otherwise: other fields keep ours.
+ */
+const PATH_NUMBER_KIND: Record<string, "integer" | "float"> = {
+  MaxConcurrency: "integer",
+  ToleratedFailureCount: "integer",
+  ToleratedFailurePercentage: "float",
+};
+const OUT_OF_RANGE: Record<string, string> = {
+  ToleratedFailureCount: "ToleratedFailureCount cannot be negative.",
+  ToleratedFailurePercentage: "ToleratedFailurePercentage must be between 0 and 100.",
+};
+
+/** A string holding an integer (or, for a float field, a decimal) as the number; anything else as it is. */
+export function numericText(value: unknown, kind: "integer" | "float" | undefined): unknown {
+  if (typeof value !== "string" || kind === undefined) return value;
+  const pattern = kind === "integer" ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)$/;
+  return pattern.test(value.trim()) ? Number(value) : value;
+}
+
+function pathRefusal(ctx: DistributedMapContext, name: string, field: string, path: string, value: unknown, rule: string): StatesError {
+  const prefix =
+    ctx.enteredEventId !== undefined
+      ? `An error occurred while executing the state '${ctx.stateName ?? "Map"}' (entered at the event id #${ctx.enteredEventId}). `
+      : "";
+  const kind = PATH_NUMBER_KIND[name];
+  if (kind === undefined) return runtimeError(field, rule, value);
+  if (typeof value !== "number" || (kind === "integer" && !Number.isInteger(value))) {
+    const shown = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+    return new StatesError(
+      STATES_ERRORS.Runtime,
+      `${prefix}The ${name}Path field refers to value "${shown}" which is not a valid ${kind}: ${path}`,
+    );
+  }
+  return new StatesError(STATES_ERRORS.Runtime, prefix + (OUT_OF_RANGE[name] ?? `${name}Path: ${rule} (got ${value})`));
+}
+
 type Shape = Readonly<Record<string, z.core.$ZodType>>;
 
 /**
@@ -69,10 +112,18 @@ function resolveNumber<S extends { readonly shape: Shape }>(
   } else {
     return undefined;
   }
-  // A reference path may point at a numeric string (e.g. a CSV-derived value); AWS documents the
-  // Path variants as selecting a "positive integer", so only real numbers pass.
+  // A reference path that selects a numeric string is read as the number: AWS ran a Map whose
+  // ToleratedFailureCountPath selected the string "1" to success, and its words for a bad value are
+  // 'refers to value "NoNumber" which is not a valid integer' (executions recorded on AWS:
+  // localstack/localstack tests/aws/services/stepfunctions/v2/assign/test_assign_reference_variables.py::
+  // test_reference_in_map_state, v2/scenarios/test_base_scenarios.py::test_map_state_tolerated_failure_count_path).
+  if (literal === undefined) value = numericText(value, prefix === "" ? PATH_NUMBER_KIND[key] : undefined);
   const parsed = range.safeParse(value);
-  if (!parsed.success) throw runtimeError(field, `must be ${describeNumber(range)}`, value);
+  const rule = `must be ${describeNumber(range)}`;
+  if (!parsed.success)
+    throw literal !== undefined || prefix !== ""
+      ? runtimeError(field, rule, value)
+      : pathRefusal(ctx, key, field, path as string, value, rule);
   return parsed.data;
 }
 

@@ -60,15 +60,27 @@ export class DefinitionsRejectedError extends Error {
   }
 }
 
-/** Validates every machine; throws DefinitionsRejectedError naming each invalid one. */
-export async function validateBeforeRun(machines: readonly MachineToValidate[]): Promise<void> {
+/** A warning `validate` gives on one machine a run may start, as one line naming that machine. */
+export function machineWarning(machine: string, d: Diagnostic): string {
+  return `${machine}: ${d.code} at ${d.location || "/"}: ${d.message}`;
+}
+
+/**
+ * Validates every machine; throws DefinitionsRejectedError naming each invalid one. Returns the
+ * warnings of the valid ones (machineWarning lines): where AWS's behaviour is to accept what will not
+ * work (a `.waitForTaskToken` task that does not send its token), the run says so rather than fails.
+ */
+export async function validateBeforeRun(machines: readonly MachineToValidate[]): Promise<string[]> {
   const rejected: RejectedMachine[] = [];
+  const warnings: string[] = [];
   for (const m of machines) {
     const r = await validateLikeCli(m.definition, m.type);
     const errors = r.diagnostics.filter((d) => d.severity === "ERROR");
     if (!r.valid || errors.length > 0) rejected.push({ machine: m.machine, errors: errors.length ? errors : r.diagnostics });
+    for (const d of r.diagnostics) if (d.severity === "WARNING") warnings.push(machineWarning(m.machine, d));
   }
   if (rejected.length > 0) throw new DefinitionsRejectedError(rejected);
+  return warnings;
 }
 
 /**

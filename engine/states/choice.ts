@@ -19,7 +19,11 @@ type StateEnv = execution.StateEnv;
 export function runChoice(state: CompiledChoice, input: JsonValue, frame: Frame): Flow {
   entered(frame, "Choice", state.name, input);
   const env = new StateEnv(frame, state.name, input);
-  if (state.io.lang === "JSONata") return runChoiceJsonata(state, state.io, input, env);
+  if (state.io.lang === "JSONata")
+    return runChoiceJsonata(state, state.io, input, env).catch((e: unknown) => {
+      env.evaluationFailed(e);
+      throw e;
+    });
   const io = state.io;
   const effective = applyInputPath(io, input, env);
   const branch = state.branches.find((b) => b.predicate!(effective, env));

@@ -89,9 +89,10 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     return v;
   };
 
+  const entered = frame.lastEventId;
   const envFor = (input: JsonValue, item?: MapItemContext): StateEnv => {
     const f = item ? new Frame(frame.exec, frame.vars, frame.signal, frame.lastEventId, item) : frame;
-    const e = new StateEnv(f, state.name, input);
+    const e = new StateEnv(f, state.name, input, true);
     return e;
   };
 
@@ -149,6 +150,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     executionArn: setup.arn,
     stateMachineArn: setup.stateMachineArn,
     stateName: state.name,
+    enteredEventId: entered,
     label,
     queryLanguage: lang,
     evaluateTemplate(template, input, item) {
@@ -175,6 +177,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
       executor.startChild(new ChildSetup(childBase, input, options.signal), state.processor, stopperFor(options.signal), onDone, token);
     },
     emitHistory(type, details) {
+      if (type === "MapRunFailed") mapRunFailed = true;
       frame.event(type, details);
     },
     onMapRunUpdate(record: MapRunRecord) {
@@ -187,7 +190,29 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     hooks: setup.mapRunHooks,
   };
   const mapState = lang === "JSONata" ? (substituteState(state.raw, substitute) as MapState) : state.raw;
-  const running = runDistributedMap(mapState, effective, ctx);
+  // AWS records a Distributed Map around its Map Run as it records an inline Map: MapStateEntered,
+  // MapStateStarted {length}, MapRunStarted, MapRunSucceeded, MapStateSucceeded, MapStateExited; a
+  // Map Run setting that cannot be used (ToleratedFailureCountPath selecting "NoNumber") fails the
+  // state after MapStateStarted, with no MapStateFailed (executions recorded on AWS: localstack/localstack
+  // tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.py::test_map_state_label,
+  // test_map_state_config_distributed_reentrant, test_map_state_tolerated_failure_count_path).
+  // Not recorded, so as the inline Map does: MapStateFailed after MapRunFailed; and the length only
+  // for items given inline (with an ItemReader the details are left empty).
+  let items: JsonValue | undefined;
+  if (!state.raw.ItemReader)
+    items = lang === "JSONata" ? (mapState.Items ?? effective) : compilePath(state.raw.ItemsPath ?? "$").evaluate(effective, env);
+  frame.event("MapStateStarted", Array.isArray(items) ? { length: items.length } : {});
+  let mapRunFailed = false;
+  const running = runDistributedMap(mapState, effective, ctx).then(
+    (output) => {
+      frame.event("MapStateSucceeded");
+      return output;
+    },
+    (e: unknown) => {
+      if (mapRunFailed) env.owedFailedEvent = "MapStateFailed";
+      throw e;
+    },
+  );
   const inFlight = (frame.exec.mapRunsInFlight ??= new Set());
   inFlight.add(running);
   running.then(

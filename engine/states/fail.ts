@@ -15,9 +15,15 @@ export function runFail(state: CompiledFail, input: JsonValue, frame: Frame): Fl
   const error = stringOf(state.error, input, env);
   const cause = stringOf(state.cause, input, env);
   if (error instanceof Promise || cause instanceof Promise) {
-    return Promise.all([error, cause]).then(([e, c]) => {
-      throw new StatesError(e ?? "", c ?? "");
-    });
+    return Promise.all([error, cause]).then(
+      ([e, c]) => {
+        throw new StatesError(e ?? "", c ?? "");
+      },
+      (e: unknown) => {
+        env.evaluationFailed(e);
+        throw e;
+      },
+    );
   }
   throw new StatesError(error ?? "", cause ?? "");
 }

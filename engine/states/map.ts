@@ -9,7 +9,7 @@ import type { JsonValue } from "../../asl/types";
 import { LIMITS } from "../../asl/types";
 import type { CompiledMap } from "../compile";
 import type { MapItemContext } from "../distributed/contract";
-import { QueryEvaluationError, RuntimeError, StatesError } from "../model/errors";
+import { QueryEvaluationError, RuntimeError, StatesError, STATES_ERRORS } from "../model/errors";
 import type { Executor, Flow, WorkflowSink } from "../execution";
 import * as execution from "../execution";
 import { abortPromise, linkedAbort, stopFlagOf, type StopFlag } from "../model/abort";
@@ -39,19 +39,33 @@ const MAX_IN_FLIGHT = 40;
 
 export async function runMap(state: CompiledMap, input: JsonValue, frame: Frame): Promise<JsonValue> {
   entered(frame, "Map", state.name, input);
-  const env = new StateEnv(frame, state.name, input);
+  const env = new StateEnv(frame, state.name, input, true);
   const outcome = await withErrorHandling(state, input, env, async () => {
-    const effective = state.io.lang === "JSONPath" ? applyInputPath(state.io, input, env) : input;
-    let result: JsonValue;
-    let withinLimit = false;
-    if (state.distributed) result = await runDistributed(state, effective, env);
-    else ({ results: result, withinLimit } = await runInline(state, effective, env));
-    // "a Map output over the limit fails": the result array is one payload.
-    if (!withinLimit) checkPayloadSize(state.name, result);
-    if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, result, env, true);
-    return finishJsonata(state.io, input, result, env, true);
+    try {
+      return await mapBody(state, input, env);
+    } catch (e) {
+      // An evaluation of the Map's own fields that failed (Items, ItemSelector, MaxConcurrency...):
+      // AWS records EvaluationFailed, then MapStateFailed (see StateEnv.evaluationFailed).
+      if (e instanceof StatesError && e.error === STATES_ERRORS.QueryEvaluationError && !env.evaluationFailedHere) {
+        env.evaluationFailed(e);
+        if (env.evaluationFailedHere) env.owedFailedEvent = "MapStateFailed";
+      }
+      throw e;
+    }
   });
   return leaveHandled(frame, "Map", state, outcome);
+}
+
+async function mapBody(state: CompiledMap, input: JsonValue, env: StateEnv): Promise<JsonValue> {
+  const effective = state.io.lang === "JSONPath" ? applyInputPath(state.io, input, env) : input;
+  let result: JsonValue;
+  let withinLimit = false;
+  if (state.distributed) result = await runDistributed(state, effective, env);
+  else ({ results: result, withinLimit } = await runInline(state, effective, env));
+  // "a Map output over the limit fails": the result array is one payload.
+  if (!withinLimit) checkPayloadSize(state.name, result);
+  if (state.io.lang === "JSONPath") return finishJsonPath(state.io, input, result, env, true);
+  return finishJsonata(state.io, input, result, env, true);
 }
 
 async function itemsOf(state: CompiledMap, effective: JsonValue, env: StateEnv): Promise<JsonValue[]> {
@@ -98,7 +112,7 @@ async function runInline(state: CompiledMap, effective: JsonValue, env: StateEnv
     await Promise.race([run.all, abortPromise(controller.signal)]);
   } catch (e) {
     // A stop of the execution ends the Map without an event of its own.
-    if (run.failure) frame.event("MapStateFailed");
+    if (run.failure) env.owedFailedEvent = "MapStateFailed";
     throw e;
   } finally {
     release();
@@ -209,12 +223,12 @@ function runIteration(it: InlineIterations, index: number): boolean {
   const iterFrame = (iteration.frame = new Frame(frame.exec, frame.vars, it.controller.signal, it.startedId, iteration, it.stop));
   iterFrame.eventLazy("MapIterationStarted", Lazy.Iteration, state.name, index);
   if (state.itemSelectorPath) {
-    const selected = state.itemSelectorPath(it.effective, new StateEnv(iterFrame, state.name, it.effective));
+    const selected = state.itemSelectorPath(it.effective, new StateEnv(iterFrame, state.name, it.effective, true));
     checkPayloadSize(state.name, selected);
     return iterationBody(iteration, selected);
   }
   if (state.itemSelectorJsonata) {
-    state.itemSelectorJsonata(new StateEnv(iterFrame, state.name, it.effective)).then(
+    state.itemSelectorJsonata(new StateEnv(iterFrame, state.name, it.effective, true)).then(
       (selected) => {
         try {
           checkPayloadSize(state.name, selected);

@@ -12,7 +12,7 @@ import { applyInputPath, entered, finishJsonata, finishJsonPath, leaveHandled } 
 
 export async function runParallel(state: CompiledParallel, input: JsonValue, frame: Frame): Promise<JsonValue> {
   entered(frame, "Parallel", state.name, input);
-  const env = new StateEnv(frame, state.name, input);
+  const env = new StateEnv(frame, state.name, input, true);
   const outcome = await withErrorHandling(state, input, env, async () => {
     let branchInput: JsonValue;
     if (state.io.lang === "JSONPath") {
@@ -41,7 +41,9 @@ export async function runParallel(state: CompiledParallel, input: JsonValue, fra
       );
       results = await Promise.race([all, abortPromise(controller.signal)]);
     } catch (e) {
-      frame.event("ParallelStateFailed");
+      // A branch's failure is recorded once no retrier takes it (error-handling.ts); a stop at once, as before.
+      if (branchFailure) env.owedFailedEvent = "ParallelStateFailed";
+      else frame.event("ParallelStateFailed");
       throw branchFailure ? branchFailure.error : e;
     } finally {
       release();

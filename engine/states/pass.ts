@@ -22,5 +22,11 @@ export function runPass(state: CompiledPass, input: JsonValue, frame: Frame): Fl
     const result = io.parameters ? io.parameters(effective, env) : state.result !== undefined ? state.result : effective;
     return leave(frame, "Pass", state, finishJsonPath(io, input, result, env, false));
   }
-  return finishJsonata(state.io, input, input, env, true, true).then((output) => leave(frame, "Pass", state, output));
+  return finishJsonata(state.io, input, input, env, true, true).then(
+    (output) => leave(frame, "Pass", state, output),
+    (e: unknown) => {
+      env.evaluationFailed(e);
+      throw e;
+    },
+  );
 }

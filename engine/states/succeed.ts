@@ -23,5 +23,10 @@ export function runSucceed(state: CompiledSucceed, input: JsonValue, frame: Fram
     return output;
   };
   if (state.io.lang === "JSONPath") return succeed(applyOutputPath(state.io, applyInputPath(state.io, input, env), env));
-  return state.io.output ? state.io.output(env).then(succeed) : succeed(input);
+  return state.io.output
+    ? state.io.output(env).then(succeed, (e: unknown) => {
+        env.evaluationFailed(e);
+        throw e;
+      })
+    : succeed(input);
 }

@@ -46,7 +46,7 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
     // everything after it is synchronous, so the handler's promise gets a single reaction. A Task
     // without input/output fields (`io.plain`) passes its input and returns the call's result:
     // no state environment to make.
-    const env = io.plain ? undefined : new StateEnv(frame, state.name, input);
+    const env = io.plain ? undefined : new StateEnv(frame, state.name, input, true);
     let args = input;
     if (env) {
       const effective = applyInputPath(io, input, env);
@@ -90,7 +90,7 @@ export function runTask(state: CompiledTask, input: JsonValue, frame: Frame): Fl
       },
     );
   }
-  return runTaskHandled(state, input, new StateEnv(frame, state.name, input));
+  return runTaskHandled(state, input, new StateEnv(frame, state.name, input, true));
 }
 
 /** The one-reaction path's second half: the result as Lambda returns it, the I/O fields, TaskStateExited. */

@@ -6,14 +6,23 @@
 import type { JsonObject, JsonValue } from "../../asl/types";
 import type { CompiledWait } from "../compile";
 import { parseTimestamp } from "../choice";
-import { RuntimeError } from "../model/errors";
+import { QueryEvaluationError, RuntimeError } from "../model/errors";
 import { StateEnv, type Frame } from "../execution";
-import { unexpectedResultType } from "../jsonata";
+import { queryEvaluationCause, unexpectedResultType } from "../jsonata";
 import { applyInputPath, applyOutputPath, entered, evalNumber, finishJsonata, leave } from "../state-io";
 
 export async function runWait(state: CompiledWait, input: JsonValue, frame: Frame): Promise<JsonValue> {
   entered(frame, "Wait", state.name, input);
   const env = new StateEnv(frame, state.name, input);
+  try {
+    return await waitBody(state, input, frame, env);
+  } catch (e) {
+    env.evaluationFailed(e);
+    throw e;
+  }
+}
+
+async function waitBody(state: CompiledWait, input: JsonValue, frame: Frame, env: StateEnv): Promise<JsonValue> {
   const effective = state.io.lang === "JSONPath" ? applyInputPath(state.io, input, env) : input;
   let ms = 0;
   if (state.seconds) {
@@ -27,7 +36,22 @@ export async function runWait(state: CompiledWait, input: JsonValue, frame: Fram
     else v = await ts.expr(env);
     const at = parseTimestamp(v);
     if (at === null) {
-      if (ts.kind === "jsonata") throw unexpectedResultType(env, ts.text, "Timestamp", "timestamp", v);
+      // A string that is not a timestamp, in AWS's words (executions recorded on AWS: localstack/localstack
+      // tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.py::test_wait_timestamp_path and
+      // test_wait_timestamp_jsonata, for "2016-12-05 21:29:29Z", "2016-12-05T21:29:29", "2016-13-05T21:29:29Z", ...).
+      if (ts.kind === "jsonata") {
+        if (typeof v !== "string") throw unexpectedResultType(env, ts.text, "Timestamp", "timestamp", v);
+        throw new QueryEvaluationError(
+          queryEvaluationCause(env, `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${v}`),
+        );
+      }
+      if (ts.kind === "path")
+        throw new RuntimeError(
+          queryEvaluationCause(
+            env,
+            `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${ts.text} == ${typeof v === "string" ? v : JSON.stringify(v)}`,
+          ),
+        );
       throw new RuntimeError(`The Timestamp of Wait state '${state.name}' is not an RFC3339 timestamp: ${JSON.stringify(v)}`);
     }
     ms = Math.max(0, at - frame.exec.clock.now());

@@ -34,6 +34,7 @@ import type {
 import { childScopes } from "../../asl/validator/graph";
 import {
   DISTRIBUTED_ONLY_FIELDS,
+  IGNORED_INLINE_FIELDS,
   JSONATA_ONLY_STATE_FIELDS,
   JSONPATH_ONLY_STATE_FIELDS,
   PATH_VARIANTS,
@@ -186,21 +187,18 @@ describe("asl: one schema, the single source", () => {
       "ToleratedFailurePercentagePath",
       "ToleratedFailureCountPath",
     ]);
-    assert.deepEqual(DISTRIBUTED_ONLY_FIELDS, [
-      "ItemReader",
-      "ItemBatcher",
-      "ResultWriter",
+    assert.deepEqual(DISTRIBUTED_ONLY_FIELDS, ["ItemReader", "ItemBatcher", "ResultWriter", "Label"]);
+    assert.deepEqual(IGNORED_INLINE_FIELDS, [
       "ToleratedFailurePercentage",
       "ToleratedFailurePercentagePath",
       "ToleratedFailureCount",
       "ToleratedFailureCountPath",
-      "Label",
     ]);
   });
 
   it("field facts: a number field's range is its schema, in words for the builders' and the engine's messages", () => {
     assert.deepEqual(factsOf(mapStateSchema.shape.ToleratedFailureCountPath), {
-      distributedOnly: true,
+      distributedOnly: "ignoredInline",
       language: "JSONPath",
       path: "reference",
       pathVariantOf: "ToleratedFailureCount",

@@ -145,9 +145,30 @@ describe("engine: JSONPath input and output processing", () => {
     assert.deepEqual(ctx.Execution.Input, { a: 1 });
     assert.equal(typeof ctx.Execution.StartTime, "string");
     assert.equal(ctx.State.Name, "S");
-    assert.equal(ctx.State.RetryCount, 0);
+    // A Pass state has no Retry, and AWS records its `State` without RetryCount (see below).
+    assert.deepEqual(Object.keys(ctx.State).sort(), ["EnteredTime", "Name"]);
     assert.equal(ctx.StateMachine.Id, "arn:aws:states:us-east-1:123456789012:stateMachine:M");
     assert.equal(ctx.StateMachine.Name, "M");
+  });
+
+  it("$$.State.RetryCount is there for a Task (states with Retry), not for Pass, Choice, Wait", async () => {
+    // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html lists
+    // "RetryCount": Number under State without saying for which states; executions recorded on AWS
+    // show a Pass state's $$.State as {"Name", "EnteredTime"} only (localstack/localstack,
+    // tests/aws/services/stepfunctions/v2/base/test_base.py::test_query_context_object_values and
+    // v2/outputdecl/test_output.py::test_base_cases[BASE_EXPR]).
+    const def = {
+      StartAt: "P",
+      States: {
+        P: { Type: "Pass", Parameters: { "s.$": "$$.State" }, Next: "T" },
+        T: { Type: "Task", Resource: fnArn("f"), Parameters: { "s.$": "$$.State", "p.$": "$.s" }, End: true },
+      },
+    };
+    const r = await runDef(def, {}, { f: async (e: unknown) => e });
+    const out = r.output as { s: Record<string, unknown>; p: Record<string, unknown> };
+    assert.deepEqual(Object.keys(out.p).sort(), ["EnteredTime", "Name"]);
+    assert.deepEqual(Object.keys(out.s).sort(), ["EnteredTime", "Name", "RetryCount"]);
+    assert.equal(out.s.RetryCount, 0);
   });
 
   it("JSONPath states read workflow variables with $name and Assign sets them", async () => {

@@ -54,7 +54,7 @@ export interface LocalExecutionRequest {
   /** Service integrations: DynamoDB, nested machines, task tokens, a MockConfigFile test case. */
   integrations?: IntegrationOptions;
   /** Engine options passed as given (a redrive's, the console's). */
-  engine?: Pick<RunOptions, "validate" | "executionName" | "stateMachineArn" | "mapRunHooks" | "childEvents">;
+  engine?: Pick<RunOptions, "validate" | "executionName" | "stateMachineArn" | "mapRunHooks" | "childEvents" | "onValidationWarning">;
   /**
    * Called after the run, before the embedded S3 stops (the console keeps serving here until it
    * is closed; a redrive runs through `rerun`, with the same handlers, S3, clock and integrations).
@@ -148,6 +148,7 @@ async function runStep(
   handlers: Record<string, LambdaHandler>,
   prepared: PreparedData,
   env: Record<string, string>,
+  warnings: string[],
 ): Promise<{ result: ExecutionResult; lastState?: string; rerun: Rerun }> {
   const s3 = prepared.s3;
   let parentArn: string | undefined;
@@ -182,6 +183,10 @@ async function runStep(
         integrations: request.integrations,
         onWaiting: request.onWaiting,
         waitingNoticeSeconds: request.waitingNoticeSeconds,
+        // The validator's warnings (a `.waitForTaskToken` task that does not send its token) join the run's.
+        onValidationWarning: (w) => {
+          if (!warnings.includes(w)) warnings.push(w);
+        },
         ...observing,
         ...request.engine,
         ...options,
@@ -236,7 +241,7 @@ export async function runLocalExecution(request: LocalExecutionRequest): Promise
             ...pick(process.env, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"]),
           }
         : {});
-    const ran = await withRunEnvironment(env, () => runStep(request, handlers, prepared, env));
+    const ran = await withRunEnvironment(env, () => runStep(request, handlers, prepared, env, warnings));
     const reported = await report(request, prepared, ran, warnings);
     await request.afterRun?.({ result: ran.result, s3Client: prepared.servers?.s3Client, buckets: prepared.buckets, rerun: ran.rerun });
     await request.observer?.finished({ result: ran.result, s3Client: prepared.servers?.s3Client, rerun: ran.rerun });

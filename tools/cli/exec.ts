@@ -400,9 +400,9 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   stopServices.push(integrations.stop);
   const { DefinitionsRejectedError, memberText, validateBeforeRun } = await import("../../engine/iam/validate");
   const nested = integrations.machines.map((m) => ({ machine: m.what, definition: m.text }));
-  const rejectedMachines = async (machines: Parameters<typeof validateBeforeRun>[0]) => {
+  const rejectedMachines = async (machines: Parameters<typeof validateBeforeRun>[0], onWarning?: (w: string) => void) => {
     try {
-      await validateBeforeRun(machines);
+      for (const w of await validateBeforeRun(machines)) onWarning?.(w);
       return undefined;
     } catch (e) {
       if (e instanceof DefinitionsRejectedError) return e;
@@ -502,10 +502,20 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   }
   // The definition and every nested machine, validated as `validate` would (the file's text: its
   // duplicate keys too), before anything starts; a failure names the machine.
-  const rejected = await rejectedMachines([
-    { machine: `${isModule ? "workflow module" : "definition file"} ${file}`, definition: definitionText ?? definition, type: flags.type },
-    ...nested,
-  ]);
+  const rejected = await rejectedMachines(
+    [
+      {
+        machine: `${isModule ? "workflow module" : "definition file"} ${file}`,
+        definition: definitionText ?? definition,
+        type: flags.type,
+      },
+      ...nested,
+    ],
+    (w) => {
+      // Before the run, as `validate` would: a task that waits for a token it does not send can only time out.
+      process.stderr.write(`exec: warning: ${w}\n`);
+    },
+  );
   if (rejected) {
     const result = {
       status: "FAILED",
@@ -563,6 +573,8 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       keepHistory: flags.history,
       integrations: integrations.options,
       onWaiting,
+      // The validator's warnings were told before the run, naming the files; the engine's check repeats them.
+      engine: { onValidationWarning: () => undefined },
       ...(ui ? { observer: ui.observer, holdServers: ui.holdServers } : {}),
     });
   } catch (e) {

@@ -349,15 +349,31 @@ describe("validator: Map modes", () => {
     ["ItemReader", { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { Bucket: "b" } }],
     ["ItemBatcher", { MaxItemsPerBatch: 5 }],
     ["ResultWriter", { WriterConfig: { OutputType: "JSON" } }],
-    ["ToleratedFailurePercentage", 5],
-    ["ToleratedFailurePercentagePath", "$.p"],
-    ["ToleratedFailureCount", 5],
-    ["ToleratedFailureCountPath", "$.c"],
     ["Label", "run"],
   ];
   for (const [field, value] of distributedOnly) {
     it(`Distributed-only field ${field} is rejected on an INLINE Map and accepted on a Distributed one`, () => {
       only(machine(inlineMap({ [field]: value })), [["DISTRIBUTED_ONLY_FIELD", `/States/A/${field}`]]);
+      ok(machine(distributedMap({ [field]: value })));
+    });
+  }
+  // AWS runs an INLINE Map with ToleratedFailureCount/ToleratedFailurePercentage (JSONata expressions)
+  // to success: an execution recorded on AWS (localstack/localstack tests/aws/services/stepfunctions/v2/
+  // evaluate_jsonata/test_base_evaluate_expressions.py::test_base_map[TOLERATED_FAILURE_COUNT]). What AWS
+  // accepts is accepted, with a warning that the threshold has no effect there.
+  const thresholds: Array<[string, unknown]> = [
+    ["ToleratedFailurePercentage", 5],
+    ["ToleratedFailurePercentagePath", "$.p"],
+    ["ToleratedFailureCount", 5],
+    ["ToleratedFailureCountPath", "$.c"],
+  ];
+  for (const [field, value] of thresholds) {
+    it(`${field} on an INLINE Map is accepted with a warning (AWS runs it), and on a Distributed one without`, () => {
+      ok(machine(inlineMap({ [field]: value })));
+      assert.deepEqual(
+        warnings(machine(inlineMap({ [field]: value }))).map((w) => w[0]),
+        ["DISTRIBUTED_ONLY_FIELD"],
+      );
       ok(machine(distributedMap({ [field]: value })));
     });
   }
