@@ -43,6 +43,7 @@ export {
   snsPublish,
   eventBridgePutEvents,
   startExecution,
+  glueStartJobRun,
   awsSdk,
 } from "../integrations/builders";
 export type {
@@ -51,6 +52,7 @@ export type {
   SnsPublishParams,
   EventBridgeEntry,
   StartExecutionParams,
+  GlueStartJobRunParams,
   DynamoDbPutItemParams,
   DynamoDbGetItemParams,
   DynamoDbUpdateItemParams,
