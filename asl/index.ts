@@ -89,7 +89,6 @@ export {
   snsPublish,
   eventBridgePutEvents,
   startExecution,
-  glueStartJobRun,
   awsSdk,
 } from "./integrations/builders";
 export type {
@@ -98,7 +97,6 @@ export type {
   SnsPublishParams,
   EventBridgeEntry,
   StartExecutionParams,
-  GlueStartJobRunParams,
   DynamoDbPutItemParams,
   DynamoDbGetItemParams,
   DynamoDbUpdateItemParams,

@@ -43,7 +43,6 @@ export {
   snsPublish,
   eventBridgePutEvents,
   startExecution,
-  glueStartJobRun,
   awsSdk,
 } from "../integrations/builders";
 export type {
@@ -52,7 +51,6 @@ export type {
   SnsPublishParams,
   EventBridgeEntry,
   StartExecutionParams,
-  GlueStartJobRunParams,
   DynamoDbPutItemParams,
   DynamoDbGetItemParams,
   DynamoDbUpdateItemParams,

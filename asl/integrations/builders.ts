@@ -143,11 +143,3 @@ export function awsSdk(
   }
   return build(name, service, action, params, options, true);
 }
-
-/** AWS Glue StartJobRun. https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html */
-export type GlueStartJobRunParams = { readonly JobName: Str; readonly Arguments?: TemplateValue };
-export const glueStartJobRun = (
-  name: string,
-  params: GlueStartJobRunParams,
-  options: IntegrationTaskOptions<"request-response" | "sync"> = {},
-) => build(name, "glue", "startJobRun", params, options);

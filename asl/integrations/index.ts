@@ -9,7 +9,6 @@ import { awsSdkRow } from "./awsSdk";
 import { dynamoDbRows } from "./dynamodb";
 import { OPTIMIZED_WITHOUT_ROW } from "./optimized";
 import { closest, SDK_DATA_SOURCES, sdkActionUnsupported, sdkService, sdkServiceNames } from "./sdkIam";
-import { glueRows } from "./glue";
 import { lambdaRows } from "./lambda";
 import { messagingRows } from "./messaging";
 import { integrationArn, parseResource } from "./resource";
@@ -37,14 +36,7 @@ export { DYNAMODB_ACTIONS } from "./dynamodb";
 export { OPTIMIZED_WITHOUT_ROW, type OptimizedService } from "./optimized";
 export { SYNC_EXECUTION_RULE } from "./states";
 
-export const INTEGRATIONS: readonly IntegrationRow[] = [
-  ...lambdaRows,
-  ...dynamoDbRows,
-  ...messagingRows,
-  ...statesRows,
-  ...glueRows,
-  awsSdkRow,
-];
+export const INTEGRATIONS: readonly IntegrationRow[] = [...lambdaRows, ...dynamoDbRows, ...messagingRows, ...statesRows, awsSdkRow];
 
 export interface ResolvedIntegration {
   row: IntegrationRow;

@@ -10,7 +10,6 @@ import {
   snsPublish,
   sqsSendMessage,
   startExecution,
-  glueStartJobRun,
 } from "../../asl/builders";
 import { deriveStateMachinePolicy, type StateMachinePolicyContext } from "../../asl/permissions";
 import { validateDefinition } from "../../asl/validator";
@@ -348,20 +347,5 @@ describe("integrations: the graph and the bill read them too", () => {
     });
     const nested = bill.lines.find((l) => l.item.startsWith("nested"));
     assert.equal(nested?.quantity, 9);
-  });
-});
-
-describe("integrations: glue:startJobRun (scratch)", () => {
-  it("renders, validates and derives its IAM", () => {
-    const def = machine(glueStartJobRun("Job", { JobName: "etl" }, { pattern: "sync" })).renderLocal();
-    assert.equal((def.States.Job as { Resource: string }).Resource, "arn:aws:states:::glue:startJobRun.sync");
-    assert.deepEqual(errorsOf(def), []);
-    assert.deepEqual(
-      statementsOf(def).find((s) => String(s.Action).includes("glue")),
-      {
-        Action: ["glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"],
-        Resource: ["arn:aws:glue:eu-west-1:111122223333:job/etl"],
-      },
-    );
   });
 });
