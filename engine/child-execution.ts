@@ -6,7 +6,7 @@
 import type { JsonValue } from "../asl/types";
 import type { ChildStopper, RunningChild } from "./model/abort";
 import type { CompiledWorkflow } from "./compile";
-import type { ChildHistoryEvent, ChildOutcome } from "./distributed/contract";
+import type { ChildHistoryEvent, ChildOutcome } from "./distributed/map-run-interface";
 import { executionEnding, STATES_ERRORS } from "./model/errors";
 import type { ExecutionSetup, Executor, Flow, WorkflowSink } from "./execution";
 import * as execution from "./execution";

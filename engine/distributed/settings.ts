@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { JsonValue, MapState } from "../../asl/types";
 import { LIMITS } from "../../asl/types";
 import { StatesError, STATES_ERRORS } from "../model/errors";
-import type { DistributedMapContext } from "./contract";
+import type { DistributedMapContext } from "./map-run-interface";
 
 /**
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html —
