@@ -65,7 +65,7 @@ export interface ExecutionSetup {
 /**
  * How the states run the workflows below them (a Parallel branch, a Map iteration, a Distributed
  * Map child execution): each Execution is given it by run-execution.ts, so `states/` never imports
- * the executor and the executor never imports `states/` (it calls them through state-table.ts).
+ * the executor and the executor never imports `states/` (run-execution.ts hands it their table).
  */
 export interface Executor {
   /** A workflow in `frame`, sync-first (see Flow). */
