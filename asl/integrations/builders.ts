@@ -9,7 +9,7 @@
  */
 import type { z } from "zod";
 import { TaskState, type TaskOptions } from "../builders/task";
-import type { Template, TemplateValue } from "../builders/values";
+import type { Template } from "../builders/values";
 import { BuilderError } from "../builders/errors";
 import type { AnyIntegration } from "./define";
 import { dynamoDbDeleteItem, dynamoDbGetItem, dynamoDbPutItem, dynamoDbUpdateItem } from "./dynamodb";
@@ -110,5 +110,3 @@ export function awsSdk(
   }
   return build(name, service, action, params, options, true);
 }
-
-export type { TemplateValue };
