@@ -14,6 +14,7 @@ import { BuilderError } from "../builders/errors";
 import type { AnyIntegration } from "./define";
 import { dynamoDbDeleteItem, dynamoDbGetItem, dynamoDbPutItem, dynamoDbUpdateItem } from "./dynamodb";
 import { eventBridgeEntry, eventBridgePutEventsIntegration } from "./eventbridge";
+import { glueStartJobRunIntegration } from "./glue";
 import { findIntegration } from "./index";
 import { integrationArn } from "./resource";
 import { snsPublishIntegration } from "./sns";
@@ -92,6 +93,10 @@ export const eventBridgePutEvents = (
 /** Step Functions StartExecution. https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html */
 export type StartExecutionParams = z.input<typeof startExecutionIntegration.params>;
 export const startExecution = builderOf(startExecutionIntegration);
+
+/** AWS Glue StartJobRun (request-response, .sync). https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html */
+export type GlueStartJobRunParams = z.input<typeof glueStartJobRunIntegration.params>;
+export const glueStartJobRun = builderOf(glueStartJobRunIntegration);
 
 /**
  * Any AWS SDK call: `awsSdk("List", "s3:listObjectsV2", { Bucket: "b" })`. The action is the SDK's

@@ -10,6 +10,7 @@ import { awsSdkIntegration } from "./aws-sdk";
 import type { AnyIntegration } from "./define";
 import { DYNAMODB_INTEGRATIONS } from "./dynamodb";
 import { eventBridgePutEventsIntegration } from "./eventbridge";
+import { glueStartJobRunIntegration } from "./glue";
 import { lambdaFunction, lambdaInvoke } from "./lambda";
 import { OPTIMIZED_WITHOUT_ROW } from "./optimized";
 import { closest, SDK_DATA_SOURCES, sdkActionUnsupported, sdkService, sdkServiceNames } from "./sdkIam";
@@ -57,6 +58,7 @@ export const INTEGRATIONS = [
   snsPublishIntegration,
   eventBridgePutEventsIntegration,
   startExecutionIntegration,
+  glueStartJobRunIntegration,
   awsSdkIntegration,
 ] as const satisfies readonly AnyIntegration[];
 

@@ -83,7 +83,6 @@ export const OPTIMIZED_WITHOUT_ROW: Readonly<Record<string, OptimizedService>> =
       cancelJobRun: RR_SYNC,
     },
   },
-  glue: { docs: page("connect-glue"), actions: { startJobRun: RR_SYNC } },
   databrew: { docs: page("connect-databrew"), actions: { startJobRun: RR_SYNC } },
   http: { docs: page("call-https-apis"), actions: { invoke: RR } },
   mediaconvert: { docs: page("connect-mediaconvert"), actions: { createJob: RR_SYNC } },

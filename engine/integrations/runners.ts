@@ -110,6 +110,8 @@ export const RUNNERS = {
   "events:putEvents": toOutbox(eventBridgePutEvents),
   "states:startExecution": ({ frame, stateName, resource, args }) =>
     startExecution(frame, stateName, resource.pattern, args, (response) => submitted(frame, eventResource(resource), response)),
+  // Not emulated: a MockConfigFile response runs it.
+  "glue:startJobRun": MOCK_ONLY,
   "aws-sdk:*": (call) => {
     const run = SDK_RUNNERS[call.resource.service];
     return run ? run(call) : Promise.reject(noEmulator(call));

@@ -10,6 +10,7 @@ import {
   snsPublish,
   sqsSendMessage,
   startExecution,
+  glueStartJobRun,
 } from "../../asl/builders";
 import { BuilderError } from "../../asl/builders/errors";
 import { INTEGRATIONS, OPTIMIZED_WITHOUT_ROW } from "../../asl/integrations";
@@ -383,5 +384,48 @@ describe("integrations: one module per integration (asl/integrations/define.ts),
     );
     // path() and jsonata() are accepted wherever a literal is.
     assert.doesNotThrow(() => sqsSendMessage("Send", { QueueUrl: path("$.q"), MessageBody: path("$") }));
+  });
+});
+
+describe("integrations: glue:startJobRun (https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html)", () => {
+  it("renders request-response and .sync; the validator accepts both and refuses .waitForTaskToken", () => {
+    const def = machine(
+      glueStartJobRun("Job", { JobName: "etl", Arguments: { "--day": path("$.day") } }, { pattern: "sync" }),
+    ).renderLocal();
+    assert.deepEqual(def.States.Job, {
+      Type: "Task",
+      Resource: "arn:aws:states:::glue:startJobRun.sync",
+      Parameters: { JobName: "etl", Arguments: { "--day.$": "$.day" } },
+      End: true,
+    });
+    assert.deepEqual(errorsOf(def), []);
+    assert.deepEqual(errorsOf(one({ Resource: "arn:aws:states:::glue:startJobRun", Parameters: { JobName: "etl" } })), []);
+    assert.match(
+      errorsOf(one({ Resource: "arn:aws:states:::glue:startJobRun.waitForTaskToken", Parameters: { JobName: "etl" } }))[0]!.message,
+      /glue:startJobRun does not support the waitForTaskToken pattern/,
+    );
+  });
+
+  it("IAM: StartJobRun on the job (.sync adds GetJobRun, GetJobRuns, BatchStopJobRun), never *; a run-time JobName needs glue:job declared", () => {
+    const glue = (arn: string, params: Record<string, unknown>) => one({ Resource: arn, Parameters: params });
+    assert.deepEqual(statementsOf(glue("arn:aws:states:::glue:startJobRun", { JobName: "etl" })), [
+      { Action: ["glue:StartJobRun"], Resource: ["arn:aws:glue:eu-west-1:111122223333:job/etl"] },
+    ]);
+    assert.deepEqual(statementsOf(glue("arn:aws:states:::glue:startJobRun.sync", { JobName: "etl" })), [
+      {
+        Action: ["glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"],
+        Resource: ["arn:aws:glue:eu-west-1:111122223333:job/etl"],
+      },
+    ]);
+    assert.throws(() => statementsOf(glue("arn:aws:states:::glue:startJobRun", { "JobName.$": "$.job" })), /glue:job/);
+    assert.deepEqual(
+      statementsOf(glue("arn:aws:states:::glue:startJobRun", { "JobName.$": "$.job" }), { dynamicResources: { "glue:job": ["a"] } }),
+      [{ Action: ["glue:StartJobRun"], Resource: ["arn:aws:glue:eu-west-1:111122223333:job/a"] }],
+    );
+  });
+
+  it("the graph labels it with the job", () => {
+    const graph = buildStateGraph(machine(glueStartJobRun("Job", { JobName: "etl" })).renderLocal());
+    assert.ok(JSON.stringify(graph).includes("Glue StartJobRun: etl"), JSON.stringify(graph));
   });
 });
