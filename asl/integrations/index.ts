@@ -39,7 +39,7 @@ export {
 } from "./sdkIam";
 export { unqualifiedFunctionArn } from "./lambda";
 export { DYNAMODB_ACTIONS, dynamoTableArn } from "./dynamodb";
-export { sqsQueueArn, sqsQueueName } from "./sqs";
+export { sqsQueueArn } from "./sqs";
 export { snsTopicArn } from "./sns";
 export { eventBusArn } from "./eventbridge";
 export { SYNC_EXECUTION_RULE, stateMachineArnOf, stateMachineNameOf } from "./states";

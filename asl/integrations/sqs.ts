@@ -23,11 +23,6 @@ export function sqsQueueArn(env: AwsEnvironment, queue: string): string {
   return `arn:${partitionOf(env)}:sqs:${env.region}:${env.accountId}:${queue}`;
 }
 
-/** The queue name of a QueueUrl or queue ARN (for the local outbox and the graph). */
-export function sqsQueueName(queue: string): string {
-  return queue.slice(Math.max(queue.lastIndexOf("/"), queue.lastIndexOf(":")) + 1);
-}
-
 /** https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html */
 export const sqsSendMessageIntegration = defineIntegration({
   id: "sqs:sendMessage",

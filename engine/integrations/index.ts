@@ -6,8 +6,8 @@
  * the call itself when nothing can heartbeat (States.HeartbeatTimeout).
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html#task-state-fields
  */
-import type { JsonObject, JsonValue } from "../../asl/types";
-import { type IntegrationResource, type ResolvedIntegration } from "../../asl/integrations";
+import type { JsonValue } from "../../asl/types";
+import type { ResolvedIntegration } from "../../asl/integrations";
 import {
   ExecutionAbortedError,
   HeartbeatTimeoutError,
