@@ -89,6 +89,7 @@ export {
   snsPublish,
   eventBridgePutEvents,
   startExecution,
+  glueStartJobRun,
   awsSdk,
 } from "./integrations/builders";
 export type {
@@ -97,6 +98,7 @@ export type {
   SnsPublishParams,
   EventBridgeEntry,
   StartExecutionParams,
+  GlueStartJobRunParams,
   DynamoDbPutItemParams,
   DynamoDbGetItemParams,
   DynamoDbUpdateItemParams,

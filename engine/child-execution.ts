@@ -6,16 +6,14 @@
 import type { JsonValue } from "../asl/types";
 import type { ChildStopper, RunningChild } from "./model/abort";
 import type { CompiledWorkflow } from "./compile";
-import type { ChildHistoryEvent, ChildOutcome } from "./distributed/contract";
+import type { ChildHistoryEvent, ChildOutcome } from "./distributed/map-run-interface";
 import { executionEnding, STATES_ERRORS } from "./model/errors";
 import type { ExecutionSetup, Executor, Flow, WorkflowSink } from "./execution";
 import * as execution from "./execution";
-import * as executor from "./executor";
 import { InputDetails, PlainOutputDetails } from "./history";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
 // imported name, `new` included, is a getter call on the exporting module, and these run for every
 // Map item (measured: a fifth of a Distributed Map child's cost). A class's name is also its type.
-const { runWorkflowFlow } = executor;
 const { checkPayloadSize, ROLE_ARN } = execution;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
 const Execution = execution.Execution;
@@ -109,7 +107,7 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
       // The execution input obeys the same 256 KiB quota as every state input (its text is made
       // when a Task or a result record needs it, not for every child).
       checkPayloadSize("(execution input)", this.setup.input);
-      flow = runWorkflowFlow(workflow, this.setup.input, this.frame);
+      flow = this.exec.executor.runFlow(workflow, this.setup.input, this.frame);
     } catch (e) {
       return this.fail(e);
     }

@@ -13,7 +13,7 @@ import { compileTemplate, type CompiledTemplate } from "./json/template";
 
 /**
  * A Distributed Map's fields, compiled once: the Map Run (distributed/) reads the raw MapState
- * through its contract and asks the state to evaluate templates and paths of it; the state looks
+ * through its interface (map-run-interface.ts) and asks the state to evaluate templates and paths of it; the state looks
  * each one up here (by identity, or by path text) instead of compiling it per run or per item.
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */

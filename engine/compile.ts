@@ -81,7 +81,7 @@ export interface CompiledTask extends Base {
   raw: TaskState;
   resource: string;
   target: LambdaTarget | null;
-  /** The row of the integration table (asl/integrations) for the resource; undefined for activities and unknown ARNs. */
+  /** The integration module (asl/integrations) of the resource; undefined for activities and unknown ARNs. */
   integration: ResolvedIntegration | undefined;
   /** `.waitForTaskToken`: the engine issues `$$.Task.Token` and waits for the callback. */
   waitsForToken: boolean;

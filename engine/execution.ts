@@ -8,7 +8,7 @@ import type { JsonObject, JsonValue } from "../asl/types";
 import * as aslTypes from "../asl/types";
 import type { Clock } from "./model/clock";
 import type { CompiledWorkflow } from "./compile";
-import type { ChildOutcome, MapItemContext, MapRunRecord } from "./distributed/contract";
+import type { ChildOutcome, MapItemContext, MapRunRecord } from "./distributed/map-run-interface";
 import { DataLimitExceededError, ExecutionAbortedError, StatesError, STATES_ERRORS } from "./model/errors";
 import type { Lazy } from "./history";
 import * as history from "./history";
@@ -57,7 +57,7 @@ export interface ExecutionSetup {
   /** Fields of `$$.Execution` / `$$.StateMachine` given by the caller (a TestState call's `context`). */
   contextOverrides?: { Execution?: JsonObject; StateMachine?: JsonObject };
   /** RunOptions.mapRunHooks, for the top-level execution's Map Runs only (children never carry it). */
-  mapRunHooks?: import("./distributed/contract").MapRunHooks;
+  mapRunHooks?: import("./distributed/map-run-interface").MapRunHooks;
   /** RunOptions.childHistories (top-level execution only). */
   childHistories?: boolean;
 }
@@ -65,7 +65,7 @@ export interface ExecutionSetup {
 /**
  * How the states run the workflows below them (a Parallel branch, a Map iteration, a Distributed
  * Map child execution): each Execution is given it by run-execution.ts, so `states/` never imports
- * the executor and the executor never imports `states/` (it calls them through state-table.ts).
+ * the executor and the executor never imports `states/` (run-execution.ts hands it their table).
  */
 export interface Executor {
   /** A workflow in `frame`, sync-first (see Flow). */

@@ -10,8 +10,6 @@ import { RealClock, VirtualClock, type Clock } from "./model/clock";
 import { compileDefinition } from "./compile";
 import { executionArn, REGION, stateMachineArn as localStateMachineArn } from "./model/local-account";
 import { runExecution } from "./run-execution";
-// Every state type's handler into the executor's table (before any run; see state-table.ts).
-import "./states/register";
 import { IntegrationServices, type StateMachineEntry } from "./integrations";
 import { resources } from "./iam/actions";
 import { machineWarning, validateLikeCli } from "./iam/validate";

@@ -11,14 +11,19 @@ import { RealClock } from "./model/clock";
 import type { CompiledWorkflow } from "./compile";
 import { executionEnding, STATES_ERRORS } from "./model/errors";
 import { checkPayload, Execution, Frame, ROLE_ARN, type ExecutionSetup, type Executor } from "./execution";
-import { runWorkflow, runWorkflowFlow } from "./executor";
+import { createStateLoop } from "./executor";
+import { STATE_HANDLERS } from "./states";
 import { InputDetails, PlainOutputDetails } from "./history";
 import type { ExecutionResult } from "./types";
 
-/** The one Executor: the state loop for sub-workflows, and child executions that carry it on. */
+/**
+ * The one Executor: the state loop over the engine's table of state handlers (states/index.ts) for
+ * sub-workflows, and child executions that carry it on.
+ */
+const LOOP = createStateLoop(STATE_HANDLERS);
 export const EXECUTOR: Executor = {
-  runFlow: runWorkflowFlow,
-  run: runWorkflow,
+  runFlow: LOOP.runFlow,
+  run: LOOP.run,
   startChild: (setup, workflow, stopper, onDone, token) => startChildExecution(EXECUTOR, setup, workflow, stopper, onDone, token),
 };
 
@@ -77,7 +82,7 @@ export async function runExecution(
     // The execution input obeys the same 256 KiB quota as every state input.
     exec.inputText = checkPayload("(execution input)", setup.input);
     // Raced once against the stop signal: a stop ends the execution even while a handler runs.
-    let work = Promise.race([runWorkflow(workflow, setup.input, frame), abortPromise(controller.signal)]);
+    let work = Promise.race([LOOP.run(workflow, setup.input, frame), abortPromise(controller.signal)]);
     if (timeoutSeconds !== undefined) {
       timer = new AbortController();
       const timeout = exec.clock.sleep(timeoutSeconds * 1000, timer.signal, { deadline: true }).then(

@@ -1,8 +1,8 @@
 /**
- * The state handlers, keyed by state type, as the executor calls them. The executor looks a state's
- * handler up here instead of importing `states/`, and `states/register.ts` (loaded by the engine's
- * entry, index.ts) fills the table; the states get the executor from their Execution
- * (`frame.exec.executor`). Neither imports the other, so the engine's import graph has no cycle.
+ * The types of the executor's table of state handlers, keyed by state type. The table itself is
+ * built in one module, `states/index.ts` (STATE_HANDLERS), and handed to the executor
+ * (`createStateLoop(STATE_HANDLERS)` in run-execution.ts); the states get the executor from their
+ * Execution (`frame.exec.executor`). Neither imports the other, so the engine's import graph has no cycle.
  */
 import type { JsonValue } from "../asl/types";
 import type { CompiledState } from "./compile";
@@ -16,24 +16,5 @@ export type StateType = CompiledState["type"];
  */
 export type StateHandler<S extends CompiledState = CompiledState> = (state: S, input: JsonValue, frame: Frame) => Flow;
 
-export type StateHandlers = { [T in StateType]: StateHandler<Extract<CompiledState, { type: T }>> };
-
-const missing = (type: string) => () => {
-  throw new Error(`the local engine's ${type} state is not registered: load the engine through engine (index.ts)`);
-};
-
-/** One object for the life of the process, one field per state type: the executor binds it once. */
-export const stateHandlers: StateHandlers = {
-  Pass: missing("Pass"),
-  Choice: missing("Choice"),
-  Wait: missing("Wait"),
-  Succeed: missing("Succeed"),
-  Fail: missing("Fail"),
-  Task: missing("Task"),
-  Parallel: missing("Parallel"),
-  Map: missing("Map"),
-};
-
-export function registerStates(handlers: StateHandlers): void {
-  Object.assign(stateHandlers, handlers);
-}
+/** One handler per state type: a state type without one is a compile error where the table is built. */
+export type StateHandlers = { readonly [T in StateType]: StateHandler<Extract<CompiledState, { type: T }>> };

@@ -3,7 +3,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { Diagnostic } from "../asl/diagnostics";
 import type { JsonValue } from "../asl/types";
 import type { Clock } from "./model/clock";
-import type { MapRunHooks, MapRunRecord } from "./distributed/contract";
+import type { MapRunHooks, MapRunRecord } from "./distributed/map-run-interface";
 import type { IntegrationOptions, NestedExecutionRecord } from "./integrations/options";
 import type { OutboxMessage } from "./integrations/outbox";
 import type { WaitingTask } from "./integrations/task-tokens";

@@ -5,7 +5,7 @@
  */
 import type { StateMachineDefinition } from "../asl/types";
 import { mapProcessor, walkStates } from "../asl/walk";
-import type { MapRunChildFailure, MapRunRecord } from "../engine/distributed/contract";
+import type { MapRunChildFailure, MapRunRecord } from "../engine/distributed/map-run-interface";
 
 /** The engine's record of a failed child, with its Map Run and the full state path. */
 export interface ChildFailure extends Omit<MapRunChildFailure, "state"> {

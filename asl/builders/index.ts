@@ -34,25 +34,5 @@ export { pass, wait, succeed, fail, parallel, PassState, WaitState, SucceedState
 export type { PassOptions, WaitOptions, SucceedOptions, FailOptions, ParallelOptions } from "./flow";
 export { choice, Condition, ChoiceCondition, ChoiceState } from "./choice";
 export type { ChoiceOptions, ChoiceBranchOptions } from "./choice";
-export {
-  dynamoGetItem,
-  dynamoPutItem,
-  dynamoUpdateItem,
-  dynamoDeleteItem,
-  sqsSendMessage,
-  snsPublish,
-  eventBridgePutEvents,
-  startExecution,
-  awsSdk,
-} from "../integrations/builders";
-export type {
-  IntegrationTaskOptions,
-  SqsSendMessageParams,
-  SnsPublishParams,
-  EventBridgeEntry,
-  StartExecutionParams,
-  DynamoDbPutItemParams,
-  DynamoDbGetItemParams,
-  DynamoDbUpdateItemParams,
-  DynamoDbDeleteItemParams,
-} from "../integrations/builders";
+// Every integration builder and its parameter type (each typed from its integration module's schema).
+export * from "../integrations/builders";

@@ -222,10 +222,11 @@ function lambdaNameOf(resource: string, parameters: unknown): string | undefined
 }
 
 /** The table, queue, topic or state machine a Task's static parameters name (its last ARN/URL part). */
-function integrationTarget(args: unknown): string | undefined {
+/** What a call addresses (a table, a queue): the first static field its integration module names as a target. */
+function integrationTarget(targets: readonly string[], args: unknown): string | undefined {
   if (!args || typeof args !== "object" || Array.isArray(args)) return undefined;
   const a = args as Record<string, unknown>;
-  for (const field of ["TableName", "QueueUrl", "TopicArn", "StateMachineArn", "Bucket"]) {
+  for (const field of targets) {
     const v = a[field];
     if (typeof v === "string" && !v.startsWith("{%")) return v.split(/[:/]/).pop();
   }
@@ -237,11 +238,11 @@ function detailOf(state: State): string | undefined {
     case "Task": {
       const fn = lambdaNameOf(state.Resource, state.Parameters ?? state.Arguments);
       if (fn) return `Lambda: ${fn}`;
-      // Any other integration: the integration table's label and what it addresses, when static.
+      // Any other integration: its module's label and what it addresses, when static.
       const found = findIntegration(state.Resource);
       if (found) {
-        const target = integrationTarget(state.Parameters ?? state.Arguments);
-        return target ? `${found.row.label(found.resource)}: ${target}` : found.row.label(found.resource);
+        const target = integrationTarget(found.definition.targets, state.Parameters ?? state.Arguments);
+        return target ? `${found.definition.label(found.resource)}: ${target}` : found.definition.label(found.resource);
       }
       return state.Resource.replace(/^arn:aws:states:::/, "");
     }

@@ -1,134 +1,106 @@
 /**
- * Typed builders for the integration table's rows: the parameters are the API's own (PascalCase,
- * as Step Functions passes them), each a literal, `path()` or `jsonata()` value, so one call renders
- * `Parameters` with `"Key.$"` fields in JSONPath and `Arguments` with `{% %}` in JSONata.
+ * Typed builders for the integration modules: the parameters are the API's own (PascalCase, as
+ * Step Functions passes them), each a literal, `path()` or `jsonata()` value, so one call renders
+ * `Parameters` with `"Key.$"` fields in JSONPath and `Arguments` with `{% %}` in JSONata. Each
+ * builder's parameter type is `z.input` of its module's `params` schema, and the builder checks the
+ * values with that schema (define.ts): the type and the check are the module's one definition.
  * `.waitForTaskToken` tasks put `path("$$.Task.Token")` (JSONPath) or
  * `jsonata("$states.context.Task.Token")` (JSONata) where the callback will find it.
  */
+import type { z } from "zod";
 import { TaskState, type TaskOptions } from "../builders/task";
-import type { Template, TemplateValue, ValueOrDynamic } from "../builders/values";
+import type { Template } from "../builders/values";
 import { BuilderError } from "../builders/errors";
+import type { AnyIntegration } from "./define";
+import { dynamoDbDeleteItem, dynamoDbGetItem, dynamoDbPutItem, dynamoDbUpdateItem } from "./dynamodb";
+import { eventBridgeEntry, eventBridgePutEventsIntegration } from "./eventbridge";
+import { glueStartJobRunIntegration } from "./glue";
 import { findIntegration } from "./index";
 import { integrationArn } from "./resource";
+import { snsPublishIntegration } from "./sns";
+import { sqsSendMessageIntegration } from "./sqs";
+import { startExecutionIntegration } from "./states";
 import type { IntegrationPattern } from "./types";
-
-type Str = ValueOrDynamic<string>;
 
 export interface IntegrationTaskOptions<P extends IntegrationPattern = IntegrationPattern> extends TaskOptions {
   /** The integration pattern (default request-response). */
   readonly pattern?: P;
 }
 
+/** The parameters a builder of `integration` takes: `z.input` of its schema. */
+type ParamsOf<I> = I extends { readonly params: infer S extends z.ZodType } ? z.input<S> : never;
+/** The patterns an integration supports, as its builder's `pattern` option. */
+type PatternsOf<I> = I extends { readonly patterns: readonly (infer P extends IntegrationPattern)[] } ? P : never;
+
+function checked(name: string, integration: AnyIntegration, params: unknown): void {
+  const result = integration.params.safeParse(params);
+  if (result.success) return;
+  const issue = result.error.issues[0]!;
+  const at = issue.path.length ? ` at ${issue.path.join(".")}` : "";
+  throw new BuilderError(`state "${name}": ${integration.id} parameters${at}: ${issue.message} (${integration.docs})`);
+}
+
 function build(name: string, service: string, action: string, params: Template, options: IntegrationTaskOptions, sdk = false): TaskState {
   const pattern = options.pattern ?? "request-response";
   const arn = integrationArn(service, action, pattern, sdk);
   const found = findIntegration(arn);
-  if (!found || !found.row.patterns.includes(pattern)) {
+  if (!found || !found.definition.patterns.includes(pattern)) {
     throw new BuilderError(
-      `state "${name}": ${arn} is not a supported integration${found ? ` (patterns: ${found.row.patterns.join(", ")})` : ""}`,
+      `state "${name}": ${arn} is not a supported integration${found ? ` (patterns: ${found.definition.patterns.join(", ")})` : ""}`,
     );
   }
+  checked(name, found.definition, params);
   const { pattern: _p, ...taskOptions } = options;
   void _p;
   return new TaskState(name, { kind: "integration", arn, params }, taskOptions);
 }
 
-/** DynamoDB GetItem/PutItem/UpdateItem/DeleteItem (optimized). https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html */
-export type DynamoDbGetItemParams = {
-  readonly TableName: Str;
-  readonly Key: TemplateValue;
-  readonly ConsistentRead?: ValueOrDynamic<boolean>;
-  readonly ProjectionExpression?: Str;
-  readonly ExpressionAttributeNames?: TemplateValue;
-};
-export type DynamoDbPutItemParams = {
-  readonly TableName: Str;
-  readonly Item: TemplateValue;
-  readonly ConditionExpression?: Str;
-  readonly ExpressionAttributeNames?: TemplateValue;
-  readonly ExpressionAttributeValues?: TemplateValue;
-  readonly ReturnValues?: Str;
-};
-export type DynamoDbUpdateItemParams = {
-  readonly TableName: Str;
-  readonly Key: TemplateValue;
-  readonly UpdateExpression: Str;
-  readonly ConditionExpression?: Str;
-  readonly ExpressionAttributeNames?: TemplateValue;
-  readonly ExpressionAttributeValues?: TemplateValue;
-  readonly ReturnValues?: Str;
-};
-export type DynamoDbDeleteItemParams = {
-  readonly TableName: Str;
-  readonly Key: TemplateValue;
-  readonly ConditionExpression?: Str;
-  readonly ExpressionAttributeNames?: TemplateValue;
-  readonly ExpressionAttributeValues?: TemplateValue;
-  readonly ReturnValues?: Str;
-};
+/** The builder of an optimized integration module: `(name, params, options)`, typed from the module. */
+function builderOf<I extends AnyIntegration>(integration: I) {
+  const [service, action] = integration.id.split(":") as [string, string];
+  return (name: string, params: ParamsOf<I>, options: IntegrationTaskOptions<PatternsOf<I>> = {}): TaskState =>
+    build(name, service, action, params as Template, options);
+}
 
-export const dynamoGetItem = (name: string, params: DynamoDbGetItemParams, options: TaskOptions = {}) =>
-  build(name, "dynamodb", "getItem", params, options);
-export const dynamoPutItem = (name: string, params: DynamoDbPutItemParams, options: TaskOptions = {}) =>
-  build(name, "dynamodb", "putItem", params, options);
-export const dynamoUpdateItem = (name: string, params: DynamoDbUpdateItemParams, options: TaskOptions = {}) =>
-  build(name, "dynamodb", "updateItem", params, options);
-export const dynamoDeleteItem = (name: string, params: DynamoDbDeleteItemParams, options: TaskOptions = {}) =>
-  build(name, "dynamodb", "deleteItem", params, options);
+/** DynamoDB GetItem/PutItem/UpdateItem/DeleteItem (optimized). https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html */
+export type DynamoDbGetItemParams = z.input<typeof dynamoDbGetItem.params>;
+export type DynamoDbPutItemParams = z.input<typeof dynamoDbPutItem.params>;
+export type DynamoDbUpdateItemParams = z.input<typeof dynamoDbUpdateItem.params>;
+export type DynamoDbDeleteItemParams = z.input<typeof dynamoDbDeleteItem.params>;
+
+export const dynamoGetItem = builderOf(dynamoDbGetItem);
+export const dynamoPutItem = builderOf(dynamoDbPutItem);
+export const dynamoUpdateItem = builderOf(dynamoDbUpdateItem);
+export const dynamoDeleteItem = builderOf(dynamoDbDeleteItem);
 
 /** SQS SendMessage. https://docs.aws.amazon.com/step-functions/latest/dg/connect-sqs.html */
-export type SqsSendMessageParams = {
-  readonly QueueUrl: Str;
-  readonly MessageBody: TemplateValue;
-  readonly DelaySeconds?: ValueOrDynamic<number>;
-  readonly MessageAttributes?: TemplateValue;
-  readonly MessageDeduplicationId?: Str;
-  readonly MessageGroupId?: Str;
-};
-export const sqsSendMessage = (
-  name: string,
-  params: SqsSendMessageParams,
-  options: IntegrationTaskOptions<"request-response" | "waitForTaskToken"> = {},
-) => build(name, "sqs", "sendMessage", params, options);
+export type SqsSendMessageParams = z.input<typeof sqsSendMessageIntegration.params>;
+export const sqsSendMessage = builderOf(sqsSendMessageIntegration);
 
 /** SNS Publish. https://docs.aws.amazon.com/step-functions/latest/dg/connect-sns.html */
-export type SnsPublishParams = ({ readonly TopicArn: Str } | { readonly TargetArn: Str }) & {
-  readonly Message: TemplateValue;
-  readonly Subject?: Str;
-  readonly MessageAttributes?: TemplateValue;
-  readonly MessageGroupId?: Str;
-};
-export const snsPublish = (
-  name: string,
-  params: SnsPublishParams,
-  options: IntegrationTaskOptions<"request-response" | "waitForTaskToken"> = {},
-) => build(name, "sns", "publish", params, options);
+export type SnsPublishParams = z.input<typeof snsPublishIntegration.params>;
+export const snsPublish = builderOf(snsPublishIntegration);
 
 /** EventBridge PutEvents (at most 10 entries). https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html */
-export type EventBridgeEntry = {
-  readonly Source: Str;
-  readonly DetailType: Str;
-  readonly Detail: TemplateValue;
-  readonly EventBusName?: Str;
-  readonly Resources?: TemplateValue;
-};
+export type EventBridgeEntry = z.input<typeof eventBridgeEntry>;
+const putEvents = builderOf(eventBridgePutEventsIntegration);
 export const eventBridgePutEvents = (
   name: string,
   entries: readonly EventBridgeEntry[],
-  options: IntegrationTaskOptions<"request-response" | "waitForTaskToken"> = {},
-) => build(name, "events", "putEvents", { Entries: entries as unknown as TemplateValue }, options);
+  options: IntegrationTaskOptions<PatternsOf<typeof eventBridgePutEventsIntegration>> = {},
+): TaskState => putEvents(name, { Entries: entries as EventBridgeEntry[] }, options);
 
 /** Step Functions StartExecution. https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html */
-export type StartExecutionParams = { readonly StateMachineArn: Str; readonly Input?: TemplateValue; readonly Name?: Str };
-export const startExecution = (
-  name: string,
-  params: StartExecutionParams,
-  options: IntegrationTaskOptions<"request-response" | "sync" | "sync:2" | "waitForTaskToken"> = {},
-) => build(name, "states", "startExecution", params, options);
+export type StartExecutionParams = z.input<typeof startExecutionIntegration.params>;
+export const startExecution = builderOf(startExecutionIntegration);
+
+/** AWS Glue StartJobRun (request-response, .sync). https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html */
+export type GlueStartJobRunParams = z.input<typeof glueStartJobRunIntegration.params>;
+export const glueStartJobRun = builderOf(glueStartJobRunIntegration);
 
 /**
  * Any AWS SDK call: `awsSdk("List", "s3:listObjectsV2", { Bucket: "b" })`. The action is the SDK's
- * camelCase API action; the IAM action is derived (asl/integrations/awsSdk.ts).
+ * camelCase API action; the IAM action is derived (asl/integrations/aws-sdk.ts).
  * https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
  */
 export function awsSdk(

@@ -5,33 +5,61 @@
  * IAM: https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html — the action on
  * `arn:aws:dynamodb:<region>:<account>:table/<TableName>`.
  */
-import type { JsonObject, JsonValue } from "../types";
-import { dynamoTableArn } from "./resource";
+import { z } from "zod";
+import { partitionOf, type AwsEnvironment } from "../permissions/policy";
+import { bool, defineIntegration, str, template } from "./define";
 import { scopedResources } from "./scope";
-import type { IntegrationRow } from "./types";
 
-/** A DynamoDB AttributeValue map (`{ "id": { "S": "a" } }`) or a dynamic value in its place. */
-export type AttributeMap = Record<string, JsonValue>;
+const DOCS = "https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html";
 
-export const DYNAMODB_ACTIONS = ["getItem", "putItem", "updateItem", "deleteItem"] as const;
-export type DynamoDbAction = (typeof DYNAMODB_ACTIONS)[number];
+/** A DynamoDB TableName (a name or a table ARN) as the table's ARN. */
+export function dynamoTableArn(env: AwsEnvironment, table: string): string {
+  if (table.startsWith("arn:")) return table;
+  return `arn:${partitionOf(env)}:dynamodb:${env.region}:${env.accountId}:table/${table}`;
+}
 
-const pascal = (a: string) => a[0]!.toUpperCase() + a.slice(1);
+/** One optimized item API: the same IAM shape (its action on the table), its own parameters. */
+const itemApi = <const A extends "getItem" | "putItem" | "updateItem" | "deleteItem", S extends z.ZodType>(action: A, params: S) => {
+  const Action = `${action[0]!.toUpperCase()}${action.slice(1)}`;
+  return defineIntegration({
+    id: `dynamodb:${action}`,
+    docs: DOCS,
+    patterns: ["request-response"],
+    params,
+    targets: ["TableName"],
+    iam: (fields, _r, ctx) => [
+      {
+        sid: "DynamoDbItems",
+        actions: [`dynamodb:${Action}`],
+        resources: scopedResources(fields, "TableName", "dynamodb:table", (t) => dynamoTableArn(ctx, t), ctx),
+      },
+    ],
+    label: `DynamoDB ${Action}`,
+  });
+};
 
-export const dynamoDbRows: IntegrationRow[] = DYNAMODB_ACTIONS.map((action) => ({
-  id: `dynamodb:${action}`,
-  docs: "https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html",
-  matches: (r) => r.kind === "optimized" && r.service === "dynamodb" && r.action === action,
-  patterns: ["request-response"],
-  iam: (fields, _r, ctx) => [
-    {
-      sid: "DynamoDbItems",
-      actions: [`dynamodb:${pascal(action)}`],
-      resources: scopedResources(fields, "TableName", "dynamodb:table", (t) => dynamoTableArn(ctx, t), ctx),
-    },
-  ],
-  local: () => "dynamodb",
-  label: () => `DynamoDB ${pascal(action)}`,
-}));
+const writeFields = {
+  ConditionExpression: str.optional(),
+  ExpressionAttributeNames: template.optional(),
+  ExpressionAttributeValues: template.optional(),
+  ReturnValues: str.optional(),
+};
 
-export type DynamoDbItemParams = JsonObject;
+export const dynamoDbGetItem = itemApi(
+  "getItem",
+  z.object({
+    TableName: str,
+    Key: template,
+    ConsistentRead: bool.optional(),
+    ProjectionExpression: str.optional(),
+    ExpressionAttributeNames: template.optional(),
+  }),
+);
+export const dynamoDbPutItem = itemApi("putItem", z.object({ TableName: str, Item: template, ...writeFields }));
+export const dynamoDbUpdateItem = itemApi("updateItem", z.object({ TableName: str, Key: template, UpdateExpression: str, ...writeFields }));
+export const dynamoDbDeleteItem = itemApi("deleteItem", z.object({ TableName: str, Key: template, ...writeFields }));
+
+export const DYNAMODB_INTEGRATIONS = [dynamoDbGetItem, dynamoDbPutItem, dynamoDbUpdateItem, dynamoDbDeleteItem] as const;
+/** The optimized DynamoDB actions, from the modules above. */
+export const DYNAMODB_ACTIONS = DYNAMODB_INTEGRATIONS.map((i) => i.id.slice("dynamodb:".length) as DynamoDbAction);
+export type DynamoDbAction = (typeof DYNAMODB_INTEGRATIONS)[number]["id"] extends `dynamodb:${infer A}` ? A : never;

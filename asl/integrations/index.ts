@@ -1,23 +1,29 @@
 /**
- * The service integration table: one row per integration (a file per service), read by the
+ * The service integrations: one module per integration (define.ts; a file per service), read by the
  * validator (which resources and patterns exist), the permission derivation (what each needs), the
- * graph (labels) and the local engine (how each runs). Adding an integration is adding a row here.
+ * graph (labels) and the local engine (its runners are keyed by the ids). Adding an integration is
+ * one module and one line in INTEGRATIONS below (and its runner in engine/integrations/runners.ts).
  * https://docs.aws.amazon.com/step-functions/latest/dg/integrate-services.html
  * https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
  */
-import { awsSdkRow } from "./awsSdk";
-import { dynamoDbRows } from "./dynamodb";
+import { awsSdkIntegration } from "./aws-sdk";
+import type { AnyIntegration } from "./define";
+import { DYNAMODB_INTEGRATIONS } from "./dynamodb";
+import { eventBridgePutEventsIntegration } from "./eventbridge";
+import { glueStartJobRunIntegration } from "./glue";
+import { lambdaFunction, lambdaInvoke } from "./lambda";
 import { OPTIMIZED_WITHOUT_ROW } from "./optimized";
 import { closest, SDK_DATA_SOURCES, sdkActionUnsupported, sdkService, sdkServiceNames } from "./sdkIam";
-import { lambdaRows } from "./lambda";
-import { messagingRows } from "./messaging";
 import { integrationArn, parseResource } from "./resource";
-import { statesRows } from "./states";
-import { PATTERN_SUFFIX, type IntegrationResource, type IntegrationRow, type ParsedResource } from "./types";
+import { snsPublishIntegration } from "./sns";
+import { sqsSendMessageIntegration } from "./sqs";
+import { startExecutionIntegration } from "./states";
+import { PATTERN_SUFFIX, type IntegrationResource, type ParsedResource } from "./types";
 
 export * from "./types";
 export * from "./resource";
-export { iamActionsOf } from "./awsSdk";
+export { defineIntegration, type Integration, type AnyIntegration, type IntegrationSpec, type ResourceOf } from "./define";
+export { iamActionsOf } from "./aws-sdk";
 export {
   IAM_ACTION_EXCEPTIONS,
   IAM_PREFIX_EXCEPTIONS,
@@ -32,23 +38,46 @@ export {
   type SdkIamActions,
 } from "./sdkIam";
 export { unqualifiedFunctionArn } from "./lambda";
-export { DYNAMODB_ACTIONS } from "./dynamodb";
+export { DYNAMODB_ACTIONS, dynamoTableArn } from "./dynamodb";
+export { sqsQueueArn } from "./sqs";
+export { snsTopicArn } from "./sns";
+export { eventBusArn } from "./eventbridge";
+export { SYNC_EXECUTION_RULE, stateMachineArnOf, stateMachineNameOf } from "./states";
 export { OPTIMIZED_WITHOUT_ROW, type OptimizedService } from "./optimized";
-export { SYNC_EXECUTION_RULE } from "./states";
 
-export const INTEGRATIONS: readonly IntegrationRow[] = [...lambdaRows, ...dynamoDbRows, ...messagingRows, ...statesRows, awsSdkRow];
+/**
+ * Every integration module, once: the only list of them. The validator, the IAM derivation, the
+ * graph and the builders find a resource's module here; the engine's runners are keyed by these ids
+ * (IntegrationId), so a module without a runner does not compile.
+ */
+export const INTEGRATIONS = [
+  lambdaFunction,
+  lambdaInvoke,
+  ...DYNAMODB_INTEGRATIONS,
+  sqsSendMessageIntegration,
+  snsPublishIntegration,
+  eventBridgePutEventsIntegration,
+  startExecutionIntegration,
+  glueStartJobRunIntegration,
+  awsSdkIntegration,
+] as const satisfies readonly AnyIntegration[];
+
+/** The id of every integration module (`sqs:sendMessage`, `lambda:function`, `aws-sdk:*` ...). */
+export type IntegrationId = (typeof INTEGRATIONS)[number]["id"];
 
 export interface ResolvedIntegration {
-  row: IntegrationRow;
+  /** The integration module of the resource. */
+  definition: AnyIntegration & { readonly id: IntegrationId };
   resource: IntegrationResource;
 }
 
-/** The row for a Task resource, or undefined (activities, unknown ARNs, services not in the table). */
+/** The integration of a Task resource, or undefined (activities, unknown ARNs, services without a module). */
 export function findIntegration(resource: string | ParsedResource): ResolvedIntegration | undefined {
   const parsed = typeof resource === "string" ? parseResource(resource) : resource;
   if (parsed.kind === "activity" || parsed.kind === "unknown") return undefined;
-  const row = INTEGRATIONS.find((r) => r.matches(parsed));
-  return row ? { row, resource: parsed } : undefined;
+  const definition = (INTEGRATIONS as readonly AnyIntegration[]).find((r) => r.matches(parsed)) as
+    ResolvedIntegration["definition"] | undefined;
+  return definition ? { definition, resource: parsed } : undefined;
 }
 
 /** IAM's action list and the SDK's operations, asked synchronously (engine/iam loads them). */
@@ -70,9 +99,9 @@ const STATES_INTEGRATION = /^arn:(aws[a-z-]*):states:::(aws-sdk:)?([^:.]*):?([^.
 /** Every resource (after `arn:aws:states:::`) an optimized integration accepts, for "did you mean". */
 function optimizedResources(): string[] {
   const out: string[] = [];
-  for (const row of INTEGRATIONS) {
-    if (row.id === "aws-sdk:*" || row.id === "lambda:function") continue;
-    for (const p of row.patterns) out.push(`${row.id}${PATTERN_SUFFIX[p]}`);
+  for (const integration of INTEGRATIONS as readonly AnyIntegration[]) {
+    if (integration.id === "aws-sdk:*" || integration.id === "lambda:function") continue;
+    for (const p of integration.patterns) out.push(`${integration.id}${PATTERN_SUFFIX[p]}`);
   }
   for (const [service, { actions }] of Object.entries(OPTIMIZED_WITHOUT_ROW))
     for (const [action, ps] of Object.entries(actions)) for (const p of ps) out.push(`${service}:${action}${PATTERN_SUFFIX[p]}`);
@@ -92,7 +121,7 @@ const sdkTails = (service: string, actions: Iterable<string>) =>
  * of SDK integrations and the SDK's models; the action only when `catalog` carries the operations),
  * or an ERROR naming the closest valid resource. AWS refuses the others at CreateStateMachine ("The
  * resource provided ... is not recognized", https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html).
- * An optimized integration without a row here is a WARNING: valid, but its IAM is not derived and
+ * An optimized integration without a module here is a WARNING: valid, but its IAM is not derived and
  * the local engine runs it only with a MockConfigFile response.
  */
 export function resourceProblem(resource: string, catalog?: IamActionCatalog): ResourceProblem | undefined {
@@ -132,10 +161,10 @@ export function resourceProblem(resource: string, catalog?: IamActionCatalog): R
         message: `AWS SDK action '${parsed.action}' must be camelCase, as in arn:aws:states:::aws-sdk:s3:listObjectsV2`,
       };
     }
-    if (!found!.row.patterns.includes(parsed.pattern)) {
+    if (!found!.definition.patterns.includes(parsed.pattern)) {
       return {
         severity: "ERROR",
-        message: `AWS SDK integrations support ${found!.row.patterns.map((p) => integrationArn(parsed.service, parsed.action, p, true)).join(", ")}; '${suffix}' is not one of them`,
+        message: `AWS SDK integrations support ${found!.definition.patterns.map((p) => integrationArn(parsed.service, parsed.action, p, true)).join(", ")}; '${suffix}' is not one of them`,
       };
     }
     const service = sdkService(parsed.service);
@@ -212,11 +241,11 @@ export function resourceProblem(resource: string, catalog?: IamActionCatalog): R
           : didYouMean(parsed.partition, closest(tail, optimizedResources()))),
     };
   }
-  if (!found.row.patterns.includes(parsed.pattern)) {
-    const [service, action] = found.row.id.split(":") as [string, string];
+  if (!found.definition.patterns.includes(parsed.pattern)) {
+    const [service, action] = found.definition.id.split(":") as [string, string];
     return {
       severity: "ERROR",
-      message: `${found.row.id} does not support the ${parsed.pattern} pattern; supported: ${found.row.patterns.map((p) => integrationArn(service, action, p)).join(", ")}`,
+      message: `${found.definition.id} does not support the ${parsed.pattern} pattern; supported: ${found.definition.patterns.map((p) => integrationArn(service, action, p)).join(", ")}`,
     };
   }
   return undefined;

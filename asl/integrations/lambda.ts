@@ -5,9 +5,13 @@
  * IAM: https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html — lambda:InvokeFunction on
  * the function and on `<function>:*` (its versions and aliases).
  */
+import { z } from "zod";
 import { partitionOf } from "../permissions/policy";
+import { defineIntegration, str, template, templateObject } from "./define";
 import { declaredResources } from "./scope";
-import { IntegrationIamError, type IamContext, type IntegrationRow } from "./types";
+import { IntegrationIamError, type IamContext } from "./types";
+
+const DOCS = "https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html";
 
 /** FunctionName accepts a name, name:qualifier, a partial ARN (account:function:name) or a full ARN. */
 export function unqualifiedFunctionArn(functionName: string, ctx: IamContext): string {
@@ -22,29 +26,35 @@ const invokeGrant = (fns: string[]) => [
   { sid: "InvokeWorkflowFunctions", actions: ["lambda:InvokeFunction"], resources: [...fns, ...fns.map((f) => `${f}:*`)] },
 ];
 
-export const lambdaRows: IntegrationRow[] = [
-  {
-    id: "lambda:function",
-    docs: "https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html",
-    matches: (r) => r.kind === "lambda-function",
-    patterns: ["request-response"],
-    iam: (_fields, r, ctx) => invokeGrant([unqualifiedFunctionArn(r.arn, ctx)]),
-    local: () => "lambda",
-    label: (r) => `Lambda ${r.kind === "lambda-function" ? r.functionName : ""}`,
+/** A Task whose Resource is the function's ARN: its Parameters are the payload. */
+export const lambdaFunction = defineIntegration({
+  id: "lambda:function",
+  docs: DOCS,
+  matches: (r) => r.kind === "lambda-function",
+  patterns: ["request-response"],
+  params: templateObject,
+  iam: (_fields, r, ctx) => invokeGrant([unqualifiedFunctionArn(r.arn, ctx)]),
+  label: (r) => `Lambda ${r.functionName}`,
+});
+
+/** `arn:aws:states:::lambda:invoke`: the Invoke API's request (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html). */
+export const lambdaInvoke = defineIntegration({
+  id: "lambda:invoke",
+  docs: DOCS,
+  patterns: ["request-response", "waitForTaskToken"],
+  params: z.object({
+    FunctionName: str,
+    Payload: template.optional(),
+    InvocationType: str.optional(),
+    Qualifier: str.optional(),
+    ClientContext: str.optional(),
+  }),
+  iam: (fields, _r, ctx) => {
+    const f = fields.string("FunctionName");
+    if (f.kind === "absent") throw new IntegrationIamError("FunctionName", "lambda:invoke needs a FunctionName");
+    if (f.kind === "dynamic")
+      return invokeGrant(declaredResources("lambda:function", "FunctionName", f.expression, (n) => unqualifiedFunctionArn(n, ctx), ctx));
+    return invokeGrant([unqualifiedFunctionArn(f.value, ctx)]);
   },
-  {
-    id: "lambda:invoke",
-    docs: "https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html",
-    matches: (r) => r.kind === "optimized" && r.service === "lambda" && r.action === "invoke",
-    patterns: ["request-response", "waitForTaskToken"],
-    iam: (fields, _r, ctx) => {
-      const f = fields.string("FunctionName");
-      if (f.kind === "absent") throw new IntegrationIamError("FunctionName", "lambda:invoke needs a FunctionName");
-      if (f.kind === "dynamic")
-        return invokeGrant(declaredResources("lambda:function", "FunctionName", f.expression, (n) => unqualifiedFunctionArn(n, ctx), ctx));
-      return invokeGrant([unqualifiedFunctionArn(f.value, ctx)]);
-    },
-    local: () => "lambda",
-    label: () => "Lambda Invoke",
-  },
-];
+  label: "Lambda Invoke",
+});

@@ -1,10 +1,10 @@
 /**
- * The optimized integrations this project has no row for (it neither derives their IAM nor runs them
+ * The optimized integrations this project has no module for (it neither derives their IAM nor runs them
  * without a MockConfigFile response), kept so that the validator knows which resources and patterns
  * exist: each service's "Supported APIs" on its AWS page, under
  * https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html (the table of which
- * patterns each service supports). The services with a row (lambda, dynamodb, sqs, sns, events,
- * states) are the rows themselves (index.ts), not repeated here.
+ * patterns each service supports). The integrations with a module (index.ts INTEGRATIONS) are not
+ * repeated here (test/integrations/table.test.ts checks the two never overlap).
  */
 import type { IntegrationPattern } from "./types";
 
@@ -83,7 +83,6 @@ export const OPTIMIZED_WITHOUT_ROW: Readonly<Record<string, OptimizedService>> =
       cancelJobRun: RR_SYNC,
     },
   },
-  glue: { docs: page("connect-glue"), actions: { startJobRun: RR_SYNC } },
   databrew: { docs: page("connect-databrew"), actions: { startJobRun: RR_SYNC } },
   http: { docs: page("call-https-apis"), actions: { invoke: RR } },
   mediaconvert: { docs: page("connect-mediaconvert"), actions: { createJob: RR_SYNC } },

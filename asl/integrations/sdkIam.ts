@@ -125,7 +125,7 @@ const pascal = (a: string) => a[0]!.toUpperCase() + a.slice(1);
  *   (ListBuckets → s3:ListAllMyBuckets, ListObjectsV2 → s3:ListBucket, multipart uploads →
  *   s3:PutObject, DeleteObjects → s3:DeleteObject, ...);
  * - DynamoDB: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
- *   ("TransactGetItems ... dynamodb:GetItem"; TransactWriteItems: the action of each item, derived in awsSdk.ts);
+ *   ("TransactGetItems ... dynamodb:GetItem"; TransactWriteItems: the action of each item, derived in aws-sdk.ts);
  * - Lambda: https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html (Invoke → lambda:InvokeFunction);
  * - SQS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html
  *   (the batch actions are authorized by their single-message actions);

@@ -1,7 +1,7 @@
 /**
- * The shape of one row of the service integration table: everything about an integration in one
- * place (its resource ARNs and patterns, its IAM, its local behaviour), read by the validator, the
- * permission derivation, the graph and the local engine. Pure data and pure functions: no I/O.
+ * What the integration modules (define.ts) are made of: patterns, parsed resources, IAM grants and
+ * the context their IAM functions read, and read access to a Task's fields. Pure data and pure
+ * functions: no I/O.
  * https://docs.aws.amazon.com/step-functions/latest/dg/integrate-services.html
  * https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
  */
@@ -21,21 +21,6 @@ export const PATTERN_SUFFIX: Record<IntegrationPattern, string> = {
   waitForTaskToken: ".waitForTaskToken",
 };
 
-/** How the local engine runs a row: each kind has one implementation in engine/integrations. */
-export type LocalBehaviour =
-  /** In-process handler by function name (engine/lambda.ts). */
-  | "lambda"
-  /** The S3 API, against the embedded S3 server (the engine's S3 client). */
-  | "s3"
-  /** The DynamoDB API, against the embedded DynamoDB emulator (dynalite). */
-  | "dynamodb"
-  /** Recorded to the run's outbox (SQS, SNS, EventBridge): nothing leaves the machine. */
-  | "outbox"
-  /** A child execution of another state machine in the same engine. */
-  | "startExecution"
-  /** Not emulated: a MockConfigFile response is needed to run it locally. */
-  | "mock-only";
-
 /** A Task resource ARN, taken apart. */
 export type ParsedResource =
   | { kind: "lambda-function"; arn: string; functionName: string }
@@ -52,7 +37,7 @@ export type ParsedResource =
     }
   | { kind: "unknown"; arn: string };
 
-/** A resource a row can match: anything but an activity or an unknown ARN. */
+/** A resource an integration can match: anything but an activity or an unknown ARN. */
 export type IntegrationResource = Extract<ParsedResource, { kind: "optimized" | "aws-sdk" | "lambda-function" }>;
 
 /** A Parameters/Arguments field as the derivation sees it: known now, or chosen at run time. */
@@ -65,7 +50,7 @@ export interface IamGrant {
   resources: string[];
 }
 
-/** Thrown by a row's IAM function; the derivation adds the state's JSON location. */
+/** Thrown by an integration's IAM function; the derivation adds the state's JSON location. */
 export class IntegrationIamError extends Error {
   override readonly name = "IntegrationIamError";
   constructor(
@@ -77,7 +62,7 @@ export class IntegrationIamError extends Error {
   }
 }
 
-/** What a row's IAM function may read besides the state's fields. */
+/** What an integration's IAM function may read besides the state's fields. */
 export interface IamContext extends AwsEnvironment {
   /**
    * The resources a path-addressed field may name at run time, declared by the caller (AWS: "Scope
@@ -96,23 +81,6 @@ export interface IamContext extends AwsEnvironment {
   warn?(field: string | undefined, message: string): void;
   /** S3 locations a dynamic Bucket/Key stays within (StateMachinePolicyContext.dynamicS3). */
   dynamicS3?: { bucket: string; prefix?: string };
-}
-
-export interface IntegrationRow {
-  /** `dynamodb:putItem` (optimized) or `aws-sdk:*` for the SDK row. */
-  readonly id: string;
-  /** The AWS documentation page this row is sourced from. */
-  readonly docs: string;
-  /** Is this the row for the parsed resource? */
-  matches(resource: ParsedResource): boolean;
-  /** The patterns AWS supports for this resource (the first is the default). */
-  readonly patterns: readonly IntegrationPattern[];
-  /** The IAM grants a Task with these fields needs; throws IntegrationIamError when it cannot say. */
-  iam(fields: Fields, resource: IntegrationResource, ctx: IamContext): IamGrant[];
-  /** How the local engine runs it. */
-  local(resource: IntegrationResource): LocalBehaviour;
-  /** A short label for the graph (`DynamoDB PutItem`). */
-  label(resource: IntegrationResource): string;
 }
 
 /** Read access to a Task's Parameters (JSONPath) or Arguments (JSONata), the same field names. */

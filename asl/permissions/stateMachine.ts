@@ -293,8 +293,8 @@ function listScopes(
 }
 
 /**
- * What a Task needs, from its row in the integration table. A resource without a row (an
- * activity, a service the table does not model) fails loudly: a silently skipped Task would deploy
+ * What a Task needs, from its integration module (asl/integrations). A resource without one (an
+ * activity, a service no module models) fails loudly: a silently skipped Task would deploy
  * and then fail at run time with AccessDenied.
  */
 function taskGrants(
@@ -332,12 +332,12 @@ function taskGrants(
     },
   };
   try {
-    return found.row.iam(Fields.of(parameters, args), found.resource, iamCtx);
+    return found.definition.iam(Fields.of(parameters, args), found.resource, iamCtx);
   } catch (e) {
     if (!(e instanceof IntegrationIamError)) throw e;
     const container = parameters ? "Parameters" : args !== undefined ? "Arguments" : "Parameters";
     const where = e.field === "Resource" ? [...at, "Resource"] : e.field === undefined ? at : [...at, container, ...e.field.split("/")];
-    throw new PermissionDerivationError(jsonPointer(where), `${found.row.id}: ${e.message}`);
+    throw new PermissionDerivationError(jsonPointer(where), `${found.definition.id}: ${e.message}`);
   }
 }
 

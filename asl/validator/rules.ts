@@ -449,7 +449,7 @@ export class StateRules {
       }
     }
     if (typeof r === "string") {
-      // The service integration table (asl/integrations) knows which resources and patterns exist.
+      // The service integration modules (asl/integrations) know which resources and patterns exist.
       const problem = resourceProblem(r, this.iamActions);
       if (problem) this.report(CODES.INVALID_RESOURCE, [...at, "Resource"], problem.message, problem.severity);
     }

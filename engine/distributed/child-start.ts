@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { StatesError, STATES_ERRORS } from "../model/errors";
-import type { ChildStarter, DistributedMapContext } from "./contract";
+import type { ChildStarter, DistributedMapContext } from "./map-run-interface";
 
 /**
  * The context itself when it has `runChild` (the lean path: no promise per child); otherwise

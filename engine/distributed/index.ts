@@ -1,8 +1,8 @@
 /**
  * Entry point of the Distributed Map run: the interpreter imports `runDistributedMap` from here.
- * See ./contract.ts for the seam and ./map-run.ts for the run itself.
+ * See ./map-run-interface.ts for the seam and ./map-run.ts for the run itself.
  */
-import type { RunDistributedMap } from "./contract";
+import type { RunDistributedMap } from "./map-run-interface";
 import { runMapRun } from "./map-run";
 
 export type {
@@ -14,7 +14,7 @@ export type {
   ChildCounters,
   MapRunChildCounters,
   ChildStarter,
-} from "./contract";
+} from "./map-run-interface";
 export { runMapRun, type MapRunOptions } from "./map-run";
 export { mapRunArnFor, mapRunLabel } from "./map-run-arn";
 

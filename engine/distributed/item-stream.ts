@@ -6,12 +6,12 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemselector.html
  */
 import type { JsonValue, MapState } from "../../asl/types";
-import type { DistributedMapContext, MapItemContext, MapRunCounts, MapRunRecord } from "./contract";
+import type { DistributedMapContext, MapItemContext, MapRunCounts, MapRunRecord } from "./map-run-interface";
 import { ItemBatcher } from "./item-batcher";
 import { meterReaderBytes } from "./readers/byte-meter";
 import { readItems, type ItemBatch } from "./readers";
 import { itemsFromInput } from "./readers/state-input";
-import type { UnitSource, Units } from "./seams";
+import type { UnitSource, Units } from "./work-units";
 import type { MapRunSettings } from "./settings";
 
 export class ItemStream implements UnitSource {

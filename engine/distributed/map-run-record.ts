@@ -4,7 +4,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html
  * https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeMapRun.html
  */
-import type { MapRunCounts, MapRunRecord } from "./contract";
+import type { MapRunCounts, MapRunRecord } from "./map-run-interface";
 
 export function zeroCounts(): MapRunCounts {
   return { pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 0, resultsWritten: 0 };

@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import type { JsonValue, MapState } from "../../asl/types";
 import type { StatesError } from "../model/errors";
 import { childStarter } from "./child-start";
-import type { DistributedMapContext, MapRunRecord } from "./contract";
+import type { DistributedMapContext, MapRunRecord } from "./map-run-interface";
 import { ItemStream } from "./item-stream";
 import { mapRunArnFor, mapRunLabel } from "./map-run-arn";
 import { MapRunPublisher, zeroCounts } from "./map-run-record";

@@ -7,7 +7,7 @@
  * are exactly those of the string (a property test holds them to it); what this does not cover
  * (failed and aborted children, a name that is not plain ASCII, no ARN prefix) goes through the string.
  */
-import type { ChildOutcome } from "./contract";
+import type { ChildOutcome } from "./map-run-interface";
 import type { EntryEncoder } from "./result-writer";
 
 const QUOTE = 0x22;

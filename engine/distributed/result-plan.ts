@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { JsonValue, MapState, ResultWriterOutputType, ResultWriterTransformation } from "../../asl/types";
 import { S3_PUT_OBJECT } from "../../asl/types";
 import { StatesError, STATES_ERRORS } from "../model/errors";
-import type { DistributedMapContext } from "./contract";
+import type { DistributedMapContext } from "./map-run-interface";
 import { formatIssue } from "../../asl/zod-issues";
 
 export interface WriterPlan {

@@ -12,7 +12,7 @@
  *   to NONE."
  */
 import type { JsonValue, ResultWriterTransformation } from "../../asl/types";
-import type { ChildOutcome } from "./contract";
+import type { ChildOutcome } from "./map-run-interface";
 
 /** The NONE-transformation record of a finished child execution. */
 export function executionRecord(outcome: ChildOutcome, stateMachineArn: string): JsonValue {

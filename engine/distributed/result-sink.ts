@@ -7,12 +7,12 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue } from "../../asl/types";
 import { StatesError, STATES_ERRORS } from "../model/errors";
-import { FIRST_FAILURES_KEPT, type ChildOutcome, type MapRunCounts, type MapRunRecord } from "./contract";
+import { FIRST_FAILURES_KEPT, type ChildOutcome, type MapRunCounts, type MapRunRecord } from "./map-run-interface";
 import * as resultRecords from "./result-records";
 import { SucceededRecordEncoder } from "./record-bytes";
 import { ResultSpool } from "./result-writer";
 import type { WriterPlan } from "./result-plan";
-import type { UnitSink } from "./seams";
+import type { UnitSink } from "./work-units";
 
 // Bound once: under tsx every use of an imported name is a getter call (engine/README.md).
 const { executionRecord, pendingRecord, transformedEntries, transformedEntriesJson } = resultRecords;

@@ -5,9 +5,9 @@
  */
 import { setMaxListeners } from "node:events";
 import { StatesError, STATES_ERRORS } from "../model/errors";
-import type { ChildOutcome, ChildStarter, MapRunCounts, MapRunRecord } from "./contract";
+import type { ChildOutcome, ChildStarter, MapRunCounts, MapRunRecord } from "./map-run-interface";
 import { BURST_HOPS, LaunchPacer } from "./launch-pacing";
-import type { UnitSink, UnitSource, Units } from "./seams";
+import type { UnitSink, UnitSource, Units } from "./work-units";
 import type { MapRunSettings } from "./settings";
 import { FailureThreshold } from "./tolerated-failures";
 

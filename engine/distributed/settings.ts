@@ -9,7 +9,7 @@ import { itemBatcherSchema, mapStateSchema, readerConfigSchema } from "../../asl
 import type { JsonValue, MapState } from "../../asl/types";
 import { LIMITS } from "../../asl/types";
 import { StatesError, STATES_ERRORS } from "../model/errors";
-import type { DistributedMapContext } from "./contract";
+import type { DistributedMapContext } from "./map-run-interface";
 
 /**
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html —

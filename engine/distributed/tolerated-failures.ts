@@ -18,7 +18,7 @@
  * threshold is exceeded, but before the Map Run fails."
  */
 import { StatesError, STATES_ERRORS } from "../model/errors";
-import type { MapRunCounts } from "./contract";
+import type { MapRunCounts } from "./map-run-interface";
 import type { MapRunSettings } from "./settings";
 
 /** The state's tolerated failures (each undefined when the state does not set it). */

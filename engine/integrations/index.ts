@@ -1,13 +1,13 @@
 /**
- * Every Task that is not the plain Lambda path runs here: the row of the integration table says
- * how (asl/integrations LocalBehaviour), a MockConfigFile answer replaces the call, and
+ * Every Task that is not the plain Lambda path runs here: its integration's runner (runners.ts,
+ * keyed by integration id) makes the call, a MockConfigFile answer replaces it, and
  * `.waitForTaskToken` waits for the token after the call. Timeouts: TimeoutSeconds bounds the
  * whole task (States.Timeout); HeartbeatSeconds the time between heartbeats of a token wait, or
  * the call itself when nothing can heartbeat (States.HeartbeatTimeout).
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html#task-state-fields
  */
-import type { JsonObject, JsonValue } from "../../asl/types";
-import { type IntegrationResource, type ResolvedIntegration } from "../../asl/integrations";
+import type { JsonValue } from "../../asl/types";
+import type { ResolvedIntegration } from "../../asl/integrations";
 import {
   ExecutionAbortedError,
   HeartbeatTimeoutError,
@@ -17,10 +17,9 @@ import {
   TaskTimeoutError,
 } from "../model/errors";
 import type { Frame } from "../execution";
-import { functionNameOf, invokeResponse, lambdaError, LambdaInvocation, REGION, resultText, resultValue } from "../lambda";
-import { sendToOutbox } from "./outbox";
-import { callSdk } from "./sdk";
-import { startExecution } from "./start-execution";
+import { lambdaError, REGION } from "../lambda";
+import { runLocally } from "./runners";
+import { eventResource, submitted } from "./task-events";
 import type { TaskTokenRequest } from "./task-tokens";
 
 export { IntegrationServices, type IntegrationOptions, type NestedExecutionRecord, type StateMachineEntry } from "./services";
@@ -36,12 +35,7 @@ export {
 } from "./task-tokens";
 export { MockConfigError, MockedTestCase } from "./mock-config";
 export type { OutboxMessage } from "./outbox";
-
-export function eventResource(r: IntegrationResource): { resourceType: string; resource: string } {
-  if (r.kind === "lambda-function") return { resourceType: "lambda", resource: "invoke" };
-  const suffix = r.pattern === "request-response" ? "" : `.${r.pattern}`;
-  return { resourceType: r.kind === "aws-sdk" ? `aws-sdk:${r.service}` : r.service, resource: `${r.action}${suffix}` };
-}
+export { eventResource, submitted } from "./task-events";
 
 export interface IntegrationCall {
   stateName: string;
@@ -98,7 +92,7 @@ async function dispatch(frame: Frame, call: IntegrationCall, onHeartbeat?: () =>
   const tokens = services.tokens;
   // Whether the token travels in what the task sends: the only way an answerer can learn it.
   const sent = call.token !== undefined && tokens.markSent(call.token, call.args);
-  const result = await perform(frame, call);
+  const result = await runLocally(frame, call.stateName, call.integration, call.args);
   const r = call.integration.resource;
   if (r.kind !== "lambda-function" && r.pattern !== "request-response") {
     // "TaskSubmitted: the response from a resource when a task has started" (the SendMessage /
@@ -134,89 +128,6 @@ async function dispatch(frame: Frame, call: IntegrationCall, onHeartbeat?: () =>
     }
   }
   return waiting;
-}
-
-/** The TaskSubmitted event of a callback or `.sync` task. */
-export function submitted(frame: Frame, ids: { resourceType: string; resource: string }, response: JsonValue): void {
-  frame.event(
-    "TaskSubmitted",
-    frame.recording ? { ...ids, output: JSON.stringify(response), outputDetails: { truncated: false } } : undefined,
-  );
-}
-
-async function perform(frame: Frame, call: IntegrationCall): Promise<JsonValue> {
-  const { integration, args } = call;
-  const r = integration.resource;
-  const behaviour = integration.row.local(r);
-  const services = frame.exec.services!;
-  switch (behaviour) {
-    case "lambda":
-      return invokeLambda(frame, r, args);
-    case "s3": {
-      if (r.kind !== "aws-sdk") break;
-      // I/O of the run: the virtual clock does not move while it is in flight.
-      return frame.exec.clock.track(
-        Promise.all([import("@aws-sdk/client-s3"), frame.exec.setup.s3()]).then(([mod, client]) =>
-          callSdk(mod as unknown as Record<string, unknown>, client, r.action, args, "S3"),
-        ),
-      );
-    }
-    case "dynamodb": {
-      if (r.kind === "lambda-function") break;
-      const service = r.kind === "aws-sdk" ? "DynamoDb" : "DynamoDB";
-      return frame.exec.clock.track(
-        Promise.all([
-          import("@aws-sdk/client-dynamodb"),
-          services.dynamodb().catch((e: Error) => Promise.reject(new RuntimeError(`State '${call.stateName}' (${r.arn}): ${e.message}`))),
-        ]).then(([mod, client]) => callSdk(mod as unknown as Record<string, unknown>, client, r.action, args, service)),
-      );
-    }
-    case "outbox":
-      if (r.kind === "lambda-function") break;
-      return sendToOutbox(
-        `${r.service}:${r.action}`,
-        (args ?? {}) as JsonObject,
-        services.outbox,
-        { executionArn: frame.exec.setup.arn, stateName: call.stateName },
-        () => frame.exec.requestId(),
-      );
-    case "startExecution":
-      if (r.kind !== "optimized") break;
-      return startExecution(frame, call.stateName, r.pattern, args, (response) => submitted(frame, eventResource(r), response));
-    case "mock-only":
-      break;
-  }
-  throw new RuntimeError(
-    `The resource '${r.arn}' of state '${call.stateName}' has no local emulator: give it a response in a MockConfigFile (CLI: --mock-config FILE --test-case [MACHINE/]NAME; API: integrations.mocks = MockedTestCase.from(file, "MACHINE/NAME"))`,
-  );
-}
-
-/** Lambda for the patterns the one-reaction path does not take (`.waitForTaskToken`, mocks off). */
-async function invokeLambda(frame: Frame, r: IntegrationResource, args: JsonValue): Promise<JsonValue> {
-  const exec = frame.exec;
-  let name: string;
-  let payload: JsonValue;
-  if (r.kind === "lambda-function") {
-    name = r.functionName;
-    payload = args;
-  } else {
-    const p = (args ?? {}) as JsonObject;
-    if (typeof p.FunctionName !== "string") throw new RuntimeError("lambda:invoke needs a string FunctionName");
-    name = functionNameOf(p.FunctionName);
-    payload = p.Payload === undefined ? {} : p.Payload;
-  }
-  const handler = exec.handlers[name];
-  if (!handler)
-    throw new TaskFailedError(
-      "Lambda.ResourceNotFoundException",
-      `Function not found: ${name} (no handler named '${name}' was given to the local engine: CLI --handlers MODULE, API handlers of run() / runWorkflow())`,
-    );
-  const requestId = exec.requestId();
-  const invocation = new LambdaInvocation(name, requestId, exec, undefined, exec.clock);
-  const returned = await exec.clock.track(LambdaInvocation.start(invocation, handler, JSON.stringify(payload) ?? "null"));
-  const text = resultText(returned);
-  const value = resultValue(returned, text);
-  return r.kind === "lambda-function" ? value : invokeResponse(value, text, requestId, new Date(exec.clock.now()));
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { JsonObject, JsonValue } from "../../asl/types";
-import { RuntimeError, TaskFailedError } from "../model/errors";
+import { TaskFailedError } from "../model/errors";
 
 export interface OutboxMessage {
   /** `sqs:sendMessage`, `sns:publish`, `events:putEvents`. */
@@ -25,54 +25,56 @@ export interface OutboxMessage {
 
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 
-/** Records the call and returns the service's response. `id()` makes a UUID (seeded runs: deterministic). */
-export function sendToOutbox(
-  integration: string,
-  params: JsonObject,
-  outbox: OutboxMessage[],
-  where: { executionArn: string; stateName: string },
-  id: () => string,
-): JsonObject {
-  const record = (target: string, body: JsonValue): string => {
-    const messageId = id();
-    outbox.push({ integration, target, body, ...where, id: messageId });
+/** Where a call is made from, and how it records what it sends (one id per message or event). */
+export interface OutboxSite {
+  outbox: OutboxMessage[];
+  executionArn: string;
+  stateName: string;
+  /** Makes a UUID (seeded runs: deterministic). */
+  id: () => string;
+}
+
+function recorder(integration: "sqs:sendMessage" | "sns:publish" | "events:putEvents", site: OutboxSite) {
+  return (target: string, body: JsonValue): string => {
+    const messageId = site.id();
+    site.outbox.push({ integration, target, body, executionArn: site.executionArn, stateName: site.stateName, id: messageId });
     return messageId;
   };
-  switch (integration) {
-    case "sqs:sendMessage": {
-      const queue = params.QueueUrl;
-      if (typeof queue !== "string")
-        throw new TaskFailedError("SQS.MissingParameterException", "The request must contain the parameter QueueUrl.");
-      if (params.MessageBody === undefined)
-        throw new TaskFailedError("SQS.MissingParameterException", "The request must contain the parameter MessageBody.");
-      // Step Functions serializes a JSON MessageBody to text (connect-sqs: "MessageBody ... JSON").
-      const text = typeof params.MessageBody === "string" ? params.MessageBody : JSON.stringify(params.MessageBody);
-      const messageId = record(queue, params.MessageBody);
-      return { MD5OfMessageBody: md5(text), MessageId: messageId };
-    }
-    case "sns:publish": {
-      const target = params.TopicArn ?? params.TargetArn ?? params.PhoneNumber;
-      if (typeof target !== "string")
-        throw new TaskFailedError(
-          "SNS.InvalidParameterException",
-          "Invalid parameter: TopicArn or TargetArn or PhoneNumber must be specified",
-        );
-      if (params.Message === undefined) throw new TaskFailedError("SNS.InvalidParameterException", "Invalid parameter: Message");
-      return { MessageId: record(target, params.Message) };
-    }
-    case "events:putEvents": {
-      const entries = params.Entries;
-      if (!Array.isArray(entries) || entries.length === 0)
-        throw new TaskFailedError("EventBridge.ValidationException", "Entries must contain at least 1 entry");
-      // "You can include up to 10 entries in a single request."
-      if (entries.length > 10) throw new TaskFailedError("EventBridge.ValidationException", "Entries must contain at most 10 entries");
-      const out = entries.map((e) => {
-        const entry = (e ?? {}) as JsonObject;
-        return { EventId: record(typeof entry.EventBusName === "string" ? entry.EventBusName : "default", entry) };
-      });
-      return { Entries: out, FailedEntryCount: 0 };
-    }
-    default:
-      throw new RuntimeError(`no outbox behaviour for ${integration}`);
-  }
+}
+
+/** SQS SendMessage: recorded, answered with MD5OfMessageBody and MessageId. */
+export function sqsSendMessage(params: JsonObject, site: OutboxSite): JsonObject {
+  const queue = params.QueueUrl;
+  if (typeof queue !== "string")
+    throw new TaskFailedError("SQS.MissingParameterException", "The request must contain the parameter QueueUrl.");
+  if (params.MessageBody === undefined)
+    throw new TaskFailedError("SQS.MissingParameterException", "The request must contain the parameter MessageBody.");
+  // Step Functions serializes a JSON MessageBody to text (connect-sqs: "MessageBody ... JSON").
+  const text = typeof params.MessageBody === "string" ? params.MessageBody : JSON.stringify(params.MessageBody);
+  const messageId = recorder("sqs:sendMessage", site)(queue, params.MessageBody);
+  return { MD5OfMessageBody: md5(text), MessageId: messageId };
+}
+
+/** SNS Publish: recorded, answered with MessageId. */
+export function snsPublish(params: JsonObject, site: OutboxSite): JsonObject {
+  const target = params.TopicArn ?? params.TargetArn ?? params.PhoneNumber;
+  if (typeof target !== "string")
+    throw new TaskFailedError("SNS.InvalidParameterException", "Invalid parameter: TopicArn or TargetArn or PhoneNumber must be specified");
+  if (params.Message === undefined) throw new TaskFailedError("SNS.InvalidParameterException", "Invalid parameter: Message");
+  return { MessageId: recorder("sns:publish", site)(target, params.Message) };
+}
+
+/** EventBridge PutEvents: each entry recorded, answered with its EventId. */
+export function eventBridgePutEvents(params: JsonObject, site: OutboxSite): JsonObject {
+  const entries = params.Entries;
+  if (!Array.isArray(entries) || entries.length === 0)
+    throw new TaskFailedError("EventBridge.ValidationException", "Entries must contain at least 1 entry");
+  // "You can include up to 10 entries in a single request."
+  if (entries.length > 10) throw new TaskFailedError("EventBridge.ValidationException", "Entries must contain at most 10 entries");
+  const record = recorder("events:putEvents", site);
+  const out = entries.map((e) => {
+    const entry = (e ?? {}) as JsonObject;
+    return { EventId: record(typeof entry.EventBusName === "string" ? entry.EventBusName : "default", entry) };
+  });
+  return { Entries: out, FailedEntryCount: 0 };
 }

@@ -9,7 +9,7 @@ import type { JsonObject, JsonValue, MapState } from "../../asl/types";
 import { ChildStopper } from "../model/abort";
 import type { CompiledMap } from "../compile";
 import { NOT_STATE_LEVEL, type CompiledDistributed } from "../compile-distributed";
-import type { DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/contract";
+import type { DistributedMapContext, MapItemContext, MapRunRecord } from "../distributed/map-run-interface";
 import { mapRunLabel, runDistributedMap } from "../distributed/index";
 import { RuntimeError } from "../model/errors";
 import { Frame, StateEnv, type ExecutionSetup } from "../execution";
@@ -55,7 +55,7 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
   const lang = state.io.lang;
   const dist = state.dist!;
 
-  // JSONata evaluates asynchronously, the contract's evaluateTemplate is synchronous: resolve the
+  // JSONata evaluates asynchronously, the Map Run interface's evaluateTemplate is synchronous: resolve the
   // state-level expressions (Items, MaxConcurrency, ItemReader Arguments, BatchInput, ...) now.
   const resolved = new Map<string, JsonValue>();
   if (lang === "JSONata") {

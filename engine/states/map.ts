@@ -1,14 +1,14 @@
 /**
  * Map state. INLINE: the items of ItemsPath/Items, each through ItemSelector (with
  * `$$.Map.Item.Index/Value`) into the ItemProcessor, at most MaxConcurrency at a time, results in
- * item order. DISTRIBUTED: handed to the Map Run (engine/distributed) through its contract.
+ * item order. DISTRIBUTED: handed to the Map Run (engine/distributed) through its interface (distributed/map-run-interface.ts).
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
 import type { JsonValue } from "../../asl/types";
 import { LIMITS } from "../../asl/types";
 import type { CompiledMap } from "../compile";
-import type { MapItemContext } from "../distributed/contract";
+import type { MapItemContext } from "../distributed/map-run-interface";
 import { QueryEvaluationError, RuntimeError, StatesError, STATES_ERRORS } from "../model/errors";
 import type { Executor, Flow, WorkflowSink } from "../execution";
 import * as execution from "../execution";

@@ -147,7 +147,7 @@ async function taskBody(state: CompiledTask, input: JsonValue, env: StateEnv): P
   const timeout = state.timeout ? await evalNumber(state.timeout, effective, env, "TimeoutSeconds") : undefined;
   const heartbeat = state.heartbeat ? await evalNumber(state.heartbeat, effective, env, "HeartbeatSeconds") : undefined;
   if (!state.target || services?.mocks?.has(state.name)) {
-    // Every other integration, and any mocked state: the integration table's row says how it runs.
+    // Every other integration, and any mocked state: its integration's runner (integrations/runners.ts) runs it.
     if (!state.integration || !services) {
       throw new RuntimeError(
         `The resource '${state.resource}' of state '${state.name}' is not supported by the local engine (see asl/integrations for the integrations it runs; a MockConfigFile response runs any other: CLI --mock-config FILE --test-case [MACHINE/]NAME, API integrations.mocks)`,

@@ -86,7 +86,7 @@ describe("architecture (DESIGN.md)", () => {
     assert.deepEqual(cycles(), []);
   });
 
-  it("the engine's states never load the executor, and the executor never loads the states (they meet in state-table.ts)", () => {
+  it("the engine's states never load the executor, and the executor never loads the states (run-execution.ts hands the executor the states' table)", () => {
     const reach = (from: string): Set<string> => {
       const seen = new Set<string>();
       const todo = [from];

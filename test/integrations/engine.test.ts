@@ -361,6 +361,23 @@ describe("integrations: local runs", function () {
       assert.throws(() => MockedTestCase.from(file, "Nope"), /Local\/HappyPath/);
     });
 
+    it("glue:startJobRun has no local runner (MOCK_ONLY): unmocked it fails naming the resource; mocked it answers", async () => {
+      const glue = one({ Resource: "arn:aws:states:::glue:startJobRun.sync", Parameters: { JobName: "etl" } });
+      const bare = await run(glue, {}, { handlers: {} });
+      assert.equal(bare.error, "States.Runtime");
+      assert.match(bare.cause!, /'arn:aws:states:::glue:startJobRun.sync' of state 'T' has no local emulator: .*MockConfigFile/);
+      const mocks = MockedTestCase.from(
+        {
+          StateMachines: { M: { TestCases: { Ok: { T: "JobDone" } } } },
+          MockedResponses: { JobDone: { "0": { Return: { JobName: "etl", JobRunState: "SUCCEEDED" } } } },
+        },
+        "M/Ok",
+      );
+      const mocked = await run(glue, {}, { handlers: {}, integrations: { mocks } });
+      assert.equal(mocked.status, "SUCCEEDED", mocked.cause);
+      assert.deepEqual(mocked.output, { JobName: "etl", JobRunState: "SUCCEEDED" });
+    });
+
     it("an unmocked SDK call without an emulator fails with States.Runtime naming the mock option", async () => {
       const r = await run(one({ Resource: "arn:aws:states:::aws-sdk:ec2:describeInstances" }), {}, { handlers: {} });
       assert.equal(r.error, "States.Runtime");

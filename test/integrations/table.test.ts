@@ -10,8 +10,12 @@ import {
   snsPublish,
   sqsSendMessage,
   startExecution,
+  glueStartJobRun,
 } from "../../asl/builders";
+import { BuilderError } from "../../asl/builders/errors";
+import { INTEGRATIONS, OPTIMIZED_WITHOUT_ROW } from "../../asl/integrations";
 import { deriveStateMachinePolicy, type StateMachinePolicyContext } from "../../asl/permissions";
+import { RUNNERS } from "../../engine/integrations/runners";
 import { validateDefinition } from "../../asl/validator";
 import type { StateMachineDefinition } from "../../asl/types";
 import { iamCatalogFor } from "../../engine/iam/actions";
@@ -347,5 +351,81 @@ describe("integrations: the graph and the bill read them too", () => {
     });
     const nested = bill.lines.find((l) => l.item.startsWith("nested"));
     assert.equal(nested?.quantity, 9);
+  });
+});
+
+describe("integrations: one module per integration (asl/integrations/define.ts), one runner per module (engine)", () => {
+  it("every module names its AWS page and patterns; no optimized integration is both a module and OPTIMIZED_WITHOUT_ROW", () => {
+    const ids = INTEGRATIONS.map((i) => i.id);
+    assert.equal(new Set(ids).size, ids.length, "one module per id");
+    for (const i of INTEGRATIONS) {
+      assert.match(i.docs, /^https:\/\/docs\.aws\.amazon\.com\//, i.id);
+      assert.ok(i.patterns.length > 0, i.id);
+    }
+    const both = ids.filter((id) => {
+      const [service, action] = id.split(":") as [string, string];
+      return OPTIMIZED_WITHOUT_ROW[service]?.actions[action] !== undefined;
+    });
+    assert.deepEqual(both, []);
+  });
+
+  it("every module has its local runner, keyed by id (a missing one is also a compile error: RUNNERS satisfies the IntegrationId record)", () => {
+    assert.deepEqual(Object.keys(RUNNERS).sort(), INTEGRATIONS.map((i) => i.id).sort());
+  });
+
+  it("a builder checks its values with its module's parameter schema (the schema its parameter type is inferred from)", () => {
+    assert.throws(
+      () => sqsSendMessage("Send", { QueueUrl: 5 as unknown as string, MessageBody: "m" }),
+      (e: Error) => e instanceof BuilderError && /state "Send": sqs:sendMessage parameters at QueueUrl/.test(e.message),
+    );
+    assert.throws(
+      () => dynamoPutItem("Store", { TableName: "t" } as unknown as Parameters<typeof dynamoPutItem>[1]),
+      /dynamodb:putItem parameters at Item/,
+    );
+    // path() and jsonata() are accepted wherever a literal is.
+    assert.doesNotThrow(() => sqsSendMessage("Send", { QueueUrl: path("$.q"), MessageBody: path("$") }));
+  });
+});
+
+describe("integrations: glue:startJobRun (https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html)", () => {
+  it("renders request-response and .sync; the validator accepts both and refuses .waitForTaskToken", () => {
+    const def = machine(
+      glueStartJobRun("Job", { JobName: "etl", Arguments: { "--day": path("$.day") } }, { pattern: "sync" }),
+    ).renderLocal();
+    assert.deepEqual(def.States.Job, {
+      Type: "Task",
+      Resource: "arn:aws:states:::glue:startJobRun.sync",
+      Parameters: { JobName: "etl", Arguments: { "--day.$": "$.day" } },
+      End: true,
+    });
+    assert.deepEqual(errorsOf(def), []);
+    assert.deepEqual(errorsOf(one({ Resource: "arn:aws:states:::glue:startJobRun", Parameters: { JobName: "etl" } })), []);
+    assert.match(
+      errorsOf(one({ Resource: "arn:aws:states:::glue:startJobRun.waitForTaskToken", Parameters: { JobName: "etl" } }))[0]!.message,
+      /glue:startJobRun does not support the waitForTaskToken pattern/,
+    );
+  });
+
+  it("IAM: StartJobRun on the job (.sync adds GetJobRun, GetJobRuns, BatchStopJobRun), never *; a run-time JobName needs glue:job declared", () => {
+    const glue = (arn: string, params: Record<string, unknown>) => one({ Resource: arn, Parameters: params });
+    assert.deepEqual(statementsOf(glue("arn:aws:states:::glue:startJobRun", { JobName: "etl" })), [
+      { Action: ["glue:StartJobRun"], Resource: ["arn:aws:glue:eu-west-1:111122223333:job/etl"] },
+    ]);
+    assert.deepEqual(statementsOf(glue("arn:aws:states:::glue:startJobRun.sync", { JobName: "etl" })), [
+      {
+        Action: ["glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"],
+        Resource: ["arn:aws:glue:eu-west-1:111122223333:job/etl"],
+      },
+    ]);
+    assert.throws(() => statementsOf(glue("arn:aws:states:::glue:startJobRun", { "JobName.$": "$.job" })), /glue:job/);
+    assert.deepEqual(
+      statementsOf(glue("arn:aws:states:::glue:startJobRun", { "JobName.$": "$.job" }), { dynamicResources: { "glue:job": ["a"] } }),
+      [{ Action: ["glue:StartJobRun"], Resource: ["arn:aws:glue:eu-west-1:111122223333:job/a"] }],
+    );
+  });
+
+  it("the graph labels it with the job", () => {
+    const graph = buildStateGraph(machine(glueStartJobRun("Job", { JobName: "etl" })).renderLocal());
+    assert.ok(JSON.stringify(graph).includes("Glue StartJobRun: etl"), JSON.stringify(graph));
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { PassThrough } from "node:stream";
-import type { MapRunCounts, MapRunRecord } from "../../engine/distributed/contract";
+import type { MapRunCounts, MapRunRecord } from "../../engine/distributed/map-run-interface";
 import {
   createProgressDisplay,
   formatSeconds,

@@ -25,7 +25,7 @@
  * refused rather than redriven wrongly.
  */
 import type { JsonValue, StateMachineDefinition } from "../../asl/types";
-import type { ChildOutcome, MapRunHooks, MapRunRecord, MapRunRedrive } from "../../engine/distributed/contract";
+import type { ChildOutcome, MapRunHooks, MapRunRecord, MapRunRedrive } from "../../engine/distributed/map-run-interface";
 import type { ExecutionResult, ExecutionStatus, HistoryEvent, RunOptions } from "../../engine/types";
 
 /** RedriveExecution's `ExecutionNotRedrivable`: the execution cannot be redriven, and why. */

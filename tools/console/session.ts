@@ -11,7 +11,7 @@
  */
 import type { JsonValue, StateMachineDefinition } from "../../asl/types";
 import { walkStates } from "../../asl/walk";
-import type { MapRunRecord } from "../../engine/distributed/contract";
+import type { MapRunRecord } from "../../engine/distributed/map-run-interface";
 import type { EngineEvent, ExecutionStatus, HistoryEvent, RunOptions } from "../../engine/types";
 import type { RunFinished, RunObserver, RunStarting } from "../../testing/run/observer";
 import {

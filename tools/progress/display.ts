@@ -7,7 +7,7 @@
  * seconds and one when it ends, and a line for a step that lasts over a second, so logs stay
  * readable and short.
  */
-import type { MapRunRecord } from "../../engine/distributed/contract";
+import type { MapRunRecord } from "../../engine/distributed/map-run-interface";
 import { cutLine, isCi, paletteFor, type Palette } from "./fit";
 import { formatSeconds, mapRunFigures, mapRunLines, plainLine } from "./format";
 

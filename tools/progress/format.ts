@@ -3,7 +3,7 @@
  * figures the console's Map Run page shows (succeeded / failed / running / pending of the items
  * total), plus throughput and an ETA.
  */
-import type { MapRunRecord } from "../../engine/distributed/contract";
+import type { MapRunRecord } from "../../engine/distributed/map-run-interface";
 import { cutLine } from "./fit";
 
 export interface MapRunFigures {

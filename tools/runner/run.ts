@@ -24,7 +24,7 @@ import { UsageError } from "../cli/args";
 import { didYouMean } from "../cli/usage";
 import { run as runEngine } from "../../engine";
 import { stateMachineArn as localStateMachineArn } from "../../engine/model/local-account";
-import type { MapRunRecord } from "../../engine/distributed/contract";
+import type { MapRunRecord } from "../../engine/distributed/map-run-interface";
 import type { EngineEvent, ExecutionResult, LambdaHandler } from "../../engine/types";
 import type { OutboxMessage } from "../../engine";
 import { billedMs, estimateBill, nestedUsage, PRICE_TABLE, type BillEstimate } from "../pricing";

@@ -6,7 +6,7 @@
  */
 import type { JsonValue, MapState } from "../../../asl/types";
 import { StatesError, STATES_ERRORS } from "../../model/errors";
-import type { DistributedMapContext } from "../contract";
+import type { DistributedMapContext } from "../map-run-interface";
 import { STATE_DATA_SOURCE, type ItemBatch } from "./index";
 
 /**

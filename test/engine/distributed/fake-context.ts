@@ -6,7 +6,7 @@
 import { JSONPath } from "jsonpath-plus";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, MapState } from "../../../asl/types";
-import type { ChildOutcome, DistributedMapContext, MapItemContext, MapRunRecord } from "../../../engine/distributed/contract";
+import type { ChildOutcome, DistributedMapContext, MapItemContext, MapRunRecord } from "../../../engine/distributed/map-run-interface";
 
 /** A Distributed Map state whose children are one Pass state, plus `extra`. */
 export function distributed(extra: Partial<MapState>): MapState {

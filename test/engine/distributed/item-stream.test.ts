@@ -7,11 +7,11 @@ import { strict as assert } from "node:assert";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JsonValue, MapState } from "../../../asl/types";
 import { StatesError } from "../../../engine/model/errors";
-import type { MapRunRecord } from "../../../engine/distributed/contract";
+import type { MapRunRecord } from "../../../engine/distributed/map-run-interface";
 import { ItemBatcher } from "../../../engine/distributed/item-batcher";
 import { ItemStream } from "../../../engine/distributed/item-stream";
 import { zeroCounts } from "../../../engine/distributed/map-run-record";
-import type { Units } from "../../../engine/distributed/seams";
+import type { Units } from "../../../engine/distributed/work-units";
 import { resolveSettings } from "../../../engine/distributed/settings";
 import { distributed, fakeContext } from "./fake-context";
 

@@ -8,7 +8,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import type { JsonValue } from "../../../asl/types";
-import type { ChildOutcome } from "../../../engine/distributed/contract";
+import type { ChildOutcome } from "../../../engine/distributed/map-run-interface";
 import { executionRecordJson } from "../../../engine/distributed/result-records";
 import { SucceededRecordEncoder } from "../../../engine/distributed/record-bytes";
 

@@ -8,7 +8,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
 import type { JsonValue, MapState } from "../../../asl/types";
 import { StatesError } from "../../../engine/model/errors";
-import type { ChildOutcome, MapRunRecord } from "../../../engine/distributed/contract";
+import type { ChildOutcome, MapRunRecord } from "../../../engine/distributed/map-run-interface";
 import { zeroCounts } from "../../../engine/distributed/map-run-record";
 import { planWriter, type WriterPlan } from "../../../engine/distributed/result-plan";
 import { executionRecordJson } from "../../../engine/distributed/result-records";

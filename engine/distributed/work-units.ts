@@ -1,10 +1,10 @@
 /**
- * The seams between a Map Run's three parts (map-run.ts composes them): the item stream hands
+ * The work units passed between a Map Run's three parts (map-run.ts composes them): the item stream hands
  * work units to the scheduler, the scheduler hands finished children to the result sink. Each
  * part knows the others only through these types.
  */
 import type { JsonValue } from "../../asl/types";
-import type { ChildOutcome } from "./contract";
+import type { ChildOutcome } from "./map-run-interface";
 
 /**
  * Consecutive work units (a child execution's input: one item, or one batch of items), as columns:

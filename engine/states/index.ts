@@ -1,5 +1,9 @@
-/** Puts the state handlers of this folder in the executor's table (see ../state-table.ts), one per state type. */
-import { registerStates } from "../state-table";
+/**
+ * The table of state handlers, one per state type, that the executor is made with
+ * (run-execution.ts: `createStateLoop(STATE_HANDLERS)`). Typed as StateHandlers, so a state type
+ * without a handler fails to compile here; nothing registers itself by being imported.
+ */
+import type { StateHandlers } from "../state-table";
 import { runChoice } from "./choice";
 import { runFail } from "./fail";
 import { runMap } from "./map";
@@ -9,7 +13,7 @@ import { runSucceed } from "./succeed";
 import { runTask } from "./task";
 import { runWait } from "./wait";
 
-registerStates({
+export const STATE_HANDLERS: StateHandlers = {
   Pass: runPass,
   Choice: runChoice,
   Wait: runWait,
@@ -18,4 +22,4 @@ registerStates({
   Task: runTask,
   Parallel: runParallel,
   Map: runMap,
-});
+};

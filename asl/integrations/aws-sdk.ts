@@ -14,10 +14,16 @@
  * parameters; any other call must have its resources declared (`aws-sdk:<service>:<action>`).
  */
 import { s3BucketArn, s3ObjectArn } from "../permissions/policy";
-import { dynamoTableArn, snsTopicArn, sqsQueueArn, stateMachineArnOf } from "./resource";
+import { defineIntegration, templateObject, type ResourceOf } from "./define";
+import { dynamoTableArn } from "./dynamodb";
 import { declaredResources, scopedResources } from "./scope";
 import { sdkIamActions } from "./sdkIam";
-import { Fields, IntegrationIamError, type IamContext, type IamGrant, type IntegrationResource, type IntegrationRow } from "./types";
+import { snsTopicArn } from "./sns";
+import { sqsQueueArn } from "./sqs";
+import { stateMachineArnOf } from "./states";
+import { Fields, IntegrationIamError, type IamContext, type IamGrant } from "./types";
+
+type SdkResource = ResourceOf<"aws-sdk:*">;
 
 /**
  * The IAM actions an SDK call needs, as far as they are known: the documented exceptions, else IAM's
@@ -27,9 +33,6 @@ export function iamActionsOf(service: string, action: string): string[] {
   const r = sdkIamActions(service, action);
   return r.known ? r.actions : [];
 }
-
-/** The SDK actions this project can run locally against an emulator (anything else needs a mock). */
-export const LOCAL_SDK_SERVICES: Readonly<Record<string, "s3" | "dynamodb">> = { s3: "s3", dynamodb: "dynamodb" };
 
 const bucketOf = (fields: Fields, ctx: IamContext): string => {
   const b = fields.string("Bucket");
@@ -137,8 +140,7 @@ function transactWriteGrants(fields: Fields, ctx: IamContext, sid: string, kind:
   return [...byAction].map(([action, tables]) => ({ sid, actions: [action], resources: [...tables] }));
 }
 
-function derivedSdkGrants(r: IntegrationResource, fields: Fields, ctx: IamContext, actions: string[]): IamGrant[] | undefined {
-  if (r.kind !== "aws-sdk") return undefined;
+function derivedSdkGrants(r: SdkResource, fields: Fields, ctx: IamContext, actions: string[]): IamGrant[] | undefined {
   const sid = `Sdk${r.service[0]!.toUpperCase()}${r.service.slice(1).replace(/[^A-Za-z0-9]/g, "")}`;
   const kind = `aws-sdk:${r.service}:${r.action}`;
   if (r.service === "s3") return s3Grants(r.action, fields, ctx, actions);
@@ -165,13 +167,16 @@ function derivedSdkGrants(r: IntegrationResource, fields: Fields, ctx: IamContex
   return undefined;
 }
 
-export const awsSdkRow: IntegrationRow = {
+/** Any AWS SDK call: its parameters are the API action's own (not modelled here: any object). */
+export const awsSdkIntegration = defineIntegration({
   id: "aws-sdk:*",
   docs: "https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html",
   matches: (r) => r.kind === "aws-sdk",
   patterns: ["request-response", "waitForTaskToken"],
+  params: templateObject,
+  // What the graph shows after the label when static (the resource the call addresses).
+  targets: ["TableName", "QueueUrl", "TopicArn", "StateMachineArn", "Bucket"],
   iam: (fields, r, ctx) => {
-    if (r.kind !== "aws-sdk") return [];
     const kind = `aws-sdk:${r.service}:${r.action}`;
     // What the caller declared wins; else the mapping; an action IAM's list cannot name is a
     // warning asking for the declaration, never a refusal of a definition AWS accepts.
@@ -189,6 +194,5 @@ export const awsSdkRow: IntegrationRow = {
     if (derived) return derived;
     return [{ sid: "SdkCalls", actions, resources: declaredResources(kind, "Resource", r.arn, (a) => a, ctx) }];
   },
-  local: (r) => (r.kind === "aws-sdk" ? (LOCAL_SDK_SERVICES[r.service] ?? "mock-only") : "mock-only"),
-  label: (r) => (r.kind === "aws-sdk" ? `${r.service}:${r.action}` : ""),
-};
+  label: (r) => `${r.service}:${r.action}`,
+});

@@ -1,5 +1,5 @@
 /**
- * The seam between the interpreter (engine) and the Distributed Map run (engine/distributed).
+ * The interface between the interpreter (engine) and the Distributed Map run (engine/distributed).
  *
  * The interpreter owns states, paths, JSONata, history and error handling. When it reaches a Map
  * state whose ItemProcessor.ProcessorConfig.Mode is DISTRIBUTED, it has already applied InputPath (or,
