@@ -48,7 +48,7 @@ interface RunWorkflowBase {
   type?: "STANDARD" | "EXPRESS";
   signal?: AbortSignal;
   /**
-   * Service integrations (README "Service integrations"): a DynamoDB client or endpoint, the machines
+   * Service integrations (docs/integrations.md): a DynamoDB client or endpoint, the machines
    * `states:startExecution` may start, task-token answers, a MockConfigFile test case.
    */
   integrations?: IntegrationOptions;
