@@ -175,18 +175,20 @@ for (const page of PAGES) {
       view = scratchView();
     });
 
-    (SLOW ? it.skip : it)("links to files that exist, names package.json's version, and no issue numbers", () => {
-      const outside = markdown.replace(/^(`{3,}).*\n[\s\S]*?^\1$/gm, "");
-      for (const [, target] of outside.matchAll(/\]\(([^)\s]+)\)/g)) {
-        if (/^(https?:|mailto:|#)/.test(target!)) continue;
-        const path = target!.split("#")[0]!;
-        if (WRITTEN_ELSEWHERE.has(join(dirname(page), path))) continue;
-        assert.ok(existsSync(join(ROOT, dirname(page), path)), `${page}: the link ${target} points at nothing`);
-      }
-      for (const [name, version] of markdown.matchAll(/sfn-distributed-map[@-](\d+\.\d+\.\d+)/g))
-        assert.equal(version, VERSION, `${page}: ${name} is not package.json's version ${VERSION}`);
-      assert.doesNotMatch(outside, /\bissues? #?\d+/i, `${page}: user docs name no issue numbers`);
-    });
+    if (!SLOW) {
+      it("links to files that exist, names package.json's version, and no issue numbers", () => {
+        const outside = markdown.replace(/^(`{3,}).*\n[\s\S]*?^\1$/gm, "");
+        for (const [, target] of outside.matchAll(/\]\(([^)\s]+)\)/g)) {
+          if (/^(https?:|mailto:|#)/.test(target!)) continue;
+          const path = target!.split("#")[0]!;
+          if (WRITTEN_ELSEWHERE.has(join(dirname(page), path))) continue;
+          assert.ok(existsSync(join(ROOT, dirname(page), path)), `${page}: the link ${target} points at nothing`);
+        }
+        for (const [name, version] of markdown.matchAll(/sfn-distributed-map[@-](\d+\.\d+\.\d+)/g))
+          assert.equal(version, VERSION, `${page}: ${name} is not package.json's version ${VERSION}`);
+        assert.doesNotMatch(outside, /\bissues? #?\d+/i, `${page}: user docs name no issue numbers`);
+      });
+    }
 
     blocks.forEach((block, index) => {
       const where = `${page}:${block.line}`;
@@ -216,7 +218,11 @@ for (const page of PAGES) {
           const named = /^\/\/ (\S+\.test\.ts)$/m.exec(block.body)?.[1];
           const file = writeInView(view, `docs-block-${block.line}-${basename(named ?? "block.test.ts")}`, fromSource(block.body));
           const mocha = join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
-          const ran = await bash(`exec node ${JSON.stringify(mocha)} --no-config -r tsx/cjs --timeout 60000 ${JSON.stringify(file)}`, view, commandEnv());
+          const ran = await bash(
+            `exec node ${JSON.stringify(mocha)} --no-config -r tsx/cjs --timeout 60000 ${JSON.stringify(file)}`,
+            view,
+            commandEnv(),
+          );
           assert.equal(ran.code, 0, `${where}: the block's tests failed:\n${ran.output}`);
           assert.match(ran.output, /\d+ passing/);
         });
@@ -227,13 +233,23 @@ for (const page of PAGES) {
         const next = blocks[index + 1];
         const expected = next && next.lang === "text" && next.attrs.has("output") ? next.body : undefined;
         const exit = Number(block.attrs.get("exit") ?? 0);
-        test(`${where}: ${block.body.split("\n").find((l) => l && !l.startsWith("#"))!.slice(0, 70)}`, async function () {
-          const script = block.body.replace(/\bnpx sfn-local\b/g, `node --import tsx ${JSON.stringify(join(ROOT, "tools", "cli", "main.ts"))}`);
+        test(`${where}: ${block.body
+          .split("\n")
+          .find((l) => l && !l.startsWith("#"))!
+          .slice(0, 70)}`, async function () {
+          const script = block.body.replace(
+            /\bnpx sfn-local\b/g,
+            `node --import tsx ${JSON.stringify(join(ROOT, "tools", "cli", "main.ts"))}`,
+          );
           const ran = await bash(exit === 0 ? `set -e\n${script}` : script, view, commandEnv());
           assert.equal(ran.code, exit, `${where}: exit status ${ran.code}, the docs say ${exit}; it printed:\n${ran.output}`);
           if (expected !== undefined) {
             const mismatch = outputMismatch(expected, ran.output);
-            assert.equal(mismatch, undefined, `${where}: the output shown does not match what was printed, from the line\n  ${mismatch}\nPrinted:\n${ran.output}`);
+            assert.equal(
+              mismatch,
+              undefined,
+              `${where}: the output shown does not match what was printed, from the line\n  ${mismatch}\nPrinted:\n${ran.output}`,
+            );
           }
         });
       }
@@ -241,19 +257,21 @@ for (const page of PAGES) {
   });
 }
 
-(SLOW ? describe.skip : describe)("docs: the README", () => {
-  it("keeps the two set-up commands, verbatim, and stays short", () => {
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    const sh = fencedBlocks(readme).filter((b) => b.lang === "sh");
-    assert.ok(sh.some((b) => b.body.includes("npm ci && npm start") && /^npm test\b/m.test(b.body)));
-    assert.ok(readme.split("\n").length <= 250, `README.md has ${readme.split("\n").length} lines; detail belongs in docs/`);
-  });
+if (!SLOW) {
+  describe("docs: the README", () => {
+    it("keeps the two set-up commands, verbatim, and stays short", () => {
+      const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+      const sh = fencedBlocks(readme).filter((b) => b.lang === "sh");
+      assert.ok(sh.some((b) => b.body.includes("npm ci && npm start") && /^npm test\b/m.test(b.body)));
+      assert.ok(readme.split("\n").length <= 250, `README.md has ${readme.split("\n").length} lines; detail belongs in docs/`);
+    });
 
-  it("the output matcher: placeholders within a line and for whole lines, and a mismatch is reported", () => {
-    assert.equal(outputMismatch("a ... c\n...\nend", "a b c\nx\ny\nend"), undefined);
-    assert.equal(outputMismatch("a  b", "a     b"), undefined);
-    assert.equal(outputMismatch("status: SUCCEEDED", "status: FAILED"), "status: SUCCEEDED");
-    assert.equal(outputMismatch("one\ntwo", "one"), "two");
-    assert.equal(outputMismatch("a\n...\nz", "a\nb\ny"), "z");
+    it("the output matcher: placeholders within a line and for whole lines, and a mismatch is reported", () => {
+      assert.equal(outputMismatch("a ... c\n...\nend", "a b c\nx\ny\nend"), undefined);
+      assert.equal(outputMismatch("a  b", "a     b"), undefined);
+      assert.equal(outputMismatch("status: SUCCEEDED", "status: FAILED"), "status: SUCCEEDED");
+      assert.equal(outputMismatch("one\ntwo", "one"), "two");
+      assert.equal(outputMismatch("a\n...\nz", "a\nb\ny"), "z");
+    });
   });
-});
+}
