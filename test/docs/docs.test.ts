@@ -5,13 +5,16 @@
  * conventions are documented in docs/repository.md ("Tested docs").
  *
  * Blocks marked `slow` run only under `npm run test:slow` (SFN_SLOW_TESTS=1), which runs nothing else
- * of this file.
+ * of this file but the blocks marked `packed` once more: in a project that has only the packed
+ * tarball installed (and tsx, as the docs tell a user to install), with the package's own imports and
+ * its own `sfn-local` command, as a user runs them.
  */
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { tempDir } from "../support/temp-dirs";
+import { installedProject } from "../package/packed";
 
 const ROOT = join(__dirname, "..", "..");
 const SLOW = process.env.SFN_SLOW_TESTS === "1";
@@ -171,9 +174,15 @@ for (const page of PAGES) {
   describe(`docs: ${page}`, function () {
     this.timeout(240_000);
     let view: string;
-    before(() => {
-      view = scratchView();
+    before(async function () {
+      // The slow run's `packed` blocks run in a project with the packed tarball installed.
+      if (SLOW && blocks.some((b) => b.attrs.has("packed"))) {
+        this.timeout(600_000);
+        view = await installedProject("sfn-docs-packed-", ["tsx"]);
+      } else view = scratchView();
     });
+    // From source in the fast run; as the installed package's in the slow run.
+    const code = (text: string) => (SLOW ? text : fromSource(text));
 
     if (!SLOW) {
       it("links to files that exist, names package.json's version, and no issue numbers", () => {
@@ -193,8 +202,8 @@ for (const page of PAGES) {
     blocks.forEach((block, index) => {
       const where = `${page}:${block.line}`;
       const slow = block.attrs.has("slow");
-      // The slow run runs the slow blocks only; the fast run lists them as pending.
-      if (SLOW && !slow) return;
+      // The slow run runs the slow and the packed blocks only; the fast run lists the slow ones as pending.
+      if (SLOW && !slow && !block.attrs.has("packed")) return;
       const test = slow && !SLOW ? it.skip : it;
       if (block.attrs.has("excerpt")) {
         test(`${where}: is an excerpt of ${block.attrs.get("excerpt")}`, () => {
@@ -208,7 +217,7 @@ for (const page of PAGES) {
 
       if (block.lang === "ts" && block.attrs.has("file")) {
         test(`${where}: writes ${block.attrs.get("file")}`, () => {
-          writeInView(view, block.attrs.get("file")!, fromSource(block.body));
+          writeInView(view, block.attrs.get("file")!, code(block.body));
         });
         return;
       }
@@ -216,7 +225,7 @@ for (const page of PAGES) {
       if (block.lang === "ts") {
         test(`${where}: the ts block runs as a mocha test file`, async function () {
           const named = /^\/\/ (\S+\.test\.ts)$/m.exec(block.body)?.[1];
-          const file = writeInView(view, `docs-block-${block.line}-${basename(named ?? "block.test.ts")}`, fromSource(block.body));
+          const file = writeInView(view, `docs-block-${block.line}-${basename(named ?? "block.test.ts")}`, code(block.body));
           const mocha = join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
           const ran = await bash(
             `exec node ${JSON.stringify(mocha)} --no-config -r tsx/cjs --timeout 60000 ${JSON.stringify(file)}`,
@@ -237,10 +246,9 @@ for (const page of PAGES) {
           .split("\n")
           .find((l) => l && !l.startsWith("#"))!
           .slice(0, 70)}`, async function () {
-          const script = block.body.replace(
-            /\bnpx sfn-local\b/g,
-            `node --import tsx ${JSON.stringify(join(ROOT, "tools", "cli", "main.ts"))}`,
-          );
+          const script = SLOW
+            ? block.body
+            : block.body.replace(/\bnpx sfn-local\b/g, `node --import tsx ${JSON.stringify(join(ROOT, "tools", "cli", "main.ts"))}`);
           const ran = await bash(exit === 0 ? `set -e\n${script}` : script, view, commandEnv());
           assert.equal(ran.code, exit, `${where}: exit status ${ran.code}, the docs say ${exit}; it printed:\n${ran.output}`);
           if (expected !== undefined) {
