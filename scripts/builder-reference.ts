@@ -39,7 +39,7 @@ export function builderReference(): string {
     "",
     "Generated from the code (`npm run api` writes it; `scripts/builder-reference.ts`): every export of the",
     "package's `/asl` entry, with its signature, its doc comment and the fields of its options. How to compose",
-    "them: [asl/builders/README.md](../asl/builders/README.md); the package's README has a complete program.",
+    "them: [builders-guide.md](builders-guide.md); [deploying.md](deploying.md) has a complete program.",
     "",
   ];
 

@@ -4,8 +4,8 @@
  * runLocalExecution: loud handler resolution, the embedded S3 started when the definition touches
  * S3 or objects are seeded, stopped afterwards), and returns what a test asserts on. Pulumi-free.
  *
- *   const run = await runWorkflow({ machine, input: { bucket: "in", key: "rows.csv" },
- *     handlers: { Double: async (row) => ... }, s3Objects: [{ bucket: "in", key: "rows.csv", body: "a,b\n1,2\n" }] });
+ *   const run = await runWorkflow({ machine, input: { bucket: "my-data", key: "rows.csv" },
+ *     handlers: { Double: async (row) => ... }, s3Objects: [{ bucket: "my-data", key: "rows.csv", body: "a,b\n1,2\n" }] });
  *   assert.equal(run.status, "SUCCEEDED");
  */
 import type { StateMachine } from "../asl/builders";
@@ -13,7 +13,7 @@ import type { JsonValue } from "../asl/types";
 import type { HistoryEvent, LambdaHandler } from "../engine/types";
 import type { IntegrationOptions, NestedExecutionRecord, OutboxMessage } from "../engine";
 import { runLocalExecution, type LocalExecution } from "./run/run-local";
-import { snapshotObjects, type SeedObject } from "./run/objects";
+import { checkSeedBuckets, snapshotObjects, type SeedObject } from "./run/objects";
 import { ChildLedgers, redriveExecution, type RedriveSource } from "./run/redrive";
 import type { ChildFailure } from "./failures";
 
@@ -48,7 +48,7 @@ interface RunWorkflowBase {
   type?: "STANDARD" | "EXPRESS";
   signal?: AbortSignal;
   /**
-   * Service integrations (README "Service integrations"): a DynamoDB client or endpoint, the machines
+   * Service integrations (docs/integrations.md): a DynamoDB client or endpoint, the machines
    * `states:startExecution` may start, task-token answers, a MockConfigFile test case.
    */
   integrations?: IntegrationOptions;
@@ -129,6 +129,7 @@ const redrivable = new WeakMap<WorkflowRun, Redrivable>();
 let runCounter = 0;
 
 export async function runWorkflow(request: RunWorkflowRequest): Promise<WorkflowRun> {
+  checkSeedBuckets(request.s3Objects, "runWorkflow: s3Objects");
   const definition = request.machine ? request.machine.renderLocal() : request.definition;
   const handlers: Record<string, LambdaHandler> = {};
   if (request.machine) for (const [name, h] of request.machine.handlersByName()) handlers[name] = h as LambdaHandler;

@@ -14,7 +14,7 @@ import { withRunEnvironment } from "../servers/run-env";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { S3Client } from "@aws-sdk/client-s3";
+import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { handle as answer, sendError, type ApiContext } from "./api";
 import { BUCKET_NAME, checkRequest, keyProblem, S3RequestError, type Credentials } from "./guard";
 import { FAULT_MESSAGES, operationOf, type S3FaultInjector } from "./faults";
@@ -52,8 +52,12 @@ export interface EmbeddedS3 {
   readonly env: Readonly<Record<string, string>>;
   /** This server's random credentials: requests must be signed (SigV4) with them. */
   readonly credentials: Credentials;
-  /** A client configured for this server (destroyed by `stop()`). */
-  client(): S3Client;
+  /**
+   * A client configured for this server (destroyed by `stop()`). `logger` replaces the SDK's: a test
+   * that fails streaming uploads on purpose passes a silent one, since the SDK's default writes "An
+   * error was encountered in a non-retryable streaming request." to the console for each.
+   */
+  client(options?: Pick<S3ClientConfig, "logger">): S3Client;
   /** Declares a bucket: creates it now if missing, and again whenever a request finds it missing. */
   ensureBucket(name: string): Promise<void>;
   /**
@@ -261,7 +265,7 @@ function handle(running: Running): EmbeddedS3 {
     dataDir,
     env: sdkEnvironment(endpoint, region, credentials),
     credentials,
-    client() {
+    client(options) {
       // Made inside a run's environment (its endpoint, region and keys are explicit here): the
       // SDK's one-time Node version notice reads its switch there (servers/run-env.ts).
       const client = withRunEnvironment(
@@ -274,6 +278,7 @@ function handle(running: Running): EmbeddedS3 {
             credentials,
             requestChecksumCalculation: "WHEN_REQUIRED",
             responseChecksumValidation: "WHEN_REQUIRED",
+            ...(options?.logger ? { logger: options.logger } : {}),
           }),
       );
       clients.push(client);

@@ -16,6 +16,9 @@ import type { Credentials } from "../s3/guard";
 import { randomCredentials, startEmbeddedS3, type EmbeddedS3, type EmbeddedS3Options } from "../s3/server";
 import { withRunEnvironment } from "./run-env";
 
+const nothing = (): void => undefined;
+const SILENT_SDK_LOGGER = { trace: nothing, debug: nothing, info: nothing, warn: nothing, error: nothing };
+
 export type { EmbeddedS3, EmbeddedS3Options } from "../s3/server";
 export type { EmbeddedDynamoDb, TableSpec } from "../dynamodb/server";
 
@@ -104,7 +107,11 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
   request.signal?.addEventListener("abort", onAbort, { once: true });
   return {
     s3,
-    s3Client: s3?.client(),
+    // A silent SDK logger: the SDK's default one logs nothing either, except one line it writes to the
+    // console itself ("An error was encountered in a non-retryable streaming request.", @smithy/core's
+    // retryMiddleware, its only such line) for each failed streaming upload. The run reports that
+    // failure already, with S3's error (a ResultWriter writing to a deleted bucket fails its Map Run).
+    s3Client: s3?.client({ logger: SILENT_SDK_LOGGER }),
     env,
     run: (body) => withRunEnvironment(env, body),
     async dynamodb() {

@@ -1,5 +1,5 @@
 /**
- * Handlers for orders.asl.json (README "The local console"). `declineEvery`: every n-th order's
+ * Handlers for orders.asl.json (docs/console.md). `declineEvery`: every n-th order's
  * charge is declined the first time it is tried (a flaky payment service), so a Redrive succeeds.
  */
 interface Batch {

@@ -208,9 +208,12 @@ describe("local console (--ui) in Chromium", function () {
     await page.waitForFunction(() => !document.querySelector('#graph g[data-state="ListOrders"]'));
     await page.waitForSelector('#graph g[data-state="Charge"][data-status="FAILED"]');
     assert.equal(await statusOf(page, "Validate"), "SUCCEEDED");
-    await page.waitForFunction(() =>
-      Array.from(document.querySelectorAll("#history tbody tr")).some((r) => (r as HTMLElement).dataset.type === "ExecutionFailed"),
-    );
+    // The child's history, not the parent's still on screen (both end in ExecutionFailed): only the
+    // child's has the failed Lambda call. On a busy machine the table is redrawn after the graph.
+    await page.waitForFunction(() => {
+      const types = Array.from(document.querySelectorAll("#history tbody tr")).map((r) => (r as HTMLElement).dataset.type);
+      return types.includes("ExecutionFailed") && types.includes("LambdaFunctionFailed");
+    });
     const types = await page.$$eval("#history tbody tr", (rows) => rows.map((r) => (r as HTMLElement).dataset.type));
     assert.ok(types.includes("LambdaFunctionFailed"), types.join(", "));
     assert.equal(await page.$eval("#redrive", (b) => (b as HTMLButtonElement).hidden), false);

@@ -90,7 +90,7 @@ describe("embedded S3: a deleted ResultWriter bucket", function () {
             ItemReader: {
               Resource: "arn:aws:states:::s3:getObject",
               ReaderConfig: { InputType: "JSON" },
-              Parameters: { Bucket: "in", Key: "items.json" },
+              Parameters: { Bucket: "my-data", Key: "items.json" },
             },
             ItemProcessor: {
               ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
@@ -110,7 +110,7 @@ describe("embedded S3: a deleted ResultWriter bucket", function () {
           return {};
         },
       },
-      s3Objects: [{ bucket: "in", key: "items.json", body: "[1, 2, 3]" }],
+      s3Objects: [{ bucket: "my-data", key: "items.json", body: "[1, 2, 3]" }],
     });
     assert.equal(run.status, "FAILED", JSON.stringify(run.output));
     assert.match(`${run.error} ${run.cause}`, /NoSuchBucket|ResultWriter/);

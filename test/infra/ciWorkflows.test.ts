@@ -35,9 +35,11 @@ describe(".github/workflows", () => {
     assert.ok(!JSON.stringify(wf).includes("AWS_SECRET_ACCESS_KEY"), "no long-lived AWS keys");
   });
 
-  it("test: npm ci then npm test", () => {
+  it("test: npm ci, then npm test, then the slow tests", () => {
     const steps = load("test.yml").jobs.test!.steps;
     const ci = indexOf(steps, (s) => /^npm ci\b/.test(s.run ?? ""));
-    assert.ok(ci >= 0 && indexOf(steps, (s) => s.run === "npm test") > ci);
+    const test = indexOf(steps, (s) => s.run === "npm test");
+    assert.ok(ci >= 0 && test > ci);
+    assert.ok(indexOf(steps, (s) => s.run === "npm run test:slow") > test);
   });
 });

@@ -34,15 +34,15 @@ const VARIANTS: Variant[] = [
 ];
 
 /**
- * The README's program: every TypeScript block of "Use it in your own Pulumi program" whose first
- * line names a file of the project (`// index.ts`, `// workflow.ts`), by file name.
+ * The docs' program: every TypeScript block of docs/deploying.md's "Your own Pulumi program" whose
+ * first line names a file of the project (`// index.ts`, `// workflow.ts`), by file name.
  */
 export function readmeProgram(): Map<string, string> {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const start = readme.indexOf("## Use it in your own Pulumi program");
+  const readme = readFileSync(join(ROOT, "docs", "deploying.md"), "utf8");
+  const start = readme.indexOf("## Your own Pulumi program");
   const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
-  const files = new Map([...section.matchAll(/```ts\n\/\/ ([\w-]+\.ts)\n([\s\S]*?)```/g)].map((m) => [m[1]!, `// ${m[1]}\n${m[2]}`]));
-  assert.ok(files.has("index.ts"), 'README: no ```ts block starting with // index.ts in "Use it in your own Pulumi program"');
+  const files = new Map([...section.matchAll(/```ts[^\n]*\n\/\/ ([\w-]+\.ts)\n([\s\S]*?)```/g)].map((m) => [m[1]!, `// ${m[1]}\n${m[2]}`]));
+  assert.ok(files.has("index.ts"), 'docs/deploying.md: no ```ts block starting with // index.ts in "Your own Pulumi program"');
   return files;
 }
 

@@ -8,6 +8,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+// In mocha's parallel mode (`npm test`) each worker process gets a temporary folder of its own as
+// TMPDIR (os.tmpdir() reads it on every call, and the processes a test starts inherit it), so a test
+// that counts what it left in the temporary folder counts only its own worker's, never another file's
+// that runs at the same time. The folders are made inside the run's (.mocharc.js), which the main
+// process removes when the run ends: the pool may end a worker before its own exit handlers run.
+const workerId = process.env["MOCHA_WORKER_ID"];
+const runDir = process.env["SFN_TEST_RUN_TMPDIR"];
+if (workerId !== undefined && runDir && !process.env["SFN_TEST_WORKER_TMPDIR"]) {
+  const own = mkdtempSync(join(runDir, `worker-${workerId}-`));
+  process.env["TMPDIR"] = process.env["SFN_TEST_WORKER_TMPDIR"] = own;
+  process.once("exit", () => rmSync(own, { recursive: true, force: true }));
+}
+
 const made: string[] = [];
 
 /** A new folder under the system's temporary folder, its name starting with `prefix`. */

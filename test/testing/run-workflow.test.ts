@@ -31,8 +31,8 @@ describe("testing API: runWorkflow", function () {
     const before = embeddedFolders();
     const run = await runWorkflow({
       machine: rowsMachine(),
-      input: { bucket: "in", key: "rows.csv" },
-      s3Objects: [{ bucket: "in", key: "rows.csv", body: "name,qty\napple,3\nplum,5\n" }],
+      input: { bucket: "my-data", key: "rows.csv" },
+      s3Objects: [{ bucket: "my-data", key: "rows.csv", body: "name,qty\napple,3\nplum,5\n" }],
     });
     assert.equal(run.status, "SUCCEEDED");
     assert.deepEqual(run.output, [
@@ -44,11 +44,28 @@ describe("testing API: runWorkflow", function () {
     assert.equal(embeddedFolders(), before, "the embedded S3's folder is removed");
   });
 
+  it("refuses a seeded object whose bucket no real bucket could be named, with exec --put's message", async () => {
+    await assert.rejects(
+      runWorkflow({
+        machine: rowsMachine(),
+        input: { bucket: "in", key: "rows.csv" },
+        s3Objects: [{ bucket: "in", key: "rows.csv", body: "a\n" }],
+      }),
+      (e: Error) => {
+        assert.equal(
+          e.message,
+          'runWorkflow: s3Objects[0]: "in" is not a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens; https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)',
+        );
+        return true;
+      },
+    );
+  });
+
   it("a failed Map Run: AWS's error on the execution, the first failed child with its item index, error, cause and state", async () => {
     const run = await runWorkflow({
       machine: rowsMachine(),
-      input: { bucket: "in", key: "rows.csv" },
-      s3Objects: [{ bucket: "in", key: "rows.csv", body: "name,qty\napple,3\npear,x\n" }],
+      input: { bucket: "my-data", key: "rows.csv" },
+      s3Objects: [{ bucket: "my-data", key: "rows.csv", body: "name,qty\napple,3\npear,x\n" }],
     });
     assert.equal(run.status, "FAILED");
     assert.equal(run.error, "States.ExceedToleratedFailureThreshold");
@@ -144,12 +161,15 @@ describe("testing API: nothing left listening", function () {
   it("after a run, after a failed run and after an aborted run, no server of the run is still listening", async () => {
     const before = listening();
     const seeded = {
-      s3Objects: [{ bucket: "in", key: "rows.csv", body: "name,qty\napple,3\n" }],
-      input: { bucket: "in", key: "rows.csv" },
+      s3Objects: [{ bucket: "my-data", key: "rows.csv", body: "name,qty\napple,3\n" }],
+      input: { bucket: "my-data", key: "rows.csv" },
     };
     assert.equal((await runWorkflow({ machine: rowsMachine(), ...seeded })).status, "SUCCEEDED");
     assert.equal(listening(), before, "after a run");
-    const bad = { s3Objects: [{ bucket: "in", key: "rows.csv", body: "name,qty\napple,x\n" }], input: { bucket: "in", key: "rows.csv" } };
+    const bad = {
+      s3Objects: [{ bucket: "my-data", key: "rows.csv", body: "name,qty\napple,x\n" }],
+      input: { bucket: "my-data", key: "rows.csv" },
+    };
     assert.equal((await runWorkflow({ machine: rowsMachine(), ...bad })).status, "FAILED");
     assert.equal(listening(), before, "after a failed run");
     const controller = new AbortController();

@@ -32,12 +32,27 @@ export function parsePut(spec: string): PutSpec {
   const m = /^s3:\/\/([^/=]+)\/([^=]*)=(.+)$/.exec(spec);
   if (!m) throw new Error(`--put ${JSON.stringify(spec)}: expected s3://bucket/key=./file or s3://bucket/prefix/=./dir/`);
   const [, bucket, key, source] = m as unknown as [string, string, string, string];
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    throw new Error(
-      `--put ${JSON.stringify(spec)}: "${bucket}" is not a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens; https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)`,
-    );
-  }
+  const problem = bucketNameProblem(bucket);
+  if (problem) throw new Error(`--put ${JSON.stringify(spec)}: ${problem}`);
   return { bucket, key, source };
+}
+
+/**
+ * Why `bucket` is not a name AWS would accept, or undefined. `exec --put` and `runWorkflow`'s
+ * `s3Objects` both check it, with this one message, so a test cannot pass locally with a bucket
+ * (`in`) no real one could have. The rule: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ */
+export function bucketNameProblem(bucket: string): string | undefined {
+  if (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return undefined;
+  return `"${bucket}" is not a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens; https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)`;
+}
+
+/** Throws the `bucketNameProblem` message for the first seeded object whose bucket is not a valid name. */
+export function checkSeedBuckets(objects: ReadonlyArray<SeedObject> | undefined, what: string): void {
+  (objects ?? []).forEach((o, i) => {
+    const problem = bucketNameProblem(o.bucket);
+    if (problem) throw new Error(`${what}[${i}]: ${problem}`);
+  });
 }
 
 /** The files a put uploads, each with its key: checked before any server starts, so a typo costs nothing. */

@@ -18,7 +18,7 @@
  * new manifest).
  * https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html
  *
- * Where the local engine differs (said in the README): a Parallel or Inline Map state is run again
+ * Where the local engine differs (said in docs/console.md, "Redrive"): a Parallel or Inline Map state is run again
  * whole (AWS re-runs only its failed branches and iterations); a failed STANDARD child of a Map
  * Run is run again from its start (AWS redrives it from its own failed step); workflow variables
  * assigned before the failed step are not restored, so a definition that assigns variables is

@@ -66,7 +66,7 @@ Runs an ASL definition file, or a module exporting a builder machine, on the loc
   --type STANDARD|EXPRESS   the state machine type (default STANDARD)
   --stack NAME              for a catalog workflow module: the stack whose config builds it (default dev)
   --s3-endpoint URL         use this S3 endpoint instead of the embedded server
-Service integrations (see README "Service integrations"):
+Service integrations (see docs/integrations.md):
   ${INTEGRATION_USAGE}`;
 
 const jsonText = (what: string) =>

@@ -17,6 +17,7 @@ import { StatesError } from "../../../engine/model/errors";
 import type { S3Fault, S3Operation, S3Request } from "../../../emulators/s3/faults";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../../emulators/s3/server";
 import { ChildError, fakeContext, seededRandom } from "./fake-context";
+import { silentSdkLogger } from "../../support/silent-sdk-logger";
 
 const BUCKET = "campaign";
 /** Objects under the listing prefix: more than one 1,000-key ListObjectsV2 page. */
@@ -103,7 +104,8 @@ export async function startCampaign(): Promise<Campaign> {
       return fault;
     },
   });
-  const client = s3.client();
+  // Injected PutObject faults fail streaming uploads on purpose: the SDK is not to log each one.
+  const client = s3.client({ logger: silentSdkLogger });
   // Fault-free setup: the listing prefix, two pages of objects.
   for (let i = 0; i < LISTED_OBJECTS; i += 50) {
     await Promise.all(

@@ -13,6 +13,8 @@ import { mapRunLabel, runMapRun } from "../../../engine/distributed";
 import { StatesError } from "../../../engine/model/errors";
 import { JSON_READ_AHEAD } from "../../../engine/distributed/readers";
 import { ChildError, distributed, fakeContext, MACHINE_ARN } from "./fake-context";
+// The tolerated-failure tests abort Map Runs, and their result uploads, on purpose: the SDK is not to log each one.
+import { silentSdkLogger } from "../../support/silent-sdk-logger";
 
 const BUCKET = "runs";
 
@@ -22,7 +24,7 @@ describe("engine/distributed Map Run", function () {
   this.timeout(60_000);
   let s3: EmbeddedS3;
   const getText = async (key: string) =>
-    await (await s3.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
+    await (await s3.client({ logger: silentSdkLogger }).send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
   const getJson = async (key: string) => JSON.parse(await getText(key)) as JsonValue;
 
   before(async () => {
@@ -32,7 +34,7 @@ describe("engine/distributed Map Run", function () {
 
   describe("ItemBatcher", () => {
     it("MaxItemsPerBatch: children receive {Items: [...]} (and BatchInput when set)", async () => {
-      const ctx = fakeContext(s3.client(), (x) => x);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x);
       const state = distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatch: 4, BatchInput: { "run.$": "$.run", fixed: 1 } } });
       const out = await runMapRun(state, { xs: range(10), run: "r1" }, ctx);
       assert.deepEqual(ctx.started, [
@@ -47,21 +49,21 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("'an input JSON file that contains 1130 nodes ... maximum items value for each batch of 100, Step Functions creates 12 batches'", async () => {
-      const ctx = fakeContext(s3.client(), () => null);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), () => null);
       await runMapRun(distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatch: 100 } }), { xs: range(1130) }, ctx);
       const sizes = ctx.started.map((b) => (b as { Items: JsonValue[] }).Items.length);
       assert.deepEqual(sizes, [...Array(11).fill(100), 30]);
     });
 
     it("MaxItemsPerBatchPath and MaxInputBytesPerBatchPath are read from the state input", async () => {
-      const ctx = fakeContext(s3.client(), (x) => x);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x);
       const state = distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatchPath: "$.n" } });
       await runMapRun(state, { xs: range(5), n: 2 }, ctx);
       assert.deepEqual(ctx.started, [{ Items: [0, 1] }, { Items: [2, 3] }, { Items: [4] }]);
     });
 
     it("MaxInputBytesPerBatch bounds the size of the whole child input JSON, BatchInput included", async () => {
-      const ctx = fakeContext(s3.client(), (x) => x);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x);
       const item = "x".repeat(98); // JSON: 100 bytes
       const limit = 350;
       const state = distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxInputBytesPerBatch: limit, BatchInput: { k: "v" } } });
@@ -78,7 +80,7 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("both limits: 'Step Functions reduces the number of items in a batch' to respect the byte limit", async () => {
-      const ctx = fakeContext(s3.client(), (x) => x);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x);
       const state = distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatch: 100, MaxInputBytesPerBatch: 60 } });
       await runMapRun(state, { xs: range(30).map((i) => i * 1000) }, ctx);
       assert.ok(ctx.started.every((b) => Buffer.byteLength(JSON.stringify(b)) <= 60));
@@ -89,7 +91,7 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("with only MaxItemsPerBatch, a batch still never exceeds 256 KiB (262,144 bytes)", async () => {
-      const ctx = fakeContext(s3.client(), () => null);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), () => null);
       const big = "y".repeat(100_000);
       const state = distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatch: 50 } });
       await runMapRun(state, { xs: range(6).map(() => big) }, ctx);
@@ -100,7 +102,7 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("an item that alone exceeds MaxInputBytesPerBatch fails the Map Run", async () => {
-      const ctx = fakeContext(s3.client(), (x) => x);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x);
       const state = distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxInputBytesPerBatch: 50 } });
       await assert.rejects(
         runMapRun(state, { xs: ["ok", "z".repeat(60)] }, ctx),
@@ -115,7 +117,7 @@ describe("engine/distributed Map Run", function () {
         runMapRun(
           state,
           { xs: [1] },
-          fakeContext(s3.client(), (x) => x),
+          fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x),
         ),
         /MaxInputBytesPerBatch/,
       );
@@ -128,18 +130,18 @@ describe("engine/distributed Map Run", function () {
       return x;
     };
     it("never runs more children at once than MaxConcurrency", async () => {
-      const ctx = fakeContext(s3.client(), slow);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), slow);
       await runMapRun(distributed({ ItemsPath: "$.xs", MaxConcurrency: 3 }), { xs: range(40) }, ctx);
       assert.equal(ctx.maxRunning, 3);
     });
     it("MaxConcurrencyPath is read from the input", async () => {
-      const ctx = fakeContext(s3.client(), slow);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), slow);
       await runMapRun(distributed({ ItemsPath: "$.xs", MaxConcurrencyPath: "$.c" }), { xs: range(40), c: 7 }, ctx);
       assert.equal(ctx.maxRunning, 7);
     });
     it("0 or unset means 10,000 ('Step Functions runs 10,000 parallel child workflow executions')", async () => {
       for (const mc of [0, undefined]) {
-        const ctx = fakeContext(s3.client(), slow);
+        const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), slow);
         await runMapRun(distributed({ ItemsPath: "$.xs", MaxConcurrency: mc }), { xs: range(12_000) }, ctx);
         assert.equal(ctx.maxRunning, 10_000);
         assert.equal(ctx.updates[0].maxConcurrency, 10_000);
@@ -154,7 +156,7 @@ describe("engine/distributed Map Run", function () {
     };
 
     it("with no threshold, any failure fails the Map Run with States.ExceedToleratedFailureThreshold", async () => {
-      const ctx = fakeContext(s3.client(), failOdd);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), failOdd);
       await assert.rejects(
         runMapRun(distributed({ ItemsPath: "$.xs", MaxConcurrency: 1 }), { xs: range(10) }, ctx),
         (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
@@ -169,14 +171,14 @@ describe("engine/distributed Map Run", function () {
       const ok = await runMapRun(
         distributed({ ItemsPath: "$.xs", ToleratedFailureCount: 5 }),
         { xs: range(10) },
-        fakeContext(s3.client(), failOdd),
+        fakeContext(s3.client({ logger: silentSdkLogger }), failOdd),
       );
       assert.equal((ok as JsonValue[]).length, 10, "5 failures of 10 tolerated with a count of 5");
       await assert.rejects(
         runMapRun(
           distributed({ ItemsPath: "$.xs", ToleratedFailureCountPath: "$.n" }),
           { xs: range(10), n: 4 },
-          fakeContext(s3.client(), failOdd),
+          fakeContext(s3.client({ logger: silentSdkLogger }), failOdd),
         ),
         (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
       );
@@ -206,14 +208,14 @@ describe("engine/distributed Map Run", function () {
       const ok = await runMapRun(
         distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 50 }),
         { xs: range(10) },
-        fakeContext(s3.client(), failOdd),
+        fakeContext(s3.client({ logger: silentSdkLogger }), failOdd),
       );
       assert.equal((ok as JsonValue[]).length, 10);
       await assert.rejects(
         runMapRun(
           distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 49.9 }),
           { xs: range(10) },
-          fakeContext(s3.client(), failOdd),
+          fakeContext(s3.client({ logger: silentSdkLogger }), failOdd),
         ),
         (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
       );
@@ -221,7 +223,7 @@ describe("engine/distributed Map Run", function () {
         runMapRun(
           distributed({ ItemsPath: "$.xs", ToleratedFailurePercentagePath: "$.p" }),
           { xs: range(10), p: 12.5 },
-          fakeContext(s3.client(), failOdd),
+          fakeContext(s3.client({ logger: silentSdkLogger }), failOdd),
         ),
         (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
       );
@@ -241,7 +243,7 @@ describe("engine/distributed Map Run", function () {
       const xs = range(5_000);
 
       it("an items array: the Map Run fails long before its 5,000 items have run", async () => {
-        const ctx = fakeContext(s3.client(), failEveryTenth);
+        const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), failEveryTenth);
         await assert.rejects(
           runMapRun(distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 5, MaxConcurrency: 5 }), { xs }, ctx),
           (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold" && /: 251 of 5000 items failed/.test(e.causeText),
@@ -250,8 +252,10 @@ describe("engine/distributed Map Run", function () {
       });
 
       it("a JSON file on S3: the same, the total coming from the parsed array", async () => {
-        await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "threshold/items.json", Body: JSON.stringify(xs) }));
-        const ctx = fakeContext(s3.client(), failEveryTenth);
+        await s3
+          .client({ logger: silentSdkLogger })
+          .send(new PutObjectCommand({ Bucket: BUCKET, Key: "threshold/items.json", Body: JSON.stringify(xs) }));
+        const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), failEveryTenth);
         const state = distributed({
           ItemReader: {
             Resource: "arn:aws:states:::s3:getObject",
@@ -270,7 +274,7 @@ describe("engine/distributed Map Run", function () {
 
       it("MaxItems caps the total judged against", async () => {
         // 1,000 of 5,000 items read; every tenth fails: 10% of 1,000, over a 9.5% limit.
-        const ctx = fakeContext(s3.client(), failEveryTenth);
+        const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), failEveryTenth);
         const state = distributed({
           ItemReader: {
             Resource: "arn:aws:states:::s3:getObject",
@@ -290,8 +294,10 @@ describe("engine/distributed Map Run", function () {
         const saved = { ...JSON_READ_AHEAD };
         JSON_READ_AHEAD.items = 100;
         try {
-          await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "threshold/streamed.json", Body: JSON.stringify(xs) }));
-          const ok = fakeContext(s3.client(), (x) => x);
+          await s3
+            .client({ logger: silentSdkLogger })
+            .send(new PutObjectCommand({ Bucket: BUCKET, Key: "threshold/streamed.json", Body: JSON.stringify(xs) }));
+          const ok = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x);
           const reader = {
             Resource: "arn:aws:states:::s3:getObject",
             ReaderConfig: { InputType: "JSON" as const },
@@ -299,7 +305,7 @@ describe("engine/distributed Map Run", function () {
           };
           await runMapRun(distributed({ ItemReader: reader, MaxConcurrency: 5 }), {}, ok);
           assert.deepEqual(ok.started, xs, "all 5,000 items, in order");
-          const ctx = fakeContext(s3.client(), failEveryTenth);
+          const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), failEveryTenth);
           await assert.rejects(
             runMapRun(distributed({ ItemReader: reader, ToleratedFailurePercentage: 5, MaxConcurrency: 5 }), {}, ctx),
             (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
@@ -315,7 +321,7 @@ describe("engine/distributed Map Run", function () {
         const out = await runMapRun(
           distributed({ ItemsPath: "$.xs", ToleratedFailurePercentage: 10, MaxConcurrency: 5 }),
           { xs },
-          fakeContext(s3.client(), failEveryTenth),
+          fakeContext(s3.client({ logger: silentSdkLogger }), failEveryTenth),
         );
         assert.equal((out as JsonValue[]).length, 5_000);
       });
@@ -328,20 +334,36 @@ describe("engine/distributed Map Run", function () {
         return x;
       };
       const batched = (extra: Partial<MapState>) => distributed({ ItemsPath: "$.xs", ItemBatcher: { MaxItemsPerBatch: 3 }, ...extra });
-      await runMapRun(batched({ ToleratedFailureCount: 3 }), { xs: range(9) }, fakeContext(s3.client(), failBatchWith4));
+      await runMapRun(
+        batched({ ToleratedFailureCount: 3 }),
+        { xs: range(9) },
+        fakeContext(s3.client({ logger: silentSdkLogger }), failBatchWith4),
+      );
       await assert.rejects(
-        runMapRun(batched({ ToleratedFailureCount: 2 }), { xs: range(9) }, fakeContext(s3.client(), failBatchWith4)),
+        runMapRun(
+          batched({ ToleratedFailureCount: 2 }),
+          { xs: range(9) },
+          fakeContext(s3.client({ logger: silentSdkLogger }), failBatchWith4),
+        ),
         (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
       );
-      await runMapRun(batched({ ToleratedFailurePercentage: 33.34 }), { xs: range(9) }, fakeContext(s3.client(), failBatchWith4));
+      await runMapRun(
+        batched({ ToleratedFailurePercentage: 33.34 }),
+        { xs: range(9) },
+        fakeContext(s3.client({ logger: silentSdkLogger }), failBatchWith4),
+      );
       await assert.rejects(
-        runMapRun(batched({ ToleratedFailurePercentage: 33.3 }), { xs: range(9) }, fakeContext(s3.client(), failBatchWith4)),
+        runMapRun(
+          batched({ ToleratedFailurePercentage: 33.3 }),
+          { xs: range(9) },
+          fakeContext(s3.client({ logger: silentSdkLogger }), failBatchWith4),
+        ),
         (e: StatesError) => e.error === "States.ExceedToleratedFailureThreshold",
       );
     });
 
     it("when exceeded: stops launching, aborts running children, the rest stay PENDING", async () => {
-      const ctx = fakeContext(s3.client(), async (x, signal) => {
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), async (x, signal) => {
         if (x === 0) {
           await new Promise((r) => setTimeout(r, 5));
           throw new ChildError("Boom", "first");
@@ -377,7 +399,7 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("writes manifest.json and SUCCEEDED_0.json / FAILED_0.json under <Prefix>/<MapRunId>/ and returns {MapRunArn, ResultWriterDetails}", async () => {
-      const ctx = fakeContext(s3.client(), (x) => {
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => {
         if (x === 3) throw new ChildError("Three", "no threes");
         return { doubled: (x as number) * 2 };
       });
@@ -444,7 +466,7 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("'If a file size exceeds 5 GB, Step Functions creates another file': SUCCEEDED_0, SUCCEEDED_1, ... (limit lowered for the test), each a valid JSON array", async () => {
-      const ctx = fakeContext(s3.client(), (x) => ({ v: x }));
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => ({ v: x }));
       const state = distributed({ ItemsPath: "$.xs", ResultWriter: writer() });
       const out = (await runMapRun(state, { xs: range(50), prefix: "split/" }, ctx, { maxResultFileBytes: 2_000 })) as {
         ResultWriterDetails: { Key: string };
@@ -478,7 +500,11 @@ describe("engine/distributed Map Run", function () {
           ToleratedFailureCount: 1,
           ResultWriter: writer({ WriterConfig: { Transformation: transformation, OutputType: "JSON" } }),
         });
-        const out = (await runMapRun(state, { xs: range(4), prefix: transformation }, fakeContext(s3.client(), child))) as {
+        const out = (await runMapRun(
+          state,
+          { xs: range(4), prefix: transformation },
+          fakeContext(s3.client({ logger: silentSdkLogger }), child),
+        )) as {
           ResultWriterDetails: { Key: string };
         };
         const manifest = (await getJson(out.ResultWriterDetails.Key)) as { ResultFiles: Record<string, { Key: string }[]> };
@@ -506,7 +532,7 @@ describe("engine/distributed Map Run", function () {
       const out = (await runMapRun(
         state,
         { xs: range(3), prefix: "jsonl" },
-        fakeContext(s3.client(), (x) => ({ x })),
+        fakeContext(s3.client({ logger: silentSdkLogger }), (x) => ({ x })),
       )) as { ResultWriterDetails: { Key: string } };
       const manifest = (await getJson(out.ResultWriterDetails.Key)) as { ResultFiles: Record<string, { Key: string }[]> };
       const text = await getText(manifest.ResultFiles.SUCCEEDED[0].Key);
@@ -526,7 +552,7 @@ describe("engine/distributed Map Run", function () {
         await runMapRun(
           state,
           { xs: [1, 2] },
-          fakeContext(s3.client(), (x) => [x, x]),
+          fakeContext(s3.client({ logger: silentSdkLogger }), (x) => [x, x]),
         ),
         [1, 1, 2, 2],
       );
@@ -534,14 +560,14 @@ describe("engine/distributed Map Run", function () {
       const records = (await runMapRun(
         none,
         { xs: [7] },
-        fakeContext(s3.client(), (x) => x),
+        fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x),
       )) as Record<string, JsonValue>[];
       assert.equal(records[0].Output, "7");
       assert.equal(records[0].Status, "SUCCEEDED");
     });
 
     it("a threshold failure still exports results: unstarted items go to PENDING_0.json", async () => {
-      const ctx = fakeContext(s3.client(), (x) => {
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => {
         if (x === 1) throw new ChildError("One", "no");
         return x;
       });
@@ -564,7 +590,7 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("an aborted parent still exports: aborted children in FAILED_0.json, unstarted items in PENDING_0.json", async () => {
-      const ctx = fakeContext(s3.client(), async (x, signal) => {
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), async (x, signal) => {
         if (x === 0) return x;
         await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
         return x;
@@ -604,14 +630,14 @@ describe("engine/distributed Map Run", function () {
         await runMapRun(
           distributed({ ItemsPath: "$.xs" }),
           { xs: [] },
-          fakeContext(s3.client(), (x) => x),
+          fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x),
         ),
         [],
       );
       const out = (await runMapRun(
         distributed({ ItemsPath: "$.xs", ResultWriter: writer() }),
         { xs: [], prefix: "empty" },
-        fakeContext(s3.client(), (x) => x),
+        fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x),
       )) as {
         ResultWriterDetails: { Key: string };
       };
@@ -624,7 +650,7 @@ describe("engine/distributed Map Run", function () {
         ItemsPath: "$.xs",
         ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "missing-bucket", Prefix: "p" } },
       });
-      const ctx = fakeContext(s3.client(), (x) => x);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x);
       await assert.rejects(
         runMapRun(state, { xs: [1] }, ctx),
         (e: StatesError) =>
@@ -644,14 +670,14 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("uses the Label in the Map Run ARN and child state machine ARN", async () => {
-      const ctx = fakeContext(s3.client(), (x) => x);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x);
       await runMapRun(distributed({ ItemsPath: "$.xs", Label: "Chunks" }), { xs: [1] }, ctx);
       assert.match(ctx.updates[0].mapRunArn, /:mapRun:Seed\/Chunks:[0-9a-f-]{36}$/);
       assert.equal(ctx.updates[0].label, "Chunks");
     });
 
     it("throttles progress callbacks yet ends with exact counts", async () => {
-      const ctx = fakeContext(s3.client(), (x) => x);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x);
       await runMapRun(distributed({ ItemsPath: "$.xs" }), { xs: range(20_000) }, ctx, { progressIntervalMs: 1_000_000 });
       assert.ok(ctx.updates.length <= 3, `${ctx.updates.length} updates`);
       const final = ctx.updates[ctx.updates.length - 1];
@@ -670,7 +696,7 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("publishes the latest counts within the interval while children run, and nothing after the final record", async () => {
-      const ctx = fakeContext(s3.client(), async (x) => {
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), async (x) => {
         await new Promise((resolve) => setTimeout(resolve, 15));
         return x;
       });
@@ -684,7 +710,7 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("an aborted parent aborts the children and ends the Map Run ABORTED", async () => {
-      const ctx = fakeContext(s3.client(), async (x, signal) => {
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), async (x, signal) => {
         await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
         return x;
       });
@@ -698,7 +724,7 @@ describe("engine/distributed Map Run", function () {
     });
 
     it("reads from S3 via the ItemReader and sends ItemSelector output to children", async () => {
-      await s3.client().send(
+      await s3.client({ logger: silentSdkLogger }).send(
         new PutObjectCommand({
           Bucket: BUCKET,
           Key: "in/pairs.json",
@@ -708,7 +734,7 @@ describe("engine/distributed Map Run", function () {
           ]),
         }),
       );
-      const ctx = fakeContext(s3.client(), (x) => x);
+      const ctx = fakeContext(s3.client({ logger: silentSdkLogger }), (x) => x);
       const state = distributed({
         ItemReader: {
           Resource: "arn:aws:states:::s3:getObject",
