@@ -73,8 +73,8 @@ function iso(ms: number): string {
   return `${isoPrefix}${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
 }
 
-/** The fixed parts of one state machine's records (one machine per Map Run), kept for the last one asked. */
-let partsOf = "";
+/** The fixed parts of one state machine's records (one machine per Map Run), kept for the last one asked (none yet: undefined, so that "" is made too). */
+let partsOf: string | undefined;
 let parts = { succeededTail: "", failedTail: "", abortedTail: "" };
 function partsFor(stateMachineArn: string): typeof parts {
   if (stateMachineArn !== partsOf) {

@@ -100,6 +100,20 @@ describe("ResultWriter execution records", () => {
     );
   });
 
+  it("an empty state machine ARN as the first one asked still writes the machine and status (found by the property above, seed 339094010)", () => {
+    const o = {
+      status: "SUCCEEDED",
+      output: null,
+      input: 1,
+      executionArn: "arn:aws:states:us-east-1:123456789012:execution:M/L:x",
+      name: "x",
+      startDate: new Date(2031),
+      stopDate: new Date(3889),
+    } as ChildOutcome;
+    for (const arn of ["", "arn:aws:states:us-east-1:123456789012:stateMachine:M/L", ""])
+      assert.equal(executionRecordJson(o, arn), reference(o, arn));
+  });
+
   it("format many children of the same second and machine, as a busy Map Run ends them", () => {
     const arn = "arn:aws:states:us-east-1:123456789012:stateMachine:Machine/Label";
     const t0 = Date.UTC(2026, 11, 3, 16, 59, 59, 990);
