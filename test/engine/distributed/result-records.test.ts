@@ -110,8 +110,17 @@ describe("ResultWriter execution records", () => {
       startDate: new Date(2031),
       stopDate: new Date(3889),
     } as ChildOutcome;
-    for (const arn of ["", "arn:aws:states:us-east-1:123456789012:stateMachine:M/L", ""])
-      assert.equal(executionRecordJson(o, arn), reference(o, arn));
+    // A fresh copy of the module, so that "" is the first ARN its cache sees.
+    const path = require.resolve("../../../engine/distributed/result-records");
+    const cached = require.cache[path];
+    delete require.cache[path];
+    try {
+      const fresh = require(path) as typeof import("../../../engine/distributed/result-records");
+      for (const arn of ["", "arn:aws:states:us-east-1:123456789012:stateMachine:M/L", ""])
+        assert.equal(fresh.executionRecordJson(o, arn), reference(o, arn));
+    } finally {
+      if (cached) require.cache[path] = cached;
+    }
   });
 
   it("format many children of the same second and machine, as a busy Map Run ends them", () => {
