@@ -385,11 +385,148 @@ async function testOneState(
   }
 }
 
+type EngineModule = typeof import("../../engine/index");
+type ValidateModule = typeof import("../../engine/iam/validate");
+type Integrations = Awaited<ReturnType<typeof integrationOptions>>;
+type ExecFlags = z.infer<typeof Flags>;
+
+/** A run that never started (the definition or the input refused): the summary's shape, nothing run. */
+function notStarted(error: string, cause: string): Record<string, JsonValue> {
+  return { status: "FAILED", error, cause, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+}
+
+/** The --state-machine machines, as the validator names them. */
+const nestedMachines = (integrations: Integrations) => integrations.machines.map((m) => ({ machine: m.what, definition: m.text }));
+
+/** Validates every machine a run can start, as `validate` would; the refusal (naming each machine), or undefined. */
+async function rejectedMachines(
+  checks: ValidateModule,
+  machines: Parameters<ValidateModule["validateBeforeRun"]>[0],
+  onWarning?: (w: string) => void,
+): Promise<InstanceType<ValidateModule["DefinitionsRejectedError"]> | undefined> {
+  try {
+    for (const w of await checks.validateBeforeRun(machines)) onWarning?.(w);
+    return undefined;
+  } catch (e) {
+    if (e instanceof checks.DefinitionsRejectedError) return e;
+    throw e;
+  }
+}
+
+/** --batch: every case's definition validated first (none starts if one is invalid), then each run in turn, one JSON line each. */
+async function runBatch(
+  batchFile: string,
+  flags: ExecFlags,
+  handlers: Record<string, LambdaHandler>,
+  integrations: Integrations,
+  engine: EngineModule,
+  checks: ValidateModule,
+): Promise<number> {
+  const options: RunOptions = {
+    handlers,
+    clock: flags.clock,
+    stateMachineType: flags.type,
+    keepHistory: false,
+    // Without --s3-endpoint a Distributed Map uses `new S3Client({})`: the SDK's standard env vars decide.
+    s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : undefined,
+    integrations: integrations.options,
+    onWaiting: (report: WaitingReport) => printWaiting(report, engine.describeWaiting),
+  };
+  const lines = readText(batchFile, "--batch file", 64 * 2 ** 20).split(/\r?\n/);
+  const cases: Array<{ line: number; case: z.infer<typeof BatchCase>; text: string }> = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.trim() === "") continue;
+    const parsed = BatchCase.safeParse(parseJson(lines[i]!, `line ${i + 1} of ${batchFile}`));
+    if (!parsed.success) {
+      throw new UsageError(`line ${i + 1} of ${batchFile}: ${formatIssues(parsed.error, { root: "(case)" })}`);
+    }
+    cases.push({ line: i + 1, case: parsed.data, text: lines[i]! });
+  }
+  // Every case's definition and every nested machine validated as `validate` would, before any case runs.
+  const rejected = await rejectedMachines(checks, [
+    ...nestedMachines(integrations),
+    ...cases.map((c) => ({
+      machine: `case ${c.case.name} (line ${c.line} of ${batchFile})`,
+      definition: checks.memberText(c.text, "definition") ?? c.case.definition,
+      type: flags.type,
+    })),
+  ]);
+  if (rejected) {
+    for (const r of rejected.rejected) {
+      const c = cases.find((x) => r.machine.startsWith(`case ${x.case.name} (line ${x.line} `));
+      process.stdout.write(
+        JSON.stringify({
+          ...(c ? { name: c.case.name } : { machine: r.machine }),
+          ...notStarted("InvalidDefinition", new checks.DefinitionsRejectedError([r]).message),
+        }) + "\n",
+      );
+    }
+    process.stderr.write(
+      `exec: no case was started: ${rejected.rejected.length} definition${rejected.rejected.length > 1 ? "s are" : " is"} invalid (${rejected.rejected.map((r) => r.machine).join("; ")})\n`,
+    );
+    return 1;
+  }
+  let allSucceeded = true;
+  for (const { case: c } of cases) {
+    let result: Record<string, JsonValue>;
+    try {
+      result = summary(await engine.run(c.definition, c.input as JsonValue, options));
+    } catch (e) {
+      if (e instanceof engine.InvalidExecutionInputError) result = notStarted("InvalidExecutionInput", e.message);
+      else if (e instanceof engine.DefinitionRejectedError) result = notStarted("InvalidDefinition", e.message);
+      else if (e instanceof engine.RunStalledError) result = stalledSummary(e);
+      else throw e;
+    }
+    if (result.status !== "SUCCEEDED") allSucceeded = false;
+    process.stdout.write(JSON.stringify({ name: c.name, ...result }) + "\n");
+  }
+  return allSucceeded ? 0 : 1;
+}
+
+/** The run's outcome as text (or one JSON line with --json): status, output or error, each Map Run, failures, the outbox. */
+function printReport(executed: LocalExecution, result: Record<string, JsonValue>, flags: ExecFlags): void {
+  if (flags.history) result.history = historyJson(executed.result.history) as JsonValue;
+  if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
+  else {
+    process.stdout.write(`status: ${result.status}\n`);
+    if (result.status === "SUCCEEDED") process.stdout.write(`output: ${JSON.stringify(result.output, null, 2)}\n`);
+    else {
+      process.stdout.write(`error:  ${result.error}\ncause:  ${result.cause}\n`);
+      if (executed.failedState) process.stdout.write(`state:  ${executed.failedState}\n`);
+    }
+    for (const r of executed.result.mapRuns) {
+      const i = r.itemCounts;
+      // Every count, so they add up to the total (as the console's Map Run page shows them).
+      process.stdout.write(
+        `Map Run ${r.label ?? r.stateName} ${r.status}: ${i.total} items = ${i.succeeded} succeeded + ${i.failed} failed + ${i.timedOut} timed out + ${i.aborted} aborted + ${i.running} running + ${i.pending} pending; ${r.executionCounts.total} child executions\n`,
+      );
+    }
+    for (const f of executed.failures) {
+      process.stdout.write(
+        `  failed ${f.itemIndex !== undefined ? `item ${f.itemIndex}` : `child ${f.childIndex} (${f.items} items)`} at ${f.state}: ${f.error}${f.cause ? ` — ${f.cause.replace(/\s+/g, " ").slice(0, 300)}` : ""}\n`,
+      );
+    }
+    process.stdout.write(
+      `state transitions: ${result.stateTransitions}, history events: ${result.historyEvents}, ${result.durationMs} ms\n`,
+    );
+    const outbox = executed.result.outbox;
+    // Recorded, never sent: a local run has no queues, topics or event buses.
+    if (outbox.length > 0)
+      process.stdout.write(
+        `outbox (${outbox.length} recorded, not sent):\n${outbox.map((m) => `  ${m.integration} → ${m.target}: ${JSON.stringify(m.body)}`).join("\n")}\n`,
+      );
+    if (executed.downloaded.length > 0)
+      process.stdout.write(`--out: ${executed.downloaded.length} files written under ${resolve(flags.out!)}\n`);
+    if (flags.history) process.stdout.write(historyText(executed.result.history, process.stdout.columns || 160));
+  }
+}
+
 async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const flags = parseFlags(argv);
   const handlers = await loadHandlers(flags.handlers);
-  const { run, DefinitionRejectedError, InvalidExecutionInputError, RunStalledError, describeWaiting } = await import("../../engine/index");
-  const onWaiting = (report: WaitingReport) => printWaiting(report, describeWaiting);
+  const engine = await import("../../engine/index");
+  const { DefinitionRejectedError, InvalidExecutionInputError, RunStalledError } = engine;
+  const onWaiting = (report: WaitingReport) => printWaiting(report, engine.describeWaiting);
   let integrations: Awaited<ReturnType<typeof integrationOptions>>;
   try {
     integrations = await integrationOptions(flags);
@@ -398,93 +535,10 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     throw e;
   }
   stopServices.push(integrations.stop);
-  const { DefinitionsRejectedError, memberText, validateBeforeRun } = await import("../../engine/iam/validate");
-  const nested = integrations.machines.map((m) => ({ machine: m.what, definition: m.text }));
-  const rejectedMachines = async (machines: Parameters<typeof validateBeforeRun>[0], onWarning?: (w: string) => void) => {
-    try {
-      for (const w of await validateBeforeRun(machines)) onWarning?.(w);
-      return undefined;
-    } catch (e) {
-      if (e instanceof DefinitionsRejectedError) return e;
-      throw e;
-    }
-  };
+  const checks = await import("../../engine/iam/validate");
+  const nested = nestedMachines(integrations);
 
-  if (flags.batch !== undefined) {
-    const options: RunOptions = {
-      handlers,
-      clock: flags.clock,
-      stateMachineType: flags.type,
-      keepHistory: false,
-      // Without --s3-endpoint a Distributed Map uses `new S3Client({})`: the SDK's standard env vars decide.
-      s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : undefined,
-      integrations: integrations.options,
-      onWaiting,
-    };
-    const lines = readText(flags.batch, "--batch file", 64 * 2 ** 20).split(/\r?\n/);
-    const cases: Array<{ line: number; case: z.infer<typeof BatchCase>; text: string }> = [];
-    for (let i = 0; i < lines.length; i++) {
-      if (lines[i]!.trim() === "") continue;
-      const parsed = BatchCase.safeParse(parseJson(lines[i]!, `line ${i + 1} of ${flags.batch}`));
-      if (!parsed.success) {
-        throw new UsageError(`line ${i + 1} of ${flags.batch}: ${formatIssues(parsed.error, { root: "(case)" })}`);
-      }
-      cases.push({ line: i + 1, case: parsed.data, text: lines[i]! });
-    }
-    // Every case's definition and every nested machine validated as `validate` would, before any case runs.
-    const rejected = await rejectedMachines([
-      ...nested,
-      ...cases.map((c) => ({
-        machine: `case ${c.case.name} (line ${c.line} of ${flags.batch})`,
-        definition: memberText(c.text, "definition") ?? c.case.definition,
-        type: flags.type,
-      })),
-    ]);
-    if (rejected) {
-      for (const r of rejected.rejected) {
-        const c = cases.find((x) => r.machine.startsWith(`case ${x.case.name} (line ${x.line} `));
-        process.stdout.write(
-          JSON.stringify({
-            ...(c ? { name: c.case.name } : { machine: r.machine }),
-            status: "FAILED",
-            error: "InvalidDefinition",
-            cause: new DefinitionsRejectedError([r]).message,
-            stateTransitions: 0,
-            historyEvents: 0,
-            durationMs: 0,
-          }) + "\n",
-        );
-      }
-      process.stderr.write(
-        `exec: no case was started: ${rejected.rejected.length} definition${rejected.rejected.length > 1 ? "s are" : " is"} invalid (${rejected.rejected.map((r) => r.machine).join("; ")})\n`,
-      );
-      return 1;
-    }
-    let allSucceeded = true;
-    for (const { case: c } of cases) {
-      let result: Record<string, JsonValue>;
-      try {
-        result = summary(await run(c.definition, c.input as JsonValue, options));
-      } catch (e) {
-        if (e instanceof InvalidExecutionInputError)
-          result = {
-            status: "FAILED",
-            error: "InvalidExecutionInput",
-            cause: e.message,
-            stateTransitions: 0,
-            historyEvents: 0,
-            durationMs: 0,
-          };
-        else if (e instanceof DefinitionRejectedError)
-          result = { status: "FAILED", error: "InvalidDefinition", cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
-        else if (e instanceof RunStalledError) result = stalledSummary(e);
-        else throw e;
-      }
-      if (result.status !== "SUCCEEDED") allSucceeded = false;
-      process.stdout.write(JSON.stringify({ name: c.name, ...result }) + "\n");
-    }
-    return allSucceeded ? 0 : 1;
-  }
+  if (flags.batch !== undefined) return runBatch(flags.batch, flags, handlers, integrations, engine, checks);
 
   const file = flags.definition!;
   const isModule = [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"].includes(extname(file));
@@ -503,6 +557,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   // The definition and every nested machine, validated as `validate` would (the file's text: its
   // duplicate keys too), before anything starts; a failure names the machine.
   const rejected = await rejectedMachines(
+    checks,
     [
       {
         machine: `${isModule ? "workflow module" : "definition file"} ${file}`,
@@ -517,14 +572,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     },
   );
   if (rejected) {
-    const result = {
-      status: "FAILED",
-      error: "InvalidDefinition",
-      cause: rejected.message,
-      stateTransitions: 0,
-      historyEvents: 0,
-      durationMs: 0,
-    };
+    const result = notStarted("InvalidDefinition", rejected.message);
     if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
     else process.stdout.write(`status: FAILED\nerror:  InvalidDefinition\ncause:  ${rejected.message}\n`);
     return 1;
@@ -592,7 +640,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     if (e instanceof DefinitionRejectedError || e instanceof InvalidExecutionInputError) {
       // The names the CreateStateMachine / StartExecution API errors use for what AWS refuses.
       const error = e instanceof InvalidExecutionInputError ? "InvalidExecutionInput" : "InvalidDefinition";
-      const result = { status: "FAILED", error, cause: e.message, stateTransitions: 0, historyEvents: 0, durationMs: 0 };
+      const result = notStarted(error, e.message);
       if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
       else process.stdout.write(`status: FAILED\nerror:  ${error}\ncause:  ${e.message}\n`);
       return 1;
@@ -608,40 +656,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     return 130;
   }
   const result = fullSummary(executed);
-  if (flags.history) result.history = historyJson(executed.result.history) as JsonValue;
-  if (flags.json) process.stdout.write(JSON.stringify(result) + "\n");
-  else {
-    process.stdout.write(`status: ${result.status}\n`);
-    if (result.status === "SUCCEEDED") process.stdout.write(`output: ${JSON.stringify(result.output, null, 2)}\n`);
-    else {
-      process.stdout.write(`error:  ${result.error}\ncause:  ${result.cause}\n`);
-      if (executed.failedState) process.stdout.write(`state:  ${executed.failedState}\n`);
-    }
-    for (const r of executed.result.mapRuns) {
-      const i = r.itemCounts;
-      // Every count, so they add up to the total (as the console's Map Run page shows them).
-      process.stdout.write(
-        `Map Run ${r.label ?? r.stateName} ${r.status}: ${i.total} items = ${i.succeeded} succeeded + ${i.failed} failed + ${i.timedOut} timed out + ${i.aborted} aborted + ${i.running} running + ${i.pending} pending; ${r.executionCounts.total} child executions\n`,
-      );
-    }
-    for (const f of executed.failures) {
-      process.stdout.write(
-        `  failed ${f.itemIndex !== undefined ? `item ${f.itemIndex}` : `child ${f.childIndex} (${f.items} items)`} at ${f.state}: ${f.error}${f.cause ? ` — ${f.cause.replace(/\s+/g, " ").slice(0, 300)}` : ""}\n`,
-      );
-    }
-    process.stdout.write(
-      `state transitions: ${result.stateTransitions}, history events: ${result.historyEvents}, ${result.durationMs} ms\n`,
-    );
-    const outbox = executed.result.outbox;
-    // Recorded, never sent: a local run has no queues, topics or event buses.
-    if (outbox.length > 0)
-      process.stdout.write(
-        `outbox (${outbox.length} recorded, not sent):\n${outbox.map((m) => `  ${m.integration} → ${m.target}: ${JSON.stringify(m.body)}`).join("\n")}\n`,
-      );
-    if (executed.downloaded.length > 0)
-      process.stdout.write(`--out: ${executed.downloaded.length} files written under ${resolve(flags.out!)}\n`);
-    if (flags.history) process.stdout.write(historyText(executed.result.history, process.stdout.columns || 160));
-  }
+  printReport(executed, result, flags);
   // --ui: serves until Ctrl-C/SIGTERM; the exit status is the execution's last (a redrive may have changed it).
   const status = ui ? await ui.serveUntil(signal) : result.status;
   return status === "SUCCEEDED" ? 0 : 1;
