@@ -3,6 +3,7 @@
  * scopes, a Frame (one per workflow being walked: the machine, a Parallel branch, a Map iteration),
  * and the per-state environment that paths, intrinsics and JSONata read from.
  */
+import type { IntegrationServices } from "./integrations/services";
 import { randomUUID } from "node:crypto";
 import type { JsonObject, JsonValue } from "../asl/types";
 import * as aslTypes from "../asl/types";
@@ -53,7 +54,7 @@ export interface ExecutionSetup {
   s3: () => Promise<import("@aws-sdk/client-s3").S3Client>;
   mapRuns: MapRunRecord[];
   /** The service integrations' shared state (outbox, tokens, mocks, emulators, nested machines). */
-  services?: import("./integrations/services").IntegrationServices;
+  services?: IntegrationServices<ExecutionSetup>;
   /** Fields of `$$.Execution` / `$$.StateMachine` given by the caller (a TestState call's `context`). */
   contextOverrides?: { Execution?: JsonObject; StateMachine?: JsonObject };
   /** RunOptions.mapRunHooks, for the top-level execution's Map Runs only (children never carry it). */
@@ -95,7 +96,7 @@ export class Execution {
   readonly clock: Clock;
   readonly input: JsonValue;
   readonly handlers: Record<string, LambdaHandler>;
-  readonly services: import("./integrations/services").IntegrationServices | undefined;
+  readonly services: IntegrationServices<ExecutionSetup> | undefined;
   readonly startTime: number;
   stateTransitions = 0;
   /** The input as JSON text, when the execution start already made it (a Task can reuse it). */

@@ -4,7 +4,6 @@
  * StartExecution may start, and the record of nested executions (for the billing estimate).
  */
 import type { CompiledWorkflow } from "../compile";
-import type { ExecutionSetup } from "../execution";
 import type { ExecutionResult } from "../types";
 import type { IntegrationOptions, NestedExecutionRecord, StateMachineEntry } from "./options";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -16,10 +15,14 @@ import { TaskTokens, type TaskTokenHook } from "./task-tokens";
 
 export type { IntegrationOptions, NestedExecutionRecord, StateMachineEntry } from "./options";
 
-/** The executor's entry (run-execution.ts `runExecution`), as nested executions call it. */
-export type RunExecution = (setup: ExecutionSetup, workflow: CompiledWorkflow, timeoutSeconds?: number) => Promise<ExecutionResult>;
+/**
+ * The executor's entry (run-execution.ts `runExecution`), as nested executions call it. `Setup` is
+ * the execution's setup (execution.ts `ExecutionSetup`), a parameter so that this module, which the
+ * setup names, does not name the setup back.
+ */
+export type RunExecution<Setup> = (setup: Setup, workflow: CompiledWorkflow, timeoutSeconds?: number) => Promise<ExecutionResult>;
 
-export class IntegrationServices {
+export class IntegrationServices<Setup = unknown> {
   readonly outbox: OutboxMessage[] = [];
   readonly nested: NestedExecutionRecord[] = [];
   readonly tokens: TaskTokens;
@@ -36,7 +39,7 @@ export class IntegrationServices {
    */
   constructor(
     private readonly options: IntegrationOptions = {},
-    readonly runExecution?: RunExecution,
+    readonly runExecution?: RunExecution<Setup>,
   ) {
     this.tokens = options.taskTokens ?? new TaskTokens();
     this.answeredFromOutside = options.taskTokens !== undefined;
