@@ -49,16 +49,15 @@ function childArn(parentSmArn: string, label: string, name: string, type: "STAND
   return { arn: `${prefix}:${type === "EXPRESS" ? "express" : "execution"}:${tail}:${name}`, smArn };
 }
 
-export async function runDistributed(state: CompiledMap, effective: JsonValue, env: StateEnv): Promise<JsonValue> {
-  const frame = env.frame;
-  const setup = frame.exec.setup;
-  const lang = state.io.lang;
+/**
+ * JSONata evaluates asynchronously, the Map Run interface's evaluateTemplate is synchronous: the
+ * state-level expressions (Items, MaxConcurrency, ItemReader Arguments, BatchInput, ...) are resolved
+ * once, before the Map Run, and the returned function puts their values in place of their text.
+ */
+async function resolveStateJsonata(state: CompiledMap, env: StateEnv): Promise<(v: JsonValue) => JsonValue> {
   const dist = state.dist!;
-
-  // JSONata evaluates asynchronously, the Map Run interface's evaluateTemplate is synchronous: resolve the
-  // state-level expressions (Items, MaxConcurrency, ItemReader Arguments, BatchInput, ...) now.
   const resolved = new Map<string, JsonValue>();
-  if (lang === "JSONata") {
+  if (state.io.lang === "JSONata") {
     for (const { text, expr } of dist.stateJsonata) resolved.set(text, await expr(env));
     const items = dist.itemsExpression;
     if (items !== undefined) {
@@ -89,27 +88,17 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     return v;
   };
 
-  const entered = frame.lastEventId;
-  const envFor = (input: JsonValue, item?: MapItemContext): StateEnv => {
-    const f = item ? new Frame(frame.exec, frame.vars, frame.signal, frame.lastEventId, item) : frame;
-    const e = new StateEnv(f, state.name, input, true);
-    return e;
-  };
+  return substitute;
+}
 
-  // The same label as the Map Run ARN's (generated when the state has none), so child ARNs, the
-  // Map Run ARN and the ResultWriter's records agree.
-  const label = labelOf(dist, setup.stateMachineArn, state);
-  const childType = dist.childType;
-  // S3 (and the AWS SDK, loaded lazily) only for a Map state that reads or writes it.
-  const s3 = dist.usesS3 ? await setup.s3() : NO_S3;
-
-  // Per Map state, not per child: the child ARN prefix and the fields every child setup shares.
+/** Per Map state, not per child: the child ARN prefix and the fields every child setup shares. */
+function childBaseOf(setup: ExecutionSetup, label: string, childType: "STANDARD" | "EXPRESS"): ChildBase {
   const { arn: arnPrefix, smArn: childSmArn } = childArn(setup.stateMachineArn, label, "", childType);
   // Field by field, not `...setup`: inside a Distributed Map child (a nested Distributed Map) the
   // setup is a ChildSetup whose fields are prototype getters, which a spread would drop.
   const keepChildHistories = setup.childHistories === true;
   const wantHistory = setup.mapRunHooks?.keepChildHistory;
-  const childBase: ChildBase = {
+  return {
     handlers: setup.handlers,
     clock: setup.clock,
     random: setup.random,
@@ -133,6 +122,31 @@ export async function runDistributed(state: CompiledMap, effective: JsonValue, e
     sharedSignal: true,
     mapRuns: [],
   };
+}
+
+export async function runDistributed(state: CompiledMap, effective: JsonValue, env: StateEnv): Promise<JsonValue> {
+  const frame = env.frame;
+  const setup = frame.exec.setup;
+  const lang = state.io.lang;
+  const dist = state.dist!;
+
+  const substitute = await resolveStateJsonata(state, env);
+
+  const entered = frame.lastEventId;
+  const envFor = (input: JsonValue, item?: MapItemContext): StateEnv => {
+    const f = item ? new Frame(frame.exec, frame.vars, frame.signal, frame.lastEventId, item) : frame;
+    const e = new StateEnv(f, state.name, input, true);
+    return e;
+  };
+
+  // The same label as the Map Run ARN's (generated when the state has none), so child ARNs, the
+  // Map Run ARN and the ResultWriter's records agree.
+  const label = labelOf(dist, setup.stateMachineArn, state);
+  const childType = dist.childType;
+  // S3 (and the AWS SDK, loaded lazily) only for a Map state that reads or writes it.
+  const s3 = dist.usesS3 ? await setup.s3() : NO_S3;
+
+  const childBase = childBaseOf(setup, label, childType);
   // Children run on the executor of this execution (the state never imports it).
   const executor = frame.exec.executor;
   let stopper: ChildStopper | undefined;
