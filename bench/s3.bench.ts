@@ -9,12 +9,14 @@
  * Each op: BENCH_S3_REQUESTS requests (default 5,000), the two servers taking turns BENCH_RUNS times
  * (default 3), medians. Targets: >= 5,000 requests/s and within 3x of the floor, per op.
  * BENCH_S3_SERVER=path/to/server.ts measures another implementation with the same interface (the
- * s3rver-based one of an older checkout, for a before/after).
+ * s3rver-based one of an older checkout, for a before/after). BENCH_JSON=FILE also writes the medians
+ * there (bench/scale.bench.ts reads them).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { resolve } from "node:path";
+import { writeFileSync } from "node:fs";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { startEmbeddedS3 as Start } from "../emulators/s3/server";
 
@@ -148,9 +150,6 @@ async function main(): Promise<void> {
   const modulePath = process.env["BENCH_S3_SERVER"] ? resolve(process.env["BENCH_S3_SERVER"]) : "../emulators/s3/server";
   const { startEmbeddedS3 } = (await import(modulePath)) as { startEmbeddedS3: typeof Start };
   const s3 = await startEmbeddedS3({ buckets: [BUCKET] });
-  const ours = s3.client();
-  for (let i = 0; i < LISTED; i++)
-    await ours.send(new PutObjectCommand({ Bucket: BUCKET, Key: `get/${i}.txt`, Body: BODY, ContentType: "text/plain" }));
   const clientOf = (endpoint: string) =>
     new S3Client({
       endpoint,
@@ -159,7 +158,12 @@ async function main(): Promise<void> {
       credentials: s3.credentials,
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
+      // As the handlers' and the engine's clients: the middleware stack resolved once per command type.
+      cacheMiddleware: true,
     });
+  const ours = clientOf(s3.endpoint);
+  for (let i = 0; i < LISTED; i++)
+    await ours.send(new PutObjectCommand({ Bucket: BUCKET, Key: `get/${i}.txt`, Body: BODY, ContentType: "text/plain" }));
   const recorded = await record(s3.endpoint, () => clientOf(s3.endpoint));
   const floor = await floorServer(recorded);
   const floorClient = clientOf(floor.endpoint);
@@ -169,6 +173,7 @@ async function main(): Promise<void> {
       `${"op".padEnd(16)}${"embedded S3".padStart(14)}${"bare floor".padStart(14)}${"ratio".padStart(8)}   targets: >= ${fmt(TARGET_RPS)} req/s, <= ${TARGET_RATIO}x floor\n`,
   );
   let missed = false;
+  const results: Array<{ op: Op; perS: number; floorPerS: number }> = [];
   for (const op of OPS) {
     await drive(ours, op, Math.min(500, REQUESTS));
     await drive(floorClient, op, Math.min(500, REQUESTS));
@@ -181,13 +186,17 @@ async function main(): Promise<void> {
     const rps = median(a);
     const floorRps = median(b);
     const ratio = floorRps / rps;
+    results.push({ op, perS: rps, floorPerS: floorRps });
     const met = rps >= TARGET_RPS && ratio <= TARGET_RATIO;
     missed ||= !met;
     process.stdout.write(
       `${op.padEnd(16)}${`${fmt(rps)}/s`.padStart(14)}${`${fmt(floorRps)}/s`.padStart(14)}${`${ratio.toFixed(2)}x`.padStart(8)}   ${met ? "MET" : "MISSED"}\n`,
     );
   }
+  if (process.env.BENCH_JSON)
+    writeFileSync(process.env.BENCH_JSON, JSON.stringify({ requests: REQUESTS, runs: RUNS, concurrency: CONCURRENCY, ops: results }));
   floorClient.destroy();
+  ours.destroy();
   await floor.close();
   await s3.stop();
   if (missed) process.stdout.write("(absolute rates depend on the machine's load; the ratio is taken in the same run)\n");
