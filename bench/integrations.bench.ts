@@ -7,10 +7,12 @@
  * floor printed under it is the same putItems sent straight through the SDK: dynalite's own rate.
  *
  * `npm run bench -- integrations`. `BENCH_INTEGRATIONS_ITEMS` (default 2,000), `BENCH_INTEGRATIONS_RUNS` (default 3).
+ * `BENCH_JSON=FILE` also writes the rates there (bench/scale.bench.ts reads them).
  */
 import type { JsonValue, StateMachineDefinition } from "../asl/types";
 import { run, type LambdaHandler } from "../engine";
 import { createServer } from "node:http";
+import { writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { startServers } from "../emulators/servers";
@@ -127,6 +129,17 @@ async function main(): Promise<void> {
         .padStart(9)} puts/s  (the emulator at ${(floorMs / bareMs).toFixed(1)}x its time)`,
     );
     const rate = (N / best[1]!) * 1000;
+    if (process.env.BENCH_JSON)
+      writeFileSync(
+        process.env.BENCH_JSON,
+        JSON.stringify({
+          children: N,
+          lambdaOnlyPerS: (N / best[0]!) * 1000,
+          dynamoDbMapPerS: rate,
+          emulatorPutsPerS: (N / floorMs) * 1000,
+          bareFloorPutsPerS: (N / bareMs) * 1000,
+        }),
+      );
     console.log(
       `  DynamoDB-writing map >= ${TARGET_CHILDREN_PER_S.toLocaleString("en-US")} children/s: ${Math.round(rate).toLocaleString("en-US")} — ${rate >= TARGET_CHILDREN_PER_S ? "MET" : "MISSED"} (under this machine's load)`,
     );

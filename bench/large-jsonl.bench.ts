@@ -3,9 +3,10 @@
  * S3 object (written here, ~190 MB), batched 1,000 a child (10,000 EXPRESS children, each a Pass
  * that counts its batch), results exported. Printed: items/s through the Map Run and the process's
  * peak RSS (goal: < 512 MB, i.e. the reader and the writer stream, nothing holds the 10 M items).
- * Run alone: `npm run bench -- large-jsonl`. ITEMS=1000000 for a quicker look.
+ * Run alone: `npm run bench -- large-jsonl`. ITEMS=1000000 for a quicker look. BENCH_JSON=FILE also
+ * writes the figures there (bench/scale.bench.ts draws its cost curve from them).
  */
-import { createWriteStream } from "node:fs";
+import { createWriteStream, writeFileSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,6 +84,11 @@ async function main(): Promise<void> {
       `${Math.round(ITEMS / (ms / 1000)).toLocaleString("en-US")} items/s`,
       `${(ms / 1000).toFixed(1)} s; ${(bytes / 1e6).toFixed(0)} MB object, ${mapRun.executionCounts.total.toLocaleString("en-US")} EXPRESS children of ${BATCH.toLocaleString("en-US")} (writing the file and uploading it: ${(setupMs / 1000).toFixed(1)} s, not counted)`,
     );
+    if (process.env.BENCH_JSON)
+      writeFileSync(
+        process.env.BENCH_JSON,
+        JSON.stringify({ items: ITEMS, runS: ms / 1000, itemsPerS: ITEMS / (ms / 1000), peakRssBytes: peakRss, setupS: setupMs / 1000 }),
+      );
     row("  peak RSS during the run", `${Math.round(peakRss / 1024 / 1024)} MB`, "goal < 512 MB (sampled every 50 ms, and at the end)");
   } finally {
     await servers.stop();

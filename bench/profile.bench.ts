@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- profile`: case (2) of bench/engine15 (a DISTRIBUTED Map of 20,000 STANDARD
+ * `npm run bench -- profile`: case (2) of bench/engine-vs-peer (a DISTRIBUTED Map of 20,000 STANDARD
  * children with a Pass and a ResultSelector) under `node --cpu-prof`, the profile written to
  * .tmp/cpu-prof/ (gitignored; open it in Chrome DevTools or VS Code for the call tree), and the
  * 15 functions with the most self time printed. BENCH_PROFILE_CASE=3 profiles the seed demo, and
@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { topSelfTime } from "./engine15/cpuprofile";
+import { topSelfTime } from "./engine-vs-peer/cpuprofile";
 
 const ROOT = join(__dirname, "..");
 const DIR = join(ROOT, ".tmp", "cpu-prof");
@@ -21,7 +21,16 @@ function main(): void {
   const name = `case-${process.env.BENCH_PROFILE_CASE ?? 2}-${Date.now()}.cpuprofile`;
   const child = spawnSync(
     process.execPath,
-    ["--cpu-prof", "--cpu-prof-dir", DIR, "--cpu-prof-name", name, "--import", "tsx", join(__dirname, "engine15", "profile-target.ts")],
+    [
+      "--cpu-prof",
+      "--cpu-prof-dir",
+      DIR,
+      "--cpu-prof-name",
+      name,
+      "--import",
+      "tsx",
+      join(__dirname, "engine-vs-peer", "profile-target.ts"),
+    ],
     {
       stdio: "inherit",
       env: { ...process.env, BENCH_PROFILE_WINDOW: WINDOW },

@@ -9,12 +9,17 @@
  * Each op: BENCH_S3_REQUESTS requests (default 5,000), the two servers taking turns BENCH_RUNS times
  * (default 3), medians. Targets: >= 5,000 requests/s and within 3x of the floor, per op.
  * BENCH_S3_SERVER=path/to/server.ts measures another implementation with the same interface (the
- * s3rver-based one of an older checkout, for a before/after).
+ * s3rver-based one of an older checkout, for a before/after). BENCH_S3_THREAD=1 runs both servers
+ * (ours and the floor) on worker threads of their own, off the client's event loop: what moving the
+ * embedded S3 off the engine's thread would buy. BENCH_JSON=FILE also writes the medians
+ * there (bench/scale.bench.ts reads them).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { startEmbeddedS3 as Start } from "../emulators/s3/server";
 
@@ -144,31 +149,67 @@ async function record(endpoint: string, makeClient: () => S3Client): Promise<Map
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-async function main(): Promise<void> {
-  const modulePath = process.env["BENCH_S3_SERVER"] ? resolve(process.env["BENCH_S3_SERVER"]) : "../emulators/s3/server";
-  const { startEmbeddedS3 } = (await import(modulePath)) as { startEmbeddedS3: typeof Start };
+const THREAD = process.env["BENCH_S3_THREAD"] === "1";
+const serverModule = () =>
+  process.env["BENCH_S3_SERVER"] ? resolve(process.env["BENCH_S3_SERVER"]) : resolve(__dirname, "../emulators/s3/server");
+
+/** What a server thread posts back once it listens. */
+interface Listening {
+  endpoint: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+type ThreadJob = { kind: "ours" } | { kind: "floor"; recorded: Array<[Op, Recorded]> };
+
+/** A server on a worker thread of its own (this file again, under tsx's CommonJS hook). */
+async function serverThread(job: ThreadJob): Promise<Listening & { close(): Promise<void> }> {
+  const worker = new Worker(`require("tsx/cjs"); require(${JSON.stringify(__filename)});`, { eval: true, workerData: job });
+  const listening = await new Promise<Listening>((ok, fail) => {
+    worker.once("message", (m: Listening) => ok(m));
+    worker.once("error", fail);
+  });
+  return { ...listening, close: async () => void (await worker.terminate()) };
+}
+
+async function threadMain(job: ThreadJob): Promise<void> {
+  if (job.kind === "floor") {
+    const floor = await floorServer(new Map(job.recorded.map(([op, r]) => [op, { ...r, body: Buffer.from(r.body) }])));
+    parentPort!.postMessage({ endpoint: floor.endpoint } satisfies Listening);
+    return;
+  }
+  const { startEmbeddedS3 } = require(serverModule()) as { startEmbeddedS3: typeof Start };
   const s3 = await startEmbeddedS3({ buckets: [BUCKET] });
-  const ours = s3.client();
-  for (let i = 0; i < LISTED; i++)
-    await ours.send(new PutObjectCommand({ Bucket: BUCKET, Key: `get/${i}.txt`, Body: BODY, ContentType: "text/plain" }));
+  parentPort!.postMessage({ endpoint: s3.endpoint, region: s3.region, credentials: s3.credentials } satisfies Listening);
+}
+
+async function main(): Promise<void> {
+  const { startEmbeddedS3 } = (await import(serverModule())) as { startEmbeddedS3: typeof Start };
+  const s3 = THREAD ? await serverThread({ kind: "ours" }) : await startEmbeddedS3({ buckets: [BUCKET] });
   const clientOf = (endpoint: string) =>
     new S3Client({
       endpoint,
       region: s3.region,
       forcePathStyle: true,
-      credentials: s3.credentials,
+      credentials: s3.credentials!,
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
+      // As the handlers' and the engine's clients: the middleware stack resolved once per command type.
+      cacheMiddleware: true,
     });
+  const ours = clientOf(s3.endpoint);
+  for (let i = 0; i < LISTED; i++)
+    await ours.send(new PutObjectCommand({ Bucket: BUCKET, Key: `get/${i}.txt`, Body: BODY, ContentType: "text/plain" }));
   const recorded = await record(s3.endpoint, () => clientOf(s3.endpoint));
-  const floor = await floorServer(recorded);
+  const floor = THREAD ? await serverThread({ kind: "floor", recorded: [...recorded] }) : await floorServer(recorded);
   const floorClient = clientOf(floor.endpoint);
   process.stdout.write(
     `small requests through @aws-sdk/client-s3 (SigV4, keep-alive, ${CONCURRENCY} in flight), ${fmt(REQUESTS)} per run, median of ${RUNS}` +
-      `${process.env["BENCH_S3_SERVER"] ? `, server ${process.env["BENCH_S3_SERVER"]}` : ""}\n` +
+      `${process.env["BENCH_S3_SERVER"] ? `, server ${process.env["BENCH_S3_SERVER"]}` : ""}` +
+      `${THREAD ? ", both servers on worker threads of their own" : ""}\n` +
       `${"op".padEnd(16)}${"embedded S3".padStart(14)}${"bare floor".padStart(14)}${"ratio".padStart(8)}   targets: >= ${fmt(TARGET_RPS)} req/s, <= ${TARGET_RATIO}x floor\n`,
   );
   let missed = false;
+  const results: Array<{ op: Op; perS: number; floorPerS: number }> = [];
   for (const op of OPS) {
     await drive(ours, op, Math.min(500, REQUESTS));
     await drive(floorClient, op, Math.min(500, REQUESTS));
@@ -181,16 +222,21 @@ async function main(): Promise<void> {
     const rps = median(a);
     const floorRps = median(b);
     const ratio = floorRps / rps;
+    results.push({ op, perS: rps, floorPerS: floorRps });
     const met = rps >= TARGET_RPS && ratio <= TARGET_RATIO;
     missed ||= !met;
     process.stdout.write(
       `${op.padEnd(16)}${`${fmt(rps)}/s`.padStart(14)}${`${fmt(floorRps)}/s`.padStart(14)}${`${ratio.toFixed(2)}x`.padStart(8)}   ${met ? "MET" : "MISSED"}\n`,
     );
   }
+  if (process.env.BENCH_JSON)
+    writeFileSync(process.env.BENCH_JSON, JSON.stringify({ requests: REQUESTS, runs: RUNS, concurrency: CONCURRENCY, ops: results }));
   floorClient.destroy();
+  ours.destroy();
   await floor.close();
-  await s3.stop();
+  await ("stop" in s3 ? s3.stop() : s3.close());
   if (missed) process.stdout.write("(absolute rates depend on the machine's load; the ratio is taken in the same run)\n");
 }
 
-void main();
+if (isMainThread) void main();
+else void threadMain(workerData as ThreadJob);

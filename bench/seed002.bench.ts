@@ -7,11 +7,8 @@
  * Map Run >= 5,000 objects/s (AWS runs seed 002's 500,000 objects in under 2:30, 3,333/s), peak
  * RSS < 1 GiB. The CPU the runs get depends on the machine's load: print it beside them.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { performance } from "node:perf_hooks";
+import { loadavg } from "node:os";
+import { runMapReduce } from "./scale/map-reduce-run";
 
 const SIZES = (process.env["BENCH_SEED002_OBJECTS"] ?? "1500,50000,500000")
   .split(",")
@@ -19,63 +16,6 @@ const SIZES = (process.env["BENCH_SEED002_OBJECTS"] ?? "1500,50000,500000")
   .filter((n) => n > 0);
 const TARGET_OBJECTS_PER_S = 5_000;
 const RSS_BUDGET = 1024 ** 3;
-
-function hwmBytes(pid: number): number | undefined {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-interface Summary {
-  status?: string;
-  phasesMs?: { dataset: number; execution: number };
-  mapRuns?: Array<{ items: number; durationMs?: number }>;
-  check?: { passed: boolean; detail: string };
-}
-
-async function runOnce(objects: number): Promise<{ summary: Summary; wallS: number; peak: number; code: number | null; cpuS: number }> {
-  const dataRoot = mkdtempSync(join(tmpdir(), "seed002-bench-"));
-  const root = join(__dirname, "..");
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", join(root, "tools/cli/start.ts"), "--workflow", "map-reduce", "--objects", String(objects), "--json"],
-    {
-      cwd: root,
-      env: { ...process.env, CI: "true", LOCAL_S3_DIR: dataRoot, NODE_OPTIONS: "" },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  let stdout = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  let peak = 0;
-  let cpuS = 0;
-  const sample = () => {
-    peak = Math.max(peak, hwmBytes(child.pid!) ?? 0);
-    try {
-      // utime + stime, in clock ticks (100 a second on Linux).
-      const f = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      cpuS = (Number(f[11]) + Number(f[12])) / 100;
-    } catch {
-      /* exited */
-    }
-  };
-  const sampler = setInterval(sample, 200);
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  clearInterval(sampler);
-  const wallS = (performance.now() - started) / 1000;
-  rmSync(dataRoot, { recursive: true, force: true });
-  let summary: Summary = {};
-  try {
-    summary = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Summary;
-  } catch {
-    /* reported as a failed run below */
-  }
-  return { summary, wallS, peak, code, cpuS };
-}
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
@@ -88,12 +28,7 @@ async function main(): Promise<void> {
   );
   let missed = false;
   for (const objects of SIZES) {
-    const { summary, wallS, peak, code, cpuS } = await runOnce(objects);
-    const run = summary.mapRuns?.[0];
-    const mapS = (run?.durationMs ?? summary.phasesMs?.execution ?? NaN) / 1000;
-    const datasetS = (summary.phasesMs?.dataset ?? NaN) / 1000;
-    const rate = objects / mapS;
-    const passed = summary.check?.passed === true && code === 0;
+    const { summary, wallS, peakBytes: peak, code, cpuS, mapS, datasetS, objectsPerS: rate, passed } = await runMapReduce(objects);
     process.stdout.write(
       `${fmt(objects).padStart(9)}${`${datasetS.toFixed(1)} s`.padStart(11)}${fmt(objects / datasetS).padStart(9)}${`${mapS.toFixed(1)} s`.padStart(10)}${fmt(rate).padStart(11)}` +
         `${`${wallS.toFixed(0)} s`.padStart(9)}${`${cpuS.toFixed(0)} s`.padStart(9)}${`${(peak / 1024 ** 2).toFixed(0)} MiB`.padStart(10)}   ${passed ? "PASSED" : `NOT PASSED (${summary.status ?? `exit ${code}`})`}\n`,

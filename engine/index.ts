@@ -63,6 +63,8 @@ function s3Factory(option: RunOptions["s3"], clock: Clock): () => Promise<S3Clie
             new Client({
               endpoint: option.endpoint,
               forcePathStyle: true,
+              // The middleware stack resolved once per command type (the run's own client: nothing adds middleware to it).
+              cacheMiddleware: true,
               region: process.env.AWS_REGION ?? REGION,
               credentials: {
                 accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "S3RVER",
@@ -72,7 +74,7 @@ function s3Factory(option: RunOptions["s3"], clock: Clock): () => Promise<S3Clie
             clock,
           );
         }
-        return trackedS3(new Client({}), clock);
+        return trackedS3(new Client({ cacheMiddleware: true }), clock);
       })();
     }
     return client;

@@ -76,6 +76,8 @@ export class IntegrationServices<Setup = unknown> {
       const { DynamoDBClient: Client } = await import("@aws-sdk/client-dynamodb");
       return new Client({
         endpoint: option.endpoint,
+        // The middleware stack resolved once per command type, not on every putItem (the engine's own client).
+        cacheMiddleware: true,
         region: process.env.AWS_REGION ?? "us-east-1",
         credentials: {
           accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local",

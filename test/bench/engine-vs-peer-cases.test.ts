@@ -1,15 +1,15 @@
 /**
- * The performance harness (bench/engine15) compares equal work: at tiny sizes, each case's three
+ * The performance harness (bench/engine-vs-peer) compares equal work: at tiny sizes, each case's three
  * ways (our engine, aws-local-stepfunctions, the bare loop) must produce the same output. No timing
  * here: figures are the bench's business.
  */
 import { strict as assert } from "node:assert";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { buildCases, startBenchServers, type BenchCase } from "../../bench/engine15/cases";
+import { buildCases, startBenchServers, type BenchCase } from "../../bench/engine-vs-peer/cases";
 import type { JsonValue } from "../../asl/types";
 import type { LocalServers } from "../../emulators/servers";
 
-describe("bench/engine15 cases: ours, aws-local-stepfunctions and the bare loop do the same work", function () {
+describe("bench/engine-vs-peer cases: ours, aws-local-stepfunctions and the bare loop do the same work", function () {
   this.timeout(60_000);
   let servers: LocalServers;
   let cases: BenchCase[];

@@ -1,30 +1,35 @@
 /**
- * Issue 15's performance targets, side by side in one run (`npm run bench -- engine15`; `-- engine`
+ * Issue 15's performance targets, side by side in one run (`npm run bench -- engine-vs-peer`, or its old name
+ * `-- engine15`; `-- engine`
  * runs it with engine.bench.ts):
- *   for each case of ./engine15/cases.ts — (1) INLINE Map of 5,000 items with a Pass, (2) DISTRIBUTED
+ *   for each case of ./engine-vs-peer/cases.ts — (1) INLINE Map of 5,000 items with a Pass, (2) DISTRIBUTED
  *   Map of 20,000 STANDARD children with a Pass (Parameters + OutputPath) and a ResultSelector, (3) the
  *   seed demo, (4) a 100,000-item DISTRIBUTED Map — ours, aws-local-stepfunctions (same definition,
  *   same in-process functions) and the bare-loop floor (deep copy + async call + collect), each as
  *   min / median / max of BENCH_RUNS (default 5) runs after a warm-up, each way in a process of its
- *   own (./engine15/way-process.ts: no way's garbage is collected in another's timed run), taking
+ *   own (./engine-vs-peer/way-process.ts: no way's garbage is collected in another's timed run), taking
  *   turns round by round so the machine's drift hits all three alike, each timed run right after an
  *   untimed one of the same way (a way's process sits idle while the others run); the ratios of the
  *   medians against the targets (aws-local / ours >= 25x, ours / bare <= 4x), each MET or MISSED; for case (4), as context only,
  *   the bare loop that also writes AWS's ResultWriter record of every child, as ours must;
  *   then the peak RSS of 1,000,000 completed STANDARD children with a ResultWriter, in a process of
- *   its own (./engine15/memory.ts), against the 400 MB goal.
+ *   its own (./engine-vs-peer/memory.ts), against the 400 MB goal.
  * Shrink for a smoke test: BENCH_RUNS, BENCH_INLINE_ITEMS, BENCH_DISTRIBUTED_ITEMS, BENCH_SEED_NUMBER,
- * BENCH_LARGE_ITEMS, BENCH_MEMORY_CHILDREN (0 skips the memory part). The profile: bench/profile.bench.ts.
+ * BENCH_LARGE_ITEMS, BENCH_MEMORY_CHILDREN (0 skips the memory part). BENCH_CASES=4 measures only the
+ * cases named (comma-separated); BENCH_JSON=FILE also writes the medians there (bench/scale.bench.ts
+ * reads them). The profile: bench/profile.bench.ts.
  */
 import { fork, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FromWay, Way } from "./engine15/way-process";
+import type { FromWay, Way } from "./engine-vs-peer/way-process";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const MEMORY_CHILDREN = Number(process.env.BENCH_MEMORY_CHILDREN ?? 1_000_000);
 const AWS_LOCAL_TARGET = 25;
 const BARE_TARGET = 4;
 const MEMORY_GOAL_MB = 400;
+const CASES = (process.env.BENCH_CASES ?? "1,2,3,4").split(",").map(Number);
 
 interface Spread {
   min: number;
@@ -45,7 +50,7 @@ interface WayProcess {
 }
 
 function startWay(caseNumber: number, way: Way): Promise<WayProcess> {
-  const child = fork(join(__dirname, "engine15", "way-process.ts"), [], {
+  const child = fork(join(__dirname, "engine-vs-peer", "way-process.ts"), [], {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, BENCH_CASE: String(caseNumber), BENCH_WAY: way },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -109,7 +114,7 @@ const verdict = (met: boolean) => (met ? "MET" : "MISSED");
 
 function memoryPart(): void {
   if (MEMORY_CHILDREN === 0) return;
-  const child = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "engine15", "memory.ts")], {
+  const child = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "engine-vs-peer", "memory.ts")], {
     encoding: "utf8",
     env: { ...process.env, BENCH_MEMORY_CHILDREN: String(MEMORY_CHILDREN) },
     stdio: ["ignore", "pipe", "inherit"],
@@ -133,7 +138,7 @@ function memoryPart(): void {
 
 async function main(): Promise<void> {
   const rows: Measured[] = [];
-  for (const caseNumber of [1, 2, 3, 4]) {
+  for (const caseNumber of CASES) {
     process.stderr.write(`measuring case (${caseNumber})...\n`);
     rows.push(await measure(caseNumber));
   }
@@ -171,6 +176,18 @@ async function main(): Promise<void> {
           `time ours / it: ${(ours.median / bareRecords.median).toFixed(1)}x`,
       );
     }
+  }
+  if (process.env.BENCH_JSON) {
+    const cases = rows.map(({ c, ours, theirs, bare }) => ({
+      name: c.name,
+      items: c.items,
+      oursMs: ours.median,
+      awsLocalMs: theirs.median,
+      bareMs: bare.median,
+      vsAwsLocal: theirs.median / ours.median,
+      vsBare: ours.median / bare.median,
+    }));
+    writeFileSync(process.env.BENCH_JSON, JSON.stringify({ runs: RUNS, cases }, null, 2));
   }
   memoryPart();
 }

@@ -1,5 +1,5 @@
 /**
- * Run in a process of its own by engine15.bench.ts: N STANDARD child executions (a Pass each) of a
+ * Run in a process of its own by engine-vs-peer.bench.ts: N STANDARD child executions (a Pass each) of a
  * Distributed Map over a JSONL object, results sent to a ResultWriter; prints one JSON line with the
  * process's peak RSS (process.resourceUsage().maxRSS, the kernel's high-water mark). The embedded S3
  * server runs in this process too, so its memory is counted: the figure is an upper bound for the

@@ -3,7 +3,7 @@
  * output: ours (the local engine), aws-local-stepfunctions (the same definition object, Task states
  * bound to the same in-process functions through `overrides.taskResourceLocalHandlers`) and the
  * bare-loop floor (deep copy + async call + collect, no engine). Shared by `npm run bench --
- * engine15` and by test/bench/engine15-cases.test.ts, which runs them at tiny sizes and checks the
+ * engine15` and by test/bench/engine-vs-peer-cases.test.ts, which runs them at tiny sizes and checks the
  * three outputs are equal (so the bench compares equal work).
  *
  * aws-local-stepfunctions runs a DISTRIBUTED Map as an inline one (no child executions, no Map Run)
