@@ -56,12 +56,6 @@ export function fencedBlocks(markdown: string): Block[] {
   return out;
 }
 
-/**
- * Pages other work adds to docs/ that these pages already link to; a link to one of them is not
- * checked until it exists.
- */
-const WRITTEN_ELSEWHERE = new Set(["docs/scale.md"]);
-
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** One expected line as a pattern: `...` is any text, a run of spaces any run of spaces. */
@@ -190,7 +184,6 @@ for (const page of PAGES) {
         for (const [, target] of outside.matchAll(/\]\(([^)\s]+)\)/g)) {
           if (/^(https?:|mailto:|#)/.test(target!)) continue;
           const path = target!.split("#")[0]!;
-          if (WRITTEN_ELSEWHERE.has(join(dirname(page), path))) continue;
           assert.ok(existsSync(join(ROOT, dirname(page), path)), `${page}: the link ${target} points at nothing`);
         }
         for (const [name, version] of markdown.matchAll(/sfn-distributed-map[@-](\d+\.\d+\.\d+)/g))
