@@ -27,8 +27,14 @@ export interface NestedExecutionRecord {
 }
 
 export interface IntegrationOptions {
-  /** DynamoDB for `dynamodb:*` and `aws-sdk:dynamodb:*`: a client or the endpoint of a local emulator (dynalite). */
-  dynamodb?: DynamoDBClient | { endpoint: string } | (() => Promise<DynamoDBClient>);
+  /**
+   * DynamoDB for `dynamodb:*` and `aws-sdk:dynamodb:*`: a client, or the endpoint of a local emulator
+   * (dynalite, DynamoDB Local) with the keys it accepts (default: the environment's, else "local" —
+   * inside a local run the environment holds the run's own keys, which an emulator that checks
+   * signatures refuses: give its keys here).
+   */
+  dynamodb?:
+    DynamoDBClient | { endpoint: string; credentials?: { accessKeyId: string; secretAccessKey: string } } | (() => Promise<DynamoDBClient>);
   /** The machines `states:startExecution` may start, by name or ARN. */
   stateMachines?: Record<string, StateMachineDefinition | StateMachineEntry>;
   /** The callback API for `.waitForTaskToken` tasks (one is made when absent). */

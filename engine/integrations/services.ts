@@ -79,7 +79,7 @@ export class IntegrationServices<Setup = unknown> {
         // The middleware stack resolved once per command type, not on every putItem (the engine's own client).
         cacheMiddleware: true,
         region: process.env.AWS_REGION ?? "us-east-1",
-        credentials: {
+        credentials: option.credentials ?? {
           accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local",
           secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
         },

@@ -81,6 +81,16 @@ describe("examples/order-approvals: callbacks, a nested .sync:2 machine and Dyna
     assert.deepEqual(run.warnings, []);
   });
 
+  it("runWorkflow with the emulator given as an endpoint and its keys (inside a run the environment holds the run's own keys)", async () => {
+    const run = await runWorkflow({
+      definition: main(),
+      input: input as never,
+      integrations: { ...integrations(), dynamodb: { endpoint: ddb.endpoint, credentials: ddb.credentials } },
+    });
+    assert.equal(run.status, "SUCCEEDED", run.cause);
+    assert.deepEqual(run.output, { customer: "alice", total: "450", orders: "3" });
+  });
+
   it("the exec CLI (npx sfn-local exec …, as the consumer's header shows) gives the same counts", () => {
     const r = exec(join(dir, "order-approvals.asl.json"), join(dir, "record-order.asl.json"), "--json");
     assert.equal(r.status, 0, r.stderr + r.stdout);
