@@ -1,5 +1,5 @@
 /**
- * Issue 15's performance targets, side by side in one run (`npm run bench -- engine-vs-peer`, or its old name
+ * The engine against its peer and the floor, side by side in one run (`npm run bench -- engine-vs-peer`, or its old name
  * `-- engine15`; `-- engine`
  * runs it with engine.bench.ts):
  *   for each case of ./engine-vs-peer/cases.ts — (1) INLINE Map of 5,000 items with a Pass, (2) DISTRIBUTED
