@@ -3,7 +3,6 @@
  * Map state whose ItemProcessor runs DISTRIBUTED): the Map Run only evaluates them.
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
-import type { z } from "zod";
 import { numberField, numberOrExpressionFields, pathVariantPairs } from "../asl/fields";
 import { itemBatcherSchema, mapStateSchema, readerConfigSchema } from "../asl/schema";
 import type { JsonValue, MapState, QueryLanguage } from "../asl/types";
@@ -17,6 +16,15 @@ import { compileTemplate, type CompiledTemplate } from "./json/template";
  * each one up here (by identity, or by path text) instead of compiling it per run or per item.
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
+/**
+ * A number field's range (its zod schema, asl/schema.ts), as far as the engine uses it: named
+ * structurally so that the engine's published types name no zod type.
+ */
+export interface NumberRange {
+  safeParse(value: unknown): { success: boolean };
+  readonly isInt: boolean | null;
+}
+
 export interface CompiledDistributed {
   /** The ItemProcessor's ExecutionType: STANDARD children keep their own history, EXPRESS none. */
   childType: "STANDARD" | "EXPRESS";
@@ -37,7 +45,7 @@ export interface CompiledDistributed {
   /** JSONata: `Items` as an expression, without an ItemReader: its result must be an array or an object. */
   itemsExpression?: string;
   /** JSONata: the number fields given as expressions, each with its range (asl/schema.ts), checked where the expression is known. */
-  numberExpressions: Array<{ field: string; text: string; range: z.ZodNumber }>;
+  numberExpressions: Array<{ field: string; text: string; range: NumberRange }>;
   /** Templates the Map Run passes that compile.ts did not see, compiled on first use (see states/distributed.ts). */
   otherJsonata?: Map<object | string, CompiledJsonata>;
   /** The last Map Run label made (it depends on the machine ARN: one per nested child machine). */

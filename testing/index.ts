@@ -11,7 +11,10 @@
 import type { StateMachine } from "../asl/builders";
 import type { JsonValue } from "../asl/types";
 import type { HistoryEvent, LambdaHandler } from "../engine/types";
-import type { IntegrationOptions, NestedExecutionRecord, OutboxMessage } from "../engine";
+// The engine's leaf modules, not its barrel (engine/index.ts): what this entry's declaration files
+// name must not reach the engine's compiled forms, whose types name zod (scripts/public-asl-types.ts).
+import type { IntegrationOptions, NestedExecutionRecord } from "../engine/integrations/options";
+import type { OutboxMessage } from "../engine/integrations/outbox";
 import { runLocalExecution, type LocalExecution } from "./run/run-local";
 import { checkSeedBuckets, snapshotObjects, type SeedObject } from "./run/objects";
 import { ChildLedgers, redriveExecution, type RedriveSource } from "./run/redrive";
@@ -21,7 +24,9 @@ export type { SeedObject } from "./run/objects";
 export { ExecutionNotRedrivableError } from "./run/redrive";
 export type { ChildFailure } from "./failures";
 export type { LambdaHandler, LambdaContext, HistoryEvent } from "../engine/types";
-export { TaskTokens, MockedTestCase, MockConfigError, RunStalledError, TaskTimedOutError } from "../engine";
+export { TaskTokens, TaskTimedOutError, type TaskTokenRequest, type TaskTokenHook } from "../engine/integrations/task-tokens";
+export { MockedTestCase, MockConfigError } from "../engine/integrations/mock-config";
+export { RunStalledError, type WaitingReport } from "../engine/waits";
 export {
   testState,
   TestStateRequestError,
@@ -30,7 +35,7 @@ export {
   type InspectionData,
   type InspectionLevel,
 } from "./test-state";
-export type { IntegrationOptions, NestedExecutionRecord, OutboxMessage, TaskTokenRequest, TaskTokenHook, WaitingReport } from "../engine";
+export type { IntegrationOptions, NestedExecutionRecord, OutboxMessage };
 
 /** A canned Lambda response: the value it returns, or the error it fails with (Error = the errorType Step Functions sees). */
 export type MockResponse = { return: JsonValue } | { throw: { error: string; cause?: string } };

@@ -19,7 +19,10 @@
 import { z } from "zod";
 import type { JsonObject, JsonValue, StateMachineDefinition } from "../asl/types";
 import { validateDefinition } from "../asl/validator";
-import { MockedTestCase, run, type ExecutionResult, type HistoryEvent, type IntegrationOptions, type LambdaHandler } from "../engine";
+import { run } from "../engine";
+import { MockedTestCase } from "../engine/integrations/mock-config";
+import type { IntegrationOptions } from "../engine/integrations/options";
+import type { ExecutionResult, HistoryEvent, LambdaHandler } from "../engine/types";
 import { formatIssues } from "../asl/zod-issues";
 
 export type InspectionLevel = "INFO" | "DEBUG" | "TRACE";

@@ -13,7 +13,7 @@ import type { Template } from "../builders/values";
 import { BuilderError } from "../builders/errors";
 import type { AnyIntegration } from "./define";
 import { dynamoDbDeleteItem, dynamoDbGetItem, dynamoDbPutItem, dynamoDbUpdateItem } from "./dynamodb";
-import { eventBridgeEntry, eventBridgePutEventsIntegration } from "./eventbridge";
+import { eventBridgePutEventsIntegration } from "./eventbridge";
 import { glueStartJobRunIntegration } from "./glue";
 import { findIntegration } from "./index";
 import { integrationArn } from "./resource";
@@ -63,10 +63,14 @@ function builderOf<I extends AnyIntegration>(integration: I) {
 }
 
 /** DynamoDB GetItem/PutItem/UpdateItem/DeleteItem (optimized). https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html */
-export type DynamoDbGetItemParams = z.input<typeof dynamoDbGetItem.params>;
-export type DynamoDbPutItemParams = z.input<typeof dynamoDbPutItem.params>;
-export type DynamoDbUpdateItemParams = z.input<typeof dynamoDbUpdateItem.params>;
-export type DynamoDbDeleteItemParams = z.input<typeof dynamoDbDeleteItem.params>;
+// Each `...Params` type is read off its builder, whose parameter type is `z.input` of the module's
+// schema: declared this way, the published .d.ts names no zod type (zod's own declaration files need
+// esModuleInterop or skipLibCheck, which Pulumi's aws-typescript template of 2024 sets neither of;
+// scripts/public-asl-types.ts says more).
+export type DynamoDbGetItemParams = Parameters<typeof dynamoGetItem>[1];
+export type DynamoDbPutItemParams = Parameters<typeof dynamoPutItem>[1];
+export type DynamoDbUpdateItemParams = Parameters<typeof dynamoUpdateItem>[1];
+export type DynamoDbDeleteItemParams = Parameters<typeof dynamoDeleteItem>[1];
 
 export const dynamoGetItem = builderOf(dynamoDbGetItem);
 export const dynamoPutItem = builderOf(dynamoDbPutItem);
@@ -74,28 +78,28 @@ export const dynamoUpdateItem = builderOf(dynamoDbUpdateItem);
 export const dynamoDeleteItem = builderOf(dynamoDbDeleteItem);
 
 /** SQS SendMessage. https://docs.aws.amazon.com/step-functions/latest/dg/connect-sqs.html */
-export type SqsSendMessageParams = z.input<typeof sqsSendMessageIntegration.params>;
+export type SqsSendMessageParams = Parameters<typeof sqsSendMessage>[1];
 export const sqsSendMessage = builderOf(sqsSendMessageIntegration);
 
 /** SNS Publish. https://docs.aws.amazon.com/step-functions/latest/dg/connect-sns.html */
-export type SnsPublishParams = z.input<typeof snsPublishIntegration.params>;
+export type SnsPublishParams = Parameters<typeof snsPublish>[1];
 export const snsPublish = builderOf(snsPublishIntegration);
 
 /** EventBridge PutEvents (at most 10 entries). https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html */
-export type EventBridgeEntry = z.input<typeof eventBridgeEntry>;
 const putEvents = builderOf(eventBridgePutEventsIntegration);
+export type EventBridgeEntry = Parameters<typeof putEvents>[1]["Entries"][number];
 export const eventBridgePutEvents = (
   name: string,
   entries: readonly EventBridgeEntry[],
-  options: IntegrationTaskOptions<PatternsOf<typeof eventBridgePutEventsIntegration>> = {},
+  options: Parameters<typeof putEvents>[2] = {},
 ): TaskState => putEvents(name, { Entries: entries as EventBridgeEntry[] }, options);
 
 /** Step Functions StartExecution. https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html */
-export type StartExecutionParams = z.input<typeof startExecutionIntegration.params>;
+export type StartExecutionParams = Parameters<typeof startExecution>[1];
 export const startExecution = builderOf(startExecutionIntegration);
 
 /** AWS Glue StartJobRun (request-response, .sync). https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html */
-export type GlueStartJobRunParams = z.input<typeof glueStartJobRunIntegration.params>;
+export type GlueStartJobRunParams = Parameters<typeof glueStartJobRun>[1];
 export const glueStartJobRun = builderOf(glueStartJobRunIntegration);
 
 /**

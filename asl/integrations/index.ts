@@ -80,13 +80,8 @@ export function findIntegration(resource: string | ParsedResource): ResolvedInte
   return definition ? { definition, resource: parsed } : undefined;
 }
 
-/** IAM's action list and the SDK's operations, asked synchronously (engine/iam loads them). */
-export interface IamActionCatalog {
-  /** undefined when the service is not in the catalog at all. */
-  hasAction(iamService: string, action: string): boolean | undefined;
-  /** The SDK's operations of a Step Functions SDK service (camelCase); undefined when not loaded or not modelled. */
-  sdkOperations?(service: string): readonly string[] | undefined;
-}
+export type { IamActionCatalog } from "./types";
+import type { IamActionCatalog } from "./types";
 
 export interface ResourceProblem {
   severity: "ERROR" | "WARNING";

@@ -116,3 +116,12 @@ export class Fields {
     return { kind: "static", value: f.value };
   }
 }
+
+/** IAM's action list and the SDK's operations, asked synchronously (engine/iam loads them). Here, apart from the integration modules, so that
+ * the validator's published types name no zod type through them. */
+export interface IamActionCatalog {
+  /** undefined when the service is not in the catalog at all. */
+  hasAction(iamService: string, action: string): boolean | undefined;
+  /** The SDK's operations of a Step Functions SDK service (camelCase); undefined when not loaded or not modelled. */
+  sdkOperations?(service: string): readonly string[] | undefined;
+}

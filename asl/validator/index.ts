@@ -18,7 +18,7 @@ import { duplicateKeys } from "./duplicate-keys";
 import { StateRules, type StateEnv } from "./rules";
 import { stateMachineSchema } from "../schema";
 import { zodIssuesToDiagnostics } from "./zod-diagnostics";
-import type { IamActionCatalog } from "../integrations";
+import type { IamActionCatalog } from "../integrations/types";
 
 export { CODES } from "./codes";
 export type { DiagnosticCode } from "./codes";

@@ -15,7 +15,7 @@ import type { JsonValue } from "../../asl/types";
 import { run } from "../../engine";
 import type { Clock } from "../../engine/model/clock";
 import type { EngineEvent, ExecutionResult, LambdaHandler, RunOptions, StateMachineType } from "../../engine/types";
-import type { IntegrationOptions } from "../../engine";
+import type { IntegrationOptions } from "../../engine/integrations/options";
 import { firstFailures, processorTaskOf, type ChildFailure } from "../failures";
 import { startServers, type LocalServers } from "../../emulators/servers";
 import { withRunEnvironment } from "../../emulators/servers/run-env";

@@ -72,13 +72,17 @@ export async function loadUserModule(file: string, what: string): Promise<Record
   const lookIn = [process.cwd(), dirname(path)];
   const tsx = resolveFrom("tsx/cjs/api", lookIn);
   if (tsx) {
-    // tsx's API for CommonJS callers (https://tsx.is/dev-api/tsx-require): the module and what it
-    // imports are compiled as they load, nothing registered for the rest of the process.
-    const api = require(tsx) as { require(id: string, fromFile: string): Record<string, unknown> };
+    // tsx's hook for require() (https://tsx.is/dev-api/register-cjs), registered for the rest of the
+    // run, so what the module requires later (a handler's own modules) loads too. Not tsx.require():
+    // it gives the module and everything it imports a cache of their own, so this package would
+    // load twice, the user's builders apart from the CLI's (and the schema's facts, kept per
+    // instance, would not be found).
+    (require(tsx) as { register(): () => void }).register();
     try {
-      return api.require(path, __filename);
+      return require(path) as Record<string, unknown>;
     } catch (e) {
-      return fail(e);
+      if ((e as NodeJS.ErrnoException).code !== "ERR_REQUIRE_ESM") return fail(e);
+      return importNative(url).then(withDefaultMembers, fail);
     }
   }
   const tsNode = resolveFrom("ts-node", lookIn);
