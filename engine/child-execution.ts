@@ -11,10 +11,12 @@ import { executionEnding, STATES_ERRORS } from "./model/errors";
 import type { ExecutionSetup, Executor, Flow, WorkflowSink } from "./execution";
 import * as execution from "./execution";
 import { InputDetails, PlainOutputDetails } from "./history";
+import * as localAccount from "./model/local-account";
 // Hot-path imports bound once at load: under tsx (esbuild's CommonJS output) every use of an
 // imported name, `new` included, is a getter call on the exporting module, and these run for every
 // Map item (measured: a fifth of a Distributed Map child's cost). A class's name is also its type.
-const { checkPayloadSize, ROLE_ARN } = execution;
+const { checkPayloadSize } = execution;
+const ROLE_ARN = localAccount.ROLE_ARN;
 const DELIVERED: typeof execution.DELIVERED = execution.DELIVERED;
 const Execution = execution.Execution;
 type Execution = execution.Execution;

@@ -28,7 +28,6 @@ const History = history.History;
 type History = history.History;
 
 /** The role every local execution reports (`$$.Execution.RoleArn`, ExecutionStarted): there is no IAM locally. */
-export { ROLE_ARN } from "./model/local-account";
 import { ROLE_ARN } from "./model/local-account";
 
 export interface ExecutionSetup {

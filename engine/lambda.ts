@@ -12,8 +12,6 @@ import type { LambdaContext, LambdaHandler } from "./types";
 
 import { ACCOUNT, REGION } from "./model/local-account";
 
-export { ACCOUNT, REGION };
-
 /** "If not provided, the default value [of TimeoutSeconds] is 99999999." (ASL spec, Task state) */
 export const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
 

@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import ts from "typescript";
+import { programOf } from "./ts-program";
 
 const ROOT = resolve(__dirname, "..");
 const ENTRY = join(ROOT, "asl", "index.ts");
@@ -22,15 +23,7 @@ const code = (text: string) => (text.includes("`") ? "`` " + text + " ``" : "`" 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 
 export function builderReference(): string {
-  const program = ts.createProgram([ENTRY], {
-    strict: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    noEmit: true,
-  });
+  const program = programOf(ENTRY);
   const checker = program.getTypeChecker();
   const entry = program.getSourceFile(ENTRY)!;
   const doc = (symbol: ts.Symbol) => ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();

@@ -15,6 +15,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import ts from "typescript";
+import { programOf } from "./ts-program";
 
 const ROOT = resolve(__dirname, "..");
 const SOURCE = join(ROOT, "asl", "types.ts");
@@ -34,15 +35,7 @@ function fromSchema(s: ts.Statement): s is ts.ExportDeclaration {
 
 /** Prints the exported aliases of asl/types.ts that are inferred from the schema, by name. */
 export function inferredAslTypes(): Map<string, string> {
-  const program = ts.createProgram([SOURCE], {
-    strict: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    noEmit: true,
-  });
+  const program = programOf(SOURCE);
   const checker = program.getTypeChecker();
   const sf = program.getSourceFile(SOURCE)!;
   const aliases = sf.statements.filter(

@@ -48,11 +48,7 @@ function runtimeError(field: string, rule: string, value: unknown): StatesError 
  * `ToleratedFailurePercentage must be between 0 and 100.`, each after AWS's "An error occurred while
  * executing the state 'X' (entered at the event id #N). ". Undocumented otherwise: other fields keep ours.
  */
-const PATH_NUMBER_KIND: Record<string, "integer" | "float"> = {
-  MaxConcurrency: "integer",
-  ToleratedFailureCount: "integer",
-  ToleratedFailurePercentage: "float",
-};
+const RECORDED_PATH_WORDING = new Set(["MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage"]);
 const OUT_OF_RANGE: Record<string, string> = {
   ToleratedFailureCount: "ToleratedFailureCount cannot be negative.",
   ToleratedFailurePercentage: "ToleratedFailurePercentage must be between 0 and 100.",
@@ -65,13 +61,18 @@ export function numericText(value: unknown, kind: "integer" | "float" | undefine
   return pattern.test(value.trim()) ? Number(value) : value;
 }
 
-function pathRefusal(ctx: DistributedMapContext, name: string, field: string, path: string, value: unknown, rule: string): StatesError {
+function pathRefusal(
+  ctx: DistributedMapContext,
+  name: string,
+  kind: "integer" | "float",
+  path: string,
+  value: unknown,
+  rule: string,
+): StatesError {
   const prefix =
     ctx.enteredEventId !== undefined
       ? `An error occurred while executing the state '${ctx.stateName ?? "Map"}' (entered at the event id #${ctx.enteredEventId}). `
       : "";
-  const kind = PATH_NUMBER_KIND[name];
-  if (kind === undefined) return runtimeError(field, rule, value);
   if (typeof value !== "number" || (kind === "integer" && !Number.isInteger(value))) {
     const shown = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
     return new StatesError(
@@ -117,13 +118,14 @@ function resolveNumber<S extends { readonly shape: Shape }>(
   // 'refers to value "NoNumber" which is not a valid integer' (executions recorded on AWS:
   // localstack/localstack tests/aws/services/stepfunctions/v2/assign/test_assign_reference_variables.py::
   // test_reference_in_map_state, v2/scenarios/test_base_scenarios.py::test_map_state_tolerated_failure_count_path).
-  if (literal === undefined) value = numericText(value, prefix === "" ? PATH_NUMBER_KIND[key] : undefined);
+  // The kind (integer or decimal) is the field's range in the schema; AWS's wording only for the fields it was recorded for.
+  const recorded =
+    literal === undefined && prefix === "" && RECORDED_PATH_WORDING.has(key) ? (range.isInt ? "integer" : "float") : undefined;
+  if (recorded) value = numericText(value, recorded);
   const parsed = range.safeParse(value);
   const rule = `must be ${describeNumber(range)}`;
   if (!parsed.success)
-    throw literal !== undefined || prefix !== ""
-      ? runtimeError(field, rule, value)
-      : pathRefusal(ctx, key, field, path as string, value, rule);
+    throw recorded === undefined ? runtimeError(field, rule, value) : pathRefusal(ctx, key, recorded, path as string, value, rule);
   return parsed.data;
 }
 

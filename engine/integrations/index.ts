@@ -17,7 +17,8 @@ import {
   TaskTimeoutError,
 } from "../model/errors";
 import type { Frame } from "../execution";
-import { lambdaError, REGION } from "../lambda";
+import { lambdaError } from "../lambda";
+import { REGION } from "../model/local-account";
 import { runLocally } from "./runners";
 import { eventResource, submitted } from "./task-events";
 import type { TaskTokenRequest } from "./task-tokens";

@@ -18,7 +18,7 @@ import type { Flow, Frame } from "../execution";
 import * as execution from "../execution";
 import { LambdaScheduledDetails, OutputDetails } from "../history";
 import * as history from "../history";
-import { REGION } from "../lambda";
+import { REGION } from "../model/local-account";
 import * as lambda from "../lambda";
 import { runIntegration } from "../integrations";
 import * as errorHandling from "../error-handling";
