@@ -47,7 +47,7 @@ export interface DemoContext {
    * Stores objects in the embedded S3 directly (its `putObjects`), for a large generated data set;
    * absent when there is no embedded S3. Returns how many were stored.
    */
-  putObjects?: (bucket: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => number;
+  putObjects?: (bucket: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => Promise<number>;
 }
 
 export interface DemoDataset<T = unknown> {

@@ -73,7 +73,7 @@ export async function uploadDataset(
      * The embedded S3's direct store (DemoContext.putObjects): the objects written in batches
      * without one SDK request each (a 500,000-object data set in seconds rather than minutes).
      */
-    putObjects?: (bucket: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => number;
+    putObjects?: (bucket: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => Promise<number>;
     onProgress?: (written: number, total: number) => void;
   },
 ): Promise<DatasetTotals> {
@@ -84,7 +84,7 @@ export async function uploadDataset(
     for (let from = 0; from < objects; from += BATCH) {
       if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
       const to = Math.min(objects, from + BATCH);
-      direct(
+      await direct(
         bucket,
         (function* () {
           for (let i = from; i < to; i++)

@@ -8,89 +8,20 @@
  * address it addresses buckets path-style by itself (`http://127.0.0.1:PORT/bucket/key`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { withRunEnvironment } from "../servers/run-env";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { handle as answer, sendError, type ApiContext } from "./api";
 import { BUCKET_NAME, checkRequest, keyProblem, S3RequestError, type Credentials } from "./guard";
-import { FAULT_MESSAGES, operationOf, type S3FaultInjector } from "./faults";
+import { FAULT_MESSAGES, operationOf } from "./faults";
 import { Uploads } from "./multipart";
 import { ObjectStore } from "./store";
+import { clientFor, InvalidBucketNameError, randomCredentials, sdkEnvironment, type EmbeddedS3, type EmbeddedS3Options } from "./embedded";
+import { startEmbeddedS3OnThread } from "./thread";
 
-export interface EmbeddedS3Options {
-  /** Folder for the objects; a fresh temporary folder (removed on stop) when omitted. */
-  dataDir?: string;
-  /**
-   * Buckets this server must have. They are created at start, and created again on the next
-   * request that names one if it has gone missing (deleted by a test, a wiped data folder).
-   */
-  buckets?: readonly string[];
-  /**
-   * Create ANY bucket on its first request instead of answering NoSuchBucket. Off by default:
-   * NoSuchBucket is a behaviour worth reproducing (an ItemReader pointed at the wrong bucket).
-   */
-  autoCreateBuckets?: boolean;
-  /** Region reported to clients; S3 itself ignores it. */
-  region?: string;
-  /** Tests and benchmarks only: fail or delay chosen requests (see ./faults.ts). */
-  faults?: S3FaultInjector;
-}
-
-export interface EmbeddedS3 {
-  /** `http://127.0.0.1:PORT` */
-  readonly endpoint: string;
-  readonly region: string;
-  readonly dataDir: string;
-  /**
-   * The SDK's standard configuration for this server, as environment variables: a process (or a
-   * handler) that has them talks to this server without any code of its own knowing it is local.
-   */
-  readonly env: Readonly<Record<string, string>>;
-  /** This server's random credentials: requests must be signed (SigV4) with them. */
-  readonly credentials: Credentials;
-  /**
-   * A client configured for this server (destroyed by `stop()`). `logger` replaces the SDK's: a test
-   * that fails streaming uploads on purpose passes a silent one, since the SDK's default writes "An
-   * error was encountered in a non-retryable streaming request." to the console for each.
-   */
-  client(options?: Pick<S3ClientConfig, "logger">): S3Client;
-  /** Declares a bucket: creates it now if missing, and again whenever a request finds it missing. */
-  ensureBucket(name: string): Promise<void>;
-  /**
-   * Stores objects straight into the data folder, as PutObject would (same key checks, ETags,
-   * index), without one HTTP request each: for generating a local data set of many objects, where
-   * the SDK's per-request cost would dwarf the run being demonstrated. Returns how many were stored.
-   */
-  putObjects(bucket: string, objects: Iterable<{ key: string; body: string | Buffer; contentType?: string }>): number;
-  /**
-   * Stops listening, drops open connections (keep-alive or in flight) so nothing holds the process
-   * open, destroys the clients made by `client()`, and removes the data folder if it was a
-   * temporary one. Safe to call twice, or concurrently.
-   */
-  stop(): Promise<void>;
-}
-
-/**
- * Fresh credentials for each server: only a process given them (the run's handlers, the engine)
- * can talk to it; another local user or a stray script cannot (see ./guard.ts).
- */
-export function randomCredentials(): Credentials {
-  return {
-    accessKeyId: `LOCAL${randomBytes(8).toString("hex").toUpperCase()}`,
-    secretAccessKey: randomBytes(30).toString("base64"),
-  };
-}
-
-export class InvalidBucketNameError extends Error {
-  override readonly name = "InvalidBucketNameError";
-  constructor(readonly bucket: string) {
-    super(`invalid bucket name ${JSON.stringify(bucket)}: letters, digits, dots, hyphens and underscores only`);
-  }
-}
+export { InvalidBucketNameError, randomCredentials } from "./embedded";
+export type { EmbeddedS3, EmbeddedS3Options, ObjectToStore } from "./embedded";
 
 /** The buckets a server must have, their names checked before anything starts. */
 function declaredBuckets(names: readonly string[] = []): Set<string> {
@@ -206,21 +137,13 @@ async function listen(route: (req: IncomingMessage, res: ServerResponse) => Prom
   return http;
 }
 
-/** The SDK's standard environment for this server (endpoint, region, its credentials, checksum settings). */
-function sdkEnvironment(endpoint: string, region: string, credentials: Credentials): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL_S3: endpoint,
-    AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    // The server stores plain bodies, not the SDK's default aws-chunked ones with CRC32 trailing
-    // checksums (./put-object.ts); ask for checksums only where S3 requires them. Both are the SDK's documented environment settings.
-    AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
-    AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
-  };
-}
-
 export async function startEmbeddedS3(options: EmbeddedS3Options = {}): Promise<EmbeddedS3> {
+  if (options.offThread) {
+    if (options.faults)
+      throw new Error("the embedded S3's fault injector runs on the caller's thread: offThread cannot be used with faults");
+    const { faults: _none, offThread: _thread, ...threadOptions } = options;
+    return startEmbeddedS3OnThread(threadOptions);
+  }
   const region = options.region ?? "us-east-1";
   const declared = declaredBuckets(options.buckets);
   const ownsDir = options.dataDir === undefined;
@@ -254,10 +177,12 @@ interface Running {
   http: Server;
 }
 
+const stoppedError = () => new Error("the embedded S3 has been stopped");
+
 /** What a caller holds: the endpoint, clients, buckets, and a stop that is safe to call twice. */
 function handle(running: Running): EmbeddedS3 {
   const { endpoint, region, dataDir, ownsDir, credentials, declared, store, http } = running;
-  const clients: S3Client[] = [];
+  const clients = clientFor(endpoint, region, credentials);
   let stopping: Promise<void> | undefined;
   return {
     endpoint,
@@ -265,26 +190,9 @@ function handle(running: Running): EmbeddedS3 {
     dataDir,
     env: sdkEnvironment(endpoint, region, credentials),
     credentials,
-    client(options) {
-      // Made inside a run's environment (its endpoint, region and keys are explicit here): the
-      // SDK's one-time Node version notice reads its switch there (servers/run-env.ts).
-      const client = withRunEnvironment(
-        {},
-        () =>
-          new S3Client({
-            endpoint,
-            region,
-            forcePathStyle: true,
-            credentials,
-            requestChecksumCalculation: "WHEN_REQUIRED",
-            responseChecksumValidation: "WHEN_REQUIRED",
-            ...(options?.logger ? { logger: options.logger } : {}),
-          }),
-      );
-      clients.push(client);
-      return client;
-    },
-    putObjects(bucket, objects) {
+    client: clients.make,
+    async putObjects(bucket, objects) {
+      if (stopping) throw stoppedError();
       let n = 0;
       for (const o of objects) {
         const problem = keyProblem(o.key);
@@ -298,6 +206,7 @@ function handle(running: Running): EmbeddedS3 {
       return n;
     },
     async ensureBucket(name) {
+      if (stopping) throw stoppedError();
       if (!BUCKET_NAME.test(name)) throw new InvalidBucketNameError(name);
       declared.add(name);
       if (!store.hasBucket(name)) store.createBucket(name);
@@ -309,7 +218,7 @@ function handle(running: Running): EmbeddedS3 {
           // close() waits for open connections; keep-alive and in-flight ones are ours to end.
           http.closeAllConnections();
         });
-        for (const client of clients.splice(0)) client.destroy();
+        clients.destroyAll();
         store.close();
         if (ownsDir) await rm(dataDir, { recursive: true, force: true });
       })();

@@ -614,6 +614,8 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       files,
       s3: flags["s3-endpoint"] ? { endpoint: flags["s3-endpoint"] } : flags.s3 ? "always" : "auto",
       keep: flags.keep,
+      // The embedded S3 off the engine's thread: a large run's S3 work then takes the other core.
+      s3OffThread: true,
       outDir: flags.out,
       signal,
       clock: flags.clock,

@@ -530,7 +530,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
   let held = false;
   try {
     servers = await startServers({
-      s3: { buckets: [bucket], dataDir: run.s3Dir, region: config.region },
+      s3: { buckets: [bucket], dataDir: run.s3Dir, region: config.region, offThread: true },
       env: payloadEnvironment(prepared.machine, config, bucket),
       signal: request.signal,
       // The handlers' cached S3 client of this server: dropped with it (other runs' stay).
