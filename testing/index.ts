@@ -13,7 +13,7 @@ import type { JsonValue } from "../asl/types";
 import type { HistoryEvent, LambdaHandler } from "../engine/types";
 // The engine's leaf modules, not its barrel (engine/index.ts): what this entry's declaration files
 // name must not reach the engine's compiled forms, whose types name zod (scripts/public-asl-types.ts).
-import type { IntegrationOptions, NestedExecutionRecord } from "../engine/integrations/options";
+import type { DynamoDbEndpoint, IntegrationOptions, NestedExecutionRecord } from "../engine/integrations/options";
 import type { OutboxMessage } from "../engine/integrations/outbox";
 import { runLocalExecution, type LocalExecution } from "./run/run-local";
 import { checkSeedBuckets, snapshotObjects, type SeedObject } from "./run/objects";
@@ -35,7 +35,7 @@ export {
   type InspectionData,
   type InspectionLevel,
 } from "./test-state";
-export type { IntegrationOptions, NestedExecutionRecord, OutboxMessage };
+export type { DynamoDbEndpoint, IntegrationOptions, NestedExecutionRecord, OutboxMessage };
 
 /** A canned Lambda response: the value it returns, or the error it fails with (Error = the errorType Step Functions sees). */
 export type MockResponse = { return: JsonValue } | { throw: { error: string; cause?: string } };

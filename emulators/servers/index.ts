@@ -57,6 +57,11 @@ export interface LocalServers {
   readonly s3Client?: S3Client;
   /** A client of the embedded DynamoDB, starting it first if it is lazy; rejects when none was requested. */
   dynamodb(): Promise<DynamoDBClient>;
+  /**
+   * The embedded DynamoDB's endpoint and keys, starting it first if it is lazy: what the engine's
+   * `integrations.dynamodb` takes to call it over DynamoDB's JSON protocol, without an SDK client.
+   */
+  dynamodbEndpoint(): Promise<{ endpoint: string; credentials: Credentials }>;
   /** The SDK environment the run's handlers get inside `run` (with ./run-env's base: no real AWS). */
   readonly env: Readonly<Record<string, string>>;
   /** Runs `body` with `process.env` showing this run's environment to everything it starts (handlers). */
@@ -105,6 +110,12 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
     : {};
   const env = { ...dynamoEnv, ...s3?.env, ...(db ? { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint } : {}), ...request.env };
   request.signal?.addEventListener("abort", onAbort, { once: true });
+  async function embeddedDb(): Promise<EmbeddedDynamoDb> {
+    const dynamo = request.dynamodb || undefined;
+    if (!dynamo) throw new Error("this run started no embedded DynamoDB");
+    if (closing) throw new Error("the embedded DynamoDB has been stopped");
+    return (db ??= await (starting ??= dynamo.start(credentials!)));
+  }
   return {
     s3,
     // A silent SDK logger: the SDK's default one logs nothing either, except one line it writes to the
@@ -115,11 +126,11 @@ export async function startServers(request: ServersRequest = {}): Promise<LocalS
     env,
     run: (body) => withRunEnvironment(env, body),
     async dynamodb() {
-      const dynamo = request.dynamodb || undefined;
-      if (!dynamo) throw new Error("this run started no embedded DynamoDB");
-      if (closing) throw new Error("the embedded DynamoDB has been stopped");
-      db ??= await (starting ??= dynamo.start(credentials!));
-      return db.client();
+      return (await embeddedDb()).client();
+    },
+    async dynamodbEndpoint() {
+      const started = await embeddedDb();
+      return { endpoint: started.endpoint, credentials: started.credentials };
     },
     stop,
   };

@@ -26,15 +26,26 @@ export interface NestedExecutionRecord {
   type: "STANDARD" | "EXPRESS";
 }
 
+/**
+ * A DynamoDB endpoint (a local emulator: dynalite, DynamoDB Local) with the keys it accepts (default:
+ * the environment's, else "local" — inside a local run the environment holds the run's own keys,
+ * which an emulator that checks signatures refuses: give its keys here).
+ */
+export interface DynamoDbEndpoint {
+  /** The endpoint's URL, http or https (`http://127.0.0.1:8000`). */
+  endpoint: string;
+  /** The keys requests are signed with (SigV4). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
 export interface IntegrationOptions {
   /**
-   * DynamoDB for `dynamodb:*` and `aws-sdk:dynamodb:*`: a client, or the endpoint of a local emulator
-   * (dynalite, DynamoDB Local) with the keys it accepts (default: the environment's, else "local" —
-   * inside a local run the environment holds the run's own keys, which an emulator that checks
-   * signatures refuses: give its keys here).
+   * DynamoDB for `dynamodb:*` and `aws-sdk:dynamodb:*`: an endpoint, which the engine calls over
+   * DynamoDB's JSON protocol as Step Functions does (the SDK only for control-plane actions such as
+   * describeTable); or your own SDK client, which then makes every call with its configuration; or a
+   * function giving either on the first DynamoDB call (a server started on demand).
    */
-  dynamodb?:
-    DynamoDBClient | { endpoint: string; credentials?: { accessKeyId: string; secretAccessKey: string } } | (() => Promise<DynamoDBClient>);
+  dynamodb?: DynamoDBClient | DynamoDbEndpoint | (() => Promise<DynamoDBClient | DynamoDbEndpoint>);
   /** The machines `states:startExecution` may start, by name or ARN. */
   stateMachines?: Record<string, StateMachineDefinition | StateMachineEntry>;
   /** The callback API for `.waitForTaskToken` tasks (one is made when absent). */

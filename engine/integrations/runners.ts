@@ -10,7 +10,8 @@ import { RuntimeError, TaskFailedError } from "../model/errors";
 import type { Frame } from "../execution";
 import { functionNameOf, invokeResponse, LambdaInvocation, resultText, resultValue } from "../lambda";
 import { eventBridgePutEvents, snsPublish, sqsSendMessage, type OutboxSite } from "./outbox";
-import { callSdk } from "./sdk";
+import { DynamoDbServiceError, type DynamoDbJsonClient } from "./dynamodb-json";
+import { callSdk, sdkErrorName } from "./sdk";
 import { startExecution } from "./start-execution";
 import { eventResource, submitted } from "./task-events";
 
@@ -54,17 +55,65 @@ async function invokeLambda(
   return { value: resultValue(returned, text), text, requestId };
 }
 
-/** DynamoDB through the SDK against the run's DynamoDB endpoint (optimized: `DynamoDB.*` errors; SDK: `DynamoDb.*`). */
+/**
+ * DynamoDB's item and PartiQL actions: their answers hold only JSON values (AttributeValues, counts,
+ * capacities, keys), the same with or without the SDK, so they go over the JSON protocol when the run
+ * was given an endpoint. The others (describeTable, listBackups ...) answer dates, which the SDK path
+ * turns into ISO strings, and stay on it.
+ */
+const DYNAMODB_JSON_ACTIONS: ReadonlySet<string> = new Set([
+  "getItem",
+  "putItem",
+  "updateItem",
+  "deleteItem",
+  "query",
+  "scan",
+  "batchGetItem",
+  "batchWriteItem",
+  "transactGetItems",
+  "transactWriteItems",
+  "executeStatement",
+  "batchExecuteStatement",
+  "executeTransaction",
+]);
+
+/**
+ * A DynamoDB call (optimized: `DynamoDB.*` errors; SDK: `DynamoDb.*`), on the run's endpoint over the
+ * JSON protocol (./dynamodb-json.ts), or through the SDK client the caller gave. I/O of the run: the
+ * virtual clock does not move while it is in flight.
+ */
 function dynamoDb(call: RunnerCall, action: string, errorService: "DynamoDB" | "DynamoDb"): Promise<JsonValue> {
-  const { frame } = call;
+  const { frame, stateName } = call;
+  const services = frame.exec.services!;
+  const failed = (e: Error) => Promise.reject(new RuntimeError(`State '${stateName}' (${call.resource.arn}): ${e.message}`));
+  const viaSdk = () =>
+    Promise.all([import("@aws-sdk/client-dynamodb"), services.dynamodb().catch(failed)]).then(([mod, client]) =>
+      callSdk(mod as unknown as Record<string, unknown>, client, action, call.args, errorService),
+    );
+  if (!DYNAMODB_JSON_ACTIONS.has(action)) return frame.exec.clock.track(viaSdk());
   return frame.exec.clock.track(
-    Promise.all([
-      import("@aws-sdk/client-dynamodb"),
-      frame.exec
-        .services!.dynamodb()
-        .catch((e: Error) => Promise.reject(new RuntimeError(`State '${call.stateName}' (${call.resource.arn}): ${e.message}`))),
-    ]).then(([mod, client]) => callSdk(mod as unknown as Record<string, unknown>, client, action, call.args, errorService)),
+    services
+      .dynamoDbTarget()
+      .catch(failed)
+      .then((target) => (target.kind === "sdk" ? viaSdk() : callJson(target.client, stateName, action, call.args, errorService))),
   );
+}
+
+async function callJson(
+  client: DynamoDbJsonClient,
+  stateName: string,
+  action: string,
+  params: JsonValue,
+  errorService: "DynamoDB" | "DynamoDb",
+): Promise<JsonObject> {
+  if (params === null || typeof params !== "object" || Array.isArray(params))
+    throw new RuntimeError(`the ${action} parameters must be an object`);
+  try {
+    return await client.call(action[0]!.toUpperCase() + action.slice(1), params);
+  } catch (e) {
+    if (e instanceof DynamoDbServiceError) throw sdkErrorName(errorService, e);
+    throw new RuntimeError(`State '${stateName}': DynamoDB at ${client.endpoint} did not answer ${action}: ${(e as Error).message}`);
+  }
 }
 
 const optimizedDynamoDb = (call: RunnerCall<ResourceOf<"dynamodb:putItem">>) => dynamoDb(call, call.resource.action, "DynamoDB");

@@ -114,7 +114,7 @@ export async function integrationOptions(
     // Started on the first DynamoDB call only: most definitions have none. The exec run sets the
     // process environment itself (with its S3 server): this one leaves it alone.
     servers = await startServers({ dynamodb: embeddedDynamoDb({ tables, lazy: true }), setProcessEnv: false });
-    options.dynamodb = servers.dynamodb;
+    options.dynamodb = servers.dynamodbEndpoint;
   }
   const answer = flags["task-token"];
   if (answer !== undefined) {
