@@ -39,6 +39,13 @@ export interface LambdaSettings {
   payloadFormat?: PayloadFormat;
   /** PAYLOAD_PREFIX is the stack's payloadPrefix plus this folder ("" when omitted). */
   payloadFolder?: string;
+  /**
+   * `npm start` runs this function on worker threads of its own (tools/runner/lambda-threads.ts):
+   * for a function whose invocation does much SDK work (hundreds of S3 reads), which then takes the
+   * machine's other cores. Not for one whose invocation takes microseconds: the message to a thread
+   * and back would cost more than the call.
+   */
+  localThreads?: boolean;
 }
 
 export interface CatalogLambda {
@@ -70,6 +77,8 @@ const ENTRIES = {
       description: "Map step of map-reduce: bytes, lines and word counts of a batch of listed objects",
       // Reads the job's input objects, which live under the payload prefix (payloadPrefix/map-reduce/).
       s3: [{ area: "payload", folder: MAP_REDUCE_FOLDER, access: "read" }],
+      // 250 GetObjects an invocation: worth a core of its own locally.
+      localThreads: true,
     },
   },
   ReduceCounts: {

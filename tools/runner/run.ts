@@ -34,6 +34,7 @@ import type { EngineRerun, RunObserver } from "../../testing/run/observer";
 import { startServers, type LocalServers } from "../../emulators/servers";
 import { resultWriterLocation } from "../../app/demos/checks";
 import { meterHandlers } from "./metering";
+import { startLambdaThreads, type LambdaThreads } from "./lambda-threads";
 import { findProjectDir } from "./project";
 import { createRunDir, finishRunDir, prepareRunRoot, pruneOldRuns, removeRunDir, stackDirOf } from "./run-dirs";
 import { distributedMapChildTypes } from "./child-types";
@@ -289,12 +290,15 @@ async function runExecution(
   request: RunRequest,
   s3: S3Client,
   inRunEnv: <T>(body: () => Promise<T>) => Promise<T>,
+  onThreads: Readonly<Record<string, LambdaHandler>>,
 ): Promise<Execution> {
   const demo = run.workflow.demo;
   const observed = demo?.observe?.start();
   const observers: Record<string, (result: unknown) => void> = {};
   for (const name of demo?.observe?.functions ?? []) observers[name] = (result) => observed!.add(name, result);
-  const metered = meterHandlers(run.prepared.machine.handlersByName() as ReadonlyMap<string, LambdaHandler>, observers);
+  const handlers = new Map(run.prepared.machine.handlersByName() as ReadonlyMap<string, LambdaHandler>);
+  for (const [name, handler] of Object.entries(onThreads)) handlers.set(name, handler);
+  const metered = meterHandlers(handlers, observers);
   const perExecution = new Map<string, { events: number; transitions: number }>();
   let parentArn: string | undefined;
   let lastParentState: string | undefined;
@@ -526,6 +530,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
   await mkdir(run.s3Dir);
 
   let servers: LocalServers | undefined;
+  let threads: LambdaThreads | undefined;
   let keepData = false;
   let held = false;
   try {
@@ -552,6 +557,15 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       onProgress: (done: number, total: number) => request.progress.phase(writing, `${formatCount(done)}/${formatCount(total)} objects`),
       putObjects: (b: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => embedded.putObjects(b, objects),
     };
+    // The functions the registry marks localThreads, on threads of their own with the run's environment.
+    const threaded = [...run.prepared.machine.handlersByName().keys()].filter((name) => catalogLambda(name)?.settings.localThreads);
+    if (threaded.length > 0) {
+      request.progress.phase("Starting the Lambda threads");
+      threads = await startLambdaThreads(
+        threaded,
+        servers.run(() => ({ ...process.env }) as Record<string, string>),
+      );
+    }
     const setupDone = performance.now();
     // Everything the run starts sees its own SDK environment, never the process's (servers/run-env.ts).
     const { dataset, datasetDone, execution, executionDone, check } = await servers.run(async () => {
@@ -559,7 +573,7 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       const dataset = await prepareData(run, demoContext);
       request.progress.phase("Starting the execution");
       const datasetDone = performance.now();
-      const execution = await runExecution(run, request, client, (body) => servers!.run(body));
+      const execution = await runExecution(run, request, client, (body) => servers!.run(body), threads?.handlers ?? {});
       const executionDone = performance.now();
       // Step 4: the demo's own check of what the run produced.
       let check: CheckResult | undefined;
@@ -597,7 +611,8 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       // Ctrl-C that closes it keeps what the run kept.
       const keep = held ? keepData : keepData && !request.signal.aborted;
       request.progress.phase(keep ? "Stopping the embedded S3 server" : "Stopping the embedded S3 server and removing this run's data");
-      // Stops the server and destroys its clients.
+      // Stops the Lambda threads, then the server, and destroys its clients.
+      await threads?.stop();
       await servers?.stop();
       // An interrupted or crashed run leaves nothing behind: no server, no half-written results.
       if (keep) await finishRunDir(runDir);

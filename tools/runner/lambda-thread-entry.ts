@@ -1,0 +1,39 @@
+/**
+ * One local Lambda thread (./lambda-threads.ts): runs the registry's handlers (app/lambdas.ts) by
+ * function name, with the run's environment as its `process.env`, and answers each invocation.
+ */
+import { parentPort } from "node:worker_threads";
+import { catalogLambda } from "../../app/lambdas";
+import type { LambdaContext } from "../../engine/types";
+import type { ThreadInvocation, ThreadResult } from "./lambda-threads";
+
+const port = parentPort!;
+const send = (result: ThreadResult) => port.postMessage(result);
+
+port.on("message", (call: ThreadInvocation) => {
+  const deadline = Date.now() + call.context.remainingMs;
+  const context: LambdaContext = {
+    ...call.context,
+    functionName: call.functionName,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  const entry = catalogLambda(call.functionName);
+  let pending: Promise<unknown>;
+  try {
+    if (!entry) throw new Error(`no function named '${call.functionName}' in the registry (app/lambdas.ts)`);
+    // The engine hands every handler Lambda's context as its second argument; so does this thread.
+    const handler = entry.ref.handler as (event: never, context: LambdaContext) => Promise<unknown>;
+    pending = Promise.resolve(handler(JSON.parse(call.eventText) as never, context));
+  } catch (e) {
+    pending = Promise.reject(e);
+  }
+  pending.then(
+    (value) => send({ id: call.id, value: JSON.parse(JSON.stringify(value ?? null)) as unknown }),
+    (e: unknown) => {
+      const error = e instanceof Error ? e : new Error(String(e));
+      send({ id: call.id, error: { name: error.name, message: error.message, stack: error.stack } });
+    },
+  );
+});
+send({ id: -1, ready: true });
