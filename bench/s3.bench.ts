@@ -9,9 +9,9 @@
  * Each op: BENCH_S3_REQUESTS requests (default 5,000), the two servers taking turns BENCH_RUNS times
  * (default 3), medians. Targets: >= 5,000 requests/s and within 3x of the floor, per op.
  * BENCH_S3_SERVER=path/to/server.ts measures another implementation with the same interface (the
- * s3rver-based one of an older checkout, for a before/after). BENCH_S3_THREAD=1 runs both servers
- * (ours and the floor) on worker threads of their own, off the client's event loop: what moving the
- * embedded S3 off the engine's thread would buy. BENCH_JSON=FILE also writes the medians
+ * s3rver-based one of an older checkout, for a before/after). Both servers (ours and the floor) run on
+ * worker threads of their own, off the client's event loop, as `npm start` and `exec` run the
+ * embedded S3 (`offThread`); BENCH_S3_THREAD=0 runs them on the client's thread. BENCH_JSON=FILE also writes the medians
  * there (bench/scale.bench.ts reads them).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -149,7 +149,8 @@ async function record(endpoint: string, makeClient: () => S3Client): Promise<Map
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-const THREAD = process.env["BENCH_S3_THREAD"] === "1";
+/** Both servers on threads of their own, as `npm start` and `exec` run the embedded S3 (offThread); BENCH_S3_THREAD=0: on the client's thread. */
+const THREAD = process.env["BENCH_S3_THREAD"] !== "0";
 const serverModule = () =>
   process.env["BENCH_S3_SERVER"] ? resolve(process.env["BENCH_S3_SERVER"]) : resolve(__dirname, "../emulators/s3/server");
 
@@ -184,7 +185,12 @@ async function threadMain(job: ThreadJob): Promise<void> {
 
 async function main(): Promise<void> {
   const { startEmbeddedS3 } = (await import(serverModule())) as { startEmbeddedS3: typeof Start };
-  const s3 = THREAD ? await serverThread({ kind: "ours" }) : await startEmbeddedS3({ buckets: [BUCKET] });
+  // Another checkout's server (BENCH_S3_SERVER) may not have offThread: it gets a thread from this file.
+  const s3 = !THREAD
+    ? await startEmbeddedS3({ buckets: [BUCKET] })
+    : process.env["BENCH_S3_SERVER"]
+      ? await serverThread({ kind: "ours" })
+      : await startEmbeddedS3({ buckets: [BUCKET], offThread: true });
   const clientOf = (endpoint: string) =>
     new S3Client({
       endpoint,
@@ -205,7 +211,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `small requests through @aws-sdk/client-s3 (SigV4, keep-alive, ${CONCURRENCY} in flight), ${fmt(REQUESTS)} per run, median of ${RUNS}` +
       `${process.env["BENCH_S3_SERVER"] ? `, server ${process.env["BENCH_S3_SERVER"]}` : ""}` +
-      `${THREAD ? ", both servers on worker threads of their own" : ""}\n` +
+      `${THREAD ? ", both servers on worker threads of their own" : ", both servers on the client's thread"}\n` +
       `${"op".padEnd(16)}${"embedded S3".padStart(14)}${"bare floor".padStart(14)}${"ratio".padStart(8)}   targets: >= ${fmt(TARGET_RPS)} req/s, <= ${TARGET_RATIO}x floor\n`,
   );
   let missed = false;
