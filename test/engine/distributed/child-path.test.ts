@@ -121,7 +121,7 @@ describe("engine/distributed: child counters and child events", () => {
       {
         mapRunHooks: {
           onChildDone: (_arn, _state, _seq, _items, outcome) =>
-            seen.push({ output: outcome.output, text: (outcome as { outputText?: string }).outputText }),
+            seen.push({ output: outcome.status === "SUCCEEDED" ? outcome.output : undefined, text: outcome.outputText }),
         },
       },
     );
