@@ -31,7 +31,9 @@ type Frame = execution.Frame;
  */
 class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   status: ChildOutcome["status"] = "SUCCEEDED";
-  output?: JsonValue;
+  private outputValue: JsonValue | undefined = undefined;
+  /** The output's JSON text not parsed yet (doneText): most Map Runs with a ResultWriter never read the value. */
+  private unparsed: string | undefined = undefined;
   error?: string;
   cause?: string;
   /** The state the child failed in (its frame's current state). */
@@ -80,6 +82,13 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
   get input(): JsonValue {
     return this.setup.input;
   }
+  get output(): JsonValue | undefined {
+    if (this.unparsed !== undefined) {
+      this.outputValue = JSON.parse(this.unparsed) as JsonValue;
+      this.unparsed = undefined;
+    }
+    return this.outputValue;
+  }
   /** ChildTexts: the input as its payload check serialized it. */
   get inputText(): string | undefined {
     return this.exec.inputText;
@@ -127,6 +136,11 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
     this.settle("SUCCEEDED", output);
   }
 
+  /** WorkflowSink: the same with the output as its JSON text (an object's or array's), parsed when `output` is read. */
+  doneText(text: string): void {
+    this.settle("SUCCEEDED", undefined, undefined, undefined, text);
+  }
+
   stop(): void {
     this.exec.markStopped();
     this.settle("ABORTED");
@@ -138,7 +152,7 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
     else this.settle("FAILED", undefined, ending.error, ending.cause);
   }
 
-  private settle(status: ChildOutcome["status"], output?: JsonValue, error?: string, cause?: string): void {
+  private settle(status: ChildOutcome["status"], output?: JsonValue, error?: string, cause?: string, outputText?: string): void {
     if (this.finished) return;
     this.finished = true;
     this.stopper.delete(this);
@@ -146,9 +160,10 @@ class ChildRun<T = unknown> implements RunningChild, WorkflowSink {
     const last = this.frame.lastEventId;
     this.status = status;
     if (status === "SUCCEEDED") {
-      this.output = output ?? null;
+      if (outputText !== undefined) this.unparsed = outputText;
+      else this.outputValue = output ?? null;
       this.outputText = this.frame.outputText;
-      history.add("ExecutionSucceeded", last, history.recording ? new PlainOutputDetails(this.output) : undefined, true);
+      history.add("ExecutionSucceeded", last, history.recording ? new PlainOutputDetails(this.output!) : undefined, true);
     } else if (status === "ABORTED") {
       history.add("ExecutionAborted", last, {}, true);
     } else {

@@ -238,6 +238,13 @@ export type Flow = JsonValue | Promise<JsonValue> | typeof DELIVERED;
 /** Receives a workflow's result or error (see Frame.sink). */
 export interface WorkflowSink {
   done(output: JsonValue): void;
+  /**
+   * The result as the JSON text of an object or array, for a sink that may never read the value
+   * (a Distributed Map child whose result only goes to a ResultWriter record): it parses the text
+   * when the value is first read. Offered only where nothing else needs the value (the Task's
+   * events are not recorded), so the value a reader gets is the same as `done` would have had.
+   */
+  doneText?(text: string): void;
   fail(error: unknown): void;
 }
 
@@ -429,12 +436,17 @@ export class StateEnv implements IntrinsicEnv, JsonataEnv {
  */
 export function checkPayload(stateName: string, value: JsonValue, text?: string): string {
   const json = text ?? JSON.stringify(value) ?? "null";
+  checkPayloadText(stateName, json);
+  return json;
+}
+
+/** The same check on a result's JSON text (its value not needed). */
+export function checkPayloadText(stateName: string, json: string): void {
   if (utf8Bytes(json, LIMITS.payloadBytes) > LIMITS.payloadBytes) {
     throw new DataLimitExceededError(
       `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
     );
   }
-  return json;
 }
 
 /**

@@ -114,10 +114,9 @@ function childBaseOf(setup: ExecutionSetup, label: string, childType: "STANDARD"
     // Opted in (childEvents), EXPRESS children's events are forwarded too; EXPRESS still has no quota.
     recordHistory: childType === "STANDARD" || (setup.childEvents === true && setup.onEvent !== undefined),
     // Kept only when asked (RunOptions.childHistories, and MapRunHooks.keepChildHistory for each
-    // child): readable on the outcome, dropped with it.
-    get keepHistory(): boolean {
-      return keepChildHistories && (wantHistory === undefined || wantHistory());
-    },
+    // child): readable on the outcome, dropped with it (ChildSetup.keepHistory).
+    keepChildHistories,
+    wantHistory,
     onEvent: setup.childEvents ? setup.onEvent : undefined,
     sharedSignal: true,
     mapRuns: [],
@@ -253,7 +252,11 @@ const NO_S3 = {
 } as unknown as S3Client;
 
 /** What every child execution of one Map Run shares. */
-type ChildBase = Omit<ExecutionSetup, "arn" | "name" | "input" | "signal"> & { arnPrefix: string };
+type ChildBase = Omit<ExecutionSetup, "arn" | "name" | "input" | "signal" | "keepHistory"> & {
+  arnPrefix: string;
+  keepChildHistories: boolean;
+  wantHistory: (() => boolean) | undefined;
+};
 
 /**
  * One child's setup: its own input and signal, the shared fields read through from the Map Run's
@@ -292,8 +295,13 @@ class ChildSetup implements ExecutionSetup {
   get random(): ExecutionSetup["random"] {
     return this.base.random;
   }
+  /**
+   * Data fields of the base, not a getter of it: a getter made per Map Run is a new function each
+   * run, and reading it for every child grew a megamorphic call (1 % of a seed-demo run's profile).
+   */
   get keepHistory(): boolean {
-    return this.base.keepHistory;
+    const base = this.base;
+    return base.keepChildHistories && (base.wantHistory === undefined || base.wantHistory());
   }
   get recordHistory(): boolean {
     return this.base.recordHistory;

@@ -101,6 +101,41 @@ describe("engine/distributed: child counters and child events", () => {
     assert.deepEqual(result.mapRuns[0].childCounters, { stateTransitions: 3 * 2, historyEvents: 3 * 9, maxHistoryEvents: 9 });
   });
 
+  it("a child's Lambda result, kept as its JSON text until read, reads back as Lambda's JSON round trip of what the handler returned", async () => {
+    // Objects (a Date inside, a toJSON at the top), arrays, null-ish and primitives (-0 stays -0:
+    // a primitive is never sent through its text).
+    const returned: unknown[] = [
+      { at: new Date(0), nested: [1, { deep: "x" }], gone: undefined },
+      { toJSON: () => "replaced" },
+      [3, undefined],
+      undefined,
+      -0,
+      "text",
+    ];
+    const handlers = { Pick: async (i: unknown) => returned[i as number] };
+    const seen: Array<{ output: unknown; text: string | undefined }> = [];
+    const result = await runDef(
+      fan("STANDARD", 2, { Work: { Type: "Task", Resource: fnArn("Pick"), End: true } }, "Work"),
+      returned.map((_, i) => i),
+      handlers,
+      {
+        mapRunHooks: {
+          onChildDone: (_arn, _state, _seq, _items, outcome) =>
+            seen.push({ output: outcome.status === "SUCCEEDED" ? outcome.output : undefined, text: outcome.outputText }),
+        },
+      },
+    );
+    assert.equal(result.status, "SUCCEEDED", result.cause);
+    const expected = [{ at: "1970-01-01T00:00:00.000Z", nested: [1, { deep: "x" }] }, "replaced", [3, null], null, -0, "text"];
+    assert.deepEqual(result.output, expected);
+    assert.ok(Object.is((result.output as JsonValue[])[4], -0));
+    assert.deepEqual(
+      seen.map((s) => s.output),
+      expected,
+    );
+    for (const s of seen) assert.equal(s.text, JSON.stringify(s.output));
+  });
+
   it("by default no child event reaches onEvent; with childEvents every child event does, tagged with the child's ARN", async () => {
     const seen = (childEvents: boolean) => {
       const arns = new Map<string, string[]>();

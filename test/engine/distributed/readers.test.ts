@@ -52,6 +52,20 @@ describe("engine/distributed ItemReader", function () {
     ]);
   });
 
+  it("JSON: a small file parsed whole gives the items a big one gives parsed entry by entry", async () => {
+    // Commas, brackets and escapes inside strings, nested arrays, non-ASCII, whitespace between entries.
+    const entries = ['{"s":"a,b]c[\\"d\\\\"}', "[1,[2,3]]", ' "é😀" ', "-0.5e3", "true", "null", '{"":{}}'];
+    const small = `[${entries.join(",")}]\n`;
+    // Past 2 Mi characters (an eighth of the 8 MB item limit, the whole-parse bound) the file goes entry by entry.
+    const big = `[${entries.join(",")}${" ".repeat(2 * 1024 * 1024 + 1)}]`;
+    await put("small.json", small);
+    await put("big.json", big);
+    const read = (key: string) => childInputs(getObject(key, { InputType: "JSON" }), { key });
+    const expected = JSON.parse(small) as JsonValue[];
+    assert.deepEqual(await read("small.json"), expected);
+    assert.deepEqual(await read("big.json"), expected);
+  });
+
   it("JSON with ItemsPointer: a JSON pointer selects the nested array", async () => {
     await put("nested.json", JSON.stringify({ meta: { n: 2 }, data: { "rows/all": [{ a: 1 }, { a: 2 }] } }));
     const state = getObject("nested.json", { InputType: "JSON", ItemsPointer: "/data/rows~1all" });
