@@ -10,7 +10,7 @@
  * (default 3), medians. Targets: >= 5,000 requests/s and within 3x of the floor, per op.
  * BENCH_S3_SERVER=path/to/server.ts measures another implementation with the same interface (the
  * s3rver-based one of an older checkout, for a before/after). Both servers (ours and the floor) run on
- * worker threads of their own, off the client's event loop, as `npm start` and `exec` run the
+ * worker threads of their own, off the client's event loop, as `exec` runs the
  * embedded S3 (`offThread`); BENCH_S3_THREAD=0 runs them on the client's thread. BENCH_JSON=FILE also writes the medians
  * there (bench/scale.bench.ts reads them).
  */
@@ -149,7 +149,7 @@ async function record(endpoint: string, makeClient: () => S3Client): Promise<Map
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-/** Both servers on threads of their own, as `npm start` and `exec` run the embedded S3 (offThread); BENCH_S3_THREAD=0: on the client's thread. */
+/** Both servers on threads of their own, as `exec` runs the embedded S3 (offThread); BENCH_S3_THREAD=0: on the client's thread. */
 const THREAD = process.env["BENCH_S3_THREAD"] !== "0";
 const serverModule = () =>
   process.env["BENCH_S3_SERVER"] ? resolve(process.env["BENCH_S3_SERVER"]) : resolve(__dirname, "../emulators/s3/server");

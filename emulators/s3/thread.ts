@@ -5,9 +5,10 @@
  * and parsing) and the S3 server answering them. On a 2-core machine the second core sat idle while
  * the server's work (SigV4 check, name checks, the file read, the response) took its share of the
  * one thread. Here the server runs in a worker thread with the same code, the same data folder and
- * the same HTTP endpoint; the caller's thread keeps only the clients. Measured (bench/s3.bench.ts,
- * BENCH_S3_THREAD=1): small GetObjects through the SDK at the SDK's own floor, ~2,480/s against
- * ~1,890/s with the server on the client's thread.
+ * the same HTTP endpoint; the caller's thread keeps only the clients. Measured (bench/s3.bench.ts):
+ * small GetObjects through the SDK at the SDK's own floor, ~2,480/s against ~1,890/s with the server
+ * on the client's thread. It costs ~0.1 s to start (more under tsx): worth it for a run of many
+ * requests (exec; npm start when its functions run on threads), not for a test's few.
  *
  * What the caller holds is the same `EmbeddedS3`: `endpoint`, `credentials`, `env`, `client()` are
  * local; `ensureBucket`, `putObjects` and `stop` are messages to the thread. The thread ends with

@@ -29,7 +29,7 @@ const rejectsWith = (name: string, status?: number) => (e: unknown) => {
   return true;
 };
 
-// The same rules whether the server shares the caller's thread or runs on its own (offThread, what the CLIs use).
+// The same rules whether the server shares the caller's thread or runs on its own (offThread, what exec uses).
 for (const offThread of [false, true])
   describe(`embedded S3${offThread ? " on its own thread" : ""}: S3 API behaviour (as AWS documents it)`, function () {
     this.timeout(30_000);
