@@ -13,7 +13,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { Sha256, type Credentials } from "../s3/guard";
+import { Sha256 } from "../../engine/model/sha256";
+import type { Credentials } from "../s3/guard";
 
 const AUTHORIZATION =
   /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/dynamodb\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;

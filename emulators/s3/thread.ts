@@ -16,8 +16,7 @@
  * the next call reports. A fault injector (`faults`, functions) cannot cross to a thread: such a
  * server stays on the caller's thread.
  */
-import { extname, join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../../engine/model/worker-module";
 import { clientFor, InvalidBucketNameError, sdkEnvironment, type EmbeddedS3, type EmbeddedS3Options, type ObjectToStore } from "./embedded";
 import { S3RequestError, type Credentials } from "./guard";
 
@@ -65,20 +64,8 @@ function rebuild(e: ThreadError): Error {
   return error;
 }
 
-/** The entry module next to this one: compiled JavaScript in the package, TypeScript (under tsx) in the repository. */
-function startWorker(options: ThreadOptions): Worker {
-  const entry = join(__dirname, `thread-entry${extname(__filename)}`);
-  if (extname(__filename) === ".ts") {
-    // The repository's sources run under tsx's CommonJS hook; a worker starts without the parent's hooks.
-    // An eval'd worker resolves modules from the process's folder: name tsx by the path found from here.
-    const tsx = require.resolve("tsx/cjs");
-    return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { eval: true, workerData: options });
-  }
-  return new Worker(entry, { workerData: options });
-}
-
 export async function startEmbeddedS3OnThread(options: ThreadOptions): Promise<EmbeddedS3> {
-  const worker = startWorker(options);
+  const worker = startModuleWorker(__dirname, "thread-entry", __filename, { workerData: options });
   const pending = new Map<number, { resolve(value: number | undefined): void; reject(error: Error): void }>();
   let nextId = 0;
   /** Why the thread cannot answer any more (it failed or ended); every later call rejects with it. */

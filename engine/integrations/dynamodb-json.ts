@@ -22,10 +22,10 @@
  * the server and is sent once more on a new connection:
  * https://nodejs.org/docs/latest-v20.x/api/http.html#requestreusedsocket
  */
-import { createHash, createHmac } from "node:crypto";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { Sha256 } from "../model/sha256";
 import type { JsonObject } from "../../asl/types";
 
 /** DynamoDB's largest answers are far below this (a Query/Scan page holds 1 MB of data, BatchGetItem 16 MB). */
@@ -49,27 +49,6 @@ export class DynamoDbServiceError extends Error {
 
 /** No answer from the endpoint (refused, reset, closed mid-response) or one this client will not read. */
 export class DynamoDbConnectionError extends Error {}
-
-/** SHA-256 and HMAC-SHA256 for the signer, from node:crypto (the shape `@smithy/types` Checksum asks for). */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.hash.digest());
-  }
-  reset(): void {}
-}
-
-function bytes(data: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
 
 /** One keep-alive pool per endpoint, shared by the runs of this process (idle sockets do not hold the process open). */
 const agents = new Map<string, HttpAgent>();

@@ -11,7 +11,8 @@ import { join, relative, sep } from "node:path";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import fc from "fast-check";
-import { keyProblem, Sha256 } from "../../emulators/s3/guard";
+import { keyProblem } from "../../emulators/s3/guard";
+import { Sha256 } from "../../engine/model/sha256";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../emulators/s3/server";
 
 interface Reply {

@@ -17,8 +17,8 @@
  * (https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html).
  */
 import { availableParallelism } from "node:os";
-import { extname, join } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../../engine/model/worker-module";
 import type { LambdaContext } from "../../engine/types";
 
 /** An invocation as it crosses to a thread. */
@@ -58,14 +58,7 @@ export function threadCount(): number {
 }
 
 function spawn(env: Readonly<Record<string, string>>): Worker {
-  const entry = join(__dirname, `lambda-thread-entry${extname(__filename)}`);
-  const options = { env: { ...env }, stdout: false, stderr: false };
-  if (extname(__filename) === ".ts") {
-    // The repository's sources run under tsx; a worker starts without the parent's hooks.
-    const tsx = require.resolve("tsx/cjs");
-    return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { ...options, eval: true });
-  }
-  return new Worker(entry, options);
+  return startModuleWorker(__dirname, "lambda-thread-entry", __filename, { env: { ...env } });
 }
 
 interface Thread {
