@@ -76,7 +76,6 @@ export async function startEmbeddedS3OnThread(options: ThreadOptions): Promise<E
     pending.clear();
   };
   let started: ThreadListening | undefined;
-  const endpointOf = () => started?.endpoint ?? "(none)";
   const listening = await new Promise<ThreadListening>((resolve, reject) => {
     worker.on("message", (m: ThreadAnswer) => {
       if (m.kind === "listening") resolve((started = m));
@@ -92,7 +91,9 @@ export async function startEmbeddedS3OnThread(options: ThreadOptions): Promise<E
       end(new Error(`the embedded S3's thread failed: ${error.message}`));
       // Its requests now fail to connect; say why once, as an uncaught error on the caller's thread would.
       if (started)
-        process.stderr.write(`the embedded S3's thread failed, its endpoint ${endpointOf()} is gone: ${error.stack ?? error.message}\n`);
+        process.stderr.write(
+          `the embedded S3's thread failed, its endpoint ${started.endpoint} is gone: ${error.stack ?? error.message}\n`,
+        );
       reject(error);
     });
     worker.once("exit", (code) => {

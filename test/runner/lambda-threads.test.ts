@@ -83,10 +83,12 @@ describe("runner: the registry's functions on Lambda threads", function () {
     for (const r of results) assert.deepEqual(byKey(r), byKey(results[0]));
   });
 
-  it("after stop(), a call is refused and says why", async () => {
+  it("stop() fails a call still in flight, and a call after it is refused, saying why", async () => {
     const more = await withRunEnvironment(s3.env, () => startLambdaThreads(["CountWords"], { ...process.env } as Record<string, string>));
+    const inFlight = more.handlers["CountWords"]!(batch, context("CountWords"));
     await more.stop();
     await more.stop();
+    await assert.rejects(inFlight, /the local Lambda threads have stopped/);
     await assert.rejects(
       more.handlers["CountWords"]!(batch, context("CountWords")),
       /the local Lambda threads have stopped \(CountWords\)/,

@@ -143,6 +143,11 @@ export async function startLambdaThreads(functionNames: readonly string[], env: 
     threads: threads.length,
     stop() {
       stopped = true;
+      // An invocation still in flight (a run stopped by Ctrl-C) fails rather than waiting forever.
+      for (const thread of threads) {
+        for (const call of thread.inFlight.values()) call.reject(new Error("the local Lambda threads have stopped"));
+        thread.inFlight.clear();
+      }
       stopping ??= Promise.all(threads.map((t) => t.worker.terminate())).then(() => undefined);
       return stopping;
     },
