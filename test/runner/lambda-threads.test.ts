@@ -35,6 +35,8 @@ describe("runner: the registry's functions on Lambda threads", function () {
   this.timeout(30_000);
   let s3: EmbeddedS3;
   let threads: LambdaThreads;
+  /** What `process.env` shows inside a run of this server: what the runner gives its threads. */
+  const runEnv = () => withRunEnvironment(s3.env, () => ({ ...process.env }) as Record<string, string>);
   const batch = { Items: [{ Key: "in/a.txt" }, { Key: "in/b.txt" }], BatchInput: { bucket: BUCKET } };
 
   before(async () => {
@@ -43,7 +45,8 @@ describe("runner: the registry's functions on Lambda threads", function () {
       { key: "in/a.txt", body: "the map state\n" },
       { key: "in/b.txt", body: "runs the steps\nfor each item\n" },
     ]);
-    threads = await withRunEnvironment(s3.env, () => startLambdaThreads(["CountWords"], { ...process.env } as Record<string, string>));
+    threads = startLambdaThreads(["CountWords"]);
+    await threads.configure(runEnv());
   });
   after(async () => {
     await threads?.stop();
@@ -84,7 +87,8 @@ describe("runner: the registry's functions on Lambda threads", function () {
   });
 
   it("stop() fails a call still in flight, and a call after it is refused, saying why", async () => {
-    const more = await withRunEnvironment(s3.env, () => startLambdaThreads(["CountWords"], { ...process.env } as Record<string, string>));
+    const more = startLambdaThreads(["CountWords"]);
+    await more.configure(runEnv());
     const inFlight = more.handlers["CountWords"]!(batch, context("CountWords"));
     await more.stop();
     await more.stop();

@@ -1,16 +1,25 @@
 /**
  * One local Lambda thread (./lambda-threads.ts): runs the registry's handlers (app/lambdas.ts) by
- * function name, with the run's environment as its `process.env`, and answers each invocation.
+ * function name, with the run's environment as its `process.env` (sent once, before the first
+ * invocation), and answers each invocation.
  */
 import { parentPort } from "node:worker_threads";
 import { catalogLambda } from "../../app/lambdas";
 import type { LambdaContext } from "../../engine/types";
-import type { ThreadInvocation, ThreadResult } from "./lambda-threads";
+import type { ThreadMessage, ThreadResult } from "./lambda-threads";
 
 const port = parentPort!;
 const send = (result: ThreadResult) => port.postMessage(result);
 
-port.on("message", (call: ThreadInvocation) => {
+port.on("message", (message: ThreadMessage) => {
+  if (message.kind === "env") {
+    // The run's environment replaces the AWS_* namespace whole (the thread started without it).
+    for (const key of Object.keys(process.env)) if (key.startsWith("AWS_")) delete process.env[key];
+    Object.assign(process.env, message.env);
+    send({ id: -1, ready: true });
+    return;
+  }
+  const call = message;
   const deadline = Date.now() + call.context.remainingMs;
   const context: LambdaContext = {
     ...call.context,
@@ -36,4 +45,3 @@ port.on("message", (call: ThreadInvocation) => {
     },
   );
 });
-send({ id: -1, ready: true });

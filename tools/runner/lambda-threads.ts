@@ -21,8 +21,12 @@ import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../../engine/model/worker-module";
 import type { LambdaContext } from "../../engine/types";
 
+/** What the engine's thread sends: the run's environment once, then invocations. */
+export type ThreadMessage = { kind: "env"; env: Readonly<Record<string, string>> } | ThreadInvocation;
+
 /** An invocation as it crosses to a thread. */
 export interface ThreadInvocation {
+  kind: "invoke";
   id: number;
   functionName: string;
   eventText: string;
@@ -37,7 +41,7 @@ export interface ThreadInvocation {
   };
 }
 
-/** A thread's answer: the result, or the error the handler threw. */
+/** A thread's answer: the result, or the error the handler threw; or that it took the run's environment. */
 export type ThreadResult =
   { id: number; value: unknown } | { id: number; error: { name: string; message: string; stack?: string } } | { id: -1; ready: true };
 
@@ -48,6 +52,11 @@ export interface LambdaThreads {
   /** A handler per function name: each call runs on one of the threads (the least busy). */
   readonly handlers: Readonly<Record<string, ThreadedHandler>>;
   readonly threads: number;
+  /**
+   * Gives every thread the run's environment (what `process.env` shows inside the run: its servers'
+   * endpoints and keys, PAYLOAD_*), resolving once all have it; call it before the first invocation.
+   */
+  configure(env: Readonly<Record<string, string>>): Promise<void>;
   /** Ends the threads (invocations still in flight fail). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -57,61 +66,63 @@ export function threadCount(): number {
   return Math.max(1, Math.min(availableParallelism(), 4));
 }
 
-function spawn(env: Readonly<Record<string, string>>): Worker {
-  return startModuleWorker(__dirname, "lambda-thread-entry", __filename, { env: { ...env } });
+/**
+ * A thread starts with the process's environment less every `AWS_*` variable: it loads its modules
+ * while the run's servers start, and nothing it loads can see the user's own AWS settings; the run's
+ * environment arrives with `configure`.
+ */
+function spawn(): Worker {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith("AWS_")) env[key] = value;
+  return startModuleWorker(__dirname, "lambda-thread-entry", __filename, { env });
 }
 
 interface Thread {
   worker: Worker;
   inFlight: Map<number, { resolve(value: unknown): void; reject(error: Error): void }>;
+  /** Settled when the thread has taken the run's environment (or has ended). */
+  configured: Promise<void>;
 }
 
 /**
- * Starts `threadCount()` threads for the named functions. `env`: the run's whole environment (what
- * `process.env` shows inside the run), given to each thread as its `process.env`.
+ * Starts `threadCount()` threads for the named functions at once (they load their modules while the
+ * caller starts the run's servers); `configure` then gives them the run's environment.
  */
-export async function startLambdaThreads(functionNames: readonly string[], env: Readonly<Record<string, string>>): Promise<LambdaThreads> {
-  const threads: Thread[] = [];
+export function startLambdaThreads(functionNames: readonly string[]): LambdaThreads {
   let nextId = 0;
   let stopped = false;
-  const ready: Array<Promise<void>> = [];
-  for (let i = 0; i < threadCount(); i++) {
-    const thread: Thread = { worker: spawn(env), inFlight: new Map() };
-    threads.push(thread);
-    ready.push(
-      new Promise<void>((resolve, reject) => {
-        thread.worker.on("message", (m: ThreadResult) => {
-          if ("ready" in m) return resolve();
-          const call = thread.inFlight.get(m.id);
-          thread.inFlight.delete(m.id);
-          if (!call) return;
-          if ("error" in m) {
-            const error = new Error(m.error.message);
-            error.name = m.error.name;
-            if (m.error.stack !== undefined) error.stack = m.error.stack;
-            call.reject(error);
-          } else call.resolve(m.value);
-        });
-        const fail = (why: string) => {
-          const error = new Error(`the local Lambda thread ended: ${why}`);
-          error.name = "Runtime.ExitError";
-          for (const call of thread.inFlight.values()) call.reject(error);
-          thread.inFlight.clear();
-          reject(error);
-        };
-        thread.worker.once("error", (e) => fail(e.stack ?? e.message));
-        thread.worker.once("exit", (code) => {
-          if (!stopped) fail(`exit code ${code}`);
-        });
-      }),
-    );
-  }
-  try {
-    await Promise.all(ready);
-  } catch (error) {
-    await Promise.all(threads.map((t) => t.worker.terminate()));
-    throw error;
-  }
+  const threads: Thread[] = Array.from({ length: threadCount() }, () => {
+    const worker = spawn();
+    const inFlight: Thread["inFlight"] = new Map();
+    const configured = new Promise<void>((resolve, reject) => {
+      worker.on("message", (m: ThreadResult) => {
+        if ("ready" in m) return resolve();
+        const call = inFlight.get(m.id);
+        inFlight.delete(m.id);
+        if (!call) return;
+        if ("error" in m) {
+          const error = new Error(m.error.message);
+          error.name = m.error.name;
+          if (m.error.stack !== undefined) error.stack = m.error.stack;
+          call.reject(error);
+        } else call.resolve(m.value);
+      });
+      const fail = (why: string) => {
+        const error = new Error(`the local Lambda thread ended: ${why}`);
+        error.name = "Runtime.ExitError";
+        for (const call of inFlight.values()) call.reject(error);
+        inFlight.clear();
+        reject(error);
+      };
+      worker.once("error", (e) => fail(e.stack ?? e.message));
+      worker.once("exit", (code) => {
+        if (!stopped) fail(`exit code ${code}`);
+      });
+    });
+    // Read by configure(); a thread that fails before then must not be an unhandled rejection.
+    configured.catch(() => undefined);
+    return { worker, inFlight, configured };
+  });
   const invoke = (functionName: string) =>
     function onThread(event: unknown, context: LambdaContext): Promise<unknown> {
       if (stopped) return Promise.reject(new Error(`the local Lambda threads have stopped (${functionName})`));
@@ -119,6 +130,7 @@ export async function startLambdaThreads(functionNames: readonly string[], env: 
       for (const t of threads) if (t.inFlight.size < thread.inFlight.size) thread = t;
       const id = nextId++;
       const message: ThreadInvocation = {
+        kind: "invoke",
         id,
         functionName,
         eventText: JSON.stringify(event) ?? "null",
@@ -138,18 +150,28 @@ export async function startLambdaThreads(functionNames: readonly string[], env: 
       });
     };
   let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped = true;
+    // An invocation still in flight (a run stopped by Ctrl-C) fails rather than waiting forever.
+    for (const thread of threads) {
+      for (const call of thread.inFlight.values()) call.reject(new Error("the local Lambda threads have stopped"));
+      thread.inFlight.clear();
+    }
+    stopping ??= Promise.all(threads.map((t) => t.worker.terminate())).then(() => undefined);
+    return stopping;
+  };
   return {
     handlers: Object.fromEntries(functionNames.map((name) => [name, invoke(name)])),
     threads: threads.length,
-    stop() {
-      stopped = true;
-      // An invocation still in flight (a run stopped by Ctrl-C) fails rather than waiting forever.
-      for (const thread of threads) {
-        for (const call of thread.inFlight.values()) call.reject(new Error("the local Lambda threads have stopped"));
-        thread.inFlight.clear();
+    async configure(env) {
+      for (const thread of threads) thread.worker.postMessage({ kind: "env", env: { ...env } } satisfies ThreadMessage);
+      try {
+        await Promise.all(threads.map((t) => t.configured));
+      } catch (error) {
+        await stop();
+        throw error;
       }
-      stopping ??= Promise.all(threads.map((t) => t.worker.terminate())).then(() => undefined);
-      return stopping;
     },
+    stop,
   };
 }

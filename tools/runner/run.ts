@@ -34,7 +34,7 @@ import type { EngineRerun, RunObserver } from "../../testing/run/observer";
 import { startServers, type LocalServers } from "../../emulators/servers";
 import { resultWriterLocation } from "../../app/demos/checks";
 import { meterHandlers } from "./metering";
-import { startLambdaThreads, type LambdaThreads } from "./lambda-threads";
+import { startLambdaThreads } from "./lambda-threads";
 import { findProjectDir } from "./project";
 import { createRunDir, finishRunDir, prepareRunRoot, pruneOldRuns, removeRunDir, stackDirOf } from "./run-dirs";
 import { distributedMapChildTypes } from "./child-types";
@@ -530,7 +530,6 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
   await mkdir(run.s3Dir);
 
   let servers: LocalServers | undefined;
-  let threads: LambdaThreads | undefined;
   let keepData = false;
   let held = false;
   // The functions the registry marks localThreads run on threads of their own with the run's
@@ -538,6 +537,8 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
   // (map-reduce: a GetObject per object). A run of a few S3 requests (the seed's item file and
   // results) starts ~0.15 s sooner with the server on the engine's thread.
   const threaded = [...prepared.machine.handlersByName().keys()].filter((name) => catalogLambda(name)?.settings.localThreads);
+  // Started now: they load their modules while the servers start, and take the run's environment after.
+  const threads = threaded.length > 0 ? startLambdaThreads(threaded) : undefined;
   try {
     servers = await startServers({
       s3: { buckets: [bucket], dataDir: run.s3Dir, region: config.region, offThread: threaded.length > 0 },
@@ -562,12 +563,9 @@ export async function runLocal(request: RunRequest): Promise<RunSummary> {
       onProgress: (done: number, total: number) => request.progress.phase(writing, `${formatCount(done)}/${formatCount(total)} objects`),
       putObjects: (b: string, objects: Iterable<{ key: string; body: string; contentType?: string }>) => embedded.putObjects(b, objects),
     };
-    if (threaded.length > 0) {
+    if (threads) {
       request.progress.phase("Starting the Lambda threads");
-      threads = await startLambdaThreads(
-        threaded,
-        servers.run(() => ({ ...process.env }) as Record<string, string>),
-      );
+      await threads.configure(servers.run(() => ({ ...process.env }) as Record<string, string>));
     }
     const setupDone = performance.now();
     // Everything the run starts sees its own SDK environment, never the process's (servers/run-env.ts).
