@@ -92,7 +92,7 @@ export class InvalidBucketNameError extends Error {
 }
 
 /** The SDK's standard environment for this server (endpoint, region, its credentials, checksum settings). */
-export function sdkEnvironment(endpoint: string, region: string, credentials: Credentials): Record<string, string> {
+function sdkEnvironment(endpoint: string, region: string, credentials: Credentials): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_S3: endpoint,
     AWS_REGION: region,
@@ -105,33 +105,53 @@ export function sdkEnvironment(endpoint: string, region: string, credentials: Cr
   };
 }
 
-/** The clients `EmbeddedS3.client()` makes for a server, destroyed together when it stops. */
-export function clientFor(endpoint: string, region: string, credentials: Credentials): { make: EmbeddedS3["client"]; destroyAll(): void } {
+/** Where a server listens, as its caller learns it (from the server, or from its thread). */
+export interface ServerAddress {
+  endpoint: string;
+  region: string;
+  dataDir: string;
+  credentials: Credentials;
+}
+
+/**
+ * The part of an `EmbeddedS3` that lives on the caller's side, whichever thread the server runs on:
+ * where it listens, the SDK environment for it, and the clients made for it (destroyed together
+ * when it stops).
+ */
+export function callerSide(address: ServerAddress): {
+  fields: Pick<EmbeddedS3, "endpoint" | "region" | "dataDir" | "credentials" | "env" | "client">;
+  destroyClients(): void;
+} {
+  const { endpoint, region, credentials } = address;
   const clients: S3Client[] = [];
   return {
-    make(options) {
-      // Loaded on the first client, not with this module: the server's own thread never makes one,
-      // and the SDK's S3 client is the largest module it would load.
-      const { S3Client } = require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
-      // Made inside a run's environment (its endpoint, region and keys are explicit here): the
-      // SDK's one-time Node version notice reads its switch there (servers/run-env.ts).
-      const client = withRunEnvironment(
-        {},
-        () =>
-          new S3Client({
-            endpoint,
-            region,
-            forcePathStyle: true,
-            credentials,
-            requestChecksumCalculation: "WHEN_REQUIRED",
-            responseChecksumValidation: "WHEN_REQUIRED",
-            ...(options?.logger ? { logger: options.logger } : {}),
-          }),
-      );
-      clients.push(client);
-      return client;
+    fields: {
+      ...address,
+      env: sdkEnvironment(endpoint, region, credentials),
+      client(options) {
+        // Loaded on the first client, not with this module: the server's own thread never makes one,
+        // and the SDK's S3 client is the largest module it would load.
+        const { S3Client } = require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
+        // Made inside a run's environment (its endpoint, region and keys are explicit here): the
+        // SDK's one-time Node version notice reads its switch there (servers/run-env.ts).
+        const client = withRunEnvironment(
+          {},
+          () =>
+            new S3Client({
+              endpoint,
+              region,
+              forcePathStyle: true,
+              credentials,
+              requestChecksumCalculation: "WHEN_REQUIRED",
+              responseChecksumValidation: "WHEN_REQUIRED",
+              ...(options?.logger ? { logger: options.logger } : {}),
+            }),
+        );
+        clients.push(client);
+        return client;
+      },
     },
-    destroyAll() {
+    destroyClients() {
       for (const client of clients.splice(0)) client.destroy();
     },
   };

@@ -17,7 +17,7 @@ import { BUCKET_NAME, checkRequest, keyProblem, S3RequestError, type Credentials
 import { FAULT_MESSAGES, operationOf } from "./faults";
 import { Uploads } from "./multipart";
 import { ObjectStore } from "./store";
-import { clientFor, InvalidBucketNameError, randomCredentials, sdkEnvironment, type EmbeddedS3, type EmbeddedS3Options } from "./embedded";
+import { callerSide, InvalidBucketNameError, randomCredentials, type EmbeddedS3, type EmbeddedS3Options } from "./embedded";
 import { startEmbeddedS3OnThread } from "./thread";
 
 export { InvalidBucketNameError, randomCredentials } from "./embedded";
@@ -182,15 +182,10 @@ const stoppedError = () => new Error("the embedded S3 has been stopped");
 /** What a caller holds: the endpoint, clients, buckets, and a stop that is safe to call twice. */
 function handle(running: Running): EmbeddedS3 {
   const { endpoint, region, dataDir, ownsDir, credentials, declared, store, http } = running;
-  const clients = clientFor(endpoint, region, credentials);
+  const caller = callerSide({ endpoint, region, dataDir, credentials });
   let stopping: Promise<void> | undefined;
   return {
-    endpoint,
-    region,
-    dataDir,
-    env: sdkEnvironment(endpoint, region, credentials),
-    credentials,
-    client: clients.make,
+    ...caller.fields,
     async putObjects(bucket, objects) {
       if (stopping) throw stoppedError();
       let n = 0;
@@ -218,7 +213,7 @@ function handle(running: Running): EmbeddedS3 {
           // close() waits for open connections; keep-alive and in-flight ones are ours to end.
           http.closeAllConnections();
         });
-        clients.destroyAll();
+        caller.destroyClients();
         store.close();
         if (ownsDir) await rm(dataDir, { recursive: true, force: true });
       })();

@@ -17,16 +17,19 @@
  * server stays on the caller's thread.
  */
 import { startModuleWorker } from "../../engine/model/worker-module";
-import { clientFor, InvalidBucketNameError, sdkEnvironment, type EmbeddedS3, type EmbeddedS3Options, type ObjectToStore } from "./embedded";
-import { S3RequestError, type Credentials } from "./guard";
+import {
+  callerSide,
+  InvalidBucketNameError,
+  type EmbeddedS3,
+  type EmbeddedS3Options,
+  type ObjectToStore,
+  type ServerAddress,
+} from "./embedded";
+import { S3RequestError } from "./guard";
 
 /** What the thread answers once its server listens. */
-export interface ThreadListening {
+export interface ThreadListening extends ServerAddress {
   kind: "listening";
-  endpoint: string;
-  region: string;
-  dataDir: string;
-  credentials: Credentials;
 }
 
 /** A call to the thread, and its answer. */
@@ -110,15 +113,10 @@ export async function startEmbeddedS3OnThread(options: ThreadOptions): Promise<E
     });
   };
   const { endpoint, region, dataDir, credentials } = listening;
-  const clients = clientFor(endpoint, region, credentials);
+  const caller = callerSide({ endpoint, region, dataDir, credentials });
   let stopping: Promise<void> | undefined;
   return {
-    endpoint,
-    region,
-    dataDir,
-    credentials,
-    env: sdkEnvironment(endpoint, region, credentials),
-    client: clients.make,
+    ...caller.fields,
     async putObjects(bucket, objects) {
       return (await call({ op: "putObjects", bucket, objects: [...objects] })) ?? 0;
     },
@@ -133,7 +131,7 @@ export async function startEmbeddedS3OnThread(options: ThreadOptions): Promise<E
         gone = new Error("the embedded S3 has been stopped");
         await stopped.catch(() => worker.terminate());
         await exited;
-        clients.destroyAll();
+        caller.destroyClients();
       })();
       return stopping;
     },
