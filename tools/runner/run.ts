@@ -388,6 +388,14 @@ function estimate(run: ResolvedRun, execution: Execution, counts: ReturnType<typ
     memoryMb: catalogLambda(name)?.settings.memoryMb ?? config.lambdaMemoryMb,
     architecture: config.lambdaArchitecture,
   }));
+  // Each function's usage as the bill and the projection both read it.
+  const usage = lambdas.map((l) => ({
+    functionName: l.name,
+    invocations: l.invocations,
+    billedDurationMs: l.billedDurationMs,
+    memoryMb: l.memoryMb,
+    architecture: l.architecture,
+  }));
   const childFns = childFunctionNames(definition);
   const childLambdaMs = lambdas.filter((l) => childFns.has(l.name)).reduce((s, l) => s + l.billedDurationMs, 0);
   const bill = estimateBill({
@@ -404,13 +412,7 @@ function estimate(run: ResolvedRun, execution: Execution, counts: ReturnType<typ
           }
         : undefined,
     nested: nestedUsage(result.nestedExecutions),
-    lambdas: lambdas.map((l) => ({
-      functionName: l.name,
-      invocations: l.invocations,
-      billedDurationMs: l.billedDurationMs,
-      memoryMb: l.memoryMb,
-      architecture: l.architecture,
-    })),
+    lambdas: usage,
   });
   const measured: MeasuredRun = {
     items,
@@ -421,14 +423,7 @@ function estimate(run: ResolvedRun, execution: Execution, counts: ReturnType<typ
     batchSize: childExecutions > 0 ? Math.max(1, Math.round(items / childExecutions)) : 1,
     maxConcurrency: result.mapRuns[0]?.maxConcurrency ?? 0,
     parentTransitions,
-    lambdas: lambdas.map((l) => ({
-      functionName: l.name,
-      invocations: l.invocations,
-      billedDurationMs: l.billedDurationMs,
-      memoryMb: l.memoryMb,
-      architecture: l.architecture,
-      inChild: childFns.has(l.name),
-    })),
+    lambdas: usage.map((u) => ({ ...u, inChild: childFns.has(u.functionName) })),
   };
   return { lambdas, bill, measured };
 }
